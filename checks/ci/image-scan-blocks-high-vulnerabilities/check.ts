@@ -1,0 +1,234 @@
+import { z } from 'zod'
+import { defineCheck } from '../../../src/core/check.js'
+import type { WorkflowStep } from '../../../src/core/evidence.js'
+import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
+
+const levels = ['low', 'medium', 'high', 'critical'] as const
+type Level = (typeof levels)[number]
+
+function rank(level: string): number {
+  return levels.findIndex((l) => l === level.trim().toLowerCase())
+}
+
+/** The levels from the minimum up, as scanners spell them: `HIGH`, `CRITICAL`. */
+function blockedLevels(minimum: Level): string[] {
+  return levels.slice(rank(minimum)).map((level) => level.toUpperCase())
+}
+
+/** A severity list (`HIGH,CRITICAL`) blocks when it names the minimum and every worse level; the gap names what is missing. */
+function listGap(list: string, minimum: Level, label: string): string | undefined {
+  const named = new Set(list.split(/[,\s]+/).map((s) => s.trim().toUpperCase()))
+  const missing = blockedLevels(minimum).filter((level) => !named.has(level))
+  return missing.length === 0 ? undefined : `${label} ${list} leaves out ${missing.join(' and ')}`
+}
+
+/** A threshold (`--fail-on high`) blocks a level when it is at or below it. */
+function thresholdCovers(threshold: string, minimum: Level): boolean {
+  const r = rank(threshold)
+  return r !== -1 && r <= rank(minimum)
+}
+
+const buildActions = new Set([
+  'docker/build-push-action',
+  'docker/bake-action',
+  'redhat-actions/buildah-build',
+  'mr-smithers-excellent/docker-build-push',
+])
+
+const buildCommands = [
+  /\bdocker\s+(?:image\s+)?build\b/,
+  /\bdocker\s+buildx\s+(?:build|bake)\b/,
+  /\bdocker[\s-]compose\s+build\b/,
+  /\bpodman\s+(?:image\s+)?build\b/,
+  /\bbuildah\s+(?:bud|build)\b/,
+  /\b(?:kaniko|\/kaniko\/executor)\b/,
+  /\bko\s+(?:build|publish|resolve|apply)\b/,
+  /\bpack\s+build\b/,
+]
+
+function buildsImage(step: WorkflowStep): boolean {
+  const action = actionOf(step)
+  if (action !== undefined && buildActions.has(action)) return true
+  if (step.uses?.includes('kaniko-project/executor')) return true
+  return scriptLines(step.run ?? '').some((line) => buildCommands.some((pattern) => pattern.test(line)))
+}
+
+interface Scan {
+  located: LocatedStep
+  tool: string
+  /** Undefined when the scan blocks; otherwise why it does not. */
+  gap?: string
+}
+
+function scanOf(tool: string, located: LocatedStep, gap: string | undefined): Scan {
+  return gap === undefined ? { located, tool } : { located, tool, gap }
+}
+
+const swallowed = /\|\|\s*(?:true|:|exit\s+0)\b/
+
+/** A flag's value in a command line: `--exit-code 1`, `--exit-code=1`. */
+function flag(line: string, names: readonly string[]): string | undefined {
+  for (const name of names) {
+    const match = new RegExp(`(?:^|\\s)${name}(?:=|\\s+)(\\S+)`).exec(line)
+    if (match?.[1] !== undefined) return match[1].replace(/^["']|["']$/g, '')
+  }
+  return undefined
+}
+
+function withExpression(value: string | undefined): boolean {
+  return value?.includes('${{') === true
+}
+
+/** Image scans a step runs, through an action or a command, with whether each blocks the build. */
+function scansOf(located: LocatedStep, minimum: Level): Scan[] {
+  const { step } = located
+  const input = (name: string): string | undefined => step.with[name]
+  const action = actionOf(step)
+  const scans: Scan[] = []
+
+  if (action === 'aquasecurity/trivy-action') {
+    const scanType = input('scan-type') ?? 'image'
+    const scanners = input('scanners') ?? 'vuln,secret'
+    if (scanType === 'image' && scanners.includes('vuln')) {
+      // trivy-action's defaults: exit-code 0 (report only), every severity.
+      const exitCode = input('exit-code') ?? '0'
+      const severity = input('severity') ?? 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL'
+      const gap =
+        exitCode === '0' || withExpression(exitCode)
+          ? `exit-code is ${input('exit-code') === undefined ? '0 (the default)' : exitCode}, so it reports without failing the build`
+          : listGap(severity, minimum, 'severity')
+      scans.push(scanOf('trivy-action', located, gap))
+    }
+  }
+
+  if (action === 'anchore/scan-action' && !(input('path') !== undefined && input('image') === undefined)) {
+    // anchore/scan-action's defaults: fail-build true, severity-cutoff medium.
+    const failBuild = input('fail-build') ?? 'true'
+    const cutoff = input('severity-cutoff') ?? 'medium'
+    const gap =
+      failBuild === 'false'
+        ? 'fail-build is false, so it reports without failing the build'
+        : thresholdCovers(cutoff, minimum)
+          ? undefined
+          : `severity-cutoff ${cutoff} lets ${minimum.toUpperCase()} findings through`
+    scans.push(scanOf('anchore/scan-action', located, gap))
+  }
+
+  if (action === 'docker/scout-action' && (input('command') ?? '').includes('cves')) {
+    const severities = input('only-severities')
+    const gap =
+      input('exit-code') !== 'true'
+        ? 'exit-code is not true, so it reports without failing the build'
+        : severities === undefined
+          ? undefined
+          : listGap(severities, minimum, 'only-severities')
+    scans.push(scanOf('docker/scout-action', located, gap))
+  }
+
+  if (action === 'snyk/actions/docker') {
+    const command = input('command') ?? 'test'
+    const threshold = flag(input('args') ?? '', ['--severity-threshold'])
+    const gap =
+      command !== 'test'
+        ? `command ${command} does not fail the build`
+        : threshold === undefined || thresholdCovers(threshold, minimum)
+          ? undefined
+          : `--severity-threshold=${threshold} lets ${minimum.toUpperCase()} findings through`
+    scans.push(scanOf('snyk/actions/docker', located, gap))
+  }
+
+  for (const line of scriptLines(step.run ?? '')) {
+    const ignored = swallowed.test(line) ? 'its exit status is discarded (`|| true`)' : undefined
+    if (/\btrivy\b(?:\s+-\S+(?:\s+[^-\s]\S*)?)*\s+(?:image|i)\b/.test(line)) {
+      const exitCode = flag(line, ['--exit-code']) ?? step.env.TRIVY_EXIT_CODE ?? '0'
+      const severity = flag(line, ['--severity', '-s']) ?? step.env.TRIVY_SEVERITY ?? 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL'
+      const gap =
+        ignored ??
+        (exitCode === '0' || withExpression(exitCode)
+          ? 'it runs without --exit-code 1, so it reports without failing the build'
+          : listGap(severity, minimum, '--severity'))
+      scans.push(scanOf('trivy image', located, gap))
+    }
+    if (/\bgrype\b/.test(line) && !/\bgrype\s+(?:dir|file):/.test(line) && !/\bgrype\s+(?:db|version)\b/.test(line)) {
+      const failOn = flag(line, ['--fail-on', '-f']) ?? step.env.GRYPE_FAIL_ON_SEVERITY
+      const gap =
+        ignored ??
+        (failOn === undefined
+          ? 'it runs without --fail-on, so it reports without failing the build'
+          : thresholdCovers(failOn, minimum)
+            ? undefined
+            : `--fail-on ${failOn} lets ${minimum.toUpperCase()} findings through`)
+      scans.push(scanOf('grype', located, gap))
+    }
+    if (/\bdocker[\s-]+scout\s+cves\b/.test(line)) {
+      const severities = flag(line, ['--only-severity'])
+      const gap =
+        ignored ??
+        (!/--exit-code\b/.test(line) && !/(?:^|\s)-e(?:\s|$)/.test(line)
+          ? 'it runs without --exit-code, so it reports without failing the build'
+          : severities === undefined
+            ? undefined
+            : listGap(severities, minimum, '--only-severity'))
+      scans.push(scanOf('docker scout cves', located, gap))
+    }
+    if (/\bsnyk\s+container\s+test\b/.test(line)) {
+      // snyk exits non-zero on any finding unless a threshold says otherwise.
+      const threshold = flag(line, ['--severity-threshold'])
+      const gap =
+        ignored ??
+        (threshold === undefined || thresholdCovers(threshold, minimum)
+          ? undefined
+          : `--severity-threshold=${threshold} lets ${minimum.toUpperCase()} findings through`)
+      scans.push(scanOf('snyk container test', located, gap))
+    }
+  }
+  return scans
+}
+
+export default defineCheck({
+  id: 'ci/image-scan-blocks-high-vulnerabilities',
+  title: 'Pipelines that build container images block images with high or critical vulnerabilities',
+  description:
+    'A vulnerability scan of every image before it ships is the cloud-native analogue of antivirus and patch ' +
+    'management: it inspects the software about to run for known-bad components. It is a control only if it ' +
+    'stops the release; a scan that only prints a report lets vulnerable images through unnoticed. The check ' +
+    'looks for a scanner (Trivy, Grype, Docker Scout, Snyk) in the same workflow as the image build, configured ' +
+    'to fail the job on HIGH or CRITICAL findings.',
+  remediation:
+    'Add a scan step after the build that fails the job, e.g. `aquasecurity/trivy-action` with ' +
+    '`exit-code: "1"` and `severity: HIGH,CRITICAL` (add `ignore-unfixed: true` to skip findings without a fix), ' +
+    'or `anchore/scan-action` with `severity-cutoff: high`. Record accepted exceptions in a `.trivyignore` ' +
+    'reviewed like code rather than by disabling the gate.',
+  severity: 'high',
+  reads: ['ci.workflow'],
+  params: z.object({
+    /** The lowest severity the scan must fail the build on. */
+    minimumSeverity: z.enum(levels).default('high'),
+  }),
+  evaluate({ evidence, params, result }) {
+    return evidence['ci.workflow'].map((workflow) => {
+      const steps = stepsOf(workflow)
+      const builds = steps.filter(({ step }) => buildsImage(step))
+      const build = builds[0]
+      if (build === undefined) return result.notApplicable(workflow, 'the workflow builds no container image')
+      const scans = steps.flatMap((located) => scansOf(located, params.minimumSeverity))
+      const covered = blockedLevels(params.minimumSeverity).join(' or ')
+      const blocking = scans.find((scan) => scan.gap === undefined)
+      if (blocking !== undefined) {
+        return result.pass(
+          workflow,
+          `the image built at ${describeStep(build)} is scanned by ${blocking.tool} at ${describeStep(blocking.located)}, which fails the build on ${covered} vulnerabilities`,
+          { line: blocking.located.step.line },
+        )
+      }
+      const gaps = scans.map((scan) => `${scan.tool} at ${describeStep(scan.located)}: ${scan.gap ?? ''}`)
+      return result.fail(
+        workflow,
+        gaps.length === 0
+          ? `builds a container image at ${describeStep(build)} but no step scans it for vulnerabilities`
+          : `builds a container image at ${describeStep(build)} but no scan fails the build on ${covered} vulnerabilities: ${gaps.join('; ')}`,
+        { line: build.step.line },
+      )
+    })
+  },
+})

@@ -1,0 +1,74 @@
+import { defineCheck } from '../../../src/core/check.js'
+import type { DockerStage } from '../../../src/core/evidence.js'
+import { describeImage } from '../shared/image.js'
+import { describeStage, finalLabel, findShippedImage } from '../shared/shipped-image.js'
+
+/** `root`, `0`, `0:0`, `root:staff`: the user part decides; a group of 0 alone is not root. */
+function isRootUser(user: string): boolean {
+  const name = (user.split(':')[0] ?? '').trim().toLowerCase()
+  return name === 'root' || /^0+$/.test(name)
+}
+
+/** The USER instruction that sets the stage's user and its stage, searching the chain from the end. */
+function userSource(chain: readonly DockerStage[]): { stage: DockerStage; line: number } | undefined {
+  for (const stage of [...chain].reverse()) {
+    const user = [...stage.instructions].reverse().find((instruction) => instruction.keyword === 'USER')
+    if (user !== undefined) return { stage, line: user.line }
+  }
+  return undefined
+}
+
+export default defineCheck({
+  id: 'container/final-stage-runs-as-non-root',
+  title: 'Shipped images run as a non-root user',
+  description:
+    'A process running as root inside a container is one kernel or runtime bug away from root on the node, and ' +
+    'it can rewrite its own binaries. Running services under an unprivileged account is the least-privilege ' +
+    'control auditors know from servers ("services do not run as Administrator or root"); in a Dockerfile it ' +
+    'is the USER instruction of the stage that ships. Without one, the image runs as root.',
+  remediation:
+    'Add `USER 65532:65532` (or another numeric non-zero UID) at the end of the final stage, after any step ' +
+    'that needs root, and make the files the application writes owned by that user ' +
+    '(`COPY --chown=65532:65532 …`). Distroless `:nonroot` tags already default to UID 65532.',
+  severity: 'high',
+  reads: ['container.dockerfile'],
+  evaluate({ evidence, result }) {
+    return evidence['container.dockerfile'].map((dockerfile) => {
+      const shipped = findShippedImage(dockerfile)
+      if (shipped === undefined) {
+        return result.fail(dockerfile, 'the final stage cannot be found, so its user cannot be verified')
+      }
+      const { final, chain, image } = shipped
+      const user = final.user
+      const source = userSource(chain)
+      const line = source?.line ?? final.line
+      const inherited =
+        source !== undefined && source.stage.index !== final.index ? `, inherited from ${describeStage(source.stage)}` : ''
+      if (user === undefined) {
+        // Images such as gcr.io/distroless/*:nonroot set a non-root USER in their own config.
+        if (image !== undefined && !image.unresolved && (image.tag ?? '').includes('nonroot')) {
+          return result.pass(
+            dockerfile,
+            `no USER instruction, but the base image ${describeImage(image)} defaults to a non-root user`,
+            { line: shipped.root.line },
+          )
+        }
+        const runsAs =
+          image?.scratch === true
+            ? 'so the process runs as UID 0 (root)'
+            : `so it runs as the default user of ${image === undefined ? 'its base image' : describeImage(image)}, which is root unless that image sets its own`
+        return result.fail(dockerfile, `${finalLabel(final)} has no USER instruction, ${runsAs}`, { line: final.line })
+      }
+      if (user.includes('$')) {
+        return result.fail(
+          dockerfile,
+          `USER ${user} is set from a build argument, so whether the image runs as root depends on how it is built and cannot be verified from the Dockerfile`,
+          { line },
+        )
+      }
+      return isRootUser(user)
+        ? result.fail(dockerfile, `${finalLabel(final)} runs as root (USER ${user}${inherited})`, { line })
+        : result.pass(dockerfile, `${finalLabel(final)} runs as USER ${user}${inherited}`, { line })
+    })
+  },
+})

@@ -1,0 +1,50 @@
+import { z } from 'zod'
+import { defineCheck } from '../../../src/core/check.js'
+import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
+import { containerLabel } from '../shared/containers.js'
+import { normaliseImagePrefix, parseWorkloadImage } from '../shared/image.js'
+import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
+
+export default defineCheck({
+  id: 'kubernetes/workload-image-from-allowed-registry',
+  title: 'Workloads run images only from approved registries',
+  description:
+    'Pulling images only from registries the company controls or has vetted means every piece of ' +
+    'software in production passed through an approved supply chain (scanning, signing, review). An ' +
+    'image from an arbitrary public repository is unauthorised software (SOC 2 CC6.8, CC8.1).',
+  remediation:
+    'Change `image:` in the pod template (containers and initContainers) to an image under one of the ' +
+    'approved prefixes, for example by mirroring it into your own registry, or, after review, add the ' +
+    "registry to the check's `allowedRegistries` param (prefixes such as `gcr.io/distroless` or " +
+    '`123456789012.dkr.ecr.eu-west-1.amazonaws.com`; `docker.io/library` for Docker official images).',
+  severity: 'medium',
+  reads: ['k8s.workload'],
+  params: z.object({
+    exemptNamespaces: exemptNamespacesParam(),
+    /** Image prefixes, matched on path segments: `ghcr.io/acme` covers `ghcr.io/acme/api:1.2`. */
+    allowedRegistries: z.array(z.string()).default([]),
+  }),
+  evaluate({ evidence, params, result }) {
+    const prefixes = params.allowedRegistries.map(normaliseImagePrefix)
+    return evidence['k8s.workload'].map((workload) => {
+      if (params.exemptNamespaces.includes(workload.namespace)) {
+        return result.notApplicable(workload, exemptMessage(workload.namespace))
+      }
+      if (prefixes.length === 0) {
+        return result.notApplicable(
+          workload,
+          'no approved registries configured: set the allowedRegistries param of this check',
+        )
+      }
+      const outside = workload.containers.filter(
+        (container) => !imageMatchesPrefix(parseWorkloadImage(container.image), prefixes),
+      )
+      return outside.length === 0
+        ? result.pass(workload, 'every image comes from an approved registry')
+        : result.fail(
+            workload,
+            `images outside approved registries: ${outside.map((c) => `${containerLabel(c)} (${c.image})`).join(', ')}`,
+          )
+    })
+  },
+})

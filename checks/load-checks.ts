@@ -1,0 +1,79 @@
+import { readdir, stat } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath, pathToFileURL } from 'node:url'
+import { z } from 'zod'
+import { type Check, severities } from '../src/core/check.js'
+import { CheckDefinitionError, formatPath } from '../src/core/errors.js'
+import { evidenceKinds } from '../src/core/evidence.js'
+
+/** The folder holding the check folders, whether running from source or from the build. */
+export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
+
+const checkMetadata = z.object({
+  id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <source>/<check-name> in kebab-case'),
+  title: z
+    .string()
+    .min(10)
+    .refine((t) => !/^ensure\b/i.test(t), 'states the good state, not an instruction ("Ensure …")'),
+  description: z.string().min(20),
+  remediation: z.string().min(10),
+  severity: z.enum(severities),
+  reads: z.array(z.enum(evidenceKinds as [string, ...string[]])).min(1),
+})
+
+/** Lists `<source>/<name>` for every folder that holds a check. */
+export async function listCheckFolders(): Promise<string[]> {
+  const folders: string[] = []
+  for (const source of (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())) {
+    for (const entry of await readdir(path.join(checksRoot, source.name), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue
+      const hasCheck = await findCheckFile(path.join(checksRoot, source.name, entry.name))
+      if (hasCheck !== undefined) folders.push(`${source.name}/${entry.name}`)
+    }
+  }
+  return folders.sort()
+}
+
+async function findCheckFile(folder: string): Promise<string | undefined> {
+  for (const name of ['check.js', 'check.ts']) {
+    const file = path.join(folder, name)
+    try {
+      if ((await stat(file)).isFile()) return file
+    } catch {
+      // not this one; try the next extension
+    }
+  }
+  return undefined
+}
+
+/**
+ * Loads every check and validates its metadata, so a malformed check fails at load with the folder
+ * and field named, not halfway through an assessment.
+ */
+export async function loadChecks(): Promise<Check[]> {
+  const checks: Check[] = []
+  for (const folder of await listCheckFolders()) {
+    const file = await findCheckFile(path.join(checksRoot, folder))
+    if (file === undefined) continue
+    const module: unknown = await import(pathToFileURL(file).href)
+    const check =
+      typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
+    if (typeof check !== 'object' || check === null || typeof (check as Check).evaluate !== 'function') {
+      throw new CheckDefinitionError(`checks/${folder}: check.ts must export default defineCheck({...})`)
+    }
+    const parsed = checkMetadata.safeParse(check)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      throw new CheckDefinitionError(
+        `checks/${folder}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+      )
+    }
+    if (parsed.data.id !== folder) {
+      throw new CheckDefinitionError(
+        `checks/${folder}: id '${parsed.data.id}' must equal the folder path '${folder}'`,
+      )
+    }
+    checks.push(check as Check)
+  }
+  return checks
+}

@@ -1,0 +1,3 @@
+module github.com/acme-analytics/insights/services/ingest
+
+go 1.25

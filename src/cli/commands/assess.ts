@@ -1,0 +1,50 @@
+import path from 'node:path'
+import type { AssessmentModel } from '../../core/assessment.js'
+import { type Severity, severities, severityRank } from '../../core/check.js'
+import { ConfigError } from '../../core/errors.js'
+import { renderJson } from '../../reports/json/render-json.js'
+import { exitCode } from '../exit-codes.js'
+import { loadConfig } from '../load-config.js'
+import { formatSummary } from '../present.js'
+import { loadLibrary, runAssessment, storeFile } from '../run-assessment.js'
+
+export interface AssessOptions {
+  config?: string
+  format: string
+  failOn?: string
+}
+
+export function parseSeverity(value: string, flag: string): Severity {
+  const found = severities.find((s) => s === value.toLowerCase())
+  if (found === undefined)
+    throw new ConfigError(`${flag}: unknown severity '${value}' (use ${severities.join(', ')})`)
+  return found
+}
+
+/** The exit code for a finished assessment: failures at the threshold first, then partial input. */
+export function assessmentExitCode(model: AssessmentModel, failOn: Severity | undefined): number {
+  if (failOn !== undefined) {
+    const threshold = severityRank(failOn)
+    if (model.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold))
+      return exitCode.failures
+  }
+  return model.errors.length > 0 ? exitCode.partial : exitCode.clean
+}
+
+export async function assessCommand(
+  options: AssessOptions,
+  io: { cwd: string; out: (text: string) => void },
+): Promise<number> {
+  const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on')
+  if (options.format !== 'text' && options.format !== 'json') {
+    throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
+  }
+  const loaded = await loadConfig(options.config, io.cwd)
+  const { model } = await runAssessment(loaded, await loadLibrary(), new Date())
+  io.out(
+    options.format === 'json'
+      ? renderJson(model)
+      : `${formatSummary(model, { store: path.relative(io.cwd, storeFile(loaded)) || '.' })}\n`,
+  )
+  return assessmentExitCode(model, failOn)
+}

@@ -1,0 +1,27 @@
+import { severityRank } from '../../core/check.js'
+import { loadConfig } from '../load-config.js'
+import { formatGaps } from '../present.js'
+import { latestOrAssess, loadLibrary } from '../run-assessment.js'
+import { parseSeverity } from './assess.js'
+
+export interface GapsOptions {
+  config?: string
+  format: string
+  severity?: string
+}
+
+export async function gapsCommand(
+  options: GapsOptions,
+  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  const minimum = options.severity === undefined ? undefined : parseSeverity(options.severity, '--severity')
+  const loaded = await loadConfig(options.config, io.cwd)
+  const model = await latestOrAssess(loaded, await loadLibrary(), new Date(), () =>
+    io.err('trustctl: no current assessment for this configuration; assessing now\n'),
+  )
+  const gaps = model.gaps.filter(
+    (g) => minimum === undefined || severityRank(g.severity) >= severityRank(minimum),
+  )
+  io.out(options.format === 'json' ? `${JSON.stringify(gaps, null, 2)}\n` : `${formatGaps(gaps)}\n`)
+  return 0
+}

@@ -1,0 +1,74 @@
+import path from 'node:path'
+import { loadChecks } from '../../checks/load-checks.js'
+import { loadCatalog } from '../catalog/load-catalog.js'
+import { collectFiles } from '../collectors/files/collect-files.js'
+import { assess } from '../core/assess.js'
+import type { AssessmentModel } from '../core/assessment.js'
+import { contentHash } from '../core/canonical-json.js'
+import type { Catalog } from '../core/catalog.js'
+import type { Check } from '../core/check.js'
+import type { StoredRun } from '../core/store.js'
+import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import type { LoadedConfig } from './load-config.js'
+import { toolVersion } from './version.js'
+
+export interface Library {
+  checks: Check[]
+  catalog: Catalog
+}
+
+/** Loads the checks and the catalog that references them. */
+export async function loadLibrary(): Promise<Library> {
+  const checks = await loadChecks()
+  const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
+  return { checks, catalog }
+}
+
+export function storeFile(loaded: LoadedConfig): string {
+  return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
+}
+
+/** Collects evidence from the configured sources, assesses it and stores the run. */
+export async function runAssessment(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+): Promise<{ model: AssessmentModel; runId: number }> {
+  const collection = await collectFiles(loaded.root, loaded.config.sources)
+  const model = assess({
+    config: loaded.config,
+    catalog: library.catalog,
+    checks: library.checks,
+    evidence: collection.evidence,
+    errors: collection.errors,
+    inputs: collection.inputs,
+    generatedAt: now.toISOString(),
+    toolVersion: toolVersion(),
+  })
+  const store = new SqliteStore(storeFile(loaded))
+  try {
+    return { model, runId: store.saveRun(model, collection.evidence) }
+  } finally {
+    store.close()
+  }
+}
+
+/** The latest stored run, or a fresh assessment when nothing has been assessed yet. */
+export async function latestOrAssess(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  onAssess: () => void,
+): Promise<StoredRun['model']> {
+  const store = new SqliteStore(storeFile(loaded))
+  let latest: StoredRun | undefined
+  try {
+    latest = store.latestRun()
+  } finally {
+    store.close()
+  }
+  // A run made under another configuration answers a different question: assess again.
+  if (latest !== undefined && latest.model.configHash === contentHash(loaded.config)) return latest.model
+  onAssess()
+  return (await runAssessment(loaded, library, now)).model
+}

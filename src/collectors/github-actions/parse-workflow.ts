@@ -1,0 +1,145 @@
+import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml'
+import type {
+  CiWorkflow,
+  CollectionError,
+  WorkflowJob,
+  WorkflowPermissions,
+  WorkflowStep,
+} from '../../core/evidence.js'
+
+export interface WorkflowParseResult {
+  evidence: CiWorkflow[]
+  errors: CollectionError[]
+}
+
+/**
+ * Reads a GitHub Actions workflow. Uses the `yaml` package rather than js-yaml because steps must
+ * keep their own line numbers for findings; workflows are small, so its speed does not matter here.
+ */
+export function parseWorkflow(text: string, file: string): WorkflowParseResult {
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter, uniqueKeys: false })
+  const syntaxErrors = document.errors.map((error) => ({
+    file,
+    line: error.linePos?.[0].line ?? 1,
+    message: `invalid YAML: ${error.message.split('\n')[0]}`,
+  }))
+  if (syntaxErrors.length > 0) return { evidence: [], errors: syntaxErrors }
+  const root = document.contents
+  if (!isMap(root)) {
+    return {
+      evidence: [],
+      errors: [{ file, line: 1, message: 'a workflow must be a mapping with `on` and `jobs`' }],
+    }
+  }
+  const lineOf = (node: Node | null | undefined): number =>
+    node?.range ? lineCounter.linePos(node.range[0]).line : 1
+  const errors: CollectionError[] = []
+  const jobsNode = root.get('jobs', true)
+  if (!isMap(jobsNode)) {
+    errors.push({
+      file,
+      line: lineOf(jobsNode ?? root),
+      message: 'jobs: expected a mapping of job ids to jobs',
+    })
+    return { evidence: [], errors }
+  }
+  const jobs: WorkflowJob[] = []
+  for (const pair of jobsNode.items) {
+    const id = isScalar(pair.key) ? String(pair.key.value) : ''
+    if (!isMap(pair.value)) {
+      errors.push({ file, line: lineOf(pair.key as Node), message: `jobs.${id}: expected a mapping` })
+      continue
+    }
+    jobs.push(toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors))
+  }
+  const workflow: CiWorkflow = {
+    kind: 'ci.workflow',
+    resourceKind: 'GitHubWorkflow',
+    name: file,
+    file,
+    line: 1,
+    triggers: toTriggers(root.get('on', true) ?? root.get(true, true)),
+    permissions: toPermissions(root.get('permissions', true)),
+    jobs,
+  }
+  return { evidence: [workflow], errors }
+}
+
+function toJob(
+  id: string,
+  node: YAMLMap,
+  line: number,
+  lineOf: (node: Node | null | undefined) => number,
+  file: string,
+  errors: CollectionError[],
+): WorkflowJob {
+  const job: WorkflowJob = { id, line, permissions: toPermissions(node.get('permissions', true)), steps: [] }
+  const name = scalarString(node.get('name', true))
+  if (name !== undefined) job.name = name
+  const uses = scalarString(node.get('uses', true))
+  if (uses !== undefined) job.uses = uses
+  const stepsNode = node.get('steps', true)
+  if (stepsNode !== undefined && !isSeq(stepsNode)) {
+    errors.push({ file, line: lineOf(stepsNode as Node), message: `jobs.${id}.steps: expected a list` })
+    return job
+  }
+  if (isSeq(stepsNode)) {
+    stepsNode.items.forEach((stepNode, index) => {
+      if (!isMap(stepNode)) {
+        errors.push({
+          file,
+          line: lineOf(stepNode as Node),
+          message: `jobs.${id}.steps[${index}]: expected a mapping`,
+        })
+        return
+      }
+      const step: WorkflowStep = {
+        with: stringMap(stepNode.get('with', true)),
+        env: stringMap(stepNode.get('env', true)),
+        line: lineOf(stepNode),
+      }
+      const stepName = scalarString(stepNode.get('name', true))
+      if (stepName !== undefined) step.name = stepName
+      const stepUses = scalarString(stepNode.get('uses', true))
+      if (stepUses !== undefined) step.uses = stepUses
+      const run = scalarString(stepNode.get('run', true))
+      if (run !== undefined) step.run = run
+      job.steps.push(step)
+    })
+  }
+  return job
+}
+
+function scalarString(node: unknown): string | undefined {
+  if (!isScalar(node) || node.value === null || node.value === undefined) return undefined
+  return String(node.value)
+}
+
+function stringMap(node: unknown): Record<string, string> {
+  const out: Record<string, string> = {}
+  if (!isMap(node)) return out
+  for (const pair of node.items) {
+    const key = isScalar(pair.key) ? String(pair.key.value) : undefined
+    const value = scalarString(pair.value)
+    if (key !== undefined && value !== undefined) out[key] = value
+  }
+  return out
+}
+
+function toTriggers(node: unknown): string[] {
+  if (isScalar(node)) return [String(node.value)]
+  if (isSeq(node)) return node.items.flatMap((item) => (isScalar(item) ? [String(item.value)] : []))
+  if (isMap(node)) return node.items.flatMap((pair) => (isScalar(pair.key) ? [String(pair.key.value)] : []))
+  return []
+}
+
+function toPermissions(node: unknown): WorkflowPermissions {
+  if (node === undefined || node === null) return undefined
+  if (isScalar(node)) {
+    const value = String(node.value)
+    if (value === 'read-all' || value === 'write-all') return value
+    return {}
+  }
+  return stringMap(node)
+}

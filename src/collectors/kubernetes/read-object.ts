@@ -1,0 +1,73 @@
+/**
+ * Tolerant readers over parsed YAML. Manifests written by others vary (numbers for strings, nulls for
+ * empty lists); these accept what Kubernetes accepts and record what it would reject, with the path.
+ */
+export type YamlObject = Record<string, unknown>
+
+export class ObjectReader {
+  readonly problems: string[] = []
+
+  isObject(value: unknown): value is YamlObject {
+    return typeof value === 'object' && value !== null && !Array.isArray(value)
+  }
+
+  object(value: unknown, path: string): YamlObject {
+    if (value === undefined || value === null) return {}
+    if (this.isObject(value)) return value
+    this.problems.push(`${path}: expected a mapping, found ${describe(value)}`)
+    return {}
+  }
+
+  list(value: unknown, path: string): unknown[] {
+    if (value === undefined || value === null) return []
+    if (Array.isArray(value)) return value
+    this.problems.push(`${path}: expected a list, found ${describe(value)}`)
+    return []
+  }
+
+  objects(value: unknown, path: string): YamlObject[] {
+    return this.list(value, path).map((item, i) => this.object(item, `${path}[${i}]`))
+  }
+
+  string(value: unknown): string | undefined {
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+    return undefined
+  }
+
+  strings(value: unknown, path: string): string[] {
+    return this.list(value, path).flatMap((v) => {
+      const s = this.string(v)
+      return s === undefined ? [] : [s]
+    })
+  }
+
+  boolean(value: unknown): boolean | undefined {
+    if (typeof value === 'boolean') return value
+    if (value === 'true') return true
+    if (value === 'false') return false
+    return undefined
+  }
+
+  number(value: unknown): number | undefined {
+    if (typeof value === 'number' && Number.isFinite(value)) return value
+    if (typeof value === 'string' && /^-?\d+$/.test(value)) return Number(value)
+    return undefined
+  }
+
+  stringMap(value: unknown, path: string): Record<string, string> {
+    const out: Record<string, string> = {}
+    for (const [key, v] of Object.entries(this.object(value, path))) {
+      const s = this.string(v)
+      if (s !== undefined) out[key] = s
+    }
+    return out
+  }
+}
+
+function describe(value: unknown): string {
+  if (Array.isArray(value)) return 'a list'
+  // Never echo the value itself: it may be a credential.
+  if (typeof value === 'string') return 'a string'
+  return typeof value
+}

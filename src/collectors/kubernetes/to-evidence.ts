@@ -1,0 +1,496 @@
+import type {
+  Capabilities,
+  Container,
+  EnvVar,
+  EvidenceItem,
+  K8sWorkload,
+  LabelSelector,
+  NetworkPolicyPeer,
+  NetworkPolicyRule,
+  Probe,
+  RbacRule,
+} from '../../core/evidence.js'
+import { valueLooksLikeSecret } from '../../core/secrets.js'
+import { ObjectReader, type YamlObject } from './read-object.js'
+
+/** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
+const builtInKinds = new Set([
+  'Namespace',
+  'Pod',
+  'Service',
+  'ConfigMap',
+  'Secret',
+  'ServiceAccount',
+  'PersistentVolume',
+  'PersistentVolumeClaim',
+  'LimitRange',
+  'ResourceQuota',
+  'Endpoints',
+  'ReplicationController',
+  'Node',
+  'Event',
+  'PodTemplate',
+  'Binding',
+  'ComponentStatus',
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'ControllerRevision',
+  'Job',
+  'CronJob',
+  'Ingress',
+  'IngressClass',
+  'NetworkPolicy',
+  'ServiceCIDR',
+  'IPAddress',
+  'Role',
+  'ClusterRole',
+  'RoleBinding',
+  'ClusterRoleBinding',
+  'PodDisruptionBudget',
+  'HorizontalPodAutoscaler',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'StorageClass',
+  'CSIDriver',
+  'CSINode',
+  'CSIStorageCapacity',
+  'VolumeAttachment',
+  'VolumeAttributesClass',
+  'CustomResourceDefinition',
+  'PriorityClass',
+  'Lease',
+  'EndpointSlice',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'RuntimeClass',
+  'APIService',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'TokenReview',
+  'SubjectAccessReview',
+  'SelfSubjectAccessReview',
+  'LocalSubjectAccessReview',
+  'SelfSubjectRulesReview',
+  'ResourceClaim',
+  'ResourceClaimTemplate',
+  'DeviceClass',
+  'ResourceSlice',
+  'StorageVersionMigration',
+])
+
+/** Built-in API groups: the core group, the unqualified ones and every `*.k8s.io`. */
+export function isBuiltInApiGroup(apiVersion: string): boolean {
+  const slash = apiVersion.indexOf('/')
+  if (slash < 0) return true
+  const group = apiVersion.slice(0, slash)
+  return ['apps', 'batch', 'autoscaling', 'policy'].includes(group) || group.endsWith('.k8s.io')
+}
+
+export function isKnownBuiltInKind(kind: string): boolean {
+  return builtInKinds.has(kind)
+}
+
+/** Cluster-scoped kinds, which have no namespace. */
+const clusterScoped = new Set([
+  'Namespace',
+  'Node',
+  'PersistentVolume',
+  'ClusterRole',
+  'ClusterRoleBinding',
+  'StorageClass',
+  'CustomResourceDefinition',
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'ValidatingAdmissionPolicyBinding',
+  'MutatingAdmissionPolicy',
+  'MutatingAdmissionPolicyBinding',
+  'PriorityClass',
+  'IngressClass',
+  'RuntimeClass',
+  'APIService',
+  'CSIDriver',
+  'CSINode',
+  'VolumeAttachment',
+  'ClusterPolicy',
+  'ClusterIssuer',
+  'ClusterSecretStore',
+])
+
+const workloadKinds = new Set([
+  'Deployment',
+  'StatefulSet',
+  'DaemonSet',
+  'ReplicaSet',
+  'Job',
+  'CronJob',
+  'Pod',
+  'ReplicationController',
+])
+const admissionKinds = new Set([
+  'ValidatingWebhookConfiguration',
+  'MutatingWebhookConfiguration',
+  'ValidatingAdmissionPolicy',
+  'MutatingAdmissionPolicy',
+])
+
+export interface Located {
+  file: string
+  line: number
+}
+
+/**
+ * Turns one parsed Kubernetes object into typed evidence. Returns the evidence, or the problems that
+ * stop the object from being read (each a path and what is wrong).
+ */
+export function toEvidence(object: YamlObject, where: Located): { item?: EvidenceItem; problems: string[] } {
+  const r = new ObjectReader()
+  const apiVersion = r.string(object.apiVersion) ?? ''
+  const kind = r.string(object.kind) ?? ''
+  const metadata = r.object(object.metadata, 'metadata')
+  const name = r.string(metadata.name) ?? r.string(metadata.generateName) ?? ''
+  if (name === '') return { problems: [`${kind}: metadata.name is missing`] }
+  const base = {
+    resourceKind: kind,
+    name,
+    file: where.file,
+    line: where.line,
+  }
+  const namespace = clusterScoped.has(kind) ? undefined : (r.string(metadata.namespace) ?? 'default')
+  const labels = r.stringMap(metadata.labels, 'metadata.labels')
+  const annotations = r.stringMap(metadata.annotations, 'metadata.annotations')
+  const spec = r.object(object.spec, 'spec')
+  const ns = namespace ?? 'default'
+
+  let item: EvidenceItem | undefined
+  if (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) {
+    item = toWorkload(r, object, { ...base, namespace: ns, labels })
+  } else if (kind === 'Namespace') {
+    item = { kind: 'k8s.namespace', ...base, labels, annotations }
+  } else if (kind === 'NetworkPolicy') {
+    item = {
+      kind: 'k8s.network-policy',
+      ...base,
+      namespace: ns,
+      podSelector: toSelector(r, spec.podSelector, 'spec.podSelector'),
+      policyTypes: r
+        .strings(spec.policyTypes, 'spec.policyTypes')
+        .filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress'),
+      ingress: r
+        .objects(spec.ingress, 'spec.ingress')
+        .map((rule, i) => toRule(r, rule, rule.from, `spec.ingress[${i}]`)),
+      egress: r
+        .objects(spec.egress, 'spec.egress')
+        .map((rule, i) => toRule(r, rule, rule.to, `spec.egress[${i}]`)),
+    }
+  } else if (kind === 'Ingress') {
+    item = {
+      kind: 'k8s.ingress',
+      ...base,
+      namespace: ns,
+      annotations,
+      hosts: r.objects(spec.rules, 'spec.rules').map((rule) => r.string(rule.host) ?? ''),
+      tls: r.objects(spec.tls, 'spec.tls').map((tls, i) => {
+        const entry: { hosts: string[]; secretName?: string } = {
+          hosts: r.strings(tls.hosts, `spec.tls[${i}].hosts`),
+        }
+        const secretName = r.string(tls.secretName)
+        if (secretName !== undefined) entry.secretName = secretName
+        return entry
+      }),
+    }
+    const className = r.string(spec.ingressClassName)
+    if (className !== undefined) item.ingressClassName = className
+  } else if (kind === 'Service') {
+    const type = r.string(spec.type) ?? 'ClusterIP'
+    item = {
+      kind: 'k8s.service',
+      ...base,
+      namespace: ns,
+      type: type === 'NodePort' || type === 'LoadBalancer' || type === 'ExternalName' ? type : 'ClusterIP',
+      annotations,
+      loadBalancerSourceRanges: r.strings(spec.loadBalancerSourceRanges, 'spec.loadBalancerSourceRanges'),
+      ports: r.objects(spec.ports, 'spec.ports').map((p) => {
+        const port: { port: number; protocol?: string; nodePort?: number } = { port: r.number(p.port) ?? 0 }
+        const protocol = r.string(p.protocol)
+        if (protocol !== undefined) port.protocol = protocol
+        const nodePort = r.number(p.nodePort)
+        if (nodePort !== undefined) port.nodePort = nodePort
+        return port
+      }),
+    }
+  } else if ((kind === 'Role' || kind === 'ClusterRole') && isBuiltInApiGroup(apiVersion)) {
+    item = {
+      kind: 'k8s.rbac-role',
+      ...base,
+      resourceKind: kind,
+      ...(namespace === undefined ? {} : { namespace }),
+      rules: r.objects(object.rules, 'rules').map((rule, i) => toRbacRule(r, rule, `rules[${i}]`)),
+      aggregated: object.aggregationRule !== undefined && object.aggregationRule !== null,
+    }
+  } else if ((kind === 'RoleBinding' || kind === 'ClusterRoleBinding') && isBuiltInApiGroup(apiVersion)) {
+    const roleRef = r.object(object.roleRef, 'roleRef')
+    item = {
+      kind: 'k8s.rbac-binding',
+      ...base,
+      resourceKind: kind,
+      ...(namespace === undefined ? {} : { namespace }),
+      roleRef: { kind: r.string(roleRef.kind) ?? '', name: r.string(roleRef.name) ?? '' },
+      subjects: r.objects(object.subjects, 'subjects').map((s) => {
+        const subject: { kind: string; name: string; namespace?: string } = {
+          kind: r.string(s.kind) ?? '',
+          name: r.string(s.name) ?? '',
+        }
+        const subjectNamespace = r.string(s.namespace)
+        if (subjectNamespace !== undefined) subject.namespace = subjectNamespace
+        return subject
+      }),
+    }
+  } else if (kind === 'Secret' && isBuiltInApiGroup(apiVersion)) {
+    // Values are never copied out of the object: only which keys exist and whether any holds a value.
+    const data = r.object(object.data, 'data')
+    const stringData = r.object(object.stringData, 'stringData')
+    const keys = [...new Set([...Object.keys(data), ...Object.keys(stringData)])]
+    const hasValues = [...Object.values(data), ...Object.values(stringData)].some(
+      (v) => v !== null && v !== '',
+    )
+    item = {
+      kind: 'k8s.secret',
+      ...base,
+      namespace: ns,
+      type: r.string(object.type) ?? 'Opaque',
+      keys,
+      hasValues,
+    }
+  } else if (admissionKinds.has(kind)) {
+    item = {
+      kind: 'k8s.admission',
+      ...base,
+      webhooks: r.objects(object.webhooks, 'webhooks').map((w) => {
+        const webhook: { name: string; failurePolicy?: string; service?: string } = {
+          name: r.string(w.name) ?? '',
+        }
+        const failurePolicy = r.string(w.failurePolicy)
+        if (failurePolicy !== undefined) webhook.failurePolicy = failurePolicy
+        const service = r.object(r.object(w.clientConfig, 'clientConfig').service, 'clientConfig.service')
+        const serviceName = r.string(service.name)
+        if (serviceName !== undefined)
+          webhook.service = `${r.string(service.namespace) ?? 'default'}/${serviceName}`
+        return webhook
+      }),
+    }
+  } else {
+    item = {
+      kind: 'k8s.resource',
+      ...base,
+      apiVersion,
+      ...(namespace === undefined ? {} : { namespace }),
+      labels,
+    }
+  }
+  return r.problems.length > 0 ? { problems: r.problems } : { item, problems: [] }
+}
+
+function toWorkload(
+  r: ObjectReader,
+  object: YamlObject,
+  base: {
+    resourceKind: string
+    name: string
+    file: string
+    line: number
+    namespace: string
+    labels: Record<string, string>
+  },
+): K8sWorkload {
+  const kind = base.resourceKind
+  const spec = r.object(object.spec, 'spec')
+  // Where the pod template lives differs by kind; CronJob nests it two levels down.
+  let templatePath = 'spec.template'
+  let template: YamlObject
+  if (kind === 'Pod') {
+    templatePath = ''
+    template = object
+  } else if (kind === 'CronJob') {
+    templatePath = 'spec.jobTemplate.spec.template'
+    const jobSpec = r.object(r.object(spec.jobTemplate, 'spec.jobTemplate').spec, 'spec.jobTemplate.spec')
+    template = r.object(jobSpec.template, templatePath)
+  } else {
+    template = r.object(spec.template, templatePath)
+  }
+  const prefix = templatePath === '' ? '' : `${templatePath}.`
+  const podSpec = r.object(template.spec, `${prefix}spec`)
+  const podMeta = r.object(template.metadata, `${prefix}metadata`)
+  const podContext = r.object(podSpec.securityContext, `${prefix}spec.securityContext`)
+  const containers = [
+    ...r
+      .objects(podSpec.initContainers, `${prefix}spec.initContainers`)
+      .map((c, i) => toContainer(r, c, podContext, true, `${prefix}spec.initContainers[${i}]`)),
+    ...r
+      .objects(podSpec.containers, `${prefix}spec.containers`)
+      .map((c, i) => toContainer(r, c, podContext, false, `${prefix}spec.containers[${i}]`)),
+  ]
+  const volumes = r.objects(podSpec.volumes, `${prefix}spec.volumes`)
+  const workload: K8sWorkload = {
+    kind: 'k8s.workload',
+    ...base,
+    podLabels: r.stringMap(podMeta.labels, `${prefix}metadata.labels`),
+    hostNetwork: r.boolean(podSpec.hostNetwork) ?? false,
+    hostPID: r.boolean(podSpec.hostPID) ?? false,
+    hostIPC: r.boolean(podSpec.hostIPC) ?? false,
+    containers,
+    secretVolumes: volumes.flatMap((v) => {
+      const secretName = r.string(r.object(v.secret, 'volumes.secret').secretName)
+      return secretName === undefined ? [] : [secretName]
+    }),
+    hostPathVolumes: volumes.flatMap((v) => {
+      const path = r.string(r.object(v.hostPath, 'volumes.hostPath').path)
+      return path === undefined ? [] : [path]
+    }),
+  }
+  if (
+    kind === 'Deployment' ||
+    kind === 'StatefulSet' ||
+    kind === 'ReplicaSet' ||
+    kind === 'ReplicationController'
+  ) {
+    // Kubernetes defaults an omitted replica count to 1.
+    workload.replicas = r.number(spec.replicas) ?? 1
+  }
+  const serviceAccount = r.string(podSpec.serviceAccountName) ?? r.string(podSpec.serviceAccount)
+  if (serviceAccount !== undefined) workload.serviceAccountName = serviceAccount
+  const automount = r.boolean(podSpec.automountServiceAccountToken)
+  if (automount !== undefined) workload.automountServiceAccountToken = automount
+  if (containers.length === 0)
+    r.problems.push(`${prefix}spec.containers: a ${kind} needs at least one container`)
+  return workload
+}
+
+function toContainer(
+  r: ObjectReader,
+  c: YamlObject,
+  podContext: YamlObject,
+  init: boolean,
+  path: string,
+): Container {
+  const own = r.object(c.securityContext, `${path}.securityContext`)
+  // A container's own securityContext overrides the pod's, field by field, as the kubelet applies it.
+  const pick = (field: string): unknown => (own[field] !== undefined ? own[field] : podContext[field])
+  const caps = r.object(own.capabilities, `${path}.securityContext.capabilities`)
+  const capabilities: Capabilities = {
+    add: r.strings(caps.add, `${path}.securityContext.capabilities.add`),
+    drop: r.strings(caps.drop, `${path}.securityContext.capabilities.drop`),
+  }
+  const resources = r.object(c.resources, `${path}.resources`)
+  const container: Container = {
+    name: r.string(c.name) ?? '',
+    image: r.string(c.image) ?? '',
+    init,
+    capabilities,
+    env: r.objects(c.env, `${path}.env`).map((e) => toEnvVar(r, e)),
+    envFromSecrets: r.objects(c.envFrom, `${path}.envFrom`).flatMap((e) => {
+      const secretName = r.string(r.object(e.secretRef, `${path}.envFrom.secretRef`).name)
+      return secretName === undefined ? [] : [secretName]
+    }),
+    resources: {
+      requests: r.stringMap(resources.requests, `${path}.resources.requests`),
+      limits: r.stringMap(resources.limits, `${path}.resources.limits`),
+    },
+  }
+  const runAsNonRoot = r.boolean(pick('runAsNonRoot'))
+  if (runAsNonRoot !== undefined) container.runAsNonRoot = runAsNonRoot
+  const runAsUser = r.number(pick('runAsUser'))
+  if (runAsUser !== undefined) container.runAsUser = runAsUser
+  const privileged = r.boolean(own.privileged)
+  if (privileged !== undefined) container.privileged = privileged
+  const escalation = r.boolean(own.allowPrivilegeEscalation)
+  if (escalation !== undefined) container.allowPrivilegeEscalation = escalation
+  const readOnly = r.boolean(own.readOnlyRootFilesystem)
+  if (readOnly !== undefined) container.readOnlyRootFilesystem = readOnly
+  const seccomp = r.string(r.object(pick('seccompProfile'), `${path}.securityContext.seccompProfile`).type)
+  if (seccomp !== undefined) container.seccompProfile = seccomp
+  const liveness = toProbe(r, c.livenessProbe)
+  if (liveness !== undefined) container.livenessProbe = liveness
+  const readiness = toProbe(r, c.readinessProbe)
+  if (readiness !== undefined) container.readinessProbe = readiness
+  return container
+}
+
+function toEnvVar(r: ObjectReader, e: YamlObject): EnvVar {
+  const value = r.string(e.value)
+  const from = r.isObject(e.valueFrom) ? e.valueFrom : undefined
+  let source: EnvVar['source'] = 'literal'
+  if (from !== undefined) {
+    if (from.secretKeyRef !== undefined) source = 'secret'
+    else if (from.configMapKeyRef !== undefined) source = 'configmap'
+    else if (from.fieldRef !== undefined) source = 'field'
+    else if (from.resourceFieldRef !== undefined) source = 'resource'
+    else source = 'unknown'
+  }
+  return {
+    name: r.string(e.name) ?? '',
+    source,
+    hasLiteralValue: source === 'literal' && value !== undefined && value !== '',
+    literalLooksLikeSecret: source === 'literal' && value !== undefined && valueLooksLikeSecret(value),
+  }
+}
+
+function toProbe(r: ObjectReader, value: unknown): Probe | undefined {
+  if (!r.isObject(value)) return undefined
+  if (value.httpGet !== undefined) return { type: 'httpGet' }
+  if (value.tcpSocket !== undefined) return { type: 'tcpSocket' }
+  if (value.exec !== undefined) return { type: 'exec' }
+  if (value.grpc !== undefined) return { type: 'grpc' }
+  return { type: 'unknown' }
+}
+
+function toSelector(r: ObjectReader, value: unknown, path: string): LabelSelector {
+  const selector = r.object(value, path)
+  return {
+    matchLabels: r.stringMap(selector.matchLabels, `${path}.matchLabels`),
+    matchExpressions: r.objects(selector.matchExpressions, `${path}.matchExpressions`).map((e) => ({
+      key: r.string(e.key) ?? '',
+      operator: r.string(e.operator) ?? '',
+      values: r.strings(e.values, `${path}.matchExpressions.values`),
+    })),
+  }
+}
+
+function toRule(r: ObjectReader, rule: YamlObject, peers: unknown, path: string): NetworkPolicyRule {
+  return {
+    peers: r.objects(peers, `${path}.peers`).map((p) => {
+      const peer: NetworkPolicyPeer = {}
+      if (p.podSelector !== undefined) peer.podSelector = toSelector(r, p.podSelector, `${path}.podSelector`)
+      if (p.namespaceSelector !== undefined)
+        peer.namespaceSelector = toSelector(r, p.namespaceSelector, `${path}.namespaceSelector`)
+      if (r.isObject(p.ipBlock))
+        peer.ipBlock = {
+          cidr: r.string(p.ipBlock.cidr) ?? '',
+          except: r.strings(p.ipBlock.except, `${path}.ipBlock.except`),
+        }
+      return peer
+    }),
+    ports: r.objects(rule.ports, `${path}.ports`).map((p) => {
+      const port: { protocol?: string; port?: string | number } = {}
+      const protocol = r.string(p.protocol)
+      if (protocol !== undefined) port.protocol = protocol
+      if (typeof p.port === 'number' || typeof p.port === 'string') port.port = p.port
+      return port
+    }),
+  }
+}
+
+function toRbacRule(r: ObjectReader, rule: YamlObject, path: string): RbacRule {
+  return {
+    apiGroups: r.strings(rule.apiGroups, `${path}.apiGroups`),
+    resources: r.strings(rule.resources, `${path}.resources`),
+    verbs: r.strings(rule.verbs, `${path}.verbs`),
+    nonResourceURLs: r.strings(rule.nonResourceURLs, `${path}.nonResourceURLs`),
+  }
+}

@@ -1,0 +1,474 @@
+import type {
+  AssessmentInput,
+  AssessmentModel,
+  AssessmentSummary,
+  ControlResult,
+  ControlStatus,
+  ControlTest,
+  CriterionResult,
+  Gap,
+  ManualEvidenceResult,
+} from './assessment.js'
+import { contentHash } from './canonical-json.js'
+import type { Catalog, Control, Criterion } from './catalog.js'
+import {
+  type Check,
+  type Finding,
+  type FindingStatus,
+  type Severity,
+  severities,
+  severityRank,
+} from './check.js'
+import type { Config } from './config.js'
+import { addDays, addDuration } from './dates.js'
+import { type CheckRun, evaluateChecks } from './engine.js'
+import { ConfigError, formatPath } from './errors.js'
+import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
+
+export interface AssessRequest {
+  config: Config
+  catalog: Catalog
+  checks: readonly Check[]
+  evidence: readonly EvidenceItem[]
+  errors: readonly CollectionError[]
+  inputs: readonly AssessmentInput[]
+  generatedAt: string
+  toolVersion: string
+}
+
+/** Days to fix a gap, by severity: the remediation SLA the due dates are computed from. */
+export const remediationDays: Record<Severity, number> = {
+  critical: 14,
+  high: 30,
+  medium: 60,
+  low: 90,
+  info: 180,
+}
+
+/** Criteria in scope: every criterion of the chosen categories (security is always one of them). */
+export function scopeCriteria(catalog: Catalog, config: Config): Criterion[] {
+  return [...catalog.criteria.values()].filter((c) => config.scope.categories.includes(c.category))
+}
+
+/** Controls that meet at least one in-scope criterion. */
+export function scopeControls(catalog: Catalog, criteriaInScope: ReadonlySet<string>): Control[] {
+  return catalog.controls.filter((c) => c.satisfies.soc2.some((id) => criteriaInScope.has(id)))
+}
+
+/** Validates each needed check's params from the config; errors name `checks.<id>.params.<key>`. */
+export function resolveCheckRuns(
+  checks: readonly Check[],
+  ids: ReadonlySet<string>,
+  config: Config,
+): CheckRun[] {
+  const known = new Set(checks.map((c) => c.id))
+  for (const id of Object.keys(config.checks)) {
+    if (!known.has(id))
+      throw new ConfigError(`checks.${id}: no such check`, {
+        hint: 'trustctl explain <check-id> lists what a check does',
+      })
+  }
+  return checks
+    .filter((check) => ids.has(check.id) && config.checks[check.id]?.enabled !== false)
+    .map((check) => {
+      const parsed = check.params.safeParse(config.checks[check.id]?.params ?? {})
+      if (!parsed.success) {
+        const issue = parsed.error.issues[0]
+        throw new ConfigError(
+          `checks.${check.id}.params.${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+        )
+      }
+      return { check, params: parsed.data }
+    })
+}
+
+/**
+ * The assessment: scope, evaluate, roll up per control and criterion, and list the gaps. Pure; the
+ * caller collects evidence and supplies the clock.
+ */
+export function assess(request: AssessRequest): AssessmentModel {
+  const { config, catalog } = request
+  const criteria = scopeCriteria(catalog, config)
+  const criteriaIds = new Set(criteria.map((c) => c.id))
+  const controls = scopeControls(catalog, criteriaIds)
+  const notApplicable = new Map(
+    Object.entries(config.controls).flatMap(([id, entry]) =>
+      entry.notApplicable === undefined ? [] : [[id, entry.notApplicable] as const],
+    ),
+  )
+  for (const id of Object.keys(config.controls)) {
+    if (!catalog.controls.some((c) => c.id === id)) throw new ConfigError(`controls.${id}: no such control`)
+  }
+  const checkIds = new Set(controls.filter((c) => !notApplicable.has(c.id)).flatMap((c) => c.testedBy))
+  const runs = resolveCheckRuns(request.checks, checkIds, config)
+  const findings = evaluateChecks(runs, groupEvidence(request.evidence))
+
+  const controlsByCheck = new Map<string, Control[]>()
+  for (const control of controls) {
+    if (notApplicable.has(control.id)) continue
+    for (const id of control.testedBy) controlsByCheck.set(id, [...(controlsByCheck.get(id) ?? []), control])
+  }
+  const inScope = (ids: readonly string[]): string[] => ids.filter((id) => criteriaIds.has(id))
+  const enrichedFindings = findings.map((finding) => {
+    const using = controlsByCheck.get(finding.check) ?? []
+    return {
+      ...finding,
+      controls: using.map((c) => c.id),
+      criteria: [...new Set(using.flatMap((c) => inScope(c.satisfies.soc2)))].sort(compareCriteria),
+    }
+  })
+
+  const checksById = new Map(request.checks.map((c) => [c.id, c]))
+  const findingsByCheck = groupBy(findings, (f) => f.check)
+  const controlResults = controls.map((control) =>
+    evaluateControl(control, {
+      config,
+      criteria: inScope(control.satisfies.soc2),
+      findingsByCheck,
+      checksById,
+      notApplicable: notApplicable.get(control.id),
+    }),
+  )
+  const criterionResults = criteria.map((criterion) => rollUpCriterion(criterion, controlResults))
+  const gaps = listGaps({ config, criterionResults, controlResults, findings, checksById, controls })
+
+  const model: AssessmentModel = {
+    schemaVersion: 1,
+    tool: { name: 'trustctl', version: request.toolVersion },
+    generatedAt: request.generatedAt,
+    configHash: contentHash(config),
+    organization: config.organization,
+    system: config.system,
+    asOf: config.scope.asOf,
+    scope: {
+      categories: config.scope.categories,
+      criteria: criteria.map((c) => c.id),
+      notApplicable: controlResults.flatMap((c) =>
+        c.notApplicable === undefined
+          ? []
+          : [{ control: c.id, justification: c.notApplicable.justification, criteria: c.criteria }],
+      ),
+    },
+    checks: runs.map(({ check }) => ({
+      id: check.id,
+      title: check.title,
+      severity: check.severity,
+      description: check.description,
+      remediation: check.remediation,
+    })),
+    findings: enrichedFindings,
+    controls: controlResults,
+    criteria: criterionResults,
+    gaps,
+    errors: [...request.errors],
+    inputs: [...request.inputs],
+    summary: summarize(criterionResults, controlResults, findings, gaps, request.errors.length),
+  }
+  return model
+}
+
+interface ControlContext {
+  config: Config
+  criteria: string[]
+  findingsByCheck: ReadonlyMap<string, Finding[]>
+  checksById: ReadonlyMap<string, Check>
+  notApplicable: string | true | undefined
+}
+
+function evaluateControl(control: Control, context: ControlContext): ControlResult {
+  const family = control.id.split('.')[0] ?? control.id
+  const result: ControlResult = {
+    id: control.id,
+    title: control.title,
+    family,
+    type: control.type,
+    ownerRole: control.owner,
+    owner:
+      context.config.controls[control.id]?.owner ?? context.config.owners[control.owner] ?? control.owner,
+    status: 'not-applicable',
+    criteria: context.criteria,
+    tests: [],
+    manualEvidence: [],
+  }
+  if (context.notApplicable !== undefined) {
+    result.notApplicable = {
+      justification: context.notApplicable === true ? '' : context.notApplicable.trim(),
+    }
+    return result
+  }
+  result.tests = control.testedBy.map((id) => toControlTest(id, context))
+  result.manualEvidence = control.manualEvidence.map((m) => toManualEvidence(m, context.config))
+  result.status = controlStatus(result.tests, result.manualEvidence)
+  return result
+}
+
+function toControlTest(checkId: string, context: ControlContext): ControlTest {
+  const findings = context.findingsByCheck.get(checkId) ?? []
+  const title = context.checksById.get(checkId)?.title ?? checkId
+  const tested = findings.filter((f) => f.status === 'pass' || f.status === 'fail')
+  const exceptions = tested.filter((f) => f.status === 'fail').length
+  const status: FindingStatus =
+    findings.length === 0
+      ? 'no-evidence'
+      : exceptions > 0
+        ? 'fail'
+        : findings.some((f) => f.status === 'error')
+          ? 'error'
+          : tested.length > 0
+            ? 'pass'
+            : (findings[0]?.status ?? 'no-evidence')
+  const conclusion =
+    status === 'pass'
+      ? `No exceptions noted in a population of ${tested.length}.`
+      : status === 'fail'
+        ? `Exceptions noted: ${exceptions} of ${tested.length} tested.`
+        : status === 'error'
+          ? 'The test could not be completed: the check failed to run.'
+          : status === 'not-applicable'
+            ? 'Not applicable: no subject in the evidence is one this test covers.'
+            : 'Not tested: no evidence of the kind this test reads was collected.'
+  return { check: checkId, title, status, population: tested.length, exceptions, conclusion }
+}
+
+function toManualEvidence(evidence: Control['manualEvidence'][number], config: Config): ManualEvidenceResult {
+  const latest = config.attestations
+    .filter((a) => a.evidence === evidence.id && a.date <= config.scope.asOf)
+    .sort((a, b) => b.date.localeCompare(a.date))[0]
+  const result: ManualEvidenceResult = {
+    id: evidence.id,
+    title: evidence.title,
+    every: evidence.every,
+    status: 'missing',
+  }
+  if (latest === undefined) return result
+  const dueDate = addDuration(latest.date, evidence.every)
+  result.status = dueDate >= config.scope.asOf ? 'current' : 'overdue'
+  result.lastDate = latest.date
+  result.dueDate = dueDate
+  result.by = latest.by
+  if (latest.reference !== undefined) result.reference = latest.reference
+  return result
+}
+
+/** A control passes only when every test passed and every piece of manual evidence is current. */
+function controlStatus(
+  tests: readonly ControlTest[],
+  manual: readonly ManualEvidenceResult[],
+): ControlStatus {
+  if (tests.some((t) => t.status === 'fail')) return 'fail'
+  if (tests.some((t) => t.status === 'error')) return 'error'
+  const passedTests = tests.filter((t) => t.status === 'pass' || t.status === 'not-applicable').length
+  const currentManual = manual.filter((m) => m.status === 'current').length
+  if (passedTests === 0 && currentManual === 0) return 'no-evidence'
+  return passedTests === tests.length && currentManual === manual.length ? 'pass' : 'partial'
+}
+
+function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[]): CriterionResult {
+  const mapped = controls.filter((c) => c.criteria.includes(criterion.id))
+  const applicable = mapped.filter((c) => c.status !== 'not-applicable')
+  const score = applicable.reduce(
+    (sum, c) => sum + (c.status === 'pass' ? 1 : c.status === 'partial' ? 0.5 : 0),
+    0,
+  )
+  const readiness = applicable.length === 0 ? 0 : Math.round((score / applicable.length) * 100)
+  const status =
+    mapped.length === 0
+      ? 'no-control'
+      : applicable.length === 0
+        ? 'not-applicable'
+        : applicable.every((c) => c.status === 'pass')
+          ? 'ready'
+          : applicable.some((c) => c.status === 'fail')
+            ? 'not-ready'
+            : 'partial'
+  return {
+    id: criterion.id,
+    category: criterion.category,
+    series: criterion.series,
+    title: criterion.title,
+    status,
+    readiness,
+    controls: mapped.map((c) => c.id),
+  }
+}
+
+interface GapContext {
+  config: Config
+  criterionResults: readonly CriterionResult[]
+  controlResults: readonly ControlResult[]
+  findings: readonly Finding[]
+  checksById: ReadonlyMap<string, Check>
+  controls: readonly Control[]
+}
+
+function listGaps(context: GapContext): Gap[] {
+  const { config } = context
+  const due = (severity: Severity): string => addDays(config.scope.asOf, remediationDays[severity])
+  const ownerOf = (role: ControlResult['ownerRole'], control?: string): string =>
+    (control === undefined ? undefined : config.controls[control]?.owner) ?? config.owners[role] ?? role
+  const gaps: Gap[] = []
+
+  for (const criterion of context.criterionResults.filter((c) => c.status === 'no-control')) {
+    gaps.push({
+      id: `criterion-without-control:${criterion.id}`,
+      type: 'criterion-without-control',
+      severity: 'high',
+      title: `No control meets ${criterion.id} (${criterion.title})`,
+      criteria: [criterion.id],
+      controls: [],
+      ownerRole: 'compliance',
+      owner: ownerOf('compliance'),
+      dueDate: due('high'),
+      remediation: `Add a control to the library that meets ${criterion.id}, or take its category out of scope.`,
+    })
+  }
+
+  // One gap per failing check, not per control: the engineer fixes the cause once, for every control.
+  const failing = groupBy(
+    context.findings.filter((f) => f.status === 'fail' || f.status === 'error'),
+    (f) => f.check,
+  )
+  for (const [checkId, failed] of failing) {
+    const check = context.checksById.get(checkId)
+    const using = context.controlResults.filter((c) => c.tests.some((t) => t.check === checkId))
+    const first = using[0]
+    if (check === undefined || first === undefined) continue
+    const isError = failed.every((f) => f.status === 'error')
+    const severity = isError ? 'medium' : check.severity
+    gaps.push({
+      id: `${isError ? 'test-error' : 'failing-test'}:${checkId}`,
+      type: isError ? 'test-error' : 'failing-test',
+      severity,
+      title: isError
+        ? `The test "${check.title}" could not run`
+        : `${failed.length} exception(s): ${check.title.replace(/\.$/, '')} — not met`,
+      criteria: [...new Set(using.flatMap((c) => c.criteria))].sort(compareCriteria),
+      controls: using.map((c) => c.id),
+      ownerRole: first.ownerRole,
+      owner: ownerOf(first.ownerRole, first.id),
+      dueDate: due(severity),
+      remediation: isError ? `Fix the check or its input: ${failed[0]?.message ?? ''}` : check.remediation,
+      subjects: failed.map((f) => f.subject),
+    })
+  }
+
+  for (const control of context.controlResults) {
+    if (control.notApplicable !== undefined) {
+      if (control.notApplicable.justification === '') {
+        gaps.push({
+          id: `not-applicable-without-justification:${control.id}`,
+          type: 'not-applicable-without-justification',
+          severity: 'medium',
+          title: `${control.id} is marked not applicable without a reason`,
+          criteria: control.criteria,
+          controls: [control.id],
+          ownerRole: 'compliance',
+          owner: ownerOf('compliance'),
+          dueDate: due('medium'),
+          remediation: `Write why the control does not apply in trustctl.yaml (controls.${control.id}.notApplicable: "<reason>"); the reason goes into the system description.`,
+        })
+      }
+      continue
+    }
+    if (control.status === 'no-evidence' && control.manualEvidence.length === 0) {
+      gaps.push({
+        id: `control-without-evidence:${control.id}`,
+        type: 'control-without-evidence',
+        severity: 'medium',
+        title: `No evidence that "${control.title}" operates`,
+        criteria: control.criteria,
+        controls: [control.id],
+        ownerRole: control.ownerRole,
+        owner: control.owner,
+        dueDate: due('medium'),
+        remediation: `Add a source to trustctl.yaml that holds what the control's tests read (${control.tests.map((t) => t.check).join(', ')}).`,
+      })
+    }
+    for (const evidence of control.manualEvidence.filter((m) => m.status !== 'current')) {
+      const overdue = evidence.status === 'overdue'
+      gaps.push({
+        id: `manual-evidence-${evidence.status}:${control.id}:${evidence.id}`,
+        type: overdue ? 'manual-evidence-overdue' : 'manual-evidence-missing',
+        severity: overdue ? 'medium' : 'high',
+        title: overdue
+          ? `Overdue since ${evidence.dueDate ?? ''}: ${evidence.title}`
+          : `Missing: ${evidence.title}`,
+        criteria: control.criteria,
+        controls: [control.id],
+        ownerRole: control.ownerRole,
+        owner: control.owner,
+        dueDate: overdue ? due('medium') : due('high'),
+        remediation: `Perform it and record it in trustctl.yaml under attestations (evidence: ${evidence.id}, date, by, reference); it recurs every ${evidence.every}.`,
+      })
+    }
+  }
+  return gaps.sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id))
+}
+
+function summarize(
+  criteria: readonly CriterionResult[],
+  controls: readonly ControlResult[],
+  findings: readonly Finding[],
+  gaps: readonly Gap[],
+  inputErrors: number,
+): AssessmentSummary {
+  const count = <T extends string>(keys: readonly T[], values: readonly T[]): Record<T, number> => {
+    const out = Object.fromEntries(keys.map((k) => [k, 0])) as Record<T, number>
+    for (const v of values) out[v]++
+    return out
+  }
+  const findingsByStatus = count(
+    ['pass', 'fail', 'not-applicable', 'no-evidence', 'error'],
+    findings.map((f) => f.status),
+  )
+  const tests = controls.flatMap((c) => c.tests)
+  const applicable = criteria.filter((c) => c.status !== 'not-applicable')
+  return {
+    criteria: criteria.length,
+    controls: controls.length,
+    controlsByStatus: count(
+      ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'],
+      controls.map((c) => c.status),
+    ),
+    tests: {
+      passed: tests.filter((t) => t.status === 'pass').length,
+      failed: tests.filter((t) => t.status === 'fail').length,
+      noEvidence: tests.filter((t) => t.status === 'no-evidence').length,
+      errors: tests.filter((t) => t.status === 'error').length,
+      notApplicable: tests.filter((t) => t.status === 'not-applicable').length,
+    },
+    findingsByStatus,
+    gaps: gaps.length,
+    gapsBySeverity: count(
+      severities,
+      gaps.map((g) => g.severity),
+    ),
+    readiness:
+      applicable.length === 0
+        ? 0
+        : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length),
+    inputErrors,
+  }
+}
+
+function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
+  const out = new Map<string, T[]>()
+  for (const item of items) {
+    const k = key(item)
+    const list = out.get(k)
+    if (list === undefined) out.set(k, [item])
+    else list.push(item)
+  }
+  return out
+}
+
+/** Orders criterion ids as the framework does: CC1.1 … CC9.2, A1, C1, PI1, P1 … P8. */
+export function compareCriteria(a: string, b: string): number {
+  const order = ['CC', 'A', 'C', 'PI', 'P']
+  const parse = (id: string): [number, number, number] => {
+    const m = /^([A-Z]+)(\d+)\.(\d+)$/.exec(id)
+    return m === null ? [99, 0, 0] : [order.indexOf(m[1] ?? ''), Number(m[2]), Number(m[3])]
+  }
+  const [x, y] = [parse(a), parse(b)]
+  return x[0] - y[0] || x[1] - y[1] || x[2] - y[2]
+}

@@ -1,0 +1,124 @@
+import type { CategoryId, Control, OwnerRole } from './catalog.js'
+import type { Finding, FindingStatus, Severity } from './check.js'
+import type { CollectionError } from './evidence.js'
+
+export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
+export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
+
+/** A test of a control by one check: the population it covered and the exceptions it found. */
+export interface ControlTest {
+  check: string
+  title: string
+  status: FindingStatus
+  population: number
+  exceptions: number
+  conclusion: string
+}
+
+export type ManualEvidenceStatus = 'current' | 'overdue' | 'missing'
+
+export interface ManualEvidenceResult {
+  id: string
+  title: string
+  every: string
+  status: ManualEvidenceStatus
+  lastDate?: string
+  dueDate?: string
+  by?: string
+  reference?: string
+}
+
+export interface ControlResult {
+  id: string
+  title: string
+  family: string
+  type: Control['type']
+  ownerRole: OwnerRole
+  owner: string
+  status: ControlStatus
+  criteria: string[]
+  tests: ControlTest[]
+  manualEvidence: ManualEvidenceResult[]
+  notApplicable?: { justification: string }
+}
+
+export interface CriterionResult {
+  id: string
+  category: CategoryId
+  series: string
+  title: string
+  status: CriterionStatus
+  /** Share of applicable controls that pass, 0–100; partial controls count half. */
+  readiness: number
+  controls: string[]
+}
+
+export type GapType =
+  | 'criterion-without-control'
+  | 'failing-test'
+  | 'test-error'
+  | 'control-without-evidence'
+  | 'manual-evidence-missing'
+  | 'manual-evidence-overdue'
+  | 'not-applicable-without-justification'
+
+export interface Gap {
+  id: string
+  type: GapType
+  severity: Severity
+  title: string
+  /** Why it matters: the criteria it leaves unmet. */
+  criteria: string[]
+  controls: string[]
+  ownerRole: OwnerRole
+  owner: string
+  dueDate: string
+  remediation: string
+  /** Subjects that failed, for failing tests. */
+  subjects?: { kind: string; name: string; namespace?: string; file: string; line?: number }[]
+}
+
+export interface AssessmentInput {
+  file: string
+  collector: string
+  sha256: string
+  bytes: number
+  items: number
+}
+
+export interface AssessmentSummary {
+  criteria: number
+  controls: number
+  controlsByStatus: Record<ControlStatus, number>
+  tests: { passed: number; failed: number; noEvidence: number; errors: number; notApplicable: number }
+  findingsByStatus: Record<FindingStatus, number>
+  gaps: number
+  gapsBySeverity: Record<Severity, number>
+  readiness: number
+  inputErrors: number
+}
+
+/** Everything one assessment found; reports, the JSON result and `explain` all render this. */
+export interface AssessmentModel {
+  schemaVersion: 1
+  tool: { name: 'trustctl'; version: string }
+  generatedAt: string
+  /** Content hash of the configuration assessed, so a stale stored run can be told apart. */
+  configHash: string
+  organization: string
+  system: { name: string; description: string }
+  asOf: string
+  scope: {
+    categories: CategoryId[]
+    criteria: string[]
+    notApplicable: { control: string; justification: string; criteria: string[] }[]
+  }
+  checks: { id: string; title: string; severity: Severity; description: string; remediation: string }[]
+  findings: (Finding & { controls: string[]; criteria: string[] })[]
+  controls: ControlResult[]
+  criteria: CriterionResult[]
+  gaps: Gap[]
+  errors: CollectionError[]
+  inputs: AssessmentInput[]
+  summary: AssessmentSummary
+}

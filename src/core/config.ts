@@ -1,0 +1,96 @@
+import { z } from 'zod'
+import { categoryIds, ownerRoles } from './catalog.js'
+import { ConfigError, formatPath } from './errors.js'
+
+/** A calendar date written as YYYY-MM-DD (a YAML parser may hand over a Date; both are accepted). */
+const isoDate = z.preprocess(
+  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
+  z
+    .string()
+    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
+    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real calendar date'),
+)
+
+export const sourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions'] as const
+
+export const configSchema = z.strictObject({
+  version: z.literal(1),
+  organization: z.string().min(1),
+  system: z.strictObject({ name: z.string().min(1), description: z.string().default('') }),
+  scope: z.strictObject({
+    categories: z
+      .array(z.enum(categoryIds))
+      .min(1)
+      .refine(
+        (c) => c.includes('security'),
+        'must include security: the common criteria are always in scope',
+      ),
+    asOf: isoDate,
+  }),
+  sources: z
+    .array(
+      z.strictObject({
+        path: z.string().min(1),
+        type: z.enum(sourceTypes).default('auto'),
+        exclude: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  providers: z
+    .array(
+      z.strictObject({
+        name: z.string().min(1),
+        model: z.enum(['iaas', 'paas', 'saas']),
+        services: z.array(z.string()).default([]),
+      }),
+    )
+    .default([]),
+  owners: z.partialRecord(z.enum(ownerRoles), z.string().min(1)).default({}),
+  checks: z
+    .record(
+      z.string(),
+      z.strictObject({
+        params: z.record(z.string(), z.unknown()).default({}),
+        enabled: z.boolean().default(true),
+      }),
+    )
+    .default({}),
+  controls: z
+    .record(
+      z.string(),
+      z.strictObject({
+        /** Why the control does not apply; reported as "criteria not relevant, and why". */
+        notApplicable: z.union([z.string(), z.literal(true)]).optional(),
+        owner: z.string().min(1).optional(),
+      }),
+    )
+    .default({}),
+  attestations: z
+    .array(
+      z.strictObject({
+        evidence: z.string().min(1),
+        date: isoDate,
+        by: z.string().min(1),
+        reference: z.string().optional(),
+        note: z.string().optional(),
+      }),
+    )
+    .default([]),
+  store: z.strictObject({ path: z.string().default('.trustctl') }).default({ path: '.trustctl' }),
+  report: z.strictObject({ out: z.string().default('reports') }).default({ out: 'reports' }),
+})
+
+export type Config = z.infer<typeof configSchema>
+export type Attestation = Config['attestations'][number]
+
+/** Validates a parsed trustctl.yaml; the error names every bad key path (`sources[2].path`). */
+export function parseConfig(data: unknown, file: string): Config {
+  const result = configSchema.safeParse(data)
+  if (result.success) return result.data
+  const lines = result.error.issues.map(
+    (issue) => `${formatPath(issue.path) || '(top level)'}: ${issue.message}`,
+  )
+  throw new ConfigError(`${file}: ${lines.join('; ')}`, {
+    hint: 'see the commented example written by `trustctl init`',
+  })
+}

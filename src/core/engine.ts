@@ -1,0 +1,62 @@
+import type { Check, Finding, Subject } from './check.js'
+import { resultBuilder } from './check.js'
+import type { EvidenceByKind } from './evidence.js'
+
+/** A check ready to run: its definition and its params, already validated against its schema. */
+export interface CheckRun {
+  check: Check
+  params: Record<string, unknown>
+}
+
+function evidenceSubject(check: Check): Subject {
+  return { kind: 'Evidence', name: check.reads.join(', '), file: '' }
+}
+
+/**
+ * Runs one check and applies the status rules the check itself never decides: no evidence of any
+ * kind it reads is `no-evidence` (never a pass), a throw is an `error` finding, and evidence with no
+ * subject the check applies to is `not-applicable`.
+ */
+export function evaluateCheck({ check, params }: CheckRun, evidence: EvidenceByKind): Finding[] {
+  const base = { check: check.id, severity: check.severity }
+  if (check.reads.every((kind) => evidence[kind].length === 0)) {
+    return [
+      {
+        ...base,
+        status: 'no-evidence',
+        subject: evidenceSubject(check),
+        message: `no evidence of kind ${check.reads.join(' or ')} was collected, so this test could not run`,
+      },
+    ]
+  }
+  let outcomes: ReturnType<Check['evaluate']>
+  try {
+    outcomes = check.evaluate({ evidence, params, result: resultBuilder })
+  } catch (error) {
+    const reason = error instanceof Error ? error.message : String(error)
+    return [
+      {
+        ...base,
+        status: 'error',
+        subject: evidenceSubject(check),
+        message: `the check failed to run: ${reason}`,
+      },
+    ]
+  }
+  if (outcomes.length === 0) {
+    return [
+      {
+        ...base,
+        status: 'not-applicable',
+        subject: evidenceSubject(check),
+        message: 'evidence was collected, but none of it is something this test applies to',
+      },
+    ]
+  }
+  return outcomes.map((outcome) => ({ ...base, ...outcome }))
+}
+
+/** Runs every check over one snapshot of evidence; one failing check never stops the others. */
+export function evaluateChecks(runs: readonly CheckRun[], evidence: EvidenceByKind): Finding[] {
+  return runs.flatMap((run) => evaluateCheck(run, evidence))
+}

@@ -1,0 +1,46 @@
+import type { ControlStatus, CriterionStatus } from '../core/assessment.js'
+import type { FindingStatus } from '../core/check.js'
+
+/** Words a reader sees for each status, shared by every human-readable format. */
+export const controlStatusLabel: Record<ControlStatus, string> = {
+  pass: 'Effective',
+  fail: 'Exceptions',
+  partial: 'Partly evidenced',
+  'no-evidence': 'No evidence',
+  error: 'Test error',
+  'not-applicable': 'Not applicable',
+}
+
+export const criterionStatusLabel: Record<CriterionStatus, string> = {
+  ready: 'Ready',
+  partial: 'Partly ready',
+  'not-ready': 'Not ready',
+  'no-control': 'No control',
+  'not-applicable': 'Not applicable',
+}
+
+export const findingStatusLabel: Record<FindingStatus, string> = {
+  pass: 'Pass',
+  fail: 'Fail',
+  'not-applicable': 'Not applicable',
+  'no-evidence': 'No evidence',
+  error: 'Error',
+}
+
+export const categoryLabel: Record<string, string> = {
+  security: 'Security',
+  availability: 'Availability',
+  confidentiality: 'Confidentiality',
+  'processing-integrity': 'Processing Integrity',
+  privacy: 'Privacy',
+}
+
+/** `file:line`, or just the file. */
+export function location(subject: { file: string; line?: number }): string {
+  return subject.line === undefined ? subject.file : `${subject.file}:${subject.line}`
+}
+
+/** `namespace/name`, or just the name. */
+export function qualifiedName(subject: { name: string; namespace?: string }): string {
+  return subject.namespace === undefined ? subject.name : `${subject.namespace}/${subject.name}`
+}

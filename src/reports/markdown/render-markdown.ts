@@ -1,0 +1,138 @@
+import type { AssessmentModel } from '../../core/assessment.js'
+import {
+  categoryLabel,
+  controlStatusLabel,
+  criterionStatusLabel,
+  findingStatusLabel,
+  location,
+  qualifiedName,
+} from '../labels.js'
+
+/** Escapes text for a Markdown table cell. */
+function cell(text: string | number): string {
+  return String(text).replace(/\|/g, '\\|').replace(/\r?\n/g, ' ')
+}
+
+function table(headers: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
+  if (rows.length === 0) return '_None._\n'
+  return [
+    `| ${headers.join(' | ')} |`,
+    `| ${headers.map(() => '---').join(' | ')} |`,
+    ...rows.map((r) => `| ${r.map(cell).join(' | ')} |`),
+  ].join('\n')
+}
+
+/** The readiness report as Markdown: readable in a terminal, a pull request or a wiki. */
+export function renderMarkdown(model: AssessmentModel): string {
+  const s = model.summary
+  const failing = model.findings.filter((f) => f.status === 'fail' || f.status === 'error')
+  const parts = [
+    `# SOC 2 readiness: ${model.system.name}`,
+    '',
+    `${model.organization} · as of ${model.asOf} · generated ${model.generatedAt} by trustctl ${model.tool.version}`,
+    '',
+    model.system.description,
+    '',
+    '## Summary',
+    '',
+    table(
+      ['Measure', 'Value'],
+      [
+        ['Overall readiness', `${s.readiness}%`],
+        ['Categories in scope', model.scope.categories.map((c) => categoryLabel[c] ?? c).join(', ')],
+        ['Criteria in scope', s.criteria],
+        ['Controls in scope', s.controls],
+        [
+          'Controls effective / with exceptions / partly evidenced / no evidence',
+          `${s.controlsByStatus.pass} / ${s.controlsByStatus.fail} / ${s.controlsByStatus.partial} / ${s.controlsByStatus['no-evidence']}`,
+        ],
+        [
+          'Tests of controls passed / failed / not run',
+          `${s.tests.passed} / ${s.tests.failed} / ${s.tests.noEvidence + s.tests.errors}`,
+        ],
+        [
+          'Gaps (critical / high / medium / low)',
+          `${s.gaps} (${s.gapsBySeverity.critical} / ${s.gapsBySeverity.high} / ${s.gapsBySeverity.medium} / ${s.gapsBySeverity.low})`,
+        ],
+        ['Inputs read / unreadable', `${model.inputs.length} / ${s.inputErrors}`],
+      ],
+    ),
+    '',
+    '## Readiness by criterion',
+    '',
+    table(
+      ['Criterion', 'Category', 'Title', 'Status', 'Readiness', 'Controls'],
+      model.criteria.map((c) => [
+        c.id,
+        categoryLabel[c.category] ?? c.category,
+        c.title,
+        criterionStatusLabel[c.status],
+        `${c.readiness}%`,
+        c.controls.length,
+      ]),
+    ),
+    '',
+    '## Gaps and remediation',
+    '',
+    table(
+      ['Severity', 'Gap', 'Criteria', 'Owner', 'Due', 'Remediation'],
+      model.gaps.map((g) => [g.severity, g.title, g.criteria.join(', '), g.owner, g.dueDate, g.remediation]),
+    ),
+    '',
+    '## Controls',
+    '',
+    table(
+      ['Control', 'Title', 'Owner', 'Status', 'Criteria', 'Tests'],
+      model.controls.map((c) => [
+        c.id,
+        c.title,
+        c.owner,
+        controlStatusLabel[c.status],
+        c.criteria.join(', '),
+        c.tests.map((t) => `${t.check}: ${t.conclusion}`).join(' '),
+      ]),
+    ),
+    '',
+    '## Exceptions found by tests',
+    '',
+    table(
+      ['Severity', 'Check', 'Subject', 'Location', 'Status', 'Detail', 'Criteria'],
+      failing.map((f) => [
+        f.severity,
+        f.check,
+        `${f.subject.kind} ${qualifiedName(f.subject)}`,
+        location(f.subject),
+        findingStatusLabel[f.status],
+        f.message,
+        f.criteria.join(', '),
+      ]),
+    ),
+    '',
+    '## Controls not applicable',
+    '',
+    table(
+      ['Control', 'Criteria', 'Why it does not apply'],
+      model.scope.notApplicable.map((n) => [
+        n.control,
+        n.criteria.join(', '),
+        n.justification || '(no reason given: a gap)',
+      ]),
+    ),
+    '',
+    '## Inputs that could not be read',
+    '',
+    table(
+      ['Location', 'Problem', 'How to fix'],
+      model.errors.map((e) => [location(e), e.message, e.hint ?? '']),
+    ),
+    '',
+    '## Evidence read',
+    '',
+    table(
+      ['File', 'Collector', 'Items', 'SHA-256'],
+      model.inputs.map((i) => [i.file, i.collector, i.items, i.sha256]),
+    ),
+    '',
+  ]
+  return parts.join('\n')
+}
