@@ -59,23 +59,30 @@ describe.each(suites.map((s) => [s.check.id, s] as const))('%s', (id, { check, c
     expect(collection.errors).toEqual([])
     const params = check.params.parse(expected.params ?? {})
     const findings = evaluateCheck({ check, params }, groupEvidence(collection.evidence))
-    // Compare on the fields the case names (status always; kind, name, namespace where given).
-    const keys = ['status', 'kind', 'name', 'namespace'] as const
-    const used = keys.filter((k) => expected.findings.some((f) => f[k] !== undefined))
-    const project = (f: Partial<Record<(typeof keys)[number], string | undefined>>): string =>
-      JSON.stringify(used.map((k) => f[k] ?? null))
-    const actual = findings.map((f) =>
-      project({
-        status: f.status,
-        kind: f.subject.kind,
-        name: f.subject.name,
-        namespace: f.subject.namespace,
-      }),
-    )
+    // Each expected finding must match one actual finding on the fields it names (status always;
+    // kind, name, namespace where given), and no actual finding may be left over.
+    const remaining = findings.map((f) => ({
+      status: f.status,
+      kind: f.subject.kind,
+      name: f.subject.name,
+      namespace: f.subject.namespace,
+    }))
+    const unmatched = expected.findings.filter((want) => {
+      const index = remaining.findIndex((got) =>
+        (['status', 'kind', 'name', 'namespace'] as const).every(
+          (k) => want[k] === undefined || want[k] === got[k],
+        ),
+      )
+      if (index >= 0) remaining.splice(index, 1)
+      return index < 0
+    })
     const detail = findings
       .map((f) => `${f.status} ${f.subject.kind}/${f.subject.name}: ${f.message}`)
       .join('\n')
-    expect(actual.sort(), `actual findings:\n${detail}`).toEqual(expected.findings.map(project).sort())
+    expect({ unmatched, unexpected: remaining }, `actual findings:\n${detail}`).toEqual({
+      unmatched: [],
+      unexpected: [],
+    })
   })
 })
 

@@ -7,22 +7,33 @@ import { reportCommand } from './commands/report.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { toolVersion } from './version.js'
 
-const io = {
-  cwd: process.cwd(),
-  out: (text: string) => process.stdout.write(text),
-  err: (text: string) => process.stderr.write(text),
+/** Where a command reads and writes; tests pass their own. */
+export interface CliIo {
+  cwd: string
+  out: (text: string) => void
+  err: (text: string) => void
+  /** True when a person is at the terminal (init may prompt). */
+  interactive: boolean
 }
+
+const processIo = (): CliIo => ({
+  cwd: process.cwd(),
+  out: (text) => void process.stdout.write(text),
+  err: (text) => void process.stderr.write(text),
+  interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+})
 
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** Builds the command tree; each action only parses, calls one command and records its exit code. */
-export function buildProgram(setExit: (code: number) => void): Command {
+export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
   const program = new Command('trustctl')
     .description(
       'SOC 2 compliance as code: assess repositories, clusters and pipelines against the Trust Services Criteria',
     )
     .version(toolVersion())
     .exitOverride()
+    .configureOutput({ writeOut: (text) => io.out(text), writeErr: (text) => io.err(text) })
     .showHelpAfterError()
   const configOption = new Option(
     '-c, --config <file>',
@@ -91,9 +102,9 @@ export function buildProgram(setExit: (code: number) => void): Command {
 }
 
 /** Runs the CLI and returns its exit code: the one place errors become messages and codes. */
-export async function main(argv: readonly string[]): Promise<number> {
+export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code: number = exitCode.clean
-  const program = buildProgram((c) => {
+  const program = buildProgram(io, (c) => {
     code = c
   })
   try {

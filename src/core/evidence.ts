@@ -264,6 +264,8 @@ export interface WorkflowStep {
   run?: string
   with: Record<string, string>
   env: Record<string, string>
+  /** `continue-on-error` as written (`true`, or an expression): a failing step then fails nothing. */
+  continueOnError?: string
   line: number
 }
 
@@ -272,6 +274,8 @@ export interface WorkflowJob {
   name?: string
   line: number
   permissions: WorkflowPermissions
+  /** `continue-on-error` of the whole job, as written. */
+  continueOnError?: string
   /** `uses:` of a reusable workflow called as a job. */
   uses?: string
   steps: WorkflowStep[]

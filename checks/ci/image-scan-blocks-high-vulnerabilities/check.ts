@@ -6,8 +6,10 @@ import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '
 const levels = ['low', 'medium', 'high', 'critical'] as const
 type Level = (typeof levels)[number]
 
+const levelNames: readonly string[] = levels
+
 function rank(level: string): number {
-  return levels.findIndex((l) => l === level.trim().toLowerCase())
+  return levelNames.indexOf(level.trim().toLowerCase())
 }
 
 /** The levels from the minimum up, as scanners spell them: `HIGH`, `CRITICAL`. */
@@ -141,7 +143,8 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
     const ignored = swallowed.test(line) ? 'its exit status is discarded (`|| true`)' : undefined
     if (/\btrivy\b(?:\s+-\S+(?:\s+[^-\s]\S*)?)*\s+(?:image|i)\b/.test(line)) {
       const exitCode = flag(line, ['--exit-code']) ?? step.env.TRIVY_EXIT_CODE ?? '0'
-      const severity = flag(line, ['--severity', '-s']) ?? step.env.TRIVY_SEVERITY ?? 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL'
+      const severity =
+        flag(line, ['--severity', '-s']) ?? step.env.TRIVY_SEVERITY ?? 'UNKNOWN,LOW,MEDIUM,HIGH,CRITICAL'
       const gap =
         ignored ??
         (exitCode === '0' || withExpression(exitCode)
@@ -149,7 +152,11 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
           : listGap(severity, minimum, '--severity'))
       scans.push(scanOf('trivy image', located, gap))
     }
-    if (/\bgrype\b/.test(line) && !/\bgrype\s+(?:dir|file):/.test(line) && !/\bgrype\s+(?:db|version)\b/.test(line)) {
+    if (
+      /\bgrype\b/.test(line) &&
+      !/\bgrype\s+(?:dir|file):/.test(line) &&
+      !/\bgrype\s+(?:db|version)\b/.test(line)
+    ) {
       const failOn = flag(line, ['--fail-on', '-f']) ?? step.env.GRYPE_FAIL_ON_SEVERITY
       const gap =
         ignored ??

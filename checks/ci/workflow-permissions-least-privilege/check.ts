@@ -29,12 +29,18 @@ export default defineCheck({
     return evidence['ci.workflow'].map((workflow) => {
       const writeAllJob = workflow.jobs.find((job) => job.permissions === 'write-all')
       if (workflow.permissions === 'write-all') {
-        return result.fail(workflow, 'top-level permissions are write-all: every job gets write access to every scope')
+        return result.fail(
+          workflow,
+          'top-level permissions are write-all: every job gets write access to every scope',
+        )
       }
       if (writeAllJob !== undefined) {
-        return result.fail(workflow, `job ${writeAllJob.id} sets permissions: write-all`, { line: writeAllJob.line })
+        return result.fail(workflow, `job ${writeAllJob.id} sets permissions: write-all`, {
+          line: writeAllJob.line,
+        })
       }
-      const unset = workflow.permissions === undefined ? workflow.jobs.filter((job) => job.permissions === undefined) : []
+      const unset =
+        workflow.permissions === undefined ? workflow.jobs.filter((job) => job.permissions === undefined) : []
       const firstUnset = unset[0]
       if (firstUnset !== undefined) {
         return result.fail(
@@ -45,13 +51,19 @@ export default defineCheck({
       }
       const writes = [
         ...writeScopes(workflow.permissions).map((scope) => `${scope} (workflow)`),
-        ...workflow.jobs.flatMap((job) => writeScopes(job.permissions).map((scope) => `${scope} (job ${job.id})`)),
+        ...workflow.jobs.flatMap((job) =>
+          writeScopes(job.permissions).map((scope) => `${scope} (job ${job.id})`),
+        ),
       ]
       const declared =
-        workflow.permissions === undefined ? 'every job declares its own permissions' : 'top-level permissions are declared'
+        workflow.permissions === undefined
+          ? 'every job declares its own permissions'
+          : 'top-level permissions are declared'
       return result.pass(
         workflow,
-        writes.length === 0 ? `${declared}, with no write scopes` : `${declared}; write scopes: ${writes.join(', ')}`,
+        writes.length === 0
+          ? `${declared}, with no write scopes`
+          : `${declared}; write scopes: ${writes.join(', ')}`,
       )
     })
   },

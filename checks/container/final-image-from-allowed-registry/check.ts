@@ -31,11 +31,15 @@ export default defineCheck({
       }
       const shipped = findShippedImage(dockerfile)
       if (shipped?.image === undefined) {
-        return result.fail(dockerfile, 'the final stage cannot be traced back to a FROM image, so its source cannot be verified')
+        return result.fail(
+          dockerfile,
+          'the final stage cannot be traced back to a FROM image, so its source cannot be verified',
+        )
       }
       const { image, root } = shipped
       const at = { line: root.line }
-      if (image.scratch) return result.pass(dockerfile, 'the final stage is FROM scratch: no base image is pulled', at)
+      if (image.scratch)
+        return result.pass(dockerfile, 'the final stage is FROM scratch: no base image is pulled', at)
       if (image.unresolved) {
         return result.fail(
           dockerfile,
@@ -50,7 +54,11 @@ export default defineCheck({
             `final image is built on ${describeImage(image)} (${imageName(image)}), which is under none of the approved prefixes: ${params.allowedRegistries.join(', ')}`,
             at,
           )
-        : result.pass(dockerfile, `final image is built on ${describeImage(image)}, approved by prefix ${allowedBy}`, at)
+        : result.pass(
+            dockerfile,
+            `final image is built on ${describeImage(image)}, approved by prefix ${allowedBy}`,
+            at,
+          )
     })
   },
 })

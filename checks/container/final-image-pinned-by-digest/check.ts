@@ -20,13 +20,21 @@ export default defineCheck({
     return evidence['container.dockerfile'].map((dockerfile) => {
       const shipped = findShippedImage(dockerfile)
       if (shipped?.image === undefined) {
-        return result.fail(dockerfile, 'the final stage cannot be traced back to a FROM image, so its pin cannot be verified')
+        return result.fail(
+          dockerfile,
+          'the final stage cannot be traced back to a FROM image, so its pin cannot be verified',
+        )
       }
       const { image, root } = shipped
       const at = { line: root.line }
-      if (image.scratch) return result.pass(dockerfile, 'the final stage is FROM scratch: no base image is pulled', at)
+      if (image.scratch)
+        return result.pass(dockerfile, 'the final stage is FROM scratch: no base image is pulled', at)
       if (image.digest !== undefined) {
-        return result.pass(dockerfile, `final image is built on ${describeImage(image)}, pinned by digest`, at)
+        return result.pass(
+          dockerfile,
+          `final image is built on ${describeImage(image)}, pinned by digest`,
+          at,
+        )
       }
       if (image.unresolved) {
         return result.fail(

@@ -27,7 +27,12 @@ interface StageChanges {
 }
 
 function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStage[]): StageChanges {
-  const changes: StageChanges = { installed: [], shellCopies: [], removedPaths: [], removedPackages: new Set() }
+  const changes: StageChanges = {
+    installed: [],
+    shellCopies: [],
+    removedPaths: [],
+    removedPackages: new Set(),
+  }
   for (const stage of chain) {
     for (const instruction of stage.instructions) {
       if (instruction.keyword !== 'RUN') continue
@@ -49,7 +54,8 @@ function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStag
             (tool) => !removed.has(tool.name) && (tool.group === undefined || !removed.has(tool.group)),
           )
         }
-        for (const target of removedPaths(words)) changes.removedPaths.push({ target, line: instruction.line })
+        for (const target of removedPaths(words))
+          changes.removedPaths.push({ target, line: instruction.line })
       }
     }
   }
@@ -57,14 +63,18 @@ function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStag
   for (const copy of dockerfile.copies) {
     if (!chainIndexes.has(copy.stage)) continue
     for (const source of copy.sources) {
-      if (isShellBinary(source)) changes.shellCopies.push({ instruction: copy.instruction, source, line: copy.line })
+      if (isShellBinary(source))
+        changes.shellCopies.push({ instruction: copy.instruction, source, line: copy.line })
     }
   }
   return changes
 }
 
 /** The lines of the removals that satisfy one alternative of a requirement, or undefined if none does. */
-function removalLines(alternatives: readonly string[][], removals: readonly RemovedPath[]): number[] | undefined {
+function removalLines(
+  alternatives: readonly string[][],
+  removals: readonly RemovedPath[],
+): number[] | undefined {
   for (const paths of alternatives) {
     const lines: number[] = []
     const complete = paths.every((path) => {
@@ -93,6 +103,8 @@ function isMinimal(image: ImageReference, minimalImages: readonly string[]): boo
   if (image.registry === 'cgr.dev' && image.repository === 'chainguard/static') {
     return !(image.tag ?? '').includes('dev')
   }
+  // Microsoft's chiseled Ubuntu and Azure Linux distroless tags ship no shell or package manager.
+  if (image.registry === 'mcr.microsoft.com' && /chiseled|distroless/.test(image.tag ?? '')) return true
   return minimalImages.some((prefix) => imageMatchesPrefix(image, prefix))
 }
 
@@ -102,7 +114,8 @@ function describeShips(image: ImageReference, profile: BaseProfile): string {
   }
   const parts: string[] = []
   if (profile.shells.length > 0) parts.push(`a shell (${profile.shells.join(', ')})`)
-  if (profile.packageManagers.length > 0) parts.push(`a package manager (${profile.packageManagers.join(', ')})`)
+  if (profile.packageManagers.length > 0)
+    parts.push(`a package manager (${profile.packageManagers.join(', ')})`)
   if (profile.toolchain.length > 0) parts.push(`build tools (${profile.toolchain.join(', ')})`)
   return `${describeImage(image)} (${profile.label}), which ships ${listWords(parts)}`
 }
@@ -132,7 +145,10 @@ export default defineCheck({
     return evidence['container.dockerfile'].map((dockerfile) => {
       const shipped = findShippedImage(dockerfile)
       if (shipped?.image === undefined) {
-        return result.fail(dockerfile, 'the final stage cannot be traced back to a FROM image, so its contents cannot be verified')
+        return result.fail(
+          dockerfile,
+          'the final stage cannot be traced back to a FROM image, so its contents cannot be verified',
+        )
       }
       const { image, root, chain } = shipped
       if (image.unresolved) {
@@ -158,9 +174,13 @@ export default defineCheck({
       if (isMinimal(image, params.minimalImages)) {
         const first = added[0]
         return first === undefined
-          ? result.pass(dockerfile, `final image is built on ${describeImage(image)}, which ships no shell or package manager`, {
-              line: root.line,
-            })
+          ? result.pass(
+              dockerfile,
+              `final image is built on ${describeImage(image)}, which ships no shell or package manager`,
+              {
+                line: root.line,
+              },
+            )
           : result.fail(
               dockerfile,
               `final image is built on the minimal ${describeImage(image)}, but ${added.map((a) => a.text).join('; ')}`,

@@ -1,5 +1,5 @@
 import { defineCheck } from '../../../src/core/check.js'
-import type { DockerStage } from '../../../src/core/evidence.js'
+import type { DockerStage, ImageReference } from '../../../src/core/evidence.js'
 import { describeImage } from '../shared/image.js'
 import { describeStage, finalLabel, findShippedImage } from '../shared/shipped-image.js'
 
@@ -16,6 +16,10 @@ function userSource(chain: readonly DockerStage[]): { stage: DockerStage; line: 
     if (user !== undefined) return { stage, line: user.line }
   }
   return undefined
+}
+
+function isDotnetImage(image: ImageReference | undefined): boolean {
+  return image?.registry === 'mcr.microsoft.com' && image.repository.startsWith('dotnet/')
 }
 
 export default defineCheck({
@@ -43,7 +47,9 @@ export default defineCheck({
       const source = userSource(chain)
       const line = source?.line ?? final.line
       const inherited =
-        source !== undefined && source.stage.index !== final.index ? `, inherited from ${describeStage(source.stage)}` : ''
+        source !== undefined && source.stage.index !== final.index
+          ? `, inherited from ${describeStage(source.stage)}`
+          : ''
       if (user === undefined) {
         // Images such as gcr.io/distroless/*:nonroot set a non-root USER in their own config.
         if (image !== undefined && !image.unresolved && (image.tag ?? '').includes('nonroot')) {
@@ -57,12 +63,29 @@ export default defineCheck({
           image?.scratch === true
             ? 'so the process runs as UID 0 (root)'
             : `so it runs as the default user of ${image === undefined ? 'its base image' : describeImage(image)}, which is root unless that image sets its own`
-        return result.fail(dockerfile, `${finalLabel(final)} has no USER instruction, ${runsAs}`, { line: final.line })
+        return result.fail(dockerfile, `${finalLabel(final)} has no USER instruction, ${runsAs}`, {
+          line: final.line,
+        })
       }
       if (user.includes('$')) {
+        const name = /\$\{?(\w+)/.exec(user)?.[1] ?? ''
+        const stages = new Set([-1, ...chain.map((stage) => stage.index)])
+        const declared = dockerfile.variables.find((v) => v.name === name && stages.has(v.stage))
+        // Microsoft's .NET images define APP_UID (1654) for exactly this `USER $APP_UID` line.
+        if (declared === undefined && name === 'APP_UID' && isDotnetImage(image)) {
+          return result.pass(
+            dockerfile,
+            `USER ${user}: the .NET base image defines APP_UID as its non-root user`,
+            { line },
+          )
+        }
+        const origin =
+          declared === undefined
+            ? `${name}, which the Dockerfile does not declare (it comes from the base image's environment)`
+            : `${declared.instruction} ${name} (line ${declared.line})`
         return result.fail(
           dockerfile,
-          `USER ${user} is set from a build argument, so whether the image runs as root depends on how it is built and cannot be verified from the Dockerfile`,
+          `USER ${user} takes its value from ${origin}, so whether the image runs as root cannot be verified from the Dockerfile`,
           { line },
         )
       }

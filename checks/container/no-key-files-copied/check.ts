@@ -17,8 +17,13 @@ const keyFiles: { pattern: RegExp; what: string }[] = [
 
 /** A `.pem` named as a certificate (`ca-bundle.pem`, `fullchain.pem`) holds public certificates, not a key. */
 function isCertificateBundle(base: string): boolean {
-  const words = base.toLowerCase().replace(/\.pem$/, '').split(/[-_.]/)
-  const certificate = words.some((w) => ['ca', 'cacert', 'cert', 'certs', 'certificate', 'bundle', 'chain', 'fullchain', 'root'].includes(w))
+  const words = base
+    .toLowerCase()
+    .replace(/\.pem$/, '')
+    .split(/[-_.]/)
+  const certificate = words.some((w) =>
+    ['ca', 'cacert', 'cert', 'certs', 'certificate', 'bundle', 'chain', 'fullchain', 'root'].includes(w),
+  )
   const key = words.some((w) => ['key', 'private', 'priv', 'privkey', 'secret'].includes(w))
   return certificate && !key
 }

@@ -56,7 +56,9 @@ export default defineCheck({
             : `none of ${dockerfile.variables.length} ENV/ARG variables holds or is named like a credential`,
         )
       }
-      return result.fail(dockerfile, leaks.map((entry) => entry.reason).join('; '), { line: first.variable.line })
+      return result.fail(dockerfile, leaks.map((entry) => entry.reason).join('; '), {
+        line: first.variable.line,
+      })
     })
   },
 })

@@ -21,7 +21,12 @@ export function splitCommands(script: string): string[][] {
     while (words.length > 0) {
       const first = words[0] ?? ''
       // RUN flags (`--mount=…`), heredoc markers, `VAR=value` prefixes and wrappers.
-      if (first.startsWith('--') || first.startsWith('<<') || /^[A-Za-z_]\w*=/.test(first) || prefixWords.has(first)) {
+      if (
+        first.startsWith('--') ||
+        first.startsWith('<<') ||
+        /^[A-Za-z_]\w*=/.test(first) ||
+        prefixWords.has(first)
+      ) {
         words.shift()
       } else break
     }
@@ -115,7 +120,10 @@ function withoutUsr(path: string): string {
 }
 
 function globToRegExp(glob: string): RegExp {
-  const escaped = glob.replace(/[.+^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/]*').replace(/\?/g, '[^/]')
+  const escaped = glob
+    .replace(/[.+^${}()|[\]\\]/g, '\\$&')
+    .replace(/\*/g, '[^/]*')
+    .replace(/\?/g, '[^/]')
   return new RegExp(`^${escaped}$`)
 }
 

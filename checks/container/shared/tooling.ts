@@ -99,8 +99,10 @@ function familyOf(image: ImageReference): BaseFamily {
   if (isDistroless(image) && isDebugTag(image)) return 'distroless-debug'
   if (name === 'busybox') return 'busybox'
   if (name.includes('alpine') || tag.includes('alpine')) return 'alpine'
-  if (rhelNames.has(name) || name.startsWith('ubi') || /\b(ubi\d*|al2\d*|amazonlinux)\b/.test(tag)) return 'rhel'
-  if (debianNames.has(name) || /(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(tag)) return 'debian'
+  if (rhelNames.has(name) || name.startsWith('ubi') || /\b(ubi\d*|al2\d*|amazonlinux)\b/.test(tag))
+    return 'rhel'
+  if (debianNames.has(name) || /(slim|bookworm|bullseye|buster|trixie|jammy|noble|focal)/.test(tag))
+    return 'debian'
   return 'unknown'
 }
 
@@ -112,7 +114,10 @@ function toolchainOf(image: ImageReference, family: BaseFamily): string[] {
   if (name === 'rust') return ['rustc', 'cargo', 'gcc']
   if (name === 'gcc') return ['gcc', 'make']
   if (name === 'maven' || name === 'gradle') return [name === 'maven' ? 'mvn' : 'gradle', 'javac']
-  if ((name === 'openjdk' || name === 'eclipse-temurin' || name === 'amazoncorretto') && !tag.includes('jre')) {
+  if (
+    (name === 'openjdk' || name === 'eclipse-temurin' || name === 'amazoncorretto') &&
+    !tag.includes('jre')
+  ) {
     return ['javac', 'jdb (debugger)']
   }
   if (buildpackBased.has(name) && fullVariant) return ['gcc', 'make', 'git', 'curl', 'wget']

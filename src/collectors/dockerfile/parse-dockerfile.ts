@@ -1,4 +1,10 @@
-import { DockerfileParser, From, type Instruction, PropertyInstruction } from 'dockerfile-ast'
+import {
+  DockerfileParser,
+  From,
+  type Instruction,
+  ModifiableInstruction,
+  PropertyInstruction,
+} from 'dockerfile-ast'
 import type {
   CollectionError,
   ContainerDockerfile,
@@ -7,7 +13,7 @@ import type {
   DockerVariable,
 } from '../../core/evidence.js'
 import { parseImageReference } from '../../core/image-reference.js'
-import { nameLooksLikeSecret, valueLooksLikeSecret } from '../../core/secrets.js'
+import { nameLooksLikeSecret, redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
 
 export interface DockerfileParseResult {
   evidence: ContainerDockerfile[]
@@ -85,6 +91,7 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
   const stageIndexByName = new Map<string, number>()
 
   let current: DockerStage | undefined
+  const stageVariables: Map<string, string>[] = []
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword().toUpperCase()
     const line = lineOf(instruction)
@@ -94,17 +101,25 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
     }
     if (instruction instanceof From) {
       current = startStage(instruction, stages.length, globalArgs, stageIndexByName, stages, file, errors)
+      // ENV values carry over when a stage builds FROM an earlier one; ARGs do not.
+      stageVariables.push(new Map(current.fromStage === undefined ? [] : stageVariables[current.fromStage]))
       stages.push(current)
       continue
     }
     if (current === undefined) continue
+    const variablesInStage = stageVariables[current.index] ?? new Map<string, string>()
+    if (instruction instanceof PropertyInstruction && (keyword === 'ARG' || keyword === 'ENV')) {
+      rememberPlainValues(instruction, keyword, globalArgs, variablesInStage)
+    }
+    // Values never reach evidence, but a RUN line can still embed a token: redact before keeping it.
     const args =
       keyword === 'ENV' || keyword === 'ARG'
         ? propertyNames(instruction).join(' ')
-        : (instruction.getArgumentsContent() ?? '')
+        : redactSecrets(instruction.getRawArgumentsContent() ?? instruction.getArgumentsContent() ?? '')
     current.instructions.push({ keyword, args, line })
     if (keyword === 'USER') {
-      const user = instruction.getArgumentsContent()?.trim()
+      // `USER ${APP_UID}` is resolved from the stage's ARG/ENV defaults, so checks can judge the uid.
+      const user = substitute(instruction.getArgumentsContent()?.trim() ?? '', variablesInStage)
       if (user) current.user = user
     }
     if (keyword === 'COPY' || keyword === 'ADD') copies.push(toCopy(instruction, keyword, current.index))
@@ -161,6 +176,25 @@ function startStage(
   return stage
 }
 
+/**
+ * Keeps the values of ordinary build variables (uids, versions, paths) so later instructions can be
+ * resolved; a value that is, or is named like, a credential is never kept.
+ */
+function rememberPlainValues(
+  instruction: PropertyInstruction,
+  keyword: 'ARG' | 'ENV',
+  globalArgs: ReadonlyMap<string, string>,
+  into: Map<string, string>,
+): void {
+  for (const property of instruction.getProperties()) {
+    const name = property.getName()
+    // `ARG NAME` inside a stage brings the global default of NAME into scope.
+    const value = property.getValue() ?? (keyword === 'ARG' ? globalArgs.get(name) : undefined)
+    if (value === undefined || nameLooksLikeSecret(name) || valueLooksLikeSecret(value)) continue
+    into.set(name, substitute(value, into))
+  }
+}
+
 function propertyNames(instruction: Instruction): string[] {
   return instruction instanceof PropertyInstruction ? instruction.getProperties().map((p) => p.getName()) : []
 }
@@ -191,21 +225,42 @@ function collectVariables(
 }
 
 function toCopy(instruction: Instruction, keyword: 'COPY' | 'ADD', stage: number): DockerCopy {
-  const args = instruction
-    .getArguments()
-    .map((a) => a.getValue())
-    .filter((a) => !a.startsWith('--'))
-  const heredoc = args.some((a) => a.startsWith('<<'))
+  // The JSON form (`COPY ["a b", "/dest/"]`) quotes its paths; the word list would split them (and
+  // dockerfile-ast's JSON strings drop the spaces), so read it as the JSON it is.
+  let paths = jsonPaths(instruction.getRawArgumentsContent() ?? '')
+  if (paths === undefined) {
+    // Flags are not arguments here. A heredoc's body follows the line that opens it: the paths are
+    // the words up to that line, not the body (else `COPY <<EOF /etc/x` had destination `EOF`).
+    const words = instruction.getArguments()
+    const lastHeredoc = words.findLast((w) => w.getValue().startsWith('<<'))
+    const lastLine = lastHeredoc?.getRange().start.line ?? Number.POSITIVE_INFINITY
+    paths = words.filter((w) => w.getRange().start.line <= lastLine).map((w) => w.getValue())
+  }
   const copy: DockerCopy = {
     instruction: keyword,
-    sources: heredoc ? [] : args.slice(0, -1),
-    destination: args.at(-1) ?? '',
+    sources: paths.slice(0, -1).filter((p) => !p.startsWith('<<')),
+    destination: paths.at(-1) ?? '',
     line: lineOf(instruction),
     stage,
   }
-  const fromFlag = /--from=(\S+)/.exec(instruction.getRawArgumentsContent() ?? '')
-  if (fromFlag?.[1] !== undefined) copy.fromStage = fromFlag[1]
+  // `--from` is a flag, which the parser keeps out of the raw arguments, so read it from the flags.
+  const fromFlag =
+    instruction instanceof ModifiableInstruction
+      ? instruction.getFlags().find((f) => f.getName() === 'from')
+      : undefined
+  const fromValue = fromFlag?.getValue()
+  if (fromValue) copy.fromStage = fromValue
   return copy
+}
+
+function jsonPaths(args: string): string[] | undefined {
+  if (!args.trimStart().startsWith('[')) return undefined
+  try {
+    const parsed: unknown = JSON.parse(args)
+    return Array.isArray(parsed) && parsed.every((p) => typeof p === 'string') ? parsed : undefined
+  } catch {
+    return undefined
+  }
 }
 
 /** Replaces `$NAME` and `${NAME}` with known build-arg defaults; unknown ones stay as written. */

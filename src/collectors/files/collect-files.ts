@@ -49,8 +49,10 @@ export function classifyFile(
 ): Exclude<FileSourceType, 'auto'> | undefined {
   const base = path.posix.basename(relativePath)
   const isYaml = /\.ya?ml$/i.test(base)
+  // `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, a list of globs, not a Dockerfile.
   const isDockerfile =
-    /^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)
+    (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) &&
+    !base.endsWith('.dockerignore')
   const isWorkflow = isYaml && /(^|\/)\.github\/workflows\/[^/]+$/.test(relativePath)
   if (type === 'dockerfile') return isDockerfile || !isYaml ? 'dockerfile' : undefined
   if (type === 'github-actions') return isYaml ? 'github-actions' : undefined

@@ -6,6 +6,7 @@ import type {
   WorkflowPermissions,
   WorkflowStep,
 } from '../../core/evidence.js'
+import { nameLooksLikeSecret, redactSecrets } from '../../core/secrets.js'
 
 export interface WorkflowParseResult {
   evidence: CiWorkflow[]
@@ -75,6 +76,8 @@ function toJob(
   errors: CollectionError[],
 ): WorkflowJob {
   const job: WorkflowJob = { id, line, permissions: toPermissions(node.get('permissions', true)), steps: [] }
+  const jobContinues = scalarString(node.get('continue-on-error', true))
+  if (jobContinues !== undefined) job.continueOnError = jobContinues
   const name = scalarString(node.get('name', true))
   if (name !== undefined) job.name = name
   const uses = scalarString(node.get('uses', true))
@@ -104,7 +107,9 @@ function toJob(
       const stepUses = scalarString(stepNode.get('uses', true))
       if (stepUses !== undefined) step.uses = stepUses
       const run = scalarString(stepNode.get('run', true))
-      if (run !== undefined) step.run = run
+      if (run !== undefined) step.run = redactSecrets(run)
+      const stepContinues = scalarString(stepNode.get('continue-on-error', true))
+      if (stepContinues !== undefined) step.continueOnError = stepContinues
       job.steps.push(step)
     })
   }
@@ -122,7 +127,11 @@ function stringMap(node: unknown): Record<string, string> {
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined
     const value = scalarString(pair.value)
-    if (key !== undefined && value !== undefined) out[key] = value
+    if (key === undefined || value === undefined) continue
+    // A token pasted into `with:` or `env:` must not reach the evidence store in clear: known token
+    // shapes anywhere, and any literal under a credential-like name (`${{ secrets.X }}` is kept).
+    const literalCredential = nameLooksLikeSecret(key) && !/^\s*\$\{\{[^}]*\}\}\s*$/.test(value)
+    out[key] = literalCredential ? '[REDACTED]' : redactSecrets(value)
   }
   return out
 }

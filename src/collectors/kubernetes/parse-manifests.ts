@@ -11,8 +11,13 @@ export interface ManifestParseResult {
   isManifest: boolean
 }
 
+/**
+ * A Go-template action that uses Helm's own objects or functions. Plain Go-template actions
+ * (`{{ define }}`, `{{ template }}`, `{{ $labels }}`) are not enough: rendered ConfigMaps carry
+ * Alertmanager and Prometheus templates written that way, and those files are manifests.
+ */
 const helmTemplateMarkers =
-  /\{\{-?\s*(\.Values|\.Release|\.Chart|\.Capabilities|include\s|template\s|toYaml|tpl\s|define\s)/
+  /\{\{[^}]*?(\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\binclude\s|\btoYaml\b|\btpl\s)/
 
 /**
  * Reads a YAML file that may hold Kubernetes objects: multi-document streams, `List` kinds and
@@ -20,40 +25,21 @@ const helmTemplateMarkers =
  * not hide the others; each object keeps the line its document starts on.
  */
 export function parseManifests(text: string, file: string): ManifestParseResult {
-  if (helmTemplateMarkers.test(text)) {
-    return {
-      evidence: [],
-      isManifest: true,
-      errors: [
-        {
-          file,
-          line: lineOfMatch(text, helmTemplateMarkers),
-          message:
-            'this is a Helm template, not a manifest: its values are filled in only when the chart is rendered',
-          hint: 'render the chart and assess the output: helm template <release> <chart-dir> -f <values.yaml> > rendered.yaml',
-        },
-      ],
-    }
-  }
   const evidence: EvidenceItem[] = []
   const errors: CollectionError[] = []
-  const untyped: { line: number }[] = []
+  const untyped: { line: number; value: unknown }[] = []
   let typed = 0
   for (const document of splitYamlDocuments(text)) {
     let parsed: unknown
     try {
       parsed = yaml.load(document.text, { filename: file })
     } catch (error) {
-      errors.push(yamlError(error, file, document.startLine))
+      errors.push(yamlError(error, file, document.startLine, document.text))
       continue
     }
     if (parsed === null || parsed === undefined) continue
-    if (!isObject(parsed) || typeof parsed.kind !== 'string' || typeof parsed.apiVersion !== 'string') {
-      untyped.push({ line: document.contentLine })
-      continue
-    }
-    typed++
-    if (parsed.kind === 'Kustomization' || parsed.apiVersion.startsWith('kustomize.config.k8s.io')) {
+    if (isKustomization(parsed, file)) {
+      typed++
       errors.push({
         file,
         line: document.contentLine,
@@ -62,7 +48,34 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
       })
       continue
     }
+    if (!isObject(parsed) || typeof parsed.kind !== 'string' || typeof parsed.apiVersion !== 'string') {
+      untyped.push({ line: document.contentLine, value: parsed })
+      continue
+    }
+    typed++
     readObject(parsed, file, document.contentLine, evidence, errors)
+  }
+  const helmLine = helmTemplateLine(text)
+  // A chart's values.yaml may hold Helm actions as data (strings passed to `tpl`, commented
+  // examples): it parses cleanly, holds no object, and keeps the actions in its strings. A
+  // template does not parse, names a kind, or loses its actions to YAML syntax (`{{ … }}` read
+  // as a flow mapping).
+  const helmActionsAreData =
+    typed === 0 && errors.length === 0 && untyped.some((doc) => stringsContainHelmAction(doc.value))
+  if (helmLine !== undefined && !helmActionsAreData) {
+    return {
+      evidence: [],
+      isManifest: true,
+      errors: [
+        {
+          file,
+          line: helmLine,
+          message:
+            'this is a Helm template, not a manifest: its values are filled in only when the chart is rendered',
+          hint: 'render the chart and assess the output: helm template <release> <chart-dir> -f <values.yaml> > rendered.yaml',
+        },
+      ],
+    }
   }
   // A readable file with no Kubernetes object is some other YAML (values, compose, app config): not
   // ours to judge. An unreadable one is reported: nobody can tell what it would have held.
@@ -75,6 +88,32 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
     })
   }
   return { evidence, errors, isManifest: true }
+}
+
+/** `kind: Kustomization`, or a `kustomization.yaml` without one (apiVersion and kind are optional there). */
+function isKustomization(parsed: unknown, file: string): boolean {
+  if (!isObject(parsed)) return false
+  if (parsed.kind === 'Kustomization') return true
+  if (typeof parsed.apiVersion === 'string' && parsed.apiVersion.startsWith('kustomize.config.k8s.io'))
+    return true
+  const base = file.slice(file.lastIndexOf('/') + 1)
+  return /^kustomization\.ya?ml$/i.test(base) && parsed.kind === undefined
+}
+
+/** The 1-based line of the first Helm action outside a comment, if any. */
+function helmTemplateLine(text: string): number | undefined {
+  const index = text
+    .split(/\r?\n/)
+    .findIndex((line) => !line.trimStart().startsWith('#') && helmTemplateMarkers.test(line))
+  return index < 0 ? undefined : index + 1
+}
+
+function stringsContainHelmAction(value: unknown): boolean {
+  if (typeof value === 'string') return helmTemplateMarkers.test(value)
+  if (Array.isArray(value)) return value.some(stringsContainHelmAction)
+  if (isObject(value))
+    return Object.entries(value).some(([k, v]) => helmTemplateMarkers.test(k) || stringsContainHelmAction(v))
+  return false
 }
 
 function readObject(
@@ -109,21 +148,20 @@ function readObject(
   for (const problem of problems) errors.push({ file, line, message: `${kind} ${name}: ${problem}` })
 }
 
-function yamlError(error: unknown, file: string, startLine: number): CollectionError {
-  if (error instanceof yaml.YAMLException) {
-    const line = startLine + error.mark.line
-    return { file, line, message: `invalid YAML: ${error.reason}` }
-  }
-  return { file, line: startLine, message: `invalid YAML: ${String(error)}` }
+function yamlError(error: unknown, file: string, startLine: number, text: string): CollectionError {
+  const found: CollectionError =
+    error instanceof yaml.YAMLException
+      ? { file, line: startLine + error.mark.line, message: `invalid YAML: ${error.reason}` }
+      : { file, line: startLine, message: `invalid YAML: ${String(error)}` }
+  // `{{ template "x" . }}` (Helm 2 style) breaks YAML without naming a Helm object; say what it may be.
+  if (text.split(/\r?\n/).some((line) => !line.trimStart().startsWith('#') && line.includes('{{')))
+    found.hint =
+      'if this is a Helm template, render it first: helm template <release> <chart-dir> > rendered.yaml'
+  return found
 }
 
 function isObject(value: unknown): value is YamlObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function lineOfMatch(text: string, pattern: RegExp): number {
-  const index = text.search(pattern)
-  return index < 0 ? 1 : text.slice(0, index).split('\n').length
 }
 
 function dirnameOf(file: string): string {

@@ -82,14 +82,49 @@ const builtInKinds = new Set([
   'DeviceClass',
   'ResourceSlice',
   'StorageVersionMigration',
+  'StorageVersion',
+  'LeaseCandidate',
+  'SelfSubjectReview',
+  // Removed in 1.25, still found in older charts; a known kind, not a typo.
+  'PodSecurityPolicy',
 ])
 
-/** Built-in API groups: the core group, the unqualified ones and every `*.k8s.io`. */
+/**
+ * The API groups served by kube-apiserver itself. Listed rather than matched on `*.k8s.io`: several
+ * groups under k8s.io are CRDs (Gateway API `gateway.networking.k8s.io`, `snapshot.storage.k8s.io`,
+ * the VPA's `autoscaling.k8s.io`), and their kinds must not be reported as typos of built-in kinds.
+ */
+const builtInGroups = new Set([
+  'apps',
+  'batch',
+  'autoscaling',
+  'policy',
+  'extensions',
+  'admissionregistration.k8s.io',
+  'apiextensions.k8s.io',
+  'apiregistration.k8s.io',
+  'authentication.k8s.io',
+  'authorization.k8s.io',
+  'certificates.k8s.io',
+  'coordination.k8s.io',
+  'discovery.k8s.io',
+  'events.k8s.io',
+  'flowcontrol.apiserver.k8s.io',
+  'internal.apiserver.k8s.io',
+  'networking.k8s.io',
+  'node.k8s.io',
+  'rbac.authorization.k8s.io',
+  'resource.k8s.io',
+  'scheduling.k8s.io',
+  'storage.k8s.io',
+  'storagemigration.k8s.io',
+])
+
+/** Built-in API groups: the core group (`v1`) and the groups kube-apiserver serves. */
 export function isBuiltInApiGroup(apiVersion: string): boolean {
   const slash = apiVersion.indexOf('/')
   if (slash < 0) return true
-  const group = apiVersion.slice(0, slash)
-  return ['apps', 'batch', 'autoscaling', 'policy'].includes(group) || group.endsWith('.k8s.io')
+  return builtInGroups.has(apiVersion.slice(0, slash))
 }
 
 export function isKnownBuiltInKind(kind: string): boolean {
@@ -118,6 +153,17 @@ const clusterScoped = new Set([
   'CSIDriver',
   'CSINode',
   'VolumeAttachment',
+  'VolumeAttributesClass',
+  'PodSecurityPolicy',
+  'CertificateSigningRequest',
+  'ClusterTrustBundle',
+  'FlowSchema',
+  'PriorityLevelConfiguration',
+  'DeviceClass',
+  'StorageVersionMigration',
+  'ComponentStatus',
+  // Custom resources that are cluster-scoped by definition.
+  'GatewayClass',
   'ClusterPolicy',
   'ClusterIssuer',
   'ClusterSecretStore',
@@ -155,7 +201,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   const kind = r.string(object.kind) ?? ''
   const metadata = r.object(object.metadata, 'metadata')
   const name = r.string(metadata.name) ?? r.string(metadata.generateName) ?? ''
-  if (name === '') return { problems: [`${kind}: metadata.name is missing`] }
+  if (name === '') return { problems: ['metadata.name is missing'] }
   const base = {
     resourceKind: kind,
     name,
@@ -184,10 +230,10 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         .filter((t): t is 'Ingress' | 'Egress' => t === 'Ingress' || t === 'Egress'),
       ingress: r
         .objects(spec.ingress, 'spec.ingress')
-        .map((rule, i) => toRule(r, rule, rule.from, `spec.ingress[${i}]`)),
+        .map((rule, i) => toRule(r, rule, 'from', `spec.ingress[${i}]`)),
       egress: r
         .objects(spec.egress, 'spec.egress')
-        .map((rule, i) => toRule(r, rule, rule.to, `spec.egress[${i}]`)),
+        .map((rule, i) => toRule(r, rule, 'to', `spec.egress[${i}]`)),
     }
   } else if (kind === 'Ingress') {
     item = {
@@ -290,7 +336,12 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
       kind: 'k8s.resource',
       ...base,
       apiVersion,
-      ...(namespace === undefined ? {} : { namespace }),
+      // A custom resource may be cluster-scoped (ClusterPolicy, ConstraintTemplate) and only its CRD
+      // says so: report the namespace only where the manifest states it.
+      ...(namespace === undefined ||
+      (!isBuiltInApiGroup(apiVersion) && r.string(metadata.namespace) === undefined)
+        ? {}
+        : { namespace }),
       labels,
     }
   }
@@ -345,12 +396,12 @@ function toWorkload(
     hostPID: r.boolean(podSpec.hostPID) ?? false,
     hostIPC: r.boolean(podSpec.hostIPC) ?? false,
     containers,
-    secretVolumes: volumes.flatMap((v) => {
-      const secretName = r.string(r.object(v.secret, 'volumes.secret').secretName)
+    secretVolumes: volumes.flatMap((v, i) => {
+      const secretName = r.string(r.object(v.secret, `${prefix}spec.volumes[${i}].secret`).secretName)
       return secretName === undefined ? [] : [secretName]
     }),
-    hostPathVolumes: volumes.flatMap((v) => {
-      const path = r.string(r.object(v.hostPath, 'volumes.hostPath').path)
+    hostPathVolumes: volumes.flatMap((v, i) => {
+      const path = r.string(r.object(v.hostPath, `${prefix}spec.volumes[${i}].hostPath`).path)
       return path === undefined ? [] : [path]
     }),
   }
@@ -394,8 +445,8 @@ function toContainer(
     init,
     capabilities,
     env: r.objects(c.env, `${path}.env`).map((e) => toEnvVar(r, e)),
-    envFromSecrets: r.objects(c.envFrom, `${path}.envFrom`).flatMap((e) => {
-      const secretName = r.string(r.object(e.secretRef, `${path}.envFrom.secretRef`).name)
+    envFromSecrets: r.objects(c.envFrom, `${path}.envFrom`).flatMap((e, i) => {
+      const secretName = r.string(r.object(e.secretRef, `${path}.envFrom[${i}].secretRef`).name)
       return secretName === undefined ? [] : [secretName]
     }),
     resources: {
@@ -454,25 +505,33 @@ function toSelector(r: ObjectReader, value: unknown, path: string): LabelSelecto
   const selector = r.object(value, path)
   return {
     matchLabels: r.stringMap(selector.matchLabels, `${path}.matchLabels`),
-    matchExpressions: r.objects(selector.matchExpressions, `${path}.matchExpressions`).map((e) => ({
+    matchExpressions: r.objects(selector.matchExpressions, `${path}.matchExpressions`).map((e, i) => ({
       key: r.string(e.key) ?? '',
       operator: r.string(e.operator) ?? '',
-      values: r.strings(e.values, `${path}.matchExpressions.values`),
+      values: r.strings(e.values, `${path}.matchExpressions[${i}].values`),
     })),
   }
 }
 
-function toRule(r: ObjectReader, rule: YamlObject, peers: unknown, path: string): NetworkPolicyRule {
+function toRule(
+  r: ObjectReader,
+  rule: YamlObject,
+  peersField: 'from' | 'to',
+  path: string,
+): NetworkPolicyRule {
   return {
-    peers: r.objects(peers, `${path}.peers`).map((p) => {
+    // Problems name the field as written (`spec.ingress[0].from[1]`), so the author can find it.
+    peers: r.objects(rule[peersField], `${path}.${peersField}`).map((p, i) => {
+      const peerPath = `${path}.${peersField}[${i}]`
       const peer: NetworkPolicyPeer = {}
-      if (p.podSelector !== undefined) peer.podSelector = toSelector(r, p.podSelector, `${path}.podSelector`)
+      if (p.podSelector !== undefined)
+        peer.podSelector = toSelector(r, p.podSelector, `${peerPath}.podSelector`)
       if (p.namespaceSelector !== undefined)
-        peer.namespaceSelector = toSelector(r, p.namespaceSelector, `${path}.namespaceSelector`)
+        peer.namespaceSelector = toSelector(r, p.namespaceSelector, `${peerPath}.namespaceSelector`)
       if (r.isObject(p.ipBlock))
         peer.ipBlock = {
           cidr: r.string(p.ipBlock.cidr) ?? '',
-          except: r.strings(p.ipBlock.except, `${path}.ipBlock.except`),
+          except: r.strings(p.ipBlock.except, `${peerPath}.ipBlock.except`),
         }
       return peer
     }),

@@ -1,0 +1,200 @@
+import { createHash } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import { classifyFile, collectFiles, listFiles } from './collect-files.js'
+
+describe('classifyFile', () => {
+  it.each([
+    ['Dockerfile', 'dockerfile'],
+    ['Containerfile', 'dockerfile'],
+    ['services/api.Dockerfile', 'dockerfile'],
+    ['services/api.dockerfile', 'dockerfile'],
+    ['Dockerfile.prod', 'dockerfile'],
+    ['build/Containerfile.dev', 'dockerfile'],
+    ['.github/workflows/ci.yml', 'github-actions'],
+    ['.github/workflows/release.yaml', 'github-actions'],
+    ['apps/web/.github/workflows/ci.yml', 'github-actions'],
+    ['deploy/app.yaml', 'kubernetes'],
+    ['deploy/APP.YML', 'kubernetes'],
+    ['.github/dependabot.yml', 'kubernetes'],
+    ['README.md', undefined],
+    ['main.go', undefined],
+    ['docs/Dockerfile-guide.md', undefined],
+    // BuildKit's per-Dockerfile ignore files are glob lists, not Dockerfiles.
+    ['Dockerfile.dockerignore', undefined],
+    ['services/api.Dockerfile.dockerignore', undefined],
+  ] as const)('auto: %s → %s', (file, expected) => {
+    expect(classifyFile(file)).toBe(expected)
+  })
+
+  it.each([
+    ['build/web', 'dockerfile', 'dockerfile'],
+    ['deploy/app.yaml', 'dockerfile', undefined],
+    ['ci/pipeline.yml', 'github-actions', 'github-actions'],
+    ['Dockerfile', 'github-actions', undefined],
+    ['Dockerfile', 'kubernetes', undefined],
+    ['k8s/base.yml', 'kubernetes', 'kubernetes'],
+  ] as const)('a source of type %s is read by the collector it names: %s as %s', (file, type, expected) => {
+    expect(classifyFile(file, type)).toBe(expected)
+  })
+})
+
+describe('collectFiles', () => {
+  let root: string
+
+  function write(relative: string, content: string | Buffer): void {
+    const full = path.join(root, relative)
+    mkdirSync(path.dirname(full), { recursive: true })
+    writeFileSync(full, content)
+  }
+
+  function sha256(relative: string): string {
+    return createHash('sha256')
+      .update(readFileSync(path.join(root, relative)))
+      .digest('hex')
+  }
+
+  const deployment = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    spec:
+      containers: [{ name: web, image: nginx:1.27 }]
+---
+apiVersion: v1
+kind: Service
+metadata: { name: web, namespace: shop }
+spec:
+  ports: [{ port: 80 }]
+`
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-collect-'))
+    // A Latin-1 byte, not valid UTF-8: the hash must be of the bytes, not of the decoded text.
+    write(
+      'Dockerfile',
+      Buffer.concat([Buffer.from('# caf'), Buffer.from([0xe9]), Buffer.from('\nFROM node:20\n')]),
+    )
+    write('Dockerfile.dockerignore', 'node_modules\n*.log\n')
+    write('services/api.Dockerfile', 'FROM golang:1.22 AS build\nFROM gcr.io/distroless/static\n')
+    write(
+      '.github/workflows/ci.yml',
+      'on: push\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - run: make\n',
+    )
+    write('deploy/app.yaml', deployment)
+    write('deploy/values.yaml', 'replicaCount: 2\nimage: { repository: nginx }\n')
+    write('deploy/legacy/old.yaml', deployment.replace(/web/g, 'old'))
+    write('deploy/web.generated.yaml', deployment.replace(/web/g, 'generated'))
+    write('node_modules/some-chart/deploy.yaml', deployment.replace(/web/g, 'vendored'))
+    write('.git/hooks/config.yaml', deployment.replace(/web/g, 'git'))
+    write('dist/Dockerfile', 'FROM busybox\n')
+    write('README.md', '# shop\n')
+  })
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it('lists every file it read with the sha256 and size of its bytes', async () => {
+    const collection = await collectFiles(root, [{ path: '.', type: 'auto' }])
+    expect(collection.errors).toEqual([])
+    const files = ['.github/workflows/ci.yml', 'Dockerfile', 'services/api.Dockerfile', 'deploy/app.yaml']
+    expect(collection.inputs.map((i) => i.file).sort()).toEqual(
+      [...files, 'deploy/legacy/old.yaml', 'deploy/web.generated.yaml'].sort(),
+    )
+    for (const input of collection.inputs) {
+      expect(input.sha256, input.file).toBe(sha256(input.file))
+      expect(input.bytes, input.file).toBe(readFileSync(path.join(root, input.file)).length)
+    }
+    const byFile = new Map(collection.inputs.map((i) => [i.file, i]))
+    expect(byFile.get('Dockerfile')).toMatchObject({ collector: 'dockerfile', items: 1 })
+    expect(byFile.get('services/api.Dockerfile')).toMatchObject({ collector: 'dockerfile', items: 1 })
+    expect(byFile.get('.github/workflows/ci.yml')).toMatchObject({ collector: 'github-actions', items: 1 })
+    expect(byFile.get('deploy/app.yaml')).toMatchObject({ collector: 'kubernetes', items: 2 })
+  })
+
+  it('skips dependency, VCS and build folders, and YAML that is not Kubernetes', async () => {
+    const collection = await collectFiles(root, [{ path: '.', type: 'auto' }])
+    const names = collection.evidence.map((e) => e.name)
+    expect(names).not.toContain('vendored')
+    expect(names).not.toContain('git')
+    expect(collection.inputs.map((i) => i.file)).not.toContain('dist/Dockerfile')
+    expect(collection.inputs.map((i) => i.file)).not.toContain('deploy/values.yaml')
+    expect(collection.evidence.map((e) => [e.kind, e.file]).sort()).toEqual(
+      [
+        ['container.dockerfile', 'Dockerfile'],
+        ['container.dockerfile', 'services/api.Dockerfile'],
+        ['ci.workflow', '.github/workflows/ci.yml'],
+        ['k8s.workload', 'deploy/app.yaml'],
+        ['k8s.service', 'deploy/app.yaml'],
+        ['k8s.workload', 'deploy/legacy/old.yaml'],
+        ['k8s.service', 'deploy/legacy/old.yaml'],
+        ['k8s.workload', 'deploy/web.generated.yaml'],
+        ['k8s.service', 'deploy/web.generated.yaml'],
+      ].sort(),
+    )
+  })
+
+  it('leaves out files matching `exclude` globs, written relative to the root', async () => {
+    const collection = await collectFiles(root, [
+      { path: 'deploy', type: 'auto', exclude: ['deploy/legacy/**', '**/*.generated.yaml'] },
+    ])
+    expect(collection.errors).toEqual([])
+    expect(collection.inputs.map((i) => i.file)).toEqual(['deploy/app.yaml'])
+    expect(await listFiles(root, 'deploy', ['deploy/legacy/**'])).toEqual([
+      'deploy/app.yaml',
+      'deploy/values.yaml',
+      'deploy/web.generated.yaml',
+    ])
+  })
+
+  it('reports a missing source path by name and still reads the other sources', async () => {
+    const collection = await collectFiles(root, [
+      { path: 'k8s/overlays', type: 'kubernetes' },
+      { path: 'Dockerfile', type: 'auto' },
+    ])
+    expect(collection.errors).toEqual([
+      { file: 'k8s/overlays', message: 'cannot read: no such file or folder' },
+    ])
+    expect(collection.inputs.map((i) => i.file)).toEqual(['Dockerfile'])
+  })
+
+  it('reports a binary file and a malformed one, and reads every other file', async () => {
+    write('deploy/logo.yaml', Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x00, 0x0d, 0x0a, 0x1a]))
+    write('deploy/broken.yaml', `${deployment}---\napiVersion: v1\nkind: ConfigMap\n  metadata: x\n`)
+    const collection = await collectFiles(root, [
+      { path: 'deploy', type: 'auto', exclude: ['deploy/legacy/**'] },
+    ])
+    expect(collection.errors).toEqual([
+      { file: 'deploy/broken.yaml', line: 17, message: expect.stringMatching(/^invalid YAML: /) },
+      { file: 'deploy/logo.yaml', message: 'binary file: expected text' },
+    ])
+    // The readable part of the malformed file still counts; the binary file is not an input.
+    const byFile = new Map(collection.inputs.map((i) => [i.file, i]))
+    expect(byFile.get('deploy/broken.yaml')).toMatchObject({ items: 2, sha256: sha256('deploy/broken.yaml') })
+    expect(byFile.has('deploy/logo.yaml')).toBe(false)
+    expect(byFile.get('deploy/app.yaml')?.items).toBe(2)
+    expect(byFile.get('deploy/web.generated.yaml')?.items).toBe(2)
+  })
+
+  it('reads a file named by two sources once', async () => {
+    const collection = await collectFiles(root, [
+      { path: 'deploy/app.yaml', type: 'kubernetes' },
+      { path: 'deploy', type: 'auto', exclude: ['deploy/legacy/**', '**/*.generated.yaml'] },
+    ])
+    expect(collection.inputs.map((i) => i.file)).toEqual(['deploy/app.yaml'])
+    expect(collection.evidence).toHaveLength(2)
+  })
+
+  it('reads a file of any name as the type its source gives', async () => {
+    write('build/web', 'FROM nginx:1.27\n')
+    const collection = await collectFiles(root, [{ path: 'build/web', type: 'dockerfile' }])
+    expect(collection.errors).toEqual([])
+    expect(collection.inputs).toEqual([
+      { file: 'build/web', collector: 'dockerfile', sha256: sha256('build/web'), bytes: 16, items: 1 },
+    ])
+  })
+})

@@ -1,0 +1,74 @@
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { defineCheck } from './check.js'
+import { evaluateCheck } from './engine.js'
+import { type ContainerDockerfile, groupEvidence } from './evidence.js'
+
+const dockerfile = (name: string, user?: string): ContainerDockerfile => ({
+  kind: 'container.dockerfile',
+  resourceKind: 'Dockerfile',
+  name,
+  file: name,
+  line: 1,
+  stages: [{ index: 0, line: 1, from: 'scratch', instructions: [], ...(user === undefined ? {} : { user }) }],
+  finalStage: 0,
+  variables: [],
+  copies: [],
+})
+
+const hasUser = defineCheck({
+  id: 'test/has-user',
+  title: 'Images set a user',
+  description: 'A test check for the engine status rules.',
+  remediation: 'Set USER.',
+  severity: 'high',
+  reads: ['container.dockerfile'],
+  params: z.object({ skip: z.array(z.string()).default([]) }),
+  evaluate: ({ evidence, params, result }) =>
+    evidence['container.dockerfile']
+      .filter((d) => !params.skip.includes(d.name))
+      .map((d) =>
+        d.stages[d.finalStage]?.user ? result.pass(d, 'user set') : result.fail(d, 'no user', { line: 7 }),
+      ),
+})
+
+describe('evaluateCheck', () => {
+  it('reports no-evidence, never pass, when no evidence of a kind the check reads exists', () => {
+    const findings = evaluateCheck({ check: hasUser, params: { skip: [] } }, groupEvidence([]))
+    expect(findings).toHaveLength(1)
+    expect(findings[0]?.status).toBe('no-evidence')
+  })
+
+  it('adds check id and severity to every outcome and keeps the narrowed line', () => {
+    const findings = evaluateCheck(
+      { check: hasUser, params: { skip: [] } },
+      groupEvidence([dockerfile('a/Dockerfile', '1000'), dockerfile('b/Dockerfile')]),
+    )
+    expect(findings.map((f) => [f.check, f.severity, f.status, f.subject.name, f.subject.line])).toEqual([
+      ['test/has-user', 'high', 'pass', 'a/Dockerfile', 1],
+      ['test/has-user', 'high', 'fail', 'b/Dockerfile', 7],
+    ])
+  })
+
+  it('turns a throwing check into an error finding instead of stopping the run', () => {
+    const broken = defineCheck({
+      ...hasUser,
+      id: 'test/broken',
+      params: z.object({}),
+      evaluate: () => {
+        throw new Error('boom')
+      },
+    })
+    const findings = evaluateCheck({ check: broken, params: {} }, groupEvidence([dockerfile('Dockerfile')]))
+    expect(findings).toMatchObject([{ status: 'error', check: 'test/broken' }])
+    expect(findings[0]?.message).toContain('boom')
+  })
+
+  it('reports not-applicable when evidence exists but the check applies to none of it', () => {
+    const findings = evaluateCheck(
+      { check: hasUser, params: { skip: ['Dockerfile'] } },
+      groupEvidence([dockerfile('Dockerfile')]),
+    )
+    expect(findings).toMatchObject([{ status: 'not-applicable' }])
+  })
+})

@@ -1,0 +1,94 @@
+import { describe, expect, it } from 'vitest'
+import type { AssessmentModel } from '../core/assessment.js'
+import { renderHtml } from './html/render-html.js'
+import { renderJson } from './json/render-json.js'
+import { renderMarkdown } from './markdown/render-markdown.js'
+
+const hostile = '<script>alert(1)</script> | pipe'
+
+const model: AssessmentModel = {
+  schemaVersion: 1,
+  tool: { name: 'trustctl', version: 'test' },
+  generatedAt: '2026-11-30T00:00:00Z',
+  configHash: 'x',
+  organization: 'Acme',
+  system: { name: hostile, description: 'A product-analytics SaaS.' },
+  asOf: '2026-11-30',
+  scope: { categories: ['security'], criteria: ['CC6.1'], notApplicable: [] },
+  checks: [],
+  findings: [
+    {
+      check: 'kubernetes/workload-runs-as-non-root',
+      status: 'fail',
+      severity: 'high',
+      subject: { kind: 'Deployment', name: hostile, namespace: 'web', file: 'deploy/app.yaml', line: 12 },
+      message: 'may run as root: app',
+      controls: ['workload.non-root'],
+      criteria: ['CC6.1'],
+    },
+  ],
+  controls: [],
+  criteria: [
+    {
+      id: 'CC6.1',
+      category: 'security',
+      series: 'CC6',
+      title: 'Logical access',
+      status: 'not-ready',
+      readiness: 0,
+      controls: ['workload.non-root'],
+    },
+  ],
+  gaps: [
+    {
+      id: 'failing-test:x',
+      type: 'failing-test',
+      severity: 'high',
+      title: 'Workloads run as root',
+      criteria: ['CC6.1'],
+      controls: ['workload.non-root'],
+      ownerRole: 'platform',
+      owner: 'Marcus',
+      dueDate: '2026-12-30',
+      remediation: 'Set runAsNonRoot.',
+    },
+  ],
+  errors: [],
+  inputs: [
+    { file: 'deploy/app.yaml', collector: 'kubernetes', sha256: 'ab'.repeat(32), bytes: 10, items: 1 },
+  ],
+  summary: {
+    criteria: 1,
+    controls: 0,
+    controlsByStatus: { pass: 0, fail: 0, partial: 0, 'no-evidence': 0, error: 0, 'not-applicable': 0 },
+    tests: { passed: 0, failed: 1, noEvidence: 0, errors: 0, notApplicable: 0 },
+    findingsByStatus: { pass: 0, fail: 1, 'not-applicable': 0, 'no-evidence': 0, error: 0 },
+    gaps: 1,
+    gapsBySeverity: { critical: 0, high: 1, medium: 0, low: 0, info: 0 },
+    readiness: 0,
+    inputErrors: 0,
+  },
+}
+
+describe('reports', () => {
+  it('HTML is one self-contained file with everything escaped', () => {
+    const html = renderHtml(model)
+    expect(html).not.toContain('<script>')
+    expect(html).toContain('&lt;script&gt;')
+    // Nothing is loaded from elsewhere: no external scripts, styles, fonts or images.
+    expect(html).not.toMatch(/<(script|link|img|iframe)\b/i)
+    expect(html).not.toMatch(/url\(/)
+    expect(html).toContain('deploy/app.yaml:12')
+    expect(html).toContain('class="cell not-ready"')
+  })
+
+  it('Markdown keeps table cells intact', () => {
+    const md = renderMarkdown(model)
+    expect(md).toContain('\\| pipe')
+    expect(md).toContain('| high | Workloads run as root | CC6.1 | Marcus | 2026-12-30 | Set runAsNonRoot. |')
+  })
+
+  it('JSON round-trips the model', () => {
+    expect(JSON.parse(renderJson(model))).toEqual(model)
+  })
+})

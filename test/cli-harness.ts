@@ -1,0 +1,39 @@
+import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { main } from '../src/cli/main.js'
+
+export interface CliRun {
+  code: number
+  stdout: string
+  stderr: string
+}
+
+/** Runs the CLI in-process, as a user would from `cwd`, capturing its output and exit code. */
+export async function trustctl(cwd: string, ...argv: string[]): Promise<CliRun> {
+  let stdout = ''
+  let stderr = ''
+  const code = await main(argv, {
+    cwd,
+    out: (t) => {
+      stdout += t
+    },
+    err: (t) => {
+      stderr += t
+    },
+    interactive: false,
+  })
+  return { code, stdout, stderr }
+}
+
+export const demoEstate = path.resolve(import.meta.dirname, '..', 'examples', 'acme-saas')
+
+/** A private copy of the demo estate, without any store or report a previous run left. */
+export function copyDemo(): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-demo-'))
+  cpSync(demoEstate, dir, {
+    recursive: true,
+    filter: (src) => !/[\\/](\.trustctl|reports)([\\/]|$)/.test(path.relative(demoEstate, src)),
+  })
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
+}

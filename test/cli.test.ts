@@ -1,0 +1,159 @@
+import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { copyDemo, trustctl } from './cli-harness.js'
+
+describe('trustctl on the demo estate', () => {
+  const demo = copyDemo()
+  afterAll(demo.cleanup)
+  let json: Record<string, unknown>
+
+  beforeAll(async () => {
+    const run = await trustctl(demo.dir, 'assess', '--format', 'json')
+    expect(run.stderr).toBe('')
+    expect(run.code).toBe(0)
+    json = JSON.parse(run.stdout)
+  })
+
+  it('prints the JSON result contract', () => {
+    expect(json).toMatchObject({
+      scope: { categories: ['security', 'availability', 'confidentiality'], criteria: expect.arrayContaining(['CC1.1', 'A1.2', 'C1.2']) },
+      findings: expect.any(Array),
+      controls: expect.any(Array),
+      gaps: expect.any(Array),
+      errors: [],
+    })
+    const findings = json.findings as Record<string, unknown>[]
+    const failing = findings.find((f) => f.check === 'kubernetes/workload-runs-as-non-root' && f.status === 'fail')
+    expect(failing).toMatchObject({
+      severity: expect.any(String),
+      subject: { kind: expect.any(String), name: expect.any(String), namespace: expect.any(String), file: expect.stringMatching(/^deploy\//), line: expect.any(Number) },
+      message: expect.any(String),
+      controls: expect.arrayContaining([expect.any(String)]),
+      criteria: expect.arrayContaining([expect.stringMatching(/^CC/)]),
+    })
+    expect((json.controls as Record<string, unknown>[])[0]).toMatchObject({ id: expect.any(String), status: expect.any(String), criteria: expect.any(Array) })
+  })
+
+  it('shows passes, failures and gaps, as a halfway-ready estate should', () => {
+    const statuses = new Set((json.findings as { status: string }[]).map((f) => f.status))
+    expect(statuses).toContain('pass')
+    expect(statuses).toContain('fail')
+    expect((json.gaps as unknown[]).length).toBeGreaterThan(0)
+  })
+
+  it('stores the run beside the config', () => {
+    expect(existsSync(path.join(demo.dir, '.trustctl', 'trustctl.db'))).toBe(true)
+  })
+
+  it('gates CI with --fail-on: exit 1 at or above the threshold', async () => {
+    expect((await trustctl(demo.dir, 'assess', '--fail-on', 'critical')).code).toBe(1)
+    const demoFindings = json.findings as { status: string; severity: string }[]
+    expect(demoFindings.some((f) => f.status === 'fail' && f.severity === 'info')).toBe(false)
+    expect((await trustctl(demo.dir, 'assess', '--fail-on', 'info')).code).toBe(1)
+  })
+
+  it('lists gaps with what, why, owner, due date and severity', async () => {
+    const run = await trustctl(demo.dir, 'gaps')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/\[CRITICAL\] .+\n {2}why: {4}criteria CC/)
+    expect(run.stdout).toMatch(/owner: {2}.+<.+@acme-analytics\.example\.com> {4}due: 20\d\d-\d\d-\d\d/)
+    const gaps = JSON.parse((await trustctl(demo.dir, 'gaps', '--format', 'json', '--severity', 'high')).stdout) as { severity: string }[]
+    expect(gaps.every((g) => g.severity === 'high' || g.severity === 'critical')).toBe(true)
+  })
+
+  it('writes the report in every format', async () => {
+    const run = await trustctl(demo.dir, 'report', '--format', 'md,html,json', '--out', 'out')
+    expect(run.code).toBe(0)
+    for (const file of ['readiness.md', 'readiness.html', 'readiness.json']) expect(existsSync(path.join(demo.dir, 'out', file))).toBe(true)
+    expect(readFileSync(path.join(demo.dir, 'out', 'readiness.md'), 'utf8')).toContain('## Gaps and remediation')
+  })
+
+  it('explains a criterion to an auditor: controls, tests, the analogy and the latest result', async () => {
+    const run = await trustctl(demo.dir, 'explain', 'CC6.6')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(/^CC6\.6 — /)
+    expect(run.stdout).toContain('What an auditor knows it as:')
+    expect(run.stdout).toContain('How it is tested:')
+    expect(run.stdout).toContain('Questions an auditor may ask:')
+    expect(run.stdout).toMatch(/exception: .+ at deploy\/.+:\d+/)
+    const check = await trustctl(demo.dir, 'explain', 'kubernetes/namespace-has-default-deny-network-policy')
+    expect(check.stdout).toContain('Latest result:')
+    const unknown = await trustctl(demo.dir, 'explain', 'CC42.1')
+    expect(unknown.code).toBe(2)
+    expect(unknown.stderr).toContain("'CC42.1' is not a criterion, control or check id")
+  })
+
+  it('still assesses everything else when an input is malformed, and exits 3 (partial)', async () => {
+    const partial = copyDemo()
+    try {
+      writeFileSync(path.join(partial.dir, 'deploy', 'k8s', 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n')
+      writeFileSync(path.join(partial.dir, 'services', 'api', 'Dockerfile.debug'), '# nothing but a comment\n')
+      const run = await trustctl(partial.dir, 'assess', '--format', 'json')
+      expect(run.code).toBe(3)
+      const result = JSON.parse(run.stdout) as { errors: { file: string; line?: number; message: string }[]; findings: unknown[] }
+      expect(result.errors).toEqual(
+        expect.arrayContaining([
+          expect.objectContaining({ file: 'deploy/k8s/broken.yaml', line: expect.any(Number), message: expect.stringContaining('invalid YAML') }),
+          expect.objectContaining({ file: 'services/api/Dockerfile.debug' }),
+        ]),
+      )
+      expect(result.findings.length).toBe((json.findings as unknown[]).length)
+    } finally {
+      partial.cleanup()
+    }
+  })
+})
+
+describe('configuration errors', () => {
+  const demo = copyDemo()
+  afterAll(demo.cleanup)
+
+  it('names the key path of a bad source and exits 2', async () => {
+    appendFileSync(path.join(demo.dir, 'trustctl.yaml'), '')
+    const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
+    writeFileSync(path.join(demo.dir, 'bad.yaml'), config.replace('  - path: .github/workflows', '  - path: .github/workflows\n  - path: nowhere'))
+    const run = await trustctl(demo.dir, 'assess', '--config', 'bad.yaml')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/sources\[3\]\.path: no such file or folder: nowhere/)
+  })
+
+  it('refuses a scope without security', async () => {
+    const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
+    writeFileSync(path.join(demo.dir, 'no-security.yaml'), config.replace(/categories: \[security, /, 'categories: ['))
+    const run = await trustctl(demo.dir, 'assess', '--config', 'no-security.yaml')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toContain('scope.categories: must include security')
+  })
+
+  it('rejects an unknown flag value with a usage error', async () => {
+    expect((await trustctl(demo.dir, 'assess', '--fail-on', 'severe')).code).toBe(2)
+    expect((await trustctl(demo.dir, 'report', '--format', 'pdf')).code).toBe(2)
+    expect((await trustctl(demo.dir, 'frobnicate')).code).toBe(2)
+  })
+})
+
+describe('trustctl init', () => {
+  const demo = copyDemo()
+  afterAll(demo.cleanup)
+
+  it('writes a commented trustctl.yaml from flags that assess can use as is', async () => {
+    const dir = path.join(demo.dir, 'fresh')
+    mkdirSync(dir)
+    mkdirSync(path.join(dir, 'deploy'))
+    writeFileSync(
+      path.join(dir, 'deploy', 'app.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: nginx}]\n',
+    )
+    const run = await trustctl(dir, 'init', '--organization', 'Example Co', '--system', 'Widgets', '--categories', 'availability', '--as-of', '2026-12-31', '--provider', 'AWS:iaas:EKS,S3')
+    expect(run.code).toBe(0)
+    const text = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
+    expect(text).toContain('# Trust Services categories')
+    expect(text).toContain('categories: [security, availability]')
+    expect(text).toContain('- path: deploy')
+    const assessed = await trustctl(dir, 'assess', '--format', 'json')
+    expect(assessed.code).toBe(0)
+    expect(JSON.parse(assessed.stdout).findings.length).toBeGreaterThan(0)
+    expect((await trustctl(dir, 'init')).code).toBe(2)
+  })
+})
