@@ -9,8 +9,17 @@ import { CatalogError } from '../src/core/errors.js'
 const checks = await loadChecks()
 const checkIds = new Set(checks.map((c) => c.id))
 const catalog = await loadCatalog(checkIds)
-const reference = JSON.parse(readFileSync(new URL('../../shared/data/soc2/tsc-2017-rev2022-criteria.json', import.meta.url), 'utf8')) as {
-  criteria: { id: string; category: string; series: string; cosoPrinciple: number | null; pointsOfFocus2022: number; subject: string }[]
+const reference = JSON.parse(
+  readFileSync(new URL('../../shared/data/soc2/tsc-2017-rev2022-criteria.json', import.meta.url), 'utf8'),
+) as {
+  criteria: {
+    id: string
+    category: string
+    series: string
+    cosoPrinciple: number | null
+    pointsOfFocus2022: number
+    subject: string
+  }[]
 }
 
 describe('the shipped catalog', () => {
@@ -74,7 +83,9 @@ describe('catalog validation', () => {
     const root = copyCatalog('bad-field')
     const file = path.join(root, 'controls', 'access', 'production-access-restricted.yaml')
     writeFileSync(file, readFileSync(file, 'utf8').replace(/^type: \w+/m, 'type: sometimes'))
-    await expect(loadCatalog(checkIds, root)).rejects.toThrow(/catalog\/controls\/access\/production-access-restricted\.yaml: type: /)
+    await expect(loadCatalog(checkIds, root)).rejects.toThrow(
+      /catalog\/controls\/access\/production-access-restricted\.yaml: type: /,
+    )
   })
 
   it('rejects a control whose id is not its path, and unknown criteria and checks', async () => {
@@ -82,7 +93,9 @@ describe('catalog validation', () => {
     const file = path.join(root, 'controls', 'access', 'production-access-restricted.yaml')
     const original = readFileSync(file, 'utf8')
     writeFileSync(file, original.replace(/^id: .*/m, 'id: access.somewhere-else'))
-    await expect(loadCatalog(checkIds, root)).rejects.toThrow(/must be 'access\.production-access-restricted'/)
+    await expect(loadCatalog(checkIds, root)).rejects.toThrow(
+      /must be 'access\.production-access-restricted'/,
+    )
     writeFileSync(file, original.replace(/soc2: \[/, 'soc2: [CC9.9, '))
     await expect(loadCatalog(checkIds, root)).rejects.toThrow(/unknown criterion CC9\.9/)
     await expect(loadCatalog(new Set(), copyCatalog('no-checks'))).rejects.toBeInstanceOf(CatalogError)
@@ -90,7 +103,12 @@ describe('catalog validation', () => {
 
   it('reports invalid YAML with file and line', async () => {
     const root = copyCatalog('bad-yaml')
-    writeFileSync(path.join(root, 'controls', 'access', 'broken.yaml'), 'id: access.broken\ntitle: [unclosed\n')
-    await expect(loadCatalog(checkIds, root)).rejects.toThrow(/catalog\/controls\/access\/broken\.yaml:\d+: invalid YAML/)
+    writeFileSync(
+      path.join(root, 'controls', 'access', 'broken.yaml'),
+      'id: access.broken\ntitle: [unclosed\n',
+    )
+    await expect(loadCatalog(checkIds, root)).rejects.toThrow(
+      /catalog\/controls\/access\/broken\.yaml:\d+: invalid YAML/,
+    )
   })
 })

@@ -17,22 +17,37 @@ describe('trustctl on the demo estate', () => {
 
   it('prints the JSON result contract', () => {
     expect(json).toMatchObject({
-      scope: { categories: ['security', 'availability', 'confidentiality'], criteria: expect.arrayContaining(['CC1.1', 'A1.2', 'C1.2']) },
+      scope: {
+        categories: ['security', 'availability', 'confidentiality'],
+        criteria: expect.arrayContaining(['CC1.1', 'A1.2', 'C1.2']),
+      },
       findings: expect.any(Array),
       controls: expect.any(Array),
       gaps: expect.any(Array),
       errors: [],
     })
     const findings = json.findings as Record<string, unknown>[]
-    const failing = findings.find((f) => f.check === 'kubernetes/workload-runs-as-non-root' && f.status === 'fail')
+    const failing = findings.find(
+      (f) => f.check === 'kubernetes/workload-runs-as-non-root' && f.status === 'fail',
+    )
     expect(failing).toMatchObject({
       severity: expect.any(String),
-      subject: { kind: expect.any(String), name: expect.any(String), namespace: expect.any(String), file: expect.stringMatching(/^deploy\//), line: expect.any(Number) },
+      subject: {
+        kind: expect.any(String),
+        name: expect.any(String),
+        namespace: expect.any(String),
+        file: expect.stringMatching(/^deploy\//),
+        line: expect.any(Number),
+      },
       message: expect.any(String),
       controls: expect.arrayContaining([expect.any(String)]),
       criteria: expect.arrayContaining([expect.stringMatching(/^CC/)]),
     })
-    expect((json.controls as Record<string, unknown>[])[0]).toMatchObject({ id: expect.any(String), status: expect.any(String), criteria: expect.any(Array) })
+    expect((json.controls as Record<string, unknown>[])[0]).toMatchObject({
+      id: expect.any(String),
+      status: expect.any(String),
+      criteria: expect.any(Array),
+    })
   })
 
   it('shows passes, failures and gaps, as a halfway-ready estate should', () => {
@@ -58,15 +73,20 @@ describe('trustctl on the demo estate', () => {
     expect(run.code).toBe(0)
     expect(run.stdout).toMatch(/\[CRITICAL\] .+\n {2}why: {4}criteria CC/)
     expect(run.stdout).toMatch(/owner: {2}.+<.+@acme-analytics\.example\.com> {4}due: 20\d\d-\d\d-\d\d/)
-    const gaps = JSON.parse((await trustctl(demo.dir, 'gaps', '--format', 'json', '--severity', 'high')).stdout) as { severity: string }[]
+    const gaps = JSON.parse(
+      (await trustctl(demo.dir, 'gaps', '--format', 'json', '--severity', 'high')).stdout,
+    ) as { severity: string }[]
     expect(gaps.every((g) => g.severity === 'high' || g.severity === 'critical')).toBe(true)
   })
 
   it('writes the report in every format', async () => {
     const run = await trustctl(demo.dir, 'report', '--format', 'md,html,json', '--out', 'out')
     expect(run.code).toBe(0)
-    for (const file of ['readiness.md', 'readiness.html', 'readiness.json']) expect(existsSync(path.join(demo.dir, 'out', file))).toBe(true)
-    expect(readFileSync(path.join(demo.dir, 'out', 'readiness.md'), 'utf8')).toContain('## Gaps and remediation')
+    for (const file of ['readiness.md', 'readiness.html', 'readiness.json'])
+      expect(existsSync(path.join(demo.dir, 'out', file))).toBe(true)
+    expect(readFileSync(path.join(demo.dir, 'out', 'readiness.md'), 'utf8')).toContain(
+      '## Gaps and remediation',
+    )
   })
 
   it('explains a criterion to an auditor: controls, tests, the analogy and the latest result', async () => {
@@ -87,14 +107,27 @@ describe('trustctl on the demo estate', () => {
   it('still assesses everything else when an input is malformed, and exits 3 (partial)', async () => {
     const partial = copyDemo()
     try {
-      writeFileSync(path.join(partial.dir, 'deploy', 'k8s', 'broken.yaml'), 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n')
-      writeFileSync(path.join(partial.dir, 'services', 'api', 'Dockerfile.debug'), '# nothing but a comment\n')
+      writeFileSync(
+        path.join(partial.dir, 'deploy', 'k8s', 'broken.yaml'),
+        'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: x\ndata: [unclosed\n',
+      )
+      writeFileSync(
+        path.join(partial.dir, 'services', 'api', 'Dockerfile.debug'),
+        '# nothing but a comment\n',
+      )
       const run = await trustctl(partial.dir, 'assess', '--format', 'json')
       expect(run.code).toBe(3)
-      const result = JSON.parse(run.stdout) as { errors: { file: string; line?: number; message: string }[]; findings: unknown[] }
+      const result = JSON.parse(run.stdout) as {
+        errors: { file: string; line?: number; message: string }[]
+        findings: unknown[]
+      }
       expect(result.errors).toEqual(
         expect.arrayContaining([
-          expect.objectContaining({ file: 'deploy/k8s/broken.yaml', line: expect.any(Number), message: expect.stringContaining('invalid YAML') }),
+          expect.objectContaining({
+            file: 'deploy/k8s/broken.yaml',
+            line: expect.any(Number),
+            message: expect.stringContaining('invalid YAML'),
+          }),
           expect.objectContaining({ file: 'services/api/Dockerfile.debug' }),
         ]),
       )
@@ -112,7 +145,10 @@ describe('configuration errors', () => {
   it('names the key path of a bad source and exits 2', async () => {
     appendFileSync(path.join(demo.dir, 'trustctl.yaml'), '')
     const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
-    writeFileSync(path.join(demo.dir, 'bad.yaml'), config.replace('  - path: .github/workflows', '  - path: .github/workflows\n  - path: nowhere'))
+    writeFileSync(
+      path.join(demo.dir, 'bad.yaml'),
+      config.replace('  - path: .github/workflows', '  - path: .github/workflows\n  - path: nowhere'),
+    )
     const run = await trustctl(demo.dir, 'assess', '--config', 'bad.yaml')
     expect(run.code).toBe(2)
     expect(run.stderr).toMatch(/sources\[3\]\.path: no such file or folder: nowhere/)
@@ -120,7 +156,10 @@ describe('configuration errors', () => {
 
   it('refuses a scope without security', async () => {
     const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
-    writeFileSync(path.join(demo.dir, 'no-security.yaml'), config.replace(/categories: \[security, /, 'categories: ['))
+    writeFileSync(
+      path.join(demo.dir, 'no-security.yaml'),
+      config.replace(/categories: \[security, /, 'categories: ['),
+    )
     const run = await trustctl(demo.dir, 'assess', '--config', 'no-security.yaml')
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('scope.categories: must include security')
@@ -145,7 +184,20 @@ describe('trustctl init', () => {
       path.join(dir, 'deploy', 'app.yaml'),
       'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: nginx}]\n',
     )
-    const run = await trustctl(dir, 'init', '--organization', 'Example Co', '--system', 'Widgets', '--categories', 'availability', '--as-of', '2026-12-31', '--provider', 'AWS:iaas:EKS,S3')
+    const run = await trustctl(
+      dir,
+      'init',
+      '--organization',
+      'Example Co',
+      '--system',
+      'Widgets',
+      '--categories',
+      'availability',
+      '--as-of',
+      '2026-12-31',
+      '--provider',
+      'AWS:iaas:EKS,S3',
+    )
     expect(run.code).toBe(0)
     const text = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
     expect(text).toContain('# Trust Services categories')

@@ -74,7 +74,10 @@ jobs:
 `,
     )
     const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
-    writeFileSync(path.join(demo.dir, 'trustctl.yaml'), config.replace(/^sources:.*\n/m, (line) => `${line}  - path: planted\n`))
+    writeFileSync(
+      path.join(demo.dir, 'trustctl.yaml'),
+      config.replace(/^sources:.*\n/m, (line) => `${line}  - path: planted\n`),
+    )
 
     const outputs = [
       await trustctl(demo.dir, 'assess'),
@@ -84,12 +87,26 @@ jobs:
       await trustctl(demo.dir, 'explain', 'container/no-secrets-in-env-or-arg'),
       await trustctl(demo.dir, 'explain', 'kubernetes/secrets-referenced-not-inlined', '--format', 'json'),
     ]
-    const assessed = JSON.parse(outputs[1]?.stdout ?? '{}') as { findings: { check: string; status: string; subject: { file: string } }[] }
+    const assessed = JSON.parse(outputs[1]?.stdout ?? '{}') as {
+      findings: { check: string; status: string; subject: { file: string } }[]
+    }
     // The planted files were read and judged, not skipped.
-    expect(assessed.findings.some((f) => f.subject.file === 'planted/Dockerfile' && f.status === 'fail')).toBe(true)
-    expect(assessed.findings.some((f) => f.check === 'kubernetes/secret-manifests-hold-no-plaintext' && f.subject.file === 'planted/app.yaml' && f.status === 'fail')).toBe(true)
+    expect(
+      assessed.findings.some((f) => f.subject.file === 'planted/Dockerfile' && f.status === 'fail'),
+    ).toBe(true)
+    expect(
+      assessed.findings.some(
+        (f) =>
+          f.check === 'kubernetes/secret-manifests-hold-no-plaintext' &&
+          f.subject.file === 'planted/app.yaml' &&
+          f.status === 'fail',
+      ),
+    ).toBe(true)
 
-    const stored = [...filesUnder(path.join(demo.dir, '.trustctl')), ...filesUnder(path.join(demo.dir, 'reports'))]
+    const stored = [
+      ...filesUnder(path.join(demo.dir, '.trustctl')),
+      ...filesUnder(path.join(demo.dir, 'reports')),
+    ]
     expect(stored.length).toBeGreaterThanOrEqual(4)
     const haystacks = [
       ...outputs.map((o) => o.stdout + o.stderr),

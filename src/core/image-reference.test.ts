@@ -26,7 +26,7 @@ describe('parseImageReference', () => {
 
   it('knows scratch is no image and flags unresolved variables', () => {
     expect(parseImageReference('scratch').scratch).toBe(true)
-    expect(parseImageReference('${BASE_IMAGE}').unresolved).toBe(true)
+    expect(parseImageReference('$BASE_IMAGE').unresolved).toBe(true)
   })
 
   it('matches allow-list prefixes on path boundaries only', () => {

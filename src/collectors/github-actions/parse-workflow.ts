@@ -98,8 +98,8 @@ function toJob(
         return
       }
       const step: WorkflowStep = {
-        with: stringMap(stepNode.get('with', true)),
-        env: stringMap(stepNode.get('env', true)),
+        with: redactedMap(stepNode.get('with', true)),
+        env: redactedMap(stepNode.get('env', true)),
         line: lineOf(stepNode),
       }
       const stepName = scalarString(stepNode.get('name', true))
@@ -127,9 +127,19 @@ function stringMap(node: unknown): Record<string, string> {
   for (const pair of node.items) {
     const key = isScalar(pair.key) ? String(pair.key.value) : undefined
     const value = scalarString(pair.value)
-    if (key === undefined || value === undefined) continue
-    // A token pasted into `with:` or `env:` must not reach the evidence store in clear: known token
-    // shapes anywhere, and any literal under a credential-like name (`${{ secrets.X }}` is kept).
+    if (key !== undefined && value !== undefined) out[key] = value
+  }
+  return out
+}
+
+/**
+ * `with:` and `env:` values, redacted: a token pasted there must not reach the evidence store in
+ * clear. Known token shapes are masked anywhere; a literal under a credential-like name is masked
+ * whole, while a `${{ secrets.X }}` reference is kept because it is what good practice looks like.
+ */
+function redactedMap(node: unknown): Record<string, string> {
+  const out = stringMap(node)
+  for (const [key, value] of Object.entries(out)) {
     const literalCredential = nameLooksLikeSecret(key) && !/^\s*\$\{\{[^}]*\}\}\s*$/.test(value)
     out[key] = literalCredential ? '[REDACTED]' : redactSecrets(value)
   }
