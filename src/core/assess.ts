@@ -180,6 +180,9 @@ function evaluateControl(control: Control, context: ControlContext): ControlResu
   const result: ControlResult = {
     id: control.id,
     title: control.title,
+    statement: control.statement,
+    ...(control.analogy === undefined ? {} : { analogy: control.analogy }),
+    auditorQuestions: control.auditorQuestions,
     family,
     type: control.type,
     ownerRole: control.owner,
@@ -278,7 +281,7 @@ function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[
         ? 'not-applicable'
         : applicable.every((c) => c.status === 'pass')
           ? 'ready'
-          : applicable.some((c) => c.status === 'fail')
+          : applicable.some((c) => c.status === 'fail') || readiness === 0
             ? 'not-ready'
             : 'partial'
   return {
@@ -341,7 +344,7 @@ function listGaps(context: GapContext): Gap[] {
       severity,
       title: isError
         ? `The test "${check.title}" could not run`
-        : `${failed.length} exception(s): ${check.title.replace(/\.$/, '')} — not met`,
+        : `Not met: ${check.title.replace(/\.$/, '')} (${failed.length} ${failed.length === 1 ? 'exception' : 'exceptions'})`,
       criteria: [...new Set(using.flatMap((c) => c.criteria))].sort(compareCriteria),
       controls: using.map((c) => c.id),
       ownerRole: first.ownerRole,

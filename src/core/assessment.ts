@@ -31,6 +31,10 @@ export interface ManualEvidenceResult {
 export interface ControlResult {
   id: string
   title: string
+  statement: string
+  /** The traditional control an auditor expects, and how the cloud-native practice meets it. */
+  analogy?: { traditional: string; cloudNative: string }
+  auditorQuestions: { question: string; answer: string }[]
   family: string
   type: Control['type']
   ownerRole: OwnerRole

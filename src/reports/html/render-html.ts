@@ -20,6 +20,11 @@ export function escapeHtml(text: string | number): string {
 
 const e = escapeHtml
 
+/** Escaped prose in which `backticked` spans (commands, YAML keys) are shown as code. */
+function prose(text: string): string {
+  return escapeHtml(text).replace(/`([^`]+)`/g, '<code>$1</code>')
+}
+
 // Colours chosen for WCAG AA contrast with the dark text drawn on them.
 const styles = `
 :root { --ink:#1b1f24; --muted:#57606a; --line:#d0d7de; --bg:#ffffff; --panel:#f6f8fa;
@@ -51,6 +56,7 @@ code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, monospace; word-break: 
 details { border: 1px solid var(--line); border-radius: 8px; margin: 8px 0; padding: 0 12px; }
 details[open] { padding-bottom: 8px; } summary { cursor: pointer; padding: 8px 0; }
 summary:focus-visible, a:focus-visible { outline: 3px solid #0969da; outline-offset: 2px; }
+dt { font-weight: 600; margin-top: 6px; } dd { margin: 2px 0 6px 16px; }
 footer { color: var(--muted); font-size: 13px; padding: 24px; border-top: 1px solid var(--line); margin-top: 32px; }
 @media print { nav { display: none; } details { break-inside: avoid; } details:not([open]) > *:not(summary) { display: block; } }
 `
@@ -91,7 +97,7 @@ function gapRows(gaps: readonly Gap[]): string {
                 )
                 .join('')}</ul></details>`
             : ''
-        }</td><td>${e(g.criteria.join(', '))}</td><td>${e(g.owner)}</td><td>${e(g.dueDate)}</td><td>${e(g.remediation)}</td></tr>`,
+        }</td><td>${e(g.criteria.join(', '))}</td><td>${e(g.owner)}</td><td>${e(g.dueDate)}</td><td>${prose(g.remediation)}</td></tr>`,
     )
     .join('')}</tbody></table>`
 }
@@ -112,7 +118,17 @@ function controlDetails(control: ControlResult): string {
     )
     .join('')
   return `<details id="control-${e(control.id)}"><summary>${badge(control.status, controlStatusLabel[control.status])} <strong>${e(control.id)}</strong> — ${e(control.title)}</summary>
+<p>${e(control.statement)}</p>
 <p>Owner: ${e(control.owner)} · Type: ${e(control.type)} · Criteria: ${e(control.criteria.join(', '))}</p>
+${
+  control.analogy
+    ? `<dl><dt>What an auditor knows it as</dt><dd>${prose(control.analogy.traditional)}</dd><dt>How it is done here</dt><dd>${prose(control.analogy.cloudNative)}</dd></dl>`
+    : ''
+}${
+  control.auditorQuestions.length > 0
+    ? `<h4>Questions an auditor may ask</h4><dl>${control.auditorQuestions.map((qa) => `<dt>${e(qa.question)}</dt><dd>${prose(qa.answer)}</dd>`).join('')}</dl>`
+    : ''
+}
 ${control.notApplicable ? `<p>Not applicable: ${e(control.notApplicable.justification || 'no reason given')}</p>` : ''}
 ${tests ? `<h4>Tests of the control</h4><ul>${tests}</ul>` : ''}${manual ? `<h4>Evidence provided by people</h4><ul>${manual}</ul>` : ''}</details>`
 }
@@ -175,7 +191,7 @@ ${
     : `<h3>Inputs that could not be read</h3><table><thead><tr><th scope="col">Location</th><th scope="col">Problem</th><th scope="col">How to fix</th></tr></thead><tbody>${model.errors
         .map(
           (x) =>
-            `<tr><td><code>${e(location(x))}</code></td><td>${e(x.message)}</td><td>${e(x.hint ?? '')}</td></tr>`,
+            `<tr><td><code>${e(location(x))}</code></td><td>${e(x.message)}</td><td>${prose(x.hint ?? '')}</td></tr>`,
         )
         .join('')}</tbody></table>`
 }

@@ -93,6 +93,18 @@ export function renderMarkdown(model: AssessmentModel): string {
       ]),
     ),
     '',
+    '## Cloud-native controls and the traditional controls they meet',
+    '',
+    ...model.controls
+      .filter((c) => c.analogy !== undefined)
+      .flatMap((c) => [
+        `### ${c.id} — ${c.title}`,
+        '',
+        `- **What an auditor knows it as:** ${c.analogy?.traditional ?? ''}`,
+        `- **How it is done here:** ${c.analogy?.cloudNative ?? ''}`,
+        ...c.auditorQuestions.map((qa) => `- **Q:** ${qa.question}\n  **A:** ${qa.answer}`),
+        '',
+      ]),
     '## Exceptions found by tests',
     '',
     table(

@@ -1,0 +1,92 @@
+// `npm run bench`: how fast trustctl assesses a large estate, against the floor set by the parsers it
+// uses (reading the bytes, and js-yaml / dockerfile-ast on them alone), all measured in this run.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { DockerfileParser } from 'dockerfile-ast'
+import yaml from 'js-yaml'
+import { loadConfig } from '../src/cli/load-config.js'
+import { loadLibrary, runAssessment } from '../src/cli/run-assessment.js'
+import { collectFiles, listFiles } from '../src/collectors/files/collect-files.js'
+import { assess } from '../src/core/assess.js'
+import { generateEstate } from './generate-estate.js'
+
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+const objects = Number(process.env.BENCH_OBJECTS ?? 10_000)
+const dockerfiles = Number(process.env.BENCH_DOCKERFILES ?? 2_000)
+
+async function median(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
+  const times: number[] = []
+  for (let i = 0; i < runs; i++) {
+    globalThis.gc?.()
+    const start = process.hrtime.bigint()
+    await fn()
+    times.push(Number(process.hrtime.bigint() - start) / 1e6)
+  }
+  times.sort((a, b) => a - b)
+  const mid = times[Math.floor(times.length / 2)] ?? 0
+  console.log(
+    `  ${label.padEnd(44)} median ${mid.toFixed(0).padStart(6)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, n=${runs})`,
+  )
+  return mid
+}
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-bench-'))
+try {
+  const estate = generateEstate(root, objects, dockerfiles)
+  const files = [...(await listFiles(root, 'deploy')), ...(await listFiles(root, 'services'))]
+  const mb = estate.bytes / 1e6
+  console.log(
+    `trustctl bench: ${objects} Kubernetes objects in ${files.length - dockerfiles} files + ${dockerfiles} Dockerfiles, ${mb.toFixed(1)} MB, node ${process.version}, ${os.cpus().length} cores`,
+  )
+
+  const library = await loadLibrary()
+  const loaded = await loadConfig(undefined, root)
+
+  const read = await median('read the bytes (I/O floor)', () => {
+    for (const f of files) readFileSync(path.join(root, f))
+  })
+  const rawParse = await median('js-yaml + dockerfile-ast alone (parser floor)', () => {
+    for (const f of files) {
+      const text = readFileSync(path.join(root, f), 'utf8')
+      if (f.endsWith('Dockerfile')) DockerfileParser.parse(text).getInstructions()
+      else yaml.loadAll(text)
+    }
+  })
+  let evidenceCount = 0
+  const parse = await median('parse only: collect evidence', async () => {
+    evidenceCount = (await collectFiles(root, loaded.config.sources)).evidence.length
+  })
+  let findingCount = 0
+  const full = await median('full assess: collect + evaluate + analyse', async () => {
+    const collection = await collectFiles(root, loaded.config.sources)
+    const model = assess({
+      config: loaded.config,
+      catalog: library.catalog,
+      checks: library.checks,
+      evidence: collection.evidence,
+      errors: collection.errors,
+      inputs: collection.inputs,
+      generatedAt: new Date().toISOString(),
+      toolVersion: 'bench',
+    })
+    findingCount = model.findings.length
+  })
+  const stored = await median('assess and store the run (SQLite)', () =>
+    runAssessment(loaded, library, new Date()),
+  )
+
+  const units = objects + dockerfiles
+  console.log('')
+  console.log(`  evidence items ${evidenceCount}, findings ${findingCount}`)
+  console.log(`  full assess / parse only           ${(full / parse).toFixed(2)}x   (target: within 2x)`)
+  console.log(`  parse only / parser floor          ${(parse / rawParse).toFixed(2)}x`)
+  console.log(`  parser floor / I/O floor           ${(rawParse / read).toFixed(2)}x`)
+  console.log(
+    `  throughput (full assess)           ${Math.round(units / (full / 1000))} objects/s, ${(mb / (full / 1000)).toFixed(1)} MB/s`,
+  )
+  console.log(`  throughput (assess + store)        ${Math.round(units / (stored / 1000))} objects/s`)
+  console.log(`  peak RSS                           ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`)
+} finally {
+  rmSync(root, { recursive: true, force: true })
+}
