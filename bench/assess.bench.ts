@@ -6,9 +6,8 @@ import path from 'node:path'
 import { DockerfileParser } from 'dockerfile-ast'
 import yaml from 'js-yaml'
 import { loadConfig } from '../src/cli/load-config.js'
-import { loadLibrary, runAssessment } from '../src/cli/run-assessment.js'
+import { collectAndAssess, loadLibrary, runAssessment } from '../src/cli/run-assessment.js'
 import { collectFiles, listFiles } from '../src/collectors/files/collect-files.js'
-import { assess } from '../src/core/assess.js'
 import { generateEstate } from './generate-estate.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -59,18 +58,7 @@ try {
   })
   let findingCount = 0
   const full = await median('full assess: collect + evaluate + analyse', async () => {
-    const collection = await collectFiles(root, loaded.config.sources)
-    const model = assess({
-      config: loaded.config,
-      catalog: library.catalog,
-      checks: library.checks,
-      evidence: collection.evidence,
-      errors: collection.errors,
-      inputs: collection.inputs,
-      generatedAt: new Date().toISOString(),
-      toolVersion: 'bench',
-    })
-    findingCount = model.findings.length
+    findingCount = (await collectAndAssess(loaded, library, new Date())).model.findings.length
   })
   const stored = await median('assess and store the run (SQLite)', () =>
     runAssessment(loaded, library, new Date()),

@@ -1,7 +1,7 @@
 import path from 'node:path'
 import { loadChecks } from '../../checks/load-checks.js'
 import { loadCatalog } from '../catalog/load-catalog.js'
-import { collectFiles } from '../collectors/files/collect-files.js'
+import { collectFiles, type FileCollection } from '../collectors/files/collect-files.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
@@ -28,12 +28,12 @@ export function storeFile(loaded: LoadedConfig): string {
   return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
 }
 
-/** Collects evidence from the configured sources, assesses it and stores the run. */
-export async function runAssessment(
+/** Collects evidence from the configured sources and assesses it, without storing anything. */
+export async function collectAndAssess(
   loaded: LoadedConfig,
   library: Library,
   now: Date,
-): Promise<{ model: AssessmentModel; runId: number }> {
+): Promise<{ model: AssessmentModel; collection: FileCollection }> {
   const collection = await collectFiles(loaded.root, loaded.config.sources)
   const model = assess({
     config: loaded.config,
@@ -45,6 +45,16 @@ export async function runAssessment(
     generatedAt: now.toISOString(),
     toolVersion: toolVersion(),
   })
+  return { model, collection }
+}
+
+/** Collects evidence from the configured sources, assesses it and stores the run. */
+export async function runAssessment(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+): Promise<{ model: AssessmentModel; runId: number }> {
+  const { model, collection } = await collectAndAssess(loaded, library, now)
   const store = new SqliteStore(storeFile(loaded))
   try {
     return { model, runId: store.saveRun(model, collection.evidence) }

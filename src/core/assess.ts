@@ -123,7 +123,7 @@ export function assess(request: AssessRequest): AssessmentModel {
   const controlResults = controls.map((control) =>
     evaluateControl(control, {
       config,
-      criteria: inScope(control.satisfies.soc2),
+      criteria: inScope(control.satisfies.soc2).sort(compareCriteria),
       findingsByCheck,
       checksById,
       notApplicable: notApplicable.get(control.id),
