@@ -69,7 +69,11 @@ async function ask(defaults: InitAnswers): Promise<InitAnswers> {
       .filter((c) => c !== 'security')
       .map((c) => ({ value: c, checked: defaults.categories.includes(c) })),
   })
-  const asOf = await input({ message: 'As-of date (YYYY-MM-DD)', default: defaults.asOf })
+  const asOf = await input({
+    message: 'As-of date (YYYY-MM-DD)',
+    default: defaults.asOf,
+    validate: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || 'write the date as YYYY-MM-DD',
+  })
   const sources = await input({
     message: 'Source paths, comma-separated',
     default: defaults.sources.join(','),
