@@ -33,7 +33,7 @@ async function median(label: string, fn: () => Promise<unknown> | unknown): Prom
 const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-bench-'))
 try {
   const estate = generateEstate(root, objects, dockerfiles)
-  const files = [...(await listFiles(root, 'deploy')), ...(await listFiles(root, 'services'))]
+  const files = [...(await listFiles(root, 'deploy')).files, ...(await listFiles(root, 'services')).files]
   const mb = estate.bytes / 1e6
   console.log(
     `trustctl bench: ${objects} Kubernetes objects in ${files.length - dockerfiles} files + ${dockerfiles} Dockerfiles, ${mb.toFixed(1)} MB, node ${process.version}, ${os.cpus().length} cores`,

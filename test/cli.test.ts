@@ -104,6 +104,21 @@ describe('trustctl on the demo estate', () => {
     expect(unknown.stderr).toContain("'CC42.1' is not a criterion, control or check id")
   })
 
+  it('answers gaps, report and explain from the estate as it is now, not from an older run', async () => {
+    const changed = copyDemo()
+    try {
+      expect((await trustctl(changed.dir, 'assess')).code).toBe(0)
+      writeFileSync(
+        path.join(changed.dir, 'deploy', 'k8s', 'late-addition.yaml'),
+        'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: late-agent, namespace: insights}\nspec:\n  template:\n    spec:\n      containers: [{name: agent, image: gcr.io/distroless/static, securityContext: {privileged: yes}}]\n',
+      )
+      const gaps = JSON.parse((await trustctl(changed.dir, 'gaps', '--format', 'json')).stdout) as { subjects?: { name: string }[] }[]
+      expect(gaps.flatMap((g) => g.subjects ?? []).map((s) => s.name)).toContain('late-agent')
+    } finally {
+      changed.cleanup()
+    }
+  })
+
   it('still assesses everything else when an input is malformed, and exits 3 (partial)', async () => {
     const partial = copyDemo()
     try {

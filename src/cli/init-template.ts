@@ -38,7 +38,8 @@ scope:
   asOf: ${a.asOf}
 
 # Where evidence is read. Each file's type is detected: Kubernetes manifests (*.yaml), Dockerfiles,
-# GitHub Actions workflows (.github/workflows). Force one with type: kubernetes|dockerfile|github-actions,
+# GitHub Actions workflows (.github/workflows), GitLab CI (.gitlab-ci.yml). Force one with
+# type: kubernetes|dockerfile|github-actions|gitlab-ci,
 # skip files with exclude: [glob, ...]. Helm charts and Kustomize overlays must be rendered first.
 sources:
 ${a.sources.length === 0 ? '  []' : a.sources.map((s) => `  - path: ${scalar(s)}`).join('\n')}

@@ -11,7 +11,7 @@ export function formatSummary(
   const lines = [
     `trustctl ${model.tool.version} — ${model.organization}, ${model.system.name}, as of ${model.asOf}`,
     `  scope       ${model.scope.categories.map((c) => categoryLabel[c] ?? c).join(', ')}: ${s.criteria} criteria`,
-    `  controls    ${s.controls} in scope: ${s.controlsByStatus.pass} effective, ${s.controlsByStatus.fail} with exceptions, ${s.controlsByStatus.partial} partly evidenced, ${s.controlsByStatus['no-evidence']} without evidence, ${s.controlsByStatus['not-applicable']} not applicable`,
+    `  controls    ${s.controls} in scope: ${s.controlsByStatus.pass} passing (${s.controlsPassingByTest} by automated test, ${s.controlsByStatus.pass - s.controlsPassingByTest} on attestations), ${s.controlsByStatus.fail} with exceptions, ${s.controlsByStatus.partial} partly evidenced, ${s.controlsByStatus['no-evidence']} without current evidence, ${s.controlsByStatus['not-applicable']} not applicable`,
     `  tests       ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.noEvidence} without evidence, ${s.tests.errors} errors (${s.findingsByStatus.fail} exceptions in ${s.findingsByStatus.pass + s.findingsByStatus.fail} subjects tested)`,
     `  gaps        ${s.gaps}: ${s.gapsBySeverity.critical} critical, ${s.gapsBySeverity.high} high, ${s.gapsBySeverity.medium} medium, ${s.gapsBySeverity.low} low`,
     `  readiness   ${s.readiness}%`,

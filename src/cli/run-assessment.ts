@@ -4,10 +4,8 @@ import { loadCatalog } from '../catalog/load-catalog.js'
 import { collectFiles, type FileCollection } from '../collectors/files/collect-files.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
-import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
-import type { StoredRun } from '../core/store.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import type { LoadedConfig } from './load-config.js'
 import { toolVersion } from './version.js'
@@ -61,24 +59,4 @@ export async function runAssessment(
   } finally {
     store.close()
   }
-}
-
-/** The latest stored run, or a fresh assessment when nothing has been assessed yet. */
-export async function latestOrAssess(
-  loaded: LoadedConfig,
-  library: Library,
-  now: Date,
-  onAssess: () => void,
-): Promise<StoredRun['model']> {
-  const store = new SqliteStore(storeFile(loaded))
-  let latest: StoredRun | undefined
-  try {
-    latest = store.latestRun()
-  } finally {
-    store.close()
-  }
-  // A run made under another configuration answers a different question: assess again.
-  if (latest !== undefined && latest.model.configHash === contentHash(loaded.config)) return latest.model
-  onAssess()
-  return (await runAssessment(loaded, library, now)).model
 }

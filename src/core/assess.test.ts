@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
 import { type AssessRequest, assess, compareCriteria } from './assess.js'
 import { buildCatalog, type Control, type Framework } from './catalog.js'
 import { defineCheck } from './check.js'
@@ -126,6 +127,19 @@ function config(overrides: Record<string, unknown> = {}): Config {
   )
 }
 
+function baseRequest(): AssessRequest {
+  return {
+    config: config(),
+    catalog,
+    checks: [nonRoot],
+    evidence: [],
+    errors: [],
+    inputs: [],
+    generatedAt: '2026-11-30T00:00:00Z',
+    toolVersion: 'test',
+  }
+}
+
 function run(cfg: Config, evidence: AssessRequest['evidence']) {
   return assess({
     config: cfg,
@@ -166,7 +180,12 @@ describe('assess', () => {
   it('never counts absent evidence as a pass', () => {
     const model = run(config(), [])
     expect(model.controls.find((c) => c.id === 'workload.images-run-as-non-root')?.status).toBe('no-evidence')
-    expect(model.gaps.map((g) => g.id)).toContain('control-without-evidence:workload.images-run-as-non-root')
+    expect(
+      model.gaps.find((g) => g.id === 'test-without-evidence:container/final-stage-runs-as-non-root'),
+    ).toMatchObject({
+      controls: ['workload.images-run-as-non-root'],
+      criteria: ['CC6.1', 'CC6.8'],
+    })
     expect(model.criteria.find((c) => c.id === 'CC6.8')?.status).not.toBe('ready')
   })
 
@@ -235,6 +254,18 @@ describe('assess', () => {
     expect(() => run(config({ controls: { 'access.nope': { owner: 'x' } } }), [])).toThrow(
       /controls\.access\.nope: no such control/,
     )
+  })
+
+  it('refuses a mistyped check parameter instead of ignoring it', () => {
+    const withParams = defineCheck({
+      ...nonRoot,
+      id: nonRoot.id,
+      params: z.object({ allowed: z.array(z.string()).default([]) }),
+    })
+    const request = { ...baseRequest(), checks: [withParams] }
+    expect(() =>
+      assess({ ...request, config: config({ checks: { [nonRoot.id]: { params: { alowed: ['x'] } } } }) }),
+    ).toThrow(/checks\.container\/final-stage-runs-as-non-root\.params/)
   })
 
   it('orders criterion ids as the framework does', () => {

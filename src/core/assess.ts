@@ -1,3 +1,4 @@
+import { z } from 'zod'
 import type {
   AssessmentInput,
   AssessmentModel,
@@ -71,7 +72,9 @@ export function resolveCheckRuns(
   return checks
     .filter((check) => ids.has(check.id) && config.checks[check.id]?.enabled !== false)
     .map((check) => {
-      const parsed = check.params.safeParse(config.checks[check.id]?.params ?? {})
+      // Unknown keys are refused: a mistyped parameter would otherwise be silently ignored.
+      const schema = check.params instanceof z.ZodObject ? check.params.strict() : check.params
+      const parsed = schema.safeParse(config.checks[check.id]?.params ?? {})
       if (!parsed.success) {
         const issue = parsed.error.issues[0]
         throw new ConfigError(
@@ -91,16 +94,21 @@ export function assess(request: AssessRequest): AssessmentModel {
   const criteria = scopeCriteria(catalog, config)
   const criteriaIds = new Set(criteria.map((c) => c.id))
   const controls = scopeControls(catalog, criteriaIds)
+  // Only a written reason takes a control out: without one it is still assessed (and a gap says why).
   const notApplicable = new Map(
     Object.entries(config.controls).flatMap(([id, entry]) =>
-      entry.notApplicable === undefined ? [] : [[id, entry.notApplicable] as const],
+      typeof entry.notApplicable === 'string' && entry.notApplicable.trim() !== ''
+        ? [[id, entry.notApplicable.trim()] as const]
+        : [],
     ),
   )
+  validateAttestations(catalog, config)
   for (const id of Object.keys(config.controls)) {
     if (!catalog.controls.some((c) => c.id === id)) throw new ConfigError(`controls.${id}: no such control`)
   }
   const checkIds = new Set(controls.filter((c) => !notApplicable.has(c.id)).flatMap((c) => c.testedBy))
   const runs = resolveCheckRuns(request.checks, checkIds, config)
+  const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
   const findings = evaluateChecks(runs, groupEvidence(request.evidence))
 
   const controlsByCheck = new Map<string, Control[]>()
@@ -126,6 +134,7 @@ export function assess(request: AssessRequest): AssessmentModel {
       criteria: inScope(control.satisfies.soc2).sort(compareCriteria),
       findingsByCheck,
       checksById,
+      disabled,
       notApplicable: notApplicable.get(control.id),
     }),
   )
@@ -172,7 +181,8 @@ interface ControlContext {
   criteria: string[]
   findingsByCheck: ReadonlyMap<string, Finding[]>
   checksById: ReadonlyMap<string, Check>
-  notApplicable: string | true | undefined
+  disabled: ReadonlySet<string>
+  notApplicable: string | undefined
 }
 
 function evaluateControl(control: Control, context: ControlContext): ControlResult {
@@ -194,9 +204,7 @@ function evaluateControl(control: Control, context: ControlContext): ControlResu
     manualEvidence: [],
   }
   if (context.notApplicable !== undefined) {
-    result.notApplicable = {
-      justification: context.notApplicable === true ? '' : context.notApplicable.trim(),
-    }
+    result.notApplicable = { justification: context.notApplicable }
     return result
   }
   result.tests = control.testedBy.map((id) => toControlTest(id, context))
@@ -210,6 +218,16 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
   const title = context.checksById.get(checkId)?.title ?? checkId
   const tested = findings.filter((f) => f.status === 'pass' || f.status === 'fail')
   const exceptions = tested.filter((f) => f.status === 'fail').length
+  if (context.disabled.has(checkId)) {
+    return {
+      check: checkId,
+      title,
+      status: 'no-evidence',
+      population: 0,
+      exceptions: 0,
+      conclusion: `Not tested: the check is disabled in trustctl.yaml (checks.${checkId}.enabled: false).`,
+    }
+  }
   const status: FindingStatus =
     findings.length === 0
       ? 'no-evidence'
@@ -228,7 +246,7 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
         : status === 'error'
           ? 'The test could not be completed: the check failed to run.'
           : status === 'not-applicable'
-            ? 'Not applicable: no subject in the evidence is one this test covers.'
+            ? `Not applicable: ${findings[0]?.message ?? 'nothing in the evidence is a subject of this test'}.`
             : 'Not tested: no evidence of the kind this test reads was collected.'
   return { check: checkId, title, status, population: tested.length, exceptions, conclusion }
 }
@@ -253,17 +271,36 @@ function toManualEvidence(evidence: Control['manualEvidence'][number], config: C
   return result
 }
 
-/** A control passes only when every test passed and every piece of manual evidence is current. */
+/**
+ * A control passes only when something shows it operating (a passing test or current evidence from
+ * a person) and nothing is missing; a test with nothing to test is no such proof on its own.
+ */
 function controlStatus(
   tests: readonly ControlTest[],
   manual: readonly ManualEvidenceResult[],
 ): ControlStatus {
   if (tests.some((t) => t.status === 'fail')) return 'fail'
   if (tests.some((t) => t.status === 'error')) return 'error'
-  const passedTests = tests.filter((t) => t.status === 'pass' || t.status === 'not-applicable').length
+  const passed = tests.filter((t) => t.status === 'pass').length
+  const satisfied = tests.filter((t) => t.status === 'pass' || t.status === 'not-applicable').length
   const currentManual = manual.filter((m) => m.status === 'current').length
-  if (passedTests === 0 && currentManual === 0) return 'no-evidence'
-  return passedTests === tests.length && currentManual === manual.length ? 'pass' : 'partial'
+  if (passed === 0 && currentManual === 0) return 'no-evidence'
+  return satisfied === tests.length && currentManual === manual.length ? 'pass' : 'partial'
+}
+
+/** Every attestation must name manual evidence the catalog asks for, or it silently proves nothing. */
+function validateAttestations(catalog: Catalog, config: Config): void {
+  const known = new Set(catalog.controls.flatMap((c) => c.manualEvidence.map((m) => m.id)))
+  config.attestations.forEach((attestation, i) => {
+    if (!known.has(attestation.evidence)) {
+      throw new ConfigError(
+        `attestations[${i}].evidence: no control asks for evidence '${attestation.evidence}'`,
+        {
+          hint: "use an id from a control's manualEvidence (trustctl explain <control-id> lists them)",
+        },
+      )
+    }
+  })
 }
 
 function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[]): CriterionResult {
@@ -355,38 +392,56 @@ function listGaps(context: GapContext): Gap[] {
     })
   }
 
-  for (const control of context.controlResults) {
-    if (control.notApplicable !== undefined) {
-      if (control.notApplicable.justification === '') {
-        gaps.push({
-          id: `not-applicable-without-justification:${control.id}`,
-          type: 'not-applicable-without-justification',
-          severity: 'medium',
-          title: `${control.id} is marked not applicable without a reason`,
-          criteria: control.criteria,
-          controls: [control.id],
-          ownerRole: 'compliance',
-          owner: ownerOf('compliance'),
-          dueDate: due('medium'),
-          remediation: `Write why the control does not apply in trustctl.yaml (controls.${control.id}.notApplicable: "<reason>"); the reason goes into the system description.`,
-        })
-      }
+  for (const [id, entry] of Object.entries(config.controls)) {
+    const control = context.controlResults.find((c) => c.id === id)
+    if (control === undefined || entry.notApplicable === undefined || control.notApplicable !== undefined)
       continue
+    gaps.push({
+      id: `not-applicable-without-justification:${id}`,
+      type: 'not-applicable-without-justification',
+      severity: 'medium',
+      title: `${id} is marked not applicable without a reason, so it is still assessed`,
+      criteria: control.criteria,
+      controls: [id],
+      ownerRole: 'compliance',
+      owner: ownerOf('compliance'),
+      dueDate: due('medium'),
+      remediation: `Write why the control does not apply in trustctl.yaml (controls.${id}.notApplicable: "<reason>"); the reason goes into the system description.`,
+    })
+  }
+
+  // One gap per test that could not run for lack of evidence, naming every control it leaves unproven.
+  const untested = new Map<string, ControlResult[]>()
+  for (const control of context.controlResults) {
+    for (const test of control.tests.filter((t) => t.status === 'no-evidence')) {
+      untested.set(test.check, [...(untested.get(test.check) ?? []), control])
     }
-    if (control.status === 'no-evidence' && control.manualEvidence.length === 0) {
-      gaps.push({
-        id: `control-without-evidence:${control.id}`,
-        type: 'control-without-evidence',
-        severity: 'medium',
-        title: `No evidence that "${control.title}" operates`,
-        criteria: control.criteria,
-        controls: [control.id],
-        ownerRole: control.ownerRole,
-        owner: control.owner,
-        dueDate: due('medium'),
-        remediation: `Add a source to trustctl.yaml that holds what the control's tests read (${control.tests.map((t) => t.check).join(', ')}).`,
-      })
-    }
+  }
+  for (const [checkId, using] of untested) {
+    const first = using[0]
+    const check = context.checksById.get(checkId)
+    if (first === undefined) continue
+    const disabled = config.checks[checkId]?.enabled === false
+    gaps.push({
+      id: `test-without-evidence:${checkId}`,
+      type: 'test-without-evidence',
+      severity: 'medium',
+      title: disabled
+        ? `Not tested (disabled): ${check?.title ?? checkId}`
+        : `Not tested, no evidence: ${check?.title ?? checkId}`,
+      criteria: [...new Set(using.flatMap((c) => c.criteria))].sort(compareCriteria),
+      controls: using.map((c) => c.id),
+      ownerRole: first.ownerRole,
+      owner: first.owner,
+      dueDate: due('medium'),
+      remediation: disabled
+        ? `Enable the check (checks.${checkId}.enabled) or record why the controls that rely on it are tested another way.`
+        : `Add a source to trustctl.yaml that holds what this test reads (${check?.reads.join(', ') ?? 'its evidence'}).`,
+    })
+  }
+
+  for (const control of context.controlResults) {
+    if (control.notApplicable !== undefined) continue
     for (const evidence of control.manualEvidence.filter((m) => m.status !== 'current')) {
       const overdue = evidence.status === 'overdue'
       gaps.push({
@@ -433,6 +488,9 @@ function summarize(
       ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'],
       controls.map((c) => c.status),
     ),
+    controlsPassingByTest: controls.filter(
+      (c) => c.status === 'pass' && c.tests.some((t) => t.status === 'pass'),
+    ).length,
     tests: {
       passed: tests.filter((t) => t.status === 'pass').length,
       failed: tests.filter((t) => t.status === 'fail').length,

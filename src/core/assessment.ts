@@ -61,7 +61,7 @@ export type GapType =
   | 'criterion-without-control'
   | 'failing-test'
   | 'test-error'
-  | 'control-without-evidence'
+  | 'test-without-evidence'
   | 'manual-evidence-missing'
   | 'manual-evidence-overdue'
   | 'not-applicable-without-justification'
@@ -94,6 +94,8 @@ export interface AssessmentSummary {
   criteria: number
   controls: number
   controlsByStatus: Record<ControlStatus, number>
+  /** Passing controls proven by at least one passing automated test (the rest rest on attestations). */
+  controlsPassingByTest: number
   tests: { passed: number; failed: number; noEvidence: number; errors: number; notApplicable: number }
   findingsByStatus: Record<FindingStatus, number>
   gaps: number

@@ -8,10 +8,14 @@ const isoDate = z.preprocess(
   z
     .string()
     .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    .refine((s) => !Number.isNaN(Date.parse(`${s}T00:00:00Z`)), 'is not a real calendar date'),
+    // Date.parse rolls 2026-02-30 over into March; a real date survives the round trip unchanged.
+    .refine((s) => {
+      const parsed = new Date(`${s}T00:00:00Z`)
+      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === s
+    }, 'is not a real calendar date'),
 )
 
-export const sourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions'] as const
+export const sourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions', 'gitlab-ci'] as const
 
 export const configSchema = z.strictObject({
   version: z.literal(1),

@@ -3,8 +3,15 @@ export function addDuration(date: string, duration: string): string {
   const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration)
   if (match === null) throw new RangeError(`not an ISO 8601 duration: ${duration}`)
   const [, years, months, weeks, days] = match
-  const d = new Date(`${date}T00:00:00Z`)
-  d.setUTCFullYear(d.getUTCFullYear() + Number(years ?? 0), d.getUTCMonth() + Number(months ?? 0))
+  const start = new Date(`${date}T00:00:00Z`)
+  const monthIndex =
+    start.getUTCFullYear() * 12 + start.getUTCMonth() + Number(years ?? 0) * 12 + Number(months ?? 0)
+  const year = Math.floor(monthIndex / 12)
+  const month = monthIndex % 12
+  // Month arithmetic clamps to the end of a shorter month (31 January + 1 month = 28 February), as
+  // calendars and review cycles do; rolling over into March would make evidence look current too long.
+  const lastDay = new Date(Date.UTC(year, month + 1, 0)).getUTCDate()
+  const d = new Date(Date.UTC(year, month, Math.min(start.getUTCDate(), lastDay)))
   d.setUTCDate(d.getUTCDate() + Number(weeks ?? 0) * 7 + Number(days ?? 0))
   return d.toISOString().slice(0, 10)
 }

@@ -1,6 +1,12 @@
 import type { Check, Finding, Subject } from './check.js'
 import { resultBuilder } from './check.js'
-import type { EvidenceByKind } from './evidence.js'
+import { type EvidenceByKind, type EvidenceKind, evidenceKinds } from './evidence.js'
+import { redactSecrets } from './secrets.js'
+
+/** `k8s` for `k8s.workload`: kinds of one family come from the same sources. */
+function familyOf(kind: EvidenceKind): string {
+  return kind.slice(0, kind.indexOf('.'))
+}
 
 /** A check ready to run: its definition and its params, already validated against its schema. */
 export interface CheckRun {
@@ -20,6 +26,22 @@ function evidenceSubject(check: Check): Subject {
 export function evaluateCheck({ check, params }: CheckRun, evidence: EvidenceByKind): Finding[] {
   const base = { check: check.id, severity: check.severity }
   if (check.reads.every((kind) => evidence[kind].length === 0)) {
+    // Evidence from the same source family (k8s.*) was collected, so the absence is a fact about the
+    // estate (no Secret manifests at all), not a gap in collection.
+    const families = new Set(check.reads.map(familyOf))
+    const familyCollected = evidenceKinds.some(
+      (kind) => families.has(familyOf(kind)) && evidence[kind].length > 0,
+    )
+    if (familyCollected) {
+      return [
+        {
+          ...base,
+          status: 'not-applicable',
+          subject: evidenceSubject(check),
+          message: `the collected ${[...families].join(', ')} evidence holds no ${check.reads.join(' or ')}: nothing to test`,
+        },
+      ]
+    }
     return [
       {
         ...base,
@@ -53,7 +75,8 @@ export function evaluateCheck({ check, params }: CheckRun, evidence: EvidenceByK
       },
     ]
   }
-  return outcomes.map((outcome) => ({ ...base, ...outcome }))
+  // Messages quote configuration; whatever a check quoted, a credential never leaves in clear.
+  return outcomes.map((outcome) => ({ ...base, ...outcome, message: redactSecrets(outcome.message) }))
 }
 
 /** Runs every check over one snapshot of evidence; one failing check never stops the others. */

@@ -168,6 +168,8 @@ export interface K8sSecret extends EvidenceBase {
   type: string
   keys: string[]
   hasValues: boolean
+  /** True when the values are encrypted in the file (SOPS `ENC[...]` values and a `sops:` block). */
+  encrypted: boolean
 }
 
 /** An admission webhook configuration or validating admission policy. */
@@ -288,6 +290,19 @@ export interface CiWorkflow extends EvidenceBase {
   triggers: string[]
   permissions: WorkflowPermissions
   jobs: WorkflowJob[]
+  /**
+   * GitLab `include:` entries (also those of `trigger: include:` child pipelines): configuration the
+   * pipeline pulls in from elsewhere. `location` is the path, URL, template name, component path
+   * without its version, or `group/project:file` for a project include; `ref` is a project's `ref:`
+   * or the version after a component's `@`; `integrity` is a remote include's `integrity:` hash.
+   */
+  includes?: {
+    type: 'local' | 'project' | 'remote' | 'template' | 'component'
+    location: string
+    ref?: string
+    integrity?: string
+    line: number
+  }[]
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -28,7 +28,7 @@ export function parseImageReference(raw: string): ImageReference {
   const head = firstSlash >= 0 ? rest.slice(0, firstSlash) : ''
   // A first component is a registry host only if it looks like one (has a dot or port, or is localhost).
   const hasRegistry = firstSlash >= 0 && (head.includes('.') || head.includes(':') || head === 'localhost')
-  const registry = hasRegistry ? head : 'docker.io'
+  const registry = hasRegistry ? canonicalRegistry(head) : 'docker.io'
   let repository = hasRegistry ? rest.slice(firstSlash + 1) : rest
   if (registry === 'docker.io' && !repository.includes('/')) repository = `library/${repository}`
   const ref: ImageReference = { raw: trimmed, registry, repository, scratch: false, unresolved }
@@ -37,16 +37,46 @@ export function parseImageReference(raw: string): ImageReference {
   return ref
 }
 
-/** `registry/repository`, the form allow-lists are written against. */
-export function imageLocation(ref: ImageReference): string {
-  return ref.registry === '' ? ref.repository : `${ref.registry}/${ref.repository}`
+// Docker Hub answers under several host names; they all mean the same registry.
+const dockerHubAliases = new Set([
+  'docker.io',
+  'index.docker.io',
+  'registry-1.docker.io',
+  'registry.hub.docker.com',
+])
+
+function canonicalRegistry(host: string): string {
+  const lower = host.toLowerCase()
+  return dockerHubAliases.has(lower) ? 'docker.io' : lower
 }
 
-/** True when the image lives under one of the prefixes (`gcr.io/distroless`, `docker.io/library`). */
+/** `registry/repository`, the form allow-lists are written against: `docker.io/library/node`. */
+export function imageLocation(ref: ImageReference): string {
+  return (ref.registry === '' ? ref.repository : `${ref.registry}/${ref.repository}`).toLowerCase()
+}
+
+/**
+ * Normalises an allow-list entry the way the Docker client normalises an image name, so `node`,
+ * `library/node` and `docker.io/library/node` mean the same, and Docker Hub's alias hosts fold into
+ * `docker.io`. A first segment with a dot or colon (or `localhost`) is a registry host.
+ */
+export function normalizeImagePrefix(prefix: string): string {
+  const trimmed = prefix.trim().toLowerCase().replace(/\/+$/, '')
+  const segments = trimmed.split('/')
+  const first = segments[0] ?? ''
+  if (first.includes('.') || first.includes(':') || first === 'localhost') {
+    return [canonicalRegistry(first), ...segments.slice(1)].join('/')
+  }
+  if (segments.length === 1)
+    return trimmed === 'library' ? 'docker.io/library' : `docker.io/library/${trimmed}`
+  return `docker.io/${trimmed}`
+}
+
+/** True when the image lies under one of the allow-list prefixes, on `/` boundaries only. */
 export function imageMatchesPrefix(ref: ImageReference, prefixes: readonly string[]): boolean {
   const location = imageLocation(ref)
   return prefixes.some((prefix) => {
-    const p = prefix.replace(/\/+$/, '')
-    return location === p || location.startsWith(`${p}/`)
+    const p = normalizeImagePrefix(prefix)
+    return p !== '' && (location === p || location.startsWith(`${p}/`))
   })
 }

@@ -18,7 +18,7 @@ const secretPatterns: readonly RegExp[] = [
 ]
 
 const secretName =
-  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i
+  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_?KEY(_BASE)?|SIGNING_?KEY|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?(_JSON)?)$/i
 
 /** True when a value has the shape of a known credential format. */
 export function valueLooksLikeSecret(value: string): boolean {
@@ -30,11 +30,28 @@ export function nameLooksLikeSecret(name: string): boolean {
   return secretName.test(name)
 }
 
+/**
+ * Credentials written inline in commands and config, where the value has no recognisable shape but
+ * its position gives it away. Each keeps its lead-in (group 1) and masks the value.
+ */
+const inlineCredentials: readonly RegExp[] = [
+  // NAME=value and NAME: value for credential-like names (`DB_PASSWORD=hunter2`, `--api-key=…`).
+  /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?)\s*[=:]\s*)(?!\$\{\{)("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
+  // --password value, --token value, -p<value> / -p value as mysql and friends take them.
+  /((?:^|\s)--?(?:password|passwd|pass|token|secret|api-key|apikey)(?:=|\s+))("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
+  /((?:^|\s)-p)(?!\s*-)([^\s"';&|]{3,})/g,
+  // HTTP Authorization headers (Basic, Bearer, token).
+  /(Authorization\s*[:=]?\s*["']?(?:Basic|Bearer|token)\s+)([A-Za-z0-9._~+/=-]+)/gi,
+]
+
 /** Replaces every recognised credential in a text with a fixed marker. */
 export function redactSecrets(text: string): string {
   let out = text
   for (const pattern of secretPatterns) {
     out = out.replace(new RegExp(pattern.source, 'g'), '[REDACTED]')
+  }
+  for (const pattern of inlineCredentials) {
+    out = out.replace(pattern, (_match, lead: string) => `${lead}[REDACTED]`)
   }
   return out
 }

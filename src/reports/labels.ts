@@ -3,10 +3,11 @@ import type { FindingStatus } from '../core/check.js'
 
 /** Words a reader sees for each status, shared by every human-readable format. */
 export const controlStatusLabel: Record<ControlStatus, string> = {
-  pass: 'Effective',
+  // Readiness words, not the auditor's: whether a control is effective is the auditor's opinion.
+  pass: 'Passing',
   fail: 'Exceptions',
   partial: 'Partly evidenced',
-  'no-evidence': 'No evidence',
+  'no-evidence': 'No current evidence',
   error: 'Test error',
   'not-applicable': 'Not applicable',
 }

@@ -61,6 +61,7 @@ const model: AssessmentModel = {
     criteria: 1,
     controls: 0,
     controlsByStatus: { pass: 0, fail: 0, partial: 0, 'no-evidence': 0, error: 0, 'not-applicable': 0 },
+    controlsPassingByTest: 0,
     tests: { passed: 0, failed: 1, noEvidence: 0, errors: 0, notApplicable: 0 },
     findingsByStatus: { pass: 0, fail: 1, 'not-applicable': 0, 'no-evidence': 0, error: 0 },
     gaps: 1,

@@ -1,6 +1,12 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
-import type { WorkflowStep } from '../../../src/core/evidence.js'
+import type { CiWorkflow, WorkflowStep } from '../../../src/core/evidence.js'
+import {
+  describeInclude,
+  failureAllowed,
+  isContainerScanningInclude,
+  isGitLabPipeline,
+} from '../shared/gitlab.js'
 import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
 
 const levels = ['low', 'medium', 'high', 'critical'] as const
@@ -37,33 +43,75 @@ const buildActions = new Set([
   'mr-smithers-excellent/docker-build-push',
 ])
 
+const kaniko = /\b(?:kaniko|\/kaniko\/executor)\b/
+
 const buildCommands = [
   /\bdocker\s+(?:image\s+)?build\b/,
   /\bdocker\s+buildx\s+(?:build|bake)\b/,
   /\bdocker[\s-]compose\s+build\b/,
   /\bpodman\s+(?:image\s+)?build\b/,
   /\bbuildah\s+(?:bud|build)\b/,
-  /\b(?:kaniko|\/kaniko\/executor)\b/,
+  kaniko,
   /\bko\s+(?:build|publish|resolve|apply)\b/,
   /\bpack\s+build\b/,
 ]
 
-function buildsImage(step: WorkflowStep): boolean {
+/**
+ * In GitLab, kaniko runs as `/kaniko/executor` in the kaniko image, and `/kaniko/.docker/config.json` is
+ * written by the step before: only the executor builds.
+ */
+const gitLabBuildCommands = [
+  ...buildCommands.filter((pattern) => pattern !== kaniko),
+  /(?:^|\s)\/kaniko\/executor\b/,
+]
+
+function buildsImage(step: WorkflowStep, gitLab: boolean): boolean {
   const action = actionOf(step)
   if (action !== undefined && buildActions.has(action)) return true
   if (step.uses?.includes('kaniko-project/executor')) return true
-  return scriptLines(step.run ?? '').some((line) => buildCommands.some((pattern) => pattern.test(line)))
+  const commands = gitLab ? gitLabBuildCommands : buildCommands
+  return scriptLines(step.run ?? '').some((line) => commands.some((pattern) => pattern.test(line)))
 }
 
 interface Scan {
-  located: LocatedStep
   tool: string
+  /** Where the scan is, for messages: a step, or a GitLab include. */
+  where: string
+  line: number
   /** Undefined when the scan blocks; otherwise why it does not. */
   gap?: string
+  located?: LocatedStep
+  /** Exit codes the scanner fails with, which a GitLab `allow_failure: exit_codes` may swallow. */
+  exitCodes: number[]
 }
 
-function scanOf(tool: string, located: LocatedStep, gap: string | undefined): Scan {
-  return gap === undefined ? { located, tool } : { located, tool, gap }
+function scanOf(tool: string, located: LocatedStep, gap: string | undefined, exitCodes: number[] = []): Scan {
+  const scan: Scan = { tool, where: describeStep(located), line: located.step.line, located, exitCodes }
+  if (gap !== undefined) scan.gap = gap
+  return scan
+}
+
+/** A GitLab job that may fail without failing the pipeline does not block with its scan. */
+function gitLabScan(scan: Scan): Scan {
+  if (scan.gap !== undefined || scan.located === undefined) return scan
+  const allowed = failureAllowed(scan.located.job, scan.exitCodes)
+  return allowed === undefined ? scan : { ...scan, gap: allowed }
+}
+
+/**
+ * A GitHub step or job with `continue-on-error` (`true`, or an expression that may be true) lets a
+ * failing scan pass the run, so the scan reports but does not block.
+ */
+function gitHubScan(scan: Scan): Scan {
+  if (scan.gap !== undefined || scan.located === undefined) return scan
+  const { step, job } = scan.located
+  const setting = step.continueOnError ?? job.continueOnError
+  if (setting === undefined || setting === 'false') return scan
+  const where = step.continueOnError !== undefined ? 'the step' : `job ${job.id}`
+  return {
+    ...scan,
+    gap: `${where} sets continue-on-error: ${setting}, so a failing scan does not fail the run`,
+  }
 }
 
 const swallowed = /\|\|\s*(?:true|:|exit\s+0)\b/
@@ -150,7 +198,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (exitCode === '0' || withExpression(exitCode)
           ? 'it runs without --exit-code 1, so it reports without failing the build'
           : listGap(severity, minimum, '--severity'))
-      scans.push(scanOf('trivy image', located, gap))
+      scans.push(scanOf('trivy image', located, gap, [Number.parseInt(exitCode, 10) || 1]))
     }
     if (
       /\bgrype\b/.test(line) &&
@@ -165,7 +213,8 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
           : thresholdCovers(failOn, minimum)
             ? undefined
             : `--fail-on ${failOn} lets ${minimum.toUpperCase()} findings through`)
-      scans.push(scanOf('grype', located, gap))
+      // grype exits 2 on --fail-on in recent releases, 1 in older ones.
+      scans.push(scanOf('grype', located, gap, [1, 2]))
     }
     if (/\bdocker[\s-]+scout\s+cves\b/.test(line)) {
       const severities = flag(line, ['--only-severity'])
@@ -176,7 +225,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
           : severities === undefined
             ? undefined
             : listGap(severities, minimum, '--only-severity'))
-      scans.push(scanOf('docker scout cves', located, gap))
+      scans.push(scanOf('docker scout cves', located, gap, [2]))
     }
     if (/\bsnyk\s+container\s+test\b/.test(line)) {
       // snyk exits non-zero on any finding unless a threshold says otherwise.
@@ -186,10 +235,26 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (threshold === undefined || thresholdCovers(threshold, minimum)
           ? undefined
           : `--severity-threshold=${threshold} lets ${minimum.toUpperCase()} findings through`)
-      scans.push(scanOf('snyk container test', located, gap))
+      scans.push(scanOf('snyk container test', located, gap, [1]))
     }
   }
   return scans
+}
+
+/**
+ * GitLab's Container-Scanning template runs a scanner but only reports: findings go to the vulnerability
+ * report and the merge request widget, and the job passes whatever it finds. It is a scan, not a gate.
+ */
+function containerScanningTemplates(includes: NonNullable<CiWorkflow['includes']>): Scan[] {
+  return includes.filter(isContainerScanningInclude).map((include) => ({
+    tool: 'GitLab Container Scanning',
+    where: describeInclude(include),
+    line: include.line,
+    exitCodes: [],
+    gap:
+      'it reports findings to the vulnerability report and merge request widget but never fails the pipeline ' +
+      '(only a merge request approval policy, set outside this file, can block on them)',
+  }))
 }
 
 export default defineCheck({
@@ -199,13 +264,15 @@ export default defineCheck({
     'A vulnerability scan of every image before it ships is the cloud-native analogue of antivirus and patch ' +
     'management: it inspects the software about to run for known-bad components. It is a control only if it ' +
     'stops the release; a scan that only prints a report lets vulnerable images through unnoticed. The check ' +
-    'looks for a scanner (Trivy, Grype, Docker Scout, Snyk) in the same workflow as the image build, configured ' +
-    'to fail the job on HIGH or CRITICAL findings.',
+    'looks for a scanner (Trivy, Grype, Docker Scout, Snyk) in the same workflow or GitLab pipeline as the image ' +
+    'build, configured to fail the job on HIGH or CRITICAL findings; in GitLab the job must not allow failure, ' +
+    "and GitLab's Container-Scanning template counts as a scan but not as a gate, since it never fails the pipeline.",
   remediation:
     'Add a scan step after the build that fails the job, e.g. `aquasecurity/trivy-action` with ' +
     '`exit-code: "1"` and `severity: HIGH,CRITICAL` (add `ignore-unfixed: true` to skip findings without a fix), ' +
-    'or `anchore/scan-action` with `severity-cutoff: high`. Record accepted exceptions in a `.trivyignore` ' +
-    'reviewed like code rather than by disabling the gate.',
+    'or `anchore/scan-action` with `severity-cutoff: high`. In GitLab, add a job after the build running ' +
+    '`trivy image --exit-code 1 --severity HIGH,CRITICAL "$IMAGE"` without `allow_failure`. Record accepted ' +
+    'exceptions in a `.trivyignore` reviewed like code rather than by disabling the gate.',
   severity: 'high',
   reads: ['ci.workflow'],
   params: z.object({
@@ -215,20 +282,24 @@ export default defineCheck({
   evaluate({ evidence, params, result }) {
     return evidence['ci.workflow'].map((workflow) => {
       const steps = stepsOf(workflow)
-      const builds = steps.filter(({ step }) => buildsImage(step))
+      const gitLab = isGitLabPipeline(workflow)
+      const builds = steps.filter(({ step }) => buildsImage(step, gitLab))
       const build = builds[0]
       if (build === undefined) return result.notApplicable(workflow, 'the workflow builds no container image')
-      const scans = steps.flatMap((located) => scansOf(located, params.minimumSeverity))
+      const stepScans = steps.flatMap((located) => scansOf(located, params.minimumSeverity))
+      const scans = gitLab
+        ? [...stepScans.map(gitLabScan), ...containerScanningTemplates(workflow.includes ?? [])]
+        : stepScans.map(gitHubScan)
       const covered = blockedLevels(params.minimumSeverity).join(' or ')
       const blocking = scans.find((scan) => scan.gap === undefined)
       if (blocking !== undefined) {
         return result.pass(
           workflow,
-          `the image built at ${describeStep(build)} is scanned by ${blocking.tool} at ${describeStep(blocking.located)}, which fails the build on ${covered} vulnerabilities`,
-          { line: blocking.located.step.line },
+          `the image built at ${describeStep(build)} is scanned by ${blocking.tool} at ${blocking.where}, which fails the build on ${covered} vulnerabilities`,
+          { line: blocking.line },
         )
       }
-      const gaps = scans.map((scan) => `${scan.tool} at ${describeStep(scan.located)}: ${scan.gap ?? ''}`)
+      const gaps = scans.map((scan) => `${scan.tool} at ${scan.where}: ${scan.gap ?? ''}`)
       return result.fail(
         workflow,
         gaps.length === 0

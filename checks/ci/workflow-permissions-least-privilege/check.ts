@@ -1,5 +1,6 @@
 import { defineCheck } from '../../../src/core/check.js'
 import type { WorkflowPermissions } from '../../../src/core/evidence.js'
+import { isGitLabPipeline } from '../shared/gitlab.js'
 
 /** The scopes a permissions block grants write on. */
 function writeScopes(permissions: WorkflowPermissions): string[] {
@@ -27,6 +28,13 @@ export default defineCheck({
   reads: ['ci.workflow'],
   evaluate({ evidence, result }) {
     return evidence['ci.workflow'].map((workflow) => {
+      if (isGitLabPipeline(workflow)) {
+        return result.notApplicable(
+          workflow,
+          'a GitLab pipeline does not declare its job token permissions: what CI_JOB_TOKEN may reach is set in ' +
+            "the project's Settings > CI/CD > Job token permissions, which this check cannot read",
+        )
+      }
       const writeAllJob = workflow.jobs.find((job) => job.permissions === 'write-all')
       if (workflow.permissions === 'write-all') {
         return result.fail(
@@ -47,6 +55,15 @@ export default defineCheck({
           workflow,
           `no top-level permissions, and job${unset.length > 1 ? 's' : ''} ${unset.map((job) => job.id).join(', ')} set${unset.length > 1 ? '' : 's'} none: ${unset.length > 1 ? 'they get' : 'it gets'} the repository's default token permissions, which may be read-write`,
           { line: firstUnset.line },
+        )
+      }
+      // Write scopes granted at the top apply to every job, including those that only test or lint:
+      // least privilege grants them on the job that needs them.
+      const topLevelWrites = writeScopes(workflow.permissions)
+      if (topLevelWrites.length > 0 && workflow.jobs.length > 1) {
+        return result.fail(
+          workflow,
+          `top-level permissions grant write on ${topLevelWrites.join(', ')} to all ${workflow.jobs.length} jobs; grant write scopes on the jobs that need them`,
         )
       }
       const writes = [

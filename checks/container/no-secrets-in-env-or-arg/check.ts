@@ -1,8 +1,7 @@
 import { defineCheck } from '../../../src/core/check.js'
 import type { DockerVariable } from '../../../src/core/evidence.js'
+import { nameLooksLikeSecret } from '../../../src/core/secrets.js'
 import { findShippedImage } from '../shared/shipped-image.js'
-
-const secretName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?)$/i
 
 /** Why a variable leaks a credential, or undefined when it does not. */
 function leak(variable: DockerVariable, shippedStages: ReadonlySet<number>): string | undefined {
@@ -10,11 +9,11 @@ function leak(variable: DockerVariable, shippedStages: ReadonlySet<number>): str
   if (variable.valueLooksLikeSecret) {
     return `${where} holds a value that looks like a credential`
   }
-  if (variable.instruction === 'ARG' && secretName.test(variable.name)) {
+  if (variable.instruction === 'ARG' && nameLooksLikeSecret(variable.name)) {
     // A build argument's value is recorded in the image history of every stage that uses it.
     return `${where} passes a credential as a build argument, which \`docker history\` shows`
   }
-  if (variable.instruction === 'ENV' && secretName.test(variable.name) && variable.hasDefault) {
+  if (variable.instruction === 'ENV' && nameLooksLikeSecret(variable.name) && variable.hasDefault) {
     return shippedStages.has(variable.stage)
       ? `${where} sets a credential-named variable that persists in the shipped image's config`
       : `${where} sets a credential-named variable in a build stage, kept in that stage's history and build cache`

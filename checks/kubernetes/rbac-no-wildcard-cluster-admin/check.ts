@@ -1,28 +1,60 @@
+import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { K8sRbacBinding, K8sRbacRole, RbacSubject } from '../../../src/core/evidence.js'
-import { ruleGrantsEverything } from '../shared/rbac.js'
+import { ruleGrantsEverything, ruleHasWildcard } from '../shared/rbac.js'
+
+const id = 'kubernetes/rbac-no-wildcard-cluster-admin'
+const approvedSubjectsSetting = `checks.${id}.params.approvedSubjects`
 
 // Groups every caller, or every service account, belongs to: binding admin to them grants it to all.
 const broadGroups = new Set(['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'])
 
-/** Why the subject stands for "anyone" rather than an approved person or group; undefined when it does not. */
-function broadSubject(subject: RbacSubject, binding: K8sRbacBinding): string | undefined {
+// Built-in ClusterRoles short of cluster-admin that still write nearly everything in a namespace,
+// secrets and workloads included (`admin` also RoleBindings). Bound to everyone they are an open door.
+const elevatedBuiltInRoles = new Set(['admin', 'edit'])
+
+// `Kind:name` as in the approvedSubjects param; a ServiceAccount is `ServiceAccount:<namespace>/<name>`.
+const approvedSubjectEntry = z
+  .string()
+  .trim()
+  .regex(
+    /^(?:(?:User|Group):.+|ServiceAccount:[^/\s]+\/[^/\s]+)$/,
+    'must be Group:<group>, User:<user> or ServiceAccount:<namespace>/<name>',
+  )
+
+/** The subject as the approvedSubjects param writes it: `Group:acme:sre-oncall`, `ServiceAccount:ns/name`. */
+function subjectKey(subject: RbacSubject, binding: K8sRbacBinding): string {
+  if (subject.kind === 'ServiceAccount') {
+    const namespace = subject.namespace ?? binding.namespace
+    return namespace === undefined
+      ? `ServiceAccount:${subject.name}`
+      : `ServiceAccount:${namespace}/${subject.name}`
+  }
+  return `${subject.kind}:${subject.name}`
+}
+
+/** True when the approvedSubjects param lists the subject (a service account also under its user name). */
+function isApproved(subject: RbacSubject, binding: K8sRbacBinding, approved: ReadonlySet<string>): boolean {
+  if (approved.has(subjectKey(subject, binding))) return true
+  // A service account authenticates as User system:serviceaccount:<ns>:<name>; either spelling approves it.
+  const asUser = /^system:serviceaccount:([^:]+):([^:]+)$/.exec(subject.name)
+  return (
+    subject.kind === 'User' && asUser !== null && approved.has(`ServiceAccount:${asUser[1]}/${asUser[2]}`)
+  )
+}
+
+/** True when the subject stands for "anyone" rather than an identifiable person, group or workload. */
+function isBroadSubject(subject: RbacSubject): boolean {
   if (
     subject.kind === 'Group' &&
     (broadGroups.has(subject.name) || subject.name.startsWith('system:serviceaccounts:'))
   ) {
-    return `Group ${subject.name}`
+    return true
   }
-  if (subject.kind === 'User' && subject.name === 'system:anonymous') return 'User system:anonymous'
+  if (subject.kind === 'User' && subject.name === 'system:anonymous') return true
   // Every pod that names no service account runs as `default`, so it is everyone in the namespace.
-  if (subject.kind === 'ServiceAccount' && subject.name === 'default') {
-    const namespace = subject.namespace ?? binding.namespace
-    return namespace === undefined ? 'ServiceAccount default' : `ServiceAccount ${namespace}/default`
-  }
-  if (subject.kind === 'User' && /^system:serviceaccount:[^:]+:default$/.test(subject.name)) {
-    return `User ${subject.name}`
-  }
-  return undefined
+  if (subject.kind === 'ServiceAccount' && subject.name === 'default') return true
+  return subject.kind === 'User' && /^system:serviceaccount:[^:]+:default$/.test(subject.name)
 }
 
 /** The role a binding points at, when the manifests define it; a Role lives in the binding's namespace. */
@@ -35,43 +67,92 @@ function boundRole(binding: K8sRbacBinding, roles: readonly K8sRbacRole[]): K8sR
   )
 }
 
-function grantsClusterAdmin(binding: K8sRbacBinding, roles: readonly K8sRbacRole[]): boolean {
-  if (binding.roleRef.kind === 'ClusterRole' && binding.roleRef.name === 'cluster-admin') return true
-  return boundRole(binding, roles)?.rules.some(ruleGrantsEverything) ?? false
+/**
+ * What the bound role grants: `full` is cluster-admin or every verb on every resource; `elevated` is
+ * the built-in admin or edit ClusterRole, or a role with a `*` in its verbs or resources. Anything
+ * else is not this check's concern.
+ */
+function grantLevel(
+  binding: K8sRbacBinding,
+  roles: readonly K8sRbacRole[],
+): { level: 'full' | 'elevated'; what: string } | undefined {
+  const isClusterRole = binding.roleRef.kind === 'ClusterRole'
+  const role = boundRole(binding, roles)
+  if ((isClusterRole && binding.roleRef.name === 'cluster-admin') || role?.rules.some(ruleGrantsEverything)) {
+    return { level: 'full', what: 'full admin' }
+  }
+  if (isClusterRole && elevatedBuiltInRoles.has(binding.roleRef.name)) {
+    return { level: 'elevated', what: 'write access to workloads and secrets' }
+  }
+  if (role?.rules.some(ruleHasWildcard)) return { level: 'elevated', what: 'wildcard verbs or resources' }
+  return undefined
 }
 
 export default defineCheck({
-  id: 'kubernetes/rbac-no-wildcard-cluster-admin',
-  title: 'Cluster-admin rights are granted only to named, approved subjects',
+  id,
+  title: 'Cluster-admin rights go only to approved subjects, and no admin role to everyone',
   description:
     'cluster-admin, or any role with every verb on every resource, is full control of the cluster and ' +
-    'every secret in it. Bound to a group such as system:authenticated or to a default service account, ' +
-    'it is granted to anyone who can reach the API or run a pod. Admin rights must go to named ' +
-    'groups whose membership is approved and reviewed (SOC 2 CC6.1, CC6.2, CC6.3).',
+    'every secret in it: it must be granted only to subjects on an approved list, whose membership is ' +
+    'approved and reviewed. A name alone (any User or Group) is not evidence of approval. Bound to a ' +
+    'group such as system:authenticated or to a default service account, cluster-admin, the built-in ' +
+    'admin and edit roles, or any role with `*` verbs or resources are granted to anyone who can reach ' +
+    'the API or run a pod (SOC 2 CC6.1, CC6.2, CC6.3). Bindings of admin, edit and other wildcard roles ' +
+    'to named subjects are not judged here.',
   remediation:
-    'Change the subjects of the (Cluster)RoleBinding to a named Group from your identity provider ' +
-    '(e.g. `platform-admins`) or a dedicated ServiceAccount, and remove system:authenticated, ' +
-    'system:unauthenticated, system:serviceaccounts[:<ns>], system:anonymous and `default` service ' +
-    'accounts. Better still, bind a narrower role.',
+    'Remove system:authenticated, system:unauthenticated, system:serviceaccounts[:<ns>], ' +
+    'system:anonymous and `default` service accounts from the subjects of any (Cluster)RoleBinding to ' +
+    'cluster-admin, admin, edit or a wildcard role. Grant cluster-admin only to a named Group from your ' +
+    'identity provider or a dedicated ServiceAccount, and list each approved subject in ' +
+    `\`${approvedSubjectsSetting}\` (e.g. \`[Group:acme:sre-oncall, ServiceAccount:argocd/argocd-application-controller]\`), ` +
+    'with the approval on record. Better still, bind a narrower role.',
   severity: 'critical',
   reads: ['k8s.rbac-binding', 'k8s.rbac-role'],
-  evaluate({ evidence, result }) {
+  params: z.object({
+    /** Subjects approved for full admin: `Group:<group>`, `User:<user>`, `ServiceAccount:<namespace>/<name>`. */
+    approvedSubjects: z.array(approvedSubjectEntry).default([]),
+  }),
+  evaluate({ evidence, params, result }) {
     const roles = evidence['k8s.rbac-role']
-    return evidence['k8s.rbac-binding']
-      .filter((binding) => grantsClusterAdmin(binding, roles))
-      .map((binding) => {
-        const role = `${binding.roleRef.kind} ${binding.roleRef.name}`
-        const broad = binding.subjects.flatMap((subject) => broadSubject(subject, binding) ?? [])
-        if (broad.length > 0) {
-          return result.fail(binding, `${role} (full admin) is granted to ${broad.join(', ')}`)
-        }
-        const named = binding.subjects.map((subject) => `${subject.kind} ${subject.name}`)
-        return result.pass(
-          binding,
-          named.length === 0
-            ? `${role} is bound to no subjects`
-            : `${role} is granted only to ${named.join(', ')}`,
-        )
-      })
+    const approved = new Set(params.approvedSubjects)
+    return evidence['k8s.rbac-binding'].flatMap((binding) => {
+      const grant = grantLevel(binding, roles)
+      if (grant === undefined) return []
+      const role = `${binding.roleRef.kind} ${binding.roleRef.name} (${grant.what})`
+      const broad = binding.subjects.filter(isBroadSubject).map((subject) => subjectKey(subject, binding))
+      if (broad.length > 0) {
+        return [
+          result.fail(
+            binding,
+            `${role} is granted to ${broad.join(', ')}, which covers anyone who can reach the API or run a pod`,
+          ),
+        ]
+      }
+      // admin, edit and wildcard roles bound to named subjects: least privilege of the role is
+      // rbac-roles-avoid-wildcards' concern, and who holds them the access review's.
+      if (grant.level === 'elevated') return []
+      if (binding.subjects.length === 0) return [result.pass(binding, `${role} is bound to no subjects`)]
+      const named = binding.subjects.map((subject) => subjectKey(subject, binding))
+      if (approved.size === 0) {
+        return [
+          result.fail(
+            binding,
+            `${role} is granted to ${named.join(', ')}, but no approved subjects are configured, so the grant ` +
+              `cannot be shown to be approved: list the subjects approved for cluster-admin in ${approvedSubjectsSetting}`,
+          ),
+        ]
+      }
+      const unapproved = binding.subjects
+        .filter((subject) => !isApproved(subject, binding, approved))
+        .map((subject) => subjectKey(subject, binding))
+      return [
+        unapproved.length === 0
+          ? result.pass(binding, `${role} is granted only to approved subjects: ${named.join(', ')}`)
+          : result.fail(
+              binding,
+              `${role} is granted to ${unapproved.join(', ')}, not listed in ${approvedSubjectsSetting}`,
+            ),
+      ]
+    })
   },
 })

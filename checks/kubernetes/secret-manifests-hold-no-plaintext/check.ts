@@ -4,24 +4,29 @@ const serviceAccountToken = 'kubernetes.io/service-account-token'
 
 export default defineCheck({
   id: 'kubernetes/secret-manifests-hold-no-plaintext',
-  title: 'Secret manifests in source control hold no values',
+  title: 'Secret manifests in source control hold no plaintext values',
   description:
     'A Secret manifest with `data` or `stringData` puts the credential in the repository, where every ' +
     'clone, fork, CI log and backup keeps it forever. Base64 is an encoding, not encryption. ' +
-    'Credentials belong in a secret store that controls and logs access (SOC 2 CC6.1, C1.1).',
+    'Credentials belong in a secret store that controls and logs access (SOC 2 CC6.1, C1.1). A Secret ' +
+    'whose every value is SOPS-encrypted (`ENC[...]` values and a `sops:` block) passes: the file holds ' +
+    'only ciphertext, and decryption needs the KMS or age key.',
   remediation:
     'Remove `data` and `stringData` from the manifest, rotate the exposed values, and deliver them ' +
     'from a secret store: an ExternalSecret (External Secrets Operator), a SealedSecret, SOPS-encrypted ' +
-    'files, or the Secrets Store CSI driver.',
+    'files, or the Secrets Store CSI driver. With SOPS, encrypt every value (`encrypted_regex: ' +
+    '^(data|stringData)$`): a file with one plaintext value still fails.',
   severity: 'high',
   reads: ['k8s.secret'],
   evaluate({ evidence, result }) {
     return evidence['k8s.secret'].map((secret) => {
       if (!secret.hasValues) {
         return secret.type === serviceAccountToken
-          ? result.pass(secret, 'service account token: Kubernetes fills in the token')
+          ? result.pass(secret, 'a service account token Secret, which Kubernetes fills in itself')
           : result.pass(secret, 'holds no values; they are supplied outside source control')
       }
+      // SOPS encrypts each value with a key held in KMS or age; the file holds ciphertext only.
+      if (secret.encrypted) return result.pass(secret, 'values are encrypted in the file (SOPS)')
       // A token committed to the repository is as exposed as any password, so the type excuses nothing.
       const keys = secret.keys.length > 0 ? ` for ${secret.keys.join(', ')}` : ''
       return result.fail(secret, `values${keys} are committed in source (base64 is not encryption)`)

@@ -1,15 +1,22 @@
 import { defineCheck } from '../../../src/core/check.js'
 import type { EnvVar } from '../../../src/core/evidence.js'
+import { nameLooksLikeSecret } from '../../../src/core/secrets.js'
 import { containerLabel } from '../shared/containers.js'
 
-const credentialName = /(PASSWORD|PASSWD|SECRET|TOKEN|API_?KEY|PRIVATE_?KEY|CREDENTIAL|ACCESS_?KEY)/i
+// Adds to core's nameLooksLikeSecret, which judges a name by its last word: application signing
+// keys named `SECRET_KEY` (Django, Flask), `SECRET_KEY_BASE` (Rails) and credential files inlined as
+// JSON (`GCP_CREDENTIALS_JSON`) end in another word. The check's earlier substring rule caught them;
+// this keeps them caught without a rule of its own for everything else.
+const extraCredentialName = /(SECRET_?KEY(_BASE)?|CREDENTIALS?_JSON)$/i
 // Names that point at a credential rather than hold one (`POSTGRES_PASSWORD_FILE=/run/secrets/db`).
+// Both rules above judge the last word, so this only guards against them ever matching such names.
 const referenceSuffix = /_(FILE|PATH|DIR|NAME|REF|URL|ENDPOINT|TTL)$/i
 
 function inlinesCredential(variable: EnvVar): boolean {
   if (variable.source !== 'literal' || !variable.hasLiteralValue) return false
   if (variable.literalLooksLikeSecret) return true
-  return credentialName.test(variable.name) && !referenceSuffix.test(variable.name)
+  const named = nameLooksLikeSecret(variable.name) || extraCredentialName.test(variable.name)
+  return named && !referenceSuffix.test(variable.name)
 }
 
 export default defineCheck({

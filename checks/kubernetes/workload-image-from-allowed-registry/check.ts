@@ -2,11 +2,14 @@ import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
 import { containerLabel } from '../shared/containers.js'
-import { normaliseImagePrefix, parseWorkloadImage } from '../shared/image.js'
+import { parseWorkloadImage } from '../shared/image.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
 
+const id = 'kubernetes/workload-image-from-allowed-registry'
+const allowedRegistriesSetting = `checks.${id}.params.allowedRegistries`
+
 export default defineCheck({
-  id: 'kubernetes/workload-image-from-allowed-registry',
+  id,
   title: 'Workloads run images only from approved registries',
   description:
     'Pulling images only from registries the company controls or has vetted means every piece of ' +
@@ -15,8 +18,9 @@ export default defineCheck({
   remediation:
     'Change `image:` in the pod template (containers and initContainers) to an image under one of the ' +
     'approved prefixes, for example by mirroring it into your own registry, or, after review, add the ' +
-    "registry to the check's `allowedRegistries` param (prefixes such as `gcr.io/distroless` or " +
-    '`123456789012.dkr.ecr.eu-west-1.amazonaws.com`; `docker.io/library` for Docker official images).',
+    `registry to \`${allowedRegistriesSetting}\` (prefixes such as \`gcr.io/distroless\` or ` +
+    '`123456789012.dkr.ecr.eu-west-1.amazonaws.com`; `docker.io/library` for Docker official images). ' +
+    'Without that list every workload fails: the image source cannot be verified.',
   severity: 'medium',
   reads: ['k8s.workload'],
   params: z.object({
@@ -25,15 +29,16 @@ export default defineCheck({
     allowedRegistries: z.array(z.string()).default([]),
   }),
   evaluate({ evidence, params, result }) {
-    const prefixes = params.allowedRegistries.map(normaliseImagePrefix)
+    const prefixes = params.allowedRegistries
     return evidence['k8s.workload'].map((workload) => {
       if (params.exemptNamespaces.includes(workload.namespace)) {
         return result.notApplicable(workload, exemptMessage(workload.namespace))
       }
+      // No list is not "anything goes": without one the image source cannot be verified at all.
       if (prefixes.length === 0) {
-        return result.notApplicable(
+        return result.fail(
           workload,
-          'no approved registries configured: set the allowedRegistries param of this check',
+          `no approved registry list is configured (${allowedRegistriesSetting}), so the source of its images cannot be verified: ${workload.containers.map((c) => `${containerLabel(c)} (${c.image})`).join(', ')}`,
         )
       }
       const outside = workload.containers.filter(

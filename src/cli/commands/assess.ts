@@ -28,7 +28,10 @@ export function assessmentExitCode(model: AssessmentModel, failOn: Severity | un
     if (model.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold))
       return exitCode.failures
   }
-  return model.errors.length > 0 ? exitCode.partial : exitCode.clean
+  // Partial: an input could not be read, a test could not run, or nothing at all was read.
+  const partial =
+    model.errors.length > 0 || model.findings.some((f) => f.status === 'error') || model.inputs.length === 0
+  return partial ? exitCode.partial : exitCode.clean
 }
 
 export async function assessCommand(

@@ -2,7 +2,7 @@ import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
 import { controlStatusLabel, location, qualifiedName } from '../../reports/labels.js'
 import { findConfig, loadConfig } from '../load-config.js'
-import { latestOrAssess, loadLibrary } from '../run-assessment.js'
+import { loadLibrary, runAssessment } from '../run-assessment.js'
 
 export interface ExplainOptions {
   config?: string
@@ -124,9 +124,7 @@ export async function explainCommand(
   // Outside a configured repository, explain still answers from the catalog alone.
   const hasConfig = options.config !== undefined || findConfig(io.cwd) !== undefined
   const model = hasConfig
-    ? await latestOrAssess(await loadConfig(options.config, io.cwd), library, new Date(), () =>
-        io.err('trustctl: no current assessment for this configuration; assessing now\n'),
-      )
+    ? (await runAssessment(await loadConfig(options.config, io.cwd), library, new Date())).model
     : undefined
   const explanation = explain(id, model === undefined ? library : { ...library, model })
   io.out(

@@ -1,8 +1,8 @@
 import { severityRank } from '../../core/check.js'
 import { loadConfig } from '../load-config.js'
 import { formatGaps } from '../present.js'
-import { latestOrAssess, loadLibrary } from '../run-assessment.js'
-import { parseSeverity } from './assess.js'
+import { loadLibrary, runAssessment } from '../run-assessment.js'
+import { assessmentExitCode, parseSeverity } from './assess.js'
 
 export interface GapsOptions {
   config?: string
@@ -16,12 +16,10 @@ export async function gapsCommand(
 ): Promise<number> {
   const minimum = options.severity === undefined ? undefined : parseSeverity(options.severity, '--severity')
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = await latestOrAssess(loaded, await loadLibrary(), new Date(), () =>
-    io.err('trustctl: no current assessment for this configuration; assessing now\n'),
-  )
+  const model = (await runAssessment(loaded, await loadLibrary(), new Date())).model
   const gaps = model.gaps.filter(
     (g) => minimum === undefined || severityRank(g.severity) >= severityRank(minimum),
   )
   io.out(options.format === 'json' ? `${JSON.stringify(gaps, null, 2)}\n` : `${formatGaps(gaps)}\n`)
-  return 0
+  return assessmentExitCode(model, undefined)
 }

@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { loadConfig } from '../load-config.js'
-import { latestOrAssess, loadLibrary } from '../run-assessment.js'
+import { loadLibrary, runAssessment } from '../run-assessment.js'
 import { parseFormats, writeReports } from '../write-report.js'
+import { assessmentExitCode } from './assess.js'
 
 export interface ReportOptions {
   config?: string
@@ -15,9 +16,7 @@ export async function reportCommand(
 ): Promise<number> {
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = await latestOrAssess(loaded, await loadLibrary(), new Date(), () =>
-    io.err('trustctl: no current assessment for this configuration; assessing now\n'),
-  )
+  const model = (await runAssessment(loaded, await loadLibrary(), new Date())).model
   const outDir =
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)
@@ -29,5 +28,5 @@ export async function reportCommand(
       .map((f) => `  ${path.relative(io.cwd, f)}`)
       .join('\n')}\n`,
   )
-  return 0
+  return assessmentExitCode(model, undefined)
 }

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
@@ -144,11 +144,45 @@ spec:
     ])
     expect(collection.errors).toEqual([])
     expect(collection.inputs.map((i) => i.file)).toEqual(['deploy/app.yaml'])
-    expect(await listFiles(root, 'deploy', ['deploy/legacy/**'])).toEqual([
-      'deploy/app.yaml',
-      'deploy/values.yaml',
-      'deploy/web.generated.yaml',
-    ])
+    const expected = ['deploy/app.yaml', 'deploy/values.yaml', 'deploy/web.generated.yaml']
+    expect((await listFiles(root, 'deploy', ['deploy/legacy/**'])).files).toEqual(expected)
+    // The same glob written relative to the source folder.
+    expect((await listFiles(root, 'deploy', ['legacy/**'])).files).toEqual(expected)
+  })
+
+  it('follows symbolic links, and reports a broken one instead of skipping it', async () => {
+    const linked = mkdtempSync(path.join(os.tmpdir(), 'trustctl-linked-'))
+    try {
+      mkdirSync(path.join(linked, 'outside'))
+      mkdirSync(path.join(linked, 'repo'))
+      writeFileSync(
+        path.join(linked, 'outside', 'policy.yaml'),
+        'apiVersion: v1\nkind: Namespace\nmetadata: {name: shared}\n',
+      )
+      symlinkSync(path.join(linked, 'outside'), path.join(linked, 'repo', 'via-link'))
+      symlinkSync(path.join(linked, 'nowhere.yaml'), path.join(linked, 'repo', 'broken.yaml'))
+      symlinkSync(path.join(linked, 'repo'), path.join(linked, 'repo', 'loop'))
+      const listing = await listFiles(path.join(linked, 'repo'), '.')
+      expect(listing.files).toEqual(['via-link/policy.yaml'])
+      expect(listing.problems).toEqual([
+        { file: 'broken.yaml', message: 'broken symbolic link: its target does not exist' },
+      ])
+    } finally {
+      rmSync(linked, { recursive: true, force: true })
+    }
+  })
+
+  it('says so when a source holds nothing trustctl can read', async () => {
+    const empty = mkdtempSync(path.join(os.tmpdir(), 'trustctl-empty-'))
+    try {
+      writeFileSync(path.join(empty, 'app.json'), '{"kind": "Deployment"}')
+      const collection = await collectFiles(empty, [{ path: '.', type: 'kubernetes' }])
+      expect(collection.errors).toMatchObject([
+        { file: '.', message: expect.stringContaining('no file here is one trustctl reads as kubernetes') },
+      ])
+    } finally {
+      rmSync(empty, { recursive: true, force: true })
+    }
   })
 
   it('reports a missing source path by name and still reads the other sources', async () => {

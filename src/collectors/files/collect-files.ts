@@ -1,13 +1,14 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
 import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
 import { parseWorkflow } from '../github-actions/parse-workflow.js'
+import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
 
-export type FileSourceType = 'auto' | 'kubernetes' | 'dockerfile' | 'github-actions'
+export type FileSourceType = 'auto' | 'kubernetes' | 'dockerfile' | 'github-actions' | 'gitlab-ci'
 
 export interface FileSource {
   /** Path relative to `root`, a folder or a single file. */
@@ -54,43 +55,83 @@ export function classifyFile(
     (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) &&
     !base.endsWith('.dockerignore')
   const isWorkflow = isYaml && /(^|\/)\.github\/workflows\/[^/]+$/.test(relativePath)
+  // `.gitlab-ci.yml` is GitLab's default pipeline file; `*.gitlab-ci.yml` is how templates and local
+  // includes are conventionally named (`Security/SAST.gitlab-ci.yml`).
+  const isGitLabPipeline = /\.gitlab-ci\.ya?ml$/.test(base)
   if (type === 'dockerfile') return isDockerfile || !isYaml ? 'dockerfile' : undefined
   if (type === 'github-actions') return isYaml ? 'github-actions' : undefined
   if (type === 'kubernetes') return isYaml ? 'kubernetes' : undefined
+  if (type === 'gitlab-ci') return isYaml ? 'gitlab-ci' : undefined
   if (isDockerfile) return 'dockerfile'
   if (isWorkflow) return 'github-actions'
+  if (isGitLabPipeline) return 'gitlab-ci'
   if (isYaml) return 'kubernetes'
   return undefined
 }
 
-/** Lists files under a folder (or the file itself), skipping dependency and build folders. */
+/** What a walk found: the files to read, and links it could not follow. */
+export interface FileListing {
+  files: string[]
+  problems: CollectionError[]
+}
+
+/**
+ * Lists files under a folder (or the file itself), skipping dependency and build folders. Symbolic
+ * links are followed (a repository may link shared manifests in); a link cycle or a broken link is
+ * reported, never silently skipped. `exclude` globs match paths relative to the source folder, and
+ * also relative to the config folder, so both `charts/**` and `deploy/charts/**` work.
+ */
 export async function listFiles(
   root: string,
   relative: string,
   exclude: readonly string[] = [],
-): Promise<string[]> {
+): Promise<FileListing> {
   const absolute = path.resolve(root, relative)
   const info = await stat(absolute)
   const toRelative = (p: string): string => path.relative(root, p).split(path.sep).join('/')
-  if (info.isFile()) return [toRelative(absolute)]
+  if (info.isFile()) return { files: [toRelative(absolute)], problems: [] }
   const out: string[] = []
+  const problems: CollectionError[] = []
   const excluded = picomatch([...exclude], { dot: true })
+  const isExcluded = (full: string): boolean => {
+    if (exclude.length === 0) return false
+    const fromSource = path.relative(absolute, full).split(path.sep).join('/')
+    return excluded(fromSource) || excluded(toRelative(full))
+  }
+  const visited = new Set<string>()
   const walk = async (dir: string): Promise<void> => {
+    const real = await realpath(dir)
+    if (visited.has(real)) return
+    visited.add(real)
     const entries = await readdir(dir, { withFileTypes: true })
     entries.sort((a, b) => a.name.localeCompare(b.name))
     for (const entry of entries) {
       const full = path.join(dir, entry.name)
-      const rel = toRelative(full)
-      if (exclude.length > 0 && excluded(rel)) continue
-      if (entry.isDirectory()) {
+      if (isExcluded(full)) continue
+      let isDirectory = entry.isDirectory()
+      let isFile = entry.isFile()
+      if (entry.isSymbolicLink()) {
+        try {
+          const target = await stat(full)
+          isDirectory = target.isDirectory()
+          isFile = target.isFile()
+        } catch {
+          problems.push({
+            file: toRelative(full),
+            message: 'broken symbolic link: its target does not exist',
+          })
+          continue
+        }
+      }
+      if (isDirectory) {
         if (!skippedFolders.has(entry.name)) await walk(full)
-      } else if (entry.isFile()) {
-        out.push(rel)
+      } else if (isFile) {
+        out.push(toRelative(full))
       }
     }
   }
   await walk(absolute)
-  return out
+  return { files: out, problems }
 }
 
 /**
@@ -101,19 +142,31 @@ export async function collectFiles(root: string, sources: readonly FileSource[])
   const collection: FileCollection = { evidence: [], errors: [], inputs: [] }
   const seen = new Set<string>()
   for (const source of sources) {
-    let files: string[]
+    let listing: FileListing
     try {
-      files = await listFiles(root, source.path, source.exclude)
+      listing = await listFiles(root, source.path, source.exclude)
     } catch (error) {
       collection.errors.push({ file: source.path, message: `cannot read: ${describeFsError(error)}` })
       continue
     }
-    for (const file of files) {
+    collection.errors.push(...listing.problems)
+    const inputsBefore = collection.inputs.length
+    const errorsBefore = collection.errors.length
+    for (const file of listing.files) {
       if (seen.has(file)) continue
       const collector = classifyFile(file, source.type)
       if (collector === undefined) continue
       seen.add(file)
       await collectFile(root, file, collector, collection)
+    }
+    // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
+    // otherwise a typo in a path or a type silently leaves every test without evidence.
+    if (collection.inputs.length === inputsBefore && collection.errors.length === errorsBefore) {
+      collection.errors.push({
+        file: source.path,
+        message: `no file here is one trustctl reads${source.type === 'auto' ? '' : ` as ${source.type}`} (Kubernetes YAML, Dockerfiles, GitHub Actions or GitLab CI)`,
+        hint: 'check the path and type in trustctl.yaml; JSON manifests and Helm chart sources must be rendered to YAML first',
+      })
     }
   }
   return collection
@@ -142,7 +195,9 @@ async function collectFile(
       ? { ...parseDockerfile(text, file), isManifest: true }
       : collector === 'github-actions'
         ? { ...parseWorkflow(text, file), isManifest: true }
-        : parseManifests(text, file)
+        : collector === 'gitlab-ci'
+          ? { ...parseGitLabCi(text, file), isManifest: true }
+          : parseManifests(text, file)
   if (!result.isManifest) return
   into.evidence.push(...result.evidence)
   into.errors.push(...result.errors)

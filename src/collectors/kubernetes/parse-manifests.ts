@@ -20,6 +20,18 @@ const helmTemplateMarkers =
   /\{\{[^}]*?(\.Values\b|\.Release\b|\.Chart\b|\.Capabilities\b|\.Files\b|\binclude\s|\btoYaml\b|\btpl\s)/
 
 /**
+ * The default schema plus any application tag (`!Ref`, `!Sub`, `!!python/name:`), read as plain
+ * data: a file using them is not a Kubernetes manifest, but it must not make every run partial.
+ */
+const manifestSchema = yaml.DEFAULT_SCHEMA.extend(
+  (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) =>
+    ['!', 'tag:yaml.org,2002:python/'].map(
+      (prefix) => new yaml.Type(prefix, { kind, multi: true, construct: (data: unknown) => data }),
+    ),
+  ),
+)
+
+/**
  * Reads a YAML file that may hold Kubernetes objects: multi-document streams, `List` kinds and
  * rendered Helm or Kustomize output. Each document is parsed on its own so one bad document does
  * not hide the others; each object keeps the line its document starts on.
@@ -32,7 +44,7 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
   for (const document of splitYamlDocuments(text)) {
     let parsed: unknown
     try {
-      parsed = yaml.load(document.text, { filename: file })
+      parsed = yaml.load(document.text, { filename: file, schema: manifestSchema })
     } catch (error) {
       errors.push(yamlError(error, file, document.startLine, document.text))
       continue
@@ -62,7 +74,10 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
   // as a flow mapping).
   const helmActionsAreData =
     typed === 0 && errors.length === 0 && untyped.some((doc) => stringsContainHelmAction(doc.value))
-  if (helmLine !== undefined && !helmActionsAreData) {
+  // `helm template` output marks each document with `# Source:`; Helm-looking text that survives in
+  // rendered output (alerting rules, dashboards) is data, and the objects around it are assessed.
+  const renderedByHelm = /^# Source: /m.test(text) && errors.length === 0 && typed > 0
+  if (helmLine !== undefined && !helmActionsAreData && !renderedByHelm) {
     return {
       evidence: [],
       isManifest: true,

@@ -44,8 +44,11 @@ export class ObjectReader {
 
   boolean(value: unknown): boolean | undefined {
     if (typeof value === 'boolean') return value
-    if (value === 'true') return true
-    if (value === 'false') return false
+    // Kubernetes reads manifests as YAML 1.1, where yes/no/on/off are booleans; js-yaml (1.2) gives
+    // strings. Reading them as Kubernetes does avoids a false pass on `privileged: yes`.
+    if (typeof value === 'string' && /^(y|Y|yes|Yes|YES|true|True|TRUE|on|On|ON)$/.test(value)) return true
+    if (typeof value === 'string' && /^(n|N|no|No|NO|false|False|FALSE|off|Off|OFF)$/.test(value))
+      return false
     return undefined
   }
 

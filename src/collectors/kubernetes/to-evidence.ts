@@ -10,7 +10,7 @@ import type {
   Probe,
   RbacRule,
 } from '../../core/evidence.js'
-import { valueLooksLikeSecret } from '../../core/secrets.js'
+import { redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
 import { ObjectReader, type YamlObject } from './read-object.js'
 
 /** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
@@ -210,9 +210,22 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   }
   const namespace = clusterScoped.has(kind) ? undefined : (r.string(metadata.namespace) ?? 'default')
   const labels = r.stringMap(metadata.labels, 'metadata.labels')
-  const annotations = r.stringMap(metadata.annotations, 'metadata.annotations')
+  // Annotation values can carry credentials (ingress configuration snippets with auth headers).
+  const annotations = Object.fromEntries(
+    Object.entries(r.stringMap(metadata.annotations, 'metadata.annotations')).map(([k, v]) => [
+      k,
+      redactSecrets(v),
+    ]),
+  )
   const spec = r.object(object.spec, 'spec')
   const ns = namespace ?? 'default'
+
+  // A live dump holds the Pods and ReplicaSets a controller made; judging them too would count each
+  // exception several times. The controller (Deployment, Job…) is the subject.
+  const ownedByController = r
+    .objects(metadata.ownerReferences, 'metadata.ownerReferences')
+    .some((o) => r.boolean(o.controller) === true)
+  if (ownedByController && workloadKinds.has(kind)) return { problems: [] }
 
   let item: EvidenceItem | undefined
   if (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) {
@@ -306,6 +319,14 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     const hasValues = [...Object.values(data), ...Object.values(stringData)].some(
       (v) => v !== null && v !== '',
     )
+    const values = [...Object.values(data), ...Object.values(stringData)].filter(
+      (v) => v !== null && v !== '',
+    )
+    // SOPS keeps the manifest shape but replaces each value with ENC[...] and adds a `sops:` block.
+    const encrypted =
+      r.isObject(object.sops) &&
+      values.length > 0 &&
+      values.every((v) => typeof v === 'string' && v.startsWith('ENC['))
     item = {
       kind: 'k8s.secret',
       ...base,
@@ -313,6 +334,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
       type: r.string(object.type) ?? 'Opaque',
       keys,
       hasValues,
+      encrypted,
     }
   } else if (admissionKinds.has(kind)) {
     item = {

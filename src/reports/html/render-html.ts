@@ -1,4 +1,5 @@
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../../core/assessment.js'
+import type { Finding } from '../../core/check.js'
 import {
   categoryLabel,
   controlStatusLabel,
@@ -102,11 +103,30 @@ function gapRows(gaps: readonly Gap[]): string {
     .join('')}</tbody></table>`
 }
 
-function controlDetails(control: ControlResult): string {
+const populationLimit = 200
+
+/** The population a test covered, each subject with its result, so an auditor can re-perform it. */
+function population(findings: readonly Finding[]): string {
+  if (findings.length === 0) return ''
+  const rows = findings
+    .slice(0, populationLimit)
+    .map(
+      (f) =>
+        `<tr><td>${badge(f.status, findingStatusLabel[f.status])}</td><td>${e(f.subject.kind)} <code>${e(qualifiedName(f.subject))}</code></td><td><code>${e(location(f.subject))}</code></td><td>${e(f.message)}</td></tr>`,
+    )
+    .join('')
+  const more =
+    findings.length > populationLimit
+      ? `<p>… and ${findings.length - populationLimit} more in readiness.json.</p>`
+      : ''
+  return `<details><summary>Population: ${e(findings.length)} subject(s)</summary><table><thead><tr><th scope="col">Result</th><th scope="col">Subject</th><th scope="col">Location</th><th scope="col">Detail</th></tr></thead><tbody>${rows}</tbody></table>${more}</details>`
+}
+
+function controlDetails(control: ControlResult, findingsByCheck: ReadonlyMap<string, Finding[]>): string {
   const tests = control.tests
     .map(
       (t) =>
-        `<li>${badge(t.status, findingStatusLabel[t.status])} <code>${e(t.check)}</code> — ${e(t.title)}. ${e(t.conclusion)}</li>`,
+        `<li>${badge(t.status, findingStatusLabel[t.status])} <code>${e(t.check)}</code> — ${e(t.title)}. ${e(t.conclusion)}${population(findingsByCheck.get(t.check) ?? [])}</li>`,
     )
     .join('')
   const manual = control.manualEvidence
@@ -137,6 +157,12 @@ ${tests ? `<h4>Tests of the control</h4><ul>${tests}</ul>` : ''}${manual ? `<h4>
 export function renderHtml(model: AssessmentModel): string {
   const s = model.summary
   const failing = model.findings.filter((f) => f.status === 'fail' || f.status === 'error')
+  const findingsByCheck = new Map<string, Finding[]>()
+  for (const f of model.findings) {
+    const list = findingsByCheck.get(f.check)
+    if (list === undefined) findingsByCheck.set(f.check, [f])
+    else list.push(f)
+  }
   const card = (value: string | number, label: string): string =>
     `<div class="card"><div class="value">${e(value)}</div><div class="label">${e(label)}</div></div>`
   return `<!doctype html>
@@ -155,14 +181,14 @@ export function renderHtml(model: AssessmentModel): string {
 ${card(`${s.readiness}%`, 'overall readiness')}
 ${card(s.criteria, `criteria in scope (${model.scope.categories.map((c) => categoryLabel[c] ?? c).join(', ')})`)}
 ${card(s.controls, 'controls in scope')}
-${card(`${s.controlsByStatus.pass}`, 'controls effective')}
+${card(`${s.controlsByStatus.pass}`, `controls passing (${s.controlsPassingByTest} by automated test, ${s.controlsByStatus.pass - s.controlsPassingByTest} on attestations)`)}
 ${card(`${s.tests.passed} / ${s.tests.failed}`, 'tests passed / failed')}
 ${card(s.gaps, `gaps (${s.gapsBySeverity.critical} critical, ${s.gapsBySeverity.high} high)`)}
 ${card(`${model.inputs.length} / ${s.inputErrors}`, 'inputs read / unreadable')}
 </div></section>
 <section id="criteria" aria-labelledby="h-criteria"><h2 id="h-criteria">Readiness by criterion</h2>${heatmap(model.criteria)}</section>
 <section id="gaps" aria-labelledby="h-gaps"><h2 id="h-gaps">Gaps and remediation</h2>${gapRows(model.gaps)}</section>
-<section id="controls" aria-labelledby="h-controls"><h2 id="h-controls">Controls</h2>${model.controls.map(controlDetails).join('\n')}</section>
+<section id="controls" aria-labelledby="h-controls"><h2 id="h-controls">Controls</h2>${model.controls.map((c) => controlDetails(c, findingsByCheck)).join('\n')}</section>
 <section id="exceptions" aria-labelledby="h-exceptions"><h2 id="h-exceptions">Exceptions found by tests</h2>
 ${
   failing.length === 0

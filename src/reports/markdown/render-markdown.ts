@@ -43,8 +43,8 @@ export function renderMarkdown(model: AssessmentModel): string {
         ['Criteria in scope', s.criteria],
         ['Controls in scope', s.controls],
         [
-          'Controls effective / with exceptions / partly evidenced / no evidence',
-          `${s.controlsByStatus.pass} / ${s.controlsByStatus.fail} / ${s.controlsByStatus.partial} / ${s.controlsByStatus['no-evidence']}`,
+          'Controls passing (by test / on attestations) / with exceptions / partly evidenced / no current evidence',
+          `${s.controlsByStatus.pass} (${s.controlsPassingByTest} / ${s.controlsByStatus.pass - s.controlsPassingByTest}) / ${s.controlsByStatus.fail} / ${s.controlsByStatus.partial} / ${s.controlsByStatus['no-evidence']}`,
         ],
         [
           'Tests of controls passed / failed / not run',

@@ -1,0 +1,38 @@
+import { describe, expect, it } from 'vitest'
+import { nameLooksLikeSecret, redactSecrets, valueLooksLikeSecret } from './secrets.js'
+
+describe('redactSecrets', () => {
+  it.each([
+    ['mysql -uroot -pSup3rS3cretPw -h db', 'Sup3rS3cretPw'],
+    ['DB_PASSWORD=hunter2hunter2 ./migrate.sh', 'hunter2hunter2'],
+    ['--password hunter2hunter2', 'hunter2hunter2'],
+    ['login --token=abcdefabcdef', 'abcdefabcdef'],
+    ['curl -H "Authorization: Basic YWRtaW46cGFzc3dvcmQ=" https://x', 'YWRtaW46cGFzc3dvcmQ='],
+    ['proxy_set_header Authorization "Bearer eyJabc.def.ghi"', 'eyJabc.def.ghi'],
+    ['postgres://app:s3cret-pw@db:5432/app', 's3cret-pw'],
+    [`export GITHUB_TOKEN=ghp_${'a'.repeat(36)}`, 'a'.repeat(36)],
+  ])('masks the credential in %s', (text, secret) => {
+    const redacted = redactSecrets(text)
+    expect(redacted).not.toContain(secret)
+    expect(redacted).toContain('[REDACTED]')
+  })
+
+  it('leaves ordinary commands and secret references alone', () => {
+    for (const text of [
+      'npm ci && npm run build',
+      'docker build -t app:1 -f Dockerfile .',
+      'echo "${{ secrets.NPM_TOKEN }}" > .npmrc',
+      'kubectl apply -f deploy/',
+      'tar -pxf archive.tar',
+    ]) {
+      expect(redactSecrets(text)).toBe(text)
+    }
+  })
+
+  it('recognises credential shapes and names', () => {
+    expect(valueLooksLikeSecret('AKIAIOSFODNN7EXAMPLE')).toBe(true)
+    expect(valueLooksLikeSecret('info')).toBe(false)
+    expect(nameLooksLikeSecret('STRIPE_API_KEY')).toBe(true)
+    expect(nameLooksLikeSecret('TOKEN_TTL')).toBe(false)
+  })
+})
