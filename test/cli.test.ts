@@ -112,7 +112,9 @@ describe('trustctl on the demo estate', () => {
         path.join(changed.dir, 'deploy', 'k8s', 'late-addition.yaml'),
         'apiVersion: apps/v1\nkind: DaemonSet\nmetadata: {name: late-agent, namespace: insights}\nspec:\n  template:\n    spec:\n      containers: [{name: agent, image: gcr.io/distroless/static, securityContext: {privileged: yes}}]\n',
       )
-      const gaps = JSON.parse((await trustctl(changed.dir, 'gaps', '--format', 'json')).stdout) as { subjects?: { name: string }[] }[]
+      const gaps = JSON.parse((await trustctl(changed.dir, 'gaps', '--format', 'json')).stdout) as {
+        subjects?: { name: string }[]
+      }[]
       expect(gaps.flatMap((g) => g.subjects ?? []).map((s) => s.name)).toContain('late-agent')
     } finally {
       changed.cleanup()

@@ -21,6 +21,7 @@ describe('redactSecrets', () => {
     for (const text of [
       'npm ci && npm run build',
       'docker build -t app:1 -f Dockerfile .',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a JS template
       'echo "${{ secrets.NPM_TOKEN }}" > .npmrc',
       'kubectl apply -f deploy/',
       'tar -pxf archive.tar',
