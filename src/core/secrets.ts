@@ -44,11 +44,14 @@ const inlineCredentials: readonly RegExp[] = [
   /(Authorization\s*[:=]?\s*["']?(?:Basic|Bearer|token)\s+)([A-Za-z0-9._~+/=-]+)/gi,
 ]
 
+// Global copies compiled once: redaction runs on every RUN line and script step of an estate.
+const secretPatternsGlobal: readonly RegExp[] = secretPatterns.map((p) => new RegExp(p.source, 'g'))
+
 /** Replaces every recognised credential in a text with a fixed marker. */
 export function redactSecrets(text: string): string {
   let out = text
-  for (const pattern of secretPatterns) {
-    out = out.replace(new RegExp(pattern.source, 'g'), '[REDACTED]')
+  for (const pattern of secretPatternsGlobal) {
+    out = out.replace(pattern, '[REDACTED]')
   }
   for (const pattern of inlineCredentials) {
     out = out.replace(pattern, (_match, lead: string) => `${lead}[REDACTED]`)

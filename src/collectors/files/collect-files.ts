@@ -99,10 +99,13 @@ export async function listFiles(
     return excluded(fromSource) || excluded(toRelative(full))
   }
   const visited = new Set<string>()
-  const walk = async (dir: string): Promise<void> => {
-    const real = await realpath(dir)
-    if (visited.has(real)) return
-    visited.add(real)
+  // Only a symbolic link can lead back into a folder already walked, so only links pay for realpath.
+  const walk = async (dir: string, viaLink: boolean): Promise<void> => {
+    if (viaLink || visited.size === 0) {
+      const real = await realpath(dir)
+      if (visited.has(real)) return
+      visited.add(real)
+    }
     const entries = await readdir(dir, { withFileTypes: true })
     entries.sort((a, b) => a.name.localeCompare(b.name))
     for (const entry of entries) {
@@ -110,7 +113,8 @@ export async function listFiles(
       if (isExcluded(full)) continue
       let isDirectory = entry.isDirectory()
       let isFile = entry.isFile()
-      if (entry.isSymbolicLink()) {
+      const isLink = entry.isSymbolicLink()
+      if (isLink) {
         try {
           const target = await stat(full)
           isDirectory = target.isDirectory()
@@ -124,13 +128,13 @@ export async function listFiles(
         }
       }
       if (isDirectory) {
-        if (!skippedFolders.has(entry.name)) await walk(full)
+        if (!skippedFolders.has(entry.name)) await walk(full, isLink)
       } else if (isFile) {
         out.push(toRelative(full))
       }
     }
   }
-  await walk(absolute)
+  await walk(absolute, false)
   return { files: out, problems }
 }
 
@@ -152,12 +156,25 @@ export async function collectFiles(root: string, sources: readonly FileSource[])
     collection.errors.push(...listing.problems)
     const inputsBefore = collection.inputs.length
     const errorsBefore = collection.errors.length
-    for (const file of listing.files) {
-      if (seen.has(file)) continue
+    const wanted = listing.files.flatMap((file) => {
       const collector = classifyFile(file, source.type)
-      if (collector === undefined) continue
+      if (collector === undefined || seen.has(file)) return []
       seen.add(file)
-      await collectFile(root, file, collector, collection)
+      return [{ file, collector }]
+    })
+    // Reads run a few ahead of parsing so the disk and the parser overlap; results stay in file order.
+    const reads = new Map<number, Promise<FileRead>>()
+    const readAhead = 16
+    for (let i = 0; i < wanted.length; i++) {
+      for (let j = i; j < Math.min(wanted.length, i + readAhead); j++) {
+        const next = wanted[j]
+        if (next !== undefined && !reads.has(j)) reads.set(j, readBytes(root, next.file))
+      }
+      const current = wanted[i]
+      const read = reads.get(i)
+      reads.delete(i)
+      if (current !== undefined && read !== undefined)
+        collectFile(current.file, current.collector, await read, collection)
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
     // otherwise a typo in a path or a type silently leaves every test without evidence.
@@ -172,19 +189,28 @@ export async function collectFiles(root: string, sources: readonly FileSource[])
   return collection
 }
 
-async function collectFile(
-  root: string,
+/** The bytes of a file, or the reason it could not be read. */
+type FileRead = { bytes: Buffer } | { error: unknown }
+
+async function readBytes(root: string, file: string): Promise<FileRead> {
+  try {
+    return { bytes: await readFile(path.join(root, file)) }
+  } catch (error) {
+    return { error }
+  }
+}
+
+function collectFile(
   file: string,
   collector: Exclude<FileSourceType, 'auto'>,
+  read: FileRead,
   into: FileCollection,
-): Promise<void> {
-  let bytes: Buffer
-  try {
-    bytes = await readFile(path.join(root, file))
-  } catch (error) {
-    into.errors.push({ file, message: `cannot read: ${describeFsError(error)}` })
+): void {
+  if ('error' in read) {
+    into.errors.push({ file, message: `cannot read: ${describeFsError(read.error)}` })
     return
   }
+  const { bytes } = read
   const text = bytes.toString('utf8')
   if (text.includes('\u0000')) {
     into.errors.push({ file, message: 'binary file: expected text' })
