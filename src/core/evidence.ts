@@ -70,6 +70,7 @@ export interface K8sWorkload extends EvidenceBase {
   labels: Record<string, string>
   /** Pod template labels, which NetworkPolicies and Services select on. */
   podLabels: Record<string, string>
+  /** `spec.replicas` as written; undefined when omitted (Kubernetes then runs 1, unless an HPA scales it). */
   replicas?: number
   serviceAccountName?: string
   automountServiceAccountToken?: boolean
@@ -180,12 +181,26 @@ export interface K8sAdmissionControl extends EvidenceBase {
   webhooks: { name: string; failurePolicy?: string; service?: string }[]
 }
 
+/** A HorizontalPodAutoscaler: the replica count of its target is its to decide, within these bounds. */
+export interface K8sAutoscaler extends EvidenceBase {
+  kind: 'k8s.autoscaler'
+  namespace: string
+  target: { kind: string; name: string }
+  minReplicas: number
+  maxReplicas?: number
+}
+
 /** Any other Kubernetes object, including custom resources, kept so checks and reports can see it. */
 export interface K8sResource extends EvidenceBase {
   kind: 'k8s.resource'
   apiVersion: string
   namespace?: string
   labels: Record<string, string>
+  /**
+   * For admission policies (Kyverno policies, Gatekeeper constraints): whether they reject what breaks
+   * them (`enforce`) or only record it (`audit`), as their spec says, defaults applied.
+   */
+  policyMode?: 'enforce' | 'audit'
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -318,6 +333,7 @@ export interface EvidenceKinds {
   'k8s.rbac-binding': K8sRbacBinding
   'k8s.secret': K8sSecret
   'k8s.admission': K8sAdmissionControl
+  'k8s.autoscaler': K8sAutoscaler
   'k8s.resource': K8sResource
   'container.dockerfile': ContainerDockerfile
   'ci.workflow': CiWorkflow
@@ -336,6 +352,7 @@ export const evidenceKinds: readonly EvidenceKind[] = [
   'k8s.rbac-binding',
   'k8s.secret',
   'k8s.admission',
+  'k8s.autoscaler',
   'k8s.resource',
   'container.dockerfile',
   'ci.workflow',

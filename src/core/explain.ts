@@ -1,3 +1,4 @@
+import { compareCriteria } from './assess.js'
 import type { AssessmentModel, ControlResult } from './assessment.js'
 import type { Catalog, Control, Criterion } from './catalog.js'
 import type { Check, Finding } from './check.js'
@@ -86,7 +87,7 @@ export function explain(id: string, sources: ExplainSources): Explanation {
   const check = sources.checks.find((c) => c.id === id)
   if (check !== undefined) {
     const controls = sources.catalog.controls.filter((c) => c.testedBy.includes(check.id))
-    const criteriaIds = [...new Set(controls.flatMap((c) => c.satisfies.soc2))]
+    const criteriaIds = [...new Set(controls.flatMap((c) => c.satisfies.soc2))].sort(compareCriteria)
     const explanation: Explanation = {
       type: 'check',
       check: checkInfo(check),

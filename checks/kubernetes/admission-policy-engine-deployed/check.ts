@@ -67,6 +67,18 @@ export default defineCheck({
         return engine === undefined ? [] : [{ subject: r, what: `${engine} ${r.resourceKind} ${r.name}` }]
       }),
     ]
+    // Policies that only audit record violations but let them in: that is detection, not prevention.
+    const policies = evidence['k8s.resource'].filter((r) => r.policyMode !== undefined)
+    const enforcing = policies.filter((r) => r.policyMode === 'enforce')
+    const [firstPolicy] = policies
+    if (firstPolicy !== undefined && enforcing.length === 0) {
+      return [
+        result.fail(
+          firstPolicy,
+          `admission policies only audit: ${policies.map((p) => `${p.resourceKind} ${p.name}`).join(', ')} record violations but admit them; set validationFailureAction: Enforce (Kyverno) or enforcementAction: deny (Gatekeeper) on the policies that must block`,
+        ),
+      ]
+    }
     const [first] = found
     if (first !== undefined) {
       return [result.pass(first.subject, `admission policy in place: ${found.map((f) => f.what).join(', ')}`)]

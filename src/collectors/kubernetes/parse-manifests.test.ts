@@ -8,6 +8,7 @@ import type {
   K8sResource,
   K8sSecret,
   K8sService,
+  K8sWorkload,
 } from '../../core/evidence.js'
 import { parseManifests } from './parse-manifests.js'
 
@@ -133,7 +134,7 @@ ${configMap('four')}`
 })
 
 describe('lists', () => {
-  it('expands `kind: List` items, each reported at the line of the list', () => {
+  it('expands `kind: List` items, each reported at its own line', () => {
     const text = `# kubectl get deploy,svc -o yaml
 apiVersion: v1
 kind: List
@@ -161,11 +162,11 @@ items:
 `
     const result = parseManifests(text, 'dump.yaml')
     expect(result.evidence.map((e) => [e.kind, e.name, e.namespace, e.line])).toEqual([
-      ['k8s.workload', 'web', 'shop', 2],
-      ['k8s.service', 'web', 'shop', 2],
+      ['k8s.workload', 'web', 'shop', 5],
+      ['k8s.service', 'web', 'shop', 16],
     ])
     expect(result.errors).toEqual([
-      { file: 'dump.yaml', line: 2, message: 'items[2]: not a Kubernetes object (no apiVersion and kind)' },
+      { file: 'dump.yaml', line: 24, message: 'items[2]: not a Kubernetes object (no apiVersion and kind)' },
     ])
   })
 
@@ -551,9 +552,10 @@ spec:
       namespace: 'shop',
       labels: { app: 'api' },
       podLabels: { app: 'api', tier: 'backend' },
-      replicas: 1,
       hostNetwork: false,
     })
+    // replicas: is not written, so none is recorded (an autoscaler may own the count).
+    expect(api.replicas).toBeUndefined()
     const [migrate, main, debug] = api.containers
     expect(migrate).toMatchObject({ name: 'migrate', init: true, runAsNonRoot: true, runAsUser: 1000 })
     expect(main).toMatchObject({
@@ -1165,5 +1167,140 @@ describe('real-world input: `helm template` output of the ingress-nginx chart', 
       line: 392,
     })
     expect(ingressClass.namespace).toBeUndefined()
+  })
+})
+
+describe('estates as others write them', () => {
+  it('reads YAML 1.1 booleans the way Kubernetes does', () => {
+    const result = parseManifests(
+      `apiVersion: v1
+kind: Pod
+metadata: {name: agent, namespace: ops}
+spec:
+  hostNetwork: yes
+  containers:
+    - name: agent
+      image: busybox
+      securityContext: {privileged: on, runAsNonRoot: Yes, readOnlyRootFilesystem: off}
+`,
+      'pod.yaml',
+    )
+    const pod = result.evidence[0] as K8sWorkload
+    expect(pod.hostNetwork).toBe(true)
+    expect(pod.containers[0]).toMatchObject({
+      privileged: true,
+      runAsNonRoot: true,
+      readOnlyRootFilesystem: false,
+    })
+  })
+
+  it('judges a controller, not the ReplicaSets and Pods it made, in a live dump', () => {
+    const result = parseManifests(
+      `apiVersion: v1
+kind: List
+items:
+- apiVersion: apps/v1
+  kind: Deployment
+  metadata: {name: web, namespace: shop}
+  spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata:
+    name: web-7c9d
+    namespace: shop
+    ownerReferences: [{apiVersion: apps/v1, kind: Deployment, name: web, controller: true, uid: 1}]
+  spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: debug
+    namespace: shop
+  spec: {containers: [{name: sh, image: busybox}]}
+`,
+      'live.yaml',
+    )
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => `${e.resourceKind}/${e.name}`)).toEqual(['Deployment/web', 'Pod/debug'])
+  })
+
+  it('does not stop on application YAML tags such as CloudFormation intrinsics', () => {
+    const result = parseManifests(
+      `AWSTemplateFormatVersion: '2010-09-09'
+Resources:
+  Bucket:
+    Type: AWS::S3::Bucket
+    Properties:
+      BucketName: !Sub '\${AWS::StackName}-logs'
+      Tags: !If [IsProd, [{Key: env, Value: prod}], !Ref AWS::NoValue]
+`,
+      'template.yaml',
+    )
+    expect(result).toEqual({ evidence: [], errors: [], isManifest: false })
+  })
+
+  it('assesses rendered Helm output even when a rendered ConfigMap holds template text', () => {
+    const result = parseManifests(
+      `---
+# Source: alerts/templates/configmap.yaml
+apiVersion: v1
+kind: ConfigMap
+metadata: {name: alert-templates, namespace: monitoring}
+data:
+  slack.tmpl: '{{ define "slack.title" }}{{ .Values.B }} firing{{ end }}'
+---
+# Source: alerts/templates/deployment.yaml
+apiVersion: apps/v1
+kind: Deployment
+metadata: {name: alert-router, namespace: monitoring}
+spec: {template: {spec: {containers: [{name: router, image: nginx, securityContext: {privileged: true}}]}}}
+`,
+      'rendered.yaml',
+    )
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => e.name)).toEqual(['alert-templates', 'alert-router'])
+  })
+
+  it('records how admission policies act: enforce or only audit', () => {
+    const result = parseManifests(
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: audit-only}
+spec: {rules: [{name: r, validate: {pattern: {}}}]}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: enforced}
+spec: {validationFailureAction: Enforce, rules: []}
+---
+apiVersion: constraints.gatekeeper.sh/v1beta1
+kind: K8sRequiredLabels
+metadata: {name: owner-label}
+spec: {match: {kinds: [{apiGroups: [""], kinds: [Namespace]}]}}
+`,
+      'policies.yaml',
+    )
+    expect(result.evidence.map((e) => [e.name, 'policyMode' in e ? e.policyMode : undefined])).toEqual([
+      ['audit-only', 'audit'],
+      ['enforced', 'enforce'],
+      ['owner-label', 'enforce'],
+    ])
+  })
+
+  it('keeps annotation keys but masks credentials in their values', () => {
+    const result = parseManifests(
+      `apiVersion: networking.k8s.io/v1
+kind: Ingress
+metadata:
+  name: admin
+  namespace: ops
+  annotations:
+    nginx.ingress.kubernetes.io/configuration-snippet: |
+      proxy_set_header Authorization "Basic YWRtaW46c3VwZXJzZWNyZXQ=";
+spec: {rules: [{host: admin.example.com}]}
+`,
+      'ingress.yaml',
+    )
+    expect(JSON.stringify(result.evidence)).not.toContain('YWRtaW46c3VwZXJzZWNyZXQ=')
+    expect(JSON.stringify(result.evidence)).toContain('configuration-snippet')
   })
 })

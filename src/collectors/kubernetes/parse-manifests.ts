@@ -65,7 +65,14 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
       continue
     }
     typed++
-    readObject(parsed, file, document.contentLine, evidence, errors)
+    readObject(
+      parsed,
+      file,
+      document.contentLine,
+      evidence,
+      errors,
+      listItemLines(document.text, document.startLine),
+    )
   }
   const helmLine = helmTemplateLine(text)
   // A chart's values.yaml may hold Helm actions as data (strings passed to `tpl`, commented
@@ -131,12 +138,35 @@ function stringsContainHelmAction(value: unknown): boolean {
   return false
 }
 
+/**
+ * 1-based lines where the entries of a top-level `items:` list start (`- apiVersion: …`), in order.
+ * Only the first level of entries counts: nested lists are indented deeper.
+ */
+function listItemLines(text: string, startLine: number): number[] {
+  const lines = text.split(/\r?\n/)
+  const itemsAt = lines.findIndex((l) => /^items\s*:\s*$/.test(l))
+  if (itemsAt < 0) return []
+  const starts: number[] = []
+  let indent: number | undefined
+  for (let i = itemsAt + 1; i < lines.length; i++) {
+    const current = lines[i] ?? ''
+    if (/^\S/.test(current) && !current.startsWith('-')) break
+    const match = /^(\s*)- /.exec(current)
+    if (match === null) continue
+    const width = match[1]?.length ?? 0
+    indent ??= width
+    if (width === indent) starts.push(startLine + i)
+  }
+  return starts
+}
+
 function readObject(
   object: YamlObject,
   file: string,
   line: number,
   evidence: EvidenceItem[],
   errors: CollectionError[],
+  itemLines: readonly number[] = [],
 ): void {
   const kind = String(object.kind)
   const apiVersion = String(object.apiVersion)
@@ -145,10 +175,15 @@ function readObject(
     const items = Array.isArray(object.items) ? object.items : []
     items.forEach((item, i) => {
       if (!isObject(item) || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
-        errors.push({ file, line, message: `items[${i}]: not a Kubernetes object (no apiVersion and kind)` })
+        errors.push({
+          file,
+          line: itemLines[i] ?? line,
+          message: `items[${i}]: not a Kubernetes object (no apiVersion and kind)`,
+        })
         return
       }
-      readObject(item, file, line, evidence, errors)
+      // Each item is reported at its own line, as kubectl wrote it, so an auditor can find it.
+      readObject(item, file, itemLines[i] ?? line, evidence, errors)
     })
     return
   }

@@ -230,6 +230,18 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   let item: EvidenceItem | undefined
   if (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) {
     item = toWorkload(r, object, { ...base, namespace: ns, labels })
+  } else if (kind === 'HorizontalPodAutoscaler' && isBuiltInApiGroup(apiVersion)) {
+    const target = r.object(spec.scaleTargetRef, 'spec.scaleTargetRef')
+    item = {
+      kind: 'k8s.autoscaler',
+      ...base,
+      namespace: ns,
+      target: { kind: r.string(target.kind) ?? '', name: r.string(target.name) ?? '' },
+      // The API defaults minReplicas to 1.
+      minReplicas: r.number(spec.minReplicas) ?? 1,
+    }
+    const maxReplicas = r.number(spec.maxReplicas)
+    if (maxReplicas !== undefined) item.maxReplicas = maxReplicas
   } else if (kind === 'Namespace') {
     item = { kind: 'k8s.namespace', ...base, labels, annotations }
   } else if (kind === 'NetworkPolicy') {
@@ -354,8 +366,10 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
       }),
     }
   } else {
+    const policyMode = admissionPolicyMode(r, apiVersion, kind, spec)
     item = {
       kind: 'k8s.resource',
+      ...(policyMode === undefined ? {} : { policyMode }),
       ...base,
       apiVersion,
       // A custom resource may be cluster-scoped (ClusterPolicy, ConstraintTemplate) and only its CRD
@@ -368,6 +382,31 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     }
   }
   return r.problems.length > 0 ? { problems: r.problems } : { item, problems: [] }
+}
+
+/**
+ * Kyverno validates in Audit mode unless told to Enforce (per policy, or per rule in newer
+ * versions); a Gatekeeper constraint denies unless its enforcementAction says dryrun or warn.
+ */
+function admissionPolicyMode(
+  r: ObjectReader,
+  apiVersion: string,
+  kind: string,
+  spec: YamlObject,
+): 'enforce' | 'audit' | undefined {
+  const group = apiVersion.split('/')[0] ?? ''
+  if (group === 'kyverno.io' && (kind === 'ClusterPolicy' || kind === 'Policy')) {
+    const policyAction = r.string(spec.validationFailureAction)?.toLowerCase()
+    const ruleActions = r
+      .objects(spec.rules, 'spec.rules')
+      .map((rule) => r.string(r.object(rule.validate, 'spec.rules.validate').failureAction)?.toLowerCase())
+    return policyAction === 'enforce' || ruleActions.includes('enforce') ? 'enforce' : 'audit'
+  }
+  if (group === 'constraints.gatekeeper.sh') {
+    const action = r.string(spec.enforcementAction)?.toLowerCase() ?? 'deny'
+    return action === 'deny' ? 'enforce' : 'audit'
+  }
+  return undefined
 }
 
 function toWorkload(
@@ -433,8 +472,9 @@ function toWorkload(
     kind === 'ReplicaSet' ||
     kind === 'ReplicationController'
   ) {
-    // Kubernetes defaults an omitted replica count to 1.
-    workload.replicas = r.number(spec.replicas) ?? 1
+    // Left undefined when omitted: Kubernetes then runs 1, unless an autoscaler owns the count.
+    const replicas = r.number(spec.replicas)
+    if (replicas !== undefined) workload.replicas = replicas
   }
   const serviceAccount = r.string(podSpec.serviceAccountName) ?? r.string(podSpec.serviceAccount)
   if (serviceAccount !== undefined) workload.serviceAccountName = serviceAccount
