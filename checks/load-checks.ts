@@ -21,6 +21,18 @@ const checkMetadata = z.object({
   reads: z.array(z.enum(evidenceKinds as [string, ...string[]])).min(1),
 })
 
+/** The shape defineCheck returns: metadata is validated separately, this guards the code parts. */
+function isCheck(value: unknown): value is Check {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    'evaluate' in value &&
+    typeof value.evaluate === 'function' &&
+    'params' in value &&
+    value.params instanceof z.ZodType
+  )
+}
+
 /** Lists `<source>/<name>` for every folder that holds a check. */
 export async function listCheckFolders(): Promise<string[]> {
   const folders: string[] = []
@@ -58,7 +70,7 @@ export async function loadChecks(): Promise<Check[]> {
     const module: unknown = await import(pathToFileURL(file).href)
     const check =
       typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
-    if (typeof check !== 'object' || check === null || typeof (check as Check).evaluate !== 'function') {
+    if (!isCheck(check)) {
       throw new CheckDefinitionError(`checks/${folder}: check.ts must export default defineCheck({...})`)
     }
     const parsed = checkMetadata.safeParse(check)
@@ -73,7 +85,7 @@ export async function loadChecks(): Promise<Check[]> {
         `checks/${folder}: id '${parsed.data.id}' must equal the folder path '${folder}'`,
       )
     }
-    checks.push(check as Check)
+    checks.push(check)
   }
   return checks
 }

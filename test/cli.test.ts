@@ -224,5 +224,8 @@ describe('trustctl init', () => {
     expect(assessed.code).toBe(0)
     expect(JSON.parse(assessed.stdout).findings.length).toBeGreaterThan(0)
     expect((await trustctl(dir, 'init')).code).toBe(2)
+    const missing = await trustctl(dir, 'init', '--force', '--source', 'deploy/nowhere')
+    expect(missing.code).toBe(2)
+    expect(missing.stderr).toContain('--source deploy/nowhere: no such file or folder')
   })
 })

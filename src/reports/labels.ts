@@ -45,3 +45,8 @@ export function location(subject: { file: string; line?: number }): string {
 export function qualifiedName(subject: { name: string; namespace?: string }): string {
   return subject.namespace === undefined ? subject.name : `${subject.namespace}/${subject.name}`
 }
+
+/** How readiness is computed, said once wherever the readiness table or heatmap appears. */
+export const readinessExplanation =
+  'Ready: every control that meets the criterion passes. Not ready: at least one has exceptions, or none passes. ' +
+  'Readiness is the share of those controls that pass, a partly evidenced control counting half.'

@@ -122,6 +122,12 @@ export async function initCommand(
     providers: options.provider.map(parseProvider),
   }
   if (options.interactive) answers = await ask(answers)
+  // A source that does not exist would make the very next `assess` fail: say so now.
+  for (const source of answers.sources) {
+    if (!existsSync(path.resolve(dir, source))) {
+      throw new ConfigError(`--source ${source}: no such file or folder in ${dir}`)
+    }
+  }
   const text = renderInitConfig(answers)
   // The written file must load: validate it exactly as `assess` will.
   parseConfig(parse(text), target)

@@ -7,6 +7,7 @@ import {
   findingStatusLabel,
   location,
   qualifiedName,
+  readinessExplanation,
 } from '../labels.js'
 
 /** Escapes text for HTML element content and attribute values. */
@@ -81,7 +82,7 @@ function heatmap(criteria: readonly CriterionResult[]): string {
   const legend = (['ready', 'partial', 'not-ready', 'no-control', 'not-applicable'] as const)
     .map((s) => `<span><i class="${s}"></i>${e(criterionStatusLabel[s])}</span>`)
     .join('')
-  return `<p class="legend">${legend}</p>${groups.join('\n')}`
+  return `<p>${e(readinessExplanation)}</p><p class="legend">${legend}</p>${groups.join('\n')}`
 }
 
 function gapRows(gaps: readonly Gap[]): string {

@@ -6,6 +6,7 @@ import {
   findingStatusLabel,
   location,
   qualifiedName,
+  readinessExplanation,
 } from '../labels.js'
 
 /** Escapes text for a Markdown table cell. */
@@ -59,6 +60,8 @@ export function renderMarkdown(model: AssessmentModel): string {
     ),
     '',
     '## Readiness by criterion',
+    '',
+    readinessExplanation,
     '',
     table(
       ['Criterion', 'Category', 'Title', 'Status', 'Readiness', 'Controls'],
