@@ -9,14 +9,19 @@ import { evidenceKinds } from '../src/core/evidence.js'
 /** The folder holding the check folders, whether running from source or from the build. */
 export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
 
+// Mappings point one way, criterion ← control ← check: a check's own text never names a criterion.
+const criterionId = /\b(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+\b/
+const noCriterion = (text: string): boolean => !criterionId.test(text)
+const noCriterionMessage = 'names a criterion id; controls map criteria, checks do not'
+
 const checkMetadata = z.object({
   id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <source>/<check-name> in kebab-case'),
   title: z
     .string()
     .min(10)
     .refine((t) => !/^ensure\b/i.test(t), 'states the good state, not an instruction ("Ensure …")'),
-  description: z.string().min(20),
-  remediation: z.string().min(10),
+  description: z.string().min(20).refine(noCriterion, noCriterionMessage),
+  remediation: z.string().min(10).refine(noCriterion, noCriterionMessage),
   severity: z.enum(severities),
   reads: z.array(z.enum(evidenceKinds as [string, ...string[]])).min(1),
 })

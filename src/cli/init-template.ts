@@ -69,6 +69,15 @@ controls: {}
 #  physical.facilities-access-controlled:
 #    notApplicable: Fully remote company; data centres are the cloud provider's (see its SOC 2 report).
 
+# Accepted exceptions: a failing subject you have decided to accept, with reason, approver and expiry.
+# The report lists each one; once it expires the failure counts again.
+exceptions: []
+#  - check: kubernetes/workload-is-not-privileged
+#    subject: { kind: DaemonSet, namespace: security, name: falco }
+#    reason: The runtime sensor needs privileged mode to read kernel events.
+#    approvedBy: Jane Doe
+#    expires: 2027-06-30
+
 # Evidence people provide: what was done, when, by whom, where the record is.
 attestations: []
 #  - evidence: quarterly-access-review

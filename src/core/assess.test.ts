@@ -199,7 +199,8 @@ describe('assess', () => {
       controls: ['access.quarterly-review'],
       criteria: ['CC6.1'],
       owner: 'Marcus <m@example.com>',
-      dueDate: '2027-01-29',
+      dueDate: '2026-12-30',
+      severity: 'high',
     })
     expect(model.gaps.find((g) => g.type === 'manual-evidence-missing')?.controls).toEqual([
       'resilience.backups-restored',
@@ -266,6 +267,35 @@ describe('assess', () => {
     expect(() =>
       assess({ ...request, config: config({ checks: { [nonRoot.id]: { params: { alowed: ['x'] } } } }) }),
     ).toThrow(/checks\.container\/final-stage-runs-as-non-root\.params/)
+  })
+
+  it('turns a failure covered by a current accepted exception into not-applicable, and keeps expired ones failing', () => {
+    const exception = (expires: string) => ({
+      check: nonRoot.id,
+      subject: { name: 'worker/Dockerfile' },
+      reason: 'The vendor agent needs root until its 3.0 release.',
+      approvedBy: 'Priya Raman',
+      expires,
+    })
+    const current = run(config({ exceptions: [exception('2027-03-31')] }), [
+      dockerfile('worker/Dockerfile'),
+      dockerfile('api/Dockerfile', '1'),
+    ])
+    const worker = current.findings.find((f) => f.subject.name === 'worker/Dockerfile')
+    expect(worker?.status).toBe('not-applicable')
+    expect(worker?.message).toContain('accepted exception until 2027-03-31, approved by Priya Raman')
+    expect(current.controls.find((c) => c.id === 'workload.images-run-as-non-root')?.status).not.toBe('fail')
+    expect(current.exceptions.map((e) => e.status)).toEqual(['applied'])
+
+    const expired = run(config({ exceptions: [exception('2026-10-31')] }), [dockerfile('worker/Dockerfile')])
+    expect(expired.findings[0]).toMatchObject({
+      status: 'fail',
+      message: expect.stringContaining('expired on 2026-10-31'),
+    })
+    expect(expired.exceptions.map((e) => e.status)).toEqual(['expired'])
+    expect(() =>
+      run(config({ exceptions: [{ ...exception('2027-01-01'), check: 'container/nope' }] }), []),
+    ).toThrow(/exceptions\[0\]\.check: no such check/)
   })
 
   it('orders criterion ids as the framework does', () => {

@@ -21,10 +21,11 @@ import {
   severityRank,
 } from './check.js'
 import type { Config } from './config.js'
-import { addDays, addDuration } from './dates.js'
+import { addDays, addDuration, describeDuration } from './dates.js'
 import { type CheckRun, evaluateChecks } from './engine.js'
 import { ConfigError, formatPath } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
+import { applyExceptions } from './exceptions.js'
 
 export interface AssessRequest {
   config: Config
@@ -108,8 +109,17 @@ export function assess(request: AssessRequest): AssessmentModel {
   }
   const checkIds = new Set(controls.filter((c) => !notApplicable.has(c.id)).flatMap((c) => c.testedBy))
   const runs = resolveCheckRuns(request.checks, checkIds, config)
+  config.exceptions.forEach((exception, i) => {
+    if (!request.checks.some((c) => c.id === exception.check)) {
+      throw new ConfigError(`exceptions[${i}].check: no such check '${exception.check}'`)
+    }
+  })
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
-  const findings = evaluateChecks(runs, groupEvidence(request.evidence))
+  const { findings, outcomes: exceptionOutcomes } = applyExceptions(
+    evaluateChecks(runs, groupEvidence(request.evidence)),
+    config.exceptions,
+    config.scope.asOf,
+  )
 
   const controlsByCheck = new Map<string, Control[]>()
   for (const control of controls) {
@@ -169,6 +179,7 @@ export function assess(request: AssessRequest): AssessmentModel {
     controls: controlResults,
     criteria: criterionResults,
     gaps,
+    exceptions: exceptionOutcomes,
     errors: [...request.errors],
     inputs: [...request.inputs],
     summary: summarize(criterionResults, controlResults, findings, gaps, request.errors.length),
@@ -443,20 +454,22 @@ function listGaps(context: GapContext): Gap[] {
   for (const control of context.controlResults) {
     if (control.notApplicable !== undefined) continue
     for (const evidence of control.manualEvidence.filter((m) => m.status !== 'current')) {
+      // A lapsed recurring control is as serious as a missing one: over a Type 2 period it is an
+      // operating exception. Both are high, due within the high-severity window.
       const overdue = evidence.status === 'overdue'
       gaps.push({
         id: `manual-evidence-${evidence.status}:${control.id}:${evidence.id}`,
         type: overdue ? 'manual-evidence-overdue' : 'manual-evidence-missing',
-        severity: overdue ? 'medium' : 'high',
+        severity: 'high',
         title: overdue
-          ? `Overdue since ${evidence.dueDate ?? ''}: ${evidence.title}`
+          ? `Overdue (was due ${evidence.dueDate ?? ''}, last done ${evidence.lastDate ?? ''}): ${evidence.title}`
           : `Missing: ${evidence.title}`,
         criteria: control.criteria,
         controls: [control.id],
         ownerRole: control.ownerRole,
         owner: control.owner,
-        dueDate: overdue ? due('medium') : due('high'),
-        remediation: `Perform it and record it in trustctl.yaml under attestations (evidence: ${evidence.id}, date, by, reference); it recurs every ${evidence.every}.`,
+        dueDate: due('high'),
+        remediation: `Perform it and record it in trustctl.yaml under attestations (evidence: ${evidence.id}, date, by, reference); it recurs ${describeDuration(evidence.every)}.`,
       })
     }
   }

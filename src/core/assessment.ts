@@ -1,6 +1,7 @@
 import type { CategoryId, Control, OwnerRole } from './catalog.js'
 import type { Finding, FindingStatus, Severity } from './check.js'
 import type { CollectionError } from './evidence.js'
+import type { ExceptionOutcome } from './exceptions.js'
 
 export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
 export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
@@ -124,6 +125,8 @@ export interface AssessmentModel {
   controls: ControlResult[]
   criteria: CriterionResult[]
   gaps: Gap[]
+  /** Accepted exceptions from trustctl.yaml and what became of each. */
+  exceptions: ExceptionOutcome[]
   errors: CollectionError[]
   inputs: AssessmentInput[]
   summary: AssessmentSummary

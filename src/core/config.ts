@@ -80,12 +80,30 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
+  /** Accepted exceptions: a failing subject the organisation has decided to accept, for a time. */
+  exceptions: z
+    .array(
+      z.strictObject({
+        check: z.string().min(1),
+        subject: z.strictObject({
+          name: z.string().min(1),
+          namespace: z.string().optional(),
+          kind: z.string().optional(),
+        }),
+        reason: z.string().min(10, 'explain why the risk is accepted (at least a sentence)'),
+        approvedBy: z.string().min(1),
+        expires: isoDate,
+        reference: z.string().optional(),
+      }),
+    )
+    .default([]),
   store: z.strictObject({ path: z.string().default('.trustctl') }).default({ path: '.trustctl' }),
   report: z.strictObject({ out: z.string().default('reports') }).default({ out: 'reports' }),
 })
 
 export type Config = z.infer<typeof configSchema>
 export type Attestation = Config['attestations'][number]
+export type AcceptedException = Config['exceptions'][number]
 
 /** Validates a parsed trustctl.yaml; the error names every bad key path (`sources[2].path`). */
 export function parseConfig(data: unknown, file: string): Config {

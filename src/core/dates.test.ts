@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { addDays, addDuration } from './dates.js'
+import { addDays, addDuration, describeDuration } from './dates.js'
 
 describe('addDuration', () => {
   it.each([
@@ -17,5 +17,17 @@ describe('addDuration', () => {
   it('adds days across a year end and refuses what is not a duration', () => {
     expect(addDays('2026-12-20', 14)).toBe('2027-01-03')
     expect(() => addDuration('2026-01-01', '3 months')).toThrow(RangeError)
+  })
+})
+
+describe('describeDuration', () => {
+  it.each([
+    ['P1M', 'monthly'],
+    ['P3M', 'quarterly'],
+    ['P1Y', 'yearly'],
+    ['P2W', 'every 2 weeks'],
+    ['P1Y6M', 'every 1 year 6 months'],
+  ])('%s is %s', (duration, words) => {
+    expect(describeDuration(duration)).toBe(words)
   })
 })

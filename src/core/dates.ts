@@ -20,3 +20,27 @@ export function addDuration(date: string, duration: string): string {
 export function addDays(date: string, days: number): string {
   return addDuration(date, `P${days}D`)
 }
+
+/** A review cycle in words: P1M → "monthly", P3M → "quarterly", P2W → "every 2 weeks". */
+export function describeDuration(duration: string): string {
+  const named: Record<string, string> = {
+    P1D: 'daily',
+    P1W: 'weekly',
+    P7D: 'weekly',
+    P1M: 'monthly',
+    P3M: 'quarterly',
+    P6M: 'every six months',
+    P1Y: 'yearly',
+    P12M: 'yearly',
+  }
+  const known = named[duration]
+  if (known !== undefined) return known
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration)
+  if (match === null) return `every ${duration}`
+  const units = ['year', 'month', 'week', 'day']
+  const parts = match
+    .slice(1)
+    .map((n, i) => (n === undefined ? '' : `${n} ${units[i]}${n === '1' ? '' : 's'}`))
+    .filter(Boolean)
+  return `every ${parts.join(' ')}`
+}

@@ -35,5 +35,20 @@ describe('redactSecrets', () => {
     expect(valueLooksLikeSecret('info')).toBe(false)
     expect(nameLooksLikeSecret('STRIPE_API_KEY')).toBe(true)
     expect(nameLooksLikeSecret('TOKEN_TTL')).toBe(false)
+    for (const name of [
+      'ADMIN_PASS',
+      'DB_PWD',
+      'SMTP_PASS',
+      'ENCRYPTION_KEY',
+      'HMAC_KEY',
+      'SESSION_KEY',
+      'SECRET_KEY_BASE',
+    ]) {
+      expect(nameLooksLikeSecret(name), name).toBe(true)
+    }
+    for (const name of ['BYPASS', 'COMPASS', 'KEYBOARD_LAYOUT', 'PASSWORD_MIN_LENGTH']) {
+      expect(nameLooksLikeSecret(name), name).toBe(false)
+    }
+    expect(valueLooksLikeSecret('redis://:hunter22@redis:6379/0')).toBe(true)
   })
 })

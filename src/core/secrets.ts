@@ -14,11 +14,11 @@ const secretPatterns: readonly RegExp[] = [
   /\bAIza[0-9A-Za-z_-]{35}\b/, // Google API key
   /-----BEGIN [A-Z ]*PRIVATE KEY-----/,
   /\beyJ[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}\.[A-Za-z0-9_-]{10,}/, // JWT
-  /:\/\/[^/\s:@]+:[^/\s@]{3,}@/, // credentials in a URL
+  /:\/\/[^/\s:@]*:[^/\s@]{3,}@/, // credentials in a URL (the user name may be empty: redis://:pw@host)
 ]
 
 const secretName =
-  /(PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_?KEY(_BASE)?|SIGNING_?KEY|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?(_JSON)?)$/i
+  /((PASSWORD|PASSWD|PASSPHRASE|SECRET|SECRET_?KEY(_BASE)?|SIGNING_?KEY|(ENCRYPTION|HMAC|SESSION|MASTER)_?KEY|TOKEN|API_?KEY|PRIVATE_?KEY|ACCESS_?KEY|CREDENTIALS?(_JSON)?)|(^|[_-])(PASS|PWD))$/i
 
 /** True when a value has the shape of a known credential format. */
 export function valueLooksLikeSecret(value: string): boolean {

@@ -42,7 +42,7 @@ export function location(subject: { file: string; line?: number }): string {
 }
 
 /** `namespace/name`, or just the name. */
-export function qualifiedName(subject: { name: string; namespace?: string }): string {
+export function qualifiedName(subject: { name: string; namespace?: string | undefined }): string {
   return subject.namespace === undefined ? subject.name : `${subject.namespace}/${subject.name}`
 }
 

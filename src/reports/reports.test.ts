@@ -53,6 +53,16 @@ const model: AssessmentModel = {
       remediation: 'Set runAsNonRoot.',
     },
   ],
+  exceptions: [
+    {
+      check: 'kubernetes/workload-is-not-privileged',
+      subject: { kind: 'DaemonSet', namespace: 'security', name: 'falco' },
+      reason: 'Falco reads kernel events and needs privileged mode.',
+      approvedBy: 'Priya Raman',
+      expires: '2027-05-31',
+      status: 'applied',
+    },
+  ],
   errors: [],
   inputs: [
     { file: 'deploy/app.yaml', collector: 'kubernetes', sha256: 'ab'.repeat(32), bytes: 10, items: 1 },
@@ -83,8 +93,11 @@ describe('reports', () => {
     expect(html).toContain('class="cell not-ready"')
   })
 
-  it('Markdown keeps table cells intact', () => {
+  it('Markdown keeps table cells intact and lists accepted exceptions', () => {
     const md = renderMarkdown(model)
+    expect(md).toContain(
+      '| kubernetes/workload-is-not-privileged | DaemonSet security/falco | Falco reads kernel events and needs privileged mode. | Priya Raman | 2027-05-31 | applied |',
+    )
     expect(md).toContain('\\| pipe')
     expect(md).toContain('| high | Workloads run as root | CC6.1 | Marcus | 2026-12-30 | Set runAsNonRoot. |')
   })

@@ -7,6 +7,7 @@ import {
   isContainerScanningInclude,
   isGitLabPipeline,
 } from '../shared/gitlab.js'
+import { pushIndex } from '../shared/image-push.js'
 import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
 
 const levels = ['low', 'medium', 'high', 'critical'] as const
@@ -65,12 +66,38 @@ const gitLabBuildCommands = [
   /(?:^|\s)\/kaniko\/executor\b/,
 ]
 
-function buildsImage(step: WorkflowStep, gitLab: boolean): boolean {
+/** Where in a step an image is first built: 0 for a build action, the index of the first building script line, or undefined. */
+function buildIndex(step: WorkflowStep, gitLab: boolean): number | undefined {
   const action = actionOf(step)
-  if (action !== undefined && buildActions.has(action)) return true
-  if (step.uses?.includes('kaniko-project/executor')) return true
+  if (action !== undefined && buildActions.has(action)) return 0
+  if (step.uses?.includes('kaniko-project/executor')) return 0
   const commands = gitLab ? gitLabBuildCommands : buildCommands
-  return scriptLines(step.run ?? '').some((line) => commands.some((pattern) => pattern.test(line)))
+  const index = scriptLines(step.run ?? '').findIndex((line) =>
+    commands.some((pattern) => pattern.test(line)),
+  )
+  return index === -1 ? undefined : index
+}
+
+/** A place in the workflow, in file order: the step's line, then the line within its script. */
+interface Position {
+  line: number
+  index: number
+}
+
+function before(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.index < b.index)
+}
+
+/** The first step (in file order) where `indexIn` finds something, with where in the step. */
+function first(
+  steps: readonly LocatedStep[],
+  indexIn: (step: WorkflowStep) => number | undefined,
+): { located: LocatedStep; position: Position } | undefined {
+  for (const located of steps) {
+    const index = indexIn(located.step)
+    if (index !== undefined) return { located, position: { line: located.step.line, index } }
+  }
+  return undefined
 }
 
 interface Scan {
@@ -81,12 +108,27 @@ interface Scan {
   /** Undefined when the scan blocks; otherwise why it does not. */
   gap?: string
   located?: LocatedStep
+  /** The script line of the step that runs the scan (0 for an action or an include). */
+  index: number
   /** Exit codes the scanner fails with, which a GitLab `allow_failure: exit_codes` may swallow. */
   exitCodes: number[]
 }
 
-function scanOf(tool: string, located: LocatedStep, gap: string | undefined, exitCodes: number[] = []): Scan {
-  const scan: Scan = { tool, where: describeStep(located), line: located.step.line, located, exitCodes }
+function scanOf(
+  tool: string,
+  located: LocatedStep,
+  gap: string | undefined,
+  exitCodes: number[] = [],
+  index = 0,
+): Scan {
+  const scan: Scan = {
+    tool,
+    where: describeStep(located),
+    line: located.step.line,
+    located,
+    index,
+    exitCodes,
+  }
   if (gap !== undefined) scan.gap = gap
   return scan
 }
@@ -187,7 +229,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
     scans.push(scanOf('snyk/actions/docker', located, gap))
   }
 
-  for (const line of scriptLines(step.run ?? '')) {
+  for (const [index, line] of scriptLines(step.run ?? '').entries()) {
     const ignored = swallowed.test(line) ? 'its exit status is discarded (`|| true`)' : undefined
     if (/\btrivy\b(?:\s+-\S+(?:\s+[^-\s]\S*)?)*\s+(?:image|i)\b/.test(line)) {
       const exitCode = flag(line, ['--exit-code']) ?? step.env.TRIVY_EXIT_CODE ?? '0'
@@ -198,7 +240,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (exitCode === '0' || withExpression(exitCode)
           ? 'it runs without --exit-code 1, so it reports without failing the build'
           : listGap(severity, minimum, '--severity'))
-      scans.push(scanOf('trivy image', located, gap, [Number.parseInt(exitCode, 10) || 1]))
+      scans.push(scanOf('trivy image', located, gap, [Number.parseInt(exitCode, 10) || 1], index))
     }
     if (
       /\bgrype\b/.test(line) &&
@@ -214,7 +256,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
             ? undefined
             : `--fail-on ${failOn} lets ${minimum.toUpperCase()} findings through`)
       // grype exits 2 on --fail-on in recent releases, 1 in older ones.
-      scans.push(scanOf('grype', located, gap, [1, 2]))
+      scans.push(scanOf('grype', located, gap, [1, 2], index))
     }
     if (/\bdocker[\s-]+scout\s+cves\b/.test(line)) {
       const severities = flag(line, ['--only-severity'])
@@ -225,7 +267,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
           : severities === undefined
             ? undefined
             : listGap(severities, minimum, '--only-severity'))
-      scans.push(scanOf('docker scout cves', located, gap, [2]))
+      scans.push(scanOf('docker scout cves', located, gap, [2], index))
     }
     if (/\bsnyk\s+container\s+test\b/.test(line)) {
       // snyk exits non-zero on any finding unless a threshold says otherwise.
@@ -235,7 +277,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (threshold === undefined || thresholdCovers(threshold, minimum)
           ? undefined
           : `--severity-threshold=${threshold} lets ${minimum.toUpperCase()} findings through`)
-      scans.push(scanOf('snyk container test', located, gap, [1]))
+      scans.push(scanOf('snyk container test', located, gap, [1], index))
     }
   }
   return scans
@@ -250,6 +292,7 @@ function containerScanningTemplates(includes: NonNullable<CiWorkflow['includes']
     tool: 'GitLab Container Scanning',
     where: describeInclude(include),
     line: include.line,
+    index: 0,
     exitCodes: [],
     gap:
       'it reports findings to the vulnerability report and merge request widget but never fails the pipeline ' +
@@ -266,12 +309,17 @@ export default defineCheck({
     'stops the release; a scan that only prints a report lets vulnerable images through unnoticed. The check ' +
     'looks for a scanner (Trivy, Grype, Docker Scout, Snyk) in the same workflow or GitLab pipeline as the image ' +
     'build, configured to fail the job on HIGH or CRITICAL findings; in GitLab the job must not allow failure, ' +
-    "and GitLab's Container-Scanning template counts as a scan but not as a gate, since it never fails the pipeline.",
+    "and GitLab's Container-Scanning template counts as a scan but not as a gate, since it never fails the pipeline. " +
+    'When the workflow pushes the image (build-push-action with `push`, `docker push`, `buildx --push`, crane, ' +
+    'skopeo, ko, buildah or podman), the scan must run, in file order, after the build and before the first ' +
+    'push: a scan of an image already in the registry stops nothing.',
   remediation:
-    'Add a scan step after the build that fails the job, e.g. `aquasecurity/trivy-action` with ' +
+    'Add a scan step after the build and before any push that fails the job, e.g. `aquasecurity/trivy-action` with ' +
     '`exit-code: "1"` and `severity: HIGH,CRITICAL` (add `ignore-unfixed: true` to skip findings without a fix), ' +
     'or `anchore/scan-action` with `severity-cutoff: high`. In GitLab, add a job after the build running ' +
-    '`trivy image --exit-code 1 --severity HIGH,CRITICAL "$IMAGE"` without `allow_failure`. Record accepted ' +
+    '`trivy image --exit-code 1 --severity HIGH,CRITICAL "$IMAGE"` without `allow_failure`. Where one step ' +
+    'builds and pushes (`docker/build-push-action` with `push: true`, `docker buildx build --push`), split it: ' +
+    'build with `load: true` (or `push: false`), scan, then push. Record accepted ' +
     'exceptions in a `.trivyignore` reviewed like code rather than by disabling the gate.',
   severity: 'high',
   reads: ['ci.workflow'],
@@ -283,29 +331,67 @@ export default defineCheck({
     return evidence['ci.workflow'].map((workflow) => {
       const steps = stepsOf(workflow)
       const gitLab = isGitLabPipeline(workflow)
-      const builds = steps.filter(({ step }) => buildsImage(step, gitLab))
-      const build = builds[0]
+      const build = first(steps, (step) => buildIndex(step, gitLab))
       if (build === undefined) return result.notApplicable(workflow, 'the workflow builds no container image')
+      const built = describeStep(build.located)
       const stepScans = steps.flatMap((located) => scansOf(located, params.minimumSeverity))
       const scans = gitLab
         ? [...stepScans.map(gitLabScan), ...containerScanningTemplates(workflow.includes ?? [])]
         : stepScans.map(gitHubScan)
       const covered = blockedLevels(params.minimumSeverity).join(' or ')
-      const blocking = scans.find((scan) => scan.gap === undefined)
-      if (blocking !== undefined) {
-        return result.pass(
-          workflow,
-          `the image built at ${describeStep(build)} is scanned by ${blocking.tool} at ${blocking.where}, which fails the build on ${covered} vulnerabilities`,
-          { line: blocking.line },
-        )
+      const blocking = scans.filter((scan) => scan.gap === undefined)
+      const push = first(steps, pushIndex)
+      if (push !== undefined) {
+        // A scan stops an image only between its build and its first push; after that it is published.
+        const pushed = describeStep(push.located)
+        const gate = blocking.find((scan) => {
+          const at = { line: scan.line, index: scan.index }
+          return before(build.position, at) && before(at, push.position)
+        })
+        if (gate !== undefined) {
+          return result.pass(
+            workflow,
+            `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities before ${pushed} pushes it`,
+            { line: gate.line },
+          )
+        }
+        if (blocking.length > 0) {
+          const sameStep = push.located === build.located
+          const late = blocking.filter(
+            (scan) => !before({ line: scan.line, index: scan.index }, push.position),
+          )
+          const scans = (late.length > 0 ? late : blocking)
+            .map((scan) => `${scan.tool} at ${scan.where}`)
+            .join(', ')
+          return result.fail(
+            workflow,
+            `the image is published before the scan can stop it: ${pushed} ${
+              sameStep ? 'builds and pushes it in one step' : `pushes the image built at ${built}`
+            }, and ${scans} runs only ${late.length > 0 ? 'after that push' : 'before the build'}, so a failing scan blocks nothing already in the registry; ${
+              gitLab
+                ? 'build, scan the local image, then push (or push only a staging tag that a job after the scan promotes)'
+                : 'build with load: true (or push: false), scan, then push'
+            }`,
+            { line: push.located.step.line },
+          )
+        }
+      } else {
+        const gate = blocking[0]
+        if (gate !== undefined) {
+          return result.pass(
+            workflow,
+            `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities`,
+            { line: gate.line },
+          )
+        }
       }
       const gaps = scans.map((scan) => `${scan.tool} at ${scan.where}: ${scan.gap ?? ''}`)
       return result.fail(
         workflow,
         gaps.length === 0
-          ? `builds a container image at ${describeStep(build)} but no step scans it for vulnerabilities`
-          : `builds a container image at ${describeStep(build)} but no scan fails the build on ${covered} vulnerabilities: ${gaps.join('; ')}`,
-        { line: build.step.line },
+          ? `builds a container image at ${built} but no step scans it for vulnerabilities`
+          : `builds a container image at ${built} but no scan fails the build on ${covered} vulnerabilities: ${gaps.join('; ')}`,
+        { line: build.located.step.line },
       )
     })
   },

@@ -1,5 +1,7 @@
+import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { DockerStage, ImageReference } from '../../../src/core/evidence.js'
+import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
 import { describeImage } from '../shared/image.js'
 import { describeStage, finalLabel, findShippedImage } from '../shared/shipped-image.js'
 
@@ -18,12 +20,37 @@ function userSource(chain: readonly DockerStage[]): { stage: DockerStage; line: 
   return undefined
 }
 
+const id = 'container/final-stage-runs-as-non-root'
+const nonRootImagesSetting = `checks.${id}.params.nonRootImages`
+
+/**
+ * Images whose own configuration sets a non-root user. Chainguard's runtime images run as 65532
+ * (their `-dev` variants run as root, see below), nginx-unprivileged as 101, Bitnami's application
+ * images as 1001.
+ */
+const defaultNonRootImages = [
+  'cgr.dev/chainguard/static',
+  'cgr.dev/chainguard/node',
+  'cgr.dev/chainguard/python',
+  'cgr.dev/chainguard/go',
+  'docker.io/nginxinc/nginx-unprivileged',
+  'docker.io/bitnami',
+]
+
+/** Images under a default prefix that nonetheless run as root: Bitnami's minideb is a plain base OS. */
+const rootImagesUnderDefaultPrefixes = ['docker.io/bitnami/minideb']
+
+/** `-dev` variants (`latest-dev`, `22-dev`) add a shell and package manager and run as root. */
+function isDevVariant(image: ImageReference): boolean {
+  return (image.tag ?? '').toLowerCase().includes('-dev')
+}
+
 function isDotnetImage(image: ImageReference | undefined): boolean {
   return image?.registry === 'mcr.microsoft.com' && image.repository.startsWith('dotnet/')
 }
 
 export default defineCheck({
-  id: 'container/final-stage-runs-as-non-root',
+  id,
   title: 'Shipped images run as a non-root user',
   description:
     'A process running as root inside a container is one kernel or runtime bug away from root on the node, and ' +
@@ -33,10 +60,19 @@ export default defineCheck({
   remediation:
     'Add `USER 65532:65532` (or another numeric non-zero UID) at the end of the final stage, after any step ' +
     'that needs root, and make the files the application writes owned by that user ' +
-    '(`COPY --chown=65532:65532 …`). Distroless `:nonroot` tags already default to UID 65532.',
+    '(`COPY --chown=65532:65532 …`). Distroless `:nonroot` tags already default to UID 65532, and so do the ' +
+    `base images listed in \`${nonRootImagesSetting}\` (Chainguard runtime images, nginx-unprivileged, ` +
+    'Bitnami); a `-dev` variant of a Chainguard image runs as root and needs its own USER.',
   severity: 'high',
   reads: ['container.dockerfile'],
-  evaluate({ evidence, result }) {
+  params: z.object({
+    /**
+     * Prefixes of `registry/repository` for base images that default to a non-root user, so the final
+     * stage needs no USER of its own. Tags containing `-dev` never count.
+     */
+    nonRootImages: z.array(z.string()).default(defaultNonRootImages),
+  }),
+  evaluate({ evidence, params, result }) {
     return evidence['container.dockerfile'].map((dockerfile) => {
       const shipped = findShippedImage(dockerfile)
       if (shipped === undefined) {
@@ -58,6 +94,24 @@ export default defineCheck({
             `no USER instruction, but the base image ${describeImage(image)} defaults to a non-root user`,
             { line: shipped.root.line },
           )
+        }
+        if (image !== undefined && !image.unresolved && !image.scratch) {
+          const prefix = params.nonRootImages.find((p) => imageMatchesPrefix(image, [p]))
+          const knownRoot = imageMatchesPrefix(image, rootImagesUnderDefaultPrefixes)
+          if (prefix !== undefined && !knownRoot) {
+            if (isDevVariant(image)) {
+              return result.fail(
+                dockerfile,
+                `${finalLabel(final)} has no USER instruction, and ${describeImage(image)} is a -dev variant, which runs as root even though ${prefix} images otherwise default to a non-root user`,
+                { line: shipped.root.line },
+              )
+            }
+            return result.pass(
+              dockerfile,
+              `no USER instruction, but ${finalLabel(final)} runs as the image's default non-root user: ${describeImage(image)} is under ${prefix} in ${nonRootImagesSetting}`,
+              { line: shipped.root.line },
+            )
+          }
         }
         const runsAs =
           image?.scratch === true

@@ -42,7 +42,7 @@ export default defineCheck({
     'An admission policy engine (Kyverno, OPA Gatekeeper, Kubewarden, jsPolicy or built-in ' +
     'ValidatingAdmissionPolicies) rejects non-compliant objects before they reach the cluster, whoever ' +
     'applies them. It is the cloud-native form of an intrusion prevention system: it turns the ' +
-    'detective checks here into preventive controls (SOC 2 CC6.8, CC8.1).',
+    'detective checks here into preventive controls.',
   remediation:
     'Install a policy engine with its manifests committed here (for example `helm template kyverno ' +
     'kyverno/kyverno -n kyverno > kyverno.yaml`) together with the policies it enforces, or define ' +

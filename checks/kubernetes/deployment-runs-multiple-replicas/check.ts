@@ -23,7 +23,7 @@ export default defineCheck({
   title: 'Deployments and StatefulSets run more than one replica',
   description:
     'With a single replica, every node drain, rollout or crash is an outage. Running several replicas ' +
-    'is the redundancy that availability commitments rest on (SOC 2 A1.2). When a HorizontalPodAutoscaler ' +
+    'is the redundancy that availability commitments rest on. When a HorizontalPodAutoscaler ' +
     'owns the count, its minReplicas is the floor that matters.',
   remediation:
     'Set `spec.replicas` to 2 or more (the `minReplicas` param), or `minReplicas` on the HorizontalPodAutoscaler ' +

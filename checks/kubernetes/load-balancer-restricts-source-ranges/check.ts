@@ -38,7 +38,7 @@ export default defineCheck({
   description:
     'A Service of type LoadBalancer gets a cloud load balancer that, by default, any address on the ' +
     'internet can reach. Limiting it to known source ranges, or keeping it internal, is the ' +
-    'boundary protection a firewall rule gives a traditional network (SOC 2 CC6.6).',
+    'boundary protection a firewall rule gives a traditional network.',
   remediation:
     'Set `spec.loadBalancerSourceRanges` to the CIDRs that need access (office, VPN, partner ranges; ' +
     'never 0.0.0.0/0 or ::/0), or make the load balancer internal with the provider annotation, e.g. ' +

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
+import { namespacesInScope } from '../shared/namespaces.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
 
 const enforceLabel = 'pod-security.kubernetes.io/enforce'
@@ -12,20 +13,30 @@ export default defineCheck({
   description:
     'Pod Security Admission rejects pods that ask for host access, privileged mode or root, before they ' +
     'run, whoever deploys them. The namespace label is the preventive control; the workload checks ' +
-    'only detect. It keeps unauthorised privileges out of production (SOC 2 CC6.1, CC6.8).',
+    'only detect. It keeps unauthorised privileges out of production. Namespaces that only the ' +
+    'workloads in them imply (rendered Helm output, namespaces created by the deploy pipeline) are ' +
+    'judged too: with no Namespace manifest there is no label to verify.',
   remediation:
     'Add the label `pod-security.kubernetes.io/enforce: restricted` (or `baseline` where restricted is ' +
     'not yet reachable) under `metadata.labels` of the Namespace, optionally pinned with ' +
     '`pod-security.kubernetes.io/enforce-version`. Use the `warn` and `audit` labels first to find ' +
-    'pods that would be rejected.',
+    'pods that would be rejected. Where the namespace is created outside these manifests (`helm install ' +
+    '--create-namespace`, a pipeline step), declare it as a Namespace manifest with the label instead.',
   severity: 'medium',
-  reads: ['k8s.namespace'],
+  reads: ['k8s.namespace', 'k8s.workload'],
   params: z.object({
     exemptNamespaces: exemptNamespacesParam(['kube-system', 'kube-public', 'kube-node-lease']),
   }),
   evaluate({ evidence, params, result }) {
-    return evidence['k8s.namespace'].map((ns) => {
-      if (params.exemptNamespaces.includes(ns.name)) return result.notApplicable(ns, exemptMessage(ns.name))
+    const namespaces = namespacesInScope(evidence['k8s.namespace'], evidence['k8s.workload'])
+    return namespaces.map(({ name, manifest: ns, subject }) => {
+      if (params.exemptNamespaces.includes(name)) return result.notApplicable(subject, exemptMessage(name))
+      if (ns === undefined) {
+        return result.fail(
+          subject,
+          `no Namespace manifest here, so no Pod Security label can be verified for ${name}`,
+        )
+      }
       const level = ns.labels[enforceLabel]
       if (level === undefined)
         return result.fail(ns, `no ${enforceLabel} label: pods are not checked at admission`)

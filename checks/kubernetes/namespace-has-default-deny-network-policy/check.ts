@@ -1,8 +1,8 @@
 import { z } from 'zod'
-import { defineCheck, type SubjectLike } from '../../../src/core/check.js'
+import { defineCheck } from '../../../src/core/check.js'
 import type { K8sNetworkPolicy } from '../../../src/core/evidence.js'
+import { namespacesInScope } from '../shared/namespaces.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
-import { impliedSubject } from '../shared/subject.js'
 
 /** Why a policy is not the namespace's default deny for ingress; undefined when it is one. */
 function whyNotDefaultDeny(policy: K8sNetworkPolicy): string | undefined {
@@ -19,10 +19,12 @@ export default defineCheck({
   id: 'kubernetes/namespace-has-default-deny-network-policy',
   title: 'Every namespace denies ingress traffic by default',
   description:
-    'Without a NetworkPolicy every pod accepts connections from every other pod in the cluster, so one ' +
+    'Without any network policy every pod accepts connections from every other pod in the cluster, so one ' +
     'compromised workload can reach all the others. A default-deny policy per namespace turns the flat ' +
     'network into segments where only declared flows are allowed: boundary protection inside the ' +
-    'cluster (SOC 2 CC6.6).',
+    'cluster. Only Kubernetes NetworkPolicy objects are read; cluster-wide policies of a CNI (Cilium ' +
+    'CiliumClusterwideNetworkPolicy, Calico GlobalNetworkPolicy) are not, so a namespace they protect ' +
+    'still fails here and needs that evidence on record instead.',
   remediation:
     'Add to each namespace a NetworkPolicy with `podSelector: {}`, `policyTypes: [Ingress]` (add Egress ' +
     'to deny outbound too) and no `ingress:` rules, then allow the flows each app needs with further ' +
@@ -33,18 +35,8 @@ export default defineCheck({
     exemptNamespaces: exemptNamespacesParam(['kube-system', 'kube-public', 'kube-node-lease']),
   }),
   evaluate({ evidence, params, result }) {
-    // A namespace exists when it is declared or when a workload lives in it; a declared one is the
-    // better subject, so it wins.
-    const namespaces = new Map<string, SubjectLike>()
-    for (const ns of evidence['k8s.namespace']) {
-      if (!namespaces.has(ns.name)) namespaces.set(ns.name, ns)
-    }
-    for (const w of evidence['k8s.workload']) {
-      if (!namespaces.has(w.namespace)) {
-        namespaces.set(w.namespace, impliedSubject('Namespace', w.namespace, w.file, w.line))
-      }
-    }
-    return [...namespaces].map(([name, subject]) => {
+    // A namespace exists when it is declared or when a workload lives in it.
+    return namespacesInScope(evidence['k8s.namespace'], evidence['k8s.workload']).map(({ name, subject }) => {
       if (params.exemptNamespaces.includes(name)) return result.notApplicable(subject, exemptMessage(name))
       const policies = evidence['k8s.network-policy'].filter((p) => p.namespace === name)
       const deny = policies.find((policy) => whyNotDefaultDeny(policy) === undefined)
@@ -53,7 +45,7 @@ export default defineCheck({
       if (policies.length === 0) {
         return result.fail(
           subject,
-          'no NetworkPolicy: every pod accepts traffic from anywhere in the cluster',
+          `no Kubernetes NetworkPolicy in ${name} (cluster-wide policies of a CNI such as Cilium or Calico are not read)`,
         )
       }
       const reasons = policies.map((policy) => `${policy.name} ${whyNotDefaultDeny(policy) ?? ''}`)

@@ -1,17 +1,21 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { K8sRbacBinding, K8sRbacRole, RbacSubject } from '../../../src/core/evidence.js'
-import { ruleGrantsEverything, ruleHasWildcard } from '../shared/rbac.js'
+import { describeRule, ruleGrantsEverything, ruleHasWildcard } from '../shared/rbac.js'
 
 const id = 'kubernetes/rbac-no-wildcard-cluster-admin'
 const approvedSubjectsSetting = `checks.${id}.params.approvedSubjects`
 
-// Groups every caller, or every service account, belongs to: binding admin to them grants it to all.
+// Groups every caller, or every service account, belongs to: binding a role to them grants it to all.
 const broadGroups = new Set(['system:authenticated', 'system:unauthenticated', 'system:serviceaccounts'])
 
 // Built-in ClusterRoles short of cluster-admin that still write nearly everything in a namespace,
 // secrets and workloads included (`admin` also RoleBindings). Bound to everyone they are an open door.
 const elevatedBuiltInRoles = new Set(['admin', 'edit'])
+
+// Built-in ClusterRoles Kubernetes itself binds to system:authenticated (and public-info-viewer also
+// to system:unauthenticated): API discovery, version and health, and a user's own permissions.
+const discoveryRoles = new Set(['system:basic-user', 'system:discovery', 'system:public-info-viewer'])
 
 // `Kind:name` as in the approvedSubjects param; a ServiceAccount is `ServiceAccount:<namespace>/<name>`.
 const approvedSubjectEntry = z
@@ -67,6 +71,22 @@ function boundRole(binding: K8sRbacBinding, roles: readonly K8sRbacRole[]): K8sR
   )
 }
 
+/** True when the binding points at one of the built-in discovery ClusterRoles. */
+function isDiscoveryRole(binding: K8sRbacBinding): boolean {
+  return binding.roleRef.kind === 'ClusterRole' && discoveryRoles.has(binding.roleRef.name)
+}
+
+/** What a role short of admin grants, as a report shows it; its rules when the manifests define it. */
+function grantSummary(binding: K8sRbacBinding, role: K8sRbacRole | undefined): string {
+  if (role === undefined) {
+    return binding.roleRef.kind === 'ClusterRole' && binding.roleRef.name === 'view'
+      ? 'read access to most objects in a namespace'
+      : 'rules not in these manifests'
+  }
+  if (role.rules.length === 0) return 'no rules'
+  return role.rules.map(describeRule).join('; ')
+}
+
 /**
  * What the bound role grants: `full` is cluster-admin or every verb on every resource; `elevated` is
  * the built-in admin or edit ClusterRole, or a role with a `*` in its verbs or resources. Anything
@@ -90,20 +110,22 @@ function grantLevel(
 
 export default defineCheck({
   id,
-  title: 'Cluster-admin rights go only to approved subjects, and no admin role to everyone',
+  title: 'Cluster-admin rights go only to approved subjects, and no role to everyone',
   description:
     'cluster-admin, or any role with every verb on every resource, is full control of the cluster and ' +
     'every secret in it: it must be granted only to subjects on an approved list, whose membership is ' +
-    'approved and reviewed. A name alone (any User or Group) is not evidence of approval. Bound to a ' +
-    'group such as system:authenticated or to a default service account, cluster-admin, the built-in ' +
-    'admin and edit roles, or any role with `*` verbs or resources are granted to anyone who can reach ' +
-    'the API or run a pod (SOC 2 CC6.1, CC6.2, CC6.3). Bindings of admin, edit and other wildcard roles ' +
-    'to named subjects are not judged here.',
+    'approved and reviewed. A name alone (any User or Group) is not evidence of approval. A role bound ' +
+    'to a group such as system:authenticated, system:unauthenticated, system:serviceaccounts[:<ns>], to ' +
+    'system:anonymous or to a default service account is granted to anyone who can reach the API or ' +
+    'run a pod, so no identifiable subject is accountable for it: such a binding fails whatever the role ' +
+    'grants (reading secrets, exec into pods, or less), except the built-in discovery roles Kubernetes ' +
+    'binds that way itself (system:basic-user, system:discovery, system:public-info-viewer). Bindings of ' +
+    'admin, edit and other roles short of full admin to named subjects are left to the access review.',
   remediation:
     'Remove system:authenticated, system:unauthenticated, system:serviceaccounts[:<ns>], ' +
-    'system:anonymous and `default` service accounts from the subjects of any (Cluster)RoleBinding to ' +
-    'cluster-admin, admin, edit or a wildcard role. Grant cluster-admin only to a named Group from your ' +
-    'identity provider or a dedicated ServiceAccount, and list each approved subject in ' +
+    'system:anonymous and `default` service accounts from the subjects of every (Cluster)RoleBinding, ' +
+    'and bind the role to a named Group from your identity provider or a dedicated ServiceAccount ' +
+    'instead. Grant cluster-admin only to such subjects, and list each approved subject in ' +
     `\`${approvedSubjectsSetting}\` (e.g. \`[Group:acme:sre-oncall, ServiceAccount:argocd/argocd-application-controller]\`), ` +
     'with the approval on record. Better still, bind a narrower role.',
   severity: 'critical',
@@ -117,17 +139,29 @@ export default defineCheck({
     const approved = new Set(params.approvedSubjects)
     return evidence['k8s.rbac-binding'].flatMap((binding) => {
       const grant = grantLevel(binding, roles)
-      if (grant === undefined) return []
-      const role = `${binding.roleRef.kind} ${binding.roleRef.name} (${grant.what})`
       const broad = binding.subjects.filter(isBroadSubject).map((subject) => subjectKey(subject, binding))
       if (broad.length > 0) {
+        // Any role bound to everyone is granted to everyone, except the discovery roles Kubernetes
+        // binds that way itself (unless the manifests redefine one with admin rights).
+        if (grant === undefined && isDiscoveryRole(binding)) {
+          return [
+            result.notApplicable(
+              binding,
+              `${binding.roleRef.name} is a built-in discovery role that Kubernetes itself binds to ${broad.join(', ')}`,
+            ),
+          ]
+        }
+        const what = grant?.what ?? grantSummary(binding, boundRole(binding, roles))
         return [
           result.fail(
             binding,
-            `${role} is granted to ${broad.join(', ')}, which covers anyone who can reach the API or run a pod`,
+            `${binding.roleRef.kind} ${binding.roleRef.name} (${what}) is granted to ${broad.join(', ')}, ` +
+              'which covers anyone who can reach the API or run a pod rather than an identifiable subject',
           ),
         ]
       }
+      if (grant === undefined) return []
+      const role = `${binding.roleRef.kind} ${binding.roleRef.name} (${grant.what})`
       // admin, edit and wildcard roles bound to named subjects: least privilege of the role is
       // rbac-roles-avoid-wildcards' concern, and who holds them the access review's.
       if (grant.level === 'elevated') return []

@@ -32,7 +32,7 @@ export default defineCheck({
     'A runtime detection agent (Falco, Tetragon and the like) watches system calls on each node and ' +
     'alerts on shells in containers, unexpected network connections or writes to sensitive files. It ' +
     'is the cloud-native form of a host intrusion detection system, the monitoring for anomalies and ' +
-    'attacks SOC 2 expects (CC7.2).',
+    'attacks a security programme expects.',
   remediation:
     'Install a runtime detection agent as a DaemonSet, for example `helm template falco ' +
     'falcosecurity/falco -n falco > falco.yaml` committed with the other manifests, and route its ' +

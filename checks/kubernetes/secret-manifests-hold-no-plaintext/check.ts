@@ -8,7 +8,7 @@ export default defineCheck({
   description:
     'A Secret manifest with `data` or `stringData` puts the credential in the repository, where every ' +
     'clone, fork, CI log and backup keeps it forever. Base64 is an encoding, not encryption. ' +
-    'Credentials belong in a secret store that controls and logs access (SOC 2 CC6.1, C1.1). A Secret ' +
+    'Credentials belong in a secret store that controls and logs access. A Secret ' +
     'whose every value is SOPS-encrypted (`ENC[...]` values and a `sops:` block) passes: the file holds ' +
     'only ciphertext, and decryption needs the KMS or age key.',
   remediation:

@@ -25,7 +25,7 @@ export default defineCheck({
   description:
     'A password written as `value:` in a pod template lives in source control and in the Deployment ' +
     'object that anyone with read access to workloads can see. Referencing a Secret keeps the value ' +
-    'behind the access controls and audit logging of the secret store (SOC 2 CC6.1, C1.1).',
+    'behind the access controls and audit logging of the secret store.',
   remediation:
     'Move the value into a Secret (ideally synced from a secret manager) and replace `value:` with ' +
     '`valueFrom: { secretKeyRef: { name: <secret>, key: <key> } }`, or load the whole Secret with ' +

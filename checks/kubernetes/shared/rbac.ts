@@ -18,3 +18,15 @@ export function describeRule(rule: RbacRule): string {
       : `nonResourceURLs [${rule.nonResourceURLs.join(', ')}]`
   return `verbs [${rule.verbs.join(', ')}] on ${on}`
 }
+
+/**
+ * Verbs that lift a subject above its own rights: `escalate` writes roles granting more than it
+ * holds, `bind` binds roles it does not hold, `impersonate` acts as another user, group or service
+ * account.
+ */
+export const escalationVerbs: readonly string[] = ['escalate', 'bind', 'impersonate']
+
+/** The privilege-escalation verbs a rule names explicitly (a `*` verb is reported as a wildcard). */
+export function ruleEscalationVerbs(rule: RbacRule): string[] {
+  return escalationVerbs.filter((verb) => rule.verbs.includes(verb))
+}

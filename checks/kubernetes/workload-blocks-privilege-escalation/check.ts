@@ -23,7 +23,7 @@ export default defineCheck({
   description:
     'Unless privilege escalation is explicitly disabled, a process can gain privileges through setuid ' +
     'binaries or file capabilities, so a compromised unprivileged process can become root. Blocking ' +
-    'it keeps privileges at what was granted (least privilege, SOC 2 CC6.1, CC6.8).',
+    'it keeps privileges at what was granted: least privilege.',
   remediation:
     'Set `securityContext.allowPrivilegeEscalation: false` on every container, init containers ' +
     'included (it is a container-level field; the pod-level securityContext has no such field). Remove ' +

@@ -15,7 +15,7 @@ export default defineCheck({
   description:
     'Container runtimes grant a default set of Linux capabilities (raw sockets, changing file ' +
     'ownership, and more) that most applications never use. Dropping all of them and adding back ' +
-    'only a short approved list is least privilege at the kernel level (SOC 2 CC6.1, CC6.8).',
+    'only a short approved list is least privilege at the kernel level.',
   remediation:
     'Set `securityContext.capabilities.drop: ["ALL"]` on every container, init containers included. ' +
     'If a process must bind a port below 1024, add `capabilities.add: ["NET_BIND_SERVICE"]`, or better ' +

@@ -12,7 +12,7 @@ export default defineCheck({
   description:
     'A readiness probe keeps traffic away from a replica that cannot serve; a liveness probe lets ' +
     'Kubernetes restart one that has hung. Without them failures last until a person notices, so they ' +
-    'are part of the recovery the availability commitments rely on (SOC 2 A1.2).',
+    'are part of the recovery the availability commitments rely on.',
   remediation:
     'Add `readinessProbe` and `livenessProbe` (httpGet, tcpSocket, grpc or exec) to every container ' +
     'of the pod template, for example `readinessProbe: { httpGet: { path: /healthz, port: http } }`. ' +

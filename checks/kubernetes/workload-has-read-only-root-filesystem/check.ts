@@ -9,7 +9,7 @@ export default defineCheck({
   description:
     'A read-only root filesystem means the running software is exactly the image that was reviewed ' +
     'and built: an attacker cannot drop tools or alter binaries in place. It is the container form of ' +
-    'file integrity protection (SOC 2 CC6.8, CC7.1).',
+    'file integrity protection.',
   remediation:
     'Set `securityContext.readOnlyRootFilesystem: true` on every container, init containers included. ' +
     'Mount an `emptyDir` volume at the paths the process must write to (for example /tmp or a cache ' +

@@ -14,7 +14,7 @@ export default defineCheck({
   description:
     'Pulling images only from registries the company controls or has vetted means every piece of ' +
     'software in production passed through an approved supply chain (scanning, signing, review). An ' +
-    'image from an arbitrary public repository is unauthorised software (SOC 2 CC6.8, CC8.1).',
+    'image from an arbitrary public repository is unauthorised software.',
   remediation:
     'Change `image:` in the pod template (containers and initContainers) to an image under one of the ' +
     'approved prefixes, for example by mirroring it into your own registry, or, after review, add the ' +

@@ -9,7 +9,7 @@ export default defineCheck({
   description:
     'A privileged container has every capability and every host device: it is root on the node, ' +
     'outside any isolation. It breaks the boundary between workloads and the platform they share, ' +
-    'so it defeats least privilege (SOC 2 CC6.1) and the controls against unauthorised software (CC6.8).',
+    'so it defeats least privilege and the controls against unauthorised software.',
   remediation:
     'Remove `securityContext.privileged: true` from the container (or set it to false). If the ' +
     'process needs one specific power, add only that capability under `securityContext.capabilities.add`; ' +

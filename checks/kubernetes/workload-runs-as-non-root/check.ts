@@ -17,7 +17,7 @@ export default defineCheck({
   description:
     'A process running as root inside a container is one kernel bug or one misconfigured mount away ' +
     'from root on the node, and from there every other workload on it. Running as an unprivileged ' +
-    'user is least privilege applied to the process itself (SOC 2 CC6.1, CC6.8).',
+    'user is least privilege applied to the process itself.',
   remediation:
     'Set `securityContext.runAsNonRoot: true` in the pod template (spec.template.spec.securityContext, ' +
     'or jobTemplate.spec.template.spec for a CronJob) and give the image a numeric non-root USER, or ' +

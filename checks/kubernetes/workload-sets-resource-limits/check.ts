@@ -20,7 +20,7 @@ export default defineCheck({
   description:
     'Resource requests let the scheduler plan capacity; memory limits stop one faulty workload from ' +
     'starving the others on its node. Together they are how a cluster manages capacity to meet its ' +
-    'availability commitments (SOC 2 A1.1).',
+    'availability commitments.',
   remediation:
     'Under each container (init containers included) set `resources.requests.cpu` (for example ' +
     '`100m`) and `resources.limits.memory` (for example `256Mi`), sized from observed usage. A ' +

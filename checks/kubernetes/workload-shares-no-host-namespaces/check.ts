@@ -8,7 +8,7 @@ export default defineCheck({
   description:
     "A pod that shares the node's network, process or IPC namespace can see and reach everything on " +
     "the node: other pods' traffic, local-only services, host processes and their memory. It removes " +
-    'the boundary between the workload and the host (SOC 2 CC6.1, CC6.6).',
+    'the boundary between the workload and the host.',
   remediation:
     'Remove `hostNetwork: true`, `hostPID: true` and `hostIPC: true` from the pod spec (or set them to ' +
     'false). Expose ports through a Service instead of the host network; node agents that need host ' +

@@ -202,6 +202,16 @@ ${
         .join('')}</tbody></table>`
 }</section>
 ${
+  model.exceptions.length === 0
+    ? ''
+    : `<section id="accepted-exceptions" aria-labelledby="h-exc"><h2 id="h-exc">Accepted exceptions</h2><table><thead><tr><th scope="col">Check</th><th scope="col">Subject</th><th scope="col">Reason</th><th scope="col">Approved by</th><th scope="col">Expires</th><th scope="col">Status</th></tr></thead><tbody>${model.exceptions
+        .map(
+          (x) =>
+            `<tr><td><code>${e(x.check)}</code></td><td>${e(x.subject.kind ?? '')} <code>${e(qualifiedName(x.subject))}</code></td><td>${e(x.reason)}</td><td>${e(x.approvedBy)}</td><td>${e(x.expires)}</td><td>${badge(x.status === 'applied' ? 'pass' : x.status === 'expired' ? 'fail' : 'no-evidence', x.status)}</td></tr>`,
+        )
+        .join('')}</tbody></table></section>`
+}
+${
   model.scope.notApplicable.length === 0
     ? ''
     : `<section id="not-applicable" aria-labelledby="h-na"><h2 id="h-na">Controls not applicable</h2><table><thead><tr><th scope="col">Control</th><th scope="col">Criteria</th><th scope="col">Why</th></tr></thead><tbody>${model.scope.notApplicable

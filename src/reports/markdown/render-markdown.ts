@@ -98,6 +98,8 @@ export function renderMarkdown(model: AssessmentModel): string {
     '',
     '## Cloud-native controls and the traditional controls they meet',
     '',
+    "The questions and answers are the control library's suggested answers: management confirms them before they are given to an auditor, and a control with exceptions needs its answer revisited.",
+    '',
     ...model.controls
       .filter((c) => c.analogy !== undefined)
       .flatMap((c) => [
@@ -120,6 +122,20 @@ export function renderMarkdown(model: AssessmentModel): string {
         findingStatusLabel[f.status],
         f.message,
         f.criteria.join(', '),
+      ]),
+    ),
+    '',
+    '## Accepted exceptions',
+    '',
+    table(
+      ['Check', 'Subject', 'Reason', 'Approved by', 'Expires', 'Status'],
+      model.exceptions.map((x) => [
+        x.check,
+        `${x.subject.kind ?? ''} ${x.subject.namespace === undefined ? '' : `${x.subject.namespace}/`}${x.subject.name}`.trim(),
+        x.reason,
+        x.approvedBy,
+        x.expires,
+        x.status,
       ]),
     ),
     '',
