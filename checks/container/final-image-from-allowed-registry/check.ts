@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
-import { describeImage, imageMatchesPrefix, imageName } from '../shared/image.js'
+import { imageLocation, imageMatchesPrefix } from '../../../src/core/image-reference.js'
+import { describeImage } from '../shared/image.js'
 import { describeStage, findShippedImage } from '../shared/shipped-image.js'
 
 const id = 'container/final-image-from-allowed-registry'
@@ -52,11 +53,11 @@ export default defineCheck({
           at,
         )
       }
-      const allowedBy = params.allowedRegistries.find((prefix) => imageMatchesPrefix(image, prefix))
+      const allowedBy = params.allowedRegistries.find((prefix) => imageMatchesPrefix(image, [prefix]))
       return allowedBy === undefined
         ? result.fail(
             dockerfile,
-            `final image is built on ${describeImage(image)} (${imageName(image)}), which is under none of the approved prefixes: ${params.allowedRegistries.join(', ')}`,
+            `final image is built on ${describeImage(image)} (${imageLocation(image)}), which is under none of the approved prefixes: ${params.allowedRegistries.join(', ')}`,
             at,
           )
         : result.pass(

@@ -1,7 +1,8 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { ContainerDockerfile, DockerStage, ImageReference } from '../../../src/core/evidence.js'
-import { describeImage, imageMatchesPrefix, isDebugTag, isDistroless } from '../shared/image.js'
+import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
+import { describeImage, isDebugTag, isDistroless } from '../shared/image.js'
 import { packageOperation, removedPaths, splitCommands, targetRemoves } from '../shared/shell-commands.js'
 import { findShippedImage } from '../shared/shipped-image.js'
 import { type BaseProfile, classifyPackage, isShellBinary, profileBase } from '../shared/tooling.js'
@@ -105,7 +106,7 @@ function isMinimal(image: ImageReference, minimalImages: readonly string[]): boo
   }
   // Microsoft's chiseled Ubuntu and Azure Linux distroless tags ship no shell or package manager.
   if (image.registry === 'mcr.microsoft.com' && /chiseled|distroless/.test(image.tag ?? '')) return true
-  return minimalImages.some((prefix) => imageMatchesPrefix(image, prefix))
+  return imageMatchesPrefix(image, minimalImages)
 }
 
 function describeShips(image: ImageReference, profile: BaseProfile): string {

@@ -1,11 +1,6 @@
 import { z } from 'zod'
-import type { ImageReference, K8sWorkload } from '../../../src/core/evidence.js'
+import type { K8sWorkload } from '../../../src/core/evidence.js'
 import { imageLocation, parseImageReference } from '../../../src/core/image-reference.js'
-
-/** Parses a container image as the runtime resolves it (Docker Hub aliases fold into docker.io). */
-export function parseWorkloadImage(image: string): ImageReference {
-  return parseImageReference(image)
-}
 
 /** A known product recognised by the image its containers run. */
 export const imageSignature = z.object({
@@ -30,7 +25,7 @@ export function matchSignatures(workload: K8sWorkload, signatures: readonly Imag
     workload.containers.some(
       (container) =>
         (signature.container === undefined || signature.container === container.name) &&
-        locationEndsWith(imageLocation(parseWorkloadImage(container.image)), signature.image),
+        locationEndsWith(imageLocation(parseImageReference(container.image)), signature.image),
     ),
   )
   return [...new Set(found.map((signature) => signature.name))]

@@ -1,8 +1,7 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
-import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
+import { imageMatchesPrefix, parseImageReference } from '../../../src/core/image-reference.js'
 import { containerLabel } from '../shared/containers.js'
-import { parseWorkloadImage } from '../shared/image.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
 
 const id = 'kubernetes/workload-image-from-allowed-registry'
@@ -42,7 +41,7 @@ export default defineCheck({
         )
       }
       const outside = workload.containers.filter(
-        (container) => !imageMatchesPrefix(parseWorkloadImage(container.image), prefixes),
+        (container) => !imageMatchesPrefix(parseImageReference(container.image), prefixes),
       )
       return outside.length === 0
         ? result.pass(workload, 'every image comes from an approved registry')
