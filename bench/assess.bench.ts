@@ -7,7 +7,8 @@ import { DockerfileParser } from 'dockerfile-ast'
 import yaml from 'js-yaml'
 import { loadConfig } from '../src/cli/load-config.js'
 import { collectAndAssess, loadLibrary, runAssessment } from '../src/cli/run-assessment.js'
-import { collectFiles, listFiles } from '../src/collectors/files/collect-files.js'
+import { listFiles } from '../src/collectors/files/collect-files.js'
+import { collectSources } from '../src/collectors/registry.js'
 import { generateEstate } from './generate-estate.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -54,7 +55,8 @@ try {
   })
   let evidenceCount = 0
   const parse = await median('parse only: collect evidence', async () => {
-    evidenceCount = (await collectFiles(root, loaded.config.sources)).evidence.length
+    evidenceCount = (await collectSources(loaded.config.sources, { root, now: new Date(), env: {} })).evidence
+      .length
   })
   let findingCount = 0
   const full = await median('full assess: collect + evaluate + analyse', async () => {

@@ -3,13 +3,20 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { collectFiles } from '../src/collectors/files/collect-files.js'
+import { collectSources, type SourceEntry } from '../src/collectors/registry.js'
 import { findingStatuses } from '../src/core/check.js'
 import { evaluateCheck } from '../src/core/engine.js'
 import { groupEvidence } from '../src/core/evidence.js'
 import { checksRoot, listCheckFolders, loadChecks } from './load-checks.js'
 
 const expectedFile = z.object({
+  /**
+   * The sources to read, as in trustctl.yaml (paths relative to the case folder). Without it the
+   * case folder is read as repository files (`type: auto`).
+   */
+  sources: z.array(z.looseObject({ type: z.string() })).optional(),
+  /** The run's clock for collectors that compute ages (`2026-06-30T00:00:00Z`). */
+  now: z.string().optional(),
   params: z.record(z.string(), z.unknown()).optional(),
   findings: z
     .array(
@@ -55,7 +62,11 @@ describe.each(suites.map((s) => [s.check.id, s] as const))('%s', (id, { check, c
   it.each(cases)('case %s', async (name) => {
     const caseDir = path.join(checksRoot, id, 'cases', name)
     const expected = await readExpected(id, name)
-    const collection = await collectFiles(caseDir, [{ path: '.', type: 'auto', exclude: ['expected.yaml'] }])
+    const sources: SourceEntry[] = (expected.sources as SourceEntry[] | undefined) ?? [
+      { path: '.', type: 'auto', exclude: ['expected.yaml'] },
+    ]
+    const now = new Date(expected.now ?? '2026-06-30T00:00:00Z')
+    const collection = await collectSources(sources, { root: caseDir, now, env: {} })
     expect(collection.errors).toEqual([])
     const params = check.params.parse(expected.params ?? {})
     const findings = evaluateCheck({ check, params }, groupEvidence(collection.evidence))

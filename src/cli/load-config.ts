@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
+import { validateSources } from '../collectors/registry.js'
 import { type Config, parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 
@@ -52,8 +53,9 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   }
   const config = parseConfig(document.toJS(), file)
   const root = path.dirname(file)
+  validateSources(config.sources, file)
   config.sources.forEach((source, i) => {
-    if (!existsSync(path.resolve(root, source.path))) {
+    if (source.path !== undefined && !existsSync(path.resolve(root, source.path))) {
       throw new ConfigError(`${file}: sources[${i}].path: no such file or folder: ${source.path}`)
     }
   })

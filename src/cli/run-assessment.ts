@@ -1,7 +1,8 @@
 import path from 'node:path'
 import { loadChecks } from '../../checks/load-checks.js'
 import { loadCatalog } from '../catalog/load-catalog.js'
-import { collectFiles, type FileCollection } from '../collectors/files/collect-files.js'
+import { collectSources } from '../collectors/registry.js'
+import type { FileCollection } from '../collectors/source-collector.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import type { Catalog } from '../core/catalog.js'
@@ -32,7 +33,11 @@ export async function collectAndAssess(
   library: Library,
   now: Date,
 ): Promise<{ model: AssessmentModel; collection: FileCollection }> {
-  const collection = await collectFiles(loaded.root, loaded.config.sources)
+  const collection = await collectSources(loaded.config.sources, {
+    root: loaded.root,
+    now,
+    env: process.env,
+  })
   const model = assess({
     config: loaded.config,
     catalog: library.catalog,

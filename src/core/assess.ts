@@ -239,6 +239,9 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
       conclusion: `Not tested: the check is disabled in trustctl.yaml (checks.${checkId}.enabled: false).`,
     }
   }
+  // A subject the evidence could not decide (a value unknown until apply) keeps the test from
+  // passing: the population is not fully tested.
+  const undetermined = tested.length > 0 ? findings.filter((f) => f.status === 'no-evidence').length : 0
   const status: FindingStatus =
     findings.length === 0
       ? 'no-evidence'
@@ -246,19 +249,23 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
         ? 'fail'
         : findings.some((f) => f.status === 'error')
           ? 'error'
-          : tested.length > 0
-            ? 'pass'
-            : (findings[0]?.status ?? 'no-evidence')
+          : undetermined > 0
+            ? 'no-evidence'
+            : tested.length > 0
+              ? 'pass'
+              : (findings[0]?.status ?? 'no-evidence')
   const conclusion =
-    status === 'pass'
-      ? `No exceptions noted in a population of ${tested.length}.`
-      : status === 'fail'
-        ? `Exceptions noted: ${exceptions} of ${tested.length} tested.`
-        : status === 'error'
-          ? 'The test could not be completed: the check failed to run.'
-          : status === 'not-applicable'
-            ? `Not applicable: ${findings[0]?.message ?? 'nothing in the evidence is a subject of this test'}.`
-            : 'Not tested: no evidence of the kind this test reads was collected.'
+    undetermined > 0 && status === 'no-evidence'
+      ? `Not fully tested: no exceptions in ${tested.length} tested, but ${undetermined} could not be determined from the evidence.`
+      : status === 'pass'
+        ? `No exceptions noted in a population of ${tested.length}.`
+        : status === 'fail'
+          ? `Exceptions noted: ${exceptions} of ${tested.length} tested.`
+          : status === 'error'
+            ? 'The test could not be completed: the check failed to run.'
+            : status === 'not-applicable'
+              ? `Not applicable: ${findings[0]?.message ?? 'nothing in the evidence is a subject of this test'}.`
+              : 'Not tested: no evidence of the kind this test reads was collected.'
   return { check: checkId, title, status, population: tested.length, exceptions, conclusion }
 }
 

@@ -32,7 +32,7 @@ export interface Finding {
 
 /** What a check returns per subject; the engine adds the check id and severity. */
 export interface Outcome {
-  status: 'pass' | 'fail' | 'not-applicable'
+  status: 'pass' | 'fail' | 'not-applicable' | 'no-evidence'
   subject: Subject
   message: string
 }
@@ -45,6 +45,11 @@ export interface ResultBuilder {
   pass(subject: SubjectLike, message: string, at?: { line?: number }): Outcome
   fail(subject: SubjectLike, message: string, at?: { line?: number }): Outcome
   notApplicable(subject: SubjectLike, message: string): Outcome
+  /**
+   * The evidence cannot tell (a Terraform value unknown until apply, a setting the API did not
+   * return): reported as `no-evidence` for this subject, never as a pass.
+   */
+  undetermined(subject: SubjectLike, message: string): Outcome
 }
 
 /** Turns an evidence item (or hand-made subject) into the subject a finding reports. */
@@ -60,6 +65,7 @@ export const resultBuilder: ResultBuilder = {
   pass: (subject, message, at) => ({ status: 'pass', subject: toSubject(subject, at), message }),
   fail: (subject, message, at) => ({ status: 'fail', subject: toSubject(subject, at), message }),
   notApplicable: (subject, message) => ({ status: 'not-applicable', subject: toSubject(subject), message }),
+  undetermined: (subject, message) => ({ status: 'no-evidence', subject: toSubject(subject), message }),
 }
 
 export interface CheckContext<R extends EvidenceKind, P> {

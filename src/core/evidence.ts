@@ -1,3 +1,10 @@
+import { type AwsEvidenceKinds, awsEvidenceKinds } from './evidence-aws.js'
+import { type GitEvidenceKinds, gitEvidenceKinds } from './evidence-git.js'
+import { type LogEvidenceKinds, logEvidenceKinds } from './evidence-logs.js'
+import { type ScanEvidenceKinds, scanEvidenceKinds } from './evidence-scan.js'
+import { type SecretEvidenceKinds, secretEvidenceKinds } from './evidence-secrets.js'
+import { type VcsEvidenceKinds, vcsEvidenceKinds } from './evidence-vcs.js'
+
 /**
  * Typed evidence kinds. Collectors parse raw sources into these shapes at the boundary; checks read
  * them and trust them. Evidence states facts only: judging them is the checks' job.
@@ -322,8 +329,17 @@ export interface CiWorkflow extends EvidenceBase {
 
 // ---------------------------------------------------------------------------------------------
 
-/** Every evidence kind by name. Add a kind here and the engine and check types know it. */
-export interface EvidenceKinds {
+/**
+ * Every evidence kind by name. Add a kind here (or in the domain file it belongs to: evidence-aws.ts,
+ * evidence-vcs.ts, evidence-git.ts, evidence-scan.ts, evidence-secrets.ts, evidence-logs.ts) and the engine and check types know it.
+ */
+export interface EvidenceKinds
+  extends AwsEvidenceKinds,
+    VcsEvidenceKinds,
+    GitEvidenceKinds,
+    ScanEvidenceKinds,
+    SecretEvidenceKinds,
+    LogEvidenceKinds {
   'k8s.workload': K8sWorkload
   'k8s.namespace': K8sNamespace
   'k8s.network-policy': K8sNetworkPolicy
@@ -356,6 +372,12 @@ export const evidenceKinds: readonly EvidenceKind[] = [
   'k8s.resource',
   'container.dockerfile',
   'ci.workflow',
+  ...awsEvidenceKinds,
+  ...vcsEvidenceKinds,
+  ...gitEvidenceKinds,
+  ...scanEvidenceKinds,
+  ...secretEvidenceKinds,
+  ...logEvidenceKinds,
 ]
 
 /** Evidence grouped by kind: what the engine hands a check. */

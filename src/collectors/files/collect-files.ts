@@ -2,34 +2,24 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
-import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
+import type { CollectionError } from '../../core/evidence.js'
 import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
 import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
+import type { FileCollection } from '../source-collector.js'
 
-export type FileSourceType = 'auto' | 'kubernetes' | 'dockerfile' | 'github-actions' | 'gitlab-ci'
+export type { CollectedInput, FileCollection } from '../source-collector.js'
+
+/** The source types read by walking repository files; other types have collectors of their own. */
+export const fileSourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions', 'gitlab-ci'] as const
+export type FileSourceType = (typeof fileSourceTypes)[number]
 
 export interface FileSource {
   /** Path relative to `root`, a folder or a single file. */
   path: string
   type: FileSourceType
   exclude?: readonly string[]
-}
-
-/** A file that was read, with the hash of the exact bytes, so a result can name what it saw. */
-export interface CollectedInput {
-  file: string
-  collector: Exclude<FileSourceType, 'auto'>
-  sha256: string
-  bytes: number
-  items: number
-}
-
-export interface FileCollection {
-  evidence: EvidenceItem[]
-  errors: CollectionError[]
-  inputs: CollectedInput[]
 }
 
 const skippedFolders = new Set([

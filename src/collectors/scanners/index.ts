@@ -1,0 +1,4 @@
+import type { SourceCollector } from '../source-collector.js'
+
+/** The source types this folder's collectors read; the registry lists them for trustctl.yaml. */
+export const collectors: readonly SourceCollector[] = []
