@@ -39,19 +39,26 @@ const isFileSourceType = (type: string): type is FileSourceType =>
   (fileSourceTypes as readonly string[]).includes(type)
 
 /** Every source type trustctl knows, for error messages and `trustctl init`. */
-export function knownSourceTypes(): string[] {
-  return [...fileSourceTypes, ...sourceCollectors.map((c) => c.type)]
+export function knownSourceTypes(collectors: readonly SourceCollector[] = sourceCollectors): string[] {
+  return [...fileSourceTypes, ...collectors.map((c) => c.type)]
 }
 
-function findCollector(type: string): SourceCollector | undefined {
-  return sourceCollectors.find((c) => c.type === type)
+function findCollector(
+  type: string,
+  collectors: readonly SourceCollector[] = sourceCollectors,
+): SourceCollector | undefined {
+  return collectors.find((c) => c.type === type)
 }
 
 /**
  * Validates each source's type and settings before anything is read, so a typo fails fast with the
  * key path (`sources[2].regions: …`) instead of leaving tests without evidence.
  */
-export function validateSources(sources: readonly SourceEntry[], file: string): void {
+export function validateSources(
+  sources: readonly SourceEntry[],
+  file: string,
+  collectors: readonly SourceCollector[] = sourceCollectors,
+): void {
   sources.forEach((source, i) => {
     const where = `sources[${i}]`
     if (isFileSourceType(source.type)) {
@@ -64,10 +71,10 @@ export function validateSources(sources: readonly SourceEntry[], file: string): 
         )
       return
     }
-    const collector = findCollector(source.type)
+    const collector = findCollector(source.type, collectors)
     if (collector === undefined) {
       throw new ConfigError(`${file}: ${where}.type: unknown source type "${source.type}"`, {
-        hint: `known types: ${knownSourceTypes().join(', ')}`,
+        hint: `known types: ${knownSourceTypes(collectors).join(', ')}`,
       })
     }
     const parsed = collector.options.safeParse(source)
@@ -89,6 +96,7 @@ export function validateSources(sources: readonly SourceEntry[], file: string): 
 export async function collectSources(
   sources: readonly SourceEntry[],
   context: Omit<SourceContext, 'where'>,
+  collectors: readonly SourceCollector[] = sourceCollectors,
 ): Promise<FileCollection> {
   const files = sources.flatMap((s) =>
     isFileSourceType(s.type) && s.path !== undefined
@@ -99,7 +107,7 @@ export async function collectSources(
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type)) continue
     const where = `sources[${i}]`
-    const collector = findCollector(source.type)
+    const collector = findCollector(source.type, collectors)
     if (collector === undefined) {
       collection.errors.push({ file: where, message: `unknown source type "${source.type}"` })
       continue

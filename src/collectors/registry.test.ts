@@ -1,0 +1,92 @@
+import { mkdtempSync, writeFileSync } from 'node:fs'
+import { tmpdir } from 'node:os'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import { z } from 'zod'
+import { ConfigError } from '../core/errors.js'
+import { collectSources, knownSourceTypes, validateSources } from './registry.js'
+import { defineSourceCollector, type SourceContext } from './source-collector.js'
+
+const seen: SourceContext[] = []
+
+const echo = defineSourceCollector({
+  type: 'echo',
+  summary: 'test collector that reports its settings as one evidence item',
+  options: z.strictObject({ type: z.literal('echo'), name: z.string() }),
+  collect: async (options, context) => {
+    seen.push(context)
+    return {
+      evidence: [
+        {
+          kind: 'k8s.namespace',
+          resourceKind: 'Namespace',
+          name: options.name,
+          file: context.where,
+          labels: {},
+        },
+      ],
+      errors: [],
+      inputs: [],
+    }
+  },
+})
+
+const broken = defineSourceCollector({
+  type: 'broken',
+  summary: 'test collector that always throws',
+  options: z.strictObject({ type: z.literal('broken') }),
+  collect: async () => {
+    throw new Error('the API answered 500')
+  },
+})
+
+const collectors = [echo, broken]
+
+describe('validateSources', () => {
+  it('names the source and lists the known types for an unknown type', () => {
+    const run = () => validateSources([{ type: 'terraformm' }], 'trustctl.yaml', collectors)
+    expect(run).toThrow(ConfigError)
+    expect(run).toThrow('trustctl.yaml: sources[0].type: unknown source type "terraformm"')
+    try {
+      run()
+    } catch (error) {
+      expect((error as ConfigError).hint).toContain('echo')
+    }
+  })
+
+  it("validates a collector's settings with the key path", () => {
+    expect(() => validateSources([{ type: 'echo', name: 'a', nmae: 'b' }], 'x.yaml', collectors)).toThrow(
+      /x\.yaml: sources\[0\]: .*nmae/,
+    )
+    expect(() => validateSources([{ type: 'echo' }], 'x.yaml', collectors)).toThrow(/sources\[0\]\.name/)
+    expect(() => validateSources([{ type: 'echo', name: 'ok' }], 'x.yaml', collectors)).not.toThrow()
+  })
+
+  it('requires a path and no foreign settings for repository-file types', () => {
+    expect(() => validateSources([{ type: 'kubernetes' }], 'x.yaml', collectors)).toThrow(
+      'sources[0].path: required',
+    )
+    expect(() =>
+      validateSources([{ type: 'auto', path: '.', region: 'eu-west-1' }], 'x.yaml', collectors),
+    ).toThrow('unknown setting region')
+  })
+
+  it('knows the repository-file types and every registered collector', () => {
+    expect(knownSourceTypes()).toEqual(expect.arrayContaining(['auto', 'kubernetes', 'dockerfile']))
+  })
+})
+
+describe('collectSources', () => {
+  it('reads files and collectors together, and a throwing collector does not stop the others', async () => {
+    const root = mkdtempSync(path.join(tmpdir(), 'trustctl-registry-'))
+    writeFileSync(path.join(root, 'ns.yaml'), 'apiVersion: v1\nkind: Namespace\nmetadata:\n  name: web\n')
+    const collection = await collectSources(
+      [{ type: 'broken' }, { type: 'auto', path: '.' }, { type: 'echo', name: 'from-echo' }],
+      { root, now: new Date('2026-06-30T00:00:00Z'), env: {} },
+      collectors,
+    )
+    expect(collection.evidence.map((e) => e.name).sort()).toEqual(['from-echo', 'web'])
+    expect(collection.errors).toEqual([{ file: 'sources[0]', message: 'broken: the API answered 500' }])
+    expect(seen.at(-1)?.where).toBe('sources[2]')
+  })
+})
