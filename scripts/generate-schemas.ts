@@ -7,6 +7,8 @@ import { z } from 'zod'
 import { packageRoot } from '../src/catalog/package-root.js'
 import { controlSchema, frameworkSchema } from '../src/core/catalog.js'
 import { configSchema } from '../src/core/config.js'
+import { crosswalkFileSchema } from '../src/core/third-parties/crosswalk.js'
+import { providerProfileSchema } from '../src/core/third-parties/provider-profile.js'
 
 /** The JSON Schema of each file type, keyed by output file name. */
 export function jsonSchemas(): Record<string, unknown> {
@@ -21,6 +23,11 @@ export function jsonSchemas(): Record<string, unknown> {
       'trustctl control (catalog/controls/<family>/<name>.yaml)',
     ),
     'framework.schema.json': toSchema(frameworkSchema, 'trustctl framework (catalog/frameworks/*.yaml)'),
+    'provider.schema.json': toSchema(
+      providerProfileSchema,
+      'trustctl provider profile (catalog/providers/<id>.yaml, or a providerFiles entry)',
+    ),
+    'crosswalk.schema.json': toSchema(crosswalkFileSchema, 'trustctl crosswalk (catalog/crosswalks/*.yaml)'),
   }
 }
 

@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { cpSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -35,5 +36,7 @@ export function copyDemo(): { dir: string; cleanup: () => void } {
     recursive: true,
     filter: (src) => !/[\\/](\.trustctl|reports)([\\/]|$)/.test(path.relative(demoEstate, src)),
   })
+  // The demo's git history is built, never committed (a repository cannot live inside another).
+  execFileSync(process.execPath, [path.resolve(demoEstate, '../../scripts/make-demo-git-history.mjs'), dir])
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
 }

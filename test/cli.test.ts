@@ -1,4 +1,4 @@
-import { appendFileSync, existsSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { appendFileSync, existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { copyDemo, trustctl } from './cli-harness.js'
@@ -184,14 +184,22 @@ describe('configuration errors', () => {
 
   it('rejects an unknown flag value with a usage error', async () => {
     expect((await trustctl(demo.dir, 'assess', '--fail-on', 'severe')).code).toBe(2)
-    expect((await trustctl(demo.dir, 'report', '--format', 'pdf')).code).toBe(2)
+    expect((await trustctl(demo.dir, 'report', '--format', 'docx')).code).toBe(2)
     expect((await trustctl(demo.dir, 'frobnicate')).code).toBe(2)
   })
 })
 
 describe('trustctl init', () => {
   const demo = copyDemo()
-  afterAll(demo.cleanup)
+  // init creates the signing key; keep it out of the home folder of whoever runs the tests.
+  const previousKey = process.env.TRUSTCTL_SIGNING_KEY
+  process.env.TRUSTCTL_SIGNING_KEY = path.join(demo.dir, '..', `${path.basename(demo.dir)}-key.pem`)
+  afterAll(() => {
+    rmSync(process.env.TRUSTCTL_SIGNING_KEY ?? '', { force: true })
+    if (previousKey === undefined) delete process.env.TRUSTCTL_SIGNING_KEY
+    else process.env.TRUSTCTL_SIGNING_KEY = previousKey
+    demo.cleanup()
+  })
 
   it('writes a commented trustctl.yaml from flags that assess can use as is', async () => {
     const dir = path.join(demo.dir, 'fresh')

@@ -49,6 +49,20 @@ ${a.sources.length === 0 ? '  []' : a.sources.map((s) => `  - path: ${scalar(s)}
 providers:
 ${a.providers.length === 0 ? '  []' : a.providers.map((p) => `  - { name: ${scalar(p.name)}, model: ${p.model}, services: ${list(p.services)} }`).join('\n')}
 
+# A provider is matched to its profile (catalog/providers) by name; each service must be one of the
+# profile's. Add method: inclusive when your auditor tests the provider instead of relying on its
+# report, and overrides: [{ family|control, service?, owner: us|shared|provider, reason }].
+# \`trustctl matrix\` shows who owns each control on each service.
+
+# The vendor register and each vendor's SOC 2 report (\`trustctl vendors add\` / \`vendors import\`),
+# policy approvals (\`trustctl policies list\`) and the risk register. See the README.
+vendors: []
+#  - { name: Okta, services: [Workforce Identity], criticality: critical, dataShared: [staff identities] }
+policies: {}
+#  access-control: { version: "1.0", approvedBy: Jane Doe, date: 2026-05-03 }
+risks: []
+#  - { id: R-001, title: Cloud account takeover, likelihood: 3, impact: 5, treatment: mitigate, controls: [access.sso-with-mfa-enforced] }
+
 # Who owns each control role. Gaps are assigned to these people.
 owners: {}
 #  security: Jane Doe <jane@example.com>

@@ -1,9 +1,20 @@
 import { Command, CommanderError, Option } from 'commander'
 import { assessCommand } from './commands/assess.js'
+import { crosswalkCommand } from './commands/crosswalk.js'
+import { diffCommand } from './commands/diff.js'
 import { explainCommand } from './commands/explain.js'
+import { exportCommand } from './commands/export.js'
 import { gapsCommand } from './commands/gaps.js'
+import { historyCommand } from './commands/history.js'
 import { initCommand } from './commands/init.js'
+import { matrixCommand } from './commands/matrix.js'
+import { packageCommand } from './commands/package.js'
+import { policiesListCommand, policiesRenderCommand } from './commands/policies.js'
+import { populationCommand } from './commands/population.js'
 import { reportCommand } from './commands/report.js'
+import { sampleCommand } from './commands/sample.js'
+import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
+import { verifyCommand } from './commands/verify.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { toolVersion } from './version.js'
 
@@ -87,9 +98,26 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('report')
     .description('write the readiness report')
     .addOption(configOption)
-    .option('--format <list>', 'comma-separated: md, html, json', 'md,html,json')
+    .option(
+      '--format <list>',
+      'comma-separated: md, html, json, pdf, oscal, sarif, junit, xlsx, csv',
+      'md,html,json',
+    )
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
     .action(async (options) => setExit(await reportCommand(options, io)))
+
+  program
+    .command('package')
+    .description(
+      'write the SOC 2 package: PDF, HTML, Markdown, OSCAL, SARIF, JUnit, XLSX, CSV and a manifest',
+    )
+    .addOption(configOption)
+    .option('--type <type>', 'SOC 2 report type: 1 (as of a date) or 2 (a period)', '1')
+    .option('--as-of <date>', 'Type 1 date, YYYY-MM-DD (default: scope.asOf in trustctl.yaml)')
+    .option('--from <date>', 'Type 2 period start, YYYY-MM-DD')
+    .option('--to <date>', 'Type 2 period end, YYYY-MM-DD')
+    .option('--out <dir>', 'package folder (default: <report.out>/soc2-type<N>-<date>)')
+    .action(async (options) => setExit(await packageCommand(options, io)))
 
   program
     .command('explain <id>')
@@ -97,6 +125,123 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
     .action(async (id: string, options) => setExit(await explainCommand(id, options, io)))
+
+  // Shared responsibility, vendors, crosswalks and policies (third parties; commands/matrix.ts …).
+  program
+    .command('matrix')
+    .description('the responsibility matrix: every control in scope × every provider service in use')
+    .addOption(configOption)
+    .option('--format <format>', 'text, json, csv or svg', 'text')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) => setExit(await matrixCommand(options, io)))
+  const vendors = program.command('vendors').description('the vendor register and its SOC 2 reports')
+  vendors
+    .command('list')
+    .description("each vendor's report: period, opinion, bridge letter, CUECs mapped, gaps")
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await vendorsListCommand(options, io)))
+  vendors
+    .command('add <name>')
+    .description('add a vendor to trustctl.yaml')
+    .addOption(configOption)
+    .requiredOption('--criticality <level>', 'critical, high, medium or low')
+    .option('--services <list>', 'services used, comma-separated')
+    .option('--data <list>', 'data shared with it, comma-separated')
+    .option('--model <model>', 'iaas, paas or saas')
+    .option('--provider <name>', 'the providers entry it is, if any')
+    .option('--subprocessor', 'it processes customer personal data for us')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (name: string, options) => setExit(await vendorsAddCommand(name, options, io)))
+  vendors
+    .command('import <report-file>')
+    .description("record a vendor report's metadata and SHA-256 in trustctl.yaml (the report is not copied)")
+    .addOption(configOption)
+    .requiredOption('--vendor <name>', 'the vendor the report belongs to')
+    .option('--type <n>', 'SOC 2 type: 1 or 2')
+    .option('--period-start <date>', 'first day of the period, YYYY-MM-DD')
+    .option('--period-end <date>', 'last day of the period (type 1: the as-of date), YYYY-MM-DD')
+    .option('--opinion <opinion>', 'unqualified, qualified, adverse or disclaimer')
+    .option('--store-report', 'also keep a copy in the store folder, named by its hash')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (file: string, options) => setExit(await vendorsImportCommand(file, options, io)))
+  program
+    .command('crosswalk')
+    .description('which SOC 2 criteria the controls you already run in another framework meet')
+    .addOption(configOption)
+    .requiredOption('--from <framework>', 'iso27001, nist80053, ccm, or the id of your own mapping')
+    .option('--controls <file>', 'your existing controls, one id per line (default: crosswalks.existing)')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await crosswalkCommand(options, io)))
+  const policies = program
+    .command('policies')
+    .description('policy and procedure templates and their approvals')
+  policies
+    .command('list')
+    .description('each policy with its owner, version, approval and next review')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await policiesListCommand(options, io)))
+  policies
+    .command('render')
+    .description("write the policies filled in with the organization's details")
+    .addOption(configOption)
+    .requiredOption('--out <dir>', 'folder to write the Markdown files to')
+    .option('--format <format>', 'text or json (what is printed)', 'text')
+    .action(async (options) => setExit(await policiesRenderCommand(options, io)))
+
+  program
+    .command('verify')
+    .description('re-hash every record and blob of the ledger, walk the chain, check every signature')
+    .addOption(configOption)
+    .option('--bundle <dir>', 'verify an exported bundle instead of the store')
+    .option('--key <key>', 'require every manifest to be signed by this key (fingerprint or PEM file)')
+    .option('--chain-head <hash>', 'a record hash from a report that must be in the chain', collect, [])
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await verifyCommand(options, io)))
+
+  program
+    .command('history')
+    .description('readiness per stored run, oldest first')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await historyCommand(options, io)))
+
+  program
+    .command('diff <runA> <runB>')
+    .description('what got fixed, regressed, is new or is gone between two stored runs')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (a: string, b: string, options) => setExit(await diffCommand(a, b, options, io)))
+
+  program
+    .command('export')
+    .description("write a period's ledger as a bundle that verify --bundle checks anywhere")
+    .addOption(configOption)
+    .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
+    .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
+    .requiredOption('--out <dir>', 'new, empty folder for the bundle')
+    .action(async (options) => setExit(await exportCommand(options, io)))
+
+  program
+    .command('population <control>')
+    .description("a control's full population over a period, with the hash proving it complete")
+    .addOption(configOption)
+    .option('--from <date>', 'first day, YYYY-MM-DD (default: a year before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (control: string, options) => setExit(await populationCommand(control, options, io)))
+
+  program
+    .command('sample <control>')
+    .description('a reproducible sample of the population, sized by control frequency, recorded')
+    .addOption(configOption)
+    .option('--seed <n>', 'seed of the draw (required): the same seed redraws the same sample')
+    .option('--from <date>', 'first day, YYYY-MM-DD (default: a year before --to)')
+    .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
+    .option('--risk <risk>', 'normal or higher (higher draws the upper size of the usual range)', 'normal')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (control: string, options) => setExit(await sampleCommand(control, options, io)))
 
   return program
 }

@@ -1,26 +1,37 @@
 import path from 'node:path'
 import { loadChecks } from '../../checks/load-checks.js'
-import { loadCatalog } from '../catalog/load-catalog.js'
+import { catalogRoot, loadCatalog } from '../catalog/load-catalog.js'
+import {
+  loadShippedThirdParties,
+  loadThirdPartyLibrary,
+  type ShippedThirdParties,
+} from '../catalog/load-third-parties.js'
 import { collectSources } from '../collectors/registry.js'
+import { loadFingerprintSalt } from '../collectors/secrets/salt.js'
 import type { FileCollection } from '../collectors/source-collector.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
+import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
-import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { recordAssessment } from '../store/ledger-operations.js'
 import type { LoadedConfig } from './load-config.js'
+import { openStore } from './open-store.js'
+import { loadOrCreateSigner, signingKeyPath } from './signing-key.js'
 import { toolVersion } from './version.js'
 
 export interface Library {
   checks: Check[]
   catalog: Catalog
+  /** Provider profiles, policy templates and crosswalks (catalog/providers, policies, crosswalks). */
+  thirdParties?: ShippedThirdParties
 }
 
 /** Loads the checks and the catalog that references them. */
 export async function loadLibrary(): Promise<Library> {
   const checks = await loadChecks()
   const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
-  return { checks, catalog }
+  return { checks, catalog, thirdParties: await loadShippedThirdParties(catalog, catalogRoot()) }
 }
 
 export function storeFile(loaded: LoadedConfig): string {
@@ -37,6 +48,7 @@ export async function collectAndAssess(
     root: loaded.root,
     now,
     env: process.env,
+    fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
   })
   const model = assess({
     config: loaded.config,
@@ -47,6 +59,17 @@ export async function collectAndAssess(
     inputs: collection.inputs,
     generatedAt: now.toISOString(),
     toolVersion: toolVersion(),
+    ...(library.thirdParties === undefined
+      ? {}
+      : {
+          thirdParties: await loadThirdPartyLibrary(
+            library.thirdParties,
+            library.catalog,
+            loaded.config,
+            loaded.root,
+            loaded.file,
+          ),
+        }),
   })
   return { model, collection }
 }
@@ -56,12 +79,32 @@ export async function runAssessment(
   loaded: LoadedConfig,
   library: Library,
   now: Date,
-): Promise<{ model: AssessmentModel; runId: number }> {
+): Promise<{ model: AssessmentModel; runId: number; evidence: FileCollection['evidence'] }> {
+  // The key first: a bad key file fails before a long collection, not after it.
+  const signer = loadOrCreateSigner(
+    signingKeyPath(process.env, loaded.config.store.key, loaded.root),
+    (text) => void process.stderr.write(text),
+  )
   const { model, collection } = await collectAndAssess(loaded, library, now)
-  const store = new SqliteStore(storeFile(loaded))
+  const store = await openStore(loaded)
   try {
-    return { model, runId: store.saveRun(model, collection.evidence) }
+    const { runId, manifest } = await recordAssessment(store, {
+      model,
+      evidence: collection.evidence,
+      inputs: collection.inputs,
+      signer,
+      toolVersion: toolVersion(),
+    })
+    // The stored model cannot hold the manifest that signs it; the model handed to reports does.
+    const ledger = {
+      runId,
+      runManifestHash: contentHash(manifest),
+      chainHead: manifest.manifest.chainHead,
+      publicKeyFingerprint: signer.fingerprint,
+      publicKey: signer.publicKeyPem.trim(),
+    }
+    return { model: { ...model, ledger }, runId, evidence: collection.evidence }
   } finally {
-    store.close()
+    await store.close()
   }
 }

@@ -23,6 +23,7 @@ const echo = defineSourceCollector({
           name: options.name,
           file: context.where,
           labels: {},
+          annotations: {},
         },
       ],
       errors: [],

@@ -31,7 +31,7 @@ export const sourceCollectors: readonly SourceCollector[] = [
 export interface SourceEntry {
   type: string
   path?: string | undefined
-  exclude?: readonly string[]
+  exclude?: readonly string[] | undefined
   [setting: string]: unknown
 }
 
@@ -115,7 +115,8 @@ export async function collectSources(
     try {
       const options = collector.options.parse(source)
       const part = await collector.collect(options, { ...context, where })
-      collection.evidence.push(...part.evidence)
+      // A loop, not push(...items): one large scanner report holds more items than a call takes arguments.
+      for (const item of part.evidence) collection.evidence.push(item)
       collection.errors.push(...part.errors)
       collection.inputs.push(...part.inputs)
     } catch (error) {

@@ -30,6 +30,8 @@ export interface SourceContext {
   now: Date
   /** Environment variables (tokens, profiles); tests pass their own. */
   env: Readonly<Record<string, string | undefined>>
+  /** The store's salt for fingerprints of secrets found (stable per store, never printed). */
+  fingerprintSalt?: string
 }
 
 /**

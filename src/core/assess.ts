@@ -26,6 +26,8 @@ import { type CheckRun, evaluateChecks } from './engine.js'
 import { ConfigError, formatPath } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
 import { applyExceptions } from './exceptions.js'
+import { noteStaleEvidence } from './freshness.js'
+import { assessThirdParties, type ThirdPartyLibrary } from './third-parties/index.js'
 
 export interface AssessRequest {
   config: Config
@@ -36,6 +38,8 @@ export interface AssessRequest {
   inputs: readonly AssessmentInput[]
   generatedAt: string
   toolVersion: string
+  /** Provider profiles, policy templates and crosswalks; without them the section is left out. */
+  thirdParties?: ThirdPartyLibrary
 }
 
 /** Days to fix a gap, by severity: the remediation SLA the due dates are computed from. */
@@ -116,7 +120,12 @@ export function assess(request: AssessRequest): AssessmentModel {
   })
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
   const { findings, outcomes: exceptionOutcomes } = applyExceptions(
-    evaluateChecks(runs, groupEvidence(request.evidence)),
+    noteStaleEvidence(
+      evaluateChecks(runs, groupEvidence(request.evidence)),
+      request.evidence,
+      config.scope.asOf,
+      config.freshness,
+    ),
     config.exceptions,
     config.scope.asOf,
   )
@@ -149,7 +158,21 @@ export function assess(request: AssessRequest): AssessmentModel {
     }),
   )
   const criterionResults = criteria.map((criterion) => rollUpCriterion(criterion, controlResults))
-  const gaps = listGaps({ config, criterionResults, controlResults, findings, checksById, controls })
+  const thirdParties =
+    request.thirdParties === undefined
+      ? undefined
+      : assessThirdParties({
+          library: request.thirdParties,
+          config,
+          catalogControls: catalog.controls,
+          controls: controlResults,
+          criteria: criteria.map((c) => c.id),
+          dueDate: (severity) => addDays(config.scope.asOf, remediationDays[severity]),
+        })
+  const gaps = [
+    ...listGaps({ config, criterionResults, controlResults, findings, checksById, controls }),
+    ...(thirdParties?.gaps ?? []),
+  ].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id))
 
   const model: AssessmentModel = {
     schemaVersion: 1,
@@ -183,6 +206,7 @@ export function assess(request: AssessRequest): AssessmentModel {
     errors: [...request.errors],
     inputs: [...request.inputs],
     summary: summarize(criterionResults, controlResults, findings, gaps, request.errors.length),
+    ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
   return model
 }

@@ -2,6 +2,7 @@ import type { CategoryId, Control, OwnerRole } from './catalog.js'
 import type { Finding, FindingStatus, Severity } from './check.js'
 import type { CollectionError } from './evidence.js'
 import type { ExceptionOutcome } from './exceptions.js'
+import type { ThirdPartiesSection, ThirdPartyGapType } from './third-parties/index.js'
 
 export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
 export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
@@ -66,6 +67,7 @@ export type GapType =
   | 'manual-evidence-missing'
   | 'manual-evidence-overdue'
   | 'not-applicable-without-justification'
+  | ThirdPartyGapType
 
 export interface Gap {
   id: string
@@ -130,4 +132,18 @@ export interface AssessmentModel {
   errors: CollectionError[]
   inputs: AssessmentInput[]
   summary: AssessmentSummary
+  /** Shared responsibility, vendors, policies, risks and crosswalks (third-parties/index.ts). */
+  thirdParties?: ThirdPartiesSection
+  /** Where the run is kept in the evidence ledger and the key that signed it (set once stored). */
+  ledger?: LedgerReference
+}
+
+/** How an auditor checks a report against the ledger: `trustctl verify --key <fingerprint>`. */
+export interface LedgerReference {
+  runId: number
+  /** SHA-256 of the signed manifest that closed the run. */
+  runManifestHash: string
+  chainHead: string
+  publicKeyFingerprint: string
+  publicKey: string
 }

@@ -1,5 +1,7 @@
 import { z } from 'zod'
 import { categoryIds, ownerRoles } from './catalog.js'
+import { emptyPackageConfig, packageConfigSchema } from './config-package.js'
+import { thirdPartyConfigShape } from './config-third-parties.js'
 import { ConfigError, formatPath } from './errors.js'
 
 /** A calendar date written as YYYY-MM-DD (a YAML parser may hand over a Date; both are accepted). */
@@ -38,19 +40,12 @@ export const configSchema = z.strictObject({
       z.looseObject({
         path: z.string().min(1).optional(),
         type: z.string().min(1).default('auto'),
-        exclude: z.array(z.string()).default([]),
+        exclude: z.array(z.string()).optional(),
       }),
     )
     .default([]),
-  providers: z
-    .array(
-      z.strictObject({
-        name: z.string().min(1),
-        model: z.enum(['iaas', 'paas', 'saas']),
-        services: z.array(z.string()).default([]),
-      }),
-    )
-    .default([]),
+  /** providers, providerFiles, vendors, crosswalks, policies, risks (config-third-parties.ts). */
+  ...thirdPartyConfigShape,
   owners: z.partialRecord(z.enum(ownerRoles), z.string().min(1)).default({}),
   checks: z
     .record(
@@ -99,8 +94,22 @@ export const configSchema = z.strictObject({
       }),
     )
     .default([]),
-  store: z.strictObject({ path: z.string().default('.trustctl') }).default({ path: '.trustctl' }),
+  /** Days evidence of a family (`aws`, `scan`, `k8s`…) may age before results on it are called stale. */
+  freshness: z.record(z.string(), z.number().int().positive()).default({}),
+  /** The evidence ledger: an SQLite file under `path` (default) or a PostgreSQL database at `url`. */
+  store: z
+    .strictObject({
+      backend: z.enum(['sqlite', 'postgres']).default('sqlite'),
+      path: z.string().default('.trustctl'),
+      /** PostgreSQL connection string; TRUSTCTL_DATABASE_URL overrides it. */
+      url: z.string().min(1).optional(),
+      /** Ed25519 private key (PEM) that signs runs; outside the store and the repository. */
+      key: z.string().min(1).optional(),
+    })
+    .default({ backend: 'sqlite', path: '.trustctl' }),
   report: z.strictObject({ out: z.string().default('reports') }).default({ out: 'reports' }),
+  /** System description and assertion inputs of the SOC 2 package (config-package.ts). */
+  package: packageConfigSchema.default(emptyPackageConfig),
 })
 
 export type Config = z.infer<typeof configSchema>

@@ -1,5 +1,6 @@
 import { type AwsEvidenceKinds, awsEvidenceKinds } from './evidence-aws.js'
 import { type GitEvidenceKinds, gitEvidenceKinds } from './evidence-git.js'
+import { type IacEvidenceKinds, iacEvidenceKinds } from './evidence-iac.js'
 import { type LogEvidenceKinds, logEvidenceKinds } from './evidence-logs.js'
 import { type ScanEvidenceKinds, scanEvidenceKinds } from './evidence-scan.js'
 import { type SecretEvidenceKinds, secretEvidenceKinds } from './evidence-secrets.js'
@@ -197,6 +198,24 @@ export interface K8sAutoscaler extends EvidenceBase {
   maxReplicas?: number
 }
 
+/** A cluster node as the API reports it (`status.nodeInfo`): what patching and version support are judged on. */
+export interface K8sNode extends EvidenceBase {
+  kind: 'k8s.node'
+  resourceKind: 'Node'
+  labels: Record<string, string>
+  /** As reported, e.g. `v1.30.4-eks-a737599`; empty when the node has not reported yet. */
+  kubeletVersion: string
+  /** e.g. `containerd://1.7.22`. */
+  containerRuntimeVersion: string
+  kernelVersion: string
+  /** e.g. `Amazon Linux 2023.5.20240916`, `Bottlerocket OS 1.22.0 (aws-k8s-1.30)`. */
+  osImage: string
+  operatingSystem?: string
+  architecture?: string
+  /** True when the node is cordoned (`spec.unschedulable`). */
+  unschedulable: boolean
+}
+
 /** Any other Kubernetes object, including custom resources, kept so checks and reports can see it. */
 export interface K8sResource extends EvidenceBase {
   kind: 'k8s.resource'
@@ -337,6 +356,7 @@ export interface EvidenceKinds
   extends AwsEvidenceKinds,
     VcsEvidenceKinds,
     GitEvidenceKinds,
+    IacEvidenceKinds,
     ScanEvidenceKinds,
     SecretEvidenceKinds,
     LogEvidenceKinds {
@@ -350,6 +370,7 @@ export interface EvidenceKinds
   'k8s.secret': K8sSecret
   'k8s.admission': K8sAdmissionControl
   'k8s.autoscaler': K8sAutoscaler
+  'k8s.node': K8sNode
   'k8s.resource': K8sResource
   'container.dockerfile': ContainerDockerfile
   'ci.workflow': CiWorkflow
@@ -369,12 +390,14 @@ export const evidenceKinds: readonly EvidenceKind[] = [
   'k8s.secret',
   'k8s.admission',
   'k8s.autoscaler',
+  'k8s.node',
   'k8s.resource',
   'container.dockerfile',
   'ci.workflow',
   ...awsEvidenceKinds,
   ...vcsEvidenceKinds,
   ...gitEvidenceKinds,
+  ...iacEvidenceKinds,
   ...scanEvidenceKinds,
   ...secretEvidenceKinds,
   ...logEvidenceKinds,

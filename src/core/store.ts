@@ -1,5 +1,6 @@
 import type { AssessmentModel } from './assessment.js'
-import type { EvidenceItem } from './evidence.js'
+import type { LedgerEntry, LedgerRecord } from './ledger.js'
+import type { SignedManifest, Signer } from './ledger-manifest.js'
 
 /** A stored assessment run. */
 export interface StoredRun {
@@ -11,13 +12,51 @@ export interface StoredRun {
   model: AssessmentModel
 }
 
-/** Where assessments and the evidence behind them are kept. One interface, several backends. */
+/** A run as the store indexes it; `incomplete` runs were interrupted before their signed manifest. */
+export interface RunInfo {
+  id: number
+  startedAt: string
+  finishedAt?: string
+  status: 'open' | 'complete' | 'incomplete'
+  records: number
+}
+
+/** A record read back in ledger order, with its blob (undefined when the blob is missing). */
+export interface ScannedRecord {
+  record: LedgerRecord
+  blob: Uint8Array | undefined
+}
+
+/** Which records to read: a sequence range, one run, some kinds. */
+export interface RecordQuery {
+  fromSeq?: number
+  toSeq?: number
+  runId?: number
+  kinds?: readonly LedgerRecord['kind'][]
+}
+
+/**
+ * Where the evidence ledger lives. One async interface, several backends (SQLite, PostgreSQL), one
+ * contract suite. The store only appends: nothing here edits or deletes a record.
+ */
 export interface AssessmentStore {
-  /** Saves a run and the evidence it read (each item once, by content hash); returns the run id. */
-  saveRun(model: AssessmentModel, evidence: readonly EvidenceItem[]): number
-  /** The most recent run, or undefined when nothing has been assessed yet. */
-  latestRun(): StoredRun | undefined
-  /** Evidence read by a run, by content hash. */
-  runEvidence(runId: number): { hash: string; item: EvidenceItem }[]
-  close(): void
+  /** Opens a run: records the signing key (once per key) and a run-start record; returns the run id. */
+  beginRun(start: { startedAt: string; toolVersion: string; signer: Signer }): Promise<number>
+  /** Appends records to an open run in one transaction: all are written, or none. */
+  append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]>
+  /** Closes a run with a manifest of its records and the chain head, signed; returns it. */
+  finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest>
+  /** Every run, oldest first. */
+  runs(): Promise<RunInfo[]>
+  /** Records in ledger order, with their blobs, read in pages. */
+  scan(query?: RecordQuery): AsyncIterable<ScannedRecord>
+  /** The blob at an address, or undefined. */
+  blob(ref: string): Promise<Uint8Array | undefined>
+  /** The last record of the ledger (seq 0 and the genesis hash when empty). */
+  head(): Promise<{ seq: number; hash: string }>
+  /** A remembered result for a key (e.g. the evidence read from an input with a given hash). */
+  cached(key: string): Promise<string | undefined>
+  /** Remembers results in one transaction. */
+  remember(entries: readonly { key: string; blobRef: string }[]): Promise<void>
+  close(): Promise<void>
 }

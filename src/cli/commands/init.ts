@@ -6,6 +6,7 @@ import { categoryIds } from '../../core/catalog.js'
 import { parseConfig } from '../../core/config.js'
 import { ConfigError } from '../../core/errors.js'
 import { type InitAnswers, renderInitConfig } from '../init-template.js'
+import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
 
 export interface InitOptions {
   dir: string
@@ -132,6 +133,8 @@ export async function initCommand(
   // The written file must load: validate it exactly as `assess` will.
   parseConfig(parse(text), target)
   await writeFile(target, text)
+  // The key that signs every run: created now, outside the repository (see README, Evidence ledger).
+  loadOrCreateSigner(signingKeyPath(process.env), io.out)
   io.out(`Wrote ${path.relative(io.cwd, target) || target}. Next: trustctl assess\n`)
   return 0
 }

@@ -21,7 +21,7 @@ export async function reportCommand(
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)
       : path.resolve(io.cwd, options.out)
-  const written = await writeReports(model, formats, outDir)
+  const written = await writeReports(model, formats, outDir, loaded.config)
   const s = model.summary
   io.out(
     `Readiness report (${s.readiness}% ready, ${s.gaps} gaps, as of ${model.asOf}) written to:\n${written

@@ -348,6 +348,25 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
       hasValues,
       encrypted,
     }
+  } else if (kind === 'Node' && isBuiltInApiGroup(apiVersion)) {
+    // A live cluster or a `kubectl get nodes -o yaml` dump: the versions the node reports about itself.
+    const status = r.object(object.status, 'status')
+    const info = r.object(status.nodeInfo, 'status.nodeInfo')
+    item = {
+      kind: 'k8s.node',
+      ...base,
+      resourceKind: 'Node',
+      labels,
+      kubeletVersion: r.string(info.kubeletVersion) ?? '',
+      containerRuntimeVersion: r.string(info.containerRuntimeVersion) ?? '',
+      kernelVersion: r.string(info.kernelVersion) ?? '',
+      osImage: r.string(info.osImage) ?? '',
+      unschedulable: r.boolean(spec.unschedulable) === true,
+    }
+    const os = r.string(info.operatingSystem)
+    if (os !== undefined) item.operatingSystem = os
+    const architecture = r.string(info.architecture)
+    if (architecture !== undefined) item.architecture = architecture
   } else if (admissionKinds.has(kind)) {
     item = {
       kind: 'k8s.admission',

@@ -9,6 +9,8 @@ import {
   qualifiedName,
   readinessExplanation,
 } from '../labels.js'
+import { ledgerLine } from '../markdown/render-markdown.js'
+import { renderSharedResponsibilitySection } from '../svg/shared-responsibility-section.js'
 
 /** Escapes text for HTML element content and attribute values. */
 export function escapeHtml(text: string | number): string {
@@ -173,7 +175,8 @@ export function renderHtml(model: AssessmentModel): string {
 <header>
 <h1>SOC 2 readiness: ${e(model.system.name)}</h1>
 <p class="meta">${e(model.organization)} · as of ${e(model.asOf)} · generated ${e(model.generatedAt)} by trustctl ${e(model.tool.version)}</p>
-<nav aria-label="Sections"><a href="#summary">Summary</a><a href="#criteria">Criteria</a><a href="#gaps">Gaps</a><a href="#controls">Controls</a><a href="#exceptions">Exceptions</a><a href="#inputs">Evidence</a></nav>
+${model.ledger === undefined ? '' : `<p class="meta ledger">${e(ledgerLine(model.ledger))}</p>`}
+<nav aria-label="Sections"><a href="#summary">Summary</a><a href="#criteria">Criteria</a><a href="#gaps">Gaps</a>${model.thirdParties === undefined ? '' : '<a href="#shared-responsibility">Shared responsibility</a>'}<a href="#controls">Controls</a><a href="#exceptions">Exceptions</a><a href="#inputs">Evidence</a></nav>
 </header>
 <main>
 <section id="summary" aria-labelledby="h-summary"><h2 id="h-summary">Summary</h2>
@@ -189,6 +192,7 @@ ${card(`${model.inputs.length} / ${s.inputErrors}`, 'inputs read / unreadable')}
 </div></section>
 <section id="criteria" aria-labelledby="h-criteria"><h2 id="h-criteria">Readiness by criterion</h2>${heatmap(model.criteria)}</section>
 <section id="gaps" aria-labelledby="h-gaps"><h2 id="h-gaps">Gaps and remediation</h2>${gapRows(model.gaps)}</section>
+${renderSharedResponsibilitySection(model)}
 <section id="controls" aria-labelledby="h-controls"><h2 id="h-controls">Controls</h2>${model.controls.map((c) => controlDetails(c, findingsByCheck)).join('\n')}</section>
 <section id="exceptions" aria-labelledby="h-exceptions"><h2 id="h-exceptions">Exceptions found by tests</h2>
 ${

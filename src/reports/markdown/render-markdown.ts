@@ -8,6 +8,7 @@ import {
   qualifiedName,
   readinessExplanation,
 } from '../labels.js'
+import { renderSharedResponsibilityMarkdown } from '../svg/shared-responsibility-section.js'
 
 /** Escapes text for a Markdown table cell. */
 function cell(text: string | number): string {
@@ -23,6 +24,12 @@ function table(headers: readonly string[], rows: readonly (readonly (string | nu
   ].join('\n')
 }
 
+/** Where the run is in the evidence ledger and the key that signed it, so an auditor can verify it. */
+export function ledgerLine(ledger: NonNullable<AssessmentModel['ledger']>): string {
+  const key = ledger.publicKey.replace(/-----(BEGIN|END) PUBLIC KEY-----|\s/g, '')
+  return `Ledger: run ${ledger.runId}, signed with Ed25519 key ${ledger.publicKeyFingerprint} (public key ${key}); chain head ${ledger.chainHead}. Check: trustctl verify --key ${ledger.publicKeyFingerprint} --chain-head ${ledger.chainHead}`
+}
+
 /** The readiness report as Markdown: readable in a terminal, a pull request or a wiki. */
 export function renderMarkdown(model: AssessmentModel): string {
   const s = model.summary
@@ -32,6 +39,7 @@ export function renderMarkdown(model: AssessmentModel): string {
     '',
     `${model.organization} · as of ${model.asOf} · generated ${model.generatedAt} by trustctl ${model.tool.version}`,
     '',
+    ...(model.ledger === undefined ? [] : [ledgerLine(model.ledger), '']),
     model.system.description,
     '',
     '## Summary',
@@ -82,6 +90,7 @@ export function renderMarkdown(model: AssessmentModel): string {
       model.gaps.map((g) => [g.severity, g.title, g.criteria.join(', '), g.owner, g.dueDate, g.remediation]),
     ),
     '',
+    ...renderSharedResponsibilityMarkdown(model),
     '## Controls',
     '',
     table(

@@ -1,14 +1,18 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
+import { ed25519Signer } from '../../core/ledger-manifest.js'
+import { latestRun, recordAssessment } from '../ledger-operations.js'
 import { SqliteStore } from './sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-store-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
 
 const model = (generatedAt: string): AssessmentModel =>
   ({
@@ -16,6 +20,7 @@ const model = (generatedAt: string): AssessmentModel =>
     asOf: '2026-11-30',
     configHash: 'abc',
     findings: [],
+    controls: [],
     gaps: [],
   }) as unknown as AssessmentModel
 
@@ -31,43 +36,66 @@ const evidence = (name: string): ContainerDockerfile => ({
   copies: [],
 })
 
+const save = (store: SqliteStore, at: string, items: ContainerDockerfile[]) =>
+  recordAssessment(store, { model: model(at), evidence: items, inputs: [], signer, toolVersion: '0.1.0' })
+
 describe('SqliteStore on a real file', () => {
-  it('returns nothing before the first run, then the latest run with its evidence', () => {
+  it('returns nothing before the first run, then the latest run; identical evidence is stored once', async () => {
     const file = path.join(dir, 'a', 'trustctl.db')
     const store = new SqliteStore(file)
-    expect(store.latestRun()).toBeUndefined()
-    store.saveRun(model('2026-11-01T00:00:00Z'), [evidence('a')])
-    const second = store.saveRun(model('2026-11-02T00:00:00Z'), [evidence('a'), evidence('b')])
-    store.close()
+    expect(await latestRun(store)).toBeUndefined()
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a')])
+    const second = await save(store, '2026-11-02T00:00:00Z', [evidence('a'), evidence('b')])
+    await store.close()
 
     const reopened = new SqliteStore(file)
-    const latest = reopened.latestRun()
-    expect(latest).toMatchObject({ id: second, generatedAt: '2026-11-02T00:00:00Z', evidenceCount: 2 })
-    expect(
-      reopened
-        .runEvidence(second)
-        .map((e) => e.item.name)
-        .sort(),
-    ).toEqual(['a', 'b'])
-    reopened.close()
-
-    // Identical evidence is stored once, whatever the number of runs that read it.
+    expect(await latestRun(reopened)).toMatchObject({
+      id: second.runId,
+      generatedAt: '2026-11-02T00:00:00Z',
+      evidenceCount: 2,
+    })
+    await reopened.close()
     const db = new Database(file, { readonly: true })
-    expect(db.prepare('SELECT COUNT(*) AS n FROM evidence').get()).toEqual({ n: 2 })
+    const blobs = db
+      .prepare("SELECT COUNT(DISTINCT blob_ref) AS n FROM ledger_record WHERE kind = 'evidence'")
+      .get() as { n: number }
+    expect(blobs).toEqual({ n: 2 })
     db.close()
   })
 
-  it('refuses a stored result that was edited after it was written', () => {
+  it('refuses a stored result that was edited after it was written', async () => {
     const file = path.join(dir, 'b', 'trustctl.db')
     const store = new SqliteStore(file)
-    store.saveRun(model('2026-11-01T00:00:00Z'), [])
-    store.close()
+    await save(store, '2026-11-01T00:00:00Z', [])
+    await store.close()
     const db = new Database(file)
-    db.prepare("UPDATE run SET model_json = replace(model_json, '2026-11-30', '2026-12-31')").run()
+    db.prepare(
+      "UPDATE ledger_blob SET bytes = CAST(replace(CAST(bytes AS TEXT), '2026-11-30', '2026-12-31') AS BLOB)",
+    ).run()
     db.close()
     const tampered = new SqliteStore(file)
-    expect(() => tampered.latestRun()).toThrow(/does not match its hash/)
-    tampered.close()
+    await expect(latestRun(tampered)).rejects.toThrow(/does not match its hash/)
+    await tampered.close()
+  })
+
+  it('upgrades a store written before the ledger, keeping what it held', async () => {
+    const file = path.join(dir, 'legacy', 'trustctl.db')
+    mkdirSync(path.dirname(file), { recursive: true })
+    const db = new Database(file)
+    db.exec(`CREATE TABLE run (id INTEGER PRIMARY KEY AUTOINCREMENT, generated_at TEXT NOT NULL, as_of TEXT NOT NULL,
+      model_hash TEXT NOT NULL, model_json TEXT NOT NULL);
+      CREATE TABLE evidence (hash TEXT PRIMARY KEY, kind TEXT NOT NULL, json TEXT NOT NULL);
+      CREATE TABLE run_evidence (run_id INTEGER NOT NULL, hash TEXT NOT NULL, PRIMARY KEY (run_id, hash));
+      INSERT INTO run (generated_at, as_of, model_hash, model_json) VALUES ('2025-01-01', '2025-01-01', 'h', '{}');
+      PRAGMA user_version = 1;`)
+    db.close()
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [])
+    await store.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(3)
+    expect(check.prepare('SELECT COUNT(*) AS n FROM run').get()).toEqual({ n: 1 })
+    check.close()
   })
 
   it('names the file when the store cannot be opened', () => {
@@ -76,5 +104,16 @@ describe('SqliteStore on a real file', () => {
     expect(() => new SqliteStore(path.join(blocker, 'nope.db'))).toThrow(
       /cannot open the store at .*a-file\/nope\.db/,
     )
+  })
+
+  it('refuses a corrupted database file without changing a byte of it', () => {
+    const file = path.join(dir, 'corrupt', 'trustctl.db')
+    mkdirSync(path.dirname(file), { recursive: true })
+    const garbage = Buffer.from('this is not an SQLite database, but it was somebody’s file\n'.repeat(100))
+    writeFileSync(file, garbage)
+    expect(() => new SqliteStore(file)).toThrow(
+      /cannot open the store at .*corrupt\/trustctl\.db: file is not a database/,
+    )
+    expect(readFileSync(file).equals(garbage)).toBe(true)
   })
 })

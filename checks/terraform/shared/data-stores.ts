@@ -1,0 +1,37 @@
+/**
+ * Resource types that hold data, in Terraform's and CloudFormation's names: destroying one loses
+ * data, and each needs a data classification.
+ */
+export const dataStoreTypes: readonly string[] = [
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_rds_cluster_instance',
+  'aws_dynamodb_table',
+  'aws_s3_bucket',
+  'aws_kms_key',
+  'aws_efs_file_system',
+  'aws_ebs_volume',
+  'aws_elasticache_cluster',
+  'aws_elasticache_replication_group',
+  'aws_docdb_cluster',
+  'aws_neptune_cluster',
+  'aws_redshift_cluster',
+  'aws_opensearch_domain',
+  'aws_elasticsearch_domain',
+  'aws_secretsmanager_secret',
+  'aws_backup_vault',
+  'aws_kinesis_stream',
+  'aws_msk_cluster',
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::Table',
+  'AWS::KMS::Key',
+  'AWS::EFS::FileSystem',
+  'AWS::EC2::Volume',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::OpenSearchService::Domain',
+  'AWS::SecretsManager::Secret',
+  'AWS::Backup::BackupVault',
+  'AWS::Kinesis::Stream',
+]

@@ -1,0 +1,7 @@
+locals {
+  name_prefix = "acme-insights-${var.environment}"
+
+  confidential = {
+    data-classification = "confidential"
+  }
+}

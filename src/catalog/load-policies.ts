@@ -1,0 +1,53 @@
+import path from 'node:path'
+import type { Control } from '../core/catalog.js'
+import { CatalogError } from '../core/errors.js'
+import { type PolicyTemplate, policyMetaSchema, unknownPlaceholders } from '../core/third-parties/policies.js'
+import { listFiles, parseYaml, readText, validateData } from './read-data-file.js'
+
+/** Splits `---\nfront matter\n---\nbody`; a file without front matter is an error naming it. */
+export function splitFrontMatter(text: string, label: string): { meta: unknown; body: string } {
+  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text.replace(/^\uFEFF/, ''))
+  if (match === null)
+    throw new CatalogError(`${label}: starts with no front matter (a YAML block between --- lines)`)
+  return { meta: parseYaml(match[1] ?? '', label, 'catalog'), body: match[2] ?? '' }
+}
+
+/**
+ * The policy and procedure templates (catalog/policies/*.md). Each names controls that exist,
+ * criteria those controls satisfy, and only placeholders trustctl fills in.
+ */
+export async function loadPolicies(
+  catalogDir: string,
+  controls: readonly Control[],
+): Promise<PolicyTemplate[]> {
+  const byId = new Map(controls.map((c) => [c.id, c]))
+  const templates: PolicyTemplate[] = []
+  const problems: string[] = []
+  for (const file of await listFiles(path.join(catalogDir, 'policies'), ['.md'])) {
+    const label = `catalog/policies/${path.basename(file)}`
+    const { meta, body } = splitFrontMatter(await readText(file, label, 'catalog'), label)
+    const template: PolicyTemplate = {
+      meta: validateData(policyMetaSchema, meta, label, 'catalog'),
+      body,
+      file: label,
+    }
+    const expected = path.basename(file, '.md')
+    if (template.meta.id !== expected)
+      problems.push(`${label}: id: '${template.meta.id}' must be '${expected}'`)
+    const met = new Set<string>()
+    template.meta.controls.forEach((id, i) => {
+      const control = byId.get(id)
+      if (control === undefined) problems.push(`${label}: controls[${i}]: no such control '${id}'`)
+      for (const c of control?.satisfies.soc2 ?? []) met.add(c)
+    })
+    template.meta.criteria.forEach((id, i) => {
+      if (!met.has(id))
+        problems.push(`${label}: criteria[${i}]: none of the policy's controls satisfies ${id}`)
+    })
+    for (const name of unknownPlaceholders(template))
+      problems.push(`${label}: unknown placeholder {{${name}}}`)
+    templates.push(template)
+  }
+  if (problems.length > 0) throw new CatalogError(problems.join('\n'))
+  return templates
+}

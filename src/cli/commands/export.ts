@@ -1,0 +1,26 @@
+import path from 'node:path'
+import { parseIsoDate } from '../../core/ledger-population.js'
+import { exportBundle } from '../../store/bundle.js'
+import { loadConfig } from '../load-config.js'
+import { withStore } from '../open-store.js'
+
+/** `trustctl export --from --to --out DIR`: a period's ledger as a bundle `verify --bundle` checks anywhere. */
+export async function exportCommand(
+  options: { config?: string; from: string; to: string; out: string },
+  io: { cwd: string; out: (text: string) => void },
+): Promise<number> {
+  const from = parseIsoDate(options.from, '--from')
+  const to = parseIsoDate(options.to, '--to')
+  const loaded = await loadConfig(options.config, io.cwd)
+  const dir = path.resolve(io.cwd, options.out)
+  const index = await withStore(loaded, (store) =>
+    exportBundle(store, { from, to, dir, exportedAt: new Date().toISOString() }),
+  )
+  io.out(
+    `Exported ${index.runs.length} signed runs (${index.records} records, ${from} to ${to}) to ${path.relative(io.cwd, dir) || dir}\n` +
+      `  chain head  record ${index.chainHead.seq} ${index.chainHead.hash}\n` +
+      index.keys.map((k) => `  key         ${k.fingerprint}\n`).join('') +
+      `Check it anywhere: trustctl verify --bundle ${options.out}${index.keys[0] === undefined ? '' : ` --key ${index.keys[0].fingerprint}`}\n`,
+  )
+  return 0
+}

@@ -1,0 +1,50 @@
+import { existsSync } from 'node:fs'
+import path from 'node:path'
+import { ConfigError, NotFoundError } from '../core/errors.js'
+import type { AssessmentStore } from '../core/store.js'
+import { PostgresStore } from '../store/postgres/postgres-store.js'
+import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import type { LoadedConfig } from './load-config.js'
+
+/** Where the store is, for messages: the SQLite file or the PostgreSQL URL without its password. */
+export function storeLocation(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string {
+  if (loaded.config.store.backend === 'postgres') {
+    const url = env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url
+    if (url === undefined)
+      throw new ConfigError('store.url: required when store.backend is postgres', {
+        hint: 'set store.url in trustctl.yaml or TRUSTCTL_DATABASE_URL',
+      })
+    return url.replace(/\/\/([^:@/]+):[^@/]*@/, '//$1:***@')
+  }
+  return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
+}
+
+/** Opens the configured store; migrations run on open. Reading commands pass `mustExist`. */
+export async function openStore(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+  options: { mustExist?: boolean } = {},
+): Promise<AssessmentStore> {
+  if (loaded.config.store.backend === 'postgres') {
+    const url = env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url
+    storeLocation(loaded, env)
+    return PostgresStore.open(url ?? '')
+  }
+  const file = storeLocation(loaded, env)
+  if (options.mustExist === true && !existsSync(file))
+    throw new NotFoundError(`no store at ${file}`, { hint: 'run `trustctl assess` first, or set store.path' })
+  return new SqliteStore(file)
+}
+
+/** Runs `fn` with the configured (existing) store open, and closes it whatever happens. */
+export async function withStore<T>(
+  loaded: LoadedConfig,
+  fn: (store: AssessmentStore) => Promise<T>,
+): Promise<T> {
+  const store = await openStore(loaded, process.env, { mustExist: true })
+  try {
+    return await fn(store)
+  } finally {
+    await store.close()
+  }
+}

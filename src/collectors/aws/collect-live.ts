@@ -1,0 +1,467 @@
+/**
+ * `type: aws`: reads an AWS account live through SDK v3 with the standard credential chain
+ * (environment, SSO, shared config/profile, container or instance role). Read-only calls only
+ * (Describe/List/Get); every paginated call is followed to its end; throttling is retried with the
+ * SDK's adaptive back-off. A call that fails (access denied, service not enabled in a region) is an
+ * error naming the call: everything else is still read.
+ */
+import { createHash } from 'node:crypto'
+import { CloudTrailClient, DescribeTrailsCommand, GetTrailStatusCommand } from '@aws-sdk/client-cloudtrail'
+import {
+  EC2Client,
+  paginateDescribeFlowLogs,
+  paginateDescribeSecurityGroups,
+  paginateDescribeVpcs,
+} from '@aws-sdk/client-ec2'
+import { DescribeClusterCommand, EKSClient, paginateListClusters } from '@aws-sdk/client-eks'
+import {
+  ElasticLoadBalancingV2Client,
+  paginateDescribeListeners,
+  paginateDescribeLoadBalancers,
+} from '@aws-sdk/client-elastic-load-balancing-v2'
+import { GetDetectorCommand, GuardDutyClient, paginateListDetectors } from '@aws-sdk/client-guardduty'
+import {
+  GetAccountPasswordPolicyCommand,
+  GetAccountSummaryCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  paginateGetAccountAuthorizationDetails,
+} from '@aws-sdk/client-iam'
+import {
+  DescribeKeyCommand,
+  GetKeyRotationStatusCommand,
+  KMSClient,
+  paginateListAliases,
+  paginateListKeys,
+} from '@aws-sdk/client-kms'
+import { paginateDescribeDBInstances, RDSClient } from '@aws-sdk/client-rds'
+import {
+  GetBucketAclCommand,
+  GetBucketEncryptionCommand,
+  GetBucketLoggingCommand,
+  GetBucketPolicyStatusCommand,
+  GetBucketVersioningCommand,
+  GetPublicAccessBlockCommand,
+  paginateListBuckets,
+  S3Client,
+} from '@aws-sdk/client-s3'
+import {
+  GetPublicAccessBlockCommand as GetAccountPublicAccessBlockCommand,
+  S3ControlClient,
+} from '@aws-sdk/client-s3-control'
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
+import { z } from 'zod'
+import type { CollectionError } from '../../core/evidence.js'
+import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
+import { decodeReportContent } from './credential-report.js'
+import * as api from './schemas.js'
+import {
+  type AccountSnapshot,
+  emptyRegion,
+  emptySnapshot,
+  type RegionSnapshot,
+  type Sourced,
+} from './snapshot.js'
+import { snapshotToEvidence } from './to-evidence.js'
+
+const regionCode = z
+  .string()
+  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region code such as eu-west-1')
+
+export const awsLiveOptions = z.strictObject({
+  type: z.literal('aws'),
+  /** Regions to read; global services (IAM, S3) are read once, through the first. */
+  regions: z.array(regionCode).min(1),
+  /** A named profile of the shared AWS config; without it the standard credential chain decides. */
+  profile: z.string().min(1).optional(),
+})
+export type AwsLiveOptions = z.infer<typeof awsLiveOptions>
+
+/** AWS error names that mean "this configuration does not exist": a fact, not a failure. */
+const absentErrors = new Set([
+  'NoSuchEntity',
+  'NoSuchEntityException',
+  'ServerSideEncryptionConfigurationNotFoundError',
+  'NoSuchPublicAccessBlockConfiguration',
+  'NoSuchBucketPolicy',
+])
+
+/** What one read costs: where it is reported and how its response is kept. */
+class LiveReader {
+  readonly errors: CollectionError[] = []
+  readonly inputs: CollectedInput[] = []
+
+  constructor(private readonly account: string) {}
+
+  /** `aws://<account>/<region>/<Call>[/<resource>]`: the place an auditor can re-run the call. */
+  where(region: string, call: string, resource?: string): string {
+    return `aws://${this.account}/${region}/${call}${resource === undefined ? '' : `/${resource}`}`
+  }
+
+  /**
+   * Runs one read and validates the response. Returns undefined when it failed (recorded as an
+   * error), `null` when AWS answers that the configuration does not exist.
+   */
+  async read<S extends z.ZodType>(
+    file: string,
+    schema: S,
+    call: () => Promise<unknown>,
+  ): Promise<Sourced<z.output<S> | null> | undefined> {
+    let response: unknown
+    try {
+      response = await call()
+    } catch (error) {
+      const name = error instanceof Error ? error.name : ''
+      if (absentErrors.has(name)) return { file, data: null }
+      const message = error instanceof Error ? error.message : String(error)
+      this.errors.push({ file, message: `${name === '' ? '' : `${name}: `}${message}` })
+      return undefined
+    }
+    const parsed = schema.safeParse(response)
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]
+      this.errors.push({
+        file,
+        message: `unexpected response at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
+      })
+      return undefined
+    }
+    const text = JSON.stringify(response)
+    this.inputs.push({
+      file,
+      collector: 'aws',
+      sha256: createHash('sha256').update(text).digest('hex'),
+      bytes: Buffer.byteLength(text),
+      items: 0,
+    })
+    return { file, data: parsed.data }
+  }
+
+  /** Like `read`, for a call whose "absent" answer is not expected: null is an error too. */
+  async require<S extends z.ZodType>(
+    file: string,
+    schema: S,
+    call: () => Promise<unknown>,
+  ): Promise<Sourced<z.output<S>> | undefined> {
+    const result = await this.read(file, schema, call)
+    if (result === undefined || result.data === null) return undefined
+    return { file, data: result.data }
+  }
+}
+
+/** Concatenates the list fields of every page of a paginated call into one response. */
+async function allPages<P extends object>(pages: AsyncIterable<P>, ...lists: (keyof P)[]): Promise<P> {
+  let merged: P | undefined
+  for await (const page of pages) {
+    if (merged === undefined) {
+      merged = { ...page }
+      continue
+    }
+    for (const key of lists) {
+      const before = merged[key]
+      const next = page[key]
+      if (Array.isArray(before) && Array.isArray(next)) merged[key] = [...before, ...next] as P[keyof P]
+    }
+  }
+  return merged ?? ({} as P)
+}
+
+/**
+ * Maps items with at most `limit` calls in flight, results in input order: per-bucket and per-key
+ * reads of a large account are latency-bound, and order keeps the evidence reproducible.
+ */
+async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
+  const results: R[] = new Array(items.length)
+  let next = 0
+  const worker = async () => {
+    while (next < items.length) {
+      const index = next++
+      results[index] = await fn(items[index] as T)
+    }
+  }
+  await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
+  return results
+}
+
+/** Calls in flight per service while reading per-resource settings. */
+const concurrency = 8
+
+/** Client settings shared by every service: region, profile, and retries that ride out throttling. */
+export function clientConfig(region: string, options: AwsLiveOptions) {
+  // Adaptive retries slow down on throttling instead of failing a large account half-way.
+  return {
+    region,
+    maxAttempts: 10,
+    retryMode: 'adaptive' as const,
+    ...(options.profile === undefined ? {} : { profile: options.profile }),
+  }
+}
+
+/** Reads the account through SDK v3 into AWS evidence; a failed call is an error, the rest still counts. */
+export async function collectAwsLive(
+  options: AwsLiveOptions,
+  context: SourceContext,
+): Promise<FileCollection> {
+  const [home] = options.regions
+  if (home === undefined) throw new Error(`${context.where}.regions: at least one region is required`)
+  const sts = new STSClient(clientConfig(home, options))
+  const identity = api.getCallerIdentity.parse(await sts.send(new GetCallerIdentityCommand({})))
+  const snapshot = emptySnapshot('live', context.now.toISOString())
+  snapshot.account = identity.Account
+  const reader = new LiveReader(identity.Account)
+  await readIam(snapshot, reader, home, options)
+  await readS3(snapshot, reader, home, options)
+  // Regions are independent: read them side by side; the SDK backs off if the account is throttled.
+  snapshot.regions = await Promise.all(options.regions.map((region) => readRegion(reader, region, options)))
+  const mapped = snapshotToEvidence(snapshot)
+  for (const input of reader.inputs) input.items = mapped.evidence.filter((e) => e.file === input.file).length
+  return { evidence: mapped.evidence, errors: [...reader.errors, ...mapped.errors], inputs: reader.inputs }
+}
+
+async function readIam(
+  snapshot: AccountSnapshot,
+  reader: LiveReader,
+  region: string,
+  options: AwsLiveOptions,
+) {
+  const iam = new IAMClient(clientConfig(region, options))
+  const at = (call: string) => reader.where('global', call)
+  const reportFile = at('GetCredentialReport')
+  try {
+    const report = await iam.send(new GetCredentialReportCommand({}))
+    if (report.Content !== undefined) {
+      snapshot.credentialReport = {
+        file: reportFile,
+        data: {
+          csv: decodeReportContent(report.Content),
+          ...(report.GeneratedTime === undefined ? {} : { generatedAt: report.GeneratedTime.toISOString() }),
+        },
+      }
+      reader.inputs.push({
+        file: reportFile,
+        collector: 'aws',
+        sha256: createHash('sha256').update(report.Content).digest('hex'),
+        bytes: report.Content.length,
+        items: 0,
+      })
+    }
+  } catch (error) {
+    // Generating the report is a write-like call trustctl does not make: ask for it once instead.
+    const name = error instanceof Error ? error.name : ''
+    const stale =
+      name === 'ReportNotPresent' ||
+      name === 'ReportExpired' ||
+      name === 'CredentialReportNotPresentException'
+    reader.errors.push({
+      file: reportFile,
+      message: stale
+        ? 'no current IAM credential report: console, MFA and access-key facts of IAM users are missing'
+        : `${name}: ${error instanceof Error ? error.message : String(error)}`,
+      ...(stale ? { hint: 'aws iam generate-credential-report (then run trustctl again)' } : {}),
+    })
+  }
+  const summary = await reader.require(at('GetAccountSummary'), api.getAccountSummary, () =>
+    iam.send(new GetAccountSummaryCommand({})),
+  )
+  if (summary !== undefined) snapshot.accountSummary = summary
+  const policy = await reader.read(at('GetAccountPasswordPolicy'), api.getAccountPasswordPolicy, () =>
+    iam.send(new GetAccountPasswordPolicyCommand({})),
+  )
+  if (policy !== undefined) snapshot.passwordPolicy = policy
+  const details = await reader.require(
+    at('GetAccountAuthorizationDetails'),
+    api.getAccountAuthorizationDetails,
+    () =>
+      allPages(
+        paginateGetAccountAuthorizationDetails(
+          { client: iam },
+          { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] },
+        ),
+        'UserDetailList',
+        'GroupDetailList',
+        'RoleDetailList',
+        'Policies',
+      ),
+  )
+  if (details !== undefined) snapshot.authorizationDetails = details
+}
+
+async function readS3(
+  snapshot: AccountSnapshot,
+  reader: LiveReader,
+  region: string,
+  options: AwsLiveOptions,
+) {
+  // Bucket calls go to the bucket's own region: the SDK follows S3's redirect.
+  const s3 = new S3Client({ ...clientConfig(region, options), followRegionRedirects: true })
+  const s3control = new S3ControlClient(clientConfig(region, options))
+  const account = snapshot.account ?? ''
+  const at = (call: string, bucket?: string) => reader.where('global', call, bucket)
+  const accountBlock = await reader.read(at('GetAccountPublicAccessBlock'), api.getPublicAccessBlock, () =>
+    s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account })),
+  )
+  if (accountBlock !== undefined) snapshot.accountPublicAccessBlock = accountBlock
+  const buckets = await reader.require(at('ListBuckets'), api.listBuckets, () =>
+    allPages(paginateListBuckets({ client: s3 }, {}), 'Buckets'),
+  )
+  if (buckets === undefined) return
+  snapshot.buckets = buckets
+  const names = (buckets.data.Buckets ?? []).map((b) => b.Name)
+  const settings = await mapLimit(names, concurrency, async (Bucket) => ({
+    Bucket,
+    encryption: await reader.read(at('GetBucketEncryption', Bucket), api.getBucketEncryption, () =>
+      s3.send(new GetBucketEncryptionCommand({ Bucket })),
+    ),
+    block: await reader.read(at('GetPublicAccessBlock', Bucket), api.getPublicAccessBlock, () =>
+      s3.send(new GetPublicAccessBlockCommand({ Bucket })),
+    ),
+    versioning: await reader.require(at('GetBucketVersioning', Bucket), api.getBucketVersioning, () =>
+      s3.send(new GetBucketVersioningCommand({ Bucket })),
+    ),
+    status: await reader.read(at('GetBucketPolicyStatus', Bucket), api.getBucketPolicyStatus, () =>
+      s3.send(new GetBucketPolicyStatusCommand({ Bucket })),
+    ),
+    logging: await reader.require(at('GetBucketLogging', Bucket), api.getBucketLogging, () =>
+      s3.send(new GetBucketLoggingCommand({ Bucket })),
+    ),
+    acl: await reader.require(at('GetBucketAcl', Bucket), api.getBucketAcl, () =>
+      s3.send(new GetBucketAclCommand({ Bucket })),
+    ),
+  }))
+  for (const { Bucket, encryption, block, versioning, status, logging, acl } of settings) {
+    if (encryption !== undefined) snapshot.bucketEncryption.set(Bucket, encryption)
+    if (block !== undefined) snapshot.bucketPublicAccessBlock.set(Bucket, block)
+    if (versioning !== undefined) snapshot.bucketVersioning.set(Bucket, versioning)
+    if (status !== undefined) snapshot.bucketPolicyStatus.set(Bucket, status)
+    if (logging !== undefined) snapshot.bucketLogging.set(Bucket, logging)
+    if (acl !== undefined) snapshot.bucketAcl.set(Bucket, acl)
+  }
+}
+
+async function readRegion(
+  reader: LiveReader,
+  name: string,
+  options: AwsLiveOptions,
+): Promise<RegionSnapshot> {
+  const region = emptyRegion(name)
+  const config = clientConfig(name, options)
+  const at = (call: string, resource?: string) => reader.where(name, call, resource)
+
+  const cloudtrail = new CloudTrailClient(config)
+  const trails = await reader.require(at('DescribeTrails'), api.describeTrails, () =>
+    cloudtrail.send(new DescribeTrailsCommand({})),
+  )
+  if (trails !== undefined) {
+    region.trails = trails
+    // Status is asked where the trail lives; shadow copies of multi-region trails are skipped.
+    for (const trail of trails.data.trailList.filter(
+      (t) => t.HomeRegion === undefined || t.HomeRegion === name,
+    )) {
+      const status = await reader.require(at('GetTrailStatus', trail.Name), api.getTrailStatus, () =>
+        cloudtrail.send(new GetTrailStatusCommand({ Name: trail.TrailARN ?? trail.Name })),
+      )
+      if (status !== undefined) region.trailStatus.set(trail.Name, status)
+    }
+  }
+
+  const guardduty = new GuardDutyClient(config)
+  const detectors = await reader.require(at('ListDetectors'), api.listDetectors, () =>
+    allPages(paginateListDetectors({ client: guardduty }, {}), 'DetectorIds'),
+  )
+  if (detectors !== undefined) {
+    region.detectorIds = detectors
+    for (const DetectorId of detectors.data.DetectorIds) {
+      const detector = await reader.require(at('GetDetector', DetectorId), api.getDetector, () =>
+        guardduty.send(new GetDetectorCommand({ DetectorId })),
+      )
+      if (detector !== undefined) region.detectors.set(DetectorId, detector)
+    }
+  }
+
+  const rds = new RDSClient(config)
+  const dbs = await reader.require(at('DescribeDBInstances'), api.describeDbInstances, () =>
+    allPages(paginateDescribeDBInstances({ client: rds }, {}), 'DBInstances'),
+  )
+  if (dbs !== undefined) region.dbInstances = dbs
+
+  const ec2 = new EC2Client(config)
+  const groups = await reader.require(at('DescribeSecurityGroups'), api.describeSecurityGroups, () =>
+    allPages(paginateDescribeSecurityGroups({ client: ec2 }, {}), 'SecurityGroups'),
+  )
+  if (groups !== undefined) region.securityGroups = groups
+  const vpcs = await reader.require(at('DescribeVpcs'), api.describeVpcs, () =>
+    allPages(paginateDescribeVpcs({ client: ec2 }, {}), 'Vpcs'),
+  )
+  if (vpcs !== undefined) region.vpcs = vpcs
+  const flowLogs = await reader.require(at('DescribeFlowLogs'), api.describeFlowLogs, () =>
+    allPages(paginateDescribeFlowLogs({ client: ec2 }, {}), 'FlowLogs'),
+  )
+  if (flowLogs !== undefined) region.flowLogs = flowLogs
+
+  const kms = new KMSClient(config)
+  const keys = await reader.require(at('ListKeys'), api.listKeys, () =>
+    allPages(paginateListKeys({ client: kms }, {}), 'Keys'),
+  )
+  if (keys !== undefined) {
+    region.keys = keys
+    const read = await mapLimit(keys.data.Keys, concurrency, async ({ KeyId }) => {
+      const meta = await reader.require(at('DescribeKey', KeyId), api.describeKey, () =>
+        kms.send(new DescribeKeyCommand({ KeyId })),
+      )
+      const m = meta?.data.KeyMetadata
+      // Rotation status exists only for enabled symmetric customer keys with AWS-made material;
+      // asking for any other key is an error by design.
+      const spec = m?.KeySpec ?? m?.CustomerMasterKeySpec
+      const rotates =
+        m?.KeyManager === 'CUSTOMER' &&
+        (spec === undefined || spec === 'SYMMETRIC_DEFAULT') &&
+        m.Origin === 'AWS_KMS' &&
+        m.KeyState === 'Enabled'
+      const rotation = rotates
+        ? await reader.require(at('GetKeyRotationStatus', KeyId), api.getKeyRotationStatus, () =>
+            kms.send(new GetKeyRotationStatusCommand({ KeyId })),
+          )
+        : undefined
+      return { KeyId, meta, rotation }
+    })
+    for (const { KeyId, meta, rotation } of read) {
+      if (meta !== undefined) region.keyMetadata.set(KeyId, meta)
+      if (rotation !== undefined) region.keyRotation.set(KeyId, rotation)
+    }
+  }
+  const aliases = await reader.require(at('ListAliases'), api.listAliases, () =>
+    allPages(paginateListAliases({ client: kms }, {}), 'Aliases'),
+  )
+  if (aliases !== undefined) region.aliases = aliases
+
+  const eks = new EKSClient(config)
+  const clusters = await reader.require(
+    at('ListClusters'),
+    z.looseObject({ clusters: z.array(z.string()).optional() }),
+    () => allPages(paginateListClusters({ client: eks }, {}), 'clusters'),
+  )
+  const described = await mapLimit(clusters?.data.clusters ?? [], concurrency, (name) =>
+    reader.require(at('DescribeCluster', name), api.describeCluster, () =>
+      eks.send(new DescribeClusterCommand({ name })),
+    ),
+  )
+  for (const cluster of described) if (cluster !== undefined) region.clusters.push(cluster)
+
+  const elb = new ElasticLoadBalancingV2Client(config)
+  const balancers = await reader.require(at('DescribeLoadBalancers'), api.describeLoadBalancers, () =>
+    allPages(paginateDescribeLoadBalancers({ client: elb }, {}), 'LoadBalancers'),
+  )
+  if (balancers !== undefined) {
+    region.loadBalancers = balancers
+    const listeners = await mapLimit(balancers.data.LoadBalancers, concurrency, (lb) =>
+      reader.require(at('DescribeListeners', lb.LoadBalancerName), api.describeListeners, () =>
+        allPages(
+          paginateDescribeListeners({ client: elb }, { LoadBalancerArn: lb.LoadBalancerArn }),
+          'Listeners',
+        ),
+      ),
+    )
+    for (const response of listeners) if (response !== undefined) region.listeners.push(response)
+  }
+  return region
+}

@@ -1,0 +1,167 @@
+import { z } from 'zod'
+import type { ScanCodeFinding } from '../../core/evidence-scan.js'
+import { type Importer, reportOf, type ScanEvidence, targetOf } from './importer.js'
+import { cleanText, prune, severityFromScore } from './normalise.js'
+import { parseReport } from './parse-json.js'
+import { ScanReportError } from './scan-report-error.js'
+
+const text = z.string().nullish()
+const levels = ['error', 'warning', 'note', 'none'] as const
+type Level = (typeof levels)[number]
+
+const properties = z.record(z.string(), z.unknown()).nullish()
+
+const rule = z.object({
+  id: z.string(),
+  defaultConfiguration: z.object({ level: z.enum(levels).nullish() }).nullish(),
+  properties,
+})
+
+const toolComponent = z.object({
+  name: z.string(),
+  version: text,
+  semanticVersion: text,
+  rules: z.array(rule).nullish(),
+})
+
+const result = z.object({
+  ruleId: text,
+  ruleIndex: z.number().nullish(),
+  rule: z
+    .object({
+      id: text,
+      index: z.number().nullish(),
+      toolComponent: z.object({ index: z.number().nullish() }).nullish(),
+    })
+    .nullish(),
+  level: z.enum(levels).nullish(),
+  kind: text,
+  message: z.object({ text: text }).nullish(),
+  locations: z
+    .array(
+      z.object({
+        physicalLocation: z
+          .object({
+            artifactLocation: z.object({ uri: text }).nullish(),
+            region: z.object({ startLine: z.number().nullish() }).nullish(),
+          })
+          .nullish(),
+      }),
+    )
+    .nullish(),
+  suppressions: z.array(z.object({ status: text })).nullish(),
+  baselineState: text,
+  properties,
+})
+
+const run = z.object({
+  tool: z.object({ driver: toolComponent, extensions: z.array(toolComponent).nullish() }),
+  results: z.array(result).nullish(),
+  versionControlProvenance: z.array(z.object({ repositoryUri: text })).nullish(),
+  invocations: z.array(z.object({ endTimeUtc: text, startTimeUtc: text })).nullish(),
+})
+
+const log = z.object({ version: z.string(), runs: z.array(run) })
+
+type Run = z.output<typeof run>
+type Result = z.output<typeof result>
+type Rule = z.output<typeof rule>
+
+/** The rule a result points at: by index into the driver or an extension, else by id. */
+function ruleOf(r: Result, sarifRun: Run): Rule | undefined {
+  const extension = r.rule?.toolComponent?.index
+  const component =
+    extension === undefined || extension === null
+      ? sarifRun.tool.driver
+      : sarifRun.tool.extensions?.[extension]
+  const index = r.ruleIndex ?? r.rule?.index
+  if (index !== undefined && index !== null && index >= 0) return component?.rules?.[index]
+  const id = r.ruleId ?? r.rule?.id
+  return component?.rules?.find((candidate) => candidate.id === id)
+}
+
+/** `security-severity` as GitHub code scanning reads it: a CVSS-like score in a string. */
+function securitySeverity(...bags: (Record<string, unknown> | null | undefined)[]): number | undefined {
+  for (const bag of bags) {
+    const value = Number(bag?.['security-severity'])
+    if (bag?.['security-severity'] !== undefined && Number.isFinite(value)) return value
+  }
+  return undefined
+}
+
+/** A result's level after SARIF's defaults: its own, its rule's configuration, else `warning`. */
+function levelOf(r: Result, found: Rule | undefined): Level {
+  if (r.level) return r.level
+  // A result of another kind (pass, review, informational) is not a failure: SARIF gives it `none`.
+  if (r.kind && r.kind !== 'fail') return 'none'
+  return found?.defaultConfiguration?.level ?? 'warning'
+}
+
+const levelSeverity = { error: 'high', warning: 'medium', note: 'low', none: 'info' } as const
+
+function findingOf(r: Result, sarifRun: Run, tool: string, target: string, file: string): ScanCodeFinding {
+  const found = ruleOf(r, sarifRun)
+  const level = levelOf(r, found)
+  const score = securitySeverity(r.properties, found?.properties)
+  const physical = r.locations?.[0]?.physicalLocation
+  const path = physical?.artifactLocation?.uri ?? undefined
+  const line = physical?.region?.startLine ?? undefined
+  const ruleId = r.ruleId ?? r.rule?.id ?? found?.id ?? 'unknown'
+  const suppressed = (r.suppressions ?? []).some(
+    (s) => s.status === undefined || s.status === null || s.status === 'accepted',
+  )
+  return prune<ScanCodeFinding>({
+    kind: 'scan.code-finding',
+    resourceKind: 'CodeFinding',
+    name: `${ruleId} ${path ?? target}${line === undefined ? '' : `:${line}`}`,
+    file,
+    tool,
+    ruleId,
+    severity: score === undefined ? levelSeverity[level] : severityFromScore(score),
+    toolSeverity: score === undefined ? level : `${level} (security-severity ${score})`,
+    target,
+    level,
+    message: cleanText(r.message?.text) ?? ruleId,
+    location: path === undefined ? undefined : prune({ path, line }),
+    suppressed,
+    baselineState: r.baselineState ?? undefined,
+  })
+}
+
+/** SARIF 2.1.0 from any tool: one report per run, each result a code finding with its rule's level. */
+export const importSarif: Importer = (document, context) => {
+  const version = z.looseObject({ version: z.unknown() }).safeParse(document)
+  const declared = version.success ? version.data.version : undefined
+  if (declared !== '2.1.0') {
+    throw new ScanReportError(
+      `${context.file}: unsupported SARIF version ${JSON.stringify(declared)} (trustctl reads SARIF 2.1.0)`,
+    )
+  }
+  const parsed = parseReport(log, document, context.file, 'SARIF')
+  const items: ScanEvidence[] = []
+  for (const sarifRun of parsed.runs) {
+    const driver = sarifRun.tool.driver
+    const tool = driver.name.toLowerCase()
+    const target = targetOf(sarifRun.versionControlProvenance?.[0]?.repositoryUri, context)
+    const findings = (sarifRun.results ?? []).map((r) => findingOf(r, sarifRun, tool, target, context.file))
+    const invocation = sarifRun.invocations?.[0]
+    items.push(
+      reportOf(
+        {
+          format: 'sarif',
+          tool,
+          toolVersion: driver.semanticVersion ?? driver.version ?? undefined,
+          schemaVersion: parsed.version,
+          target,
+          targetType: sarifRun.versionControlProvenance?.[0]?.repositoryUri ? 'repository' : 'unknown',
+          scannedAt: invocation?.endTimeUtc ?? invocation?.startTimeUtc ?? undefined,
+          covers: ['code'],
+        },
+        findings,
+        context.file,
+      ),
+    )
+    for (const finding of findings) items.push(finding)
+  }
+  return items
+}

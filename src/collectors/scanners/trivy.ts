@@ -1,0 +1,219 @@
+import { z } from 'zod'
+import type {
+  ScanCoverage,
+  ScanMisconfiguration,
+  ScanSecretFinding,
+  ScanTargetType,
+  ScanVulnerability,
+} from '../../core/evidence-scan.js'
+import { type ImportContext, type Importer, reportOf, type ScanEvidence, targetOf } from './importer.js'
+import { ageInDays, cleanText, normaliseSeverity, prune } from './normalise.js'
+import { parseReport } from './parse-json.js'
+import { ScanReportError } from './scan-report-error.js'
+
+const text = z.string().nullish()
+
+const vulnerability = z.object({
+  VulnerabilityID: z.string(),
+  PkgName: z.string(),
+  PkgIdentifier: z.object({ PURL: text }).nullish(),
+  InstalledVersion: text,
+  FixedVersion: text,
+  Status: text,
+  Severity: text,
+  Title: text,
+  CVSS: z
+    .record(z.string(), z.object({ V3Score: z.number().nullish(), V2Score: z.number().nullish() }))
+    .nullish(),
+  PublishedDate: text,
+})
+
+const misconfiguration = z.object({
+  ID: z.string(),
+  AVDID: text,
+  Title: text,
+  Message: text,
+  Severity: text,
+  Status: text,
+  CauseMetadata: z.object({ Resource: text, StartLine: z.number().nullish() }).nullish(),
+})
+
+const secret = z.object({
+  RuleID: z.string(),
+  Severity: text,
+  Title: text,
+  StartLine: z.number().nullish(),
+  Match: text,
+})
+
+const result = z.object({
+  Target: z.string(),
+  Class: text,
+  Type: text,
+  Vulnerabilities: z.array(vulnerability).nullish(),
+  Misconfigurations: z.array(misconfiguration).nullish(),
+  MisconfSummary: z.object({ Successes: z.number(), Failures: z.number() }).nullish(),
+  Secrets: z.array(secret).nullish(),
+})
+
+const report = z.object({
+  SchemaVersion: z.number(),
+  ArtifactName: text,
+  ArtifactType: text,
+  CreatedAt: text,
+  Trivy: z.object({ Version: text }).nullish(),
+  Results: z.array(result).nullish(),
+})
+
+type Result = z.output<typeof result>
+
+const targetTypes: Readonly<Record<string, ScanTargetType>> = {
+  container_image: 'image',
+  repository: 'repository',
+  filesystem: 'filesystem',
+  vm: 'filesystem',
+  aws_account: 'cloud-account',
+}
+
+/** Trivy's fix state: a fixed version is a fix; a stated other status means none exists yet. */
+function fixAvailable(v: z.output<typeof vulnerability>): boolean | undefined {
+  if (v.FixedVersion) return true
+  if (v.Status === 'unknown') return undefined
+  return false
+}
+
+function cvssOf(v: z.output<typeof vulnerability>): number | undefined {
+  const scores = Object.values(v.CVSS ?? {}).map((s) => s.V3Score ?? s.V2Score ?? 0)
+  return scores.length === 0 ? undefined : Math.max(...scores)
+}
+
+function findingsOf(r: Result, target: string, context: ImportContext): ScanEvidence[] {
+  const file = context.file
+  const items: ScanEvidence[] = []
+  for (const v of r.Vulnerabilities ?? []) {
+    const version = v.InstalledVersion ?? ''
+    const publishedAt = v.PublishedDate ?? undefined
+    items.push(
+      prune<ScanVulnerability>({
+        kind: 'scan.vulnerability',
+        resourceKind: 'Vulnerability',
+        name: `${v.VulnerabilityID} ${v.PkgName}@${version}`,
+        file,
+        tool: 'trivy',
+        ruleId: v.VulnerabilityID,
+        severity: normaliseSeverity(v.Severity),
+        toolSeverity: v.Severity ?? undefined,
+        target,
+        package: prune({
+          name: v.PkgName,
+          version,
+          type: r.Type ?? undefined,
+          purl: v.PkgIdentifier?.PURL ?? undefined,
+        }),
+        fixedVersions: v.FixedVersion ? v.FixedVersion.split(/,\s*/) : [],
+        fixAvailable: fixAvailable(v),
+        cvssScore: cvssOf(v),
+        title: cleanText(v.Title),
+        publishedAt,
+        ageDays: ageInDays(publishedAt, context.now),
+      }),
+    )
+  }
+  for (const m of r.Misconfigurations ?? []) {
+    const status = (m.Status ?? 'FAIL').toUpperCase()
+    const line = m.CauseMetadata?.StartLine ?? undefined
+    items.push(
+      prune<ScanMisconfiguration>({
+        kind: 'scan.misconfiguration',
+        resourceKind: 'Misconfiguration',
+        name: `${m.ID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
+        file,
+        tool: 'trivy',
+        ruleId: m.ID,
+        severity: normaliseSeverity(m.Severity),
+        toolSeverity: m.Severity ?? undefined,
+        target,
+        title: cleanText(m.Title),
+        message: cleanText(m.Message),
+        resource: m.CauseMetadata?.Resource ?? undefined,
+        location: prune({ path: r.Target, line }),
+        status: status === 'PASS' ? 'pass' : status === 'EXCEPTION' ? 'skip' : 'fail',
+        toolStatus: status,
+      }),
+    )
+  }
+  for (const s of r.Secrets ?? []) {
+    const line = s.StartLine ?? undefined
+    items.push(
+      prune<ScanSecretFinding>({
+        kind: 'scan.secret-finding',
+        resourceKind: 'SecretFinding',
+        name: `${s.RuleID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
+        file,
+        tool: 'trivy',
+        ruleId: s.RuleID,
+        severity: normaliseSeverity(s.Severity),
+        toolSeverity: s.Severity ?? undefined,
+        target,
+        location: prune({ path: r.Target, line }),
+        // Trivy masks the secret in Match; redaction on top covers older versions that did not.
+        preview: cleanText(s.Match, 120) ?? s.RuleID,
+      }),
+    )
+  }
+  return items
+}
+
+function coverageOf(results: readonly Result[]): ScanCoverage[] {
+  const covers = new Set<ScanCoverage>()
+  for (const r of results) {
+    if (r.Class === 'os-pkgs' || r.Class === 'lang-pkgs' || r.Vulnerabilities) covers.add('vulnerability')
+    if (r.Class === 'config' || r.Misconfigurations || r.MisconfSummary) covers.add('misconfiguration')
+    if (r.Class === 'secret' || r.Secrets) covers.add('secret')
+  }
+  return [...covers]
+}
+
+/**
+ * Trivy JSON, schema version 2 (Trivy 0.20 and later): `Results[]` with vulnerabilities,
+ * misconfigurations and secrets, one report for the scanned artifact.
+ */
+export const importTrivy: Importer = (document, context) => {
+  const version = z.looseObject({ SchemaVersion: z.unknown() }).safeParse(document)
+  const schemaVersion = version.success ? version.data.SchemaVersion : undefined
+  if (schemaVersion === undefined) {
+    throw new ScanReportError(
+      `${context.file}: unsupported Trivy schema version: the report has no SchemaVersion (Trivy before 0.20)`,
+      { hint: 'rescan with a current Trivy: trivy image --format json --output report.json <image>' },
+    )
+  }
+  if (schemaVersion !== 2) {
+    throw new ScanReportError(
+      `${context.file}: unsupported Trivy schema version ${JSON.stringify(schemaVersion)} (trustctl reads version 2)`,
+    )
+  }
+  const parsed = parseReport(report, document, context.file, 'Trivy')
+  const target = targetOf(parsed.ArtifactName, context)
+  const results = parsed.Results ?? []
+  const findings = results.flatMap((r) => findingsOf(r, target, context))
+  const listedPasses = results
+    .flatMap((r) => r.Misconfigurations ?? [])
+    .filter((m) => m.Status === 'PASS').length
+  const counted = results.reduce((sum, r) => sum + (r.MisconfSummary?.Successes ?? 0), 0)
+  const scanReport = reportOf(
+    {
+      format: 'trivy',
+      tool: 'trivy',
+      toolVersion: parsed.Trivy?.Version ?? undefined,
+      schemaVersion: String(parsed.SchemaVersion),
+      target,
+      targetType: targetTypes[parsed.ArtifactType ?? ''] ?? 'unknown',
+      scannedAt: parsed.CreatedAt ?? undefined,
+      covers: coverageOf(results),
+      passedNotListed: Math.max(0, counted - listedPasses),
+    },
+    findings,
+    context.file,
+  )
+  return [scanReport, ...findings]
+}

@@ -1,0 +1,217 @@
+/**
+ * The curated secret rules. Every pattern starts with a fixed string (a token prefix or a keyword)
+ * because one combined alternation scans at 100+ MB/s only while each branch can be rejected on its
+ * first characters; a branch that opens with a character class halves that.
+ *
+ * `detect` is a fragment without capturing groups: the rules are joined into one regular expression
+ * with one group per rule. `secret` (optional) runs on the matched text to pick out the value that is
+ * fingerprinted, and `accept` rejects look-alikes (placeholders, low-entropy words).
+ */
+export interface SecretRule {
+  id: string
+  title: string
+  detect: string
+  /** Picks the secret out of the match (group 1); the whole match when absent. */
+  secret?: RegExp
+  /** Extra test on the secret value; false drops the match. */
+  accept?: (value: string) => boolean
+  /** False when the match may follow a word character (the default requires a boundary before it). */
+  boundary?: boolean
+  /**
+   * Match keywords in any case with the `i` flag. Measured here: 5x faster than spelling every letter
+   * as a class (`[Pp][Aa]…`), which keeps the engine from skipping ahead on a literal.
+   */
+  ignoreCase?: boolean
+  /** A literal every match contains: a text without it skips the rule (`://` for connection strings). */
+  requires?: string
+}
+
+/** Shannon entropy in bits per character: random tokens score above ~3.5, words and placeholders below. */
+export function shannonEntropy(value: string): number {
+  const counts = new Map<string, number>()
+  for (const ch of value) counts.set(ch, (counts.get(ch) ?? 0) + 1)
+  let bits = 0
+  for (const n of counts.values()) {
+    const p = n / value.length
+    bits -= p * Math.log2(p)
+  }
+  return bits
+}
+
+const placeholder =
+  /^(?:x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{?[A-Za-z_][\w.]*\}?|%\([^)]*\)s|changeme|example|redacted|your[-_].*|.*(?:EXAMPLE|example|dummy|placeholder|xxxx).*)$/i
+const notPlaceholder = (value: string): boolean => !placeholder.test(value)
+const hasDigitAndLetter = (value: string): boolean => /\d/.test(value) && /[A-Za-z]/.test(value)
+
+/** Generic assignments need a threshold: `password = "hunter2"` is too weak a signal on its own. */
+export const genericEntropyThreshold = 3.5
+
+/** Secret-like names, matched in any case (`ignoreCase`): `DB_PASSWORD`, `clientSecret`, `apiKey`. */
+const keywordAlternatives = [
+  'pass(?:word|wd)',
+  'secret',
+  'token',
+  'api[_-]?key',
+  'access[_-]?key',
+  'credential',
+].join('|')
+
+/** A SaaS token recognised by its documented prefix alone. */
+function vendorToken(id: string, title: string, detect: string): SecretRule[] {
+  return [{ id, title, detect: `${detect}(?![A-Za-z0-9_-])`, accept: (v) => shannonEntropy(v) > 3 }]
+}
+
+export const secretRules: readonly SecretRule[] = [
+  {
+    id: 'aws-access-key-id',
+    title: 'AWS access key id',
+    detect: '(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])',
+    accept: (v) => !v.endsWith('EXAMPLE'),
+  },
+  {
+    id: 'aws-secret-access-key',
+    title: 'AWS secret access key',
+    ignoreCase: true,
+    detect: `aws_?secret_?access_?key["']?\\s*[:=]>?\\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
+    secret: /([A-Za-z0-9/+]{40})$/,
+    accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 3.5,
+  },
+  {
+    id: 'gcp-service-account-key',
+    title: 'Google Cloud service-account key',
+    detect: '"private_key_id"\\s*:\\s*"[0-9a-f]{40}"',
+    secret: /"([0-9a-f]{40})"$/,
+    boundary: false,
+  },
+  {
+    id: 'gcp-api-key',
+    title: 'Google API key',
+    detect: 'AIza[0-9A-Za-z_-]{35}(?![0-9A-Za-z_-])',
+  },
+  {
+    id: 'azure-storage-account-key',
+    title: 'Azure storage account key',
+    detect: 'AccountKey=[A-Za-z0-9+/]{86}==',
+    secret: /AccountKey=(.+)$/,
+  },
+  {
+    id: 'github-token',
+    title: 'GitHub token',
+    detect: 'gh[pousr]_[A-Za-z0-9]{36,251}(?![A-Za-z0-9])',
+  },
+  {
+    id: 'github-fine-grained-token',
+    title: 'GitHub fine-grained personal access token',
+    detect: 'github_pat_[A-Za-z0-9_]{82}(?![A-Za-z0-9_])',
+  },
+  {
+    id: 'gitlab-token',
+    title: 'GitLab token',
+    detect: 'gl(?:pat|dt|rt|ptt|cbt|oas)-[A-Za-z0-9_-]{20,128}(?![A-Za-z0-9_-])',
+  },
+  {
+    id: 'private-key',
+    title: 'Private key (PEM block)',
+    detect: '-----BEGIN (?:RSA |DSA |EC |OPENSSH |PGP |ENCRYPTED )?PRIVATE KEY(?: BLOCK)?-----',
+    boundary: false,
+  },
+  {
+    id: 'slack-token',
+    title: 'Slack token',
+    detect: 'xox[abposr]-(?:\\d-)?[A-Za-z0-9]{1,40}(?:-[A-Za-z0-9]{1,40}){1,4}(?![A-Za-z0-9-])',
+    accept: (v) => v.length >= 24 && hasDigitAndLetter(v),
+  },
+  {
+    id: 'slack-webhook',
+    title: 'Slack incoming webhook',
+    detect:
+      'hooks\\.slack\\.com/(?:services|workflows|triggers)/[A-Za-z0-9_]{8,}/[A-Za-z0-9_]{8,}/[A-Za-z0-9_]{16,}',
+    boundary: false,
+  },
+  {
+    id: 'stripe-key',
+    title: 'Stripe secret or restricted key',
+    detect: '(?:sk|rk)_(?:live|test)_[A-Za-z0-9]{24,99}(?![A-Za-z0-9])',
+  },
+  {
+    id: 'twilio-api-key',
+    title: 'Twilio API key',
+    detect: 'SK[0-9a-f]{32}(?![0-9A-Za-z])',
+    accept: (v) => shannonEntropy(v) > 3,
+  },
+  {
+    id: 'sendgrid-api-key',
+    title: 'SendGrid API key',
+    detect: 'SG\\.[A-Za-z0-9_-]{22}\\.[A-Za-z0-9_-]{43}(?![A-Za-z0-9_-])',
+  },
+  {
+    id: 'npm-token',
+    title: 'npm access token',
+    detect: 'npm_[A-Za-z0-9]{36}(?![A-Za-z0-9])',
+    accept: hasDigitAndLetter,
+  },
+  {
+    id: 'anthropic-api-key',
+    title: 'Anthropic API key',
+    detect: 'sk-ant-(?:api|admin)\\d\\d-[A-Za-z0-9_-]{80,128}(?![A-Za-z0-9_-])',
+  },
+  {
+    id: 'openai-style-key',
+    title: 'OpenAI-style API key (sk-…)',
+    detect: 'sk-(?:proj-|svcacct-|admin-)?[A-Za-z0-9_-]{32,200}(?![A-Za-z0-9_-])',
+    accept: (v) => hasDigitAndLetter(v) && shannonEntropy(v) > 4,
+  },
+  {
+    id: 'connection-string-password',
+    title: 'Password in a database or broker connection string',
+    detect:
+      '(?:postgres(?:ql)?|mysqlx?|mongodb(?:\\+srv)?|rediss?|amqps?|mssql|sqlserver)://[^:/\\s@"\']{1,100}:[^@/\\s"\']{3,200}@',
+    requires: '://',
+    secret: /:([^:@]+)@$/,
+    accept: (v) => notPlaceholder(v) && !/^(?:pass(?:word)?|secret|\*+|\$\{?[A-Za-z_].*)$/i.test(v),
+    boundary: false,
+  },
+  ...vendorToken('huggingface-token', 'Hugging Face access token', 'hf_[A-Za-z]{34}'),
+  ...vendorToken('groq-api-key', 'Groq API key', 'gsk_[A-Za-z0-9]{52}'),
+  ...vendorToken('shopify-token', 'Shopify access token', 'shp(?:pa|ca|at|ss)_[A-Za-z0-9]{32,64}'),
+  ...vendorToken('docker-hub-token', 'Docker Hub personal access token', 'dckr_pat_[A-Za-z0-9_-]{27}'),
+  ...vendorToken('databricks-token', 'Databricks API token', 'dapi[a-f0-9]{32}(?:-\\d)?'),
+  ...vendorToken('figma-token', 'Figma personal access token', 'figd_[A-Za-z0-9_-]{40,200}'),
+  ...vendorToken('linear-api-key', 'Linear API key', 'lin_api_[A-Za-z0-9_]{32,128}'),
+  ...vendorToken('notion-token', 'Notion integration token', 'ntn_\\d{11}[A-Za-z0-9]{35}'),
+  ...vendorToken('vercel-token', 'Vercel token', 'vc[pircak]_[A-Za-z0-9]{20,60}'),
+  ...vendorToken('vault-token', 'HashiCorp Vault token', 'hv[sbr]\\.[A-Za-z0-9_-]{90,300}'),
+  ...vendorToken(
+    'grafana-token',
+    'Grafana Cloud or service-account token',
+    'gl(?:c_[A-Za-z0-9+/]{32,400}={0,2}|sa_[A-Za-z0-9]{32}_[a-fA-F0-9]{8})',
+  ),
+  ...vendorToken('1password-token', '1Password service-account token', 'ops_ey[A-Za-z0-9+/=]{100,1280}'),
+  ...vendorToken(
+    'tailscale-key',
+    'Tailscale key',
+    'tskey-[a-z]{2,20}-[0-9A-Za-z_]{8,40}-[0-9A-Za-z_]{16,60}',
+  ),
+  ...vendorToken('cloudflare-token', 'Cloudflare API token', 'cf(?:k|ut|at)_[A-Za-z0-9]{40}[0-9a-f]{8}'),
+  {
+    id: 'jwt',
+    title: 'JSON Web Token',
+    detect: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}',
+  },
+  {
+    id: 'generic-secret-assignment',
+    title: 'High-entropy value assigned to a secret-like name',
+    // The keyword may end a longer name (`DB_PASSWORD`, `clientSecret`): no boundary before it.
+    ignoreCase: true,
+    detect: `(?:${keywordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{12,200}["']`,
+    secret: /["']([^"'\s]{12,200})["']$/,
+    accept: (v) =>
+      // Template references (`${VAR}`, `{{ .Values.x }}`, `%(name)s`) are where a secret goes, not one.
+      notPlaceholder(v) &&
+      !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
+      // Words joined by separators (`session-cache-token`) are names, not secrets.
+      !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
+      shannonEntropy(v) >= genericEntropyThreshold,
+    boundary: false,
+  },
+]

@@ -1,0 +1,124 @@
+import { createHmac } from 'node:crypto'
+import { type SecretRule, secretRules } from './rules.js'
+
+/** A secret as the scanner sees it; `value` stays in memory and is never stored or printed. */
+export interface RawSecretMatch {
+  rule: SecretRule
+  line: number
+  column: number
+  value: string
+}
+
+/**
+ * The rules compiled one regular expression each. Measured here: a literal-prefixed pattern alone
+ * runs at several GB/s (the engine skips ahead on its first characters), while one alternation of
+ * all of them must try every branch at every position and ran 5–10x slower than the rules run one
+ * after another. Priority is the rule order: where two matches overlap, the earlier rule wins.
+ */
+export interface CompiledRules {
+  rules: readonly SecretRule[]
+  patterns: readonly RegExp[]
+}
+
+export function compileRules(rules: readonly SecretRule[] = secretRules): CompiledRules {
+  return { rules, patterns: rules.map((r) => new RegExp(r.detect, r.ignoreCase === true ? 'gi' : 'g')) }
+}
+
+const wordChar = /[A-Za-z0-9_]/
+
+function secretValue(rule: SecretRule, text: string, match: string, end: number): string {
+  if (rule.id === 'private-key') {
+    // The key material, not the header, is what identifies this key.
+    const close = text.indexOf('-----END', end)
+    return close < 0 ? text.slice(end, end + 4096).trim() : text.slice(end, close).replace(/\s+/g, '')
+  }
+  if (rule.secret === undefined) return match
+  return rule.secret.exec(match)?.[1] ?? match
+}
+
+interface Hit {
+  rule: SecretRule
+  start: number
+  end: number
+  value: string
+}
+
+/** Line (1-based, from `firstLine`) and column of each offset, counting newlines only when needed. */
+function locate(
+  text: string,
+  offsets: readonly number[],
+  firstLine: number,
+): { line: number; column: number }[] {
+  const sorted = [...offsets].map((offset, i) => ({ offset, i })).sort((a, b) => a.offset - b.offset)
+  const out: { line: number; column: number }[] = new Array(offsets.length)
+  let line = firstLine
+  let lineStart = 0
+  let from = 0
+  for (const { offset, i } of sorted) {
+    for (let nl = text.indexOf('\n', from); nl !== -1 && nl < offset; nl = text.indexOf('\n', nl + 1)) {
+      line++
+      lineStart = nl + 1
+    }
+    from = Math.max(from, lineStart)
+    out[i] = { line, column: offset - lineStart + 1 }
+  }
+  return out
+}
+
+/**
+ * Finds the secrets in one text. `firstLine` numbers the text's first line (a chunk of a large file
+ * or a hunk of a diff starts further down). Lines and columns are 1-based.
+ */
+export function scanText(text: string, compiled: CompiledRules, firstLine = 1): RawSecretMatch[] {
+  const hits: Hit[] = []
+  compiled.patterns.forEach((pattern, r) => {
+    const rule = compiled.rules[r]
+    if (rule === undefined) return
+    if (rule.requires !== undefined && !text.includes(rule.requires)) return
+    pattern.lastIndex = 0
+    for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
+      const start = m.index
+      const end = start + m[0].length
+      if (rule.boundary !== false && start > 0 && wordChar.test(text[start - 1] ?? '')) continue
+      // A match inside one an earlier (more specific) rule already took is the same secret.
+      if (hits.some((h) => start < h.end && end > h.start)) continue
+      const value = secretValue(rule, text, m[0], end)
+      if (rule.accept !== undefined && !rule.accept(value)) continue
+      hits.push({ rule, start, end, value })
+    }
+  })
+  if (hits.length === 0) return []
+  hits.sort((a, b) => a.start - b.start)
+  const places = locate(
+    text,
+    hits.map((h) => h.start),
+    firstLine,
+  )
+  return hits.map((h, i) => ({
+    rule: h.rule,
+    value: h.value,
+    line: places[i]?.line ?? firstLine,
+    column: places[i]?.column ?? 1,
+  }))
+}
+
+/** A preview that shows the kind of secret, never enough of it to use: `AKIA…(20)`. */
+export function previewSecret(value: string): string {
+  const shown = Math.min(4, Math.floor(value.length / 4))
+  return `${value.slice(0, shown)}…(${value.length})`
+}
+
+/**
+ * The salted fingerprint of a secret. HMAC with the store's salt: the same secret gets the same
+ * fingerprint in every run (so it can be allow-listed), but a fingerprint cannot be matched against
+ * a list of guessed passwords without the salt.
+ */
+export function fingerprintSecret(value: string, salt: string): string {
+  return createHmac('sha256', salt).update(value).digest('hex').slice(0, 32)
+}
+
+/** True when the first 8000 bytes hold a NUL byte, as git itself decides a file is binary. */
+export function isBinary(bytes: Uint8Array): boolean {
+  // indexOf runs natively (memchr); a byte loop in JS cost more than several rules' scans.
+  return Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 8000)).indexOf(0) !== -1
+}

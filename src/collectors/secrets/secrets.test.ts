@@ -1,0 +1,210 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { SecretFinding, SecretScan } from '../../core/evidence-secrets.js'
+import { collectSecrets, secretsOptions } from './index.js'
+import { secretRules } from './rules.js'
+import { compileRules, fingerprintSecret, previewSecret, scanText } from './scan-text.js'
+
+// Fake credentials are assembled at run time so this file itself holds none a scanner would flag.
+const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+function random(n: number, alphabet = alnum, seed = 7): string {
+  let s = seed
+  let out = ''
+  for (let i = 0; i < n; i++) {
+    s = (s * 1103515245 + 12345) % 2147483648
+    // The high bits: a linear congruential generator's low bits repeat with a short period.
+    out += alphabet[(s >>> 16) % alphabet.length]
+  }
+  return out
+}
+const upper = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
+const hex = '0123456789abcdef'
+
+/** One sample per rule, as it appears in real files. */
+const samples: Record<string, string> = {
+  'aws-access-key-id': `aws_access_key_id = ${'AKIA'}${random(16, upper)}`,
+  'aws-secret-access-key': `aws_secret_access_key = ${random(40, `${alnum}/+`, 3)}`,
+  'gcp-service-account-key': `  "private_key_id": "${random(40, hex)}",`,
+  'gcp-api-key': `const key = "${'AIza'}${random(35)}"`,
+  'azure-storage-account-key': `DefaultEndpointsProtocol=https;AccountName=acme;${'AccountKey='}${random(86, `${alnum}+/`)}==;EndpointSuffix=core.windows.net`,
+  'github-token': `GITHUB_TOKEN=${'ghp_'}${random(36)}`,
+  'github-fine-grained-token': `token: ${'github_pat_'}${random(22)}_${random(59, alnum, 5)}`,
+  'gitlab-token': `private_token: ${'glpat-'}${random(20)}`,
+  'private-key': `${'-----BEGIN '}OPENSSH PRIVATE KEY-----\n${random(64, `${alnum}+/`)}\n-----END OPENSSH PRIVATE KEY-----`,
+  'slack-token': `SLACK_BOT_TOKEN=${'xoxb-'}1234567890-1234567890123-${random(24)}`,
+  'slack-webhook': `url: https://${'hooks.slack.com'}/services/T0123ABCD/B0456EFGH/${random(24)}`,
+  'stripe-key': `STRIPE_SECRET_KEY=${'sk_live_'}${random(24)}`,
+  'twilio-api-key': `TWILIO_API_KEY=${'SK'}${random(32, hex)}`,
+  'sendgrid-api-key': `SENDGRID=${'SG.'}${random(22)}.${random(43, alnum, 9)}`,
+  'npm-token': `//registry.example.com/:_authToken=${'npm_'}${random(36)}`,
+  'openai-style-key': `OPENAI_API_KEY=${'sk-proj-'}${random(48)}`,
+  'anthropic-api-key': `ANTHROPIC_API_KEY=${'sk-ant-'}api03-${random(93)}AA`,
+  'connection-string-password': `DATABASE_URL=${'postgres'}://app:${random(18)}@db.internal:5432/app`,
+  'huggingface-token': `HF_TOKEN=${'hf_'}${random(34, 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz')}`,
+  'groq-api-key': `GROQ_API_KEY=${'gsk_'}${random(52)}`,
+  'shopify-token': `SHOPIFY_TOKEN=${'shpat_'}${random(32, hex)}`,
+  'docker-hub-token': `password: ${'dckr_pat_'}${random(27)}`,
+  'databricks-token': `DATABRICKS_TOKEN=${'dapi'}${random(32, hex)}`,
+  'figma-token': `FIGMA_TOKEN=${'figd_'}${random(40)}`,
+  'linear-api-key': `LINEAR_API_KEY=${'lin_api_'}${random(40)}`,
+  'notion-token': `NOTION_TOKEN=${'ntn_'}${random(11, '0123456789')}${random(35)}`,
+  'vercel-token': `VERCEL_TOKEN=${'vcp_'}${random(24)}`,
+  'vault-token': `VAULT_TOKEN=${'hvs.'}${random(95)}`,
+  'grafana-token': `GRAFANA_TOKEN=${'glsa_'}${random(32)}_${random(8, hex)}`,
+  '1password-token': `OP_SERVICE_ACCOUNT_TOKEN=${'ops_ey'}${random(120)}`,
+  'tailscale-key': `TS_AUTHKEY=${'tskey-'}auth-${random(12)}-${random(30)}`,
+  'cloudflare-token': `CF_TOKEN=${'cfut_'}${random(40)}${random(8, hex)}`,
+  jwt: `Authorization: Bearer ${'eyJ'}hbGciOiJIUzI1NiJ9.${'eyJ'}zdWIiOiIxMjM0NTY3ODkwIn0.${random(43)}`,
+  'generic-secret-assignment': `DB_PASSWORD = "${random(20, `${alnum}#%`)}"`,
+}
+
+const compiled = compileRules()
+
+describe('the rule set', () => {
+  it.each(secretRules.map((r) => r.id))('recognises %s where it appears in real files', (id) => {
+    const sample = samples[id]
+    expect(sample, `a sample for ${id}`).toBeDefined()
+    const found = scanText(`first line\n${sample}\nlast line\n`, compiled)
+    expect(found.map((f) => f.rule.id)).toContain(id)
+    expect(found.find((f) => f.rule.id === id)?.line).toBe(2)
+  })
+
+  it('ignores placeholders, references and look-alikes', () => {
+    const text = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a shell reference, as config files hold it
+      'password = "${DB_PASSWORD}"',
+      'api_key: "<your-api-key-here>"',
+      'token = "xxxxxxxxxxxxxxxxxxxx"',
+      'secret = "aaaaaaaaaaaaaaaaaaaaaaaa"',
+      `aws_access_key_id = ${'AKIA'}IOSFODNN7EXAMPLE`,
+      'const task-runner = "sk-learn-the-basics-of-the-pipeline"',
+      'passwordHash = hash(password)',
+      `xGITHUB${'ghp_'}${random(36)}`,
+      'postgres://app:password@localhost:5432/app',
+      `redis://default:${'$'}{REDIS_PASSWORD}@redis:6379`,
+    ].join('\n')
+    expect(scanText(text, compiled).map((f) => f.rule.id)).toEqual([])
+  })
+
+  it('reports the column of the match', () => {
+    const [found] = scanText(`  key: ${samples['github-token']}`, compiled)
+    expect(found?.column).toBe(21)
+  })
+})
+
+describe('redaction', () => {
+  it('previews at most a quarter of the value, and fingerprints it under a salt', () => {
+    expect(previewSecret('AKIAABCDEFGHIJKLMNOP')).toBe('AKIA…(20)')
+    expect(previewSecret('hunter2')).toBe('h…(7)')
+    const value = 'AKIAABCDEFGHIJKLMNOP'
+    expect(fingerprintSecret(value, 'salt-a')).toBe(fingerprintSecret(value, 'salt-a'))
+    expect(fingerprintSecret(value, 'salt-a')).not.toBe(fingerprintSecret(value, 'salt-b'))
+    expect(fingerprintSecret(value, 'salt-a')).toMatch(/^[0-9a-f]{32}$/)
+  })
+})
+
+describe('collectSecrets', () => {
+  const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-secrets-'))
+  afterAll(() => rmSync(root, { recursive: true, force: true }))
+  const write = (file: string, content: string | Buffer): void => {
+    mkdirSync(path.dirname(path.join(root, file)), { recursive: true })
+    writeFileSync(path.join(root, file), content)
+  }
+  write('repo/src/config.py', `${samples['stripe-key']}\n`)
+  write('repo/test/fixtures/key.pem', `${samples['private-key']}\n`)
+  write('repo/src/known.txt', `${samples['sendgrid-api-key']}\n`)
+  write('repo/src/pattern.txt', `${samples['twilio-api-key']}\n`)
+  write('repo/node_modules/pkg/index.js', `${samples['github-token']}\n`)
+  write('repo/vendor/lib.js', `${samples['npm-token']}\n`)
+  write(
+    'repo/assets/logo.png',
+    Buffer.concat([Buffer.from([0x89, 0x50, 0, 0]), Buffer.from(samples.jwt ?? '')]),
+  )
+  // A large file is read in 1 MiB pieces: the secret sits far past the first piece.
+  write('repo/data/big.log', `${'log line without anything\n'.repeat(200_000)}${samples['gitlab-token']}\n`)
+
+  const context = {
+    root,
+    where: 'sources[0]',
+    now: new Date('2026-06-30T00:00:00Z'),
+    env: {},
+    fingerprintSalt: 'test-salt',
+  }
+  const known = (samples['sendgrid-api-key'] ?? '').split('=')[1] ?? ''
+
+  it('finds the secrets, skips binaries, excluded paths and node_modules, and honours the allow-list', async () => {
+    const options = secretsOptions.parse({
+      type: 'secrets',
+      path: 'repo',
+      exclude: ['vendor/**'],
+      allow: [
+        { path: 'test/fixtures/**', reason: 'fake keys for tests' },
+        { fingerprint: fingerprintSecret(known, 'test-salt') },
+        { pattern: `^SK${random(32, hex).slice(0, 6)}` },
+      ],
+    })
+    const collection = await collectSecrets(options, context)
+    const scan = collection.evidence.find((e): e is SecretScan => e.kind === 'secret.scan')
+    const findings = collection.evidence.filter((e): e is SecretFinding => e.kind === 'secret.finding')
+    expect(scan).toMatchObject({
+      filesScanned: 5,
+      binaryFilesSkipped: 1,
+      history: false,
+      findings: 5,
+      allowedFindings: 3,
+    })
+    const byFile = Object.fromEntries(findings.map((f) => [f.file, f]))
+    expect(Object.keys(byFile).sort()).toEqual([
+      'repo/data/big.log',
+      'repo/src/config.py',
+      'repo/src/known.txt',
+      'repo/src/pattern.txt',
+      'repo/test/fixtures/key.pem',
+    ])
+    expect(byFile['repo/data/big.log']).toMatchObject({ rule: 'gitlab-token', line: 200_001, column: 16 })
+    expect(byFile['repo/src/config.py']?.allowed).toBeUndefined()
+    expect(byFile['repo/test/fixtures/key.pem']?.allowed).toEqual({
+      by: 'path',
+      entry: 'test/fixtures/**',
+      reason: 'fake keys for tests',
+    })
+    expect(byFile['repo/src/known.txt']?.allowed?.by).toBe('fingerprint')
+    expect(byFile['repo/src/pattern.txt']?.allowed?.by).toBe('pattern')
+    // Nothing in the evidence holds a secret in clear.
+    const stored = JSON.stringify(collection.evidence)
+    for (const sample of Object.values(samples)) {
+      const value = sample.split(/[=:] ?/).at(-1) ?? sample
+      if (value.length >= 16) expect(stored).not.toContain(value.slice(-16))
+    }
+  })
+
+  it('keeps the working tree findings and reports the error when the history cannot be read', async () => {
+    const options = secretsOptions.parse({ type: 'secrets', path: 'repo/src', history: true })
+    const collection = await collectSecrets(options, context)
+    expect(collection.errors).toEqual([
+      {
+        file: 'repo/src',
+        message: expect.stringMatching(
+          /^sources\[0\]\.history: could not read the git history: git log failed/,
+        ),
+      },
+    ])
+    expect(collection.evidence.find((e) => e.kind === 'secret.scan')).toMatchObject({
+      history: false,
+      findings: 3,
+    })
+  })
+
+  it('names the source when the path is not a directory', async () => {
+    await expect(
+      collectSecrets(secretsOptions.parse({ type: 'secrets', path: 'missing' }), context),
+    ).rejects.toThrow('sources[0].path: missing is not a directory')
+  })
+
+  it('rejects an allow-list pattern that is not a regular expression, naming the entry', async () => {
+    const options = secretsOptions.parse({ type: 'secrets', path: 'repo', allow: [{ pattern: '(' }] })
+    await expect(collectSecrets(options, context)).rejects.toThrow('sources[0].allow[0].pattern')
+  })
+})

@@ -1,0 +1,157 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { parse } from '@cdktf/hcl2json'
+import { z } from 'zod'
+import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
+import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
+import { type HclFile, HclModule, type ModuleLoader } from './hcl-module.js'
+import { type InputFile, inputRecord, listInputs, readInput } from './read-inputs.js'
+import { ResourceGraph } from './resource-graph.js'
+import { toAwsEvidence } from './to-aws-evidence.js'
+import { toIacResources } from './to-iac-resources.js'
+
+const options = z.strictObject({
+  type: z.literal('terraform'),
+  /** A folder of `.tf` files (a module), or a folder of modules walked recursively, or one file. */
+  path: z.string().min(1),
+})
+
+const isTerraformFile = (name: string) => name.endsWith('.tf') || isVariablesFile(name)
+const isVariablesFile = (name: string) => name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')
+
+/** Parses one file; a syntax error becomes a collection error naming the file and line. */
+async function parseFile(input: InputFile): Promise<HclFile | CollectionError> {
+  try {
+    const json = (await parse(input.file, input.text)) as Record<string, unknown>
+    return { file: input.file, text: input.text, json }
+  } catch (error) {
+    const message = error instanceof Error ? error.message : String(error)
+    // hcl2json reports `parse config: [main.tf:12,3-4: Invalid expression; …]`.
+    const detail = /\[[^:\]]*:(\d+),\d+(?:-[\d,]+)?: ([^\]]*)\]/.exec(message)
+    const out: CollectionError = { file: input.file, message: `HCL syntax error: ${detail?.[2] ?? message}` }
+    if (detail?.[1] !== undefined) out.line = Number(detail[1])
+    return out
+  }
+}
+
+/**
+ * Reads Terraform source: each folder of `.tf` files is a module; folders that another folder calls
+ * as a local module (`source = "./modules/x"`) are evaluated as part of their caller, the others as
+ * root modules with their `terraform.tfvars` / `*.auto.tfvars`.
+ */
+export async function collectTerraformSource(root: string, sourcePath: string): Promise<FileCollection> {
+  const collection = emptyCollection()
+  const files = await listInputs(root, sourcePath, isTerraformFile)
+  const byFolder = new Map<string, HclFile[]>()
+  const variableFiles = new Map<string, HclFile[]>()
+  for (const absolute of files) {
+    const input = await readInput(root, absolute)
+    const parsed = await parseFile(input)
+    if ('message' in parsed) {
+      collection.errors.push(parsed)
+      collection.inputs.push(inputRecord(input, 'terraform', 0))
+      continue
+    }
+    const folder = path.dirname(absolute)
+    const target = isVariablesFile(path.basename(absolute)) ? variableFiles : byFolder
+    target.set(folder, [...(target.get(folder) ?? []), parsed])
+    collection.inputs.push(inputRecord(input, 'terraform', 0))
+  }
+
+  const called = new Set<string>()
+  for (const [folder, hclFiles] of byFolder)
+    for (const f of hclFiles)
+      for (const blocks of Object.values(asRecord(f.json.module)))
+        for (const block of Array.isArray(blocks) ? blocks : [])
+          if (typeof block?.source === 'string' && /^\.\.?\//.test(block.source))
+            called.add(path.resolve(folder, block.source))
+
+  const manifests = new Map<string, Promise<Map<string, string>>>()
+  const loaderFor =
+    (folder: string, depth: number, rootFolder: string): ModuleLoader =>
+    async (source, key) => {
+      if (depth > 8) return undefined
+      // Modules `terraform init` installed (registry, git) are read where it put them.
+      const installed = (await installedModules(manifests, rootFolder)).get(key)
+      if (installed === undefined && !/^\.\.?\//.test(source)) return undefined
+      const dir = installed ?? path.resolve(folder, source)
+      let childFiles = byFolder.get(dir)
+      if (childFiles === undefined) {
+        const found = await listInputs(root, path.relative(root, dir), (n) => n.endsWith('.tf')).catch(
+          () => [],
+        )
+        childFiles = []
+        for (const absolute of found.filter((f) => path.dirname(f) === dir)) {
+          const parsed = await parseFile(await readInput(root, absolute))
+          if ('message' in parsed) collection.errors.push(parsed)
+          else childFiles.push(parsed)
+        }
+        byFolder.set(dir, childFiles)
+      }
+      return { files: childFiles, load: loaderFor(dir, depth + 1, rootFolder) }
+    }
+
+  for (const [folder, hclFiles] of [...byFolder]) {
+    if (called.has(folder)) continue
+    const inputs = await variableValues(variableFiles.get(folder) ?? [])
+    const module = new HclModule(hclFiles, '', inputs, loaderFor(folder, 0, folder))
+    const resources = await module.graphResources()
+    const evidence: EvidenceItem[] = [
+      ...toAwsEvidence(new ResourceGraph(resources), 'terraform-hcl'),
+      ...toIacResources(resources),
+    ]
+    const relativeFolder = path.relative(root, folder).split(path.sep).join('/') || '.'
+    const backend = await module.stateBackend(relativeFolder, hclFiles[0]?.file ?? relativeFolder)
+    if (backend !== undefined) evidence.push(backend)
+    collection.evidence.push(...evidence)
+    const first = collection.inputs.find((i) => hclFiles.some((f) => f.file === i.file))
+    if (first !== undefined) first.items += evidence.length
+  }
+  return collection
+}
+
+/** Module call path → folder, from the manifest `terraform init` writes; empty without one. */
+function installedModules(
+  manifests: Map<string, Promise<Map<string, string>>>,
+  rootFolder: string,
+): Promise<Map<string, string>> {
+  let pending = manifests.get(rootFolder)
+  if (pending === undefined) {
+    pending = readFile(path.join(rootFolder, '.terraform/modules/modules.json'), 'utf8')
+      .then((text) => {
+        const doc = JSON.parse(text) as { Modules?: { Key?: unknown; Dir?: unknown }[] }
+        const out = new Map<string, string>()
+        for (const m of doc.Modules ?? [])
+          if (typeof m.Key === 'string' && m.Key !== '' && typeof m.Dir === 'string')
+            out.set(m.Key, path.resolve(rootFolder, m.Dir))
+        return out
+      })
+      .catch(() => new Map<string, string>())
+    manifests.set(rootFolder, pending)
+  }
+  return pending
+}
+
+/** `terraform.tfvars` and `*.auto.tfvars`, later files winning as in Terraform (lexical order). */
+async function variableValues(files: HclFile[]): Promise<Map<string, { value: unknown; refs: [] }>> {
+  const out = new Map<string, { value: unknown; refs: [] }>()
+  const ordered = [...files].sort((a, b) => {
+    const rank = (f: HclFile) => (path.basename(f.file) === 'terraform.tfvars' ? 0 : 1)
+    return rank(a) - rank(b) || a.file.localeCompare(b.file)
+  })
+  for (const f of ordered) for (const [k, v] of Object.entries(f.json)) out.set(k, { value: v, refs: [] })
+  return out
+}
+
+const asRecord = (v: unknown): Record<string, Array<{ source?: unknown }> | undefined> =>
+  v !== null && typeof v === 'object' && !Array.isArray(v)
+    ? (v as Record<string, Array<{ source?: unknown }>>)
+    : {}
+
+export const terraformSourceCollector = defineSourceCollector({
+  type: 'terraform',
+  summary:
+    'Terraform source (`.tf` files, local modules, tfvars): AWS resources resolved statically, tags, state backend',
+  options,
+  collect: (source, context) => collectTerraformSource(context.root, source.path),
+})

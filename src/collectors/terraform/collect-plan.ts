@@ -1,0 +1,53 @@
+import path from 'node:path'
+import { z } from 'zod'
+import type { EvidenceItem } from '../../core/evidence.js'
+import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
+import { inputRecord, listInputs, readInput } from './read-inputs.js'
+import { PlanFormatError, readPlan } from './read-plan.js'
+import { ResourceGraph } from './resource-graph.js'
+import { toAwsEvidence } from './to-aws-evidence.js'
+import { toIacResources } from './to-iac-resources.js'
+
+const options = z.strictObject({
+  type: z.literal('terraform-plan'),
+  /** A plan JSON file, or a folder of them (`*.json`, walked recursively). */
+  path: z.string().min(1),
+})
+
+/** The evidence one plan (or state) JSON yields: AWS kinds, tags and planned changes. */
+export function planEvidence(text: string, file: string): EvidenceItem[] {
+  const plan = readPlan(text, file)
+  const graph = new ResourceGraph(plan.resources)
+  return [...toAwsEvidence(graph, 'terraform-plan'), ...toIacResources(plan.resources), ...plan.changes]
+}
+
+export const terraformPlanCollector = defineSourceCollector({
+  type: 'terraform-plan',
+  summary: 'Terraform plans (`terraform show -json plan.out`): planned AWS resources, tags and changes',
+  options,
+  async collect(source, context): Promise<FileCollection> {
+    const collection = emptyCollection()
+    const files = await listInputs(context.root, source.path, (name) => name.endsWith('.json'))
+    const named = path.resolve(context.root, source.path)
+    for (const absolute of files) {
+      const input = await readInput(context.root, absolute)
+      // In a folder, JSON that does not start like a plan (tfvars.json, package.json) is skipped;
+      // Terraform prints format_version first, so a truncated plan is still reported.
+      if (absolute !== named && !/"format_version"/.test(input.text.slice(0, 4096))) continue
+      try {
+        const evidence = planEvidence(input.text, input.file)
+        collection.evidence.push(...evidence)
+        collection.inputs.push(inputRecord(input, 'terraform-plan', evidence.length))
+      } catch (error) {
+        if (!(error instanceof PlanFormatError)) throw error
+        const entry: FileCollection['errors'][number] = { file: input.file, message: error.message }
+        if (error.line !== undefined) entry.line = error.line
+        entry.hint =
+          'produce it with: terraform plan -out plan.out && terraform show -json plan.out > plan.json'
+        collection.errors.push(entry)
+        collection.inputs.push(inputRecord(input, 'terraform-plan', 0))
+      }
+    }
+    return collection
+  },
+})

@@ -1,0 +1,95 @@
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { describe, expect, it } from 'vitest'
+import type { EvidenceItem } from '../../core/evidence.js'
+import { parseTemplate, templateEvidence } from './read-cloudformation.js'
+
+const text = await readFile(path.join(import.meta.dirname, 'testdata/reporting-stack.yaml'), 'utf8')
+const evidence = templateEvidence(text, 'stack.yaml')
+const find = (items: EvidenceItem[], kind: string, name: string) =>
+  items.find((e) => e.kind === kind && e.name === name)
+
+describe('CloudFormation templates', () => {
+  it('reads the intrinsic-function tags of YAML templates', () => {
+    const doc = parseTemplate(text)
+    const bucket = (doc.Resources as Record<string, { Properties: Record<string, unknown> }>).ReportsBucket
+    expect(bucket?.Properties.BucketName).toEqual({ 'Fn::Sub': 'acme-reports-$' + '{Environment}' })
+    expect(JSON.stringify(bucket?.Properties.BucketEncryption)).toContain(
+      '{"Fn::GetAtt":["ReportsKey","Arn"]}',
+    )
+  })
+
+  it('resolves parameters, conditions and references into the AWS kinds', () => {
+    expect(find(evidence, 'aws.s3-bucket', 'ReportsBucket')).toMatchObject({
+      resourceKind: 'AWS::S3::Bucket',
+      encryption: { algorithm: 'aws:kms', bucketKeyEnabled: true },
+      versioning: 'Enabled', // !If [IsProd, …] with Environment defaulting to prod
+      origin: 'cloudformation',
+      line: 43,
+    })
+    expect(find(evidence, 'aws.s3-bucket', 'WebsiteBucket')).toMatchObject({
+      encryption: null,
+      policyPublic: true,
+      versioning: 'Disabled',
+    })
+    expect(find(evidence, 'aws.kms-key', 'ReportsKey')).toMatchObject({
+      rotationEnabled: true,
+      aliases: ['alias/reports-prod'],
+    })
+    expect(find(evidence, 'aws.security-group', 'AppSecurityGroup')).toMatchObject({
+      ingress: [{ protocol: 'tcp', fromPort: 22, toPort: 22, ipv4Ranges: ['0.0.0.0/0'] }],
+    })
+    expect(find(evidence, 'aws.security-group', 'DatabaseSecurityGroup')).toMatchObject({
+      ingress: [{ fromPort: 5432, sourceGroups: ['AppSecurityGroup'], ipv4Ranges: [] }],
+    })
+    expect(find(evidence, 'aws.db-instance', 'ReportsDatabase')).toMatchObject({
+      storageEncrypted: true,
+      multiAz: true,
+      backupRetentionDays: 14,
+    })
+  })
+
+  it('leaves unknown what the template alone does not tell', () => {
+    // No subnet group: RDS decides public accessibility from the VPC at deploy time.
+    const legacy = find(evidence, 'aws.db-instance', 'LegacyDatabase')
+    expect(legacy).toMatchObject({ publiclyAccessible: true, storageEncrypted: false })
+    const other = templateEvidence(
+      'Resources:\n  Db:\n    Type: AWS::RDS::DBInstance\n    Properties:\n      Engine: postgres\n      StorageEncrypted: !Ref Encrypt\nParameters:\n  Encrypt:\n    Type: String\n',
+      't.yaml',
+    )
+    expect(find(other, 'aws.db-instance', 'Db')).toMatchObject({
+      unknown: expect.arrayContaining(['publiclyAccessible', 'storageEncrypted']),
+    })
+    expect(find(other, 'aws.db-instance', 'Db')).not.toHaveProperty('storageEncrypted')
+    // Stack tags are added at deploy time: a missing tag cannot be told from the template.
+    expect(find(evidence, 'iac.resource', 'ReportsBucket')).toMatchObject({
+      tags: { owner: 'analytics' },
+      tagsUnknown: true,
+    })
+  })
+
+  it('reads JSON templates', () => {
+    const json = JSON.stringify({
+      Resources: {
+        Key: {
+          Type: 'AWS::KMS::Key',
+          Properties: { EnableKeyRotation: { 'Fn::If': ['Rotate', true, false] } },
+        },
+      },
+      Conditions: { Rotate: { 'Fn::Equals': ['a', 'a'] } },
+    })
+    expect(find(templateEvidence(json, 't.json'), 'aws.kms-key', 'Key')).toMatchObject({
+      rotationEnabled: true,
+    })
+  })
+
+  it('names the line of a YAML error and refuses documents without Resources', () => {
+    expect(() => parseTemplate('Resources:\n  A:\n    Type: [unclosed\n')).toThrow(/invalid YAML/)
+    try {
+      parseTemplate('Resources:\n  A:\n    Type: [unclosed\n')
+    } catch (error) {
+      expect((error as { line?: number }).line).toBeGreaterThan(1)
+    }
+    expect(() => parseTemplate('apiVersion: v1\nkind: ConfigMap\n')).toThrow(/no Resources section/)
+  })
+})

@@ -1,0 +1,70 @@
+import type { IacResource } from '../../core/evidence-iac.js'
+import { type GraphResource, hasUnknown, isUnknown, valueAt } from './resource-graph.js'
+
+/**
+ * AWS resource types that take tags, for Terraform source where no provider schema says so. Plans
+ * need no list: their values hold a `tags` attribute exactly when the schema has one.
+ */
+export const taggableTypes: ReadonlySet<string> = new Set([
+  'aws_s3_bucket',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_rds_cluster_instance',
+  'aws_dynamodb_table',
+  'aws_kms_key',
+  'aws_security_group',
+  'aws_vpc',
+  'aws_subnet',
+  'aws_instance',
+  'aws_eks_cluster',
+  'aws_eks_node_group',
+  'aws_lb',
+  'aws_alb',
+  'aws_cloudtrail',
+  'aws_guardduty_detector',
+  'aws_iam_role',
+  'aws_iam_user',
+  'aws_iam_policy',
+  'aws_lambda_function',
+  'aws_sqs_queue',
+  'aws_sns_topic',
+  'aws_elasticache_cluster',
+  'aws_elasticache_replication_group',
+  'aws_efs_file_system',
+  'aws_ebs_volume',
+  'aws_ecr_repository',
+  'aws_secretsmanager_secret',
+  'aws_cloudwatch_log_group',
+  'aws_opensearch_domain',
+  'aws_elasticsearch_domain',
+  'aws_redshift_cluster',
+  'aws_kinesis_stream',
+  'aws_backup_vault',
+])
+
+/** One `iac.resource` per managed resource, with the tags it will carry. */
+export function toIacResources(resources: readonly GraphResource[]): IacResource[] {
+  return resources
+    .filter((r) => r.mode === 'managed')
+    .map((r) => {
+      const hasTagsAttribute =
+        'tags' in r.values || 'tags_all' in r.values || isUnknown(r, 'tags_all') || isUnknown(r, 'tags')
+      const field = 'tags_all' in r.values || isUnknown(r, 'tags_all') ? 'tags_all' : 'tags'
+      const raw = valueAt(r.values, field)
+      const tags: Record<string, string> = {}
+      if (raw !== null && typeof raw === 'object' && !Array.isArray(raw))
+        for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') tags[k] = v
+      const item: IacResource = {
+        kind: 'iac.resource',
+        resourceKind: r.type,
+        name: r.address,
+        file: r.file,
+        tool: 'terraform',
+        taggable: hasTagsAttribute || taggableTypes.has(r.type),
+        tags,
+        tagsUnknown: hasUnknown(r, field),
+      }
+      if (r.line !== undefined) item.line = r.line
+      return item
+    })
+}

@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import type { Finding } from './check.js'
+import type { EvidenceItem } from './evidence.js'
+import { freshnessDays, noteStaleEvidence, staleness } from './freshness.js'
+
+const bucket = (observedAt?: string): EvidenceItem =>
+  ({
+    kind: 'aws.s3-bucket',
+    resourceKind: 'S3Bucket',
+    name: 'logs',
+    file: 'aws/s3.json',
+    ...(observedAt === undefined ? {} : { observedAt }),
+  }) as unknown as EvidenceItem
+
+const finding: Finding = {
+  check: 'aws/bucket-blocks-public-access',
+  status: 'pass',
+  severity: 'high',
+  subject: { kind: 'S3Bucket', name: 'logs', file: 'aws/s3.json' },
+  message: 'public access is blocked',
+}
+
+describe('evidence freshness', () => {
+  it('uses the family default unless trustctl.yaml overrides it', () => {
+    expect(freshnessDays('aws.s3-bucket')).toBe(7)
+    expect(freshnessDays('aws.s3-bucket', { aws: 2 })).toBe(2)
+    expect(freshnessDays('something.new')).toBe(30)
+  })
+
+  it('calls evidence stale past its limit, and never evidence without an observation time', () => {
+    expect(staleness(bucket('2026-11-25T10:00:00Z'), '2026-11-30')).toBeUndefined()
+    expect(staleness(bucket('2026-11-01T10:00:00Z'), '2026-11-30')).toMatchObject({
+      ageDays: 29,
+      limitDays: 7,
+    })
+    expect(staleness(bucket(), '2026-11-30')).toBeUndefined()
+  })
+
+  it('says so on a finding that rests on stale evidence, and leaves others alone', () => {
+    const [stale] = noteStaleEvidence([finding], [bucket('2026-10-01T00:00:00Z')], '2026-11-30')
+    expect(stale?.message).toMatch(
+      /public access is blocked \(stale evidence: observed 2026-10-01, 60 days .* limit .* 7 days\)/,
+    )
+    expect(stale?.status).toBe('pass')
+    expect(noteStaleEvidence([finding], [bucket('2026-11-29T00:00:00Z')], '2026-11-30')).toEqual([finding])
+  })
+})

@@ -1,0 +1,83 @@
+import type { Finding } from './check.js'
+import type { EvidenceItem } from './evidence.js'
+
+/**
+ * How old evidence may be, in days, by evidence family (the part of the kind before the first dot),
+ * before a result on it is reported as resting on stale evidence. Only items that say when they were
+ * observed (a live read's or an export's `observedAt`, a scan report's `scannedAt`) can go stale:
+ * files read from the repository are read as they are now. Override per family with `freshness:` in
+ * trustctl.yaml.
+ */
+export const defaultFreshnessDays: Readonly<Record<string, number>> = {
+  // Cloud and cluster state changes daily; an export older than a week no longer shows it.
+  aws: 7,
+  k8s: 7,
+  // Vulnerability data goes out of date as advisories are published.
+  scan: 7,
+  secret: 30,
+  vcs: 30,
+  log: 30,
+}
+const fallbackDays = 30
+
+/** When an item was observed, if it says so. */
+export function observedAtOf(item: EvidenceItem): string | undefined {
+  const fields = item as unknown as Record<string, unknown>
+  for (const field of ['observedAt', 'scannedAt']) {
+    const value = fields[field]
+    if (typeof value === 'string' && !Number.isNaN(Date.parse(value))) return value
+  }
+  return undefined
+}
+
+/** Days the item's evidence family may age, with overrides from trustctl.yaml. */
+export function freshnessDays(kind: string, overrides: Readonly<Record<string, number>> = {}): number {
+  const family = kind.split('.')[0] ?? kind
+  return overrides[family] ?? overrides[kind] ?? defaultFreshnessDays[family] ?? fallbackDays
+}
+
+/** How stale an item is on the as-of date, or undefined when it is fresh or carries no observation time. */
+export function staleness(
+  item: EvidenceItem,
+  asOf: string,
+  overrides: Readonly<Record<string, number>> = {},
+): { observedAt: string; ageDays: number; limitDays: number } | undefined {
+  const observedAt = observedAtOf(item)
+  if (observedAt === undefined) return undefined
+  const ageDays = Math.floor((Date.parse(`${asOf}T23:59:59Z`) - Date.parse(observedAt)) / 86_400_000)
+  const limitDays = freshnessDays(item.kind, overrides)
+  return ageDays > limitDays ? { observedAt, ageDays, limitDays } : undefined
+}
+
+const subjectKey = (s: {
+  kind: string
+  name: string
+  namespace?: string | undefined
+  file: string
+}): string => `${s.kind}|${s.namespace ?? ''}|${s.name}|${s.file}`
+
+/**
+ * Adds to each finding whose subject rests on stale evidence what it rests on, so a pass on a
+ * month-old export is never read as a pass on today's system.
+ */
+export function noteStaleEvidence(
+  findings: readonly Finding[],
+  evidence: readonly EvidenceItem[],
+  asOf: string,
+  overrides: Readonly<Record<string, number>> = {},
+): Finding[] {
+  const stale = new Map<string, NonNullable<ReturnType<typeof staleness>>>()
+  for (const item of evidence) {
+    const s = staleness(item, asOf, overrides)
+    if (s !== undefined) stale.set(subjectKey({ ...item, kind: item.resourceKind }), s)
+  }
+  if (stale.size === 0) return [...findings]
+  return findings.map((finding) => {
+    const s = stale.get(subjectKey(finding.subject))
+    if (s === undefined) return finding
+    return {
+      ...finding,
+      message: `${finding.message} (stale evidence: observed ${s.observedAt.slice(0, 10)}, ${s.ageDays} days before the as-of date; the limit for this evidence is ${s.limitDays} days)`,
+    }
+  })
+}

@@ -1,0 +1,72 @@
+import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import { canonicalBytes, sha256 } from './ledger.js'
+
+/**
+ * The signed manifest that closes a run: how many records the run wrote, a digest of their hashes
+ * in order, and the chain head it ended on, signed with the organisation's Ed25519 key.
+ */
+export interface RunManifest {
+  format: 1
+  runId: number
+  startedAt: string
+  finishedAt: string
+  /** Records of this run before the manifest, and the digest of their hashes in ledger order. */
+  recordCount: number
+  recordsDigest: string
+  /** The record the manifest follows: its sequence number and hash. */
+  chainLength: number
+  chainHead: string
+  keyFingerprint: string
+}
+
+/** A manifest and its Ed25519 signature (base64) over the manifest's canonical bytes. */
+export interface SignedManifest {
+  manifest: RunManifest
+  signature: string
+}
+
+/** Signs manifests; the private key stays with the caller (outside the store). */
+export interface Signer {
+  /** SHA-256 of the public key (SPKI DER), hex: how reports and `verify --key` name the key. */
+  fingerprint: string
+  /** The public key, PEM (SPKI). */
+  publicKeyPem: string
+  sign(data: Uint8Array): string
+}
+
+/** The fingerprint of a public key given as PEM: SHA-256 of its SPKI DER bytes. */
+export function keyFingerprint(publicKeyPem: string): string {
+  return sha256(createPublicKey(publicKeyPem).export({ type: 'spki', format: 'der' }))
+}
+
+/** A signer over an Ed25519 private key. */
+export function ed25519Signer(privateKey: KeyObject): Signer {
+  if (privateKey.asymmetricKeyType !== 'ed25519') {
+    throw new TypeError(`expected an Ed25519 private key, got ${privateKey.asymmetricKeyType ?? 'none'}`)
+  }
+  const publicKeyPem = createPublicKey(privateKey).export({ type: 'spki', format: 'pem' }).toString()
+  return {
+    fingerprint: keyFingerprint(publicKeyPem),
+    publicKeyPem,
+    sign: (data) => sign(null, data, privateKey).toString('base64'),
+  }
+}
+
+/** Signs a manifest. */
+export function signManifest(manifest: RunManifest, signer: Signer): SignedManifest {
+  return { manifest, signature: signer.sign(canonicalBytes(manifest)) }
+}
+
+/** True when the signature over the manifest was made by the key with this public PEM. */
+export function manifestSignatureValid(signed: SignedManifest, publicKeyPem: string): boolean {
+  try {
+    return verify(
+      null,
+      canonicalBytes(signed.manifest),
+      createPublicKey(publicKeyPem),
+      Buffer.from(signed.signature, 'base64'),
+    )
+  } catch {
+    return false
+  }
+}

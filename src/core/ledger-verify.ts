@@ -1,0 +1,274 @@
+import { genesisHash, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
+import { keyFingerprint, manifestSignatureValid, type SignedManifest } from './ledger-manifest.js'
+
+export type VerifyProblemType =
+  | 'record-edited'
+  | 'record-missing'
+  | 'record-out-of-order'
+  | 'chain-broken'
+  | 'blob-missing'
+  | 'blob-mismatch'
+  | 'manifest-unreadable'
+  | 'manifest-mismatch'
+  | 'manifest-unknown-key'
+  | 'manifest-other-key'
+  | 'manifest-bad-signature'
+
+/** One thing that is wrong, precise enough to find it in the store. */
+export interface VerifyProblem {
+  type: VerifyProblemType
+  seq?: number
+  message: string
+}
+
+export interface VerifyReport {
+  ok: boolean
+  records: number
+  blobBytes: number
+  manifests: number
+  /** Runs that never wrote a signed manifest (interrupted, or still running). */
+  incompleteRuns: number[]
+  keys: { fingerprint: string; publicKeyPem: string }[]
+  chainHead: { seq: number; hash: string }
+  /** Problems found; the first `problemLimit` are kept with their message, all are counted. */
+  problems: VerifyProblem[]
+  problemCount: number
+  notices: string[]
+}
+
+export interface VerifyOptions {
+  /** Where the records start: the genesis for a whole store, the record before a bundle's first. */
+  start?: { seq: number; hash: string }
+  /** Keys known before the first record (a bundle's keys recorded earlier in the ledger). */
+  keys?: readonly { fingerprint: string; publicKeyPem: string }[]
+  /** When set, every manifest must be signed by this key fingerprint. */
+  pinnedKey?: string
+  /** Runs the store lists as finished: each must end in a signed manifest. */
+  completeRuns?: readonly number[]
+  /** Record hashes that must be in the chain, e.g. the chain head printed in an earlier report. */
+  expectHashes?: readonly string[]
+  problemLimit?: number
+}
+
+interface RunState {
+  digest: RecordDigest
+  signed: boolean
+  /** The run began before the first record checked (a bundle's slice): its totals cannot be compared. */
+  partial: boolean
+}
+
+/**
+ * Checks a ledger record by record, in the order it was stored: each record's hash, its link to the
+ * one before, its blob, and every manifest's signature and totals. Streaming, so a store of any size
+ * verifies in constant memory per run.
+ */
+export class LedgerVerifier {
+  private readonly problems: VerifyProblem[] = []
+  private readonly notices: string[] = []
+  private problemCount = 0
+  private readonly limit: number
+  private readonly keys = new Map<string, string>()
+  private readonly runs = new Map<number, RunState>()
+  private head: { seq: number; hash: string }
+  private records = 0
+  private readonly expected: Set<string>
+  private blobBytes = 0
+  private manifests = 0
+
+  constructor(private readonly options: VerifyOptions = {}) {
+    this.head = options.start ?? { seq: 0, hash: genesisHash }
+    this.limit = options.problemLimit ?? 200
+    for (const key of options.keys ?? []) this.keys.set(key.fingerprint, key.publicKeyPem)
+    this.expected = new Set(options.expectHashes ?? [])
+  }
+
+  private problem(type: VerifyProblemType, message: string, seq?: number): void {
+    this.problemCount += 1
+    if (this.problems.length < this.limit)
+      this.problems.push(seq === undefined ? { type, message } : { type, seq, message })
+  }
+
+  /** Checks the next record and its blob (undefined when the store has no blob at its address). */
+  add(record: LedgerRecord, blob: Uint8Array | undefined): void {
+    this.records += 1
+    const where = `record ${record.seq} (${record.kind} ${record.id})`
+    const expectedSeq = this.head.seq + 1
+    if (record.seq > expectedSeq) {
+      const missing =
+        record.seq - 1 === expectedSeq
+          ? `record ${expectedSeq} is`
+          : `records ${expectedSeq}–${record.seq - 1} are`
+      this.problem('record-missing', `${missing} missing: deleted from the ledger`, expectedSeq)
+    } else if (record.seq < expectedSeq) {
+      this.problem(
+        'record-out-of-order',
+        `${where} comes after record ${this.head.seq}: records were reordered or duplicated`,
+        record.seq,
+      )
+    } else if (record.prevHash !== this.head.hash) {
+      this.problem(
+        'chain-broken',
+        `${where} does not follow record ${this.head.seq}: it links to ${short(record.prevHash)} but that record hashes to ${short(this.head.hash)} (a record was replaced, inserted or reordered)`,
+        record.seq,
+      )
+    }
+    const { hash, ...fields } = record
+    this.expected.delete(hash)
+    const recomputed = recordHash(fields)
+    if (recomputed !== hash) {
+      this.problem(
+        'record-edited',
+        `${where}: its fields do not match its hash: the record was edited`,
+        record.seq,
+      )
+    }
+    if (record.blobRef !== `sha256:${record.contentHash}`) {
+      this.problem(
+        'record-edited',
+        `${where}: blob reference ${record.blobRef} does not match its content hash`,
+        record.seq,
+      )
+    }
+    let blobOk = false
+    if (blob === undefined) {
+      this.problem('blob-missing', `${where}: blob ${record.blobRef} is missing from the store`, record.seq)
+    } else {
+      this.blobBytes += blob.byteLength
+      if (sha256(blob) === record.contentHash) blobOk = true
+      else
+        this.problem(
+          'blob-mismatch',
+          `${where}: blob ${record.blobRef} does not hash to its address: its content was edited or swapped`,
+          record.seq,
+        )
+    }
+    if (record.kind === 'manifest') this.checkManifest(record, blobOk ? blob : undefined)
+    else {
+      if (record.kind === 'signing-key' && blobOk && blob !== undefined) this.learnKey(record, blob)
+      const run = this.runs.get(record.runId) ?? {
+        digest: new RecordDigest(),
+        signed: false,
+        partial: record.kind !== 'run-start' && record.kind !== 'signing-key',
+      }
+      this.runs.set(record.runId, run)
+      run.digest.add(hash)
+    }
+    // Follow the stored hash, so one edited record is reported once, not again at every later link.
+    this.head = { seq: Math.max(record.seq, this.head.seq), hash }
+  }
+
+  private learnKey(record: LedgerRecord, blob: Uint8Array): void {
+    try {
+      const { publicKeyPem } = JSON.parse(Buffer.from(blob).toString('utf8')) as { publicKeyPem: string }
+      this.keys.set(keyFingerprint(publicKeyPem), publicKeyPem)
+    } catch {
+      this.problem(
+        'manifest-unreadable',
+        `record ${record.seq}: the signing key it records cannot be read`,
+        record.seq,
+      )
+    }
+  }
+
+  private checkManifest(record: LedgerRecord, blob: Uint8Array | undefined): void {
+    const where = `manifest of run ${record.runId} (record ${record.seq})`
+    if (blob === undefined) return
+    let signed: SignedManifest
+    try {
+      signed = JSON.parse(Buffer.from(blob).toString('utf8')) as SignedManifest
+      if (typeof signed.signature !== 'string' || typeof signed.manifest?.keyFingerprint !== 'string')
+        throw new Error('not a signed manifest')
+    } catch {
+      this.problem('manifest-unreadable', `${where}: not a readable signed manifest`, record.seq)
+      return
+    }
+    this.manifests += 1
+    const { manifest } = signed
+    const fingerprint = manifest.keyFingerprint
+    const publicKeyPem = this.keys.get(fingerprint)
+    if (this.options.pinnedKey !== undefined && fingerprint !== this.options.pinnedKey) {
+      this.problem(
+        'manifest-other-key',
+        `${where} is signed by another key (${short(fingerprint)}) than the expected ${short(this.options.pinnedKey)}`,
+        record.seq,
+      )
+    }
+    if (publicKeyPem === undefined) {
+      this.problem(
+        'manifest-unknown-key',
+        `${where} is signed by key ${short(fingerprint)}, which the ledger does not hold: signed by another key`,
+        record.seq,
+      )
+    } else if (!manifestSignatureValid(signed, publicKeyPem)) {
+      this.problem(
+        'manifest-bad-signature',
+        `${where}: the signature does not verify with key ${short(fingerprint)}: the manifest was altered or signed by another key`,
+        record.seq,
+      )
+    }
+    const run = this.runs.get(record.runId)
+    const count = run?.digest.count ?? 0
+    const digest = run?.digest.digest() ?? new RecordDigest().digest()
+    if (this.options.start !== undefined && (run === undefined || run.partial)) {
+      this.notices.push(
+        `${where}: the run began before this slice of the ledger; its record totals were not compared`,
+      )
+    } else if (
+      manifest.runId !== record.runId ||
+      manifest.recordCount !== count ||
+      manifest.recordsDigest !== digest
+    ) {
+      this.problem(
+        'manifest-mismatch',
+        `${where}: signed for ${manifest.recordCount} records of run ${manifest.runId}, but the ledger holds ${count} of run ${record.runId} with a different digest: records of the run were added, removed or changed`,
+        record.seq,
+      )
+    }
+    if (manifest.chainHead !== record.prevHash || manifest.chainLength !== record.seq - 1) {
+      this.problem(
+        'manifest-mismatch',
+        `${where}: signed chain head ${manifest.chainLength}/${short(manifest.chainHead)} is not the record before it`,
+        record.seq,
+      )
+    }
+    if (run !== undefined) run.signed = true
+    else this.runs.set(record.runId, { digest: new RecordDigest(), signed: true, partial: true })
+  }
+
+  finish(): VerifyReport {
+    for (const id of this.options.completeRuns ?? []) {
+      if (this.runs.get(id)?.signed !== true)
+        this.problem(
+          'record-missing',
+          `run ${id} finished, but its signed manifest is not in the ledger: records were deleted (from the end?)`,
+        )
+    }
+    for (const hash of this.expected)
+      this.problem(
+        'record-missing',
+        `record ${short(hash)} is not in the ledger: the chain was cut or rewritten`,
+      )
+    const incompleteRuns = [...this.runs].filter(([, run]) => !run.signed).map(([id]) => id)
+    const notices = [
+      ...this.notices,
+      ...incompleteRuns.map(
+        (id) =>
+          `run ${id} is incomplete: ${this.runs.get(id)?.digest.count ?? 0} records and no signed manifest (interrupted, or still running)`,
+      ),
+    ]
+    return {
+      ok: this.problemCount === 0,
+      records: this.records,
+      blobBytes: this.blobBytes,
+      manifests: this.manifests,
+      incompleteRuns,
+      keys: [...this.keys].map(([fingerprint, publicKeyPem]) => ({ fingerprint, publicKeyPem })),
+      chainHead: this.head,
+      problems: this.problems,
+      problemCount: this.problemCount,
+      notices,
+    }
+  }
+}
+
+const short = (hash: string): string => hash.slice(0, 12)

@@ -1,0 +1,160 @@
+import crypto, { createHash } from 'node:crypto'
+import { canonicalJson } from './canonical-json.js'
+
+/**
+ * The evidence ledger: an append-only, hash-chained list of records. Each record names the content
+ * it stands for by the SHA-256 of its canonical serialization (the blob), and carries the hash of the
+ * record before it, so editing, removing or reordering any record breaks the chain. Pure: stores
+ * persist records and blobs; this module only computes and checks hashes.
+ */
+
+/** Version of the record layout that is hashed; a new layout gets a new number, never a reuse. */
+export const ledgerFormat = 1
+
+/** The previous-record hash of the very first record. */
+export const genesisHash = '0'.repeat(64)
+
+/** Kinds of record trustctl writes. */
+export const recordKinds = [
+  'signing-key',
+  'run-start',
+  'evidence',
+  'evidence-set',
+  'attestation',
+  'findings',
+  'assessment',
+  'population',
+  'sample',
+  'manifest',
+] as const
+export type RecordKind = (typeof recordKinds)[number]
+
+/** What a caller appends: the metadata of a record and the canonical bytes of its content. */
+export interface LedgerEntry {
+  kind: RecordKind
+  /** Stable name of what the record describes (an evidence subject, a run, a control). */
+  id: string
+  /** Where the content was read: a file, an API, a person. */
+  source: string
+  collector: string
+  collectorVersion: string
+  /** When trustctl collected it (ISO 8601). */
+  collectedAt: string
+  /** When the content is true of the system (ISO 8601); may differ from collection. */
+  effectiveAt: string
+  /** The canonical serialization of the content: the blob. */
+  content: Uint8Array
+}
+
+/** A record as the ledger keeps it. */
+export interface LedgerRecord {
+  seq: number
+  id: string
+  runId: number
+  kind: RecordKind
+  source: string
+  collector: string
+  collectorVersion: string
+  collectedAt: string
+  effectiveAt: string
+  /** SHA-256 (hex) of the blob bytes. */
+  contentHash: string
+  /** Address of the blob in the store: `sha256:<contentHash>`. */
+  blobRef: string
+  prevHash: string
+  /** SHA-256 (hex) of the record's fields, prevHash included. */
+  hash: string
+}
+
+/** SHA-256 (hex) of bytes or a string. The one-shot hash skips a Hash object per call: a million records a run. */
+export function sha256(data: Uint8Array | string): string {
+  return oneShot === undefined
+    ? createHash('sha256').update(data).digest('hex')
+    : oneShot('sha256', data, 'hex')
+}
+// crypto.hash exists from Node 20.12 (typed from @types/node 21); older Node falls back to createHash.
+const oneShot = (
+  crypto as { hash?: (algorithm: string, data: Uint8Array | string, encoding: 'hex') => string }
+).hash
+
+/** The blob address of content with this hash. */
+export const blobRefOf = (contentHash: string): string => `sha256:${contentHash}`
+
+/** The canonical bytes of a JSON value: what an evidence item or a result is stored and hashed as. */
+export function canonicalBytes(value: unknown): Buffer {
+  return Buffer.from(canonicalJson(value), 'utf8')
+}
+
+/**
+ * The hash of a record. Fields are serialized as a JSON array in a fixed order: as canonical as
+ * sorted-key JSON, and cheap enough for a million records a run.
+ */
+export function recordHash(record: Omit<LedgerRecord, 'hash'>): string {
+  return sha256(
+    JSON.stringify([
+      ledgerFormat,
+      record.seq,
+      record.id,
+      record.runId,
+      record.kind,
+      record.source,
+      record.collector,
+      record.collectorVersion,
+      record.collectedAt,
+      record.effectiveAt,
+      record.contentHash,
+      record.blobRef,
+      record.prevHash,
+    ]),
+  )
+}
+
+/** Chains entries after `head`: the records (with hashes) a store must write, in order. */
+export function chainRecords(
+  head: { seq: number; hash: string },
+  runId: number,
+  entries: readonly LedgerEntry[],
+): { records: LedgerRecord[]; blobs: { ref: string; bytes: Uint8Array }[] } {
+  const records: LedgerRecord[] = []
+  const blobs: { ref: string; bytes: Uint8Array }[] = []
+  let { seq, hash: prevHash } = head
+  for (const entry of entries) {
+    const contentHash = sha256(entry.content)
+    const blobRef = blobRefOf(contentHash)
+    seq += 1
+    const unsigned = {
+      seq,
+      id: entry.id,
+      runId,
+      kind: entry.kind,
+      source: entry.source,
+      collector: entry.collector,
+      collectorVersion: entry.collectorVersion,
+      collectedAt: entry.collectedAt,
+      effectiveAt: entry.effectiveAt,
+      contentHash,
+      blobRef,
+      prevHash,
+    }
+    const record = { ...unsigned, hash: recordHash(unsigned) }
+    records.push(record)
+    blobs.push({ ref: blobRef, bytes: entry.content })
+    prevHash = record.hash
+  }
+  return { records, blobs }
+}
+
+/** Folds the hashes of a run's records, in order, into one digest the manifest signs. */
+export class RecordDigest {
+  private readonly hash = createHash('sha256')
+  count = 0
+
+  add(recordHash: string): void {
+    this.hash.update(recordHash)
+    this.count += 1
+  }
+
+  digest(): string {
+    return this.hash.copy().digest('hex')
+  }
+}

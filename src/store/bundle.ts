@@ -1,0 +1,189 @@
+import { createReadStream, existsSync } from 'node:fs'
+import { mkdir, readdir, readFile, writeFile } from 'node:fs/promises'
+import path from 'node:path'
+import { createInterface } from 'node:readline'
+import { z } from 'zod'
+import { ConfigError, StoreError } from '../core/errors.js'
+import { genesisHash, type LedgerRecord } from '../core/ledger.js'
+import { keyFingerprint } from '../core/ledger-manifest.js'
+import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
+import type { AssessmentStore } from '../core/store.js'
+
+/** Names the bundle format, so a folder of something else is told apart at once. */
+export const bundleFormat = 'trustctl-ledger-bundle'
+
+const bundleSchema = z.object({
+  format: z.literal(bundleFormat),
+  version: z.literal(1),
+  exportedAt: z.string(),
+  period: z.object({ from: z.string(), to: z.string() }),
+  runs: z.array(z.number().int()),
+  /** The record before the first one in the bundle (genesis for a bundle from the start). */
+  start: z.object({ seq: z.number().int().min(0), hash: z.string().regex(/^[0-9a-f]{64}$/) }),
+  chainHead: z.object({ seq: z.number().int(), hash: z.string() }),
+  records: z.number().int(),
+  keys: z.array(z.object({ fingerprint: z.string(), file: z.string() })),
+})
+export type BundleIndex = z.infer<typeof bundleSchema>
+
+const blobPath = (dir: string, ref: string): string => {
+  const hex = ref.replace(/^sha256:/, '')
+  return path.join(dir, 'blobs', hex.slice(0, 2), hex)
+}
+
+/**
+ * Writes the signed runs that started in a period as a self-contained bundle: the records (a
+ * contiguous slice of the chain, so it can be walked), their blobs, and the public keys.
+ */
+export async function exportBundle(
+  store: AssessmentStore,
+  request: { from: string; to: string; dir: string; exportedAt: string },
+): Promise<BundleIndex> {
+  const runs = (await store.runs()).filter(
+    (r) =>
+      r.status === 'complete' &&
+      r.startedAt.slice(0, 10) >= request.from &&
+      r.startedAt.slice(0, 10) <= request.to,
+  )
+  if (runs.length === 0)
+    throw new ConfigError(`no signed run started between ${request.from} and ${request.to}`, {
+      hint: 'trustctl history lists the runs in the store',
+    })
+  if (existsSync(request.dir) && (await readdir(request.dir)).length > 0)
+    throw new ConfigError(`${request.dir}: the folder is not empty; export into a new folder`)
+  const ids = new Set(runs.map((r) => r.id))
+  let fromSeq = Number.POSITIVE_INFINITY
+  let toSeq = 0
+  for (const run of runs) {
+    for await (const { record } of store.scan({
+      runId: run.id,
+      kinds: ['run-start', 'signing-key', 'manifest'],
+    })) {
+      fromSeq = Math.min(fromSeq, record.seq)
+      toSeq = Math.max(toSeq, record.seq)
+    }
+  }
+  // Keys recorded before the slice travel with it, so every manifest in it can be checked.
+  const keys: { fingerprint: string; pem: string }[] = []
+  let start = { seq: 0, hash: genesisHash }
+  for await (const { record, blob } of store.scan({ toSeq: fromSeq - 1, kinds: ['signing-key'] })) {
+    if (blob !== undefined) {
+      const { publicKeyPem } = JSON.parse(Buffer.from(blob).toString('utf8')) as { publicKeyPem: string }
+      keys.push({ fingerprint: keyFingerprint(publicKeyPem), pem: publicKeyPem })
+    }
+    void record
+  }
+  if (fromSeq > 1) {
+    for await (const { record } of store.scan({ fromSeq: fromSeq - 1, toSeq: fromSeq - 1 })) {
+      start = { seq: record.seq, hash: record.hash }
+    }
+  }
+  await mkdir(path.join(request.dir, 'blobs'), { recursive: true })
+  await mkdir(path.join(request.dir, 'keys'), { recursive: true })
+  const lines: string[] = []
+  let head = start
+  let count = 0
+  const written = new Set<string>()
+  for await (const { record, blob } of store.scan({ fromSeq, toSeq })) {
+    lines.push(JSON.stringify(record))
+    head = { seq: record.seq, hash: record.hash }
+    count += 1
+    if (blob === undefined)
+      throw new StoreError(`record ${record.seq}: blob ${record.blobRef} is missing; run trustctl verify`)
+    if (!written.has(record.blobRef)) {
+      const file = blobPath(request.dir, record.blobRef)
+      await mkdir(path.dirname(file), { recursive: true })
+      await writeFile(file, blob)
+      written.add(record.blobRef)
+    }
+  }
+  await writeFile(path.join(request.dir, 'records.jsonl'), `${lines.join('\n')}\n`)
+  const keyFiles = []
+  for (const key of keys) {
+    const file = `keys/${key.fingerprint}.pem`
+    await writeFile(path.join(request.dir, file), key.pem)
+    keyFiles.push({ fingerprint: key.fingerprint, file })
+  }
+  const index: BundleIndex = {
+    format: bundleFormat,
+    version: 1,
+    exportedAt: request.exportedAt,
+    period: { from: request.from, to: request.to },
+    runs: [...ids],
+    start,
+    chainHead: head,
+    records: count,
+    keys: keyFiles,
+  }
+  await writeFile(path.join(request.dir, 'bundle.json'), `${JSON.stringify(index, null, 2)}\n`)
+  return index
+}
+
+/** Reads a bundle's index; a folder that is not a trustctl bundle is a clear error. */
+export async function readBundleIndex(dir: string): Promise<BundleIndex> {
+  const file = path.join(dir, 'bundle.json')
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    throw new ConfigError(`${dir}: not a trustctl ledger bundle (no bundle.json)`, {
+      hint: 'export one with `trustctl export --from <date> --to <date> --out <dir>`',
+    })
+  }
+  let data: unknown
+  try {
+    data = JSON.parse(text)
+  } catch (error) {
+    throw new ConfigError(`${file}: not valid JSON (${(error as Error).message})`)
+  }
+  const parsed = bundleSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new ConfigError(
+      `${file}: not a trustctl ledger bundle: ${issue?.path.join('.') || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  return parsed.data
+}
+
+/** Verifies a bundle on any machine: chain, blobs, manifests, against the keys it carries (or a pinned one). */
+export async function verifyBundle(dir: string, options: VerifyOptions = {}): Promise<VerifyReport> {
+  const index = await readBundleIndex(dir)
+  const keys = await Promise.all(
+    index.keys.map(async (k) => {
+      const publicKeyPem = await readFile(path.join(dir, k.file), 'utf8').catch(() => {
+        throw new ConfigError(`${dir}: key file ${k.file} named in bundle.json is missing`)
+      })
+      if (keyFingerprint(publicKeyPem) !== k.fingerprint)
+        throw new ConfigError(
+          `${path.join(dir, k.file)}: the key does not have the fingerprint bundle.json gives it`,
+        )
+      return { fingerprint: k.fingerprint, publicKeyPem }
+    }),
+  )
+  const verifier = new LedgerVerifier({
+    start: index.start,
+    keys,
+    completeRuns: index.runs,
+    expectHashes: [index.chainHead.hash],
+    ...options,
+  })
+  const recordsFile = path.join(dir, 'records.jsonl')
+  if (!existsSync(recordsFile))
+    throw new ConfigError(`${dir}: not a trustctl ledger bundle (no records.jsonl)`)
+  const lines = createInterface({ input: createReadStream(recordsFile), crlfDelay: Number.POSITIVE_INFINITY })
+  let line = 0
+  for await (const text of lines) {
+    line += 1
+    if (text.trim() === '') continue
+    let record: LedgerRecord
+    try {
+      record = JSON.parse(text) as LedgerRecord
+    } catch (error) {
+      throw new ConfigError(`${recordsFile}:${line}: not a JSON record (${(error as Error).message})`)
+    }
+    const blob = await readFile(blobPath(dir, String(record.blobRef))).catch(() => undefined)
+    verifier.add(record, blob)
+  }
+  return verifier.finish()
+}

@@ -1,0 +1,96 @@
+import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import type { AssessmentStore } from '../core/store.js'
+
+/** One input of a run: a file or API response, its bytes' hash, and how to parse it when needed. */
+export interface LedgerInput {
+  /** Where it was read (a path, an API address). */
+  source: string
+  collector: string
+  collectorVersion: string
+  /** SHA-256 of the input's bytes. */
+  sha256: string
+  /** Parses the input into evidence entries; called only when this input was never recorded before. */
+  parse: () => LedgerEntry[]
+}
+
+export interface IngestResult {
+  inputs: number
+  /** Inputs whose content was already in the ledger: not parsed again. */
+  reused: number
+  records: number
+}
+
+/** The cache key of an input: its bytes and the collector (and version) that read them. */
+export const inputCacheKey = (
+  input: Pick<LedgerInput, 'sha256' | 'collector' | 'collectorVersion'>,
+): string => `input:${input.collector}@${input.collectorVersion}:${input.sha256}`
+
+/**
+ * Records a run's inputs incrementally. An input seen before (same bytes, same collector version) is
+ * not parsed again: the run records one evidence-set record pointing at the evidence already in the
+ * ledger. A new input is parsed, its evidence recorded, then its evidence set, then it is remembered.
+ */
+export async function ingestInputs(
+  store: AssessmentStore,
+  runId: number,
+  inputs: readonly LedgerInput[],
+  context: { collectedAt: string; sliceSize?: number },
+): Promise<IngestResult> {
+  const slice = context.sliceSize ?? 50_000
+  let pending: LedgerEntry[] = []
+  const remember: { key: string; ref: string }[] = []
+  const result: IngestResult = { inputs: inputs.length, reused: 0, records: 0 }
+  const flush = async (): Promise<void> => {
+    if (pending.length === 0) return
+    result.records += (await store.append(runId, pending)).length
+    pending = []
+    // Remembered only once its records are committed: a crash never leaves a cache entry for nothing.
+    await store.remember(remember.splice(0).map(({ key, ref }) => ({ key, blobRef: ref })))
+  }
+  for (const input of inputs) {
+    const key = inputCacheKey(input)
+    const known = await store.cached(key)
+    const setEntry = (content: Buffer): LedgerEntry => ({
+      kind: 'evidence-set',
+      id: input.source,
+      source: input.source,
+      collector: input.collector,
+      collectorVersion: input.collectorVersion,
+      collectedAt: context.collectedAt,
+      effectiveAt: context.collectedAt,
+      content,
+    })
+    if (known !== undefined) {
+      const blob = await store.blob(known)
+      if (blob !== undefined && `sha256:${sha256(blob)}` === known) {
+        result.reused += 1
+        pending.push(setEntry(Buffer.from(blob)))
+        if (pending.length >= slice) await flush()
+        continue
+      }
+    }
+    const entries = input.parse()
+    const content = canonicalBytes({
+      input: input.sha256,
+      collector: input.collector,
+      collectorVersion: input.collectorVersion,
+      evidence: entries.map((e) => sha256(e.content)),
+    })
+    pending.push(...entries, setEntry(content))
+    remember.push({ key, ref: `sha256:${sha256(content)}` })
+    if (pending.length >= slice) await flush()
+  }
+  await flush()
+  return result
+}
+
+/** The evidence an evidence set lists, read back from the ledger (for a run that reused inputs). */
+export async function evidenceOfSet(store: AssessmentStore, setBlob: Uint8Array): Promise<unknown[]> {
+  const set = JSON.parse(Buffer.from(setBlob).toString('utf8')) as { evidence: string[] }
+  const out: unknown[] = []
+  for (const hash of set.evidence) {
+    const blob = await store.blob(`sha256:${hash}`)
+    if (blob !== undefined) out.push(JSON.parse(Buffer.from(blob).toString('utf8')))
+  }
+  return out
+}

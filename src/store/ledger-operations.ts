@@ -1,0 +1,119 @@
+import type { AssessmentModel } from '../core/assessment.js'
+import { StoreError } from '../core/errors.js'
+import type { EvidenceItem } from '../core/evidence.js'
+import { sha256 } from '../core/ledger.js'
+import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
+import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
+import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
+import type { AssessmentStore, RunInfo, StoredRun } from '../core/store.js'
+
+/** Where an assessment came from, for the records that keep it. */
+export interface RecordRequest {
+  model: AssessmentModel
+  evidence: readonly EvidenceItem[]
+  inputs: readonly { file: string; collector: string }[]
+  signer: Signer
+  toolVersion: string
+}
+
+/** Evidence records are written in slices, so a huge run never holds one giant transaction. */
+const sliceSize = 50_000
+
+/**
+ * Keeps one assessment in the ledger: a run with its evidence, attestations, finding set and model,
+ * closed by a signed manifest. A run interrupted part-way stays open and is reported incomplete.
+ */
+export async function recordAssessment(
+  store: AssessmentStore,
+  request: RecordRequest,
+): Promise<{ runId: number; manifest: SignedManifest }> {
+  const context = { collectedAt: request.model.generatedAt, toolVersion: request.toolVersion }
+  const runId = await store.beginRun({
+    startedAt: context.collectedAt,
+    toolVersion: request.toolVersion,
+    signer: request.signer,
+  })
+  const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
+  const entries = evidenceEntries(request.evidence, (file) => collectorByFile.get(file) ?? 'unknown', context)
+  for (let i = 0; i < entries.length; i += sliceSize) {
+    await store.append(runId, entries.slice(i, i + sliceSize))
+  }
+  await store.append(runId, assessmentEntries(request.model, context))
+  const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
+  return { runId, manifest }
+}
+
+/** Reads a blob and proves it is the content the record names, or says the store was altered. */
+async function readContent<T>(store: AssessmentStore, contentHash: string, what: string): Promise<T> {
+  const blob = await store.blob(`sha256:${contentHash}`)
+  if (blob === undefined)
+    throw new StoreError(`${what}: its blob sha256:${contentHash} is missing from the store`)
+  if (sha256(blob) !== contentHash)
+    throw new StoreError(`${what}: stored content does not match its hash; the store was altered`, {
+      hint: 'run `trustctl verify` for the full picture',
+    })
+  return JSON.parse(Buffer.from(blob).toString('utf8')) as T
+}
+
+/** The assessment a complete run recorded, with the number of evidence records it holds. */
+export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<StoredRun> {
+  let modelHash: string | undefined
+  let evidenceCount = 0
+  for await (const { record } of store.scan({ runId: run.id, kinds: ['assessment', 'evidence'] })) {
+    if (record.kind === 'assessment') modelHash = record.contentHash
+    else evidenceCount += 1
+  }
+  if (modelHash === undefined) throw new StoreError(`run ${run.id} recorded no assessment`)
+  const model = await readContent<AssessmentModel>(store, modelHash, `run ${run.id}`)
+  return { id: run.id, generatedAt: model.generatedAt, asOf: model.asOf, modelHash, evidenceCount, model }
+}
+
+/** The most recent complete run, or undefined when nothing has been assessed yet. */
+export async function latestRun(store: AssessmentStore): Promise<StoredRun | undefined> {
+  const run = (await store.runs()).filter((r) => r.status === 'complete').at(-1)
+  return run === undefined ? undefined : storedRun(store, run)
+}
+
+/** A complete run by id, or a NotFound-style store error naming the runs there are. */
+export async function runById(store: AssessmentStore, id: number): Promise<StoredRun> {
+  const runs = await store.runs()
+  const run = runs.find((r) => r.id === id)
+  if (run === undefined || run.status !== 'complete') {
+    const complete = runs.filter((r) => r.status === 'complete').map((r) => r.id)
+    throw new StoreError(
+      run === undefined ? `no run ${id} in the store` : `run ${id} is ${run.status}: it has no signed result`,
+      { hint: `complete runs: ${complete.join(', ') || 'none'} (trustctl history lists them)` },
+    )
+  }
+  return storedRun(store, run)
+}
+
+/** Evidence a run recorded, by content hash. */
+export async function runEvidence(
+  store: AssessmentStore,
+  runId: number,
+): Promise<{ hash: string; item: EvidenceItem }[]> {
+  const out: { hash: string; item: EvidenceItem }[] = []
+  for await (const { record, blob } of store.scan({ runId, kinds: ['evidence'] })) {
+    if (blob === undefined || sha256(blob) !== record.contentHash)
+      throw new StoreError(
+        `run ${runId}: evidence record ${record.seq} does not match its blob; the store was altered`,
+      )
+    out.push({
+      hash: record.contentHash,
+      item: JSON.parse(Buffer.from(blob).toString('utf8')) as EvidenceItem,
+    })
+  }
+  return out
+}
+
+/** Re-hashes every record and blob of the store, walks the chain and checks every signature. */
+export async function verifyStore(
+  store: AssessmentStore,
+  options: VerifyOptions = {},
+): Promise<VerifyReport> {
+  const completeRuns = (await store.runs()).filter((r) => r.status === 'complete').map((r) => r.id)
+  const verifier = new LedgerVerifier({ completeRuns, ...options })
+  for await (const { record, blob } of store.scan()) verifier.add(record, blob)
+  return verifier.finish()
+}

@@ -1,0 +1,98 @@
+import { StoreError } from '../core/errors.js'
+import { canonicalBytes, type LedgerEntry } from '../core/ledger.js'
+import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
+import {
+  buildPopulation,
+  evidenceKindOf,
+  type Population,
+  type PopulationMember,
+} from '../core/ledger-population.js'
+import type { AssessmentStore } from '../core/store.js'
+
+/** What a population is drawn for: a control, the evidence kinds its tests read, and a period. */
+export interface PopulationRequest {
+  control: string
+  kinds: readonly string[]
+  /** Manual evidence the control asks for: attestation records `<control>:<evidence id>`. */
+  attestations: readonly string[]
+  /** Inclusive calendar dates, YYYY-MM-DD. */
+  from: string
+  to: string
+  extractedAt: string
+}
+
+/**
+ * Every evidence item of the control's kinds that was true of the system in the period, from signed
+ * runs only (an interrupted run proves nothing). One member per distinct content.
+ */
+export async function extractPopulation(
+  store: AssessmentStore,
+  request: PopulationRequest,
+): Promise<Population> {
+  const signed = new Set((await store.runs()).filter((r) => r.status === 'complete').map((r) => r.id))
+  const kinds = new Set(request.kinds)
+  const chainHead = await store.head()
+  const members: PopulationMember[] = []
+  const attestations = new Set(request.attestations.map((id) => `${request.control}:${id}`))
+  for await (const { record } of store.scan({ kinds: ['evidence', 'attestation'], toSeq: chainHead.seq })) {
+    const evidenceKind = record.kind === 'attestation' ? 'attestation' : evidenceKindOf(record.id)
+    const day = record.effectiveAt.slice(0, 10)
+    const wanted = record.kind === 'attestation' ? attestations.has(record.id) : kinds.has(evidenceKind)
+    if (!signed.has(record.runId) || !wanted || day < request.from || day > request.to) continue
+    members.push({
+      id: record.id,
+      evidenceKind,
+      contentHash: record.contentHash,
+      source: record.source,
+      collectedAt: record.collectedAt,
+      effectiveAt: record.effectiveAt,
+      seq: record.seq,
+      runId: record.runId,
+    })
+  }
+  const what = [
+    ...(kinds.size > 0 ? [`evidence of kind ${[...kinds].sort().join(', ')}`] : []),
+    ...(attestations.size > 0 ? [`attestations ${[...attestations].sort().join(', ')}`] : []),
+  ]
+  const query = `${what.join(' and ') || 'nothing (the control reads no evidence)'} with an effective date from ${request.from} to ${request.to}, in signed runs, up to record ${chainHead.seq}`
+  return buildPopulation(
+    {
+      control: request.control,
+      from: request.from,
+      to: request.to,
+      query,
+      extractedAt: request.extractedAt,
+      chainHead,
+    },
+    members,
+  )
+}
+
+/**
+ * Records a population or a sample in the ledger as a run of its own, closed by a signed manifest,
+ * so what was drawn can never be quietly redrawn.
+ */
+export async function recordDrawing(
+  store: AssessmentStore,
+  entry: { kind: 'population' | 'sample'; id: string; content: unknown; at: string },
+  signer: Signer,
+  toolVersion: string,
+): Promise<{ runId: number; manifest: SignedManifest }> {
+  const runId = await store.beginRun({ startedAt: entry.at, toolVersion, signer })
+  const record: LedgerEntry = {
+    kind: entry.kind,
+    id: entry.id,
+    source: 'ledger',
+    collector: 'trustctl',
+    collectorVersion: toolVersion,
+    collectedAt: entry.at,
+    effectiveAt: entry.at,
+    content: canonicalBytes(entry.content),
+  }
+  try {
+    await store.append(runId, [record])
+  } catch (error) {
+    throw new StoreError(`cannot record the ${entry.kind}: ${(error as Error).message}`, { cause: error })
+  }
+  return { runId, manifest: await store.finishRun(runId, entry.at, signer) }
+}
