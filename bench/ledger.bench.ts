@@ -4,6 +4,7 @@ import { createHash, generateKeyPairSync } from 'node:crypto'
 import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
@@ -110,6 +111,30 @@ async function benchBackend(
   )
 }
 
+/**
+ * The floor for SQLite ingest on this machine, in the same run: better-sqlite3 inserting the same
+ * number of rows (a record's columns and a small blob, no hashing, no chain) in one transaction.
+ */
+async function benchSqliteFloor(total: number): Promise<void> {
+  const db = new Database(path.join(root, 'floor.db'))
+  db.pragma('journal_mode = WAL')
+  db.pragma('synchronous = NORMAL')
+  db.exec('CREATE TABLE t (seq INTEGER PRIMARY KEY, id TEXT, kind TEXT, source TEXT, hash TEXT, bytes BLOB)')
+  const insert = db.prepare('INSERT INTO t VALUES (?, ?, ?, ?, ?, ?)')
+  const hash = 'a'.repeat(64)
+  const bytes = Buffer.alloc(200, 1)
+  const seconds = await time(() =>
+    db.transaction(() => {
+      for (let i = 1; i <= total; i++)
+        insert.run(i, `k8s.workload:prod/app-${i}`, 'evidence', 'deploy/app.yaml', hash, bytes)
+    })(),
+  )
+  db.close()
+  console.log(
+    `  sqlite    floor: ${total} plain rows, one transaction  ${seconds.toFixed(2)} s  ${Math.round(total / seconds).toLocaleString('en')} rows/s (better-sqlite3 alone, same machine, same run)`,
+  )
+}
+
 /** Re-hashing blobs as verify does (read from the store, 1 MiB each) next to createHash on the same bytes. */
 async function benchHashing(): Promise<void> {
   const blobs = Math.max(1, Math.round(hashBytes / (1024 * 1024)))
@@ -171,6 +196,7 @@ try {
   console.log(
     `trustctl ledger bench: ${records.toLocaleString('en')} records (SQLite), ${pgRecords.toLocaleString('en')} (PostgreSQL), ${perInput} per input, node ${process.version}, ${os.cpus().length} cores; medians of ${runs}`,
   )
+  await benchSqliteFloor(records)
   await benchBackend(
     'sqlite',
     records,

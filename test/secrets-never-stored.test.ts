@@ -1,5 +1,14 @@
 import { generateKeyPairSync, randomBytes } from 'node:crypto'
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs'
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,7 +19,10 @@ import { type CliRun, trustctl } from './cli-harness.js'
 const alphabet = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567'
 const upper = (n: number): string => Array.from(randomBytes(n), (b) => alphabet[b % 32]).join('')
 const alnum = (n: number): string =>
-  Array.from(randomBytes(n), (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62]).join('')
+  Array.from(
+    randomBytes(n),
+    (b) => 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789'[b % 62],
+  ).join('')
 
 const awsKeyId = `AKIA${upper(16)}`
 const awsSecret = `${alnum(20)}/${alnum(19)}`
@@ -114,7 +126,10 @@ jobs:
       - run: echo building
 `,
   )
-  plant('.env', `AWS_ACCESS_KEY_ID=${awsKeyId}\nAWS_SECRET_ACCESS_KEY=${awsSecret}\nGH_TOKEN=${githubToken}\n`)
+  plant(
+    '.env',
+    `AWS_ACCESS_KEY_ID=${awsKeyId}\nAWS_SECRET_ACCESS_KEY=${awsSecret}\nGH_TOKEN=${githubToken}\n`,
+  )
   plant('config/server.key', privateKeyPem)
 })
 
@@ -132,7 +147,10 @@ describe('secrets are never stored or printed in clear', () => {
     const configFile = path.join(estate, 'trustctl.yaml')
     const config = readFileSync(configFile, 'utf8')
     expect(config).toMatch(/sources:\n {2}- path: \.\n/)
-    writeFileSync(configFile, config.replace(/sources:\n {2}- path: \.\n/, 'sources:\n  - path: .\n  - type: secrets\n'))
+    writeFileSync(
+      configFile,
+      config.replace(/sources:\n {2}- path: \.\n/, 'sources:\n  - path: .\n  - type: secrets\n'),
+    )
 
     const assess = await run('assess', '--format', 'json')
     expect([0, 1, 3]).toContain(assess.code)

@@ -1,10 +1,5 @@
 import { z } from 'zod'
-
-/** A calendar date written YYYY-MM-DD; YAML may hand over a Date. */
-const day = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD'),
-)
+import { calendarDate } from './calendar-date.js'
 
 const criterionList = z
   .array(z.string().regex(/^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+$/, 'must be a criterion id such as CC6.1'))
@@ -41,7 +36,7 @@ export const packageConfigSchema = z.strictObject({
   incidents: z
     .array(
       z.strictObject({
-        date: day,
+        date: calendarDate,
         title: z.string().min(3),
         nature: z.string().min(3),
         effect: z.string().min(3),
@@ -50,7 +45,7 @@ export const packageConfigSchema = z.strictObject({
     )
     .default([]),
   /** DC9 (Type 2): significant changes to the system or its controls during the period. */
-  changes: z.array(z.strictObject({ date: day, description: z.string().min(3) })).default([]),
+  changes: z.array(z.strictObject({ date: calendarDate, description: z.string().min(3) })).default([]),
   /** DC6: controls the design assumes each customer operates; defaults are written when empty. */
   userEntityControls: z
     .array(z.strictObject({ control: z.string().min(10), criteria: criterionList }))

@@ -1,20 +1,9 @@
 import { z } from 'zod'
+import { calendarDate } from './calendar-date.js'
 import { isoDuration } from './catalog.js'
 
 // The parts of trustctl.yaml about third parties, policies, crosswalks and risks. Kept apart from
 // config.ts so that file stays readable; config.ts spreads `thirdPartyConfigShape` into its schema.
-
-/** YYYY-MM-DD (a YAML parser may hand over a Date; both are accepted). */
-const calendarDate = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    .refine((s) => {
-      const parsed = new Date(`${s}T00:00:00Z`)
-      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === s
-    }, 'is not a real calendar date'),
-)
 
 export const serviceModels = ['iaas', 'paas', 'saas'] as const
 export type ServiceModel = (typeof serviceModels)[number]

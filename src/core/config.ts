@@ -1,21 +1,9 @@
 import { z } from 'zod'
+import { calendarDate } from './calendar-date.js'
 import { categoryIds, ownerRoles } from './catalog.js'
 import { emptyPackageConfig, packageConfigSchema } from './config-package.js'
 import { thirdPartyConfigShape } from './config-third-parties.js'
 import { ConfigError, formatPath } from './errors.js'
-
-/** A calendar date written as YYYY-MM-DD (a YAML parser may hand over a Date; both are accepted). */
-const isoDate = z.preprocess(
-  (v) => (v instanceof Date ? v.toISOString().slice(0, 10) : v),
-  z
-    .string()
-    .regex(/^\d{4}-\d{2}-\d{2}$/, 'must be a date written YYYY-MM-DD')
-    // Date.parse rolls 2026-02-30 over into March; a real date survives the round trip unchanged.
-    .refine((s) => {
-      const parsed = new Date(`${s}T00:00:00Z`)
-      return !Number.isNaN(parsed.getTime()) && parsed.toISOString().slice(0, 10) === s
-    }, 'is not a real calendar date'),
-)
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
@@ -29,7 +17,7 @@ export const configSchema = z.strictObject({
         (c) => c.includes('security'),
         'must include security: the common criteria are always in scope',
       ),
-    asOf: isoDate,
+    asOf: calendarDate,
   }),
   /**
    * Where evidence is read. Each type has settings of its own (a region, an organization, a token
@@ -70,7 +58,7 @@ export const configSchema = z.strictObject({
     .array(
       z.strictObject({
         evidence: z.string().min(1),
-        date: isoDate,
+        date: calendarDate,
         by: z.string().min(1),
         reference: z.string().optional(),
         note: z.string().optional(),
@@ -89,7 +77,7 @@ export const configSchema = z.strictObject({
         }),
         reason: z.string().min(10, 'explain why the risk is accepted (at least a sentence)'),
         approvedBy: z.string().min(1),
-        expires: isoDate,
+        expires: calendarDate,
         reference: z.string().optional(),
       }),
     )

@@ -56,6 +56,11 @@ export interface AssessmentStore {
   head(): Promise<{ seq: number; hash: string }>
   /** A remembered result for a key (e.g. the evidence read from an input with a given hash). */
   cached(key: string): Promise<string | undefined>
+  /**
+   * Many cache lookups in one round trip, each with its remembered blob (keys with none are left
+   * out). Optional: a server-backed store implements it so a rerun does not pay two trips per input.
+   */
+  cachedBlobs?(keys: readonly string[]): Promise<Map<string, { blobRef: string; bytes: Uint8Array }>>
   /** Remembers results in one transaction. */
   remember(entries: readonly { key: string; blobRef: string }[]): Promise<void>
   close(): Promise<void>

@@ -47,9 +47,20 @@ export async function ingestInputs(
     // Remembered only once its records are committed: a crash never leaves a cache entry for nothing.
     await store.remember(remember.splice(0).map(({ key, ref }) => ({ key, blobRef: ref })))
   }
-  for (const input of inputs) {
+  // Cache lookups go in batches where the store can (one round trip per batch on a server).
+  const lookupBatch = 1000
+  let known = new Map<string, { blobRef: string; bytes: Uint8Array }>()
+  const lookup = async (key: string): Promise<{ blobRef: string; bytes: Uint8Array } | undefined> => {
+    if (store.cachedBlobs !== undefined) return known.get(key)
+    const blobRef = await store.cached(key)
+    const bytes = blobRef === undefined ? undefined : await store.blob(blobRef)
+    return blobRef === undefined || bytes === undefined ? undefined : { blobRef, bytes }
+  }
+  for (const [index, input] of inputs.entries()) {
+    if (store.cachedBlobs !== undefined && index % lookupBatch === 0)
+      known = await store.cachedBlobs(inputs.slice(index, index + lookupBatch).map(inputCacheKey))
     const key = inputCacheKey(input)
-    const known = await store.cached(key)
+    const cached = await lookup(key)
     const setEntry = (content: Buffer): LedgerEntry => ({
       kind: 'evidence-set',
       id: input.source,
@@ -60,11 +71,11 @@ export async function ingestInputs(
       effectiveAt: context.collectedAt,
       content,
     })
-    if (known !== undefined) {
-      const blob = await store.blob(known)
-      if (blob !== undefined && `sha256:${sha256(blob)}` === known) {
+    // A remembered set is reused only when its bytes still hash to its address.
+    if (cached !== undefined) {
+      if (`sha256:${sha256(cached.bytes)}` === cached.blobRef) {
         result.reused += 1
-        pending.push(setEntry(Buffer.from(blob)))
+        pending.push(setEntry(Buffer.from(cached.bytes)))
         if (pending.length >= slice) await flush()
         continue
       }

@@ -366,6 +366,15 @@ export class PostgresStore implements AssessmentStore {
     return rows[0]?.blob_ref
   }
 
+  async cachedBlobs(keys: readonly string[]): Promise<Map<string, { blobRef: string; bytes: Uint8Array }>> {
+    const { rows } = await this.client.query<{ key: string; blob_ref: string; bytes: Buffer }>(
+      `SELECT c.key, c.blob_ref, b.bytes FROM ledger_cache c JOIN ledger_blob b ON b.ref = c.blob_ref
+       WHERE c.key = ANY($1::text[])`,
+      [keys],
+    )
+    return new Map(rows.map((r) => [r.key, { blobRef: r.blob_ref, bytes: r.bytes }]))
+  }
+
   async remember(entries: readonly { key: string; blobRef: string }[]): Promise<void> {
     if (entries.length === 0) return
     const latest = [...new Map(entries.map((e) => [e.key, e.blobRef])).entries()]

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
-import { latestRun, recordAssessment } from '../ledger-operations.js'
+import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
 import { SqliteStore } from './sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-store-'))
@@ -115,5 +115,36 @@ describe('SqliteStore on a real file', () => {
       /cannot open the store at .*corrupt\/trustctl\.db: file is not a database/,
     )
     expect(readFileSync(file).equals(garbage)).toBe(true)
+  })
+  it('upgrades a version-2 ledger (hash-keyed blobs) to append-ordered blobs, and it still verifies', async () => {
+    const file = path.join(dir, 'v2', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await store.close()
+    // Put the store back in the version-2 layout: blobs keyed by their hash, the (kind, id) index.
+    const db = new Database(file)
+    db.exec(`CREATE TABLE blob_v2 (ref TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
+      INSERT INTO blob_v2 SELECT ref, bytes FROM ledger_blob;
+      DROP TABLE ledger_blob; ALTER TABLE blob_v2 RENAME TO ledger_blob;
+      DROP INDEX ledger_record_signing_key;
+      CREATE INDEX ledger_record_kind ON ledger_record (kind, id);
+      PRAGMA user_version = 2;`)
+    const blobs = db.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get()
+    db.close()
+
+    const upgraded = new SqliteStore(file)
+    expect((await verifyStore(upgraded)).ok).toBe(true)
+    await save(upgraded, '2026-11-02T00:00:00Z', [evidence('a'), evidence('c')])
+    const report = await verifyStore(upgraded)
+    expect(report).toMatchObject({ ok: true, manifests: 2 })
+    await upgraded.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(3)
+    // Every blob survived the move; the second run added only what was new (c, its model, manifests…).
+    const after = check.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }
+    expect(after.n).toBeGreaterThan((blobs as { n: number }).n)
+    const first = check.prepare('SELECT MIN(id) AS id FROM ledger_blob').get() as { id: number }
+    expect(first.id).toBe(1)
+    check.close()
   })
 })
