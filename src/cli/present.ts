@@ -15,7 +15,7 @@ export function formatSummary(
     `  tests       ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.noEvidence} without evidence, ${s.tests.errors} errors (${s.findingsByStatus.fail} exceptions in ${s.findingsByStatus.pass + s.findingsByStatus.fail} subjects tested)`,
     `  gaps        ${s.gaps}: ${s.gapsBySeverity.critical} critical, ${s.gapsBySeverity.high} high, ${s.gapsBySeverity.medium} medium, ${s.gapsBySeverity.low} low`,
     `  readiness   ${s.readiness}%`,
-    `  evidence    ${model.inputs.length} files read, ${model.errors.length} could not be read`,
+    `  evidence    ${model.inputs.length} files read, ${model.errors.length} could not be read${reusedNote(model)}`,
   ]
   if (extra.store !== undefined) lines.push(`  stored in   ${extra.store}`)
   if (extra.reportDir !== undefined) lines.push(`  report      ${extra.reportDir}`)
@@ -51,4 +51,10 @@ export function formatGaps(gaps: readonly Gap[]): string {
       return lines.join('\n')
     })
     .join('\n\n')
+}
+
+/** How many inputs an incremental run read back from the ledger instead of parsing them again. */
+function reusedNote(model: AssessmentModel): string {
+  const reused = model.inputs.filter((i) => i.reused === true).length
+  return reused === 0 ? '' : ` (${reused} unchanged since an earlier run, not parsed again)`
 }

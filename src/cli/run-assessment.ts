@@ -8,7 +8,7 @@ import {
 } from '../catalog/load-third-parties.js'
 import { collectSources } from '../collectors/registry.js'
 import { loadFingerprintSalt } from '../collectors/secrets/salt.js'
-import type { FileCollection } from '../collectors/source-collector.js'
+import type { FileCollection, ParseCache } from '../collectors/source-collector.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
@@ -17,6 +17,7 @@ import type { Check } from '../core/check.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore } from './open-store.js'
+import { StoredParseCache } from './parse-cache.js'
 import { loadOrCreateSigner, signingKeyPath } from './signing-key.js'
 import { toolVersion } from './version.js'
 
@@ -43,11 +44,13 @@ export async function collectAndAssess(
   loaded: LoadedConfig,
   library: Library,
   now: Date,
+  parseCache?: ParseCache,
 ): Promise<{ model: AssessmentModel; collection: FileCollection }> {
   const collection = await collectSources(loaded.config.sources, {
     root: loaded.root,
     now,
     env: process.env,
+    ...(parseCache === undefined ? {} : { parseCache }),
     fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
   })
   const model = assess({
@@ -85,15 +88,19 @@ export async function runAssessment(
     signingKeyPath(process.env, loaded.config.store.key, loaded.root),
     (text) => void process.stderr.write(text),
   )
-  const { model, collection } = await collectAndAssess(loaded, library, now)
   const store = await openStore(loaded)
   try {
+    // Inputs unchanged since an earlier run are not parsed again: their evidence is read back.
+    const parseCache = new StoredParseCache(store, toolVersion(), now.toISOString())
+    const { model, collection } = await collectAndAssess(loaded, library, now, parseCache)
     const { runId, manifest } = await recordAssessment(store, {
       model,
       evidence: collection.evidence,
       inputs: collection.inputs,
       signer,
       toolVersion: toolVersion(),
+      extraEntries: parseCache.entries(),
+      remember: parseCache.remembered(),
     })
     // The stored model cannot hold the manifest that signs it; the model handed to reports does.
     const ledger = {

@@ -103,7 +103,8 @@ export async function collectSources(
       ? [{ path: s.path, type: s.type, exclude: s.exclude ?? [] }]
       : [],
   )
-  const collection = files.length > 0 ? await collectFiles(context.root, files) : emptyCollection()
+  const collection =
+    files.length > 0 ? await collectFiles(context.root, files, context.parseCache) : emptyCollection()
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type)) continue
     const where = `sources[${i}]`

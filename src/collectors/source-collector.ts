@@ -9,6 +9,8 @@ export interface CollectedInput {
   sha256: string
   bytes: number
   items: number
+  /** True when the same bytes were parsed by an earlier run and its evidence was reused. */
+  reused?: boolean
 }
 
 /** What reading one or more sources produced; errors never stop the other inputs. */
@@ -20,6 +22,27 @@ export interface FileCollection {
 
 export const emptyCollection = (): FileCollection => ({ evidence: [], errors: [], inputs: [] })
 
+/** What parsing one input produced, kept so an unchanged input is not parsed again. */
+export interface ParsedInput {
+  /** False for a file that turned out not to be one trustctl reads (a YAML file that is no manifest). */
+  isManifest: boolean
+  evidence: EvidenceItem[]
+  errors: CollectionError[]
+}
+
+/**
+ * Results of inputs parsed by earlier runs, by collector, path and content hash. The store backs it,
+ * so a rerun over unchanged files reads their evidence back instead of parsing them again.
+ */
+export interface ParseCache {
+  get(key: string): Promise<ParsedInput | undefined>
+  set(key: string, parsed: ParsedInput): void
+}
+
+/** The cache key of an input: the same bytes at the same path read by the same collector. */
+export const parseCacheKey = (collector: string, file: string, sha256: string): string =>
+  `${collector}:${sha256}:${file}`
+
 /** Where a source is read from and under which name it is reported. */
 export interface SourceContext {
   /** Folder of trustctl.yaml: relative paths in the source are resolved against it. */
@@ -30,6 +53,8 @@ export interface SourceContext {
   now: Date
   /** Environment variables (tokens, profiles); tests pass their own. */
   env: Readonly<Record<string, string | undefined>>
+  /** Earlier runs' parse results (incremental runs); without it every input is parsed. */
+  parseCache?: ParseCache
   /** The store's salt for fingerprints of secrets found (stable per store, never printed). */
   fingerprintSalt?: string
 }

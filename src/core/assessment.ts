@@ -91,6 +91,8 @@ export interface AssessmentInput {
   sha256: string
   bytes: number
   items: number
+  /** True when an earlier run parsed these same bytes and its evidence was read back instead. */
+  reused?: boolean
 }
 
 export interface AssessmentSummary {

@@ -1,7 +1,7 @@
 import type { AssessmentModel } from '../core/assessment.js'
 import { StoreError } from '../core/errors.js'
 import type { EvidenceItem } from '../core/evidence.js'
-import { sha256 } from '../core/ledger.js'
+import { type LedgerEntry, sha256 } from '../core/ledger.js'
 import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
@@ -14,6 +14,10 @@ export interface RecordRequest {
   inputs: readonly { file: string; collector: string }[]
   signer: Signer
   toolVersion: string
+  /** Further records of the run (the parse results of inputs read for the first time). */
+  extraEntries?: readonly LedgerEntry[]
+  /** Cache entries to remember once the run is committed (never before: a crash leaves none). */
+  remember?: readonly { key: string; blobRef: string }[]
 }
 
 /** Evidence records are written in slices, so a huge run never holds one giant transaction. */
@@ -38,8 +42,13 @@ export async function recordAssessment(
   for (let i = 0; i < entries.length; i += sliceSize) {
     await store.append(runId, entries.slice(i, i + sliceSize))
   }
+  const extra = request.extraEntries ?? []
+  for (let i = 0; i < extra.length; i += sliceSize) {
+    await store.append(runId, extra.slice(i, i + sliceSize))
+  }
   await store.append(runId, assessmentEntries(request.model, context))
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
+  if (request.remember !== undefined && request.remember.length > 0) await store.remember(request.remember)
   return { runId, manifest }
 }
 

@@ -7,7 +7,7 @@ import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
 import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
-import type { FileCollection } from '../source-collector.js'
+import { type FileCollection, type ParseCache, type ParsedInput, parseCacheKey } from '../source-collector.js'
 
 export type { CollectedInput, FileCollection } from '../source-collector.js'
 
@@ -132,7 +132,11 @@ export async function listFiles(
  * Reads every recognised file under the sources and parses it into evidence. An unreadable or
  * malformed file becomes a collection error naming it; every other file is still read.
  */
-export async function collectFiles(root: string, sources: readonly FileSource[]): Promise<FileCollection> {
+export async function collectFiles(
+  root: string,
+  sources: readonly FileSource[],
+  cache?: ParseCache,
+): Promise<FileCollection> {
   const collection: FileCollection = { evidence: [], errors: [], inputs: [] }
   const seen = new Set<string>()
   for (const source of sources) {
@@ -164,7 +168,7 @@ export async function collectFiles(root: string, sources: readonly FileSource[])
       const read = reads.get(i)
       reads.delete(i)
       if (current !== undefined && read !== undefined)
-        collectFile(current.file, current.collector, await read, collection)
+        await collectFile(current.file, current.collector, await read, collection, cache)
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
     // otherwise a typo in a path or a type silently leaves every test without evidence.
@@ -190,21 +194,44 @@ async function readBytes(root: string, file: string): Promise<FileRead> {
   }
 }
 
-function collectFile(
+async function collectFile(
   file: string,
   collector: Exclude<FileSourceType, 'auto'>,
   read: FileRead,
   into: FileCollection,
-): void {
+  cache: ParseCache | undefined,
+): Promise<void> {
   if ('error' in read) {
     into.errors.push({ file, message: `cannot read: ${describeFsError(read.error)}` })
     return
   }
   const { bytes } = read
+  const sha256 = createHash('sha256').update(bytes).digest('hex')
+  const key = parseCacheKey(collector, file, sha256)
+  const cached = await cache?.get(key)
+  const result = cached ?? parseFile(file, collector, bytes)
+  if (cached === undefined) cache?.set(key, result)
+  // Not a file trustctl reads (a YAML file with no objects): no input, but a binary file is reported.
+  if (!result.isManifest) {
+    into.errors.push(...result.errors)
+    return
+  }
+  into.evidence.push(...result.evidence)
+  into.errors.push(...result.errors)
+  into.inputs.push({
+    file,
+    collector,
+    sha256,
+    bytes: bytes.length,
+    items: result.evidence.length,
+    ...(cached === undefined ? {} : { reused: true }),
+  })
+}
+
+function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, bytes: Buffer): ParsedInput {
   const text = bytes.toString('utf8')
   if (text.includes('\u0000')) {
-    into.errors.push({ file, message: 'binary file: expected text' })
-    return
+    return { isManifest: false, evidence: [], errors: [{ file, message: 'binary file: expected text' }] }
   }
   const result =
     collector === 'dockerfile'
@@ -214,16 +241,7 @@ function collectFile(
         : collector === 'gitlab-ci'
           ? { ...parseGitLabCi(text, file), isManifest: true }
           : parseManifests(text, file)
-  if (!result.isManifest) return
-  into.evidence.push(...result.evidence)
-  into.errors.push(...result.errors)
-  into.inputs.push({
-    file,
-    collector,
-    sha256: createHash('sha256').update(bytes).digest('hex'),
-    bytes: bytes.length,
-    items: result.evidence.length,
-  })
+  return { isManifest: result.isManifest, evidence: result.evidence, errors: result.errors }
 }
 
 function describeFsError(error: unknown): string {

@@ -1,0 +1,58 @@
+import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import type { AssessmentStore } from '../core/store.js'
+
+/**
+ * Incremental runs: parse results kept in the ledger, found again by collector, path and content
+ * hash. A result is reused only when its blob still hashes to its address, so an altered store never
+ * feeds a check; new results become `evidence-set` records of the run and are remembered only after
+ * the run is committed, so a crash never leaves a cache entry pointing at nothing.
+ */
+export class StoredParseCache implements ParseCache {
+  private readonly fresh = new Map<string, LedgerEntry>()
+
+  constructor(
+    private readonly store: AssessmentStore,
+    /** The tool version: a new trustctl re-parses everything, as its collectors may read more. */
+    private readonly version: string,
+    private readonly collectedAt: string,
+  ) {}
+
+  private storeKey(key: string): string {
+    return `parse:${this.version}:${key}`
+  }
+
+  async get(key: string): Promise<ParsedInput | undefined> {
+    const ref = await this.store.cached(this.storeKey(key))
+    if (ref === undefined) return undefined
+    const bytes = await this.store.blob(ref)
+    if (bytes === undefined || `sha256:${sha256(bytes)}` !== ref) return undefined
+    return JSON.parse(Buffer.from(bytes).toString('utf8')) as ParsedInput
+  }
+
+  set(key: string, parsed: ParsedInput): void {
+    this.fresh.set(key, {
+      kind: 'evidence-set',
+      id: key,
+      source: key.slice(key.indexOf(':', key.indexOf(':') + 1) + 1),
+      collector: key.slice(0, key.indexOf(':')),
+      collectorVersion: this.version,
+      collectedAt: this.collectedAt,
+      effectiveAt: this.collectedAt,
+      content: canonicalBytes(parsed),
+    })
+  }
+
+  /** The records to append to the run: one per input parsed in it. */
+  entries(): LedgerEntry[] {
+    return [...this.fresh.values()]
+  }
+
+  /** What to remember once the run is committed. */
+  remembered(): { key: string; blobRef: string }[] {
+    return [...this.fresh].map(([key, entry]) => ({
+      key: this.storeKey(key),
+      blobRef: `sha256:${sha256(entry.content)}`,
+    }))
+  }
+}
