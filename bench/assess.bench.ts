@@ -10,26 +10,14 @@ import { collectAndAssess, loadLibrary, runAssessment } from '../src/cli/run-ass
 import { listFiles } from '../src/collectors/files/collect-files.js'
 import { collectSources } from '../src/collectors/registry.js'
 import { generateEstate } from './generate-estate.js'
+import { timeMedian } from './median.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const objects = Number(process.env.BENCH_OBJECTS ?? 10_000)
 const dockerfiles = Number(process.env.BENCH_DOCKERFILES ?? 2_000)
 
-async function median(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    globalThis.gc?.()
-    const start = process.hrtime.bigint()
-    await fn()
-    times.push(Number(process.hrtime.bigint() - start) / 1e6)
-  }
-  times.sort((a, b) => a - b)
-  const mid = times[Math.floor(times.length / 2)] ?? 0
-  console.log(
-    `  ${label.padEnd(44)} median ${mid.toFixed(0).padStart(6)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, n=${runs})`,
-  )
-  return mid
-}
+const median = (label: string, fn: () => Promise<unknown> | unknown): Promise<number> =>
+  timeMedian(label, runs, fn)
 
 const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-bench-'))
 try {

@@ -7,26 +7,14 @@ import type { Finding, FindingStatus, Severity } from '../src/core/check.js'
 import { parseConfig } from '../src/core/config.js'
 import { buildPackage } from '../src/core/package/build-package.js'
 import { packageManifest, packageParts, renderPackageFiles } from '../src/reports/package/package-files.js'
+import { timeMedian } from './median.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 3)
 const controlCount = Number(process.env.BENCH_CONTROLS ?? 120)
 const findingCount = Number(process.env.BENCH_FINDINGS ?? 100_000)
 
-async function median(label: string, fn: () => Promise<unknown> | unknown): Promise<number> {
-  const times: number[] = []
-  for (let i = 0; i < runs; i++) {
-    globalThis.gc?.()
-    const start = process.hrtime.bigint()
-    await fn()
-    times.push(Number(process.hrtime.bigint() - start) / 1e6)
-  }
-  times.sort((a, b) => a - b)
-  const mid = times[Math.floor(times.length / 2)] ?? 0
-  console.log(
-    `  ${label.padEnd(44)} median ${mid.toFixed(0).padStart(6)} ms  (min ${times[0]?.toFixed(0)}, max ${times.at(-1)?.toFixed(0)}, n=${runs})`,
-  )
-  return mid
-}
+const median = (label: string, fn: () => Promise<unknown> | unknown): Promise<number> =>
+  timeMedian(label, runs, fn)
 
 /** An assessment shaped like a large real one: 3 checks per control, 1 in 20 findings failing. */
 function syntheticModel(): AssessmentModel {

@@ -8,6 +8,7 @@ import { createEngine } from '@secretlint/node'
 import { collectSecrets, secretsOptions } from '../src/collectors/secrets/index.js'
 import { compileRules, scanText } from '../src/collectors/secrets/scan-text.js'
 import type { SecretFinding } from '../src/core/evidence-secrets.js'
+import { timeMedian } from './median.js'
 
 const fileCount = Number(process.env.BENCH_SECRET_FILES ?? 5_000)
 const bytesPerFile = Number(process.env.BENCH_SECRET_FILE_BYTES ?? 10_000)
@@ -185,22 +186,6 @@ function generate(root: string): { bytes: number; planted: Planted[]; files: str
   return { bytes, planted, files }
 }
 
-async function median(label: string, times: number, fn: () => Promise<unknown>): Promise<number> {
-  const samples: number[] = []
-  for (let i = 0; i < times; i++) {
-    globalThis.gc?.()
-    const start = process.hrtime.bigint()
-    await fn()
-    samples.push(Number(process.hrtime.bigint() - start) / 1e6)
-  }
-  samples.sort((a, b) => a - b)
-  const mid = samples[Math.floor(samples.length / 2)] ?? 0
-  console.log(
-    `  ${label.padEnd(40)} median ${mid.toFixed(0).padStart(6)} ms  (min ${samples[0]?.toFixed(0)}, max ${samples.at(-1)?.toFixed(0)}, n=${times})`,
-  )
-  return mid
-}
-
 function recall(
   planted: readonly Planted[],
   found: ReadonlySet<string>,
@@ -245,7 +230,7 @@ try {
   const context = { root, where: 'bench', now: new Date(), env: {}, fingerprintSalt: 'bench' }
   const options = secretsOptions.parse({ type: 'secrets', path: '.' })
   let ours: SecretFinding[] = []
-  const trustctlMs = await median('trustctl (walk, read, scan)', runs, async () => {
+  const trustctlMs = await timeMedian('trustctl (walk, read, scan)', runs, async () => {
     const collection = await collectSecrets(options, context)
     ours = collection.evidence.filter((e): e is SecretFinding => e.kind === 'secret.finding')
   })
@@ -258,7 +243,7 @@ try {
     configFileJSON: { rules: [{ id: '@secretlint/secretlint-rule-preset-recommend' }] },
   })
   let theirs = new Set<string>()
-  const secretlintMs = await median('secretlint 13 + preset-recommend', secretlintRuns, async () => {
+  const secretlintMs = await timeMedian('secretlint 13 + preset-recommend', secretlintRuns, async () => {
     const result = await engine.executeOnFiles({ filePathList: corpus.files })
     const parsed = JSON.parse(result.output) as {
       filePath: string
