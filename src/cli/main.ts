@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander'
 import { assessCommand } from './commands/assess.js'
+import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
 import { crosswalkCommand } from './commands/crosswalk.js'
 import { diffCommand } from './commands/diff.js'
 import { explainCommand } from './commands/explain.js'
@@ -13,6 +14,9 @@ import { policiesListCommand, policiesRenderCommand } from './commands/policies.
 import { populationCommand } from './commands/population.js'
 import { reportCommand } from './commands/report.js'
 import { sampleCommand } from './commands/sample.js'
+import { serveCommand } from './commands/serve.js'
+import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js'
+import { usersAddCommand, usersListCommand } from './commands/users.js'
 import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
 import { verifyCommand } from './commands/verify.js'
 import { exitCode, presentError } from './exit-codes.js'
@@ -85,6 +89,18 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
       'exit 1 when a test fails at or above this severity (critical, high, medium, low, info)',
     )
     .action(async (options) => setExit(await assessCommand(options, io)))
+
+  program
+    .command('collect')
+    .description('read the configured sources and push the evidence to a team server (remote collector)')
+    .addOption(configOption)
+    .requiredOption('--push <url>', 'the team server, e.g. https://trustctl.example.com')
+    .option('--token-env <name>', 'environment variable holding the collector token', 'TRUSTCTL_TOKEN')
+    .option('--name <collector>', "its token's name (default: TRUSTCTL_COLLECTOR_NAME, else the host name)")
+    .option('--max-batch-bytes <n>', 'largest batch to send, in bytes', String(defaultMaxBatchBytes))
+    .option('--allow-insecure-http', 'allow plain http:// to a host other than this machine')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await collectCommand(options, io)))
 
   program
     .command('gaps')
@@ -242,6 +258,56 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .option('--risk <risk>', 'normal or higher (higher draws the upper size of the usual range)', 'normal')
     .option('--format <format>', 'text or json', 'text')
     .action(async (control: string, options) => setExit(await sampleCommand(control, options, io)))
+
+  // The team server and its accounts (commands/serve.ts, users.ts, tokens.ts).
+  program
+    .command('serve')
+    .description('start the team server and dashboard over the configured store (127.0.0.1 by default)')
+    .addOption(configOption)
+    .option('--host <host>', 'address to listen on (default: server.host); non-loopback only if given here')
+    .option('--port <port>', 'port to listen on (default: server.port, 8700)')
+    .option('--log-level <level>', 'request log: silent, error, warn, info', 'warn')
+    .option('--trust-proxy', 'behind a TLS proxy: trust its X-Forwarded-Proto and X-Forwarded-For')
+    .action(async (options) => setExit(await serveCommand(options, io)))
+  const users = program.command('users').description('local accounts of the team server')
+  users
+    .command('add')
+    .description('add an account; prints a generated password once unless --password-stdin')
+    .addOption(configOption)
+    .requiredOption('--email <email>', 'sign-in email')
+    .requiredOption('--name <name>', 'full name')
+    .requiredOption('--role <role>', 'admin, editor, auditor or collector')
+    .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
+    .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
+    .option('--password-stdin', 'read the password from the first line of standard input')
+    .action(async (options) => setExit(await usersAddCommand(options, io)))
+  users
+    .command('list')
+    .description('every account with its role')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await usersListCommand(options, io)))
+  const tokens = program.command('tokens').description('API tokens for scripts and remote collectors')
+  tokens
+    .command('create')
+    .description('create a token; its secret is printed once and stored only as a hash')
+    .addOption(configOption)
+    .requiredOption('--name <name>', 'what uses it (a collector token: the cluster, account or pipeline)')
+    .requiredOption('--role <role>', 'admin, editor, auditor or collector')
+    .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
+    .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
+    .action(async (options) => setExit(await tokensCreateCommand(options, io)))
+  tokens
+    .command('list')
+    .description('every token (never its secret)')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) => setExit(await tokensListCommand(options, io)))
+  tokens
+    .command('revoke <id>')
+    .description('revoke a token: refused from the next request on')
+    .addOption(configOption)
+    .action(async (id: string, options) => setExit(await tokensRevokeCommand(id, options, io)))
 
   return program
 }

@@ -2,8 +2,11 @@ import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { ConfigError, NotFoundError } from '../core/errors.js'
 import type { AssessmentStore } from '../core/store.js'
+import type { TeamStore } from '../core/team.js'
 import { PostgresStore } from '../store/postgres/postgres-store.js'
+import { PostgresTeamStore } from '../store/postgres/team-store.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { SqliteTeamStore } from '../store/sqlite/team-store.js'
 import type { LoadedConfig } from './load-config.js'
 
 /** Where the store is, for messages: the SQLite file or the PostgreSQL URL without its password. */
@@ -34,6 +37,20 @@ export async function openStore(
   if (options.mustExist === true && !existsSync(file))
     throw new NotFoundError(`no store at ${file}`, { hint: 'run `trustctl assess` first, or set store.path' })
   return new SqliteStore(file)
+}
+
+/**
+ * Opens the team server's store beside the configured ledger: the same SQLite file (tables prefixed
+ * team_) or the same PostgreSQL schema. Migrations run on open.
+ */
+export async function openTeamStore(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv = process.env,
+): Promise<TeamStore> {
+  const location = storeLocation(loaded, env)
+  if (loaded.config.store.backend === 'postgres')
+    return PostgresTeamStore.open(env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url ?? location)
+  return new SqliteTeamStore(location)
 }
 
 /** Runs `fn` with the configured (existing) store open, and closes it whatever happens. */

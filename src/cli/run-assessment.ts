@@ -39,6 +39,21 @@ export function storeFile(loaded: LoadedConfig): string {
   return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
 }
 
+/** Reads the configured sources, without assessing or storing anything (also `collect --push`). */
+export async function collectConfiguredSources(
+  loaded: LoadedConfig,
+  now: Date,
+  parseCache?: ParseCache,
+): Promise<FileCollection> {
+  return collectSources(loaded.config.sources, {
+    root: loaded.root,
+    now,
+    env: process.env,
+    ...(parseCache === undefined ? {} : { parseCache }),
+    fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
+  })
+}
+
 /** Collects evidence from the configured sources and assesses it, without storing anything. */
 export async function collectAndAssess(
   loaded: LoadedConfig,
@@ -46,14 +61,21 @@ export async function collectAndAssess(
   now: Date,
   parseCache?: ParseCache,
 ): Promise<{ model: AssessmentModel; collection: FileCollection }> {
-  const collection = await collectSources(loaded.config.sources, {
-    root: loaded.root,
-    now,
-    env: process.env,
-    ...(parseCache === undefined ? {} : { parseCache }),
-    fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
-  })
-  const model = assess({
+  const collection = await collectConfiguredSources(loaded, now, parseCache)
+  return { model: await assessCollection(loaded, library, now, collection), collection }
+}
+
+/**
+ * Assesses collected evidence (the server adds what collectors pushed to its own collection), without
+ * storing anything.
+ */
+export async function assessCollection(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  collection: FileCollection,
+): Promise<AssessmentModel> {
+  return assess({
     config: loaded.config,
     catalog: library.catalog,
     checks: library.checks,
@@ -74,7 +96,6 @@ export async function collectAndAssess(
           ),
         }),
   })
-  return { model, collection }
 }
 
 /** Collects evidence from the configured sources, assesses it and stores the run. */

@@ -96,6 +96,34 @@ export const configSchema = z.strictObject({
     })
     .default({ backend: 'sqlite', path: '.trustctl' }),
   report: z.strictObject({ out: z.string().default('reports') }).default({ out: 'reports' }),
+  /** The team server (`trustctl serve`): where it listens, its schedule and its limits. */
+  server: z
+    .strictObject({
+      host: z.string().min(1).default('127.0.0.1'),
+      port: z.number().int().min(0).max(65535).default(8700),
+      /** Cron expression (5 fields, UTC) for scheduled collection and assessment; none by default. */
+      schedule: z.string().min(1).optional(),
+      sessionTtlHours: z
+        .number()
+        .positive()
+        .max(24 * 30)
+        .default(12),
+      /** Where exported packages are written, relative to trustctl.yaml. */
+      packagesDir: z.string().min(1).default('.trustctl/packages'),
+      push: z
+        .strictObject({
+          /** Largest accepted push body, in bytes. */
+          maxBytes: z
+            .number()
+            .int()
+            .positive()
+            .default(32 * 1024 * 1024),
+          /** Pushes accepted per collector token per minute. */
+          perMinute: z.number().int().positive().default(60),
+        })
+        .prefault({}),
+    })
+    .prefault({}),
   /** System description and assertion inputs of the SOC 2 package (config-package.ts). */
   package: packageConfigSchema.default(emptyPackageConfig),
 })

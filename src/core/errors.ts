@@ -49,6 +49,85 @@ export class StoreError extends TrustctlError {
   }
 }
 
+/** A request without valid credentials (no session, an expired session, a revoked token, bad password). */
+export class AuthenticationError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('unauthenticated', message, options)
+  }
+}
+
+/** A known actor asking for something their role does not allow. */
+export class PermissionError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('forbidden', message, options)
+  }
+}
+
+/** An unsafe request made with a session cookie but without the session's CSRF token or from another origin. */
+export class CsrfError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('csrf', message, options)
+  }
+}
+
+/** One issue of a rejected input: where (`body.email`) and what is wrong. */
+export interface ValidationIssue {
+  path: string
+  message: string
+}
+
+/** Input (an API body, query or path parameter) that does not match its schema. */
+export class ValidationError extends TrustctlError {
+  readonly issues: readonly ValidationIssue[]
+
+  constructor(
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super('validation', message, options)
+    this.issues = issues
+  }
+}
+
+/** A write that clashes with what exists (an email already taken, a job of that kind already running). */
+export class ConflictError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('conflict', message, options)
+  }
+}
+
+/** A request body larger than the route accepts. */
+export class PayloadTooLargeError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('too-large', message, options)
+  }
+}
+
+/** Too many requests from one client in a window. */
+export class RateLimitError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('rate-limited', message, options)
+  }
+}
+
+/**
+ * Well-formed input whose content fails an integrity check: a body that does not match its
+ * Content-Digest, an item that does not hash to the hash it was sent with (HTTP 422).
+ */
+export class IntegrityError extends TrustctlError {
+  readonly issues: readonly ValidationIssue[]
+
+  constructor(
+    message: string,
+    issues: readonly ValidationIssue[] = [],
+    options: { hint?: string; cause?: unknown } = {},
+  ) {
+    super('integrity', message, options)
+    this.issues = issues
+  }
+}
+
 /** Formats zod-style issue paths as `sources[2].path`. */
 export function formatPath(path: readonly PropertyKey[]): string {
   let out = ''

@@ -26,6 +26,8 @@ export const recordKinds = [
   'population',
   'sample',
   'manifest',
+  // A change made through the team server (who changed what, when); the tables hold current state only.
+  'change',
 ] as const
 export type RecordKind = (typeof recordKinds)[number]
 

@@ -1,5 +1,5 @@
 import type { AssessmentModel } from './assessment.js'
-import type { LedgerEntry, LedgerRecord } from './ledger.js'
+import type { LedgerEntry, LedgerRecord, RecordKind } from './ledger.js'
 import type { SignedManifest, Signer } from './ledger-manifest.js'
 
 /** A stored assessment run. */
@@ -48,6 +48,11 @@ export interface AssessmentStore {
   finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest>
   /** Every run, oldest first. */
   runs(): Promise<RunInfo[]>
+  /**
+   * The kinds of record each complete run holds, by run id (oldest first), in one query that reads
+   * no record contents. Optional: without it, callers scan the records of the kinds they need.
+   */
+  completeRunKinds?(): Promise<Map<number, RecordKind[]>>
   /** Records in ledger order, with their blobs, read in pages. */
   scan(query?: RecordQuery): AsyncIterable<ScannedRecord>
   /** The blob at an address, or undefined. */

@@ -1,7 +1,7 @@
 import type { AssessmentModel } from '../core/assessment.js'
-import { StoreError } from '../core/errors.js'
+import { NotFoundError, StoreError } from '../core/errors.js'
 import type { EvidenceItem } from '../core/evidence.js'
-import { type LedgerEntry, sha256 } from '../core/ledger.js'
+import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
@@ -52,6 +52,35 @@ export async function recordAssessment(
   return { runId, manifest }
 }
 
+/**
+ * Records one piece of content as a run of its own, closed by a signed manifest: a population, a
+ * sample, a change made through the server. Once signed it can never be quietly redone.
+ */
+export async function recordSingleEntryRun(
+  store: AssessmentStore,
+  entry: { kind: RecordKind; id: string; source: string; content: unknown; at: string },
+  signer: Signer,
+  toolVersion: string,
+): Promise<{ runId: number; manifest: SignedManifest }> {
+  const runId = await store.beginRun({ startedAt: entry.at, toolVersion, signer })
+  const record: LedgerEntry = {
+    kind: entry.kind,
+    id: entry.id,
+    source: entry.source,
+    collector: 'trustctl',
+    collectorVersion: toolVersion,
+    collectedAt: entry.at,
+    effectiveAt: entry.at,
+    content: canonicalBytes(entry.content),
+  }
+  try {
+    await store.append(runId, [record])
+  } catch (error) {
+    throw new StoreError(`cannot record the ${entry.kind}: ${(error as Error).message}`, { cause: error })
+  }
+  return { runId, manifest: await store.finishRun(runId, entry.at, signer) }
+}
+
 /** Reads a blob and proves it is the content the record names, or says the store was altered. */
 async function readContent<T>(store: AssessmentStore, contentHash: string, what: string): Promise<T> {
   const blob = await store.blob(`sha256:${contentHash}`)
@@ -72,24 +101,46 @@ export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<S
     if (record.kind === 'assessment') modelHash = record.contentHash
     else evidenceCount += 1
   }
-  if (modelHash === undefined) throw new StoreError(`run ${run.id} recorded no assessment`)
+  if (modelHash === undefined)
+    throw new NotFoundError(`run ${run.id} recorded no assessment`, {
+      hint: 'it holds a push, a change, a population or a sample; trustctl history lists the assessments',
+    })
   const model = await readContent<AssessmentModel>(store, modelHash, `run ${run.id}`)
   return { id: run.id, generatedAt: model.generatedAt, asOf: model.asOf, modelHash, evidenceCount, model }
 }
 
-/** The most recent complete run, or undefined when nothing has been assessed yet. */
+/**
+ * Ids of the complete runs that recorded an assessment, oldest first. Other runs (a population, a
+ * sample, a change made through the server, a push) hold no model. One query where the store can
+ * answer it; otherwise one scan of the assessment records.
+ */
+export async function assessmentRuns(store: AssessmentStore): Promise<number[]> {
+  if (store.completeRunKinds !== undefined) {
+    const kinds = await store.completeRunKinds()
+    return [...kinds].filter(([, k]) => k.includes('assessment')).map(([id]) => id)
+  }
+  const complete = new Set((await store.runs()).filter((r) => r.status === 'complete').map((r) => r.id))
+  const found = new Set<number>()
+  for await (const { record } of store.scan({ kinds: ['assessment'] }))
+    if (complete.has(record.runId)) found.add(record.runId)
+  return [...found].sort((a, b) => a - b)
+}
+
+/** The most recent complete run that recorded an assessment, or undefined when nothing has been assessed yet. */
 export async function latestRun(store: AssessmentStore): Promise<StoredRun | undefined> {
-  const run = (await store.runs()).filter((r) => r.status === 'complete').at(-1)
+  const id = (await assessmentRuns(store)).at(-1)
+  if (id === undefined) return undefined
+  const run = (await store.runs()).find((r) => r.id === id)
   return run === undefined ? undefined : storedRun(store, run)
 }
 
-/** A complete run by id, or a NotFound-style store error naming the runs there are. */
+/** A complete run by id, or a NotFoundError naming the runs there are. */
 export async function runById(store: AssessmentStore, id: number): Promise<StoredRun> {
   const runs = await store.runs()
   const run = runs.find((r) => r.id === id)
   if (run === undefined || run.status !== 'complete') {
     const complete = runs.filter((r) => r.status === 'complete').map((r) => r.id)
-    throw new StoreError(
+    throw new NotFoundError(
       run === undefined ? `no run ${id} in the store` : `run ${id} is ${run.status}: it has no signed result`,
       { hint: `complete runs: ${complete.join(', ') || 'none'} (trustctl history lists them)` },
     )

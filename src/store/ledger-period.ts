@@ -1,5 +1,3 @@
-import { StoreError } from '../core/errors.js'
-import { canonicalBytes, type LedgerEntry } from '../core/ledger.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import {
   buildPopulation,
@@ -8,6 +6,7 @@ import {
   type PopulationMember,
 } from '../core/ledger-population.js'
 import type { AssessmentStore } from '../core/store.js'
+import { recordSingleEntryRun } from './ledger-operations.js'
 
 /** What a population is drawn for: a control, the evidence kinds its tests read, and a period. */
 export interface PopulationRequest {
@@ -78,21 +77,5 @@ export async function recordDrawing(
   signer: Signer,
   toolVersion: string,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
-  const runId = await store.beginRun({ startedAt: entry.at, toolVersion, signer })
-  const record: LedgerEntry = {
-    kind: entry.kind,
-    id: entry.id,
-    source: 'ledger',
-    collector: 'trustctl',
-    collectorVersion: toolVersion,
-    collectedAt: entry.at,
-    effectiveAt: entry.at,
-    content: canonicalBytes(entry.content),
-  }
-  try {
-    await store.append(runId, [record])
-  } catch (error) {
-    throw new StoreError(`cannot record the ${entry.kind}: ${(error as Error).message}`, { cause: error })
-  }
-  return { runId, manifest: await store.finishRun(runId, entry.at, signer) }
+  return recordSingleEntryRun(store, { ...entry, source: 'ledger' }, signer, toolVersion)
 }

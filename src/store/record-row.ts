@@ -1,5 +1,5 @@
 import os from 'node:os'
-import type { LedgerRecord } from '../core/ledger.js'
+import type { LedgerRecord, RecordKind } from '../core/ledger.js'
 
 /** A ledger record as both SQL backends store it (snake_case columns). */
 export interface RecordRow {
@@ -47,4 +47,18 @@ export function processIsGone(host: string, pid: number): boolean {
   } catch (error) {
     return (error as NodeJS.ErrnoException).code === 'ESRCH'
   }
+}
+
+/** Rows of (run id, kind) grouped by run, in the order given. */
+export function kindsByRun(
+  rows: readonly { id: number | string; kind: RecordKind }[],
+): Map<number, RecordKind[]> {
+  const out = new Map<number, RecordKind[]>()
+  for (const row of rows) {
+    const id = Number(row.id)
+    const kinds = out.get(id) ?? []
+    kinds.push(row.kind)
+    out.set(id, kinds)
+  }
+  return out
 }

@@ -2,9 +2,10 @@ import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { canonicalJson } from '../../core/canonical-json.js'
 import { ConfigError } from '../../core/errors.js'
+import type { Signer } from '../../core/ledger-manifest.js'
 import { buildPackage } from '../../core/package/build-package.js'
-import type { Engagement } from '../../core/package/model.js'
-import { packageManifest, renderPackageFiles } from '../../reports/package/package-files.js'
+import type { Engagement, PackageModel } from '../../core/package/model.js'
+import { type PackageFile, packageManifest, renderPackageFiles } from '../../reports/package/package-files.js'
 import { loadConfig } from '../load-config.js'
 import { loadLibrary, runAssessment } from '../run-assessment.js'
 import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
@@ -48,6 +49,27 @@ export function parseEngagement(options: PackageOptions, configAsOf: string): En
   throw new ConfigError(`--type: '${options.type}' is not a SOC 2 report type (use 1 or 2)`)
 }
 
+/** manifest.json of the package files, signed with the ledger's key (also used by the server's package job). */
+export function signedManifestFile(
+  pkg: PackageModel,
+  files: readonly PackageFile[],
+  signer: Signer,
+): { path: string; content: Buffer } {
+  const unsigned = packageManifest(pkg, files)
+  // The ledger's key signs the manifest: whoever holds the public key can tell a file was changed.
+  const manifest = {
+    ...unsigned,
+    signature: {
+      algorithm: 'Ed25519',
+      signed: 'canonical JSON of this manifest without its signature',
+      keyFingerprint: signer.fingerprint,
+      publicKey: signer.publicKeyPem.trim(),
+      value: signer.sign(Buffer.from(canonicalJson(unsigned))),
+    },
+  }
+  return { path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) }
+}
+
 /** `trustctl package`: assesses as of the date and writes the whole SOC 2 package into one folder. */
 export async function packageCommand(
   options: PackageOptions,
@@ -66,23 +88,8 @@ export async function packageCommand(
       ? path.resolve(loaded.root, config.report.out, `soc2-type${engagement.type}-${asOf}`)
       : path.resolve(io.cwd, options.out)
   const files = await renderPackageFiles(pkg)
-  const unsigned = packageManifest(pkg, files)
-  // The ledger's key signs the manifest: whoever holds the public key can tell a file was changed.
   const signer = loadOrCreateSigner(signingKeyPath(process.env, config.store.key, loaded.root), io.err)
-  const manifest = {
-    ...unsigned,
-    signature: {
-      algorithm: 'Ed25519',
-      signed: 'canonical JSON of this manifest without its signature',
-      keyFingerprint: signer.fingerprint,
-      publicKey: signer.publicKeyPem.trim(),
-      value: signer.sign(Buffer.from(canonicalJson(unsigned))),
-    },
-  }
-  const all = [
-    ...files,
-    { path: 'manifest.json', content: Buffer.from(`${JSON.stringify(manifest, null, 2)}\n`) },
-  ]
+  const all = [...files, signedManifestFile(pkg, files, signer)]
   for (const f of all) {
     const target = path.join(folder, f.path)
     await mkdir(path.dirname(target), { recursive: true })

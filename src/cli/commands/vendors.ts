@@ -27,14 +27,14 @@ export async function sha256File(file: string): Promise<string> {
  * Changes trustctl.yaml in place, keeping its comments and layout, and only when the result is a
  * valid configuration: a bad flag never leaves a broken file behind.
  */
-async function editConfig(file: string, edit: (doc: Document) => void): Promise<void> {
+export async function editConfig(file: string, edit: (doc: Document) => void): Promise<void> {
   const doc = parseDocument(await readFile(file, 'utf8'))
   edit(doc)
   parseConfig(doc.toJS(), file)
   await writeFile(file, doc.toString())
 }
 
-function vendorIndex(doc: Document, name: string, file: string): number {
+export function vendorIndex(doc: Document, name: string, file: string): number {
   const vendors = (doc.toJS() as { vendors?: { name?: string }[] }).vendors ?? []
   const index = vendors.findIndex((v) => v.name?.toLowerCase() === name.trim().toLowerCase())
   if (index === -1)

@@ -7,11 +7,13 @@ import {
   genesisHash,
   type LedgerEntry,
   type LedgerRecord,
+  type RecordKind,
+  recordKinds,
 } from '../../core/ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from '../../core/ledger-entries.js'
 import { type SignedManifest, type Signer, signManifest } from '../../core/ledger-manifest.js'
 import type { AssessmentStore, RecordQuery, RunInfo, ScannedRecord } from '../../core/store.js'
-import { processIsGone, type RecordRow, recordFromRow } from '../record-row.js'
+import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from '../record-row.js'
 
 /** Versioned migrations, applied in order inside the store's schema; never edited once released. */
 const migrations: readonly string[] = [
@@ -108,8 +110,24 @@ export class PostgresStore implements AssessmentStore {
     await this.client.query(`SET search_path TO ${this.schema}`)
   }
 
+  /**
+   * Transactions of this store, one after another. They share one connection, and two transactions
+   * interleaved on one connection are one: the second BEGIN is ignored, and the first ROLLBACK undoes
+   * both (the server appends pushes, changes and assessments concurrently through one store).
+   */
+  private queue: Promise<unknown> = Promise.resolve()
+
   /** One transaction holding the store's write lock, so concurrent writers never fork the chain. */
-  private async transaction<T>(fn: () => Promise<T>): Promise<T> {
+  private transaction<T>(fn: () => Promise<T>): Promise<T> {
+    const run = this.queue.then(
+      () => this.transactionNow(fn),
+      () => this.transactionNow(fn),
+    )
+    this.queue = run.catch(() => undefined)
+    return run
+  }
+
+  private async transactionNow<T>(fn: () => Promise<T>): Promise<T> {
     await this.client.query('BEGIN')
     try {
       await this.client.query('SELECT pg_advisory_xact_lock(hashtext($1))', [`trustctl:${this.schema}`])
@@ -294,6 +312,22 @@ export class PostgresStore implements AssessmentStore {
       }))
     } catch (error) {
       throw this.fail('cannot list runs', error)
+    }
+  }
+
+  async completeRunKinds(): Promise<Map<number, RecordKind[]>> {
+    // One index probe per run and kind on (run_id, kind): cheap however many records a run holds.
+    try {
+      const { rows } = await this.client.query<{ id: string; kind: RecordKind }>(
+        `SELECT r.id, k.kind FROM ledger_run r, unnest($1::text[]) WITH ORDINALITY AS k(kind, n)
+         WHERE r.status = 'complete'
+           AND EXISTS (SELECT 1 FROM ledger_record l WHERE l.run_id = r.id AND l.kind = k.kind)
+         ORDER BY r.id, k.n`,
+        [[...recordKinds]],
+      )
+      return kindsByRun(rows)
+    } catch (error) {
+      throw this.fail('cannot list the kinds of runs', error)
     }
   }
 

@@ -9,11 +9,13 @@ import {
   genesisHash,
   type LedgerEntry,
   type LedgerRecord,
+  type RecordKind,
+  recordKinds,
 } from '../../core/ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from '../../core/ledger-entries.js'
 import { type SignedManifest, type Signer, signManifest } from '../../core/ledger-manifest.js'
 import type { AssessmentStore, RecordQuery, RunInfo, ScannedRecord } from '../../core/store.js'
-import { processIsGone, type RecordRow, recordFromRow } from '../record-row.js'
+import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from '../record-row.js'
 
 /** Versioned migrations, applied in order; a store records the highest it has run (user_version). */
 const migrations: readonly string[] = [
@@ -320,6 +322,21 @@ export class SqliteStore implements AssessmentStore {
         records: row.records,
       }))
     })
+  }
+
+  async completeRunKinds(): Promise<Map<number, RecordKind[]>> {
+    // One index probe per run and kind on (run_id, kind): cheap however many records a run holds.
+    const rows = this.wrap('cannot list the kinds of runs', () =>
+      this.db
+        .prepare(
+          `SELECT r.id, k.value AS kind FROM ledger_run r, json_each(?) k
+           WHERE r.status = 'complete'
+             AND EXISTS (SELECT 1 FROM ledger_record l WHERE l.run_id = r.id AND l.kind = k.value)
+           ORDER BY r.id, k.key`,
+        )
+        .all(JSON.stringify(recordKinds)),
+    ) as { id: number; kind: RecordKind }[]
+    return kindsByRun(rows)
   }
 
   async *scan(query: RecordQuery = {}): AsyncIterable<ScannedRecord> {

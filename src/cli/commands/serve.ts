@@ -1,0 +1,107 @@
+import type { FastifyInstance } from 'fastify'
+import { ConfigError } from '../../core/errors.js'
+import { createServer } from '../../server/app.js'
+import { isLoopbackHost } from '../../server/routes/auth.js'
+import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
+import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
+import { loadConfig } from '../load-config.js'
+import { storeLocation } from '../open-store.js'
+
+export interface ServeOptions {
+  config?: string
+  host?: string
+  port?: string
+  logLevel?: string
+  /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and -For (Secure cookies, HSTS, client address). */
+  trustProxy?: boolean
+}
+
+export interface ServeIo {
+  cwd: string
+  out: (text: string) => void
+  err: (text: string) => void
+  env?: NodeJS.ProcessEnv
+  /** Resolves when the server should stop; default: SIGINT or SIGTERM. */
+  until?: Promise<void>
+  /** Called once the server listens (tests read the port from it). */
+  onListening?: (app: FastifyInstance, url: string) => void
+  recordChange?: ChangeRecorder
+}
+
+function parsePort(value: string | undefined, configured: number): number {
+  if (value === undefined) return configured
+  const port = Number(value)
+  if (!Number.isInteger(port) || port < 0 || port > 65535)
+    throw new ConfigError(`--port: expected a port number 0–65535, got ${value}`)
+  return port
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}
+
+/**
+ * `trustctl serve`: the team server and dashboard over the configured store. Listens on loopback
+ * unless told otherwise on the command line: a server reachable from the network is a choice made
+ * explicitly, never by a line in a shared trustctl.yaml.
+ */
+export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<number> {
+  const loaded = await loadConfig(options.config, io.cwd)
+  const host = options.host ?? loaded.config.server.host
+  const port = parsePort(options.port, loaded.config.server.port)
+  if (!isLoopbackHost(host) && options.host === undefined)
+    throw new ConfigError(`server.host is ${host}, which is not loopback`, {
+      hint: `pass --host ${host} to listen there on purpose`,
+    })
+  if (!isLoopbackHost(host))
+    io.err(
+      `warning: listening on ${host} over plain HTTP; terminate TLS in front of trustctl (a reverse proxy) before anyone signs in over the network\n`,
+    )
+  const env = io.env ?? process.env
+  const { context, close } = await openServerContext(loaded, {
+    env,
+    notify: io.err,
+    ...(io.recordChange === undefined ? {} : { recordChange: io.recordChange }),
+  })
+  let app: FastifyInstance | undefined
+  let schedule: RunningSchedule | undefined
+  try {
+    app = await createServer(context, {
+      logger:
+        options.logLevel === undefined || options.logLevel === 'silent' ? false : { level: options.logLevel },
+      trustProxy: options.trustProxy === true,
+    })
+    await app.listen({ host, port })
+    const address = app.server.address()
+    const actualPort = typeof address === 'object' && address !== null ? address.port : port
+    const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`
+    io.out(`trustctl serving ${url} (store: ${storeLocation(loaded, env)})\n`)
+    if ((await context.team.users()).length === 0)
+      io.out('No users yet: add one with `trustctl users add --email … --name … --role admin`.\n')
+    schedule = await startSchedule(context, {
+      env,
+      report: (message) => io.err(`trustctl serve: ${message}\n`),
+    })
+    const next = schedule.nextRunAt()
+    if (schedule.mode !== 'off')
+      io.out(
+        `Scheduled assessment (${schedule.mode})${next === undefined ? '' : `, next at ${next.toISOString()}`}.\n`,
+      )
+    io.onListening?.(app, url)
+    await (io.until ?? untilSignal())
+    io.out('trustctl: stopping\n')
+    return 0
+  } finally {
+    await schedule?.stop()
+    await app?.close()
+    await close()
+  }
+}

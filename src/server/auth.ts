@@ -1,0 +1,185 @@
+import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { AuthenticationError } from '../core/errors.js'
+import type { ApiToken, Session, StoredUser, TeamStore, User } from '../core/team.js'
+import type { Actor } from './route.js'
+
+/**
+ * Passwords, sessions and tokens. Only hashes are stored: scrypt for passwords (slow on purpose),
+ * SHA-256 for session ids and token secrets (they are 256 random bits: nothing to brute-force).
+ */
+
+export const sessionCookie = 'trustctl_session'
+/** Token secrets carry a prefix so secret scanners and people recognise a leaked one. */
+export const tokenPrefix = 'trustctl_'
+
+const scryptParameters = { N: 2 ** 15, r: 8, p: 1 } as const
+const saltBytes = 16
+const keyBytes = 32
+// 128 · N · r bytes are needed; Node's default ceiling (32 MiB) is exactly that, so leave headroom.
+const scryptMaxMemory = 64 * 1024 * 1024
+
+function deriveKey(password: string, salt: Buffer, N: number, r: number, p: number): Promise<Buffer> {
+  return new Promise((resolve, reject) => {
+    scrypt(password.normalize('NFC'), salt, keyBytes, { N, r, p, maxmem: scryptMaxMemory }, (error, key) =>
+      error === null ? resolve(key) : reject(error),
+    )
+  })
+}
+
+/** Hashes a password as `scrypt$N$r$p$<salt base64url>$<hash base64url>`. */
+export async function hashPassword(password: string): Promise<string> {
+  const salt = randomBytes(saltBytes)
+  const { N, r, p } = scryptParameters
+  const key = await deriveKey(password, salt, N, r, p)
+  return ['scrypt', N, r, p, salt.toString('base64url'), key.toString('base64url')].join('$')
+}
+
+/** Whether a password matches its encoded hash; a malformed hash never matches. */
+export async function verifyPassword(password: string, encoded: string): Promise<boolean> {
+  const parts = encoded.split('$')
+  if (parts.length !== 6 || parts[0] !== 'scrypt') return false
+  const [N, r, p] = parts.slice(1, 4).map(Number)
+  if (N === undefined || r === undefined || p === undefined) return false
+  // Refuse parameters outside what we write, so a tampered row cannot make a login hang the server.
+  if (!Number.isInteger(Math.log2(N)) || N < 2 ** 14 || N > 2 ** 17 || r !== 8 || p < 1 || p > 4) return false
+  const salt = Buffer.from(parts[4] ?? '', 'base64url')
+  const expected = Buffer.from(parts[5] ?? '', 'base64url')
+  if (salt.length === 0 || expected.length !== keyBytes) return false
+  const actual = await deriveKey(password, salt, N, r, p)
+  return timingSafeEqual(actual, expected)
+}
+
+let dummyHash: Promise<string> | undefined
+/**
+ * Spends the time of one password check against a hash nobody's password matches, so that an
+ * unknown email answers as slowly as a wrong password and timing does not reveal who has an account.
+ */
+async function dummyVerify(password: string): Promise<void> {
+  dummyHash ??= hashPassword(randomBytes(16).toString('base64url'))
+  await verifyPassword(password, await dummyHash)
+}
+
+export function sha256Hex(text: string): string {
+  return createHash('sha256').update(text, 'utf8').digest('hex')
+}
+
+/** 32 random bytes, base64url: a session id or a CSRF token. */
+export function randomSecret(): string {
+  return randomBytes(32).toString('base64url')
+}
+
+/** A new API token secret: shown once, stored only as its SHA-256. */
+export function newTokenSecret(): string {
+  return `${tokenPrefix}${randomSecret()}`
+}
+
+/** Compares two strings in time that does not depend on where they differ. */
+export function constantTimeEqual(a: string, b: string): boolean {
+  const left = createHash('sha256').update(a, 'utf8').digest()
+  const right = createHash('sha256').update(b, 'utf8').digest()
+  // Hashing first makes the lengths equal, so the comparison itself reveals nothing either.
+  return timingSafeEqual(left, right) && a.length === b.length
+}
+
+/** A password generated for `users add` without --password-stdin: 24 base64url characters (144 bits). */
+export function generatePassword(): string {
+  return randomBytes(18).toString('base64url')
+}
+
+export const badCredentials = 'invalid email or password'
+
+/** Strips the password hash: what a User may show. */
+export function publicUser(user: StoredUser | User): User {
+  return {
+    id: user.id,
+    email: user.email,
+    name: user.name,
+    role: user.role,
+    createdAt: user.createdAt,
+    disabled: user.disabled,
+    ...(user.auditPeriod === undefined ? {} : { auditPeriod: user.auditPeriod }),
+  }
+}
+
+/** A token without its hash: what the API shows. */
+export function publicToken(token: ApiToken): Omit<ApiToken, 'tokenHash'> {
+  const { tokenHash: _hidden, ...rest } = token
+  return rest
+}
+
+/**
+ * Checks an email and password and opens a session. Unknown email, wrong password and a disabled
+ * account all fail the same way, after the same work.
+ */
+export async function login(
+  team: TeamStore,
+  credentials: { email: string; password: string },
+  now: Date,
+  ttlHours: number,
+): Promise<{ user: User; session: Session; sessionSecret: string }> {
+  const user = await team.userByEmail(credentials.email.trim().toLowerCase())
+  if (user === undefined) {
+    await dummyVerify(credentials.password)
+    throw new AuthenticationError(badCredentials)
+  }
+  const matches = await verifyPassword(credentials.password, user.passwordHash)
+  if (!matches || user.disabled) throw new AuthenticationError(badCredentials)
+  const sessionSecret = randomSecret()
+  const session: Session = {
+    idHash: sha256Hex(sessionSecret),
+    userId: user.id,
+    csrfToken: randomSecret(),
+    createdAt: now.toISOString(),
+    expiresAt: new Date(now.getTime() + ttlHours * 3600_000).toISOString(),
+  }
+  await team.createSession(session)
+  return { user: publicUser(user), session, sessionSecret }
+}
+
+/** The actor behind a session cookie value, or undefined (no such session, expired, user disabled). */
+export async function actorFromSession(
+  team: TeamStore,
+  cookieValue: string,
+  now: Date,
+): Promise<Actor | undefined> {
+  const idHash = sha256Hex(cookieValue)
+  const session = await team.session(idHash)
+  if (session === undefined) return undefined
+  if (Date.parse(session.expiresAt) <= now.getTime()) {
+    await team.deleteSession(idHash)
+    return undefined
+  }
+  const user = await team.userById(session.userId)
+  if (user === undefined || user.disabled) return undefined
+  return {
+    kind: 'user',
+    id: user.id,
+    name: user.email,
+    role: user.role,
+    ...(user.auditPeriod === undefined ? {} : { auditPeriod: user.auditPeriod }),
+    session,
+  }
+}
+
+/** The actor behind a bearer token, or undefined (unknown or revoked); records its use. */
+export async function actorFromToken(team: TeamStore, secret: string, now: Date): Promise<Actor | undefined> {
+  const token = await team.tokenByHash(sha256Hex(secret))
+  if (token === undefined || token.revoked) return undefined
+  // One write a minute at most: a busy collector or script should not turn every read into a write.
+  const lastUsed = token.lastUsedAt === undefined ? 0 : Date.parse(token.lastUsedAt)
+  if (now.getTime() - lastUsed >= 60_000) await team.touchToken(token.id, now.toISOString())
+  return {
+    kind: 'token',
+    id: token.id,
+    name: token.name,
+    role: token.role,
+    ...(token.auditPeriod === undefined ? {} : { auditPeriod: token.auditPeriod }),
+  }
+}
+
+/** The secret of an `Authorization: Bearer <secret>` header, or undefined for any other header. */
+export function bearerSecret(header: string | undefined): string | undefined {
+  if (header === undefined) return undefined
+  const match = /^Bearer\s+(\S+)\s*$/i.exec(header)
+  return match?.[1]
+}

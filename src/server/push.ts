@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto'
+import pg from 'pg'
+import { z } from 'zod'
+import { contentHash } from '../core/canonical-json.js'
+import { IntegrityError, PermissionError, ValidationError, type ValidationIssue } from '../core/errors.js'
+import { type EvidenceItem, evidenceKinds } from '../core/evidence.js'
+import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import { evidenceEntries } from '../core/ledger-entries.js'
+import type { Signer } from '../core/ledger-manifest.js'
+import type { AssessmentStore } from '../core/store.js'
+import type { PushReceipt, TeamStore } from '../core/team.js'
+
+/**
+ * Remote collectors push what they collected as batches; this module checks a batch and turns it into
+ * ledger records. The wire format (also in the README and the OpenAPI description):
+ *
+ *   POST /api/push, Content-Type: application/json,
+ *   Idempotency-Key: <sha256 hex of the canonical batch>, Content-Digest: sha-256=:<base64 of the body's SHA-256>:
+ *   {format: 1, collector: {name, version}, collectedAt, inputs: [{file, collector, sha256, bytes, items}],
+ *    errors: [{file, line?, message, hint?}], items: [{hash, evidence}]}
+ *
+ * where `hash` is the SHA-256 of the canonical JSON of `evidence` (what the ledger names it by).
+ */
+
+export const pushFormat = 1
+
+const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lowercase hex (64 characters)')
+const text = (max: number) => z.string().min(1).max(max)
+
+const pushInputSchema = z.strictObject({
+  file: text(4096),
+  collector: text(200),
+  sha256: hex64,
+  bytes: z.number().int().nonnegative(),
+  items: z.number().int().nonnegative(),
+  reused: z.boolean().optional(),
+})
+
+const pushErrorSchema = z.strictObject({
+  file: z.string().max(4096),
+  line: z.number().int().nonnegative().optional(),
+  message: z.string().max(10_000),
+  hint: z.string().max(10_000).optional(),
+})
+
+export const pushItemSchema = z.strictObject({
+  hash: hex64,
+  evidence: z.record(z.string(), z.unknown()),
+})
+
+export const pushBatchSchema = z.strictObject({
+  format: z.literal(pushFormat),
+  collector: z.strictObject({
+    /** Must equal the collector token's name: a collector pushes under its own name only. */
+    name: text(200),
+    version: text(100),
+  }),
+  collectedAt: z.iso.datetime({ offset: true }),
+  inputs: z.array(pushInputSchema),
+  errors: z.array(pushErrorSchema),
+  items: z.array(pushItemSchema),
+})
+export type PushBatch = z.infer<typeof pushBatchSchema>
+
+/** The idempotency key of a batch: SHA-256 of its canonical JSON, so the same batch always has the same key. */
+export function pushBatchKey(batch: PushBatch): string {
+  return contentHash(batch)
+}
+
+/** The `Content-Digest` header value (RFC 9530) of a body. */
+export function contentDigest(body: Uint8Array | string): string {
+  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`
+}
+
+/** The SHA-256 a `Content-Digest` header claims (base64), or undefined when it names none. */
+export function claimedSha256(header: string): string | undefined {
+  for (const member of header.split(',')) {
+    const match = /^\s*sha-256\s*=\s*:([A-Za-z0-9+/=]+):\s*$/.exec(member)
+    if (match?.[1] !== undefined) return match[1]
+  }
+  return undefined
+}
+
+/** How many bad items a problem lists: enough to fix a collector, few enough to read. */
+const listedIssues = 10
+
+const firstIssues = (issues: ValidationIssue[]): ValidationIssue[] => issues.slice(0, listedIssues)
+
+/** Checks the raw body against its Content-Digest before anything is parsed. */
+export function checkContentDigest(body: Uint8Array, header: string | undefined): void {
+  if (header === undefined)
+    throw new ValidationError('Content-Digest header required', [
+      { path: 'headers.content-digest', message: 'required: sha-256=:<base64 of the SHA-256 of the body>:' },
+    ])
+  const claimed = claimedSha256(header)
+  if (claimed === undefined)
+    throw new ValidationError('Content-Digest names no sha-256 digest', [
+      { path: 'headers.content-digest', message: 'expected sha-256=:<base64>:' },
+    ])
+  const actual = createHash('sha256').update(body).digest('base64')
+  if (claimed !== actual)
+    throw new IntegrityError('the body does not match its Content-Digest: it was altered or truncated', [
+      { path: 'headers.content-digest', message: `the body's sha-256 is :${actual}:` },
+    ])
+}
+
+/** Only a collector token pushes, and only under its own name. */
+export function checkCollector(batch: PushBatch, actor: { kind: string; role: string; name: string }): void {
+  if (actor.kind !== 'token' || actor.role !== 'collector')
+    throw new PermissionError('only a collector token can push evidence')
+  if (batch.collector.name !== actor.name)
+    throw new PermissionError(
+      `this token pushes as collector "${actor.name}", not "${batch.collector.name}": a collector cannot push as another`,
+    )
+}
+
+const knownKinds = new Set<string>(evidenceKinds)
+const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0
+
+/** The minimal shape every evidence item has (kind and subject); the checks trust the rest. */
+export function evidenceIssues(evidence: Record<string, unknown>, where: string): ValidationIssue[] {
+  const issues: ValidationIssue[] = []
+  const { kind, resourceKind, name, file, namespace, line } = evidence
+  if (!isText(kind)) issues.push({ path: `${where}.kind`, message: 'required: the evidence kind' })
+  else if (!knownKinds.has(kind))
+    issues.push({ path: `${where}.kind`, message: `unknown evidence kind "${kind.slice(0, 100)}"` })
+  if (!isText(resourceKind))
+    issues.push({ path: `${where}.resourceKind`, message: 'required: a non-empty string' })
+  if (!isText(name)) issues.push({ path: `${where}.name`, message: 'required: a non-empty string' })
+  if (!isText(file)) issues.push({ path: `${where}.file`, message: 'required: a non-empty string' })
+  if (namespace !== undefined && typeof namespace !== 'string')
+    issues.push({ path: `${where}.namespace`, message: 'must be a string when present' })
+  if (line !== undefined && !(Number.isInteger(line) && (line as number) >= 0))
+    issues.push({ path: `${where}.line`, message: 'must be a whole number when present' })
+  return issues
+}
+
+/**
+ * Checks the key, every item's hash and every item's shape. Any problem rejects the whole batch, so
+ * a collector never half-stores a collection: it fixes the batch and pushes it again.
+ */
+export function checkBatchContent(batch: PushBatch, idempotencyKey: string | undefined): string {
+  const key = pushBatchKey(batch)
+  if (idempotencyKey === undefined)
+    throw new ValidationError('Idempotency-Key header required', [
+      { path: 'headers.idempotency-key', message: 'required: the SHA-256 hex of the canonical batch' },
+    ])
+  if (idempotencyKey !== key)
+    throw new IntegrityError('Idempotency-Key is not the SHA-256 of the canonical batch', [
+      { path: 'headers.idempotency-key', message: `the canonical batch hashes to ${key}` },
+    ])
+  const hashIssues: ValidationIssue[] = []
+  for (const [i, item] of batch.items.entries()) {
+    const actual = sha256(canonicalBytes(item.evidence))
+    if (actual !== item.hash)
+      hashIssues.push({
+        path: `body.items[${i}].hash`,
+        message: `does not match the evidence: its canonical JSON hashes to ${actual}`,
+      })
+  }
+  if (hashIssues.length > 0)
+    throw new IntegrityError(
+      `${hashIssues.length} of ${batch.items.length} items do not match their hash; nothing was stored`,
+      firstIssues(hashIssues),
+    )
+  const shapeIssues = batch.items.flatMap((item, i) =>
+    evidenceIssues(item.evidence, `body.items[${i}].evidence`),
+  )
+  if (shapeIssues.length > 0)
+    throw new IntegrityError(
+      `${new Set(shapeIssues.map((s) => s.path.split('.evidence')[0])).size} items are not valid evidence; nothing was stored`,
+      firstIssues(shapeIssues),
+    )
+  return key
+}
+
+/** The source every record of a collector's push names. */
+export const pushSource = (collector: string): string => `push:${collector}`
+
+/**
+ * The records of one push: each evidence item (collector = the token's name, source `push:<name>`),
+ * then one evidence set naming the batch: its key, inputs, errors and item hashes, so the server's
+ * assessment can find a collector's latest collection and report its inputs and errors.
+ */
+export function pushEntries(batch: PushBatch, collector: string, key: string): LedgerEntry[] {
+  const context = { collectedAt: batch.collectedAt, toolVersion: batch.collector.version }
+  const evidence = evidenceEntries(
+    batch.items.map((item) => item.evidence as unknown as EvidenceItem),
+    () => collector,
+    context,
+  ).map((entry) => ({ ...entry, source: pushSource(collector) }))
+  const set: LedgerEntry = {
+    kind: 'evidence-set',
+    id: pushSource(collector),
+    source: pushSource(collector),
+    collector,
+    collectorVersion: batch.collector.version,
+    collectedAt: batch.collectedAt,
+    effectiveAt: batch.collectedAt,
+    content: canonicalBytes(pushSetContent(batch, key)),
+  }
+  return [...evidence, set]
+}
+
+/** What a push's evidence-set record holds. */
+export interface PushSetContent {
+  format: 1
+  push: string
+  collector: PushBatch['collector']
+  collectedAt: string
+  inputs: PushBatch['inputs']
+  errors: PushBatch['errors']
+  items: string[]
+}
+
+const pushSetContent = (batch: PushBatch, key: string): PushSetContent => ({
+  format: pushFormat,
+  push: key,
+  collector: batch.collector,
+  collectedAt: batch.collectedAt,
+  inputs: batch.inputs,
+  errors: batch.errors,
+  items: batch.items.map((item) => item.hash),
+})
+
+/**
+ * Runs `fn` while holding the lock of an idempotency key, so two deliveries of one batch (a retry
+ * racing the original) never both store it.
+ */
+export type PushLock = <T>(key: string, fn: () => Promise<T>) => Promise<T>
+
+/**
+ * A lock per idempotency key within this process: "check the receipt, append the run, save the
+ * receipt" is one step for each key, while pushes of different batches go on side by side (the store
+ * chains their appends one transaction at a time).
+ */
+export function keyedLock(): PushLock {
+  const tails = new Map<string, Promise<unknown>>()
+  return <T>(key: string, fn: () => Promise<T>): Promise<T> => {
+    const run = (tails.get(key) ?? Promise.resolve()).then(fn, fn)
+    const tail = run.catch(() => undefined)
+    tails.set(key, tail)
+    // Forget the key once nobody waits behind this run, so the map does not grow with every push.
+    void tail.then(() => {
+      if (tails.get(key) === tail) tails.delete(key)
+    })
+    return run
+  }
+}
+
+/**
+ * The keyed lock of this process plus a PostgreSQL advisory lock per idempotency key, so several
+ * server processes sharing one database never store one batch twice. Session-level advisory locks
+ * belong to a connection, so each holder takes a pooled connection for the time it holds the lock.
+ */
+export function postgresPushLock(url: string, schema: string): PushLock & { close(): Promise<void> } {
+  const local = keyedLock()
+  // Few connections: a lock is held only while one push is appended.
+  const pool = new pg.Pool({ connectionString: url, max: 4, allowExitOnIdle: true })
+  const lock = <T>(key: string, fn: () => Promise<T>): Promise<T> =>
+    local(key, async () => {
+      const client = await pool.connect()
+      const name = `trustctl-push:${schema}:${key}`
+      try {
+        await client.query('SELECT pg_advisory_lock(hashtext($1))', [name])
+        try {
+          return await fn()
+        } finally {
+          await client.query('SELECT pg_advisory_unlock(hashtext($1))', [name])
+        }
+      } finally {
+        client.release()
+      }
+    })
+  return Object.assign(lock, { close: () => pool.end() })
+}
+
+/** What storing a push needs. */
+export interface PushTarget {
+  ledger: AssessmentStore
+  team: TeamStore
+  signer: Signer
+  now(): Date
+  toolVersion: string
+  lock: PushLock
+}
+
+export interface PushOutcome {
+  receipt: PushReceipt
+  stored: number
+  duplicate: boolean
+}
+
+/**
+ * Stores a checked batch as its own signed run, once. A receipt with the key means the batch is
+ * stored already: nothing is appended. The lock makes the receipt check and the append one step.
+ */
+export async function storePush(
+  target: PushTarget,
+  collector: string,
+  batch: PushBatch,
+  key: string,
+): Promise<PushOutcome> {
+  const earlier = await target.team.pushReceipt(key)
+  if (earlier !== undefined) return { receipt: earlier, stored: 0, duplicate: true }
+  return target.lock(key, async () => {
+    const raced = await target.team.pushReceipt(key)
+    if (raced !== undefined) return { receipt: raced, stored: 0, duplicate: true }
+    const entries = pushEntries(batch, collector, key)
+    const startedAt = target.now().toISOString()
+    const runId = await target.ledger.beginRun({
+      startedAt,
+      toolVersion: target.toolVersion,
+      signer: target.signer,
+    })
+    await target.ledger.append(runId, entries)
+    await target.ledger.finishRun(runId, target.now().toISOString(), target.signer)
+    const stored = entries.filter((e) => e.kind === 'evidence').length
+    const receipt: PushReceipt = { key, collector, runId, items: stored, receivedAt: startedAt }
+    if (await target.team.savePushReceipt(receipt)) return { receipt, stored, duplicate: false }
+    // Only reachable when another writer bypassed the lock (a process of an older version, or an
+    // SQLite file shared by two servers). That writer's run and this one hold the same evidence as
+    // complete, signed runs: nothing is lost, the evidence is merely recorded twice, and the receipt
+    // that won names the run the collector is told about.
+    const winner = await target.team.pushReceipt(key)
+    return { receipt: winner ?? receipt, stored: 0, duplicate: true }
+  })
+}

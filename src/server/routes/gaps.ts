@@ -1,0 +1,152 @@
+import { z } from 'zod'
+import type { Gap } from '../../core/assessment.js'
+import { severities } from '../../core/check.js'
+import { NotFoundError } from '../../core/errors.js'
+import { type RemediationItem, remediationStatuses } from '../../core/team.js'
+import type { ServerContext } from '../context.js'
+import { chooseRun, commaList } from '../read-model.js'
+import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
+import { calendarDate } from '../schemas.js'
+import { commaEnum } from './assessment.js'
+
+const tag = 'Gaps'
+
+/** Where a gap stands in the remediation workflow: the saved item, else the assessment's own owner and date. */
+export interface Remediation {
+  owner: string
+  dueDate: string
+  status: RemediationItem['status']
+  updatedAt?: string
+  updatedBy?: string
+}
+
+export function remediationOf(gap: Gap, item: RemediationItem | undefined): Remediation {
+  return {
+    owner: item?.owner ?? gap.owner,
+    dueDate: item?.dueDate ?? gap.dueDate,
+    status: item?.status ?? 'open',
+    ...(item === undefined ? {} : { updatedAt: item.updatedAt, updatedBy: item.updatedBy }),
+  }
+}
+
+const gapParams = z.object({ id: z.string().min(1).max(300) })
+
+/** The gaps of the latest run the actor may see. */
+async function currentGaps(context: ServerContext, actor: Actor): Promise<Gap[]> {
+  return (await chooseRun(context, actor)).model.gaps
+}
+
+async function gapById(context: ServerContext, actor: Actor, id: string): Promise<Gap> {
+  const gap = (await currentGaps(context, actor)).find((g) => g.id === id)
+  if (gap === undefined) throw new NotFoundError(`no gap '${id}' in the latest assessment`)
+  return gap
+}
+
+export const routes: RouteDefinition<ServerContext>[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/gaps',
+    operationId: 'listGaps',
+    summary: 'Gaps of the latest assessment with their remediation state (filters: status, owner, severity)',
+    tag,
+    permission: 'gaps:read',
+    query: z.object({
+      status: commaEnum(remediationStatuses),
+      owner: z.string().max(200).optional(),
+      severity: commaEnum(severities),
+    }),
+    async handler({ query, actor }, context: ServerContext) {
+      const gaps = await currentGaps(context, actor)
+      const items = new Map((await context.team.remediationItems()).map((i) => [i.gapId, i]))
+      const status = commaList(query.status)
+      const severity = commaList(query.severity)
+      const owner = query.owner?.trim().toLowerCase() || undefined
+      const out = []
+      for (const gap of gaps) {
+        const remediation = remediationOf(gap, items.get(gap.id))
+        if (status !== undefined && !status.includes(remediation.status)) continue
+        if (severity !== undefined && !severity.includes(gap.severity)) continue
+        if (owner !== undefined && !remediation.owner.toLowerCase().includes(owner)) continue
+        out.push({ ...gap, remediation, comments: (await context.team.comments(gap.id)).length })
+      }
+      return { items: out }
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/gaps/:id',
+    operationId: 'getGap',
+    summary: 'A gap, its remediation state and its comments',
+    tag,
+    permission: 'gaps:read',
+    params: gapParams,
+    async handler({ params, actor }, context: ServerContext) {
+      const gap = await gapById(context, actor, params.id)
+      return {
+        gap,
+        remediation: remediationOf(gap, await context.team.remediationItem(gap.id)),
+        comments: await context.team.comments(gap.id),
+      }
+    },
+  }),
+  defineRoute({
+    method: 'PATCH',
+    url: '/api/gaps/:id',
+    operationId: 'updateGap',
+    summary: "Assigns a gap's owner, due date or status (recorded in the ledger as gap.update)",
+    tag,
+    permission: 'gaps:write',
+    params: gapParams,
+    body: z
+      .strictObject({
+        owner: z.string().trim().min(1).max(200).optional(),
+        dueDate: calendarDate.optional(),
+        status: z.enum(remediationStatuses).optional(),
+      })
+      .refine((b) => b.owner !== undefined || b.dueDate !== undefined || b.status !== undefined, {
+        message: 'give at least one of owner, dueDate, status',
+      }),
+    async handler({ params, body, actor }, context: ServerContext) {
+      const gap = await gapById(context, actor, params.id)
+      const before = remediationOf(gap, await context.team.remediationItem(gap.id))
+      const item: RemediationItem = {
+        gapId: gap.id,
+        owner: body.owner ?? before.owner,
+        dueDate: body.dueDate ?? before.dueDate,
+        status: body.status ?? before.status,
+        updatedAt: context.now().toISOString(),
+        updatedBy: actor.name,
+      }
+      await context.team.saveRemediationItem(item)
+      const remediation = remediationOf(gap, item)
+      await context.recordChange(actor, { action: 'gap.update', target: gap.id, before, after: remediation })
+      return { gap, remediation }
+    },
+  }),
+  defineRoute({
+    method: 'POST',
+    url: '/api/gaps/:id/comments',
+    operationId: 'commentOnGap',
+    summary: 'Adds a comment to a gap (recorded in the ledger as gap.comment)',
+    tag,
+    permission: 'gaps:write',
+    params: gapParams,
+    body: z.strictObject({ body: z.string().trim().min(1).max(4000) }),
+    async handler({ params, body, actor, reply }, context: ServerContext) {
+      const gap = await gapById(context, actor, params.id)
+      const comment = await context.team.addComment({
+        gapId: gap.id,
+        author: actor.name,
+        body: body.body,
+        createdAt: context.now().toISOString(),
+      })
+      await context.recordChange(actor, {
+        action: 'gap.comment',
+        target: gap.id,
+        after: { id: comment.id, body: comment.body },
+      })
+      reply.code(201)
+      return comment
+    },
+  }),
+]

@@ -1,0 +1,133 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { zipSync } from 'fflate'
+import { z } from 'zod'
+import { NotFoundError, StoreError } from '../../core/errors.js'
+import type { AuditPeriod } from '../../core/team.js'
+import type { ServerContext } from '../context.js'
+import {
+  type PackageRecord,
+  packageIdPattern,
+  packageRecordFile,
+  readPackageRecord,
+} from '../jobs/package-job.js'
+import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
+import { contentDigest } from './evidence.js'
+
+const tag = 'Packages'
+
+const idParam = z.string().regex(packageIdPattern, 'must be a package id such as 20261130T142501-type1')
+
+/** Whether a package speaks for dates inside the audit period (its as-of date, or its whole period). */
+function packageInPeriod(record: PackageRecord, period?: AuditPeriod): boolean {
+  if (period === undefined) return true
+  const { engagement } = record
+  const [first, last] =
+    engagement.type === 1 ? [engagement.asOf, engagement.asOf] : [engagement.from, engagement.to]
+  return first >= period.from && last <= period.to
+}
+
+/** A package the actor may see, or 404 (an auditor is told nothing of packages outside the period). */
+async function visiblePackage(context: ServerContext, actor: Actor, id: string): Promise<PackageRecord> {
+  const record = await readPackageRecord(context.packagesDir, id)
+  if (record === undefined || !packageInPeriod(record, actor.auditPeriod))
+    throw new NotFoundError(`no package ${id}`)
+  return record
+}
+
+/**
+ * The bytes of one file the manifest lists, re-hashed against it. The name is only ever looked up in
+ * the manifest; the path is built from the manifest's entry and must stay inside the package folder.
+ */
+async function packageFile(context: ServerContext, record: PackageRecord, name: string) {
+  const entry = record.files.find((f) => f.name === name)
+  if (entry === undefined) throw new NotFoundError(`package ${record.id} has no file '${name}'`)
+  const folder = path.resolve(context.packagesDir, record.id)
+  const file = path.resolve(folder, entry.name)
+  if (!file.startsWith(`${folder}${path.sep}`))
+    throw new NotFoundError(`package ${record.id} has no file '${name}'`)
+  const bytes = await readFile(file).catch(() => undefined)
+  const hash = bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex')
+  if (bytes === undefined || hash !== entry.sha256)
+    throw new StoreError(
+      `package ${record.id}: ${entry.name} no longer matches the SHA-256 its manifest lists; the package was altered`,
+    )
+  return { entry, bytes }
+}
+
+const contentTypes: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.html': 'text/html; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.sarif': 'application/sarif+json',
+  '.xml': 'application/xml; charset=utf-8',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml; charset=utf-8',
+}
+
+export const routes: RouteDefinition<ServerContext>[] = [
+  defineRoute({
+    method: 'GET',
+    url: '/api/packages',
+    operationId: 'listPackages',
+    summary: 'Exported SOC 2 packages, newest first, with their files, sizes and SHA-256',
+    tag,
+    permission: 'assessment:read',
+    async handler({ actor }, context: ServerContext) {
+      const names = await readdir(context.packagesDir).catch(() => [] as string[])
+      const items = []
+      for (const id of names
+        .filter((n) => packageIdPattern.test(n))
+        .sort()
+        .reverse()) {
+        const record = await readPackageRecord(context.packagesDir, id)
+        if (record === undefined || !packageInPeriod(record, actor.auditPeriod)) continue
+        items.push(record)
+      }
+      return { items }
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/packages/:id/files/:name',
+    operationId: 'downloadPackageFile',
+    summary: 'One file of a package (the name as the package lists it, URL-encoded)',
+    tag,
+    permission: 'assessment:read',
+    params: z.object({ id: idParam, name: z.string().min(1).max(300) }),
+    async handler({ params, actor, reply }, context: ServerContext) {
+      const record = await visiblePackage(context, actor, params.id)
+      const { entry, bytes } = await packageFile(context, record, params.name)
+      return reply
+        .type(contentTypes[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream')
+        .header('Content-Digest', contentDigest(entry.sha256))
+        .header('ETag', `"${entry.sha256}"`)
+        .header('Content-Disposition', `attachment; filename="${path.basename(entry.name)}"`)
+        .send(bytes)
+    },
+  }),
+  defineRoute({
+    method: 'GET',
+    url: '/api/packages/:id.zip',
+    operationId: 'downloadPackageZip',
+    summary: 'The whole package as one zip file',
+    tag,
+    permission: 'assessment:read',
+    params: z.object({ id: idParam }),
+    async handler({ params, actor, reply }, context: ServerContext) {
+      const record = await visiblePackage(context, actor, params.id)
+      const entries: Record<string, Uint8Array> = {}
+      for (const file of record.files)
+        entries[file.name] = (await packageFile(context, record, file.name)).bytes
+      entries[packageRecordFile] = Buffer.from(`${JSON.stringify(record, null, 2)}\n`)
+      const zip = zipSync(entries, { level: 6, mtime: new Date(record.createdAt) })
+      return reply
+        .type('application/zip')
+        .header('Content-Disposition', `attachment; filename="${record.id}.zip"`)
+        .send(Buffer.from(zip))
+    },
+  }),
+]

@@ -1,0 +1,172 @@
+import type { FastifyReply, FastifyRequest } from 'fastify'
+import { z } from 'zod'
+import { toolVersion } from '../../cli/version.js'
+import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
+import type { ServerContext } from '../context.js'
+import { problem, problemContentType, problemFromError } from '../problem.js'
+import {
+  checkBatchContent,
+  checkCollector,
+  checkContentDigest,
+  keyedLock,
+  type PushBatch,
+  type PushLock,
+  postgresPushLock,
+  pushBatchSchema,
+  storePush,
+} from '../push.js'
+import { defineRoute, type RouteDefinition } from '../route.js'
+import { scheduleOf } from '../schedule.js'
+import { jobSchema } from './jobs.js'
+// Registers the 'assess' job handler: the server that serves these routes can run assessments.
+import '../jobs/assess-job.js'
+
+/**
+ * The most any push may be, whatever server.push.maxBytes says: fastify stops reading a body past
+ * the configured limit (capped here), and the handler checks the exact bytes again.
+ */
+export const pushBodyCeiling = 256 * 1024 * 1024
+
+const locks = new WeakMap<ServerContext, PushLock & { close?: () => Promise<void> }>()
+
+/** The push lock of a server: per key in the process, and across processes on PostgreSQL. */
+function pushLockOf(context: ServerContext): PushLock {
+  let lock = locks.get(context)
+  if (lock === undefined) {
+    const store = context.loaded.config.store
+    const url = process.env.TRUSTCTL_DATABASE_URL ?? store.url
+    lock = store.backend === 'postgres' && url !== undefined ? postgresPushLock(url, 'trustctl') : keyedLock()
+    locks.set(context, lock)
+  }
+  return lock
+}
+
+/** Releases what pushes held open for a server (its lock connections); `serve` calls it on shutdown. */
+export async function closePushes(context: ServerContext): Promise<void> {
+  const lock = locks.get(context)
+  locks.delete(context)
+  await lock?.close?.()
+}
+
+/** Lets a test or an embedding server choose the push lock (e.g. one shared by two contexts). */
+export function setPushLock(context: ServerContext, lock: PushLock): void {
+  locks.set(context, lock)
+}
+
+const header = (request: FastifyRequest, name: string): string | undefined => {
+  const value = request.headers[name]
+  return Array.isArray(value) ? value.join(', ') : value
+}
+
+/** Integrity failures are 422 (well-formed, but not what it claims to be); the rest map as usual. */
+function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknown): FastifyReply {
+  const instance = request.url
+  const body =
+    error instanceof IntegrityError
+      ? {
+          ...problem('integrity', error.message, instance, error.issues),
+          status: 422,
+          title: 'Unprocessable content',
+        }
+      : problemFromError(error, instance)
+  return reply.code(body.status).type(problemContentType).send(body)
+}
+
+const receiptSchema = z.object({
+  key: z.string(),
+  collector: z.string(),
+  runId: z.number(),
+  items: z.number(),
+  receivedAt: z.string(),
+})
+
+export const routes: RouteDefinition<ServerContext>[] = [
+  defineRoute<ServerContext, unknown, unknown, PushBatch>({
+    method: 'POST',
+    url: '/api/push',
+    operationId: 'pushEvidence',
+    summary:
+      'Push a batch of collected evidence (collector tokens only). Headers: Idempotency-Key (SHA-256 hex of the ' +
+      'canonical JSON of the batch) and Content-Digest (sha-256=:<base64>: of the exact body). Each item hash is ' +
+      'the SHA-256 of the canonical JSON of its evidence. Any mismatch is a 422 and nothing is stored; a retry ' +
+      'of a stored batch answers 200 with duplicate: true. Over server.push.maxBytes: 413; over ' +
+      'server.push.perMinute pushes a minute: 429 with Retry-After.',
+    tag: 'push',
+    permission: 'evidence:push',
+    // The shape is checked by the server (400 naming the field); the digest, the key and the item
+    // hashes over the exact bytes by the handler.
+    body: pushBatchSchema,
+    response: z.object({ receipt: receiptSchema, stored: z.number(), duplicate: z.boolean().optional() }),
+    bodyLimit: (context) => Math.min(context.loaded.config.server.push.maxBytes, pushBodyCeiling),
+    rateLimit: {
+      max: (context) => context.loaded.config.server.push.perMinute,
+      windowMs: 60_000,
+      per: 'actor',
+    },
+    async handler({ actor, body: batch, request, reply }, context) {
+      try {
+        const raw = request.rawBody ?? Buffer.alloc(0)
+        const maxBytes = context.loaded.config.server.push.maxBytes
+        if (raw.length > maxBytes)
+          throw new PayloadTooLargeError(
+            `the batch is ${raw.length} bytes; this server accepts at most ${maxBytes} (server.push.maxBytes)`,
+            { hint: 'push smaller batches: trustctl collect --push … --max-batch-bytes' },
+          )
+        checkContentDigest(raw, header(request, 'content-digest'))
+        checkCollector(batch, actor)
+        const key = checkBatchContent(batch, header(request, 'idempotency-key'))
+        const outcome = await storePush(
+          {
+            ledger: context.ledger,
+            team: context.team,
+            signer: context.signer,
+            now: context.now,
+            toolVersion: toolVersion(),
+            lock: pushLockOf(context),
+          },
+          actor.name,
+          batch,
+          key,
+        )
+        reply.code(outcome.duplicate ? 200 : 201)
+        return outcome.duplicate
+          ? { receipt: outcome.receipt, stored: 0, duplicate: true }
+          : { receipt: outcome.receipt, stored: outcome.stored }
+      } catch (error) {
+        if (error instanceof TrustctlError) return sendProblem(request, reply, error)
+        throw error
+      }
+    },
+  }),
+  defineRoute<ServerContext>({
+    method: 'GET',
+    url: '/api/schedule',
+    operationId: 'getSchedule',
+    summary: 'The assessment schedule (cron, UTC), when it next runs, and its recent jobs',
+    tag: 'admin',
+    permission: 'admin',
+    response: z.object({
+      cron: z.string().optional(),
+      nextRunAt: z.string().optional(),
+      mode: z.enum(['pg-boss', 'in-process', 'off']),
+      recent: z.array(jobSchema),
+    }),
+    async handler(_input, context) {
+      const schedule = scheduleOf(context)
+      const next = schedule?.nextRunAt()
+      const cron = schedule?.cron ?? context.loaded.config.server.schedule
+      return {
+        ...(cron === undefined ? {} : { cron }),
+        ...(next === undefined ? {} : { nextRunAt: next.toISOString() }),
+        mode: schedule?.mode ?? 'off',
+        recent: context.jobs
+          .jobs()
+          .filter((job) => job.kind === 'assess')
+          .slice(0, 20),
+      }
+    },
+  }),
+]
+
+/** The push body's JSON Schema, for the README and clients that validate before sending. */
+export const pushBodyJsonSchema = (): unknown => z.toJSONSchema(pushBatchSchema)

@@ -1,0 +1,130 @@
+import path from 'node:path'
+import type { LoadedConfig } from '../cli/load-config.js'
+import { openStore, openTeamStore } from '../cli/open-store.js'
+import { type Library, loadLibrary } from '../cli/run-assessment.js'
+import { loadOrCreateSigner, signingKeyPath } from '../cli/signing-key.js'
+import { toolVersion } from '../cli/version.js'
+import type { Signer } from '../core/ledger-manifest.js'
+import type { AssessmentStore, StoredRun } from '../core/store.js'
+import type { TeamStore } from '../core/team.js'
+import { recordChange as appendChange } from '../store/ledger-change.js'
+import { latestRun, runById } from '../store/ledger-operations.js'
+import type { Change, ServerContext } from './context.js'
+import { InProcessJobRunner } from './jobs.js'
+import type { Actor } from './route.js'
+
+/** How a change is appended to the ledger (src/store/ledger-change.ts in a real server). */
+export type ChangeRecorder = (
+  ledger: AssessmentStore,
+  change: Change & { actor: Pick<Actor, 'kind' | 'id' | 'name' | 'role'>; at: string },
+  signer: Signer,
+  toolVersion: string,
+) => Promise<unknown>
+
+export interface ServerContextParts {
+  loaded: LoadedConfig
+  library: Library
+  ledger: AssessmentStore
+  team: TeamStore
+  signer: Signer
+  recordChange: ChangeRecorder
+  now?: () => Date
+}
+
+/** Stored runs kept in memory by id: models are large, and a dashboard asks for the same few. */
+const cachedRuns = 4
+
+/** Builds the context handlers get from open stores; `openServerContext` opens them from the config. */
+export function buildServerContext(
+  parts: ServerContextParts,
+): ServerContext & { jobRunner: InProcessJobRunner } {
+  const now = parts.now ?? (() => new Date())
+  let latest: { head: string; run: StoredRun | undefined } | undefined
+  const byId = new Map<number, StoredRun>()
+
+  // Writes from concurrent requests are recorded one after another, so each change is its own run.
+  let changeQueue: Promise<unknown> = Promise.resolve()
+
+  const context: ServerContext & { jobRunner: InProcessJobRunner } = {
+    loaded: parts.loaded,
+    library: parts.library,
+    ledger: parts.ledger,
+    team: parts.team,
+    signer: parts.signer,
+    now,
+    async latestRun() {
+      // The head moves with every append; while it stands still the latest run cannot have changed.
+      const head = (await parts.ledger.head()).hash
+      if (latest?.head !== head) latest = { head, run: await latestRun(parts.ledger) }
+      return latest.run
+    },
+    async run(id) {
+      const cached = byId.get(id)
+      if (cached !== undefined) return cached
+      const run = await runById(parts.ledger, id)
+      byId.set(id, run)
+      for (const key of byId.keys()) if (byId.size > cachedRuns) byId.delete(key)
+      return run
+    },
+    async recordChange(actor, change) {
+      const record = {
+        ...change,
+        actor: { kind: actor.kind, id: actor.id, name: actor.name, role: actor.role },
+        at: now().toISOString(),
+      }
+      const recorded = changeQueue.then(() =>
+        parts.recordChange(parts.ledger, record, parts.signer, toolVersion()),
+      )
+      changeQueue = recorded.catch(() => undefined)
+      await recorded
+    },
+    jobs: undefined as unknown as InProcessJobRunner,
+    jobRunner: undefined as unknown as InProcessJobRunner,
+    packagesDir: path.resolve(parts.loaded.root, parts.loaded.config.server.packagesDir),
+  }
+  const runner = new InProcessJobRunner({ context: () => context, now })
+  context.jobs = runner
+  context.jobRunner = runner
+  return context
+}
+
+/** What `trustctl serve` runs on: both stores opened from trustctl.yaml, the library and the key. */
+export async function openServerContext(
+  loaded: LoadedConfig,
+  options: {
+    env?: NodeJS.ProcessEnv
+    notify?: (text: string) => void
+    recordChange?: ChangeRecorder
+  } = {},
+): Promise<{ context: ServerContext & { jobRunner: InProcessJobRunner }; close: () => Promise<void> }> {
+  const env = options.env ?? process.env
+  const signer = loadOrCreateSigner(
+    signingKeyPath(env, loaded.config.store.key, loaded.root),
+    options.notify ?? ((text) => void process.stderr.write(text)),
+  )
+  const library = await loadLibrary()
+  const ledger = await openStore(loaded, env)
+  let team: TeamStore
+  try {
+    team = await openTeamStore(loaded, env)
+  } catch (error) {
+    await ledger.close()
+    throw error
+  }
+  const context = buildServerContext({
+    loaded,
+    library,
+    ledger,
+    team,
+    signer,
+    recordChange: options.recordChange ?? appendChange,
+  })
+  return {
+    context,
+    close: async () => {
+      await context.jobRunner.idle()
+      await team.close()
+      await ledger.close()
+    },
+  }
+}

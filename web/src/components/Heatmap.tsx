@@ -1,0 +1,52 @@
+import { withQuery } from '../api'
+import type { Overview } from '../api-types'
+import { criterionStatusLabel, labelOf, readinessExplanation } from '../labels'
+import { Link } from '../router'
+
+const legend = ['ready', 'partial', 'not-ready', 'no-control', 'not-applicable'] as const
+
+/** Criteria by category, each cell coloured by status and labelled with id, readiness and status word. */
+export function Heatmap({
+  categories,
+  run,
+}: {
+  categories: Overview['categories']
+  run?: string | undefined
+}) {
+  return (
+    <div className="heatmap">
+      <p className="muted">{readinessExplanation}</p>
+      <ul className="legend" aria-label="Legend">
+        {legend.map((status) => (
+          <li key={status}>
+            <span className={`swatch cell-${status}`} aria-hidden="true" />
+            {criterionStatusLabel[status]}
+          </li>
+        ))}
+      </ul>
+      {categories.map((category) => (
+        <section key={category.id} aria-labelledby={`heat-${category.id}`} className="heat-category">
+          <h3 id={`heat-${category.id}`}>
+            {category.title} <span className="muted">· {category.readiness}% ready</span>
+          </h3>
+          <ul className="cells">
+            {category.criteria.map((criterion) => (
+              <li key={criterion.id}>
+                <Link
+                  to={withQuery('/controls', { criterion: criterion.id, run })}
+                  className={`cell cell-${criterion.status}`}
+                  title={`${criterion.id} ${criterion.title}`}
+                  aria-label={`${criterion.id} ${criterion.title}: ${labelOf(criterionStatusLabel, criterion.status)}, ${criterion.readiness}% ready, ${criterion.controls.length} controls`}
+                >
+                  <strong>{criterion.id}</strong>
+                  <span>{criterion.readiness}%</span>
+                  <span className="cell-status">{labelOf(criterionStatusLabel, criterion.status)}</span>
+                </Link>
+              </li>
+            ))}
+          </ul>
+        </section>
+      ))}
+    </div>
+  )
+}
