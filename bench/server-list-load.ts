@@ -126,8 +126,10 @@ export interface ListLoadResult {
   deepestPage: number
 }
 
-/** Drives the list at `rate` requests/s for `seconds` and returns what autocannon measured. */
-export async function runListLoad(options: {
+/** How the load spreads its requests over each second (BENCH_SERVER_PACING). */
+export type Pacing = 'even' | 'burst'
+
+interface ListLoadOptions {
   url: string
   namespaces: readonly string[]
   authorization: string
@@ -135,7 +137,93 @@ export async function runListLoad(options: {
   connections: number
   seconds: number
   mix?: readonly MixKind[]
-}): Promise<ListLoadResult> {
+  pacing?: Pacing
+}
+
+/**
+ * Drives the list at `rate` requests/s for `seconds` and returns what autocannon measured. Pacing
+ * 'burst' is one autocannon with overallRate: each connection sends its share of a second back to back
+ * when the second starts, so the whole second's load arrives at once. 'even' (the default) spreads the
+ * same rate over the second: `rate` autocannon clients of one connection at 1 request/s each, started
+ * 1000/rate ms apart, so a request starts every 1000/rate ms — how independent users arrive.
+ */
+export function runListLoad(options: ListLoadOptions): Promise<ListLoadResult> {
+  return options.pacing === 'burst' ? burstLoad(options) : evenLoad(options)
+}
+
+/** Nearest-rank percentile of sorted values. */
+const ranked = (sorted: readonly number[], p: number): number =>
+  sorted[Math.min(sorted.length - 1, Math.max(0, Math.ceil((p / 100) * sorted.length) - 1))] ?? 0
+
+async function evenLoad(options: ListLoadOptions): Promise<ListLoadResult> {
+  const depth = { deepestPage: 0 }
+  const requests = findingRequests(options.namespaces, options.authorization, depth, options.mix)
+  const interval = 1000 / options.rate
+  const latencies: number[] = []
+  const started = performance.now()
+  let lastResponse = started
+  const runs: Promise<autocannon.Result>[] = []
+  for (let slot = 0; slot < options.rate; slot++) {
+    await new Promise((resolve) =>
+      setTimeout(resolve, Math.max(0, started + slot * interval - performance.now())),
+    )
+    let finished: (result: autocannon.Result) => void = () => undefined
+    let failed: (error: Error) => void = () => undefined
+    runs.push(
+      new Promise<autocannon.Result>((resolve, reject) => {
+        finished = resolve
+        failed = reject
+      }),
+    )
+    const instance = autocannon(
+      {
+        url: options.url,
+        connections: 1,
+        connectionRate: 1,
+        // autocannon would correct for coordinated omission with a 1 ms interval (1/rate, in ms): up to a
+        // sample per millisecond of each response, costing the load generator CPU. The correction with
+        // the real interval (1 s) is made below.
+        ignoreCoordinatedOmission: true,
+        duration: options.seconds,
+        timeout: 10,
+        // Each client starts at a different place of the mix, so every second carries all of it.
+        requests: [...requests.slice(slot % requests.length), ...requests.slice(0, slot % requests.length)],
+      },
+      (error, result) => (error ? failed(error) : finished(result)),
+    )
+    // autocannon's own latency of each response; a response slower than the 1 s between a client's
+    // requests delays the next one, so it also counts for the requests that were held back.
+    instance.on('response', (_client: unknown, _status: number, _bytes: number, ms: number) => {
+      for (let held = ms; held > 0; held -= 1000) latencies.push(held)
+      lastResponse = performance.now()
+    })
+  }
+  const results = await Promise.all(runs)
+  // The rate over the time the load ran: the first request's start to the last response (autocannon
+  // clients take a moment to stop after their last response; that is not time the load was offered).
+  const seconds = (lastResponse - started) / 1000
+  const total = results.reduce((sum, r) => sum + r.requests.total, 0)
+  const statusCounts: Record<string, number> = {}
+  for (const r of results)
+    for (const [status, stat] of Object.entries(r.statusCodeStats ?? {}))
+      statusCounts[status] = (statusCounts[status] ?? 0) + (stat.count ?? 0)
+  latencies.sort((a, b) => a - b)
+  return {
+    requests: total,
+    rps: total / seconds,
+    p50: ranked(latencies, 50),
+    p90: ranked(latencies, 90),
+    p99: ranked(latencies, 99),
+    max: latencies.at(-1) ?? 0,
+    non2xx: results.reduce((sum, r) => sum + r.non2xx, 0),
+    errors: results.reduce((sum, r) => sum + r.errors, 0),
+    timeouts: results.reduce((sum, r) => sum + r.timeouts, 0),
+    statusCounts,
+    deepestPage: depth.deepestPage,
+  }
+}
+
+async function burstLoad(options: ListLoadOptions): Promise<ListLoadResult> {
   const depth = { deepestPage: 0 }
   const result = await autocannon({
     url: options.url,

@@ -98,14 +98,18 @@ async function createToken(team: TeamStore, name: string, role: Role): Promise<B
   return { name, secret }
 }
 
-/** One reading token (editor) for the list, and `collectors` collector tokens for pushes. */
+/**
+ * One reading token (editor) for the list, and `collectors` collector tokens for pushes; `prefix` keeps
+ * the collectors of one bench run apart from an earlier run's in a kept schema.
+ */
 export async function createBenchTokens(
   team: TeamStore,
   collectors: number,
+  prefix = '',
 ): Promise<{ reader: BenchToken; collectors: BenchToken[] }> {
-  const reader = await createToken(team, 'bench-reader', 'editor')
+  const reader = await createToken(team, `bench-reader${prefix}`, 'editor')
   const list: BenchToken[] = []
   for (let i = 0; i < collectors; i++)
-    list.push(await createToken(team, `bench-cluster-${String(i).padStart(2, '0')}`, 'collector'))
+    list.push(await createToken(team, `bench-cluster${prefix}-${String(i).padStart(2, '0')}`, 'collector'))
   return { reader, collectors: list }
 }

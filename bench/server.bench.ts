@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url'
 import pg from 'pg'
 import { loadLibrary } from '../src/cli/run-assessment.js'
 import type { TeamStore } from '../src/core/team.js'
-import { verifyStore } from '../src/store/ledger-operations.js'
+import { assessmentRuns, verifyStore } from '../src/store/ledger-operations.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { benchNamespaces } from './server-findings.js'
 import {
@@ -45,6 +45,7 @@ const findingsTotal = Number(process.env.BENCH_SERVER_FINDINGS ?? 1_000_000)
 const listSeconds = Number(process.env.BENCH_SERVER_SECONDS ?? 30)
 const listRate = Number(process.env.BENCH_SERVER_RATE ?? 200)
 const listConnections = Number(process.env.BENCH_SERVER_CONNECTIONS ?? 10)
+const listPacing = process.env.BENCH_SERVER_PACING === 'burst' ? 'burst' : 'even'
 const pushSeconds = Number(process.env.BENCH_PUSH_SECONDS ?? 60)
 const collectorCount = Number(process.env.BENCH_PUSH_COLLECTORS ?? 50)
 const itemsPerBatch = Number(process.env.BENCH_PUSH_ITEMS ?? 20)
@@ -55,7 +56,13 @@ const namedMix = (process.env.BENCH_SERVER_MIX ?? '')
 const listMix: readonly MixKind[] = namedMix.length > 0 ? namedMix : mixKinds
 /** Indexing a million rows takes well under this; past it the setup is abandoned, not waited on. */
 const setupLimitSeconds = Number(process.env.BENCH_SERVER_SETUP_SECONDS ?? 900)
-const schema = `bench_server_${process.pid}`
+/**
+ * BENCH_SERVER_KEEP_SCHEMA=<name>: the bench works in that schema and keeps it afterwards; a later run
+ * with the same name reuses its seeded run when it holds the findings asked for (seeding a million
+ * findings is most of the bench's time). Collectors get names of their own in every run.
+ */
+const keptSchema = process.env.BENCH_SERVER_KEEP_SCHEMA
+const schema = keptSchema ?? `bench_server_${process.pid}`
 const here = path.dirname(fileURLToPath(import.meta.url))
 const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-server-bench-'))
 
@@ -254,10 +261,11 @@ async function listPhase(
       connections: listConnections,
       seconds: listSeconds,
       mix: listMix,
+      pacing: listPacing,
     }),
   )
   console.log(
-    `  findings list: ${listRate} req/s target, ${listConnections} connections, ${listSeconds} s; mix: ${listMix.join(', ')} (cursor walks reached page ${int(list.deepestPage)})`,
+    `  findings list: ${listRate} req/s target, ${listPacing === 'even' ? `paced evenly (${listRate} clients × 1 req/s, ${fmt(1000 / listRate)} ms apart)` : `${listConnections} connections, bursts at each second`}, ${listSeconds} s; mix: ${listMix.join(', ')} (cursor walks reached page ${int(list.deepestPage)})`,
   )
   console.log('    achieved rps    p50 ms   p90 ms   p99 ms   max ms   non-2xx   errors')
   console.log(
@@ -338,6 +346,14 @@ async function pushPhase(
   return mismatched.length === 0 && push.retriesStored === 0 && verify.ok
 }
 
+/** The latest assessment run of a kept schema, when its findings index holds `findingsTotal` rows. */
+async function seededRun(ledger: PostgresStore, team: TeamStore): Promise<number | undefined> {
+  const runId = (await assessmentRuns(ledger)).at(-1)
+  if (runId === undefined || !(await team.findingsIndexed(runId))) return undefined
+  const page = await team.queryFindings({ runId, sort: 'severity', order: 'asc', limit: 1 })
+  return page.total === findingsTotal ? runId : undefined
+}
+
 async function main(): Promise<void> {
   console.log(
     `trustctl server bench: ${int(findingsTotal)} findings in PostgreSQL, ${collectorCount} collectors; node ${process.version}, ${os.cpus().length} cores; server in its own process on 127.0.0.1`,
@@ -356,8 +372,7 @@ async function main(): Promise<void> {
     () => {
       console.log('  gave up: the bench ran past its time limit')
       server?.child.kill('SIGKILL')
-      void ledger
-        .dropSchema()
+      void (keptSchema === undefined ? ledger.dropSchema() : Promise.resolve())
         .catch(() => undefined)
         .finally(() => process.exit(1))
     },
@@ -370,29 +385,39 @@ async function main(): Promise<void> {
     const library = await loadLibrary()
     const estate = await prepareEstate(root, pgUrl)
 
-    // Setup: a real small run, then a million findings indexed for it.
-    const setupStart = Date.now()
-    const run = await within(
-      setupLimitSeconds,
-      'recording the small run',
-      recordSmallRun(ledger, teamStore, estate.loaded, library, estate.signer),
-    )
-    const runSeconds = (Date.now() - setupStart) / 1000
-    const indexed = await within(
-      setupLimitSeconds,
-      'indexing findings',
-      indexGeneratedFindings(teamStore, run.runId, library, findingsTotal),
-    )
-    const tokens = await createBenchTokens(teamStore, collectorCount)
-    console.log(
-      `  setup     run ${run.runId}: ${int(run.evidence)} evidence, ${int(run.findings)} findings, recorded in ${fmt(runSeconds)} s`,
-    )
-    console.log(
-      `  setup     indexFindings ${int(indexed.indexed)} findings (${indexed.checks} checks) in ${fmt(indexed.seconds, 2)} s  ${int(indexed.indexed / indexed.seconds)} rows/s`,
-    )
+    const reused = keptSchema === undefined ? undefined : await seededRun(ledger, teamStore)
+    let runId: number
+    if (reused !== undefined) {
+      runId = reused
+      console.log(
+        `  setup     reused run ${runId} of schema ${schema}: ${int(findingsTotal)} findings indexed`,
+      )
+    } else {
+      // Setup: a real small run, then a million findings indexed for it.
+      const setupStart = Date.now()
+      const run = await within(
+        setupLimitSeconds,
+        'recording the small run',
+        recordSmallRun(ledger, teamStore, estate.loaded, library, estate.signer),
+      )
+      const runSeconds = (Date.now() - setupStart) / 1000
+      const indexed = await within(
+        setupLimitSeconds,
+        'indexing findings',
+        indexGeneratedFindings(teamStore, run.runId, library, findingsTotal),
+      )
+      runId = run.runId
+      console.log(
+        `  setup     run ${run.runId}: ${int(run.evidence)} evidence, ${int(run.findings)} findings, recorded in ${fmt(runSeconds)} s`,
+      )
+      console.log(
+        `  setup     indexFindings ${int(indexed.indexed)} findings (${indexed.checks} checks) in ${fmt(indexed.seconds, 2)} s  ${int(indexed.indexed / indexed.seconds)} rows/s`,
+      )
+    }
+    const tokens = await createBenchTokens(teamStore, collectorCount, `-${process.pid}`)
 
     server = await startServer(estate.loaded.file)
-    await listPhase(teamStore, run.runId, server, `Bearer ${tokens.reader.secret}`)
+    await listPhase(teamStore, runId, server, `Bearer ${tokens.reader.secret}`)
     const proven = await pushPhase(ledger, server, tokens.collectors)
     // Speed is reported, not enforced; lost or duplicated evidence is a failure.
     if (!proven) process.exitCode = 1
@@ -407,7 +432,7 @@ async function main(): Promise<void> {
     clearTimeout(watchdog)
     await server?.stop().catch(() => undefined)
     await team?.close().catch(() => undefined)
-    await ledger.dropSchema().catch(() => undefined)
+    if (keptSchema === undefined) await ledger.dropSchema().catch(() => undefined)
     await ledger.close().catch(() => undefined)
     rmSync(root, { recursive: true, force: true })
   }

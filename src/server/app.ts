@@ -21,7 +21,13 @@ import {
   ValidationError,
   type ValidationIssue,
 } from '../core/errors.js'
-import { actorFromSession, actorFromToken, bearerSecret, constantTimeEqual, sessionCookie } from './auth.js'
+import {
+  actorFromSession,
+  bearerSecret,
+  cachedActorFromToken,
+  constantTimeEqual,
+  sessionCookie,
+} from './auth.js'
 import type { ServerContext } from './context.js'
 import { problem, problemContentType, problemFromError } from './problem.js'
 import { type Actor, type RouteDefinition, rolePermissions } from './route.js'
@@ -146,7 +152,7 @@ async function authenticate(request: FastifyRequest, context: ServerContext): Pr
     const secret = bearerSecret(authorization)
     if (secret === undefined)
       throw new AuthenticationError('the Authorization header must be `Bearer <token>`')
-    const actor = await actorFromToken(context.team, secret, context.now())
+    const actor = await cachedActorFromToken(context.team, secret, context.now())
     if (actor === undefined) throw new AuthenticationError('unknown or revoked API token')
     return actor
   }

@@ -177,6 +177,45 @@ export async function actorFromToken(team: TeamStore, secret: string, now: Date)
   }
 }
 
+/**
+ * How long a server trusts a token it has just looked up without asking the store again. Revoking a
+ * token through this server forgets them all at once (forgetCachedTokens); a token revoked by another
+ * server process sharing the store is refused by this one at most this long after.
+ */
+export const tokenCacheMs = 1000
+
+/** Bearer tokens looked up recently, per store: the busiest clients (scripts, collectors) send one per request. */
+const recentTokens = new WeakMap<TeamStore, Map<string, { actor: Actor; at: number }>>()
+
+/** actorFromToken, answered from memory for a token looked up in the last `tokenCacheMs` (known tokens only). */
+export async function cachedActorFromToken(
+  team: TeamStore,
+  secret: string,
+  now: Date,
+): Promise<Actor | undefined> {
+  let recent = recentTokens.get(team)
+  if (recent === undefined) {
+    recent = new Map()
+    recentTokens.set(team, recent)
+  }
+  const key = sha256Hex(secret)
+  const hit = recent.get(key)
+  if (hit !== undefined && performance.now() - hit.at < tokenCacheMs) return hit.actor
+  const actor = await actorFromToken(team, secret, now)
+  // Unknown secrets are not remembered: a guesser must not fill memory, and a new token works at once.
+  if (actor === undefined) recent.delete(key)
+  else {
+    if (recent.size >= 10_000) recent.clear()
+    recent.set(key, { actor, at: performance.now() })
+  }
+  return actor
+}
+
+/** Forgets every remembered token of the store: after a revocation, the next request asks the store. */
+export function forgetCachedTokens(team: TeamStore): void {
+  recentTokens.get(team)?.clear()
+}
+
 /** The secret of an `Authorization: Bearer <secret>` header, or undefined for any other header. */
 export function bearerSecret(header: string | undefined): string | undefined {
   if (header === undefined) return undefined

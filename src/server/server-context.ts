@@ -34,13 +34,56 @@ export interface ServerContextParts {
 /** Stored runs kept in memory by id: models are large, and a dashboard asks for the same few. */
 const cachedRuns = 4
 
+/**
+ * How long the latest run is trusted before the ledger's head is read again. Every write through this
+ * server forgets it at once; a run finished by another process shows at most this long after.
+ */
+const headRecheckMs = 1000
+
+/** The ledger, telling `written` after each write it makes (so caches of what it holds can be dropped). */
+function watchedLedger(ledger: AssessmentStore, written: () => void): AssessmentStore {
+  const writes = new Set<PropertyKey>(['beginRun', 'append', 'finishRun'])
+  return new Proxy(ledger, {
+    get(target, property) {
+      const value: unknown = Reflect.get(target, property, target)
+      if (typeof value !== 'function') return value
+      const method = value as (...args: unknown[]) => unknown
+      if (!writes.has(property)) return method.bind(target)
+      return async (...args: unknown[]) => {
+        try {
+          return await method.apply(target, args)
+        } finally {
+          written()
+        }
+      }
+    },
+  })
+}
+
 /** Builds the context handlers get from open stores; `openServerContext` opens them from the config. */
 export function buildServerContext(
   parts: ServerContextParts,
 ): ServerContext & { jobRunner: InProcessJobRunner } {
   const now = parts.now ?? (() => new Date())
-  let latest: { head: string; run: StoredRun | undefined } | undefined
+  let latest: { head: string; run: StoredRun | undefined; checkedAt: number } | undefined
+  let checking: Promise<StoredRun | undefined> | undefined
   const byId = new Map<number, StoredRun>()
+  // Counts this server's writes: a look at the head that a write overtook is not trusted afterwards.
+  let writes = 0
+  const ledger = watchedLedger(parts.ledger, () => {
+    writes += 1
+    if (latest !== undefined) latest.checkedAt = Number.NEGATIVE_INFINITY
+  })
+
+  /** Reads the head; only when it moved, the latest run (the head moves with every append). */
+  async function checkLatest(): Promise<StoredRun | undefined> {
+    const writesBefore = writes
+    const started = performance.now()
+    const head = (await ledger.head()).hash
+    if (latest?.head !== head) latest = { head, run: await latestRun(ledger), checkedAt: started }
+    latest.checkedAt = writes === writesBefore ? started : Number.NEGATIVE_INFINITY
+    return latest.run
+  }
 
   // Writes from concurrent requests are recorded one after another, so each change is its own run.
   let changeQueue: Promise<unknown> = Promise.resolve()
@@ -48,20 +91,22 @@ export function buildServerContext(
   const context: ServerContext & { jobRunner: InProcessJobRunner } = {
     loaded: parts.loaded,
     library: parts.library,
-    ledger: parts.ledger,
+    ledger,
     team: parts.team,
     signer: parts.signer,
     now,
     async latestRun() {
-      // The head moves with every append; while it stands still the latest run cannot have changed.
-      const head = (await parts.ledger.head()).hash
-      if (latest?.head !== head) latest = { head, run: await latestRun(parts.ledger) }
-      return latest.run
+      if (latest !== undefined && performance.now() - latest.checkedAt < headRecheckMs) return latest.run
+      // Concurrent requests share one look at the head.
+      checking ??= checkLatest().finally(() => {
+        checking = undefined
+      })
+      return checking
     },
     async run(id) {
       const cached = byId.get(id)
       if (cached !== undefined) return cached
-      const run = await runById(parts.ledger, id)
+      const run = await runById(ledger, id)
       byId.set(id, run)
       for (const key of byId.keys()) if (byId.size > cachedRuns) byId.delete(key)
       return run
@@ -72,9 +117,7 @@ export function buildServerContext(
         actor: { kind: actor.kind, id: actor.id, name: actor.name, role: actor.role },
         at: now().toISOString(),
       }
-      const recorded = changeQueue.then(() =>
-        parts.recordChange(parts.ledger, record, parts.signer, toolVersion()),
-      )
+      const recorded = changeQueue.then(() => parts.recordChange(ledger, record, parts.signer, toolVersion()))
       changeQueue = recorded.catch(() => undefined)
       await recorded
     },

@@ -1,7 +1,14 @@
 import { z } from 'zod'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
 import { type Role, roles, type TeamStore, type User } from '../../core/team.js'
-import { hashPassword, newTokenSecret, publicToken, publicUser, sha256Hex } from '../auth.js'
+import {
+  forgetCachedTokens,
+  hashPassword,
+  newTokenSecret,
+  publicToken,
+  publicUser,
+  sha256Hex,
+} from '../auth.js'
 import type { ServerContext } from '../context.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
 import { auditPeriodSchema, idParams } from '../schemas.js'
@@ -175,6 +182,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
       const before = (await context.team.tokens()).find((token) => token.id === params.id)
       if (before === undefined) throw new NotFoundError(`no token ${params.id}`)
       const revoked = await context.team.revokeToken(params.id)
+      forgetCachedTokens(context.team)
       if (revoked === undefined) throw new NotFoundError(`no token ${params.id}`)
       await context.recordChange(actor, {
         action: 'token.revoke',

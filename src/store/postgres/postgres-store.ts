@@ -52,10 +52,16 @@ const rowsPerInsert = 1000
 const recordColumns =
   'seq, id, run_id, kind, source, collector, collector_version, collected_at, effective_at, content_hash, blob_ref, prev_hash, hash'
 
-/** The team store: the same ledger in a PostgreSQL schema, so many collectors can write to one place. */
+/**
+ * The team store: the same ledger in a PostgreSQL schema, so many collectors can write to one place.
+ * Writes go through one connection, one transaction after another (below). Reads take a connection of
+ * a small pool: the server reads for many requests at once, and a query sent on a connection that is
+ * busy with another would wait behind it (and pg refuses it in later versions).
+ */
 export class PostgresStore implements AssessmentStore {
   private constructor(
     private readonly client: pg.Client,
+    private readonly reads: pg.Pool,
     private readonly schema: string,
     private readonly where: string,
   ) {}
@@ -74,11 +80,15 @@ export class PostgresStore implements AssessmentStore {
         hint: 'check store.url / TRUSTCTL_DATABASE_URL and that the server is running',
       })
     }
-    const store = new PostgresStore(client, schema, where)
+    const reads = new pg.Pool({ connectionString: url, max: 4, options: `-c search_path=${schema}` })
+    // An idle connection dropped by the server must not crash the process; the next read reconnects.
+    reads.on('error', () => undefined)
+    const store = new PostgresStore(client, reads, schema, where)
     try {
       await store.migrate()
     } catch (error) {
       await client.end().catch(() => undefined)
+      await reads.end().catch(() => undefined)
       throw store.fail('cannot prepare the store', error)
     }
     return store
@@ -289,7 +299,7 @@ export class PostgresStore implements AssessmentStore {
 
   async runs(): Promise<RunInfo[]> {
     try {
-      const { rows } = await this.client.query<{
+      const { rows } = await this.reads.query<{
         id: string
         started_at: string
         finished_at: string | null
@@ -318,7 +328,7 @@ export class PostgresStore implements AssessmentStore {
   async completeRunKinds(): Promise<Map<number, RecordKind[]>> {
     // One index probe per run and kind on (run_id, kind): cheap however many records a run holds.
     try {
-      const { rows } = await this.client.query<{ id: string; kind: RecordKind }>(
+      const { rows } = await this.reads.query<{ id: string; kind: RecordKind }>(
         `SELECT r.id, k.kind FROM ledger_run r, unnest($1::text[]) WITH ORDINALITY AS k(kind, n)
          WHERE r.status = 'complete'
            AND EXISTS (SELECT 1 FROM ledger_record l WHERE l.run_id = r.id AND l.kind = k.kind)
@@ -347,7 +357,7 @@ export class PostgresStore implements AssessmentStore {
     for (;;) {
       let rows: (RecordRow & { size: number | null })[]
       try {
-        rows = (await this.client.query<RecordRow & { size: number | null }>(sql, [after, ...params])).rows
+        rows = (await this.reads.query<RecordRow & { size: number | null }>(sql, [after, ...params])).rows
       } catch (error) {
         throw this.fail('cannot read the ledger', error)
       }
@@ -363,7 +373,7 @@ export class PostgresStore implements AssessmentStore {
         const refs = [...new Set(group.map((r) => r.blob_ref))]
         let blobs: Map<string, Buffer>
         try {
-          const found = await this.client.query<{ ref: string; bytes: Buffer }>(
+          const found = await this.reads.query<{ ref: string; bytes: Buffer }>(
             'SELECT ref, bytes FROM ledger_blob WHERE ref = ANY($1)',
             [refs],
           )
@@ -381,7 +391,7 @@ export class PostgresStore implements AssessmentStore {
   }
 
   async blob(ref: string): Promise<Uint8Array | undefined> {
-    const { rows } = await this.client.query<{ bytes: Buffer }>(
+    const { rows } = await this.reads.query<{ bytes: Buffer }>(
       'SELECT bytes FROM ledger_blob WHERE ref = $1',
       [ref],
     )
@@ -389,11 +399,15 @@ export class PostgresStore implements AssessmentStore {
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
-    return this.headTx()
+    const { rows } = await this.reads.query<{ seq: string; hash: string }>(
+      'SELECT seq, hash FROM ledger_record ORDER BY seq DESC LIMIT 1',
+    )
+    const row = rows[0]
+    return row === undefined ? { seq: 0, hash: genesisHash } : { seq: Number(row.seq), hash: row.hash }
   }
 
   async cached(key: string): Promise<string | undefined> {
-    const { rows } = await this.client.query<{ blob_ref: string }>(
+    const { rows } = await this.reads.query<{ blob_ref: string }>(
       'SELECT blob_ref FROM ledger_cache WHERE key = $1',
       [key],
     )
@@ -401,7 +415,7 @@ export class PostgresStore implements AssessmentStore {
   }
 
   async cachedBlobs(keys: readonly string[]): Promise<Map<string, { blobRef: string; bytes: Uint8Array }>> {
-    const { rows } = await this.client.query<{ key: string; blob_ref: string; bytes: Buffer }>(
+    const { rows } = await this.reads.query<{ key: string; blob_ref: string; bytes: Buffer }>(
       `SELECT c.key, c.blob_ref, b.bytes FROM ledger_cache c JOIN ledger_blob b ON b.ref = c.blob_ref
        WHERE c.key = ANY($1::text[])`,
       [keys],
@@ -412,7 +426,7 @@ export class PostgresStore implements AssessmentStore {
   async remember(entries: readonly { key: string; blobRef: string }[]): Promise<void> {
     if (entries.length === 0) return
     const latest = [...new Map(entries.map((e) => [e.key, e.blobRef])).entries()]
-    await this.client.query(
+    await this.reads.query(
       `INSERT INTO ledger_cache (key, blob_ref) SELECT * FROM unnest($1::text[], $2::text[])
        ON CONFLICT (key) DO UPDATE SET blob_ref = EXCLUDED.blob_ref`,
       [latest.map(([k]) => k), latest.map(([, v]) => v)],
@@ -425,6 +439,7 @@ export class PostgresStore implements AssessmentStore {
   }
 
   async close(): Promise<void> {
+    await this.reads.end()
     await this.client.end()
   }
 }

@@ -28,6 +28,7 @@ import {
   findingFromRow,
   findingRowOf,
   findingSortColumns,
+  severityOrder,
   sortKeyOf,
   totalIsCheap,
 } from '../team-finding-query.js'
@@ -96,6 +97,46 @@ function findingIndexesSql(finding: string, control: string, criterion: string):
    CREATE INDEX ON ${finding} (run_id, file, ordinal);
    ALTER TABLE ${control} ADD PRIMARY KEY (run_id, control, severity_order, check_id, subject_name, ordinal);
    ALTER TABLE ${criterion} ADD PRIMARY KEY (run_id, criterion, severity_order, check_id, subject_name, ordinal);`
+}
+
+/**
+ * Indexes added by migration 3, on the parents and on each run's partition before it is attached (so
+ * ATTACH finds them instead of building them under the parents' lock). A namespace is a small share of
+ * a run's findings, spread over all of it: without an index of its own a namespace filter walks most of
+ * the run to fill a page. The status, severity and check ones let a filter on one value read any sort
+ * in order (a check has one severity, so its severity sort is its subject sort).
+ */
+function findingFilterIndexesSql(finding: string): string {
+  return [
+    'namespace, severity_order, check_id, subject_name, ordinal',
+    'namespace, check_id, subject_name, ordinal',
+    'namespace, subject_name_lower, ordinal',
+    'namespace, file, ordinal',
+    'status, check_id, subject_name, ordinal',
+    'status, subject_name_lower, ordinal',
+    'status, file, ordinal',
+    'severity_order, subject_name_lower, ordinal',
+    'severity_order, file, ordinal',
+    'check_id, severity_order, subject_name, ordinal',
+    'check_id, subject_name_lower, ordinal',
+    'check_id, file, ordinal',
+  ]
+    .map((columns) => `CREATE INDEX ON ${finding} (run_id, ${columns});`)
+    .join('\n')
+}
+
+/**
+ * Indexes added by migration 4: a control or criterion filter under a check, subject or file sort
+ * walks the findings in sort order and asks, for each, whether it belongs to the control. The side
+ * tables' keys lead with the severity sort, so that question scanned every finding of the control
+ * (minutes at a million findings); these answer it with one lookup, and let the side table itself
+ * be read in check order as it is in severity order.
+ */
+function sideLookupIndexesSql(control: string, criterion: string): string {
+  return `CREATE INDEX ON ${control} (run_id, control, ordinal);
+   CREATE INDEX ON ${criterion} (run_id, criterion, ordinal);
+   CREATE INDEX ON ${control} (run_id, control, check_id, subject_name, ordinal);
+   CREATE INDEX ON ${criterion} (run_id, criterion, check_id, subject_name, ordinal);`
 }
 
 /**
@@ -209,6 +250,10 @@ const migrations: readonly string[] = [
    ALTER TABLE team_finding_run ADD COLUMN partition_suffix TEXT;
    ${findingTablesSql('team_finding', 'team_finding_control', 'team_finding_criterion', ' PARTITION BY LIST (run_id)')}
    ${findingIndexesSql('team_finding', 'team_finding_control', 'team_finding_criterion')}`,
+  // 3: indexes for the namespace filter and for a status filter under every sort.
+  findingFilterIndexesSql('team_finding'),
+  // 4: one-lookup membership tests for the control and criterion filters.
+  sideLookupIndexesSql('team_finding_control', 'team_finding_criterion'),
 ]
 
 /** PostgreSQL types of the finding columns, for the JSON record set of a bulk insert. */
@@ -629,6 +674,8 @@ export class PostgresTeamStore implements TeamStore {
           total += rows.length
         }
         await client.query(findingIndexesSql(names.finding, names.control, names.criterion))
+        await client.query(findingFilterIndexesSql(names.finding))
+        await client.query(sideLookupIndexesSql(names.control, names.criterion))
         // The CHECK lets ATTACH skip scanning the partition; fresh statistics keep the planner from
         // guessing (and sorting a million rows to show fifty).
         for (const table of Object.values(names))
@@ -774,21 +821,24 @@ export class PostgresTeamStore implements TeamStore {
               other: 'criterion' as const,
             }
           : undefined
-    const sortBy = side !== undefined && query.sort === 'severity' ? 'd' : 'f'
+    // The side tables carry the severity and check sort keys: read them in order, as an index.
+    const sortBy = side !== undefined && (query.sort === 'severity' || query.sort === 'check') ? 'd' : 'f'
     const columns = findingSortColumns[query.sort].map((c) => `${sortBy}.${c}`)
     const where = [`${sortBy}.run_id = $1`, ...this.filterClauses(query, params, side?.other)]
     if (key !== undefined)
       where.push(`(${columns.join(', ')}) ${query.order === 'asc' ? '>' : '<'} (${key.map(bind).join(', ')})`)
     let from = 'team_finding f'
-    let prefix = ''
     if (side !== undefined && sortBy === 'd') {
       from = `${side.table} d JOIN team_finding f ON f.run_id = d.run_id AND f.ordinal = d.ordinal`
       where.push(`d.${side.column} = ${bind(side.value)}`)
     } else if (side !== undefined) {
-      prefix = `WITH matched AS MATERIALIZED (SELECT ordinal FROM ${side.table} WHERE run_id = $1 AND ${side.column} = ${bind(side.value)}) `
-      from = 'team_finding f JOIN matched m ON m.ordinal = f.ordinal'
+      // A semi-join the planner hashes once; a join to a materialized list let it probe the whole
+      // list for every finding walked in sort order (minutes at 1M findings).
+      where.push(
+        `f.ordinal IN (SELECT ordinal FROM ${side.table} WHERE run_id = $1 AND ${side.column} = ${bind(side.value)})`,
+      )
     }
-    const sql = `${prefix}SELECT ${select} FROM ${from}
+    const sql = `SELECT ${select} FROM ${from}
       WHERE ${where.join(' AND ')}
       ORDER BY ${columns.map((c) => `${c} ${direction}`).join(', ')} LIMIT ${bind(query.limit + 1)}`
     return { sql, params }
@@ -799,6 +849,8 @@ export class PostgresTeamStore implements TeamStore {
     query: FindingQuery,
     params: unknown[],
     answeredElsewhere?: 'control' | 'criterion',
+    /** team_finding_count has the severity, not its order. */
+    severityColumn: 'severity_order' | 'severity' = 'severity_order',
   ): string[] {
     const where: string[] = []
     const bind = (value: unknown): string => {
@@ -806,11 +858,23 @@ export class PostgresTeamStore implements TeamStore {
       return `$${params.length}`
     }
     const among = (column: string, values: readonly string[] | undefined): void => {
-      if (values !== undefined && values.length > 0)
+      // One value binds as `=`: the planner then reads an index on (run_id, column, sort key) in order.
+      if (values?.length === 1) where.push(`f.${column} = ${bind(values[0])}`)
+      else if (values !== undefined && values.length > 1)
         where.push(`f.${column} = ANY(${bind([...values])}::text[])`)
     }
     among('status', query.status)
-    among('severity', query.severity)
+    if (severityColumn === 'severity') among('severity', query.severity)
+    else if (query.severity !== undefined && query.severity.length > 0) {
+      // Severity is filtered by its sort key: a range of severity_order reads the severity index in
+      // order (critical,high is 0..1), where a test on the severity text would walk the whole run.
+      const orders = [...new Set(query.severity.map(severityOrder))].sort((a, b) => a - b)
+      const low = orders[0] ?? 0
+      const high = orders.at(-1) ?? 0
+      if (low === high) where.push(`f.severity_order = ${bind(low)}`)
+      else where.push(`f.severity_order BETWEEN ${bind(low)} AND ${bind(high)}`)
+      if (high - low + 1 > orders.length) where.push(`f.severity_order = ANY(${bind(orders)}::smallint[])`)
+    }
     among('check_id', query.check)
     if (query.namespace !== undefined) where.push(`f.namespace = ${bind(query.namespace)}`)
     if (query.subject !== undefined && query.subject !== '') {
@@ -832,7 +896,10 @@ export class PostgresTeamStore implements TeamStore {
 
   private async cheapTotal(query: FindingQuery): Promise<number> {
     const params: unknown[] = [query.runId]
-    const where = ['f.run_id = $1', ...this.filterClauses({ ...query, subject: '' }, params)]
+    const where = [
+      'f.run_id = $1',
+      ...this.filterClauses({ ...query, subject: '' }, params, undefined, 'severity'),
+    ]
     const { rows } = await this.query<{ n: string }>(
       'cannot count findings',
       `SELECT COALESCE(SUM(f.n), 0) AS n FROM team_finding_count f WHERE ${where.join(' AND ')}`,

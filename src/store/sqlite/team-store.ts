@@ -145,6 +145,10 @@ const migrations: readonly string[] = [
      received_at TEXT NOT NULL
    ) WITHOUT ROWID;
    CREATE INDEX team_push_receipt_collector ON team_push_receipt (collector, received_at);`,
+  // 2: a namespace is a small share of a run's findings, spread over all of it: without an index of its
+  // own, a namespace filter reads most of the run to fill one page.
+  `CREATE INDEX team_finding_by_namespace ON team_finding (run_id, namespace, severity_order, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_namespace_check ON team_finding (run_id, namespace, check_id, subject_name, ordinal);`,
 ]
 
 const findingColumns = findingColumnList.join(', ')
