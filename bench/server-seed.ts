@@ -6,10 +6,11 @@ import path from 'node:path'
 import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
 import { collectAndAssess, type Library } from '../src/cli/run-assessment.js'
 import { toolVersion } from '../src/cli/version.js'
+import { sha256 } from '../src/core/ledger.js'
 import { ed25519Signer, type Signer } from '../src/core/ledger-manifest.js'
 import type { Role, TeamStore } from '../src/core/team.js'
 import { runSummaryOf } from '../src/core/team-rows.js'
-import { newTokenSecret, sha256Hex } from '../src/server/auth.js'
+import { newTokenSecret } from '../src/server/auth.js'
 import { recordAssessment } from '../src/store/ledger-operations.js'
 import type { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
@@ -91,7 +92,7 @@ async function createToken(team: TeamStore, name: string, role: Role): Promise<B
   await team.createToken({
     name,
     role,
-    tokenHash: sha256Hex(secret),
+    tokenHash: sha256(secret),
     createdBy: 'bench',
     createdAt: new Date().toISOString(),
   })

@@ -5,10 +5,11 @@ import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
 import { openStore, openTeamStore } from '../src/cli/open-store.js'
 import { type Library, loadLibrary } from '../src/cli/run-assessment.js'
 import { loadOrCreateSigner } from '../src/cli/signing-key.js'
+import { sha256 } from '../src/core/ledger.js'
 import type { AuditPeriod, Role, User } from '../src/core/team.js'
 import { roles } from '../src/core/team.js'
 import { createServer, type ServerOptions } from '../src/server/app.js'
-import { hashPassword, newTokenSecret, sessionCookie, sha256Hex } from '../src/server/auth.js'
+import { hashPassword, newTokenSecret, sessionCookie } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import type { InProcessJobRunner } from '../src/server/jobs.js'
 import { buildServerContext } from '../src/server/server-context.js'
@@ -128,7 +129,7 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
       const token = await team.createToken({
         name: `test-${role}`,
         role,
-        tokenHash: sha256Hex(secret),
+        tokenHash: sha256(secret),
         createdBy: 'harness',
         createdAt: new Date().toISOString(),
         ...(role === 'auditor' ? { auditPeriod: auditorPeriod } : {}),

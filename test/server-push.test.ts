@@ -23,7 +23,7 @@ import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
 import type { Role, TeamStore } from '../src/core/team.js'
 import { createServer } from '../src/server/app.js'
-import { newTokenSecret, sha256Hex } from '../src/server/auth.js'
+import { newTokenSecret } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import { latestPushes } from '../src/server/jobs/assess-job.js'
 import type { InProcessJobRunner } from '../src/server/jobs.js'
@@ -138,7 +138,7 @@ async function startServer(backend: 'sqlite' | 'postgres'): Promise<TestServer> 
     await team.createToken({
       name,
       role,
-      tokenHash: sha256Hex(secret),
+      tokenHash: sha256(secret),
       createdBy: 'test',
       createdAt: new Date().toISOString(),
       ...(role === 'auditor' ? { auditPeriod: { from: '2026-01-01', to: '2026-12-31' } } : {}),

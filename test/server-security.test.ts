@@ -1,8 +1,9 @@
 import type { LightMyRequestResponse } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { sha256 } from '../src/core/ledger.js'
 import type { Role } from '../src/core/team.js'
 import { createServer } from '../src/server/app.js'
-import { sessionCookie, sha256Hex } from '../src/server/auth.js'
+import { sessionCookie } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import type { Permission, RouteDefinition } from '../src/server/route.js'
 import { allRoutes } from '../src/server/routes/index.js'
@@ -111,7 +112,7 @@ describe('every route × every role', () => {
           const throwaway = await harness.context.team.createToken({
             name: 'throwaway',
             role: 'auditor',
-            tokenHash: sha256Hex(`throwaway-${role}-${key}-${via}`),
+            tokenHash: sha256(`throwaway-${role}-${key}-${via}`),
             createdBy: 'test',
             createdAt: new Date().toISOString(),
           })
@@ -451,7 +452,7 @@ describe('sessions and tokens end', () => {
     const secret = 'expired-session-secret'
     const past = new Date(Date.now() - 3600_000).toISOString()
     await harness.context.team.createSession({
-      idHash: sha256Hex(secret),
+      idHash: sha256(secret),
       userId: harness.users.admin.id,
       csrfToken: 'x',
       createdAt: past,

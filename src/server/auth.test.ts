@@ -3,6 +3,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { AuthenticationError } from '../core/errors.js'
+import { sha256 } from '../core/ledger.js'
 import { SqliteTeamStore } from '../store/sqlite/team-store.js'
 import {
   actorFromSession,
@@ -13,7 +14,6 @@ import {
   hashPassword,
   login,
   newTokenSecret,
-  sha256Hex,
   verifyPassword,
 } from './auth.js'
 
@@ -100,7 +100,7 @@ describe('sign-in, sessions and tokens on a real store', () => {
       12,
     )
     expect(user).not.toHaveProperty('passwordHash')
-    expect(session.idHash).toBe(sha256Hex(sessionSecret))
+    expect(session.idHash).toBe(sha256(sessionSecret))
     expect(session.idHash).not.toContain(sessionSecret)
     expect(Date.parse(session.expiresAt) - now.getTime()).toBe(12 * 3600_000)
     expect(session.csrfToken).toMatch(/^[A-Za-z0-9_-]{43}$/)
@@ -127,7 +127,7 @@ describe('sign-in, sessions and tokens on a real store', () => {
     const token = await team.createToken({
       name: 'ci',
       role: 'auditor',
-      tokenHash: sha256Hex(secret),
+      tokenHash: sha256(secret),
       createdBy: 'ann@example.test',
       createdAt: now.toISOString(),
     })

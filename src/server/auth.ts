@@ -1,5 +1,6 @@
 import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
 import { AuthenticationError } from '../core/errors.js'
+import { sha256 } from '../core/ledger.js'
 import type { ApiToken, Session, StoredUser, TeamStore, User } from '../core/team.js'
 import type { Actor } from './route.js'
 
@@ -57,10 +58,6 @@ let dummyHash: Promise<string> | undefined
 async function dummyVerify(password: string): Promise<void> {
   dummyHash ??= hashPassword(randomBytes(16).toString('base64url'))
   await verifyPassword(password, await dummyHash)
-}
-
-export function sha256Hex(text: string): string {
-  return createHash('sha256').update(text, 'utf8').digest('hex')
 }
 
 /** 32 random bytes, base64url: a session id or a CSRF token. */
@@ -126,7 +123,7 @@ export async function login(
   if (!matches || user.disabled) throw new AuthenticationError(badCredentials)
   const sessionSecret = randomSecret()
   const session: Session = {
-    idHash: sha256Hex(sessionSecret),
+    idHash: sha256(sessionSecret),
     userId: user.id,
     csrfToken: randomSecret(),
     createdAt: now.toISOString(),
@@ -142,7 +139,7 @@ export async function actorFromSession(
   cookieValue: string,
   now: Date,
 ): Promise<Actor | undefined> {
-  const idHash = sha256Hex(cookieValue)
+  const idHash = sha256(cookieValue)
   const session = await team.session(idHash)
   if (session === undefined) return undefined
   if (Date.parse(session.expiresAt) <= now.getTime()) {
@@ -163,7 +160,7 @@ export async function actorFromSession(
 
 /** The actor behind a bearer token, or undefined (unknown or revoked); records its use. */
 export async function actorFromToken(team: TeamStore, secret: string, now: Date): Promise<Actor | undefined> {
-  const token = await team.tokenByHash(sha256Hex(secret))
+  const token = await team.tokenByHash(sha256(secret))
   if (token === undefined || token.revoked) return undefined
   // One write a minute at most: a busy collector or script should not turn every read into a write.
   const lastUsed = token.lastUsedAt === undefined ? 0 : Date.parse(token.lastUsedAt)
@@ -198,7 +195,7 @@ export async function cachedActorFromToken(
     recent = new Map()
     recentTokens.set(team, recent)
   }
-  const key = sha256Hex(secret)
+  const key = sha256(secret)
   const hit = recent.get(key)
   if (hit !== undefined && performance.now() - hit.at < tokenCacheMs) return hit.actor
   const actor = await actorFromToken(team, secret, now)

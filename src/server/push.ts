@@ -67,9 +67,11 @@ export function pushBatchKey(batch: PushBatch): string {
   return contentHash(batch)
 }
 
+const sha256Base64 = (body: Uint8Array | string): string => createHash('sha256').update(body).digest('base64')
+
 /** The `Content-Digest` header value (RFC 9530) of a body. */
 export function contentDigest(body: Uint8Array | string): string {
-  return `sha-256=:${createHash('sha256').update(body).digest('base64')}:`
+  return `sha-256=:${sha256Base64(body)}:`
 }
 
 /** The SHA-256 a `Content-Digest` header claims (base64), or undefined when it names none. */
@@ -97,7 +99,7 @@ export function checkContentDigest(body: Uint8Array, header: string | undefined)
     throw new ValidationError('Content-Digest names no sha-256 digest', [
       { path: 'headers.content-digest', message: 'expected sha-256=:<base64>:' },
     ])
-  const actual = createHash('sha256').update(body).digest('base64')
+  const actual = sha256Base64(body)
   if (claimed !== actual)
     throw new IntegrityError('the body does not match its Content-Digest: it was altered or truncated', [
       { path: 'headers.content-digest', message: `the body's sha-256 is :${actual}:` },

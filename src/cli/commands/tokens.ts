@@ -1,6 +1,7 @@
 import os from 'node:os'
 import { ConfigError, NotFoundError } from '../../core/errors.js'
-import { newTokenSecret, publicToken, sha256Hex } from '../../server/auth.js'
+import { sha256 } from '../../core/ledger.js'
+import { newTokenSecret, publicToken } from '../../server/auth.js'
 import { loadConfig } from '../load-config.js'
 import { type AdminIo, parseAuditPeriod, parseRole, withTeamStore } from './users.js'
 
@@ -19,7 +20,7 @@ export async function tokensCreateCommand(
     const created = await team.createToken({
       name,
       role,
-      tokenHash: sha256Hex(secret),
+      tokenHash: sha256(secret),
       createdBy: `cli:${os.userInfo().username}`,
       createdAt: new Date().toISOString(),
       ...(auditPeriod === undefined ? {} : { auditPeriod }),

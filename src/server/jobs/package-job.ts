@@ -1,4 +1,3 @@
-import { createHash } from 'node:crypto'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parseEngagement, signedManifestFile } from '../../cli/commands/package.js'
@@ -147,7 +146,7 @@ export async function buildServerPackage(
     files: all.map((f) => ({
       name: f.path,
       bytes: f.content.length,
-      sha256: createHash('sha256').update(f.content).digest('hex'),
+      sha256: sha256(f.content),
     })),
   }
   // Written last: a folder without package.json is a package still being written, and is not listed.

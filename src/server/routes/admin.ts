@@ -1,14 +1,8 @@
 import { z } from 'zod'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
+import { sha256 } from '../../core/ledger.js'
 import { type Role, roles, type TeamStore, type User } from '../../core/team.js'
-import {
-  forgetCachedTokens,
-  hashPassword,
-  newTokenSecret,
-  publicToken,
-  publicUser,
-  sha256Hex,
-} from '../auth.js'
+import { forgetCachedTokens, hashPassword, newTokenSecret, publicToken, publicUser } from '../auth.js'
 import type { ServerContext } from '../context.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
 import { auditPeriodSchema, idParams } from '../schemas.js'
@@ -156,7 +150,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
       const token = await context.team.createToken({
         name: body.name,
         role: body.role,
-        tokenHash: sha256Hex(secret),
+        tokenHash: sha256(secret),
         createdBy: actor.name,
         createdAt: context.now().toISOString(),
         ...(body.auditPeriod === undefined ? {} : { auditPeriod: body.auditPeriod }),

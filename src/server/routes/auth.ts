@@ -1,8 +1,9 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { toolVersion } from '../../cli/version.js'
+import { sha256 } from '../../core/ledger.js'
 import { roles } from '../../core/team.js'
-import { login, publicUser, sessionCookie, sha256Hex } from '../auth.js'
+import { login, publicUser, sessionCookie } from '../auth.js'
 import type { ServerContext } from '../context.js'
 import { openApiDocument } from '../openapi.js'
 import { defineRoute, permissions, type RouteDefinition, rolePermissions } from '../route.js'
@@ -86,7 +87,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
       const { user, session, sessionSecret } = await login(context.team, body, now, ttlHours)
       // A new session every sign-in (no fixation): the one the browser held before, if any, ends.
       const previous = request.cookies[sessionCookie]
-      if (previous !== undefined) await context.team.deleteSession(sha256Hex(previous))
+      if (previous !== undefined) await context.team.deleteSession(sha256(previous))
       await context.team.deleteExpiredSessions(now.toISOString())
       reply.setCookie(
         sessionCookie,
@@ -107,7 +108,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
       if (actor.session !== undefined) await context.team.deleteSession(actor.session.idHash)
       // A cookie whose session is gone is harmless, but a signed-out browser should not keep it.
       const cookie = request.cookies[sessionCookie]
-      if (cookie !== undefined) await context.team.deleteSession(sha256Hex(cookie))
+      if (cookie !== undefined) await context.team.deleteSession(sha256(cookie))
       reply.clearCookie(sessionCookie, sessionCookieOptions(request))
       return reply.code(204).send()
     },

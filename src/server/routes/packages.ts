@@ -1,9 +1,9 @@
-import { createHash } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { zipSync } from 'fflate'
 import { z } from 'zod'
 import { NotFoundError, StoreError } from '../../core/errors.js'
+import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
 import {
@@ -48,7 +48,7 @@ async function packageFile(context: ServerContext, record: PackageRecord, name: 
   if (!file.startsWith(`${folder}${path.sep}`))
     throw new NotFoundError(`package ${record.id} has no file '${name}'`)
   const bytes = await readFile(file).catch(() => undefined)
-  const hash = bytes === undefined ? undefined : createHash('sha256').update(bytes).digest('hex')
+  const hash = bytes === undefined ? undefined : sha256(bytes)
   if (bytes === undefined || hash !== entry.sha256)
     throw new StoreError(
       `package ${record.id}: ${entry.name} no longer matches the SHA-256 its manifest lists; the package was altered`,
