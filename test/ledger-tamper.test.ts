@@ -43,8 +43,11 @@ const evidence = (n: number, at: string): LedgerEntry => ({
   content: canonicalBytes({ kind: 'k8s.workload', name: `api-${n}`, replicas: n % 4 }),
 })
 
-/** Two signed runs that share some evidence (so some blobs are referenced twice). */
-function buildLedger(key: Signer = signer): Ledger {
+/**
+ * Two signed runs that share some evidence (so some blobs are referenced twice). With `rotateTo`, run 2
+ * is signed by a new key that run 1's key endorsed (a rotation).
+ */
+function buildLedger(key: Signer = signer, rotateTo?: Signer): Ledger {
   const records: LedgerRecord[] = []
   const blobs = new Map<string, Buffer>()
   let head = { seq: 0, hash: genesisHash }
@@ -58,8 +61,10 @@ function buildLedger(key: Signer = signer): Ledger {
   for (const runId of [1, 2]) {
     const at = `2026-11-0${runId}T10:00:00.000Z`
     const context = { collectedAt: at, toolVersion: '0.1.0' }
+    const runKey = runId === 2 && rotateTo !== undefined ? rotateTo : key
     push(runId, [
       ...(runId === 1 ? [signingKeyEntry(key, context)] : []),
+      ...(runKey !== key ? [signingKeyEntry(runKey, context, key)] : []),
       runStartEntry(runId, context),
       ...Array.from({ length: 12 }, (_, i) => evidence(i + runId * 4, at)),
       { ...evidence(99, at), kind: 'findings', id: 'findings', content: canonicalBytes([{ run: runId }]) },
@@ -71,9 +76,9 @@ function buildLedger(key: Signer = signer): Ledger {
         finishedAt: at,
         recordHashes: records.filter((r) => r.runId === runId).map((r) => r.hash),
         head,
-        keyFingerprint: key.fingerprint,
+        keyFingerprint: runKey.fingerprint,
       }),
-      key,
+      runKey,
     )
     push(runId, [
       { ...evidence(0, at), kind: 'manifest', id: `run-${runId}`, content: canonicalBytes(manifest) },
@@ -247,7 +252,11 @@ describe('evidence ledger tamper trials', () => {
     expect(verify(forged).ok).toBe(true)
     const report = verify(forged, { pinnedKey: signer.fingerprint })
     expect(report.ok).toBe(false)
-    expect(report.problems.map((p) => p.type)).toEqual(['manifest-other-key', 'manifest-other-key'])
+    expect(report.problems.map((p) => p.type)).toEqual([
+      'key-not-endorsed',
+      'manifest-other-key',
+      'manifest-other-key',
+    ])
   })
 
   it('reports a run without a manifest as incomplete, not as tampering', () => {
@@ -257,4 +266,123 @@ describe('evidence ledger tamper trials', () => {
     expect(report).toMatchObject({ ok: true, incompleteRuns: [2] })
     expect(report.notices[0]).toMatch(/run 2 is incomplete/)
   })
+
+  it('refuses a correctly chained record appended to a sealed run after its manifest', () => {
+    const ledger = buildLedger()
+    appendAfterSeal(ledger, 1)
+    const report = verify(ledger)
+    expect(report.ok).toBe(false)
+    expect(report.problems.map((p) => p.type)).toEqual(['record-after-manifest'])
+    expect(report.problems[0]?.message).toMatch(/run 1, which its signed manifest already closed/)
+  })
+
+  it('refuses a foreign key inserted mid-chain even when the chain after it is rewritten', () => {
+    const ledger = buildLedger()
+    insertForeignKey(ledger)
+    const report = verify(ledger)
+    expect(report.ok).toBe(false)
+    expect(report.problems.map((p) => p.type)).toContain('key-not-endorsed')
+  })
+
+  it('accepts a rotation endorsed by the previous key, pinned to the first key', () => {
+    const rotated = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
+    const ledger = buildLedger(signer, rotated)
+    expect(verify(ledger)).toMatchObject({ ok: true, problemCount: 0 })
+    expect(verify(ledger, { pinnedKey: signer.fingerprint })).toMatchObject({ ok: true })
+    // The new key alone is not the root: pinning it rejects the first run's key.
+    expect(verify(ledger, { pinnedKey: rotated.fingerprint }).ok).toBe(false)
+  })
+
+  it('derives the status and times of every run from its own records', () => {
+    const ledger = buildLedger()
+    ledger.records.pop()
+    const report = verify(ledger, { completeRuns: [1] })
+    expect(report.runs).toEqual([
+      {
+        id: 1,
+        startedAt: '2026-11-01T10:00:00.000Z',
+        finishedAt: '2026-11-01T10:00:00.000Z',
+        status: 'complete',
+        records: 15,
+      },
+      { id: 2, startedAt: '2026-11-02T10:00:00.000Z', status: 'incomplete', records: 14 },
+    ])
+  })
+
+  it('detects every one of 800 random appends after a seal and foreign keys mid-chain', () => {
+    const missed: string[] = []
+    for (let seed = 1; seed <= 800; seed++) {
+      const ledger = buildLedger()
+      const rand = random(seed)
+      const what =
+        rand() < 0.5 ? appendAfterSeal(ledger, rand() < 0.5 ? 1 : 2, rand) : insertForeignKey(ledger, rand)
+      if (verify(ledger).ok) missed.push(`seed ${seed}: ${what}`)
+    }
+    expect(missed).toEqual([])
+  })
 })
+
+/** Appends a record of a sealed run at a random place after its manifest and rechains from there. */
+function appendAfterSeal(ledger: Ledger, runId: number, rand: () => number = () => 1): string {
+  const sealedAt = ledger.records.findIndex((r) => r.kind === 'manifest' && r.runId === runId)
+  const at = sealedAt + 1 + Math.floor(rand() * (ledger.records.length - sealedAt))
+  const template = ledger.records[sealedAt - 1] as LedgerRecord
+  const content = canonicalBytes({ kind: 'k8s.workload', name: 'forged', replicas: 3 })
+  const contentHash = sha256(content)
+  ledger.blobs.set(`sha256:${contentHash}`, content)
+  ledger.records.splice(at, 0, {
+    ...template,
+    kind: 'evidence',
+    contentHash,
+    blobRef: `sha256:${contentHash}`,
+  })
+  renumber(ledger)
+  return `append a record of run ${runId} at position ${at}`
+}
+
+/** Inserts an intruder's key record before run 2, re-signs run 2's manifest with it and rechains. */
+function insertForeignKey(ledger: Ledger, rand: () => number = () => 0): string {
+  const runStart = ledger.records.findIndex((r) => r.kind === 'run-start' && r.runId === 2)
+  const at = runStart + Math.floor(rand() * 3)
+  const entry = signingKeyEntry(intruder, { collectedAt: '2026-11-02T10:00:00.000Z', toolVersion: '0.1.0' })
+  const contentHash = sha256(entry.content)
+  ledger.blobs.set(`sha256:${contentHash}`, Buffer.from(entry.content))
+  const template = ledger.records[runStart] as LedgerRecord
+  ledger.records.splice(at, 0, {
+    ...template,
+    kind: 'signing-key',
+    id: intruder.fingerprint,
+    contentHash,
+    blobRef: `sha256:${contentHash}`,
+  })
+  renumber(ledger)
+  const manifestAt = ledger.records.findIndex((r) => r.kind === 'manifest' && r.runId === 2)
+  const run = ledger.records.slice(0, manifestAt).filter((r) => r.runId === 2)
+  const before = ledger.records[manifestAt - 1] as LedgerRecord
+  const signed = signManifest(
+    composeManifest({
+      runId: 2,
+      startedAt: '2026-11-02T10:00:00.000Z',
+      finishedAt: '2026-11-02T10:00:00.000Z',
+      recordHashes: run.map((r) => r.hash),
+      head: { seq: before.seq, hash: before.hash },
+      keyFingerprint: intruder.fingerprint,
+    }),
+    intruder,
+  )
+  const bytes = canonicalBytes(signed)
+  const manifestHash = sha256(bytes)
+  ledger.blobs.set(`sha256:${manifestHash}`, bytes)
+  const manifest = ledger.records[manifestAt] as LedgerRecord
+  ledger.records[manifestAt] = { ...manifest, contentHash: manifestHash, blobRef: `sha256:${manifestHash}` }
+  rechain(ledger, manifestAt)
+  return `insert a foreign key at position ${at} and re-sign run 2 with it`
+}
+
+/** Gives every record its position as seq and rewrites the chain: a forger with database access. */
+function renumber(ledger: Ledger): void {
+  ledger.records.forEach((record, i) => {
+    ledger.records[i] = { ...record, seq: i + 1 }
+  })
+  rechain(ledger, 0)
+}

@@ -1,7 +1,7 @@
 import type { AssessmentModel } from './assessment.js'
 import type { EvidenceItem } from './evidence.js'
 import { canonicalBytes, type LedgerEntry, RecordDigest } from './ledger.js'
-import type { RunManifest, Signer } from './ledger-manifest.js'
+import { endorseKey, type RunManifest, type Signer } from './ledger-manifest.js'
 
 /** Who wrote the records and when: the same for every record of one run. */
 export interface EntryContext {
@@ -9,8 +9,11 @@ export interface EntryContext {
   toolVersion: string
 }
 
-/** The record that puts a public key in the ledger, so manifests signed with it can be checked. */
-export function signingKeyEntry(signer: Signer, context: EntryContext): LedgerEntry {
+/**
+ * The record that puts a public key in the ledger, so manifests signed with it can be checked. Every
+ * key after the first must be endorsed by the key it replaces (`previous`).
+ */
+export function signingKeyEntry(signer: Signer, context: EntryContext, previous?: Signer): LedgerEntry {
   return {
     kind: 'signing-key',
     id: signer.fingerprint,
@@ -19,7 +22,10 @@ export function signingKeyEntry(signer: Signer, context: EntryContext): LedgerEn
     collectorVersion: context.toolVersion,
     collectedAt: context.collectedAt,
     effectiveAt: context.collectedAt,
-    content: canonicalBytes({ publicKeyPem: signer.publicKeyPem }),
+    content: canonicalBytes({
+      publicKeyPem: signer.publicKeyPem,
+      ...(previous === undefined ? {} : { endorsement: endorseKey(signer, previous) }),
+    }),
   }
 }
 

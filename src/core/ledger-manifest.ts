@@ -1,4 +1,5 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
+import { z } from 'zod'
 import { canonicalBytes, sha256 } from './ledger.js'
 
 /**
@@ -65,6 +66,41 @@ export function manifestSignatureValid(signed: SignedManifest, publicKeyPem: str
       canonicalBytes(signed.manifest),
       createPublicKey(publicKeyPem),
       Buffer.from(signed.signature, 'base64'),
+    )
+  } catch {
+    return false
+  }
+}
+
+/**
+ * What a `signing-key` record holds: the public key and, for every key after the first, an endorsement:
+ * the previous key's signature over the new key, so a rotation is provable and a key slipped into the
+ * chain is not.
+ */
+export const signingKeyContentSchema = z.object({
+  publicKeyPem: z.string(),
+  endorsement: z.object({ keyFingerprint: z.string(), signature: z.string() }).optional(),
+})
+export type SigningKeyContent = z.infer<typeof signingKeyContentSchema>
+
+/** The bytes an endorsing key signs: the new key's fingerprint and PEM, canonical. */
+const endorsedBytes = (publicKeyPem: string): Uint8Array =>
+  canonicalBytes({ endorse: keyFingerprint(publicKeyPem), publicKeyPem })
+
+/** The endorsement of a new key by the key it replaces. */
+export function endorseKey(next: Signer, previous: Signer): NonNullable<SigningKeyContent['endorsement']> {
+  return { keyFingerprint: previous.fingerprint, signature: previous.sign(endorsedBytes(next.publicKeyPem)) }
+}
+
+/** True when the key record's endorsement was signed by the key with this public PEM. */
+export function keyEndorsementValid(content: SigningKeyContent, endorserPem: string): boolean {
+  if (content.endorsement === undefined) return false
+  try {
+    return verify(
+      null,
+      endorsedBytes(content.publicKeyPem),
+      createPublicKey(endorserPem),
+      Buffer.from(content.endorsement.signature, 'base64'),
     )
   } catch {
     return false

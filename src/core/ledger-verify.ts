@@ -1,5 +1,11 @@
 import { genesisHash, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
-import { keyFingerprint, manifestSignatureValid, type SignedManifest } from './ledger-manifest.js'
+import {
+  keyEndorsementValid,
+  keyFingerprint,
+  manifestSignatureValid,
+  type SignedManifest,
+  signingKeyContentSchema,
+} from './ledger-manifest.js'
 
 export type VerifyProblemType =
   | 'record-edited'
@@ -13,12 +19,24 @@ export type VerifyProblemType =
   | 'manifest-unknown-key'
   | 'manifest-other-key'
   | 'manifest-bad-signature'
+  | 'record-after-manifest'
+  | 'key-not-endorsed'
 
 /** One thing that is wrong, precise enough to find it in the store. */
 export interface VerifyProblem {
   type: VerifyProblemType
   seq?: number
   message: string
+}
+
+/** A run as its own records tell it: what a run table must agree with. */
+export interface DerivedRun {
+  id: number
+  /** From the run's signed manifest, else its run-start record. */
+  startedAt?: string
+  finishedAt?: string
+  status: 'complete' | 'incomplete'
+  records: number
 }
 
 export interface VerifyReport {
@@ -28,6 +46,8 @@ export interface VerifyReport {
   manifests: number
   /** Runs that never wrote a signed manifest (interrupted, or still running). */
   incompleteRuns: number[]
+  /** Every run met, in order of its first record, with status and times derived from its records. */
+  runs: DerivedRun[]
   keys: { fingerprint: string; publicKeyPem: string }[]
   chainHead: { seq: number; hash: string }
   /** Problems found; the first `problemLimit` are kept with their message, all are counted. */
@@ -41,7 +61,10 @@ export interface VerifyOptions {
   start?: { seq: number; hash: string }
   /** Keys known before the first record (a bundle's keys recorded earlier in the ledger). */
   keys?: readonly { fingerprint: string; publicKeyPem: string }[]
-  /** When set, every manifest must be signed by this key fingerprint. */
+  /**
+   * The trust root: when set, every manifest must be signed by this key or by a key it endorsed
+   * (a rotation), directly or through a chain of endorsements. Unset, the ledger's first key is the root.
+   */
   pinnedKey?: string
   /** Runs the store lists as finished: each must end in a signed manifest. */
   completeRuns?: readonly number[]
@@ -53,6 +76,8 @@ export interface VerifyOptions {
 interface RunState {
   digest: RecordDigest
   signed: boolean
+  startedAt?: string
+  finishedAt?: string
   /** The run began before the first record checked (a bundle's slice): its totals cannot be compared. */
   partial: boolean
 }
@@ -67,7 +92,10 @@ export class LedgerVerifier {
   private readonly notices: string[] = []
   private problemCount = 0
   private readonly limit: number
+  /** Keys whose manifests are accepted: the root and the keys it endorsed. */
   private readonly keys = new Map<string, string>()
+  /** Fingerprints that descend from the pinned root (all trusted keys when nothing is pinned). */
+  private readonly rooted = new Set<string>()
   private readonly runs = new Map<number, RunState>()
   private head: { seq: number; hash: string }
   private records = 0
@@ -78,7 +106,11 @@ export class LedgerVerifier {
   constructor(private readonly options: VerifyOptions = {}) {
     this.head = options.start ?? { seq: 0, hash: genesisHash }
     this.limit = options.problemLimit ?? 200
-    for (const key of options.keys ?? []) this.keys.set(key.fingerprint, key.publicKeyPem)
+    for (const key of options.keys ?? []) {
+      this.keys.set(key.fingerprint, key.publicKeyPem)
+      if (options.pinnedKey === undefined || key.fingerprint === options.pinnedKey)
+        this.rooted.add(key.fingerprint)
+    }
     this.expected = new Set(options.expectHashes ?? [])
   }
 
@@ -142,6 +174,15 @@ export class LedgerVerifier {
           record.seq,
         )
     }
+    // A sealed run takes no more records: one appended after its manifest would otherwise pass as
+    // part of the run (and enter Type 2 populations) although the signature never covered it.
+    if (this.runs.get(record.runId)?.signed === true) {
+      this.problem(
+        'record-after-manifest',
+        `${where} belongs to run ${record.runId}, which its signed manifest already closed: a record was appended to a sealed run`,
+        record.seq,
+      )
+    }
     if (record.kind === 'manifest') this.checkManifest(record, blobOk ? blob : undefined)
     else {
       if (record.kind === 'signing-key' && blobOk && blob !== undefined) this.learnKey(record, blob)
@@ -150,6 +191,7 @@ export class LedgerVerifier {
         signed: false,
         partial: record.kind !== 'run-start' && record.kind !== 'signing-key',
       }
+      if (record.kind === 'run-start') run.startedAt ??= record.collectedAt
       this.runs.set(record.runId, run)
       run.digest.add(hash)
     }
@@ -157,17 +199,40 @@ export class LedgerVerifier {
     this.head = { seq: Math.max(record.seq, this.head.seq), hash }
   }
 
+  /**
+   * A key record is trusted when it is the root (pinned, given, or the ledger's first key) or carries an
+   * endorsement signed by a key already trusted: a rotation. Any other key is reported and not learnt,
+   * so a key slipped into the chain cannot vouch for manifests.
+   */
   private learnKey(record: LedgerRecord, blob: Uint8Array): void {
+    let content: ReturnType<typeof signingKeyContentSchema.parse>
+    let fingerprint: string
     try {
-      const { publicKeyPem } = JSON.parse(Buffer.from(blob).toString('utf8')) as { publicKeyPem: string }
-      this.keys.set(keyFingerprint(publicKeyPem), publicKeyPem)
+      content = signingKeyContentSchema.parse(JSON.parse(Buffer.from(blob).toString('utf8')))
+      fingerprint = keyFingerprint(content.publicKeyPem)
     } catch {
       this.problem(
         'manifest-unreadable',
         `record ${record.seq}: the signing key it records cannot be read`,
         record.seq,
       )
+      return
     }
+    if (this.keys.has(fingerprint)) return
+    const root = this.options.pinnedKey
+    const isRoot = root === undefined ? this.keys.size === 0 : fingerprint === root
+    const by = content.endorsement?.keyFingerprint
+    const endorser = by !== undefined && this.rooted.has(by) ? this.keys.get(by) : undefined
+    if (isRoot || (endorser !== undefined && keyEndorsementValid(content, endorser))) {
+      this.keys.set(fingerprint, content.publicKeyPem)
+      this.rooted.add(fingerprint)
+      return
+    }
+    this.problem(
+      'key-not-endorsed',
+      `record ${record.seq}: key ${short(fingerprint)} enters the ledger without an endorsement by a trusted key${root === undefined ? '' : ` (the pinned key is ${short(root)})`}: a foreign key, or a key replaced without \`trustctl key rotate\``,
+      record.seq,
+    )
   }
 
   private checkManifest(record: LedgerRecord, blob: Uint8Array | undefined): void {
@@ -186,14 +251,13 @@ export class LedgerVerifier {
     const { manifest } = signed
     const fingerprint = manifest.keyFingerprint
     const publicKeyPem = this.keys.get(fingerprint)
-    if (this.options.pinnedKey !== undefined && fingerprint !== this.options.pinnedKey) {
+    if (this.options.pinnedKey !== undefined && !this.rooted.has(fingerprint)) {
       this.problem(
         'manifest-other-key',
-        `${where} is signed by another key (${short(fingerprint)}) than the expected ${short(this.options.pinnedKey)}`,
+        `${where} is signed by another key (${short(fingerprint)}) than the pinned ${short(this.options.pinnedKey)} or a key it endorsed`,
         record.seq,
       )
-    }
-    if (publicKeyPem === undefined) {
+    } else if (publicKeyPem === undefined) {
       this.problem(
         'manifest-unknown-key',
         `${where} is signed by key ${short(fingerprint)}, which the ledger does not hold: signed by another key`,
@@ -231,8 +295,11 @@ export class LedgerVerifier {
         record.seq,
       )
     }
-    if (run !== undefined) run.signed = true
-    else this.runs.set(record.runId, { digest: new RecordDigest(), signed: true, partial: true })
+    const sealed = run ?? { digest: new RecordDigest(), signed: true, partial: true }
+    sealed.signed = true
+    sealed.startedAt = manifest.startedAt
+    sealed.finishedAt = manifest.finishedAt
+    this.runs.set(record.runId, sealed)
   }
 
   finish(): VerifyReport {
@@ -262,6 +329,13 @@ export class LedgerVerifier {
       blobBytes: this.blobBytes,
       manifests: this.manifests,
       incompleteRuns,
+      runs: [...this.runs].map(([id, run]) => ({
+        id,
+        ...(run.startedAt === undefined ? {} : { startedAt: run.startedAt }),
+        ...(run.finishedAt === undefined ? {} : { finishedAt: run.finishedAt }),
+        status: run.signed ? 'complete' : 'incomplete',
+        records: run.digest.count,
+      })),
       keys: [...this.keys].map(([fingerprint, publicKeyPem]) => ({ fingerprint, publicKeyPem })),
       chainHead: this.head,
       problems: this.problems,
