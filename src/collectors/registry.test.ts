@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, realpathSync, writeFileSync } from 'node:fs'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -89,5 +89,37 @@ describe('collectSources', () => {
     expect(collection.evidence.map((e) => e.name).sort()).toEqual(['from-echo', 'web'])
     expect(collection.errors).toEqual([{ file: 'sources[0]', message: 'broken: the API answered 500' }])
     expect(seen.at(-1)?.where).toBe('sources[2]')
+  })
+})
+
+describe('sources outside the repository', () => {
+  it('refuses a source path that leads out of the repository unless allowOutside says so', async () => {
+    const base = mkdtempSync(path.join(tmpdir(), 'trustctl-outside-'))
+    const repo = path.join(base, 'repo')
+    const outside = path.join(base, 'elsewhere')
+    mkdirSync(repo)
+    mkdirSync(outside)
+    writeFileSync(
+      path.join(outside, 'ns.yaml'),
+      'apiVersion: v1\nkind: Namespace\nmetadata: {name: leaked}\n',
+    )
+    const context = { root: repo, now: new Date('2026-12-01T00:00:00Z'), env: {} }
+    const refused = await collectSources([{ type: 'auto', path: '../elsewhere' }], context)
+    expect(refused.evidence).toEqual([])
+    expect(refused.errors).toEqual([
+      {
+        file: '../elsewhere',
+        message: `sources[0].path leads out of the repository (to ${realpathSync(outside)}): not read`,
+        hint: 'set allowOutside: true on the source in trustctl.yaml to read a path outside the repository',
+      },
+    ])
+    const allowed = await collectSources(
+      [{ type: 'auto', path: '../elsewhere', allowOutside: true }],
+      context,
+    )
+    expect(allowed.evidence.map((e) => e.name)).toEqual(['leaked'])
+    expect(() =>
+      validateSources([JSON.parse('{"type":"auto","path":".","allowOutside":"yes"}')], 'trustctl.yaml'),
+    ).toThrow('sources[0].allowOutside: expected true or false')
   })
 })

@@ -1,6 +1,9 @@
+import { realpath } from 'node:fs/promises'
+import path from 'node:path'
 import { ConfigError } from '../core/errors.js'
+import type { CollectionError } from '../core/evidence.js'
 import { collectors as awsCollectors } from './aws/index.js'
-import { collectFiles, type FileSourceType, fileSourceTypes } from './files/collect-files.js'
+import { collectFiles, type FileSourceType, fileSourceTypes, isInside } from './files/collect-files.js'
 import { collectors as gitHistoryCollectors } from './git-history/index.js'
 import { collectors as githubCollectors } from './github/index.js'
 import { collectors as kubernetesLiveCollectors } from './kubernetes-live/index.js'
@@ -32,7 +35,17 @@ export interface SourceEntry {
   type: string
   path?: string | undefined
   exclude?: readonly string[] | undefined
+  /** Read a path outside the repository (the folder of trustctl.yaml); refused by default. */
+  allowOutside?: boolean | undefined
   [setting: string]: unknown
+}
+
+/** Settings every source type takes, whatever its collector. */
+const commonSettings = ['type', 'path', 'exclude', 'allowOutside']
+
+/** A source entry without the settings the registry handles itself, as its collector validates it. */
+function collectorSettings(source: SourceEntry): Record<string, unknown> {
+  return Object.fromEntries(Object.entries(source).filter(([key]) => key !== 'allowOutside'))
 }
 
 const isFileSourceType = (type: string): type is FileSourceType =>
@@ -61,10 +74,12 @@ export function validateSources(
 ): void {
   sources.forEach((source, i) => {
     const where = `sources[${i}]`
+    if (source.allowOutside !== undefined && typeof source.allowOutside !== 'boolean')
+      throw new ConfigError(`${file}: ${where}.allowOutside: expected true or false`)
     if (isFileSourceType(source.type)) {
       if (source.path === undefined)
         throw new ConfigError(`${file}: ${where}.path: required for type ${source.type}`)
-      const extra = Object.keys(source).filter((k) => !['type', 'path', 'exclude'].includes(k))
+      const extra = Object.keys(source).filter((k) => !commonSettings.includes(k))
       if (extra.length > 0)
         throw new ConfigError(
           `${file}: ${where}: unknown setting ${extra.join(', ')} for type ${source.type}`,
@@ -77,7 +92,7 @@ export function validateSources(
         hint: `known types: ${knownSourceTypes(collectors).join(', ')}`,
       })
     }
-    const parsed = collector.options.safeParse(source)
+    const parsed = collector.options.safeParse(collectorSettings(source))
     if (!parsed.success) {
       const lines = parsed.error.issues.map(
         (issue) =>
@@ -98,15 +113,18 @@ export async function collectSources(
   context: Omit<SourceContext, 'where'>,
   collectors: readonly SourceCollector[] = sourceCollectors,
 ): Promise<FileCollection> {
-  const files = sources.flatMap((s) =>
-    isFileSourceType(s.type) && s.path !== undefined
-      ? [{ path: s.path, type: s.type, exclude: s.exclude ?? [] }]
+  const refusals = await outsideRefusals(sources, context.root)
+  const readable = (i: number): boolean => !refusals.has(i)
+  const files = sources.flatMap((s, i) =>
+    isFileSourceType(s.type) && s.path !== undefined && readable(i)
+      ? [{ path: s.path, type: s.type, exclude: s.exclude ?? [], allowOutside: s.allowOutside === true }]
       : [],
   )
   const collection =
     files.length > 0 ? await collectFiles(context.root, files, context.parseCache) : emptyCollection()
+  collection.errors.unshift(...refusals.values())
   for (const [i, source] of sources.entries()) {
-    if (isFileSourceType(source.type)) continue
+    if (isFileSourceType(source.type) || !readable(i)) continue
     const where = `sources[${i}]`
     const collector = findCollector(source.type, collectors)
     if (collector === undefined) {
@@ -114,7 +132,7 @@ export async function collectSources(
       continue
     }
     try {
-      const options = collector.options.parse(source)
+      const options = collector.options.parse(collectorSettings(source))
       const part = await collector.collect(options, { ...context, where })
       // A loop, not push(...items): one large scanner report holds more items than a call takes arguments.
       for (const item of part.evidence) collection.evidence.push(item)
@@ -126,4 +144,34 @@ export async function collectSources(
     }
   }
   return collection
+}
+
+/**
+ * Sources whose path leads out of the repository (`../..`, `/etc`, or a link to either), by index,
+ * each with the error that names it: a checkout must not make trustctl read the machine into evidence.
+ * `allowOutside: true` on the source reads it anyway. A path that does not exist is left to its
+ * collector, which says so.
+ */
+async function outsideRefusals(
+  sources: readonly SourceEntry[],
+  root: string,
+): Promise<Map<number, CollectionError>> {
+  const refusals = new Map<number, CollectionError>()
+  const realRoot = await realpath(root).catch(() => path.resolve(root))
+  for (const [i, source] of sources.entries()) {
+    if (source.path === undefined || source.allowOutside === true) continue
+    let real: string
+    try {
+      real = await realpath(path.resolve(root, source.path))
+    } catch {
+      continue
+    }
+    if (!isInside(realRoot, real))
+      refusals.set(i, {
+        file: source.path,
+        message: `sources[${i}].path leads out of the repository (to ${real}): not read`,
+        hint: 'set allowOutside: true on the source in trustctl.yaml to read a path outside the repository',
+      })
+  }
+  return refusals
 }

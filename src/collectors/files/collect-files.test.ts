@@ -1,3 +1,4 @@
+import { execFileSync } from 'node:child_process'
 import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
@@ -40,6 +41,13 @@ describe('classifyFile', () => {
     expect(classifyFile(file, type)).toBe(expected)
   })
 })
+
+/** The Latin-1 byte the fixture Dockerfile holds on line 1 is named, not silently replaced. */
+const latin1Dockerfile = {
+  file: 'Dockerfile',
+  line: 1,
+  message: 'invalid UTF-8: the bytes here are not text in UTF-8; read with U+FFFD in their place',
+}
 
 describe('collectFiles', () => {
   let root: string
@@ -100,7 +108,7 @@ spec:
 
   it('lists every file it read with the sha256 and size of its bytes', async () => {
     const collection = await collectFiles(root, [{ path: '.', type: 'auto' }])
-    expect(collection.errors).toEqual([])
+    expect(collection.errors).toEqual([latin1Dockerfile])
     const files = ['.github/workflows/ci.yml', 'Dockerfile', 'services/api.Dockerfile', 'deploy/app.yaml']
     expect(collection.inputs.map((i) => i.file).sort()).toEqual(
       [...files, 'deploy/legacy/old.yaml', 'deploy/web.generated.yaml'].sort(),
@@ -150,25 +158,66 @@ spec:
     expect((await listFiles(root, 'deploy', ['legacy/**'])).files).toEqual(expected)
   })
 
-  it('follows symbolic links, and reports a broken one instead of skipping it', async () => {
+  it('follows links inside the repository, refuses links out of it, and names broken links and loops', async () => {
     const linked = mkdtempSync(path.join(os.tmpdir(), 'trustctl-linked-'))
     try {
       mkdirSync(path.join(linked, 'outside'))
-      mkdirSync(path.join(linked, 'repo'))
-      writeFileSync(
-        path.join(linked, 'outside', 'policy.yaml'),
-        'apiVersion: v1\nkind: Namespace\nmetadata: {name: shared}\n',
-      )
+      mkdirSync(path.join(linked, 'repo', 'shared'), { recursive: true })
+      const namespace = 'apiVersion: v1\nkind: Namespace\nmetadata: {name: shared}\n'
+      writeFileSync(path.join(linked, 'outside', 'policy.yaml'), namespace)
+      writeFileSync(path.join(linked, 'repo', 'shared', 'ns.yaml'), namespace)
       symlinkSync(path.join(linked, 'outside'), path.join(linked, 'repo', 'via-link'))
+      symlinkSync(path.join(linked, 'repo', 'shared'), path.join(linked, 'repo', 'inside-link'))
       symlinkSync(path.join(linked, 'nowhere.yaml'), path.join(linked, 'repo', 'broken.yaml'))
       symlinkSync(path.join(linked, 'repo'), path.join(linked, 'repo', 'loop'))
+      symlinkSync(path.join(linked, 'repo', 'self.yaml'), path.join(linked, 'repo', 'self.yaml'))
       const listing = await listFiles(path.join(linked, 'repo'), '.')
-      expect(listing.files).toEqual(['via-link/policy.yaml'])
+      expect(listing.files).toEqual(['inside-link/ns.yaml', 'shared/ns.yaml'])
       expect(listing.problems).toEqual([
         { file: 'broken.yaml', message: 'broken symbolic link: its target does not exist' },
+        {
+          file: 'loop',
+          message: 'symbolic link loop: it leads back to a folder already read, so it is not read again',
+        },
+        { file: 'self.yaml', message: 'symbolic link loop: the link leads back to itself' },
+        {
+          file: 'via-link',
+          message: expect.stringMatching(
+            /^symbolic link leads out of the repository \(to .*outside\): not read$/,
+          ),
+          hint: 'set allowOutside: true on the source in trustctl.yaml to read it',
+        },
       ])
+      const allowed = await listFiles(path.join(linked, 'repo'), '.', [], { allowOutside: true })
+      expect(allowed.files).toContain('via-link/policy.yaml')
     } finally {
       rmSync(linked, { recursive: true, force: true })
+    }
+  })
+
+  it('names a pipe it skips and the line of invalid UTF-8', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-special-'))
+    try {
+      execFileSync('mkfifo', [path.join(dir, 'events.yaml')])
+      writeFileSync(
+        path.join(dir, 'bad.yaml'),
+        Buffer.concat([
+          Buffer.from('apiVersion: v1\nkind: Namespace\nmetadata:\n  name: bad'),
+          Buffer.from([0xff, 0xfe]),
+          Buffer.from('\n'),
+        ]),
+      )
+      const collection = await collectFiles(dir, [{ path: '.', type: 'auto' }])
+      expect(collection.errors).toEqual([
+        { file: 'events.yaml', message: 'a named pipe (FIFO): skipped' },
+        {
+          file: 'bad.yaml',
+          line: 4,
+          message: 'invalid UTF-8: the bytes here are not text in UTF-8; read with U+FFFD in their place',
+        },
+      ])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
     }
   })
 
@@ -192,6 +241,7 @@ spec:
     ])
     expect(collection.errors).toEqual([
       { file: 'k8s/overlays', message: 'cannot read: no such file or folder' },
+      latin1Dockerfile,
     ])
     expect(collection.inputs.map((i) => i.file)).toEqual(['Dockerfile'])
   })

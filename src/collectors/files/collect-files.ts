@@ -20,6 +20,8 @@ export interface FileSource {
   path: string
   type: FileSourceType
   exclude?: readonly string[]
+  /** Follow symbolic links that lead out of the repository (refused by default). */
+  allowOutside?: boolean
 }
 
 const skippedFolders = new Set([
@@ -65,16 +67,38 @@ export interface FileListing {
   problems: CollectionError[]
 }
 
+/** True when `target` is `folder` or below it (both already resolved to real paths). */
+export function isInside(folder: string, target: string): boolean {
+  const relative = path.relative(folder, target)
+  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative))
+}
+
+/** What an entry that is neither a file nor a folder is, for the message that skips it. */
+function specialFileKind(info: {
+  isFIFO(): boolean
+  isSocket(): boolean
+  isBlockDevice(): boolean
+  isCharacterDevice(): boolean
+}): string {
+  if (info.isFIFO()) return 'a named pipe (FIFO)'
+  if (info.isSocket()) return 'a socket'
+  if (info.isBlockDevice() || info.isCharacterDevice()) return 'a device file'
+  return 'not a regular file'
+}
+
 /**
  * Lists files under a folder (or the file itself), skipping dependency and build folders. Symbolic
- * links are followed (a repository may link shared manifests in); a link cycle or a broken link is
- * reported, never silently skipped. `exclude` globs match paths relative to the source folder, and
- * also relative to the config folder, so both `charts/**` and `deploy/charts/**` work.
+ * links are followed inside the repository (a repository may link shared manifests in); a link that
+ * leads out of it is refused unless `allowOutside`, so a checkout cannot make trustctl read `/etc`
+ * into evidence. A link cycle, a broken link, a pipe or a device file is reported, never silently
+ * skipped. `exclude` globs match paths relative to the source folder, and also relative to the
+ * config folder, so both `charts/**` and `deploy/charts/**` work.
  */
 export async function listFiles(
   root: string,
   relative: string,
   exclude: readonly string[] = [],
+  options: { allowOutside?: boolean } = {},
 ): Promise<FileListing> {
   const absolute = path.resolve(root, relative)
   const info = await stat(absolute)
@@ -82,6 +106,7 @@ export async function listFiles(
   if (info.isFile()) return { files: [toRelative(absolute)], problems: [] }
   const out: string[] = []
   const problems: CollectionError[] = []
+  const realRoot = await realpath(root)
   const excluded = picomatch([...exclude], { dot: true })
   const isExcluded = (full: string): boolean => {
     if (exclude.length === 0) return false
@@ -93,7 +118,13 @@ export async function listFiles(
   const walk = async (dir: string, viaLink: boolean): Promise<void> => {
     if (viaLink || visited.size === 0) {
       const real = await realpath(dir)
-      if (visited.has(real)) return
+      if (visited.has(real)) {
+        problems.push({
+          file: toRelative(dir),
+          message: 'symbolic link loop: it leads back to a folder already read, so it is not read again',
+        })
+        return
+      }
       visited.add(real)
     }
     const entries = await readdir(dir, { withFileTypes: true })
@@ -104,20 +135,31 @@ export async function listFiles(
       let isDirectory = entry.isDirectory()
       let isFile = entry.isFile()
       const isLink = entry.isSymbolicLink()
+      let special: string | undefined = isDirectory || isFile || isLink ? undefined : specialFileKind(entry)
       if (isLink) {
+        let real: string
         try {
           const target = await stat(full)
+          real = await realpath(full)
           isDirectory = target.isDirectory()
           isFile = target.isFile()
-        } catch {
+          if (!isDirectory && !isFile) special = specialFileKind(target)
+        } catch (error) {
+          problems.push({ file: toRelative(full), message: brokenLinkMessage(error) })
+          continue
+        }
+        if (options.allowOutside !== true && !isInside(realRoot, real)) {
           problems.push({
             file: toRelative(full),
-            message: 'broken symbolic link: its target does not exist',
+            message: `symbolic link leads out of the repository (to ${real}): not read`,
+            hint: 'set allowOutside: true on the source in trustctl.yaml to read it',
           })
           continue
         }
       }
-      if (isDirectory) {
+      if (special !== undefined) {
+        problems.push({ file: toRelative(full), message: `${special}: skipped` })
+      } else if (isDirectory) {
         if (!skippedFolders.has(entry.name)) await walk(full, isLink)
       } else if (isFile) {
         out.push(toRelative(full))
@@ -126,6 +168,12 @@ export async function listFiles(
   }
   await walk(absolute, false)
   return { files: out, problems }
+}
+
+function brokenLinkMessage(error: unknown): string {
+  if (error instanceof Error && 'code' in error && error.code === 'ELOOP')
+    return 'symbolic link loop: the link leads back to itself'
+  return 'broken symbolic link: its target does not exist'
 }
 
 /**
@@ -142,7 +190,9 @@ export async function collectFiles(
   for (const source of sources) {
     let listing: FileListing
     try {
-      listing = await listFiles(root, source.path, source.exclude)
+      listing = await listFiles(root, source.path, source.exclude, {
+        allowOutside: source.allowOutside === true,
+      })
     } catch (error) {
       collection.errors.push({ file: source.path, message: `cannot read: ${describeFsError(error)}` })
       continue
@@ -233,6 +283,18 @@ function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, byt
   if (text.includes('\u0000')) {
     return { isManifest: false, evidence: [], errors: [{ file, message: 'binary file: expected text' }] }
   }
+  // Invalid UTF-8 decodes to U+FFFD: say where, rather than let a name silently become `bad\uFFFD`.
+  const invalid = text.includes('\uFFFD') ? invalidUtf8Line(bytes) : undefined
+  const encodingErrors: CollectionError[] =
+    invalid === undefined
+      ? []
+      : [
+          {
+            file,
+            line: invalid,
+            message: 'invalid UTF-8: the bytes here are not text in UTF-8; read with U+FFFD in their place',
+          },
+        ]
   const result =
     collector === 'dockerfile'
       ? { ...parseDockerfile(text, file), isManifest: true }
@@ -241,7 +303,36 @@ function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, byt
         : collector === 'gitlab-ci'
           ? { ...parseGitLabCi(text, file), isManifest: true }
           : parseManifests(text, file)
-  return { isManifest: result.isManifest, evidence: result.evidence, errors: result.errors }
+  return {
+    isManifest: result.isManifest,
+    evidence: result.evidence,
+    errors: [...encodingErrors, ...result.errors],
+  }
+}
+
+/** The line of the first byte sequence that is not UTF-8, or undefined when the text is valid. */
+export function invalidUtf8Line(bytes: Uint8Array): number | undefined {
+  const decoder = new TextDecoder('utf-8', { fatal: true })
+  try {
+    decoder.decode(bytes)
+    return undefined
+  } catch {
+    // Decode line by line to find the first bad one: only on the rare file that has one.
+    let line = 1
+    let start = 0
+    for (let i = 0; i <= bytes.length; i++) {
+      if (i === bytes.length || bytes[i] === 0x0a) {
+        try {
+          decoder.decode(bytes.subarray(start, i))
+        } catch {
+          return line
+        }
+        line += 1
+        start = i + 1
+      }
+    }
+    return line
+  }
 }
 
 function describeFsError(error: unknown): string {
