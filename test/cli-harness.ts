@@ -34,7 +34,8 @@ export function copyDemo(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-demo-'))
   cpSync(demoEstate, dir, {
     recursive: true,
-    filter: (src) => !/[\\/](\.trustctl|reports)([\\/]|$)/.test(path.relative(demoEstate, src)),
+    // A store or reports the user's own `npm run demo` left at the top are not copied.
+    filter: (src) => !/(^|[\\/])(\.trustctl|reports)([\\/]|$)/.test(path.relative(demoEstate, src)),
   })
   // The demo's git history is built, never committed (a repository cannot live inside another).
   execFileSync(process.execPath, [path.resolve(demoEstate, '../../scripts/make-demo-git-history.mjs'), dir])

@@ -171,6 +171,20 @@ describe('configuration errors', () => {
     expect(run.stderr).toMatch(/sources\[3\]\.path: no such file or folder: nowhere/)
   })
 
+  it('calls an alias bomb a configuration error naming the file, not an internal error', async () => {
+    const levels = ['a: &a ["x","x","x","x","x","x","x","x","x"]']
+    for (let i = 1; i < 9; i++) {
+      const prev = String.fromCharCode(96 + i)
+      const next = String.fromCharCode(97 + i)
+      levels.push(`${next}: &${next} [${Array(9).fill(`*${prev}`).join(',')}]`)
+    }
+    writeFileSync(path.join(demo.dir, 'bomb.yaml'), `${levels.join('\n')}\nversion: 1\n`)
+    const run = await trustctl(demo.dir, 'assess', '--config', 'bomb.yaml')
+    expect(run.code).toBe(2)
+    expect(run.stderr).toMatch(/bomb\.yaml: the YAML cannot be expanded/)
+    expect(run.stderr).not.toMatch(/internal error|at .*\.js:\d+/)
+  })
+
   it('refuses a scope without security', async () => {
     const config = readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')
     writeFileSync(

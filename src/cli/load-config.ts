@@ -51,7 +51,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
       `${file}${line === undefined ? '' : `:${line}`}: invalid YAML: ${syntax.message.split('\n')[0]}`,
     )
   }
-  const config = parseConfig(document.toJS(), file)
+  const config = parseConfig(toPlainValue(document, file), file)
   const root = path.dirname(file)
   validateSources(config.sources, file)
   config.sources.forEach((source, i) => {
@@ -60,4 +60,20 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
     }
   })
   return { config, file, root }
+}
+
+/**
+ * The document as plain values. The YAML library refuses documents whose aliases expand past its
+ * limit (an alias bomb: a few lines that would take gigabytes); that is the file's fault, so it is a
+ * configuration error naming the file, not an internal one.
+ */
+function toPlainValue(document: ReturnType<typeof parseDocument>, file: string): unknown {
+  try {
+    return document.toJS({ maxAliasCount: 1000 })
+  } catch (error) {
+    throw new ConfigError(
+      `${file}: the YAML cannot be expanded: ${error instanceof Error ? error.message : String(error)}`,
+      { hint: 'trustctl.yaml needs no aliases that expand to thousands of values; write the values out' },
+    )
+  }
 }
