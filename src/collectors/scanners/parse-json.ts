@@ -1,5 +1,6 @@
 import type { z } from 'zod'
 import { formatPath } from '../../core/errors.js'
+import { jsonDepth, maxJsonDepth } from '../../core/json-depth.js'
 import { ScanReportError } from './scan-report-error.js'
 
 /** `line 3, column 14` for a character offset in a text. */
@@ -107,8 +108,9 @@ function errorOffset(message: string, text: string): number {
 
 /** Parses JSON; a syntax error names the file, the line and column, and what V8 saw there. */
 export function parseJson(text: string, file: string): unknown {
+  let parsed: unknown
   try {
-    return JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const offset = errorOffset(message, text)
@@ -119,6 +121,11 @@ export function parseJson(text: string, file: string): unknown {
       { cause: error },
     )
   }
+  if (jsonDepth(parsed) > maxJsonDepth)
+    throw new ScanReportError(
+      `${file}: nested more than ${maxJsonDepth} levels deep: not a report trustctl reads`,
+    )
+  return parsed
 }
 
 /** True when the first non-empty line is a JSON object on its own: JSON lines, as TruffleHog prints. */

@@ -265,3 +265,19 @@ describe('bad plan files', () => {
     expect(collection.inputs.map((i) => i.file).sort()).toEqual(['good.json', 'truncated.json'])
   })
 })
+
+describe('a plan nested beyond any real one', () => {
+  it('is refused with the file and the depth limit named, and other inputs are still read', async () => {
+    const dir = await mkdtemp(path.join(tmpdir(), 'trustctl-deep-plan-'))
+    const deep = `{"format_version":"1.2","planned_values":${'['.repeat(10_000)}${']'.repeat(10_000)}}`
+    await writeFile(path.join(dir, 'deep.json'), deep)
+    const collection = await collectSources([{ type: 'terraform-plan', path: 'deep.json' }], {
+      root: dir,
+      now: new Date('2026-12-01T00:00:00Z'),
+      env: {},
+    })
+    expect(collection.errors).toMatchObject([
+      { file: 'deep.json', message: 'nested more than 512 levels deep: not a plan trustctl reads' },
+    ])
+  })
+})

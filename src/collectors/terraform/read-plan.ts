@@ -1,4 +1,5 @@
 import type { IacChange, IacChangeAction } from '../../core/evidence-iac.js'
+import { jsonDepth, maxJsonDepth } from '../../core/json-depth.js'
 import { type GraphResource, moduleOf, type ResourceReference, stripKeys } from './resource-graph.js'
 
 /**
@@ -97,14 +98,18 @@ export function readPlan(text: string, file: string): ReadPlan {
 }
 
 function parseJson(text: string): unknown {
+  let parsed: unknown
   try {
-    return JSON.parse(text)
+    parsed = JSON.parse(text)
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
     const position = /position (\d+)/.exec(message)?.[1]
     const line = position === undefined ? undefined : text.slice(0, Number(position)).split('\n').length
     throw new PlanFormatError(`invalid JSON: ${message}`, line ?? text.split('\n').length)
   }
+  if (jsonDepth(parsed) > maxJsonDepth)
+    throw new PlanFormatError(`nested more than ${maxJsonDepth} levels deep: not a plan trustctl reads`, 1)
+  return parsed
 }
 
 function collectModule(
