@@ -499,6 +499,10 @@ def parse_arguments(argv):
     return (pinned.lower() if pinned else None), rest[0]
 
 
+def count(n, noun):
+    return "%d %s%s" % (n, noun, "" if n == 1 else "s")
+
+
 def main(argv):
     try:
         pinned, directory = parse_arguments(argv)
@@ -512,9 +516,10 @@ def main(argv):
     for note in check.notes:
         print("note: %s" % note)
     last_seq, last_hash = check.last
-    verdict = "verified" if not check.problems else "FAILED: %d problems" % len(check.problems)
-    print("bundle %s: %s; %d records, %d manifests, %d blobs, chain head %d %s"
-          % (directory, verdict, check.records, check.manifests, len(check.blobs), last_seq, last_hash))
+    verdict = "verified" if not check.problems else "FAILED, %s" % count(len(check.problems), "problem")
+    print("bundle %s: %s; %s, %s, %s, chain head %d %s"
+          % (directory, verdict, count(check.records, "record"), count(check.manifests, "manifest"),
+             count(len(check.blobs), "blob"), last_seq, last_hash))
     return 0 if not check.problems else 1
 
 
