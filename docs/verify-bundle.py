@@ -314,6 +314,7 @@ class BundleCheck:
 
     def walk(self, start):
         highest, previous_hash = start["seq"], start["hash"]
+        self.first = self.final = None
         path = os.path.join(self.dir, "records.jsonl")
         try:
             lines = open(path, encoding="utf-8").read().split("\n")
@@ -344,6 +345,8 @@ class BundleCheck:
             blob = self.blob(record, where)
             self.follow_run(record, where, blob)
             highest, previous_hash = max(highest, seq), record["hash"]
+            self.first = self.first or record
+            self.final = record
         self.last = (highest, previous_hash)
 
     def well_formed(self, record, number):
@@ -460,6 +463,16 @@ class BundleCheck:
         if (head["seq"], head["hash"]) != (last_seq, last_hash):
             self.problem("bundle.json names chain head %d %s, but the last record is %d %s"
                          % (head["seq"], short(head["hash"]), last_seq, short(last_hash)))
+        listed = index.get("runs", [])
+        if self.first is not None and not (self.first["kind"] in ("signing-key", "run-start")
+                                           and self.first["runId"] in listed):
+            self.problem("the bundle begins with record %d (%s of run %d), not with the start of a run it is for"
+                         % (self.first["seq"], self.first["kind"], self.first["runId"]))
+        if self.final is not None and not (self.final["kind"] == "manifest" and self.final["runId"] in listed):
+            self.problem("record %d (%s %s) follows the last signed manifest: added after the bundle was sealed"
+                         % (self.final["seq"], self.final["kind"], self.final["id"]))
+        if self.records == 0:
+            self.problem("records.jsonl holds no records")
         if index.get("records") != self.records:
             self.problem("bundle.json counts %r records, but records.jsonl holds %d" % (index.get("records"), self.records))
         for run_id in index.get("runs", []):

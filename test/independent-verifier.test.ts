@@ -241,8 +241,38 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
         `record ${added.seq} \\(evidence k8s.workload:prod/backdated\\) of run ${manifest.runId} comes after that run's manifest \\(record ${manifest.seq}\\)`,
       ),
     )
-    expect(py.stdout.match(/^problem:/gm)).toHaveLength(1)
+    // An export ends at a listed run's manifest, so the record is also past the bundle's seal.
+    expect(py.stdout).toMatch(new RegExp(`record ${added.seq} .* follows the last signed manifest`))
+    expect(py.stdout.match(/^problem:/gm)).toHaveLength(2)
     // trustctl's own verifier gains this rule on another branch; until it is merged only Python is held to it.
+  })
+
+  it('verifies a bundle that starts mid-chain with the key recorded before it', async () => {
+    const copy = tamperable('later-run')
+    const sealed = copy.records.findIndex((r) => r.kind === 'manifest')
+    const before = copy.records.splice(0, sealed + 1)
+    const keyRecord = before.find((r) => r.kind === 'signing-key') as LedgerRecord
+    const { publicKeyPem } = JSON.parse(readFileSync(blobFile(copy.dir, keyRecord.contentHash), 'utf8'))
+    writeFileSync(path.join(copy.dir, 'keys', `${keyRecord.id}.pem`), publicKeyPem)
+    copy.save()
+    const file = path.join(copy.dir, 'bundle.json')
+    const index = JSON.parse(readFileSync(file, 'utf8'))
+    const last = before.at(-1) as LedgerRecord
+    index.start = { seq: last.seq, hash: last.hash }
+    index.runs = [...new Set(copy.records.map((r) => r.runId))]
+    index.keys = [{ fingerprint: keyRecord.id, file: `keys/${keyRecord.id}.pem` }]
+    writeFileSync(file, JSON.stringify(index))
+    resealIndex(copy.dir, copy.records)
+    const { py, ts } = await both(copy.dir, '--key', keyRecord.id)
+    expect(ts.code).toBe(0)
+    expect(py.stderr).toBe('')
+    expect(py.code).toBe(0)
+    expect(py.stdout).toMatch(/verified; \d+ records, 1 manifest,/)
+    // The same slice without its key file cannot be checked, and is not passed.
+    writeFileSync(file, JSON.stringify({ ...JSON.parse(readFileSync(file, 'utf8')), keys: [] }))
+    const keyless = python(copy.dir)
+    expect(keyless.code).toBe(1)
+    expect(keyless.stdout).toMatch(/is signed by key [0-9a-f]{12}, which the bundle does not hold/)
   })
 
   it('exits 2 on a folder that is not a bundle, and on misuse', () => {
