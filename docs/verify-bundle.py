@@ -241,6 +241,16 @@ def record_hash(record):
     return sha256_hex(js_json(fields, sort_keys=False).encode("utf-8"))
 
 
+def strict_json(text, where):
+    """JSON as JSON.parse reads it: NaN and Infinity are not JSON."""
+    def refuse(name):
+        raise ValueError("%s is not JSON" % name)
+    try:
+        return json.loads(text, parse_constant=refuse)
+    except ValueError as error:
+        raise Unreadable("%s: not valid JSON (%s)" % (where, error))
+
+
 def short(text):
     return str(text)[:12]
 
@@ -272,9 +282,10 @@ class BundleCheck:
     def read_json(self, name):
         try:
             with open(os.path.join(self.dir, name), encoding="utf-8") as file:
-                return json.load(file)
-        except (OSError, ValueError) as error:
+                text = file.read()
+        except (OSError, UnicodeDecodeError) as error:
             raise Unreadable("%s: cannot read %s (%s)" % (self.dir, name, error))
+        return strict_json(text, os.path.join(self.dir, name))
 
     def run(self):
         index = self.read_json("bundle.json")
@@ -292,15 +303,20 @@ class BundleCheck:
         if start["seq"] > 0:
             self.notes.append("the bundle starts after record %d %s: records before it are not in the bundle"
                               % (start["seq"], start["hash"]))
-        for key in index.get("keys", []):
+        runs, keys = index.get("runs"), index.get("keys")
+        if not (isinstance(runs, list) and all(isinstance(r, int) for r in runs)):
+            raise Unreadable("%s: bundle.json has no list of run ids" % self.dir)
+        if not (isinstance(keys, list) and all(isinstance(k, dict) for k in keys)):
+            raise Unreadable("%s: bundle.json has no list of keys" % self.dir)
+        for key in keys:
             self.load_key_file(key)
         self.walk(start)
         self.finish(index, head)
 
     def load_key_file(self, key):
         fingerprint, file = key.get("fingerprint"), str(key.get("file"))
-        path = os.path.normpath(os.path.join(self.dir, file))
-        if not path.startswith(os.path.normpath(self.dir) + os.sep):
+        path = os.path.abspath(os.path.join(self.dir, file))
+        if not path.startswith(os.path.abspath(self.dir) + os.sep):
             raise Unreadable("%s: key file %s lies outside the bundle" % (self.dir, file))
         try:
             with open(path, encoding="utf-8") as pem:
@@ -312,21 +328,20 @@ class BundleCheck:
                          % (file, short(actual), short(fingerprint)))
         self.keys[actual] = raw
 
+    def lines(self):
+        """(line number, parsed JSON) for each non-empty line of records.jsonl, read as a stream."""
+        try:
+            with open(os.path.join(self.dir, "records.jsonl"), encoding="utf-8") as file:
+                for number, line in enumerate(file, 1):
+                    if line.strip() != "":
+                        yield number, strict_json(line, "records.jsonl:%d" % number)
+        except (OSError, UnicodeDecodeError) as error:
+            raise Unreadable("%s: cannot read records.jsonl (%s)" % (self.dir, error))
+
     def walk(self, start):
         highest, previous_hash = start["seq"], start["hash"]
         self.first = self.final = None
-        path = os.path.join(self.dir, "records.jsonl")
-        try:
-            lines = open(path, encoding="utf-8").read().split("\n")
-        except (OSError, ValueError) as error:
-            raise Unreadable("%s: cannot read records.jsonl (%s)" % (self.dir, error))
-        for number, line in enumerate(lines, 1):
-            if line.strip() == "":
-                continue
-            try:
-                record = json.loads(line)
-            except ValueError as error:
-                raise Unreadable("records.jsonl:%d: not a JSON record (%s)" % (number, error))
+        for number, record in self.lines():
             self.records += 1
             if not self.well_formed(record, number):
                 continue
@@ -391,7 +406,7 @@ class BundleCheck:
             return
         kind = record["kind"]
         if kind == "manifest":
-            self.check_manifest(record, where, blob, run)
+            self.check_manifest(record, blob, run)
             run.manifest_seq = record["seq"]
             return
         if kind == "run-start":
@@ -418,7 +433,7 @@ class BundleCheck:
             self.problem("%s: the key it records has fingerprint %s, not its id" % (where, short(fingerprint)))
         self.keys[fingerprint] = raw
 
-    def check_manifest(self, record, where, blob, run):
+    def check_manifest(self, record, blob, run):
         where = "manifest of run %d (record %d)" % (record["runId"], record["seq"])
         if blob is None:
             return
@@ -463,7 +478,7 @@ class BundleCheck:
         if (head["seq"], head["hash"]) != (last_seq, last_hash):
             self.problem("bundle.json names chain head %d %s, but the last record is %d %s"
                          % (head["seq"], short(head["hash"]), last_seq, short(last_hash)))
-        listed = index.get("runs", [])
+        listed = index["runs"]
         if self.first is not None and not (self.first["kind"] in ("signing-key", "run-start")
                                            and self.first["runId"] in listed):
             self.problem("the bundle begins with record %d (%s of run %d), not with the start of a run it is for"
@@ -475,14 +490,14 @@ class BundleCheck:
             self.problem("records.jsonl holds no records")
         if index.get("records") != self.records:
             self.problem("bundle.json counts %r records, but records.jsonl holds %d" % (index.get("records"), self.records))
-        for run_id in index.get("runs", []):
+        for run_id in listed:
             run = self.runs.get(run_id)
             if run is None or not run.started:
                 self.problem("run %r is listed in bundle.json, but its run-start record is not in the bundle" % run_id)
             if run is None or run.manifest_seq is None:
                 self.problem("run %r is listed in bundle.json, but its signed manifest is not in the bundle" % run_id)
         for run_id, run in sorted(self.runs.items()):
-            if run.manifest_seq is None and run_id not in index.get("runs", []):
+            if run.manifest_seq is None and run_id not in listed:
                 self.notes.append("run %d has %d records and no signed manifest (interrupted, or still running)"
                                   % (run_id, run.count))
 
