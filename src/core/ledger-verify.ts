@@ -218,6 +218,12 @@ export class LedgerVerifier {
       )
       return
     }
+    if (record.id !== fingerprint)
+      this.problem(
+        'record-edited',
+        `record ${record.seq}: a signing-key record named ${short(record.id)} holds key ${short(fingerprint)}`,
+        record.seq,
+      )
     if (this.keys.has(fingerprint)) return
     const root = this.options.pinnedKey
     const isRoot = root === undefined ? this.keys.size === 0 : fingerprint === root
@@ -241,8 +247,12 @@ export class LedgerVerifier {
     let signed: SignedManifest
     try {
       signed = JSON.parse(Buffer.from(blob).toString('utf8')) as SignedManifest
-      if (typeof signed.signature !== 'string' || typeof signed.manifest?.keyFingerprint !== 'string')
-        throw new Error('not a signed manifest')
+      if (
+        typeof signed.signature !== 'string' ||
+        typeof signed.manifest?.keyFingerprint !== 'string' ||
+        signed.manifest.format !== 1
+      )
+        throw new Error('not a signed manifest of format 1')
     } catch {
       this.problem('manifest-unreadable', `${where}: not a readable signed manifest`, record.seq)
       return
