@@ -157,7 +157,10 @@ describe('collectAwsJson', () => {
     const result = await collect({ 'get-account-authorization-details.json': details })
     expect(byKind(result.evidence, 'aws.iam-policy')[0]).toMatchObject({
       managedBy: 'customer',
-      statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'], hasCondition: false }],
+      document: {
+        readable: true,
+        statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'], conditions: [] }],
+      },
     })
   })
 
