@@ -701,7 +701,8 @@ function documentOf(
     ) {
       const version = valueAt(doc.values, 'version')
       return readIamPolicy({
-        ...(typeof version === 'string' && version !== '' ? { Version: version } : {}),
+        // The data source writes this version when none is set.
+        Version: typeof version === 'string' && version !== '' ? version : '2012-10-17',
         Statement: blocks.filter(isRecord).map(writtenStatement),
       })
     }
