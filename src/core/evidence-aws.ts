@@ -16,6 +16,7 @@
  *   key id, region for GuardDuty) or the Terraform address.
  */
 import type { EvidenceBase } from './evidence.js'
+import type { IamPolicyDocument } from './iam-policy.js'
 
 /** How the state was read. */
 export type AwsOrigin = 'live' | 'cli-json' | 'terraform-plan' | 'terraform-hcl' | 'cloudformation'
@@ -112,22 +113,6 @@ export interface AwsIamUser extends AwsResourceBase {
   accessKeys?: AwsAccessKey[]
 }
 
-/** One statement of an IAM policy document, normalised to arrays. */
-export interface AwsPolicyStatement {
-  sid?: string
-  effect: 'Allow' | 'Deny'
-  /** `Action` entries as written (`s3:GetObject`, `*`, `iam:*`). */
-  actions: string[]
-  /** `NotAction` entries: allow everything except these. */
-  notActions: string[]
-  resources: string[]
-  notResources: string[]
-  /** True when the statement has a `Condition` block (it may narrow the grant). */
-  hasCondition: boolean
-  /** True when the statement names a `Principal`/`NotPrincipal` (resource and trust policies). */
-  hasPrincipal?: boolean
-}
-
 /** An IAM policy: customer- or AWS-managed, or inline on a user, group or role. */
 export interface AwsIamPolicy extends AwsResourceBase {
   kind: 'aws.iam-policy'
@@ -137,8 +122,8 @@ export interface AwsIamPolicy extends AwsResourceBase {
   attachedTo?: { type: 'user' | 'group' | 'role'; name: string }[]
   /** Number of attachments as AWS counts them (managed policies). */
   attachmentCount?: number
-  /** Statements of the default (active) version; undefined when the document was not collected. */
-  statements?: AwsPolicyStatement[]
+  /** The default (active) version's document, read by `readIamPolicy`; undefined when not collected. */
+  document?: IamPolicyDocument
 }
 
 /** Default encryption of an S3 bucket (the first rule of its configuration). */

@@ -1,13 +1,15 @@
 import { defineCheck } from '../../../src/core/check.js'
-import type { AwsPolicyStatement } from '../../../src/core/evidence-aws.js'
+import type { IamPolicyStatement } from '../../../src/core/iam-policy.js'
 import { whyUnknown } from '../shared/known.js'
 
 /** `*` or `*:*`: every action of every service. */
 const everyAction = (action: string) => action === '*' || action === '*:*'
 
 /** An Allow on every resource that grants every action, directly or through NotAction. */
-function grantsEverything(s: AwsPolicyStatement): boolean {
-  if (s.effect !== 'Allow' || s.hasCondition || s.hasPrincipal === true) return false
+function grantsEverything(s: IamPolicyStatement): boolean {
+  if (s.effect !== 'Allow' || s.conditions.length > 0) return false
+  // A Principal makes it a resource or trust policy, which grants nothing to whoever holds it.
+  if (s.principals !== undefined || s.notPrincipals !== undefined) return false
   if (!s.resources.includes('*') || s.notResources.length > 0) return false
   // NotAction with Allow grants every action not listed: all of IAM but one action is still admin.
   return s.actions.some(everyAction) || (s.notActions.length > 0 && s.actions.length === 0)
@@ -33,9 +35,14 @@ export default defineCheck({
     return evidence['aws.iam-policy']
       .filter((p) => p.managedBy !== 'aws')
       .map((policy) => {
-        if (policy.statements === undefined)
-          return result.undetermined(policy, whyUnknown(policy, 'statements', 'the policy document'))
-        const wide = policy.statements.filter(grantsEverything)
+        if (policy.document === undefined)
+          return result.undetermined(policy, whyUnknown(policy, 'document', 'the policy document'))
+        if (!policy.document.readable)
+          return result.undetermined(
+            policy,
+            `the policy document could not be read: ${policy.document.reason}`,
+          )
+        const wide = policy.document.statements.filter(grantsEverything)
         if (wide.length > 0) {
           const where = policy.attachedTo?.map((a) => `${a.type} ${a.name}`).join(', ')
           return result.fail(

@@ -157,8 +157,40 @@ describe('collectAwsJson', () => {
     const result = await collect({ 'get-account-authorization-details.json': details })
     expect(byKind(result.evidence, 'aws.iam-policy')[0]).toMatchObject({
       managedBy: 'customer',
-      statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'], hasCondition: false }],
+      document: {
+        readable: true,
+        statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'], conditions: [] }],
+      },
     })
+  })
+
+  it('keeps an unreadable policy document as unreadable, with the reason, and reports it', async () => {
+    const details = JSON.stringify({
+      RoleDetailList: [
+        {
+          RoleName: 'ops',
+          RolePolicyList: [
+            {
+              PolicyName: 'typo',
+              PolicyDocument: { Version: '2012-10-17', Statements: [{ Effect: 'Allow' }] },
+            },
+          ],
+        },
+      ],
+    })
+    const result = await collect({ 'get-account-authorization-details.json': details })
+    expect(byKind(result.evidence, 'aws.iam-policy')).toEqual([
+      expect.objectContaining({
+        name: 'ops/typo',
+        document: { readable: false, reason: 'Statement: missing' },
+      }),
+    ])
+    expect(result.errors).toEqual([
+      {
+        file: 'aws/get-account-authorization-details.json',
+        message: 'role ops inline policy typo: Statement: missing',
+      },
+    ])
   })
 
   it('emits a GuardDuty item for a region without detector, and uses the region setting for top-level files', async () => {

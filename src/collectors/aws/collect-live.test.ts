@@ -113,7 +113,7 @@ describe('collectAwsLive', () => {
     // Second page of the authorization details, URL-encoded document decoded.
     expect(find(result.evidence, 'aws.iam-policy', 'ops-break-glass')).toMatchObject({
       attachedTo: [{ type: 'role', name: 'ops-admin' }],
-      statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }],
+      document: { readable: true, statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] },
     })
     expect(find(result.evidence, 'aws.s3-bucket', 'acme-prod-uploads')).toMatchObject({
       encryption: { algorithm: 'aws:kms' },

@@ -15,7 +15,6 @@ import type {
   AwsIamUser,
   AwsKmsKey,
   AwsLoadBalancerListener,
-  AwsPolicyStatement,
   AwsPublicAccessBlock,
   AwsResourceBase,
   AwsS3Bucket,
@@ -23,6 +22,7 @@ import type {
   AwsSecurityGroupRule,
   AwsVpc,
 } from '../../core/evidence-aws.js'
+import { type IamPolicyDocument, readIamPolicy } from '../../core/iam-policy.js'
 import {
   type CredentialReportRow,
   parseCredentialReport,
@@ -230,49 +230,15 @@ function userItems(snapshot: AccountSnapshot, rows: CredentialReportRow[], commo
   )
 }
 
-const asList = (value: unknown): string[] =>
-  typeof value === 'string' ? [value] : Array.isArray(value) ? value.filter((v) => typeof v === 'string') : []
-
-/** Reads a policy document (decoded JSON, or the URL-encoded string the API returns) into statements. */
-export function policyStatements(document: unknown): AwsPolicyStatement[] {
-  let parsed = document
-  if (typeof document === 'string') {
-    const text = document.trimStart().startsWith('{') ? document : decodeURIComponent(document)
-    parsed = JSON.parse(text)
-  }
-  if (typeof parsed !== 'object' || parsed === null)
-    throw new Error('the policy document is not a JSON object')
-  const raw = (parsed as { Statement?: unknown }).Statement
-  const statements = Array.isArray(raw) ? raw : raw === undefined ? [] : [raw]
-  return statements.map((s, i) => {
-    if (typeof s !== 'object' || s === null) throw new Error(`Statement[${i}] is not an object`)
-    const st = s as Record<string, unknown>
-    if (st.Effect !== 'Allow' && st.Effect !== 'Deny')
-      throw new Error(`Statement[${i}].Effect: expected Allow or Deny, found ${JSON.stringify(st.Effect)}`)
-    return compact<AwsPolicyStatement>({
-      sid: typeof st.Sid === 'string' ? st.Sid : undefined,
-      effect: st.Effect,
-      actions: asList(st.Action),
-      notActions: asList(st.NotAction),
-      resources: asList(st.Resource),
-      notResources: asList(st.NotResource),
-      hasCondition: st.Condition !== undefined,
-      hasPrincipal: st.Principal !== undefined || st.NotPrincipal !== undefined,
-    })
-  })
-}
-
 function policyItems(snapshot: AccountSnapshot, common: Common, errors: CollectionError[]): AwsIamPolicy[] {
   const details = snapshot.authorizationDetails
   if (details === undefined) return []
   const { file, data } = details
-  const statementsOf = (document: unknown, where: string): AwsPolicyStatement[] | undefined => {
-    try {
-      return policyStatements(document)
-    } catch (error) {
-      errors.push({ file, message: `${where}: ${error instanceof Error ? error.message : String(error)}` })
-      return undefined
-    }
+  // An unreadable document stays on the item (the check cannot tell) and is reported as a collection error.
+  const documentOf = (document: unknown, where: string): IamPolicyDocument => {
+    const read = readIamPolicy(document)
+    if (!read.readable) errors.push({ file, message: `${where}: ${read.reason}` })
+    return read
   }
   const principals = [
     ...(data.UserDetailList ?? []).map((u) => ({
@@ -312,10 +278,10 @@ function policyItems(snapshot: AccountSnapshot, common: Common, errors: Collecti
       attachedTo: principals
         .filter((pr) => pr.attached.some((a) => a.PolicyArn === p.Arn))
         .map((pr) => ({ type: pr.type, name: pr.name })),
-      statements:
+      document:
         version?.Document === undefined
           ? undefined
-          : statementsOf(version.Document, `Policies[${i}] (${p.PolicyName})`),
+          : documentOf(version.Document, `Policies[${i}] (${p.PolicyName})`),
     })
   })
   const inline = principals.flatMap((pr) =>
@@ -328,7 +294,7 @@ function policyItems(snapshot: AccountSnapshot, common: Common, errors: Collecti
         file,
         managedBy: 'inline',
         attachedTo: [{ type: pr.type, name: pr.name }],
-        statements: statementsOf(
+        document: documentOf(
           policy.PolicyDocument,
           `${pr.type} ${pr.name} inline policy ${policy.PolicyName}`,
         ),

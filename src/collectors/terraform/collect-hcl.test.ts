@@ -161,10 +161,13 @@ resource "aws_iam_policy" "admin" {
     })
     const { evidence } = await collectTerraformSource(dir, '.')
     expect(find(evidence, 'aws.iam-policy', 'aws_iam_policy.read')).toMatchObject({
-      statements: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::acme/*'] }],
+      document: {
+        readable: true,
+        statements: [{ effect: 'Allow', actions: ['s3:GetObject'], resources: ['arn:aws:s3:::acme/*'] }],
+      },
     })
     expect(find(evidence, 'aws.iam-policy', 'aws_iam_policy.admin')).toMatchObject({
-      statements: [{ notActions: ['iam:*'], resources: ['*'] }],
+      document: { readable: true, statements: [{ notActions: ['iam:*'], resources: ['*'] }] },
     })
     expect(find(evidence, 'iac.resource', 'aws_iam_policy.admin')).toMatchObject({
       tags: { owner: 'platform', 'data-classification': 'internal' },

@@ -83,6 +83,64 @@ describe('CloudFormation templates', () => {
     })
   })
 
+  it('reads IAM policies: managed, inline in a role, as JSON text, and unknown while they name a resource', () => {
+    const template = [
+      'Parameters:',
+      '  Env: { Type: String, Default: prod }',
+      'Resources:',
+      '  Reports: { Type: AWS::S3::Bucket }',
+      '  Ops:',
+      '    Type: AWS::IAM::Role',
+      '    Properties:',
+      '      RoleName: ops',
+      '      Policies:',
+      '        - PolicyName: everything',
+      '          PolicyDocument:',
+      '            Statement: { Effect: Allow, Action: "*", Resource: "*" }',
+      '  ReadReports:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      Roles: [!Ref Ops]',
+      '      PolicyDocument:',
+      '        Statement:',
+      '          - { Effect: Allow, Action: s3:GetObject, Resource: !GetAtt Reports.Arn }',
+      '  AsText:',
+      '    Type: AWS::IAM::Policy',
+      '    Properties:',
+      '      Users: [deployer]',
+      `      PolicyDocument: '{"Version":"2012-10-17","Statement":[{"Effect":"Deny","NotAction":"s3:*","Resource":"*"}]}'`,
+      '  Broken:',
+      '    Type: AWS::IAM::ManagedPolicy',
+      '    Properties:',
+      '      PolicyDocument: { Statement: [{ Effect: allow, Action: "*", Resource: "*" }] }',
+    ].join('\n')
+    const evidence = templateEvidence(template, 't.yaml')
+    expect(find(evidence, 'aws.iam-policy', 'Ops/everything')).toMatchObject({
+      managedBy: 'inline',
+      attachedTo: [{ type: 'role', name: 'ops' }],
+      document: { readable: true, statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] },
+    })
+    const pending = find(evidence, 'aws.iam-policy', 'ReadReports')
+    expect(pending).toMatchObject({
+      managedBy: 'customer',
+      attachedTo: [{ type: 'role', name: 'Ops' }],
+      unknown: ['document'],
+    })
+    expect(pending).not.toHaveProperty('document')
+    expect(find(evidence, 'aws.iam-policy', 'AsText')).toMatchObject({
+      managedBy: 'inline',
+      attachedTo: [{ type: 'user', name: 'deployer' }],
+      document: {
+        readable: true,
+        version: '2012-10-17',
+        statements: [{ effect: 'Deny', notActions: ['s3:*'] }],
+      },
+    })
+    expect(find(evidence, 'aws.iam-policy', 'Broken')).toMatchObject({
+      document: { readable: false, reason: expect.stringMatching(/^Statement\[0\]\.Effect:/) },
+    })
+  })
+
   it('names the line of a YAML error and refuses documents without Resources', () => {
     expect(() => parseTemplate('Resources:\n  A:\n    Type: [unclosed\n')).toThrow(/invalid YAML/)
     try {

@@ -9,7 +9,6 @@ import type {
   AwsIamPolicy,
   AwsKmsKey,
   AwsLoadBalancerListener,
-  AwsPolicyStatement,
   AwsPublicAccessBlock,
   AwsS3Bucket,
   AwsSecurityGroup,
@@ -17,7 +16,8 @@ import type {
   AwsVpc,
 } from '../../core/evidence-aws.js'
 import type { IacResource } from '../../core/evidence-iac.js'
-import { parsePolicyDocument, policyIsPublic } from './to-aws-evidence.js'
+import { type IamPolicyDocument, readIamPolicy } from '../../core/iam-policy.js'
+import { policyIsPublic } from './to-aws-evidence.js'
 
 /**
  * CloudFormation templates (YAML with intrinsic-function tags, or JSON) mapped into the AWS evidence
@@ -324,410 +324,466 @@ function clean<T extends object>(item: Draft<T>, props: Props): T {
   return out
 }
 
-/** The evidence of one template. */
-export function templateEvidence(text: string, file: string): EvidenceItem[] {
-  const template = new Template(parseTemplate(text), file, text)
-  const resources = Object.entries(template.resources)
-    .filter(([, r]) => isObject(r) && typeof r.Type === 'string')
-    .filter(
-      ([, r]) =>
-        typeof (r as Json).Condition !== 'string' ||
-        template.condition((r as Json).Condition as string, 0) !== false,
-    )
-    .map(([id, r]) => {
-      const raw = r as Json
-      const evaluated = template.evaluate(isObject(raw.Properties) ? raw.Properties : {})
-      return { id, type: raw.Type as string, props: new Props(isObject(evaluated) ? evaluated : {}) }
-    })
-  const ofType = (type: string) => resources.filter((r) => r.type === type)
-  const pointingAt = (type: string, attribute: string, id: string) =>
-    ofType(type).filter((r) => refId(r.props.properties[attribute]) === id)
-  const base = <K extends string>(r: { id: string; type: string }, kind: K) => {
-    const item: {
-      kind: K
-      resourceKind: string
-      name: string
-      file: string
-      origin: 'cloudformation'
-      line?: number
-    } = {
+/** A resource of the template whose condition holds, with its properties evaluated. */
+interface StackResource {
+  id: string
+  type: string
+  props: Props
+}
+
+/** The fields every AWS item read from a template shares. */
+interface TemplateItemBase<K extends string> {
+  kind: K
+  resourceKind: string
+  name: string
+  file: string
+  origin: 'cloudformation'
+  line?: number
+}
+
+/** A template's resources, evaluated once, with the lookups the resource families share. */
+class Stack {
+  readonly resources: StackResource[]
+
+  constructor(
+    private readonly template: Template,
+    private readonly file: string,
+  ) {
+    this.resources = Object.entries(template.resources)
+      .filter(([, r]) => isObject(r) && typeof r.Type === 'string')
+      .filter(
+        ([, r]) =>
+          typeof (r as Json).Condition !== 'string' ||
+          template.condition((r as Json).Condition as string, 0) !== false,
+      )
+      .map(([id, r]) => {
+        const raw = r as Json
+        const evaluated = template.evaluate(isObject(raw.Properties) ? raw.Properties : {})
+        return { id, type: raw.Type as string, props: new Props(isObject(evaluated) ? evaluated : {}) }
+      })
+  }
+
+  ofType(type: string): StackResource[] {
+    return this.resources.filter((r) => r.type === type)
+  }
+
+  /** Resources of `type` whose `attribute` is a `Ref`/`Fn::GetAtt` of the resource `id`. */
+  pointingAt(type: string, attribute: string, id: string): StackResource[] {
+    return this.ofType(type).filter((r) => refId(r.props.properties[attribute]) === id)
+  }
+
+  byId(id: string | undefined): StackResource | undefined {
+    return this.resources.find((x) => x.id === id)
+  }
+
+  lineOf(id: string): number | undefined {
+    return this.template.lineOf(id)
+  }
+
+  base<K extends string>(r: { id: string; type: string }, kind: K): TemplateItemBase<K> {
+    const item: TemplateItemBase<K> = {
       kind,
       resourceKind: r.type,
       name: r.id,
-      file,
+      file: this.file,
       origin: 'cloudformation',
     }
-    const line = template.lineOf(r.id)
+    const line = this.lineOf(r.id)
     if (line !== undefined) item.line = line
     return item
   }
-  const out: EvidenceItem[] = []
+}
 
-  for (const r of ofType('AWS::S3::Bucket')) {
-    const p = r.props
-    const rule = p.get('BucketEncryption.ServerSideEncryptionConfiguration.0', 'encryption')
-    let encryption: AwsBucketEncryption | null | undefined = null
-    if (isObject(rule)) {
-      encryption = {}
-      const algorithm = p.str(
-        'BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm',
-        'encryption.algorithm',
-      )
-      const key = p.get(
-        'BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.KMSMasterKeyID',
-        'encryption.kmsKeyId',
-      )
-      const bucketKey = p.bool(
-        'BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled',
-        'encryption.bucketKeyEnabled',
-      )
-      if (algorithm !== undefined) encryption.algorithm = algorithm
-      if (typeof key === 'string') encryption.kmsKeyId = key
-      if (bucketKey !== undefined) encryption.bucketKeyEnabled = bucketKey
-    } else if (p.unknown.includes('encryption')) encryption = undefined
-    const pabRaw = p.get('PublicAccessBlockConfiguration', 'publicAccessBlock')
-    let publicAccessBlock: AwsPublicAccessBlock | null | undefined = null
-    if (isObject(pabRaw)) {
-      publicAccessBlock = {}
-      for (const [key, field] of [
-        ['BlockPublicAcls', 'blockPublicAcls'],
-        ['IgnorePublicAcls', 'ignorePublicAcls'],
-        ['BlockPublicPolicy', 'blockPublicPolicy'],
-        ['RestrictPublicBuckets', 'restrictPublicBuckets'],
-      ] as const) {
-        const v = p.bool(`PublicAccessBlockConfiguration.${key}`, `publicAccessBlock.${field}`, false)
-        if (v !== undefined) publicAccessBlock[field] = v
-      }
-    } else if (p.unknown.includes('publicAccessBlock')) publicAccessBlock = undefined
-    const status = p.str('VersioningConfiguration.Status', 'versioning', 'Disabled')
-    const policies = pointingAt('AWS::S3::BucketPolicy', 'Bucket', r.id).map((b) =>
-      b.props.get('PolicyDocument', 'policyPublic'),
-    )
-    const acl = p.str('AccessControl', 'aclPublic')
-    out.push(
-      clean<AwsS3Bucket>(
-        {
-          ...base(r, 'aws.s3-bucket'),
-          encryption,
-          publicAccessBlock,
-          versioning:
-            status === 'Enabled' || status === 'Suspended'
-              ? status
-              : status === undefined
-                ? undefined
-                : 'Disabled',
-          loggingEnabled: isObject(p.get('LoggingConfiguration', 'loggingEnabled')),
-          policyPublic: policies.some((d) => isObject(d) && policyIsPublic(JSON.stringify(d))),
-          aclPublic:
-            acl === undefined
-              ? undefined
-              : ['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'].includes(acl),
-        },
-        p,
-      ),
-    )
-  }
+/** The evidence of one template. */
+export function templateEvidence(text: string, file: string): EvidenceItem[] {
+  const stack = new Stack(new Template(parseTemplate(text), file, text), file)
+  return [
+    ...stack.ofType('AWS::S3::Bucket').map((r) => s3Bucket(stack, r)),
+    ...stack.ofType('AWS::RDS::DBInstance').map((r) => dbInstance(stack, r)),
+    ...stack.ofType('AWS::EC2::SecurityGroup').map((r) => securityGroup(stack, r)),
+    ...stack.ofType('AWS::EC2::VPC').map((r) => vpc(stack, r)),
+    ...stack.ofType('AWS::CloudTrail::Trail').map((r) => trail(stack, r)),
+    ...stack.ofType('AWS::KMS::Key').map((r) => kmsKey(stack, r)),
+    ...stack.ofType('AWS::GuardDuty::Detector').map((r) => detector(stack, r)),
+    ...stack.ofType('AWS::EKS::Cluster').map((r) => eksCluster(stack, r)),
+    ...[...stack.ofType('AWS::IAM::ManagedPolicy'), ...stack.ofType('AWS::IAM::Policy')].map((r) =>
+      standalonePolicy(stack, r),
+    ),
+    ...stack.ofType('AWS::IAM::Role').flatMap((r) => roleInlinePolicies(stack, r)),
+    ...stack.ofType('AWS::ElasticLoadBalancingV2::Listener').map((r) => listener(stack, r)),
+    ...stack.resources.flatMap((r) => taggedResource(stack, r, file)),
+  ]
+}
 
-  for (const r of ofType('AWS::RDS::DBInstance')) {
-    const p = r.props
-    const cluster = refId(p.properties.DBClusterIdentifier)
-    const c = cluster === undefined ? undefined : resources.find((x) => x.id === cluster)?.props
-    const src = c ?? p
-    // Without a subnet group RDS decides from the VPC: not known from the template.
-    if (p.properties.PubliclyAccessible === undefined && p.properties.DBSubnetGroupName === undefined)
-      p.unknown.push('publiclyAccessible')
-    out.push(
-      clean<AwsDbInstance>(
-        {
-          ...base(r, 'aws.db-instance'),
-          engine: p.str('Engine', 'engine'),
-          engineVersion: p.str('EngineVersion', 'engineVersion'),
-          instanceClass: p.str('DBInstanceClass', 'instanceClass'),
-          clusterIdentifier: cluster ?? p.str('DBClusterIdentifier', 'clusterIdentifier'),
-          publiclyAccessible: p.bool(
-            'PubliclyAccessible',
-            'publiclyAccessible',
-            p.properties.DBSubnetGroupName === undefined ? undefined : false,
-          ),
-          storageEncrypted: src.bool('StorageEncrypted', 'storageEncrypted', false),
-          multiAz: p.bool('MultiAZ', 'multiAz', false),
-          deletionProtection: src.bool('DeletionProtection', 'deletionProtection', false),
-          backupRetentionDays: src.num('BackupRetentionPeriod', 'backupRetentionDays', 1),
-          autoMinorVersionUpgrade: p.bool('AutoMinorVersionUpgrade', 'autoMinorVersionUpgrade', true),
-          iamAuthentication: src.bool('EnableIAMDatabaseAuthentication', 'iamAuthentication', false),
-        },
-        p,
-      ),
-    )
-  }
+// --- S3 -------------------------------------------------------------------------------------------
 
-  const rule = (raw: unknown): AwsSecurityGroupRule => {
-    const r = isObject(raw) ? raw : {}
-    const protocol = String(r.IpProtocol ?? '-1').toLowerCase()
-    const out: AwsSecurityGroupRule = {
-      protocol: protocol === 'all' ? '-1' : protocol,
-      ipv4Ranges: strings(r.CidrIp),
-      ipv6Ranges: strings(r.CidrIpv6),
-      prefixListIds: strings(r.SourcePrefixListId ?? r.DestinationPrefixListId),
-      sourceGroups: [r.SourceSecurityGroupId, r.DestinationSecurityGroupId].flatMap((g) =>
-        typeof g === 'string' ? [g] : g instanceof Reference ? [g.logicalId] : [],
-      ),
-    }
-    if (out.protocol !== '-1') {
-      if (typeof r.FromPort === 'number') out.fromPort = r.FromPort
-      if (typeof r.ToPort === 'number') out.toPort = r.ToPort
-    }
-    if (typeof r.Description === 'string') out.description = r.Description
-    return out
-  }
-  for (const r of ofType('AWS::EC2::SecurityGroup')) {
-    const p = r.props
-    const direction = (inline: string, separate: string, field: string) => {
-      const list = p.list(inline, field) ?? []
-      if (list.some((x) => !settled(x))) p.unknown.includes(field) || p.unknown.push(field)
-      return [
-        ...list.map(rule),
-        ...pointingAt(separate, 'GroupId', r.id).map((s) => {
-          if (!settled(s.props.properties)) p.unknown.includes(field) || p.unknown.push(field)
-          return rule(s.props.properties)
-        }),
-      ]
-    }
-    out.push(
-      clean<AwsSecurityGroup>(
-        {
-          ...base(r, 'aws.security-group'),
-          groupName: p.str('GroupName', 'groupName'),
-          description: p.str('GroupDescription', 'description'),
-          ingress: direction('SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress', 'ingress'),
-          egress: direction('SecurityGroupEgress', 'AWS::EC2::SecurityGroupEgress', 'egress'),
-        },
-        p,
-      ),
-    )
-  }
+function bucketEncryption(p: Props): AwsBucketEncryption | null | undefined {
+  const rule = p.get('BucketEncryption.ServerSideEncryptionConfiguration.0', 'encryption')
+  if (!isObject(rule)) return p.unknown.includes('encryption') ? undefined : null
+  const encryption: AwsBucketEncryption = {}
+  const algorithm = p.str(
+    'BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.SSEAlgorithm',
+    'encryption.algorithm',
+  )
+  const key = p.get(
+    'BucketEncryption.ServerSideEncryptionConfiguration.0.ServerSideEncryptionByDefault.KMSMasterKeyID',
+    'encryption.kmsKeyId',
+  )
+  const bucketKey = p.bool(
+    'BucketEncryption.ServerSideEncryptionConfiguration.0.BucketKeyEnabled',
+    'encryption.bucketKeyEnabled',
+  )
+  if (algorithm !== undefined) encryption.algorithm = algorithm
+  if (typeof key === 'string') encryption.kmsKeyId = key
+  if (bucketKey !== undefined) encryption.bucketKeyEnabled = bucketKey
+  return encryption
+}
 
-  for (const r of ofType('AWS::EC2::VPC')) {
-    const p = r.props
-    const flowLogs = pointingAt('AWS::EC2::FlowLog', 'ResourceId', r.id).map((f) => {
-      const log: { trafficType?: string; destinationType?: string } = {}
-      const t = f.props.str('TrafficType', 'trafficType')
-      if (t !== undefined) log.trafficType = t
-      log.destinationType =
-        f.props.str('LogDestinationType', 'destinationType', 'cloud-watch-logs') ?? 'cloud-watch-logs'
-      return log
-    })
-    out.push(
-      clean<AwsVpc>(
-        { ...base(r, 'aws.vpc'), isDefault: false, cidrBlock: p.str('CidrBlock', 'cidrBlock'), flowLogs },
-        p,
-      ),
-    )
+function bucketPublicAccessBlock(p: Props): AwsPublicAccessBlock | null | undefined {
+  const raw = p.get('PublicAccessBlockConfiguration', 'publicAccessBlock')
+  if (!isObject(raw)) return p.unknown.includes('publicAccessBlock') ? undefined : null
+  const block: AwsPublicAccessBlock = {}
+  for (const [key, field] of [
+    ['BlockPublicAcls', 'blockPublicAcls'],
+    ['IgnorePublicAcls', 'ignorePublicAcls'],
+    ['BlockPublicPolicy', 'blockPublicPolicy'],
+    ['RestrictPublicBuckets', 'restrictPublicBuckets'],
+  ] as const) {
+    const v = p.bool(`PublicAccessBlockConfiguration.${key}`, `publicAccessBlock.${field}`, false)
+    if (v !== undefined) block[field] = v
   }
+  return block
+}
 
-  for (const r of ofType('AWS::CloudTrail::Trail')) {
-    const p = r.props
-    out.push(
-      clean<AwsCloudTrail>(
-        {
-          ...base(r, 'aws.cloudtrail'),
-          multiRegion: p.bool('IsMultiRegionTrail', 'multiRegion', false),
-          organizationTrail: p.bool('IsOrganizationTrail', 'organizationTrail', false),
-          logFileValidation: p.bool('EnableLogFileValidation', 'logFileValidation', false),
-          logging: p.bool('IsLogging', 'logging'),
-          includeGlobalServiceEvents: p.bool(
-            'IncludeGlobalServiceEvents',
-            'includeGlobalServiceEvents',
-            true,
-          ),
-          kmsKeyId: p.str('KMSKeyId', 'kmsKeyId'),
-          s3BucketName: p.str('S3BucketName', 's3BucketName'),
-          cloudWatchLogsGroupArn: p.str('CloudWatchLogsLogGroupArn', 'cloudWatchLogsGroupArn'),
-        },
-        p,
-      ),
-    )
-  }
+/**
+ * The value with every reference and unknown replaced by a marker string, so what does not depend on
+ * them (who a bucket policy lets in) can be read before the stack is deployed.
+ */
+function markPending(v: unknown): unknown {
+  if (v === unknown || v instanceof Reference) return '(known after deploy)'
+  if (Array.isArray(v)) return v.map(markPending)
+  return isObject(v) ? Object.fromEntries(Object.entries(v).map(([k, x]) => [k, markPending(x)])) : v
+}
 
-  for (const r of ofType('AWS::KMS::Key')) {
-    const p = r.props
-    const enabled = p.bool('Enabled', 'keyState', true)
-    out.push(
-      clean<AwsKmsKey>(
-        {
-          ...base(r, 'aws.kms-key'),
-          keyManager: 'CUSTOMER',
-          keySpec: p.str('KeySpec', 'keySpec', 'SYMMETRIC_DEFAULT'),
-          keyUsage: p.str('KeyUsage', 'keyUsage', 'ENCRYPT_DECRYPT'),
-          keyState: enabled === undefined ? undefined : enabled ? 'Enabled' : 'Disabled',
-          keyOrigin: p.str('Origin', 'keyOrigin', 'AWS_KMS'),
-          rotationEnabled: p.bool('EnableKeyRotation', 'rotationEnabled', false),
-          rotationPeriodDays: p.num('RotationPeriodInDays', 'rotationPeriodDays'),
-          aliases: pointingAt('AWS::KMS::Alias', 'TargetKeyId', r.id).flatMap((a) =>
-            strings(a.props.properties.AliasName),
-          ),
-        },
-        p,
-      ),
-    )
-  }
+function s3Bucket(stack: Stack, r: StackResource): AwsS3Bucket {
+  const p = r.props
+  const encryption = bucketEncryption(p)
+  const publicAccessBlock = bucketPublicAccessBlock(p)
+  const status = p.str('VersioningConfiguration.Status', 'versioning', 'Disabled')
+  const policies = stack
+    .pointingAt('AWS::S3::BucketPolicy', 'Bucket', r.id)
+    .map((b) => b.props.get('PolicyDocument', 'policyPublic'))
+  const acl = p.str('AccessControl', 'aclPublic')
+  return clean<AwsS3Bucket>(
+    {
+      ...stack.base(r, 'aws.s3-bucket'),
+      encryption,
+      publicAccessBlock,
+      versioning:
+        status === 'Enabled' || status === 'Suspended'
+          ? status
+          : status === undefined
+            ? undefined
+            : 'Disabled',
+      loggingEnabled: isObject(p.get('LoggingConfiguration', 'loggingEnabled')),
+      policyPublic: policies.some((d) => isObject(d) && policyIsPublic(markPending(d))),
+      aclPublic:
+        acl === undefined ? undefined : ['PublicRead', 'PublicReadWrite', 'AuthenticatedRead'].includes(acl),
+    },
+    p,
+  )
+}
 
-  for (const r of ofType('AWS::GuardDuty::Detector')) {
-    const enabled = r.props.bool('Enable', 'status')
-    out.push(
-      clean<AwsGuardDutyDetector>(
-        {
-          ...base(r, 'aws.guardduty-detector'),
-          status: enabled === undefined ? undefined : enabled ? 'ENABLED' : 'DISABLED',
-        },
-        r.props,
-      ),
-    )
-  }
+// --- RDS ------------------------------------------------------------------------------------------
 
-  for (const r of ofType('AWS::EKS::Cluster')) {
-    const p = r.props
-    const types = p.list('Logging.ClusterLogging.EnabledTypes', 'enabledLogTypes')
-    const encryption = p.list('EncryptionConfig', 'secretsEncrypted')
-    out.push(
-      clean<AwsEksCluster>(
-        {
-          ...base(r, 'aws.eks-cluster'),
-          version: p.str('Version', 'version'),
-          enabledLogTypes: types?.flatMap((t) => (isObject(t) && typeof t.Type === 'string' ? [t.Type] : [])),
-          endpointPublicAccess: p.bool(
-            'ResourcesVpcConfig.EndpointPublicAccess',
-            'endpointPublicAccess',
-            true,
-          ),
-          endpointPrivateAccess: p.bool(
-            'ResourcesVpcConfig.EndpointPrivateAccess',
-            'endpointPrivateAccess',
-            false,
-          ),
-          publicAccessCidrs: (() => {
-            const v = p.get('ResourcesVpcConfig.PublicAccessCidrs', 'publicAccessCidrs')
-            return Array.isArray(v)
-              ? strings(v)
-              : p.unknown.includes('publicAccessCidrs')
-                ? undefined
-                : ['0.0.0.0/0']
-          })(),
-          secretsEncrypted: encryption?.some((e) => isObject(e) && strings(e.Resources).includes('secrets')),
-        },
-        p,
+function dbInstance(stack: Stack, r: StackResource): AwsDbInstance {
+  const p = r.props
+  const cluster = refId(p.properties.DBClusterIdentifier)
+  const c = cluster === undefined ? undefined : stack.byId(cluster)?.props
+  // Storage, backups and deletion protection of an Aurora instance are its cluster's.
+  const src = c ?? p
+  // Without a subnet group RDS decides from the VPC: not known from the template.
+  if (p.properties.PubliclyAccessible === undefined && p.properties.DBSubnetGroupName === undefined)
+    p.unknown.push('publiclyAccessible')
+  return clean<AwsDbInstance>(
+    {
+      ...stack.base(r, 'aws.db-instance'),
+      engine: p.str('Engine', 'engine'),
+      engineVersion: p.str('EngineVersion', 'engineVersion'),
+      instanceClass: p.str('DBInstanceClass', 'instanceClass'),
+      clusterIdentifier: cluster ?? p.str('DBClusterIdentifier', 'clusterIdentifier'),
+      publiclyAccessible: p.bool(
+        'PubliclyAccessible',
+        'publiclyAccessible',
+        p.properties.DBSubnetGroupName === undefined ? undefined : false,
       ),
-    )
-  }
+      storageEncrypted: src.bool('StorageEncrypted', 'storageEncrypted', false),
+      multiAz: p.bool('MultiAZ', 'multiAz', false),
+      deletionProtection: src.bool('DeletionProtection', 'deletionProtection', false),
+      backupRetentionDays: src.num('BackupRetentionPeriod', 'backupRetentionDays', 1),
+      autoMinorVersionUpgrade: p.bool('AutoMinorVersionUpgrade', 'autoMinorVersionUpgrade', true),
+      iamAuthentication: src.bool('EnableIAMDatabaseAuthentication', 'iamAuthentication', false),
+    },
+    p,
+  )
+}
 
-  const statementsOf = (doc: unknown, p: Props): AwsPolicyStatement[] | undefined => {
-    if (!isObject(doc) || !known(doc)) {
-      p.unknown.includes('statements') || p.unknown.push('statements')
-      return undefined
-    }
-    return parsePolicyDocument(JSON.stringify(doc))
+// --- VPC networking -------------------------------------------------------------------------------
+
+/** One inline rule or separate ingress/egress resource of a security group. */
+function securityGroupRule(raw: unknown): AwsSecurityGroupRule {
+  const r = isObject(raw) ? raw : {}
+  const protocol = String(r.IpProtocol ?? '-1').toLowerCase()
+  const out: AwsSecurityGroupRule = {
+    protocol: protocol === 'all' ? '-1' : protocol,
+    ipv4Ranges: strings(r.CidrIp),
+    ipv6Ranges: strings(r.CidrIpv6),
+    prefixListIds: strings(r.SourcePrefixListId ?? r.DestinationPrefixListId),
+    sourceGroups: [r.SourceSecurityGroupId, r.DestinationSecurityGroupId].flatMap((g) =>
+      typeof g === 'string' ? [g] : g instanceof Reference ? [g.logicalId] : [],
+    ),
   }
-  for (const r of [...ofType('AWS::IAM::ManagedPolicy'), ...ofType('AWS::IAM::Policy')]) {
-    const p = r.props
-    const attachedTo = (
-      [
-        ['Roles', 'role'],
-        ['Users', 'user'],
-        ['Groups', 'group'],
-      ] as const
-    ).flatMap(([key, type]) =>
-      (Array.isArray(p.properties[key]) ? (p.properties[key] as unknown[]) : []).map((v) => ({
-        type,
-        name: refId(v) ?? (typeof v === 'string' ? v : '(unknown)'),
-      })),
-    )
-    out.push(
+  if (out.protocol !== '-1') {
+    if (typeof r.FromPort === 'number') out.fromPort = r.FromPort
+    if (typeof r.ToPort === 'number') out.toPort = r.ToPort
+  }
+  if (typeof r.Description === 'string') out.description = r.Description
+  return out
+}
+
+function securityGroup(stack: Stack, r: StackResource): AwsSecurityGroup {
+  const p = r.props
+  const direction = (inline: string, separate: string, field: string) => {
+    const list = p.list(inline, field) ?? []
+    if (list.some((x) => !settled(x))) p.unknown.includes(field) || p.unknown.push(field)
+    return [
+      ...list.map(securityGroupRule),
+      ...stack.pointingAt(separate, 'GroupId', r.id).map((s) => {
+        if (!settled(s.props.properties)) p.unknown.includes(field) || p.unknown.push(field)
+        return securityGroupRule(s.props.properties)
+      }),
+    ]
+  }
+  return clean<AwsSecurityGroup>(
+    {
+      ...stack.base(r, 'aws.security-group'),
+      groupName: p.str('GroupName', 'groupName'),
+      description: p.str('GroupDescription', 'description'),
+      ingress: direction('SecurityGroupIngress', 'AWS::EC2::SecurityGroupIngress', 'ingress'),
+      egress: direction('SecurityGroupEgress', 'AWS::EC2::SecurityGroupEgress', 'egress'),
+    },
+    p,
+  )
+}
+
+function vpc(stack: Stack, r: StackResource): AwsVpc {
+  const p = r.props
+  const flowLogs = stack.pointingAt('AWS::EC2::FlowLog', 'ResourceId', r.id).map((f) => {
+    const log: { trafficType?: string; destinationType?: string } = {}
+    const t = f.props.str('TrafficType', 'trafficType')
+    if (t !== undefined) log.trafficType = t
+    log.destinationType =
+      f.props.str('LogDestinationType', 'destinationType', 'cloud-watch-logs') ?? 'cloud-watch-logs'
+    return log
+  })
+  return clean<AwsVpc>(
+    { ...stack.base(r, 'aws.vpc'), isDefault: false, cidrBlock: p.str('CidrBlock', 'cidrBlock'), flowLogs },
+    p,
+  )
+}
+
+// --- Logging, keys and detection ------------------------------------------------------------------
+
+function trail(stack: Stack, r: StackResource): AwsCloudTrail {
+  const p = r.props
+  return clean<AwsCloudTrail>(
+    {
+      ...stack.base(r, 'aws.cloudtrail'),
+      multiRegion: p.bool('IsMultiRegionTrail', 'multiRegion', false),
+      organizationTrail: p.bool('IsOrganizationTrail', 'organizationTrail', false),
+      logFileValidation: p.bool('EnableLogFileValidation', 'logFileValidation', false),
+      logging: p.bool('IsLogging', 'logging'),
+      includeGlobalServiceEvents: p.bool('IncludeGlobalServiceEvents', 'includeGlobalServiceEvents', true),
+      kmsKeyId: p.str('KMSKeyId', 'kmsKeyId'),
+      s3BucketName: p.str('S3BucketName', 's3BucketName'),
+      cloudWatchLogsGroupArn: p.str('CloudWatchLogsLogGroupArn', 'cloudWatchLogsGroupArn'),
+    },
+    p,
+  )
+}
+
+function kmsKey(stack: Stack, r: StackResource): AwsKmsKey {
+  const p = r.props
+  const enabled = p.bool('Enabled', 'keyState', true)
+  return clean<AwsKmsKey>(
+    {
+      ...stack.base(r, 'aws.kms-key'),
+      keyManager: 'CUSTOMER',
+      keySpec: p.str('KeySpec', 'keySpec', 'SYMMETRIC_DEFAULT'),
+      keyUsage: p.str('KeyUsage', 'keyUsage', 'ENCRYPT_DECRYPT'),
+      keyState: enabled === undefined ? undefined : enabled ? 'Enabled' : 'Disabled',
+      keyOrigin: p.str('Origin', 'keyOrigin', 'AWS_KMS'),
+      rotationEnabled: p.bool('EnableKeyRotation', 'rotationEnabled', false),
+      rotationPeriodDays: p.num('RotationPeriodInDays', 'rotationPeriodDays'),
+      aliases: stack
+        .pointingAt('AWS::KMS::Alias', 'TargetKeyId', r.id)
+        .flatMap((a) => strings(a.props.properties.AliasName)),
+    },
+    p,
+  )
+}
+
+function detector(stack: Stack, r: StackResource): AwsGuardDutyDetector {
+  const enabled = r.props.bool('Enable', 'status')
+  return clean<AwsGuardDutyDetector>(
+    {
+      ...stack.base(r, 'aws.guardduty-detector'),
+      status: enabled === undefined ? undefined : enabled ? 'ENABLED' : 'DISABLED',
+    },
+    r.props,
+  )
+}
+
+// --- EKS ------------------------------------------------------------------------------------------
+
+function eksPublicAccessCidrs(p: Props): string[] | undefined {
+  const v = p.get('ResourcesVpcConfig.PublicAccessCidrs', 'publicAccessCidrs')
+  if (Array.isArray(v)) return strings(v)
+  // Unset, EKS opens the public endpoint to the whole internet.
+  return p.unknown.includes('publicAccessCidrs') ? undefined : ['0.0.0.0/0']
+}
+
+function eksCluster(stack: Stack, r: StackResource): AwsEksCluster {
+  const p = r.props
+  const types = p.list('Logging.ClusterLogging.EnabledTypes', 'enabledLogTypes')
+  const encryption = p.list('EncryptionConfig', 'secretsEncrypted')
+  return clean<AwsEksCluster>(
+    {
+      ...stack.base(r, 'aws.eks-cluster'),
+      version: p.str('Version', 'version'),
+      enabledLogTypes: types?.flatMap((t) => (isObject(t) && typeof t.Type === 'string' ? [t.Type] : [])),
+      endpointPublicAccess: p.bool('ResourcesVpcConfig.EndpointPublicAccess', 'endpointPublicAccess', true),
+      endpointPrivateAccess: p.bool(
+        'ResourcesVpcConfig.EndpointPrivateAccess',
+        'endpointPrivateAccess',
+        false,
+      ),
+      publicAccessCidrs: eksPublicAccessCidrs(p),
+      secretsEncrypted: encryption?.some((e) => isObject(e) && strings(e.Resources).includes('secrets')),
+    },
+    p,
+  )
+}
+
+// --- IAM ------------------------------------------------------------------------------------------
+
+/** A `PolicyDocument` read when the template alone tells all of it; else recorded as unknown. */
+function policyDocument(doc: unknown, p: Props): IamPolicyDocument | undefined {
+  if ((!isObject(doc) && typeof doc !== 'string') || !known(doc)) {
+    p.unknown.includes('document') || p.unknown.push('document')
+    return undefined
+  }
+  return readIamPolicy(doc)
+}
+
+/** `AWS::IAM::ManagedPolicy` or `AWS::IAM::Policy`, attached to the roles, users and groups it names. */
+function standalonePolicy(stack: Stack, r: StackResource): AwsIamPolicy {
+  const p = r.props
+  const attachedTo = (
+    [
+      ['Roles', 'role'],
+      ['Users', 'user'],
+      ['Groups', 'group'],
+    ] as const
+  ).flatMap(([key, type]) =>
+    (Array.isArray(p.properties[key]) ? (p.properties[key] as unknown[]) : []).map((v) => ({
+      type,
+      name: refId(v) ?? (typeof v === 'string' ? v : '(unknown)'),
+    })),
+  )
+  return clean<AwsIamPolicy>(
+    {
+      ...stack.base(r, 'aws.iam-policy'),
+      managedBy: r.type === 'AWS::IAM::ManagedPolicy' ? 'customer' : 'inline',
+      attachedTo,
+      document: policyDocument(p.properties.PolicyDocument, p),
+    },
+    p,
+  )
+}
+
+/** The `Policies` written inline in an `AWS::IAM::Role`, one item each. */
+function roleInlinePolicies(stack: Stack, r: StackResource): AwsIamPolicy[] {
+  const roleName = typeof r.props.properties.RoleName === 'string' ? r.props.properties.RoleName : r.id
+  return (r.props.list('Policies', 'document') ?? []).flatMap((policy, i) => {
+    if (!isObject(policy)) return []
+    const p = new Props(policy)
+    const name = typeof policy.PolicyName === 'string' ? policy.PolicyName : String(i)
+    return [
       clean<AwsIamPolicy>(
         {
-          ...base(r, 'aws.iam-policy'),
-          managedBy: r.type === 'AWS::IAM::ManagedPolicy' ? 'customer' : 'inline',
-          attachedTo,
-          statements: statementsOf(p.properties.PolicyDocument, p),
+          ...stack.base(r, 'aws.iam-policy'),
+          name: `${r.id}/${name}`,
+          managedBy: 'inline',
+          attachedTo: [{ type: 'role', name: roleName }],
+          document: policyDocument(policy.PolicyDocument, p),
         },
         p,
       ),
-    )
-  }
-  for (const r of ofType('AWS::IAM::Role')) {
-    for (const [i, policy] of (r.props.list('Policies', 'statements') ?? []).entries()) {
-      if (!isObject(policy)) continue
-      const p = new Props(policy)
-      const name = typeof policy.PolicyName === 'string' ? policy.PolicyName : String(i)
-      out.push(
-        clean<AwsIamPolicy>(
-          {
-            ...base(r, 'aws.iam-policy'),
-            name: `${r.id}/${name}`,
-            managedBy: 'inline',
-            attachedTo: [
-              {
-                type: 'role',
-                name: typeof r.props.properties.RoleName === 'string' ? r.props.properties.RoleName : r.id,
-              },
-            ],
-            statements: statementsOf(policy.PolicyDocument, p),
-          },
-          p,
-        ),
-      )
-    }
-  }
+    ]
+  })
+}
 
-  for (const r of ofType('AWS::ElasticLoadBalancingV2::Listener')) {
-    const p = r.props
-    const lb = resources.find((x) => x.id === refId(p.properties.LoadBalancerArn))?.props
-    const actions = p.list('DefaultActions', 'redirectsToHttps')
-    out.push(
-      clean<AwsLoadBalancerListener>(
-        {
-          ...base(r, 'aws.load-balancer-listener'),
-          loadBalancerName: refId(p.properties.LoadBalancerArn),
-          loadBalancerType: lb?.str('Type', 'loadBalancerType', 'application'),
-          scheme: lb?.str('Scheme', 'scheme', 'internet-facing'),
-          port: p.num('Port', 'port'),
-          protocol: p.str('Protocol', 'protocol')?.toUpperCase(),
-          sslPolicy: p.str('SslPolicy', 'sslPolicy'),
-          redirectsToHttps: actions?.some(
-            (a) =>
-              isObject(a) &&
-              a.Type === 'redirect' &&
-              isObject(a.RedirectConfig) &&
-              String(a.RedirectConfig.Protocol).toUpperCase() === 'HTTPS',
-          ),
-        },
-        p,
+// --- Load balancers -------------------------------------------------------------------------------
+
+function listener(stack: Stack, r: StackResource): AwsLoadBalancerListener {
+  const p = r.props
+  const lb = stack.byId(refId(p.properties.LoadBalancerArn))?.props
+  const actions = p.list('DefaultActions', 'redirectsToHttps')
+  return clean<AwsLoadBalancerListener>(
+    {
+      ...stack.base(r, 'aws.load-balancer-listener'),
+      loadBalancerName: refId(p.properties.LoadBalancerArn),
+      loadBalancerType: lb?.str('Type', 'loadBalancerType', 'application'),
+      scheme: lb?.str('Scheme', 'scheme', 'internet-facing'),
+      port: p.num('Port', 'port'),
+      protocol: p.str('Protocol', 'protocol')?.toUpperCase(),
+      sslPolicy: p.str('SslPolicy', 'sslPolicy'),
+      redirectsToHttps: actions?.some(
+        (a) =>
+          isObject(a) &&
+          a.Type === 'redirect' &&
+          isObject(a.RedirectConfig) &&
+          String(a.RedirectConfig.Protocol).toUpperCase() === 'HTTPS',
       ),
-    )
-  }
+    },
+    p,
+  )
+}
 
-  // Tags: stack-level tags are added at deploy time, so a key missing here may still arrive.
-  for (const r of resources) {
-    const tagsRaw = r.props.properties.Tags
-    if (!Array.isArray(tagsRaw) && !isObject(tagsRaw) && !taggableTemplateTypes.has(r.type)) continue
-    const tags: Record<string, string> = {}
-    if (Array.isArray(tagsRaw))
-      for (const t of tagsRaw)
-        if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value
-    const item: IacResource = {
-      kind: 'iac.resource',
-      resourceKind: r.type,
-      name: r.id,
-      file,
-      tool: 'cloudformation',
-      taggable: true,
-      tags,
-      tagsUnknown: true,
-    }
-    const line = template.lineOf(r.id)
-    if (line !== undefined) item.line = line
-    out.push(item)
+// --- Tags -----------------------------------------------------------------------------------------
+
+/** The resource's tags; stack-level tags are added at deploy time, so a key missing here may still arrive. */
+function taggedResource(stack: Stack, r: StackResource, file: string): IacResource[] {
+  const tagsRaw = r.props.properties.Tags
+  if (!Array.isArray(tagsRaw) && !isObject(tagsRaw) && !taggableTemplateTypes.has(r.type)) return []
+  const tags: Record<string, string> = {}
+  if (Array.isArray(tagsRaw))
+    for (const t of tagsRaw)
+      if (isObject(t) && typeof t.Key === 'string' && typeof t.Value === 'string') tags[t.Key] = t.Value
+  const item: IacResource = {
+    kind: 'iac.resource',
+    resourceKind: r.type,
+    name: r.id,
+    file,
+    tool: 'cloudformation',
+    taggable: true,
+    tags,
+    tagsUnknown: true,
   }
-  return out
+  const line = stack.lineOf(r.id)
+  if (line !== undefined) item.line = line
+  return [item]
 }
 
 const taggableTemplateTypes = new Set([

@@ -112,12 +112,15 @@ describe('reading a real Terraform 1.x plan', () => {
     })
     expect(byName('aws.iam-policy', 'aws_iam_role_policy.data_science')).toMatchObject({
       managedBy: 'inline',
-      statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }],
+      document: { readable: true, statements: [{ effect: 'Allow', actions: ['*'], resources: ['*'] }] },
     })
     // Rendered by a data source deferred to apply: the statements are known, one ARN is not.
     expect(byName('aws.iam-policy', 'aws_iam_policy.ci_deploy')).toMatchObject({
       attachedTo: [{ type: 'role', name: 'acme-insights-prod-ci-deploy' }],
-      statements: [{ sid: 'PushImages' }, { sid: 'DescribeCluster', resources: ['(known after apply)'] }],
+      document: {
+        readable: true,
+        statements: [{ sid: 'PushImages' }, { sid: 'DescribeCluster', resources: ['(known after apply)'] }],
+      },
     })
   })
 

@@ -12,13 +12,13 @@ import type {
   AwsLoadBalancerListener,
   AwsOrigin,
   AwsPasswordPolicy,
-  AwsPolicyStatement,
   AwsPublicAccessBlock,
   AwsS3Bucket,
   AwsSecurityGroup,
   AwsSecurityGroupRule,
   AwsVpc,
 } from '../../core/evidence-aws.js'
+import { allowsAnyone, type IamPolicyDocument, readIamPolicy } from '../../core/iam-policy.js'
 import { type GraphResource, hasUnknown, isUnknown, type ResourceGraph, valueAt } from './resource-graph.js'
 
 /**
@@ -638,7 +638,7 @@ function iamPolicies(graph: ResourceGraph, origin: AwsOrigin): AwsIamPolicy[] {
       managedBy: 'customer',
       attachedTo,
       attachmentCount: attachedTo.length,
-      statements: statementsOf(graph, policy, 'policy', r),
+      document: documentOf(graph, policy, 'policy', r),
     }
     return finish(item, r)
   })
@@ -649,7 +649,7 @@ function iamPolicies(graph: ResourceGraph, origin: AwsOrigin): AwsIamPolicy[] {
         ...base(policy, 'aws.iam-policy', origin, r),
         managedBy: 'inline',
         attachedTo: [{ type: principal, name: principalName(graph, policy, principal) }],
-        statements: statementsOf(graph, policy, 'policy', r),
+        document: documentOf(graph, policy, 'policy', r),
       }
       return finish(item, r)
     }),
@@ -668,17 +668,17 @@ function principalName(graph: ResourceGraph, from: GraphResource, attribute: str
 }
 
 /**
- * Statements of a policy document: the JSON string when known, else the `aws_iam_policy_document`
- * data source it references (its rendered `json`, or its statement blocks when not yet rendered).
+ * A policy document: the JSON string when known, else the `aws_iam_policy_document` data source it
+ * references (its rendered `json`, or its statement blocks when not yet rendered).
  */
-function statementsOf(
+function documentOf(
   graph: ResourceGraph,
   policy: GraphResource,
   attribute: string,
   r: Reader,
-): AwsPolicyStatement[] | undefined {
+): IamPolicyDocument | undefined {
   const text = valueAt(policy.values, attribute)
-  if (typeof text === 'string' && !isUnknown(policy, attribute)) return parsePolicyDocument(text)
+  if (typeof text === 'string' && !isUnknown(policy, attribute)) return readIamPolicy(text)
   const [doc] = graph
     .targets(policy, attribute, ['aws_iam_policy_document'])
     .filter((d) => d.mode === 'data')
@@ -689,7 +689,7 @@ function statementsOf(
     )
   if (doc !== undefined) {
     const json = valueAt(doc.values, 'json')
-    if (typeof json === 'string' && !isUnknown(doc, 'json')) return parsePolicyDocument(json)
+    if (typeof json === 'string' && !isUnknown(doc, 'json')) return readIamPolicy(json)
     // A document not rendered yet (it names an ARN known only after apply) still has its statement
     // blocks: usable when only resource ARNs are pending, which are then kept as a marker.
     const blocks = valueAt(doc.values, 'statement')
@@ -698,10 +698,16 @@ function statementsOf(
     if (
       Array.isArray(blocks) &&
       !doc.unknown.some((u) => decisive.test(u) || u.startsWith('source') || u.startsWith('override'))
-    )
-      return blocks.filter(isRecord).map(documentStatement)
+    ) {
+      const version = valueAt(doc.values, 'version')
+      return readIamPolicy({
+        // The data source writes this version when none is set.
+        Version: typeof version === 'string' && version !== '' ? version : '2012-10-17',
+        Statement: blocks.filter(isRecord).map(writtenStatement),
+      })
+    }
   }
-  r.track('statements')
+  r.track('document')
   return undefined
 }
 
@@ -710,61 +716,46 @@ function pendingStrs(v: unknown): string[] {
   return Array.isArray(v) ? v.map((s) => (typeof s === 'string' ? s : unknownPeer)) : strs(v)
 }
 
-/** A statement block of `data "aws_iam_policy_document"`. */
-function documentStatement(block: Record<string, unknown>): AwsPolicyStatement {
-  const statement: AwsPolicyStatement = {
-    effect: block.effect === 'Deny' ? 'Deny' : 'Allow',
-    actions: strs(block.actions),
-    notActions: strs(block.not_actions),
-    resources: pendingStrs(block.resources),
-    notResources: pendingStrs(block.not_resources),
-    hasCondition: Array.isArray(block.condition) && block.condition.length > 0,
-    hasPrincipal:
-      (Array.isArray(block.principals) && block.principals.length > 0) ||
-      (Array.isArray(block.not_principals) && block.not_principals.length > 0),
-  }
-  if (typeof block.sid === 'string' && block.sid !== '') statement.sid = block.sid
-  return statement
-}
-
-/** Normalises an IAM policy document (JSON text) into statements; undefined when it is not JSON. */
-export function parsePolicyDocument(text: string): AwsPolicyStatement[] | undefined {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch {
-    return undefined
-  }
-  if (!isRecord(doc)) return undefined
-  const raw = Array.isArray(doc.Statement) ? doc.Statement : isRecord(doc.Statement) ? [doc.Statement] : []
-  return raw.filter(isRecord).map((s) => {
-    const statement: AwsPolicyStatement = {
-      effect: s.Effect === 'Deny' ? 'Deny' : 'Allow',
-      actions: strs(s.Action),
-      notActions: strs(s.NotAction),
-      resources: strs(s.Resource),
-      notResources: strs(s.NotResource),
-      hasCondition: isRecord(s.Condition) && Object.keys(s.Condition).length > 0,
-      hasPrincipal: s.Principal !== undefined || s.NotPrincipal !== undefined,
+/**
+ * A statement block of `data "aws_iam_policy_document"` written as the JSON statement the data source
+ * renders, so it is read by the same reader as every other document. Empty lists are left out, as
+ * the provider leaves them out.
+ */
+function writtenStatement(block: Record<string, unknown>): Record<string, unknown> {
+  const list = (key: string, values: string[]) => (values.length === 0 ? {} : { [key]: values })
+  const principals = (key: string, v: unknown) => {
+    const entries = (Array.isArray(v) ? v : []).filter(isRecord)
+    if (entries.length === 0) return {}
+    const byType: Record<string, string[]> = {}
+    for (const p of entries) {
+      const type = typeof p.type === 'string' ? p.type : ''
+      byType[type] = [...(byType[type] ?? []), ...strs(p.identifiers)]
     }
-    if (typeof s.Sid === 'string' && s.Sid !== '') statement.sid = s.Sid
-    return statement
-  })
+    return { [key]: byType }
+  }
+  const conditions = (Array.isArray(block.condition) ? block.condition : []).filter(isRecord)
+  const condition: Record<string, Record<string, string[]>> = {}
+  for (const c of conditions) {
+    const test = typeof c.test === 'string' ? c.test : ''
+    const variable = typeof c.variable === 'string' ? c.variable : ''
+    condition[test] = { ...condition[test], [variable]: strs(c.values) }
+  }
+  return {
+    ...(typeof block.sid === 'string' && block.sid !== '' ? { Sid: block.sid } : {}),
+    // The data source's default effect.
+    Effect: block.effect === undefined || block.effect === null ? 'Allow' : block.effect,
+    ...list('Action', strs(block.actions)),
+    ...list('NotAction', strs(block.not_actions)),
+    ...list('Resource', pendingStrs(block.resources)),
+    ...list('NotResource', pendingStrs(block.not_resources)),
+    ...principals('Principal', block.principals),
+    ...principals('NotPrincipal', block.not_principals),
+    ...(conditions.length === 0 ? {} : { Condition: condition }),
+  }
 }
 
 /** A bucket policy that allows anyone (`"*"` or `{"AWS": "*"}`) without a narrowing condition. */
-export function policyIsPublic(text: string): boolean {
-  let doc: unknown
-  try {
-    doc = JSON.parse(text)
-  } catch {
-    return false
-  }
-  if (!isRecord(doc)) return false
-  const raw = Array.isArray(doc.Statement) ? doc.Statement : [doc.Statement]
-  return raw.filter(isRecord).some((s) => {
-    if (s.Effect !== 'Allow' || (isRecord(s.Condition) && Object.keys(s.Condition).length > 0)) return false
-    const p = s.Principal
-    return p === '*' || (isRecord(p) && strs(p.AWS).includes('*'))
-  })
+export function policyIsPublic(document: unknown): boolean {
+  const read = readIamPolicy(document)
+  return read.readable && read.statements.some((s) => allowsAnyone(s) && s.conditions.length === 0)
 }
