@@ -48,7 +48,8 @@ export const dockerVariableSchema = z.strictObject({
   instruction: z.enum(['ENV', 'ARG']),
   name: z.string(),
   line: lineNumber,
-  stage: z.number().int().nonnegative(),
+  /** The stage index; -1 for an ARG before the first FROM (global, usable in FROM lines). */
+  stage: z.number().int().min(-1),
   hasDefault: z.boolean(),
   /** The value is never stored; only whether it looks like a credential. */
   valueLooksLikeSecret: z.boolean(),
