@@ -109,13 +109,7 @@ describe('parseEvidence', () => {
       'items[3].containers[0].runAsRoot',
       'not a field',
     ],
-    [
-      'an optional number set to null',
-      ['replicas'],
-      null,
-      'items[3].replicas',
-      'expected number',
-    ],
+    ['an optional number set to null', ['replicas'], null, 'items[3].replicas', 'expected number'],
     ['a line that is no line', ['line'], -2, 'items[3].line', '>=0'],
   ] as const)('refuses %s, naming the item path and field', (_, path, value, where, message) => {
     const bad = withField([...path], value)
