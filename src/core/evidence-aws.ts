@@ -18,9 +18,10 @@
 import { z } from 'zod'
 import { type EvidenceTypes, evidenceBaseSchema, evidenceSchema } from './evidence-base.js'
 
-const str = () => z.string().exactOptional()
-const bool = () => z.boolean().exactOptional()
-const num = () => z.number().exactOptional()
+// Schemas are immutable: one instance serves every optional field of its type (cheaper to load).
+const optionalString = z.string().exactOptional()
+const optionalBoolean = z.boolean().exactOptional()
+const optionalNumber = z.number().exactOptional()
 
 /** How the state was read. */
 export const awsOriginSchema = z.enum([
@@ -35,11 +36,11 @@ export type AwsOrigin = z.output<typeof awsOriginSchema>
 /** Fields every AWS evidence item carries besides the evidence base. */
 export const awsResourceBaseShape = {
   /** The 12-digit AWS account id, when known (live: STS; CLI: an ARN or the source settings). */
-  account: str(),
+  account: optionalString,
   /** The region code (`eu-west-1`); undefined for global resources (IAM) or when not known. */
-  region: str(),
+  region: optionalString,
   /** The resource ARN, when known. */
-  arn: str(),
+  arn: optionalString,
   /** Where the state came from: the account itself (live or CLI export) or a Terraform plan/source. */
   origin: awsOriginSchema.exactOptional(),
   /**
@@ -47,7 +48,7 @@ export const awsResourceBaseShape = {
    * generation time for exports. Ages (of access keys, of passwords) are computed against it, so
    * checks never read a clock. Undefined for planned state.
    */
-  observedAt: str(),
+  observedAt: optionalString,
   /** Fields known only after apply (see the file comment). */
   unknown: z.array(z.string()).exactOptional(),
 }
@@ -64,41 +65,41 @@ export type AwsResourceBase = z.output<typeof awsResourceBaseSchema>
 /** The four S3 Block Public Access switches, at bucket or account level. */
 export const awsPublicAccessBlockSchema = z.strictObject({
   /** Rejects requests that add public ACLs. */
-  blockPublicAcls: bool(),
+  blockPublicAcls: optionalBoolean,
   /** Ignores public ACLs already present. */
-  ignorePublicAcls: bool(),
+  ignorePublicAcls: optionalBoolean,
   /** Rejects bucket policies that grant public access. */
-  blockPublicPolicy: bool(),
+  blockPublicPolicy: optionalBoolean,
   /** Limits access under a public policy to AWS services and the owner account. */
-  restrictPublicBuckets: bool(),
+  restrictPublicBuckets: optionalBoolean,
 })
 export type AwsPublicAccessBlock = z.output<typeof awsPublicAccessBlockSchema>
 
 /** The account's IAM password policy as AWS reports it. */
 export const awsPasswordPolicySchema = z.strictObject({
-  minimumLength: num(),
-  requireUppercase: bool(),
-  requireLowercase: bool(),
-  requireNumbers: bool(),
-  requireSymbols: bool(),
+  minimumLength: optionalNumber,
+  requireUppercase: optionalBoolean,
+  requireLowercase: optionalBoolean,
+  requireNumbers: optionalBoolean,
+  requireSymbols: optionalBoolean,
   /** Days after which a password expires; undefined = never. */
-  maxAgeDays: num(),
+  maxAgeDays: optionalNumber,
   /** How many previous passwords cannot be reused; undefined = none remembered. */
-  reusePrevention: num(),
-  allowUsersToChangePassword: bool(),
+  reusePrevention: optionalNumber,
+  allowUsersToChangePassword: optionalBoolean,
   /** True when an expired password can only be reset by an administrator. */
-  hardExpiry: bool(),
+  hardExpiry: optionalBoolean,
 })
 export type AwsPasswordPolicy = z.output<typeof awsPasswordPolicySchema>
 
 /** The account as a whole: root user and account-wide settings. */
 export const awsAccountSchema = awsEvidenceSchema('aws.account', {
   /** True when the root user has at least one active access key. */
-  rootAccessKeysPresent: bool(),
+  rootAccessKeysPresent: optionalBoolean,
   /** True when the root user has an MFA device. */
-  rootMfaEnabled: bool(),
+  rootMfaEnabled: optionalBoolean,
   /** When the root user's password or keys were last used (ISO 8601); undefined when never or unknown. */
-  rootLastUsedAt: str(),
+  rootLastUsedAt: optionalString,
   /** The IAM password policy; `null` when the account has none (AWS defaults apply). */
   passwordPolicy: awsPasswordPolicySchema.nullable().exactOptional(),
   /** The account-level S3 Block Public Access settings; `null` when none are set. */
@@ -109,28 +110,28 @@ export type AwsAccount = z.output<typeof awsAccountSchema>
 /** An IAM access key. The secret is never read; the key id is masked (`AKIA…WXYZ`). */
 export const awsAccessKeySchema = z.strictObject({
   /** Masked key id: prefix and last four characters only. Undefined when the source gives no id (credential report). */
-  maskedId: str(),
+  maskedId: optionalString,
   active: z.boolean(),
   /** When the key was created or last rotated (ISO 8601). */
-  createdAt: str(),
+  createdAt: optionalString,
   /** When the key was last used (ISO 8601); undefined when never used or unknown. */
-  lastUsedAt: str(),
+  lastUsedAt: optionalString,
   /** The service the key was last used with (`s3`), when known. */
-  lastUsedService: str(),
+  lastUsedService: optionalString,
 })
 export type AwsAccessKey = z.output<typeof awsAccessKeySchema>
 
 /** An IAM user (not the root user, which is on `aws.account`). */
 export const awsIamUserSchema = awsEvidenceSchema('aws.iam-user', {
-  createdAt: str(),
+  createdAt: optionalString,
   /** True when the user has a console password (can sign in to the console). */
-  consoleAccess: bool(),
+  consoleAccess: optionalBoolean,
   /** When the console password was last used (ISO 8601). */
-  passwordLastUsedAt: str(),
+  passwordLastUsedAt: optionalString,
   /** When the console password was last changed (ISO 8601). */
-  passwordLastChangedAt: str(),
+  passwordLastChangedAt: optionalString,
   /** True when the user has at least one MFA device. */
-  mfaEnabled: bool(),
+  mfaEnabled: optionalBoolean,
   /** The user's access keys; undefined when they were not collected (not: an empty list). */
   accessKeys: z.array(awsAccessKeySchema).exactOptional(),
 })
@@ -138,7 +139,7 @@ export type AwsIamUser = z.output<typeof awsIamUserSchema>
 
 /** One statement of an IAM policy document, normalised to arrays. */
 export const awsPolicyStatementSchema = z.strictObject({
-  sid: str(),
+  sid: optionalString,
   effect: z.enum(['Allow', 'Deny']),
   /** `Action` entries as written (`s3:GetObject`, `*`, `iam:*`). */
   actions: z.array(z.string()),
@@ -149,7 +150,7 @@ export const awsPolicyStatementSchema = z.strictObject({
   /** True when the statement has a `Condition` block (it may narrow the grant). */
   hasCondition: z.boolean(),
   /** True when the statement names a `Principal`/`NotPrincipal` (resource and trust policies). */
-  hasPrincipal: bool(),
+  hasPrincipal: optionalBoolean,
 })
 export type AwsPolicyStatement = z.output<typeof awsPolicyStatementSchema>
 
@@ -162,7 +163,7 @@ export const awsIamPolicySchema = awsEvidenceSchema('aws.iam-policy', {
     .array(z.strictObject({ type: z.enum(['user', 'group', 'role']), name: z.string() }))
     .exactOptional(),
   /** Number of attachments as AWS counts them (managed policies). */
-  attachmentCount: num(),
+  attachmentCount: optionalNumber,
   /** Statements of the default (active) version; undefined when the document was not collected. */
   statements: z.array(awsPolicyStatementSchema).exactOptional(),
 })
@@ -171,14 +172,14 @@ export type AwsIamPolicy = z.output<typeof awsIamPolicySchema>
 /** Default encryption of an S3 bucket (the first rule of its configuration). */
 export const awsBucketEncryptionSchema = z.strictObject({
   /** `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse`. */
-  algorithm: str(),
-  kmsKeyId: str(),
-  bucketKeyEnabled: bool(),
+  algorithm: optionalString,
+  kmsKeyId: optionalString,
+  bucketKeyEnabled: optionalBoolean,
 })
 export type AwsBucketEncryption = z.output<typeof awsBucketEncryptionSchema>
 
 export const awsS3BucketSchema = awsEvidenceSchema('aws.s3-bucket', {
-  createdAt: str(),
+  createdAt: optionalString,
   /** Default encryption; `null` when the bucket has no configuration (only possible before 2023 or in plans). */
   encryption: awsBucketEncryptionSchema.nullable().exactOptional(),
   /** The bucket's Block Public Access settings; `null` when none are set. */
@@ -187,37 +188,37 @@ export const awsS3BucketSchema = awsEvidenceSchema('aws.s3-bucket', {
   accountPublicAccessBlock: awsPublicAccessBlockSchema.nullable().exactOptional(),
   /** `Enabled`, `Suspended`, or `Disabled` (never enabled: AWS returns no Status). */
   versioning: z.enum(['Enabled', 'Suspended', 'Disabled']).exactOptional(),
-  mfaDelete: bool(),
+  mfaDelete: optionalBoolean,
   /** True when server access logging is configured. */
-  loggingEnabled: bool(),
+  loggingEnabled: optionalBoolean,
   /** True when the bucket policy makes the bucket public (AWS's policy status `IsPublic`). */
-  policyPublic: bool(),
+  policyPublic: optionalBoolean,
   /** True when an ACL grant goes to everyone or to any authenticated AWS user. */
-  aclPublic: bool(),
+  aclPublic: optionalBoolean,
 })
 export type AwsS3Bucket = z.output<typeof awsS3BucketSchema>
 
 /** An RDS DB instance. */
 export const awsDbInstanceSchema = awsEvidenceSchema('aws.db-instance', {
   /** `postgres`, `mysql`, `aurora-postgresql`, … */
-  engine: str(),
-  engineVersion: str(),
-  instanceClass: str(),
+  engine: optionalString,
+  engineVersion: optionalString,
+  instanceClass: optionalString,
   /** The Aurora cluster the instance belongs to: storage, backups and failover are cluster properties then. */
-  clusterIdentifier: str(),
+  clusterIdentifier: optionalString,
   /** True when the instance has a public DNS name reachable from outside the VPC. */
-  publiclyAccessible: bool(),
-  storageEncrypted: bool(),
-  kmsKeyId: str(),
+  publiclyAccessible: optionalBoolean,
+  storageEncrypted: optionalBoolean,
+  kmsKeyId: optionalString,
   /** True for a standby in another availability zone. */
-  multiAz: bool(),
-  deletionProtection: bool(),
+  multiAz: optionalBoolean,
+  deletionProtection: optionalBoolean,
   /** Days automated backups are kept; 0 = automated backups off. */
-  backupRetentionDays: num(),
-  autoMinorVersionUpgrade: bool(),
-  iamAuthentication: bool(),
+  backupRetentionDays: optionalNumber,
+  autoMinorVersionUpgrade: optionalBoolean,
+  iamAuthentication: optionalBoolean,
   /** `available`, `stopped`, … */
-  status: str(),
+  status: optionalString,
 })
 export type AwsDbInstance = z.output<typeof awsDbInstanceSchema>
 
@@ -226,75 +227,75 @@ export const awsSecurityGroupRuleSchema = z.strictObject({
   /** `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all traffic. */
   protocol: z.string(),
   /** First port of the range; undefined for all-traffic rules. */
-  fromPort: num(),
-  toPort: num(),
+  fromPort: optionalNumber,
+  toPort: optionalNumber,
   ipv4Ranges: z.array(z.string()),
   ipv6Ranges: z.array(z.string()),
   prefixListIds: z.array(z.string()),
   /** Other security groups allowed as source/destination. */
   sourceGroups: z.array(z.string()),
-  description: str(),
+  description: optionalString,
 })
 export type AwsSecurityGroupRule = z.output<typeof awsSecurityGroupRuleSchema>
 
 export const awsSecurityGroupSchema = awsEvidenceSchema('aws.security-group', {
-  groupId: str(),
-  groupName: str(),
-  vpcId: str(),
-  description: str(),
+  groupId: optionalString,
+  groupName: optionalString,
+  vpcId: optionalString,
+  description: optionalString,
   ingress: z.array(awsSecurityGroupRuleSchema),
   egress: z.array(awsSecurityGroupRuleSchema),
 })
 export type AwsSecurityGroup = z.output<typeof awsSecurityGroupSchema>
 
 export const awsFlowLogSchema = z.strictObject({
-  id: str(),
+  id: optionalString,
   /** `ACTIVE` when delivering. */
-  status: str(),
+  status: optionalString,
   /** `ALL`, `ACCEPT` or `REJECT`. */
-  trafficType: str(),
+  trafficType: optionalString,
   /** `cloud-watch-logs`, `s3` or `kinesis-data-firehose`. */
-  destinationType: str(),
+  destinationType: optionalString,
 })
 export type AwsFlowLog = z.output<typeof awsFlowLogSchema>
 
 export const awsVpcSchema = awsEvidenceSchema('aws.vpc', {
-  vpcId: str(),
-  isDefault: bool(),
-  cidrBlock: str(),
+  vpcId: optionalString,
+  isDefault: optionalBoolean,
+  cidrBlock: optionalString,
   /** Flow logs attached to the VPC; undefined when flow logs were not collected. */
   flowLogs: z.array(awsFlowLogSchema).exactOptional(),
 })
 export type AwsVpc = z.output<typeof awsVpcSchema>
 
 export const awsCloudTrailSchema = awsEvidenceSchema('aws.cloudtrail', {
-  homeRegion: str(),
-  multiRegion: bool(),
-  organizationTrail: bool(),
-  logFileValidation: bool(),
+  homeRegion: optionalString,
+  multiRegion: optionalBoolean,
+  organizationTrail: optionalBoolean,
+  logFileValidation: optionalBoolean,
   /** True when the trail is recording (`get-trail-status` IsLogging). */
-  logging: bool(),
-  includeGlobalServiceEvents: bool(),
-  kmsKeyId: str(),
-  cloudWatchLogsGroupArn: str(),
-  s3BucketName: str(),
+  logging: optionalBoolean,
+  includeGlobalServiceEvents: optionalBoolean,
+  kmsKeyId: optionalString,
+  cloudWatchLogsGroupArn: optionalString,
+  s3BucketName: optionalString,
 })
 export type AwsCloudTrail = z.output<typeof awsCloudTrailSchema>
 
 export const awsKmsKeySchema = awsEvidenceSchema('aws.kms-key', {
-  keyId: str(),
+  keyId: optionalString,
   /** `CUSTOMER` or `AWS` (AWS-managed keys rotate on AWS's schedule). */
   keyManager: z.enum(['CUSTOMER', 'AWS']).exactOptional(),
   /** `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, …: only symmetric keys support automatic rotation. */
-  keySpec: str(),
+  keySpec: optionalString,
   /** `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, … */
-  keyUsage: str(),
+  keyUsage: optionalString,
   /** `Enabled`, `Disabled`, `PendingDeletion`, … */
-  keyState: str(),
+  keyState: optionalString,
   /** `AWS_KMS`, `EXTERNAL` (imported material: cannot rotate automatically), `AWS_CLOUDHSM`, … */
-  keyOrigin: str(),
-  rotationEnabled: bool(),
-  rotationPeriodDays: num(),
+  keyOrigin: optionalString,
+  rotationEnabled: optionalBoolean,
+  rotationPeriodDays: optionalNumber,
   aliases: z.array(z.string()).exactOptional(),
 })
 export type AwsKmsKey = z.output<typeof awsKmsKeySchema>
@@ -305,39 +306,39 @@ export type AwsKmsKey = z.output<typeof awsKmsKeySchema>
  */
 export const awsGuardDutyDetectorSchema = awsEvidenceSchema('aws.guardduty-detector', {
   /** Undefined when the region has no detector. */
-  detectorId: str(),
+  detectorId: optionalString,
   /** `ENABLED`, `DISABLED`, or `ABSENT` when the region has no detector. */
   status: z.enum(['ENABLED', 'DISABLED', 'ABSENT']).exactOptional(),
 })
 export type AwsGuardDutyDetector = z.output<typeof awsGuardDutyDetectorSchema>
 
 export const awsEksClusterSchema = awsEvidenceSchema('aws.eks-cluster', {
-  version: str(),
+  version: optionalString,
   /** Control-plane log types sent to CloudWatch (`api`, `audit`, `authenticator`, `controllerManager`, `scheduler`). */
   enabledLogTypes: z.array(z.string()).exactOptional(),
-  endpointPublicAccess: bool(),
-  endpointPrivateAccess: bool(),
+  endpointPublicAccess: optionalBoolean,
+  endpointPrivateAccess: optionalBoolean,
   /** CIDRs allowed to reach the public endpoint (`0.0.0.0/0` when unrestricted). */
   publicAccessCidrs: z.array(z.string()).exactOptional(),
   /** True when Kubernetes Secrets are envelope-encrypted with a KMS key. */
-  secretsEncrypted: bool(),
+  secretsEncrypted: optionalBoolean,
 })
 export type AwsEksCluster = z.output<typeof awsEksClusterSchema>
 
 /** A listener of a load balancer (ALB, NLB, classic). */
 export const awsLoadBalancerListenerSchema = awsEvidenceSchema('aws.load-balancer-listener', {
-  loadBalancerName: str(),
+  loadBalancerName: optionalString,
   /** `application`, `network`, `gateway` or `classic`. */
-  loadBalancerType: str(),
+  loadBalancerType: optionalString,
   /** `internet-facing` or `internal`. */
-  scheme: str(),
-  port: num(),
+  scheme: optionalString,
+  port: optionalNumber,
   /** `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`, `SSL`. */
-  protocol: str(),
+  protocol: optionalString,
   /** The TLS negotiation policy (`ELBSecurityPolicy-TLS13-1-2-2021-06`). */
-  sslPolicy: str(),
+  sslPolicy: optionalString,
   /** True when the default action redirects to HTTPS. */
-  redirectsToHttps: bool(),
+  redirectsToHttps: optionalBoolean,
 })
 export type AwsLoadBalancerListener = z.output<typeof awsLoadBalancerListenerSchema>
 

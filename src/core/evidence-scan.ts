@@ -10,8 +10,8 @@
 import { z } from 'zod'
 import { type EvidenceTypes, evidenceSchema, lineNumber } from './evidence-base.js'
 
-const str = () => z.string().optional()
-const count = () => z.number().int().nonnegative()
+const optionalString = z.string().optional()
+const count = z.number().int().nonnegative()
 
 /** The report formats trustctl imports. */
 export const scanFormats = [
@@ -44,7 +44,7 @@ export const scanLocationSchema = z.strictObject({
   path: z.string(),
   line: lineNumber.optional(),
   /** The commit a secret was found in, for scans of git history. */
-  commit: str(),
+  commit: optionalString,
 })
 export type ScanLocation = z.output<typeof scanLocationSchema>
 
@@ -56,7 +56,7 @@ const scanFindingShape = {
   ruleId: z.string(),
   severity: scanSeveritySchema,
   /** The severity as the tool wrote it (`HIGH`, `Medium`, `error`), when it gave one. */
-  toolSeverity: str(),
+  toolSeverity: optionalString,
   /** The scanned target, equal to the `name` of its `scan.report`. */
   target: z.string(),
 }
@@ -73,21 +73,21 @@ export const scanReportSchema = evidenceSchema('scan.report', {
   name: z.string().min(1),
   format: z.enum(scanFormats),
   tool: z.string(),
-  toolVersion: str(),
+  toolVersion: optionalString,
   /** The report's own schema version (`2` for Trivy, `2.1.0` for SARIF, `1.6` for CycloneDX). */
-  schemaVersion: str(),
+  schemaVersion: optionalString,
   target: z.string(),
   targetType: scanTargetTypeSchema,
   /** When the scan ran, ISO 8601, as the report says. */
-  scannedAt: str(),
+  scannedAt: optionalString,
   covers: z.array(scanCoverageSchema),
   counts: z.strictObject({
-    vulnerabilities: count(),
-    misconfigurationsFailed: count(),
-    misconfigurationsPassed: count(),
-    secrets: count(),
-    codeFindings: count(),
-    components: count(),
+    vulnerabilities: count,
+    misconfigurationsFailed: count,
+    misconfigurationsPassed: count,
+    secrets: count,
+    codeFindings: count,
+    components: count,
   }),
 })
 export type ScanReport = z.output<typeof scanReportSchema>
@@ -95,16 +95,21 @@ export type ScanReport = z.output<typeof scanReportSchema>
 /** A known vulnerability in an installed package. */
 export const scanVulnerabilitySchema = scanFindingSchema('scan.vulnerability', {
   resourceKind: z.literal('Vulnerability'),
-  package: z.strictObject({ name: z.string(), version: z.string(), type: str(), purl: str() }),
+  package: z.strictObject({
+    name: z.string(),
+    version: z.string(),
+    type: optionalString,
+    purl: optionalString,
+  }),
   /** Versions that fix it; empty when the tool knows none. */
   fixedVersions: z.array(z.string()),
   /** True when a fixed version exists, false when the tool says none does, undefined when it cannot tell. */
   fixAvailable: z.boolean().optional(),
   /** Highest CVSS base score the report gives. */
   cvssScore: z.number().optional(),
-  title: str(),
+  title: optionalString,
   /** When the vulnerability was published (or first seen), ISO 8601, where the report gives it. */
-  publishedAt: str(),
+  publishedAt: optionalString,
   /** Whole days from `publishedAt` to the collection clock. */
   ageDays: z.number().int().optional(),
 })
@@ -113,17 +118,17 @@ export type ScanVulnerability = z.output<typeof scanVulnerabilitySchema>
 /** A configuration rule evaluated on infrastructure code, a manifest or a cloud resource. */
 export const scanMisconfigurationSchema = scanFindingSchema('scan.misconfiguration', {
   resourceKind: z.literal('Misconfiguration'),
-  title: str(),
+  title: optionalString,
   /** What the tool said about this resource (`Bucket has logging disabled`), credentials masked. */
-  message: str(),
+  message: optionalString,
   /** The resource the rule was evaluated on: `aws_s3_bucket.logs`, an ARN, `module.bucket`. */
-  resource: str(),
+  resource: optionalString,
   location: scanLocationSchema.optional(),
   /** The outcome as the tool said it, normalised: `manual` needs a person to judge. */
   status: z.enum(['pass', 'fail', 'skip', 'manual']),
   toolStatus: z.string(),
   /** When the tool first saw the failure, where it says (Prowler). */
-  firstSeenAt: str(),
+  firstSeenAt: optionalString,
 })
 export type ScanMisconfiguration = z.output<typeof scanMisconfigurationSchema>
 
@@ -136,12 +141,12 @@ export const scanSecretFindingSchema = scanFindingSchema('scan.secret-finding', 
   /** True when the tool confirmed the credential works (TruffleHog verification). */
   verified: z.boolean().optional(),
   /** The tool's fingerprint when it holds no secret (gitleaks: commit:file:rule:line). */
-  fingerprint: str(),
+  fingerprint: optionalString,
   /**
    * HMAC-SHA256 of the secret under the store's salt (32 hex digits), as the secrets scanner computes
    * it: the same credential found by two tools is recognisably one, and can be allow-listed.
    */
-  secretFingerprint: str(),
+  secretFingerprint: optionalString,
 })
 export type ScanSecretFinding = z.output<typeof scanSecretFindingSchema>
 
@@ -155,7 +160,7 @@ export const scanCodeFindingSchema = scanFindingSchema('scan.code-finding', {
   /** True when the result carries an accepted suppression (in source or external). */
   suppressed: z.boolean(),
   /** SARIF `baselineState`: `absent` means it was fixed since the baseline run. */
-  baselineState: str(),
+  baselineState: optionalString,
 })
 export type ScanCodeFinding = z.output<typeof scanCodeFindingSchema>
 
@@ -165,8 +170,8 @@ export const scanComponentSchema = evidenceSchema('scan.component', {
   tool: z.string(),
   target: z.string(),
   componentType: z.string(),
-  version: str(),
-  purl: str(),
+  version: optionalString,
+  purl: optionalString,
   /** SPDX ids or expressions, or license names as written. */
   licenses: z.array(z.string()),
 })

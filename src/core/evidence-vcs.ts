@@ -13,7 +13,7 @@
 import { z } from 'zod'
 import { type EvidenceTypes, evidenceSchema } from './evidence-base.js'
 
-const bool = () => z.boolean().exactOptional()
+const optionalBoolean = z.boolean().exactOptional()
 
 /** The repository role names GitHub reports, weakest first. */
 export const gitHubPermissionSchema = z.enum(['read', 'triage', 'write', 'maintain', 'admin'])
@@ -22,19 +22,19 @@ export type GitHubPermission = z.output<typeof gitHubPermissionSchema>
 export const gitHubOrganizationSchema = evidenceSchema('github.organization', {
   resourceKind: z.literal('GitHubOrganization'),
   /** Members must have two-factor authentication on (visible to organization owners only). */
-  twoFactorRequirementEnabled: bool(),
+  twoFactorRequirementEnabled: optionalBoolean,
   /** The base role every member has on every repository: `read`, `write`, `admin` or `none`. */
   defaultRepositoryPermission: z.string().exactOptional(),
-  membersCanCreateRepositories: bool(),
-  membersCanCreatePublicRepositories: bool(),
-  membersCanForkPrivateRepositories: bool(),
+  membersCanCreateRepositories: optionalBoolean,
+  membersCanCreatePublicRepositories: optionalBoolean,
+  membersCanForkPrivateRepositories: optionalBoolean,
   /** Commits made in the web interface must carry a sign-off. */
-  webCommitSignoffRequired: bool(),
+  webCommitSignoffRequired: optionalBoolean,
   /** Defaults the organization applies to repositories created from now on. */
-  secretScanningEnabledForNewRepositories: bool(),
-  secretScanningPushProtectionEnabledForNewRepositories: bool(),
-  dependabotAlertsEnabledForNewRepositories: bool(),
-  dependabotSecurityUpdatesEnabledForNewRepositories: bool(),
+  secretScanningEnabledForNewRepositories: optionalBoolean,
+  secretScanningPushProtectionEnabledForNewRepositories: optionalBoolean,
+  dependabotAlertsEnabledForNewRepositories: optionalBoolean,
+  dependabotSecurityUpdatesEnabledForNewRepositories: optionalBoolean,
   /** Logins of the organization's outside collaborators (people with repository access who are not members). */
   outsideCollaborators: z.array(z.string()).exactOptional(),
   /**
@@ -66,7 +66,7 @@ export const gitHubBranchProtectionSchema = z.strictObject({
     .exactOptional(),
   /** The rules apply to administrators too. */
   enforceAdmins: z.boolean(),
-  requiredSignatures: bool(),
+  requiredSignatures: optionalBoolean,
   requiredLinearHistory: z.boolean(),
   allowForcePushes: z.boolean(),
   allowDeletions: z.boolean(),
@@ -84,12 +84,12 @@ export const gitHubRuleSchema = z.strictObject({
   rulesetId: z.number(),
   /** `pull_request` */
   requiredApprovingReviewCount: z.number().int().nonnegative().exactOptional(),
-  dismissStaleReviewsOnPush: bool(),
-  requireCodeOwnerReview: bool(),
-  requireLastPushApproval: bool(),
+  dismissStaleReviewsOnPush: optionalBoolean,
+  requireCodeOwnerReview: optionalBoolean,
+  requireLastPushApproval: optionalBoolean,
   /** `required_status_checks` */
   requiredStatusChecks: z.array(z.string()).exactOptional(),
-  strictRequiredStatusChecks: bool(),
+  strictRequiredStatusChecks: optionalBoolean,
 })
 export type GitHubRule = z.output<typeof gitHubRuleSchema>
 
@@ -132,10 +132,10 @@ export const gitHubRepositorySchema = evidenceSchema('github.repository', {
   defaultBranchRules: z.array(gitHubRuleSchema).exactOptional(),
   /** The rulesets those rules come from. */
   rulesets: z.array(gitHubRulesetSchema).exactOptional(),
-  secretScanning: bool(),
-  secretScanningPushProtection: bool(),
-  dependabotAlerts: bool(),
-  dependabotSecurityUpdates: bool(),
+  secretScanning: optionalBoolean,
+  secretScanningPushProtection: optionalBoolean,
+  dependabotAlerts: optionalBoolean,
+  dependabotSecurityUpdates: optionalBoolean,
   /** Outside collaborators of this repository and the role each holds. */
   outsideCollaborators: z
     .array(z.strictObject({ login: z.string(), permission: gitHubPermissionSchema }))
