@@ -360,6 +360,19 @@ describe.each(backends)('push to a %s server', (backend) => {
       errors: [{ path: 'body.items[0].evidence.kind', message: expect.stringContaining('k8s.spaceship') }],
     })
 
+    // A known kind, hashes match, but a field breaks the kind's schema: a label that is no string.
+    const wrongField = structuredClone(good.batch)
+    const third = wrongField.items[2]
+    if (third === undefined) throw new Error('fixture')
+    third.evidence = { ...third.evidence, labels: { team: 7 } }
+    third.hash = sha256(canonicalBytes(third.evidence))
+    const wrongFieldBody = JSON.stringify(wrongField)
+    const invalid = await send(server, { token, body: wrongFieldBody, key: pushBatchKey(wrongField) })
+    expect(invalid.statusCode).toBe(422)
+    expect(invalid.json()).toMatchObject({
+      errors: [{ path: 'body.items[2].evidence.labels.team', message: expect.stringContaining('string') }],
+    })
+
     const badShape = await send(server, {
       token,
       body: JSON.stringify({ ...good.batch, format: 2 }),

@@ -15,314 +15,330 @@
  *   (`aws_s3_bucket`); `name` is the identifier (bucket name, DB identifier, group id, trail name,
  *   key id, region for GuardDuty) or the Terraform address.
  */
-import type { EvidenceBase } from './evidence.js'
-import type { IamPolicyDocument } from './iam-policy.js'
+import { z } from 'zod'
+import { type EvidenceTypes, evidenceBaseSchema, evidenceSchema } from './evidence-base.js'
+import { iamPolicyDocumentSchema } from './iam-policy.js'
+
+// Schemas are immutable: one instance serves every optional field of its type (cheaper to load).
+const optionalString = z.string().exactOptional()
+const optionalBoolean = z.boolean().exactOptional()
+const optionalNumber = z.number().exactOptional()
 
 /** How the state was read. */
-export type AwsOrigin = 'live' | 'cli-json' | 'terraform-plan' | 'terraform-hcl' | 'cloudformation'
+export const awsOriginSchema = z.enum([
+  'live',
+  'cli-json',
+  'terraform-plan',
+  'terraform-hcl',
+  'cloudformation',
+])
+export type AwsOrigin = z.output<typeof awsOriginSchema>
 
-/** Fields every AWS evidence item carries besides `EvidenceBase`. */
-export interface AwsResourceBase extends EvidenceBase {
+/** Fields every AWS evidence item carries besides the evidence base. */
+export const awsResourceBaseShape = {
   /** The 12-digit AWS account id, when known (live: STS; CLI: an ARN or the source settings). */
-  account?: string
+  account: optionalString,
   /** The region code (`eu-west-1`); undefined for global resources (IAM) or when not known. */
-  region?: string
+  region: optionalString,
   /** The resource ARN, when known. */
-  arn?: string
+  arn: optionalString,
   /** Where the state came from: the account itself (live or CLI export) or a Terraform plan/source. */
-  origin?: AwsOrigin
+  origin: awsOriginSchema.exactOptional(),
   /**
    * When the state was observed (ISO 8601): collection time for live reads, the credential report's
    * generation time for exports. Ages (of access keys, of passwords) are computed against it, so
    * checks never read a clock. Undefined for planned state.
    */
-  observedAt?: string
+  observedAt: optionalString,
   /** Fields known only after apply (see the file comment). */
-  unknown?: string[]
+  unknown: z.array(z.string()).exactOptional(),
 }
+
+/** The schema of an AWS kind: the evidence base, the AWS base, then the kind's own fields. */
+function awsEvidenceSchema<const K extends string, const S extends z.ZodRawShape>(kind: K, shape: S) {
+  return evidenceSchema(kind, awsResourceBaseShape).extend(shape)
+}
+
+/** The schema every AWS kind extends (for code that handles any AWS item). */
+export const awsResourceBaseSchema = evidenceBaseSchema.extend(awsResourceBaseShape)
+export type AwsResourceBase = z.output<typeof awsResourceBaseSchema>
 
 /** The four S3 Block Public Access switches, at bucket or account level. */
-export interface AwsPublicAccessBlock {
+export const awsPublicAccessBlockSchema = z.strictObject({
   /** Rejects requests that add public ACLs. */
-  blockPublicAcls?: boolean
+  blockPublicAcls: optionalBoolean,
   /** Ignores public ACLs already present. */
-  ignorePublicAcls?: boolean
+  ignorePublicAcls: optionalBoolean,
   /** Rejects bucket policies that grant public access. */
-  blockPublicPolicy?: boolean
+  blockPublicPolicy: optionalBoolean,
   /** Limits access under a public policy to AWS services and the owner account. */
-  restrictPublicBuckets?: boolean
-}
+  restrictPublicBuckets: optionalBoolean,
+})
+export type AwsPublicAccessBlock = z.output<typeof awsPublicAccessBlockSchema>
 
 /** The account's IAM password policy as AWS reports it. */
-export interface AwsPasswordPolicy {
-  minimumLength?: number
-  requireUppercase?: boolean
-  requireLowercase?: boolean
-  requireNumbers?: boolean
-  requireSymbols?: boolean
+export const awsPasswordPolicySchema = z.strictObject({
+  minimumLength: optionalNumber,
+  requireUppercase: optionalBoolean,
+  requireLowercase: optionalBoolean,
+  requireNumbers: optionalBoolean,
+  requireSymbols: optionalBoolean,
   /** Days after which a password expires; undefined = never. */
-  maxAgeDays?: number
+  maxAgeDays: optionalNumber,
   /** How many previous passwords cannot be reused; undefined = none remembered. */
-  reusePrevention?: number
-  allowUsersToChangePassword?: boolean
+  reusePrevention: optionalNumber,
+  allowUsersToChangePassword: optionalBoolean,
   /** True when an expired password can only be reset by an administrator. */
-  hardExpiry?: boolean
-}
+  hardExpiry: optionalBoolean,
+})
+export type AwsPasswordPolicy = z.output<typeof awsPasswordPolicySchema>
 
 /** The account as a whole: root user and account-wide settings. */
-export interface AwsAccount extends AwsResourceBase {
-  kind: 'aws.account'
+export const awsAccountSchema = awsEvidenceSchema('aws.account', {
   /** True when the root user has at least one active access key. */
-  rootAccessKeysPresent?: boolean
+  rootAccessKeysPresent: optionalBoolean,
   /** True when the root user has an MFA device. */
-  rootMfaEnabled?: boolean
+  rootMfaEnabled: optionalBoolean,
   /** When the root user's password or keys were last used (ISO 8601); undefined when never or unknown. */
-  rootLastUsedAt?: string
+  rootLastUsedAt: optionalString,
   /** The IAM password policy; `null` when the account has none (AWS defaults apply). */
-  passwordPolicy?: AwsPasswordPolicy | null
+  passwordPolicy: awsPasswordPolicySchema.nullable().exactOptional(),
   /** The account-level S3 Block Public Access settings; `null` when none are set. */
-  s3PublicAccessBlock?: AwsPublicAccessBlock | null
-}
+  s3PublicAccessBlock: awsPublicAccessBlockSchema.nullable().exactOptional(),
+})
+export type AwsAccount = z.output<typeof awsAccountSchema>
 
 /** An IAM access key. The secret is never read; the key id is masked (`AKIA…WXYZ`). */
-export interface AwsAccessKey {
+export const awsAccessKeySchema = z.strictObject({
   /** Masked key id: prefix and last four characters only. Undefined when the source gives no id (credential report). */
-  maskedId?: string
-  active: boolean
+  maskedId: optionalString,
+  active: z.boolean(),
   /** When the key was created or last rotated (ISO 8601). */
-  createdAt?: string
+  createdAt: optionalString,
   /** When the key was last used (ISO 8601); undefined when never used or unknown. */
-  lastUsedAt?: string
+  lastUsedAt: optionalString,
   /** The service the key was last used with (`s3`), when known. */
-  lastUsedService?: string
-}
+  lastUsedService: optionalString,
+})
+export type AwsAccessKey = z.output<typeof awsAccessKeySchema>
 
 /** An IAM user (not the root user, which is on `aws.account`). */
-export interface AwsIamUser extends AwsResourceBase {
-  kind: 'aws.iam-user'
-  createdAt?: string
+export const awsIamUserSchema = awsEvidenceSchema('aws.iam-user', {
+  createdAt: optionalString,
   /** True when the user has a console password (can sign in to the console). */
-  consoleAccess?: boolean
+  consoleAccess: optionalBoolean,
   /** When the console password was last used (ISO 8601). */
-  passwordLastUsedAt?: string
+  passwordLastUsedAt: optionalString,
   /** When the console password was last changed (ISO 8601). */
-  passwordLastChangedAt?: string
+  passwordLastChangedAt: optionalString,
   /** True when the user has at least one MFA device. */
-  mfaEnabled?: boolean
+  mfaEnabled: optionalBoolean,
   /** The user's access keys; undefined when they were not collected (not: an empty list). */
-  accessKeys?: AwsAccessKey[]
-}
+  accessKeys: z.array(awsAccessKeySchema).exactOptional(),
+})
+export type AwsIamUser = z.output<typeof awsIamUserSchema>
 
 /** An IAM policy: customer- or AWS-managed, or inline on a user, group or role. */
-export interface AwsIamPolicy extends AwsResourceBase {
-  kind: 'aws.iam-policy'
+export const awsIamPolicySchema = awsEvidenceSchema('aws.iam-policy', {
   /** Who maintains it: AWS, the customer (managed policy) or inline on one principal. */
-  managedBy?: 'aws' | 'customer' | 'inline'
+  managedBy: z.enum(['aws', 'customer', 'inline']).exactOptional(),
   /** Principals the policy is attached to, where known. */
-  attachedTo?: { type: 'user' | 'group' | 'role'; name: string }[]
+  attachedTo: z
+    .array(z.strictObject({ type: z.enum(['user', 'group', 'role']), name: z.string() }))
+    .exactOptional(),
   /** Number of attachments as AWS counts them (managed policies). */
-  attachmentCount?: number
+  attachmentCount: optionalNumber,
   /** The default (active) version's document, read by `readIamPolicy`; undefined when not collected. */
-  document?: IamPolicyDocument
-}
+  document: iamPolicyDocumentSchema.exactOptional(),
+})
+export type AwsIamPolicy = z.output<typeof awsIamPolicySchema>
 
 /** Default encryption of an S3 bucket (the first rule of its configuration). */
-export interface AwsBucketEncryption {
+export const awsBucketEncryptionSchema = z.strictObject({
   /** `AES256` (SSE-S3), `aws:kms` (SSE-KMS) or `aws:kms:dsse`. */
-  algorithm?: string
-  kmsKeyId?: string
-  bucketKeyEnabled?: boolean
-}
+  algorithm: optionalString,
+  kmsKeyId: optionalString,
+  bucketKeyEnabled: optionalBoolean,
+})
+export type AwsBucketEncryption = z.output<typeof awsBucketEncryptionSchema>
 
-export interface AwsS3Bucket extends AwsResourceBase {
-  kind: 'aws.s3-bucket'
-  createdAt?: string
+export const awsS3BucketSchema = awsEvidenceSchema('aws.s3-bucket', {
+  createdAt: optionalString,
   /** Default encryption; `null` when the bucket has no configuration (only possible before 2023 or in plans). */
-  encryption?: AwsBucketEncryption | null
+  encryption: awsBucketEncryptionSchema.nullable().exactOptional(),
   /** The bucket's Block Public Access settings; `null` when none are set. */
-  publicAccessBlock?: AwsPublicAccessBlock | null
+  publicAccessBlock: awsPublicAccessBlockSchema.nullable().exactOptional(),
   /** The owning account's Block Public Access settings, copied here so a check sees both levels. */
-  accountPublicAccessBlock?: AwsPublicAccessBlock | null
+  accountPublicAccessBlock: awsPublicAccessBlockSchema.nullable().exactOptional(),
   /** `Enabled`, `Suspended`, or `Disabled` (never enabled: AWS returns no Status). */
-  versioning?: 'Enabled' | 'Suspended' | 'Disabled'
-  mfaDelete?: boolean
+  versioning: z.enum(['Enabled', 'Suspended', 'Disabled']).exactOptional(),
+  mfaDelete: optionalBoolean,
   /** True when server access logging is configured. */
-  loggingEnabled?: boolean
+  loggingEnabled: optionalBoolean,
   /** True when the bucket policy makes the bucket public (AWS's policy status `IsPublic`). */
-  policyPublic?: boolean
+  policyPublic: optionalBoolean,
   /** True when an ACL grant goes to everyone or to any authenticated AWS user. */
-  aclPublic?: boolean
-}
+  aclPublic: optionalBoolean,
+})
+export type AwsS3Bucket = z.output<typeof awsS3BucketSchema>
 
 /** An RDS DB instance. */
-export interface AwsDbInstance extends AwsResourceBase {
-  kind: 'aws.db-instance'
+export const awsDbInstanceSchema = awsEvidenceSchema('aws.db-instance', {
   /** `postgres`, `mysql`, `aurora-postgresql`, … */
-  engine?: string
-  engineVersion?: string
-  instanceClass?: string
+  engine: optionalString,
+  engineVersion: optionalString,
+  instanceClass: optionalString,
   /** The Aurora cluster the instance belongs to: storage, backups and failover are cluster properties then. */
-  clusterIdentifier?: string
+  clusterIdentifier: optionalString,
   /** True when the instance has a public DNS name reachable from outside the VPC. */
-  publiclyAccessible?: boolean
-  storageEncrypted?: boolean
-  kmsKeyId?: string
+  publiclyAccessible: optionalBoolean,
+  storageEncrypted: optionalBoolean,
+  kmsKeyId: optionalString,
   /** True for a standby in another availability zone. */
-  multiAz?: boolean
-  deletionProtection?: boolean
+  multiAz: optionalBoolean,
+  deletionProtection: optionalBoolean,
   /** Days automated backups are kept; 0 = automated backups off. */
-  backupRetentionDays?: number
-  autoMinorVersionUpgrade?: boolean
-  iamAuthentication?: boolean
+  backupRetentionDays: optionalNumber,
+  autoMinorVersionUpgrade: optionalBoolean,
+  iamAuthentication: optionalBoolean,
   /** `available`, `stopped`, … */
-  status?: string
-}
+  status: optionalString,
+})
+export type AwsDbInstance = z.output<typeof awsDbInstanceSchema>
 
 /** One ingress or egress rule of a security group, as one permission entry of the API. */
-export interface AwsSecurityGroupRule {
+export const awsSecurityGroupRuleSchema = z.strictObject({
   /** `tcp`, `udp`, `icmp`, `icmpv6`, a protocol number, or `-1` for all traffic. */
-  protocol: string
+  protocol: z.string(),
   /** First port of the range; undefined for all-traffic rules. */
-  fromPort?: number
-  toPort?: number
-  ipv4Ranges: string[]
-  ipv6Ranges: string[]
-  prefixListIds: string[]
+  fromPort: optionalNumber,
+  toPort: optionalNumber,
+  ipv4Ranges: z.array(z.string()),
+  ipv6Ranges: z.array(z.string()),
+  prefixListIds: z.array(z.string()),
   /** Other security groups allowed as source/destination. */
-  sourceGroups: string[]
-  description?: string
-}
+  sourceGroups: z.array(z.string()),
+  description: optionalString,
+})
+export type AwsSecurityGroupRule = z.output<typeof awsSecurityGroupRuleSchema>
 
-export interface AwsSecurityGroup extends AwsResourceBase {
-  kind: 'aws.security-group'
-  groupId?: string
-  groupName?: string
-  vpcId?: string
-  description?: string
-  ingress: AwsSecurityGroupRule[]
-  egress: AwsSecurityGroupRule[]
-}
+export const awsSecurityGroupSchema = awsEvidenceSchema('aws.security-group', {
+  groupId: optionalString,
+  groupName: optionalString,
+  vpcId: optionalString,
+  description: optionalString,
+  ingress: z.array(awsSecurityGroupRuleSchema),
+  egress: z.array(awsSecurityGroupRuleSchema),
+})
+export type AwsSecurityGroup = z.output<typeof awsSecurityGroupSchema>
 
-export interface AwsFlowLog {
-  id?: string
+export const awsFlowLogSchema = z.strictObject({
+  id: optionalString,
   /** `ACTIVE` when delivering. */
-  status?: string
+  status: optionalString,
   /** `ALL`, `ACCEPT` or `REJECT`. */
-  trafficType?: string
+  trafficType: optionalString,
   /** `cloud-watch-logs`, `s3` or `kinesis-data-firehose`. */
-  destinationType?: string
-}
+  destinationType: optionalString,
+})
+export type AwsFlowLog = z.output<typeof awsFlowLogSchema>
 
-export interface AwsVpc extends AwsResourceBase {
-  kind: 'aws.vpc'
-  vpcId?: string
-  isDefault?: boolean
-  cidrBlock?: string
+export const awsVpcSchema = awsEvidenceSchema('aws.vpc', {
+  vpcId: optionalString,
+  isDefault: optionalBoolean,
+  cidrBlock: optionalString,
   /** Flow logs attached to the VPC; undefined when flow logs were not collected. */
-  flowLogs?: AwsFlowLog[]
-}
+  flowLogs: z.array(awsFlowLogSchema).exactOptional(),
+})
+export type AwsVpc = z.output<typeof awsVpcSchema>
 
-export interface AwsCloudTrail extends AwsResourceBase {
-  kind: 'aws.cloudtrail'
-  homeRegion?: string
-  multiRegion?: boolean
-  organizationTrail?: boolean
-  logFileValidation?: boolean
+export const awsCloudTrailSchema = awsEvidenceSchema('aws.cloudtrail', {
+  homeRegion: optionalString,
+  multiRegion: optionalBoolean,
+  organizationTrail: optionalBoolean,
+  logFileValidation: optionalBoolean,
   /** True when the trail is recording (`get-trail-status` IsLogging). */
-  logging?: boolean
-  includeGlobalServiceEvents?: boolean
-  kmsKeyId?: string
-  cloudWatchLogsGroupArn?: string
-  s3BucketName?: string
-}
+  logging: optionalBoolean,
+  includeGlobalServiceEvents: optionalBoolean,
+  kmsKeyId: optionalString,
+  cloudWatchLogsGroupArn: optionalString,
+  s3BucketName: optionalString,
+})
+export type AwsCloudTrail = z.output<typeof awsCloudTrailSchema>
 
-export interface AwsKmsKey extends AwsResourceBase {
-  kind: 'aws.kms-key'
-  keyId?: string
+export const awsKmsKeySchema = awsEvidenceSchema('aws.kms-key', {
+  keyId: optionalString,
   /** `CUSTOMER` or `AWS` (AWS-managed keys rotate on AWS's schedule). */
-  keyManager?: 'CUSTOMER' | 'AWS'
+  keyManager: z.enum(['CUSTOMER', 'AWS']).exactOptional(),
   /** `SYMMETRIC_DEFAULT`, `RSA_2048`, `HMAC_256`, …: only symmetric keys support automatic rotation. */
-  keySpec?: string
+  keySpec: optionalString,
   /** `ENCRYPT_DECRYPT`, `SIGN_VERIFY`, `GENERATE_VERIFY_MAC`, … */
-  keyUsage?: string
+  keyUsage: optionalString,
   /** `Enabled`, `Disabled`, `PendingDeletion`, … */
-  keyState?: string
+  keyState: optionalString,
   /** `AWS_KMS`, `EXTERNAL` (imported material: cannot rotate automatically), `AWS_CLOUDHSM`, … */
-  keyOrigin?: string
-  rotationEnabled?: boolean
-  rotationPeriodDays?: number
-  aliases?: string[]
-}
+  keyOrigin: optionalString,
+  rotationEnabled: optionalBoolean,
+  rotationPeriodDays: optionalNumber,
+  aliases: z.array(z.string()).exactOptional(),
+})
+export type AwsKmsKey = z.output<typeof awsKmsKeySchema>
 
 /**
  * The threat-detection (GuardDuty) state of one region: one item per region collected, also when
  * the region has no detector at all, so "every region" can be judged.
  */
-export interface AwsGuardDutyDetector extends AwsResourceBase {
-  kind: 'aws.guardduty-detector'
+export const awsGuardDutyDetectorSchema = awsEvidenceSchema('aws.guardduty-detector', {
   /** Undefined when the region has no detector. */
-  detectorId?: string
+  detectorId: optionalString,
   /** `ENABLED`, `DISABLED`, or `ABSENT` when the region has no detector. */
-  status?: 'ENABLED' | 'DISABLED' | 'ABSENT'
-}
+  status: z.enum(['ENABLED', 'DISABLED', 'ABSENT']).exactOptional(),
+})
+export type AwsGuardDutyDetector = z.output<typeof awsGuardDutyDetectorSchema>
 
-export interface AwsEksCluster extends AwsResourceBase {
-  kind: 'aws.eks-cluster'
-  version?: string
+export const awsEksClusterSchema = awsEvidenceSchema('aws.eks-cluster', {
+  version: optionalString,
   /** Control-plane log types sent to CloudWatch (`api`, `audit`, `authenticator`, `controllerManager`, `scheduler`). */
-  enabledLogTypes?: string[]
-  endpointPublicAccess?: boolean
-  endpointPrivateAccess?: boolean
+  enabledLogTypes: z.array(z.string()).exactOptional(),
+  endpointPublicAccess: optionalBoolean,
+  endpointPrivateAccess: optionalBoolean,
   /** CIDRs allowed to reach the public endpoint (`0.0.0.0/0` when unrestricted). */
-  publicAccessCidrs?: string[]
+  publicAccessCidrs: z.array(z.string()).exactOptional(),
   /** True when Kubernetes Secrets are envelope-encrypted with a KMS key. */
-  secretsEncrypted?: boolean
-}
+  secretsEncrypted: optionalBoolean,
+})
+export type AwsEksCluster = z.output<typeof awsEksClusterSchema>
 
 /** A listener of a load balancer (ALB, NLB, classic). */
-export interface AwsLoadBalancerListener extends AwsResourceBase {
-  kind: 'aws.load-balancer-listener'
-  loadBalancerName?: string
+export const awsLoadBalancerListenerSchema = awsEvidenceSchema('aws.load-balancer-listener', {
+  loadBalancerName: optionalString,
   /** `application`, `network`, `gateway` or `classic`. */
-  loadBalancerType?: string
+  loadBalancerType: optionalString,
   /** `internet-facing` or `internal`. */
-  scheme?: string
-  port?: number
+  scheme: optionalString,
+  port: optionalNumber,
   /** `HTTP`, `HTTPS`, `TCP`, `TLS`, `UDP`, `TCP_UDP`, `GENEVE`, `SSL`. */
-  protocol?: string
+  protocol: optionalString,
   /** The TLS negotiation policy (`ELBSecurityPolicy-TLS13-1-2-2021-06`). */
-  sslPolicy?: string
+  sslPolicy: optionalString,
   /** True when the default action redirects to HTTPS. */
-  redirectsToHttps?: boolean
-}
+  redirectsToHttps: optionalBoolean,
+})
+export type AwsLoadBalancerListener = z.output<typeof awsLoadBalancerListenerSchema>
 
-/** Evidence kinds of this domain by name; `evidence.ts` joins them into `EvidenceKinds`. */
-export interface AwsEvidenceKinds {
-  'aws.account': AwsAccount
-  'aws.iam-user': AwsIamUser
-  'aws.iam-policy': AwsIamPolicy
-  'aws.s3-bucket': AwsS3Bucket
-  'aws.db-instance': AwsDbInstance
-  'aws.security-group': AwsSecurityGroup
-  'aws.vpc': AwsVpc
-  'aws.cloudtrail': AwsCloudTrail
-  'aws.kms-key': AwsKmsKey
-  'aws.guardduty-detector': AwsGuardDutyDetector
-  'aws.eks-cluster': AwsEksCluster
-  'aws.load-balancer-listener': AwsLoadBalancerListener
-}
-
-export const awsEvidenceKinds: readonly (keyof AwsEvidenceKinds)[] = [
-  'aws.account',
-  'aws.iam-user',
-  'aws.iam-policy',
-  'aws.s3-bucket',
-  'aws.db-instance',
-  'aws.security-group',
-  'aws.vpc',
-  'aws.cloudtrail',
-  'aws.kms-key',
-  'aws.guardduty-detector',
-  'aws.eks-cluster',
-  'aws.load-balancer-listener',
-]
+/** Evidence kinds of this domain by name; `evidence.ts` joins them into the registry. */
+export const awsEvidenceSchemas = {
+  'aws.account': awsAccountSchema,
+  'aws.iam-user': awsIamUserSchema,
+  'aws.iam-policy': awsIamPolicySchema,
+  'aws.s3-bucket': awsS3BucketSchema,
+  'aws.db-instance': awsDbInstanceSchema,
+  'aws.security-group': awsSecurityGroupSchema,
+  'aws.vpc': awsVpcSchema,
+  'aws.cloudtrail': awsCloudTrailSchema,
+  'aws.kms-key': awsKmsKeySchema,
+  'aws.guardduty-detector': awsGuardDutyDetectorSchema,
+  'aws.eks-cluster': awsEksClusterSchema,
+  'aws.load-balancer-listener': awsLoadBalancerListenerSchema,
+} as const
+export type AwsEvidenceKinds = EvidenceTypes<typeof awsEvidenceSchemas>

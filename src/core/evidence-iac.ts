@@ -1,4 +1,5 @@
-import type { EvidenceBase } from './evidence.js'
+import { z } from 'zod'
+import { type EvidenceTypes, evidenceSchema, stringMap } from './evidence-base.js'
 
 /**
  * Infrastructure as code (Terraform plans and source, CloudFormation templates): facts about the code
@@ -6,61 +7,57 @@ import type { EvidenceBase } from './evidence.js'
  * mapped into the AWS kinds of evidence-aws.ts, so the same checks run on code and live accounts.
  */
 
-export type IacChangeAction = 'create' | 'read' | 'update' | 'delete' | 'no-op' | 'forget'
+export const iacChangeActionSchema = z.enum(['create', 'read', 'update', 'delete', 'no-op', 'forget'])
+export type IacChangeAction = z.output<typeof iacChangeActionSchema>
 
 /** One resource change in a Terraform plan (`resource_changes[]`). `name` is the resource address. */
-export interface IacChange extends EvidenceBase {
-  kind: 'iac.change'
+export const iacChangeSchema = evidenceSchema('iac.change', {
   /** The Terraform resource type, e.g. `aws_db_instance`. */
-  resourceKind: string
-  actions: IacChangeAction[]
+  resourceKind: z.string().min(1),
+  actions: z.array(iacChangeActionSchema),
   /** Terraform's reason for a delete or replace (`action_reason`), e.g. `replace_because_cannot_update`. */
-  actionReason?: string
+  actionReason: z.string().exactOptional(),
   /** Attribute paths that force the replace (`replace_paths`), dotted. */
-  replacePaths?: string[]
+  replacePaths: z.array(z.string()).exactOptional(),
   /** Tags of the resource before and after the change (provider default tags included). */
-  tagsBefore?: Record<string, string>
-  tagsAfter?: Record<string, string>
-}
+  tagsBefore: stringMap.exactOptional(),
+  tagsAfter: stringMap.exactOptional(),
+})
+export type IacChange = z.output<typeof iacChangeSchema>
 
 /** A resource declared in infrastructure code, with its tags: what inventory and ownership checks read. */
-export interface IacResource extends EvidenceBase {
-  kind: 'iac.resource'
+export const iacResourceSchema = evidenceSchema('iac.resource', {
   /** `aws_s3_bucket`, `AWS::S3::Bucket`. */
-  resourceKind: string
+  resourceKind: z.string().min(1),
   /** Which tool declares it. */
-  tool: 'terraform' | 'cloudformation'
+  tool: z.enum(['terraform', 'cloudformation']),
   /** True when the resource type takes tags (its schema has a `tags` attribute). */
-  taggable: boolean
+  taggable: z.boolean(),
   /** Known tags, provider default tags included. */
-  tags: Record<string, string>
+  tags: stringMap,
   /** True when some tags are unknown until apply or could not be resolved statically. */
-  tagsUnknown: boolean
-}
+  tagsUnknown: z.boolean(),
+})
+export type IacResource = z.output<typeof iacResourceSchema>
 
 /** Where a Terraform root module keeps its state (`terraform { backend … }` / `cloud {}`). */
-export interface IacStateBackend extends EvidenceBase {
-  kind: 'iac.state-backend'
-  resourceKind: 'TerraformRootModule'
+export const iacStateBackendSchema = evidenceSchema('iac.state-backend', {
+  resourceKind: z.literal('TerraformRootModule'),
   /** The module folder. */
-  name: string
+  name: z.string().min(1),
   /** `s3`, `gcs`, `azurerm`, `remote`, `cloud`…; `local` when no backend is configured. */
-  backend: string
+  backend: z.string(),
   /** The backend's settings that could be read statically (values never secret: no credentials kept). */
-  settings: Record<string, string | number | boolean>
+  settings: z.record(z.string(), z.union([z.string(), z.number(), z.boolean()])),
   /** Setting names whose value could not be resolved statically. */
-  unknown: string[]
-}
+  unknown: z.array(z.string()),
+})
+export type IacStateBackend = z.output<typeof iacStateBackendSchema>
 
-/** Evidence kinds of this domain by name; `evidence.ts` joins them into `EvidenceKinds`. */
-export interface IacEvidenceKinds {
-  'iac.change': IacChange
-  'iac.resource': IacResource
-  'iac.state-backend': IacStateBackend
-}
-
-export const iacEvidenceKinds: readonly (keyof IacEvidenceKinds)[] = [
-  'iac.change',
-  'iac.resource',
-  'iac.state-backend',
-]
+/** Evidence kinds of this domain by name; `evidence.ts` joins them into the registry. */
+export const iacEvidenceSchemas = {
+  'iac.change': iacChangeSchema,
+  'iac.resource': iacResourceSchema,
+  'iac.state-backend': iacStateBackendSchema,
+} as const
+export type IacEvidenceKinds = EvidenceTypes<typeof iacEvidenceSchemas>

@@ -1,78 +1,90 @@
-import type { EvidenceBase } from './evidence.js'
+import { z } from 'zod'
+import { type EvidenceTypes, evidenceSchema } from './evidence-base.js'
 
 /**
  * Logs: Kubernetes audit logs and CloudTrail, reduced to the events an auditor asks about.
  * Collectors fill these shapes; checks read them. Evidence states facts only.
  */
 
-export type LogSource = 'k8s-audit' | 'cloudtrail'
+export const logSourceSchema = z.enum(['k8s-audit', 'cloudtrail'])
+export type LogSource = z.output<typeof logSourceSchema>
 
-/** Why an event was kept. */
-export type LogEventCategory =
-  /** `exec`, `attach` or `portforward` into a pod. */
-  | 'pod-exec'
-  /** A Role, ClusterRole or binding created, changed or deleted. */
-  | 'rbac-change'
-  /** A Secret read by a person (not a service account or control-plane component). */
-  | 'secret-read'
-  /** Any other change a person made through the Kubernetes API. */
-  | 'human-change'
-  /** The AWS root user acted (not a service acting on its behalf). */
-  | 'root-use'
-  /** A sign-in to the AWS console. */
-  | 'console-login'
-  /** CloudTrail itself stopped, deleted or changed. */
-  | 'audit-logging-change'
-  /** An IAM user, role, group, policy or access key created, changed or deleted. */
-  | 'iam-change'
+/**
+ * Why an event was kept:
+ * - `pod-exec`: `exec`, `attach` or `portforward` into a pod;
+ * - `rbac-change`: a Role, ClusterRole or binding created, changed or deleted;
+ * - `secret-read`: a Secret read by a person (not a service account or control-plane component);
+ * - `human-change`: any other change a person made through the Kubernetes API;
+ * - `root-use`: the AWS root user acted (not a service acting on its behalf);
+ * - `console-login`: a sign-in to the AWS console;
+ * - `audit-logging-change`: CloudTrail itself stopped, deleted or changed;
+ * - `iam-change`: an IAM user, role, group, policy or access key created, changed or deleted.
+ */
+export const logEventCategorySchema = z.enum([
+  'pod-exec',
+  'rbac-change',
+  'secret-read',
+  'human-change',
+  'root-use',
+  'console-login',
+  'audit-logging-change',
+  'iam-change',
+])
+export type LogEventCategory = z.output<typeof logEventCategorySchema>
 
-export interface LogActor {
+export const logActorSchema = z.strictObject({
   /** The user name or ARN as the log records it. */
-  name: string
+  name: z.string(),
   /** `user`, `service-account`, `system`; for CloudTrail the userIdentity type (`Root`, `IAMUser`, `AssumedRole`…). */
-  type: string
-  groups: string[]
-}
+  type: z.string(),
+  groups: z.array(z.string()),
+})
+export type LogActor = z.output<typeof logActorSchema>
 
 /** One event kept from a log file. */
-export interface LogEvent extends EvidenceBase {
-  kind: 'log.event'
-  resourceKind: 'KubernetesAuditEvent' | 'CloudTrailEvent'
-  source: LogSource
-  category: LogEventCategory
-  time: string
-  actor: LogActor
+export const logEventSchema = evidenceSchema('log.event', {
+  resourceKind: z.enum(['KubernetesAuditEvent', 'CloudTrailEvent']),
+  source: logSourceSchema,
+  category: logEventCategorySchema,
+  time: z.string(),
+  actor: logActorSchema,
   /** The verb (`create`, `delete`) or the CloudTrail event name (`StopLogging`). */
-  action: string
+  action: z.string(),
   /** What was acted on: a namespace/resource/name for Kubernetes, a service and resource for AWS. */
-  target: { namespace?: string; resource?: string; subresource?: string; name?: string; service?: string }
+  target: z.strictObject({
+    namespace: z.string().exactOptional(),
+    resource: z.string().exactOptional(),
+    subresource: z.string().exactOptional(),
+    name: z.string().exactOptional(),
+    service: z.string().exactOptional(),
+  }),
   /** False when the API refused the request (an HTTP error code or a CloudTrail errorCode). */
-  succeeded: boolean
+  succeeded: z.boolean(),
   /** Console logins only: whether the sign-in used MFA, and whether it was federated (MFA at the IdP). */
-  mfa?: boolean
-  federated?: boolean
-  sourceIp?: string
+  mfa: z.boolean().exactOptional(),
+  federated: z.boolean().exactOptional(),
+  sourceIp: z.string().exactOptional(),
   /** Where in the file: `Records[17]` for CloudTrail (line is the line for JSON lines). */
-  at?: string
-}
+  at: z.string().exactOptional(),
+})
+export type LogEvent = z.output<typeof logEventSchema>
 
 /** What one log file held: events read, the period they cover, lines that could not be read. */
-export interface LogSummary extends EvidenceBase {
-  kind: 'log.summary'
-  resourceKind: 'KubernetesAuditLog' | 'CloudTrailLog'
-  source: LogSource
-  eventsRead: number
-  eventsKept: number
-  firstEvent?: string
-  lastEvent?: string
-  parseErrors: number
-  bytes: number
-}
+export const logSummarySchema = evidenceSchema('log.summary', {
+  resourceKind: z.enum(['KubernetesAuditLog', 'CloudTrailLog']),
+  source: logSourceSchema,
+  eventsRead: z.number().int().nonnegative(),
+  eventsKept: z.number().int().nonnegative(),
+  firstEvent: z.string().exactOptional(),
+  lastEvent: z.string().exactOptional(),
+  parseErrors: z.number().int().nonnegative(),
+  bytes: z.number().int().nonnegative(),
+})
+export type LogSummary = z.output<typeof logSummarySchema>
 
-/** Evidence kinds of this domain by name; `evidence.ts` joins them into `EvidenceKinds`. */
-export interface LogEvidenceKinds {
-  'log.event': LogEvent
-  'log.summary': LogSummary
-}
-
-export const logEvidenceKinds: readonly (keyof LogEvidenceKinds)[] = ['log.event', 'log.summary']
+/** Evidence kinds of this domain by name; `evidence.ts` joins them into the registry. */
+export const logEvidenceSchemas = {
+  'log.event': logEventSchema,
+  'log.summary': logSummarySchema,
+} as const
+export type LogEvidenceKinds = EvidenceTypes<typeof logEvidenceSchemas>

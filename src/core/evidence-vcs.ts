@@ -10,123 +10,142 @@
  * - `name` is the organization login or the repository's `owner/name`; `file` is where it was read
  *   (`https://api.github.com/repos/acme/api` live, the exported folder's file offline).
  */
-import type { EvidenceBase } from './evidence.js'
+import { z } from 'zod'
+import { type EvidenceTypes, evidenceSchema } from './evidence-base.js'
+
+const optionalBoolean = z.boolean().exactOptional()
 
 /** The repository role names GitHub reports, weakest first. */
-export type GitHubPermission = 'read' | 'triage' | 'write' | 'maintain' | 'admin'
+export const gitHubPermissionSchema = z.enum(['read', 'triage', 'write', 'maintain', 'admin'])
+export type GitHubPermission = z.output<typeof gitHubPermissionSchema>
 
-export interface GitHubOrganization extends EvidenceBase {
-  kind: 'github.organization'
-  resourceKind: 'GitHubOrganization'
+export const gitHubOrganizationSchema = evidenceSchema('github.organization', {
+  resourceKind: z.literal('GitHubOrganization'),
   /** Members must have two-factor authentication on (visible to organization owners only). */
-  twoFactorRequirementEnabled?: boolean
+  twoFactorRequirementEnabled: optionalBoolean,
   /** The base role every member has on every repository: `read`, `write`, `admin` or `none`. */
-  defaultRepositoryPermission?: string
-  membersCanCreateRepositories?: boolean
-  membersCanCreatePublicRepositories?: boolean
-  membersCanForkPrivateRepositories?: boolean
+  defaultRepositoryPermission: z.string().exactOptional(),
+  membersCanCreateRepositories: optionalBoolean,
+  membersCanCreatePublicRepositories: optionalBoolean,
+  membersCanForkPrivateRepositories: optionalBoolean,
   /** Commits made in the web interface must carry a sign-off. */
-  webCommitSignoffRequired?: boolean
+  webCommitSignoffRequired: optionalBoolean,
   /** Defaults the organization applies to repositories created from now on. */
-  secretScanningEnabledForNewRepositories?: boolean
-  secretScanningPushProtectionEnabledForNewRepositories?: boolean
-  dependabotAlertsEnabledForNewRepositories?: boolean
-  dependabotSecurityUpdatesEnabledForNewRepositories?: boolean
+  secretScanningEnabledForNewRepositories: optionalBoolean,
+  secretScanningPushProtectionEnabledForNewRepositories: optionalBoolean,
+  dependabotAlertsEnabledForNewRepositories: optionalBoolean,
+  dependabotSecurityUpdatesEnabledForNewRepositories: optionalBoolean,
   /** Logins of the organization's outside collaborators (people with repository access who are not members). */
-  outsideCollaborators?: string[]
+  outsideCollaborators: z.array(z.string()).exactOptional(),
   /**
    * Outside collaborators holding the admin role, with the repositories where they hold it, among the
    * repositories read. Undefined when no repository's collaborators could be read.
    */
-  outsideCollaboratorsWithAdmin?: { login: string; repositories: string[] }[]
-}
+  outsideCollaboratorsWithAdmin: z
+    .array(z.strictObject({ login: z.string(), repositories: z.array(z.string()) }))
+    .exactOptional(),
+})
+export type GitHubOrganization = z.output<typeof gitHubOrganizationSchema>
 
 /** Classic branch protection of one branch, as `GET /repos/{owner}/{repo}/branches/{branch}/protection` returns it. */
-export interface GitHubBranchProtection {
+export const gitHubBranchProtectionSchema = z.strictObject({
   /** Undefined when pull requests are not required. */
-  requiredPullRequestReviews?: {
-    requiredApprovingReviewCount: number
-    dismissStaleReviews: boolean
-    requireCodeOwnerReviews: boolean
-    requireLastPushApproval: boolean
-    /** Users, teams or apps allowed to push without a pull request. */
-    bypassAllowances: string[]
-  }
+  requiredPullRequestReviews: z
+    .strictObject({
+      requiredApprovingReviewCount: z.number().int().nonnegative(),
+      dismissStaleReviews: z.boolean(),
+      requireCodeOwnerReviews: z.boolean(),
+      requireLastPushApproval: z.boolean(),
+      /** Users, teams or apps allowed to push without a pull request. */
+      bypassAllowances: z.array(z.string()),
+    })
+    .exactOptional(),
   /** Undefined when no status check is required. */
-  requiredStatusChecks?: { strict: boolean; contexts: string[] }
+  requiredStatusChecks: z
+    .strictObject({ strict: z.boolean(), contexts: z.array(z.string()) })
+    .exactOptional(),
   /** The rules apply to administrators too. */
-  enforceAdmins: boolean
-  requiredSignatures?: boolean
-  requiredLinearHistory: boolean
-  allowForcePushes: boolean
-  allowDeletions: boolean
-  requiredConversationResolution: boolean
-  lockBranch: boolean
+  enforceAdmins: z.boolean(),
+  requiredSignatures: optionalBoolean,
+  requiredLinearHistory: z.boolean(),
+  allowForcePushes: z.boolean(),
+  allowDeletions: z.boolean(),
+  requiredConversationResolution: z.boolean(),
+  lockBranch: z.boolean(),
   /** Who may push at all (undefined: anyone with write access). */
-  pushRestrictions?: string[]
-}
+  pushRestrictions: z.array(z.string()).exactOptional(),
+})
+export type GitHubBranchProtection = z.output<typeof gitHubBranchProtectionSchema>
 
 /** One active rule on a branch, from a repository or organization ruleset. */
-export interface GitHubRule {
+export const gitHubRuleSchema = z.strictObject({
   /** GitHub's rule type: `pull_request`, `required_status_checks`, `non_fast_forward`, `deletion`, … */
-  type: string
-  rulesetId: number
+  type: z.string(),
+  rulesetId: z.number(),
   /** `pull_request` */
-  requiredApprovingReviewCount?: number
-  dismissStaleReviewsOnPush?: boolean
-  requireCodeOwnerReview?: boolean
-  requireLastPushApproval?: boolean
+  requiredApprovingReviewCount: z.number().int().nonnegative().exactOptional(),
+  dismissStaleReviewsOnPush: optionalBoolean,
+  requireCodeOwnerReview: optionalBoolean,
+  requireLastPushApproval: optionalBoolean,
   /** `required_status_checks` */
-  requiredStatusChecks?: string[]
-  strictRequiredStatusChecks?: boolean
-}
+  requiredStatusChecks: z.array(z.string()).exactOptional(),
+  strictRequiredStatusChecks: optionalBoolean,
+})
+export type GitHubRule = z.output<typeof gitHubRuleSchema>
 
 /** A ruleset with rules on the default branch. */
-export interface GitHubRuleset {
-  id: number
-  name?: string
+export const gitHubRulesetSchema = z.strictObject({
+  id: z.number(),
+  name: z.string().exactOptional(),
   /** `active`, `evaluate` (reports only) or `disabled`. */
-  enforcement?: string
+  enforcement: z.string().exactOptional(),
   /** `Repository` or `Organization`. */
-  sourceType?: string
+  sourceType: z.string().exactOptional(),
   /**
    * Who may bypass the ruleset: actor type (`RepositoryRole`, `OrganizationAdmin`, `Team`,
    * `Integration`, `DeployKey`), its id (repository role 5 is admin), and `always` or `pull_request`.
    * Undefined when the ruleset's details could not be read.
    */
-  bypassActors?: { actorType: string; actorId?: number; bypassMode: string }[]
-}
+  bypassActors: z
+    .array(
+      z.strictObject({
+        actorType: z.string(),
+        actorId: z.number().exactOptional(),
+        bypassMode: z.string(),
+      }),
+    )
+    .exactOptional(),
+})
+export type GitHubRuleset = z.output<typeof gitHubRulesetSchema>
 
-export interface GitHubRepository extends EvidenceBase {
-  kind: 'github.repository'
-  resourceKind: 'GitHubRepository'
-  owner: string
-  defaultBranch: string
+export const gitHubRepositorySchema = evidenceSchema('github.repository', {
+  resourceKind: z.literal('GitHubRepository'),
+  owner: z.string(),
+  defaultBranch: z.string(),
   /** `public`, `private` or `internal`. */
-  visibility: string
-  archived: boolean
-  fork: boolean
+  visibility: z.string(),
+  archived: z.boolean(),
+  fork: z.boolean(),
   /** Classic protection of the default branch: null when the branch has none. */
-  defaultBranchProtection?: GitHubBranchProtection | null
+  defaultBranchProtection: gitHubBranchProtectionSchema.nullable().exactOptional(),
   /** Rules that apply to the default branch, from every ruleset (repository and organization). */
-  defaultBranchRules?: GitHubRule[]
+  defaultBranchRules: z.array(gitHubRuleSchema).exactOptional(),
   /** The rulesets those rules come from. */
-  rulesets?: GitHubRuleset[]
-  secretScanning?: boolean
-  secretScanningPushProtection?: boolean
-  dependabotAlerts?: boolean
-  dependabotSecurityUpdates?: boolean
+  rulesets: z.array(gitHubRulesetSchema).exactOptional(),
+  secretScanning: optionalBoolean,
+  secretScanningPushProtection: optionalBoolean,
+  dependabotAlerts: optionalBoolean,
+  dependabotSecurityUpdates: optionalBoolean,
   /** Outside collaborators of this repository and the role each holds. */
-  outsideCollaborators?: { login: string; permission: GitHubPermission }[]
-}
+  outsideCollaborators: z
+    .array(z.strictObject({ login: z.string(), permission: gitHubPermissionSchema }))
+    .exactOptional(),
+})
+export type GitHubRepository = z.output<typeof gitHubRepositorySchema>
 
-/** Evidence kinds of this domain by name; `evidence.ts` joins them into `EvidenceKinds`. */
-export interface VcsEvidenceKinds {
-  'github.organization': GitHubOrganization
-  'github.repository': GitHubRepository
-}
-
-export const vcsEvidenceKinds: readonly (keyof VcsEvidenceKinds)[] = [
-  'github.organization',
-  'github.repository',
-]
+/** Evidence kinds of this domain by name; `evidence.ts` joins them into the registry. */
+export const vcsEvidenceSchemas = {
+  'github.organization': gitHubOrganizationSchema,
+  'github.repository': gitHubRepositorySchema,
+} as const
+export type VcsEvidenceKinds = EvidenceTypes<typeof vcsEvidenceSchemas>

@@ -19,7 +19,7 @@ export const iamPrincipalsSchema = z.record(z.string(), z.array(z.string()))
 export type IamPrincipals = z.infer<typeof iamPrincipalsSchema>
 
 /** One condition: `StringEquals` on `aws:SourceVpc` with its values, numbers and booleans as text. */
-export const iamConditionSchema = z.object({
+export const iamConditionSchema = z.strictObject({
   operator: z.string(),
   key: z.string(),
   values: z.array(z.string()),
@@ -27,8 +27,8 @@ export const iamConditionSchema = z.object({
 export type IamCondition = z.infer<typeof iamConditionSchema>
 
 /** One statement, every list field present (empty when the document has none). */
-export const iamPolicyStatementSchema = z.object({
-  sid: z.string().optional(),
+export const iamPolicyStatementSchema = z.strictObject({
+  sid: z.string().exactOptional(),
   effect: z.enum(['Allow', 'Deny']),
   /** `Action` entries as written (`s3:GetObject`, `*`, `iam:*`). */
   actions: z.array(z.string()),
@@ -37,24 +37,24 @@ export const iamPolicyStatementSchema = z.object({
   resources: z.array(z.string()),
   notResources: z.array(z.string()),
   /** `Principal`, in resource and trust policies; undefined in identity policies. */
-  principals: iamPrincipalsSchema.optional(),
-  notPrincipals: iamPrincipalsSchema.optional(),
+  principals: iamPrincipalsSchema.exactOptional(),
+  notPrincipals: iamPrincipalsSchema.exactOptional(),
   /** `Condition`, one entry per operator and key; empty when the statement has none. */
   conditions: z.array(iamConditionSchema),
 })
 export type IamPolicyStatement = z.infer<typeof iamPolicyStatementSchema>
 
 /** A document that follows the policy grammar. */
-export const readableIamPolicySchema = z.object({
+export const readableIamPolicySchema = z.strictObject({
   readable: z.literal(true),
   /** `2012-10-17` or `2008-10-17`; undefined when the document does not say. */
-  version: z.string().optional(),
+  version: z.string().exactOptional(),
   statements: z.array(iamPolicyStatementSchema),
 })
 export type ReadableIamPolicy = z.infer<typeof readableIamPolicySchema>
 
 /** A document that could not be read, and why: a check that needs it cannot tell. */
-export const unreadableIamPolicySchema = z.object({
+export const unreadableIamPolicySchema = z.strictObject({
   readable: z.literal(false),
   reason: z.string(),
 })

@@ -3,7 +3,7 @@ import pg from 'pg'
 import { z } from 'zod'
 import { contentHash } from '../core/canonical-json.js'
 import { IntegrityError, PermissionError, ValidationError, type ValidationIssue } from '../core/errors.js'
-import { type EvidenceItem, evidenceKinds } from '../core/evidence.js'
+import { type EvidenceItem, evidenceIssues } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
@@ -116,27 +116,6 @@ export function checkCollector(batch: PushBatch, actor: { kind: string; role: st
     )
 }
 
-const knownKinds = new Set<string>(evidenceKinds)
-const isText = (value: unknown): value is string => typeof value === 'string' && value.length > 0
-
-/** The minimal shape every evidence item has (kind and subject); the checks trust the rest. */
-export function evidenceIssues(evidence: Record<string, unknown>, where: string): ValidationIssue[] {
-  const issues: ValidationIssue[] = []
-  const { kind, resourceKind, name, file, namespace, line } = evidence
-  if (!isText(kind)) issues.push({ path: `${where}.kind`, message: 'required: the evidence kind' })
-  else if (!knownKinds.has(kind))
-    issues.push({ path: `${where}.kind`, message: `unknown evidence kind "${kind.slice(0, 100)}"` })
-  if (!isText(resourceKind))
-    issues.push({ path: `${where}.resourceKind`, message: 'required: a non-empty string' })
-  if (!isText(name)) issues.push({ path: `${where}.name`, message: 'required: a non-empty string' })
-  if (!isText(file)) issues.push({ path: `${where}.file`, message: 'required: a non-empty string' })
-  if (namespace !== undefined && typeof namespace !== 'string')
-    issues.push({ path: `${where}.namespace`, message: 'must be a string when present' })
-  if (line !== undefined && !(Number.isInteger(line) && (line as number) >= 0))
-    issues.push({ path: `${where}.line`, message: 'must be a whole number when present' })
-  return issues
-}
-
 /**
  * Checks the key, every item's hash and every item's shape. Any problem rejects the whole batch, so
  * a collector never half-stores a collection: it fixes the batch and pushes it again.
@@ -165,6 +144,8 @@ export function checkBatchContent(batch: PushBatch, idempotencyKey: string | und
       `${hashIssues.length} of ${batch.items.length} items do not match their hash; nothing was stored`,
       firstIssues(hashIssues),
     )
+  // Every item against the schema of its kind (the evidence registry), not only its envelope: what
+  // the server stores, the checks read without looking again.
   const shapeIssues = batch.items.flatMap((item, i) =>
     evidenceIssues(item.evidence, `body.items[${i}].evidence`),
   )
