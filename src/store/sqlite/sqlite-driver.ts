@@ -13,6 +13,9 @@ import {
   type SqlValue,
 } from '../sql/driver.js'
 
+/** Prepared statements kept per connection. */
+const maxStatements = 500
+
 const sqliteDialect: SqlDialect = { name: 'sqlite', bytewise: '', maxParams: 30_000 }
 
 /** better-sqlite3 binds numbers, strings, null and Buffers: booleans become 0/1. */
@@ -52,19 +55,29 @@ function tune(db: Database.Database): void {
 export type SqliteVersionLog = { pragma: 'user_version' } | { table: string }
 
 /**
- * One better-sqlite3 connection. Its calls are synchronous, but a transaction's body is async, so
- * transactions (and statements outside them) take turns: nothing runs inside another's transaction.
+ * The turn of each file in this process. better-sqlite3 is synchronous, so before this driver no
+ * statement could run while a transaction was open; a transaction body is now async, so everything
+ * on a file takes turns instead. Shared by every connection to the file (the ledger and the team
+ * store open one each): a statement on the second connection while the first holds the write lock
+ * would block the only thread until busy_timeout, then fail.
+ */
+const turns = new Map<string, Promise<unknown>>()
+
+/**
+ * One better-sqlite3 connection. Transactions, and statements outside them, take turns with every
+ * other use of the same file in this process (above); other processes wait on SQLite's own locks.
  */
 export class SqliteDriver implements SqlDriver {
   readonly dialect = sqliteDialect
   private readonly db: Database.Database
   private readonly statements = new Map<string, Database.Statement>()
-  private turn: Promise<unknown> = Promise.resolve()
+  private readonly turnKey: string
   private readonly runner: SqlRunner
 
   /** Opens (creating folders and file as needed) and tunes the file; throws what better-sqlite3 throws. */
   constructor(readonly where: string) {
     mkdirSync(path.dirname(where), { recursive: true })
+    this.turnKey = path.resolve(where)
     this.db = new Database(where)
     tune(this.db)
     this.runner = {
@@ -101,6 +114,11 @@ export class SqliteDriver implements SqlDriver {
     let statement = this.statements.get(sql)
     if (statement === undefined) {
       statement = this.db.prepare(sql)
+      // IN lists make statements of every length: keep the most recent few hundred, not all.
+      if (this.statements.size >= maxStatements) {
+        const oldest = this.statements.keys().next().value
+        if (oldest !== undefined) this.statements.delete(oldest)
+      }
       this.statements.set(sql, statement)
     }
     return statement
@@ -127,8 +145,13 @@ export class SqliteDriver implements SqlDriver {
 
   /** Waits for the transaction in progress, then runs `fn` alone. */
   private inTurn<T>(fn: () => Promise<T> | T): Promise<T> {
-    const run = this.turn.then(fn, fn)
-    this.turn = run.catch(() => undefined)
+    const run = (turns.get(this.turnKey) ?? Promise.resolve()).then(fn, fn)
+    const done = run.catch(() => undefined)
+    turns.set(this.turnKey, done)
+    // Forget an idle file, so the map does not keep every file ever opened.
+    void done.then(() => {
+      if (turns.get(this.turnKey) === done) turns.delete(this.turnKey)
+    })
     return run
   }
 
