@@ -18,8 +18,6 @@ import { attempt, placeholders, type SqlDriver, type SqlRunner, type SqlValue } 
 const pageSize = 5000
 /** Blobs up to this size come with their page of records; larger ones are fetched in groups. */
 const inlineBlobBytes = 64 * 1024
-/** At most this many bytes of large blobs in memory at once while scanning. */
-const blobBatchBytes = 32 * 1024 * 1024
 /** Keys per cache lookup statement. */
 const keysPerLookup = 1000
 
@@ -236,7 +234,7 @@ export class SqlLedgerStore implements AssessmentStore {
       where.push(`r.kind IN (${placeholders(query.kinds.length)})`)
       params.push(...query.kinds)
     }
-    // Small blobs come with their page; large ones are fetched in groups of at most blobBatchBytes,
+    // Small blobs come with their page; large ones are fetched in groups of at most the dialect's batch,
     // so a page of large blobs never sits in memory at once.
     const sql = `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
        FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
@@ -250,13 +248,13 @@ export class SqlLedgerStore implements AssessmentStore {
         ]),
       )
       for (let i = 0; i < rows.length; ) {
-        // Rows up to the next group of large blobs that fits in blobBatchBytes (at least one row).
+        // Rows up to the next group of large blobs that fits the dialect's batch (at least one row).
         let bytes = 0
         let j = i
         for (; j < rows.length; j++) {
           const row = rows[j]
           const large = row === undefined || row.bytes !== null ? 0 : Number(row.size ?? 0)
-          if (j > i && bytes + large > blobBatchBytes) break
+          if (j > i && bytes + large > this.db.dialect.blobBatchBytes) break
           bytes += large
         }
         const group = rows.slice(i, j)

@@ -12,7 +12,15 @@ import {
   type SqlValue,
 } from '../sql/driver.js'
 
-const postgresDialect: SqlDialect = { name: 'postgres', bytewise: ' COLLATE "C"', maxParams: 30_000 }
+const postgresDialect: SqlDialect = {
+  name: 'postgres',
+  bytewise: ' COLLATE "C"',
+  maxParams: 30_000,
+  blobBatchBytes: 32 * 1024 * 1024,
+}
+
+/** Rows per multi-row INSERT: larger statements cost more to parse than the round trips they save. */
+const rowsPerInsert = 1000
 
 /** `?` placeholders numbered `$1, $2, …` (our SQL has no `?` inside literals or operators). */
 function numbered(sql: string): string {
@@ -49,7 +57,10 @@ function runnerOf(connection: Queryable, schema: string): SqlRunner {
     },
     insertRows: async (table, columns, rows, onConflict) => {
       // Multi-row VALUES: one round trip per thousand-odd rows instead of one per row.
-      const perStatement = Math.max(1, Math.floor(postgresDialect.maxParams / columns.length))
+      const perStatement = Math.max(
+        1,
+        Math.min(rowsPerInsert, Math.floor(postgresDialect.maxParams / columns.length)),
+      )
       for (let i = 0; i < rows.length; i += perStatement) {
         const slice = rows.slice(i, i + perStatement)
         await connection.query(

@@ -53,6 +53,11 @@ export interface SqlDialect {
   readonly bytewise: string
   /** Largest number of bound values in one statement, with room to spare. */
   readonly maxParams: number
+  /**
+   * Bytes of large blobs a scan fetches per statement: one blob at a time on SQLite (no round trips
+   * to save, and each copy out of the file is garbage soon), a group on PostgreSQL.
+   */
+  readonly blobBatchBytes: number
 }
 
 /** True when the error is a unique-key violation. */

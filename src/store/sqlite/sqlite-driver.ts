@@ -16,7 +16,7 @@ import {
 /** Prepared statements kept per connection. */
 const maxStatements = 500
 
-const sqliteDialect: SqlDialect = { name: 'sqlite', bytewise: '', maxParams: 30_000 }
+const sqliteDialect: SqlDialect = { name: 'sqlite', bytewise: '', maxParams: 30_000, blobBatchBytes: 0 }
 
 /** better-sqlite3 binds numbers, strings, null and Buffers: booleans become 0/1. */
 function bindable(params: readonly SqlValue[]): unknown[] {
