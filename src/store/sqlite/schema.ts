@@ -1,0 +1,171 @@
+import type { Migrations } from '../sql/driver.js'
+
+/** Versioned migrations, applied in order; a store records the highest it has run (user_version). */
+export const sqliteLedgerMigrations: Migrations = {
+  what: 'schema',
+  steps: [
+    // 1: the first store (runs and evidence, no ledger). Kept so old stores upgrade; never edited.
+    `CREATE TABLE run (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     generated_at TEXT NOT NULL,
+     as_of TEXT NOT NULL,
+     model_hash TEXT NOT NULL,
+     model_json TEXT NOT NULL
+   );
+   CREATE TABLE evidence (
+     hash TEXT PRIMARY KEY,
+     kind TEXT NOT NULL,
+     json TEXT NOT NULL
+   );
+   CREATE TABLE run_evidence (
+     run_id INTEGER NOT NULL REFERENCES run(id),
+     hash TEXT NOT NULL REFERENCES evidence(hash),
+     PRIMARY KEY (run_id, hash)
+   );`,
+    // 2: the hash-chained evidence ledger with content-addressed blobs.
+    `CREATE TABLE ledger_blob (ref TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
+   CREATE TABLE ledger_record (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL,
+     run_id INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     source TEXT NOT NULL,
+     collector TEXT NOT NULL,
+     collector_version TEXT NOT NULL,
+     collected_at TEXT NOT NULL,
+     effective_at TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     blob_ref TEXT NOT NULL,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL
+   );
+   CREATE INDEX ledger_record_run ON ledger_record (run_id, kind);
+   CREATE INDEX ledger_record_kind ON ledger_record (kind, id);
+   CREATE TABLE ledger_run (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     started_at TEXT NOT NULL,
+     finished_at TEXT,
+     status TEXT NOT NULL,
+     host TEXT NOT NULL,
+     pid INTEGER NOT NULL
+   );
+   CREATE TABLE ledger_cache (key TEXT PRIMARY KEY, blob_ref TEXT NOT NULL) WITHOUT ROWID;`,
+    // 3: blobs in append order (integer key, the hash a UNIQUE column), so an ingest appends to the end
+    // of the table instead of splitting pages all over a hash-keyed B-tree; the (kind, id) index, only
+    // ever used to find a signing key, becomes a partial index over signing keys.
+    `CREATE TABLE ledger_blob_v3 (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, bytes BLOB NOT NULL);
+   INSERT INTO ledger_blob_v3 (ref, bytes) SELECT ref, bytes FROM ledger_blob;
+   DROP TABLE ledger_blob;
+   ALTER TABLE ledger_blob_v3 RENAME TO ledger_blob;
+   DROP INDEX ledger_record_kind;
+   CREATE INDEX ledger_record_signing_key ON ledger_record (id) WHERE kind = 'signing-key';`,
+  ],
+}
+
+/**
+ * Versioned migrations of the team tables, applied in order and counted in `team_migration` (the
+ * ledger in the same file counts its own with PRAGMA user_version). Never edited once released.
+ */
+export const sqliteTeamMigrations: Migrations = {
+  what: 'team schema',
+  steps: [
+    `CREATE TABLE team_user (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     email TEXT NOT NULL,
+     email_lower TEXT NOT NULL UNIQUE,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL,
+     password_hash TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     disabled INTEGER NOT NULL DEFAULT 0,
+     audit_from TEXT,
+     audit_to TEXT
+   );
+   CREATE TABLE team_session (
+     id_hash TEXT PRIMARY KEY,
+     user_id INTEGER NOT NULL,
+     csrf_token TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     expires_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX team_session_expiry ON team_session (expires_at);
+   CREATE TABLE team_token (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     name TEXT NOT NULL,
+     role TEXT NOT NULL,
+     token_hash TEXT NOT NULL UNIQUE,
+     created_by TEXT NOT NULL,
+     created_at TEXT NOT NULL,
+     last_used_at TEXT,
+     revoked INTEGER NOT NULL DEFAULT 0,
+     audit_from TEXT,
+     audit_to TEXT
+   );
+   CREATE TABLE team_remediation (
+     gap_id TEXT PRIMARY KEY,
+     owner TEXT,
+     due_date TEXT,
+     status TEXT NOT NULL,
+     updated_at TEXT NOT NULL,
+     updated_by TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE TABLE team_comment (
+     id INTEGER PRIMARY KEY AUTOINCREMENT,
+     gap_id TEXT NOT NULL,
+     author TEXT NOT NULL,
+     body TEXT NOT NULL,
+     created_at TEXT NOT NULL
+   );
+   CREATE INDEX team_comment_gap ON team_comment (gap_id, id);
+   CREATE TABLE team_finding_run (run_id INTEGER PRIMARY KEY, findings INTEGER NOT NULL, indexed_at TEXT NOT NULL);
+   CREATE TABLE team_finding (
+     run_id INTEGER NOT NULL,
+     ordinal INTEGER NOT NULL,
+     check_id TEXT NOT NULL,
+     status TEXT NOT NULL,
+     severity TEXT NOT NULL,
+     severity_order INTEGER NOT NULL,
+     subject_kind TEXT NOT NULL,
+     subject_name TEXT NOT NULL,
+     subject_name_lower TEXT NOT NULL,
+     namespace TEXT,
+     file TEXT NOT NULL,
+     line INTEGER,
+     message TEXT NOT NULL,
+     controls TEXT NOT NULL,
+     criteria TEXT NOT NULL,
+     PRIMARY KEY (run_id, ordinal)
+   ) WITHOUT ROWID;
+   CREATE INDEX team_finding_by_severity ON team_finding (run_id, severity_order, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_status ON team_finding (run_id, status, severity_order, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_check ON team_finding (run_id, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_subject ON team_finding (run_id, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_by_file ON team_finding (run_id, file, ordinal);
+   CREATE TABLE team_finding_control (
+     run_id INTEGER NOT NULL, control TEXT NOT NULL, ordinal INTEGER NOT NULL,
+     PRIMARY KEY (run_id, control, ordinal)
+   ) WITHOUT ROWID;
+   CREATE TABLE team_finding_criterion (
+     run_id INTEGER NOT NULL, criterion TEXT NOT NULL, ordinal INTEGER NOT NULL,
+     PRIMARY KEY (run_id, criterion, ordinal)
+   ) WITHOUT ROWID;
+   CREATE TABLE team_finding_count (
+     run_id INTEGER NOT NULL, check_id TEXT NOT NULL, status TEXT NOT NULL, severity TEXT NOT NULL,
+     n INTEGER NOT NULL,
+     PRIMARY KEY (run_id, check_id, status, severity)
+   ) WITHOUT ROWID;
+   CREATE TABLE team_run_summary (run_id INTEGER PRIMARY KEY, json TEXT NOT NULL);
+   CREATE TABLE team_push_receipt (
+     key TEXT PRIMARY KEY,
+     collector TEXT NOT NULL,
+     run_id INTEGER NOT NULL,
+     items INTEGER NOT NULL,
+     received_at TEXT NOT NULL
+   ) WITHOUT ROWID;
+   CREATE INDEX team_push_receipt_collector ON team_push_receipt (collector, received_at);`,
+    // 2: a namespace is a small share of a run's findings, spread over all of it: without an index of its
+    // own, a namespace filter reads most of the run to fill one page.
+    `CREATE INDEX team_finding_by_namespace ON team_finding (run_id, namespace, severity_order, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_namespace_check ON team_finding (run_id, namespace, check_id, subject_name, ordinal);`,
+  ],
+}

@@ -1,0 +1,52 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import { ed25519Signer } from '../../core/ledger-manifest.js'
+import { SqliteStore } from './sqlite-store.js'
+import { SqliteTeamStore } from './team-store.js'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-sqlite-driver-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
+
+describe('SQLite driver', () => {
+  it('lets the team store write while the ledger, on its own connection to the same file, is in a transaction', async () => {
+    const file = path.join(dir, 'shared', 'trustctl.db')
+    const ledger = new SqliteStore(file)
+    const team = new SqliteTeamStore(file)
+    try {
+      const runId = await ledger.beginRun({ startedAt: '2026-12-01T00:00:00Z', toolVersion: 't', signer })
+      const entries = Array.from({ length: 50 }, (_, i) => ({
+        kind: 'evidence' as const,
+        id: `item-${i}`,
+        source: 's',
+        collector: 'c',
+        collectorVersion: '1',
+        collectedAt: '2026-12-01T00:00:00Z',
+        effectiveAt: '2026-12-01T00:00:00Z',
+        content: Buffer.from(`item-${i}`),
+      }))
+      const started = Date.now()
+      // The append's transaction body awaits between statements; the user insert is issued meanwhile.
+      const [records, user] = await Promise.all([
+        ledger.append(runId, entries),
+        team.createUser({
+          email: 'a@example.com',
+          name: 'A',
+          role: 'admin',
+          passwordHash: 'x',
+          createdAt: '2026-12-01T00:00:00Z',
+        }),
+      ])
+      expect(records).toHaveLength(50)
+      expect(user.email).toBe('a@example.com')
+      // Waiting for SQLite's busy timeout (10 s) would mean the thread blocked on its own lock.
+      expect(Date.now() - started).toBeLessThan(5000)
+    } finally {
+      await team.close()
+      await ledger.close()
+    }
+  }, 30_000)
+})

@@ -1,0 +1,207 @@
+import { mkdirSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import {
+  type DriverErrorKind,
+  insertSql,
+  type Migrations,
+  type OnConflict,
+  pendingSteps,
+  type SqlDialect,
+  type SqlDriver,
+  type SqlRunner,
+  type SqlValue,
+} from '../sql/driver.js'
+
+/** Prepared statements kept per connection. */
+const maxStatements = 500
+
+const sqliteDialect: SqlDialect = { name: 'sqlite', bytewise: '', maxParams: 30_000, blobBatchBytes: 0 }
+
+/** better-sqlite3 binds numbers, strings, null and Buffers: booleans become 0/1. */
+function bindable(params: readonly SqlValue[]): unknown[] {
+  return params.map((p) =>
+    typeof p === 'boolean'
+      ? p
+        ? 1
+        : 0
+      : p instanceof Uint8Array && !Buffer.isBuffer(p)
+        ? Buffer.from(p)
+        : p,
+  )
+}
+
+/** How the file is tuned: shared by the ledger and the team store, which open it side by side. */
+function tune(db: Database.Database): void {
+  // Takes effect only when the file is created: 64 KiB pages make a large blob a short chain of
+  // overflow pages (verify reads it at close to hashing speed) and cut the pages an ingest writes.
+  db.pragma('page_size = 65536')
+  db.pragma('journal_mode = WAL')
+  // NORMAL in WAL mode: a committed transaction survives a killed process (kill -9 trials) and the
+  // file is never corrupted; only the last commits before a power cut may be lost. FULL would add an
+  // fsync per commit, ~2.5× slower ingest here.
+  db.pragma('synchronous = NORMAL')
+  // The ledger writer and the server share the file: wait for a lock instead of failing at once.
+  db.pragma('busy_timeout = 10000')
+  // The blob hash index takes inserts all over its B-tree: a 64 MiB page cache (instead of 2 MiB)
+  // keeps a million-record ingest from going to disk for every page.
+  db.pragma('cache_size = -65536')
+  // Reads of large blobs (verify, export) go through the OS page cache instead of a read call per
+  // 4 KiB page: verify re-hashes blobs at close to the speed of the hash itself.
+  db.pragma('mmap_size = 268435456')
+}
+
+/** Where a migrated step is counted: PRAGMA user_version (the ledger) or a table of versions. */
+export type SqliteVersionLog = { pragma: 'user_version' } | { table: string }
+
+/**
+ * The turn of each file in this process. better-sqlite3 is synchronous, so before this driver no
+ * statement could run while a transaction was open; a transaction body is now async, so everything
+ * on a file takes turns instead. Shared by every connection to the file (the ledger and the team
+ * store open one each): a statement on the second connection while the first holds the write lock
+ * would block the only thread until busy_timeout, then fail.
+ */
+const turns = new Map<string, Promise<unknown>>()
+
+/**
+ * One better-sqlite3 connection. Transactions, and statements outside them, take turns with every
+ * other use of the same file in this process (above); other processes wait on SQLite's own locks.
+ */
+export class SqliteDriver implements SqlDriver {
+  readonly dialect = sqliteDialect
+  private readonly db: Database.Database
+  private readonly statements = new Map<string, Database.Statement>()
+  private readonly turnKey: string
+  private readonly runner: SqlRunner
+
+  /** Opens (creating folders and file as needed) and tunes the file; throws what better-sqlite3 throws. */
+  constructor(readonly where: string) {
+    mkdirSync(path.dirname(where), { recursive: true })
+    this.turnKey = path.resolve(where)
+    this.db = new Database(where)
+    tune(this.db)
+    this.runner = {
+      query: async (sql, params = []) => this.rows(sql, params),
+      exec: async (sql, params = []) => this.run(sql, params),
+      script: async (sql) => {
+        this.db.exec(sql)
+      },
+      insertRows: async (table, columns, rows, onConflict) => this.insert(table, columns, rows, onConflict),
+      lock: async () => undefined,
+    }
+  }
+
+  /** Runs pending migrations now (the constructors of the SQLite stores are synchronous), one transaction each. */
+  migrate(migrations: Migrations, log: SqliteVersionLog): void {
+    const read = (): number =>
+      'pragma' in log
+        ? Number(this.db.pragma('user_version', { simple: true }))
+        : Number(this.db.prepare(`SELECT COALESCE(MAX(version), 0) FROM ${log.table}`).pluck().get())
+    if ('table' in log) this.db.exec(`CREATE TABLE IF NOT EXISTS ${log.table} (version INTEGER NOT NULL)`)
+    const current = read()
+    pendingSteps(migrations, current).forEach((sql, i) => {
+      this.db
+        .transaction(() => {
+          this.db.exec(sql)
+          if ('pragma' in log) this.db.pragma(`user_version = ${current + i + 1}`)
+          else this.db.prepare(`INSERT INTO ${log.table} (version) VALUES (?)`).run(current + i + 1)
+        })
+        .immediate()
+    })
+  }
+
+  private statement(sql: string): Database.Statement {
+    let statement = this.statements.get(sql)
+    if (statement === undefined) {
+      statement = this.db.prepare(sql)
+      // IN lists make statements of every length: keep the most recent few hundred, not all.
+      if (this.statements.size >= maxStatements) {
+        const oldest = this.statements.keys().next().value
+        if (oldest !== undefined) this.statements.delete(oldest)
+      }
+      this.statements.set(sql, statement)
+    }
+    return statement
+  }
+
+  private rows<R>(sql: string, params: readonly SqlValue[]): R[] {
+    return this.statement(sql).all(...bindable(params)) as R[]
+  }
+
+  private run(sql: string, params: readonly SqlValue[]): number {
+    return this.statement(sql).run(...bindable(params)).changes
+  }
+
+  private insert(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+    onConflict: OnConflict | undefined,
+  ): void {
+    // One prepared single-row statement run per row: SQLite has no round trips to save.
+    const statement = this.statement(insertSql(table, columns, 1, onConflict))
+    for (const row of rows) statement.run(...bindable(row))
+  }
+
+  /** Waits for the transaction in progress, then runs `fn` alone. */
+  private inTurn<T>(fn: () => Promise<T> | T): Promise<T> {
+    const run = (turns.get(this.turnKey) ?? Promise.resolve()).then(fn, fn)
+    const done = run.catch(() => undefined)
+    turns.set(this.turnKey, done)
+    // Forget an idle file, so the map does not keep every file ever opened.
+    void done.then(() => {
+      if (turns.get(this.turnKey) === done) turns.delete(this.turnKey)
+    })
+    return run
+  }
+
+  query<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
+    return this.inTurn(() => this.rows<R>(sql, params))
+  }
+
+  exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
+    return this.inTurn(() => this.run(sql, params))
+  }
+
+  script(sql: string): Promise<void> {
+    return this.inTurn(() => {
+      this.db.exec(sql)
+    })
+  }
+
+  insertRows(
+    table: string,
+    columns: readonly string[],
+    rows: readonly (readonly SqlValue[])[],
+    onConflict?: OnConflict,
+  ): Promise<void> {
+    return this.inTurn(() => this.db.transaction(() => this.insert(table, columns, rows, onConflict))())
+  }
+
+  transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
+    return this.inTurn(async () => {
+      // IMMEDIATE takes the write lock at once: two writers never both read the chain head first.
+      this.db.exec('BEGIN IMMEDIATE')
+      try {
+        const result = await fn(this.runner)
+        this.db.exec('COMMIT')
+        return result
+      } catch (error) {
+        if (this.db.inTransaction) this.db.exec('ROLLBACK')
+        throw error
+      }
+    })
+  }
+
+  classify(error: unknown): DriverErrorKind {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : ''
+    if (code === 'SQLITE_CONSTRAINT_UNIQUE' || code === 'SQLITE_CONSTRAINT_PRIMARYKEY')
+      return 'unique-violation'
+    if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'busy'
+    return 'other'
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close()
+  }
+}
