@@ -1,9 +1,9 @@
 // The server of the server bench, in its own process: the real `createServer` over a context on the
 // bench's PostgreSQL schema, listening on 127.0.0.1 and a free port. It tells the parent its port, and
 // on `stop` closes everything and reports the CPU time and peak memory it used.
-import { loadConfig } from '../src/cli/load-config.js'
-import { loadLibrary } from '../src/cli/run-assessment.js'
-import { readSigner, signingKeyPath } from '../src/cli/signing-key.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { loadLibrary } from '../src/app/run-assessment.js'
+import { readSigner, signingKeyPath } from '../src/app/signing-key.js'
 import { createServer } from '../src/server/app.js'
 import { closePushes } from '../src/server/routes/push.js'
 import { buildServerContext } from '../src/server/server-context.js'

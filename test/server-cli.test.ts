@@ -3,8 +3,8 @@ import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { serveCommand } from '../src/cli/commands/serve.js'
 import { usersAddCommand } from '../src/cli/commands/users.js'
-import { loadConfig } from '../src/cli/load-config.js'
-import { openStore } from '../src/cli/open-store.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { openStore } from '../src/app/open-store.js'
 import { copyDemo, trustctl } from './cli-harness.js'
 
 /** `trustctl users`, `tokens` and `serve` as an administrator runs them, on a real SQLite store. */

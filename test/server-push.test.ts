@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
+import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
 import { main } from '../src/cli/main.js'
 import {
   backoffMs,
@@ -14,8 +14,8 @@ import {
   prepareBatches,
   pushEndpoint,
   retryAfterMs,
-} from '../src/cli/push-client.js'
-import { type Library, loadLibrary } from '../src/cli/run-assessment.js'
+} from '../src/app/push-client.js'
+import { type Library, loadLibrary } from '../src/app/run-assessment.js'
 import type { FileCollection } from '../src/collectors/source-collector.js'
 import type { EvidenceItem } from '../src/core/evidence.js'
 import { canonicalBytes, sha256 } from '../src/core/ledger.js'

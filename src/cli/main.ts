@@ -20,7 +20,7 @@ import { usersAddCommand, usersListCommand } from './commands/users.js'
 import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
 import { verifyCommand } from './commands/verify.js'
 import { exitCode, presentError } from './exit-codes.js'
-import { toolVersion } from './version.js'
+import { toolVersion } from '../app/version.js'
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CliIo {

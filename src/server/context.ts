@@ -1,5 +1,5 @@
-import type { LoadedConfig } from '../cli/load-config.js'
-import type { Library } from '../cli/run-assessment.js'
+import type { LoadedConfig } from '../app/load-config.js'
+import type { Library } from '../app/run-assessment.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore, StoredRun } from '../core/store.js'
 import type { TeamStore } from '../core/team.js'

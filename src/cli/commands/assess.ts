@@ -4,9 +4,9 @@ import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
 import { renderJson } from '../../reports/json/render-json.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
+import { loadConfig } from '../../app/load-config.js'
 import { formatSummary } from '../present.js'
-import { loadLibrary, runAssessment, storeFile } from '../run-assessment.js'
+import { loadLibrary, runAssessment, storeFile } from '../../app/run-assessment.js'
 
 export interface AssessOptions {
   config?: string

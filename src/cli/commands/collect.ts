@@ -1,10 +1,10 @@
 import os from 'node:os'
 import { ConfigError } from '../../core/errors.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
-import { type DeliveryOptions, prepareBatches, pushBatches, pushEndpoint } from '../push-client.js'
-import { collectConfiguredSources } from '../run-assessment.js'
-import { toolVersion } from '../version.js'
+import { loadConfig } from '../../app/load-config.js'
+import { type DeliveryOptions, prepareBatches, pushBatches, pushEndpoint } from '../../app/push-client.js'
+import { collectConfiguredSources } from '../../app/run-assessment.js'
+import { toolVersion } from '../../app/version.js'
 
 export interface CollectOptions {
   config?: string

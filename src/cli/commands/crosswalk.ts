@@ -9,8 +9,8 @@ import {
   parseDeclaredList,
 } from '../../core/third-parties/crosswalk.js'
 import { scopeWithoutEvidence } from '../../core/third-parties/index.js'
-import { loadConfig } from '../load-config.js'
-import { loadLibrary } from '../run-assessment.js'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary } from '../../app/run-assessment.js'
 import { type CommandIo, parseFormat } from './matrix.js'
 
 export interface CrosswalkOptions {

@@ -1,8 +1,8 @@
 import { ConfigError } from '../../core/errors.js'
 import { diffRuns, type FindingChange } from '../../core/ledger-diff.js'
 import { runById } from '../../store/ledger-operations.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
 
 const runNumber = (value: string): number => {
   if (!/^\d+$/.test(value))

@@ -1,8 +1,8 @@
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
 import { controlStatusLabel, location, qualifiedName } from '../../reports/labels.js'
-import { findConfig, loadConfig } from '../load-config.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
+import { findConfig, loadConfig } from '../../app/load-config.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 
 export interface ExplainOptions {
   config?: string

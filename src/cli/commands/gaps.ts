@@ -1,7 +1,7 @@
 import { severityRank } from '../../core/check.js'
-import { loadConfig } from '../load-config.js'
+import { loadConfig } from '../../app/load-config.js'
 import { formatGaps } from '../present.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import { assessmentExitCode, parseSeverity } from './assess.js'
 
 export interface GapsOptions {

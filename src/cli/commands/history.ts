@@ -1,7 +1,7 @@
 import type { RunInfo } from '../../core/store.js'
 import { storedRun } from '../../store/ledger-operations.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
 
 export interface HistoryEntry {
   run: number

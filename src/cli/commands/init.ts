@@ -6,7 +6,7 @@ import { categoryIds } from '../../core/catalog.js'
 import { parseConfig } from '../../core/config.js'
 import { ConfigError } from '../../core/errors.js'
 import { type InitAnswers, renderInitConfig } from '../init-template.js'
-import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
+import { loadOrCreateSigner, signingKeyPath } from '../../app/signing-key.js'
 
 export interface InitOptions {
   dir: string

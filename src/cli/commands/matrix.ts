@@ -13,8 +13,8 @@ import {
 } from '../../core/third-parties/index.js'
 import type { ResponsibilityMatrix } from '../../core/third-parties/matrix.js'
 import { renderResponsibilitySvg } from '../../reports/svg/responsibility-matrix.js'
-import { type LoadedConfig, loadConfig } from '../load-config.js'
-import { type Library, loadLibrary } from '../run-assessment.js'
+import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
+import { type Library, loadLibrary } from '../../app/run-assessment.js'
 
 export interface CommandIo {
   cwd: string

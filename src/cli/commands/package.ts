@@ -6,9 +6,9 @@ import type { Signer } from '../../core/ledger-manifest.js'
 import { buildPackage } from '../../core/package/build-package.js'
 import type { Engagement, PackageModel } from '../../core/package/model.js'
 import { type PackageFile, packageManifest, renderPackageFiles } from '../../reports/package/package-files.js'
-import { loadConfig } from '../load-config.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
-import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { loadOrCreateSigner, signingKeyPath } from '../../app/signing-key.js'
 
 export interface PackageOptions {
   config?: string

@@ -3,12 +3,12 @@ import { NotFoundError } from '../../core/errors.js'
 import { type Population, parseIsoDate } from '../../core/ledger-population.js'
 import type { AssessmentStore } from '../../core/store.js'
 import { extractPopulation, recordDrawing } from '../../store/ledger-period.js'
-import type { LoadedConfig } from '../load-config.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
-import { type Library, loadLibrary } from '../run-assessment.js'
-import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
-import { toolVersion } from '../version.js'
+import type { LoadedConfig } from '../../app/load-config.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
+import { type Library, loadLibrary } from '../../app/run-assessment.js'
+import { loadOrCreateSigner, signingKeyPath } from '../../app/signing-key.js'
+import { toolVersion } from '../../app/version.js'
 
 export interface PeriodOptions {
   config?: string

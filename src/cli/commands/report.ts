@@ -1,7 +1,7 @@
 import path from 'node:path'
-import { loadConfig } from '../load-config.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
-import { parseFormats, writeReports } from '../write-report.js'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { parseFormats, writeReports } from '../../app/write-report.js'
 import { assessmentExitCode } from './assess.js'
 
 export interface ReportOptions {

@@ -4,8 +4,8 @@ import { createServer } from '../../server/app.js'
 import { isLoopbackHost } from '../../server/routes/auth.js'
 import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
 import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
-import { loadConfig } from '../load-config.js'
-import { storeLocation } from '../open-store.js'
+import { loadConfig } from '../../app/load-config.js'
+import { storeLocation } from '../../app/open-store.js'
 
 export interface ServeOptions {
   config?: string

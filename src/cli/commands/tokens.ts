@@ -2,7 +2,7 @@ import os from 'node:os'
 import { ConfigError, NotFoundError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import { newTokenSecret, publicToken } from '../../server/auth.js'
-import { loadConfig } from '../load-config.js'
+import { loadConfig } from '../../app/load-config.js'
 import { type AdminIo, parseAuditPeriod, parseRole, withTeamStore } from './users.js'
 
 /** `trustctl tokens create`: an API token; its secret is printed once and stored only as a hash. */

@@ -7,9 +7,9 @@ import type { Change } from '../../server/context.js'
 import { minimumPasswordLength } from '../../server/routes/admin.js'
 import { auditPeriodSchema } from '../../server/schemas.js'
 import { recordChange } from '../../store/ledger-change.js'
-import { type LoadedConfig, loadConfig } from '../load-config.js'
-import { openStore, openTeamStore } from '../open-store.js'
-import { toolVersion } from '../version.js'
+import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
+import { openStore, openTeamStore } from '../../app/open-store.js'
+import { toolVersion } from '../../app/version.js'
 import { signerFor } from './population.js'
 
 export interface AdminIo {

@@ -4,9 +4,9 @@ import type { VerifyOptions, VerifyReport } from '../../core/ledger-verify.js'
 import { verifyBundle } from '../../store/bundle.js'
 import { verifyStore } from '../../store/ledger-operations.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
-import { storeLocation, withStore } from '../open-store.js'
-import { resolveKeyFingerprint } from '../signing-key.js'
+import { loadConfig } from '../../app/load-config.js'
+import { storeLocation, withStore } from '../../app/open-store.js'
+import { resolveKeyFingerprint } from '../../app/signing-key.js'
 
 export interface VerifyCommandOptions {
   config?: string

@@ -1,6 +1,6 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { toolVersion } from '../../cli/version.js'
+import { toolVersion } from '../../app/version.js'
 import { sha256 } from '../../core/ledger.js'
 import { roles } from '../../core/team.js'
 import { login, publicUser, sessionCookie } from '../auth.js'

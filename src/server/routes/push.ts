@@ -1,6 +1,6 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { toolVersion } from '../../cli/version.js'
+import { toolVersion } from '../../app/version.js'
 import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
