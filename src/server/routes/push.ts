@@ -2,6 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { toolVersion } from '../../app/version.js'
 import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
+import { type PushBatch, pushBatchSchema } from '../../core/push-format.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
 import {
@@ -9,10 +10,8 @@ import {
   checkCollector,
   checkContentDigest,
   keyedLock,
-  type PushBatch,
   type PushLock,
   postgresPushLock,
-  pushBatchSchema,
   storePush,
 } from '../push.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
