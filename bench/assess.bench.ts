@@ -48,10 +48,13 @@ try {
   })
   let findingCount = 0
   const full = await median('full assess: collect + evaluate + analyse', async () => {
-    findingCount = (await collectAndAssess(loaded, library, new Date())).model.findings.length
+    findingCount = (await collectAndAssess(loaded, library, process.env, new Date())).model.findings.length
   })
   const stored = await median('assess and store the run (SQLite)', () =>
-    runAssessment(loaded, library, new Date()),
+    runAssessment(loaded, library, new Date(), {
+      env: process.env,
+      notify: (text) => void process.stderr.write(text),
+    }),
   )
 
   const units = objects + dockerfiles

@@ -17,7 +17,7 @@ const send = (message: Record<string, unknown>): void => {
 
 async function serve(configFile: string, url: string, schema: string): Promise<void> {
   const loaded = await loadConfig(configFile, process.cwd())
-  const signer = readSigner(signingKeyPath({}, loaded.config.store.key, loaded.root))
+  const signer = readSigner(signingKeyPath({}, { key: loaded.config.store.key, root: loaded.root }))
   const ledger = await PostgresStore.open(url, schema)
   const team = await openBenchTeamStore(url, schema)
   const context = buildServerContext({

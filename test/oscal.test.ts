@@ -44,7 +44,12 @@ describe('OSCAL and SARIF outputs of the package', () => {
   beforeAll(async () => {
     const loaded = await loadConfig(undefined, demo.dir)
     const library = await loadLibrary()
-    const { model, collection } = await collectAndAssess(loaded, library, new Date('2026-11-28T12:00:00Z'))
+    const { model, collection } = await collectAndAssess(
+      loaded,
+      library,
+      process.env,
+      new Date('2026-11-28T12:00:00Z'),
+    )
     pkg = buildPackage({
       model,
       config: loaded.config,

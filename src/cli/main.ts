@@ -1,4 +1,5 @@
 import { Command, CommanderError, Option } from 'commander'
+import { toolVersion } from '../app/version.js'
 import { assessCommand } from './commands/assess.js'
 import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
 import { crosswalkCommand } from './commands/crosswalk.js'
@@ -20,7 +21,6 @@ import { usersAddCommand, usersListCommand } from './commands/users.js'
 import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
 import { verifyCommand } from './commands/verify.js'
 import { exitCode, presentError } from './exit-codes.js'
-import { toolVersion } from '../app/version.js'
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CliIo {

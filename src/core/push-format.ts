@@ -61,7 +61,8 @@ export function pushBatchKey(batch: PushBatch): string {
 }
 
 /** Base64 of the SHA-256 of a body, as `Content-Digest` carries it. */
-export const sha256Base64 = (body: Uint8Array | string): string => createHash('sha256').update(body).digest('base64')
+export const sha256Base64 = (body: Uint8Array | string): string =>
+  createHash('sha256').update(body).digest('base64')
 
 /** The `Content-Digest` header value (RFC 9530) of a body. */
 export function contentDigest(body: Uint8Array | string): string {

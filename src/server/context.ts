@@ -48,6 +48,8 @@ export interface ServerContext {
   team: TeamStore
   /** The server's ledger key: signs the runs of pushes and changes. */
   signer: Signer
+  /** The environment the server started with: what its own collection authenticates with. */
+  env: NodeJS.ProcessEnv
   now(): Date
   /** The latest run that recorded an assessment, cached until a newer run is stored. */
   latestRun(): Promise<StoredRun | undefined>

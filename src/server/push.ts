@@ -5,8 +5,8 @@ import { type EvidenceItem, evidenceKinds } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
-import type { AssessmentStore } from '../core/store.js'
 import { claimedSha256, type PushBatch, pushBatchKey, pushFormat, sha256Base64 } from '../core/push-format.js'
+import type { AssessmentStore } from '../core/store.js'
 import type { PushReceipt, TeamStore } from '../core/team.js'
 
 /** The server's side of a push: checks a batch (wire format in core/push-format.ts) and records it. */

@@ -29,6 +29,8 @@ export interface ServerContextParts {
   signer: Signer
   recordChange: ChangeRecorder
   now?: () => Date
+  /** Default: the process's (the server is started at the edge). */
+  env?: NodeJS.ProcessEnv
 }
 
 /** Stored runs kept in memory by id: models are large, and a dashboard asks for the same few. */
@@ -94,6 +96,7 @@ export function buildServerContext(
     ledger,
     team: parts.team,
     signer: parts.signer,
+    env: parts.env ?? process.env,
     now,
     async latestRun() {
       if (latest !== undefined && performance.now() - latest.checkedAt < headRecheckMs) return latest.run
@@ -142,7 +145,7 @@ export async function openServerContext(
 ): Promise<{ context: ServerContext & { jobRunner: InProcessJobRunner }; close: () => Promise<void> }> {
   const env = options.env ?? process.env
   const signer = loadOrCreateSigner(
-    signingKeyPath(env, loaded.config.store.key, loaded.root),
+    signingKeyPath(env, { key: loaded.config.store.key, root: loaded.root }),
     options.notify ?? ((text) => void process.stderr.write(text)),
   )
   const library = await loadLibrary()
@@ -160,6 +163,7 @@ export async function openServerContext(
     ledger,
     team,
     signer,
+    env,
     recordChange: options.recordChange ?? appendChange,
   })
   return {

@@ -1,5 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary } from '../../app/run-assessment.js'
 import { loadThirdPartyLibrary } from '../../catalog/load-third-parties.js'
 import { CatalogError, ConfigError } from '../../core/errors.js'
 import {
@@ -9,8 +11,6 @@ import {
   parseDeclaredList,
 } from '../../core/third-parties/crosswalk.js'
 import { scopeWithoutEvidence } from '../../core/third-parties/index.js'
-import { loadConfig } from '../../app/load-config.js'
-import { loadLibrary } from '../../app/run-assessment.js'
 import { type CommandIo, parseFormat } from './matrix.js'
 
 export interface CrosswalkOptions {

@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
+import { type Library, loadLibrary } from '../../app/run-assessment.js'
 import { loadThirdPartyLibrary } from '../../catalog/load-third-parties.js'
 import { remediationDays } from '../../core/assess.js'
 import type { Gap } from '../../core/assessment.js'
@@ -13,8 +15,6 @@ import {
 } from '../../core/third-parties/index.js'
 import type { ResponsibilityMatrix } from '../../core/third-parties/matrix.js'
 import { renderResponsibilitySvg } from '../../reports/svg/responsibility-matrix.js'
-import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
-import { type Library, loadLibrary } from '../../app/run-assessment.js'
 
 export interface CommandIo {
   cwd: string

@@ -3,11 +3,11 @@ import { createReadStream } from 'node:fs'
 import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { type Document, isSeq, parseDocument } from 'yaml'
+import { loadConfig } from '../../app/load-config.js'
 import { parseConfig } from '../../core/config.js'
 import { vendorCriticalities } from '../../core/config-third-parties.js'
 import { ConfigError } from '../../core/errors.js'
 import type { VendorStatus } from '../../core/third-parties/vendors.js'
-import { loadConfig } from '../../app/load-config.js'
 import { type CommandIo, loadThirdPartyView, parseFormat } from './matrix.js'
 
 /** SHA-256 of a file, read as a stream so a large report never sits in memory whole. */

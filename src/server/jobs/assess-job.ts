@@ -173,7 +173,7 @@ export async function assessOnServer(
   const step = (i: number) => progress(i, steps.length, steps[i] ?? '')
   step(0)
   const parseCache = new StoredParseCache(context.ledger, toolVersion(), now.toISOString())
-  const own = await collectConfiguredSources(context.loaded, now, parseCache)
+  const own = await collectConfiguredSources(context.loaded, context.env, now, parseCache)
   step(1)
   const pushed = await latestPushes(context.ledger, context.team)
   const collection = mergeCollections(own, pushed)

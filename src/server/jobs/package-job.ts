@@ -1,6 +1,6 @@
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseEngagement, signedManifestFile } from '../../cli/commands/package.js'
+import { parseEngagement, signedManifestFile } from '../../app/soc2-package.js'
 import { StoreError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { SignedManifest } from '../../core/ledger-manifest.js'
