@@ -21,6 +21,11 @@ import { StoredParseCache } from './parse-cache.js'
 import { configuredSigner } from './signing-key.js'
 import { toolVersion } from './version.js'
 
+// The collection types and the third-party library loader the adapters handle (collect --push, the
+// server's merge of pushed evidence, matrix and crosswalk).
+export type { CollectedInput, FileCollection } from '../collectors/source-collector.js'
+export { loadThirdPartyLibrary }
+
 export interface Library {
   checks: Check[]
   catalog: Catalog

@@ -1,4 +1,4 @@
-import { createHash, randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
+import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
 import { hashPassword, publicUser, randomSecret, verifyPassword } from '../app/credentials.js'
 import { AuthenticationError } from '../core/errors.js'
 import { sha256 } from '../core/ledger.js'

@@ -1,5 +1,4 @@
 import pg from 'pg'
-import { contentHash } from '../core/canonical-json.js'
 import { IntegrityError, PermissionError, ValidationError, type ValidationIssue } from '../core/errors.js'
 import { type EvidenceItem, evidenceKinds } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'

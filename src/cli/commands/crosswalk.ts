@@ -1,8 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
-import { loadLibrary } from '../../app/run-assessment.js'
-import { loadThirdPartyLibrary } from '../../catalog/load-third-parties.js'
+import { loadLibrary, loadThirdPartyLibrary } from '../../app/run-assessment.js'
 import { CatalogError, ConfigError } from '../../core/errors.js'
 import {
   type CrosswalkResult,

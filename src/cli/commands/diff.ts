@@ -1,8 +1,8 @@
+import { runById } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import { ConfigError } from '../../core/errors.js'
 import { diffRuns, type FindingChange } from '../../core/ledger-diff.js'
-import { runById } from '../../store/ledger-operations.js'
 
 const runNumber = (value: string): number => {
   if (!/^\d+$/.test(value))

@@ -1,8 +1,8 @@
 import { findConfig, loadConfig } from '../../app/load-config.js'
+import { controlStatusLabel, location, qualifiedName } from '../../app/rendering.js'
 import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
-import { controlStatusLabel, location, qualifiedName } from '../../reports/labels.js'
 import { processRun } from '../process-run.js'
 
 export interface ExplainOptions {

@@ -1,8 +1,8 @@
 import path from 'node:path'
+import { exportBundle } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import { parseIsoDate } from '../../core/ledger-population.js'
-import { exportBundle } from '../../store/bundle.js'
 
 /** `trustctl export --from --to --out DIR`: a period's ledger as a bundle `verify --bundle` checks anywhere. */
 export async function exportCommand(

@@ -1,7 +1,7 @@
+import { storedRun } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import type { RunInfo } from '../../core/store.js'
-import { storedRun } from '../../store/ledger-operations.js'
 
 export interface HistoryEntry {
   run: number

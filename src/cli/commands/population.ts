@@ -1,3 +1,4 @@
+import { extractPopulation, recordDrawing } from '../../app/ledger.js'
 import type { LoadedConfig } from '../../app/load-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
@@ -8,7 +9,6 @@ import type { Control } from '../../core/catalog.js'
 import { NotFoundError } from '../../core/errors.js'
 import { type Population, parseIsoDate } from '../../core/ledger-population.js'
 import type { AssessmentStore } from '../../core/store.js'
-import { extractPopulation, recordDrawing } from '../../store/ledger-period.js'
 
 export interface PeriodOptions {
   config?: string

@@ -1,10 +1,10 @@
+import { recordDrawing } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import { loadLibrary } from '../../app/run-assessment.js'
 import { toolVersion } from '../../app/version.js'
 import { ConfigError } from '../../core/errors.js'
 import { drawSample, type SampleRisk, sampleSize, sampleSizes } from '../../core/sampling.js'
-import { recordDrawing } from '../../store/ledger-period.js'
 import { controlPopulation, formatPopulation, type PeriodOptions, period, signerFor } from './population.js'
 
 /** `trustctl sample <control> --seed N`: a reproducible sample sized by the control's frequency, recorded. */

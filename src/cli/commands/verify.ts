@@ -1,11 +1,10 @@
 import path from 'node:path'
+import { verifyBundle, verifyStore } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { storeLocation, withStore } from '../../app/open-store.js'
 import { resolveKeyFingerprint } from '../../app/signing-key.js'
 import { ConfigError } from '../../core/errors.js'
 import type { VerifyOptions, VerifyReport } from '../../core/ledger-verify.js'
-import { verifyBundle } from '../../store/bundle.js'
-import { verifyStore } from '../../store/ledger-operations.js'
 import { exitCode } from '../exit-codes.js'
 
 export interface VerifyCommandOptions {
