@@ -1,16 +1,10 @@
 import { Command, CommanderError, Option } from 'commander'
 import { toolVersion } from '../app/version.js'
+import type { CliIo } from './cli-io.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { commandRegistrations } from './register-commands.js'
 
-/** Where a command reads and writes; tests pass their own. */
-export interface CliIo {
-  cwd: string
-  out: (text: string) => void
-  err: (text: string) => void
-  /** True when a person is at the terminal (init may prompt). */
-  interactive: boolean
-}
+export type { CliIo } from './cli-io.js'
 
 const processIo = (): CliIo => ({
   cwd: process.cwd(),

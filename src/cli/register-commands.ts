@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander'
+import type { CliIo } from './cli-io.js'
 import { assessCommand } from './commands/assess.js'
 import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
 import { crosswalkCommand } from './commands/crosswalk.js'
@@ -19,7 +20,6 @@ import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './c
 import { usersAddCommand, usersListCommand } from './commands/users.js'
 import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
 import { verifyCommand } from './commands/verify.js'
-import type { CliIo } from './main.js'
 
 /** What every command's registration needs: where it writes, how it reports its exit code, --config. */
 export interface Registration {

@@ -33,7 +33,7 @@ function pushLockOf(context: ServerContext): PushLock {
   let lock = locks.get(context)
   if (lock === undefined) {
     const store = context.loaded.config.store
-    const url = process.env.TRUSTCTL_DATABASE_URL ?? store.url
+    const url = context.env.TRUSTCTL_DATABASE_URL ?? store.url
     lock = store.backend === 'postgres' && url !== undefined ? postgresPushLock(url, 'trustctl') : keyedLock()
     locks.set(context, lock)
   }
