@@ -5,8 +5,8 @@ import os from 'node:os'
 import path from 'node:path'
 import { DockerfileParser } from 'dockerfile-ast'
 import yaml from 'js-yaml'
-import { loadConfig } from '../src/cli/load-config.js'
-import { collectAndAssess, loadLibrary, runAssessment } from '../src/cli/run-assessment.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { collectAndAssess, loadLibrary, runAssessment } from '../src/app/run-assessment.js'
 import { listFiles } from '../src/collectors/files/collect-files.js'
 import { collectSources } from '../src/collectors/registry.js'
 import { generateEstate } from './generate-estate.js'
@@ -48,10 +48,13 @@ try {
   })
   let findingCount = 0
   const full = await median('full assess: collect + evaluate + analyse', async () => {
-    findingCount = (await collectAndAssess(loaded, library, new Date())).model.findings.length
+    findingCount = (await collectAndAssess(loaded, library, process.env, new Date())).model.findings.length
   })
   const stored = await median('assess and store the run (SQLite)', () =>
-    runAssessment(loaded, library, new Date()),
+    runAssessment(loaded, library, new Date(), {
+      env: process.env,
+      notify: (text) => void process.stderr.write(text),
+    }),
   )
 
   const units = objects + dockerfiles

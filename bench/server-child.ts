@@ -1,9 +1,9 @@
 // The server of the server bench, in its own process: the real `createServer` over a context on the
 // bench's PostgreSQL schema, listening on 127.0.0.1 and a free port. It tells the parent its port, and
 // on `stop` closes everything and reports the CPU time and peak memory it used.
-import { loadConfig } from '../src/cli/load-config.js'
-import { loadLibrary } from '../src/cli/run-assessment.js'
-import { readSigner, signingKeyPath } from '../src/cli/signing-key.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { loadLibrary } from '../src/app/run-assessment.js'
+import { readSigner, signingKeyPath } from '../src/app/signing-key.js'
 import { createServer } from '../src/server/app.js'
 import { closePushes } from '../src/server/routes/push.js'
 import { buildServerContext } from '../src/server/server-context.js'
@@ -17,7 +17,7 @@ const send = (message: Record<string, unknown>): void => {
 
 async function serve(configFile: string, url: string, schema: string): Promise<void> {
   const loaded = await loadConfig(configFile, process.cwd())
-  const signer = readSigner(signingKeyPath({}, loaded.config.store.key, loaded.root))
+  const signer = readSigner(signingKeyPath({}, { key: loaded.config.store.key, root: loaded.root }))
   const ledger = await PostgresStore.open(url, schema)
   const team = await openBenchTeamStore(url, schema)
   const context = buildServerContext({

@@ -3,14 +3,14 @@
 import { generateKeyPairSync } from 'node:crypto'
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
-import { collectAndAssess, type Library } from '../src/cli/run-assessment.js'
-import { toolVersion } from '../src/cli/version.js'
+import { newTokenSecret } from '../src/app/credentials.js'
+import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
+import { collectAndAssess, type Library } from '../src/app/run-assessment.js'
+import { toolVersion } from '../src/app/version.js'
 import { sha256 } from '../src/core/ledger.js'
 import { ed25519Signer, type Signer } from '../src/core/ledger-manifest.js'
 import type { Role, TeamStore } from '../src/core/team.js'
 import { runSummaryOf } from '../src/core/team-rows.js'
-import { newTokenSecret } from '../src/server/auth.js'
 import { recordAssessment } from '../src/store/ledger-operations.js'
 import type { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
@@ -62,7 +62,7 @@ export async function recordSmallRun(
   library: Library,
   signer: Signer,
 ): Promise<{ runId: number; findings: number; evidence: number }> {
-  const { model, collection } = await collectAndAssess(loaded, library, new Date())
+  const { model, collection } = await collectAndAssess(loaded, library, process.env, new Date())
   const { runId } = await recordAssessment(ledger, {
     model,
     evidence: collection.evidence,

@@ -3,8 +3,8 @@ import path from 'node:path'
 import { Ajv, type ValidateFunction } from 'ajv'
 import formats from 'ajv-formats'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { loadConfig } from '../src/cli/load-config.js'
-import { collectAndAssess, loadLibrary } from '../src/cli/run-assessment.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { buildPackage } from '../src/core/package/build-package.js'
 import type { PackageModel } from '../src/core/package/model.js'
 import {
@@ -44,7 +44,12 @@ describe('OSCAL and SARIF outputs of the package', () => {
   beforeAll(async () => {
     const loaded = await loadConfig(undefined, demo.dir)
     const library = await loadLibrary()
-    const { model, collection } = await collectAndAssess(loaded, library, new Date('2026-11-28T12:00:00Z'))
+    const { model, collection } = await collectAndAssess(
+      loaded,
+      library,
+      process.env,
+      new Date('2026-11-28T12:00:00Z'),
+    )
     pkg = buildPackage({
       model,
       config: loaded.config,

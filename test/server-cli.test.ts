@@ -1,10 +1,10 @@
 import { appendFileSync, rmSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/app/load-config.js'
+import { openStore } from '../src/app/open-store.js'
 import { serveCommand } from '../src/cli/commands/serve.js'
 import { usersAddCommand } from '../src/cli/commands/users.js'
-import { loadConfig } from '../src/cli/load-config.js'
-import { openStore } from '../src/cli/open-store.js'
 import { copyDemo, trustctl } from './cli-harness.js'
 
 /** `trustctl users`, `tokens` and `serve` as an administrator runs them, on a real SQLite store. */
@@ -177,7 +177,7 @@ describe('users and tokens', () => {
   })
 
   it('records each change in the ledger, naming who ran the command', async () => {
-    const store = await openStore(await loadConfig(undefined, demo.dir))
+    const store = await openStore(await loadConfig(undefined, demo.dir), process.env)
     try {
       const changes: string[] = []
       for await (const { blob } of store.scan({ kinds: ['change'] }))

@@ -1,15 +1,16 @@
 import { rmSync } from 'node:fs'
 import path from 'node:path'
 import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify'
-import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
-import { openStore, openTeamStore } from '../src/cli/open-store.js'
-import { type Library, loadLibrary } from '../src/cli/run-assessment.js'
-import { loadOrCreateSigner } from '../src/cli/signing-key.js'
+import { hashPassword, newTokenSecret } from '../src/app/credentials.js'
+import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
+import { openStore, openTeamStore } from '../src/app/open-store.js'
+import { type Library, loadLibrary } from '../src/app/run-assessment.js'
+import { loadOrCreateSigner } from '../src/app/signing-key.js'
 import { sha256 } from '../src/core/ledger.js'
 import type { AuditPeriod, Role, User } from '../src/core/team.js'
 import { roles } from '../src/core/team.js'
 import { createServer, type ServerOptions } from '../src/server/app.js'
-import { hashPassword, newTokenSecret, sessionCookie } from '../src/server/auth.js'
+import { sessionCookie } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import type { InProcessJobRunner } from '../src/server/jobs.js'
 import { buildServerContext } from '../src/server/server-context.js'
@@ -105,8 +106,8 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     }
     const loaded = await loadConfig(undefined, demo.dir)
     const library = await loadLibrary()
-    const ledger = await openStore(loaded)
-    const team = await openTeamStore(loaded)
+    const ledger = await openStore(loaded, process.env)
+    const team = await openTeamStore(loaded, process.env)
     // The key `assess` created (or a new one when the harness skipped the assessment).
     const signer = loadOrCreateSigner(keyFile, () => undefined)
     const context = buildServerContext({ loaded, library, ledger, team, signer, recordChange })

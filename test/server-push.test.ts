@@ -4,8 +4,8 @@ import os from 'node:os'
 import path from 'node:path'
 import type { FastifyInstance } from 'fastify'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { type LoadedConfig, loadConfig } from '../src/cli/load-config.js'
-import { main } from '../src/cli/main.js'
+import { newTokenSecret } from '../src/app/credentials.js'
+import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
 import {
   backoffMs,
   deliverBatch,
@@ -14,20 +14,21 @@ import {
   prepareBatches,
   pushEndpoint,
   retryAfterMs,
-} from '../src/cli/push-client.js'
-import { type Library, loadLibrary } from '../src/cli/run-assessment.js'
+} from '../src/app/push-client.js'
+import { type Library, loadLibrary } from '../src/app/run-assessment.js'
+import { main } from '../src/cli/main.js'
 import type { FileCollection } from '../src/collectors/source-collector.js'
 import type { EvidenceItem } from '../src/core/evidence.js'
 import { canonicalBytes, sha256 } from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
+import { contentDigest, pushBatchKey } from '../src/core/push-format.js'
 import type { AssessmentStore } from '../src/core/store.js'
 import type { Role, TeamStore } from '../src/core/team.js'
 import { createServer } from '../src/server/app.js'
-import { newTokenSecret } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import { latestPushes } from '../src/server/jobs/assess-job.js'
 import type { InProcessJobRunner } from '../src/server/jobs.js'
-import { contentDigest, postgresPushLock, pushBatchKey } from '../src/server/push.js'
+import { postgresPushLock } from '../src/server/push.js'
 import { setPushLock } from '../src/server/routes/push.js'
 import { buildServerContext } from '../src/server/server-context.js'
 import { recordChange } from '../src/store/ledger-change.js'

@@ -1,6 +1,6 @@
+import { categoryLabel, location } from '../app/rendering.js'
 import type { AssessmentModel, Gap } from '../core/assessment.js'
 import { severityRank } from '../core/check.js'
-import { categoryLabel, location } from '../reports/labels.js'
 
 /** The short summary `assess` prints: what was in scope, what passed, what is left. */
 export function formatSummary(

@@ -2,7 +2,11 @@ import type { CategoryId, Control, OwnerRole } from './catalog.js'
 import type { Finding, FindingStatus, Severity } from './check.js'
 import type { CollectionError } from './evidence.js'
 import type { ExceptionOutcome } from './exceptions.js'
-import type { ThirdPartiesSection, ThirdPartyGapType } from './third-parties/index.js'
+import type { Gap } from './gap.js'
+import type { ThirdPartiesSection } from './third-parties/index.js'
+
+// Gap lives in gap.ts, which third-parties also imports: one module each way, no cycle.
+export type { Gap, GapType } from './gap.js'
 
 export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
 export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
@@ -57,32 +61,6 @@ export interface CriterionResult {
   /** Share of applicable controls that pass, 0–100; partial controls count half. */
   readiness: number
   controls: string[]
-}
-
-export type GapType =
-  | 'criterion-without-control'
-  | 'failing-test'
-  | 'test-error'
-  | 'test-without-evidence'
-  | 'manual-evidence-missing'
-  | 'manual-evidence-overdue'
-  | 'not-applicable-without-justification'
-  | ThirdPartyGapType
-
-export interface Gap {
-  id: string
-  type: GapType
-  severity: Severity
-  title: string
-  /** Why it matters: the criteria it leaves unmet. */
-  criteria: string[]
-  controls: string[]
-  ownerRole: OwnerRole
-  owner: string
-  dueDate: string
-  remediation: string
-  /** Subjects that failed, for failing tests. */
-  subjects?: { kind: string; name: string; namespace?: string; file: string; line?: number }[]
 }
 
 export interface AssessmentInput {

@@ -11,7 +11,7 @@ import Fastify, {
   type FastifyServerOptions,
 } from 'fastify'
 import type { z } from 'zod'
-import { packageRoot } from '../catalog/package-root.js'
+import { packageRoot } from '../app/version.js'
 import {
   AuthenticationError,
   CsrfError,

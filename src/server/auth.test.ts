@@ -2,6 +2,7 @@ import { mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { hashPassword, newTokenSecret, verifyPassword } from '../app/credentials.js'
 import { AuthenticationError } from '../core/errors.js'
 import { sha256 } from '../core/ledger.js'
 import { SqliteTeamStore } from '../store/sqlite/team-store.js'
@@ -11,10 +12,7 @@ import {
   badCredentials,
   bearerSecret,
   constantTimeEqual,
-  hashPassword,
   login,
-  newTokenSecret,
-  verifyPassword,
 } from './auth.js'
 
 describe('passwords', () => {

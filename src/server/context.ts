@@ -1,5 +1,5 @@
-import type { LoadedConfig } from '../cli/load-config.js'
-import type { Library } from '../cli/run-assessment.js'
+import type { LoadedConfig } from '../app/load-config.js'
+import type { Library } from '../app/run-assessment.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore, StoredRun } from '../core/store.js'
 import type { TeamStore } from '../core/team.js'
@@ -48,6 +48,8 @@ export interface ServerContext {
   team: TeamStore
   /** The server's ledger key: signs the runs of pushes and changes. */
   signer: Signer
+  /** The environment the server started with: what its own collection authenticates with. */
+  env: NodeJS.ProcessEnv
   now(): Date
   /** The latest run that recorded an assessment, cached until a newer run is stored. */
   latestRun(): Promise<StoredRun | undefined>

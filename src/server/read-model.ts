@@ -1,3 +1,4 @@
+import { assessmentRuns } from '../app/ledger.js'
 import type { AssessmentModel, ControlResult, CriterionResult } from '../core/assessment.js'
 import { NotFoundError } from '../core/errors.js'
 import type { EvidenceItem } from '../core/evidence.js'
@@ -7,7 +8,6 @@ import { evidenceKindOf } from '../core/ledger-population.js'
 import type { RecordQuery, ScannedRecord, StoredRun } from '../core/store.js'
 import type { AuditPeriod, RunSummary } from '../core/team.js'
 import { runSummaryOf } from '../core/team-rows.js'
-import { assessmentRuns } from '../store/ledger-operations.js'
 import type { ServerContext } from './context.js'
 import type { Actor } from './route.js'
 

@@ -1,14 +1,13 @@
 import path from 'node:path'
-import type { LoadedConfig } from '../cli/load-config.js'
-import { openStore, openTeamStore } from '../cli/open-store.js'
-import { type Library, loadLibrary } from '../cli/run-assessment.js'
-import { loadOrCreateSigner, signingKeyPath } from '../cli/signing-key.js'
-import { toolVersion } from '../cli/version.js'
+import { recordChange as appendChange, latestRun, runById } from '../app/ledger.js'
+import type { LoadedConfig } from '../app/load-config.js'
+import { openStore, openTeamStore } from '../app/open-store.js'
+import { type Library, loadLibrary } from '../app/run-assessment.js'
+import { loadOrCreateSigner, signingKeyPath } from '../app/signing-key.js'
+import { toolVersion } from '../app/version.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore, StoredRun } from '../core/store.js'
 import type { TeamStore } from '../core/team.js'
-import { recordChange as appendChange } from '../store/ledger-change.js'
-import { latestRun, runById } from '../store/ledger-operations.js'
 import type { Change, ServerContext } from './context.js'
 import { InProcessJobRunner } from './jobs.js'
 import type { Actor } from './route.js'
@@ -29,6 +28,8 @@ export interface ServerContextParts {
   signer: Signer
   recordChange: ChangeRecorder
   now?: () => Date
+  /** Default: the process's (the server is started at the edge). */
+  env?: NodeJS.ProcessEnv
 }
 
 /** Stored runs kept in memory by id: models are large, and a dashboard asks for the same few. */
@@ -94,6 +95,7 @@ export function buildServerContext(
     ledger,
     team: parts.team,
     signer: parts.signer,
+    env: parts.env ?? process.env,
     now,
     async latestRun() {
       if (latest !== undefined && performance.now() - latest.checkedAt < headRecheckMs) return latest.run
@@ -142,7 +144,7 @@ export async function openServerContext(
 ): Promise<{ context: ServerContext & { jobRunner: InProcessJobRunner }; close: () => Promise<void> }> {
   const env = options.env ?? process.env
   const signer = loadOrCreateSigner(
-    signingKeyPath(env, loaded.config.store.key, loaded.root),
+    signingKeyPath(env, { key: loaded.config.store.key, root: loaded.root }),
     options.notify ?? ((text) => void process.stderr.write(text)),
   )
   const library = await loadLibrary()
@@ -160,6 +162,7 @@ export async function openServerContext(
     ledger,
     team,
     signer,
+    env,
     recordChange: options.recordChange ?? appendChange,
   })
   return {

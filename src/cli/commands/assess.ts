@@ -1,12 +1,13 @@
 import path from 'node:path'
+import { loadConfig } from '../../app/load-config.js'
+import { renderJson } from '../../app/rendering.js'
+import { loadLibrary, runAssessment, storeFile } from '../../app/run-assessment.js'
 import type { AssessmentModel } from '../../core/assessment.js'
 import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
-import { renderJson } from '../../reports/json/render-json.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
 import { formatSummary } from '../present.js'
-import { loadLibrary, runAssessment, storeFile } from '../run-assessment.js'
+import { processRun } from '../process-run.js'
 
 export interface AssessOptions {
   config?: string
@@ -43,7 +44,7 @@ export async function assessCommand(
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const loaded = await loadConfig(options.config, io.cwd)
-  const { model } = await runAssessment(loaded, await loadLibrary(), new Date())
+  const { model } = await runAssessment(loaded, await loadLibrary(), new Date(), processRun())
   io.out(
     options.format === 'json'
       ? renderJson(model)

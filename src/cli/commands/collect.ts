@@ -1,10 +1,10 @@
 import os from 'node:os'
+import { loadConfig } from '../../app/load-config.js'
+import { type DeliveryOptions, prepareBatches, pushBatches, pushEndpoint } from '../../app/push-client.js'
+import { collectConfiguredSources } from '../../app/run-assessment.js'
+import { toolVersion } from '../../app/version.js'
 import { ConfigError } from '../../core/errors.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
-import { type DeliveryOptions, prepareBatches, pushBatches, pushEndpoint } from '../push-client.js'
-import { collectConfiguredSources } from '../run-assessment.js'
-import { toolVersion } from '../version.js'
 
 export interface CollectOptions {
   config?: string
@@ -60,7 +60,8 @@ export async function collectCommand(options: CollectOptions, io: CollectIo): Pr
   const name = options.name ?? env.TRUSTCTL_COLLECTOR_NAME ?? os.hostname()
   const loaded = await loadConfig(options.config, io.cwd)
   const now = (io.now ?? (() => new Date()))()
-  const collection = await collectConfiguredSources(loaded, now)
+  // Live sources authenticate with the process's own credentials, as `assess` does.
+  const collection = await collectConfiguredSources(loaded, process.env, now)
   const batches = prepareBatches(collection, { name, version: toolVersion() }, now.toISOString(), maxBytes)
   const summary = await pushBatches(batches, {
     endpoint,

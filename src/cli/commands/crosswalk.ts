@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { loadThirdPartyLibrary } from '../../catalog/load-third-parties.js'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary, loadThirdPartyLibrary } from '../../app/run-assessment.js'
 import { CatalogError, ConfigError } from '../../core/errors.js'
 import {
   type CrosswalkResult,
@@ -9,8 +10,6 @@ import {
   parseDeclaredList,
 } from '../../core/third-parties/crosswalk.js'
 import { scopeWithoutEvidence } from '../../core/third-parties/index.js'
-import { loadConfig } from '../load-config.js'
-import { loadLibrary } from '../run-assessment.js'
 import { type CommandIo, parseFormat } from './matrix.js'
 
 export interface CrosswalkOptions {

@@ -1,8 +1,8 @@
+import { runById } from '../../app/ledger.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
 import { ConfigError } from '../../core/errors.js'
 import { diffRuns, type FindingChange } from '../../core/ledger-diff.js'
-import { runById } from '../../store/ledger-operations.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
 
 const runNumber = (value: string): number => {
   if (!/^\d+$/.test(value))
@@ -19,7 +19,7 @@ export async function diffCommand(
 ): Promise<number> {
   const [first, second] = [runNumber(a), runNumber(b)]
   const loaded = await loadConfig(options.config, io.cwd)
-  const diff = await withStore(loaded, async (store) =>
+  const diff = await withStore(loaded, process.env, async (store) =>
     diffRuns((await runById(store, first)).model, (await runById(store, second)).model),
   )
   if (options.format === 'json') {

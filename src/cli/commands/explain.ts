@@ -1,8 +1,9 @@
+import { findConfig, loadConfig } from '../../app/load-config.js'
+import { controlStatusLabel, location, qualifiedName } from '../../app/rendering.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
-import { controlStatusLabel, location, qualifiedName } from '../../reports/labels.js'
-import { findConfig, loadConfig } from '../load-config.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
+import { processRun } from '../process-run.js'
 
 export interface ExplainOptions {
   config?: string
@@ -124,7 +125,7 @@ export async function explainCommand(
   // Outside a configured repository, explain still answers from the catalog alone.
   const hasConfig = options.config !== undefined || findConfig(io.cwd) !== undefined
   const model = hasConfig
-    ? (await runAssessment(await loadConfig(options.config, io.cwd), library, new Date())).model
+    ? (await runAssessment(await loadConfig(options.config, io.cwd), library, new Date(), processRun())).model
     : undefined
   const explanation = explain(id, model === undefined ? library : { ...library, model })
   io.out(

@@ -1,8 +1,8 @@
 import path from 'node:path'
+import { exportBundle } from '../../app/ledger.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
 import { parseIsoDate } from '../../core/ledger-population.js'
-import { exportBundle } from '../../store/bundle.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
 
 /** `trustctl export --from --to --out DIR`: a period's ledger as a bundle `verify --bundle` checks anywhere. */
 export async function exportCommand(
@@ -13,7 +13,7 @@ export async function exportCommand(
   const to = parseIsoDate(options.to, '--to')
   const loaded = await loadConfig(options.config, io.cwd)
   const dir = path.resolve(io.cwd, options.out)
-  const index = await withStore(loaded, (store) =>
+  const index = await withStore(loaded, process.env, (store) =>
     exportBundle(store, { from, to, dir, exportedAt: new Date().toISOString() }),
   )
   io.out(

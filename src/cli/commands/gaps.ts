@@ -1,7 +1,8 @@
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import { severityRank } from '../../core/check.js'
-import { loadConfig } from '../load-config.js'
 import { formatGaps } from '../present.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
+import { processRun } from '../process-run.js'
 import { assessmentExitCode, parseSeverity } from './assess.js'
 
 export interface GapsOptions {
@@ -16,7 +17,7 @@ export async function gapsCommand(
 ): Promise<number> {
   const minimum = options.severity === undefined ? undefined : parseSeverity(options.severity, '--severity')
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = (await runAssessment(loaded, await loadLibrary(), new Date())).model
+  const model = (await runAssessment(loaded, await loadLibrary(), new Date(), processRun())).model
   const gaps = model.gaps.filter(
     (g) => minimum === undefined || severityRank(g.severity) >= severityRank(minimum),
   )

@@ -1,7 +1,7 @@
+import { storedRun } from '../../app/ledger.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
 import type { RunInfo } from '../../core/store.js'
-import { storedRun } from '../../store/ledger-operations.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
 
 export interface HistoryEntry {
   run: number
@@ -21,7 +21,7 @@ export async function historyCommand(
   io: { cwd: string; out: (text: string) => void },
 ): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
-  const entries = await withStore(loaded, async (store) => {
+  const entries = await withStore(loaded, process.env, async (store) => {
     const out: HistoryEntry[] = []
     for (const run of await store.runs()) {
       const entry: HistoryEntry = {

@@ -2,11 +2,11 @@ import { existsSync } from 'node:fs'
 import { writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { parse } from 'yaml'
+import { loadOrCreateSigner, signingKeyPath } from '../../app/signing-key.js'
 import { categoryIds } from '../../core/catalog.js'
 import { parseConfig } from '../../core/config.js'
 import { ConfigError } from '../../core/errors.js'
 import { type InitAnswers, renderInitConfig } from '../init-template.js'
-import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
 
 export interface InitOptions {
   dir: string

@@ -1,6 +1,8 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { loadThirdPartyLibrary } from '../../catalog/load-third-parties.js'
+import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
+import { renderResponsibilitySvg } from '../../app/rendering.js'
+import { type Library, loadLibrary, loadThirdPartyLibrary } from '../../app/run-assessment.js'
 import { remediationDays } from '../../core/assess.js'
 import type { Gap } from '../../core/assessment.js'
 import { addDays } from '../../core/dates.js'
@@ -12,9 +14,6 @@ import {
   type ThirdPartyLibrary,
 } from '../../core/third-parties/index.js'
 import type { ResponsibilityMatrix } from '../../core/third-parties/matrix.js'
-import { renderResponsibilitySvg } from '../../reports/svg/responsibility-matrix.js'
-import { type LoadedConfig, loadConfig } from '../load-config.js'
-import { type Library, loadLibrary } from '../run-assessment.js'
 
 export interface CommandIo {
   cwd: string

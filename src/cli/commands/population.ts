@@ -1,14 +1,14 @@
+import { extractPopulation, recordDrawing } from '../../app/ledger.js'
+import type { LoadedConfig } from '../../app/load-config.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
+import { type Library, loadLibrary } from '../../app/run-assessment.js'
+import { configuredSigner } from '../../app/signing-key.js'
+import { toolVersion } from '../../app/version.js'
 import type { Control } from '../../core/catalog.js'
 import { NotFoundError } from '../../core/errors.js'
 import { type Population, parseIsoDate } from '../../core/ledger-population.js'
 import type { AssessmentStore } from '../../core/store.js'
-import { extractPopulation, recordDrawing } from '../../store/ledger-period.js'
-import type { LoadedConfig } from '../load-config.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
-import { type Library, loadLibrary } from '../run-assessment.js'
-import { loadOrCreateSigner, signingKeyPath } from '../signing-key.js'
-import { toolVersion } from '../version.js'
 
 export interface PeriodOptions {
   config?: string
@@ -61,10 +61,7 @@ export async function controlPopulation(
 }
 
 export const signerFor = (loaded: LoadedConfig) =>
-  loadOrCreateSigner(
-    signingKeyPath(process.env, loaded.config.store.key, loaded.root),
-    (t) => void process.stderr.write(t),
-  )
+  configuredSigner(loaded, process.env, (t) => void process.stderr.write(t))
 
 export function formatPopulation(population: Population, limit = 50): string[] {
   return [
@@ -94,7 +91,7 @@ export async function populationCommand(
   const loaded = await loadConfig(options.config, io.cwd)
   const library = await loadLibrary()
   const signer = signerFor(loaded)
-  const { population, runId } = await withStore(loaded, async (store) => {
+  const { population, runId } = await withStore(loaded, process.env, async (store) => {
     const { population } = await controlPopulation(store, library, controlId, range, now)
     const { runId } = await recordDrawing(
       store,

@@ -1,7 +1,8 @@
 import path from 'node:path'
-import { loadConfig } from '../load-config.js'
-import { loadLibrary, runAssessment } from '../run-assessment.js'
-import { parseFormats, writeReports } from '../write-report.js'
+import { loadConfig } from '../../app/load-config.js'
+import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { parseFormats, writeReports } from '../../app/write-report.js'
+import { processRun } from '../process-run.js'
 import { assessmentExitCode } from './assess.js'
 
 export interface ReportOptions {
@@ -16,7 +17,7 @@ export async function reportCommand(
 ): Promise<number> {
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = (await runAssessment(loaded, await loadLibrary(), new Date())).model
+  const model = (await runAssessment(loaded, await loadLibrary(), new Date(), processRun())).model
   const outDir =
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)

@@ -1,10 +1,10 @@
+import { recordDrawing } from '../../app/ledger.js'
+import { loadConfig } from '../../app/load-config.js'
+import { withStore } from '../../app/open-store.js'
+import { loadLibrary } from '../../app/run-assessment.js'
+import { toolVersion } from '../../app/version.js'
 import { ConfigError } from '../../core/errors.js'
 import { drawSample, type SampleRisk, sampleSize, sampleSizes } from '../../core/sampling.js'
-import { recordDrawing } from '../../store/ledger-period.js'
-import { loadConfig } from '../load-config.js'
-import { withStore } from '../open-store.js'
-import { loadLibrary } from '../run-assessment.js'
-import { toolVersion } from '../version.js'
 import { controlPopulation, formatPopulation, type PeriodOptions, period, signerFor } from './population.js'
 
 /** `trustctl sample <control> --seed N`: a reproducible sample sized by the control's frequency, recorded. */
@@ -24,7 +24,7 @@ export async function sampleCommand(
   const loaded = await loadConfig(options.config, io.cwd)
   const library = await loadLibrary()
   const signer = signerFor(loaded)
-  const result = await withStore(loaded, async (store) => {
+  const result = await withStore(loaded, process.env, async (store) => {
     const { population, control } = await controlPopulation(store, library, controlId, range, now)
     const size = sampleSize(control.frequency, population.count, risk)
     const drawn = drawSample(population.members, (m) => m.contentHash, size, seed)

@@ -1,11 +1,11 @@
 import type { FastifyInstance } from 'fastify'
+import { loadConfig } from '../../app/load-config.js'
+import { storeLocation } from '../../app/open-store.js'
 import { ConfigError } from '../../core/errors.js'
 import { createServer } from '../../server/app.js'
 import { isLoopbackHost } from '../../server/routes/auth.js'
 import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
 import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
-import { loadConfig } from '../load-config.js'
-import { storeLocation } from '../open-store.js'
 
 export interface ServeOptions {
   config?: string

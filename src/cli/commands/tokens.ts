@@ -1,9 +1,8 @@
-import os from 'node:os'
-import { ConfigError, NotFoundError } from '../../core/errors.js'
-import { sha256 } from '../../core/ledger.js'
-import { newTokenSecret, publicToken } from '../../server/auth.js'
-import { loadConfig } from '../load-config.js'
-import { type AdminIo, parseAuditPeriod, parseRole, withTeamStore } from './users.js'
+import { newTokenSecret } from '../../app/credentials.js'
+import { loadConfig } from '../../app/load-config.js'
+import { createToken, listTokens, revokeToken } from '../../app/team-admin.js'
+import { ConfigError } from '../../core/errors.js'
+import { type AdminIo, parseAuditPeriod, parseRole, processAdmin } from './users.js'
 
 /** `trustctl tokens create`: an API token; its secret is printed once and stored only as a hash. */
 export async function tokensCreateCommand(
@@ -16,22 +15,7 @@ export async function tokensCreateCommand(
   if (name === '') throw new ConfigError('--name: name the token after what uses it (a cluster, a pipeline)')
   const loaded = await loadConfig(options.config, io.cwd)
   const secret = newTokenSecret()
-  const token = await withTeamStore(loaded, async (team, record) => {
-    const created = await team.createToken({
-      name,
-      role,
-      tokenHash: sha256(secret),
-      createdBy: `cli:${os.userInfo().username}`,
-      createdAt: new Date().toISOString(),
-      ...(auditPeriod === undefined ? {} : { auditPeriod }),
-    })
-    await record({
-      action: 'token.create',
-      target: `${created.id}:${created.name}`,
-      after: publicToken(created),
-    })
-    return created
-  })
+  const token = await createToken(loaded, processAdmin(), { name, role, secret, auditPeriod })
   io.out(`Created ${token.role} token ${token.id} (${token.name}).\n`)
   io.out(`Secret (shown once, store it now): ${secret}\n`)
   return 0
@@ -43,7 +27,7 @@ export async function tokensListCommand(
   io: AdminIo,
 ): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
-  const tokens = await withTeamStore(loaded, async (team) => (await team.tokens()).map(publicToken))
+  const tokens = await listTokens(loaded, processAdmin())
   if (options.format === 'json') {
     io.out(`${JSON.stringify(tokens, null, 2)}\n`)
     return 0
@@ -67,20 +51,7 @@ export async function tokensRevokeCommand(
 ): Promise<number> {
   if (!/^\d+$/.test(id)) throw new ConfigError(`token id: '${id}' (see \`trustctl tokens list\`)`)
   const loaded = await loadConfig(options.config, io.cwd)
-  const token = await withTeamStore(loaded, async (team, record) => {
-    const before = (await team.tokens()).find((t) => t.id === Number(id))
-    if (before === undefined)
-      throw new NotFoundError(`no token ${id}`, { hint: 'see `trustctl tokens list`' })
-    const revoked = await team.revokeToken(before.id)
-    if (revoked === undefined) throw new NotFoundError(`no token ${id}`)
-    await record({
-      action: 'token.revoke',
-      target: `${revoked.id}:${revoked.name}`,
-      before: publicToken(before),
-      after: publicToken(revoked),
-    })
-    return revoked
-  })
+  const token = await revokeToken(loaded, processAdmin(), Number(id))
   io.out(`Revoked token ${token.id} (${token.name}).\n`)
   return 0
 }

@@ -1,16 +1,10 @@
 import os from 'node:os'
-import { ConfigError, ConflictError } from '../../core/errors.js'
-import type { AssessmentStore } from '../../core/store.js'
-import { type AuditPeriod, type Role, roles, type TeamStore } from '../../core/team.js'
-import { generatePassword, hashPassword, publicUser } from '../../server/auth.js'
-import type { Change } from '../../server/context.js'
-import { minimumPasswordLength } from '../../server/routes/admin.js'
-import { auditPeriodSchema } from '../../server/schemas.js'
-import { recordChange } from '../../store/ledger-change.js'
-import { type LoadedConfig, loadConfig } from '../load-config.js'
-import { openStore, openTeamStore } from '../open-store.js'
-import { toolVersion } from '../version.js'
-import { signerFor } from './population.js'
+import { generatePassword, minimumPasswordLength } from '../../app/credentials.js'
+import { loadConfig } from '../../app/load-config.js'
+import { type AdminContext, addUser, listUsers } from '../../app/team-admin.js'
+import { auditPeriodSchema } from '../../core/audit-period.js'
+import { ConfigError } from '../../core/errors.js'
+import { type AuditPeriod, type Role, roles } from '../../core/team.js'
 
 export interface AdminIo {
   cwd: string
@@ -42,31 +36,13 @@ export function parseAuditPeriod(options: { from?: string; to?: string }): Audit
   return result.data
 }
 
-/**
- * Runs an administrative change with the team store and the ledger open; the change is recorded in
- * the ledger like a change made through the server, naming the operating-system user who ran it.
- */
-export async function withTeamStore<T>(
-  loaded: LoadedConfig,
-  fn: (team: TeamStore, record: (change: Change) => Promise<void>) => Promise<T>,
-): Promise<T> {
-  const signer = signerFor(loaded)
-  const ledger: AssessmentStore = await openStore(loaded)
-  let team: TeamStore | undefined
-  try {
-    team = await openTeamStore(loaded)
-    const actor = {
-      kind: 'system' as const,
-      id: 0,
-      name: `cli:${os.userInfo().username}`,
-      role: 'admin' as const,
-    }
-    return await fn(team, async (change) => {
-      await recordChange(ledger, { ...change, actor, at: new Date().toISOString() }, signer, toolVersion())
-    })
-  } finally {
-    await team?.close()
-    await ledger.close()
+/** The administrator at this terminal: the process's environment, user name, clock and standard error. */
+export function processAdmin(): AdminContext {
+  return {
+    env: process.env,
+    operator: os.userInfo().username,
+    now: () => new Date(),
+    notify: (text) => void process.stderr.write(text),
   }
 }
 
@@ -101,20 +77,7 @@ export async function usersAddCommand(
       )
   }
   const loaded = await loadConfig(options.config, io.cwd)
-  const user = await withTeamStore(loaded, async (team, record) => {
-    if ((await team.userByEmail(email)) !== undefined)
-      throw new ConflictError(`a user with email ${email} exists already`)
-    const created = await team.createUser({
-      email,
-      name,
-      role,
-      passwordHash: await hashPassword(password),
-      createdAt: new Date().toISOString(),
-      ...(auditPeriod === undefined ? {} : { auditPeriod }),
-    })
-    await record({ action: 'user.create', target: created.email, after: publicUser(created) })
-    return created
-  })
+  const user = await addUser(loaded, processAdmin(), { email, name, role, password, auditPeriod })
   io.out(
     `Added ${user.role} ${user.email} (id ${user.id})${auditPeriod === undefined ? '' : `, audit period ${auditPeriod.from} to ${auditPeriod.to}`}.\n`,
   )
@@ -128,7 +91,7 @@ export async function usersListCommand(
   io: AdminIo,
 ): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
-  const users = await withTeamStore(loaded, async (team) => (await team.users()).map(publicUser))
+  const users = await listUsers(loaded, processAdmin())
   if (options.format === 'json') {
     io.out(`${JSON.stringify(users, null, 2)}\n`)
     return 0

@@ -1,49 +1,12 @@
-import { createHash } from 'node:crypto'
-import { createReadStream } from 'node:fs'
-import { copyFile, mkdir, readFile, writeFile } from 'node:fs/promises'
+import { copyFile, mkdir } from 'node:fs/promises'
 import path from 'node:path'
-import { type Document, isSeq, parseDocument } from 'yaml'
-import { parseConfig } from '../../core/config.js'
+import { isSeq } from 'yaml'
+import { editConfig, sha256File, vendorIndex } from '../../app/edit-config.js'
+import { loadConfig } from '../../app/load-config.js'
 import { vendorCriticalities } from '../../core/config-third-parties.js'
 import { ConfigError } from '../../core/errors.js'
 import type { VendorStatus } from '../../core/third-parties/vendors.js'
-import { loadConfig } from '../load-config.js'
 import { type CommandIo, loadThirdPartyView, parseFormat } from './matrix.js'
-
-/** SHA-256 of a file, read as a stream so a large report never sits in memory whole. */
-export async function sha256File(file: string): Promise<string> {
-  const hash = createHash('sha256')
-  try {
-    for await (const chunk of createReadStream(file)) hash.update(chunk as Buffer)
-  } catch (error) {
-    throw new ConfigError(
-      `${file}: cannot read the report (${(error as NodeJS.ErrnoException).code ?? String(error)})`,
-    )
-  }
-  return hash.digest('hex')
-}
-
-/**
- * Changes trustctl.yaml in place, keeping its comments and layout, and only when the result is a
- * valid configuration: a bad flag never leaves a broken file behind.
- */
-export async function editConfig(file: string, edit: (doc: Document) => void): Promise<void> {
-  const doc = parseDocument(await readFile(file, 'utf8'))
-  edit(doc)
-  parseConfig(doc.toJS(), file)
-  await writeFile(file, doc.toString())
-}
-
-export function vendorIndex(doc: Document, name: string, file: string): number {
-  const vendors = (doc.toJS() as { vendors?: { name?: string }[] }).vendors ?? []
-  const index = vendors.findIndex((v) => v.name?.toLowerCase() === name.trim().toLowerCase())
-  if (index === -1)
-    throw new ConfigError(
-      `${file}: vendors: no vendor '${name}' (vendors: ${vendors.map((v) => v.name).join(', ') || 'none'})`,
-      { hint: `add it first: trustctl vendors add "${name}" --criticality high` },
-    )
-  return index
-}
 
 const list = (value: string | undefined): string[] =>
   (value ?? '')

@@ -1,12 +1,11 @@
 import path from 'node:path'
+import { verifyBundle, verifyStore } from '../../app/ledger.js'
+import { loadConfig } from '../../app/load-config.js'
+import { storeLocation, withStore } from '../../app/open-store.js'
+import { resolveKeyFingerprint } from '../../app/signing-key.js'
 import { ConfigError } from '../../core/errors.js'
 import type { VerifyOptions, VerifyReport } from '../../core/ledger-verify.js'
-import { verifyBundle } from '../../store/bundle.js'
-import { verifyStore } from '../../store/ledger-operations.js'
 import { exitCode } from '../exit-codes.js'
-import { loadConfig } from '../load-config.js'
-import { storeLocation, withStore } from '../open-store.js'
-import { resolveKeyFingerprint } from '../signing-key.js'
 
 export interface VerifyCommandOptions {
   config?: string
@@ -36,8 +35,8 @@ export async function verifyCommand(
     report = await verifyBundle(where, verifyOptions)
   } else {
     const loaded = await loadConfig(options.config, io.cwd)
-    where = storeLocation(loaded)
-    report = await withStore(loaded, (store) => verifyStore(store, verifyOptions))
+    where = storeLocation(loaded, process.env)
+    report = await withStore(loaded, process.env, (store) => verifyStore(store, verifyOptions))
   }
   io.out(
     options.format === 'json'

@@ -1,10 +1,10 @@
 import { z } from 'zod'
-import type { Gap } from '../assessment.js'
 import type { OwnerRole } from '../catalog.js'
 import { isoDuration, ownerRoles } from '../catalog.js'
 import type { PolicyApproval } from '../config-third-parties.js'
 import { addDuration } from '../dates.js'
 import { ConfigError } from '../errors.js'
+import type { Gap } from '../gap.js'
 import type { GapContext } from './gap-context.js'
 
 /** The front matter of a policy template (catalog/policies/<id>.md). */

@@ -1,7 +1,7 @@
-import type { Gap } from '../assessment.js'
 import type { ProviderEntry, Vendor, VendorCriticality } from '../config-third-parties.js'
 import { addDuration } from '../dates.js'
 import { ConfigError } from '../errors.js'
+import type { Gap } from '../gap.js'
 import type { GapContext } from './gap-context.js'
 import type { MatrixCell, ServiceInUse } from './matrix.js'
 import { findService, type ProviderProfile } from './provider-profile.js'

@@ -1,8 +1,9 @@
-import type { LoadedConfig } from '../../cli/load-config.js'
-import { StoredParseCache } from '../../cli/parse-cache.js'
-import { assessCollection, collectConfiguredSources } from '../../cli/run-assessment.js'
-import { toolVersion } from '../../cli/version.js'
-import type { CollectedInput, FileCollection } from '../../collectors/source-collector.js'
+import { assessmentRuns, recordAssessment, runEvidence } from '../../app/ledger.js'
+import type { LoadedConfig } from '../../app/load-config.js'
+import { StoredParseCache } from '../../app/parse-cache.js'
+import type { CollectedInput, FileCollection } from '../../app/run-assessment.js'
+import { assessCollection, collectConfiguredSources } from '../../app/run-assessment.js'
+import { toolVersion } from '../../app/version.js'
 import { canonicalJson } from '../../core/canonical-json.js'
 import type { Config } from '../../core/config.js'
 import { StoreError } from '../../core/errors.js'
@@ -11,7 +12,6 @@ import { sha256 } from '../../core/ledger.js'
 import type { AssessmentStore } from '../../core/store.js'
 import type { TeamStore } from '../../core/team.js'
 import { findingRows, runSummaryOf } from '../../core/team-rows.js'
-import { assessmentRuns, recordAssessment, runEvidence } from '../../store/ledger-operations.js'
 import type { ServerContext } from '../context.js'
 import { type JobProgress, jobHandlers } from '../jobs.js'
 import { type PushSetContent, pushSource } from '../push.js'
@@ -173,7 +173,7 @@ export async function assessOnServer(
   const step = (i: number) => progress(i, steps.length, steps[i] ?? '')
   step(0)
   const parseCache = new StoredParseCache(context.ledger, toolVersion(), now.toISOString())
-  const own = await collectConfiguredSources(context.loaded, now, parseCache)
+  const own = await collectConfiguredSources(context.loaded, context.env, now, parseCache)
   step(1)
   const pushed = await latestPushes(context.ledger, context.team)
   const collection = mergeCollections(own, pushed)

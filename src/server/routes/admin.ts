@@ -1,15 +1,19 @@
 import { z } from 'zod'
+import {
+  hashPassword,
+  minimumPasswordLength,
+  newTokenSecret,
+  publicToken,
+  publicUser,
+} from '../../app/credentials.js'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import { type Role, roles, type TeamStore, type User } from '../../core/team.js'
-import { forgetCachedTokens, hashPassword, newTokenSecret, publicToken, publicUser } from '../auth.js'
+import { forgetCachedTokens } from '../auth.js'
 import type { ServerContext } from '../context.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
 import { auditPeriodSchema, idParams } from '../schemas.js'
 import { userSchema } from './auth.js'
-
-/** Long enough to resist guessing offline should the hashes ever leak; no composition rules (NIST 800-63B). */
-export const minimumPasswordLength = 12
 
 const email = z
   .string()

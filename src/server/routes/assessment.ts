@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { renderResponsibilitySvg } from '../../app/rendering.js'
 import { type FindingStatus, findingStatuses, type Severity, severities } from '../../core/check.js'
 import { NotFoundError } from '../../core/errors.js'
 import type { RecordKind } from '../../core/ledger.js'
@@ -6,7 +7,6 @@ import { sha256 } from '../../core/ledger.js'
 import type { RunInfo } from '../../core/store.js'
 import { findingSorts, type RunSummary } from '../../core/team.js'
 import { findingRows } from '../../core/team-rows.js'
-import { renderResponsibilitySvg } from '../../reports/svg/responsibility-matrix.js'
 import type { ServerContext } from '../context.js'
 import {
   assessmentRunSummaries,

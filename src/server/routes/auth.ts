@@ -1,14 +1,13 @@
 import type { FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { toolVersion } from '../../cli/version.js'
+import { publicUser } from '../../app/credentials.js'
+import { toolVersion } from '../../app/version.js'
 import { sha256 } from '../../core/ledger.js'
 import { roles } from '../../core/team.js'
-import { login, publicUser, sessionCookie } from '../auth.js'
+import { login, sessionCookie } from '../auth.js'
 import type { ServerContext } from '../context.js'
-import { openApiDocument } from '../openapi.js'
 import { defineRoute, permissions, type RouteDefinition, rolePermissions } from '../route.js'
 import { auditPeriodSchema } from '../schemas.js'
-import { allRoutes } from './index.js'
 
 export const userSchema = z.object({
   id: z.number().int(),
@@ -46,8 +45,6 @@ export function sessionCookieOptions(request: FastifyRequest, maxAgeSeconds?: nu
   }
 }
 
-let openApiCache: Record<string, unknown> | undefined
-
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute<ServerContext>({
     method: 'GET',
@@ -58,18 +55,6 @@ export const routes: RouteDefinition<ServerContext>[] = [
     permission: 'public',
     response: z.object({ status: z.literal('ok'), version: z.string() }),
     handler: async () => ({ status: 'ok', version: toolVersion() }),
-  }),
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/openapi.json',
-    operationId: 'openapi',
-    summary: 'This OpenAPI 3.1 description',
-    tag: 'session',
-    permission: 'public',
-    handler: async () => {
-      openApiCache ??= openApiDocument(allRoutes(), toolVersion())
-      return openApiCache
-    },
   }),
   defineRoute<ServerContext, unknown, unknown, z.infer<typeof loginBody>>({
     method: 'POST',

@@ -1,5 +1,5 @@
 import { z } from 'zod'
-import { toolVersion } from '../../cli/version.js'
+import { toolVersion } from '../../app/version.js'
 import { StoreError, ValidationError } from '../../core/errors.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import type { ServerContext } from '../context.js'

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
-import { toolVersion } from '../../cli/version.js'
+import { toolVersion } from '../../app/version.js'
 import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
+import { type PushBatch, pushBatchSchema } from '../../core/push-format.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
 import {
@@ -9,10 +10,8 @@ import {
   checkCollector,
   checkContentDigest,
   keyedLock,
-  type PushBatch,
   type PushLock,
   postgresPushLock,
-  pushBatchSchema,
   storePush,
 } from '../push.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
@@ -34,7 +33,7 @@ function pushLockOf(context: ServerContext): PushLock {
   let lock = locks.get(context)
   if (lock === undefined) {
     const store = context.loaded.config.store
-    const url = process.env.TRUSTCTL_DATABASE_URL ?? store.url
+    const url = context.env.TRUSTCTL_DATABASE_URL ?? store.url
     lock = store.backend === 'postgres' && url !== undefined ? postgresPushLock(url, 'trustctl') : keyedLock()
     locks.set(context, lock)
   }

@@ -1,6 +1,6 @@
 import { z } from 'zod'
-import { editConfig, vendorIndex } from '../../cli/commands/vendors.js'
-import { loadConfig } from '../../cli/load-config.js'
+import { editConfig, vendorIndex } from '../../app/edit-config.js'
+import { loadConfig } from '../../app/load-config.js'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
 import type { ServerContext } from '../context.js'
 import { chooseRun } from '../read-model.js'

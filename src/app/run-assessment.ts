@@ -18,8 +18,13 @@ import { recordAssessment } from '../store/ledger-operations.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
-import { loadOrCreateSigner, signingKeyPath } from './signing-key.js'
+import { configuredSigner } from './signing-key.js'
 import { toolVersion } from './version.js'
+
+// The collection types and the third-party library loader the adapters handle (collect --push, the
+// server's merge of pushed evidence, matrix and crosswalk).
+export type { CollectedInput, FileCollection } from '../collectors/source-collector.js'
+export { loadThirdPartyLibrary }
 
 export interface Library {
   checks: Check[]
@@ -39,16 +44,20 @@ export function storeFile(loaded: LoadedConfig): string {
   return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
 }
 
-/** Reads the configured sources, without assessing or storing anything (also `collect --push`). */
+/**
+ * Reads the configured sources, without assessing or storing anything (also `collect --push`). `env`
+ * holds what live sources authenticate with (cloud and API credentials).
+ */
 export async function collectConfiguredSources(
   loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
   now: Date,
   parseCache?: ParseCache,
 ): Promise<FileCollection> {
   return collectSources(loaded.config.sources, {
     root: loaded.root,
     now,
-    env: process.env,
+    env,
     ...(parseCache === undefined ? {} : { parseCache }),
     fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
   })
@@ -58,10 +67,11 @@ export async function collectConfiguredSources(
 export async function collectAndAssess(
   loaded: LoadedConfig,
   library: Library,
+  env: NodeJS.ProcessEnv,
   now: Date,
   parseCache?: ParseCache,
 ): Promise<{ model: AssessmentModel; collection: FileCollection }> {
-  const collection = await collectConfiguredSources(loaded, now, parseCache)
+  const collection = await collectConfiguredSources(loaded, env, now, parseCache)
   return { model: await assessCollection(loaded, library, now, collection), collection }
 }
 
@@ -98,22 +108,27 @@ export async function assessCollection(
   })
 }
 
+/** Where a run reads its credentials and store settings, and where it says what it did on the side. */
+export interface RunEnvironment {
+  env: NodeJS.ProcessEnv
+  /** Told when a signing key is created (the CLI writes it to standard error). */
+  notify: (text: string) => void
+}
+
 /** Collects evidence from the configured sources, assesses it and stores the run. */
 export async function runAssessment(
   loaded: LoadedConfig,
   library: Library,
   now: Date,
+  { env, notify }: RunEnvironment,
 ): Promise<{ model: AssessmentModel; runId: number; evidence: FileCollection['evidence'] }> {
   // The key first: a bad key file fails before a long collection, not after it.
-  const signer = loadOrCreateSigner(
-    signingKeyPath(process.env, loaded.config.store.key, loaded.root),
-    (text) => void process.stderr.write(text),
-  )
-  const store = await openStore(loaded)
+  const signer = configuredSigner(loaded, env, notify)
+  const store = await openStore(loaded, env)
   try {
     // Inputs unchanged since an earlier run are not parsed again: their evidence is read back.
     const parseCache = new StoredParseCache(store, toolVersion(), now.toISOString())
-    const { model, collection } = await collectAndAssess(loaded, library, now, parseCache)
+    const { model, collection } = await collectAndAssess(loaded, library, env, now, parseCache)
     const { runId, manifest } = await recordAssessment(store, {
       model,
       evidence: collection.evidence,

@@ -11,7 +11,7 @@ import {
   ValidationError,
 } from '../core/errors.js'
 import { canonicalBytes, sha256 } from '../core/ledger.js'
-import { contentDigest, type PushBatch, pushFormat } from '../server/push.js'
+import { contentDigest, type PushBatch, pushFormat } from '../core/push-format.js'
 
 /**
  * The remote collector's side of a push: splits a collection into batches under a size limit, names

@@ -10,7 +10,7 @@ import { SqliteTeamStore } from '../store/sqlite/team-store.js'
 import type { LoadedConfig } from './load-config.js'
 
 /** Where the store is, for messages: the SQLite file or the PostgreSQL URL without its password. */
-export function storeLocation(loaded: LoadedConfig, env: NodeJS.ProcessEnv = process.env): string {
+export function storeLocation(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string {
   if (loaded.config.store.backend === 'postgres') {
     const url = env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url
     if (url === undefined)
@@ -25,7 +25,7 @@ export function storeLocation(loaded: LoadedConfig, env: NodeJS.ProcessEnv = pro
 /** Opens the configured store; migrations run on open. Reading commands pass `mustExist`. */
 export async function openStore(
   loaded: LoadedConfig,
-  env: NodeJS.ProcessEnv = process.env,
+  env: NodeJS.ProcessEnv,
   options: { mustExist?: boolean } = {},
 ): Promise<AssessmentStore> {
   if (loaded.config.store.backend === 'postgres') {
@@ -43,10 +43,7 @@ export async function openStore(
  * Opens the team server's store beside the configured ledger: the same SQLite file (tables prefixed
  * team_) or the same PostgreSQL schema. Migrations run on open.
  */
-export async function openTeamStore(
-  loaded: LoadedConfig,
-  env: NodeJS.ProcessEnv = process.env,
-): Promise<TeamStore> {
+export async function openTeamStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<TeamStore> {
   const location = storeLocation(loaded, env)
   if (loaded.config.store.backend === 'postgres')
     return PostgresTeamStore.open(env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url ?? location)
@@ -56,9 +53,10 @@ export async function openTeamStore(
 /** Runs `fn` with the configured (existing) store open, and closes it whatever happens. */
 export async function withStore<T>(
   loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
   fn: (store: AssessmentStore) => Promise<T>,
 ): Promise<T> {
-  const store = await openStore(loaded, process.env, { mustExist: true })
+  const store = await openStore(loaded, env, { mustExist: true })
   try {
     return await fn(store)
   } finally {

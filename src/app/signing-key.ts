@@ -4,18 +4,31 @@ import os from 'node:os'
 import path from 'node:path'
 import { ConfigError } from '../core/errors.js'
 import { ed25519Signer, keyFingerprint, type Signer } from '../core/ledger-manifest.js'
+import type { LoadedConfig } from './load-config.js'
 
 /**
  * Where the Ed25519 key that signs runs lives: TRUSTCTL_SIGNING_KEY, else store.key from
  * trustctl.yaml, else the user's config folder. Never inside the store or the repository, so a copy
  * of either cannot re-sign what it holds.
  */
-export function signingKeyPath(env: NodeJS.ProcessEnv, configured?: string, root?: string): string {
+export function signingKeyPath(
+  env: NodeJS.ProcessEnv,
+  configured?: { key: string | undefined; root: string },
+): string {
   if (env.TRUSTCTL_SIGNING_KEY) return path.resolve(env.TRUSTCTL_SIGNING_KEY)
-  if (configured !== undefined)
-    return path.resolve(root ?? process.cwd(), configured.replace(/^~(?=$|\/)/, os.homedir()))
+  if (configured?.key !== undefined)
+    return path.resolve(configured.root, configured.key.replace(/^~(?=$|\/)/, os.homedir()))
   const base = env.XDG_CONFIG_HOME || path.join(os.homedir(), '.config')
   return path.join(base, 'trustctl', 'keys', 'default.pem')
+}
+
+/** The ledger key trustctl.yaml points at (or TRUSTCTL_SIGNING_KEY, or the default), created when missing. */
+export function configuredSigner(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  notify: (text: string) => void,
+): Signer {
+  return loadOrCreateSigner(signingKeyPath(env, { key: loaded.config.store.key, root: loaded.root }), notify)
 }
 
 /** Reads the signing key, or creates it (and says so) when there is none yet. */

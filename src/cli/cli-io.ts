@@ -1,0 +1,8 @@
+/** Where a command reads and writes; tests pass their own. */
+export interface CliIo {
+  cwd: string
+  out: (text: string) => void
+  err: (text: string) => void
+  /** True when a person is at the terminal (init may prompt). */
+  interactive: boolean
+}
