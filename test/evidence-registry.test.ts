@@ -4,8 +4,8 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { checksRoot, listCheckFolders } from '../checks/load-checks.js'
-import { loadConfig } from '../src/cli/load-config.js'
-import { collectConfiguredSources } from '../src/cli/run-assessment.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { collectConfiguredSources } from '../src/app/run-assessment.js'
 import { collectSources, type SourceEntry } from '../src/collectors/registry.js'
 import { importReport } from '../src/collectors/scanners/scan-report.js'
 import { templateEvidence } from '../src/collectors/terraform/read-cloudformation.js'
@@ -69,7 +69,7 @@ describe('the evidence registry accepts everything the collectors produce', () =
   let cases: { origin: string; evidence: EvidenceItem[] }[] = []
   beforeAll(async () => {
     const loaded = await loadConfig(undefined, demo.dir)
-    demoEvidence = (await collectConfiguredSources(loaded, new Date('2026-11-28T12:00:00Z'))).evidence
+    demoEvidence = (await collectConfiguredSources(loaded, {}, new Date('2026-11-28T12:00:00Z'))).evidence
     cases = await checkCaseEvidence()
   }, 240_000)
 
