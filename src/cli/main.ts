@@ -21,6 +21,7 @@ import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './c
 import { verifyCommand } from './commands/verify.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { toolVersion } from './version.js'
+import { reportFormatsHelp } from './write-report.js'
 
 /** Where a command reads and writes; tests pass their own. */
 export interface CliIo {
@@ -114,11 +115,7 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     .command('report')
     .description('write the readiness report')
     .addOption(configOption)
-    .option(
-      '--format <list>',
-      'comma-separated: md, html, json, pdf, oscal, sarif, junit, xlsx, csv',
-      'md,html,json',
-    )
+    .option('--format <list>', reportFormatsHelp, 'md,html,json')
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
     .action(async (options) => setExit(await reportCommand(options, io)))
 
