@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { catalogRoot } from '../catalog/load-catalog.js'
+import { loadPackageTemplates } from '../catalog/load-package-templates.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import type { Config } from '../core/config.js'
 import { parseReportFormats, renderReports, reportPackage } from '../reports/render-reports.js'
@@ -16,7 +18,13 @@ export async function writeReports(
   outDir: string,
   config?: Config,
 ): Promise<string[]> {
-  const files = await renderReports({ model, formats, packageOf: () => reportPackage(model, config) })
+  await mkdir(outDir, { recursive: true })
+  const files = await renderReports({
+    model,
+    formats,
+    // The package formats need the package's wording, read from the catalog only when asked for.
+    packageOf: async () => reportPackage(model, await loadPackageTemplates(catalogRoot()), config),
+  })
   const written: string[] = []
   for (const file of files) {
     const target = path.join(outDir, file.path)

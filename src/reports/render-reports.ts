@@ -2,6 +2,7 @@ import type { AssessmentModel } from '../core/assessment.js'
 import { ConfigError } from '../core/errors.js'
 import { buildPackage, type PackageSettings } from '../core/package/build-package.js'
 import type { PackageModel } from '../core/package/model.js'
+import type { PackageTemplates } from '../core/package/templates.js'
 import { type Reporter, type ReportFile, reporters } from './reporters.js'
 
 /**
@@ -39,7 +40,7 @@ export function parseReportFormats(list: string): string[] {
 export async function renderReports(input: {
   model: AssessmentModel
   formats: readonly string[]
-  packageOf: () => PackageModel
+  packageOf: () => PackageModel | Promise<PackageModel>
 }): Promise<ReportFile[]> {
   const chosen = input.formats
     .map((id) => reportReporters.find((r) => r.id === id))
@@ -47,7 +48,7 @@ export async function renderReports(input: {
   const files = chosen.flatMap((r) => r.readiness?.(input.model) ?? [])
   const parts = reporters.filter((r) => r.readiness === undefined && chosen.includes(r))
   if (parts.length === 0) return files
-  return [...files, ...(await renderParts(input.packageOf(), parts))]
+  return [...files, ...(await renderParts(await input.packageOf(), parts))]
 }
 
 async function renderParts(pkg: PackageModel, parts: readonly Reporter[]): Promise<ReportFile[]> {
@@ -68,10 +69,15 @@ export function renderPackageFiles(pkg: PackageModel, only?: readonly string[]):
  * The package `trustctl report` renders its package formats from: Type 1 as of the model's date,
  * built from the model alone (the system components need the evidence, which `trustctl package` has).
  */
-export function reportPackage(model: AssessmentModel, settings?: PackageSettings): PackageModel {
+export function reportPackage(
+  model: AssessmentModel,
+  templates: PackageTemplates,
+  settings?: PackageSettings,
+): PackageModel {
   return buildPackage({
     model,
     ...(settings === undefined ? {} : { config: settings }),
+    templates,
     evidence: [],
     engagement: { type: 1, asOf: model.asOf },
   })
