@@ -2,6 +2,8 @@
 // for a synthetic assessment of 120 controls and 100,000 findings. Target: under 10 s, peak RSS
 // under 1 GB. Each part is also timed alone, the PDF first among them.
 import os from 'node:os'
+import { catalogRoot } from '../src/catalog/load-catalog.js'
+import { loadPackageTemplates } from '../src/catalog/load-package-templates.js'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../src/core/assessment.js'
 import type { Finding, FindingStatus, Severity } from '../src/core/check.js'
 import { parseConfig } from '../src/core/config.js'
@@ -203,8 +205,15 @@ let peakRss = process.memoryUsage().rss
 const sample = setInterval(() => {
   peakRss = Math.max(peakRss, process.memoryUsage().rss)
 }, 20)
+const templates = await loadPackageTemplates(catalogRoot())
 const build = () =>
-  buildPackage({ model, config: settings, evidence: [], engagement: { type: 1, asOf: '2026-11-30' } })
+  buildPackage({
+    model,
+    config: settings,
+    templates,
+    evidence: [],
+    engagement: { type: 1, asOf: '2026-11-30' },
+  })
 await median('build the package model', build)
 const pkg = build()
 for (const part of packageParts) await median(`render ${part.name}`, () => part.render(pkg))

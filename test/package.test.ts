@@ -4,6 +4,8 @@ import path from 'node:path'
 import ExcelJS from 'exceljs'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseEngagement } from '../src/app/soc2-package.js'
+import { catalogRoot } from '../src/catalog/load-catalog.js'
+import { loadPackageTemplates } from '../src/catalog/load-package-templates.js'
 import type { AssessmentModel } from '../src/core/assessment.js'
 import { canonicalJson } from '../src/core/canonical-json.js'
 import { longDate } from '../src/core/package/build-package.js'
@@ -233,6 +235,7 @@ describe('trustctl package (Type 1, demo estate)', () => {
           (await import('yaml')).parse(readFileSync(path.join(demo.dir, 'trustctl.yaml'), 'utf8')),
           'trustctl.yaml',
         ),
+        templates: await loadPackageTemplates(catalogRoot()),
         evidence: [],
         engagement: { type: 1, asOf: '2026-11-30' },
       }).document,

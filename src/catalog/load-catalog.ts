@@ -11,6 +11,7 @@ import {
   frameworkSchema,
 } from '../core/catalog.js'
 import { CatalogError, formatPath } from '../core/errors.js'
+import { loadPackageTemplates } from './load-package-templates.js'
 import { packageRoot } from './package-root.js'
 
 /** Where the shipped catalog lives. */
@@ -71,5 +72,8 @@ export async function loadCatalog(checkIds: ReadonlySet<string>, root = catalogR
       throw new CatalogError(`${relative}: id: '${control.id}' must be '${expectedId}' (folder.file)`)
     controls.push({ file: relative, control })
   }
-  return buildCatalog(framework, controls, checkIds)
+  return {
+    ...buildCatalog(framework, controls, checkIds),
+    packageTemplates: await loadPackageTemplates(root),
+  }
 }

@@ -1,4 +1,5 @@
 import type { Command, Option } from 'commander'
+import { reportFormatsHelp } from '../app/write-report.js'
 import type { CliIo } from './cli-io.js'
 import { assessCommand } from './commands/assess.js'
 import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
@@ -104,11 +105,7 @@ function registerReport(program: Command, { io, setExit, configOption }: Registr
     .command('report')
     .description('write the readiness report')
     .addOption(configOption)
-    .option(
-      '--format <list>',
-      'comma-separated: md, html, json, pdf, oscal, sarif, junit, xlsx, csv',
-      'md,html,json',
-    )
+    .option('--format <list>', reportFormatsHelp, 'md,html,json')
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
     .action(async (options) => setExit(await reportCommand(options, io)))
 }

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { CatalogError } from './errors.js'
+import type { PackageTemplates } from './package/templates.js'
 
 export const categoryIds = [
   'security',
@@ -117,6 +118,8 @@ export interface Catalog {
   framework: Framework
   criteria: ReadonlyMap<string, Criterion>
   controls: readonly Control[]
+  /** The SOC 2 package's prose (catalog/package), when loaded from the catalog folder. */
+  packageTemplates?: PackageTemplates
 }
 
 /**

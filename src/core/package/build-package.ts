@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js'
 import type { Finding, FindingStatus } from '../check.js'
 import type { Config } from '../config.js'
 import { emptyPackageConfig } from '../config-package.js'
+import { CatalogError } from '../errors.js'
 import type { EvidenceItem } from '../evidence.js'
 import { discoverComponents } from './components.js'
 import { assumedProviderControls, defaultUserEntityControls, frequencyOfCycle } from './defaults.js'
@@ -20,6 +21,7 @@ import type {
   SubserviceOrganization,
   ThirdPartyReference,
 } from './model.js'
+import type { PackageTemplates } from './templates.js'
 
 /** What the package reads from trustctl.yaml. */
 export type PackageSettings = Pick<Config, 'package' | 'providers' | 'owners'>
@@ -34,6 +36,8 @@ export interface PackageInput {
   engagement: Engagement
   /** For control frequencies and category names; optional so synthetic models can be packaged. */
   catalog?: Catalog
+  /** The package prose (catalog/package); taken from the catalog when it carries them. */
+  templates?: PackageTemplates
   ledger?: LedgerReference
   thirdParties?: ThirdPartyReference
   /** Failing subjects listed per control in the document; all of them go to SARIF, CSV and XLSX. */
@@ -437,5 +441,11 @@ export function buildPackage(input: PackageInput): PackageModel {
   const thirdParties = input.thirdParties ?? thirdPartiesOf(model)
   if (ledger !== undefined) withOptional.ledger = ledger
   if (thirdParties !== undefined) withOptional.thirdParties = thirdParties
-  return { ...withOptional, document: renderDocument(withOptional, config) }
+  const templates = input.templates ?? input.catalog?.packageTemplates
+  // The wording lives in catalog/package; without it there is no document to write.
+  if (templates === undefined)
+    throw new CatalogError(
+      'the package templates (catalog/package) were not loaded: pass the catalog or the templates',
+    )
+  return { ...withOptional, document: renderDocument(withOptional, config, templates) }
 }

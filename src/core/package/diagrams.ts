@@ -1,3 +1,4 @@
+import { escapeXml } from '../escape-markup.js'
 import type { SystemComponents } from './components.js'
 
 /** An SVG drawing and its size in points, ready to embed in HTML or PDF. */
@@ -11,10 +12,6 @@ const font = 'font-family="Roboto, Helvetica, Arial, sans-serif"'
 const ink = '#1f2a37'
 const line = '#52606d'
 const accent = '#0b5394'
-
-function escapeXml(text: string): string {
-  return text.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;')
-}
 
 /** Shortens a label to what fits a box of `width` points at the given font size. */
 function clip(text: string, width: number, size: number): string {

@@ -1,5 +1,6 @@
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../../core/assessment.js'
 import type { Finding } from '../../core/check.js'
+import { escapeHtml } from '../../core/escape-markup.js'
 import {
   categoryLabel,
   controlStatusLabel,
@@ -11,16 +12,6 @@ import {
 } from '../labels.js'
 import { ledgerLine } from '../markdown/render-markdown.js'
 import { renderSharedResponsibilitySection } from '../svg/shared-responsibility-section.js'
-
-/** Escapes text for HTML element content and attribute values. */
-export function escapeHtml(text: string | number): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
-}
 
 const e = escapeHtml
 

@@ -1,18 +1,5 @@
+import { escapeXml } from '../../core/escape-markup.js'
 import type { PackageModel } from '../../core/package/model.js'
-
-/** Escapes text for XML content and attributes, dropping characters XML 1.0 forbids. */
-export function escapeXml(text: string): string {
-  return (
-    text
-      // biome-ignore lint/suspicious/noControlCharactersInRegex: these are exactly what XML 1.0 forbids
-      .replace(/[\u0000-\u0008\u000b\u000c\u000e-\u001f\ufffe\uffff]/g, '')
-      .replace(/&/g, '&amp;')
-      .replace(/</g, '&lt;')
-      .replace(/>/g, '&gt;')
-      .replace(/"/g, '&quot;')
-      .replace(/'/g, '&apos;')
-  )
-}
 
 const e = escapeXml
 

@@ -1,104 +1,22 @@
-import { createHash } from 'node:crypto'
+import { sha256 } from '../../core/ledger.js'
 import type { PackageModel } from '../../core/package/model.js'
-import { renderControlsCsv, renderRequestListCsv } from '../csv/render-csv.js'
-import { renderJunit } from '../junit/render-junit.js'
-import { renderOscalAssessmentResults, renderOscalPoam, renderOscalSsp } from '../oscal/render-oscal.js'
-import { renderPackagePdf } from '../pdf/render-pdf.js'
-import { renderSarif } from '../sarif/render-sarif.js'
-import { renderXlsx } from '../xlsx/render-xlsx.js'
-import { renderPackageHtml } from './render-package-html.js'
-import { documentFigures, renderPackageMarkdown } from './render-package-markdown.js'
+import { type ReportFile, reporters } from '../reporters.js'
+
+export { renderPackageFiles } from '../render-reports.js'
 
 /** One file of the package: its path inside the package folder, its bytes and what it is. */
-export interface PackageFile {
-  path: string
-  content: Buffer
-  description: string
-}
+export type PackageFile = ReportFile
 
-/** A renderer of one or more package files; the benchmark times each on its own. */
+/** A renderer of one or more package files; the benchmark and the server's progress go part by part. */
 export interface PackagePart {
   name: string
   render: (pkg: PackageModel) => Promise<PackageFile[]> | PackageFile[]
 }
 
-const file = (path: string, content: string | Buffer, description: string): PackageFile => ({
-  path,
-  content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
-  description,
-})
-
-/** Every part of the package in the order they are written. */
-export const packageParts: PackagePart[] = [
-  {
-    name: 'pdf',
-    render: async (pkg) => [
-      file('soc2-package.pdf', await renderPackagePdf(pkg.document), 'The package document (PDF)'),
-    ],
-  },
-  {
-    name: 'html',
-    render: (pkg) => [
-      file('soc2-package.html', renderPackageHtml(pkg.document), 'The package document (single-file HTML)'),
-    ],
-  },
-  {
-    name: 'md',
-    render: (pkg) => [
-      file('soc2-package.md', renderPackageMarkdown(pkg.document), 'The package document (Markdown)'),
-      ...documentFigures(pkg.document).map((f) => file(f.file, f.svg, f.caption)),
-    ],
-  },
-  {
-    name: 'oscal',
-    render: (pkg) => [
-      file('oscal/system-security-plan.json', renderOscalSsp(pkg), 'OSCAL 1.2.1 system security plan'),
-      file(
-        'oscal/assessment-results.json',
-        renderOscalAssessmentResults(pkg),
-        'OSCAL 1.2.1 assessment results',
-      ),
-      file(
-        'oscal/plan-of-action-and-milestones.json',
-        renderOscalPoam(pkg),
-        'OSCAL 1.2.1 plan of action and milestones',
-      ),
-    ],
-  },
-  {
-    name: 'sarif',
-    render: (pkg) => [
-      file('results.sarif', renderSarif(pkg), 'SARIF 2.1.0 results for code-scanning dashboards'),
-    ],
-  },
-  {
-    name: 'junit',
-    render: (pkg) => [
-      file('junit.xml', renderJunit(pkg), 'JUnit XML: one suite per control, one case per test'),
-    ],
-  },
-  {
-    name: 'xlsx',
-    render: async (pkg) => [
-      file(
-        'controls-matrix.xlsx',
-        await renderXlsx(pkg),
-        'Controls matrix, request list, exceptions and gaps (XLSX)',
-      ),
-    ],
-  },
-  {
-    name: 'csv',
-    render: (pkg) => [
-      file('controls-matrix.csv', renderControlsCsv(pkg), 'Controls matrix (CSV)'),
-      file('request-list.csv', renderRequestListCsv(pkg), 'Auditor request list (CSV)'),
-    ],
-  },
-]
-
-export function sha256(content: Buffer): string {
-  return createHash('sha256').update(content).digest('hex')
-}
+/** Every part of the package in the order they are written: the registry's package formats. */
+export const packageParts: readonly PackagePart[] = reporters.flatMap((r) =>
+  r.package === undefined ? [] : [{ name: r.id, render: r.package }],
+)
 
 /** manifest.json: every file of the package with its size and SHA-256, and how it is signed. */
 export interface PackageManifest {
@@ -135,15 +53,4 @@ export function packageManifest(
       description: f.description,
     })),
   }
-}
-
-/** Renders the chosen parts (all by default) of the package. */
-export async function renderPackageFiles(
-  pkg: PackageModel,
-  only?: readonly string[],
-): Promise<PackageFile[]> {
-  const files: PackageFile[] = []
-  for (const part of packageParts)
-    if (only === undefined || only.includes(part.name)) files.push(...(await part.render(pkg)))
-  return files
 }

@@ -1,6 +1,6 @@
+import { escapeHtml as e } from '../../core/escape-markup.js'
 import type { Block, PackageDocument, Section } from '../../core/package/document.js'
 import { flattenSections } from '../../core/package/document.js'
-import { escapeHtml as e } from '../html/render-html.js'
 
 /** Escaped prose in which `backticked` spans are shown as code. */
 function prose(text: string): string {

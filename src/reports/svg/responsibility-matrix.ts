@@ -1,15 +1,6 @@
 import type { ServiceModel } from '../../core/config-third-parties.js'
+import { escapeXml } from '../../core/escape-markup.js'
 import type { ModelColumn, ResponsibilityMatrix } from '../../core/third-parties/matrix.js'
-
-/** Escapes text for SVG (XML) content and attribute values. */
-function escapeXml(text: string | number): string {
-  return String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&apos;')
-}
 
 const x = escapeXml
 

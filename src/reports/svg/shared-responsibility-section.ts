@@ -1,13 +1,8 @@
 import type { AssessmentModel } from '../../core/assessment.js'
+import { escapeHtml } from '../../core/escape-markup.js'
 import { renderResponsibilitySvg } from './responsibility-matrix.js'
 
-const e = (text: string | number): string =>
-  String(text)
-    .replace(/&/g, '&amp;')
-    .replace(/</g, '&lt;')
-    .replace(/>/g, '&gt;')
-    .replace(/"/g, '&quot;')
-    .replace(/'/g, '&#39;')
+const e = escapeHtml
 
 const thirdPartyGap = /^(vendor-|cuec-|policy-)/
 

@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { NotFoundError, StoreError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
+import { mediaTypeOf } from '../../reports/reporters.js'
 import type { ServerContext } from '../context.js'
 import {
   type PackageRecord,
@@ -56,18 +57,6 @@ async function packageFile(context: ServerContext, record: PackageRecord, name: 
   return { entry, bytes }
 }
 
-const contentTypes: Record<string, string> = {
-  '.pdf': 'application/pdf',
-  '.html': 'text/html; charset=utf-8',
-  '.md': 'text/markdown; charset=utf-8',
-  '.json': 'application/json; charset=utf-8',
-  '.sarif': 'application/sarif+json',
-  '.xml': 'application/xml; charset=utf-8',
-  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
-  '.csv': 'text/csv; charset=utf-8',
-  '.svg': 'image/svg+xml; charset=utf-8',
-}
-
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
     method: 'GET',
@@ -102,7 +91,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
       const record = await visiblePackage(context, actor, params.id)
       const { entry, bytes } = await packageFile(context, record, params.name)
       return reply
-        .type(contentTypes[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream')
+        .type(mediaTypeOf(entry.name))
         .header('Content-Digest', contentDigest(entry.sha256))
         .header('ETag', `"${entry.sha256}"`)
         .header('Content-Disposition', `attachment; filename="${path.basename(entry.name)}"`)

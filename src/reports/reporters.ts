@@ -1,0 +1,146 @@
+import type { AssessmentModel } from '../core/assessment.js'
+import type { PackageModel } from '../core/package/model.js'
+import { renderControlsCsv, renderRequestListCsv } from './csv/render-csv.js'
+import { renderHtml } from './html/render-html.js'
+import { renderJson } from './json/render-json.js'
+import { renderJunit } from './junit/render-junit.js'
+import { renderMarkdown } from './markdown/render-markdown.js'
+import { renderOscalAssessmentResults, renderOscalPoam, renderOscalSsp } from './oscal/render-oscal.js'
+import { renderPackageHtml } from './package/render-package-html.js'
+import { documentFigures, renderPackageMarkdown } from './package/render-package-markdown.js'
+import { renderPackagePdf } from './pdf/render-pdf.js'
+import { renderSarif } from './sarif/render-sarif.js'
+import { renderXlsx } from './xlsx/render-xlsx.js'
+
+/** One file a reporter writes: its path inside the output folder, its bytes and what it is. */
+export interface ReportFile {
+  path: string
+  content: Buffer
+  description: string
+}
+
+/**
+ * One output format, registered once: `--format` validation and help, the server's media types and
+ * the package's file list are all read from here. A format renders the readiness report from the
+ * assessment, a part of the SOC 2 package from the package model, or both (md, html).
+ */
+export interface Reporter {
+  /** The name `--format` takes. */
+  id: string
+  /** One line for help text. */
+  description: string
+  /** The media type of each file extension it writes, as the server sends them. */
+  mediaTypes: Readonly<Record<string, string>>
+  /** The readiness report (`trustctl report`), when this is a readiness format. */
+  readiness?: (model: AssessmentModel) => ReportFile[]
+  /** Its part of the SOC 2 package, when it is one. */
+  package?: (pkg: PackageModel) => Promise<ReportFile[]> | ReportFile[]
+}
+
+const file = (path: string, content: string | Buffer, description: string): ReportFile => ({
+  path,
+  content: typeof content === 'string' ? Buffer.from(content, 'utf8') : content,
+  description,
+})
+
+const json = 'application/json; charset=utf-8'
+
+/** Every format, in the order the package writes its files. */
+export const reporters: readonly Reporter[] = [
+  {
+    id: 'pdf',
+    description: 'the package document as PDF',
+    mediaTypes: { '.pdf': 'application/pdf' },
+    package: async (pkg) => [
+      file('soc2-package.pdf', await renderPackagePdf(pkg.document), 'The package document (PDF)'),
+    ],
+  },
+  {
+    id: 'html',
+    description: 'single-file HTML: the readiness report, or the package document',
+    mediaTypes: { '.html': 'text/html; charset=utf-8' },
+    readiness: (model) => [file('readiness.html', renderHtml(model), 'The readiness report (HTML)')],
+    package: (pkg) => [
+      file('soc2-package.html', renderPackageHtml(pkg.document), 'The package document (single-file HTML)'),
+    ],
+  },
+  {
+    id: 'md',
+    description: 'Markdown: the readiness report, or the package document with its SVG figures',
+    mediaTypes: { '.md': 'text/markdown; charset=utf-8', '.svg': 'image/svg+xml; charset=utf-8' },
+    readiness: (model) => [file('readiness.md', renderMarkdown(model), 'The readiness report (Markdown)')],
+    package: (pkg) => [
+      file('soc2-package.md', renderPackageMarkdown(pkg.document), 'The package document (Markdown)'),
+      ...documentFigures(pkg.document).map((f) => file(f.file, f.svg, f.caption)),
+    ],
+  },
+  {
+    id: 'oscal',
+    description: 'OSCAL 1.2.1 system security plan, assessment results and POA&M (JSON)',
+    mediaTypes: { '.json': json },
+    package: (pkg) => [
+      file('oscal/system-security-plan.json', renderOscalSsp(pkg), 'OSCAL 1.2.1 system security plan'),
+      file(
+        'oscal/assessment-results.json',
+        renderOscalAssessmentResults(pkg),
+        'OSCAL 1.2.1 assessment results',
+      ),
+      file(
+        'oscal/plan-of-action-and-milestones.json',
+        renderOscalPoam(pkg),
+        'OSCAL 1.2.1 plan of action and milestones',
+      ),
+    ],
+  },
+  {
+    id: 'sarif',
+    description: 'SARIF 2.1.0 results for code-scanning dashboards',
+    mediaTypes: { '.sarif': 'application/sarif+json' },
+    package: (pkg) => [
+      file('results.sarif', renderSarif(pkg), 'SARIF 2.1.0 results for code-scanning dashboards'),
+    ],
+  },
+  {
+    id: 'junit',
+    description: 'JUnit XML: one suite per control, one case per test',
+    mediaTypes: { '.xml': 'application/xml; charset=utf-8' },
+    package: (pkg) => [
+      file('junit.xml', renderJunit(pkg), 'JUnit XML: one suite per control, one case per test'),
+    ],
+  },
+  {
+    id: 'xlsx',
+    description: 'controls matrix, request list, exceptions and gaps (XLSX)',
+    mediaTypes: { '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet' },
+    package: async (pkg) => [
+      file(
+        'controls-matrix.xlsx',
+        await renderXlsx(pkg),
+        'Controls matrix, request list, exceptions and gaps (XLSX)',
+      ),
+    ],
+  },
+  {
+    id: 'csv',
+    description: 'controls matrix and auditor request list (CSV)',
+    mediaTypes: { '.csv': 'text/csv; charset=utf-8' },
+    package: (pkg) => [
+      file('controls-matrix.csv', renderControlsCsv(pkg), 'Controls matrix (CSV)'),
+      file('request-list.csv', renderRequestListCsv(pkg), 'Auditor request list (CSV)'),
+    ],
+  },
+  {
+    id: 'json',
+    description: 'the readiness result as JSON (the stable contract)',
+    mediaTypes: { '.json': json },
+    readiness: (model) => [file('readiness.json', renderJson(model), 'The readiness result (JSON)')],
+  },
+]
+
+const mediaTypes = new Map(reporters.flatMap((r) => Object.entries(r.mediaTypes)))
+
+/** The media type of a file any reporter writes (by its extension); unknown ones are plain bytes. */
+export function mediaTypeOf(fileName: string): string {
+  const extension = /\.[^./\\]+$/.exec(fileName.toLowerCase())?.[0] ?? ''
+  return mediaTypes.get(extension) ?? 'application/octet-stream'
+}
