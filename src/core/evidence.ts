@@ -5,6 +5,7 @@ import { type LogEvidenceKinds, logEvidenceKinds } from './evidence-logs.js'
 import { type ScanEvidenceKinds, scanEvidenceKinds } from './evidence-scan.js'
 import { type SecretEvidenceKinds, secretEvidenceKinds } from './evidence-secrets.js'
 import { type VcsEvidenceKinds, vcsEvidenceKinds } from './evidence-vcs.js'
+import type { ShellScript } from './shell-command.js'
 
 /**
  * Typed evidence kinds. Collectors parse raw sources into these shapes at the boundary; checks read
@@ -251,6 +252,8 @@ export interface DockerInstruction {
   /** Arguments as written (heredocs included); ENV/ARG values are not kept here. */
   args: string
   line: number
+  /** RUN, CMD and ENTRYPOINT: the commands, parsed (exec form included), or why they could not be. */
+  script?: ShellScript
 }
 
 export interface DockerStage {
@@ -305,6 +308,8 @@ export interface WorkflowStep {
   name?: string
   uses?: string
   run?: string
+  /** The `run:` (GitHub) or script line (GitLab), parsed, or why it could not be. */
+  script?: ShellScript
   with: Record<string, string>
   env: Record<string, string>
   /** `continue-on-error` as written (`true`, or an expression): a failing step then fails nothing. */
