@@ -170,3 +170,33 @@ async function listFiles(dir: string): Promise<string[]> {
         (file.includes(`${path.sep}.github${path.sep}workflows${path.sep}`) && /\.ya?ml$/.test(file)),
     )
 }
+
+describe('plain lines read without the parser', () => {
+  it.each([
+    'npm ci',
+    'make -j4 test\n\ngo vet ./...',
+    'docker build -t registry.example.com/app:1.2 .',
+    'kubectl apply -f deploy/ --server-side=true',
+  ])('reads %j exactly as the parser does', (script) => {
+    const fast = parseShell(script)
+    // A trailing `;` is no plain word, so the same script takes the parser's path.
+    const slow = parseShell(
+      script
+        .split('\n')
+        .map((line) => (line === '' ? line : `${line} ;`))
+        .join('\n'),
+    )
+    expect(fast).toEqual(slow)
+  })
+
+  it('leaves assignments, reserved words, globs and shells to the parser', () => {
+    const script = parseShell('A=1 make\nfor x in a; do echo $x; done\nrm -rf /tmp/*\nsudo sh -c ls')
+    expect(commands(script).map(texts)).toEqual([
+      ['make'],
+      ['echo', '$x'],
+      ['rm', '-rf', '/tmp/*'],
+      ['sudo', 'sh', '-c', 'ls'],
+      ['ls'],
+    ])
+  })
+})

@@ -37,8 +37,33 @@ const maxDepth = 4
 
 const placeholderPattern = /__trustctl_expr_(\d+)__/g
 
+/**
+ * A line of plain words: letters, digits and `_-./:,@+%=` separated by blanks, the first word neither
+ * an assignment nor a reserved word. Blank lines match.
+ */
+const plainLine =
+  /^[ \t]*(?:(?!(?:if|then|else|elif|fi|do|done|case|esac|while|until|for|in|function|select|time|coproc)(?:[ \t]|$))[\w\-./:,@+%]+(?:[ \t]+[\w\-./:,@+%=]+)*)?[ \t]*$/
+
+/**
+ * Scripts already parsed in this process, by options and text. Estates repeat the same RUN and CI
+ * lines across services (`apt-get update && apt-get install -y …`, `npm ci`), and parsing is the
+ * costly part of collecting them. Results are shared between evidence items, which nothing mutates.
+ */
+const parsedScripts = new Map<string, ShellScript>()
+const maxParsedScripts = 10_000
+
 /** Parses one script. A script the parser rejects comes back as `parsed: false` with the error and line. */
 export function parseShell(script: string, options: ShellParseOptions = {}): ShellScript {
+  const key = `${options.language ?? 'bash'}${options.githubExpressions ? '+gh' : ''}\n${script}`
+  const known = parsedScripts.get(key)
+  if (known !== undefined) return known
+  if (parsedScripts.size >= maxParsedScripts) parsedScripts.clear()
+  const parsed = parseUncached(script, options)
+  parsedScripts.set(key, parsed)
+  return parsed
+}
+
+function parseUncached(script: string, options: ShellParseOptions): ShellScript {
   const expressions: string[] = []
   const text = options.githubExpressions
     ? script.replace(/\$\{\{[\s\S]*?\}\}/g, (expression) => {
@@ -47,6 +72,7 @@ export function parseShell(script: string, options: ShellParseOptions = {}): She
       })
     : script
   const reader = new ScriptReader(options.language ?? 'bash', expressions)
+  if (reader.readPlain(text)) return { parsed: true, commands: reader.commands }
   const failure = reader.read(text, 'script', 0)
   if (failure !== undefined) return { parsed: false, ...failure }
   return { parsed: true, commands: reader.commands }
@@ -111,6 +137,41 @@ class ScriptReader {
     this.statements(file.Stmts, nesting)
     this.source = outer
     return undefined
+  }
+
+  /**
+   * Reads a script whose lines are only plain words (`npm ci`, `make -j4 test`) without the parser,
+   * exactly as the shell splits them: no quoting, expansion, operators, globs, comments, assignments
+   * or reserved words can be in such text. Most CI lines are like this, and the parser is the costly
+   * part of collecting them. Returns false, reading nothing, for any other script.
+   */
+  readPlain(text: string): boolean {
+    const lines = text.split('\n')
+    if (!lines.every((line) => plainLine.test(line))) return false
+    const split = lines.map((line) =>
+      line
+        .trim()
+        .split(/[ \t]+/)
+        .filter((word) => word !== ''),
+    )
+    // A shell among the words may run a `-c` body, which only the parser reads.
+    if (split.some((words) => words.some((word) => shells.has(word.slice(word.lastIndexOf('/') + 1))))) {
+      return false
+    }
+    split.forEach((words, index) => {
+      if (words.length === 0) return
+      this.commands.push({
+        words: words.map((word) => this.finish(word, true, [])),
+        assignments: [],
+        redirects: [],
+        line: index + 1,
+        list: this.lists++,
+        pipeline: this.pipelines++,
+        position: 0,
+        nesting: 'script',
+      })
+    })
+    return true
   }
 
   private statements(statements: SyntaxNode[] | null | undefined, nesting: Nesting): void {
@@ -304,10 +365,11 @@ class ScriptReader {
   ): string {
     let text = ''
     for (const part of parts) {
-      const source = this.slice(part.Pos().Offset(), part.End().Offset())
+      // Reading a node's fields crosses into GopherJS and costs: take the source text only when needed.
+      const source = (): string => this.slice(part.Pos().Offset(), part.End().Offset())
       switch (sh.syntax.NodeType(part)) {
         case 'Lit': {
-          const value = typeof part.Value === 'string' ? part.Value : source
+          const value = typeof part.Value === 'string' ? part.Value : source()
           // Quote removal: a backslash escapes any character outside quotes, only `$ \` " \\` inside.
           text +=
             context === 'bare' ? value.replace(/\\([\s\S])/g, '$1') : value.replace(/\\([$`"\\])/g, '$1')
@@ -323,21 +385,21 @@ class ScriptReader {
           const name = part.Param?.Value
           if (typeof name === 'string') variables.push(name)
           mark(true)
-          text += source
+          text += source()
           break
         }
         case 'CmdSubst':
           nested.push({ stmts: part.Stmts ?? [], line: part.Pos().Line() })
           mark(true)
-          text += source
+          text += source()
           break
         case 'ArithmExp':
         case 'ProcSubst':
           mark(true)
-          text += source
+          text += source()
           break
         default:
-          text += source
+          text += source()
       }
     }
     return text
