@@ -4,4 +4,5 @@
 export { renderJson } from '../reports/json/render-json.js'
 export { categoryLabel, controlStatusLabel, location, qualifiedName } from '../reports/labels.js'
 export { type PackageFile, packageParts } from '../reports/package/package-files.js'
+export { mediaTypeOf } from '../reports/reporters.js'
 export { renderResponsibilitySvg } from '../reports/svg/responsibility-matrix.js'

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type EvidenceTypes, evidenceSchema, lineNumber, stringMap } from './evidence-base.js'
+import { shellScriptSchema } from './shell-command.js'
 
 /**
  * CI pipelines: GitHub Actions workflows and GitLab CI pipelines.
@@ -27,6 +28,8 @@ export const workflowStepSchema = z.strictObject({
   name: z.string().exactOptional(),
   uses: z.string().exactOptional(),
   run: z.string().exactOptional(),
+  /** The `run:` (GitHub) or script line (GitLab), parsed, or why it could not be. */
+  script: shellScriptSchema.exactOptional(),
   with: stringMap,
   env: stringMap,
   /** `continue-on-error` as written (`true`, or an expression): a failing step then fails nothing. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type EvidenceTypes, evidenceSchema, lineNumber } from './evidence-base.js'
+import { shellScriptSchema } from './shell-command.js'
 
 /**
  * Container builds: Dockerfiles, stage by stage.
@@ -26,6 +27,8 @@ export const dockerInstructionSchema = z.strictObject({
   /** Arguments as written (heredocs included); ENV/ARG values are not kept here. */
   args: z.string(),
   line: lineNumber,
+  /** RUN, CMD and ENTRYPOINT: the commands, parsed (exec form included), or why they could not be. */
+  script: shellScriptSchema.exactOptional(),
 })
 export type DockerInstruction = z.output<typeof dockerInstructionSchema>
 

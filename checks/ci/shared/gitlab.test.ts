@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest'
+import { parseShell } from '../../../src/collectors/shell/parse-shell.js'
 import type { WorkflowJob } from '../../../src/core/evidence.js'
 import {
   failureAllowed,
@@ -62,7 +63,11 @@ describe('includePin', () => {
 })
 
 describe('findShellInjections', () => {
-  const find = (scripts: string[], env: Record<string, string> = {}) => findShellInjections(scripts, env)
+  const find = (scripts: string[], env: Record<string, string> = {}) =>
+    findShellInjections(
+      scripts.map((script) => parseShell(script)),
+      env,
+    )
 
   it('flags eval, sh -c and a pipe into a shell when the outer shell expands the variable', () => {
     expect(
@@ -110,6 +115,32 @@ describe('findShellInjections', () => {
       [{ variable: 'MSG', from: 'CI_COMMIT_MESSAGE', via: 'eval' }],
       [{ variable: 'TARGET', from: 'CI_MERGE_REQUEST_SOURCE_BRANCH_NAME', via: 'sh -c' }],
     ])
+  })
+
+  it('reads subshells, heredocs fed to a shell and scripts run by a nested shell', () => {
+    expect(
+      find([
+        '(eval "$CI_COMMIT_TITLE")',
+        'sh <<EOF\necho $CI_COMMIT_MESSAGE\nEOF',
+        `sh -c 'eval "$CI_COMMIT_MESSAGE"'`,
+        'echo "x" && echo "$CI_COMMIT_TITLE" \\\n  | sh',
+      ]),
+    ).toEqual([
+      [{ variable: 'CI_COMMIT_TITLE', via: 'eval' }],
+      [{ variable: 'CI_COMMIT_MESSAGE', via: 'a heredoc into sh' }],
+      [{ variable: 'CI_COMMIT_MESSAGE', via: 'eval' }],
+      [{ variable: 'CI_COMMIT_TITLE', via: 'a pipe into sh' }],
+    ])
+  })
+
+  it('leaves a quoted heredoc and a quoted pipe character alone', () => {
+    expect(
+      find([
+        `sh <<'EOF'\necho "$CI_COMMIT_MESSAGE"\nEOF`,
+        'echo "$CI_COMMIT_TITLE | sh"',
+        'echo "$CI_COMMIT_TITLE" > title.txt && sh ./deploy.sh',
+      ]).flat(),
+    ).toEqual([])
   })
 
   it('reads multi-line scripts and backslash continuations', () => {

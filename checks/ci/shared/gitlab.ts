@@ -1,4 +1,5 @@
 import type { CiWorkflow, WorkflowJob } from '../../../src/core/evidence.js'
+import { commandWords, type ShellScript, type ShellWord } from '../../../src/core/shell-command.js'
 
 /** A GitLab `include:` entry as the collector records it. */
 export type PipelineInclude = NonNullable<CiWorkflow['includes']>[number]
@@ -112,131 +113,22 @@ export const attackerControlledVariables: readonly string[] = [
   'CI_COMMIT_TAG',
 ]
 
-/** A part of a shell word: single-quoted text is literal, anything else has `$` expanded. */
-interface WordPart {
-  text: string
-  expands: boolean
+const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash'])
+
+/** Variables from `names` the shell expands in a word (outside single quotes). */
+function expandedVariables(
+  word: Pick<ShellWord, 'variables'> | undefined,
+  names: ReadonlySet<string>,
+): string[] {
+  return (word?.variables ?? []).filter((name) => names.has(name))
 }
 
-type Word = WordPart[]
-
-/** A pipeline of simple commands, each a list of words, quotes kept as part boundaries. */
-type Pipeline = Word[][]
-
-/**
- * Just enough shell reading to tell `eval "$X"` from `eval '"$X"'`: splits a line into pipelines and
- * words, keeping which parts the shell expands. Not a shell parser: no subshells, heredocs or `$(…)`.
- */
-function readShell(line: string): Pipeline[] {
-  const pipelines: Pipeline[] = []
-  let pipeline: Word[][] = []
-  let command: Word[] = []
-  let word: Word = []
-  let part: WordPart | undefined
-  let quote: '' | "'" | '"' = ''
-  const append = (text: string, expands: boolean): void => {
-    if (part === undefined || part.expands !== expands) {
-      part = { text: '', expands }
-      word.push(part)
-    }
-    part.text += text
-  }
-  const endWord = (): void => {
-    if (word.length > 0) command.push(word)
-    word = []
-    part = undefined
-  }
-  const endCommand = (): void => {
-    endWord()
-    if (command.length > 0) pipeline.push(command)
-    command = []
-  }
-  const endPipeline = (): void => {
-    endCommand()
-    if (pipeline.length > 0) pipelines.push(pipeline)
-    pipeline = []
-  }
-  for (let i = 0; i < line.length; i++) {
-    const char = line[i] ?? ''
-    const next = line[i + 1] ?? ''
-    if (quote === "'") {
-      if (char === "'") quote = ''
-      else append(char, false)
-      continue
-    }
-    if (char === '\\') {
-      // An escaped `$` is literal: keep a placeholder so that it matches no variable.
-      append(next === '$' ? '\u0000' : next, true)
-      i++
-      continue
-    }
-    if (quote === '"') {
-      if (char === '"') quote = ''
-      else append(char, true)
-      continue
-    }
-    if (char === "'" || char === '"') {
-      quote = char
-      // An empty quoted string is still a word.
-      append('', char === '"')
-      continue
-    }
-    if (char === '#' && word.length === 0) {
-      const end = line.indexOf('\n', i)
-      if (end === -1) break
-      i = end - 1
-      continue
-    }
-    if (/\s/.test(char)) {
-      if (char === '\n') endPipeline()
-      else endWord()
-      continue
-    }
-    if ((char === '&' && next === '&') || (char === '|' && next === '|')) {
-      endPipeline()
-      i++
-      continue
-    }
-    if (char === ';' || char === '&') {
-      endPipeline()
-      continue
-    }
-    if (char === '|') {
-      endCommand()
-      continue
-    }
-    append(char, true)
-  }
-  endPipeline()
-  return pipelines
-}
-
-function textOf(word: Word | undefined): string {
-  return (word ?? []).map((part) => part.text).join('')
-}
-
-function programOf(word: Word | undefined): string {
-  const text = textOf(word)
+function programName(word: ShellWord | undefined): string {
+  const text = word?.text ?? ''
   return text.slice(text.lastIndexOf('/') + 1)
 }
 
-/** Variables from `names` the shell expands in a word (outside single quotes). */
-function expandedVariables(word: Word, names: ReadonlySet<string>): string[] {
-  return word.flatMap((part) =>
-    part.expands
-      ? [...part.text.matchAll(/\$\{?([A-Za-z_]\w*)/g)].flatMap((match) =>
-          match[1] !== undefined && names.has(match[1]) ? [match[1]] : [],
-        )
-      : [],
-  )
-}
-
-const shells = new Set(['sh', 'bash', 'zsh', 'dash', 'ksh', 'ash'])
-const wrappers = new Set(['sudo', 'env', 'exec', 'command', 'time', 'nohup', 'then', 'do', 'else', '!'])
-const declarations = new Set(['export', 'declare', 'local', 'readonly', 'typeset'])
-const assignment = /^([A-Za-z_]\w*)=/
-
-/** A variable the shell runs as code, and how: `eval`, `sh -c` or a pipe into a shell. */
+/** A variable the shell runs as code, and how: `eval`, `sh -c`, a pipe or a heredoc into a shell. */
 export interface ShellInjection {
   variable: string
   /** The attacker-controlled variable its value came from, when it is a copy. */
@@ -245,20 +137,21 @@ export interface ShellInjection {
 }
 
 /**
- * Reads a job's script lines in order (one shell session, as GitLab runs them) and returns where an
- * attacker-controlled variable is run as code. GitLab hands variables to the shell unexpanded, so
- * `echo "$CI_COMMIT_MESSAGE"` is data; only a second round of parsing (`eval`, `sh -c "…"`, `… | sh`)
- * turns the value into commands. Variables assigned from such a value (in `variables:` or the script)
- * count as well.
+ * Reads a job's parsed script lines in order (one shell session, as GitLab runs them) and returns where
+ * an attacker-controlled variable is run as code. GitLab hands variables to the shell unexpanded, so
+ * `echo "$CI_COMMIT_MESSAGE"` is data; only a second round of parsing (`eval`, `sh -c "…"`, `… | sh`,
+ * an unquoted heredoc fed to a shell) turns the value into commands. Variables assigned from such a
+ * value (in `variables:` or the script) count as well. Scripts that were not parsed yield nothing: the
+ * caller must not read that as safe.
  */
 export function findShellInjections(
-  scripts: readonly string[],
+  scripts: readonly (ShellScript | undefined)[],
   env: Readonly<Record<string, string>>,
 ): ShellInjection[][] {
   // Each tainted name with the attacker-controlled variable it holds.
   const origins = new Map(attackerControlledVariables.map((name) => [name, name]))
   const tainted = new Set(origins.keys())
-  const taint = (name: string, word: Word): void => {
+  const taint = (name: string, word: Pick<ShellWord, 'variables'>): void => {
     const source = expandedVariables(word, tainted)[0]
     const origin = source === undefined ? undefined : origins.get(source)
     if (origin === undefined) return
@@ -269,54 +162,57 @@ export function findShellInjections(
     const origin = origins.get(variable)
     return origin === undefined || origin === variable ? { variable, via } : { variable, from: origin, via }
   }
-  for (const [name, value] of Object.entries(env)) taint(name, [{ text: value, expands: true }])
+  for (const [name, value] of Object.entries(env)) {
+    taint(name, { variables: [...value.matchAll(/\$\{?([A-Za-z_]\w*)/g)].flatMap((match) => match[1] ?? []) })
+  }
   return scripts.map((script) => {
     const found: ShellInjection[] = []
-    const logical = script.replace(/\\\r?\n/g, ' ')
-    for (const pipeline of readShell(logical)) {
-      pipeline.forEach((words, position) => {
-        let start = 0
-        while (start < words.length) {
-          const text = textOf(words[start])
-          const declared = assignment.exec(text)?.[1]
-          if (declared !== undefined) taint(declared, words[start] ?? [])
-          if (declared !== undefined || wrappers.has(text) || declarations.has(text)) start++
-          else break
+    if (script?.parsed !== true) return found
+    for (const command of script.commands) {
+      for (const assignment of command.assignments) taint(assignment.name, assignment.value)
+      const args = commandWords(command)
+      const program = programName(args[0])
+      if (program === 'eval') {
+        for (const word of args.slice(1)) {
+          for (const variable of expandedVariables(word, tainted)) found.push(injection(variable, 'eval'))
         }
-        const args = words.slice(start)
-        const program = programOf(args[0])
-        if (program === 'eval') {
-          for (const word of args.slice(1)) {
-            for (const variable of expandedVariables(word, tainted)) found.push(injection(variable, 'eval'))
-          }
-        }
-        // `sh -c "…"` anywhere in the command, so `docker run img sh -c "…"` counts too; the words after
-        // the command string are positional parameters (`sh -c 'echo "$1"' _ "$X"`), which are safe.
-        args.forEach((word, index) => {
-          const shell = programOf(word)
-          if (!shells.has(shell)) return
-          let flag = index + 1
-          while (flag < args.length && textOf(args[flag]).startsWith('-')) {
-            if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(textOf(args[flag]))) {
-              for (const variable of expandedVariables(args[flag + 1] ?? [], tainted)) {
-                found.push(injection(variable, `${shell} -c`))
-              }
-              return
+      }
+      // `sh -c "…"` anywhere in the command, so `docker run img sh -c "…"` counts too; the words after
+      // the command string are positional parameters (`sh -c 'echo "$1"' _ "$X"`), which are safe.
+      args.forEach((word, index) => {
+        const shell = programName(word)
+        if (!shells.has(shell)) return
+        let flag = index + 1
+        while (flag < args.length && (args[flag]?.text ?? '').startsWith('-')) {
+          if (/^-[a-zA-Z]*c[a-zA-Z]*$/.test(args[flag]?.text ?? '')) {
+            for (const variable of expandedVariables(args[flag + 1], tainted)) {
+              found.push(injection(variable, `${shell} -c`))
             }
-            flag++
+            return
           }
-        })
-        // `… | sh`: what earlier commands print is run as a script.
-        if (position > 0 && shells.has(program) && !args.some((word) => /^-[a-zA-Z]*c/.test(textOf(word)))) {
-          for (const earlier of pipeline.slice(0, position)) {
-            for (const word of earlier) {
-              for (const variable of expandedVariables(word, tainted)) {
-                found.push(injection(variable, `a pipe into ${program}`))
-              }
-            }
-          }
+          flag++
         }
       })
+      if (!shells.has(program) || args.some((word) => /^-[a-zA-Z]*c/.test(word.text))) continue
+      // `… | sh`: what earlier commands of the pipeline print is run as a script.
+      if (command.position > 0) {
+        const earlier = script.commands.filter(
+          (other) => other.pipeline === command.pipeline && other.position < command.position,
+        )
+        for (const other of earlier) {
+          for (const word of other.words) {
+            for (const variable of expandedVariables(word, tainted)) {
+              found.push(injection(variable, `a pipe into ${program}`))
+            }
+          }
+        }
+      }
+      // `sh <<EOF`: an unquoted heredoc is expanded before the shell reads it as a script.
+      for (const redirect of command.redirects) {
+        for (const variable of expandedVariables(redirect.heredoc, tainted)) {
+          found.push(injection(variable, `a heredoc into ${program}`))
+        }
+      }
     }
     return found
   })

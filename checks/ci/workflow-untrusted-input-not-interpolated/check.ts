@@ -180,7 +180,7 @@ function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
   const found = workflow.jobs
     .flatMap((job) => {
       const injections = findShellInjections(
-        job.steps.map((step) => step.run ?? ''),
+        job.steps.map((step) => step.script),
         job.steps[0]?.env ?? {},
       )
       return job.steps.flatMap((step, index) =>
@@ -196,6 +196,20 @@ function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
     })
     .sort((a, b) => a.located.step.line - b.located.step.line)
   const first = found[0]
+  // A script line the parser could not read may run anything: no pass on what was not read.
+  const unread = stepsOf(workflow).filter(({ step }) => step.script?.parsed !== true)
+  if (first === undefined && unread.length > 0) {
+    return result.undetermined(
+      workflow,
+      `cannot tell whether scripts run attacker-controlled CI variables as code: ${unread
+        .map((located) => {
+          const script = located.step.script
+          const reason = script?.parsed === false ? script.reason : 'the evidence holds no parsed commands'
+          return `${describeStep(located)} could not be read (${reason})`
+        })
+        .join('; ')}`,
+    )
+  }
   if (first === undefined) {
     return result.pass(
       workflow,

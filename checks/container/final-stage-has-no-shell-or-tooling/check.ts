@@ -3,7 +3,7 @@ import { defineCheck } from '../../../src/core/check.js'
 import type { ContainerDockerfile, DockerStage, ImageReference } from '../../../src/core/evidence.js'
 import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
 import { describeImage, isDebugTag, isDistroless } from '../shared/image.js'
-import { packageOperation, removedPaths, splitCommands, targetRemoves } from '../shared/shell-commands.js'
+import { packageOperation, removedPaths, targetRemoves, wordsOf } from '../shared/shell-commands.js'
 import { findShippedImage } from '../shared/shipped-image.js'
 import { type BaseProfile, classifyPackage, isShellBinary, profileBase } from '../shared/tooling.js'
 
@@ -25,6 +25,8 @@ interface StageChanges {
   shellCopies: { instruction: string; source: string; line: number }[]
   removedPaths: RemovedPath[]
   removedPackages: Set<string>
+  /** RUN instructions whose commands could not be parsed: what they install or remove is unknown. */
+  unread: { line: number; reason: string }[]
 }
 
 function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStage[]): StageChanges {
@@ -33,11 +35,19 @@ function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStag
     shellCopies: [],
     removedPaths: [],
     removedPackages: new Set(),
+    unread: [],
   }
   for (const stage of chain) {
     for (const instruction of stage.instructions) {
       if (instruction.keyword !== 'RUN') continue
-      for (const words of splitCommands(instruction.args)) {
+      const script = instruction.script
+      if (script?.parsed !== true) {
+        const reason = script?.parsed === false ? script.reason : 'the evidence holds no parsed commands'
+        changes.unread.push({ line: instruction.line, reason })
+        continue
+      }
+      for (const command of script.commands) {
+        const words = wordsOf(command)
         const operation = packageOperation(words)
         if (operation?.action === 'install') {
           for (const name of operation.packages) {
@@ -172,7 +182,19 @@ export default defineCheck({
         })),
       ].sort((a, b) => a.line - b.line)
 
+      // What an unparsed RUN installs or removes is unknown, so any verdict that depends on it is too.
+      const unread =
+        changes.unread.length === 0
+          ? undefined
+          : result.undetermined(
+              dockerfile,
+              `cannot tell what the final image ships: ${changes.unread
+                .map((run) => `RUN at line ${run.line} could not be read (${run.reason})`)
+                .join('; ')}`,
+            )
+
       if (isMinimal(image, params.minimalImages)) {
+        if (unread !== undefined) return unread
         const first = added[0]
         return first === undefined
           ? result.pass(
@@ -190,6 +212,9 @@ export default defineCheck({
       }
 
       const profile = profileBase(image)
+      // Unknown bases and bases with build tools fail whatever RUN removes; others depend on it.
+      if (unread !== undefined && profile.family !== 'unknown' && profile.toolchain.length === 0)
+        return unread
       const shellRemoved = removalLines(profile.shellRemoval, changes.removedPaths)
       const packageManagerRemoved =
         profile.packageManagerRemoval.length === 0

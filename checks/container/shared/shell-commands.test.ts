@@ -1,28 +1,44 @@
 import { describe, expect, it } from 'vitest'
-import { packageOperation, removedPaths, splitCommands, targetRemoves } from './shell-commands.js'
+import { parseInstructionScript } from '../../../src/collectors/dockerfile/instruction-script.js'
+import { parseShell } from '../../../src/collectors/shell/parse-shell.js'
+import { packageOperation, removedPaths, targetRemoves, wordsOf } from './shell-commands.js'
 
-describe('splitCommands', () => {
-  it('splits on separators, joins continuations and drops RUN flags', () => {
+/** The words of every command the collector's parser finds, as the check reads them. */
+function commandsOf(script: string, dockerfile = true): string[][] {
+  const parsed = dockerfile ? parseInstructionScript(script, { program: 'sh' }, '\\') : parseShell(script)
+  if (!parsed.parsed) throw new Error(parsed.reason)
+  return parsed.commands.map(wordsOf).filter((words) => words.length > 0)
+}
+
+describe('wordsOf parsed RUN commands', () => {
+  it('splits on separators and joins continuations, dropping comment lines inside them', () => {
     const script =
-      '--mount=type=cache,target=/var/cache/apt apt-get update \\\n  && apt-get install -y curl; rm -rf /var/lib/apt/lists/*'
-    expect(splitCommands(script)).toEqual([
+      'apt-get update \\\n  # then install\n  && sudo -E apt-get install -y curl; rm -rf /var/lib/apt/lists/*'
+    expect(commandsOf(script)).toEqual([
       ['apt-get', 'update'],
       ['apt-get', 'install', '-y', 'curl'],
       ['rm', '-rf', '/var/lib/apt/lists/*'],
     ])
   })
 
-  it('reads heredoc bodies line by line and skips comments', () => {
-    expect(splitCommands('<<EOT\nset -eux\n# install\napk add --no-cache gcc\nEOT')).toEqual([
+  it('reads a heredoc RUN as the script it is, without its delimiter', () => {
+    expect(commandsOf('<<EOT\nset -eux\n# install\napk add --no-cache gcc\nEOT')).toEqual([
       ['set', '-eux'],
       ['apk', 'add', '--no-cache', 'gcc'],
-      ['EOT'],
     ])
   })
 
-  it('reduces exec form to words', () => {
-    expect(splitCommands('["apt-get", "install", "-y", "gdb"]')).toEqual([
-      ['apt-get', 'install', '-y', 'gdb'],
+  it('reduces exec form to words, and parses a shell it runs with -c', () => {
+    expect(commandsOf('["sh", "-c", "apk add gdb && rm -rf /bin/sh"]')).toEqual([
+      ['sh', '-c', 'apk add gdb && rm -rf /bin/sh'],
+      ['apk', 'add', 'gdb'],
+      ['rm', '-rf', '/bin/sh'],
+    ])
+  })
+
+  it('keeps a quoted && inside its word', () => {
+    expect(commandsOf('echo "apt-get install curl && done"')).toEqual([
+      ['echo', 'apt-get install curl && done'],
     ])
   })
 })

@@ -1,38 +1,13 @@
+import { commandWords, type ShellCommand } from '../../../src/core/shell-command.js'
+
 /**
- * Just enough shell reading to find package installs and file removals in RUN scripts. Not a shell
- * parser: it splits on command separators and drops quotes, which is what Dockerfiles need in
- * practice (`apt-get install -y curl && rm -rf /var/lib/apt/lists/*`).
+ * What RUN commands do to an image's packages and files, read from the commands the collector parsed:
+ * package installs and removals, and the paths `rm` deletes.
  */
 
-/** Words that may precede the command proper and say nothing about it. */
-const prefixWords = new Set(['sudo', 'env', 'exec', 'then', 'do', 'else', '(', '{', '!', 'time', 'nohup'])
-
-/** Splits a RUN script (heredocs included) into simple commands, each a list of words. */
-export function splitCommands(script: string): string[][] {
-  const joined = script.replace(/\\\r?\n/g, ' ')
-  const lines = joined.split(/\r?\n/).filter((line) => !line.trim().startsWith('#'))
-  const commands: string[][] = []
-  for (const segment of lines.join('\n').split(/&&|\|\||;|\||\n/)) {
-    const words = segment
-      .split(/\s+/)
-      // Exec form (`["apt-get", "install"]`) and quoting both reduce to bare words.
-      .map((word) => word.replace(/^[["'`]+|[\]"'`,]+$/g, ''))
-      .filter((word) => word !== '')
-    while (words.length > 0) {
-      const first = words[0] ?? ''
-      // RUN flags (`--mount=…`), heredoc markers, `VAR=value` prefixes and wrappers.
-      if (
-        first.startsWith('--') ||
-        first.startsWith('<<') ||
-        /^[A-Za-z_]\w*=/.test(first) ||
-        prefixWords.has(first)
-      ) {
-        words.shift()
-      } else break
-    }
-    if (words.length > 0) commands.push(words)
-  }
-  return commands
+/** A parsed command's words from the program on (`sudo`, `env` and the like dropped), as text. */
+export function wordsOf(command: ShellCommand): string[] {
+  return commandWords(command).map((word) => word.text)
 }
 
 /** The program a command runs, without its directory: `/usr/bin/apt-get` → `apt-get`. */

@@ -46,7 +46,9 @@ CMD ["/app/server.js"]
     ])
     expect(stage(dockerfile, 1).image).toBeUndefined()
     expect(dockerfile.finalStage).toBe(2)
-    expect(stage(dockerfile, 0).instructions).toEqual([
+    expect(
+      stage(dockerfile, 0).instructions.map(({ script: _script, ...instruction }) => instruction),
+    ).toEqual([
       { keyword: 'WORKDIR', args: '/app', line: 3 },
       { keyword: 'COPY', args: 'package.json package-lock.json ./', line: 4 },
       { keyword: 'RUN', args: 'npm ci', line: 5 },
@@ -183,13 +185,22 @@ apt-get install -y --no-install-recommends curl
 EOF
 USER 1000
 `)
-    expect(stage(dockerfile, 0).instructions).toEqual([
+    expect(
+      stage(dockerfile, 0).instructions.map(({ script: _script, ...instruction }) => instruction),
+    ).toEqual([
       {
         keyword: 'RUN',
         args: '<<EOF\nset -eux\napt-get update\napt-get install -y --no-install-recommends curl\nEOF',
         line: 2,
       },
       { keyword: 'USER', args: '1000', line: 7 },
+    ])
+    // The heredoc's body is the script: three commands, each on its own line of the body.
+    const script = stage(dockerfile, 0).instructions[0]?.script
+    expect(script?.parsed && script.commands.map((c) => [c.line, c.words[0]?.text])).toEqual([
+      [1, 'set'],
+      [2, 'apt-get'],
+      [3, 'apt-get'],
     ])
   })
 

@@ -9,11 +9,18 @@ import type {
   CollectionError,
   ContainerDockerfile,
   DockerCopy,
+  DockerInstruction,
   DockerStage,
   DockerVariable,
 } from '../../core/evidence.js'
 import { parseImageReference } from '../../core/image-reference.js'
 import { nameLooksLikeSecret, redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
+import {
+  type DockerShell,
+  defaultDockerShell,
+  parseInstructionScript,
+  readShellInstruction,
+} from './instruction-script.js'
 
 export interface DockerfileParseResult {
   evidence: ContainerDockerfile[]
@@ -92,6 +99,12 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
 
   let current: DockerStage | undefined
   const stageVariables: Map<string, string>[] = []
+  const stageShells: DockerShell[] = []
+  const escapeCharacter =
+    dockerfile
+      .getDirectives()
+      .find((directive) => directive.getDirective()?.toLowerCase() === 'escape')
+      ?.getValue() || '\\'
   for (const instruction of instructions) {
     const keyword = instruction.getKeyword().toUpperCase()
     const line = lineOf(instruction)
@@ -104,6 +117,12 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
       // ENV values carry over when a stage builds FROM an earlier one; ARGs do not.
       stageVariables.push(new Map(current.fromStage === undefined ? [] : stageVariables[current.fromStage]))
       stages.push(current)
+      // A stage built FROM an earlier one keeps its SHELL.
+      stageShells.push(
+        current.fromStage === undefined
+          ? defaultDockerShell
+          : (stageShells[current.fromStage] ?? defaultDockerShell),
+      )
       continue
     }
     if (current === undefined) continue
@@ -116,7 +135,17 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
       keyword === 'ENV' || keyword === 'ARG'
         ? propertyNames(instruction).join(' ')
         : redactSecrets(instruction.getRawArgumentsContent() ?? instruction.getArgumentsContent() ?? '')
-    current.instructions.push({ keyword, args, line })
+    const entry: DockerInstruction = { keyword, args, line }
+    if (keyword === 'SHELL')
+      stageShells[current.index] = readShellInstruction(args, line) ?? defaultDockerShell
+    if (keyword === 'RUN' || keyword === 'CMD' || keyword === 'ENTRYPOINT') {
+      entry.script = parseInstructionScript(
+        args,
+        stageShells[current.index] ?? defaultDockerShell,
+        escapeCharacter,
+      )
+    }
+    current.instructions.push(entry)
     if (keyword === 'USER') {
       // `USER ${APP_UID}` is resolved from the stage's ARG/ENV defaults, so checks can judge the uid.
       const user = substitute(instruction.getArgumentsContent()?.trim() ?? '', variablesInStage)

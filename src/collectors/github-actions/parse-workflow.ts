@@ -7,6 +7,7 @@ import type {
   WorkflowStep,
 } from '../../core/evidence.js'
 import { nameLooksLikeSecret, redactSecrets } from '../../core/secrets.js'
+import { defaultShell, parseRunScript, runsOnWindows } from './run-script.js'
 
 export interface WorkflowParseResult {
   evidence: CiWorkflow[]
@@ -52,7 +53,8 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
       errors.push({ file, line: lineOf(pair.key as Node), message: `jobs.${id}: expected a mapping` })
       continue
     }
-    jobs.push(toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors))
+    const workflowShell = defaultShell(root.get('defaults', true))
+    jobs.push(toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell))
   }
   const workflow: CiWorkflow = {
     kind: 'ci.workflow',
@@ -74,7 +76,10 @@ function toJob(
   lineOf: (node: Node | null | undefined) => number,
   file: string,
   errors: CollectionError[],
+  workflowShell: string | undefined,
 ): WorkflowJob {
+  const jobShell = defaultShell(node.get('defaults', true)) ?? workflowShell
+  const windows = runsOnWindows(node.get('runs-on', true))
   const job: WorkflowJob = { id, line, permissions: toPermissions(node.get('permissions', true)), steps: [] }
   const jobContinues = scalarString(node.get('continue-on-error', true))
   if (jobContinues !== undefined) job.continueOnError = jobContinues
@@ -107,7 +112,10 @@ function toJob(
       const stepUses = scalarString(stepNode.get('uses', true))
       if (stepUses !== undefined) step.uses = stepUses
       const run = scalarString(stepNode.get('run', true))
-      if (run !== undefined) step.run = redactSecrets(run)
+      if (run !== undefined) {
+        step.run = redactSecrets(run)
+        step.script = parseRunScript(step.run, scalarString(stepNode.get('shell', true)) ?? jobShell, windows)
+      }
       const stepContinues = scalarString(stepNode.get('continue-on-error', true))
       if (stepContinues !== undefined) step.continueOnError = stepContinues
       job.steps.push(step)

@@ -61,9 +61,14 @@ pages:
 
   it('makes one step per script line, at its own line, with the image and variables', () => {
     const test = job(read(pipeline), 'test')
-    expect(test.steps).toEqual([
+    expect(test.steps.map(({ script: _script, ...step }) => step)).toEqual([
       { run: 'npm ci', with: { image: 'node:20' }, env: { NODE_ENV: 'test' }, line: 15 },
       { run: 'npm test', with: { image: 'node:20' }, env: { NODE_ENV: 'test' }, line: 16 },
+    ])
+    // Each script line arrives parsed: `npm test` is one command of two static words.
+    const parsed = test.steps[1]?.script
+    expect(parsed?.parsed && parsed.commands.map((c) => c.words.map((w) => w.text))).toEqual([
+      ['npm', 'test'],
     ])
     expect(job(read(pipeline), 'pages').steps.map((s) => [s.run, s.line])).toEqual([
       ['mkdir -p public && cp -r dist/* public', 19],
@@ -240,7 +245,9 @@ none:
       ['rake', undefined, { OTHER: 'two' }],
       ['echo cleanup', undefined, { OTHER: 'two' }],
     ])
-    expect(job(workflow, 'none').steps).toEqual([{ run: 'rake', with: {}, env: {}, line: 22 }])
+    expect(job(workflow, 'none').steps.map(({ script: _script, ...step }) => step)).toEqual([
+      { run: 'rake', with: {}, env: {}, line: 22 },
+    ])
   })
 })
 

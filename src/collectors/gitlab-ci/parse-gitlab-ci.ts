@@ -1,6 +1,7 @@
 import { type Document, isMap, isSeq, LineCounter, parseAllDocuments } from 'yaml'
 import type { CiWorkflow, CollectionError, WorkflowJob, WorkflowStep } from '../../core/evidence.js'
 import { nameLooksLikeSecret, redactSecrets } from '../../core/secrets.js'
+import { parseShell } from '../shell/parse-shell.js'
 import { type PipelineInclude, readIncludes } from './read-includes.js'
 import { createYamlReader, type Entry, maxDepth, type YamlReader } from './yaml-reader.js'
 
@@ -268,14 +269,17 @@ function toJob(
   )
   const env = redactVariables({ ...inherited, ...spec.variables })
   const lines = [...(beforeScript ?? []), ...(spec.script ?? []), ...(afterScript ?? [])]
-  const steps = lines.map(
-    (entry): WorkflowStep => ({
-      run: redactSecrets(entry.text),
+  const steps = lines.map((entry): WorkflowStep => {
+    const run = redactSecrets(entry.text)
+    return {
+      run,
+      // GitLab runs each script entry in the job's shell (bash or sh on Linux runners).
+      script: parseShell(run),
       with: image === undefined ? {} : { image: redactSecrets(image) },
       env: { ...env },
       line: entry.line,
-    }),
-  )
+    }
+  })
   const job: WorkflowJob = { id, line, permissions: undefined, steps }
   const continueOnError = failureAllowed(spec)
   if (continueOnError !== undefined) job.continueOnError = continueOnError

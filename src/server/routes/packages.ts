@@ -2,10 +2,10 @@ import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { zipSync } from 'fflate'
 import { z } from 'zod'
+import { mediaTypeOf } from '../../app/rendering.js'
 import { NotFoundError, StoreError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
-import { mediaTypeOf } from '../../reports/reporters.js'
 import type { ServerContext } from '../context.js'
 import {
   type PackageRecord,
