@@ -4,8 +4,10 @@ import type { CollectionError } from './evidence.js'
 import type { ExceptionOutcome } from './exceptions.js'
 import type { ThirdPartiesSection, ThirdPartyGapType } from './third-parties/index.js'
 
-export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
-export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
+export const controlStatuses = ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'] as const
+export type ControlStatus = (typeof controlStatuses)[number]
+export const criterionStatuses = ['ready', 'partial', 'not-ready', 'no-control', 'not-applicable'] as const
+export type CriterionStatus = (typeof criterionStatuses)[number]
 
 /** A test of a control by one check: the population it covered and the exceptions it found. */
 export interface ControlTest {
@@ -17,7 +19,8 @@ export interface ControlTest {
   conclusion: string
 }
 
-export type ManualEvidenceStatus = 'current' | 'overdue' | 'missing'
+export const manualEvidenceStatuses = ['current', 'overdue', 'missing'] as const
+export type ManualEvidenceStatus = (typeof manualEvidenceStatuses)[number]
 
 export interface ManualEvidenceResult {
   id: string

@@ -1,6 +1,5 @@
 import { createHash } from 'node:crypto'
 import pg from 'pg'
-import { z } from 'zod'
 import { contentHash } from '../core/canonical-json.js'
 import { IntegrityError, PermissionError, ValidationError, type ValidationIssue } from '../core/errors.js'
 import { type EvidenceItem, evidenceKinds } from '../core/evidence.js'
@@ -9,58 +8,11 @@ import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore } from '../core/store.js'
 import type { PushReceipt, TeamStore } from '../core/team.js'
+import { type PushBatch, pushFormat } from './contract/push.js'
 
-/**
- * Remote collectors push what they collected as batches; this module checks a batch and turns it into
- * ledger records. The wire format (also in the README and the OpenAPI description):
- *
- *   POST /api/push, Content-Type: application/json,
- *   Idempotency-Key: <sha256 hex of the canonical batch>, Content-Digest: sha-256=:<base64 of the body's SHA-256>:
- *   {format: 1, collector: {name, version}, collectedAt, inputs: [{file, collector, sha256, bytes, items}],
- *    errors: [{file, line?, message, hint?}], items: [{hash, evidence}]}
- *
- * where `hash` is the SHA-256 of the canonical JSON of `evidence` (what the ledger names it by).
- */
-
-export const pushFormat = 1
-
-const hex64 = z.string().regex(/^[0-9a-f]{64}$/, 'a SHA-256 in lowercase hex (64 characters)')
-const text = (max: number) => z.string().min(1).max(max)
-
-const pushInputSchema = z.strictObject({
-  file: text(4096),
-  collector: text(200),
-  sha256: hex64,
-  bytes: z.number().int().nonnegative(),
-  items: z.number().int().nonnegative(),
-  reused: z.boolean().optional(),
-})
-
-const pushErrorSchema = z.strictObject({
-  file: z.string().max(4096),
-  line: z.number().int().nonnegative().optional(),
-  message: z.string().max(10_000),
-  hint: z.string().max(10_000).optional(),
-})
-
-export const pushItemSchema = z.strictObject({
-  hash: hex64,
-  evidence: z.record(z.string(), z.unknown()),
-})
-
-export const pushBatchSchema = z.strictObject({
-  format: z.literal(pushFormat),
-  collector: z.strictObject({
-    /** Must equal the collector token's name: a collector pushes under its own name only. */
-    name: text(200),
-    version: text(100),
-  }),
-  collectedAt: z.iso.datetime({ offset: true }),
-  inputs: z.array(pushInputSchema),
-  errors: z.array(pushErrorSchema),
-  items: z.array(pushItemSchema),
-})
-export type PushBatch = z.infer<typeof pushBatchSchema>
+// The wire format of a push is part of the API contract (contract/push.ts); this module checks a
+// batch against its digest, key and item hashes and turns it into ledger records.
+export { type PushBatch, pushBatchSchema, pushFormat, pushItemSchema } from './contract/push.js'
 
 /** The idempotency key of a batch: SHA-256 of its canonical JSON, so the same batch always has the same key. */
 export function pushBatchKey(batch: PushBatch): string {

@@ -1,11 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { zipSync } from 'fflate'
-import { z } from 'zod'
 import { NotFoundError, StoreError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
+import * as packages from '../contract/packages.js'
 import {
   type PackageRecord,
   packageIdPattern,
@@ -14,10 +14,6 @@ import {
 } from '../jobs/package-job.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
 import { contentDigest } from './evidence.js'
-
-const tag = 'Packages'
-
-const idParam = z.string().regex(packageIdPattern, 'must be a package id such as 20261130T142501-type1')
 
 /** Whether a package speaks for dates inside the audit period (its as-of date, or its whole period). */
 function packageInPeriod(record: PackageRecord, period?: AuditPeriod): boolean {
@@ -70,12 +66,7 @@ const contentTypes: Record<string, string> = {
 
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/packages',
-    operationId: 'listPackages',
-    summary: 'Exported SOC 2 packages, newest first, with their files, sizes and SHA-256',
-    tag,
-    permission: 'assessment:read',
+    ...packages.listPackages,
     async handler({ actor }, context: ServerContext) {
       const names = await readdir(context.packagesDir).catch(() => [] as string[])
       const items = []
@@ -91,13 +82,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/packages/:id/files/:name',
-    operationId: 'downloadPackageFile',
-    summary: 'One file of a package (the name as the package lists it, URL-encoded)',
-    tag,
-    permission: 'assessment:read',
-    params: z.object({ id: idParam, name: z.string().min(1).max(300) }),
+    ...packages.downloadPackageFile,
     async handler({ params, actor, reply }, context: ServerContext) {
       const record = await visiblePackage(context, actor, params.id)
       const { entry, bytes } = await packageFile(context, record, params.name)
@@ -110,13 +95,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/packages/:id.zip',
-    operationId: 'downloadPackageZip',
-    summary: 'The whole package as one zip file',
-    tag,
-    permission: 'assessment:read',
-    params: z.object({ id: idParam }),
+    ...packages.downloadPackageZip,
     async handler({ params, actor, reply }, context: ServerContext) {
       const record = await visiblePackage(context, actor, params.id)
       const entries: Record<string, Uint8Array> = {}
