@@ -16,7 +16,7 @@ import { commentOnGap, getGap, listGaps, updateGap } from './gaps.js'
 import { getJob, listJobs, startJob } from './jobs.js'
 import { downloadPackageFile, downloadPackageZip, listPackages } from './packages.js'
 import { getSchedule, pushEvidence } from './push.js'
-import { health, labels, login, logout, me, openapi } from './session.js'
+import { getLabels, health, login, logout, me, openapi } from './session.js'
 import { listVendors, reviewVendor } from './vendors.js'
 
 /**
@@ -27,7 +27,7 @@ import { listVendors, reviewVendor } from './vendors.js'
 export const endpoints = {
   health,
   openapi,
-  labels,
+  getLabels,
   login,
   logout,
   me,

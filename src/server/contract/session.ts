@@ -90,7 +90,7 @@ export const openapi = endpoint({
   ),
 })
 
-export const labels = endpoint({
+export const getLabels = endpoint({
   method: 'GET',
   url: '/api/labels',
   operationId: 'getLabels',

@@ -72,7 +72,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    ...session.labels,
+    ...session.getLabels,
     handler: async () => labelTables,
   }),
   defineRoute({
