@@ -1,6 +1,6 @@
 import type { ControlStatus, CriterionStatus, ManualEvidenceStatus } from './assessment.js'
 import type { FindingStatus, Severity } from './check.js'
-import type { RemediationStatus, RunKind } from './team.js'
+import { type RemediationStatus, type RunKind, roles } from './team.js'
 import type { ReportCoverage } from './third-parties/vendors.js'
 
 /**
@@ -85,3 +85,18 @@ export const runKindLabel: Record<RunKind, string> = {
 export const readinessExplanation =
   'Ready: every control that meets the criterion passes. Not ready: at least one has exceptions, or none passes. ' +
   'Readiness is the share of those controls that pass, a partly evidenced control counting half.'
+
+/** Every table above, as GET /api/labels serves them to the dashboard (with the roles it offers, in order). */
+export const labelTables = {
+  controlStatus: controlStatusLabel,
+  criterionStatus: criterionStatusLabel,
+  findingStatus: findingStatusLabel,
+  severity: severityLabel,
+  remediationStatus: remediationStatusLabel,
+  reportCoverage: reportCoverageLabel,
+  manualEvidenceStatus: manualEvidenceStatusLabel,
+  runKind: runKindLabel,
+  category: categoryLabel,
+  roles: [...roles],
+  readinessExplanation,
+}

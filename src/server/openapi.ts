@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import type { Endpoint } from './contract/endpoint.js'
+import { problemSchema } from './contract/problem.js'
 
 /**
  * The OpenAPI 3.1 description of the API, built from the API contract (src/server/contract/), the
@@ -8,28 +9,6 @@ import type { Endpoint } from './contract/endpoint.js'
  */
 
 type JsonSchema = Record<string, unknown>
-
-const problemSchema: JsonSchema = {
-  type: 'object',
-  description: 'RFC 9457 problem detail',
-  required: ['type', 'title', 'status', 'detail', 'instance', 'code'],
-  properties: {
-    type: { type: 'string', format: 'uri' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['path', 'message'],
-        properties: { path: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-  },
-}
 
 const problemResponse = (description: string) => ({
   description,
@@ -153,7 +132,9 @@ export function openApiDocument(routes: readonly Endpoint[], version: string): O
     tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Problem: problemSchema },
+      schemas: {
+        Problem: { ...jsonSchemaOf(problemSchema, 'output'), description: 'RFC 9457 problem detail' },
+      },
       securitySchemes: {
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'trustctl_session' },
         bearerToken: {

@@ -40,6 +40,7 @@ const criterionCellSchema = z.object({
   controls: z.array(z.string()),
 })
 export type CriterionCell = z.output<typeof criterionCellSchema>
+export type CriterionStatus = CriterionCell['status']
 
 export const overviewSchema = z.object({
   run: z.object({ id: z.number().int(), generatedAt: z.string(), asOf: z.string() }),
@@ -97,6 +98,7 @@ export const controlRowSchema = z.object({
   tests: testCounts,
 })
 export type ControlRow = z.output<typeof controlRowSchema>
+export type ControlStatus = ControlRow['status']
 
 const controlTestSchema = z.object({
   check: z.string(),
@@ -107,6 +109,7 @@ const controlTestSchema = z.object({
   conclusion: z.string(),
 })
 export type ControlTest = z.output<typeof controlTestSchema>
+export type FindingStatus = ControlTest['status']
 
 const manualEvidenceResultSchema = z.object({
   id: z.string(),
@@ -119,6 +122,7 @@ const manualEvidenceResultSchema = z.object({
   reference: z.string().optional(),
 })
 export type ManualEvidenceResult = z.output<typeof manualEvidenceResultSchema>
+export type ManualEvidenceStatus = ManualEvidenceResult['status']
 
 export const controlResultSchema = z.object({
   id: z.string(),
@@ -183,6 +187,7 @@ export const indexedFindingSchema = z.object({
   criteria: z.array(z.string()),
 })
 export type IndexedFinding = z.output<typeof indexedFindingSchema>
+export type Severity = IndexedFinding['severity']
 
 export const findingPageSchema = z.object({
   items: z.array(indexedFindingSchema),

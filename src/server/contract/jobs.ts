@@ -29,6 +29,7 @@ export const jobSchema = z.object({
   error: z.string().optional(),
 })
 export type Job = z.output<typeof jobSchema>
+export type JobStatus = Job['status']
 
 export const startJob = endpoint({
   method: 'POST',

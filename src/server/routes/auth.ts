@@ -1,19 +1,7 @@
 import type { FastifyRequest } from 'fastify'
 import { toolVersion } from '../../cli/version.js'
-import {
-  categoryLabel,
-  controlStatusLabel,
-  criterionStatusLabel,
-  findingStatusLabel,
-  manualEvidenceStatusLabel,
-  readinessExplanation,
-  remediationStatusLabel,
-  reportCoverageLabel,
-  runKindLabel,
-  severityLabel,
-} from '../../core/labels.js'
+import { labelTables } from '../../core/labels.js'
 import { sha256 } from '../../core/ledger.js'
-import { roles } from '../../core/team.js'
 import { login, publicUser, sessionCookie } from '../auth.js'
 import type { ServerContext } from '../context.js'
 import { endpoints } from '../contract/index.js'
@@ -40,21 +28,6 @@ export function sessionCookieOptions(request: FastifyRequest, maxAgeSeconds?: nu
     secure: request.protocol === 'https' || isLoopbackHost(request.hostname),
     ...(maxAgeSeconds === undefined ? {} : { maxAge: maxAgeSeconds }),
   }
-}
-
-/** The reports' words (core/labels.ts), for the dashboard to say the same. */
-const labelTables = {
-  controlStatus: controlStatusLabel,
-  criterionStatus: criterionStatusLabel,
-  findingStatus: findingStatusLabel,
-  severity: severityLabel,
-  remediationStatus: remediationStatusLabel,
-  reportCoverage: reportCoverageLabel,
-  manualEvidenceStatus: manualEvidenceStatusLabel,
-  runKind: runKindLabel,
-  category: categoryLabel,
-  roles: [...roles],
-  readinessExplanation,
 }
 
 let openApiCache: OpenApiDocument | undefined
