@@ -2,18 +2,10 @@ import type { Gap } from '../../core/assessment.js'
 import { NotFoundError } from '../../core/errors.js'
 import type { RemediationItem } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
+import type { Remediation } from '../contract/gaps.js'
 import * as gaps from '../contract/gaps.js'
 import { chooseRun, commaList } from '../read-model.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
-
-/** Where a gap stands in the remediation workflow: the saved item, else the assessment's own owner and date. */
-export interface Remediation {
-  owner: string
-  dueDate: string
-  status: RemediationItem['status']
-  updatedAt?: string
-  updatedBy?: string
-}
 
 export function remediationOf(gap: Gap, item: RemediationItem | undefined): Remediation {
   return {
