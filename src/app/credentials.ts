@@ -7,8 +7,7 @@ import type { ApiToken, StoredUser, User } from '../core/team.js'
  * SHA-256 for token secrets (256 random bits: nothing to brute-force).
  */
 
-/** Long enough to resist guessing offline should the hashes ever leak; no composition rules (NIST 800-63B). */
-export const minimumPasswordLength = 12
+export { minimumPasswordLength } from '../core/team.js'
 
 /** Token secrets carry a prefix so secret scanners and people recognise a leaked one. */
 export const tokenPrefix = 'trustctl_'

@@ -8,8 +8,10 @@ import type { ThirdPartiesSection } from './third-parties/index.js'
 // Gap lives in gap.ts, which third-parties also imports: one module each way, no cycle.
 export type { Gap, GapType } from './gap.js'
 
-export type ControlStatus = 'pass' | 'fail' | 'partial' | 'no-evidence' | 'error' | 'not-applicable'
-export type CriterionStatus = 'ready' | 'partial' | 'not-ready' | 'no-control' | 'not-applicable'
+export const controlStatuses = ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'] as const
+export type ControlStatus = (typeof controlStatuses)[number]
+export const criterionStatuses = ['ready', 'partial', 'not-ready', 'no-control', 'not-applicable'] as const
+export type CriterionStatus = (typeof criterionStatuses)[number]
 
 /** A test of a control by one check: the population it covered and the exceptions it found. */
 export interface ControlTest {
@@ -21,7 +23,8 @@ export interface ControlTest {
   conclusion: string
 }
 
-export type ManualEvidenceStatus = 'current' | 'overdue' | 'missing'
+export const manualEvidenceStatuses = ['current', 'overdue', 'missing'] as const
+export type ManualEvidenceStatus = (typeof manualEvidenceStatuses)[number]
 
 export interface ManualEvidenceResult {
   id: string

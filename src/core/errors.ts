@@ -90,6 +90,20 @@ export class ValidationError extends TrustctlError {
   }
 }
 
+/**
+ * The server answered with a body its API contract does not declare: a fault of the server, never of
+ * the caller. Raised where responses are checked (tests, TRUSTCTL_CHECK_RESPONSES=1) so a handler that
+ * drifts from the contract fails a test instead of surprising the dashboard.
+ */
+export class ResponseContractError extends TrustctlError {
+  readonly issues: readonly ValidationIssue[]
+
+  constructor(message: string, issues: readonly ValidationIssue[] = []) {
+    super('response-contract', message)
+    this.issues = issues
+  }
+}
+
 /** A write that clashes with what exists (an email already taken, a job of that kind already running). */
 export class ConflictError extends TrustctlError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {

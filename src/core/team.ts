@@ -163,6 +163,10 @@ export interface RunSummary {
   controlsByStatus: Record<string, number>
 }
 
+/** What a run of the ledger recorded, from the kinds of its records (an assessment outranks the rest). */
+export const runKinds = ['assessment', 'push', 'change', 'sample', 'population', 'other'] as const
+export type RunKind = (typeof runKinds)[number]
+
 /** What the server keeps of an accepted collector push, so a retry stores nothing twice. */
 export interface PushReceipt {
   /** Idempotency key: SHA-256 of the pushed batch's canonical content. */
@@ -220,3 +224,6 @@ export interface TeamStore {
 
   close(): Promise<void>
 }
+
+/** Long enough to resist guessing offline; the API and `trustctl users add` both hold passwords to it. */
+export const minimumPasswordLength = 12

@@ -18,6 +18,7 @@ import {
   formatPath,
   PermissionError,
   RateLimitError,
+  ResponseContractError,
   ValidationError,
   type ValidationIssue,
 } from '../core/errors.js'
@@ -59,6 +60,45 @@ export interface ServerOptions {
   loginsPerMinutePerAddress?: number
   /** Honour X-Forwarded-* from a TLS-terminating proxy in front (only when there is one). */
   trustProxy?: boolean
+  /**
+   * Check every 2xx JSON answer against the response schema of its endpoint (a mismatch is a 500
+   * naming the field). On under test (NODE_ENV=test) and with TRUSTCTL_CHECK_RESPONSES=1; off in
+   * production, where it would only cost time.
+   */
+  checkResponses?: boolean
+}
+
+/** Whether responses are checked against the contract when the options do not say. */
+function checkResponsesByDefault(): boolean {
+  return process.env.NODE_ENV === 'test' || process.env.TRUSTCTL_CHECK_RESPONSES === '1'
+}
+
+/**
+ * A hook that holds a route's successful JSON answers to its contract: the body must parse with the
+ * endpoint's response schema, and an endpoint that declares a file or no content sends no JSON body.
+ */
+function responseCheck(route: RouteDefinition<ServerContext>) {
+  return async (_request: FastifyRequest, reply: FastifyReply, payload: unknown): Promise<unknown> => {
+    if (reply.statusCode < 200 || reply.statusCode >= 300) return payload
+    const { response } = route
+    if (!('json' in response))
+      throw new ResponseContractError(
+        `${route.operationId} sent a JSON body, but its contract declares ${'file' in response ? `a file (${response.file})` : 'no content'}`,
+      )
+    const parsed = response.json.safeParse(payload)
+    if (parsed.success) return payload
+    const issues = parsed.error.issues.map((issue) => ({
+      path: formatPath(issue.path),
+      message: issue.message,
+    }))
+    throw new ResponseContractError(
+      `${route.operationId} answered a body its contract does not declare: ${issues
+        .slice(0, 5)
+        .map((issue) => `${issue.path || '(body)'}: ${issue.message}`)
+        .join('; ')}`,
+      issues,
+    )
+  }
 }
 
 export const defaultBodyLimit = 1024 * 1024
@@ -245,7 +285,7 @@ function registerRoute(
   app: FastifyInstance,
   route: RouteDefinition<ServerContext>,
   context: ServerContext,
-  limits: { loginsPerMinute: number; loginsPerMinutePerAddress: number },
+  limits: { loginsPerMinute: number; loginsPerMinutePerAddress: number; checkResponses: boolean },
 ): void {
   const isLogin = route.method === 'POST' && route.url === '/api/session'
   app.route({
@@ -259,6 +299,7 @@ function registerRoute(
     config: rateLimitConfig(route, context, limits.loginsPerMinute),
     onRequest: guardFor(route, context),
     ...(isLogin ? { preValidation: loginAddressLimit(app, limits.loginsPerMinutePerAddress) } : {}),
+    ...(limits.checkResponses ? { preSerialization: responseCheck(route) } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const params = parsePart(route.params, request.params, 'params')
       const query = parsePart(route.query, request.query, 'query')
@@ -359,6 +400,7 @@ export async function createServer(
   const limits = {
     loginsPerMinute: options.loginsPerMinute ?? defaultLoginsPerMinute,
     loginsPerMinutePerAddress: options.loginsPerMinutePerAddress ?? defaultLoginsPerMinutePerAddress,
+    checkResponses: options.checkResponses ?? checkResponsesByDefault(),
   }
   for (const route of options.routes ?? allRoutes()) registerRoute(app, route, context, limits)
 

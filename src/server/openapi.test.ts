@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { endpoint, json } from './contract/endpoint.js'
+import { endpoints } from './contract/index.js'
 import { openApiDocument, openApiPath } from './openapi.js'
-import { defineRoute } from './route.js'
-import { allRoutes } from './routes/index.js'
 
 type Operation = {
   operationId: string
@@ -13,7 +13,7 @@ type Operation = {
 }
 
 describe('OpenAPI description', () => {
-  const routes = allRoutes()
+  const routes = Object.values(endpoints)
   const document = openApiDocument(routes, '9.9.9') as {
     openapi: string
     paths: Record<string, Record<string, Operation>>
@@ -46,7 +46,7 @@ describe('OpenAPI description', () => {
   })
 
   it('turns zod schemas into parameters and bodies', () => {
-    const route = defineRoute<unknown, { id: string }, { limit?: number | undefined }, { name: string }>({
+    const route = endpoint({
       method: 'PATCH',
       url: '/api/things/:id',
       operationId: 'updateThing',
@@ -56,7 +56,7 @@ describe('OpenAPI description', () => {
       params: z.object({ id: z.string() }),
       query: z.object({ limit: z.coerce.number().int().optional() }),
       body: z.object({ name: z.string().min(1) }),
-      handler: async () => ({}),
+      response: json(z.object({ id: z.string(), name: z.string() })),
     })
     const doc = openApiDocument([route], '1') as { paths: Record<string, Record<string, Operation>> }
     const operation = doc.paths['/api/things/{id}']?.patch
@@ -69,6 +69,25 @@ describe('OpenAPI description', () => {
       required: ['name'],
       properties: { name: { type: 'string', minLength: 1 } },
     })
+  })
+
+  it('describes what every operation answers: its JSON schema, a file, or no content', () => {
+    for (const route of routes) {
+      const operation = document.paths[openApiPath(route.url)]?.[route.method.toLowerCase()]
+      const success = Object.entries(operation?.responses ?? {}).filter(([status]) => status.startsWith('2'))
+      expect(success, route.operationId).toHaveLength(1)
+      const [status, answer] = success[0] ?? []
+      if ('empty' in route.response) expect(status, route.operationId).toBe('204')
+      else if ('file' in route.response)
+        expect(answer, route.operationId).toHaveProperty(['content', route.response.file])
+      else expect(answer, route.operationId).toHaveProperty(['content', 'application/json', 'schema', 'type'])
+    }
+    const overview = document.paths['/api/overview']?.get?.responses['200'] as {
+      content: { 'application/json': { schema: { required: string[] } } }
+    }
+    expect(overview.content['application/json'].schema.required).toEqual(
+      expect.arrayContaining(['run', 'summary', 'categories', 'ledger']),
+    )
   })
 
   it('writes fastify paths in OpenAPI form', () => {

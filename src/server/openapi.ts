@@ -1,34 +1,14 @@
 import { z } from 'zod'
-import type { RouteDefinition } from './route.js'
+import type { Endpoint } from './contract/endpoint.js'
+import { problemSchema } from './contract/problem.js'
 
 /**
- * The OpenAPI 3.1 description of the API, built from the route list itself, so it cannot drift from
+ * The OpenAPI 3.1 description of the API, built from the API contract (src/server/contract/), the
+ * same declarations the server validates requests and checks responses with, so it cannot drift from
  * what the server does. Zod schemas become JSON Schema (2020-12, which OpenAPI 3.1 uses as is).
  */
 
 type JsonSchema = Record<string, unknown>
-
-const problemSchema: JsonSchema = {
-  type: 'object',
-  description: 'RFC 9457 problem detail',
-  required: ['type', 'title', 'status', 'detail', 'instance', 'code'],
-  properties: {
-    type: { type: 'string', format: 'uri' },
-    title: { type: 'string' },
-    status: { type: 'integer' },
-    detail: { type: 'string' },
-    instance: { type: 'string' },
-    code: { type: 'string' },
-    errors: {
-      type: 'array',
-      items: {
-        type: 'object',
-        required: ['path', 'message'],
-        properties: { path: { type: 'string' }, message: { type: 'string' } },
-      },
-    },
-  },
-}
 
 const problemResponse = (description: string) => ({
   description,
@@ -51,7 +31,7 @@ export function openApiPath(url: string): string {
   return url.replace(/:([A-Za-z0-9_]+)/g, '{$1}')
 }
 
-function parametersOf<Context>(route: RouteDefinition<Context>): JsonSchema[] {
+function parametersOf(route: Endpoint): JsonSchema[] {
   const parameters: JsonSchema[] = []
   for (const [where, schema] of [
     ['path', route.params],
@@ -74,16 +54,30 @@ function parametersOf<Context>(route: RouteDefinition<Context>): JsonSchema[] {
   return parameters
 }
 
-function operationOf<Context>(route: RouteDefinition<Context>): JsonSchema {
-  const isPublic = route.permission === 'public'
-  const success = route.method === 'POST' ? '201' : '200'
-  const responses: Record<string, unknown> = {
-    [route.method === 'DELETE' && route.response === undefined ? '204' : success]: {
+/** The success answer an endpoint declares: its status and what it carries. */
+function successOf(route: Endpoint): Record<string, unknown> {
+  const { response } = route
+  if ('empty' in response) return { '204': { description: 'no content' } }
+  if ('file' in response)
+    return {
+      '200': {
+        description: response.description,
+        content: { [response.file]: { schema: { type: 'string', contentMediaType: response.file } } },
+      },
+    }
+  const status = response.status ?? (route.method === 'POST' ? 201 : 200)
+  return {
+    [String(status)]: {
       description: 'success',
-      ...(route.response === undefined
-        ? {}
-        : { content: { 'application/json': { schema: jsonSchemaOf(route.response, 'output') } } }),
+      content: { 'application/json': { schema: jsonSchemaOf(response.json, 'output') } },
     },
+  }
+}
+
+function operationOf(route: Endpoint): JsonSchema {
+  const isPublic = route.permission === 'public'
+  const responses: Record<string, unknown> = {
+    ...successOf(route),
     '400': problemResponse('invalid parameters, query or body'),
     '429': problemResponse('too many requests'),
   }
@@ -111,10 +105,16 @@ function operationOf<Context>(route: RouteDefinition<Context>): JsonSchema {
   }
 }
 
-export function openApiDocument<Context>(
-  routes: readonly RouteDefinition<Context>[],
-  version: string,
-): JsonSchema {
+/** The document's top level, as far as the server and its tests read it. */
+export interface OpenApiDocument {
+  openapi: string
+  info: { title: string; version: string; description: string }
+  paths: Record<string, Record<string, unknown>>
+  components: { schemas: Record<string, unknown>; securitySchemes: Record<string, unknown> }
+  [part: string]: unknown
+}
+
+export function openApiDocument(routes: readonly Endpoint[], version: string): OpenApiDocument {
   const paths: Record<string, Record<string, unknown>> = {}
   for (const route of routes) {
     const url = openApiPath(route.url)
@@ -132,7 +132,9 @@ export function openApiDocument<Context>(
     tags: [...new Set(routes.map((route) => route.tag))].map((name) => ({ name })),
     paths,
     components: {
-      schemas: { Problem: problemSchema },
+      schemas: {
+        Problem: { ...jsonSchemaOf(problemSchema, 'output'), description: 'RFC 9457 problem detail' },
+      },
       securitySchemes: {
         sessionCookie: { type: 'apiKey', in: 'cookie', name: 'trustctl_session' },
         bearerToken: {

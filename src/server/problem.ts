@@ -1,15 +1,9 @@
 import { TrustctlError, ValidationError, type ValidationIssue } from '../core/errors.js'
 
-/** An RFC 9457 problem detail, as every error of the API is answered. */
-export interface Problem {
-  type: string
-  title: string
-  status: number
-  detail: string
-  instance: string
-  code: string
-  errors?: ValidationIssue[]
-}
+import type { Problem } from './contract/problem.js'
+
+/** An RFC 9457 problem detail, as every error of the API is answered (its schema is in the contract). */
+export type { Problem }
 
 export const problemContentType = 'application/problem+json; charset=utf-8'
 

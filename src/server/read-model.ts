@@ -9,6 +9,8 @@ import type { RecordQuery, ScannedRecord, StoredRun } from '../core/store.js'
 import type { AuditPeriod, RunSummary } from '../core/team.js'
 import { runSummaryOf } from '../core/team-rows.js'
 import type { ServerContext } from './context.js'
+import type { EvidenceMeta } from './contract/assessment.js'
+import { commaList } from './contract/common.js'
 import type { Actor } from './route.js'
 
 /**
@@ -260,34 +262,9 @@ export function controlGaps(model: Pick<AssessmentModel, 'gaps'>, id: string): s
   return model.gaps.filter((g) => g.controls.includes(id)).map((g) => g.id)
 }
 
-/** A comma-separated query value as a list (empty parts dropped); undefined when absent or empty. */
-export function commaList(value: string | undefined): string[] | undefined {
-  if (value === undefined) return undefined
-  const list = value
-    .split(',')
-    .map((v) => v.trim())
-    .filter(Boolean)
-  return list.length === 0 ? undefined : list
-}
-
 /** What the API tells of one stored evidence item (or manual attestation) without its content. */
-export interface EvidenceMeta {
-  hash: string
-  kind: string
-  name: string
-  namespace?: string
-  file: string
-  recordSeq: number
-  recordHash: string
-  runId: number
-  collectedAt: string
-  effectiveAt: string
-  source: string
-  collector: string
-  bytes: number
-  /** The blob re-hashed equals the record's content hash. */
-  verified: boolean
-}
+export type { EvidenceMeta }
+export { commaList }
 
 /** The ledger record kinds the evidence routes serve. */
 export const evidenceRecordKinds = kinds('evidence', 'attestation')

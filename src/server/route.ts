@@ -1,31 +1,13 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import type { z } from 'zod'
 import type { AuditPeriod, Role, Session } from '../core/team.js'
+import type { Endpoint, ResponseSpec } from './contract/endpoint.js'
+import type { Permission } from './contract/permissions.js'
 
-/**
- * What a route needs to be allowed. Each route declares one; `rolePermissions` says which roles hold
- * it. The route × role security test walks every declared route against this table.
- */
-export const permissions = [
-  /** Who am I, sign out: any signed-in person or reading token (not a collector token). */
-  'self',
-  /** Scope, criteria, controls, findings, runs, evidence, samples, matrix, vendors, packages. */
-  'assessment:read',
-  /** The gaps board and remediation items (with comments). */
-  'gaps:read',
-  'gaps:write',
-  /** Manual evidence and attestations. */
-  'evidence:write',
-  'vendors:write',
-  /** Start an assessment or a package export (long operations, run as jobs with progress). */
-  'jobs:run',
-  /** Push collected evidence (collector tokens only). */
-  'evidence:push',
-  /** Users, tokens and schedules. */
-  'admin',
-] as const
-export type Permission = (typeof permissions)[number]
+/** What a route needs to be allowed: declared by each endpoint of the contract. */
+export { type Permission, permissions } from './contract/permissions.js'
 
+/** Which roles hold each permission. The route × role security test walks every route against this table. */
 export const rolePermissions: Record<Role, readonly Permission[]> = {
   admin: [
     'self',
@@ -75,26 +57,28 @@ export interface RouteInput<Params, Query, Body> {
 }
 
 /**
- * One HTTP route, declared as data: the server registers it, validates its input with the zod
- * schemas (a failure is a 400 problem+json naming the field), enforces its permission, and lists it
- * in the OpenAPI description. A handler returns the JSON body, or sends through `reply` itself (files,
- * SVG, custom status) and returns `reply`.
+ * What a handler may return for an endpoint: the JSON body its contract declares, or `reply` when it
+ * sent the answer itself (files, SVG, 204, a status of its own). A body sent through `reply` is
+ * checked against the contract as a returned one is (see `checkResponses` in app.ts).
  */
-export interface RouteDefinition<Context, Params = unknown, Query = unknown, Body = unknown> {
-  method: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE'
-  /** Fastify path syntax: `/api/controls/:id`. */
-  url: string
-  /** OpenAPI operation id and summary, and the tag it is grouped under. */
-  operationId: string
-  summary: string
-  tag: string
-  /** `public`: login, health and the OpenAPI description only. */
-  permission: Permission | 'public'
-  params?: z.ZodType<Params>
-  query?: z.ZodType<Query>
-  body?: z.ZodType<Body>
-  /** Schema of the 2xx JSON body, for the OpenAPI description. */
-  response?: z.ZodType
+export type HandlerResult<Response extends ResponseSpec> = Response extends {
+  json: infer Schema extends z.ZodType
+}
+  ? z.input<Schema> | FastifyReply
+  : FastifyReply
+
+/**
+ * One HTTP route: an endpoint of the API contract (src/server/contract/) and its handler. The server
+ * registers it, validates its input with the contract's zod schemas (a failure is a 400 problem+json
+ * naming the field), enforces its permission, and lists it in the OpenAPI description.
+ */
+export interface RouteDefinition<
+  Context,
+  Params = unknown,
+  Query = unknown,
+  Body = unknown,
+  Response extends ResponseSpec = ResponseSpec,
+> extends Endpoint<Params, Query, Body, Response> {
   /**
    * Largest accepted request body in bytes (the server default otherwise); a function reads it from
    * the server's configuration, so fastify refuses a bigger body before reading it all.
@@ -105,12 +89,28 @@ export interface RouteDefinition<Context, Params = unknown, Query = unknown, Bod
    * client address or per actor (a collector token's pushes). Over it: 429 with Retry-After.
    */
   rateLimit?: { max: number | ((context: Context) => number); windowMs: number; per: 'ip' | 'actor' }
-  handler(input: RouteInput<Params, Query, Body>, context: Context): Promise<unknown>
+  handler(input: RouteInput<Params, Query, Body>, context: Context): Promise<HandlerResult<Response>>
 }
 
-/** Keeps a route's types while erasing them for the list the server registers. */
-export function defineRoute<Context, Params = unknown, Query = unknown, Body = unknown>(
-  route: RouteDefinition<Context, Params, Query, Body>,
+/** Keeps a route's types (its handler must return what the endpoint declares) while erasing them for the list. */
+export function defineRoute<Context, Params, Query, Body, Response extends ResponseSpec>(
+  route: RouteDefinition<Context, Params, Query, Body, Response>,
 ): RouteDefinition<Context> {
   return route as unknown as RouteDefinition<Context>
+}
+
+/** Operation ids of routes whose contract declares no response: the server answers with something undeclared. */
+export function routesWithoutResponse(
+  routes: readonly { operationId: string; response?: unknown }[],
+): string[] {
+  return routes
+    .filter((route) => {
+      const response: unknown = route.response
+      return (
+        typeof response !== 'object' ||
+        response === null ||
+        !('json' in response || 'file' in response || 'empty' in response)
+      )
+    })
+    .map((route) => route.operationId)
 }

@@ -1,6 +1,6 @@
 import { type ReactNode, useCallback, useEffect, useMemo, useState } from 'react'
+import type { Me, Overview, Permission } from '../../src/server/contract/types'
 import { ApiError, loadMe, request, setUnauthenticatedHandler, signOut } from './api'
-import type { Me, Overview, Permission } from './api-types'
 import { ErrorMessage, Loading } from './components/Feedback'
 import { Layout } from './components/Layout'
 import { AdminPage } from './pages/AdminPage'

@@ -1,11 +1,15 @@
-import type { Me, Problem, SessionResponse } from './api-types'
+import type { Labels, Me, Problem, SessionResponse } from '../../src/server/contract/types'
+import { installLabels } from './labels'
+
+/** What an error answer tells: the server's problem+json, or what a proxy's error page lets us know. */
+export type ProblemDetail = Partial<Problem>
 
 /** A failed API call, carrying the problem+json the server sent (its `detail` is what people read). */
 export class ApiError extends Error {
   readonly status: number
-  readonly problem: Problem
+  readonly problem: ProblemDetail
 
-  constructor(status: number, problem: Problem) {
+  constructor(status: number, problem: ProblemDetail) {
     super(problem.detail ?? problem.title ?? `Request failed (${status})`)
     this.name = 'ApiError'
     this.status = status
@@ -28,10 +32,10 @@ export function setUnauthenticatedHandler(handler: () => void): void {
 
 const unsafeMethods = new Set(['POST', 'PUT', 'PATCH', 'DELETE'])
 
-async function problemOf(response: Response): Promise<Problem> {
+async function problemOf(response: Response): Promise<ProblemDetail> {
   try {
     const body: unknown = await response.json()
-    if (typeof body === 'object' && body !== null) return body as Problem
+    if (typeof body === 'object' && body !== null) return body as ProblemDetail
   } catch {
     // Not JSON (a proxy error page, say): fall back to the status text.
   }
@@ -88,6 +92,11 @@ export async function loadMe(): Promise<Me> {
   const me = await request<Me>('/api/me', { redirectOn401: false })
   if (me.csrfToken !== undefined) setCsrfToken(me.csrfToken)
   return me
+}
+
+/** The reports' words for every status (GET /api/labels), installed before the dashboard renders. */
+export async function loadLabels(): Promise<void> {
+  installLabels(await request<Labels>('/api/labels', { redirectOn401: false }))
 }
 
 export async function signOut(): Promise<void> {

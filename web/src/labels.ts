@@ -1,82 +1,31 @@
-import type {
-  ControlStatus,
-  CriterionStatus,
-  FindingStatus,
-  ManualEvidenceStatus,
-  RemediationStatus,
-  ReportCoverage,
-  RunKind,
-  Severity,
-} from './api-types'
+import type { Labels } from '../../src/server/contract/types'
 
-// The same words as the HTML report (src/reports/labels.ts): readiness words, not the auditor's.
-export const controlStatusLabel: Record<ControlStatus, string> = {
-  pass: 'Passing',
-  fail: 'Exceptions',
-  partial: 'Partly evidenced',
-  'no-evidence': 'No current evidence',
-  error: 'Test error',
-  'not-applicable': 'Not applicable',
+// The words for statuses, severities and kinds are the reports' own (src/core/labels.ts). The
+// dashboard reads them from GET /api/labels once, before its first render (main.tsx), so a report
+// and the screen never disagree; the order of each table is the order values are listed in.
+let loaded: Labels | undefined
+
+export function installLabels(labels: Labels): void {
+  loaded = labels
 }
 
-export const criterionStatusLabel: Record<CriterionStatus, string> = {
-  ready: 'Ready',
-  partial: 'Partly ready',
-  'not-ready': 'Not ready',
-  'no-control': 'No control',
-  'not-applicable': 'Not applicable',
+/** The server's label tables; main.tsx installs them before anything renders. */
+export function labels(): Labels {
+  if (loaded === undefined)
+    throw new Error('the labels are not loaded: main.tsx installs them before rendering')
+  return loaded
 }
 
-export const findingStatusLabel: Record<FindingStatus, string> = {
-  pass: 'Pass',
-  fail: 'Fail',
-  'not-applicable': 'Not applicable',
-  'no-evidence': 'No evidence',
-  error: 'Error',
+/** The values a label table names, in the order it lists them. */
+function valuesOf<K extends string>(table: Record<K, string>): K[] {
+  return Object.keys(table).filter((key): key is K => key in table)
 }
 
-export const severityLabel: Record<Severity, string> = {
-  critical: 'Critical',
-  high: 'High',
-  medium: 'Medium',
-  low: 'Low',
-  info: 'Info',
-}
-
-export const remediationStatusLabel: Record<RemediationStatus, string> = {
-  open: 'Open',
-  'in-progress': 'In progress',
-  resolved: 'Resolved',
-  'risk-accepted': 'Risk accepted',
-}
-
-export const coverageLabel: Record<ReportCoverage, string> = {
-  current: 'Current report',
-  bridged: 'Covered by bridge letter',
-  'period-gap': 'Gap between periods',
-  expired: 'Report expired',
-  missing: 'No report',
-  'not-required': 'Not required',
-}
-
-export const manualEvidenceLabel: Record<ManualEvidenceStatus, string> = {
-  current: 'Current',
-  overdue: 'Overdue',
-  missing: 'Missing',
-}
-
-export const runKindLabel: Record<RunKind, string> = {
-  assessment: 'Assessment',
-  push: 'Collector push',
-  change: 'Change',
-  sample: 'Sample',
-  population: 'Population',
-  other: 'Other',
-}
-
-export const readinessExplanation =
-  'Ready: every control that meets the criterion passes. Not ready: at least one has exceptions, or none passes. ' +
-  'Readiness is the share of those controls that pass, a partly evidenced control counting half.'
+export const controlStatuses = () => valuesOf(labels().controlStatus)
+export const findingStatuses = () => valuesOf(labels().findingStatus)
+export const severities = () => valuesOf(labels().severity)
+export const remediationStatuses = () => valuesOf(labels().remediationStatus)
+export const roles = () => labels().roles
 
 /** A label for a value the table above may not know yet (a newer server): the raw value, readable. */
 export function labelOf<K extends string>(table: Record<K, string>, value: string): string {

@@ -1,14 +1,18 @@
-import { describe, expect, it } from 'vitest'
-import type { ControlRow, GapRow, Job, RunSummary } from './api-types'
+import { beforeAll, describe, expect, it } from 'vitest'
+// Tests may read the server's values: the labels GET /api/labels serves.
+import { labelTables } from '../../src/core/labels'
+import type { ControlRow, GapRow, Job, RunSummary } from '../../src/server/contract/types'
 import { percentOf } from './components/JobProgress'
 import { nextSort } from './components/SortHeader'
 import { trendPoints, trendSummary } from './components/TrendChart'
-import { formatTime, labelOf, severityLabel, shortHash } from './labels'
+import { formatTime, installLabels, labelOf, labels, shortHash } from './labels'
 import { filterControls } from './pages/ControlsPage'
 import { findingsQuery } from './pages/FindingsPage'
 import { column } from './pages/GapsPage'
 import { exportRequest } from './pages/PackagesPage'
 import { matchPath } from './router'
+
+beforeAll(() => installLabels(labelTables))
 
 describe('matchPath', () => {
   it('matches deep links and decodes their parameters', () => {
@@ -191,8 +195,8 @@ describe('labels', () => {
     expect(formatTime('2026-11-28T19:44:01.000Z')).toBe('2026-11-28 19:44 UTC')
     expect(formatTime(undefined)).toBe('—')
     expect(shortHash('a'.repeat(64))).toBe(`${'a'.repeat(12)}…`)
-    expect(labelOf(severityLabel, 'high')).toBe('High')
-    expect(labelOf(severityLabel, 'catastrophic')).toBe('catastrophic')
+    expect(labelOf(labels().severity, 'high')).toBe('High')
+    expect(labelOf(labels().severity, 'catastrophic')).toBe('catastrophic')
   })
 })
 

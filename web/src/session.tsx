@@ -1,5 +1,5 @@
 import { createContext, useContext } from 'react'
-import type { Me, Permission } from './api-types'
+import type { Me, Permission } from '../../src/server/contract/types'
 
 export interface Session {
   me: Me

@@ -7,6 +7,9 @@ import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseExecForm, parseShell } from './parse-shell.js'
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub Actions expression, not a template
+const issueTitle = '${{ github.event.issue.title }}'
+
 function commands(script: ShellScript): ShellCommand[] {
   if (!script.parsed) throw new Error(`not parsed: ${script.reason}`)
   return script.commands
@@ -66,14 +69,12 @@ describe('parseShell', () => {
   })
 
   it('turns GitHub expressions into words marked as expressions, so the parser never sees `${{`', () => {
-    const [command] = commands(
-      parseShell('echo "${{ github.event.issue.title }}" > title.txt', { githubExpressions: true }),
-    )
+    const [command] = commands(parseShell(`echo "${issueTitle}" > title.txt`, { githubExpressions: true }))
     expect(command?.words[1]).toEqual({
-      text: '${{ github.event.issue.title }}',
+      text: issueTitle,
       static: false,
       variables: [],
-      expressions: ['${{ github.event.issue.title }}'],
+      expressions: [issueTitle],
     })
   })
 

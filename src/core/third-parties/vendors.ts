@@ -7,7 +7,15 @@ import type { MatrixCell, ServiceInUse } from './matrix.js'
 import { findService, type ProviderProfile } from './provider-profile.js'
 
 /** How far a vendor's report reaches toward our as-of date. */
-export type ReportCoverage = 'current' | 'bridged' | 'period-gap' | 'expired' | 'missing' | 'not-required'
+export const reportCoverages = [
+  'current',
+  'bridged',
+  'period-gap',
+  'expired',
+  'missing',
+  'not-required',
+] as const
+export type ReportCoverage = (typeof reportCoverages)[number]
 
 export interface CuecStatus {
   id: string

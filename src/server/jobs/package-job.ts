@@ -9,12 +9,13 @@ import type { SignedManifest } from '../../core/ledger-manifest.js'
 import { buildPackage } from '../../core/package/build-package.js'
 import type { Engagement } from '../../core/package/model.js'
 import type { ServerContext } from '../context.js'
+import { packageIdPattern } from '../contract/packages.js'
 import { type JobProgress, jobHandlers } from '../jobs.js'
 import type { Actor } from '../route.js'
 import { assessOnServer } from './assess-job.js'
 
-/** A package folder's name: when it was made and its report type (`20261130T142501-type1`). */
-export const packageIdPattern = /^\d{8}T\d{6}-type[12]$/
+/** A package folder's name (`20261130T142501-type1`): the contract's, so ids in URLs are checked alike. */
+export { packageIdPattern }
 
 /** What `<packagesDir>/<id>/package.json` says of the package: the files it holds and who made it. */
 export interface PackageRecord {

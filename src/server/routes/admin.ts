@@ -1,60 +1,11 @@
-import { z } from 'zod'
-import {
-  hashPassword,
-  minimumPasswordLength,
-  newTokenSecret,
-  publicToken,
-  publicUser,
-} from '../../app/credentials.js'
+import { hashPassword, newTokenSecret, publicToken, publicUser } from '../../app/credentials.js'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
-import { type Role, roles, type TeamStore, type User } from '../../core/team.js'
+import type { Role, TeamStore, User } from '../../core/team.js'
 import { forgetCachedTokens } from '../auth.js'
 import type { ServerContext } from '../context.js'
+import * as admin from '../contract/admin.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
-import { auditPeriodSchema, idParams } from '../schemas.js'
-import { userSchema } from './auth.js'
-
-const email = z
-  .string()
-  .trim()
-  .toLowerCase()
-  .max(320)
-  .regex(/^[^\s@]+@[^\s@]+$/, 'expected an email address')
-
-const newUserBody = z.strictObject({
-  email,
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(roles),
-  password: z.string().min(minimumPasswordLength).max(1024),
-  auditPeriod: auditPeriodSchema.optional(),
-})
-
-const userChangeBody = z
-  .strictObject({
-    name: z.string().trim().min(1).max(200).optional(),
-    role: z.enum(roles).optional(),
-    disabled: z.boolean().optional(),
-    auditPeriod: auditPeriodSchema.optional(),
-  })
-  .refine((change) => Object.keys(change).length > 0, 'nothing to change')
-
-const newTokenBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(roles),
-  auditPeriod: auditPeriodSchema.optional(),
-})
-
-const tokenSchema = z.object({
-  id: z.number().int(),
-  name: z.string(),
-  role: z.enum(roles),
-  createdBy: z.string(),
-  createdAt: z.string(),
-  lastUsedAt: z.string().optional(),
-  revoked: z.boolean(),
-  auditPeriod: z.object({ from: z.string(), to: z.string() }).optional(),
-})
 
 /** Refuses a change that would leave the server without an active admin: nobody could manage it. */
 async function keepAnAdmin(team: TeamStore, user: User, role: Role, disabled: boolean): Promise<void> {
@@ -67,26 +18,15 @@ async function keepAnAdmin(team: TeamStore, user: User, role: Role, disabled: bo
 }
 
 export const routes: RouteDefinition<ServerContext>[] = [
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/users',
-    operationId: 'listUsers',
-    summary: 'Every user and their role',
-    tag: 'admin',
-    permission: 'admin',
-    response: z.object({ items: z.array(userSchema) }),
-    handler: async (_input, context) => ({ items: (await context.team.users()).map(publicUser) }),
+  defineRoute({
+    ...admin.listUsers,
+    handler: async (_input, context: ServerContext) => ({
+      items: (await context.team.users()).map(publicUser),
+    }),
   }),
-  defineRoute<ServerContext, unknown, unknown, z.infer<typeof newUserBody>>({
-    method: 'POST',
-    url: '/api/users',
-    operationId: 'createUser',
-    summary: 'Add a user with a role (and an audit period for an auditor)',
-    tag: 'admin',
-    permission: 'admin',
-    body: newUserBody,
-    response: userSchema,
-    handler: async ({ body, actor, reply }, context) => {
+  defineRoute({
+    ...admin.createUser,
+    handler: async ({ body, actor, reply }, context: ServerContext) => {
       if ((await context.team.userByEmail(body.email)) !== undefined)
         throw new ConflictError(`a user with email ${body.email} exists already`)
       const user = await context.team.createUser({
@@ -102,17 +42,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       return reply.code(201).send(shown)
     },
   }),
-  defineRoute<ServerContext, z.infer<typeof idParams>, unknown, z.infer<typeof userChangeBody>>({
-    method: 'PATCH',
-    url: '/api/users/:id',
-    operationId: 'updateUser',
-    summary: "Change a user's name, role, audit period, or disable them",
-    tag: 'admin',
-    permission: 'admin',
-    params: idParams,
-    body: userChangeBody,
-    response: userSchema,
-    handler: async ({ params, body, actor }, context) => {
+  defineRoute({
+    ...admin.updateUser,
+    handler: async ({ params, body, actor }, context: ServerContext) => {
       const stored = await context.team.userById(params.id)
       if (stored === undefined) throw new NotFoundError(`no user ${params.id}`)
       const before = publicUser(stored)
@@ -130,26 +62,15 @@ export const routes: RouteDefinition<ServerContext>[] = [
       return after
     },
   }),
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/tokens',
-    operationId: 'listTokens',
-    summary: 'Every API token (never its secret)',
-    tag: 'admin',
-    permission: 'admin',
-    response: z.object({ items: z.array(tokenSchema) }),
-    handler: async (_input, context) => ({ items: (await context.team.tokens()).map(publicToken) }),
+  defineRoute({
+    ...admin.listTokens,
+    handler: async (_input, context: ServerContext) => ({
+      items: (await context.team.tokens()).map(publicToken),
+    }),
   }),
-  defineRoute<ServerContext, unknown, unknown, z.infer<typeof newTokenBody>>({
-    method: 'POST',
-    url: '/api/tokens',
-    operationId: 'createToken',
-    summary: 'Create an API token; its secret is in this answer and nowhere else, ever',
-    tag: 'admin',
-    permission: 'admin',
-    body: newTokenBody,
-    response: z.object({ token: tokenSchema, secret: z.string() }),
-    handler: async ({ body, actor, reply }, context) => {
+  defineRoute({
+    ...admin.createToken,
+    handler: async ({ body, actor, reply }, context: ServerContext) => {
       const secret = newTokenSecret()
       const token = await context.team.createToken({
         name: body.name,
@@ -168,15 +89,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       return reply.code(201).send({ token: shown, secret })
     },
   }),
-  defineRoute<ServerContext, z.infer<typeof idParams>>({
-    method: 'DELETE',
-    url: '/api/tokens/:id',
-    operationId: 'revokeToken',
-    summary: 'Revoke an API token: it is refused from the next request on',
-    tag: 'admin',
-    permission: 'admin',
-    params: idParams,
-    handler: async ({ params, actor, reply }, context) => {
+  defineRoute({
+    ...admin.revokeToken,
+    handler: async ({ params, actor, reply }, context: ServerContext) => {
       const before = (await context.team.tokens()).find((token) => token.id === params.id)
       if (before === undefined) throw new NotFoundError(`no token ${params.id}`)
       const revoked = await context.team.revokeToken(params.id)

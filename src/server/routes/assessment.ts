@@ -1,13 +1,13 @@
-import { z } from 'zod'
 import { renderResponsibilitySvg } from '../../app/rendering.js'
-import { type FindingStatus, findingStatuses, type Severity, severities } from '../../core/check.js'
+import type { FindingStatus, Severity } from '../../core/check.js'
 import { NotFoundError } from '../../core/errors.js'
 import type { RecordKind } from '../../core/ledger.js'
 import { sha256 } from '../../core/ledger.js'
 import type { RunInfo } from '../../core/store.js'
-import { findingSorts, type RunSummary } from '../../core/team.js'
+import type { RunKind, RunSummary } from '../../core/team.js'
 import { findingRows } from '../../core/team-rows.js'
 import type { ServerContext } from '../context.js'
+import * as assessment from '../contract/assessment.js'
 import {
   assessmentRunSummaries,
   chooseRun,
@@ -20,26 +20,6 @@ import {
   visibleRunSummaries,
 } from '../read-model.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
-
-/** `run`: an assessment run id; the latest (within the auditor's period) when absent. */
-export const runQuery = z.object({
-  // `?run=` (empty) means the default run, as leaving it out does.
-  run: z.preprocess((v) => (v === '' ? undefined : v), z.coerce.number().int().positive().optional()),
-})
-
-/** A comma-separated list whose every value is one of `values` (`status=fail,no-evidence`). */
-export function commaEnum(values: readonly string[]) {
-  return z
-    .string()
-    .max(1000)
-    .refine(
-      (text) => (commaList(text) ?? []).every((v) => values.includes(v)),
-      `each comma-separated value must be one of ${values.join(', ')}`,
-    )
-    .optional()
-}
-
-const tag = 'Assessment'
 
 /**
  * Findings of a run are indexed on first request; concurrent first requests share one indexing, and
@@ -68,8 +48,6 @@ async function ensureFindingsIndexed(
   pending.set(run.id, work)
   return work
 }
-
-export type RunKind = 'assessment' | 'push' | 'change' | 'sample' | 'population' | 'other'
 
 /** What a run recorded, from the kinds of its records: an assessment outranks what it also holds. */
 export function runKindOf(recordKinds: ReadonlySet<string>): RunKind {
@@ -165,7 +143,7 @@ async function samplesOf(context: ServerContext, actor: Actor, control?: string)
     )
       continue
     items.push({
-      kind: record.kind,
+      kind: record.kind === 'population' ? ('population' as const) : ('sample' as const),
       id: record.id,
       ...(content?.control === undefined ? {} : { control: content.control }),
       runId: record.runId,
@@ -181,53 +159,25 @@ async function samplesOf(context: ServerContext, actor: Actor, control?: string)
 
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/overview',
-    operationId: 'getOverview',
-    summary: 'Readiness overview of a run: summary, categories and criteria (heatmap), ledger seal',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery,
+    ...assessment.getOverview,
     async handler({ query, actor }, context: ServerContext) {
       return overviewOf(context, await chooseRun(context, actor, query.run))
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/trend',
-    operationId: 'getTrend',
-    summary: 'Readiness figures of every assessment run, oldest first',
-    tag,
-    permission: 'assessment:read',
+    ...assessment.getTrend,
     async handler({ actor }, context: ServerContext) {
       return { items: await visibleRunSummaries(context, actor) }
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/criteria',
-    operationId: 'listCriteria',
-    summary: 'Criteria in scope with their status and readiness',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery,
+    ...assessment.listCriteria,
     async handler({ query, actor }, context: ServerContext) {
       return { items: (await chooseRun(context, actor, query.run)).model.criteria }
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/controls',
-    operationId: 'listControls',
-    summary: 'Controls with status, owner and test counts (filters: status, family, owner, q)',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery.extend({
-      status: z.string().max(200).optional(),
-      family: z.string().max(200).optional(),
-      owner: z.string().max(200).optional(),
-      q: z.string().max(200).optional(),
-    }),
+    ...assessment.listControls,
     async handler({ query, actor }, context: ServerContext) {
       const { model } = await chooseRun(context, actor, query.run)
       const status = commaList(query.status)
@@ -245,14 +195,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/controls/:id',
-    operationId: 'getControl',
-    summary: "A control's result, the evidence its checks read (with verify status) and its gaps",
-    tag,
-    permission: 'assessment:read',
-    params: z.object({ id: z.string().min(1).max(200) }),
-    query: runQuery,
+    ...assessment.getControl,
     async handler({ params, query, actor }, context: ServerContext) {
       const run = await chooseRun(context, actor, query.run)
       const control = controlOf(run.model, params.id)
@@ -264,25 +207,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/findings',
-    operationId: 'listFindings',
-    summary: 'Findings of a run: filter, sort and paginate (keyset cursor in `next`)',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery.extend({
-      status: commaEnum(findingStatuses),
-      severity: commaEnum(severities),
-      check: z.string().max(2000).optional(),
-      control: z.string().min(1).max(200).optional(),
-      criterion: z.string().min(1).max(50).optional(),
-      namespace: z.string().min(1).max(200).optional(),
-      subject: z.string().min(1).max(200).optional(),
-      sort: z.enum(findingSorts).default('severity'),
-      order: z.enum(['asc', 'desc']).default('asc'),
-      after: z.string().min(1).max(1000).optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(50),
-    }),
+    ...assessment.listFindings,
     async handler({ query, actor }, context: ServerContext) {
       const run = await chooseRun(context, actor, query.run)
       await ensureFindingsIndexed(context, run)
@@ -306,24 +231,13 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/runs',
-    operationId: 'listRuns',
-    summary: 'Runs of the ledger with what each recorded (assessment, push, change, sample, population)',
-    tag,
-    permission: 'assessment:read',
+    ...assessment.listRuns,
     async handler({ actor }, context: ServerContext) {
       return runsOf(context, actor)
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/matrix',
-    operationId: 'getMatrix',
-    summary: 'The responsibility matrix of a run (JSON)',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery,
+    ...assessment.getMatrix,
     async handler({ query, actor }, context: ServerContext) {
       const { model } = await chooseRun(context, actor, query.run)
       if (model.thirdParties === undefined) throw new NotFoundError('this run holds no responsibility matrix')
@@ -331,13 +245,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/matrix.svg',
-    operationId: 'getMatrixSvg',
-    summary: 'The responsibility matrix figure (SVG, as in the reports)',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery,
+    ...assessment.getMatrixSvg,
     async handler({ query, actor, reply }, context: ServerContext) {
       const { model } = await chooseRun(context, actor, query.run)
       if (model.thirdParties === undefined) throw new NotFoundError('this run holds no responsibility matrix')
@@ -348,13 +256,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/samples',
-    operationId: 'listSamples',
-    summary: 'Populations and samples recorded in the ledger (filter: control)',
-    tag,
-    permission: 'assessment:read',
-    query: z.object({ control: z.string().min(1).max(200).optional() }),
+    ...assessment.listSamples,
     async handler({ query, actor }, context: ServerContext) {
       return samplesOf(context, actor, query.control)
     },

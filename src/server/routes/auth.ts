@@ -1,28 +1,14 @@
 import type { FastifyRequest } from 'fastify'
-import { z } from 'zod'
 import { publicUser } from '../../app/credentials.js'
 import { toolVersion } from '../../app/version.js'
+import { labelTables } from '../../core/labels.js'
 import { sha256 } from '../../core/ledger.js'
-import { roles } from '../../core/team.js'
 import { login, sessionCookie } from '../auth.js'
 import type { ServerContext } from '../context.js'
-import { defineRoute, permissions, type RouteDefinition, rolePermissions } from '../route.js'
-import { auditPeriodSchema } from '../schemas.js'
-
-export const userSchema = z.object({
-  id: z.number().int(),
-  email: z.string(),
-  name: z.string(),
-  role: z.enum(roles),
-  createdAt: z.string(),
-  disabled: z.boolean(),
-  auditPeriod: auditPeriodSchema.optional(),
-})
-
-const loginBody = z.strictObject({
-  email: z.string().trim().min(3).max(320),
-  password: z.string().min(1).max(1024),
-})
+import { endpoints } from '../contract/index.js'
+import * as session from '../contract/session.js'
+import { type OpenApiDocument, openApiDocument } from '../openapi.js'
+import { defineRoute, type RouteDefinition, rolePermissions } from '../route.js'
 
 /** Loopback hosts, where browsers treat plain http as a secure context. */
 export function isLoopbackHost(hostname: string): boolean {
@@ -45,28 +31,28 @@ export function sessionCookieOptions(request: FastifyRequest, maxAgeSeconds?: nu
   }
 }
 
+let openApiCache: OpenApiDocument | undefined
+
 export const routes: RouteDefinition<ServerContext>[] = [
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/health',
-    operationId: 'health',
-    summary: 'Whether the server is up, and its version',
-    tag: 'session',
-    permission: 'public',
-    response: z.object({ status: z.literal('ok'), version: z.string() }),
-    handler: async () => ({ status: 'ok', version: toolVersion() }),
+  defineRoute({
+    ...session.health,
+    handler: async () => ({ status: 'ok' as const, version: toolVersion() }),
   }),
-  defineRoute<ServerContext, unknown, unknown, z.infer<typeof loginBody>>({
-    method: 'POST',
-    url: '/api/session',
-    operationId: 'login',
-    summary: 'Sign in with email and password; sets the session cookie and returns the CSRF token',
-    tag: 'session',
-    permission: 'public',
-    body: loginBody,
-    response: z.object({ user: userSchema, csrfToken: z.string() }),
+  defineRoute({
+    ...session.openapi,
+    handler: async () => {
+      openApiCache ??= openApiDocument(Object.values(endpoints), toolVersion())
+      return openApiCache
+    },
+  }),
+  defineRoute({
+    ...session.getLabels,
+    handler: async () => labelTables,
+  }),
+  defineRoute({
+    ...session.login,
     bodyLimit: 16 * 1024,
-    handler: async ({ body, request, reply }, context) => {
+    handler: async ({ body, request, reply }, context: ServerContext) => {
       const ttlHours = context.loaded.config.server.sessionTtlHours
       const now = context.now()
       const { user, session, sessionSecret } = await login(context.team, body, now, ttlHours)
@@ -82,14 +68,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       return reply.code(200).send({ user, csrfToken: session.csrfToken })
     },
   }),
-  defineRoute<ServerContext>({
-    method: 'DELETE',
-    url: '/api/session',
-    operationId: 'logout',
-    summary: 'Sign out: ends the session and clears the cookie',
-    tag: 'session',
-    permission: 'self',
-    handler: async ({ actor, request, reply }, context) => {
+  defineRoute({
+    ...session.logout,
+    handler: async ({ actor, request, reply }, context: ServerContext) => {
       if (actor.session !== undefined) await context.team.deleteSession(actor.session.idHash)
       // A cookie whose session is gone is harmless, but a signed-out browser should not keep it.
       const cookie = request.cookies[sessionCookie]
@@ -98,25 +79,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       return reply.code(204).send()
     },
   }),
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/me',
-    operationId: 'me',
-    summary: 'Who is signed in, their role and permissions, and the CSRF token of the session',
-    tag: 'session',
-    permission: 'self',
-    response: z.object({
-      user: z.object({
-        id: z.number().int(),
-        email: z.string(),
-        name: z.string(),
-        role: z.enum(roles),
-        auditPeriod: auditPeriodSchema.optional(),
-      }),
-      csrfToken: z.string().optional(),
-      permissions: z.array(z.enum(permissions)),
-    }),
-    handler: async ({ actor }, context) => {
+  defineRoute({
+    ...session.me,
+    handler: async ({ actor }, context: ServerContext) => {
       const stored = actor.kind === 'user' ? await context.team.userById(actor.id) : undefined
       const user =
         stored === undefined

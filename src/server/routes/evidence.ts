@@ -1,8 +1,8 @@
-import { z } from 'zod'
 import { toolVersion } from '../../app/version.js'
 import { StoreError, ValidationError } from '../../core/errors.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import type { ServerContext } from '../context.js'
+import * as evidence from '../contract/evidence.js'
 import {
   chooseRun,
   commaList,
@@ -15,18 +15,6 @@ import {
   findEvidence,
 } from '../read-model.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
-import { calendarDate } from '../schemas.js'
-import { runQuery } from './assessment.js'
-
-const tag = 'Evidence'
-
-/**
- * A content hash: exactly 64 lowercase hex digits. Anything else (`..%2F..%2Fetc%2Fpasswd`) is a 400
- * before a handler runs: a hash never becomes part of a path, and this keeps it so.
- */
-export const contentHashParam = z.object({
-  hash: z.string().regex(/^[0-9a-f]{64}$/, 'must be a SHA-256 content hash (64 lowercase hex digits)'),
-})
 
 /** The bytes of a record's blob, re-hashed: content that no longer matches its record is never served. */
 async function verifiedContent(context: ServerContext, actor: Actor, hash: string, run?: number) {
@@ -78,18 +66,7 @@ async function recordAttestation(
 
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/evidence',
-    operationId: 'listEvidence',
-    summary: 'Evidence a run recorded (filters: control → what its checks read, kind); keyset-paginated',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery.extend({
-      control: z.string().min(1).max(200).optional(),
-      kind: z.string().min(1).max(500).optional(),
-      after: z.coerce.number().int().nonnegative().optional(),
-      limit: z.coerce.number().int().min(1).max(500).default(100),
-    }),
+    ...evidence.listEvidence,
     async handler({ query, actor }, context: ServerContext) {
       const run = await chooseRun(context, actor, query.run)
       const only = commaList(query.kind)
@@ -107,14 +84,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/evidence/:hash',
-    operationId: 'getEvidence',
-    summary: 'Metadata of an evidence item, whether its content still matches its hash, and the content',
-    tag,
-    permission: 'assessment:read',
-    params: contentHashParam,
-    query: runQuery,
+    ...evidence.getEvidence,
     async handler({ params, query, actor }, context: ServerContext) {
       const { record, blob } = await findEvidence(context, actor, params.hash, query.run)
       const evidence: EvidenceMeta = evidenceMeta(record, blob)
@@ -124,14 +94,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/evidence/:hash/content',
-    operationId: 'downloadEvidence',
-    summary: 'The stored bytes of an evidence item, re-hashed before they are sent (integrity headers)',
-    tag,
-    permission: 'assessment:read',
-    params: contentHashParam,
-    query: runQuery,
+    ...evidence.downloadEvidence,
     async handler({ params, query, actor, reply, request }, context: ServerContext) {
       const { record, blob } = await verifiedContent(context, actor, params.hash, query.run)
       const etag = `"${record.contentHash}"`
@@ -148,19 +111,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    url: '/api/attestations',
-    operationId: 'createAttestation',
-    summary: "Records a person's attestation of a control's manual evidence in the ledger",
-    tag,
-    permission: 'evidence:write',
-    body: z.strictObject({
-      control: z.string().min(1).max(200),
-      evidence: z.string().min(1).max(200),
-      date: calendarDate,
-      by: z.string().trim().min(1).max(200),
-      reference: z.string().trim().min(1).max(1000).optional(),
-    }),
+    ...evidence.createAttestation,
     async handler({ body, actor, reply }, context: ServerContext) {
       const control = context.library.catalog.controls.find((c) => c.id === body.control)
       if (control === undefined)

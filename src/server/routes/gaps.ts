@@ -1,24 +1,11 @@
-import { z } from 'zod'
 import type { Gap } from '../../core/assessment.js'
-import { severities } from '../../core/check.js'
 import { NotFoundError } from '../../core/errors.js'
-import { type RemediationItem, remediationStatuses } from '../../core/team.js'
+import type { RemediationItem } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
+import type { Remediation } from '../contract/gaps.js'
+import * as gaps from '../contract/gaps.js'
 import { chooseRun, commaList } from '../read-model.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
-import { calendarDate } from '../schemas.js'
-import { commaEnum } from './assessment.js'
-
-const tag = 'Gaps'
-
-/** Where a gap stands in the remediation workflow: the saved item, else the assessment's own owner and date. */
-export interface Remediation {
-  owner: string
-  dueDate: string
-  status: RemediationItem['status']
-  updatedAt?: string
-  updatedBy?: string
-}
 
 export function remediationOf(gap: Gap, item: RemediationItem | undefined): Remediation {
   return {
@@ -28,8 +15,6 @@ export function remediationOf(gap: Gap, item: RemediationItem | undefined): Reme
     ...(item === undefined ? {} : { updatedAt: item.updatedAt, updatedBy: item.updatedBy }),
   }
 }
-
-const gapParams = z.object({ id: z.string().min(1).max(300) })
 
 /** The gaps of the latest run the actor may see. */
 async function currentGaps(context: ServerContext, actor: Actor): Promise<Gap[]> {
@@ -44,17 +29,7 @@ async function gapById(context: ServerContext, actor: Actor, id: string): Promis
 
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/gaps',
-    operationId: 'listGaps',
-    summary: 'Gaps of the latest assessment with their remediation state (filters: status, owner, severity)',
-    tag,
-    permission: 'gaps:read',
-    query: z.object({
-      status: commaEnum(remediationStatuses),
-      owner: z.string().max(200).optional(),
-      severity: commaEnum(severities),
-    }),
+    ...gaps.listGaps,
     async handler({ query, actor }, context: ServerContext) {
       const gaps = await currentGaps(context, actor)
       const items = new Map((await context.team.remediationItems()).map((i) => [i.gapId, i]))
@@ -73,13 +48,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/gaps/:id',
-    operationId: 'getGap',
-    summary: 'A gap, its remediation state and its comments',
-    tag,
-    permission: 'gaps:read',
-    params: gapParams,
+    ...gaps.getGap,
     async handler({ params, actor }, context: ServerContext) {
       const gap = await gapById(context, actor, params.id)
       return {
@@ -90,22 +59,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'PATCH',
-    url: '/api/gaps/:id',
-    operationId: 'updateGap',
-    summary: "Assigns a gap's owner, due date or status (recorded in the ledger as gap.update)",
-    tag,
-    permission: 'gaps:write',
-    params: gapParams,
-    body: z
-      .strictObject({
-        owner: z.string().trim().min(1).max(200).optional(),
-        dueDate: calendarDate.optional(),
-        status: z.enum(remediationStatuses).optional(),
-      })
-      .refine((b) => b.owner !== undefined || b.dueDate !== undefined || b.status !== undefined, {
-        message: 'give at least one of owner, dueDate, status',
-      }),
+    ...gaps.updateGap,
     async handler({ params, body, actor }, context: ServerContext) {
       const gap = await gapById(context, actor, params.id)
       const before = remediationOf(gap, await context.team.remediationItem(gap.id))
@@ -124,14 +78,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'POST',
-    url: '/api/gaps/:id/comments',
-    operationId: 'commentOnGap',
-    summary: 'Adds a comment to a gap (recorded in the ledger as gap.comment)',
-    tag,
-    permission: 'gaps:write',
-    params: gapParams,
-    body: z.strictObject({ body: z.string().trim().min(1).max(4000) }),
+    ...gaps.commentOnGap,
     async handler({ params, body, actor, reply }, context: ServerContext) {
       const gap = await gapById(context, actor, params.id)
       const comment = await context.team.addComment({

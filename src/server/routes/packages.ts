@@ -1,12 +1,11 @@
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { zipSync } from 'fflate'
-import { z } from 'zod'
-import { mediaTypeOf } from '../../app/rendering.js'
 import { NotFoundError, StoreError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
+import * as packages from '../contract/packages.js'
 import {
   type PackageRecord,
   packageIdPattern,
@@ -15,10 +14,6 @@ import {
 } from '../jobs/package-job.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
 import { contentDigest } from './evidence.js'
-
-const tag = 'Packages'
-
-const idParam = z.string().regex(packageIdPattern, 'must be a package id such as 20261130T142501-type1')
 
 /** Whether a package speaks for dates inside the audit period (its as-of date, or its whole period). */
 function packageInPeriod(record: PackageRecord, period?: AuditPeriod): boolean {
@@ -57,14 +52,21 @@ async function packageFile(context: ServerContext, record: PackageRecord, name: 
   return { entry, bytes }
 }
 
+const contentTypes: Record<string, string> = {
+  '.pdf': 'application/pdf',
+  '.html': 'text/html; charset=utf-8',
+  '.md': 'text/markdown; charset=utf-8',
+  '.json': 'application/json; charset=utf-8',
+  '.sarif': 'application/sarif+json',
+  '.xml': 'application/xml; charset=utf-8',
+  '.xlsx': 'application/vnd.openxmlformats-officedocument.spreadsheetml.sheet',
+  '.csv': 'text/csv; charset=utf-8',
+  '.svg': 'image/svg+xml; charset=utf-8',
+}
+
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/packages',
-    operationId: 'listPackages',
-    summary: 'Exported SOC 2 packages, newest first, with their files, sizes and SHA-256',
-    tag,
-    permission: 'assessment:read',
+    ...packages.listPackages,
     async handler({ actor }, context: ServerContext) {
       const names = await readdir(context.packagesDir).catch(() => [] as string[])
       const items = []
@@ -80,18 +82,12 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/packages/:id/files/:name',
-    operationId: 'downloadPackageFile',
-    summary: 'One file of a package (the name as the package lists it, URL-encoded)',
-    tag,
-    permission: 'assessment:read',
-    params: z.object({ id: idParam, name: z.string().min(1).max(300) }),
+    ...packages.downloadPackageFile,
     async handler({ params, actor, reply }, context: ServerContext) {
       const record = await visiblePackage(context, actor, params.id)
       const { entry, bytes } = await packageFile(context, record, params.name)
       return reply
-        .type(mediaTypeOf(entry.name))
+        .type(contentTypes[path.extname(entry.name).toLowerCase()] ?? 'application/octet-stream')
         .header('Content-Digest', contentDigest(entry.sha256))
         .header('ETag', `"${entry.sha256}"`)
         .header('Content-Disposition', `attachment; filename="${path.basename(entry.name)}"`)
@@ -99,13 +95,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     },
   }),
   defineRoute({
-    method: 'GET',
-    url: '/api/packages/:id.zip',
-    operationId: 'downloadPackageZip',
-    summary: 'The whole package as one zip file',
-    tag,
-    permission: 'assessment:read',
-    params: z.object({ id: idParam }),
+    ...packages.downloadPackageZip,
     async handler({ params, actor, reply }, context: ServerContext) {
       const record = await visiblePackage(context, actor, params.id)
       const entries: Record<string, Uint8Array> = {}

@@ -2,7 +2,7 @@ import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { toolVersion } from '../../app/version.js'
 import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
-import { type PushBatch, pushBatchSchema } from '../../core/push-format.js'
+import { pushBatchSchema } from '../../core/push-format.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
 import {
@@ -16,9 +16,9 @@ import {
 } from '../push.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
 import { scheduleOf } from '../schedule.js'
-import { jobSchema } from './jobs.js'
 // Registers the 'assess' job handler: the server that serves these routes can run assessments.
 import '../jobs/assess-job.js'
+import * as push from '../contract/push.js'
 
 /**
  * The most any push may be, whatever server.push.maxBytes says: fastify stops reading a body past
@@ -71,38 +71,16 @@ function sendProblem(request: FastifyRequest, reply: FastifyReply, error: unknow
   return reply.code(body.status).type(problemContentType).send(body)
 }
 
-const receiptSchema = z.object({
-  key: z.string(),
-  collector: z.string(),
-  runId: z.number(),
-  items: z.number(),
-  receivedAt: z.string(),
-})
-
 export const routes: RouteDefinition<ServerContext>[] = [
-  defineRoute<ServerContext, unknown, unknown, PushBatch>({
-    method: 'POST',
-    url: '/api/push',
-    operationId: 'pushEvidence',
-    summary:
-      'Push a batch of collected evidence (collector tokens only). Headers: Idempotency-Key (SHA-256 hex of the ' +
-      'canonical JSON of the batch) and Content-Digest (sha-256=:<base64>: of the exact body). Each item hash is ' +
-      'the SHA-256 of the canonical JSON of its evidence. Any mismatch is a 422 and nothing is stored; a retry ' +
-      'of a stored batch answers 200 with duplicate: true. Over server.push.maxBytes: 413; over ' +
-      'server.push.perMinute pushes a minute: 429 with Retry-After.',
-    tag: 'push',
-    permission: 'evidence:push',
-    // The shape is checked by the server (400 naming the field); the digest, the key and the item
-    // hashes over the exact bytes by the handler.
-    body: pushBatchSchema,
-    response: z.object({ receipt: receiptSchema, stored: z.number(), duplicate: z.boolean().optional() }),
+  defineRoute({
+    ...push.pushEvidence,
     bodyLimit: (context) => Math.min(context.loaded.config.server.push.maxBytes, pushBodyCeiling),
     rateLimit: {
       max: (context) => context.loaded.config.server.push.perMinute,
       windowMs: 60_000,
       per: 'actor',
     },
-    async handler({ actor, body: batch, request, reply }, context) {
+    async handler({ actor, body: batch, request, reply }, context: ServerContext) {
       try {
         const raw = request.rawBody ?? Buffer.alloc(0)
         const maxBytes = context.loaded.config.server.push.maxBytes
@@ -137,20 +115,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       }
     },
   }),
-  defineRoute<ServerContext>({
-    method: 'GET',
-    url: '/api/schedule',
-    operationId: 'getSchedule',
-    summary: 'The assessment schedule (cron, UTC), when it next runs, and its recent jobs',
-    tag: 'admin',
-    permission: 'admin',
-    response: z.object({
-      cron: z.string().optional(),
-      nextRunAt: z.string().optional(),
-      mode: z.enum(['pg-boss', 'in-process', 'off']),
-      recent: z.array(jobSchema),
-    }),
-    async handler(_input, context) {
+  defineRoute({
+    ...push.getSchedule,
+    async handler(_input, context: ServerContext) {
       const schedule = scheduleOf(context)
       const next = schedule?.nextRunAt()
       const cron = schedule?.cron ?? context.loaded.config.server.schedule

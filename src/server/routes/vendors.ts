@@ -1,14 +1,10 @@
-import { z } from 'zod'
 import { editConfig, vendorIndex } from '../../app/edit-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { ConflictError, NotFoundError } from '../../core/errors.js'
 import type { ServerContext } from '../context.js'
+import * as vendors from '../contract/vendors.js'
 import { chooseRun } from '../read-model.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
-import { calendarDate } from '../schemas.js'
-import { runQuery } from './assessment.js'
-
-const tag = 'Vendors'
 
 /** trustctl.yaml is edited one request at a time: two reviews at once must not lose one. */
 let configEdits: Promise<unknown> = Promise.resolve()
@@ -18,43 +14,16 @@ function serialized<T>(work: () => Promise<T>): Promise<T> {
   return next
 }
 
-/** A review date: a calendar date, or an ISO timestamp whose date part is kept. */
-const reviewDate = z
-  .string()
-  .regex(
-    /^\d{4}-\d{2}-\d{2}(T[0-9:.]+(Z|[+-]\d{2}:\d{2}))?$/,
-    'must be a date YYYY-MM-DD or an ISO timestamp',
-  )
-  .refine((s) => calendarDate.safeParse(s.slice(0, 10)).success, 'is not a real calendar date')
-
 export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
-    method: 'GET',
-    url: '/api/vendors',
-    operationId: 'listVendors',
-    summary: 'The vendor register of a run: each report, its coverage, CUECs and gaps',
-    tag,
-    permission: 'assessment:read',
-    query: runQuery,
+    ...vendors.listVendors,
     async handler({ query, actor }, context: ServerContext) {
       const { model } = await chooseRun(context, actor, query.run)
       return { items: model.thirdParties?.vendors ?? [] }
     },
   }),
   defineRoute({
-    method: 'PATCH',
-    url: '/api/vendors/:name/review',
-    operationId: 'reviewVendor',
-    summary: "Records the review of a vendor's report in trustctl.yaml (comments kept; vendor.review change)",
-    tag,
-    permission: 'vendors:write',
-    params: z.object({ name: z.string().min(1).max(200) }),
-    body: z.strictObject({
-      reviewedBy: z.string().trim().min(1).max(200),
-      reviewedAt: reviewDate,
-      exceptionsReviewed: z.boolean().optional(),
-      notes: z.string().trim().max(4000).optional(),
-    }),
+    ...vendors.reviewVendor,
     async handler({ params, body, actor }, context: ServerContext) {
       const file = context.loaded.file
       const { before, after } = await serialized(async () => {

@@ -1,6 +1,6 @@
+import type { Overview } from '../../../src/server/contract/types'
 import { withQuery } from '../api'
-import type { Overview } from '../api-types'
-import { criterionStatusLabel, labelOf, readinessExplanation } from '../labels'
+import { labelOf, labels } from '../labels'
 import { Link } from '../router'
 
 const legend = ['ready', 'partial', 'not-ready', 'no-control', 'not-applicable'] as const
@@ -15,12 +15,12 @@ export function Heatmap({
 }) {
   return (
     <div className="heatmap">
-      <p className="muted">{readinessExplanation}</p>
+      <p className="muted">{labels().readinessExplanation}</p>
       <ul className="legend" aria-label="Legend">
         {legend.map((status) => (
           <li key={status}>
             <span className={`swatch cell-${status}`} aria-hidden="true" />
-            {criterionStatusLabel[status]}
+            {labels().criterionStatus[status]}
           </li>
         ))}
       </ul>
@@ -36,11 +36,11 @@ export function Heatmap({
                   to={withQuery('/controls', { criterion: criterion.id, run })}
                   className={`cell cell-${criterion.status}`}
                   title={`${criterion.id} ${criterion.title}`}
-                  aria-label={`${criterion.id} ${criterion.title}: ${labelOf(criterionStatusLabel, criterion.status)}, ${criterion.readiness}% ready, ${criterion.controls.length} controls`}
+                  aria-label={`${criterion.id} ${criterion.title}: ${labelOf(labels().criterionStatus, criterion.status)}, ${criterion.readiness}% ready, ${criterion.controls.length} controls`}
                 >
                   <strong>{criterion.id}</strong>
                   <span>{criterion.readiness}%</span>
-                  <span className="cell-status">{labelOf(criterionStatusLabel, criterion.status)}</span>
+                  <span className="cell-status">{labelOf(labels().criterionStatus, criterion.status)}</span>
                 </Link>
               </li>
             ))}

@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react'
+import type { Job } from '../../../src/server/contract/types'
 import { request } from '../api'
-import type { Job } from '../api-types'
 import { ErrorMessage } from './Feedback'
 
 export function percentOf(job: Job): number {

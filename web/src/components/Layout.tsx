@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react'
-import type { Permission } from '../api-types'
+import type { Permission } from '../../../src/server/contract/types'
 import { Link, useLocation } from '../router'
 import { useSession } from '../session'
 

@@ -1,4 +1,4 @@
-import type { PackageRow } from '../api-types'
+import type { PackageRow } from '../../../src/server/contract/types'
 import { formatBytes } from '../labels'
 import { Hash } from './Hash'
 

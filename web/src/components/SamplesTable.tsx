@@ -1,4 +1,4 @@
-import type { SampleRecord } from '../api-types'
+import type { SampleRecord } from '../../../src/server/contract/types'
 import { formatTime } from '../labels'
 import { Link } from '../router'
 import { Hash } from './Hash'

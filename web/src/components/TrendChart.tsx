@@ -1,4 +1,4 @@
-import type { RunSummary } from '../api-types'
+import type { RunSummary } from '../../../src/server/contract/types'
 import { formatTime } from '../labels'
 
 const width = 480

@@ -1,16 +1,16 @@
 import { type FormEvent, useState } from 'react'
+import type { ApiToken, AuditPeriod, Role, User } from '../../../src/server/contract/types'
 import { request } from '../api'
-import type { ApiToken, AuditPeriod, Role, User } from '../api-types'
-import { roles } from '../api-types'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { Secret } from '../components/Hash'
 import { PageTitle } from '../components/PageTitle'
-import { formatTime } from '../labels'
+import { formatTime, roles } from '../labels'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
 
 /** People sign in with every role but collector; collectors use tokens. */
-const userRoles = roles.filter((r) => r !== 'collector')
+/** Roles a person may hold: collector roles are for tokens only. */
+const userRoles = () => roles().filter((r) => r !== 'collector')
 
 function periodOf(from: string, to: string): AuditPeriod | undefined {
   return from !== '' && to !== '' ? { from, to } : undefined
@@ -71,7 +71,7 @@ function AddUserForm({ onAdded }: { onAdded: () => void }) {
       <input id="user-name" required value={name} onChange={(e) => setName(e.target.value)} />
       <label htmlFor="user-role">Role</label>
       <select id="user-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-        {userRoles.map((r) => (
+        {userRoles().map((r) => (
           <option key={r}>{r}</option>
         ))}
       </select>
@@ -135,7 +135,7 @@ function UsersSection() {
                     value={user.role}
                     onChange={(e) => change(user, { role: e.target.value as Role })}
                   >
-                    {userRoles.map((r) => (
+                    {userRoles().map((r) => (
                       <option key={r}>{r}</option>
                     ))}
                   </select>
@@ -245,7 +245,7 @@ function TokensSection() {
         <input id="token-name" required value={name} onChange={(e) => setName(e.target.value)} />
         <label htmlFor="token-role">Token role</label>
         <select id="token-role" value={role} onChange={(e) => setRole(e.target.value as Role)}>
-          {roles.map((r) => (
+          {roles().map((r) => (
             <option key={r}>{r}</option>
           ))}
         </select>

@@ -1,4 +1,4 @@
-import type { ControlRow, PackageRow, SampleRecord } from '../api-types'
+import type { ControlRow, PackageRow, SampleRecord } from '../../../src/server/contract/types'
 import { ControlStatusBadge } from '../components/Badge'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { PackageFiles } from '../components/PackageFiles'

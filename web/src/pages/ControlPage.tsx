@@ -1,18 +1,18 @@
 import { type FormEvent, useState } from 'react'
-import { request, withQuery } from '../api'
 import type {
   ControlDetail,
   EvidenceDetail,
   EvidenceMeta,
   ManualEvidenceResult,
   SampleRecord,
-} from '../api-types'
+} from '../../../src/server/contract/types'
+import { request, withQuery } from '../api'
 import { ControlStatusBadge, FindingStatusBadge } from '../components/Badge'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { Hash } from '../components/Hash'
 import { PageTitle } from '../components/PageTitle'
 import { SamplesTable, Verified } from '../components/SamplesTable'
-import { formatBytes, formatTime, labelOf, manualEvidenceLabel } from '../labels'
+import { formatBytes, formatTime, labelOf, labels } from '../labels'
 import { Link, useLocation } from '../router'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
@@ -250,7 +250,7 @@ export function ControlPage({ id }: { id: string }) {
                       <td>{item.every}</td>
                       <td>
                         <span className={`badge tone-manual-${item.status}`}>
-                          {labelOf(manualEvidenceLabel, item.status)}
+                          {labelOf(labels().manualEvidenceStatus, item.status)}
                         </span>
                       </td>
                       <td className="nowrap">{item.lastDate ?? '—'}</td>

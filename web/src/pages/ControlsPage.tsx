@@ -1,23 +1,24 @@
 import { useMemo, useState } from 'react'
+import type { ControlRow, ControlStatus } from '../../../src/server/contract/types'
 import { withQuery } from '../api'
-import type { ControlRow, ControlStatus } from '../api-types'
-import { controlStatuses } from '../api-types'
 import { ControlStatusBadge } from '../components/Badge'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
 import { nextSort, SortHeader, type SortState } from '../components/SortHeader'
-import { controlStatusLabel, ownerName } from '../labels'
+import { controlStatuses, labels, ownerName } from '../labels'
 import { Link, navigate, useLocation } from '../router'
 import { useApi } from '../use-api'
 
 type Column = 'id' | 'title' | 'family' | 'status' | 'owner' | 'tests'
 
-const statusOrder: Record<string, number> = Object.fromEntries(controlStatuses.map((s, i) => [s, i]))
-
 function compareBy(column: Column): (a: ControlRow, b: ControlRow) => number {
   switch (column) {
-    case 'status':
-      return (a, b) => (statusOrder[a.status] ?? 99) - (statusOrder[b.status] ?? 99)
+    case 'status': {
+      // In the order the labels list them; a status they do not know (a newer server) goes last.
+      const order = controlStatuses()
+      const rank = (row: ControlRow) => (order.includes(row.status) ? order.indexOf(row.status) : 99)
+      return (a, b) => rank(a) - rank(b)
+    }
     case 'tests':
       return (a, b) => a.tests.failed - b.tests.failed || a.tests.total - b.tests.total
     default:
@@ -101,9 +102,9 @@ export function ControlsPage() {
             onChange={(e) => setFilter('status', e.target.value)}
           >
             <option value="">Any</option>
-            {controlStatuses.map((s: ControlStatus) => (
+            {controlStatuses().map((s: ControlStatus) => (
               <option key={s} value={s}>
-                {controlStatusLabel[s]}
+                {labels().controlStatus[s]}
               </option>
             ))}
           </select>

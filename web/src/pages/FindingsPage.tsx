@@ -1,11 +1,10 @@
 import { type FormEvent, useEffect, useState } from 'react'
+import type { FindingPage, IndexedFinding } from '../../../src/server/contract/types'
 import { withQuery } from '../api'
-import type { IndexedFinding, Page } from '../api-types'
-import { findingStatuses, severities } from '../api-types'
 import { FindingStatusBadge, SeverityBadge } from '../components/Badge'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
-import { findingStatusLabel, severityLabel } from '../labels'
+import { findingStatuses, labels, severities } from '../labels'
 import { Link, navigate, useLocation } from '../router'
 import { useApi } from '../use-api'
 
@@ -63,9 +62,7 @@ export function FindingsPage() {
     setDraft(filtersFrom(new URL(appliedKey, window.location.origin).searchParams))
   }, [appliedKey])
 
-  const page = useApi<Page<IndexedFinding>>(
-    withQuery('/api/findings', findingsQuery(applied, after, pageSize)),
-  )
+  const page = useApi<FindingPage>(withQuery('/api/findings', findingsQuery(applied, after, pageSize)))
 
   const submit = (event: FormEvent) => {
     event.preventDefault()
@@ -88,9 +85,9 @@ export function FindingsPage() {
           <select {...field('status')}>
             <option value="">Fail or no evidence</option>
             <option value="any">Any</option>
-            {findingStatuses.map((s) => (
+            {findingStatuses().map((s) => (
               <option key={s} value={s}>
-                {findingStatusLabel[s]}
+                {labels().findingStatus[s]}
               </option>
             ))}
           </select>
@@ -99,9 +96,9 @@ export function FindingsPage() {
           <label htmlFor="findings-severity">Severity</label>
           <select {...field('severity')}>
             <option value="">Any</option>
-            {severities.map((s) => (
+            {severities().map((s) => (
               <option key={s} value={s}>
-                {severityLabel[s]}
+                {labels().severity[s]}
               </option>
             ))}
           </select>

@@ -1,18 +1,17 @@
 import { type FormEvent, useEffect, useRef, useState } from 'react'
+import type { GapDetail, GapRow, RemediationStatus } from '../../../src/server/contract/types'
 import { request, withQuery } from '../api'
-import type { GapDetail, GapRow, RemediationStatus } from '../api-types'
-import { remediationStatuses, severities } from '../api-types'
 import { RemediationBadge, SeverityBadge } from '../components/Badge'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
-import { formatTime, ownerName, remediationStatusLabel, severityLabel } from '../labels'
+import { formatTime, labels, ownerName, remediationStatuses, severities } from '../labels'
 import { Link, navigate, useLocation } from '../router'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
 
 /** The gaps in one board column, most severe first, then by due date. */
 export function column(gaps: readonly GapRow[], status: RemediationStatus): GapRow[] {
-  const rank = (g: GapRow) => severities.indexOf(g.severity)
+  const rank = (g: GapRow) => severities().indexOf(g.severity)
   return gaps
     .filter((g) => g.remediation.status === status)
     .sort((a, b) => rank(a) - rank(b) || dueOf(a).localeCompare(dueOf(b)) || a.id.localeCompare(b.id))
@@ -169,9 +168,9 @@ function GapDialog({
                 value={status}
                 onChange={(e) => setStatus(e.target.value as RemediationStatus)}
               >
-                {remediationStatuses.map((s) => (
+                {remediationStatuses().map((s) => (
                   <option key={s} value={s}>
-                    {remediationStatusLabel[s]}
+                    {labels().remediationStatus[s]}
                   </option>
                 ))}
               </select>
@@ -252,9 +251,9 @@ export function GapsPage() {
           <label htmlFor="gaps-severity">Severity</label>
           <select id="gaps-severity" value={severity} onChange={(e) => setQuery('severity', e.target.value)}>
             <option value="">Any</option>
-            {severities.map((s) => (
+            {severities().map((s) => (
               <option key={s} value={s}>
-                {severityLabel[s]}
+                {labels().severity[s]}
               </option>
             ))}
           </select>
@@ -276,12 +275,12 @@ export function GapsPage() {
       {gaps.loading && gaps.data === undefined ? <Loading /> : null}
       {gaps.data === undefined ? null : (
         <div className="board">
-          {remediationStatuses.map((status) => {
+          {remediationStatuses().map((status) => {
             const cards = column(items, status)
             return (
               <section key={status} className="board-column" aria-labelledby={`col-${status}`}>
                 <h2 id={`col-${status}`}>
-                  {remediationStatusLabel[status]} <span className="count">({cards.length})</span>
+                  {labels().remediationStatus[status]} <span className="count">({cards.length})</span>
                 </h2>
                 {cards.length === 0 ? (
                   <p className="muted">None.</p>

@@ -1,13 +1,12 @@
+import type { ControlStatus, Overview, RunSummary, Severity } from '../../../src/server/contract/types'
 import { ApiError, withQuery } from '../api'
-import type { ControlStatus, Overview, RunSummary, Severity } from '../api-types'
-import { controlStatuses, severities } from '../api-types'
 import { ControlStatusBadge, SeverityBadge } from '../components/Badge'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { Hash } from '../components/Hash'
 import { Heatmap } from '../components/Heatmap'
 import { PageTitle } from '../components/PageTitle'
 import { TrendChart } from '../components/TrendChart'
-import { formatTime } from '../labels'
+import { controlStatuses, formatTime, severities } from '../labels'
 import { Link, useLocation } from '../router'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
@@ -18,7 +17,7 @@ function ControlsByStatus({ counts }: { counts: Record<ControlStatus, number> })
     <table className="compact">
       <caption>Controls by status</caption>
       <tbody>
-        {controlStatuses.map((status) => (
+        {controlStatuses().map((status) => (
           <tr key={status}>
             <th scope="row">
               <Link to={`/controls?status=${status}`}>
@@ -38,7 +37,7 @@ function GapsBySeverity({ counts, linked }: { counts: Record<Severity, number>; 
     <table className="compact">
       <caption>Gaps by severity</caption>
       <tbody>
-        {severities.map((severity) => (
+        {severities().map((severity) => (
           <tr key={severity}>
             <th scope="row">
               {linked ? (

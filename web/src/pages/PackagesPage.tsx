@@ -1,6 +1,6 @@
 import { type FormEvent, useState } from 'react'
+import type { Job, PackageRow } from '../../../src/server/contract/types'
 import { request } from '../api'
-import type { Job, PackageRow } from '../api-types'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { JobProgress } from '../components/JobProgress'
 import { PackageFiles } from '../components/PackageFiles'

@@ -1,7 +1,7 @@
-import type { RunRow } from '../api-types'
+import type { RunRow } from '../../../src/server/contract/types'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
-import { formatTime, labelOf, runKindLabel } from '../labels'
+import { formatTime, labelOf, labels } from '../labels'
 import { Link } from '../router'
 import { useApi } from '../use-api'
 
@@ -42,7 +42,7 @@ export function RunsPage() {
                     run.id
                   )}
                 </th>
-                <td>{labelOf(runKindLabel, run.kind)}</td>
+                <td>{labelOf(labels().runKind, run.kind)}</td>
                 <td>{formatTime(run.startedAt)}</td>
                 <td>{formatTime(run.finishedAt)}</td>
                 <td>{run.status}</td>

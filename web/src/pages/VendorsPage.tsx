@@ -1,9 +1,9 @@
 import { type FormEvent, useState } from 'react'
+import type { Vendor } from '../../../src/server/contract/types'
 import { request } from '../api'
-import type { Vendor } from '../api-types'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
-import { coverageLabel, labelOf, ownerName } from '../labels'
+import { labelOf, labels, ownerName } from '../labels'
 import { Link } from '../router'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
@@ -126,7 +126,7 @@ export function VendorsPage() {
                 <td>{vendor.criticality}</td>
                 <td>
                   <span className={`badge tone-${coverageTone(vendor)}`}>
-                    {labelOf(coverageLabel, vendor.coverage)}
+                    {labelOf(labels().reportCoverage, vendor.coverage)}
                   </span>
                   {vendor.report !== undefined ? (
                     <div className="small">Type {vendor.report.type}</div>

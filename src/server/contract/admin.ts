@@ -1,0 +1,119 @@
+import { z } from 'zod'
+import { roles } from '../../core/team.js'
+import { auditPeriodSchema, idParams, listOf } from './common.js'
+import { empty, endpoint, json } from './endpoint.js'
+import { userSchema } from './session.js'
+
+const tag = 'admin'
+
+export { minimumPasswordLength } from '../../core/team.js'
+
+import { minimumPasswordLength } from '../../core/team.js'
+
+const email = z
+  .string()
+  .trim()
+  .toLowerCase()
+  .max(320)
+  .regex(/^[^\s@]+@[^\s@]+$/, 'expected an email address')
+
+const newUserBody = z.strictObject({
+  email,
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(roles),
+  password: z.string().min(minimumPasswordLength).max(1024),
+  auditPeriod: auditPeriodSchema.optional(),
+})
+
+const userChangeBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200).optional(),
+    role: z.enum(roles).optional(),
+    disabled: z.boolean().optional(),
+    auditPeriod: auditPeriodSchema.optional(),
+  })
+  .refine((change) => Object.keys(change).length > 0, 'nothing to change')
+
+const newTokenBody = z.strictObject({
+  name: z.string().trim().min(1).max(200),
+  role: z.enum(roles),
+  auditPeriod: auditPeriodSchema.optional(),
+})
+
+/** An API token as the API shows it: never its secret nor the secret's hash. */
+export const tokenSchema = z.object({
+  id: z.number().int(),
+  name: z.string(),
+  role: z.enum(roles),
+  createdBy: z.string(),
+  createdAt: z.string(),
+  lastUsedAt: z.string().optional(),
+  revoked: z.boolean(),
+  auditPeriod: z.object({ from: z.string(), to: z.string() }).optional(),
+})
+export type ApiToken = z.output<typeof tokenSchema>
+
+export const listUsers = endpoint({
+  method: 'GET',
+  url: '/api/users',
+  operationId: 'listUsers',
+  summary: 'Every user and their role',
+  tag,
+  permission: 'admin',
+  response: json(listOf(userSchema)),
+})
+
+export const createUser = endpoint({
+  method: 'POST',
+  url: '/api/users',
+  operationId: 'createUser',
+  summary: 'Add a user with a role (and an audit period for an auditor)',
+  tag,
+  permission: 'admin',
+  body: newUserBody,
+  response: json(userSchema),
+})
+
+export const updateUser = endpoint({
+  method: 'PATCH',
+  url: '/api/users/:id',
+  operationId: 'updateUser',
+  summary: "Change a user's name, role, audit period, or disable them",
+  tag,
+  permission: 'admin',
+  params: idParams,
+  body: userChangeBody,
+  response: json(userSchema),
+})
+
+export const listTokens = endpoint({
+  method: 'GET',
+  url: '/api/tokens',
+  operationId: 'listTokens',
+  summary: 'Every API token (never its secret)',
+  tag,
+  permission: 'admin',
+  response: json(listOf(tokenSchema)),
+})
+
+export const createToken = endpoint({
+  method: 'POST',
+  url: '/api/tokens',
+  operationId: 'createToken',
+  summary: 'Create an API token; its secret is in this answer and nowhere else, ever',
+  tag,
+  permission: 'admin',
+  body: newTokenBody,
+  response: json(z.object({ token: tokenSchema, secret: z.string() })),
+})
+
+export const revokeToken = endpoint({
+  method: 'DELETE',
+  url: '/api/tokens/:id',
+  operationId: 'revokeToken',
+  summary: 'Revoke an API token: it is refused from the next request on',
+  tag,
+  permission: 'admin',
+  params: idParams,
+  response: empty,
+})
