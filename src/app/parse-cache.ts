@@ -1,4 +1,6 @@
+import { z } from 'zod'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { checkEvidence, type EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import type { AssessmentStore } from '../core/store.js'
 
@@ -27,7 +29,7 @@ export class StoredParseCache implements ParseCache {
     if (ref === undefined) return undefined
     const bytes = await this.store.blob(ref)
     if (bytes === undefined || `sha256:${sha256(bytes)}` !== ref) return undefined
-    return JSON.parse(Buffer.from(bytes).toString('utf8')) as ParsedInput
+    return parsedInputOf(JSON.parse(Buffer.from(bytes).toString('utf8')))
   }
 
   set(key: string, parsed: ParsedInput): void {
@@ -55,4 +57,33 @@ export class StoredParseCache implements ParseCache {
       blobRef: `sha256:${sha256(entry.content)}`,
     }))
   }
+}
+
+const storedParseSchema = z.object({
+  isManifest: z.boolean(),
+  evidence: z.array(z.unknown()),
+  errors: z.array(
+    z.object({
+      file: z.string(),
+      line: z.number().int().exactOptional(),
+      message: z.string(),
+      hint: z.string().exactOptional(),
+    }),
+  ),
+})
+
+/**
+ * A stored parse result, parsed again with the evidence registry; anything that is not one (an older
+ * layout, a hand-edited blob) is no result at all, so the input is simply parsed afresh.
+ */
+function parsedInputOf(value: unknown): ParsedInput | undefined {
+  const stored = storedParseSchema.safeParse(value)
+  if (!stored.success) return undefined
+  const evidence: EvidenceItem[] = []
+  for (const item of stored.data.evidence) {
+    const checked = checkEvidence(item)
+    if (!checked.ok) return undefined
+    evidence.push(checked.item)
+  }
+  return { isManifest: stored.data.isManifest, evidence, errors: stored.data.errors }
 }

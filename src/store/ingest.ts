@@ -1,3 +1,4 @@
+import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import type { AssessmentStore } from '../core/store.js'
 
@@ -95,13 +96,17 @@ export async function ingestInputs(
   return result
 }
 
-/** The evidence an evidence set lists, read back from the ledger (for a run that reused inputs). */
-export async function evidenceOfSet(store: AssessmentStore, setBlob: Uint8Array): Promise<unknown[]> {
+/**
+ * The evidence an evidence set lists, read back from the ledger (for a run that reused inputs) and
+ * parsed with the evidence registry: a blob that is not evidence of a known kind is refused by name.
+ */
+export async function evidenceOfSet(store: AssessmentStore, setBlob: Uint8Array): Promise<EvidenceItem[]> {
   const set = JSON.parse(Buffer.from(setBlob).toString('utf8')) as { evidence: string[] }
-  const out: unknown[] = []
+  const out: EvidenceItem[] = []
   for (const hash of set.evidence) {
     const blob = await store.blob(`sha256:${hash}`)
-    if (blob !== undefined) out.push(JSON.parse(Buffer.from(blob).toString('utf8')))
+    if (blob !== undefined)
+      out.push(parseEvidence(JSON.parse(Buffer.from(blob).toString('utf8')), `evidence blob ${hash}`))
   }
   return out
 }

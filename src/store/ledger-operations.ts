@@ -1,6 +1,6 @@
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
-import type { EvidenceItem } from '../core/evidence.js'
+import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
@@ -159,10 +159,21 @@ export async function runEvidence(
       throw new StoreError(
         `run ${runId}: evidence record ${record.seq} does not match its blob; the store was altered`,
       )
-    out.push({
-      hash: record.contentHash,
-      item: JSON.parse(Buffer.from(blob).toString('utf8')) as EvidenceItem,
-    })
+    // Parsed with the evidence registry: what comes back from a store is trusted only once it is
+    // evidence of a known kind again (a hand-written row or an older layout is refused by name).
+    const where = `run ${runId}: evidence record ${record.seq}`
+    let item: EvidenceItem
+    try {
+      item = parseEvidence(JSON.parse(Buffer.from(blob).toString('utf8')), where)
+    } catch (error) {
+      throw new StoreError(
+        `${where} is not evidence this trustctl reads: ${error instanceof Error ? error.message : String(error)}`,
+        {
+          cause: error,
+        },
+      )
+    }
+    out.push({ hash: record.contentHash, item })
   }
   return out
 }
