@@ -5,12 +5,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { loadChecks } from '../checks/load-checks.js'
 import { catalogRoot, loadCatalog } from '../src/catalog/load-catalog.js'
 import { CatalogError } from '../src/core/errors.js'
+import { referenceFile } from './reference-data.js'
 
 const checks = await loadChecks()
 const checkIds = new Set(checks.map((c) => c.id))
 const catalog = await loadCatalog(checkIds)
 const reference = JSON.parse(
-  readFileSync(new URL('../../shared/data/soc2/tsc-2017-rev2022-criteria.json', import.meta.url), 'utf8'),
+  readFileSync(referenceFile('soc2', 'tsc-2017-rev2022-criteria.json'), 'utf8'),
 ) as {
   criteria: {
     id: string

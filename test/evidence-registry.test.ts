@@ -1,4 +1,3 @@
-import { existsSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import yaml from 'js-yaml'
@@ -13,6 +12,7 @@ import type { ValidationIssue } from '../src/core/errors.js'
 import { type EvidenceItem, evidenceIssues, evidenceKinds } from '../src/core/evidence.js'
 import { canonicalBytes } from '../src/core/ledger.js'
 import { copyDemo } from './cli-harness.js'
+import { referenceFile } from './reference-data.js'
 
 /**
  * The registry must accept every evidence item trustctl's collectors produce: the demo estate, every
@@ -22,12 +22,7 @@ import { copyDemo } from './cli-harness.js'
 
 const now = new Date('2026-06-30T00:00:00Z')
 const collectors = path.resolve(import.meta.dirname, '..', 'src', 'collectors')
-// Real scanner reports live beside the repository (../shared), or two levels up from a worktree.
-const samples =
-  [
-    path.resolve(import.meta.dirname, '../../shared/data/samples'),
-    path.resolve(import.meta.dirname, '../../../shared/data/samples'),
-  ].find((dir) => existsSync(dir)) ?? 'shared/data/samples: not found'
+const samples = referenceFile('samples')
 
 /** The issues of every item, with the item's origin, kind and name in front of the path. */
 function registryIssues(origin: string, items: readonly EvidenceItem[]): ValidationIssue[] {

@@ -16,8 +16,9 @@ import {
 } from '../src/reports/oscal/render-oscal.js'
 import { renderSarif } from '../src/reports/sarif/render-sarif.js'
 import { copyDemo } from './cli-harness.js'
+import { referenceData } from './reference-data.js'
 
-const shared = path.resolve(import.meta.dirname, '..', '..', 'shared', 'data')
+const shared = referenceData
 
 /** Compiles an official schema. OSCAL's are draft-07 with Unicode property escapes (Ajv's `u` flag). */
 function validator(file: string): ValidateFunction {

@@ -24,6 +24,7 @@ import { renderHtml } from '../src/reports/html/render-html.js'
 import { renderMarkdown } from '../src/reports/markdown/render-markdown.js'
 import { renderResponsibilitySvg } from '../src/reports/svg/responsibility-matrix.js'
 import { demoEstate, trustctl } from './cli-harness.js'
+import { referenceFile } from './reference-data.js'
 
 const checks = await loadChecks()
 const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
@@ -486,13 +487,7 @@ describe('crosswalks', () => {
 
   it('matches the source data pair for pair', () => {
     const source = JSON.parse(
-      readFileSync(
-        path.resolve(
-          import.meta.dirname,
-          '../../shared/data/soc2/crosswalks/tsc-to-nist-sp800-53r5.aicpa.json',
-        ),
-        'utf8',
-      ),
+      readFileSync(referenceFile('soc2', 'crosswalks', 'tsc-to-nist-sp800-53r5.aicpa.json'), 'utf8'),
     ) as { mapping: Record<string, string[]> }
     const pairs = (byId.get('nist80053')?.pairs ?? []).map((p) => `${p.criterion} ${p.id}`).sort()
     const expected = Object.entries(source.mapping)

@@ -4,11 +4,12 @@ import { fileURLToPath } from 'node:url'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
+import { referenceFile } from '../../../test/reference-data.js'
 import type { ScanEvidence } from './importer.js'
 import { importReport } from './scan-report.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))
-const samples = path.resolve(here, '../../../../shared/data/samples')
+const samples = referenceFile('samples')
 const now = new Date('2026-06-30T00:00:00Z')
 
 // Golden expectations are written by reading each report, not by recording the importer's output.

@@ -2,12 +2,11 @@ import { createHmac } from 'node:crypto'
 import { copyFile, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { describe, expect, it } from 'vitest'
+import { referenceFile } from '../../../test/reference-data.js'
 import { collectSources, validateSources } from '../registry.js'
 
-const here = path.dirname(fileURLToPath(import.meta.url))
-const samples = path.resolve(here, '../../../../shared/data/samples')
+const samples = referenceFile('samples')
 const now = new Date('2026-06-30T00:00:00Z')
 
 async function folderWith(files: Record<string, string>): Promise<string> {

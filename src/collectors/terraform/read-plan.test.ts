@@ -2,6 +2,7 @@ import { mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { referenceFile } from '../../../test/reference-data.js'
 import type { EvidenceItem } from '../../core/evidence.js'
 import { collectSources } from '../registry.js'
 import { planEvidence } from './collect-plan.js'
@@ -215,10 +216,7 @@ describe('bad plan files', () => {
   })
 
   it('recognises a Trivy report given as a plan', async () => {
-    const trivy = await readFile(
-      path.resolve(import.meta.dirname, '../../../../shared/data/samples/trivy/terraform-remote-module.json'),
-      'utf8',
-    )
+    const trivy = await readFile(referenceFile('samples', 'trivy', 'terraform-remote-module.json'), 'utf8')
     expect(() => readPlan(trivy, 'trivy.json')).toThrow(/Trivy report/)
   })
 
