@@ -1046,7 +1046,8 @@ describe('real-world input: `helm template` output of the ingress-nginx chart', 
     const counts: Record<string, number> = {}
     for (const e of result.evidence) counts[e.kind] = (counts[e.kind] ?? 0) + 1
     expect(counts).toEqual({
-      'k8s.resource': 4,
+      'k8s.resource': 2,
+      'k8s.service-account': 2,
       'k8s.rbac-role': 4,
       'k8s.rbac-binding': 4,
       'k8s.service': 2,
