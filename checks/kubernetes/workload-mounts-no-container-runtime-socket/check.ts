@@ -23,6 +23,9 @@ const socketPaths = [
   '/',
 ]
 
+/** A runtime socket wherever a distribution keeps it (`/run/k0s/containerd.sock`, MicroK8s, Podman). */
+const socketName = /\/(docker|containerd|crio|dockershim|cri-dockerd|podman)\.sock$/
+
 /** `/run/x` and `/var/run/x` as one spelling, without trailing or doubled slashes. */
 function canonicalPath(path: string): string {
   const clean = `/${path.trim().split('/').filter(Boolean).join('/')}`
@@ -51,7 +54,10 @@ export default defineCheck({
       if (params.exemptNamespaces.includes(workload.namespace)) {
         return result.notApplicable(workload, exemptMessage(workload.namespace))
       }
-      const mounted = workload.hostPathVolumes.filter((path) => sockets.has(canonicalPath(path)))
+      const mounted = workload.hostPathVolumes.filter((path) => {
+        const canonical = canonicalPath(path)
+        return sockets.has(canonical) || socketName.test(canonical)
+      })
       return mounted.length === 0
         ? result.pass(
             workload,
