@@ -34,13 +34,36 @@ export const containerSchema = z.strictObject({
   name: z.string(),
   image: z.string(),
   init: z.boolean(),
+  /** True for an ephemeral (debug) container attached to a running Pod (`spec.ephemeralContainers`). */
+  ephemeral: z.boolean().exactOptional(),
   runAsNonRoot: z.boolean().exactOptional(),
   runAsUser: z.number().exactOptional(),
   privileged: z.boolean().exactOptional(),
   allowPrivilegeEscalation: z.boolean().exactOptional(),
   readOnlyRootFilesystem: z.boolean().exactOptional(),
   capabilities: capabilitiesSchema,
+  /** `seccompProfile.type`, container over pod: `RuntimeDefault`, `Localhost` or `Unconfined`. */
   seccompProfile: z.string().exactOptional(),
+  /**
+   * AppArmor profile, container over pod: the `appArmorProfile.type` field (`RuntimeDefault`,
+   * `Localhost`, `Unconfined`), or the older pod annotation's value mapped to those names.
+   */
+  appArmorProfile: z.string().exactOptional(),
+  /** `seLinuxOptions`, container over pod, field by field; only the fields written. */
+  seLinuxOptions: z
+    .strictObject({
+      type: z.string().exactOptional(),
+      user: z.string().exactOptional(),
+      role: z.string().exactOptional(),
+      level: z.string().exactOptional(),
+    })
+    .exactOptional(),
+  /** `securityContext.procMount` (container-level only): `Default` or `Unmasked`. */
+  procMount: z.string().exactOptional(),
+  /** `windowsOptions.hostProcess`, container over pod: a Windows container with the host's privileges. */
+  windowsHostProcess: z.boolean().exactOptional(),
+  /** Non-zero `hostPort`s the container binds on the node. */
+  hostPorts: z.array(z.number()).exactOptional(),
   env: z.array(envVarSchema),
   /** Names of Secrets pulled in whole through `envFrom`. */
   envFromSecrets: z.array(z.string()),
@@ -68,6 +91,10 @@ export const k8sWorkloadSchema = evidenceSchema('k8s.workload', {
   /** Names of Secrets mounted as volumes. */
   secretVolumes: z.array(z.string()),
   hostPathVolumes: z.array(z.string()),
+  /** Each volume of the pod by name and source type (`configMap`, `hostPath`, `nfs`, …). */
+  volumes: z.array(z.strictObject({ name: z.string(), type: z.string() })).exactOptional(),
+  /** Pod-level `securityContext.sysctls`, names and values as written. */
+  sysctls: z.array(z.strictObject({ name: z.string(), value: z.string() })).exactOptional(),
 })
 export type K8sWorkload = z.output<typeof k8sWorkloadSchema>
 
@@ -102,6 +129,14 @@ export const networkPolicyRuleSchema = z.strictObject({
   ),
 })
 export type NetworkPolicyRule = z.output<typeof networkPolicyRuleSchema>
+
+/** A ServiceAccount: whether pods running as it get its API token mounted unless they say otherwise. */
+export const k8sServiceAccountSchema = evidenceSchema('k8s.service-account', {
+  namespace: z.string(),
+  /** As written; undefined when omitted (Kubernetes then mounts the token). */
+  automountServiceAccountToken: z.boolean().exactOptional(),
+})
+export type K8sServiceAccount = z.output<typeof k8sServiceAccountSchema>
 
 export const k8sNetworkPolicySchema = evidenceSchema('k8s.network-policy', {
   namespace: z.string(),
@@ -238,6 +273,7 @@ export type K8sResource = z.output<typeof k8sResourceSchema>
 export const kubernetesEvidenceSchemas = {
   'k8s.workload': k8sWorkloadSchema,
   'k8s.namespace': k8sNamespaceSchema,
+  'k8s.service-account': k8sServiceAccountSchema,
   'k8s.network-policy': k8sNetworkPolicySchema,
   'k8s.ingress': k8sIngressSchema,
   'k8s.service': k8sServiceSchema,

@@ -64,6 +64,7 @@ export type {
   K8sResource,
   K8sSecret,
   K8sService,
+  K8sServiceAccount,
   K8sWorkload,
   LabelSelector,
   NetworkPolicyPeer,

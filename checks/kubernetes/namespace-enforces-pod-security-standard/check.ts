@@ -15,7 +15,7 @@ export default defineCheck({
     'run, whoever deploys them. The namespace label is the preventive control; the workload checks ' +
     'only detect. It keeps unauthorised privileges out of production. Namespaces that only the ' +
     'workloads in them imply (rendered Helm output, namespaces created by the deploy pipeline) are ' +
-    'judged too: with no Namespace manifest there is no label to verify.',
+    'reported as no-evidence: with no Namespace manifest their labels are unknown.',
   remediation:
     'Add the label `pod-security.kubernetes.io/enforce: restricted` (or `baseline` where restricted is ' +
     'not yet reachable) under `metadata.labels` of the Namespace, optionally pinned with ' +
@@ -32,9 +32,10 @@ export default defineCheck({
     return namespaces.map(({ name, manifest: ns, subject }) => {
       if (params.exemptNamespaces.includes(name)) return result.notApplicable(subject, exemptMessage(name))
       if (ns === undefined) {
-        return result.fail(
+        // The namespace may well carry the label where it is created: unknown, not a fail.
+        return result.undetermined(
           subject,
-          `no Namespace manifest here, so no Pod Security label can be verified for ${name}`,
+          `namespace ${name} is not in the manifests: its labels are unknown, so its Pod Security level cannot be verified`,
         )
       }
       const level = ns.labels[enforceLabel]

@@ -4,12 +4,16 @@ import { exemptMessage } from './scope.js'
 
 /** A container name as a report shows it; init containers are marked because they are easy to forget. */
 export function containerLabel(container: Container): string {
+  if (container.ephemeral === true) return `${container.name} (ephemeral)`
   return container.init ? `${container.name} (init)` : container.name
 }
 
 /** A rule judged on every container of a workload; the workload fails when any container falls short. */
 export interface ContainerRule {
-  /** Init containers run in the same pod with the same privileges, so most rules include them. */
+  /**
+   * Init containers run in the same pod with the same privileges, so most rules include them; so do
+   * ephemeral (debug) containers, which are judged alongside init containers.
+   */
   includeInit: boolean
   /** Why the container falls short, or undefined when it complies. */
   shortfall(container: Container): string | undefined
@@ -31,7 +35,7 @@ export function judgeContainers(
       return result.notApplicable(workload, exemptMessage(workload.namespace))
     }
     const shortfalls = workload.containers
-      .filter((container) => rule.includeInit || !container.init)
+      .filter((container) => rule.includeInit || !(container.init || container.ephemeral === true))
       .flatMap((container) => {
         const why = rule.shortfall(container)
         return why === undefined ? [] : [`${containerLabel(container)}: ${why}`]

@@ -11,7 +11,8 @@ export default defineCheck({
     'outside any isolation. It breaks the boundary between workloads and the platform they share, ' +
     'so it defeats least privilege and the controls against unauthorised software.',
   remediation:
-    'Remove `securityContext.privileged: true` from the container (or set it to false). If the ' +
+    'Remove `securityContext.privileged: true` from the container (or set it to false), and ' +
+    '`windowsOptions.hostProcess: true` from Windows pods and containers. If the ' +
     'process needs one specific power, add only that capability under `securityContext.capabilities.add`; ' +
     'node agents that truly need it belong in an exempt system namespace.',
   severity: 'critical',
@@ -20,7 +21,12 @@ export default defineCheck({
   evaluate({ evidence, params, result }) {
     return judgeContainers(evidence['k8s.workload'], params.exemptNamespaces, result, {
       includeInit: true,
-      shortfall: (c) => (c.privileged === true ? 'privileged: true' : undefined),
+      shortfall: (c) => {
+        if (c.privileged === true) return 'privileged: true'
+        // A Windows HostProcess container runs as a process on the node, with its privileges.
+        if (c.windowsHostProcess === true) return 'windowsOptions.hostProcess: true'
+        return undefined
+      },
       pass: 'no container is privileged',
       fail: 'runs privileged containers',
     })

@@ -6,6 +6,8 @@ import { exemptNamespacesParam } from '../shared/scope.js'
 
 // The pod-level securityContext is already merged into each container, as Kubernetes does.
 function rootShortfall(container: Container): string | undefined {
+  // An explicit UID 0 is root whatever runAsNonRoot says (the Pod Security restricted standard forbids it).
+  if (container.runAsUser === 0) return 'runAsUser is 0'
   if (container.runAsNonRoot === true) return undefined
   if (container.runAsUser !== undefined && container.runAsUser > 0) return undefined
   return container.runAsUser === 0 ? 'runAsUser is 0' : 'neither runAsNonRoot: true nor a non-zero runAsUser'

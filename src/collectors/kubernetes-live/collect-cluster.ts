@@ -225,6 +225,10 @@ async function listCore(
         return inNamespace
           ? core.listNamespacedSecret(inNamespace, call)
           : core.listSecretForAllNamespaces(params, call)
+      case 'serviceaccounts':
+        return inNamespace
+          ? core.listNamespacedServiceAccount(inNamespace, call)
+          : core.listServiceAccountForAllNamespaces(params, call)
       default:
         throw new Error(`no core list call for ${resource}`)
     }

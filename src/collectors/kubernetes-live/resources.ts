@@ -29,6 +29,7 @@ export const builtInResources: readonly LiveResource[] = [
   { group: '', version: 'v1', resource: 'pods', kind: 'Pod', namespaced: true },
   { group: '', version: 'v1', resource: 'services', kind: 'Service', namespaced: true },
   { group: '', version: 'v1', resource: 'secrets', kind: 'Secret', namespaced: true },
+  { group: '', version: 'v1', resource: 'serviceaccounts', kind: 'ServiceAccount', namespaced: true },
   {
     group: 'networking.k8s.io',
     version: 'v1',

@@ -1046,7 +1046,8 @@ describe('real-world input: `helm template` output of the ingress-nginx chart', 
     const counts: Record<string, number> = {}
     for (const e of result.evidence) counts[e.kind] = (counts[e.kind] ?? 0) + 1
     expect(counts).toEqual({
-      'k8s.resource': 4,
+      'k8s.resource': 2,
+      'k8s.service-account': 2,
       'k8s.rbac-role': 4,
       'k8s.rbac-binding': 4,
       'k8s.service': 2,
@@ -1302,5 +1303,126 @@ spec: {rules: [{host: admin.example.com}]}
     )
     expect(JSON.stringify(result.evidence)).not.toContain('YWRtaW46c3VwZXJzZWNyZXQ=')
     expect(JSON.stringify(result.evidence)).toContain('configuration-snippet')
+  })
+})
+
+describe('Pod Security fields', () => {
+  it('merges the pod securityContext into each container, reads ephemeral containers and the pod-level fields', () => {
+    const text = `apiVersion: v1
+kind: Pod
+metadata:
+  name: debug-me
+  namespace: shop
+  annotations:
+    container.apparmor.security.beta.kubernetes.io/app: localhost/acme-app
+spec:
+  securityContext:
+    seccompProfile: { type: RuntimeDefault }
+    appArmorProfile: { type: RuntimeDefault }
+    seLinuxOptions: { level: "s0:c1,c2", type: container_t }
+    windowsOptions: { hostProcess: false }
+    sysctls:
+      - { name: net.ipv4.tcp_syncookies, value: "1" }
+      - { name: kernel.msgmax, value: 65536 }
+  initContainers:
+    - name: init
+      image: busybox:1.36.1
+      securityContext:
+        appArmorProfile: { type: Unconfined }
+        seLinuxOptions: { type: spc_t, user: system_u }
+  containers:
+    - name: app
+      image: ghcr.io/acme/app:1.0.0
+      ports:
+        - { containerPort: 8080, hostPort: 8080 }
+        - { containerPort: 9090 }
+      securityContext:
+        procMount: Unmasked
+        seccompProfile: { type: Localhost, localhostProfile: app.json }
+  ephemeralContainers:
+    - name: debugger
+      image: busybox:1.36.1
+      securityContext:
+        privileged: true
+  volumes:
+    - name: tmp
+      emptyDir: {}
+    - name: sock
+      hostPath: { path: /var/run/docker.sock, type: Socket }
+    - name: share
+      nfs: { server: nfs.internal, path: /share }
+`
+    const result = parseManifests(text, 'pod.yaml')
+    expect(result.errors).toEqual([])
+    const pod = one(result.evidence, 'k8s.workload', 'debug-me')
+    expect(pod.sysctls).toEqual([
+      { name: 'net.ipv4.tcp_syncookies', value: '1' },
+      { name: 'kernel.msgmax', value: '65536' },
+    ])
+    expect(pod.volumes).toEqual([
+      { name: 'tmp', type: 'emptyDir' },
+      { name: 'sock', type: 'hostPath' },
+      { name: 'share', type: 'nfs' },
+    ])
+    expect(pod.hostPathVolumes).toEqual(['/var/run/docker.sock'])
+    const [init, app, debug] = pod.containers
+    expect(init).toMatchObject({
+      init: true,
+      seccompProfile: 'RuntimeDefault',
+      appArmorProfile: 'Unconfined',
+      seLinuxOptions: { type: 'spc_t', user: 'system_u', level: 's0:c1,c2' },
+      windowsHostProcess: false,
+    })
+    expect(init?.hostPorts).toBeUndefined()
+    expect(app).toMatchObject({
+      init: false,
+      seccompProfile: 'Localhost',
+      // The field on the pod wins over the older annotation.
+      appArmorProfile: 'RuntimeDefault',
+      procMount: 'Unmasked',
+      hostPorts: [8080],
+    })
+    expect(app?.ephemeral).toBeUndefined()
+    expect(debug).toMatchObject({ name: 'debugger', init: false, ephemeral: true, privileged: true })
+  })
+
+  it('maps the AppArmor annotation when no field is set, and reads ServiceAccounts', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata:
+      labels: { app: web }
+      annotations:
+        container.apparmor.security.beta.kubernetes.io/web: unconfined
+    spec:
+      serviceAccountName: web
+      containers:
+        - { name: web, image: ghcr.io/acme/web:1.0.0 }
+        - { name: sidecar, image: ghcr.io/acme/sidecar:1.0.0 }
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: web, namespace: shop }
+automountServiceAccountToken: false
+---
+apiVersion: v1
+kind: ServiceAccount
+metadata: { name: other }
+`
+    const result = parseManifests(text, 'web.yaml')
+    expect(result.errors).toEqual([])
+    const [web, sidecar] = one(result.evidence, 'k8s.workload', 'web').containers
+    expect(web?.appArmorProfile).toBe('Unconfined')
+    expect(sidecar?.appArmorProfile).toBeUndefined()
+    expect(one(result.evidence, 'k8s.service-account', 'web')).toMatchObject({
+      namespace: 'shop',
+      automountServiceAccountToken: false,
+    })
+    const other = one(result.evidence, 'k8s.service-account', 'other')
+    expect(other.namespace).toBe('default')
+    expect(other.automountServiceAccountToken).toBeUndefined()
   })
 })

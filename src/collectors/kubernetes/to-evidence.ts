@@ -244,6 +244,10 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     if (maxReplicas !== undefined) item.maxReplicas = maxReplicas
   } else if (kind === 'Namespace') {
     item = { kind: 'k8s.namespace', ...base, labels, annotations }
+  } else if (kind === 'ServiceAccount' && isBuiltInApiGroup(apiVersion)) {
+    item = { kind: 'k8s.service-account', ...base, namespace: ns }
+    const automount = r.boolean(object.automountServiceAccountToken)
+    if (automount !== undefined) item.automountServiceAccountToken = automount
   } else if (kind === 'NetworkPolicy') {
     item = {
       kind: 'k8s.network-policy',
@@ -459,13 +463,19 @@ function toWorkload(
   const podSpec = r.object(template.spec, `${prefix}spec`)
   const podMeta = r.object(template.metadata, `${prefix}metadata`)
   const podContext = r.object(podSpec.securityContext, `${prefix}spec.securityContext`)
+  const podAnnotations = r.stringMap(podMeta.annotations, `${prefix}metadata.annotations`)
+  const pod = { context: podContext, annotations: podAnnotations }
   const containers = [
     ...r
       .objects(podSpec.initContainers, `${prefix}spec.initContainers`)
-      .map((c, i) => toContainer(r, c, podContext, true, `${prefix}spec.initContainers[${i}]`)),
+      .map((c, i) => toContainer(r, c, pod, 'init', `${prefix}spec.initContainers[${i}]`)),
     ...r
       .objects(podSpec.containers, `${prefix}spec.containers`)
-      .map((c, i) => toContainer(r, c, podContext, false, `${prefix}spec.containers[${i}]`)),
+      .map((c, i) => toContainer(r, c, pod, 'app', `${prefix}spec.containers[${i}]`)),
+    // Attached to a running Pod by `kubectl debug`; a live cluster reports them.
+    ...r
+      .objects(podSpec.ephemeralContainers, `${prefix}spec.ephemeralContainers`)
+      .map((c, i) => toContainer(r, c, pod, 'ephemeral', `${prefix}spec.ephemeralContainers[${i}]`)),
   ]
   const volumes = r.objects(podSpec.volumes, `${prefix}spec.volumes`)
   const workload: K8sWorkload = {
@@ -484,6 +494,11 @@ function toWorkload(
       const path = r.string(r.object(v.hostPath, `${prefix}spec.volumes[${i}].hostPath`).path)
       return path === undefined ? [] : [path]
     }),
+    volumes: volumes.map((v) => ({ name: r.string(v.name) ?? '', type: volumeType(v) })),
+    sysctls: r.objects(podContext.sysctls, `${prefix}spec.securityContext.sysctls`).map((sysctl) => ({
+      name: r.string(sysctl.name) ?? '',
+      value: r.string(sysctl.value) ?? '',
+    })),
   }
   if (
     kind === 'Deployment' ||
@@ -504,13 +519,28 @@ function toWorkload(
   return workload
 }
 
+/** The source of a volume: its one key besides `name` (`configMap`, `hostPath`, `nfs`, …). */
+function volumeType(volume: YamlObject): string {
+  return Object.keys(volume).find((key) => key !== 'name') ?? 'unknown'
+}
+
+/** AppArmor annotation values (`runtime/default`, `localhost/<profile>`, `unconfined`) as field types. */
+function appArmorFromAnnotation(value: string): string {
+  if (value === 'runtime/default') return 'RuntimeDefault'
+  if (value.startsWith('localhost/')) return 'Localhost'
+  if (value === 'unconfined') return 'Unconfined'
+  return value
+}
+
 function toContainer(
   r: ObjectReader,
   c: YamlObject,
-  podContext: YamlObject,
-  init: boolean,
+  pod: { context: YamlObject; annotations: Record<string, string> },
+  role: 'init' | 'app' | 'ephemeral',
   path: string,
 ): Container {
+  const podContext = pod.context
+  const init = role === 'init'
   const own = r.object(c.securityContext, `${path}.securityContext`)
   // A container's own securityContext overrides the pod's, field by field, as the kubelet applies it.
   const pick = (field: string): unknown => (own[field] !== undefined ? own[field] : podContext[field])
@@ -547,6 +577,35 @@ function toContainer(
   if (readOnly !== undefined) container.readOnlyRootFilesystem = readOnly
   const seccomp = r.string(r.object(pick('seccompProfile'), `${path}.securityContext.seccompProfile`).type)
   if (seccomp !== undefined) container.seccompProfile = seccomp
+  if (role === 'ephemeral') container.ephemeral = true
+  // The field (1.30+) wins over the annotation, the container's over the pod's.
+  const appArmorField = r.string(
+    r.object(pick('appArmorProfile'), `${path}.securityContext.appArmorProfile`).type,
+  )
+  const appArmorAnnotation =
+    pod.annotations[`container.apparmor.security.beta.kubernetes.io/${container.name}`]
+  if (appArmorField !== undefined) container.appArmorProfile = appArmorField
+  else if (appArmorAnnotation !== undefined)
+    container.appArmorProfile = appArmorFromAnnotation(appArmorAnnotation)
+  const ownSeLinux = r.object(own.seLinuxOptions, `${path}.securityContext.seLinuxOptions`)
+  const podSeLinux = r.object(podContext.seLinuxOptions, 'securityContext.seLinuxOptions')
+  const seLinux: NonNullable<Container['seLinuxOptions']> = {}
+  for (const field of ['type', 'user', 'role', 'level'] as const) {
+    const value = r.string(ownSeLinux[field]) ?? r.string(podSeLinux[field])
+    if (value !== undefined) seLinux[field] = value
+  }
+  if (Object.keys(seLinux).length > 0) container.seLinuxOptions = seLinux
+  const procMount = r.string(own.procMount)
+  if (procMount !== undefined) container.procMount = procMount
+  const hostProcess =
+    r.boolean(r.object(own.windowsOptions, `${path}.securityContext.windowsOptions`).hostProcess) ??
+    r.boolean(r.object(podContext.windowsOptions, 'securityContext.windowsOptions').hostProcess)
+  if (hostProcess !== undefined) container.windowsHostProcess = hostProcess
+  const hostPorts = r
+    .objects(c.ports, `${path}.ports`)
+    .map((p) => r.number(p.hostPort) ?? 0)
+    .filter((port) => port !== 0)
+  if (hostPorts.length > 0) container.hostPorts = hostPorts
   const liveness = toProbe(r, c.livenessProbe)
   if (liveness !== undefined) container.livenessProbe = liveness
   const readiness = toProbe(r, c.readinessProbe)
