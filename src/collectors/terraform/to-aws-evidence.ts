@@ -277,6 +277,7 @@ function accountItems(graph: ResourceGraph, origin: AwsOrigin): AwsAccount[] {
   const [policy] = graph.ofType('aws_iam_account_password_policy')
   const first = block ?? policy
   if (first === undefined) return []
+  for (const part of [block, policy]) if (part !== undefined) graph.readInto.set(part, 'account')
   const readers: Reader[] = []
   const item: Draft<AwsAccount> = {
     ...base(first, 'aws.account', origin, new Reader(first)),
