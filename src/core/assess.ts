@@ -21,6 +21,7 @@ import {
   severityRank,
 } from './check.js'
 import type { Config } from './config.js'
+import { assessCoverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
 import { type CheckRun, evaluateChecks } from './engine.js'
 import { ConfigError, formatPath } from './errors.js'
@@ -206,6 +207,11 @@ export function assess(request: AssessRequest): AssessmentModel {
     errors: [...request.errors],
     inputs: [...request.inputs],
     summary: summarize(criterionResults, controlResults, findings, gaps, request.errors.length),
+    coverage: assessCoverage(
+      request.evidence,
+      findings,
+      runs.map(({ check }) => ({ id: check.id, reads: check.reads })),
+    ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
   return model

@@ -1,5 +1,6 @@
 import type { CategoryId, Control, OwnerRole } from './catalog.js'
 import type { Finding, FindingStatus, Severity } from './check.js'
+import type { Coverage } from './coverage.js'
 import type { CollectionError } from './evidence.js'
 import type { ExceptionOutcome } from './exceptions.js'
 import type { Gap } from './gap.js'
@@ -115,6 +116,11 @@ export interface AssessmentModel {
   errors: CollectionError[]
   inputs: AssessmentInput[]
   summary: AssessmentSummary
+  /**
+   * Every collected resource, assessed by a check or listed as not assessed (coverage.ts). Optional
+   * only because runs stored before it existed are read back without it.
+   */
+  coverage?: Coverage
   /** Shared responsibility, vendors, policies, risks and crosswalks (third-parties/index.ts). */
   thirdParties?: ThirdPartiesSection
   /** Where the run is kept in the evidence ledger and the key that signed it (set once stored). */

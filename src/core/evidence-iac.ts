@@ -37,6 +37,11 @@ export const iacResourceSchema = evidenceSchema('iac.resource', {
   tags: stringMap,
   /** True when some tags are unknown until apply or could not be resolved statically. */
   tagsUnknown: z.boolean(),
+  /**
+   * The evidence item this resource was read into, when it is part of another resource's settings
+   * (`aws_s3_bucket_versioning` → its bucket's address, the account password policy → `account`).
+   */
+  partOf: z.string().min(1).exactOptional(),
 })
 export type IacResource = z.output<typeof iacResourceSchema>
 

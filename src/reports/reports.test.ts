@@ -102,6 +102,54 @@ describe('reports', () => {
     expect(md).toContain('| high | Workloads run as root | CC6.1 | Marcus | 2026-12-30 | Set runAsNonRoot. |')
   })
 
+  it('Markdown and HTML list every resource not assessed, with where it is and why', () => {
+    const covered: AssessmentModel = {
+      ...model,
+      coverage: {
+        resources: 3,
+        assessed: 2,
+        notAssessed: 1,
+        byType: [
+          {
+            source: 'terraform',
+            resourceKind: 'aws_rds_cluster',
+            evidenceKind: 'iac.resource',
+            count: 1,
+            assessed: 0,
+            notAssessed: 1,
+            notAssessedResources: [
+              {
+                name: 'aws_rds_cluster.main',
+                file: 'infra/db.tf',
+                line: 4,
+                reason: 'no check examines aws_rds_cluster resources',
+              },
+            ],
+          },
+          {
+            source: 'kubernetes',
+            resourceKind: 'Deployment',
+            evidenceKind: 'k8s.workload',
+            count: 2,
+            assessed: 2,
+            notAssessed: 0,
+            notAssessedResources: [],
+          },
+        ],
+      },
+    }
+    const md = renderMarkdown(covered)
+    expect(md).toContain('## Coverage')
+    expect(md).toContain('| terraform | aws_rds_cluster | 1 | 0 | 1 |')
+    expect(md).toContain(
+      '| terraform aws_rds_cluster | infra/db.tf:4 | aws_rds_cluster.main | no check examines aws_rds_cluster resources |',
+    )
+    const html = renderHtml(covered)
+    expect(html).toContain('id="coverage"')
+    expect(html).toContain('<td>infra/db.tf:4</td>')
+    expect(renderMarkdown(model)).not.toContain('## Coverage')
+  })
+
   it('JSON round-trips the model', () => {
     expect(JSON.parse(renderJson(model))).toEqual(model)
   })

@@ -7,7 +7,7 @@ import {
   isContainerScanningInclude,
   isGitLabPipeline,
 } from '../shared/gitlab.js'
-import { pushIndex } from '../shared/image-push.js'
+import { linePushes, pushIndex } from '../shared/image-push.js'
 import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
 
 const levels = ['low', 'medium', 'high', 'critical'] as const
@@ -66,16 +66,99 @@ const gitLabBuildCommands = [
   /(?:^|\s)\/kaniko\/executor\b/,
 ]
 
-/** Where in a step an image is first built: 0 for a build action, the index of the first building script line, or undefined. */
-function buildIndex(step: WorkflowStep, gitLab: boolean): number | undefined {
+/** Every build in a step: index 0 for a build action, else each building script line, with its image. */
+function buildsIn(step: WorkflowStep, gitLab: boolean): { index: number; image?: string }[] {
   const action = actionOf(step)
-  if (action !== undefined && buildActions.has(action)) return 0
-  if (step.uses?.includes('kaniko-project/executor')) return 0
+  if ((action !== undefined && buildActions.has(action)) || step.uses?.includes('kaniko-project/executor'))
+    return [withImage(0, firstTag(step.with.tags ?? step.with.destination ?? step.with.image))]
   const commands = gitLab ? gitLabBuildCommands : buildCommands
-  const index = scriptLines(step.run ?? '').findIndex((line) =>
-    commands.some((pattern) => pattern.test(line)),
+  return scriptLines(step.run ?? '').flatMap((line, index) =>
+    commands.some((pattern) => pattern.test(line))
+      ? [
+          withImage(
+            index,
+            flag(compactExpressions(line), ['-t', '--tag', '--destination']) ?? packImage(line),
+          ),
+        ]
+      : [],
   )
-  return index === -1 ? undefined : index
+}
+
+function withImage(index: number, image: string | undefined): { index: number; image?: string } {
+  return image === undefined ? { index } : { index, image: compactExpressions(image) }
+}
+
+/** The first entry of a `tags:` input (one per line or comma separated). */
+function firstTag(tags: string | undefined): string | undefined {
+  return tags
+    ?.split(/[\n,]/)
+    .map((t) => t.trim())
+    .find((t) => t !== '')
+}
+
+function packImage(line: string): string | undefined {
+  return /\bpack\s+build\s+([^\s-]\S*)/.exec(line)?.[1]
+}
+
+/** `${{ github.sha }}` → `${{github.sha}}`, so an expression stays one word of a command. */
+function compactExpressions(text: string): string {
+  return text.replace(/\$\{\{(.*?)\}\}/g, (_, e: string) => `\${{${e.replace(/\s+/g, '')}}}`)
+}
+
+/** The image a command names: the last word that looks like an image reference (has `/`, `:` or `$`). */
+function imageWord(line: string): string | undefined {
+  const command = compactExpressions(line).split(/&&|\|\||;|\|/)[0] ?? ''
+  return command
+    .trim()
+    .split(/\s+/)
+    .slice(1)
+    .map((w) => w.replace(/^["']|["']$/g, ''))
+    .filter((w) => w !== '' && !w.startsWith('-') && !w.includes('=') && /[/:$]/.test(w))
+    .at(-1)
+}
+
+/** `ghcr.io/acme/api:1.2` and `"${IMAGE}"` as a repository without tag or digest: `ghcr.io/acme/api`, `$IMAGE`. */
+function repositoryOf(image: string): string {
+  const plain = compactExpressions(image)
+    .trim()
+    .replace(/^["']|["']$/g, '')
+    .replace(/^(?:docker|docker-daemon|registry):(?:\/\/)?/, '')
+    .replace(/\$\{(\w+)\}/g, '$$$1')
+    .replace(/@sha256:[0-9a-f]+$/i, '')
+  const slash = plain.lastIndexOf('/')
+  const colon = plain.lastIndexOf(':')
+  return colon > slash ? plain.slice(0, colon) : plain
+}
+
+/** Whether two commands name the same image; an image a command does not name may be any. */
+function sameImage(a: string | undefined, b: string | undefined): boolean {
+  // An image that is only an expression (`${{ steps.meta.outputs.tags }}`) may be any image.
+  const opaque = (image: string) => /^\$\{\{[^}]*\}\}$/.test(repositoryOf(image))
+  if (a === undefined || b === undefined || opaque(a) || opaque(b)) return true
+  return repositoryOf(a) === repositoryOf(b)
+}
+
+/** What a build action builds from (context, file, target, build args); undefined for script builds. */
+function recipeOf({ step }: LocatedStep): string | undefined {
+  const action = actionOf(step)
+  if (action === undefined || !buildActions.has(action)) return undefined
+  return JSON.stringify(
+    ['context', 'file', 'target', 'build-args', 'platforms'].map((k) => step.with[k] ?? ''),
+  )
+}
+
+/** Every push in a step, with the image it publishes when the step names it. */
+function pushesIn(step: WorkflowStep): { index: number; image?: string }[] {
+  const first = pushIndex(step)
+  if (first === undefined) return []
+  if (actionOf(step) !== undefined) return [withImage(0, firstTag(step.with.tags))]
+  return scriptLines(step.run ?? '').flatMap((line, index) => {
+    if (!linePushes(line, step.env)) return []
+    if (/\bko\s+/.test(line)) return [{ index }]
+    return [
+      withImage(index, flag(compactExpressions(line), ['-t', '--tag']) ?? packImage(line) ?? imageWord(line)),
+    ]
+  })
 }
 
 /** A place in the workflow, in file order: the step's line, then the line within its script. */
@@ -86,18 +169,6 @@ interface Position {
 
 function before(a: Position, b: Position): boolean {
   return a.line < b.line || (a.line === b.line && a.index < b.index)
-}
-
-/** The first step (in file order) where `indexIn` finds something, with where in the step. */
-function first(
-  steps: readonly LocatedStep[],
-  indexIn: (step: WorkflowStep) => number | undefined,
-): { located: LocatedStep; position: Position } | undefined {
-  for (const located of steps) {
-    const index = indexIn(located.step)
-    if (index !== undefined) return { located, position: { line: located.step.line, index } }
-  }
-  return undefined
 }
 
 interface Scan {
@@ -112,6 +183,8 @@ interface Scan {
   index: number
   /** Exit codes the scanner fails with, which a GitLab `allow_failure: exit_codes` may swallow. */
   exitCodes: number[]
+  /** The image it scans, when the step names it. */
+  image?: string
 }
 
 function scanOf(
@@ -120,6 +193,7 @@ function scanOf(
   gap: string | undefined,
   exitCodes: number[] = [],
   index = 0,
+  image?: string,
 ): Scan {
   const scan: Scan = {
     tool,
@@ -130,6 +204,8 @@ function scanOf(
     exitCodes,
   }
   if (gap !== undefined) scan.gap = gap
+  const named = image ?? located.step.with['image-ref'] ?? located.step.with.image
+  if (named !== undefined && named !== '') scan.image = named
   return scan
 }
 
@@ -240,7 +316,9 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (exitCode === '0' || withExpression(exitCode)
           ? 'it runs without --exit-code 1, so it reports without failing the build'
           : listGap(severity, minimum, '--severity'))
-      scans.push(scanOf('trivy image', located, gap, [Number.parseInt(exitCode, 10) || 1], index))
+      scans.push(
+        scanOf('trivy image', located, gap, [Number.parseInt(exitCode, 10) || 1], index, imageWord(line)),
+      )
     }
     if (
       /\bgrype\b/.test(line) &&
@@ -256,7 +334,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
             ? undefined
             : `--fail-on ${failOn} lets ${minimum.toUpperCase()} findings through`)
       // grype exits 2 on --fail-on in recent releases, 1 in older ones.
-      scans.push(scanOf('grype', located, gap, [1, 2], index))
+      scans.push(scanOf('grype', located, gap, [1, 2], index, imageWord(line)))
     }
     if (/\bdocker[\s-]+scout\s+cves\b/.test(line)) {
       const severities = flag(line, ['--only-severity'])
@@ -267,7 +345,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
           : severities === undefined
             ? undefined
             : listGap(severities, minimum, '--only-severity'))
-      scans.push(scanOf('docker scout cves', located, gap, [2], index))
+      scans.push(scanOf('docker scout cves', located, gap, [2], index, imageWord(line)))
     }
     if (/\bsnyk\s+container\s+test\b/.test(line)) {
       // snyk exits non-zero on any finding unless a threshold says otherwise.
@@ -277,7 +355,7 @@ function scansOf(located: LocatedStep, minimum: Level): Scan[] {
         (threshold === undefined || thresholdCovers(threshold, minimum)
           ? undefined
           : `--severity-threshold=${threshold} lets ${minimum.toUpperCase()} findings through`)
-      scans.push(scanOf('snyk container test', located, gap, [1], index))
+      scans.push(scanOf('snyk container test', located, gap, [1], index, imageWord(line)))
     }
   }
   return scans
@@ -328,71 +406,107 @@ export default defineCheck({
     minimumSeverity: z.enum(levels).default('high'),
   }),
   evaluate({ evidence, params, result }) {
-    return evidence['ci.workflow'].map((workflow) => {
+    return evidence['ci.workflow'].flatMap((workflow) => {
       const steps = stepsOf(workflow)
       const gitLab = isGitLabPipeline(workflow)
-      const build = first(steps, (step) => buildIndex(step, gitLab))
-      if (build === undefined) return result.notApplicable(workflow, 'the workflow builds no container image')
-      const built = describeStep(build.located)
+      const at = (located: LocatedStep, found: { index: number; image?: string }) => ({
+        located,
+        position: { line: located.step.line, index: found.index },
+        image: found.image,
+      })
+      const builds = steps.flatMap((located) => buildsIn(located.step, gitLab).map((b) => at(located, b)))
+      // build-push-action run twice with the same recipe in one job (load and scan, then push from
+      // the build cache) publishes what the first build made: judge the second as the first.
+      const twinOf = (build: (typeof builds)[number]) =>
+        builds.find((earlier) => {
+          const key = recipeOf(earlier.located)
+          return (
+            key !== undefined &&
+            before(earlier.position, build.position) &&
+            earlier.located.job === build.located.job &&
+            key === recipeOf(build.located)
+          )
+        }) ?? build
+      if (builds.length === 0)
+        return [result.notApplicable(workflow, 'the workflow builds no container image')]
+      const pushes = steps.flatMap((located) => pushesIn(located.step).map((p) => at(located, p)))
       const stepScans = steps.flatMap((located) => scansOf(located, params.minimumSeverity))
       const scans = gitLab
         ? [...stepScans.map(gitLabScan), ...containerScanningTemplates(workflow.includes ?? [])]
         : stepScans.map(gitHubScan)
       const covered = blockedLevels(params.minimumSeverity).join(' or ')
-      const blocking = scans.filter((scan) => scan.gap === undefined)
-      const push = first(steps, pushIndex)
-      if (push !== undefined) {
-        // A scan stops an image only between its build and its first push; after that it is published.
-        const pushed = describeStep(push.located)
-        const gate = blocking.find((scan) => {
-          const at = { line: scan.line, index: scan.index }
-          return before(build.position, at) && before(at, push.position)
-        })
-        if (gate !== undefined) {
-          return result.pass(
-            workflow,
-            `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities before ${pushed} pushes it`,
-            { line: gate.line },
-          )
+      // Every build is judged on its own (its job and image are the subject): a file that builds two
+      // images and scans one ships the other unscanned.
+      return builds.map((build) => {
+        const subject = {
+          resourceKind: workflow.resourceKind,
+          name: `${workflow.name} ${build.located.job.id}: ${build.image ?? `image built at line ${build.located.step.line}`}`,
+          file: workflow.file,
         }
-        if (blocking.length > 0) {
-          const sameStep = push.located === build.located
-          const late = blocking.filter(
-            (scan) => !before({ line: scan.line, index: scan.index }, push.position),
-          )
-          const scans = (late.length > 0 ? late : blocking)
-            .map((scan) => `${scan.tool} at ${scan.where}`)
-            .join(', ')
-          return result.fail(
-            workflow,
-            `the image is published before the scan can stop it: ${pushed} ${
-              sameStep ? 'builds and pushes it in one step' : `pushes the image built at ${built}`
-            }, and ${scans} runs only ${late.length > 0 ? 'after that push' : 'before the build'}, so a failing scan blocks nothing already in the registry; ${
-              gitLab
-                ? 'build, scan the local image, then push (or push only a staging tag that a job after the scan promotes)'
-                : 'build with load: true (or push: false), scan, then push'
-            }`,
-            { line: push.located.step.line },
-          )
+        const built = describeStep(build.located)
+        const twin = twinOf(build)
+        const ours = (image: string | undefined) =>
+          sameImage(image, build.image) || sameImage(image, twin.image)
+        const blocking = scans.filter((scan) => scan.gap === undefined && ours(scan.image))
+        const mine = scans.filter((scan) => ours(scan.image))
+        const push = pushes.find(
+          (p) => !before(p.position, build.position) && sameImage(p.image, build.image),
+        )
+        if (push !== undefined) {
+          // A scan stops an image only between its build and its first push; after that it is published.
+          const pushed = describeStep(push.located)
+          const gate = blocking.find((scan) => {
+            const where = { line: scan.line, index: scan.index }
+            return before(twin.position, where) && before(where, push.position)
+          })
+          if (gate !== undefined) {
+            return result.pass(
+              subject,
+              `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities before ${pushed} pushes it`,
+              { line: gate.line },
+            )
+          }
+          if (blocking.length > 0) {
+            const sameStep = push.located === build.located
+            const late = blocking.filter(
+              (scan) => !before({ line: scan.line, index: scan.index }, push.position),
+            )
+            const named = (late.length > 0 ? late : blocking)
+              .map((scan) => `${scan.tool} at ${scan.where}`)
+              .join(', ')
+            return result.fail(
+              subject,
+              `the image is published before the scan can stop it: ${pushed} ${
+                sameStep ? 'builds and pushes it in one step' : `pushes the image built at ${built}`
+              }, and ${named} runs only ${late.length > 0 ? 'after that push' : 'before the build'}, so a failing scan blocks nothing already in the registry; ${
+                gitLab
+                  ? 'build, scan the local image, then push (or push only a staging tag that a job after the scan promotes)'
+                  : 'build with load: true (or push: false), scan, then push'
+              }`,
+              { line: push.located.step.line },
+            )
+          }
+        } else {
+          const gate = blocking[0]
+          if (gate !== undefined) {
+            return result.pass(
+              subject,
+              `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities`,
+              { line: gate.line },
+            )
+          }
         }
-      } else {
-        const gate = blocking[0]
-        if (gate !== undefined) {
-          return result.pass(
-            workflow,
-            `the image built at ${built} is scanned by ${gate.tool} at ${gate.where}, which fails the build on ${covered} vulnerabilities`,
-            { line: gate.line },
-          )
-        }
-      }
-      const gaps = scans.map((scan) => `${scan.tool} at ${scan.where}: ${scan.gap ?? ''}`)
-      return result.fail(
-        workflow,
-        gaps.length === 0
-          ? `builds a container image at ${built} but no step scans it for vulnerabilities`
-          : `builds a container image at ${built} but no scan fails the build on ${covered} vulnerabilities: ${gaps.join('; ')}`,
-        { line: build.located.step.line },
-      )
+        const gaps = mine.map(
+          (scan) => `${scan.tool} at ${scan.where}: ${scan.gap ?? 'it scans after the push'}`,
+        )
+        return result.fail(
+          subject,
+          gaps.length === 0
+            ? `builds a container image at ${built} but no step scans it for vulnerabilities`
+            : `builds a container image at ${built} but no scan fails the build on ${covered} vulnerabilities: ${gaps.join('; ')}`,
+          { line: build.located.step.line },
+        )
+      })
     })
   },
 })

@@ -96,9 +96,10 @@ export async function collectTerraformSource(root: string, sourcePath: string): 
     const inputs = await variableValues(variableFiles.get(folder) ?? [])
     const module = new HclModule(hclFiles, '', inputs, loaderFor(folder, 0, folder))
     const resources = await module.graphResources()
+    const graph = new ResourceGraph(resources)
     const evidence: EvidenceItem[] = [
-      ...toAwsEvidence(new ResourceGraph(resources), 'terraform-hcl'),
-      ...toIacResources(resources),
+      ...toAwsEvidence(graph, 'terraform-hcl'),
+      ...toIacResources(resources, graph.readInto),
     ]
     const relativeFolder = path.relative(root, folder).split(path.sep).join('/') || '.'
     const backend = await module.stateBackend(relativeFolder, hclFiles[0]?.file ?? relativeFolder)

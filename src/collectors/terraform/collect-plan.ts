@@ -18,7 +18,8 @@ const options = z.strictObject({
 export function planEvidence(text: string, file: string): EvidenceItem[] {
   const plan = readPlan(text, file)
   const graph = new ResourceGraph(plan.resources)
-  return [...toAwsEvidence(graph, 'terraform-plan'), ...toIacResources(plan.resources), ...plan.changes]
+  const aws = toAwsEvidence(graph, 'terraform-plan')
+  return [...aws, ...toIacResources(plan.resources, graph.readInto), ...plan.changes]
 }
 
 export const terraformPlanCollector = defineSourceCollector({

@@ -48,6 +48,11 @@ export interface GraphResource {
 /** Resources by type, with lookups across references; built once per plan, folder or template. */
 export class ResourceGraph {
   readonly resources: readonly GraphResource[]
+  /**
+   * Resources read into another resource's evidence item (a bucket's versioning, a group's rule
+   * resources, a policy's attachments) → the name of that item, so coverage counts them with it.
+   */
+  readonly readInto = new Map<GraphResource, string>()
   private readonly byConfigAddress = new Map<string, GraphResource[]>()
 
   constructor(resources: readonly GraphResource[]) {
@@ -98,9 +103,11 @@ export class ResourceGraph {
     attribute: string,
     matchOn: readonly string[] = ['id'],
   ): GraphResource[] {
-    return types
+    const found = types
       .flatMap((type) => this.ofType(type))
       .filter((r) => this.targets(r, attribute, [target.type], matchOn).includes(target))
+    for (const r of found) if (!this.readInto.has(r)) this.readInto.set(r, target.address)
+    return found
   }
 }
 

@@ -277,6 +277,7 @@ function accountItems(graph: ResourceGraph, origin: AwsOrigin): AwsAccount[] {
   const [policy] = graph.ofType('aws_iam_account_password_policy')
   const first = block ?? policy
   if (first === undefined) return []
+  for (const part of [block, policy]) if (part !== undefined) graph.readInto.set(part, 'account')
   const readers: Reader[] = []
   const item: Draft<AwsAccount> = {
     ...base(first, 'aws.account', origin, new Reader(first)),
@@ -377,9 +378,6 @@ function dbInstance(graph: ResourceGraph, db: GraphResource, origin: AwsOrigin):
 function securityGroup(graph: ResourceGraph, sg: GraphResource, origin: AwsOrigin): AwsSecurityGroup {
   const r = new Reader(sg)
   const rules = (direction: 'ingress' | 'egress'): AwsSecurityGroupRule[] => {
-    // An unset inline list is "computed" in a plan: it will hold exactly the separate rule resources.
-    const inline =
-      sg.configured === undefined || sg.configured.includes(direction) ? r.blocks(direction, direction) : []
     const separate = [
       ...graph
         .referrers(sg, ['aws_security_group_rule'], 'security_group_id')
@@ -389,12 +387,21 @@ function securityGroup(graph: ResourceGraph, sg: GraphResource, origin: AwsOrigi
         .referrers(sg, [`aws_vpc_security_group_${direction}_rule`], 'security_group_id')
         .map((rule) => vpcRule(rule, direction, r)),
     ]
-    return [
-      ...(inline ?? []).map((block, i) =>
-        inlineRule(block, (attr) => hasUnknown(sg, `${direction}.${i}.${attr}`)),
-      ),
-      ...separate,
-    ]
+    const configured = sg.configured === undefined || sg.configured.includes(direction)
+    // The plan's `configuration` omits `dynamic` blocks (and, before Terraform 1.1, inline blocks),
+    // so an absent entry there does not mean no inline rules: planned_values holds what AWS will have.
+    // A list unknown until apply and unconfigured is "computed": it will hold the separate rules.
+    const inline = configured
+      ? r.blocks(direction, direction)
+      : isUnknown(sg, direction)
+        ? []
+        : plannedBlocks(sg.values, direction)
+    const own = (inline ?? []).map((block, i) =>
+      inlineRule(block, (attr) => hasUnknown(sg, `${direction}.${i}.${attr}`)),
+    )
+    // A refreshed group lists its separate rules inline too: count each rule once.
+    const seen = new Set(separate.map(ruleSignature))
+    return [...(configured ? own : own.filter((rule) => !seen.has(ruleSignature(rule)))), ...separate]
   }
   const item: Draft<AwsSecurityGroup> = {
     ...base(sg, 'aws.security-group', origin, r),
@@ -409,6 +416,25 @@ function securityGroup(graph: ResourceGraph, sg: GraphResource, origin: AwsOrigi
 }
 
 const unknownPeer = '(known after apply)'
+
+function plannedBlocks(values: unknown, path: string): Record<string, unknown>[] {
+  const v = valueAt(values, path)
+  return Array.isArray(v) ? v.filter((b): b is Record<string, unknown> => isRecord(b)) : []
+}
+
+/** What a rule allows, without its description: equal signatures are the same rule. */
+function ruleSignature(rule: AwsSecurityGroupRule): string {
+  const sorted = (xs: string[]) => [...xs].sort().join(',')
+  return [
+    rule.protocol,
+    rule.fromPort ?? '',
+    rule.toPort ?? '',
+    sorted(rule.ipv4Ranges),
+    sorted(rule.ipv6Ranges),
+    sorted(rule.prefixListIds),
+    sorted(rule.sourceGroups),
+  ].join('|')
+}
 
 function protocolOf(value: unknown): string {
   const p = String(value ?? '-1').toLowerCase()

@@ -42,8 +42,14 @@ export const taggableTypes: ReadonlySet<string> = new Set([
   'aws_backup_vault',
 ])
 
-/** One `iac.resource` per managed resource, with the tags it will carry. */
-export function toIacResources(resources: readonly GraphResource[]): IacResource[] {
+/**
+ * One `iac.resource` per managed resource, with the tags it will carry; `readInto` names the AWS
+ * evidence item a resource was read into (ResourceGraph.readInto, after toAwsEvidence ran).
+ */
+export function toIacResources(
+  resources: readonly GraphResource[],
+  readInto: ReadonlyMap<GraphResource, string> = new Map(),
+): IacResource[] {
   return resources
     .filter((r) => r.mode === 'managed')
     .map((r) => {
@@ -65,6 +71,8 @@ export function toIacResources(resources: readonly GraphResource[]): IacResource
         tagsUnknown: hasUnknown(r, field),
       }
       if (r.line !== undefined) item.line = r.line
+      const owner = readInto.get(r)
+      if (owner !== undefined) item.partOf = owner
       return item
     })
 }

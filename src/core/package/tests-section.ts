@@ -1,3 +1,4 @@
+import type { AssessmentModel } from '../assessment.js'
 import type { Block, Section } from './document.js'
 import { callout, type DocumentContext, p, section } from './document-blocks.js'
 import type { PackageControl } from './model.js'
@@ -172,11 +173,59 @@ export function testsSection(context: DocumentContext): Section {
     }
     return section(`criterion-${criterion.id}`, `4.${i + 1}`, `${criterion.id} ${criterion.title}`, blocks)
   })
+  const coverage = f.assessment.coverage
   return section(
     'tests',
     '4',
     'Trust services criteria, controls, tests and results',
     testsIntro(context),
-    criterionSections,
+    coverage === undefined
+      ? criterionSections
+      : [...criterionSections, coverageSection(coverage, `4.${criterionSections.length + 1}`)],
   )
+}
+
+/**
+ * The population the tests covered: every collected resource is either examined by a test or
+ * listed here as not assessed, with where it is declared and why, so completeness can be judged.
+ */
+function coverageSection(coverage: NonNullable<AssessmentModel['coverage']>, number: string): Section {
+  const notAssessed = coverage.byType.flatMap((g) =>
+    g.notAssessedResources.map((r) => [
+      `${g.source} ${g.resourceKind}`,
+      r.line === undefined ? r.file : `${r.file}:${r.line}`,
+      r.namespace === undefined ? r.name : `${r.namespace}/${r.name}`,
+      r.reason,
+    ]),
+  )
+  return section('coverage', number, 'Coverage of the collected resources', [
+    p(
+      coverage.notAssessed === 0
+        ? `Every one of the ${coverage.resources} resources collected was examined by at least one test.`
+        : `${coverage.assessed} of the ${coverage.resources} resources collected were examined by at least one test. The ${coverage.notAssessed} not assessed are listed below with where they are declared and why; no test result above covers them.`,
+    ),
+    {
+      type: 'table',
+      columns: ['Source', 'Resource type', 'Collected', 'Assessed', 'Not assessed'],
+      widths: [2, 4, 1.5, 1.5, 1.5],
+      rows: coverage.byType.map((g) => [
+        g.source,
+        g.resourceKind,
+        String(g.count),
+        String(g.assessed),
+        String(g.notAssessed),
+      ]),
+    },
+    ...(notAssessed.length === 0
+      ? []
+      : [
+          p('Resources not assessed', 'strong'),
+          {
+            type: 'table' as const,
+            columns: ['Type', 'Where', 'Name', 'Why'],
+            widths: [2.5, 3, 2.5, 4],
+            rows: notAssessed,
+          },
+        ]),
+  ])
 }

@@ -4,9 +4,12 @@ import { escapeHtml } from '../../core/escape-markup.js'
 import {
   categoryLabel,
   controlStatusLabel,
+  coverageRows,
+  coverageSentence,
   criterionStatusLabel,
   findingStatusLabel,
   location,
+  notAssessedRows,
   qualifiedName,
   readinessExplanation,
 } from '../labels.js'
@@ -147,6 +150,21 @@ ${control.notApplicable ? `<p>Not applicable: ${e(control.notApplicable.justific
 ${tests ? `<h4>Tests of the control</h4><ul>${tests}</ul>` : ''}${manual ? `<h4>Evidence provided by people</h4><ul>${manual}</ul>` : ''}</details>`
 }
 
+function htmlTable(headers: readonly string[], rows: readonly string[][]): string {
+  if (rows.length === 0) return '<p>None.</p>'
+  return `<table><thead><tr>${headers.map((h) => `<th scope="col">${e(h)}</th>`).join('')}</tr></thead><tbody>${rows
+    .map((r) => `<tr>${r.map((c) => `<td>${e(c)}</td>`).join('')}</tr>`)
+    .join('')}</tbody></table>`
+}
+
+/** What the tests examined and what they did not: the completeness question an auditor asks. */
+function coverageSection(coverage: NonNullable<AssessmentModel['coverage']>): string {
+  return `<section id="coverage" aria-labelledby="h-coverage"><h2 id="h-coverage">Coverage</h2><p>${e(coverageSentence(coverage))}</p>${htmlTable(
+    ['Source', 'Resource type', 'Collected', 'Assessed', 'Not assessed'],
+    coverageRows(coverage),
+  )}<h3>Resources not assessed</h3>${htmlTable(['Type', 'Where', 'Name', 'Why'], notAssessedRows(coverage))}</section>`
+}
+
 /** The readiness report as one self-contained HTML file: no scripts, fonts or images from elsewhere. */
 export function renderHtml(model: AssessmentModel): string {
   const s = model.summary
@@ -216,6 +234,7 @@ ${
         )
         .join('')}</tbody></table></section>`
 }
+${model.coverage === undefined ? '' : coverageSection(model.coverage)}
 <section id="inputs" aria-labelledby="h-inputs"><h2 id="h-inputs">Evidence read</h2>
 ${
   model.errors.length === 0

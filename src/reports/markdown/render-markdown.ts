@@ -2,9 +2,12 @@ import type { AssessmentModel } from '../../core/assessment.js'
 import {
   categoryLabel,
   controlStatusLabel,
+  coverageRows,
+  coverageSentence,
   criterionStatusLabel,
   findingStatusLabel,
   location,
+  notAssessedRows,
   qualifiedName,
   readinessExplanation,
 } from '../labels.js'
@@ -166,6 +169,23 @@ export function renderMarkdown(model: AssessmentModel): string {
       model.errors.map((e) => [location(e), e.message, e.hint ?? '']),
     ),
     '',
+    ...(model.coverage === undefined
+      ? []
+      : [
+          '## Coverage',
+          '',
+          coverageSentence(model.coverage),
+          '',
+          table(
+            ['Source', 'Resource type', 'Collected', 'Assessed', 'Not assessed'],
+            coverageRows(model.coverage),
+          ),
+          '',
+          '### Resources not assessed',
+          '',
+          table(['Type', 'Where', 'Name', 'Why'], notAssessedRows(model.coverage)),
+          '',
+        ]),
     '## Evidence read',
     '',
     table(

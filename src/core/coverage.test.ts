@@ -1,0 +1,112 @@
+import { describe, expect, it } from 'vitest'
+import type { Finding } from './check.js'
+import { assessCoverage } from './coverage.js'
+import type { EvidenceItem } from './evidence.js'
+import type { IacResource } from './evidence-iac.js'
+
+const resource = (type: string, name: string, partOf?: string): IacResource => ({
+  kind: 'iac.resource',
+  resourceKind: type,
+  name: `${type}.${name}`,
+  file: 'main.tf',
+  line: 3,
+  tool: 'terraform',
+  taggable: true,
+  tags: {},
+  tagsUnknown: false,
+  ...(partOf === undefined ? {} : { partOf }),
+})
+
+const finding = (check: string, kind: string, name: string, file = 'main.tf'): Finding => ({
+  check,
+  severity: 'high',
+  status: 'pass',
+  subject: { kind, name, file },
+  message: 'ok',
+})
+
+const checks = [
+  { id: 'terraform/resources-carry-required-tags', reads: ['iac.resource'] },
+  { id: 'aws/bucket-encrypted', reads: ['aws.s3-bucket'] },
+  {
+    id: 'kubernetes/namespace-has-default-deny-network-policy',
+    reads: ['k8s.namespace', 'k8s.network-policy'],
+  },
+]
+
+describe('assessCoverage', () => {
+  const unmapped = [
+    resource('aws_rds_cluster', 'main'),
+    resource('aws_ebs_volume', 'data'),
+    resource('aws_lambda_function', 'api'),
+    resource('azurerm_storage_account', 'logs'),
+    resource('google_sql_database_instance', 'db'),
+  ]
+  const bucket = resource('aws_s3_bucket', 'logs')
+  const versioning = resource('aws_s3_bucket_versioning', 'logs', 'aws_s3_bucket.logs')
+  const bucketItem = {
+    kind: 'aws.s3-bucket',
+    resourceKind: 'aws_s3_bucket',
+    name: bucket.name,
+    file: 'main.tf',
+  }
+  const evidence = [...unmapped, bucket, versioning, bucketItem] as EvidenceItem[]
+  const findings = [
+    ...[...unmapped, bucket, versioning].map((r) =>
+      finding('terraform/resources-carry-required-tags', r.resourceKind, r.name),
+    ),
+    finding('aws/bucket-encrypted', 'aws_s3_bucket', bucket.name),
+  ]
+
+  it('lists IaC types no check examines as not assessed, even when their tags were checked', () => {
+    const coverage = assessCoverage(evidence, findings, checks)
+    const notAssessed = coverage.byType.filter((g) => g.notAssessed > 0).map((g) => g.resourceKind)
+    expect(notAssessed.sort()).toEqual([
+      'aws_ebs_volume',
+      'aws_lambda_function',
+      'aws_rds_cluster',
+      'azurerm_storage_account',
+      'google_sql_database_instance',
+    ])
+    const rds = coverage.byType.find((g) => g.resourceKind === 'aws_rds_cluster')
+    expect(rds?.notAssessedResources).toEqual([
+      {
+        name: 'aws_rds_cluster.main',
+        file: 'main.tf',
+        line: 3,
+        reason: 'no check examines aws_rds_cluster resources (only their tags were checked)',
+      },
+    ])
+  })
+
+  it('counts a mapped resource and the parts read into it as assessed, and its AWS view once', () => {
+    const coverage = assessCoverage(evidence, findings, checks)
+    expect(coverage.resources).toBe(7)
+    expect(coverage.assessed).toBe(2)
+    expect(coverage.notAssessed).toBe(5)
+    expect(coverage.byType.some((g) => g.evidenceKind === 'aws.s3-bucket')).toBe(false)
+  })
+
+  it('lists a part as not assessed when what it was read into was not examined', () => {
+    const coverage = assessCoverage(evidence, findings.slice(0, -1), checks)
+    const part = coverage.byType.find((g) => g.resourceKind === 'aws_s3_bucket_versioning')
+    expect(part?.notAssessedResources[0]?.reason).toBe(
+      'read into aws_s3_bucket.logs, which no check examined',
+    )
+  })
+
+  it('says when no check in scope reads a kind, and counts supporting evidence as examined', () => {
+    const items = [
+      { kind: 'scan.component', resourceKind: 'Component', name: 'openssl', file: 'sbom.json' },
+      { kind: 'k8s.namespace', resourceKind: 'Namespace', name: 'api', file: 'ns.yaml' },
+      { kind: 'k8s.network-policy', resourceKind: 'NetworkPolicy', name: 'deny', file: 'np.yaml' },
+    ] as EvidenceItem[]
+    const coverage = assessCoverage(
+      items,
+      [finding('kubernetes/namespace-has-default-deny-network-policy', 'Namespace', 'api', 'ns.yaml')],
+      checks,
+    )
+    expect(coverage.assessed).toBe(2)
+    expect(coverage.byType[0]?.notAssessedResources[0]?.reason).toBe('no check in scope reads scan.component')
+  })
+})

@@ -1,0 +1,185 @@
+import type { Finding, Subject } from './check.js'
+import type { EvidenceItem } from './evidence.js'
+
+/**
+ * Coverage: every collected resource is either examined by at least one check or listed as not
+ * assessed, with its type, file and line. A resource nobody judged is the completeness question an
+ * auditor asks ("what in the population did your tests not look at?"); it is never silently dropped.
+ */
+
+/** A resource no check examined, and why. */
+export interface NotAssessedResource {
+  name: string
+  file: string
+  line?: number
+  namespace?: string
+  reason: string
+}
+
+/** One source's resources of one type. */
+export interface CoverageByType {
+  /** `terraform`, `cloudformation`, `kubernetes`, `ci`, `aws`, …: where the resource was read. */
+  source: string
+  /** The resource type in the source's words: `aws_rds_cluster`, `Deployment`, `GitHubWorkflow`. */
+  resourceKind: string
+  /** The evidence kind it was collected as. */
+  evidenceKind: string
+  count: number
+  assessed: number
+  notAssessed: number
+  notAssessedResources: NotAssessedResource[]
+}
+
+export interface Coverage {
+  resources: number
+  assessed: number
+  notAssessed: number
+  /** Types with anything not assessed first, then by source and type. */
+  byType: CoverageByType[]
+}
+
+/** What coverage needs to know of a check that ran: its id and the evidence kinds it reads. */
+export interface CoverageCheck {
+  id: string
+  reads: readonly string[]
+}
+
+const sourceOfFamily: Record<string, string> = { k8s: 'kubernetes' }
+
+function sourceOf(item: EvidenceItem): string {
+  if (item.kind === 'iac.resource' && 'tool' in item) return item.tool
+  const family = item.kind.slice(0, item.kind.indexOf('.'))
+  return sourceOfFamily[family] ?? family
+}
+
+/** A check's subject names the item: same kind and file, and its name (or the name and a part of it). */
+function names(subject: Subject, item: EvidenceItem): boolean {
+  if (subject.kind !== item.resourceKind || subject.file !== item.file) return false
+  if (subject.namespace !== undefined && item.namespace !== undefined && subject.namespace !== item.namespace)
+    return false
+  return subject.name === item.name || subject.name.startsWith(`${item.name} `)
+}
+
+const isIacKind = (kind: string) => kind.startsWith('iac.')
+
+/**
+ * Kinds that hold every object of a source the collector has no specific kind for (ConfigMaps,
+ * ServiceAccounts; Terraform types with no AWS mapping). Checks read them to find a few things, so
+ * being read is not being judged: one counts as assessed only when a finding names it.
+ */
+const catchAllKinds: ReadonlySet<string> = new Set(['iac.resource', 'k8s.resource'])
+
+/**
+ * Accounts for every collected resource. An `iac.resource` counts as assessed only when a check of
+ * what the resource does (an `aws.*` check of the item it was read into) names it: the tag and
+ * planned-change checks read every IaC resource, so they alone do not make an unmapped type such as
+ * `aws_rds_cluster` or `google_sql_database_instance` assessed. Items that are another view of an
+ * IaC resource (the `aws.*` item Terraform code maps to, its `iac.change`) are counted with it.
+ */
+export function assessCoverage(
+  evidence: readonly EvidenceItem[],
+  findings: readonly Finding[],
+  checks: readonly CoverageCheck[],
+): Coverage {
+  const readers = new Map<string, CoverageCheck[]>()
+  for (const check of checks)
+    for (const kind of check.reads) readers.set(kind, [...(readers.get(kind) ?? []), check])
+  const findingsByCheck = new Map<string, Finding[]>()
+  for (const f of findings) findingsByCheck.set(f.check, [...(findingsByCheck.get(f.check) ?? []), f])
+
+  const iac = evidence.filter((e) => e.kind === 'iac.resource')
+  const iacKeys = new Set(iac.map((e) => `${e.file}\n${e.name}`))
+  for (const e of iac) if ('partOf' in e && e.partOf !== undefined) iacKeys.add(`${e.file}\n${e.partOf}`)
+  const isView = (e: EvidenceItem) => e.kind !== 'iac.resource' && iacKeys.has(`${e.file}\n${e.name}`)
+
+  // Findings of the checks that judge what a resource does, by subject name, for IaC resources.
+  const behaviourFindings = findings.filter((f) => {
+    const check = checks.find((c) => c.id === f.check)
+    return check?.reads.some((k) => !isIacKind(k)) === true && f.subject.kind !== 'Evidence'
+  })
+  const iacJudged = new Set(behaviourFindings.map((f) => f.subject.name))
+  const iacJudgedInFile = new Set(behaviourFindings.map((f) => `${f.subject.file}\n${f.subject.name}`))
+
+  const namedKinds = new Map<string, boolean>()
+  const groups = new Map<string, CoverageByType>()
+  for (const item of evidence) {
+    if (isView(item)) continue
+    const source = sourceOf(item)
+    const key = `${source}\n${item.resourceKind}\n${item.kind}`
+    let group = groups.get(key)
+    if (group === undefined) {
+      group = {
+        source,
+        resourceKind: item.resourceKind,
+        evidenceKind: item.kind,
+        count: 0,
+        assessed: 0,
+        notAssessed: 0,
+        notAssessedResources: [],
+      }
+      groups.set(key, group)
+    }
+    group.count++
+    const reason = notAssessedReason(item)
+    if (reason === undefined) {
+      group.assessed++
+      continue
+    }
+    group.notAssessed++
+    const entry: NotAssessedResource = { name: item.name, file: item.file, reason }
+    if (item.line !== undefined) entry.line = item.line
+    if (item.namespace !== undefined) entry.namespace = item.namespace
+    group.notAssessedResources.push(entry)
+  }
+
+  function notAssessedReason(item: EvidenceItem): string | undefined {
+    if (item.kind === 'iac.resource') {
+      const partOf = 'partOf' in item ? item.partOf : undefined
+      if (partOf !== undefined ? iacJudged.has(partOf) : iacJudgedInFile.has(`${item.file}\n${item.name}`))
+        return undefined
+      const tagged = (readers.get('iac.resource') ?? []).some((c) =>
+        (findingsByCheck.get(c.id) ?? []).some((f) => names(f.subject, item)),
+      )
+      return partOf !== undefined
+        ? `read into ${partOf}, which no check examined`
+        : `no check examines ${item.resourceKind} resources${tagged ? ' (only their tags were checked)' : ''}`
+    }
+    const reading = readers.get(item.kind) ?? []
+    if (reading.length === 0) return `no check in scope reads ${item.kind}`
+    const judged = (c: CoverageCheck) => (findingsByCheck.get(c.id) ?? []).some((f) => names(f.subject, item))
+    if (reading.some(judged)) return undefined
+    if (catchAllKinds.has(item.kind)) return `no check judges ${item.resourceKind} objects`
+    // A check that read this kind and judged something else with it (network policies for a
+    // namespace, commits for a change-management test) examined every item as supporting evidence;
+    // one that names some items of the kind and not this one passed over it.
+    const supporting = reading.filter(
+      (c) =>
+        (findingsByCheck.get(c.id) ?? []).some((f) => f.subject.kind !== 'Evidence') &&
+        !namesAnyOf(c, item.kind),
+    )
+    return supporting.length > 0
+      ? undefined
+      : `the checks that read ${item.kind} (${reading.map((c) => c.id).join(', ')}) reported nothing on it`
+  }
+
+  function namesAnyOf(check: CoverageCheck, kind: string): boolean {
+    const key = `${check.id}\n${kind}`
+    let named = namedKinds.get(key)
+    if (named === undefined) {
+      const items = evidence.filter((e) => e.kind === kind)
+      named = (findingsByCheck.get(check.id) ?? []).some((f) => items.some((e) => names(f.subject, e)))
+      namedKinds.set(key, named)
+    }
+    return named
+  }
+
+  const byType = [...groups.values()].sort(
+    (a, b) =>
+      Number(b.notAssessed > 0) - Number(a.notAssessed > 0) ||
+      a.source.localeCompare(b.source) ||
+      a.resourceKind.localeCompare(b.resourceKind),
+  )
+  const assessed = byType.reduce((n, g) => n + g.assessed, 0)
+  const total = byType.reduce((n, g) => n + g.count, 0)
+  return { resources: total, assessed, notAssessed: total - assessed, byType }
+}
