@@ -22,8 +22,11 @@ export interface SecretRule {
    * as a class (`[Pp][Aa]…`), which keeps the engine from skipping ahead on a literal.
    */
   ignoreCase?: boolean
-  /** A literal every match contains: a text without it skips the rule (`://` for connection strings). */
-  requires?: string
+  /**
+   * A literal every match contains or sits near: a text without it (without any of them, for a list)
+   * skips the rule (`://` for connection strings).
+   */
+  requires?: string | readonly string[]
 }
 
 /** Shannon entropy in bits per character: random tokens score above ~3.5, words and placeholders below. */
@@ -75,6 +78,22 @@ export const secretRules: readonly SecretRule[] = [
     detect: `aws_?secret_?access_?key["']?\\s*[:=]>?\\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
     secret: /([A-Za-z0-9/+]{40})$/,
     accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 3.5,
+  },
+  {
+    // A secret access key written with no name to give it away (`RUN echo <key> > ~/.aws/credentials`):
+    // a token of exactly 40 base64 characters within 300 characters of an access key id, either side.
+    // It opens with a class, not a literal, so it runs only on a text that holds a key id at all; and
+    // the token must mix lower case, upper case and digits, which git hashes (lower-case hex), key ids
+    // (upper case) and paths do not.
+    id: 'aws-secret-access-key-near-key-id',
+    title: 'AWS secret access key (next to an access key id)',
+    requires: ['AKIA', 'ASIA'],
+    detect:
+      '(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])' +
+      '(?:(?<=(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{0,300})|(?=[A-Za-z0-9/+]{40}[\\s\\S]{0,300}(?:AKIA|ASIA)[A-Z0-9]{16}))' +
+      '[A-Za-z0-9/+]{40}',
+    boundary: false,
+    accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 4,
   },
   {
     id: 'gcp-service-account-key',
