@@ -576,10 +576,6 @@ describe('a secret planted in every field type of every collector', () => {
     // The search itself works: the items the secrets were planted in are stored and served.
     const stored = Buffer.concat(local.map((l) => l.bytes))
     const served = Buffer.concat(answers.map((a) => a.bytes))
-    if (process.env.TRUSTCTL_DEBUG_DUMP) {
-      writeFileSync('/tmp/wide-stored.bin', stored)
-      writeFileSync('/tmp/wide-served.bin', served)
-    }
     // One marker per collector, each next to a planted secret: Kubernetes, Dockerfile, GitHub Actions,
     // Terraform (HCL, plan), CloudFormation, AWS JSON, scanner report, git history.
     const markers = [
@@ -597,6 +593,10 @@ describe('a secret planted in every field type of every collector', () => {
     expect(markers.filter((m) => !served.includes(m))).toEqual([])
     // The secret in the file the Dockerfile ADDs is found (and only fingerprinted).
     expect(stored.includes('"file":"app/config/aws.ini"')).toBe(true)
+    // So are the secrets whose name is on another line (issue 14): an env entry's `value:` line and a
+    // Terraform variable's default, each reported at the line that names it.
+    expect(stored.includes('"name":"deploy/app.yaml:20"')).toBe(true)
+    expect(stored.includes('"name":"infra/main.tf:6"')).toBe(true)
 
     expect(leaksIn([...local, ...remote, ...answers, ...consoles])).toEqual([])
   }, 300_000)

@@ -59,6 +59,18 @@ const keywordAlternatives = [
   'credential',
 ].join('|')
 
+/** A value assigned to a secret-like name that is a secret, not a reference, placeholder or name. */
+function looksAssigned(v: string): boolean {
+  return (
+    // Template references (`${VAR}`, `{{ .Values.x }}`, `%(name)s`) are where a secret goes, not one.
+    notPlaceholder(v) &&
+    !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
+    // Words joined by separators (`session-cache-token`) are names, not secrets.
+    !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
+    shannonEntropy(v) >= genericEntropyThreshold
+  )
+}
+
 /** A SaaS token recognised by its documented prefix alone. */
 function vendorToken(id: string, title: string, detect: string): SecretRule[] {
   return [{ id, title, detect: `${detect}(?![A-Za-z0-9_-])`, accept: (v) => shannonEntropy(v) > 3 }]
@@ -218,19 +230,32 @@ export const secretRules: readonly SecretRule[] = [
     detect: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}',
   },
   {
+    // A Kubernetes env entry (`- name: DB_PASSWORD` then `value: …` on the next line, or both in one
+    // flow mapping): the name gives the secret away, but not on the line that holds it.
+    id: 'secret-named-env-value',
+    title: 'High-entropy value of an env entry with a secret-like name',
+    ignoreCase: true,
+    detect: `name:\\s*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?\\s*[,\\n]\\s*value:\\s*["']?[^"'\\s,}]{12,200}`,
+    secret: /value:\s*["']?([^"'\s,}]{12,200})$/i,
+    accept: looksAssigned,
+  },
+  {
+    // A Terraform variable whose name says it is a secret, with the secret as its default.
+    id: 'secret-named-variable-default',
+    title: 'High-entropy default of a Terraform variable with a secret-like name',
+    ignoreCase: true,
+    detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{[^}]{0,300}?default\\s*=\\s*"[^"\\s]{12,200}"`,
+    secret: /default\s*=\s*"([^"\s]{12,200})"$/i,
+    accept: looksAssigned,
+  },
+  {
     id: 'generic-secret-assignment',
     title: 'High-entropy value assigned to a secret-like name',
     // The keyword may end a longer name (`DB_PASSWORD`, `clientSecret`): no boundary before it.
     ignoreCase: true,
     detect: `(?:${keywordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{12,200}["']`,
     secret: /["']([^"'\s]{12,200})["']$/,
-    accept: (v) =>
-      // Template references (`${VAR}`, `{{ .Values.x }}`, `%(name)s`) are where a secret goes, not one.
-      notPlaceholder(v) &&
-      !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
-      // Words joined by separators (`session-cache-token`) are names, not secrets.
-      !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
-      shannonEntropy(v) >= genericEntropyThreshold,
+    accept: looksAssigned,
     boundary: false,
   },
 ]

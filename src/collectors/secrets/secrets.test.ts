@@ -58,6 +58,8 @@ const samples: Record<string, string> = {
   'tailscale-key': `TS_AUTHKEY=${'tskey-'}auth-${random(12)}-${random(30)}`,
   'cloudflare-token': `CF_TOKEN=${'cfut_'}${random(40)}${random(8, hex)}`,
   jwt: `Authorization: Bearer ${'eyJ'}hbGciOiJIUzI1NiJ9.${'eyJ'}zdWIiOiIxMjM0NTY3ODkwIn0.${random(43)}`,
+  'secret-named-env-value': `        - name: UPSTREAM_PASSWORD\n          value: "${random(20, alnum, 29)}"`,
+  'secret-named-variable-default': `variable "db_password" {\n  type    = string\n  default = "${random(20, alnum, 31)}"\n}`,
   'generic-secret-assignment': `DB_PASSWORD = "${random(20, `${alnum}#%`)}"`,
 }
 
@@ -121,6 +123,32 @@ describe('the rule set', () => {
       `blob: ${random(60, `${alnum}/+`, 23)}`,
     ].join('\n')
     expect(scanText(text, compiled).map((f) => f.rule.id)).toEqual(['aws-access-key-id'])
+  })
+
+  it('finds a secret whose name is on another line: a Kubernetes env value, a Terraform default', () => {
+    const secret = random(24, alnum, 37)
+    const found = (text: string): string[] =>
+      scanText(text, compiled)
+        .filter((f) => f.value === secret)
+        .map((f) => f.rule.id)
+    expect(found(`env:\n  - name: DB_PASSWORD\n    value: ${secret}\n`)).toEqual(['secret-named-env-value'])
+    expect(found(`env:\n  - { name: API_TOKEN, value: "${secret}" }\n`)).toEqual(['secret-named-env-value'])
+    expect(
+      found(
+        `variable "admin_api_key" {\n  description = "x"\n  sensitive = true\n  default = "${secret}"\n}\n`,
+      ),
+    ).toEqual(['secret-named-variable-default'])
+    const none = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as manifests hold it
+      '  - name: DB_PASSWORD\n    value: "${DB_PASSWORD}"',
+      '  - name: DB_PASSWORD\n    valueFrom: { secretKeyRef: { name: db, key: password } }',
+      `  - name: LOG_LEVEL\n    value: "${secret}"`,
+      '  - name: TOKEN_AUDIENCE\n    value: "https://api.example.com"',
+      `variable "token_ttl" {\n  default = "${secret}"\n}`,
+      'variable "db_password" {\n  default = ""\n}',
+      'variable "db_password" {\n  sensitive = true\n}\nvariable "region" {\n  default = "us-east-1"\n}',
+    ].join('\n')
+    expect(scanText(none, compiled).map((f) => f.rule.id)).toEqual([])
   })
 
   it('reports the column of the match', () => {
