@@ -15,7 +15,7 @@ import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
-import { redactEvidence } from '../core/redact-evidence.js'
+import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore } from './open-store.js'
@@ -62,34 +62,40 @@ export async function collectConfiguredSources(
   parseCache?: ParseCache,
 ): Promise<FileCollection> {
   const secrets = fileSecrets(loaded.root)
+  const redact = collectionRedactor()
   const collection = await collectSources(loaded.config.sources, {
     root: loaded.root,
     now,
     env,
-    ...(parseCache === undefined ? {} : { parseCache: redactingParseCache(parseCache, secrets) }),
+    ...(parseCache === undefined
+      ? {}
+      : {
+          parseCache: redactingParseCache(parseCache, (parsed) => redactCollected(parsed, secrets, redact)),
+        }),
     fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
   })
   // Results read back from the cache are masked again: copy-on-write makes that a walk, no copy.
-  return { ...redactCollected(collection, secrets), inputs: collection.inputs }
+  return { ...redactCollected(collection, secrets, redact), inputs: collection.inputs }
 }
 
 /** Evidence and errors with their secrets masked (see collectConfiguredSources). */
 function redactCollected<C extends Pick<ParsedInput, 'evidence' | 'errors'>>(
   collected: C,
   secrets: FileSecrets,
+  redact: ReturnType<typeof collectionRedactor>,
 ): C {
   return {
     ...collected,
-    evidence: collected.evidence.map((item) => redactEvidence(item, secrets.of(item.file))),
-    errors: collected.errors.map((error) => redactEvidence(error, secrets.of(error.file))),
+    evidence: collected.evidence.map((item) => redact(item, secrets.of(item.file))),
+    errors: collected.errors.map((error) => redact(error, secrets.of(error.file))),
   }
 }
 
 /** A parse cache that is only ever given masked results. */
-function redactingParseCache(cache: ParseCache, secrets: FileSecrets): ParseCache {
+function redactingParseCache(cache: ParseCache, mask: (parsed: ParsedInput) => ParsedInput): ParseCache {
   return {
     get: (key) => cache.get(key),
-    set: (key, parsed) => cache.set(key, redactCollected(parsed, secrets)),
+    set: (key, parsed) => cache.set(key, mask(parsed)),
   }
 }
 
