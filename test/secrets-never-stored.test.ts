@@ -601,3 +601,69 @@ describe('a secret planted in every field type of every collector', () => {
     expect(leaksIn([...local, ...remote, ...answers, ...consoles])).toEqual([])
   }, 300_000)
 })
+
+describe('the same estate assessed into PostgreSQL', () => {
+  const pgUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+  const schema = `trustctl_secrets_${process.pid}_${Date.now().toString(36)}`
+  afterAll(() => rmSync(wide, { recursive: true, force: true }))
+
+  it('keeps no planted value in any row of any table', async () => {
+    const { Client } = await import('pg')
+    const { loadConfig } = await import('../src/app/load-config.js')
+    const { StoredParseCache } = await import('../src/app/parse-cache.js')
+    const { collectAndAssess, loadLibrary } = await import('../src/app/run-assessment.js')
+    const { ed25519Signer } = await import('../src/core/ledger-manifest.js')
+    const { PostgresStore } = await import('../src/store/postgres/postgres-store.js')
+    const { recordAssessment } = await import('../src/store/ledger-operations.js')
+    // The estate of the test above, planted afresh when that test removed it.
+    if (!existsSync(path.join(wide, 'trustctl.yaml'))) plantEverywhere()
+    const loaded = await loadConfig(undefined, wide)
+    const library = await loadLibrary()
+    const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
+    const store = await PostgresStore.open(pgUrl, schema)
+    try {
+      for (let run = 0; run < 2; run++) {
+        const now = new Date()
+        const cache = new StoredParseCache(store, 'test', now.toISOString())
+        const { model, collection } = await collectAndAssess(loaded, library, {}, now, cache)
+        await recordAssessment(store, {
+          model,
+          evidence: collection.evidence,
+          inputs: collection.inputs,
+          signer,
+          toolVersion: 'test',
+          extraEntries: cache.entries(),
+          remember: cache.remembered(),
+        })
+      }
+      const client = new Client({ connectionString: pgUrl })
+      await client.connect()
+      try {
+        const tables = await client.query(
+          'SELECT table_name FROM information_schema.tables WHERE table_schema = $1',
+          [schema],
+        )
+        const haystacks: { where: string; bytes: Buffer }[] = []
+        for (const { table_name: table } of tables.rows as { table_name: string }[]) {
+          // Every column as text (bytea as its bytes): what a dump of the table would hold.
+          const rows = await client.query(`SELECT * FROM "${schema}"."${table}"`)
+          const parts = rows.rows.flatMap((row: Record<string, unknown>) =>
+            Object.values(row).map((value) =>
+              Buffer.isBuffer(value) ? value : Buffer.from(JSON.stringify(value) ?? ''),
+            ),
+          )
+          haystacks.push({ where: `postgres table ${table}`, bytes: Buffer.concat(parts) })
+        }
+        const all = Buffer.concat(haystacks.map((h) => h.bytes))
+        expect(all.includes('planted-api')).toBe(true)
+        expect(all.includes('Deploy with the stripe key')).toBe(true)
+        expect(leaksIn(haystacks)).toEqual([])
+      } finally {
+        await client.end()
+      }
+    } finally {
+      await store.dropSchema()
+      await store.close()
+    }
+  }, 300_000)
+})
