@@ -117,3 +117,61 @@ jobs:
     }
   })
 })
+
+describe('the masking pass every collection goes through', () => {
+  const awsKeyId = `AKIA${'Q4'.repeat(8)}`
+  // No shape of its own: only the rule that sees it next to the key id finds it.
+  const awsSecret = ['kT3pR9vQ2mX7wB4nL8sD', 'yF6hJ1cG5zA0eU3iO8t'].join('/')
+
+  it('finds the literal secrets of a file once, and masks them in items of that file only', async () => {
+    const { fileSecrets } = await import('../src/collectors/secrets/file-secrets.js')
+    const { collectionRedactor } = await import('../src/core/redact-evidence.js')
+    const dir = copyDemo()
+    try {
+      writeFileSync(
+        path.join(dir.dir, 'Dockerfile.planted'),
+        `FROM alpine\nENV AWS_ACCESS_KEY_ID=${awsKeyId}\nRUN echo ${awsSecret} > /root/.aws/key\n`,
+      )
+      const secrets = fileSecrets(dir.dir)
+      expect(secrets.of('Dockerfile.planted')).toContain(awsSecret)
+      expect(secrets.of('no/such/file')).toEqual([])
+      expect(secrets.of('.')).toEqual([])
+      const redact = collectionRedactor()
+      const item = {
+        kind: 'container.dockerfile',
+        file: 'Dockerfile.planted',
+        run: [`echo ${awsSecret} > k`],
+      }
+      expect(redact(item, secrets.of(item.file)).run).toEqual(['echo [REDACTED] > k'])
+      // Another file's items keep the value: it is no secret the rules saw there.
+      expect(redact({ ...item, file: 'README.md' }, secrets.of('README.md')).run[0]).toContain(awsSecret)
+    } finally {
+      dir.cleanup()
+    }
+  })
+
+  it('masks credential shapes in what a push sends, whoever built the collection', async () => {
+    const { prepareBatches } = await import('../src/app/push-client.js')
+    const evidence = {
+      kind: 'k8s.namespace',
+      resourceKind: 'Namespace',
+      name: 'prod',
+      file: 'ns.yaml',
+      labels: { owner: awsKeyId },
+      annotations: {},
+    }
+    const [batch] = prepareBatches(
+      {
+        evidence: [evidence as never],
+        errors: [{ file: 'x.yaml', message: `bad value ${planted.githubToken}` }],
+        inputs: [],
+      },
+      { name: 'c', version: 't' },
+      '2026-11-30T00:00:00.000Z',
+      1_000_000,
+    )
+    expect(batch?.body).toContain('"owner":"[REDACTED]"')
+    expect(batch?.body).not.toContain(awsKeyId)
+    expect(batch?.body).not.toContain(planted.githubToken)
+  })
+})

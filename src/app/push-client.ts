@@ -12,6 +12,7 @@ import {
 } from '../core/errors.js'
 import { canonicalBytes, sha256 } from '../core/ledger.js'
 import { contentDigest, type PushBatch, pushFormat } from '../core/push-format.js'
+import { redactEvidence } from '../core/redact-evidence.js'
 
 /**
  * The remote collector's side of a push: splits a collection into batches under a size limit, names
@@ -81,12 +82,14 @@ export function prepareBatches(
     what,
     bytes: Buffer.byteLength(JSON.stringify(value)),
   })
+  // A collection from collectConfiguredSources is masked already (file secrets included); credential
+  // shapes are masked again here so that no other caller can push one in clear.
   const pieces: Piece[] = [
-    ...collection.errors.map((e) => piece('errors', e, `the error about ${e.file}`)),
+    ...collection.errors.map((e) => piece('errors', redactEvidence(e), `the error about ${e.file}`)),
     ...collection.inputs.map((i) => piece('inputs', i, `the input ${i.file}`)),
     ...collection.evidence.map((evidence) => {
       // Round-tripped through JSON: what is hashed is exactly what the server will parse.
-      const plain = JSON.parse(JSON.stringify(evidence)) as Record<string, unknown>
+      const plain = JSON.parse(JSON.stringify(redactEvidence(evidence))) as Record<string, unknown>
       return piece(
         'items',
         { hash: sha256(canonicalBytes(plain)), evidence: plain },

@@ -7,13 +7,15 @@ import {
   type ShippedThirdParties,
 } from '../catalog/load-third-parties.js'
 import { collectSources } from '../collectors/registry.js'
+import { type FileSecrets, fileSecrets } from '../collectors/secrets/file-secrets.js'
 import { loadFingerprintSalt } from '../collectors/secrets/salt.js'
-import type { FileCollection, ParseCache } from '../collectors/source-collector.js'
+import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
+import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore } from './open-store.js'
@@ -47,6 +49,11 @@ export function storeFile(loaded: LoadedConfig): string {
 /**
  * Reads the configured sources, without assessing or storing anything (also `collect --push`). `env`
  * holds what live sources authenticate with (cloud and API credentials).
+ *
+ * Every path evidence takes to the store or a server starts here, so this is where secrets are
+ * masked: in every string of every item and error, credential shapes and each literal secret the
+ * secret rules find in the item's own file. The parse cache is handed results already masked, as it
+ * serialises them the moment it is given them.
  */
 export async function collectConfiguredSources(
   loaded: LoadedConfig,
@@ -54,13 +61,42 @@ export async function collectConfiguredSources(
   now: Date,
   parseCache?: ParseCache,
 ): Promise<FileCollection> {
-  return collectSources(loaded.config.sources, {
+  const secrets = fileSecrets(loaded.root)
+  const redact = collectionRedactor()
+  const collection = await collectSources(loaded.config.sources, {
     root: loaded.root,
     now,
     env,
-    ...(parseCache === undefined ? {} : { parseCache }),
+    ...(parseCache === undefined
+      ? {}
+      : {
+          parseCache: redactingParseCache(parseCache, (parsed) => redactCollected(parsed, secrets, redact)),
+        }),
     fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
   })
+  // Results read back from the cache are masked again: copy-on-write makes that a walk, no copy.
+  return { ...redactCollected(collection, secrets, redact), inputs: collection.inputs }
+}
+
+/** Evidence and errors with their secrets masked (see collectConfiguredSources). */
+function redactCollected<C extends Pick<ParsedInput, 'evidence' | 'errors'>>(
+  collected: C,
+  secrets: FileSecrets,
+  redact: ReturnType<typeof collectionRedactor>,
+): C {
+  return {
+    ...collected,
+    evidence: collected.evidence.map((item) => redact(item, secrets.of(item.file))),
+    errors: collected.errors.map((error) => redact(error, secrets.of(error.file))),
+  }
+}
+
+/** A parse cache that is only ever given masked results. */
+function redactingParseCache(cache: ParseCache, mask: (parsed: ParsedInput) => ParsedInput): ParseCache {
+  return {
+    get: (key) => cache.get(key),
+    set: (key, parsed) => cache.set(key, mask(parsed)),
+  }
 }
 
 /** Collects evidence from the configured sources and assesses it, without storing anything. */

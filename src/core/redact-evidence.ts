@@ -10,24 +10,34 @@ export const minimumMaskedLength = 8
  * are (they name fields, not values). Copy-on-write: unchanged branches are returned as they are, so
  * an estate without secrets costs one walk and no allocation.
  */
-export function redactValue(value: unknown, fileSecrets: readonly string[] = []): unknown {
-  const secrets = fileSecrets.filter((s) => s.length >= minimumMaskedLength)
+export function redactValue(
+  value: unknown,
+  fileSecrets: readonly string[] = [],
+  redactShapes: (text: string) => string = redactSecrets,
+): unknown {
+  const secrets =
+    fileSecrets.length === 0 ? fileSecrets : fileSecrets.filter((s) => s.length >= minimumMaskedLength)
+  // Plain loops, no Object.entries or forEach: the walk visits every string of an estate, and the
+  // allocations of those cost more than the masking itself (measured on the assess benchmark).
   const walk = (v: unknown): unknown => {
-    if (typeof v === 'string') return maskString(v, secrets)
+    if (typeof v === 'string') return maskString(v, secrets, redactShapes)
     if (Array.isArray(v)) {
       let copy: unknown[] | undefined
-      v.forEach((element, i) => {
+      for (let i = 0; i < v.length; i++) {
+        const element: unknown = v[i]
         const next = walk(element)
         if (next !== element) {
           copy ??= [...v]
           copy[i] = next
         }
-      })
+      }
       return copy ?? v
     }
     if (v !== null && typeof v === 'object') {
       let copy: Record<string, unknown> | undefined
-      for (const [key, element] of Object.entries(v)) {
+      for (const key in v) {
+        if (!Object.hasOwn(v, key)) continue
+        const element: unknown = Reflect.get(v, key)
         const next = walk(element)
         if (next !== element) {
           copy ??= { ...v }
@@ -49,8 +59,32 @@ export function redactEvidence<T extends object>(item: T, fileSecrets: readonly 
   return redactValue(item, fileSecrets) as T
 }
 
-function maskString(text: string, secrets: readonly string[]): string {
+/**
+ * redactEvidence for one collection: the same masking, with each distinct string's credential
+ * shapes looked up once. Measured on the assess benchmark's estate, where names, labels and images
+ * repeat, this roughly halves the pass. The memory lasts as long as the returned function: drop it
+ * with the collection, so no string outlives the evidence it came from.
+ */
+export function collectionRedactor(): <T extends object>(item: T, fileSecrets?: readonly string[]) => T {
+  const seen = new Map<string, string>()
+  const redactShapes = (text: string): string => {
+    let out = seen.get(text)
+    if (out === undefined) {
+      out = redactSecrets(text)
+      seen.set(text, out)
+    }
+    return out
+  }
+  return <T extends object>(item: T, fileSecrets: readonly string[] = []): T =>
+    redactValue(item, fileSecrets, redactShapes) as T
+}
+
+function maskString(
+  text: string,
+  secrets: readonly string[],
+  redactShapes: (text: string) => string,
+): string {
   let out = text
   for (const secret of secrets) if (out.includes(secret)) out = out.split(secret).join('[REDACTED]')
-  return redactSecrets(out)
+  return redactShapes(out)
 }

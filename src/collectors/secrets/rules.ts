@@ -22,8 +22,11 @@ export interface SecretRule {
    * as a class (`[Pp][Aa]…`), which keeps the engine from skipping ahead on a literal.
    */
   ignoreCase?: boolean
-  /** A literal every match contains: a text without it skips the rule (`://` for connection strings). */
-  requires?: string
+  /**
+   * A literal every match contains or sits near: a text without it (without any of them, for a list)
+   * skips the rule (`://` for connection strings).
+   */
+  requires?: string | readonly string[]
 }
 
 /** Shannon entropy in bits per character: random tokens score above ~3.5, words and placeholders below. */
@@ -56,6 +59,18 @@ const keywordAlternatives = [
   'credential',
 ].join('|')
 
+/** A value assigned to a secret-like name that is a secret, not a reference, placeholder or name. */
+function looksAssigned(v: string): boolean {
+  return (
+    // Template references (`${VAR}`, `{{ .Values.x }}`, `%(name)s`) are where a secret goes, not one.
+    notPlaceholder(v) &&
+    !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
+    // Words joined by separators (`session-cache-token`) are names, not secrets.
+    !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
+    shannonEntropy(v) >= genericEntropyThreshold
+  )
+}
+
 /** A SaaS token recognised by its documented prefix alone. */
 function vendorToken(id: string, title: string, detect: string): SecretRule[] {
   return [{ id, title, detect: `${detect}(?![A-Za-z0-9_-])`, accept: (v) => shannonEntropy(v) > 3 }]
@@ -75,6 +90,22 @@ export const secretRules: readonly SecretRule[] = [
     detect: `aws_?secret_?access_?key["']?\\s*[:=]>?\\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
     secret: /([A-Za-z0-9/+]{40})$/,
     accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 3.5,
+  },
+  {
+    // A secret access key written with no name to give it away (`RUN echo <key> > ~/.aws/credentials`):
+    // a token of exactly 40 base64 characters within 300 characters of an access key id, either side.
+    // It opens with a class, not a literal, so it runs only on a text that holds a key id at all; and
+    // the token must mix lower case, upper case and digits, which git hashes (lower-case hex), key ids
+    // (upper case) and paths do not.
+    id: 'aws-secret-access-key-near-key-id',
+    title: 'AWS secret access key (next to an access key id)',
+    requires: ['AKIA', 'ASIA'],
+    detect:
+      '(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])' +
+      '(?:(?<=(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{0,300})|(?=[A-Za-z0-9/+]{40}[\\s\\S]{0,300}(?:AKIA|ASIA)[A-Z0-9]{16}))' +
+      '[A-Za-z0-9/+]{40}',
+    boundary: false,
+    accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 4,
   },
   {
     id: 'gcp-service-account-key',
@@ -199,19 +230,32 @@ export const secretRules: readonly SecretRule[] = [
     detect: 'eyJ[A-Za-z0-9_-]{10,}\\.eyJ[A-Za-z0-9_-]{10,}\\.[A-Za-z0-9_-]{10,}',
   },
   {
+    // A Kubernetes env entry (`- name: DB_PASSWORD` then `value: …` on the next line, or both in one
+    // flow mapping): the name gives the secret away, but not on the line that holds it.
+    id: 'secret-named-env-value',
+    title: 'High-entropy value of an env entry with a secret-like name',
+    ignoreCase: true,
+    detect: `name:\\s*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?\\s*[,\\n]\\s*value:\\s*["']?[^"'\\s,}]{12,200}`,
+    secret: /value:\s*["']?([^"'\s,}]{12,200})$/i,
+    accept: looksAssigned,
+  },
+  {
+    // A Terraform variable whose name says it is a secret, with the secret as its default.
+    id: 'secret-named-variable-default',
+    title: 'High-entropy default of a Terraform variable with a secret-like name',
+    ignoreCase: true,
+    detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{[^}]{0,300}?default\\s*=\\s*"[^"\\s]{12,200}"`,
+    secret: /default\s*=\s*"([^"\s]{12,200})"$/i,
+    accept: looksAssigned,
+  },
+  {
     id: 'generic-secret-assignment',
     title: 'High-entropy value assigned to a secret-like name',
     // The keyword may end a longer name (`DB_PASSWORD`, `clientSecret`): no boundary before it.
     ignoreCase: true,
     detect: `(?:${keywordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{12,200}["']`,
     secret: /["']([^"'\s]{12,200})["']$/,
-    accept: (v) =>
-      // Template references (`${VAR}`, `{{ .Values.x }}`, `%(name)s`) are where a secret goes, not one.
-      notPlaceholder(v) &&
-      !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
-      // Words joined by separators (`session-cache-token`) are names, not secrets.
-      !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
-      shannonEntropy(v) >= genericEntropyThreshold,
+    accept: looksAssigned,
     boundary: false,
   },
 ]

@@ -26,6 +26,9 @@ export function compileRules(rules: readonly SecretRule[] = secretRules): Compil
 
 const wordChar = /[A-Za-z0-9_]/
 
+const requiredIn = (text: string, requires: string | readonly string[]): boolean =>
+  typeof requires === 'string' ? text.includes(requires) : requires.some((r) => text.includes(r))
+
 function secretValue(rule: SecretRule, text: string, match: string, end: number): string {
   if (rule.id === 'private-key') {
     // The key material, not the header, is what identifies this key.
@@ -74,7 +77,7 @@ export function scanText(text: string, compiled: CompiledRules, firstLine = 1): 
   compiled.patterns.forEach((pattern, r) => {
     const rule = compiled.rules[r]
     if (rule === undefined) return
-    if (rule.requires !== undefined && !text.includes(rule.requires)) return
+    if (rule.requires !== undefined && !requiredIn(text, rule.requires)) return
     pattern.lastIndex = 0
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const start = m.index

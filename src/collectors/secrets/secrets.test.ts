@@ -26,6 +26,7 @@ const hex = '0123456789abcdef'
 const samples: Record<string, string> = {
   'aws-access-key-id': `aws_access_key_id = ${'AKIA'}${random(16, upper)}`,
   'aws-secret-access-key': `aws_secret_access_key = ${random(40, `${alnum}/+`, 3)}`,
+  'aws-secret-access-key-near-key-id': `RUN echo ${random(40, `${alnum}/+`, 11)} > /root/.aws/key\nENV AWS_ACCESS_KEY_ID=${'AKIA'}${random(16, upper)}`,
   'gcp-service-account-key': `  "private_key_id": "${random(40, hex)}",`,
   'gcp-api-key': `const key = "${'AIza'}${random(35)}"`,
   'azure-storage-account-key': `DefaultEndpointsProtocol=https;AccountName=acme;${'AccountKey='}${random(86, `${alnum}+/`)}==;EndpointSuffix=core.windows.net`,
@@ -57,6 +58,8 @@ const samples: Record<string, string> = {
   'tailscale-key': `TS_AUTHKEY=${'tskey-'}auth-${random(12)}-${random(30)}`,
   'cloudflare-token': `CF_TOKEN=${'cfut_'}${random(40)}${random(8, hex)}`,
   jwt: `Authorization: Bearer ${'eyJ'}hbGciOiJIUzI1NiJ9.${'eyJ'}zdWIiOiIxMjM0NTY3ODkwIn0.${random(43)}`,
+  'secret-named-env-value': `        - name: UPSTREAM_PASSWORD\n          value: "${random(20, alnum, 29)}"`,
+  'secret-named-variable-default': `variable "db_password" {\n  type    = string\n  default = "${random(20, alnum, 31)}"\n}`,
   'generic-secret-assignment': `DB_PASSWORD = "${random(20, `${alnum}#%`)}"`,
 }
 
@@ -86,6 +89,66 @@ describe('the rule set', () => {
       `redis://default:${'$'}{REDIS_PASSWORD}@redis:6379`,
     ].join('\n')
     expect(scanText(text, compiled).map((f) => f.rule.id)).toEqual([])
+  })
+
+  it('finds a nameless 40-character AWS secret access key by the key id near it, either side', () => {
+    const keyId = `${'AKIA'}${random(16, upper, 5)}`
+    const secret = random(40, `${alnum}/+`, 13)
+    const ids = (text: string): string[] =>
+      scanText(text, compiled)
+        .filter((f) => f.value === secret)
+        .map((f) => f.rule.id)
+    expect(ids(`ENV AWS_ACCESS_KEY_ID=${keyId}\nRUN echo ${secret} > /root/.aws/key\n`)).toEqual([
+      'aws-secret-access-key-near-key-id',
+    ])
+    expect(ids(`RUN echo ${secret} > /root/.aws/key\nENV AWS_ACCESS_KEY_ID=${keyId}\n`)).toEqual([
+      'aws-secret-access-key-near-key-id',
+    ])
+    // Named, the key is the named rule's: one finding, not two.
+    expect(ids(`aws_secret_access_key = ${secret}\naws_access_key_id = ${keyId}\n`)).toEqual([
+      'aws-secret-access-key',
+    ])
+    // Alone, or far from any key id, a 40-character token is not taken for a key.
+    expect(ids(`RUN echo ${secret} > /root/.aws/key\n`)).toEqual([])
+    expect(ids(`ENV AWS_ACCESS_KEY_ID=${keyId}\n${'#\n'.repeat(200)}RUN echo ${secret}\n`)).toEqual([])
+  })
+
+  it('does not take git hashes, paths or key ids near an access key id for a secret key', () => {
+    const keyId = `${'AKIA'}${random(16, upper, 5)}`
+    const text = [
+      `aws_access_key_id = ${keyId}`,
+      `commit ${random(40, hex, 17)}`,
+      `source: /usr/local/lib/node_modules/npm/bin/npx-cli.js`,
+      `id: ${random(40, upper, 19)}`,
+      `blob: ${random(60, `${alnum}/+`, 23)}`,
+    ].join('\n')
+    expect(scanText(text, compiled).map((f) => f.rule.id)).toEqual(['aws-access-key-id'])
+  })
+
+  it('finds a secret whose name is on another line: a Kubernetes env value, a Terraform default', () => {
+    const secret = random(24, alnum, 37)
+    const found = (text: string): string[] =>
+      scanText(text, compiled)
+        .filter((f) => f.value === secret)
+        .map((f) => f.rule.id)
+    expect(found(`env:\n  - name: DB_PASSWORD\n    value: ${secret}\n`)).toEqual(['secret-named-env-value'])
+    expect(found(`env:\n  - { name: API_TOKEN, value: "${secret}" }\n`)).toEqual(['secret-named-env-value'])
+    expect(
+      found(
+        `variable "admin_api_key" {\n  description = "x"\n  sensitive = true\n  default = "${secret}"\n}\n`,
+      ),
+    ).toEqual(['secret-named-variable-default'])
+    const none = [
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as manifests hold it
+      '  - name: DB_PASSWORD\n    value: "${DB_PASSWORD}"',
+      '  - name: DB_PASSWORD\n    valueFrom: { secretKeyRef: { name: db, key: password } }',
+      `  - name: LOG_LEVEL\n    value: "${secret}"`,
+      '  - name: TOKEN_AUDIENCE\n    value: "https://api.example.com"',
+      `variable "token_ttl" {\n  default = "${secret}"\n}`,
+      'variable "db_password" {\n  default = ""\n}',
+      'variable "db_password" {\n  sensitive = true\n}\nvariable "region" {\n  default = "us-east-1"\n}',
+    ].join('\n')
+    expect(scanText(none, compiled).map((f) => f.rule.id)).toEqual([])
   })
 
   it('reports the column of the match', () => {

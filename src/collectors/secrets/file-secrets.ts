@@ -1,0 +1,79 @@
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
+import path from 'node:path'
+import { secretRules } from './rules.js'
+import { type CompiledRules, compileRules, isBinary, scanText } from './scan-text.js'
+
+/**
+ * The literal secret values the secret rules find in one input file, so that evidence read from that
+ * file can be masked wherever a value reappears (a label, a tag, a RUN line) even when the value has
+ * no recognisable shape of its own. The values stay in memory: callers mask with them and drop them.
+ */
+export interface FileSecrets {
+  /** The secrets in `file` (as evidence names it, relative to the root); none for what is no file. */
+  of(file: string): readonly string[]
+}
+
+/** A file is read whole up to this size; a larger one in pieces that overlap, so no secret is cut. */
+const wholeFileBytes = 64 * 1024 * 1024
+const pieceBytes = 4 * 1024 * 1024
+const overlapBytes = 64 * 1024
+
+function readPiece(fd: number, position: number, length: number): Buffer {
+  const bytes = Buffer.allocUnsafe(length)
+  let read = 0
+  while (read < length) {
+    const n = readSync(fd, bytes, read, length - read, position + read)
+    if (n === 0) break
+    read += n
+  }
+  return bytes.subarray(0, read)
+}
+
+/** The distinct secret values in one file; none when it cannot be read, is no file or is binary. */
+export function secretsInFile(full: string, compiled: CompiledRules): string[] {
+  let fd: number
+  try {
+    fd = openSync(full, 'r')
+  } catch {
+    return []
+  }
+  try {
+    const info = fstatSync(fd)
+    if (!info.isFile()) return []
+    const found = new Set<string>()
+    // Synchronous reads, as the secrets collector does: cheaper than the promise API on small files,
+    // and the parse cache hands results over synchronously.
+    for (let position = 0; position < info.size; position += pieceBytes) {
+      const whole = info.size <= wholeFileBytes
+      const bytes = readPiece(fd, position, whole ? info.size : pieceBytes + overlapBytes)
+      if (position === 0 && isBinary(bytes)) return []
+      for (const match of scanText(bytes.toString('utf8'), compiled)) found.add(match.value)
+      if (whole) break
+    }
+    return [...found]
+  } catch {
+    return []
+  } finally {
+    closeSync(fd)
+  }
+}
+
+/**
+ * The secrets of each input file under `root`, each file scanned once however many items came from
+ * it. A name that is no readable file (an API source, a directory, `sources[2]`) has none.
+ */
+export function fileSecrets(root: string): FileSecrets {
+  const compiled = compileRules(secretRules)
+  const known = new Map<string, readonly string[]>()
+  return {
+    of(file) {
+      const full = path.resolve(root, file)
+      let values = known.get(full)
+      if (values === undefined) {
+        values = secretsInFile(full, compiled)
+        known.set(full, values)
+      }
+      return values
+    },
+  }
+}
