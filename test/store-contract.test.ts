@@ -331,11 +331,13 @@ for (const backend of backends) {
           inputs: 2,
           reused: 0,
           records: 4,
+          ignoredCacheEntries: 0,
         })
         expect(await run([input('a', 'FROM a'), input('b', 'FROM b2')])).toEqual({
           inputs: 2,
           reused: 1,
           records: 3,
+          ignoredCacheEntries: 0,
         })
         expect(parses).toBe(3)
         expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 2 })
