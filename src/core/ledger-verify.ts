@@ -22,7 +22,7 @@ export type VerifyProblemType =
   | 'record-after-manifest'
   | 'key-not-endorsed'
   | 'run-table-mismatch'
-  | 'anchor-missing'
+  | 'anchor-mismatch'
 
 /** One thing that is wrong, precise enough to find it in the store. */
 export interface VerifyProblem {
