@@ -25,14 +25,23 @@ export async function verifyConfiguredStore(
   env: NodeJS.ProcessEnv,
   given: { pinnedKey?: string; expectHashes?: readonly string[] },
 ): Promise<VerifyReport> {
+  const { options, notices } = defaultVerifyOptions(loaded, given)
+  const report = await withStore(loaded, env, (store) => verifyWithTrust(store, loaded, options))
+  return { ...report, notices: [...report.notices, ...notices] }
+}
+
+/** What verify trusts by default: `--key`, else ledger.key; and notices for what is not pinned. */
+export function defaultVerifyOptions(
+  loaded: Pick<LoadedConfig, 'config' | 'root'>,
+  given: { pinnedKey?: string; expectHashes?: readonly string[] },
+): { options: VerifyOptions; notices: string[] } {
   const notices: string[] = []
   const pinnedKey = given.pinnedKey ?? pinnedKeyOf(loaded)
   if (pinnedKey === undefined)
     notices.push(
       'no ledger.key in trustctl.yaml and no --key: the ledger’s first key was trusted as its root (the next assess pins it)',
     )
-  const anchor = readAnchor(anchorPath(loaded))
-  if (anchor === undefined)
+  if (readAnchor(anchorPath(loaded)) === undefined)
     notices.push(
       `no ${anchorFileName} beside trustctl.yaml: truncation of the newest runs was not checked (first run?)`,
     )
@@ -40,11 +49,18 @@ export async function verifyConfiguredStore(
     ...(pinnedKey === undefined ? {} : { pinnedKey }),
     ...(given.expectHashes === undefined ? {} : { expectHashes: given.expectHashes }),
   }
-  const report = await withStore(loaded, env, async (store) => {
-    const verified = await verifyStore(store, options)
-    return anchor === undefined ? verified : withProblems(verified, await anchorProblems(store, anchor))
-  })
-  return { ...report, notices: [...report.notices, ...notices] }
+  return { options, notices }
+}
+
+/** The store verified with the given options and the anchor beside trustctl.yaml (when there is one). */
+export async function verifyWithTrust(
+  store: AssessmentStore,
+  loaded: Pick<LoadedConfig, 'root'>,
+  options: VerifyOptions,
+): Promise<VerifyReport> {
+  const anchor = readAnchor(anchorPath(loaded))
+  const verified = await verifyStore(store, options)
+  return anchor === undefined ? verified : withProblems(verified, await anchorProblems(store, anchor))
 }
 
 /** The anchored head must be in the chain, at its place: else the newest runs were cut off or rewritten. */
