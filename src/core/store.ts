@@ -19,6 +19,8 @@ export interface RunInfo {
   finishedAt?: string
   status: 'open' | 'complete' | 'incomplete'
   records: number
+  /** The position of the manifest that sealed the run: a record of the run after it is not part of it. */
+  manifestSeq?: number
 }
 
 /** A record read back in ledger order, with its blob (undefined when the blob is missing). */

@@ -206,6 +206,7 @@ export class SqlLedgerStore implements AssessmentStore {
         id: number | string
         started_at: string
         finished_at: string | null
+        manifest_seq: number | string | null
         status: string | null
         host: string | null
         pid: number | null
@@ -214,6 +215,8 @@ export class SqlLedgerStore implements AssessmentStore {
         `SELECT s.run_id AS id, s.collected_at AS started_at,
                 (SELECT m.collected_at FROM ledger_record m
                  WHERE m.run_id = s.run_id AND m.kind = 'manifest' ORDER BY m.seq LIMIT 1) AS finished_at,
+                (SELECT MIN(m.seq) FROM ledger_record m
+                 WHERE m.run_id = s.run_id AND m.kind = 'manifest') AS manifest_seq,
                 t.status, t.host, t.pid,
                 (SELECT COUNT(*) FROM ledger_record l WHERE l.run_id = s.run_id) AS records
          FROM ledger_record s LEFT JOIN ledger_run t ON t.id = s.run_id
@@ -238,6 +241,7 @@ export class SqlLedgerStore implements AssessmentStore {
         ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
         status: row.finished_at !== null ? 'complete' : open ? 'open' : 'incomplete',
         records: Number(row.records),
+        ...(row.manifest_seq === null ? {} : { manifestSeq: Number(row.manifest_seq) }),
       })
     }
     return runs
