@@ -7,11 +7,12 @@ import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../src/core/assessment.js'
 import type { EvidenceItem } from '../src/core/evidence.js'
-import { canonicalBytes, sha256 } from '../src/core/ledger.js'
+import { canonicalBytes, chainRecords, sha256 } from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
 import { ingestInputs } from '../src/store/ingest.js'
 import { latestRun, recordAssessment, runEvidence, verifyStore } from '../src/store/ledger-operations.js'
+import { extractPopulation } from '../src/store/ledger-period.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 
@@ -331,14 +332,73 @@ for (const backend of backends) {
           inputs: 2,
           reused: 0,
           records: 4,
+          ignoredCacheEntries: 0,
         })
         expect(await run([input('a', 'FROM a'), input('b', 'FROM b2')])).toEqual({
           inputs: 2,
           reused: 1,
           records: 3,
+          ignoredCacheEntries: 0,
         })
         expect(parses).toBe(3)
         expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 2 })
+      }))
+
+    it("leaves a record appended after a run's manifest out of populations, and verify reports it", () =>
+      withStore(async ({ store, sql }) => {
+        const runId = await store.beginRun({
+          startedAt: '2026-11-01T00:00:00.000Z',
+          toolVersion: '1',
+          signer,
+        })
+        const entry = (name: string) => ({
+          kind: 'evidence' as const,
+          id: `container.dockerfile:${name}`,
+          source: `${name}/Dockerfile`,
+          collector: 'dockerfile',
+          collectorVersion: '1',
+          collectedAt: '2026-11-01T00:00:00.000Z',
+          effectiveAt: '2026-11-01T00:00:00.000Z',
+          content: canonicalBytes({ name }),
+        })
+        await store.append(runId, [entry('a')])
+        await store.finishRun(runId, '2026-11-01T00:00:01.000Z', signer)
+        // The attacker chains a well-formed record after the head, claiming the sealed run.
+        const head = await store.head()
+        const { records, blobs } = chainRecords(head, runId, [entry('forged')])
+        const [forged] = records
+        const [blob] = blobs
+        if (forged === undefined || blob === undefined) throw new Error('nothing forged')
+        await sql('INSERT INTO ledger_blob (ref, bytes) VALUES (?, ?)', [blob.ref, Buffer.from(blob.bytes)])
+        await sql(
+          'INSERT INTO ledger_record (seq, id, run_id, kind, source, collector, collector_version, collected_at, effective_at, content_hash, blob_ref, prev_hash, hash) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)',
+          [
+            forged.seq,
+            forged.id,
+            forged.runId,
+            forged.kind,
+            forged.source,
+            forged.collector,
+            forged.collectorVersion,
+            forged.collectedAt,
+            forged.effectiveAt,
+            forged.contentHash,
+            forged.blobRef,
+            forged.prevHash,
+            forged.hash,
+          ],
+        )
+        const population = await extractPopulation(store, {
+          control: 'CC8.1',
+          kinds: ['container.dockerfile'],
+          attestations: [],
+          from: '2026-11-01',
+          to: '2026-11-01',
+          extractedAt: '2026-11-02T00:00:00.000Z',
+        })
+        expect(population.members.map((m) => m.id)).toEqual(['container.dockerfile:a'])
+        const report = await verifyStore(store)
+        expect(report.problems.map((p) => p.type)).toContain('record-after-manifest')
       }))
 
     it('remembers cached results by key', () =>

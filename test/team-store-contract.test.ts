@@ -634,7 +634,7 @@ for (const backend of backends) {
         expect(await verifyStore(store2)).toMatchObject({ ok: true, manifests: 1 })
         await expect((await reopen()).users()).resolves.toHaveLength(1)
         if (backend.name === 'sqlite') {
-          expect(Number(await scalar('PRAGMA user_version'))).toBe(3)
+          expect(Number(await scalar('PRAGMA user_version'))).toBe(4)
           // The team store created the file: it still has the ledger's page size.
           expect(Number(await scalar('PRAGMA page_size'))).toBe(65536)
         }

@@ -22,6 +22,25 @@ export function storeLocation(loaded: LoadedConfig, env: NodeJS.ProcessEnv): str
   return path.resolve(loaded.root, loaded.config.store.path, 'trustctl.db')
 }
 
+/**
+ * Where the store is, for a summary: the SQLite file, or the PostgreSQL database, host and schema
+ * (never the user or password, wherever the URL carries them).
+ */
+export function storeDescription(loaded: LoadedConfig, env: NodeJS.ProcessEnv): string {
+  if (loaded.config.store.backend !== 'postgres') return storeLocation(loaded, env)
+  const url = env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url ?? ''
+  try {
+    const parsed = new URL(url)
+    const database = decodeURIComponent(parsed.pathname.replace(/^\//, '')) || '(default)'
+    return `PostgreSQL database ${database} on ${parsed.host || 'localhost'}, schema ${postgresSchema}`
+  } catch {
+    return `PostgreSQL (schema ${postgresSchema})`
+  }
+}
+
+/** The schema the ledger lives in on PostgreSQL. */
+const postgresSchema = 'trustctl'
+
 /** Opens the configured store; migrations run on open. Reading commands pass `mustExist`. */
 export async function openStore(
   loaded: LoadedConfig,

@@ -6,8 +6,8 @@ import type { AssessmentStore } from '../core/store.js'
 
 /**
  * Incremental runs: parse results kept in the ledger, found again by collector, path and content
- * hash. A result is reused only when its blob still hashes to its address, so an altered store never
- * feeds a check; new results become `evidence-set` records of the run and are remembered only after
+ * hash. A result is reused only when a sealed run's evidence-set record vouches for it, so an altered
+ * cache or a forged blob never feeds a check; new results become `evidence-set` records of the run and are remembered only after
  * the run is committed, so a crash never leaves a cache entry pointing at nothing.
  */
 export class StoredParseCache implements ParseCache {
@@ -24,12 +24,19 @@ export class StoredParseCache implements ParseCache {
     return `parse:${this.version}:${key}`
   }
 
+  /** Cache entries found but not vouched for by a sealed evidence-set record (or not a parse result). */
+  ignored = 0
+
   async get(key: string): Promise<ParsedInput | undefined> {
-    const ref = await this.store.cached(this.storeKey(key))
-    if (ref === undefined) return undefined
-    const bytes = await this.store.blob(ref)
-    if (bytes === undefined || `sha256:${sha256(bytes)}` !== ref) return undefined
-    return parsedInputOf(JSON.parse(Buffer.from(bytes).toString('utf8')))
+    // Only through the chain: the evidence-set record of a signed run that recorded this key (its id)
+    // with this content. A cache row alone is a pointer anyone with database access can rewrite.
+    const { found, ignored } = await this.store.chainedCache([{ key: this.storeKey(key), id: key }])
+    this.ignored += ignored
+    const hit = found.get(this.storeKey(key))
+    if (hit === undefined) return undefined
+    const parsed = parsedInputOf(JSON.parse(Buffer.from(hit.bytes).toString('utf8')))
+    if (parsed === undefined) this.ignored += 1
+    return parsed
   }
 
   set(key: string, parsed: ParsedInput): void {

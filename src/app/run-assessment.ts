@@ -17,6 +17,7 @@ import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
+import { keepTrustFiles } from './ledger-trust.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
@@ -157,7 +158,13 @@ export async function runAssessment(
   library: Library,
   now: Date,
   { env, notify }: RunEnvironment,
-): Promise<{ model: AssessmentModel; runId: number; evidence: FileCollection['evidence'] }> {
+): Promise<{
+  model: AssessmentModel
+  runId: number
+  evidence: FileCollection['evidence']
+  /** Parse-cache entries no sealed evidence-set record vouched for: ignored, the inputs parsed again. */
+  ignoredCacheEntries: number
+}> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
   const store = await openStore(loaded, env)
@@ -174,6 +181,8 @@ export async function runAssessment(
       extraEntries: parseCache.entries(),
       remember: parseCache.remembered(),
     })
+    // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
+    await keepTrustFiles(loaded, store, notify)
     // The stored model cannot hold the manifest that signs it; the model handed to reports does.
     const ledger = {
       runId,
@@ -182,7 +191,12 @@ export async function runAssessment(
       publicKeyFingerprint: signer.fingerprint,
       publicKey: signer.publicKeyPem.trim(),
     }
-    return { model: { ...model, ledger }, runId, evidence: collection.evidence }
+    return {
+      model: { ...model, ledger },
+      runId,
+      evidence: collection.evidence,
+      ignoredCacheEntries: parseCache.ignored,
+    }
   } finally {
     await store.close()
   }

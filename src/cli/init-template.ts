@@ -8,6 +8,8 @@ export interface InitAnswers {
   asOf: string
   sources: string[]
   providers: { name: string; model: 'iaas' | 'paas' | 'saas'; services: string[] }[]
+  /** Fingerprint (hex) of the key that signs the ledger: pinned in the file the team commits. */
+  ledgerKey?: string
 }
 
 /** A YAML scalar, quoted only where YAML needs it. */
@@ -98,5 +100,14 @@ attestations: []
 #    date: 2026-10-01
 #    by: Jane Doe
 #    reference: https://tickets.example.com/SEC-123
+${
+  a.ledgerKey === undefined
+    ? ''
+    : `
+# The key that signs the evidence ledger, pinned: \`trustctl verify\` requires it (or a key it endorsed
+# with \`trustctl key rotate\`). Commit this file, and trustctl.anchor once \`assess\` writes it.
+ledger:
+  key: sha256:${a.ledgerKey}
 `
+}`
 }

@@ -5,7 +5,7 @@ import { severityRank } from '../core/check.js'
 /** The short summary `assess` prints: what was in scope, what passed, what is left. */
 export function formatSummary(
   model: AssessmentModel,
-  extra: { store?: string; reportDir?: string } = {},
+  extra: { store?: string; reportDir?: string; ignoredCacheEntries?: number } = {},
 ): string {
   const s = model.summary
   const lines = [
@@ -18,6 +18,11 @@ export function formatSummary(
     `  evidence    ${model.inputs.length} files read, ${model.errors.length} could not be read${reusedNote(model)}`,
   ]
   if (extra.store !== undefined) lines.push(`  stored in   ${extra.store}`)
+  // A cache entry no signed run vouches for was edited or is stale: it was not used, and is said.
+  if (extra.ignoredCacheEntries !== undefined && extra.ignoredCacheEntries > 0)
+    lines.push(
+      `  cache       ${extra.ignoredCacheEntries} cached parse ${extra.ignoredCacheEntries === 1 ? 'result' : 'results'} ignored: not backed by a signed run (inputs parsed again; run trustctl verify)`,
+    )
   if (extra.reportDir !== undefined) lines.push(`  report      ${extra.reportDir}`)
   if (model.errors.length > 0) {
     lines.push('', 'Inputs that could not be read (the rest was assessed):')

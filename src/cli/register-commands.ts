@@ -10,6 +10,7 @@ import { exportCommand } from './commands/export.js'
 import { gapsCommand } from './commands/gaps.js'
 import { historyCommand } from './commands/history.js'
 import { initCommand } from './commands/init.js'
+import { keyRotateCommand } from './commands/key.js'
 import { matrixCommand } from './commands/matrix.js'
 import { packageCommand } from './commands/package.js'
 import { policiesListCommand, policiesRenderCommand } from './commands/policies.js'
@@ -221,10 +222,24 @@ function registerVerify(program: Command, { io, setExit, configOption }: Registr
     .description('re-hash every record and blob of the ledger, walk the chain, check every signature')
     .addOption(configOption)
     .option('--bundle <dir>', 'verify an exported bundle instead of the store')
-    .option('--key <key>', 'require every manifest to be signed by this key (fingerprint or PEM file)')
+    .option('--package <dir>', 'verify a SOC 2 package folder (its signed manifest.json) instead')
+    .option(
+      '--key <key>',
+      'require this signing key (fingerprint or PEM file) instead of ledger.key in trustctl.yaml',
+    )
     .option('--chain-head <hash>', 'a record hash from a report that must be in the chain', collect, [])
     .option('--format <format>', 'text or json', 'text')
     .action(async (options) => setExit(await verifyCommand(options, io)))
+}
+
+/** `trustctl key`. */
+function registerKey(program: Command, { io, setExit, configOption }: Registration): void {
+  const key = program.command('key').description('the key that signs the ledger')
+  key
+    .command('rotate')
+    .description('create a new signing key, endorsed in the ledger by the current one; update trustctl.yaml')
+    .addOption(configOption)
+    .action(async (options) => setExit(await keyRotateCommand(options, io)))
 }
 
 /** `trustctl history`. */
@@ -359,6 +374,7 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerCrosswalk,
   registerPolicies,
   registerVerify,
+  registerKey,
   registerHistory,
   registerDiff,
   registerExport,

@@ -95,6 +95,28 @@ export const configSchema = z.strictObject({
       key: z.string().min(1).optional(),
     })
     .default({ backend: 'sqlite', path: '.trustctl' }),
+  /**
+   * The ledger's trust root, committed with this file: `key` is the fingerprint of the first signing
+   * key (`sha256:<64 hex>`). `verify` pins it unless `--key` says otherwise; a rotated key is trusted
+   * through the endorsement the old key signed (`trustctl key rotate`), so the pin stays the same.
+   */
+  ledger: z
+    .strictObject({
+      key: z
+        .string()
+        .regex(/^sha256:[0-9a-f]{64}$/, 'write the key fingerprint as sha256:<64 hex digits>')
+        .optional(),
+      /**
+       * Keys the pinned key endorsed through `trustctl key rotate`, oldest first: the ledger trusts
+       * them through the endorsement records; a package signed by one of them verifies too.
+       */
+      endorsed: z
+        .array(
+          z.string().regex(/^sha256:[0-9a-f]{64}$/, 'write the key fingerprint as sha256:<64 hex digits>'),
+        )
+        .default([]),
+    })
+    .prefault({}),
   report: z.strictObject({ out: z.string().default('reports') }).default({ out: 'reports' }),
   /** The team server (`trustctl serve`): where it listens, its schedule and its limits. */
   server: z

@@ -21,6 +21,8 @@ export type VerifyProblemType =
   | 'manifest-bad-signature'
   | 'record-after-manifest'
   | 'key-not-endorsed'
+  | 'run-table-mismatch'
+  | 'anchor-mismatch'
 
 /** One thing that is wrong, precise enough to find it in the store. */
 export interface VerifyProblem {
@@ -356,3 +358,55 @@ export class LedgerVerifier {
 }
 
 const short = (hash: string): string => hash.slice(0, 12)
+
+/** A run as a store's run table lists it (the fields `compareRunTable` reads). */
+export interface TableRun {
+  id: number
+  startedAt: string
+  finishedAt?: string
+  status: 'open' | 'complete' | 'incomplete'
+}
+
+/**
+ * Where the run table disagrees with the runs the records tell: a signed run hidden (row deleted,
+ * status changed) or backdated (times edited), or a row no record backs. The table is what history,
+ * the dashboard and export once listed, so any difference is an alteration of the store.
+ */
+export function compareRunTable(table: readonly TableRun[], derived: readonly DerivedRun[]): VerifyProblem[] {
+  const problems: VerifyProblem[] = []
+  const mismatch = (message: string): void => {
+    problems.push({ type: 'run-table-mismatch', message: `run table: ${message}` })
+  }
+  const rows = new Map(table.map((t) => [t.id, t]))
+  const known = new Set(derived.map((d) => d.id))
+  for (const run of derived) {
+    const row = rows.get(run.id)
+    if (row === undefined) {
+      mismatch(`run ${run.id} is in the ledger but its row was deleted from the run table`)
+      continue
+    }
+    if (run.status === 'complete' && row.status !== 'complete')
+      mismatch(`run ${run.id} is signed complete in the ledger but the table says ${row.status}`)
+    if (run.startedAt !== undefined && row.startedAt !== run.startedAt)
+      mismatch(`run ${run.id} started ${run.startedAt} by its records but the table says ${row.startedAt}`)
+    if (run.finishedAt !== undefined && row.finishedAt !== run.finishedAt)
+      mismatch(
+        `run ${run.id} finished ${run.finishedAt} by its manifest but the table says ${row.finishedAt ?? 'never'}`,
+      )
+  }
+  for (const row of table)
+    if (!known.has(row.id) && row.status !== 'complete')
+      mismatch(`run ${row.id} is listed (${row.status}) but no record of it is in the ledger`)
+  return problems
+}
+
+/** Adds problems found outside the record walk (the run table, the anchor) to a report. */
+export function withProblems(report: VerifyReport, problems: readonly VerifyProblem[]): VerifyReport {
+  if (problems.length === 0) return report
+  return {
+    ...report,
+    ok: false,
+    problems: [...report.problems, ...problems],
+    problemCount: report.problemCount + problems.length,
+  }
+}

@@ -12,19 +12,33 @@ export interface StoredRun {
   model: AssessmentModel
 }
 
-/** A run as the store indexes it; `incomplete` runs were interrupted before their signed manifest. */
+/** A run of the store; `incomplete` runs were interrupted before their signed manifest. */
 export interface RunInfo {
   id: number
   startedAt: string
   finishedAt?: string
   status: 'open' | 'complete' | 'incomplete'
   records: number
+  /** The position of the manifest that sealed the run: a record of the run after it is not part of it. */
+  manifestSeq?: number
 }
 
 /** A record read back in ledger order, with its blob (undefined when the blob is missing). */
 export interface ScannedRecord {
   record: LedgerRecord
   blob: Uint8Array | undefined
+}
+
+/** A cache lookup: the cache key and the id of the evidence-set record that must vouch for it. */
+export interface CacheLookup {
+  key: string
+  id: string
+}
+
+/** What the cache gave back: results the chain vouches for, and how many entries were ignored. */
+export interface CachedResults {
+  found: Map<string, { blobRef: string; bytes: Uint8Array }>
+  ignored: number
 }
 
 /** Which records to read: a sequence range, one run, some kinds. */
@@ -46,8 +60,13 @@ export interface AssessmentStore {
   append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]>
   /** Closes a run with a manifest of its records and the chain head, signed; returns it. */
   finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest>
-  /** Every run, oldest first. */
+  /**
+   * Every run, oldest first, as its records tell it: a run-start record opens it, a manifest record
+   * completes it (status and times come from those records, never from the editable run table).
+   */
   runs(): Promise<RunInfo[]>
+  /** The run table as stored (unprotected): what `verify` compares with the runs the records tell. */
+  runTable(): Promise<RunInfo[]>
   /**
    * The kinds of record each complete run holds, by run id (oldest first), in one query that reads
    * no record contents. Optional: without it, callers scan the records of the kinds they need.
@@ -59,13 +78,18 @@ export interface AssessmentStore {
   blob(ref: string): Promise<Uint8Array | undefined>
   /** The last record of the ledger (seq 0 and the genesis hash when empty). */
   head(): Promise<{ seq: number; hash: string }>
-  /** A remembered result for a key (e.g. the evidence read from an input with a given hash). */
+  /**
+   * The raw cache entry for a key: a pointer anyone with database access can write, so never a
+   * reason to reuse anything (that is `chainedCache`); kept for inspection and tests.
+   */
   cached(key: string): Promise<string | undefined>
   /**
-   * Many cache lookups in one round trip, each with its remembered blob (keys with none are left
-   * out). Optional: a server-backed store implements it so a rerun does not pay two trips per input.
+   * Remembered results the chain vouches for, in one round trip per batch: an entry is returned only
+   * when an `evidence-set` record with the lookup's id and the entry's content hash lies in a run
+   * sealed by a manifest record after it, and the blob still hashes to its address. Entries that
+   * exist but fail this are counted as ignored (a poisoned or stale cache).
    */
-  cachedBlobs?(keys: readonly string[]): Promise<Map<string, { blobRef: string; bytes: Uint8Array }>>
+  chainedCache(lookups: readonly CacheLookup[]): Promise<CachedResults>
   /** Remembers results in one transaction. */
   remember(entries: readonly { key: string; blobRef: string }[]): Promise<void>
   close(): Promise<void>

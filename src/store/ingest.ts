@@ -19,6 +19,8 @@ export interface IngestResult {
   /** Inputs whose content was already in the ledger: not parsed again. */
   reused: number
   records: number
+  /** Cache entries no sealed evidence-set record vouches for: ignored, their inputs parsed afresh. */
+  ignoredCacheEntries: number
 }
 
 /** The cache key of an input: its bytes and the collector (and version) that read them. */
@@ -40,7 +42,7 @@ export async function ingestInputs(
   const slice = context.sliceSize ?? 50_000
   let pending: LedgerEntry[] = []
   const remember: { key: string; ref: string }[] = []
-  const result: IngestResult = { inputs: inputs.length, reused: 0, records: 0 }
+  const result: IngestResult = { inputs: inputs.length, reused: 0, records: 0, ignoredCacheEntries: 0 }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
     result.records += (await store.append(runId, pending)).length
@@ -48,20 +50,19 @@ export async function ingestInputs(
     // Remembered only once its records are committed: a crash never leaves a cache entry for nothing.
     await store.remember(remember.splice(0).map(({ key, ref }) => ({ key, blobRef: ref })))
   }
-  // Cache lookups go in batches where the store can (one round trip per batch on a server).
+  // Cache lookups go in batches, one statement each, and only through the chain (see chainedCache).
   const lookupBatch = 1000
   let known = new Map<string, { blobRef: string; bytes: Uint8Array }>()
-  const lookup = async (key: string): Promise<{ blobRef: string; bytes: Uint8Array } | undefined> => {
-    if (store.cachedBlobs !== undefined) return known.get(key)
-    const blobRef = await store.cached(key)
-    const bytes = blobRef === undefined ? undefined : await store.blob(blobRef)
-    return blobRef === undefined || bytes === undefined ? undefined : { blobRef, bytes }
-  }
   for (const [index, input] of inputs.entries()) {
-    if (store.cachedBlobs !== undefined && index % lookupBatch === 0)
-      known = await store.cachedBlobs(inputs.slice(index, index + lookupBatch).map(inputCacheKey))
+    if (index % lookupBatch === 0) {
+      const batch = await store.chainedCache(
+        inputs.slice(index, index + lookupBatch).map((i) => ({ key: inputCacheKey(i), id: i.source })),
+      )
+      known = batch.found
+      result.ignoredCacheEntries += batch.ignored
+    }
     const key = inputCacheKey(input)
-    const cached = await lookup(key)
+    const cached = known.get(key)
     const setEntry = (content: Buffer): LedgerEntry => ({
       kind: 'evidence-set',
       id: input.source,
@@ -72,14 +73,11 @@ export async function ingestInputs(
       effectiveAt: context.collectedAt,
       content,
     })
-    // A remembered set is reused only when its bytes still hash to its address.
     if (cached !== undefined) {
-      if (`sha256:${sha256(cached.bytes)}` === cached.blobRef) {
-        result.reused += 1
-        pending.push(setEntry(Buffer.from(cached.bytes)))
-        if (pending.length >= slice) await flush()
-        continue
-      }
+      result.reused += 1
+      pending.push(setEntry(Buffer.from(cached.bytes)))
+      if (pending.length >= slice) await flush()
+      continue
     }
     const entries = input.parse()
     const content = canonicalBytes({

@@ -4,7 +4,13 @@ import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
-import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
+import {
+  compareRunTable,
+  LedgerVerifier,
+  type VerifyOptions,
+  type VerifyReport,
+  withProblems,
+} from '../core/ledger-verify.js'
 import type { AssessmentStore, RunInfo, StoredRun } from '../core/store.js'
 
 /** Where an assessment came from, for the records that keep it. */
@@ -183,8 +189,12 @@ export async function verifyStore(
   store: AssessmentStore,
   options: VerifyOptions = {},
 ): Promise<VerifyReport> {
-  const completeRuns = (await store.runs()).filter((r) => r.status === 'complete').map((r) => r.id)
+  // The run table is unprotected: the runs it calls finished must end in signed manifests, and any
+  // disagreement with the runs the records tell (a hidden or backdated run) is a problem.
+  const table = await store.runTable()
+  const completeRuns = table.filter((r) => r.status === 'complete').map((r) => r.id)
   const verifier = new LedgerVerifier({ completeRuns, ...options })
   for await (const { record, blob } of store.scan()) verifier.add(record, blob)
-  return verifier.finish()
+  const report = verifier.finish()
+  return withProblems(report, compareRunTable(table, report.runs))
 }

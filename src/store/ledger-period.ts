@@ -28,7 +28,13 @@ export async function extractPopulation(
   store: AssessmentStore,
   request: PopulationRequest,
 ): Promise<Population> {
-  const signed = new Set((await store.runs()).filter((r) => r.status === 'complete').map((r) => r.id))
+  // A signed run's members are the records between its start and its manifest: one appended after
+  // the manifest was never covered by the signature (verify reports it) and is left out.
+  const sealedAt = new Map(
+    (await store.runs()).flatMap((r) =>
+      r.status === 'complete' && r.manifestSeq !== undefined ? [[r.id, r.manifestSeq] as const] : [],
+    ),
+  )
   const kinds = new Set(request.kinds)
   const chainHead = await store.head()
   const members: PopulationMember[] = []
@@ -37,7 +43,9 @@ export async function extractPopulation(
     const evidenceKind = record.kind === 'attestation' ? 'attestation' : evidenceKindOf(record.id)
     const day = record.effectiveAt.slice(0, 10)
     const wanted = record.kind === 'attestation' ? attestations.has(record.id) : kinds.has(evidenceKind)
-    if (!signed.has(record.runId) || !wanted || day < request.from || day > request.to) continue
+    const sealed = sealedAt.get(record.runId)
+    if (sealed === undefined || record.seq > sealed || !wanted || day < request.from || day > request.to)
+      continue
     members.push({
       id: record.id,
       evidenceKind,

@@ -8,10 +8,18 @@ import {
   type LedgerRecord,
   type RecordKind,
   recordKinds,
+  sha256,
 } from '../core/ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from '../core/ledger-entries.js'
 import { type SignedManifest, type Signer, signManifest } from '../core/ledger-manifest.js'
-import type { AssessmentStore, RecordQuery, RunInfo, ScannedRecord } from '../core/store.js'
+import type {
+  AssessmentStore,
+  CachedResults,
+  CacheLookup,
+  RecordQuery,
+  RunInfo,
+  ScannedRecord,
+} from '../core/store.js'
 import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from './record-row.js'
 import { attempt, placeholders, type SqlDriver, type SqlRunner, type SqlValue } from './sql/driver.js'
 
@@ -143,7 +151,13 @@ export class SqlLedgerStore implements AssessmentStore {
 
   async finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest> {
     return this.write(`cannot finish run ${runId}`, async (tx) => {
-      const run = await this.openRun(tx, runId)
+      await this.openRun(tx, runId)
+      // The start time signed is the run-start record's, not the (editable) run table's.
+      const [start] = await tx.query<{ collected_at: string }>(
+        "SELECT collected_at FROM ledger_record WHERE run_id = ? AND kind = 'run-start' ORDER BY seq LIMIT 1",
+        [runId],
+      )
+      if (start === undefined) throw new StoreError(`${this.db.where}: run ${runId} has no run-start record`)
       const hashes = await tx.query<{ hash: string }>(
         "SELECT hash FROM ledger_record WHERE run_id = ? AND kind <> 'manifest' ORDER BY seq",
         [runId],
@@ -153,7 +167,7 @@ export class SqlLedgerStore implements AssessmentStore {
         signed = signManifest(
           composeManifest({
             runId,
-            startedAt: run.started_at,
+            startedAt: start.collected_at,
             finishedAt,
             recordHashes: hashes.map((r) => r.hash),
             head,
@@ -184,6 +198,56 @@ export class SqlLedgerStore implements AssessmentStore {
   }
 
   async runs(): Promise<RunInfo[]> {
+    // Listed from the records, not the run table (anyone with database access can edit it): a run
+    // exists when its run-start record does, starts when that record says, and is complete only when
+    // a manifest record closes it. The table adds only what records cannot tell: an open run's owner.
+    const rows = await attempt(this.db, 'cannot list runs', () =>
+      this.db.query<{
+        id: number | string
+        started_at: string
+        finished_at: string | null
+        manifest_seq: number | string | null
+        status: string | null
+        host: string | null
+        pid: number | null
+        records: number | string
+      }>(
+        `SELECT s.run_id AS id, s.collected_at AS started_at,
+                (SELECT m.collected_at FROM ledger_record m
+                 WHERE m.run_id = s.run_id AND m.kind = 'manifest' ORDER BY m.seq LIMIT 1) AS finished_at,
+                (SELECT MIN(m.seq) FROM ledger_record m
+                 WHERE m.run_id = s.run_id AND m.kind = 'manifest') AS manifest_seq,
+                t.status, t.host, t.pid,
+                (SELECT COUNT(*) FROM ledger_record l WHERE l.run_id = s.run_id) AS records
+         FROM ledger_record s LEFT JOIN ledger_run t ON t.id = s.run_id
+         WHERE s.kind = 'run-start' ORDER BY s.run_id, s.seq`,
+      ),
+    )
+    const seen = new Set<number>()
+    const runs: RunInfo[] = []
+    for (const row of rows) {
+      const id = Number(row.id)
+      if (seen.has(id)) continue
+      seen.add(id)
+      const open =
+        row.finished_at === null &&
+        row.status === 'open' &&
+        row.host !== null &&
+        row.pid !== null &&
+        !processIsGone(row.host, row.pid)
+      runs.push({
+        id,
+        startedAt: row.started_at,
+        ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
+        status: row.finished_at !== null ? 'complete' : open ? 'open' : 'incomplete',
+        records: Number(row.records),
+        ...(row.manifest_seq === null ? {} : { manifestSeq: Number(row.manifest_seq) }),
+      })
+    }
+    return runs
+  }
+
+  async runTable(): Promise<RunInfo[]> {
     const rows = await attempt(this.db, 'cannot list runs', () =>
       this.db.query<{
         id: number | string
@@ -192,33 +256,30 @@ export class SqlLedgerStore implements AssessmentStore {
         status: RunInfo['status']
         host: string
         pid: number
-        records: number | string
-      }>(
-        `SELECT r.id, r.started_at, r.finished_at, r.status, r.host, r.pid,
-                (SELECT COUNT(*) FROM ledger_record l WHERE l.run_id = r.id) AS records
-         FROM ledger_run r ORDER BY r.id`,
-      ),
+      }>('SELECT id, started_at, finished_at, status, host, pid FROM ledger_run ORDER BY id'),
     )
     return rows.map((row) => ({
       id: Number(row.id),
       startedAt: row.started_at,
       ...(row.finished_at === null ? {} : { finishedAt: row.finished_at }),
-      // A run left open by a process that no longer exists was interrupted.
       status: row.status === 'open' && processIsGone(row.host, row.pid) ? 'incomplete' : row.status,
-      records: Number(row.records),
+      records: 0,
     }))
   }
 
   async completeRunKinds(): Promise<Map<number, RecordKind[]>> {
     // One index probe per run and kind on (run_id, kind): cheap however many records a run holds.
     // The kinds are a VALUES list (column1 the kind, column2 its order), which both databases read.
+    // Complete means closed by a manifest record, whatever the (unprotected) run table says.
     const kinds = recordKinds.map((_, i) => `(?, ${i})`).join(', ')
     const rows = await attempt(this.db, 'cannot list the kinds of runs', () =>
       this.db.query<{ id: number | string; kind: RecordKind }>(
-        `SELECT r.id, k.column1 AS kind FROM ledger_run r, (VALUES ${kinds}) AS k
-         WHERE r.status = 'complete'
-           AND EXISTS (SELECT 1 FROM ledger_record l WHERE l.run_id = r.id AND l.kind = k.column1)
-         ORDER BY r.id, k.column2`,
+        `SELECT DISTINCT s.run_id AS id, k.column1 AS kind, k.column2 AS ord
+         FROM ledger_record s, (VALUES ${kinds}) AS k
+         WHERE s.kind = 'run-start'
+           AND EXISTS (SELECT 1 FROM ledger_record m WHERE m.run_id = s.run_id AND m.kind = 'manifest')
+           AND EXISTS (SELECT 1 FROM ledger_record l WHERE l.run_id = s.run_id AND l.kind = k.column1)
+         ORDER BY s.run_id, k.column2`,
         [...recordKinds],
       ),
     )
@@ -303,20 +364,36 @@ export class SqlLedgerStore implements AssessmentStore {
     return row?.blob_ref
   }
 
-  async cachedBlobs(keys: readonly string[]): Promise<Map<string, { blobRef: string; bytes: Uint8Array }>> {
+  async chainedCache(lookups: readonly CacheLookup[]): Promise<CachedResults> {
     const found = new Map<string, { blobRef: string; bytes: Uint8Array }>()
-    for (let i = 0; i < keys.length; i += keysPerLookup) {
-      const slice = keys.slice(i, i + keysPerLookup)
+    let ignored = 0
+    for (let i = 0; i < lookups.length; i += keysPerLookup) {
+      const slice = lookups.slice(i, i + keysPerLookup)
+      // A cache row is only a pointer anyone with database access can write: its blob is reused only
+      // when an evidence-set record with that id and that content sits in a run sealed by a manifest
+      // written after it (the manifest's signature is checked by verify, the run table is not read).
+      // One statement per batch, on the partial index over evidence sets and (run_id, kind).
       const rows = await attempt(this.db, 'cannot read the cache', () =>
-        this.db.query<{ key: string; blob_ref: string; bytes: Uint8Array }>(
-          `SELECT c.key, c.blob_ref, b.bytes FROM ledger_cache c JOIN ledger_blob b ON b.ref = c.blob_ref
-           WHERE c.key IN (${placeholders(slice.length)})`,
-          slice,
+        this.db.query<{ key: string; blob_ref: string; bytes: Uint8Array | null }>(
+          `SELECT c.key, c.blob_ref,
+                  CASE WHEN EXISTS (
+                    SELECT 1 FROM ledger_record r
+                    WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
+                      AND EXISTS (SELECT 1 FROM ledger_record m
+                                  WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
+                  ) THEN b.bytes END AS bytes
+           FROM (VALUES ${slice.map(() => '(?, ?)').join(', ')}) AS q
+           JOIN ledger_cache c ON c.key = q.column1
+           LEFT JOIN ledger_blob b ON b.ref = c.blob_ref`,
+          slice.flatMap((l) => [l.key, l.id]),
         ),
       )
-      for (const r of rows) found.set(r.key, { blobRef: r.blob_ref, bytes: r.bytes })
+      for (const r of rows) {
+        if (r.bytes === null || `sha256:${sha256(r.bytes)}` !== r.blob_ref) ignored += 1
+        else found.set(r.key, { blobRef: r.blob_ref, bytes: r.bytes })
+      }
     }
-    return found
+    return { found, ignored }
   }
 
   async remember(entries: readonly { key: string; blobRef: string }[]): Promise<void> {

@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
+import { storeDescription } from '../../app/open-store.js'
 import { renderJson } from '../../app/rendering.js'
 import { loadLibrary, runAssessment, storeFile } from '../../app/run-assessment.js'
 import type { AssessmentModel } from '../../core/assessment.js'
@@ -44,11 +45,20 @@ export async function assessCommand(
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const loaded = await loadConfig(options.config, io.cwd)
-  const { model } = await runAssessment(loaded, await loadLibrary(), new Date(), processRun())
+  const { model, ignoredCacheEntries } = await runAssessment(
+    loaded,
+    await loadLibrary(),
+    new Date(),
+    processRun(),
+  )
+  const store =
+    loaded.config.store.backend === 'postgres'
+      ? storeDescription(loaded, process.env)
+      : path.relative(io.cwd, storeFile(loaded)) || '.'
   io.out(
     options.format === 'json'
       ? renderJson(model)
-      : `${formatSummary(model, { store: path.relative(io.cwd, storeFile(loaded)) || '.' })}\n`,
+      : `${formatSummary(model, { store, ignoredCacheEntries })}\n`,
   )
   return assessmentExitCode(model, failOn)
 }

@@ -129,12 +129,13 @@ export async function initCommand(
       throw new ConfigError(`--source ${source}: no such file or folder in ${dir}`)
     }
   }
-  const text = renderInitConfig(answers)
+  // The key that signs every run: created now, outside the repository (see README, Evidence ledger),
+  // and pinned in trustctl.yaml so `verify` refuses a ledger re-signed by any other key.
+  const signer = loadOrCreateSigner(signingKeyPath(process.env), io.out)
+  const text = renderInitConfig({ ...answers, ledgerKey: signer.fingerprint })
   // The written file must load: validate it exactly as `assess` will.
   parseConfig(parse(text), target)
   await writeFile(target, text)
-  // The key that signs every run: created now, outside the repository (see README, Evidence ledger).
-  loadOrCreateSigner(signingKeyPath(process.env), io.out)
   io.out(`Wrote ${path.relative(io.cwd, target) || target}. Next: trustctl assess\n`)
   return 0
 }

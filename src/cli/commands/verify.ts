@@ -1,42 +1,70 @@
 import path from 'node:path'
-import { verifyBundle, verifyStore } from '../../app/ledger.js'
+import { verifyBundle } from '../../app/ledger.js'
+import { trustedKeysOf } from '../../app/ledger-trust.js'
 import { loadConfig } from '../../app/load-config.js'
-import { storeLocation, withStore } from '../../app/open-store.js'
+import { storeLocation } from '../../app/open-store.js'
 import { resolveKeyFingerprint } from '../../app/signing-key.js'
+import { verifyConfiguredStore, verifyPackageFolder } from '../../app/verify.js'
 import { ConfigError } from '../../core/errors.js'
 import type { VerifyOptions, VerifyReport } from '../../core/ledger-verify.js'
+import type { PackageVerifyReport } from '../../core/package-verify.js'
 import { exitCode } from '../exit-codes.js'
 
 export interface VerifyCommandOptions {
   config?: string
   bundle?: string
+  package?: string
   key?: string
   chainHead?: string[]
   format: string
 }
 
-/** `trustctl verify`: re-hash and walk the store (or a bundle); exit 1 when anything is wrong. */
+/**
+ * `trustctl verify`: re-hash and walk the store (or a bundle, or a package); exit 1 when anything is
+ * wrong. With no flags the store is checked against the key pinned in trustctl.yaml and the head in
+ * trustctl.anchor.
+ */
 export async function verifyCommand(
   options: VerifyCommandOptions,
   io: { cwd: string; out: (text: string) => void },
 ): Promise<number> {
   if (options.format !== 'text' && options.format !== 'json')
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
-  const verifyOptions: VerifyOptions = {
-    ...(options.key === undefined ? {} : { pinnedKey: resolveKeyFingerprint(options.key, io.cwd) }),
-    ...(options.chainHead === undefined || options.chainHead.length === 0
-      ? {}
-      : { expectHashes: options.chainHead.map((h) => h.toLowerCase()) }),
+  if (options.bundle !== undefined && options.package !== undefined)
+    throw new ConfigError('--bundle and --package: verify one at a time')
+  const pinnedKey = options.key === undefined ? undefined : resolveKeyFingerprint(options.key, io.cwd)
+  if (options.package !== undefined) {
+    const where = path.resolve(io.cwd, options.package)
+    const keys =
+      pinnedKey !== undefined ? [pinnedKey] : trustedKeysOf(await loadConfig(options.config, io.cwd))
+    const report = await verifyPackageFolder(where, keys)
+    io.out(
+      options.format === 'json'
+        ? `${JSON.stringify({ where, pinnedKeys: keys, ...report }, null, 2)}\n`
+        : formatPackageVerify(where, report, keys),
+    )
+    return report.ok ? exitCode.clean : exitCode.failures
   }
+  const expectHashes =
+    options.chainHead === undefined || options.chainHead.length === 0
+      ? undefined
+      : options.chainHead.map((h) => h.toLowerCase())
   let report: VerifyReport
   let where: string
   if (options.bundle !== undefined) {
+    const verifyOptions: VerifyOptions = {
+      ...(pinnedKey === undefined ? {} : { pinnedKey }),
+      ...(expectHashes === undefined ? {} : { expectHashes }),
+    }
     where = path.resolve(io.cwd, options.bundle)
     report = await verifyBundle(where, verifyOptions)
   } else {
     const loaded = await loadConfig(options.config, io.cwd)
     where = storeLocation(loaded, process.env)
-    report = await withStore(loaded, process.env, (store) => verifyStore(store, verifyOptions))
+    report = await verifyConfiguredStore(loaded, process.env, {
+      ...(pinnedKey === undefined ? {} : { pinnedKey }),
+      ...(expectHashes === undefined ? {} : { expectHashes }),
+    })
   }
   io.out(
     options.format === 'json'
@@ -44,6 +72,25 @@ export async function verifyCommand(
       : formatVerify(where, report),
   )
   return report.ok ? exitCode.clean : exitCode.failures
+}
+
+export function formatPackageVerify(
+  where: string,
+  report: PackageVerifyReport,
+  pinned: readonly string[],
+): string {
+  const lines = [
+    report.ok
+      ? `Package verified: ${where}`
+      : `Package FAILED verification: ${report.problems.length} ${report.problems.length === 1 ? 'problem' : 'problems'} in ${where}`,
+    `  files       ${report.files} listed in manifest.json, each re-hashed`,
+    `  key         ${report.keyFingerprint ?? 'unknown'}${pinned.length === 0 ? ' (nothing pinned: pass --key or set ledger.key in trustctl.yaml)' : ''}`,
+  ]
+  if (report.problems.length > 0) {
+    lines.push('', 'What is wrong:')
+    for (const p of report.problems) lines.push(`  ${p.message}`)
+  }
+  return `${lines.join('\n')}\n`
 }
 
 export function formatVerify(where: string, report: VerifyReport): string {

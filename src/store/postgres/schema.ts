@@ -31,6 +31,10 @@ export const postgresLedgerMigrations: Migrations = {
      pid INTEGER NOT NULL
    );
    CREATE TABLE ledger_cache (key TEXT PRIMARY KEY, blob_ref TEXT NOT NULL);`,
+    // 2: the cache is resolved through the chain (an evidence set with that content, in a sealed run)
+    // and runs are listed from their run-start records, not the unprotected run table.
+    `CREATE INDEX ledger_record_evidence_set ON ledger_record (blob_ref) WHERE kind = 'evidence-set';
+   CREATE INDEX ledger_record_run_start ON ledger_record (run_id) WHERE kind = 'run-start';`,
   ],
 }
 

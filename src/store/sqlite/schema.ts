@@ -59,6 +59,10 @@ export const sqliteLedgerMigrations: Migrations = {
    ALTER TABLE ledger_blob_v3 RENAME TO ledger_blob;
    DROP INDEX ledger_record_kind;
    CREATE INDEX ledger_record_signing_key ON ledger_record (id) WHERE kind = 'signing-key';`,
+    // 4: the cache is resolved through the chain (an evidence set with that content, in a sealed run)
+    // and runs are listed from their run-start records, not the unprotected run table.
+    `CREATE INDEX ledger_record_evidence_set ON ledger_record (blob_ref) WHERE kind = 'evidence-set';
+   CREATE INDEX ledger_record_run_start ON ledger_record (run_id) WHERE kind = 'run-start';`,
   ],
 }
 

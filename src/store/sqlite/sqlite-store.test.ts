@@ -93,7 +93,7 @@ describe('SqliteStore on a real file', () => {
     await save(store, '2026-11-01T00:00:00Z', [])
     await store.close()
     const check = new Database(file, { readonly: true })
-    expect(check.pragma('user_version', { simple: true })).toBe(3)
+    expect(check.pragma('user_version', { simple: true })).toBe(4)
     expect(check.prepare('SELECT COUNT(*) AS n FROM run').get()).toEqual({ n: 1 })
     check.close()
   })
@@ -127,6 +127,8 @@ describe('SqliteStore on a real file', () => {
       INSERT INTO blob_v2 SELECT ref, bytes FROM ledger_blob;
       DROP TABLE ledger_blob; ALTER TABLE blob_v2 RENAME TO ledger_blob;
       DROP INDEX ledger_record_signing_key;
+      DROP INDEX ledger_record_evidence_set;
+      DROP INDEX ledger_record_run_start;
       CREATE INDEX ledger_record_kind ON ledger_record (kind, id);
       PRAGMA user_version = 2;`)
     const blobs = db.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get()
@@ -139,7 +141,7 @@ describe('SqliteStore on a real file', () => {
     expect(report).toMatchObject({ ok: true, manifests: 2 })
     await upgraded.close()
     const check = new Database(file, { readonly: true })
-    expect(check.pragma('user_version', { simple: true })).toBe(3)
+    expect(check.pragma('user_version', { simple: true })).toBe(4)
     // Every blob survived the move; the second run added only what was new (c, its model, manifests…).
     const after = check.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }
     expect(after.n).toBeGreaterThan((blobs as { n: number }).n)

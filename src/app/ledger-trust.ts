@@ -1,0 +1,114 @@
+import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import path from 'node:path'
+import { z } from 'zod'
+import { ConfigError } from '../core/errors.js'
+import type { AssessmentStore } from '../core/store.js'
+import { editConfig } from './edit-config.js'
+import type { LoadedConfig } from './load-config.js'
+
+// The two small files a team commits beside its store, so a copy of the database alone cannot be
+// rewritten unnoticed: trustctl.yaml pins the key that signs the ledger (`ledger.key`), and
+// trustctl.anchor holds the newest chain head, so cutting runs off the end is caught by default.
+
+/** The anchor file: the newest chain head recorded, beside trustctl.yaml. */
+export const anchorFileName = 'trustctl.anchor'
+
+export interface Anchor {
+  seq: number
+  hash: string
+}
+
+const anchorSchema = z.strictObject({
+  format: z.literal(1),
+  seq: z.number().int().positive(),
+  hash: z.string().regex(/^[0-9a-f]{64}$/),
+})
+
+export function anchorPath(loaded: Pick<LoadedConfig, 'root'>): string {
+  return path.join(loaded.root, anchorFileName)
+}
+
+/** The anchored head, or undefined when there is no anchor yet (a store that never recorded a run). */
+export function readAnchor(file: string): Anchor | undefined {
+  if (!existsSync(file)) return undefined
+  let value: unknown
+  try {
+    value = JSON.parse(readFileSync(file, 'utf8'))
+  } catch (error) {
+    throw new ConfigError(`${file}: not a trustctl anchor (${(error as Error).message})`)
+  }
+  const parsed = anchorSchema.safeParse(value)
+  if (!parsed.success)
+    throw new ConfigError(`${file}: not a trustctl anchor (expected {"format":1,"seq":…,"hash":…})`, {
+      hint: 'restore it from version control; it is written after every recorded run',
+    })
+  return { seq: parsed.data.seq, hash: parsed.data.hash }
+}
+
+/** Writes the newest head; an older head never replaces a newer one (two runs finishing out of order). */
+export function writeAnchor(file: string, head: Anchor): void {
+  if (head.seq === 0) return
+  let current: Anchor | undefined
+  try {
+    current = readAnchor(file)
+  } catch {
+    current = undefined
+  }
+  if (current !== undefined && current.seq >= head.seq) return
+  writeFileSync(file, `${JSON.stringify({ format: 1, seq: head.seq, hash: head.hash })}\n`)
+}
+
+/** The pinned key's fingerprint (hex) from trustctl.yaml, or undefined when none is pinned. */
+export function pinnedKeyOf(loaded: Pick<LoadedConfig, 'config'>): string | undefined {
+  return loaded.config.ledger.key?.slice('sha256:'.length)
+}
+
+/** Pins a key in trustctl.yaml (`ledger.key`), keeping the file's comments. */
+export async function pinKey(file: string, fingerprint: string): Promise<void> {
+  await editConfig(file, (doc) => {
+    doc.setIn(['ledger', 'key'], `sha256:${fingerprint}`)
+  })
+}
+
+/** The ledger's root key: its first signing-key record, or undefined for an empty ledger. */
+export async function ledgerRootKey(store: AssessmentStore): Promise<string | undefined> {
+  for await (const { record } of store.scan({ kinds: ['signing-key'] })) return record.id
+  return undefined
+}
+
+/**
+ * After a recorded run: pins the root key when trustctl.yaml has none (the first run) and moves the
+ * anchor to the new head. Failing to write either is said, never fatal: the run is already signed.
+ */
+export async function keepTrustFiles(
+  loaded: LoadedConfig,
+  store: AssessmentStore,
+  notify: (text: string) => void,
+): Promise<void> {
+  try {
+    if (pinnedKeyOf(loaded) === undefined && existsSync(loaded.file)) {
+      const root = await ledgerRootKey(store)
+      if (root !== undefined) {
+        await pinKey(loaded.file, root)
+        notify(
+          `Pinned the ledger key sha256:${root.slice(0, 16)}… in ${path.basename(loaded.file)} (ledger.key); commit it.\n`,
+        )
+      }
+    }
+  } catch (error) {
+    notify(`could not pin the ledger key in ${loaded.file}: ${(error as Error).message}\n`)
+  }
+  try {
+    writeAnchor(anchorPath(loaded), await store.head())
+  } catch (error) {
+    notify(`could not write ${anchorPath(loaded)}: ${(error as Error).message}\n`)
+  }
+}
+
+/** Keys a package may be signed by: the pinned key and those it endorsed by rotation. */
+export function trustedKeysOf(loaded: Pick<LoadedConfig, 'config'>): string[] {
+  const pinned = pinnedKeyOf(loaded)
+  return pinned === undefined
+    ? []
+    : [pinned, ...loaded.config.ledger.endorsed.map((k) => k.slice('sha256:'.length))]
+}
