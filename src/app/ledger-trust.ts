@@ -1,6 +1,9 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
+import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { parseDocument } from 'yaml'
 import { z } from 'zod'
+import { parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import type { AssessmentStore } from '../core/store.js'
 import { editConfig } from './edit-config.js'
@@ -63,11 +66,30 @@ export function pinnedKeyOf(loaded: Pick<LoadedConfig, 'config'>): string | unde
   return loaded.config.ledger.key?.slice('sha256:'.length)
 }
 
-/** Pins a key in trustctl.yaml (`ledger.key`), keeping the file's comments. */
+/**
+ * Pins a key in trustctl.yaml (`ledger.key`). When the file has no `ledger` section yet (the first
+ * run), the section is appended as text, so the rest of the file stays byte for byte as the team wrote
+ * it (re-serialising would reflow folded text); otherwise the section is edited in place.
+ */
 export async function pinKey(file: string, fingerprint: string): Promise<void> {
-  await editConfig(file, (doc) => {
-    doc.setIn(['ledger', 'key'], `sha256:${fingerprint}`)
-  })
+  const text = await readFile(file, 'utf8')
+  if (parseDocument(text).has('ledger')) {
+    await editConfig(file, (doc) => {
+      doc.setIn(['ledger', 'key'], `sha256:${fingerprint}`)
+    })
+    return
+  }
+  const section = [
+    '',
+    "# The key that signs this repository's evidence ledger: `trustctl verify` trusts it (and the keys it",
+    '# endorsed through `trustctl key rotate`) and nothing else. Commit this section.',
+    'ledger:',
+    `  key: sha256:${fingerprint}`,
+    '',
+  ].join('\n')
+  const next = `${text.endsWith('\n') ? text : `${text}\n`}${section}`
+  parseConfig(parseDocument(next).toJS(), file)
+  await writeFile(file, next)
 }
 
 /** The ledger's root key: its first signing-key record, or undefined for an empty ledger. */
