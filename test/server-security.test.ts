@@ -478,7 +478,7 @@ describe('sessions and tokens end', () => {
     const created = await harness.request('admin', {
       method: 'POST',
       url: '/api/tokens',
-      body: { name: 'soon-revoked', role: 'auditor' },
+      body: { name: 'soon-revoked', role: 'auditor', auditPeriod: { from: '2026-01-01', to: '2026-12-31' } },
     })
     const { token, secret } = created.json() as { token: { id: number }; secret: string }
     const headers = { authorization: `Bearer ${secret}` }

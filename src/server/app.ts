@@ -33,6 +33,7 @@ import type { ServerContext } from './context.js'
 import { problem, problemContentType, problemFromError } from './problem.js'
 import { type Actor, type RouteDefinition, rolePermissions } from './route.js'
 import { allRoutes } from './routes/index.js'
+import { fastifyTrustProxy, type TrustProxy } from './trust-proxy.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -58,8 +59,11 @@ export interface ServerOptions {
   loginsPerMinute?: number
   /** Sign-in attempts per minute per client address, whatever the emails (password spraying). */
   loginsPerMinutePerAddress?: number
-  /** Honour X-Forwarded-* from a TLS-terminating proxy in front (only when there is one). */
-  trustProxy?: boolean
+  /**
+   * The proxies in front whose X-Forwarded-* headers are believed (a number of hops or their
+   * addresses); default none. `true` is one hop, never every hop (see trust-proxy.ts).
+   */
+  trustProxy?: TrustProxy | true
   /**
    * Check every 2xx JSON answer against the response schema of its endpoint (a mismatch is a 500
    * naming the field). On under test (NODE_ENV=test) and with TRUSTCTL_CHECK_RESPONSES=1; off in
@@ -216,6 +220,12 @@ function guardFor(route: RouteDefinition<ServerContext>, context: ServerContext)
     const actor = await authenticate(request, context)
     if (actor === undefined)
       throw new AuthenticationError('sign in, or send an API token as Authorization: Bearer')
+    // An auditor is limited to its audit period; one stored without a period (before it was
+    // required) would see every run, so it is refused until an admin gives it one.
+    if (actor.role === 'auditor' && actor.auditPeriod === undefined)
+      throw new PermissionError(`${actor.name} is an auditor without an audit period`, {
+        hint: 'an admin sets one: PATCH /api/users/:id with auditPeriod, or a new token with --from/--to',
+      })
     if (!rolePermissions[actor.role].includes(route.permission))
       throw new PermissionError(
         `the ${actor.role} role may not ${route.operationId} (needs ${route.permission})`,
@@ -352,7 +362,7 @@ export async function createServer(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy === true ? { hops: 1 } : (options.trustProxy ?? false)),
     // Ids in our URLs are short; a huge URL is an attack, not a request.
     routerOptions: { maxParamLength: 200 },
   })

@@ -41,6 +41,8 @@ export interface Actor {
   /** Email for a person, token name for a token: what the ledger's change records name. */
   name: string
   role: Role
+  /** For a token: the user who created it (absent for one created from the CLI). */
+  userId?: number
   auditPeriod?: AuditPeriod
   session?: Session
 }

@@ -6,14 +6,18 @@ import { createServer } from '../../server/app.js'
 import { isLoopbackHost } from '../../server/routes/auth.js'
 import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
 import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
+import { parseTrustProxy } from '../../server/trust-proxy.js'
 
 export interface ServeOptions {
   config?: string
   host?: string
   port?: string
   logLevel?: string
-  /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and -For (Secure cookies, HSTS, client address). */
-  trustProxy?: boolean
+  /**
+   * Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and -For (Secure cookies, HSTS, client
+   * address). Alone: one hop; a number: that many hops; else the proxies' addresses or CIDR ranges.
+   */
+  trustProxy?: boolean | string
 }
 
 export interface ServeIo {
@@ -57,6 +61,7 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
   const loaded = await loadConfig(options.config, io.cwd)
   const host = options.host ?? loaded.config.server.host
   const port = parsePort(options.port, loaded.config.server.port)
+  const trustProxy = parseTrustProxy(options.trustProxy)
   if (!isLoopbackHost(host) && options.host === undefined)
     throw new ConfigError(`server.host is ${host}, which is not loopback`, {
       hint: `pass --host ${host} to listen there on purpose`,
@@ -77,7 +82,7 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
     app = await createServer(context, {
       logger:
         options.logLevel === undefined || options.logLevel === 'silent' ? false : { level: options.logLevel },
-      trustProxy: options.trustProxy === true,
+      trustProxy,
     })
     await app.listen({ host, port })
     const address = app.server.address()
