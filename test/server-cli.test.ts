@@ -166,7 +166,23 @@ describe('users and tokens', () => {
     expect(created.code).toBe(0)
     collectorSecret = /Secret \(shown once, store it now\): (trustctl_\S+)/.exec(created.stdout)?.[1] ?? ''
     expect(collectorSecret).not.toBe('')
-    const spare = await trustctl(demo.dir, 'tokens', 'create', '--name', 'spare', '--role', 'auditor')
+    // An auditor token needs its audit period.
+    const unlimited = await trustctl(demo.dir, 'tokens', 'create', '--name', 'spare', '--role', 'auditor')
+    expect(unlimited.code).toBe(2)
+    expect(unlimited.stderr).toContain('--from and --to')
+    const spare = await trustctl(
+      demo.dir,
+      'tokens',
+      'create',
+      '--name',
+      'spare',
+      '--role',
+      'auditor',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-06-30',
+    )
     const spareId = /token (\d+)/.exec(spare.stdout)?.[1] ?? ''
     expect((await trustctl(demo.dir, 'tokens', 'revoke', spareId)).code).toBe(0)
     expect((await trustctl(demo.dir, 'tokens', 'revoke', '999')).code).toBe(2)

@@ -42,6 +42,10 @@ declare module 'fastify' {
     /** The JSON body exactly as received (a push checks its Content-Digest over these bytes). */
     rawBody: Buffer | undefined
   }
+  interface FastifyContextConfig {
+    /** The route parses its JSON body itself, off the event loop (RouteDefinition.rawJsonBody). */
+    rawJsonBody?: boolean
+  }
 }
 
 export interface ServerOptions {
@@ -306,14 +310,17 @@ function registerRoute(
       : {
           bodyLimit: typeof route.bodyLimit === 'function' ? route.bodyLimit(context) : route.bodyLimit,
         }),
-    config: rateLimitConfig(route, context, limits.loginsPerMinute),
+    config: {
+      ...rateLimitConfig(route, context, limits.loginsPerMinute),
+      ...(route.rawJsonBody === true ? { rawJsonBody: true } : {}),
+    },
     onRequest: guardFor(route, context),
     ...(isLogin ? { preValidation: loginAddressLimit(app, limits.loginsPerMinutePerAddress) } : {}),
     ...(limits.checkResponses ? { preSerialization: responseCheck(route) } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const params = parsePart(route.params, request.params, 'params')
       const query = parsePart(route.query, request.query, 'query')
-      const body = parsePart(route.body, request.body, 'body')
+      const body = route.rawJsonBody === true ? undefined : parsePart(route.body, request.body, 'body')
       const result = await route.handler(
         { params, query, body, actor: request.actor as Actor, request, reply },
         context,
@@ -373,6 +380,10 @@ export async function createServer(
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer
+    if (request.routeOptions.config.rawJsonBody === true) {
+      done(null, undefined)
+      return
+    }
     parseJson(request, body as unknown as string, done)
   })
 

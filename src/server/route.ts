@@ -87,6 +87,11 @@ export interface RouteDefinition<
    */
   bodyLimit?: number | ((context: Context) => number)
   /**
+   * The JSON body is not parsed nor validated on the event loop: the handler gets `body` undefined
+   * and checks `request.rawBody` itself, in a worker thread (a push of many megabytes).
+   */
+  rawJsonBody?: true
+  /**
    * A stricter request limit for this route on top of the server's generous global one, counted per
    * client address or per actor (a collector token's pushes). Over it: 429 with Retry-After.
    */
