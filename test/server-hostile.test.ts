@@ -244,3 +244,53 @@ describe('an auditor always has an audit period', () => {
     expect(cut.hidden).toBe(3)
   })
 })
+
+describe('the origin and the host a request names', () => {
+  it('refuses a cookie write whose Origin has the right host but another scheme', async () => {
+    const body = { name: 'scheme-probe', role: 'collector' }
+    const other = await harness.request('admin', {
+      method: 'POST',
+      url: '/api/tokens',
+      body,
+      headers: { origin: 'https://localhost:80' },
+    })
+    expect(other.statusCode).toBe(403)
+    expect(other.json().code).toBe('csrf')
+    const same = await harness.request('admin', {
+      method: 'POST',
+      url: '/api/tokens',
+      body,
+      headers: { origin: 'http://localhost:80' },
+    })
+    expect(same.statusCode).toBe(201)
+  })
+
+  it('answers only the Host names allowed: loopback by default, server.allowedHosts when set', async () => {
+    const rebound = await harness.app.inject({
+      method: 'GET',
+      url: '/api/health',
+      headers: { host: 'attacker.example' },
+    })
+    expect(rebound.statusCode).toBe(421)
+    expect(rebound.headers['content-type']).toContain('application/problem+json')
+    expect(rebound.json().code).toBe('misdirected')
+    for (const host of ['localhost:8700', '127.0.0.1', '[::1]:8700'])
+      expect(
+        (await harness.app.inject({ method: 'GET', url: '/api/health', headers: { host } })).statusCode,
+        host,
+      ).toBe(200)
+    const app = await createServer(harness.context, { allowedHosts: ['trust.example.com'] })
+    try {
+      const named = await app.inject({
+        method: 'GET',
+        url: '/api/health',
+        headers: { host: 'Trust.Example.com:443' },
+      })
+      expect(named.statusCode).toBe(200)
+      const loopback = await app.inject({ method: 'GET', url: '/api/health', headers: { host: 'localhost' } })
+      expect(loopback.statusCode).toBe(421)
+    } finally {
+      await app.close()
+    }
+  })
+})

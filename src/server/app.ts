@@ -69,6 +69,11 @@ export interface ServerOptions {
    */
   trustProxy?: TrustProxy | true
   /**
+   * Host names (no port) the Host header may name; default the configuration's server.allowedHosts,
+   * else loopback names only. Anything else is answered 421 (a rebound DNS name, a wrong vhost).
+   */
+  allowedHosts?: readonly string[]
+  /**
    * Check every 2xx JSON answer against the response schema of its endpoint (a mismatch is a 500
    * naming the field). On under test (NODE_ENV=test) and with TRUSTCTL_CHECK_RESPONSES=1; off in
    * production, where it would only cost time.
@@ -107,6 +112,16 @@ function responseCheck(route: RouteDefinition<ServerContext>) {
       issues,
     )
   }
+}
+
+/** The Host names a server answers when server.allowedHosts is unset: loopback only. */
+export const loopbackHostNames: readonly string[] = ['localhost', '127.0.0.1', '::1']
+
+/** The host name of a Host header, without port and IPv6 brackets, lower case. */
+export function hostName(host: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host)
+  if (bracketed?.[1] !== undefined) return bracketed[1].toLowerCase()
+  return host.replace(/:\d+$/, '').toLowerCase()
 }
 
 export const defaultBodyLimit = 1024 * 1024
@@ -153,13 +168,15 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: st
 }
 
 /**
- * Whether an Origin or Referer URL names this server's host. Both sides go through the URL parser,
- * so `http://localhost` and a Host of `localhost:80` agree on the default port.
+ * Whether an Origin or Referer URL names this server: the same scheme, host and port (an origin).
+ * Both sides go through the URL parser, so `http://localhost` and a Host of `localhost:80` agree on
+ * the default port, while `https://host` is not `http://host` (another origin, another browser context).
  */
-function sameHost(claimed: string, host: string): boolean {
+function sameOrigin(claimed: string, protocol: string, host: string): boolean {
   try {
     const url = new URL(claimed)
-    return url.host === new URL(`${url.protocol}//${host}`).host
+    const ours = new URL(`${protocol}://${host}`)
+    return url.protocol === ours.protocol && url.host === ours.host
   } catch {
     return false
   }
@@ -175,9 +192,9 @@ function checkSameOrigin(request: FastifyRequest): void {
   const referer = request.headers.referer
   const claimed = origin ?? referer
   if (claimed === undefined) return
-  if (!sameHost(claimed, request.host))
+  if (!sameOrigin(claimed, request.protocol, request.host))
     throw new CsrfError(
-      `cross-origin request refused: ${origin === undefined ? 'Referer' : 'Origin'} is not ${request.host}`,
+      `cross-origin request refused: ${origin === undefined ? 'Referer' : 'Origin'} is not ${request.protocol}://${request.host}`,
     )
 }
 
@@ -402,6 +419,24 @@ export async function createServer(
     timeWindow: 60_000,
     errorResponseBuilder: (_request, limit) =>
       new RateLimitError(`too many requests; try again in ${limit.after}`),
+  })
+
+  const allowedHosts = new Set(
+    (options.allowedHosts ?? context.loaded.config.server.allowedHosts ?? loopbackHostNames).map((h) =>
+      h.toLowerCase(),
+    ),
+  )
+  app.addHook('onRequest', async (request, reply) => {
+    const name = hostName(request.host)
+    if (allowedHosts.has(name)) return
+    return sendProblem(
+      reply,
+      problem(
+        'misdirected',
+        `this server does not answer for the host '${name}' (server.allowedHosts)`,
+        request.url,
+      ),
+    )
   })
 
   app.addHook('onSend', async (request, reply, payload) => {
