@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto'
+import { createHash, generateKeyPairSync } from 'node:crypto'
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
@@ -7,7 +7,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { storeFile } from '../src/app/run-assessment.js'
 import { toolVersion } from '../src/app/version.js'
 import type { AssessmentModel, Gap } from '../src/core/assessment.js'
+import { canonicalJson } from '../src/core/canonical-json.js'
 import { canonicalBytes, sha256 } from '../src/core/ledger.js'
+import { ed25519Signer, type Signer } from '../src/core/ledger-manifest.js'
 import type { IndexedFinding, RunSummary } from '../src/core/team.js'
 import type { Job } from '../src/server/context.js'
 import { assessOnServer, serverAttestations } from '../src/server/jobs/assess-job.js'
@@ -566,31 +568,64 @@ describe('package export', () => {
 })
 
 describe('packages and the audit period', () => {
-  it('an auditor is told nothing of a package outside the period; an altered package file is refused', async () => {
-    // A Type 2 package of a 2025 period, written as the job writes one.
-    const id = '20250701T120000-type2'
+  /**
+   * Writes a package folder as the package job does: the files, a manifest.json signed by `signer`
+   * (the server's key unless a test says otherwise), and the unsigned package.json labels last.
+   */
+  function writePackage(
+    id: string,
+    engagement: PackageRecord['engagement'],
+    files: Record<string, string>,
+    signer: Signer = h.context.signer,
+  ): string {
     const folder = path.join(h.context.packagesDir, id)
     mkdirSync(folder, { recursive: true })
-    const content = Buffer.from('{"report":"old"}\n')
-    const record: PackageRecord = {
+    const listed = Object.entries(files).map(([name, text]) => {
+      writeFileSync(path.join(folder, name), text)
+      return { path: name, bytes: Buffer.byteLength(text), sha256: sha256(Buffer.from(text)) }
+    })
+    const unsigned = {
+      kind: 'trustctl-soc2-package',
+      version: 1,
+      engagement,
+      generatedAt: '2025-07-01T12:00:00.000Z',
+      files: listed,
+    }
+    const manifest = {
+      ...unsigned,
+      signature: {
+        algorithm: 'Ed25519',
+        signed: 'canonical JSON of this manifest without its signature',
+        keyFingerprint: signer.fingerprint,
+        publicKey: signer.publicKeyPem.trim(),
+        value: signer.sign(Buffer.from(canonicalJson(unsigned))),
+      },
+    }
+    writeFileSync(path.join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    const labels = {
       id,
-      type: 2,
-      engagement: { type: 2, from: '2024-07-01', to: '2025-06-30' },
+      type: engagement.type,
+      engagement,
       createdAt: '2025-07-01T12:00:00.000Z',
       createdBy: 'someone@example.test',
       runId: h.runId,
-      files: [
-        {
-          name: 'old.json',
-          bytes: content.length,
-          sha256: createHash('sha256').update(content).digest('hex'),
-        },
-      ],
+      files: listed.map((f) => ({ name: f.path, bytes: f.bytes, sha256: f.sha256 })),
     }
-    writeFileSync(path.join(folder, 'old.json'), content)
-    writeFileSync(path.join(folder, 'package.json'), JSON.stringify(record))
-    const ids = async (who: 'admin' | 'auditor') =>
-      ((await get('/api/packages', who)).json().items as PackageRecord[]).map((p) => p.id)
+    writeFileSync(path.join(folder, 'package.json'), JSON.stringify(labels))
+    return folder
+  }
+  const ids = async (who: 'admin' | 'auditor') =>
+    ((await get('/api/packages', who)).json().items as PackageRecord[]).map((p) => p.id)
+
+  it('an auditor is told nothing of a package outside the period; an altered package file is refused', async () => {
+    const id = '20250701T120000-type2'
+    const folder = writePackage(
+      id,
+      { type: 2, from: '2024-07-01', to: '2025-06-30' },
+      {
+        'old.json': '{"report":"old"}\n',
+      },
+    )
     expect(await ids('admin')).toContain(id)
     expect(await ids('auditor')).not.toContain(id)
     expect((await get(`/api/packages/${id}/files/old.json`, 'admin')).statusCode).toBe(200)
@@ -599,8 +634,55 @@ describe('packages and the audit period', () => {
     writeFileSync(path.join(folder, 'old.json'), '{"report":"changed"}\n')
     const altered = await get(`/api/packages/${id}/files/old.json`, 'admin')
     expect(altered.statusCode).toBe(500)
-    expect(altered.json().detail).toContain('altered')
-    expect(altered.body).not.toContain('changed')
+    expect(altered.json().detail).toContain('failed verification')
+    expect(altered.body).not.toContain('report')
+    expect(await ids('admin')).not.toContain(id)
+  })
+
+  it('an edited document is not served even when package.json is edited to match it', async () => {
+    const id = '20260701T120000-type1'
+    const folder = writePackage(
+      id,
+      { type: 1, asOf: '2026-06-30' },
+      { 'report.md': 'All controls operate.\n' },
+    )
+    expect(await ids('admin')).toContain(id)
+    const forged = 'No exceptions were noted.\n'
+    writeFileSync(path.join(folder, 'report.md'), forged)
+    const labels = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'))
+    labels.files = [{ name: 'report.md', bytes: forged.length, sha256: sha256(Buffer.from(forged)) }]
+    writeFileSync(path.join(folder, 'package.json'), JSON.stringify(labels))
+    expect(await ids('admin')).not.toContain(id)
+    const response = await get(`/api/packages/${id}/files/report.md`, 'admin')
+    expect(response.statusCode).toBe(500)
+    expect(response.body).not.toContain('No exceptions')
+    expect((await get(`/api/packages/${id}.zip`, 'admin')).statusCode).toBe(500)
+  })
+
+  it('the period an auditor is shown comes from the signed manifest, not package.json', async () => {
+    const id = '20250702T120000-type2'
+    const folder = writePackage(id, { type: 2, from: '2024-07-01', to: '2025-06-30' }, { 'r.md': 'old\n' })
+    // package.json claims the auditor's period: the signed manifest says otherwise.
+    const labels = JSON.parse(readFileSync(path.join(folder, 'package.json'), 'utf8'))
+    labels.engagement = { type: 2, from: '2026-01-01', to: '2026-06-30' }
+    writeFileSync(path.join(folder, 'package.json'), JSON.stringify(labels))
+    expect(await ids('admin')).toContain(id)
+    expect(await ids('auditor')).not.toContain(id)
+    expect((await get(`/api/packages/${id}/files/r.md`, 'auditor')).statusCode).toBe(404)
+  })
+
+  it('a package signed by another key is not listed nor served', async () => {
+    const { privateKey } = generateKeyPairSync('ed25519')
+    const id = '20260703T120000-type1'
+    writePackage(
+      id,
+      { type: 1, asOf: '2026-06-30' },
+      { 'r.md': 'made elsewhere\n' },
+      ed25519Signer(privateKey),
+    )
+    expect(await ids('admin')).not.toContain(id)
+    expect((await get(`/api/packages/${id}/files/r.md`, 'admin')).statusCode).toBe(500)
+    expect((await get(`/api/packages/${id}/files/r.md`, 'auditor')).statusCode).toBe(404)
   })
 })
 

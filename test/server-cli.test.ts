@@ -1,4 +1,5 @@
 import { appendFileSync, rmSync } from 'node:fs'
+import net from 'node:net'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { loadConfig } from '../src/app/load-config.js'
@@ -166,7 +167,23 @@ describe('users and tokens', () => {
     expect(created.code).toBe(0)
     collectorSecret = /Secret \(shown once, store it now\): (trustctl_\S+)/.exec(created.stdout)?.[1] ?? ''
     expect(collectorSecret).not.toBe('')
-    const spare = await trustctl(demo.dir, 'tokens', 'create', '--name', 'spare', '--role', 'auditor')
+    // An auditor token needs its audit period.
+    const unlimited = await trustctl(demo.dir, 'tokens', 'create', '--name', 'spare', '--role', 'auditor')
+    expect(unlimited.code).toBe(2)
+    expect(unlimited.stderr).toContain('--from and --to')
+    const spare = await trustctl(
+      demo.dir,
+      'tokens',
+      'create',
+      '--name',
+      'spare',
+      '--role',
+      'auditor',
+      '--from',
+      '2026-01-01',
+      '--to',
+      '2026-06-30',
+    )
     const spareId = /token (\d+)/.exec(spare.stdout)?.[1] ?? ''
     expect((await trustctl(demo.dir, 'tokens', 'revoke', spareId)).code).toBe(0)
     expect((await trustctl(demo.dir, 'tokens', 'revoke', '999')).code).toBe(2)
@@ -221,6 +238,22 @@ describe('serve', () => {
     })
     expect(run.code).toBe(0)
     expect(run.out).toContain('trustctl serving http://127.0.0.1:')
+  })
+
+  it('explains a busy port in one line with exit 2, without a stack trace', async () => {
+    const blocker = net.createServer()
+    await new Promise<void>((resolve) => blocker.listen(0, '127.0.0.1', resolve))
+    const address = blocker.address()
+    const port = typeof address === 'object' && address !== null ? address.port : 0
+    try {
+      const run = await trustctl(demo.dir, 'serve', '--host', '127.0.0.1', '--port', String(port))
+      expect(run.code).toBe(2)
+      expect(run.stderr).toContain(`cannot listen on 127.0.0.1:${port} (EADDRINUSE)`)
+      expect(run.stderr).toContain('--port')
+      expect(run.stderr).not.toMatch(/\n\s+at /)
+    } finally {
+      await new Promise((resolve) => blocker.close(resolve))
+    }
   })
 
   it('refuses a non-loopback host from trustctl.yaml unless --host names it', async () => {

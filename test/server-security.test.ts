@@ -155,7 +155,11 @@ describe('every route × every role', () => {
 })
 
 describe('CSRF', () => {
-  const newToken = { name: 'csrf-probe', role: 'auditor' }
+  const newToken = {
+    name: 'csrf-probe',
+    role: 'auditor',
+    auditPeriod: { from: '2026-01-01', to: '2026-12-31' },
+  }
 
   it('refuses a cookie-authenticated write without the token, or with a wrong one', async () => {
     const missing = await harness.request('admin', {
@@ -478,7 +482,7 @@ describe('sessions and tokens end', () => {
     const created = await harness.request('admin', {
       method: 'POST',
       url: '/api/tokens',
-      body: { name: 'soon-revoked', role: 'auditor' },
+      body: { name: 'soon-revoked', role: 'auditor', auditPeriod: { from: '2026-01-01', to: '2026-12-31' } },
     })
     const { token, secret } = created.json() as { token: { id: number }; secret: string }
     const headers = { authorization: `Bearer ${secret}` }
@@ -621,7 +625,13 @@ describe('the ledger records every write', () => {
     const response = await harness.request('admin', {
       method: 'POST',
       url: '/api/users',
-      body: { email: 'kim@example.test', name: 'Kim', role: 'auditor', password },
+      body: {
+        email: 'kim@example.test',
+        name: 'Kim',
+        role: 'auditor',
+        password,
+        auditPeriod: { from: '2026-01-01', to: '2026-12-31' },
+      },
     })
     expect(response.statusCode).toBe(201)
     const changes: string[] = []

@@ -1,5 +1,5 @@
 import { randomBytes, scrypt, timingSafeEqual } from 'node:crypto'
-import type { ApiToken, StoredUser, User } from '../core/team.js'
+import type { ApiToken, Role, StoredUser, User } from '../core/team.js'
 
 /**
  * Credentials of the team server's accounts, shared by the server (sign-in, the admin API) and the
@@ -84,4 +84,31 @@ export type PublicToken = Omit<ApiToken, 'tokenHash'>
 export function publicToken(token: ApiToken): PublicToken {
   const { tokenHash: _hidden, ...rest } = token
   return rest
+}
+
+/**
+ * The roles a holder of each role may hand to a token: admin any; editor what it can do itself
+ * (edit, read, push evidence, which its evidence:write covers); auditor and collector only their own.
+ */
+const grantable: Record<Role, readonly Role[]> = {
+  admin: ['admin', 'editor', 'auditor', 'collector'],
+  editor: ['editor', 'auditor', 'collector'],
+  auditor: ['auditor'],
+  collector: ['collector'],
+}
+
+/** Whether a user of role `creator` may issue (or keep using) a token of role `token`. */
+export function mayGrant(creator: Role, token: Role): boolean {
+  return grantable[creator].includes(token)
+}
+
+/**
+ * The role a token acts with: the lower of its own and its creator's current role. A token never
+ * exceeds its creator, so an admin lowered to editor leaves their admin tokens acting as editors; when
+ * neither role covers the other (a collector token of a user now auditor) the token has no role left.
+ */
+export function effectiveTokenRole(token: Role, creator: Role): Role | undefined {
+  if (mayGrant(creator, token)) return token
+  if (mayGrant(token, creator)) return creator
+  return undefined
 }

@@ -309,7 +309,10 @@ function registerServe(program: Command, { io, setExit, configOption }: Registra
     .option('--host <host>', 'address to listen on (default: server.host); non-loopback only if given here')
     .option('--port <port>', 'port to listen on (default: server.port, 8700)')
     .option('--log-level <level>', 'request log: silent, error, warn, info', 'warn')
-    .option('--trust-proxy', 'behind a TLS proxy: trust its X-Forwarded-Proto and X-Forwarded-For')
+    .option(
+      '--trust-proxy [hops|addresses]',
+      'behind a TLS proxy: trust X-Forwarded-Proto/-For from that many hops (alone: 1) or from these addresses/CIDRs',
+    )
     .action(async (options) => setExit(await serveCommand(options, io)))
 }
 

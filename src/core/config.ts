@@ -132,6 +132,11 @@ export const configSchema = z.strictObject({
         .default(12),
       /** Where exported packages are written, relative to trustctl.yaml. */
       packagesDir: z.string().min(1).default('.trustctl/packages'),
+      /**
+       * Host names (without port) requests may name in their Host header; others are refused (DNS
+       * rebinding). Unset: loopback names only (localhost, 127.0.0.1, ::1) and the --host listened on.
+       */
+      allowedHosts: z.array(z.string().trim().toLowerCase().min(1).max(253)).optional(),
       push: z
         .strictObject({
           /** Largest accepted push body, in bytes. */

@@ -151,3 +151,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out
 }
+
+/**
+ * JSON nested deeper than trustctl accepts (core/json-depth.ts maxJsonDepth): refused before any
+ * recursive walk could exhaust the stack (HTTP 422 on the server).
+ */
+export class JsonDepthError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('too-deep', message, options)
+  }
+}

@@ -65,6 +65,11 @@ export interface ApiToken {
   tokenHash: string
   /** The user who created it. */
   createdBy: string
+  /**
+   * The id of the user who created it: the token is refused once that user is disabled or gone, and
+   * acts with at most that user's role. Absent for a token created from the CLI by the store's operator.
+   */
+  createdByUserId?: number
   createdAt: string
   lastUsedAt?: string
   revoked: boolean
@@ -76,6 +81,7 @@ export interface NewApiToken {
   role: Role
   tokenHash: string
   createdBy: string
+  createdByUserId?: number
   createdAt: string
   auditPeriod?: AuditPeriod
 }

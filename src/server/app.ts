@@ -33,6 +33,7 @@ import type { ServerContext } from './context.js'
 import { problem, problemContentType, problemFromError } from './problem.js'
 import { type Actor, type RouteDefinition, rolePermissions } from './route.js'
 import { allRoutes } from './routes/index.js'
+import { fastifyTrustProxy, type TrustProxy } from './trust-proxy.js'
 
 declare module 'fastify' {
   interface FastifyRequest {
@@ -40,6 +41,10 @@ declare module 'fastify' {
     actor: Actor | undefined
     /** The JSON body exactly as received (a push checks its Content-Digest over these bytes). */
     rawBody: Buffer | undefined
+  }
+  interface FastifyContextConfig {
+    /** The route parses its JSON body itself, off the event loop (RouteDefinition.rawJsonBody). */
+    rawJsonBody?: boolean
   }
 }
 
@@ -58,8 +63,16 @@ export interface ServerOptions {
   loginsPerMinute?: number
   /** Sign-in attempts per minute per client address, whatever the emails (password spraying). */
   loginsPerMinutePerAddress?: number
-  /** Honour X-Forwarded-* from a TLS-terminating proxy in front (only when there is one). */
-  trustProxy?: boolean
+  /**
+   * The proxies in front whose X-Forwarded-* headers are believed (a number of hops or their
+   * addresses); default none. `true` is one hop, never every hop (see trust-proxy.ts).
+   */
+  trustProxy?: TrustProxy | true
+  /**
+   * Host names (no port) the Host header may name; default the configuration's server.allowedHosts,
+   * else loopback names only. Anything else is answered 421 (a rebound DNS name, a wrong vhost).
+   */
+  allowedHosts?: readonly string[]
   /**
    * Check every 2xx JSON answer against the response schema of its endpoint (a mismatch is a 500
    * naming the field). On under test (NODE_ENV=test) and with TRUSTCTL_CHECK_RESPONSES=1; off in
@@ -99,6 +112,16 @@ function responseCheck(route: RouteDefinition<ServerContext>) {
       issues,
     )
   }
+}
+
+/** The Host names a server answers when server.allowedHosts is unset: loopback only. */
+export const loopbackHostNames: readonly string[] = ['localhost', '127.0.0.1', '::1']
+
+/** The host name of a Host header, without port and IPv6 brackets, lower case. */
+export function hostName(host: string): string {
+  const bracketed = /^\[([^\]]+)\](?::\d+)?$/.exec(host)
+  if (bracketed?.[1] !== undefined) return bracketed[1].toLowerCase()
+  return host.replace(/:\d+$/, '').toLowerCase()
 }
 
 export const defaultBodyLimit = 1024 * 1024
@@ -145,13 +168,15 @@ function parsePart<T>(schema: z.ZodType<T> | undefined, value: unknown, part: st
 }
 
 /**
- * Whether an Origin or Referer URL names this server's host. Both sides go through the URL parser,
- * so `http://localhost` and a Host of `localhost:80` agree on the default port.
+ * Whether an Origin or Referer URL names this server: the same scheme, host and port (an origin).
+ * Both sides go through the URL parser, so `http://localhost` and a Host of `localhost:80` agree on
+ * the default port, while `https://host` is not `http://host` (another origin, another browser context).
  */
-function sameHost(claimed: string, host: string): boolean {
+function sameOrigin(claimed: string, protocol: string, host: string): boolean {
   try {
     const url = new URL(claimed)
-    return url.host === new URL(`${url.protocol}//${host}`).host
+    const ours = new URL(`${protocol}://${host}`)
+    return url.protocol === ours.protocol && url.host === ours.host
   } catch {
     return false
   }
@@ -167,9 +192,9 @@ function checkSameOrigin(request: FastifyRequest): void {
   const referer = request.headers.referer
   const claimed = origin ?? referer
   if (claimed === undefined) return
-  if (!sameHost(claimed, request.host))
+  if (!sameOrigin(claimed, request.protocol, request.host))
     throw new CsrfError(
-      `cross-origin request refused: ${origin === undefined ? 'Referer' : 'Origin'} is not ${request.host}`,
+      `cross-origin request refused: ${origin === undefined ? 'Referer' : 'Origin'} is not ${request.protocol}://${request.host}`,
     )
 }
 
@@ -216,6 +241,12 @@ function guardFor(route: RouteDefinition<ServerContext>, context: ServerContext)
     const actor = await authenticate(request, context)
     if (actor === undefined)
       throw new AuthenticationError('sign in, or send an API token as Authorization: Bearer')
+    // An auditor is limited to its audit period; one stored without a period (before it was
+    // required) would see every run, so it is refused until an admin gives it one.
+    if (actor.role === 'auditor' && actor.auditPeriod === undefined)
+      throw new PermissionError(`${actor.name} is an auditor without an audit period`, {
+        hint: 'an admin sets one: PATCH /api/users/:id with auditPeriod, or a new token with --from/--to',
+      })
     if (!rolePermissions[actor.role].includes(route.permission))
       throw new PermissionError(
         `the ${actor.role} role may not ${route.operationId} (needs ${route.permission})`,
@@ -296,14 +327,17 @@ function registerRoute(
       : {
           bodyLimit: typeof route.bodyLimit === 'function' ? route.bodyLimit(context) : route.bodyLimit,
         }),
-    config: rateLimitConfig(route, context, limits.loginsPerMinute),
+    config: {
+      ...rateLimitConfig(route, context, limits.loginsPerMinute),
+      ...(route.rawJsonBody === true ? { rawJsonBody: true } : {}),
+    },
     onRequest: guardFor(route, context),
     ...(isLogin ? { preValidation: loginAddressLimit(app, limits.loginsPerMinutePerAddress) } : {}),
     ...(limits.checkResponses ? { preSerialization: responseCheck(route) } : {}),
     handler: async (request: FastifyRequest, reply: FastifyReply) => {
       const params = parsePart(route.params, request.params, 'params')
       const query = parsePart(route.query, request.query, 'query')
-      const body = parsePart(route.body, request.body, 'body')
+      const body = route.rawJsonBody === true ? undefined : parsePart(route.body, request.body, 'body')
       const result = await route.handler(
         { params, query, body, actor: request.actor as Actor, request, reply },
         context,
@@ -352,7 +386,7 @@ export async function createServer(
   const app = Fastify({
     logger: options.logger ?? false,
     bodyLimit: options.bodyLimit ?? defaultBodyLimit,
-    trustProxy: options.trustProxy ?? false,
+    trustProxy: fastifyTrustProxy(options.trustProxy === true ? { hops: 1 } : (options.trustProxy ?? false)),
     // Ids in our URLs are short; a huge URL is an attack, not a request.
     routerOptions: { maxParamLength: 200 },
   })
@@ -363,6 +397,10 @@ export async function createServer(
   app.removeContentTypeParser('application/json')
   app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
     request.rawBody = body as Buffer
+    if (request.routeOptions.config.rawJsonBody === true) {
+      done(null, undefined)
+      return
+    }
     parseJson(request, body as unknown as string, done)
   })
 
@@ -381,6 +419,24 @@ export async function createServer(
     timeWindow: 60_000,
     errorResponseBuilder: (_request, limit) =>
       new RateLimitError(`too many requests; try again in ${limit.after}`),
+  })
+
+  const allowedHosts = new Set(
+    (options.allowedHosts ?? context.loaded.config.server.allowedHosts ?? loopbackHostNames).map((h) =>
+      h.toLowerCase(),
+    ),
+  )
+  app.addHook('onRequest', async (request, reply) => {
+    const name = hostName(request.host)
+    if (allowedHosts.has(name)) return
+    return sendProblem(
+      reply,
+      problem(
+        'misdirected',
+        `this server does not answer for the host '${name}' (server.allowedHosts)`,
+        request.url,
+      ),
+    )
   })
 
   app.addHook('onSend', async (request, reply, payload) => {

@@ -1,5 +1,11 @@
 import { createHash, randomBytes, timingSafeEqual } from 'node:crypto'
-import { hashPassword, publicUser, randomSecret, verifyPassword } from '../app/credentials.js'
+import {
+  effectiveTokenRole,
+  hashPassword,
+  publicUser,
+  randomSecret,
+  verifyPassword,
+} from '../app/credentials.js'
 import { AuthenticationError } from '../core/errors.js'
 import { sha256 } from '../core/ledger.js'
 import type { Session, TeamStore, User } from '../core/team.js'
@@ -86,10 +92,24 @@ export async function actorFromSession(
   }
 }
 
-/** The actor behind a bearer token, or undefined (unknown or revoked); records its use. */
+/**
+ * The actor behind a bearer token, or undefined: unknown or revoked, or its creator is disabled or
+ * gone, or the creator's role no longer covers the token's. Records its use.
+ */
 export async function actorFromToken(team: TeamStore, secret: string, now: Date): Promise<Actor | undefined> {
   const token = await team.tokenByHash(sha256(secret))
   if (token === undefined || token.revoked) return undefined
+  let role = token.role
+  let auditPeriod = token.auditPeriod
+  if (token.createdByUserId !== undefined) {
+    const creator = await team.userById(token.createdByUserId)
+    if (creator === undefined || creator.disabled) return undefined
+    const effective = effectiveTokenRole(token.role, creator.role)
+    if (effective === undefined) return undefined
+    role = effective
+    // Lowered to its creator's auditor role, the token reads only the creator's audit period.
+    if (role !== token.role) auditPeriod = creator.auditPeriod
+  }
   // One write a minute at most: a busy collector or script should not turn every read into a write.
   const lastUsed = token.lastUsedAt === undefined ? 0 : Date.parse(token.lastUsedAt)
   if (now.getTime() - lastUsed >= 60_000) await team.touchToken(token.id, now.toISOString())
@@ -97,8 +117,9 @@ export async function actorFromToken(team: TeamStore, secret: string, now: Date)
     kind: 'token',
     id: token.id,
     name: token.name,
-    role: token.role,
-    ...(token.auditPeriod === undefined ? {} : { auditPeriod: token.auditPeriod }),
+    role,
+    ...(token.createdByUserId === undefined ? {} : { userId: token.createdByUserId }),
+    ...(auditPeriod === undefined ? {} : { auditPeriod }),
   }
 }
 

@@ -15,9 +15,11 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   forbidden: { status: 403, title: 'Forbidden' },
   csrf: { status: 403, title: 'CSRF check failed' },
   'not-found': { status: 404, title: 'Not found' },
+  misdirected: { status: 421, title: 'Misdirected request' },
   conflict: { status: 409, title: 'Conflict' },
   'too-large': { status: 413, title: 'Payload too large' },
   'unsupported-media-type': { status: 415, title: 'Unsupported media type' },
+  'too-deep': { status: 422, title: 'Unprocessable content' },
   'rate-limited': { status: 429, title: 'Too many requests' },
   store: { status: 500, title: 'Store error' },
 }

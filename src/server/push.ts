@@ -185,6 +185,27 @@ export function postgresPushLock(url: string, schema: string): PushLock & { clos
   return Object.assign(lock, { close: () => pool.end() })
 }
 
+/** Bytes of content appended in one transaction: small enough that one write stalls nothing for long. */
+const appendSliceBytes = 1024 * 1024
+
+/** The entries in slices of about `appendSliceBytes` of content each (at least one entry a slice). */
+export function appendSlices(entries: readonly LedgerEntry[]): LedgerEntry[][] {
+  const slices: LedgerEntry[][] = []
+  let current: LedgerEntry[] = []
+  let bytes = 0
+  for (const entry of entries) {
+    if (current.length > 0 && bytes + entry.content.byteLength > appendSliceBytes) {
+      slices.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(entry)
+    bytes += entry.content.byteLength
+  }
+  if (current.length > 0) slices.push(current)
+  return slices
+}
+
 /** What storing a push needs. */
 export interface PushTarget {
   ledger: AssessmentStore
@@ -202,13 +223,13 @@ export interface PushOutcome {
 }
 
 /**
- * Stores a checked batch as its own signed run, once. A receipt with the key means the batch is
+ * Stores a checked batch (its records, built by pushEntries off the event loop) as its own signed run, once. A receipt with the key means the batch is
  * stored already: nothing is appended. The lock makes the receipt check and the append one step.
  */
 export async function storePush(
   target: PushTarget,
   collector: string,
-  batch: PushBatch,
+  entries: readonly LedgerEntry[],
   key: string,
 ): Promise<PushOutcome> {
   const earlier = await target.team.pushReceipt(key)
@@ -216,14 +237,17 @@ export async function storePush(
   return target.lock(key, async () => {
     const raced = await target.team.pushReceipt(key)
     if (raced !== undefined) return { receipt: raced, stored: 0, duplicate: true }
-    const entries = pushEntries(batch, collector, key)
     const startedAt = target.now().toISOString()
     const runId = await target.ledger.beginRun({
       startedAt,
       toolVersion: target.toolVersion,
       signer: target.signer,
     })
-    await target.ledger.append(runId, entries)
+    for (const slice of appendSlices(entries)) {
+      await target.ledger.append(runId, slice)
+      // Each slice is one synchronous write on SQLite: let other requests in between.
+      await new Promise((resolve) => setImmediate(resolve))
+    }
     await target.ledger.finishRun(runId, target.now().toISOString(), target.signer)
     const stored = entries.filter((e) => e.kind === 'evidence').length
     const receipt: PushReceipt = { key, collector, runId, items: stored, receivedAt: startedAt }

@@ -41,6 +41,8 @@ export interface Actor {
   /** Email for a person, token name for a token: what the ledger's change records name. */
   name: string
   role: Role
+  /** For a token: the user who created it (absent for one created from the CLI). */
+  userId?: number
   auditPeriod?: AuditPeriod
   session?: Session
 }
@@ -84,6 +86,11 @@ export interface RouteDefinition<
    * the server's configuration, so fastify refuses a bigger body before reading it all.
    */
   bodyLimit?: number | ((context: Context) => number)
+  /**
+   * The JSON body is not parsed nor validated on the event loop: the handler gets `body` undefined
+   * and checks `request.rawBody` itself, in a worker thread (a push of many megabytes).
+   */
+  rawJsonBody?: true
   /**
    * A stricter request limit for this route on top of the server's generous global one, counted per
    * client address or per actor (a collector token's pushes). Over it: 429 with Retry-After.

@@ -13,7 +13,7 @@ import type { FindingRow } from './team-finding-query.js'
 
 export const userColumns = 'id, email, name, role, password_hash, created_at, disabled, audit_from, audit_to'
 export const tokenColumns =
-  'id, name, role, token_hash, created_by, created_at, last_used_at, revoked, audit_from, audit_to'
+  'id, name, role, token_hash, created_by, created_by_user_id, created_at, last_used_at, revoked, audit_from, audit_to'
 /** The columns of team_finding, in insert order. */
 export const findingColumnList: readonly (keyof FindingRow)[] = [
   'run_id',
@@ -51,6 +51,7 @@ export interface TokenRow {
   role: string
   token_hash: string
   created_by: string
+  created_by_user_id: number | string | null
   created_at: string
   last_used_at: string | null
   revoked: number | boolean
@@ -94,6 +95,7 @@ export function tokenOf(row: TokenRow): ApiToken {
     role: row.role as Role,
     tokenHash: row.token_hash,
     createdBy: row.created_by,
+    ...(row.created_by_user_id === null ? {} : { createdByUserId: Number(row.created_by_user_id) }),
     createdAt: row.created_at,
     ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
     revoked: Boolean(row.revoked),

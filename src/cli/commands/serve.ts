@@ -2,18 +2,22 @@ import type { FastifyInstance } from 'fastify'
 import { loadConfig } from '../../app/load-config.js'
 import { storeLocation } from '../../app/open-store.js'
 import { ConfigError } from '../../core/errors.js'
-import { createServer } from '../../server/app.js'
+import { createServer, loopbackHostNames } from '../../server/app.js'
 import { isLoopbackHost } from '../../server/routes/auth.js'
 import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
 import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
+import { parseTrustProxy } from '../../server/trust-proxy.js'
 
 export interface ServeOptions {
   config?: string
   host?: string
   port?: string
   logLevel?: string
-  /** Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and -For (Secure cookies, HSTS, client address). */
-  trustProxy?: boolean
+  /**
+   * Behind a TLS-terminating proxy: trust its X-Forwarded-Proto and -For (Secure cookies, HSTS, client
+   * address). Alone: one hop; a number: that many hops; else the proxies' addresses or CIDR ranges.
+   */
+  trustProxy?: boolean | string
 }
 
 export interface ServeIo {
@@ -48,6 +52,27 @@ function untilSignal(): Promise<void> {
   })
 }
 
+/** The socket errors of listen that the operator fixes (another port, another address), as advice. */
+const listenAdvice: Record<string, string> = {
+  EADDRINUSE: 'another process listens there already: stop it, or pass --port with a free port',
+  EACCES: 'this user may not listen there (ports below 1024 need privileges): pass --port 1024 or above',
+  EADDRNOTAVAIL:
+    'no network interface of this machine has that address: pass --host with one of its addresses',
+}
+
+/** Listens, or explains in one line (no stack trace) why the address cannot be had. */
+async function listenOrExplain(app: FastifyInstance, host: string, port: number): Promise<void> {
+  try {
+    await app.listen({ host, port })
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : ''
+    const advice = listenAdvice[code]
+    if (advice === undefined) throw error
+    const address = `${host.includes(':') ? `[${host}]` : host}:${port}`
+    throw new ConfigError(`cannot listen on ${address} (${code})`, { hint: advice, cause: error })
+  }
+}
+
 /**
  * `trustctl serve`: the team server and dashboard over the configured store. Listens on loopback
  * unless told otherwise on the command line: a server reachable from the network is a choice made
@@ -57,10 +82,15 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
   const loaded = await loadConfig(options.config, io.cwd)
   const host = options.host ?? loaded.config.server.host
   const port = parsePort(options.port, loaded.config.server.port)
+  const trustProxy = parseTrustProxy(options.trustProxy)
   if (!isLoopbackHost(host) && options.host === undefined)
     throw new ConfigError(`server.host is ${host}, which is not loopback`, {
       hint: `pass --host ${host} to listen there on purpose`,
     })
+  if (['0.0.0.0', '::'].includes(host) && loaded.config.server.allowedHosts === undefined)
+    io.err(
+      'warning: server.allowedHosts is unset, so only loopback Host names are answered; list the names clients use in trustctl.yaml\n',
+    )
   if (!isLoopbackHost(host))
     io.err(
       `warning: listening on ${host} over plain HTTP; terminate TLS in front of trustctl (a reverse proxy) before anyone signs in over the network\n`,
@@ -77,9 +107,13 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
     app = await createServer(context, {
       logger:
         options.logLevel === undefined || options.logLevel === 'silent' ? false : { level: options.logLevel },
-      trustProxy: options.trustProxy === true,
+      trustProxy,
+      // Unset in trustctl.yaml: loopback names, and the address listened on when it names one.
+      ...(loaded.config.server.allowedHosts === undefined && !['0.0.0.0', '::'].includes(host)
+        ? { allowedHosts: [...loopbackHostNames, host] }
+        : {}),
     })
-    await app.listen({ host, port })
+    await listenOrExplain(app, host, port)
     const address = app.server.address()
     const actualPort = typeof address === 'object' && address !== null ? address.port : port
     const url = `http://${host.includes(':') ? `[${host}]` : host}:${actualPort}`

@@ -2,7 +2,7 @@ import { newTokenSecret } from '../../app/credentials.js'
 import { loadConfig } from '../../app/load-config.js'
 import { createToken, listTokens, revokeToken } from '../../app/team-admin.js'
 import { ConfigError } from '../../core/errors.js'
-import { type AdminIo, parseAuditPeriod, parseRole, processAdmin } from './users.js'
+import { type AdminIo, parseAuditPeriod, parseRole, periodForRole, processAdmin } from './users.js'
 
 /** `trustctl tokens create`: an API token; its secret is printed once and stored only as a hash. */
 export async function tokensCreateCommand(
@@ -10,7 +10,7 @@ export async function tokensCreateCommand(
   io: AdminIo,
 ): Promise<number> {
   const role = parseRole(options.role)
-  const auditPeriod = parseAuditPeriod(options)
+  const auditPeriod = periodForRole(role, parseAuditPeriod(options))
   const name = options.name.trim()
   if (name === '') throw new ConfigError('--name: name the token after what uses it (a cluster, a pipeline)')
   const loaded = await loadConfig(options.config, io.cwd)

@@ -36,6 +36,13 @@ export function parseAuditPeriod(options: { from?: string; to?: string }): Audit
   return result.data
 }
 
+/** The audit period a role needs: an auditor reads only its period, so it must have one. */
+export function periodForRole(role: Role, period: AuditPeriod | undefined): AuditPeriod | undefined {
+  if (role === 'auditor' && period === undefined)
+    throw new ConfigError('--role auditor needs an audit period: give --from and --to (YYYY-MM-DD)')
+  return period
+}
+
 /** The administrator at this terminal: the process's environment, user name, clock and standard error. */
 export function processAdmin(): AdminContext {
   return {
@@ -60,7 +67,7 @@ export async function usersAddCommand(
   io: AdminIo,
 ): Promise<number> {
   const role = parseRole(options.role)
-  const auditPeriod = parseAuditPeriod(options)
+  const auditPeriod = periodForRole(role, parseAuditPeriod(options))
   const email = options.email.trim().toLowerCase()
   if (!/^[^\s@]+@[^\s@]+$/.test(email))
     throw new ConfigError(`--email: '${options.email}' is not an email address`)

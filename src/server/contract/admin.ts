@@ -17,13 +17,28 @@ const email = z
   .max(320)
   .regex(/^[^\s@]+@[^\s@]+$/, 'expected an email address')
 
-const newUserBody = z.strictObject({
-  email,
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(roles),
-  password: z.string().min(minimumPasswordLength).max(1024),
-  auditPeriod: auditPeriodSchema.optional(),
-})
+/**
+ * An auditor reads only what its audit period holds; without one there would be nothing to limit it
+ * to, so the period is required for the auditor role wherever one is given.
+ */
+const auditorNeedsPeriod = (value: { role?: string; auditPeriod?: unknown }, ctx: z.RefinementCtx): void => {
+  if (value.role === 'auditor' && value.auditPeriod === undefined)
+    ctx.addIssue({
+      code: 'custom',
+      path: ['auditPeriod'],
+      message: 'the auditor role needs an audit period ({ from, to })',
+    })
+}
+
+const newUserBody = z
+  .strictObject({
+    email,
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(roles),
+    password: z.string().min(minimumPasswordLength).max(1024),
+    auditPeriod: auditPeriodSchema.optional(),
+  })
+  .superRefine(auditorNeedsPeriod)
 
 const userChangeBody = z
   .strictObject({
@@ -34,11 +49,13 @@ const userChangeBody = z
   })
   .refine((change) => Object.keys(change).length > 0, 'nothing to change')
 
-const newTokenBody = z.strictObject({
-  name: z.string().trim().min(1).max(200),
-  role: z.enum(roles),
-  auditPeriod: auditPeriodSchema.optional(),
-})
+const newTokenBody = z
+  .strictObject({
+    name: z.string().trim().min(1).max(200),
+    role: z.enum(roles),
+    auditPeriod: auditPeriodSchema.optional(),
+  })
+  .superRefine(auditorNeedsPeriod)
 
 /** An API token as the API shows it: never its secret nor the secret's hash. */
 export const tokenSchema = z.object({
@@ -46,6 +63,8 @@ export const tokenSchema = z.object({
   name: z.string(),
   role: z.enum(roles),
   createdBy: z.string(),
+  /** The user the token is bound to (absent: created from the CLI by the store's operator). */
+  createdByUserId: z.number().int().optional(),
   createdAt: z.string(),
   lastUsedAt: z.string().optional(),
   revoked: z.boolean(),

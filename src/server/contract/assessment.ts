@@ -269,6 +269,11 @@ export const sampleRecordSchema = z.object({
   recordHash: z.string(),
   recordedAt: z.string(),
   verified: z.boolean(),
+  /**
+   * For an auditor: how many members (of `members` or `drawn`) fall outside the audit period and were
+   * left out of `content`; `verified` is about the whole record as stored.
+   */
+  membersOutsidePeriod: z.number().int().optional(),
   /** The recorded JSON (absent when it no longer matches its hash); these fields when it has them. */
   content: z
     .looseObject({

@@ -1,4 +1,4 @@
-import { mkdir, readFile, writeFile } from 'node:fs/promises'
+import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runEvidence } from '../../app/ledger.js'
 import { type PackageFile, packageParts } from '../../app/rendering.js'
@@ -17,7 +17,10 @@ import { assessOnServer } from './assess-job.js'
 /** A package folder's name (`20261130T142501-type1`): the contract's, so ids in URLs are checked alike. */
 export { packageIdPattern }
 
-/** What `<packagesDir>/<id>/package.json` says of the package: the files it holds and who made it. */
+/**
+ * A package as the server lists it: files, engagement and date from the verified signed manifest
+ * (package-folder.ts); who made it and from which run from the unsigned package.json labels.
+ */
 export interface PackageRecord {
   id: string
   type: 1 | 2
@@ -35,16 +38,6 @@ export const packageRecordFile = 'package.json'
 export function packageId(at: Date, type: 1 | 2): string {
   const stamp = at.toISOString().slice(0, 19).replace(/[-:]/g, '')
   return `${stamp}-type${type}`
-}
-
-/** Reads a package's manifest; undefined when the folder holds none (a package still being written). */
-export async function readPackageRecord(packagesDir: string, id: string): Promise<PackageRecord | undefined> {
-  if (!packageIdPattern.test(id)) return undefined
-  try {
-    return JSON.parse(await readFile(path.join(packagesDir, id, packageRecordFile), 'utf8')) as PackageRecord
-  } catch {
-    return undefined
-  }
 }
 
 /** The signed manifest of a run, as the reports cite it: how an auditor checks the package against the ledger. */

@@ -1,5 +1,5 @@
-import { hashPassword, newTokenSecret, publicToken, publicUser } from '../../app/credentials.js'
-import { ConflictError, NotFoundError } from '../../core/errors.js'
+import { hashPassword, mayGrant, newTokenSecret, publicToken, publicUser } from '../../app/credentials.js'
+import { ConflictError, NotFoundError, PermissionError, ValidationError } from '../../core/errors.js'
 import { sha256 } from '../../core/ledger.js'
 import type { Role, TeamStore, User } from '../../core/team.js'
 import { forgetCachedTokens } from '../auth.js'
@@ -55,7 +55,13 @@ export const routes: RouteDefinition<ServerContext>[] = [
         ...(body.disabled === undefined ? {} : { disabled: body.disabled }),
         ...(body.auditPeriod === undefined ? {} : { auditPeriod: body.auditPeriod }),
       }
+      if ((body.role ?? before.role) === 'auditor' && (body.auditPeriod ?? before.auditPeriod) === undefined)
+        throw new ValidationError('body.auditPeriod: the auditor role needs an audit period ({ from, to })', [
+          { path: 'body.auditPeriod', message: 'the auditor role needs an audit period' },
+        ])
       const updated = await context.team.updateUser(params.id, change)
+      // The user's tokens act with at most their role, and not at all once they are disabled: now.
+      forgetCachedTokens(context.team)
       if (updated === undefined) throw new NotFoundError(`no user ${params.id}`)
       const after = publicUser(updated)
       await context.recordChange(actor, { action: 'user.update', target: after.email, before, after })
@@ -71,12 +77,17 @@ export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
     ...admin.createToken,
     handler: async ({ body, actor, reply }, context: ServerContext) => {
+      if (!mayGrant(actor.role, body.role))
+        throw new PermissionError(`the ${actor.role} role may not issue a ${body.role} token`)
+      // Bound to the person behind the request (a token's own creator when a token asks).
+      const creatorId = actor.kind === 'user' ? actor.id : actor.userId
       const secret = newTokenSecret()
       const token = await context.team.createToken({
         name: body.name,
         role: body.role,
         tokenHash: sha256(secret),
         createdBy: actor.name,
+        ...(creatorId === undefined ? {} : { createdByUserId: creatorId }),
         createdAt: context.now().toISOString(),
         ...(body.auditPeriod === undefined ? {} : { auditPeriod: body.auditPeriod }),
       })

@@ -4,7 +4,7 @@ import { NotFoundError } from '../../core/errors.js'
 import type { RecordKind } from '../../core/ledger.js'
 import { sha256 } from '../../core/ledger.js'
 import type { RunInfo } from '../../core/store.js'
-import type { RunKind, RunSummary } from '../../core/team.js'
+import type { AuditPeriod, RunKind, RunSummary } from '../../core/team.js'
 import { findingRows } from '../../core/team-rows.js'
 import type { ServerContext } from '../context.js'
 import * as assessment from '../contract/assessment.js'
@@ -112,6 +112,37 @@ async function runsOf(context: ServerContext, actor: Actor) {
   return { items }
 }
 
+/** A member of a recorded population or sample as far as the period filter reads it. */
+const datedMember = (value: unknown): value is { effectiveAt: string } =>
+  typeof value === 'object' &&
+  value !== null &&
+  'effectiveAt' in value &&
+  typeof value.effectiveAt === 'string'
+
+/**
+ * A population's `members` and a sample's `drawn` cut to those effective inside the audit period: a
+ * population drawn over a wider period must not show an auditor evidence dated outside theirs. A
+ * member without a date is withheld. Says how many were withheld (the record's hash is over the whole).
+ */
+export function membersInPeriod(
+  content: Record<string, unknown>,
+  period: AuditPeriod,
+): { content: Record<string, unknown>; hidden: number } {
+  let hidden = 0
+  const cut: Record<string, unknown> = { ...content }
+  for (const field of ['members', 'drawn'] as const) {
+    const list = content[field]
+    if (!Array.isArray(list)) continue
+    const kept = list.filter((member) => {
+      const day = datedMember(member) ? member.effectiveAt.slice(0, 10) : undefined
+      return day !== undefined && day >= period.from && day <= period.to
+    })
+    hidden += list.length - kept.length
+    cut[field] = kept
+  }
+  return { content: cut, hidden }
+}
+
 /** The recorded populations and samples, newest last; an auditor sees those drawn over the period. */
 async function samplesOf(context: ServerContext, actor: Actor, control?: string) {
   const complete = new Set(
@@ -142,6 +173,10 @@ async function samplesOf(context: ServerContext, actor: Actor, control?: string)
         period.from > actor.auditPeriod.to)
     )
       continue
+    const shown =
+      content === undefined || actor.auditPeriod === undefined
+        ? { content, hidden: 0 }
+        : membersInPeriod(content, actor.auditPeriod)
     items.push({
       kind: record.kind === 'population' ? ('population' as const) : ('sample' as const),
       id: record.id,
@@ -151,7 +186,8 @@ async function samplesOf(context: ServerContext, actor: Actor, control?: string)
       recordHash: record.hash,
       recordedAt: record.collectedAt,
       verified,
-      ...(content === undefined ? {} : { content }),
+      ...(shown.content === undefined ? {} : { content: shown.content }),
+      ...(shown.hidden === 0 ? {} : { membersOutsidePeriod: shown.hidden }),
     })
   }
   return { items }

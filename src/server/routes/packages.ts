@@ -6,12 +6,8 @@ import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
 import * as packages from '../contract/packages.js'
-import {
-  type PackageRecord,
-  packageIdPattern,
-  packageRecordFile,
-  readPackageRecord,
-} from '../jobs/package-job.js'
+import { type PackageRecord, packageIdPattern, packageRecordFile } from '../jobs/package-job.js'
+import { readPackage } from '../package-folder.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
 import { contentDigest } from './evidence.js'
 
@@ -24,12 +20,25 @@ function packageInPeriod(record: PackageRecord, period?: AuditPeriod): boolean {
   return first >= period.from && last <= period.to
 }
 
-/** A package the actor may see, or 404 (an auditor is told nothing of packages outside the period). */
+/**
+ * A package the actor may see: its signed manifest verified (else it is never served), and for an
+ * auditor inside the audit period (else 404: an auditor is told nothing of packages outside it).
+ */
 async function visiblePackage(context: ServerContext, actor: Actor, id: string): Promise<PackageRecord> {
-  const record = await readPackageRecord(context.packagesDir, id)
-  if (record === undefined || !packageInPeriod(record, actor.auditPeriod))
-    throw new NotFoundError(`no package ${id}`)
-  return record
+  const state = await readPackage(context.packagesDir, id, context.signer.fingerprint)
+  if (state === undefined) throw new NotFoundError(`no package ${id}`)
+  if (!state.verified) {
+    if (actor.auditPeriod !== undefined) throw new NotFoundError(`no package ${id}`)
+    throw new StoreError(
+      `package ${id} failed verification against its signed manifest: ${state.problems
+        .slice(0, 3)
+        .map((p) => p.message)
+        .join('; ')}`,
+      { hint: 'export the package again; `trustctl verify-package` names every problem' },
+    )
+  }
+  if (!packageInPeriod(state.record, actor.auditPeriod)) throw new NotFoundError(`no package ${id}`)
+  return state.record
 }
 
 /**
@@ -74,9 +83,11 @@ export const routes: RouteDefinition<ServerContext>[] = [
         .filter((n) => packageIdPattern.test(n))
         .sort()
         .reverse()) {
-        const record = await readPackageRecord(context.packagesDir, id)
-        if (record === undefined || !packageInPeriod(record, actor.auditPeriod)) continue
-        items.push(record)
+        // A package whose signed manifest does not verify is not listed; its files are never served.
+        const state = await readPackage(context.packagesDir, id, context.signer.fingerprint)
+        if (state === undefined || !state.verified || !packageInPeriod(state.record, actor.auditPeriod))
+          continue
+        items.push(state.record)
       }
       return { items }
     },

@@ -5,15 +5,9 @@ import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/
 import { pushBatchSchema } from '../../core/push-format.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
-import {
-  checkBatchContent,
-  checkCollector,
-  checkContentDigest,
-  keyedLock,
-  type PushLock,
-  postgresPushLock,
-  storePush,
-} from '../push.js'
+import { keyedLock, type PushLock, postgresPushLock, storePush } from '../push.js'
+import { failureError } from '../push-check.js'
+import { checkPushOffThread } from '../push-thread.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
 import { scheduleOf } from '../schedule.js'
 // Registers the 'assess' job handler: the server that serves these routes can run assessments.
@@ -80,7 +74,9 @@ export const routes: RouteDefinition<ServerContext>[] = [
       windowMs: 60_000,
       per: 'actor',
     },
-    async handler({ actor, body: batch, request, reply }, context: ServerContext) {
+    // Parsed, hashed and validated in a worker thread (push-thread.ts), never on the event loop.
+    rawJsonBody: true,
+    async handler({ actor, request, reply }, context: ServerContext) {
       try {
         const raw = request.rawBody ?? Buffer.alloc(0)
         const maxBytes = context.loaded.config.server.push.maxBytes
@@ -89,9 +85,14 @@ export const routes: RouteDefinition<ServerContext>[] = [
             `the batch is ${raw.length} bytes; this server accepts at most ${maxBytes} (server.push.maxBytes)`,
             { hint: 'push smaller batches: trustctl collect --push … --max-batch-bytes' },
           )
-        checkContentDigest(raw, header(request, 'content-digest'))
-        checkCollector(batch, actor)
-        const key = checkBatchContent(batch, header(request, 'idempotency-key'))
+        const checked = await checkPushOffThread({
+          raw,
+          contentDigest: header(request, 'content-digest'),
+          idempotencyKey: header(request, 'idempotency-key'),
+          actor: { kind: actor.kind, role: actor.role, name: actor.name },
+        })
+        if (!checked.ok) throw failureError(checked)
+        const { key, entries } = checked
         const outcome = await storePush(
           {
             ledger: context.ledger,
@@ -102,7 +103,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
             lock: pushLockOf(context),
           },
           actor.name,
-          batch,
+          entries,
           key,
         )
         reply.code(outcome.duplicate ? 200 : 201)

@@ -1,4 +1,5 @@
 import type { Migrations } from '../sql/driver.js'
+import { tokenCreatorSql } from '../team/tokens.js'
 
 /** Versioned migrations, applied in order inside the store's schema; never edited once released. */
 export const postgresLedgerMigrations: Migrations = {
@@ -254,5 +255,7 @@ export const postgresTeamMigrations: Migrations = {
     findingFilterIndexesSql('team_finding'),
     // 4: one-lookup membership tests for the control and criterion filters.
     sideLookupIndexesSql('team_finding_control', 'team_finding_criterion'),
+    // 5: a token is bound to the user who created it (refused once that user is disabled or gone).
+    tokenCreatorSql('BIGINT'),
   ],
 }

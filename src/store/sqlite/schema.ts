@@ -1,4 +1,5 @@
 import type { Migrations } from '../sql/driver.js'
+import { tokenCreatorSql } from '../team/tokens.js'
 
 /** Versioned migrations, applied in order; a store records the highest it has run (user_version). */
 export const sqliteLedgerMigrations: Migrations = {
@@ -171,5 +172,7 @@ export const sqliteTeamMigrations: Migrations = {
     // own, a namespace filter reads most of the run to fill one page.
     `CREATE INDEX team_finding_by_namespace ON team_finding (run_id, namespace, severity_order, check_id, subject_name, ordinal);
    CREATE INDEX team_finding_by_namespace_check ON team_finding (run_id, namespace, check_id, subject_name, ordinal);`,
+    // 3: a token is bound to the user who created it (refused once that user is disabled or gone).
+    tokenCreatorSql('INTEGER'),
   ],
 }

@@ -3,6 +3,19 @@ import type { ApiToken, NewApiToken, TeamStore } from '../../core/team.js'
 import { attempt, isUniqueViolation, type SqlDriver, storeFailure } from '../sql/driver.js'
 import { type TokenRow, tokenColumns, tokenOf } from '../team-row.js'
 
+/**
+ * The migration that binds tokens to their creator: a user id beside the `created_by` name. Tokens
+ * created before it are bound to the user their `created_by` email names; one created from the CLI
+ * (`cli:<operator>`) is bound to nobody (the operator holds the store itself); any other token is bound
+ * to no existing user (-1), so it is refused rather than trusted without a creator.
+ */
+export function tokenCreatorSql(integer: 'INTEGER' | 'BIGINT'): string {
+  return `ALTER TABLE team_token ADD COLUMN created_by_user_id ${integer};
+   UPDATE team_token SET created_by_user_id = COALESCE(
+     (SELECT u.id FROM team_user u WHERE u.email_lower = lower(team_token.created_by)), -1)
+   WHERE created_by NOT LIKE 'cli:%';`
+}
+
 /** API tokens: stored by the hash of their secret, revoked but never deleted. */
 export class TokenStore
   implements Pick<TeamStore, 'createToken' | 'tokenByHash' | 'tokens' | 'revokeToken' | 'touchToken'>
@@ -13,13 +26,14 @@ export class TokenStore
     const [row] = await attempt(this.db, 'cannot create a token', async () => {
       try {
         return await this.db.query<TokenRow>(
-          `INSERT INTO team_token (name, role, token_hash, created_by, created_at, revoked, audit_from, audit_to)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${tokenColumns}`,
+          `INSERT INTO team_token (name, role, token_hash, created_by, created_by_user_id, created_at, revoked, audit_from, audit_to)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${tokenColumns}`,
           [
             token.name,
             token.role,
             token.tokenHash,
             token.createdBy,
+            token.createdByUserId ?? null,
             token.createdAt,
             false,
             token.auditPeriod?.from ?? null,
