@@ -21,6 +21,8 @@ import {
 import { composeManifest, runStartEntry, signingKeyEntry } from '../src/core/ledger-entries.js'
 import { ed25519Signer, type SignedManifest, type Signer, signManifest } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
+import { recordColumns, recordValues } from '../src/store/ledger-store.js'
+import type { SqlValue } from '../src/store/sql/driver.js'
 
 // The tamper suite: an attacker with database access (SQL on the store's real tables, no signing
 // key) alters a signed ledger in one of ten ways, thousands of times at random, on SQLite and on
@@ -35,7 +37,6 @@ const version = '9.9.9'
 const pgUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'trustctl-tamper-'))
 
-type SqlValue = string | number | Buffer | null
 interface Statement {
   sql: string
   params?: SqlValue[]
@@ -148,39 +149,9 @@ async function snapshotOf(store: AssessmentStore): Promise<Snapshot> {
 
 // --- what the attacker writes ------------------------------------------------------------------------
 
-const columns = [
-  'seq',
-  'id',
-  'run_id',
-  'kind',
-  'source',
-  'collector',
-  'collector_version',
-  'collected_at',
-  'effective_at',
-  'content_hash',
-  'blob_ref',
-  'prev_hash',
-  'hash',
-] as const
-const rowOf = (r: LedgerRecord): SqlValue[] => [
-  r.seq,
-  r.id,
-  r.runId,
-  r.kind,
-  r.source,
-  r.collector,
-  r.collectorVersion,
-  r.collectedAt,
-  r.effectiveAt,
-  r.contentHash,
-  r.blobRef,
-  r.prevHash,
-  r.hash,
-]
 const insertRecord = (r: LedgerRecord): Statement => ({
-  sql: `INSERT INTO ledger_record (${columns.join(', ')}) VALUES (${columns.map(() => '?').join(', ')})`,
-  params: rowOf(r),
+  sql: `INSERT INTO ledger_record (${recordColumns.join(', ')}) VALUES (${recordColumns.map(() => '?').join(', ')})`,
+  params: recordValues(r),
 })
 /** Both dialects skip a blob already there. */
 const insertBlob = (ref: string, bytes: Buffer): Statement => ({

@@ -29,7 +29,8 @@ const inlineBlobBytes = 64 * 1024
 /** Keys per cache lookup statement. */
 const keysPerLookup = 1000
 
-const recordColumns = [
+/** The columns of a ledger record row, in the order `recordValues` gives them. */
+export const recordColumns = [
   'seq',
   'id',
   'run_id',
@@ -45,7 +46,8 @@ const recordColumns = [
   'hash',
 ] as const
 
-function recordValues(r: LedgerRecord): SqlValue[] {
+/** A record as the values of one ledger_record row. */
+export function recordValues(r: LedgerRecord): SqlValue[] {
   return [
     r.seq,
     r.id,
