@@ -57,7 +57,7 @@ describe('validateSources', () => {
 
   it("validates a collector's settings with the key path", () => {
     expect(() => validateSources([{ type: 'echo', name: 'a', nmae: 'b' }], 'x.yaml', collectors)).toThrow(
-      /x\.yaml: sources\[0\]: .*nmae/,
+      'x.yaml: sources[0].nmae: unknown key (did you mean "name"?)',
     )
     expect(() => validateSources([{ type: 'echo' }], 'x.yaml', collectors)).toThrow(/sources\[0\]\.name/)
     expect(() => validateSources([{ type: 'echo', name: 'ok' }], 'x.yaml', collectors)).not.toThrow()
@@ -69,7 +69,7 @@ describe('validateSources', () => {
     )
     expect(() =>
       validateSources([{ type: 'auto', path: '.', region: 'eu-west-1' }], 'x.yaml', collectors),
-    ).toThrow('unknown setting region')
+    ).toThrow('sources[0].region: unknown setting for type auto')
   })
 
   it('knows the repository-file types and every registered collector', () => {
