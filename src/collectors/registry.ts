@@ -135,7 +135,12 @@ export async function collectSources(
       : [],
   )
   const collection =
-    files.length > 0 ? await collectFiles(context.root, files, context.parseCache) : emptyCollection()
+    files.length > 0
+      ? await collectFiles(context.root, files, context.parseCache, {
+          now: context.now,
+          fingerprintSalt: context.fingerprintSalt,
+        })
+      : emptyCollection()
   collection.errors.unshift(...refusals.values())
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type) || !readable(i)) continue
