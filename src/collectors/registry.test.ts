@@ -123,3 +123,25 @@ describe('sources outside the repository', () => {
     ).toThrow('sources[0].allowOutside: expected true or false')
   })
 })
+
+describe('an auto source beside typed ones', () => {
+  it('leaves Terraform and reports to the typed sources that name them, so nothing is read twice', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises')
+    const os = await import('node:os')
+    const root = await mkdtemp(path.join(os.tmpdir(), 'trustctl-claimed-'))
+    await mkdir(path.join(root, 'infra'))
+    await writeFile(
+      path.join(root, 'infra/main.tf'),
+      'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n',
+    )
+    const collection = await collectSources(
+      [
+        { type: 'auto', path: '.' },
+        { type: 'terraform', path: 'infra' },
+      ],
+      { root, now: new Date('2026-11-30T00:00:00Z'), env: {} },
+    )
+    expect(collection.inputs.map((i) => [i.file, i.collector])).toEqual([['infra/main.tf', 'terraform']])
+    expect(collection.evidence.filter((e) => e.kind === 'aws.s3-bucket')).toHaveLength(1)
+  })
+})

@@ -139,6 +139,7 @@ export async function collectSources(
       ? await collectFiles(context.root, files, context.parseCache, {
           now: context.now,
           fingerprintSalt: context.fingerprintSalt,
+          claimed: claimedPaths(sources),
         })
       : emptyCollection()
   collection.errors.unshift(...refusals.values())
@@ -163,6 +164,19 @@ export async function collectSources(
     }
   }
   return collection
+}
+
+/** Source types whose files an `auto` walk would also recognise: the walk leaves those to them. */
+const typesAutoAlsoReads = new Set(['terraform', 'terraform-plan', 'cloudformation', 'scan-report'])
+
+function claimedPaths(sources: readonly SourceEntry[]): Map<string, string> {
+  return new Map(
+    sources.flatMap((s) =>
+      typesAutoAlsoReads.has(s.type) && s.path !== undefined
+        ? [[path.posix.normalize(s.path.split(path.sep).join('/')), s.type] as const]
+        : [],
+    ),
+  )
 }
 
 /**

@@ -222,6 +222,7 @@ export async function collectFiles(
     const classified = listing.files.flatMap((file) => {
       const collector = classifyFile(file, source.type)
       if (collector === undefined || seen.has(file) || tools.skipped.has(file)) return []
+      if (source.type === 'auto' && claimedElsewhere(file, collector, run.claimed)) return []
       seen.add(file)
       return [{ file, collector }]
     })
@@ -243,8 +244,7 @@ export async function collectFiles(
       reads.delete(i)
       if (current === undefined || read === undefined) continue
       if (current.collector === 'json') await collectJsonFile(current.file, await read, collection, run)
-      else if (current.collector !== 'terraform')
-        await collectFile(current.file, current.collector, await read, collection, cache)
+      else await collectFile(current.file, current.collector, await read, collection, cache)
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
     // otherwise a typo in a path or a type silently leaves every test without evidence.
@@ -296,7 +296,7 @@ async function collectFile(
   into.errors.push(...result.errors)
   into.inputs.push({
     file,
-    collector,
+    collector: result.collector ?? collector,
     sha256,
     bytes: bytes.length,
     items: result.evidence.length,
@@ -333,6 +333,7 @@ function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, byt
     isManifest: result.isManifest,
     evidence: result.evidence,
     errors: [...encodingErrors, ...result.errors],
+    ...('collector' in result && result.collector !== undefined ? { collector: result.collector } : {}),
   }
 }
 
@@ -344,13 +345,19 @@ function readYaml(text: string, file: string): ParsedInput {
   const manifests = parseManifests(text, file)
   if (manifests.isManifest || !looksLikeTemplate(text)) return manifests
   try {
-    return { isManifest: true, evidence: templateEvidence(text, file), errors: [] }
+    return {
+      isManifest: true,
+      evidence: templateEvidence(text, file),
+      errors: [],
+      collector: 'cloudformation',
+    }
   } catch (error) {
     if (!(error instanceof TemplateError)) throw error
     return {
       isManifest: true,
       evidence: [],
       errors: [{ file, ...(error.line === undefined ? {} : { line: error.line }), message: error.message }],
+      collector: 'cloudformation',
     }
   }
 }
@@ -359,6 +366,28 @@ function readYaml(text: string, file: string): ParsedInput {
 export interface ReportContext {
   now?: Date
   fingerprintSalt?: string | undefined
+  /**
+   * Paths other sources read with a type of their own (`terraform`, `scan-report`…), by type. An
+   * `auto` walk over a parent folder leaves those files to them, so nothing is read twice.
+   */
+  claimed?: ReadonlyMap<string, string>
+}
+
+/** True when an `auto` walk must leave `file` to the typed source that names its folder. */
+function claimedElsewhere(
+  file: string,
+  reader: FileReader,
+  claimed: ReadonlyMap<string, string> | undefined,
+): boolean {
+  if (claimed === undefined) return false
+  for (const [claimedPath, type] of claimed) {
+    const prefix = path.posix.normalize(claimedPath).replace(/\/$/, '')
+    const under = prefix === '.' || file === prefix || file.startsWith(`${prefix}/`)
+    if (!under) continue
+    if (reader === 'terraform' || reader === 'json') return true
+    if (reader === 'kubernetes' && type === 'cloudformation') return true
+  }
+  return false
 }
 
 /** Terraform source found by a walk: its folders read as modules, as a `terraform` source reads them. */
