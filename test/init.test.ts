@@ -2,10 +2,12 @@ import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { PassThrough, Writable } from 'node:stream'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { initAnswers, scanRepository } from '../src/app/init-project.js'
 import { loadConfig, validateConfigReferences } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
-import { type InitOptions, initCommand } from '../src/cli/commands/init.js'
+import { askInit, type InitOptions, initCommand } from '../src/cli/commands/init.js'
 
 /**
  * `trustctl init` on a fresh service repository, laid out the way teams lay them out: services with
@@ -238,5 +240,48 @@ describe('trustctl init on a fresh service repository', () => {
     await expect(runInit({ force: true, owner: ['secruity=Jane'] })).rejects.toThrow(
       /--owner 'secruity=Jane': write role=Person with role one of leadership, security/,
     )
+  })
+
+  it('asks on a terminal, each question defaulting to what was found', async () => {
+    const scan = await scanRepository(dir, new Date('2026-11-30T00:00:00Z'))
+    const defaults = initAnswers(dir, scan, {
+      categories: ['security'],
+      asOf: '2026-11-30',
+      sources: [],
+      providers: [],
+      owners: { security: 'Jane Doe' },
+      allowedRegistries: [],
+      packageServices: [],
+      commitments: [],
+    })
+    const keys = new PassThrough()
+    // A screen that, like stdout, outlives each prompt: a prompt ends the stream it draws on.
+    let drawn = ''
+    const screen = new Writable({
+      write(chunk: Buffer, _encoding, done) {
+        drawn += chunk.toString()
+        done()
+      },
+    })
+    screen.end = () => screen
+    // Type the organization, then press Enter at every prompt: each keeps its default.
+    keys.write('Acme Payments')
+    const enter = setInterval(() => keys.write('\r'), 15)
+    try {
+      const answers = await askInit(defaults, true, { input: keys, output: screen })
+      expect(answers.organization).toBe('Acme Payments')
+      expect(answers.sources).toEqual(defaults.sources)
+      expect(answers.providers).toEqual(defaults.providers)
+      expect(answers.allowedRegistries).toEqual(['docker.io/library', 'gcr.io/distroless', 'ghcr.io/acme'])
+      expect(answers.owners).toEqual({ security: 'Jane Doe' })
+      expect([answers.secrets, answers.secretsHistory, answers.gitHistory]).toEqual([true, false, true])
+      // The screen as a person reads it, without the terminal's colour and cursor codes.
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: ANSI escape codes start with ESC
+      const text = drawn.replace(/\u001b\[[0-9;?]*[A-Za-z]/g, '')
+      expect(text).toContain('Providers the system runs on (suggested from what was found)')
+      expect(text).toContain('Amazon Web Services (iaas: eks, kms, rds, s3)')
+    } finally {
+      clearInterval(enter)
+    }
   })
 })

@@ -76,9 +76,24 @@ function parseCategories(text: string): string[] {
   return ['security', ...list.filter((c) => c !== 'security')]
 }
 
+/** Where the prompts read keys and draw (a terminal; a test passes streams of its own). */
+export interface PromptStreams {
+  input?: NodeJS.ReadableStream
+  output?: NodeJS.WritableStream
+}
+
 /** The prompts, each defaulting to what the flags said or the scan proposed. */
-async function ask(defaults: InitAnswers, isGitRepository: boolean): Promise<InitAnswers> {
-  const { input, checkbox, confirm } = await import('@inquirer/prompts')
+export async function askInit(
+  defaults: InitAnswers,
+  isGitRepository: boolean,
+  streams: PromptStreams = {},
+): Promise<InitAnswers> {
+  const prompts = await import('@inquirer/prompts')
+  // Each prompt with the same streams: on a terminal these are stdin and stdout.
+  const input = (config: Parameters<typeof prompts.input>[0]) => prompts.input(config, streams)
+  const checkbox = <V>(config: Parameters<typeof prompts.checkbox<V>>[0]) =>
+    prompts.checkbox<V>(config, streams)
+  const confirm = (config: Parameters<typeof prompts.confirm>[0]) => prompts.confirm(config, streams)
   const organization = await input({
     message: 'Organization (the service organization)',
     default: defaults.organization,
@@ -224,7 +239,7 @@ export async function initCommand(
   }
   const scan = await scanRepository(dir, new Date(`${choices.asOf}T00:00:00Z`))
   let answers = initAnswers(dir, scan, choices)
-  if (options.interactive) answers = await ask(answers, scan.isGitRepository)
+  if (options.interactive) answers = await askInit(answers, scan.isGitRepository)
   // The key that signs every run: created now, outside the repository (see README, Evidence ledger),
   // and pinned in trustctl.yaml so `verify` refuses a ledger re-signed by any other key.
   const signer = loadOrCreateSigner(signingKeyPath(process.env), io.out)
