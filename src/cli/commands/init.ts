@@ -114,23 +114,30 @@ export async function askInit(
     default: defaults.asOf,
     validate: (v) => /^\d{4}-\d{2}-\d{2}$/.test(v) || 'write the date as YYYY-MM-DD',
   })
-  const sources = await checkbox({
-    message: 'Sources found in this repository (read with per-file type detection)',
-    choices: defaults.sources.map((s) => ({
-      value: s,
-      name: s.found === undefined ? s.path : `${s.path} (${s.found})`,
-      checked: true,
-    })),
-  })
+  // A checkbox needs at least one choice: with nothing found, only the free-text question is asked.
+  const sources =
+    defaults.sources.length === 0
+      ? []
+      : await checkbox({
+          message: 'Sources found in this repository (read with per-file type detection)',
+          choices: defaults.sources.map((s) => ({
+            value: s,
+            name: s.found === undefined ? s.path : `${s.path} (${s.found})`,
+            checked: true,
+          })),
+        })
   const extra = splitList(await input({ message: 'Other source paths, comma-separated', default: '' }))
-  const providers = await checkbox({
-    message: 'Providers the system runs on (suggested from what was found)',
-    choices: defaults.providers.map((p) => ({
-      value: p,
-      name: `${p.name} (${p.model}${p.services.length > 0 ? `: ${p.services.join(', ')}` : ''})`,
-      checked: true,
-    })),
-  })
+  const providers =
+    defaults.providers.length === 0
+      ? []
+      : await checkbox({
+          message: 'Providers the system runs on (suggested from what was found)',
+          choices: defaults.providers.map((p) => ({
+            value: p,
+            name: `${p.name} (${p.model}${p.services.length > 0 ? `: ${p.services.join(', ')}` : ''})`,
+            checked: true,
+          })),
+        })
   const moreProviders = splitList(
     await input({ message: 'Other providers as name:model[:service,service], separated by ;', default: '' }),
     ';',
