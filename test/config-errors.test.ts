@@ -99,6 +99,15 @@ describe('errors in the shape of trustctl.yaml', () => {
     ])
   })
 
+  it('names a mistyped setting of a check entry', async () => {
+    const { message, file } = await loadError(
+      `${valid}checks:\n  kubernetes/workload-is-not-privileged:\n    enable: false\n`,
+    )
+    expect(message).toBe(
+      `${file}:12:5: checks.kubernetes/workload-is-not-privileged.enable: unknown key (did you mean "enabled"?)`,
+    )
+  })
+
   it('names an unknown owner role with the roles that exist', async () => {
     const { message, file } = await loadError(`${valid}owners:\n  secruity: Jane Doe\n`)
     expect(message).toBe(`${file}:11:3: owners.secruity: unknown key (did you mean "security"?)`)
@@ -207,6 +216,16 @@ controls:
     )
     expect(message).toBe(
       `${file}:11:12: exceptions[0].check: no such check 'kubernetes/workload-is-privileged' (did you mean "kubernetes/workload-is-not-privileged"?)`,
+    )
+  })
+
+  it('names attested evidence no control asks for, with the evidence meant', async () => {
+    const { message, file } = await referenceError(
+      `${valid}attestations:\n  - evidence: quarterly-access-reviews\n    date: 2026-10-01\n    by: Jane Doe\n`,
+      library,
+    )
+    expect(message).toBe(
+      `${file}:11:15: attestations[0].evidence: no control asks for evidence 'quarterly-access-reviews' (did you mean "quarterly-access-review"?)`,
     )
   })
 
