@@ -250,4 +250,39 @@ describe('trustctl init', () => {
     expect(missing.code).toBe(2)
     expect(missing.stderr).toContain('--source deploy/nowhere: no such file or folder')
   })
+
+  it('takes owners and the package from flags, ignores its store, and points a typo at its line', async () => {
+    const dir = path.join(demo.dir, 'flags')
+    mkdirSync(path.join(dir, 'deploy'), { recursive: true })
+    writeFileSync(
+      path.join(dir, 'deploy', 'app.yaml'),
+      'apiVersion: apps/v1\nkind: Deployment\nmetadata: {name: app, namespace: web}\nspec:\n  template:\n    spec:\n      containers: [{name: app, image: ghcr.io/acme/app:1.0.0}]\n',
+    )
+    const run = await trustctl(
+      dir,
+      'init',
+      '--no-input',
+      '--owner',
+      'security=Jane Doe <jane@example.com>',
+      '--management',
+      'Jane Doe, Chief Executive Officer',
+      '--no-secrets',
+    )
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('Added .trustctl/ and reports/ to .gitignore.')
+    expect(readFileSync(path.join(dir, '.gitignore'), 'utf8')).toContain('.trustctl/\nreports/\n')
+    const text = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
+    expect(text).toContain('params: { allowedRegistries: [ghcr.io/acme] }')
+    const typo = text.replace(
+      'kubernetes/workload-image-from-allowed-registry:',
+      'kubernetes/workload-image-from-allowed-registri:',
+    )
+    writeFileSync(path.join(dir, 'typo.yaml'), typo)
+    const line = typo.split('\n').findIndex((l) => l.includes('allowed-registri:')) + 1
+    const assessed = await trustctl(dir, 'assess', '--config', 'typo.yaml')
+    expect(assessed.code).toBe(2)
+    expect(assessed.stderr).toContain(
+      `typo.yaml:${line}:3: checks.kubernetes/workload-image-from-allowed-registri: no such check (did you mean "kubernetes/workload-image-from-allowed-registry"?)`,
+    )
+  })
 })

@@ -90,7 +90,11 @@ describe('the evidence registry accepts everything the collectors produce', () =
       ],
       { root, now, env: {} },
     )
-    expect(collected.errors).toEqual([])
+    // The podinfo-style fixture holds a chart and an overlay: each is reported once, as it must be.
+    expect(collected.errors.map((e) => e.file)).toEqual([
+      'kubernetes/testdata/podinfo/charts/podinfo/Chart.yaml',
+      'kubernetes/testdata/podinfo/deploy/webapp/kustomization.yaml',
+    ])
     const template = await readFile(path.join(collectors, 'terraform/testdata/reporting-stack.yaml'), 'utf8')
     const cloudFormation = templateEvidence(template, 'stack.yaml')
     const goldenDir = path.join(collectors, 'scanners/testdata/golden')

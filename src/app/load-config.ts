@@ -3,8 +3,12 @@ import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
 import { validateSources } from '../collectors/registry.js'
-import { type Config, parseConfig } from '../core/config.js'
+import type { Catalog } from '../core/catalog.js'
+import type { Check } from '../core/check.js'
+import { type Config, type ConfigLocator, formatConfigIssues, parseConfig } from '../core/config.js'
+import { configReferenceIssues } from '../core/config-references.js'
 import { ConfigError } from '../core/errors.js'
+import { configLocator } from './config-positions.js'
 
 export interface LoadedConfig {
   config: Config
@@ -12,6 +16,8 @@ export interface LoadedConfig {
   file: string
   /** Folder of trustctl.yaml: sources, store and reports are relative to it. */
   root: string
+  /** Line and column of a key path in the file, for errors found after loading (unknown check ids). */
+  locate?: ConfigLocator
 }
 
 /** Looks for trustctl.yaml in the folder and its parents, as git looks for .git. */
@@ -46,20 +52,42 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const document = parseDocument(text, { lineCounter })
   const syntax = document.errors[0]
   if (syntax !== undefined) {
-    const line = syntax.linePos?.[0].line
+    const position = syntax.linePos?.[0]
     throw new ConfigError(
-      `${file}${line === undefined ? '' : `:${line}`}: invalid YAML: ${syntax.message.split('\n')[0]}`,
+      `${file}${position === undefined ? '' : `:${position.line}:${position.col}`}: invalid YAML: ${syntax.message.split('\n')[0]}`,
     )
   }
-  const config = parseConfig(toPlainValue(document, file), file)
+  const locate = configLocator(document, lineCounter)
+  const config = parseConfig(toPlainValue(document, file), file, locate)
   const root = path.dirname(file)
-  validateSources(config.sources, file)
+  validateSources(config.sources, file, undefined, locate)
   config.sources.forEach((source, i) => {
     if (source.path !== undefined && !existsSync(path.resolve(root, source.path))) {
-      throw new ConfigError(`${file}: sources[${i}].path: no such file or folder: ${source.path}`)
+      throw new ConfigError(
+        formatConfigIssues(
+          [{ path: ['sources', i, 'path'], message: `no such file or folder: ${source.path}` }],
+          file,
+          locate,
+        ),
+      )
     }
   })
-  return { config, file, root }
+  return { config, file, root, locate }
+}
+
+/**
+ * Check ids, check parameters and control ids in trustctl.yaml, checked against the shipped checks
+ * and catalog: each error has the file, line and column, the key path and the nearest known id.
+ */
+export function validateConfigReferences(
+  loaded: LoadedConfig,
+  library: { checks: readonly Check[]; catalog: Pick<Catalog, 'controls'> },
+): void {
+  const issues = configReferenceIssues(loaded.config, library.checks, library.catalog)
+  if (issues.length === 0) return
+  throw new ConfigError(formatConfigIssues(issues, loaded.file, loaded.locate), {
+    hint: 'trustctl explain <id> says what a check or control is',
+  })
 }
 
 /**

@@ -18,7 +18,7 @@ import type { Check } from '../core/check.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import { keepTrustFiles } from './ledger-trust.js'
-import type { LoadedConfig } from './load-config.js'
+import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
 import { configuredSigner } from './signing-key.js'
@@ -122,6 +122,7 @@ export async function assessCollection(
   now: Date,
   collection: FileCollection,
 ): Promise<AssessmentModel> {
+  validateConfigReferences(loaded, library)
   return assess({
     config: loaded.config,
     catalog: library.catalog,

@@ -46,6 +46,35 @@ function registerInit(program: Command, { io, setExit }: Registration): void {
     .option('--as-of <date>', 'as-of date, YYYY-MM-DD (default: today)')
     .option('--source <path>', 'a source path (repeatable)', collect, [])
     .option('--provider <spec>', 'name:model[:services] with model iaas|paas|saas (repeatable)', collect, [])
+    .option(
+      '--owner <role=person>',
+      'control owner, e.g. security="Jane Doe <jane@example.com>" (repeatable)',
+      collect,
+      [],
+    )
+    .option('--no-secrets', 'do not scan the repository for secrets')
+    .option('--secrets-history', 'also scan every commit for secrets')
+    .option('--git-history', 'read the git history as change evidence (default: when .git exists)')
+    .option('--no-git-history', 'do not read the git history')
+    .option(
+      '--allowed-registry <prefix>',
+      'approved image registry (repeatable; default: those in use; none for none)',
+      collect,
+      [],
+    )
+    .option(
+      '--package-service <text>',
+      'a service the system provides, for the package (repeatable)',
+      collect,
+      [],
+    )
+    .option(
+      '--commitment <text>',
+      'a commitment made to customers, for the package (repeatable)',
+      collect,
+      [],
+    )
+    .option('--management <"name, title">', "who signs management's assertion")
     .option('--force', 'overwrite an existing trustctl.yaml')
     .option('--no-input', 'never prompt, even on a terminal')
     .action(async (options) => {

@@ -57,7 +57,7 @@ describe('validateSources', () => {
 
   it("validates a collector's settings with the key path", () => {
     expect(() => validateSources([{ type: 'echo', name: 'a', nmae: 'b' }], 'x.yaml', collectors)).toThrow(
-      /x\.yaml: sources\[0\]: .*nmae/,
+      'x.yaml: sources[0].nmae: unknown key (did you mean "name"?)',
     )
     expect(() => validateSources([{ type: 'echo' }], 'x.yaml', collectors)).toThrow(/sources\[0\]\.name/)
     expect(() => validateSources([{ type: 'echo', name: 'ok' }], 'x.yaml', collectors)).not.toThrow()
@@ -69,7 +69,7 @@ describe('validateSources', () => {
     )
     expect(() =>
       validateSources([{ type: 'auto', path: '.', region: 'eu-west-1' }], 'x.yaml', collectors),
-    ).toThrow('unknown setting region')
+    ).toThrow('sources[0].region: unknown setting for type auto')
   })
 
   it('knows the repository-file types and every registered collector', () => {
@@ -121,5 +121,27 @@ describe('sources outside the repository', () => {
     expect(() =>
       validateSources([JSON.parse('{"type":"auto","path":".","allowOutside":"yes"}')], 'trustctl.yaml'),
     ).toThrow('sources[0].allowOutside: expected true or false')
+  })
+})
+
+describe('an auto source beside typed ones', () => {
+  it('leaves Terraform and reports to the typed sources that name them, so nothing is read twice', async () => {
+    const { mkdtemp, mkdir, writeFile } = await import('node:fs/promises')
+    const os = await import('node:os')
+    const root = await mkdtemp(path.join(os.tmpdir(), 'trustctl-claimed-'))
+    await mkdir(path.join(root, 'infra'))
+    await writeFile(
+      path.join(root, 'infra/main.tf'),
+      'resource "aws_s3_bucket" "logs" {\n  bucket = "logs"\n}\n',
+    )
+    const collection = await collectSources(
+      [
+        { type: 'auto', path: '.' },
+        { type: 'terraform', path: 'infra' },
+      ],
+      { root, now: new Date('2026-11-30T00:00:00Z'), env: {} },
+    )
+    expect(collection.inputs.map((i) => [i.file, i.collector])).toEqual([['infra/main.tf', 'terraform']])
+    expect(collection.evidence.filter((e) => e.kind === 'aws.s3-bucket')).toHaveLength(1)
   })
 })

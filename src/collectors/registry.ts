@@ -1,5 +1,7 @@
 import { realpath } from 'node:fs/promises'
 import path from 'node:path'
+import { type ConfigIssue, type ConfigLocator, describeIssues, formatConfigIssues } from '../core/config.js'
+import { didYouMean } from '../core/did-you-mean.js'
 import { ConfigError } from '../core/errors.js'
 import type { CollectionError } from '../core/evidence.js'
 import { collectors as awsCollectors } from './aws/index.js'
@@ -71,36 +73,48 @@ export function validateSources(
   sources: readonly SourceEntry[],
   file: string,
   collectors: readonly SourceCollector[] = sourceCollectors,
+  locate?: ConfigLocator,
 ): void {
-  sources.forEach((source, i) => {
-    const where = `sources[${i}]`
-    if (source.allowOutside !== undefined && typeof source.allowOutside !== 'boolean')
-      throw new ConfigError(`${file}: ${where}.allowOutside: expected true or false`)
-    if (isFileSourceType(source.type)) {
-      if (source.path === undefined)
-        throw new ConfigError(`${file}: ${where}.path: required for type ${source.type}`)
-      const extra = Object.keys(source).filter((k) => !commonSettings.includes(k))
-      if (extra.length > 0)
-        throw new ConfigError(
-          `${file}: ${where}: unknown setting ${extra.join(', ')} for type ${source.type}`,
-        )
-      return
-    }
-    const collector = findCollector(source.type, collectors)
-    if (collector === undefined) {
-      throw new ConfigError(`${file}: ${where}.type: unknown source type "${source.type}"`, {
-        hint: `known types: ${knownSourceTypes(collectors).join(', ')}`,
+  const issues = sources.flatMap((source, i) => sourceIssues(source, i, collectors))
+  if (issues.length === 0) return
+  const unknownType = issues.some((issue) => issue.path[2] === 'type')
+  throw new ConfigError(
+    formatConfigIssues(issues, file, locate),
+    unknownType ? { hint: `known types: ${knownSourceTypes(collectors).join(', ')}` } : {},
+  )
+}
+
+/** What is wrong with one source entry, each problem by key path (`sources[2].regions`). */
+function sourceIssues(source: SourceEntry, i: number, collectors: readonly SourceCollector[]): ConfigIssue[] {
+  const at = (...rest: PropertyKey[]): PropertyKey[] => ['sources', i, ...rest]
+  const issues: ConfigIssue[] = []
+  if (source.allowOutside !== undefined && typeof source.allowOutside !== 'boolean')
+    issues.push({ path: at('allowOutside'), message: 'expected true or false' })
+  if (isFileSourceType(source.type)) {
+    if (source.path === undefined)
+      issues.push({ path: at('path'), message: `required for type ${source.type}` })
+    for (const key of Object.keys(source).filter((k) => !commonSettings.includes(k)))
+      issues.push({
+        path: at(key),
+        atKey: true,
+        message: `unknown setting for type ${source.type}${didYouMean(key, commonSettings)}`,
       })
-    }
-    const parsed = collector.options.safeParse(collectorSettings(source))
-    if (!parsed.success) {
-      const lines = parsed.error.issues.map(
-        (issue) =>
-          `${where}${issue.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${issue.message}`,
-      )
-      throw new ConfigError(`${file}: ${lines.join('; ')}`)
-    }
-  })
+    return issues
+  }
+  const collector = findCollector(source.type, collectors)
+  if (collector === undefined) {
+    const known = knownSourceTypes(collectors)
+    issues.push({
+      path: at('type'),
+      message: `unknown source type "${source.type}"${didYouMean(source.type, known)}`,
+    })
+    return issues
+  }
+  const parsed = collector.options.safeParse(collectorSettings(source))
+  if (!parsed.success)
+    for (const issue of describeIssues(collector.options, parsed.error.issues))
+      issues.push({ ...issue, path: at(...issue.path) })
+  return issues
 }
 
 /**
@@ -121,7 +135,13 @@ export async function collectSources(
       : [],
   )
   const collection =
-    files.length > 0 ? await collectFiles(context.root, files, context.parseCache) : emptyCollection()
+    files.length > 0
+      ? await collectFiles(context.root, files, context.parseCache, {
+          now: context.now,
+          fingerprintSalt: context.fingerprintSalt,
+          claimed: claimedPaths(sources),
+        })
+      : emptyCollection()
   collection.errors.unshift(...refusals.values())
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type) || !readable(i)) continue
@@ -144,6 +164,19 @@ export async function collectSources(
     }
   }
   return collection
+}
+
+/** Source types whose files an `auto` walk would also recognise: the walk leaves those to them. */
+const typesAutoAlsoReads = new Set(['terraform', 'terraform-plan', 'cloudformation', 'scan-report'])
+
+function claimedPaths(sources: readonly SourceEntry[]): Map<string, string> {
+  return new Map(
+    sources.flatMap((s) =>
+      typesAutoAlsoReads.has(s.type) && s.path !== undefined
+        ? [[path.posix.normalize(s.path.split(path.sep).join('/')), s.type] as const]
+        : [],
+    ),
+  )
 }
 
 /**

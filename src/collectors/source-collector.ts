@@ -28,6 +28,8 @@ export interface ParsedInput {
   isManifest: boolean
   evidence: EvidenceItem[]
   errors: CollectionError[]
+  /** The reader that recognised it, when not the one its name chose (a YAML CloudFormation template). */
+  collector?: string
 }
 
 /**

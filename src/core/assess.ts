@@ -20,11 +20,12 @@ import {
   severities,
   severityRank,
 } from './check.js'
-import type { Config } from './config.js'
+import { type Config, formatConfigIssues } from './config.js'
+import { configReferenceIssues } from './config-references.js'
 import { assessCoverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
 import { type CheckRun, evaluateChecks } from './engine.js'
-import { ConfigError, formatPath } from './errors.js'
+import { ConfigError } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
 import { applyExceptions } from './exceptions.js'
 import { noteStaleEvidence } from './freshness.js'
@@ -62,32 +63,17 @@ export function scopeControls(catalog: Catalog, criteriaInScope: ReadonlySet<str
   return catalog.controls.filter((c) => c.satisfies.soc2.some((id) => criteriaInScope.has(id)))
 }
 
-/** Validates each needed check's params from the config; errors name `checks.<id>.params.<key>`. */
+/** Each needed check with its params from the config (already validated by configReferenceIssues). */
 export function resolveCheckRuns(
   checks: readonly Check[],
   ids: ReadonlySet<string>,
   config: Config,
 ): CheckRun[] {
-  const known = new Set(checks.map((c) => c.id))
-  for (const id of Object.keys(config.checks)) {
-    if (!known.has(id))
-      throw new ConfigError(`checks.${id}: no such check`, {
-        hint: 'trustctl explain <check-id> lists what a check does',
-      })
-  }
   return checks
     .filter((check) => ids.has(check.id) && config.checks[check.id]?.enabled !== false)
     .map((check) => {
-      // Unknown keys are refused: a mistyped parameter would otherwise be silently ignored.
       const schema = check.params instanceof z.ZodObject ? check.params.strict() : check.params
-      const parsed = schema.safeParse(config.checks[check.id]?.params ?? {})
-      if (!parsed.success) {
-        const issue = parsed.error.issues[0]
-        throw new ConfigError(
-          `checks.${check.id}.params.${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
-        )
-      }
-      return { check, params: parsed.data }
+      return { check, params: schema.parse(config.checks[check.id]?.params ?? {}) }
     })
 }
 
@@ -108,17 +94,15 @@ export function assess(request: AssessRequest): AssessmentModel {
         : [],
     ),
   )
-  validateAttestations(catalog, config)
-  for (const id of Object.keys(config.controls)) {
-    if (!catalog.controls.some((c) => c.id === id)) throw new ConfigError(`controls.${id}: no such control`)
-  }
+  // Unknown ids and bad parameters: the app layer reports them earlier with their line; a caller
+  // that builds the config in memory still gets every one, by key path.
+  const issues = configReferenceIssues(config, request.checks, catalog)
+  if (issues.length > 0)
+    throw new ConfigError(formatConfigIssues(issues, 'trustctl.yaml'), {
+      hint: 'trustctl explain <id> says what a check or control is',
+    })
   const checkIds = new Set(controls.filter((c) => !notApplicable.has(c.id)).flatMap((c) => c.testedBy))
   const runs = resolveCheckRuns(request.checks, checkIds, config)
-  config.exceptions.forEach((exception, i) => {
-    if (!request.checks.some((c) => c.id === exception.check)) {
-      throw new ConfigError(`exceptions[${i}].check: no such check '${exception.check}'`)
-    }
-  })
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
   const { findings, outcomes: exceptionOutcomes } = applyExceptions(
     noteStaleEvidence(
@@ -334,21 +318,6 @@ function controlStatus(
   const currentManual = manual.filter((m) => m.status === 'current').length
   if (passed === 0 && currentManual === 0) return 'no-evidence'
   return satisfied === tests.length && currentManual === manual.length ? 'pass' : 'partial'
-}
-
-/** Every attestation must name manual evidence the catalog asks for, or it silently proves nothing. */
-function validateAttestations(catalog: Catalog, config: Config): void {
-  const known = new Set(catalog.controls.flatMap((c) => c.manualEvidence.map((m) => m.id)))
-  config.attestations.forEach((attestation, i) => {
-    if (!known.has(attestation.evidence)) {
-      throw new ConfigError(
-        `attestations[${i}].evidence: no control asks for evidence '${attestation.evidence}'`,
-        {
-          hint: "use an id from a control's manualEvidence (trustctl explain <control-id> lists them)",
-        },
-      )
-    }
-  })
 }
 
 function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[]): CriterionResult {

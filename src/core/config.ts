@@ -3,6 +3,7 @@ import { calendarDate } from './calendar-date.js'
 import { categoryIds, ownerRoles } from './catalog.js'
 import { emptyPackageConfig, packageConfigSchema } from './config-package.js'
 import { thirdPartyConfigShape } from './config-third-parties.js'
+import { closestNames, didYouMean } from './did-you-mean.js'
 import { ConfigError, formatPath } from './errors.js'
 
 export const configSchema = z.strictObject({
@@ -159,14 +160,132 @@ export type Config = z.infer<typeof configSchema>
 export type Attestation = Config['attestations'][number]
 export type AcceptedException = Config['exceptions'][number]
 
-/** Validates a parsed trustctl.yaml; the error names every bad key path (`sources[2].path`). */
-export function parseConfig(data: unknown, file: string): Config {
+/** Where a key path sits in trustctl.yaml: 1-based line and column. */
+export interface ConfigPosition {
+  line: number
+  column: number
+}
+
+/**
+ * Finds a key path (`['sources', 2, 'path']`) in the file: the key itself, or its value. Undefined
+ * when the file has no such place.
+ */
+export type ConfigLocator = (
+  path: readonly PropertyKey[],
+  target?: 'key' | 'value',
+) => ConfigPosition | undefined
+
+/** One problem in trustctl.yaml: where (key path) and what is wrong. */
+export interface ConfigIssue {
+  path: readonly PropertyKey[]
+  message: string
+  /** The key is wrong (unknown, or an id that does not exist), not its value. */
+  atKey?: boolean
+}
+
+/**
+ * Issues as lines a person can jump to: `trustctl.yaml:12:5: checks.x.params.y: …`. Without a
+ * locator (a config built in memory) the line and column are left out, never guessed.
+ */
+export function formatConfigIssues(
+  issues: readonly ConfigIssue[],
+  file: string,
+  locate?: ConfigLocator,
+): string {
+  const located = issues.map((issue) => ({
+    issue,
+    at: locate?.(issue.path, issue.atKey === true ? 'key' : 'value'),
+  }))
+  // In file order: a person fixes them top to bottom. Unlocated issues keep their order, last.
+  const order = (p: ConfigPosition | undefined): number =>
+    p === undefined ? Number.MAX_SAFE_INTEGER : p.line * 10_000 + p.column
+  return located
+    .sort((a, b) => order(a.at) - order(b.at))
+    .map(({ issue, at }) => {
+      const where = at === undefined ? file : `${file}:${at.line}:${at.column}`
+      return `${where}: ${formatPath(issue.path) || '(top level)'}: ${issue.message}`
+    })
+    .join('\n')
+}
+
+/** The schema that validates the value at `path`, looking through defaults and optionals. */
+function schemaAt(schema: z.core.$ZodType, path: readonly PropertyKey[]): z.core.$ZodType | undefined {
+  let current: z.core.$ZodType | undefined = unwrapSchema(schema)
+  for (const part of path) {
+    if (current instanceof z.ZodObject) current = typeof part === 'string' ? current.shape[part] : undefined
+    else if (current instanceof z.ZodArray) current = current.element
+    else if (current instanceof z.ZodRecord) current = current.valueType
+    else return undefined
+    if (current !== undefined) current = unwrapSchema(current)
+  }
+  return current
+}
+
+function unwrapSchema(schema: z.core.$ZodType): z.core.$ZodType {
+  let current = schema
+  for (;;) {
+    if (
+      current instanceof z.ZodOptional ||
+      current instanceof z.ZodDefault ||
+      current instanceof z.ZodPrefault ||
+      current instanceof z.ZodNullable
+    )
+      current = current.unwrap()
+    else return current
+  }
+}
+
+/** The keys an object at `path` may hold: an object's fields, or a record's enumerated keys. */
+export function allowedKeys(schema: z.core.$ZodType, path: readonly PropertyKey[]): string[] {
+  const at = schemaAt(schema, path)
+  if (at instanceof z.ZodObject) return Object.keys(at.shape)
+  if (at instanceof z.ZodRecord && at.keyType instanceof z.ZodEnum) return at.keyType.options.map(String)
+  return []
+}
+
+/**
+ * Zod's issues in the file's words: one issue per unknown key, each with the nearest allowed key
+ * ("did you mean"), and a required key reported missing only when no unknown key is its typo.
+ */
+export function describeIssues(schema: z.core.$ZodType, issues: readonly z.core.$ZodIssue[]): ConfigIssue[] {
+  const out: ConfigIssue[] = []
+  // `retnion: 30` beside a required `retention`: the typo is the cause, the missing key its effect.
+  const typoFor = new Set<string>()
+  for (const issue of issues) {
+    if (issue.code !== 'unrecognized_keys') continue
+    const allowed = allowedKeys(schema, issue.path)
+    for (const key of issue.keys) {
+      const [nearest] = closestNames(key, allowed, 1)
+      if (nearest !== undefined) typoFor.add(formatPath([...issue.path, nearest]))
+      out.push({
+        path: [...issue.path, key],
+        atKey: true,
+        message: `unknown key${didYouMean(key, allowed) || (allowed.length > 0 && allowed.length <= 12 ? ` (allowed here: ${allowed.join(', ')})` : '')}`,
+      })
+    }
+  }
+  for (const issue of issues) {
+    if (issue.code === 'unrecognized_keys') continue
+    const missing = issue.code === 'invalid_type' && issue.message.endsWith('received undefined')
+    if (missing && typoFor.has(formatPath(issue.path))) continue
+    out.push({
+      path: issue.path,
+      message: missing
+        ? `required (${issue.message.replace(/^Invalid input: /, '').replace(/, received undefined$/, '')})`
+        : issue.message,
+    })
+  }
+  return out
+}
+
+/**
+ * Validates a parsed trustctl.yaml; the error names every bad key path (`sources[2].path`), with the
+ * line and column when the caller can locate it, and the nearest known key for an unknown one.
+ */
+export function parseConfig(data: unknown, file: string, locate?: ConfigLocator): Config {
   const result = configSchema.safeParse(data)
   if (result.success) return result.data
-  const lines = result.error.issues.map(
-    (issue) => `${formatPath(issue.path) || '(top level)'}: ${issue.message}`,
-  )
-  throw new ConfigError(`${file}: ${lines.join('; ')}`, {
+  throw new ConfigError(formatConfigIssues(describeIssues(configSchema, result.error.issues), file, locate), {
     hint: 'see the commented example written by `trustctl init`',
   })
 }

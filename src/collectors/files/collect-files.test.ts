@@ -282,3 +282,93 @@ spec:
     ])
   })
 })
+
+/**
+ * An `auto` source over a service repository in the usual layout: Terraform, a plan, a
+ * CloudFormation template and scanner reports are each read by what their content is, with no
+ * `type:` on the source.
+ */
+describe('per-file type detection in an auto source', () => {
+  const here = import.meta.dirname
+  const fixture = (...parts: string[]): string => readFileSync(path.join(here, '..', ...parts), 'utf8')
+  const reference = (...parts: string[]): string =>
+    readFileSync(path.join(here, '../../../test/reference-data/samples', ...parts), 'utf8')
+  let root: string
+
+  beforeEach(() => {
+    root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-detect-'))
+    const write = (relative: string, content: string): void => {
+      mkdirSync(path.dirname(path.join(root, relative)), { recursive: true })
+      writeFileSync(path.join(root, relative), content)
+    }
+    write(
+      'infra/main.tf',
+      `resource "aws_s3_bucket" "reports" {\n  bucket = "acme-reports"\n}\n\nresource "aws_s3_bucket_public_access_block" "reports" {\n  bucket                  = aws_s3_bucket.reports.id\n  block_public_acls       = true\n  block_public_policy     = true\n  ignore_public_acls      = true\n  restrict_public_buckets = true\n}\n`,
+    )
+    write('infra/terraform.tfvars', 'region = "eu-west-1"\n')
+    write('infra/plan/plan.json', fixture('terraform/testdata/acme-plan.json'))
+    write('infra/cloudformation/reporting.yaml', fixture('terraform/testdata/reporting-stack.yaml'))
+    write('security/trivy-image.json', reference('trivy', 'alpine-310.json'))
+    write('security/code.sarif', reference('sarif', 'sarif_input.sarif'))
+    write('package.json', '{ "name": "shop", "version": "1.0.0", "scripts": { "test": "vitest" } }\n')
+    write(
+      'tsconfig.json',
+      '{\n  // JSON with comments: not ours, and not an error\n  "compilerOptions": {}\n}\n',
+    )
+    write('deploy/app.json', '{"apiVersion": "v1", "kind": "ConfigMap", "metadata": {"name": "app"}}')
+  })
+
+  afterEach(() => {
+    rmSync(root, { recursive: true, force: true })
+  })
+
+  it.each([
+    ['infra/main.tf', 'terraform'],
+    ['infra/terraform.tfvars', 'terraform'],
+    ['infra/prod.auto.tfvars', 'terraform'],
+    ['infra/plan.json', 'json'],
+    ['security/code.sarif', 'json'],
+    ['security/secrets.jsonl', 'json'],
+    ['infra/variables.tf.json.bak', undefined],
+  ] as const)('classifies %s as %s', (file, expected) => {
+    expect(classifyFile(file)).toBe(expected)
+  })
+
+  it('reads a folder of .tf files without a type as Terraform', async () => {
+    const { evidence, errors, inputs } = await collectFiles(root, [{ path: 'infra/main.tf', type: 'auto' }])
+    expect(errors).toEqual([])
+    expect(inputs.map((i) => [i.file, i.collector])).toEqual([['infra/main.tf', 'terraform']])
+    expect(evidence.some((e) => e.kind === 'aws.s3-bucket' && e.name === 'aws_s3_bucket.reports')).toBe(true)
+  })
+
+  it('reads each file of the repository by its content', async () => {
+    const { errors, inputs, evidence } = await collectFiles(root, [{ path: '.', type: 'auto' }], undefined, {
+      now: new Date('2026-11-30T00:00:00Z'),
+    })
+    expect(errors).toEqual([])
+    const byCollector = Object.fromEntries(inputs.map((i) => [i.file, i.collector]))
+    expect(byCollector).toEqual({
+      'deploy/app.json': 'kubernetes',
+      'infra/cloudformation/reporting.yaml': 'cloudformation',
+      'infra/main.tf': 'terraform',
+      'infra/plan/plan.json': 'terraform-plan',
+      'infra/terraform.tfvars': 'terraform',
+      'security/code.sarif': 'scan-report',
+      'security/trivy-image.json': 'scan-report',
+    })
+    // Every input yielded evidence of its own kind.
+    const files = new Set(evidence.map((e) => e.file))
+    for (const file of Object.keys(byCollector).filter((f) => !f.endsWith('.tfvars')))
+      expect(files.has(file), file).toBe(true)
+    expect(evidence.some((e) => e.kind.startsWith('scan.') && e.file === 'security/trivy-image.json')).toBe(
+      true,
+    )
+  })
+
+  it('reports a plan that cannot be read, and leaves other broken JSON alone', async () => {
+    writeFileSync(path.join(root, 'infra/plan/plan.json'), '{"format_version": "1.2", "planned_values": ')
+    writeFileSync(path.join(root, 'broken.json'), '{"name": ')
+    const { errors } = await collectFiles(root, [{ path: '.', type: 'auto' }])
+    expect(errors.map((e) => e.file)).toEqual(['infra/plan/plan.json'])
+  })
+})

@@ -7,7 +7,9 @@ import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
 import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
+import { findToolFolders, type ToolFolders } from '../kubernetes/tool-folders.js'
 import { type FileCollection, type ParseCache, type ParsedInput, parseCacheKey } from '../source-collector.js'
+import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform/read-cloudformation.js'
 
 export type { CollectedInput, FileCollection } from '../source-collector.js'
 
@@ -35,11 +37,19 @@ const skippedFolders = new Set([
   '__pycache__',
 ])
 
+/**
+ * What reads a file found by a walk: a manifest or pipeline reader, or, in an `auto` source,
+ * Terraform source (read per folder as modules) and JSON, whose content tells a plan, a
+ * CloudFormation template, a scanner report or a manifest apart.
+ */
+export type FileReader = Exclude<FileSourceType, 'auto'> | 'terraform' | 'json'
+
+/** Terraform's own files: the module's `.tf`, and the variable values Terraform reads by itself. */
+const isTerraformName = (base: string): boolean =>
+  base.endsWith('.tf') || base === 'terraform.tfvars' || base.endsWith('.auto.tfvars')
+
 /** Decides which collector reads a file, the way the README of checks/ documents it. */
-export function classifyFile(
-  relativePath: string,
-  type: FileSourceType = 'auto',
-): Exclude<FileSourceType, 'auto'> | undefined {
+export function classifyFile(relativePath: string, type: FileSourceType = 'auto'): FileReader | undefined {
   const base = path.posix.basename(relativePath)
   const isYaml = /\.ya?ml$/i.test(base)
   // `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, a list of globs, not a Dockerfile.
@@ -58,6 +68,8 @@ export function classifyFile(
   if (isWorkflow) return 'github-actions'
   if (isGitLabPipeline) return 'gitlab-ci'
   if (isYaml) return 'kubernetes'
+  if (isTerraformName(base)) return 'terraform'
+  if (/\.(json|sarif|ndjson|jsonl)$/i.test(base)) return 'json'
   return undefined
 }
 
@@ -184,6 +196,7 @@ export async function collectFiles(
   root: string,
   sources: readonly FileSource[],
   cache?: ParseCache,
+  run: ReportContext = {},
 ): Promise<FileCollection> {
   const collection: FileCollection = { evidence: [], errors: [], inputs: [] }
   const seen = new Set<string>()
@@ -200,12 +213,24 @@ export async function collectFiles(
     collection.errors.push(...listing.problems)
     const inputsBefore = collection.inputs.length
     const errorsBefore = collection.errors.length
-    const wanted = listing.files.flatMap((file) => {
+    // Charts and overlays first: one message each, and their files are not read one by one.
+    const tools: ToolFolders =
+      source.type === 'auto' || source.type === 'kubernetes'
+        ? await findToolFolders(root, listing.files)
+        : { skipped: new Set(), errors: [] }
+    collection.errors.push(...tools.errors)
+    const classified = listing.files.flatMap((file) => {
       const collector = classifyFile(file, source.type)
-      if (collector === undefined || seen.has(file)) return []
+      if (collector === undefined || seen.has(file) || tools.skipped.has(file)) return []
+      if (source.type === 'auto' && claimedElsewhere(file, collector, run.claimed)) return []
       seen.add(file)
       return [{ file, collector }]
     })
+    const terraform = classified.filter((w) => w.collector === 'terraform').map((w) => w.file)
+    if (terraform.length > 0) await collectTerraform(root, source.path, terraform, collection)
+    const wanted = classified.flatMap((w) =>
+      w.collector === 'terraform' ? [] : [{ ...w, collector: w.collector }],
+    )
     // Reads run a few ahead of parsing so the disk and the parser overlap; results stay in file order.
     const reads = new Map<number, Promise<FileRead>>()
     const readAhead = 16
@@ -217,16 +242,17 @@ export async function collectFiles(
       const current = wanted[i]
       const read = reads.get(i)
       reads.delete(i)
-      if (current !== undefined && read !== undefined)
-        await collectFile(current.file, current.collector, await read, collection, cache)
+      if (current === undefined || read === undefined) continue
+      if (current.collector === 'json') await collectJsonFile(current.file, await read, collection, run)
+      else await collectFile(current.file, current.collector, await read, collection, cache)
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
     // otherwise a typo in a path or a type silently leaves every test without evidence.
     if (collection.inputs.length === inputsBefore && collection.errors.length === errorsBefore) {
       collection.errors.push({
         file: source.path,
-        message: `no file here is one trustctl reads${source.type === 'auto' ? '' : ` as ${source.type}`} (Kubernetes YAML, Dockerfiles, GitHub Actions or GitLab CI)`,
-        hint: 'check the path and type in trustctl.yaml; JSON manifests and Helm chart sources must be rendered to YAML first',
+        message: `no file here is one trustctl reads${source.type === 'auto' ? ' (Kubernetes YAML or JSON, Dockerfiles, GitHub Actions, GitLab CI, Terraform, Terraform plans, CloudFormation, scanner reports)' : ` as ${source.type}`}`,
+        hint: 'check the path and type in trustctl.yaml',
       })
     }
   }
@@ -270,7 +296,7 @@ async function collectFile(
   into.errors.push(...result.errors)
   into.inputs.push({
     file,
-    collector,
+    collector: result.collector ?? collector,
     sha256,
     bytes: bytes.length,
     items: result.evidence.length,
@@ -302,12 +328,185 @@ function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, byt
         ? { ...parseWorkflow(text, file), isManifest: true }
         : collector === 'gitlab-ci'
           ? { ...parseGitLabCi(text, file), isManifest: true }
-          : parseManifests(text, file)
+          : readYaml(text, file)
   return {
     isManifest: result.isManifest,
     evidence: result.evidence,
     errors: [...encodingErrors, ...result.errors],
+    ...('collector' in result && result.collector !== undefined ? { collector: result.collector } : {}),
   }
+}
+
+/**
+ * A YAML file: Kubernetes objects, or a CloudFormation template (no `kind`, but `Resources` of
+ * `AWS::` types), which an `auto` walk reads instead of passing over it as some other YAML.
+ */
+function readYaml(text: string, file: string): ParsedInput {
+  const manifests = parseManifests(text, file)
+  if (manifests.isManifest || !looksLikeTemplate(text)) return manifests
+  try {
+    return {
+      isManifest: true,
+      evidence: templateEvidence(text, file),
+      errors: [],
+      collector: 'cloudformation',
+    }
+  } catch (error) {
+    if (!(error instanceof TemplateError)) throw error
+    return {
+      isManifest: true,
+      evidence: [],
+      errors: [{ file, ...(error.line === undefined ? {} : { line: error.line }), message: error.message }],
+      collector: 'cloudformation',
+    }
+  }
+}
+
+/** What a scanner report's import needs from the run: its clock and the store's fingerprint salt. */
+export interface ReportContext {
+  now?: Date
+  fingerprintSalt?: string | undefined
+  /**
+   * Paths other sources read with a type of their own (`terraform`, `scan-report`…), by type. An
+   * `auto` walk over a parent folder leaves those files to them, so nothing is read twice.
+   */
+  claimed?: ReadonlyMap<string, string>
+}
+
+/** True when an `auto` walk must leave `file` to the typed source that names its folder. */
+function claimedElsewhere(
+  file: string,
+  reader: FileReader,
+  claimed: ReadonlyMap<string, string> | undefined,
+): boolean {
+  if (claimed === undefined) return false
+  for (const [claimedPath, type] of claimed) {
+    const prefix = path.posix.normalize(claimedPath).replace(/\/$/, '')
+    const under = prefix === '.' || file === prefix || file.startsWith(`${prefix}/`)
+    if (!under) continue
+    if (reader === 'terraform' || reader === 'json') return true
+    if (reader === 'kubernetes' && type === 'cloudformation') return true
+  }
+  return false
+}
+
+/** Terraform source found by a walk: its folders read as modules, as a `terraform` source reads them. */
+async function collectTerraform(
+  root: string,
+  sourcePath: string,
+  files: readonly string[],
+  into: FileCollection,
+): Promise<void> {
+  // Loaded only when a repository holds Terraform: the HCL parser is large.
+  const { collectTerraformSource } = await import('../terraform/collect-hcl.js')
+  try {
+    const part = await collectTerraformSource(
+      root,
+      sourcePath,
+      files.map((f) => path.join(root, f)),
+    )
+    for (const item of part.evidence) into.evidence.push(item)
+    into.errors.push(...part.errors)
+    into.inputs.push(...part.inputs)
+  } catch (error) {
+    into.errors.push({
+      file: sourcePath,
+      message: `terraform: ${error instanceof Error ? error.message : String(error)}`,
+    })
+  }
+}
+
+/**
+ * A JSON file found by an `auto` walk. Its content says what it is: a Terraform plan, a
+ * CloudFormation template, a Kubernetes object or list, or a scanner report (Trivy, Grype, SARIF,
+ * Checkov, gitleaks, TruffleHog, Prowler, CycloneDX). Any other JSON (package.json, tsconfig.json)
+ * is not ours and is left alone; so is JSON that does not parse, unless its name or first bytes say
+ * it is a report or a plan, which then cannot be read and is reported.
+ */
+async function collectJsonFile(
+  file: string,
+  read: FileRead,
+  into: FileCollection,
+  run: ReportContext,
+): Promise<void> {
+  if ('error' in read) {
+    into.errors.push({ file, message: `cannot read: ${describeFsError(read.error)}` })
+    return
+  }
+  const text = read.bytes.toString('utf8')
+  const sha256 = createHash('sha256').update(read.bytes).digest('hex')
+  const record = (collector: string, items: number): void => {
+    into.inputs.push({ file, collector, sha256, bytes: read.bytes.length, items })
+  }
+  const scanners = await import('../scanners/scan-report.js')
+  let document: unknown
+  try {
+    document = scanners.parseReportText(text, file)
+  } catch (error) {
+    const claimsToBeOurs =
+      /\.(sarif|ndjson|jsonl)$/i.test(file) ||
+      /"(format_version|AWSTemplateFormatVersion)"/.test(text.slice(0, 4096))
+    if (claimsToBeOurs)
+      into.errors.push({ file, message: error instanceof Error ? error.message : String(error) })
+    return
+  }
+  // Terraform prints format_version first in plans and state; other JSON it prints (provider
+  // schemas, validate output) holds neither planned values, changes nor state values.
+  if (
+    isRecord(document) &&
+    'format_version' in document &&
+    ('planned_values' in document || 'resource_changes' in document || 'values' in document)
+  ) {
+    const { planEvidence } = await import('../terraform/collect-plan.js')
+    const { PlanFormatError } = await import('../terraform/read-plan.js')
+    try {
+      const evidence = planEvidence(text, file)
+      for (const item of evidence) into.evidence.push(item)
+      record('terraform-plan', evidence.length)
+    } catch (error) {
+      if (!(error instanceof PlanFormatError)) throw error
+      into.errors.push({
+        file,
+        ...(error.line === undefined ? {} : { line: error.line }),
+        message: error.message,
+      })
+      record('terraform-plan', 0)
+    }
+    return
+  }
+  if (isRecord(document) && looksLikeTemplate(text)) {
+    const parsed = readYaml(text, file)
+    for (const item of parsed.evidence) into.evidence.push(item)
+    into.errors.push(...parsed.errors)
+    record('cloudformation', parsed.evidence.length)
+    return
+  }
+  if (isRecord(document) && typeof document.apiVersion === 'string' && typeof document.kind === 'string') {
+    const parsed = parseManifests(text, file)
+    for (const item of parsed.evidence) into.evidence.push(item)
+    into.errors.push(...parsed.errors)
+    record('kubernetes', parsed.evidence.length)
+    return
+  }
+  let evidence: readonly FileCollection['evidence'][number][] | undefined
+  try {
+    evidence = scanners.importParsedReport(document, {
+      file,
+      now: run.now ?? new Date(),
+      fingerprintSalt: run.fingerprintSalt,
+    })
+  } catch (error) {
+    into.errors.push({ file, message: error instanceof Error ? error.message : String(error) })
+    record('scan-report', 0)
+    return
+  }
+  if (evidence === undefined) return
+  for (const item of evidence) into.evidence.push(item)
+  record('scan-report', evidence.length)
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value)
 }
 
 /** The line of the first byte sequence that is not UTF-8, or undefined when the text is valid. */

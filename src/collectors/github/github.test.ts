@@ -362,7 +362,7 @@ describe('github (live REST API)', () => {
     const { validateSources } = await import('../registry.js')
     expect(() =>
       validateSources([{ type: 'github', organization: 'acme', token: 'x' }], 'trustctl.yaml'),
-    ).toThrow(/sources\[0\]: Unrecognized key: "token"/)
+    ).toThrow(/sources\[0\]\.token: unknown key/)
     expect(() => validateSources([{ type: 'github' }], 'trustctl.yaml')).toThrow(
       /set organization, repositories, or both/,
     )

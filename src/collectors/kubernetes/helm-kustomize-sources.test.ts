@@ -1,4 +1,4 @@
-import { mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
+import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
@@ -68,28 +68,180 @@ spec:
     'apiVersion: kustomize.config.k8s.io/v1beta1\nkind: Kustomization\nresources:\n  - ../../base\nnamespace: prod\n',
 }
 
+const testdata = path.join(import.meta.dirname, 'testdata')
+
+/**
+ * podinfo's chart templates, kept here because a Helm template is not YAML until rendered (the
+ * linter would refuse it as a file); the rest of the podinfo-style tree is in testdata/podinfo.
+ */
+const podinfoTemplates: Record<string, string> = {
+  'charts/podinfo/templates/deployment.yaml': `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: {{ template "podinfo.fullname" . }}
+  labels:
+    app.kubernetes.io/name: {{ template "podinfo.name" . }}
+spec:
+  {{- if not .Values.hpa.enabled }}
+  replicas: {{ .Values.replicaCount }}
+  {{- end }}
+  selector:
+    matchLabels:
+      app.kubernetes.io/name: {{ template "podinfo.fullname" . }}
+  template:
+    metadata:
+      labels:
+        app.kubernetes.io/name: {{ template "podinfo.fullname" . }}
+    spec:
+      containers:
+        - name: {{ .Chart.Name }}
+          image: "{{ .Values.image.repository }}:{{ .Values.image.tag }}"
+          imagePullPolicy: {{ .Values.image.pullPolicy }}
+          {{- if .Values.securityContext }}
+          securityContext:
+            {{- toYaml .Values.securityContext | nindent 12 }}
+          {{- end }}
+          ports:
+            - name: http
+              containerPort: {{ .Values.service.httpPort | default 9898 }}
+          resources:
+{{ toYaml .Values.resources | indent 12 }}
+`,
+  'charts/podinfo/templates/service.yaml': `{{- if .Values.service.enabled -}}
+apiVersion: v1
+kind: Service
+metadata:
+  name: {{ template "podinfo.fullname" . }}
+spec:
+  type: {{ .Values.service.type }}
+  ports:
+    - port: {{ .Values.service.httpPort }}
+      targetPort: http
+      name: http
+  selector:
+    app.kubernetes.io/name: {{ template "podinfo.fullname" . }}
+{{- end }}
+`,
+  'charts/podinfo/templates/hpa.yaml': `{{- if .Values.hpa.enabled -}}
+apiVersion: autoscaling/v2
+kind: HorizontalPodAutoscaler
+metadata:
+  name: {{ template "podinfo.fullname" . }}
+spec:
+  scaleTargetRef:
+    apiVersion: apps/v1
+    kind: Deployment
+    name: {{ template "podinfo.fullname" . }}
+  minReplicas: {{ .Values.replicaCount }}
+  maxReplicas: {{ .Values.hpa.maxReplicas }}
+{{- end }}
+`,
+  'charts/podinfo/templates/tests/service.yaml': `apiVersion: v1
+kind: Pod
+metadata:
+  name: {{ template "podinfo.fullname" . }}-service-test-{{ randAlphaNum 5 | lower }}
+  annotations:
+    "helm.sh/hook": test-success
+spec:
+  containers:
+    - name: curl
+      image: curlimages/curl:7.69.0
+      command: ['curl', '{{ template "podinfo.fullname" . }}:{{ .Values.service.httpPort }}']
+  restartPolicy: Never
+`,
+}
+
+/** The podinfo-style tree in a temporary folder, with its chart templates. */
+async function podinfoTree(): Promise<string> {
+  const dir = await tree({})
+  await cp(path.join(testdata, 'podinfo'), path.join(dir, 'podinfo'), { recursive: true })
+  for (const [name, text] of Object.entries(podinfoTemplates)) {
+    await mkdir(path.dirname(path.join(dir, 'podinfo', name)), { recursive: true })
+    await writeFile(path.join(dir, 'podinfo', name), text)
+  }
+  return dir
+}
+
 describe('Helm chart and Kustomize folders in a repository', () => {
-  it('refuses the templates of a chart with the helm template command, and nothing else of the chart', async () => {
+  it('gives a chart one message with the helm template command, and reads none of its files', async () => {
     const dir = await tree(chart)
     const { errors, evidence } = await collectFiles(dir, [{ path: 'deploy', type: 'auto' }])
     expect(errors).toEqual([
-      expect.objectContaining({
-        file: 'deploy/charts/web/templates/deployment.yaml',
-        message: expect.stringContaining('Helm template'),
-        hint: expect.stringContaining('helm template'),
-      }),
+      {
+        file: 'deploy/charts/web/Chart.yaml',
+        line: 1,
+        message: expect.stringMatching(/^Helm chart web \(1 template file\): .* rendered/),
+        hint: 'render it and add the output as a source: helm template web deploy/charts/web -f deploy/charts/web/values.yaml > rendered/web.yaml',
+      },
     ])
     expect(evidence).toEqual([])
   })
 
-  it('points every kustomization at kustomize build of its own folder, and still reads plain manifests', async () => {
+  it('gives an overlay one message naming its bases, and reads the plain manifests of the base', async () => {
     const dir = await tree(kustomize)
     const { errors, evidence } = await collectFiles(dir, [{ path: 'deploy', type: 'auto' }])
-    expect(errors.map((e) => [e.file, e.hint?.match(/kustomize build \S+/)?.[0]])).toEqual([
-      ['deploy/kustomize/base/kustomization.yaml', 'kustomize build deploy/kustomize/base'],
-      ['deploy/kustomize/overlays/prod/kustomization.yaml', 'kustomize build deploy/kustomize/overlays/prod'],
+    expect(errors).toEqual([
+      expect.objectContaining({
+        file: 'deploy/kustomize/overlays/prod/kustomization.yaml',
+        message: expect.stringContaining('building on deploy/kustomize/base'),
+        hint: expect.stringContaining('kustomize build deploy/kustomize/overlays/prod'),
+      }),
     ])
     expect(evidence.map((e) => `${e.kind}/${e.name}`)).toEqual(['k8s.workload/api'])
+  })
+
+  it('reads a Kustomize tree in the style of Online Boutique without one error', async () => {
+    const { errors, evidence, inputs } = await collectFiles(testdata, [
+      { path: 'online-boutique/kustomize', type: 'auto' },
+    ])
+    // The root only lists a plain base, and the components are enabled by nothing.
+    expect(errors).toEqual([])
+    const workloads = evidence.filter((e) => e.kind === 'k8s.workload').map((e) => e.name)
+    expect(workloads.sort()).toEqual(['adservice', 'cartservice', 'frontend'])
+    // The component's patch is not an object: it is not read, so no second, partial cartservice.
+    expect(inputs.map((i) => i.file)).not.toContain(
+      'online-boutique/kustomize/components/memorystore/cartservice-redis.yaml',
+    )
+  })
+
+  it('reports an Online Boutique root that enables components as one overlay', async () => {
+    const dir = await tree({})
+    await cp(path.join(testdata, 'online-boutique'), dir, { recursive: true })
+    const rootFile = path.join(dir, 'kustomize/kustomization.yaml')
+    const text = await readFile(rootFile, 'utf8')
+    await writeFile(rootFile, text.replace('# - components/cymbal-branding', '- components/cymbal-branding'))
+    const { errors, evidence } = await collectFiles(dir, [{ path: 'kustomize', type: 'auto' }])
+    expect(errors.map((e) => [e.file, e.message])).toEqual([
+      [
+        'kustomize/kustomization.yaml',
+        expect.stringContaining('building on kustomize/base, kustomize/components/cymbal-branding'),
+      ],
+    ])
+    expect(evidence.filter((e) => e.kind === 'k8s.workload')).toHaveLength(3)
+  })
+
+  it('gives podinfo one message for its chart and one for its overlay, and reads the rest', async () => {
+    const { errors, evidence } = await collectFiles(await podinfoTree(), [{ path: 'podinfo', type: 'auto' }])
+    expect(errors.map((e) => [e.file, e.message.split(':')[0]])).toEqual([
+      ['podinfo/charts/podinfo/Chart.yaml', 'Helm chart podinfo (4 template files)'],
+      [
+        'podinfo/deploy/webapp/kustomization.yaml',
+        'Kustomize overlay (building on podinfo/deploy/webapp/common, podinfo/deploy/webapp/backend, podinfo/deploy/webapp/frontend)',
+      ],
+    ])
+    const workloads = evidence.filter((e) => e.kind === 'k8s.workload').map((e) => `${e.file}`)
+    expect(workloads).toEqual([
+      'podinfo/deploy/webapp/backend/deployment.yaml',
+      'podinfo/deploy/webapp/frontend/deployment.yaml',
+      'podinfo/kustomize/deployment.yaml',
+    ])
+  })
+
+  it('still names a single template file given as the source', async () => {
+    const { errors } = await collectFiles(await podinfoTree(), [
+      { path: 'podinfo/charts/podinfo/templates/deployment.yaml', type: 'kubernetes' },
+    ])
+    expect(errors).toEqual([expect.objectContaining({ message: expect.stringContaining('Helm template') })])
   })
 
   it('assesses what helm template printed for the chart', async () => {

@@ -270,7 +270,7 @@ data:
     expect(result.evidence.map((e) => [e.kind, e.name])).toEqual([['k8s.resource', 'alertmanager-templates']])
   })
 
-  it('points a Kustomization at `kustomize build` of its folder', () => {
+  it('reads a kustomization as no object and no error: the walk reports its overlay once', () => {
     const text = `apiVersion: kustomize.config.k8s.io/v1beta1
 kind: Kustomization
 resources:
@@ -279,17 +279,12 @@ patches:
   - path: replicas.yaml
 `
     const result = parseManifests(text, 'deploy/overlays/prod/kustomization.yaml')
-    expect(result.evidence).toEqual([])
-    expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]).toMatchObject({ file: 'deploy/overlays/prod/kustomization.yaml', line: 1 })
-    expect(result.errors[0]?.hint).toContain('kustomize build deploy/overlays/prod')
+    expect(result).toEqual({ evidence: [], errors: [], isManifest: false })
   })
 
   it('recognises a kustomization.yaml that omits apiVersion and kind', () => {
     const result = parseManifests('resources:\n  - deployment.yaml\n', 'base/kustomization.yml')
-    expect(result.evidence).toEqual([])
-    expect(result.errors).toHaveLength(1)
-    expect(result.errors[0]?.hint).toContain('kustomize build base')
+    expect(result).toEqual({ evidence: [], errors: [], isManifest: false })
   })
 })
 

@@ -50,16 +50,9 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
       continue
     }
     if (parsed === null || parsed === undefined) continue
-    if (isKustomization(parsed, file)) {
-      typed++
-      errors.push({
-        file,
-        line: document.contentLine,
-        message: 'this is a Kustomize overlay: the objects it produces exist only once it is built',
-        hint: `build it and assess the output: kustomize build ${dirnameOf(file)} > rendered.yaml (or kubectl kustomize)`,
-      })
-      continue
-    }
+    // A kustomization is no object: the repository walk reports the overlay it belongs to once
+    // (tool-folders.ts), and a base that only lists plain manifests has them read as they are.
+    if (isKustomization(parsed, file)) continue
     if (!isObject(parsed) || typeof parsed.kind !== 'string' || typeof parsed.apiVersion !== 'string') {
       untyped.push({ line: document.contentLine, value: parsed })
       continue
@@ -212,9 +205,4 @@ function yamlError(error: unknown, file: string, startLine: number, text: string
 
 function isObject(value: unknown): value is YamlObject {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-function dirnameOf(file: string): string {
-  const slash = file.lastIndexOf('/')
-  return slash < 0 ? '.' : file.slice(0, slash)
 }

@@ -93,6 +93,20 @@ export async function importReport(
   return { evidence: importerFor(document, context.file, format)(document, context), sha256, bytes: size }
 }
 
+/**
+ * Imports a report already parsed (a repository walk sniffed it), or undefined when no known scanner
+ * wrote it: the walk then leaves the file alone, as some other JSON.
+ */
+export function importParsedReport(document: unknown, context: ImportContext): ScanEvidence[] | undefined {
+  const detected = detectFormat(document, context.file)
+  if (detected === undefined) return undefined
+  const importer = detected === 'trivy-legacy' ? importTrivy : importers[detected]
+  return importer(document, context)
+}
+
+/** Parses report text: one JSON document, or JSON lines as TruffleHog prints them. */
+export const parseReportText = parseText
+
 export const scanReportCollector = defineSourceCollector<Options>({
   type: 'scan-report',
   summary: 'Scanner reports: Trivy, Grype, SARIF, Checkov, gitleaks, TruffleHog, Prowler, CycloneDX',

@@ -16,7 +16,7 @@ const options = z.strictObject({
   path: z.string().min(1),
 })
 
-const isTerraformFile = (name: string) => name.endsWith('.tf') || isVariablesFile(name)
+export const isTerraformFile = (name: string): boolean => name.endsWith('.tf') || isVariablesFile(name)
 const isVariablesFile = (name: string) => name === 'terraform.tfvars' || name.endsWith('.auto.tfvars')
 
 /** Parses one file; a syntax error becomes a collection error naming the file and line. */
@@ -39,9 +39,14 @@ async function parseFile(input: InputFile): Promise<HclFile | CollectionError> {
  * as a local module (`source = "./modules/x"`) are evaluated as part of their caller, the others as
  * root modules with their `terraform.tfvars` / `*.auto.tfvars`.
  */
-export async function collectTerraformSource(root: string, sourcePath: string): Promise<FileCollection> {
+export async function collectTerraformSource(
+  root: string,
+  sourcePath: string,
+  /** The files to read (absolute), when a repository walk already listed them. */
+  listed?: readonly string[],
+): Promise<FileCollection> {
   const collection = emptyCollection()
-  const files = await listInputs(root, sourcePath, isTerraformFile)
+  const files = listed ?? (await listInputs(root, sourcePath, isTerraformFile))
   const byFolder = new Map<string, HclFile[]>()
   const variableFiles = new Map<string, HclFile[]>()
   for (const absolute of files) {

@@ -6,6 +6,7 @@ import type {
   ServiceModel,
 } from '../config-third-parties.js'
 import { serviceModels } from '../config-third-parties.js'
+import { didYouMean } from '../did-you-mean.js'
 import { ConfigError } from '../errors.js'
 import {
   findProfile,
@@ -179,7 +180,9 @@ function indexOverrides(
           `${where}: ${path}.family: unknown control family '${override.family}' (known: ${[...families].sort().join(', ')})`,
         )
       if (override.control !== undefined && !controlIds.has(override.control))
-        throw new ConfigError(`${where}: ${path}.control: no such control '${override.control}'`)
+        throw new ConfigError(
+          `${where}: ${path}.control: no such control '${override.control}'${didYouMean(override.control, controlIds)}`,
+        )
       let serviceId: string | undefined
       if (override.service !== undefined) {
         const wanted = override.service.trim().toLowerCase()

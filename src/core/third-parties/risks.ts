@@ -1,4 +1,5 @@
 import type { Risk } from '../config-third-parties.js'
+import { didYouMean } from '../did-you-mean.js'
 import { ConfigError } from '../errors.js'
 
 export interface RiskEntry {
@@ -27,9 +28,12 @@ export function assessRisks(
     ids.add(risk.id)
     risk.controls.forEach((control, j) => {
       if (!controlIds.has(control))
-        throw new ConfigError(`${where}: risks[${i}].controls[${j}]: no such control '${control}'`, {
-          hint: 'use a control id of the library (trustctl explain <control-id>)',
-        })
+        throw new ConfigError(
+          `${where}: risks[${i}].controls[${j}]: no such control '${control}'${didYouMean(control, controlIds)}`,
+          {
+            hint: 'use a control id of the library (trustctl explain <control-id>)',
+          },
+        )
     })
     if (risk.treatment === 'mitigate' && risk.controls.length === 0)
       throw new ConfigError(

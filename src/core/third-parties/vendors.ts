@@ -1,5 +1,6 @@
 import type { ProviderEntry, Vendor, VendorCriticality } from '../config-third-parties.js'
 import { addDuration } from '../dates.js'
+import { didYouMean } from '../did-you-mean.js'
 import { ConfigError } from '../errors.js'
 import type { Gap } from '../gap.js'
 import type { GapContext } from './gap-context.js'
@@ -279,9 +280,12 @@ export function assessVendors(input: {
       if (seen.has(cuec.id)) throw new ConfigError(`${path}.id: '${cuec.id}' is listed twice`)
       seen.add(cuec.id)
       if (cuec.mappedTo !== undefined && !input.allControlIds.has(cuec.mappedTo))
-        throw new ConfigError(`${path}.mappedTo: no such control '${cuec.mappedTo}'`, {
-          hint: 'map it to a control id of the library (trustctl explain <control-id>), or leave mappedTo out until one exists',
-        })
+        throw new ConfigError(
+          `${path}.mappedTo: no such control '${cuec.mappedTo}'${didYouMean(cuec.mappedTo, input.allControlIds)}`,
+          {
+            hint: 'map it to a control id of the library (trustctl explain <control-id>), or leave mappedTo out until one exists',
+          },
+        )
       const mapped = cuec.mappedTo !== undefined && input.assessedControlIds.has(cuec.mappedTo)
       status.cuecs.push({
         id: cuec.id,
