@@ -84,9 +84,16 @@ export async function listUsers(loaded: LoadedConfig, context: AdminContext): Pr
 export async function createToken(
   loaded: LoadedConfig,
   context: AdminContext,
-  request: { name: string; role: Role; secret: string; auditPeriod: AuditPeriod | undefined },
+  request: {
+    name: string
+    role: Role
+    secret: string
+    auditPeriod: AuditPeriod | undefined
+    /** Evidence kinds a collector token may push (glob patterns); undefined: every kind. */
+    kinds?: string[] | undefined
+  },
 ): Promise<PublicToken> {
-  const { auditPeriod } = request
+  const { auditPeriod, kinds } = request
   return withTeamStore(loaded, context, async (team, record) => {
     const created = await team.createToken({
       name: request.name,
@@ -95,6 +102,7 @@ export async function createToken(
       createdBy: `cli:${context.operator}`,
       createdAt: context.now().toISOString(),
       ...(auditPeriod === undefined ? {} : { auditPeriod }),
+      ...(kinds === undefined ? {} : { kinds }),
     })
     await record({
       action: 'token.create',

@@ -37,7 +37,8 @@ export interface CacheLookup {
 
 /** What the cache gave back: results the chain vouches for, and how many entries were ignored. */
 export interface CachedResults {
-  found: Map<string, { blobRef: string; bytes: Uint8Array }>
+  /** By key: the result, and the evidence-set record that vouches for it (its run and sequence number). */
+  found: Map<string, { blobRef: string; bytes: Uint8Array; runId: number; seq: number }>
   ignored: number
 }
 
