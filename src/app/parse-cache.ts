@@ -50,10 +50,16 @@ export class StoredParseCache implements ParseCache {
       seal = (async () => {
         const trusted = await this.trustedKeys()
         const records: SealedRecord[] = []
-        for await (const scanned of this.store.scan({ runId })) {
-          records.push(scanned)
+        // Record fields only: their hashes are what the manifest signed (a blob is bound to its record
+        // through contentHash, and the reused blob was checked against it). Only the manifest is read.
+        for await (const { record } of this.store.scan({ runId, withBlobs: false })) {
+          if (record.kind !== 'manifest') {
+            records.push({ record })
+            continue
+          }
           // Records after the first manifest are no part of what it signed.
-          if (scanned.record.kind === 'manifest') break
+          records.push({ record, blob: await this.store.blob(record.blobRef) })
+          break
         }
         return runSeal(runId, records, trusted)
       })()

@@ -1,4 +1,4 @@
-import { type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
+import { blobRefOf, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
 import {
   keyEndorsementValid,
   keyFingerprint,
@@ -71,7 +71,8 @@ function signedManifestOf(blob: Uint8Array): SignedManifest | undefined {
 /**
  * Checks that a run's first manifest was signed by a trusted key and covers exactly the run's
  * records before it: each record's hash recomputed from its fields, each blob against its hash, their
- * count and digest against what the manifest signed. `records` are the run's records in ledger order.
+ * count and digest against what the manifest signed. `records` are the run's records in ledger order;
+ * a blob given is checked against its record (the manifest's must be given), one left out is not.
  */
 export function runSeal(
   runId: number,
@@ -82,7 +83,8 @@ export function runSeal(
   for (const { record, blob } of records) {
     if (record.runId !== runId) return { ok: false, reason: `record ${record.seq} is not of run ${runId}` }
     const { hash, ...fields } = record
-    if (recordHash(fields) !== hash) return { ok: false, reason: `record ${record.seq} was altered` }
+    if (recordHash(fields) !== hash || record.blobRef !== blobRefOf(record.contentHash))
+      return { ok: false, reason: `record ${record.seq} was altered` }
     if (blob !== undefined && sha256(blob) !== record.contentHash)
       return { ok: false, reason: `the content of record ${record.seq} was altered` }
     if (record.kind !== 'manifest') {

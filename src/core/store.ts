@@ -48,6 +48,8 @@ export interface RecordQuery {
   toSeq?: number
   runId?: number
   kinds?: readonly LedgerRecord['kind'][]
+  /** False: the records only, every blob left unread (undefined); for checks that need only hashes. */
+  withBlobs?: boolean
 }
 
 /**

@@ -299,7 +299,11 @@ export class SqlLedgerStore implements AssessmentStore {
     }
     // Small blobs come with their page; large ones are fetched in groups of at most the dialect's batch,
     // so a page of large blobs never sits in memory at once.
-    const sql = `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
+    const sql =
+      query.withBlobs === false
+        ? `SELECT r.*, NULL AS size, NULL AS bytes FROM ledger_record r
+       WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
+        : `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
        FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
        WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
     let after = (query.fromSeq ?? 1) - 1
