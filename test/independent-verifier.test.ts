@@ -248,6 +248,29 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
     expect(ts.stdout).toMatch(/which its signed manifest already closed/)
   })
 
+  it('catches a run appended past the last manifest, which no sealed-run rule sees', async () => {
+    const copy = tamperable('past-the-seal')
+    const last = copy.records.at(-1) as LedgerRecord
+    const runStart = copy.records.find((r) => r.kind === 'run-start') as LedgerRecord
+    // A new, unsealed run: its start record correctly chained after the bundle's last manifest.
+    const runId = last.runId + 1
+    const added = rewriteBlob(
+      copy.dir,
+      { ...runStart, id: `run-${runId}`, runId, seq: last.seq + 1, prevHash: last.hash },
+      canonicalBytes({ runId, startedAt: runStart.collectedAt, toolVersion: 'forged' }),
+    )
+    copy.records.push(added)
+    copy.save()
+    resealIndex(copy.dir, copy.records)
+    const { py, ts } = await both(copy.dir)
+    expect(py.code).toBe(1)
+    expect(py.stdout).toMatch(new RegExp(`record ${added.seq} .* follows the last signed manifest`))
+    expect(ts.code).toBe(1)
+    expect(ts.stdout).toMatch(
+      new RegExp(`record ${added.seq} \\(run-start run-${runId}\\) follows the last signed manifest`),
+    )
+  })
+
   it('verifies a bundle that starts mid-chain with the key recorded before it', async () => {
     const copy = tamperable('later-run')
     const sealed = copy.records.findIndex((r) => r.kind === 'manifest')

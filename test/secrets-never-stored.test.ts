@@ -624,7 +624,7 @@ describe('the same estate assessed into PostgreSQL', () => {
     try {
       for (let run = 0; run < 2; run++) {
         const now = new Date()
-        const cache = new StoredParseCache(store, 'test', now.toISOString())
+        const cache = new StoredParseCache(store, 'test', now.toISOString(), signer.fingerprint)
         const { model, collection } = await collectAndAssess(loaded, library, {}, now, cache)
         await recordAssessment(store, {
           model,
@@ -666,4 +666,98 @@ describe('the same estate assessed into PostgreSQL', () => {
       await store.close()
     }
   }, 300_000)
+})
+
+describe('a client that is not trustctl pushes raw secrets', () => {
+  let server: Harness | undefined
+  beforeAll(async () => {
+    // No assessment: only what is pushed is in the store, so every stored secret came from the push.
+    server = await startHarness({ assess: false })
+  }, 120_000)
+  afterAll(async () => {
+    await server?.close()
+  })
+
+  it('the server masks them before storing: absent from /api/evidence and the database file', async () => {
+    const h = server
+    if (h === undefined) throw new Error('no server')
+    const { canonicalBytes, sha256 } = await import('../src/core/ledger.js')
+    const { contentDigest, pushBatchKey } = await import('../src/core/push-format.js')
+    // Shapes the redactor knows in isolation and inline (NAME=value, a URL's password), in a label,
+    // an annotation, the name and an error message: the fields a home-made client would fill.
+    const urlPassword = alnum(24)
+    const rawSecrets: Record<string, string> = {
+      'AWS access key id': awsKeyId,
+      'AWS secret access key': awsSecret,
+      'GitHub token': githubToken,
+      'URL password': urlPassword,
+    }
+    const evidence = {
+      kind: 'k8s.namespace',
+      resourceKind: 'Namespace',
+      name: 'raw-pushed',
+      file: 'raw/namespaces.yaml',
+      line: 1,
+      labels: { 'raw-pushed-label': awsKeyId, token: githubToken },
+      annotations: {
+        'raw-pushed-note': `AWS_SECRET_ACCESS_KEY=${awsSecret}`,
+        db: `postgres://app:${urlPassword}@db.internal/app`,
+      },
+    }
+    const batch = {
+      format: 1 as const,
+      collector: { name: 'test-collector', version: 'home-made 0.1' },
+      collectedAt: new Date().toISOString(),
+      inputs: [
+        { file: 'raw/namespaces.yaml', collector: 'home-made', sha256: sha256('raw'), bytes: 3, items: 1 },
+      ],
+      errors: [{ file: 'raw/other.yaml', message: `could not parse near token: ${githubToken}` }],
+      items: [{ hash: sha256(canonicalBytes(evidence)), evidence }],
+    }
+    const body = JSON.stringify(batch)
+    const pushed = await h.app.inject({
+      method: 'POST',
+      url: '/api/push',
+      headers: {
+        authorization: `Bearer ${h.tokens.collector}`,
+        'content-type': 'application/json',
+        'idempotency-key': pushBatchKey(batch),
+        'content-digest': contentDigest(body),
+      },
+      payload: body,
+    })
+    expect(pushed.statusCode, pushed.body).toBe(201)
+    expect((pushed.json() as { stored: number }).stored).toBe(1)
+    // Evidence is served through an assessment: the server assesses its estate with what was pushed.
+    const job = await h.request('editor', { method: 'POST', url: '/api/jobs', body: { kind: 'assess' } })
+    expect(job.statusCode, job.body).toBe(202)
+    await h.context.jobRunner.idle()
+
+    const answers: { where: string; bytes: Buffer }[] = []
+    const list = await h.request('admin', {
+      method: 'GET',
+      url: '/api/evidence?limit=500&kind=k8s.namespace',
+    })
+    expect(list.statusCode, list.body).toBe(200)
+    answers.push({ where: 'GET /api/evidence', bytes: Buffer.from(list.body) })
+    const items = (list.json() as { items: { hash: string }[] }).items
+    for (const item of items) {
+      const content = await h.request('admin', { method: 'GET', url: `/api/evidence/${item.hash}/content` })
+      answers.push({ where: `GET /api/evidence/${item.hash}/content`, bytes: Buffer.from(content.body) })
+    }
+    const files = filesUnder(path.join(h.dir, '.trustctl')).map((f) => ({
+      where: `server ${path.basename(f)}`,
+      bytes: readFileSync(f),
+    }))
+    const leaks = Object.entries(rawSecrets).flatMap(([what, value]) => {
+      const found = [...answers, ...files].find((h) => h.bytes.includes(value))
+      return found === undefined ? [] : [`${what} in ${found.where}`]
+    })
+    expect(leaks).toEqual([])
+    // The search works: the pushed item is stored and served, with its fields, only masked.
+    const served = Buffer.concat(answers.map((a) => a.bytes))
+    expect(served.includes('raw-pushed-label')).toBe(true)
+    expect(served.includes('[REDACTED]')).toBe(true)
+    expect(Buffer.concat(files.map((f) => f.bytes)).includes('raw-pushed-note')).toBe(true)
+  }, 120_000)
 })

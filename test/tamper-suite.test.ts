@@ -248,6 +248,7 @@ const tamperKinds = [
   'cache-poisoning',
   'append-after-manifest',
   'run-table-edit',
+  'cache-foreign-key',
 ] as const
 type TamperKind = (typeof tamperKinds)[number]
 
@@ -255,6 +256,72 @@ interface Tamper {
   statements: Statement[]
   /** For cache poisoning: the key whose forged result must not be reused, and the forged bytes. */
   poisoned?: { key: string; forged: Buffer }
+  /** Caught only if the parse cache itself refuses the forgery (verify failing later is too late). */
+  cacheOnly?: boolean
+}
+
+/**
+ * A parse result forged by someone with their own key: a whole run (run-start, evidence set,
+ * manifest) chained after the head and sealed by a manifest the cache must not trust, in one of five
+ * shapes: the intruder's key unendorsed; an endorsement the intruder forged in the pinned key's name;
+ * the intruder's key filed under the pinned fingerprint; a manifest naming the pinned key but signed
+ * by the intruder; or a genuine manifest of another run copied in.
+ */
+function forgedRunStatements(rng: Rng, base: Snapshot, key: string, forged: Buffer): Statement[] {
+  const last = base.records.at(-1)
+  if (last === undefined) throw new Error('empty base')
+  const at = last.collectedAt
+  const context = { collectedAt: at, toolVersion: version }
+  const fakeRun = 50 + Math.floor(rng() * 50)
+  const shape = Math.floor(rng() * 5)
+  const pinnedName: Signer = { ...intruder, fingerprint: signer.fingerprint }
+  const keyEntries: LedgerEntry[] =
+    shape === 0
+      ? [signingKeyEntry(intruder, context)]
+      : shape === 1
+        ? [signingKeyEntry(intruder, context, pinnedName)]
+        : shape === 2
+          ? [{ ...signingKeyEntry(intruder, context), id: signer.fingerprint }]
+          : []
+  const set: LedgerEntry = { ...setEntry(0, at), id: key, content: forged }
+  const built = chainRecords({ seq: last.seq, hash: last.hash }, fakeRun, [
+    ...keyEntries,
+    runStartEntry(fakeRun, context),
+    set,
+  ])
+  const head = built.records.at(-1)
+  if (head === undefined) throw new Error('nothing built')
+  let manifestBytes: Buffer
+  if (shape === 4) {
+    const genuine = base.records.find((r) => r.kind === 'manifest')
+    manifestBytes = base.blobs.get(genuine?.blobRef ?? '') ?? Buffer.from('{}')
+  } else {
+    const claimed = shape === 0 || shape === 1 ? intruder.fingerprint : signer.fingerprint
+    manifestBytes = canonicalBytes(
+      signManifest(
+        composeManifest({
+          runId: fakeRun,
+          startedAt: at,
+          finishedAt: at,
+          recordHashes: built.records.map((r) => r.hash),
+          head: { seq: head.seq, hash: head.hash },
+          keyFingerprint: shape === 1 ? intruder.fingerprint : claimed,
+        }),
+        intruder,
+      ),
+    )
+  }
+  const sealed = chainRecords({ seq: head.seq, hash: head.hash }, fakeRun, [
+    { ...runStartEntry(fakeRun, context), kind: 'manifest', id: `run-${fakeRun}`, content: manifestBytes },
+  ])
+  return [
+    ...[...built.blobs, ...sealed.blobs].map((b) => insertBlob(b.ref, Buffer.from(b.bytes))),
+    ...[...built.records, ...sealed.records].map(insertRecord),
+    {
+      sql: "INSERT INTO ledger_run (id, started_at, finished_at, status, host, pid) VALUES (?, ?, ?, 'complete', 'x', 1)",
+      params: [fakeRun, at, at],
+    },
+  ]
 }
 
 /** One random alteration of the given kind, as SQL statements on the store's tables. */
@@ -502,6 +569,25 @@ function tamper(kind: TamperKind, rng: Rng, base: Snapshot): Tamper {
         ],
       }
     }
+    case 'cache-foreign-key': {
+      // The cache row points at a forged result that a run sealed under another key vouches for.
+      const key = pick(rng, base.cacheKeys)
+      const forged = canonicalBytes({
+        isManifest: true,
+        evidence: [],
+        errors: [],
+        n: Math.floor(rng() * 1e9),
+      })
+      const point: Statement = {
+        sql: 'UPDATE ledger_cache SET blob_ref = ? WHERE key = ?',
+        params: [`sha256:${sha256(forged)}`, `parse:${version}:${key}`],
+      }
+      return {
+        statements: [point, ...forgedRunStatements(rng, base, key, forged)],
+        poisoned: { key, forged },
+        cacheOnly: true,
+      }
+    }
     case 'run-table-edit': {
       const runId = pick(rng, [1, 2, 3, 4])
       return {
@@ -649,12 +735,13 @@ async function detected(target: Target, store: AssessmentStore, applied: Tamper)
   if (applied.poisoned !== undefined) {
     let reused: boolean
     {
-      const cache = new StoredParseCache(store, version, '2026-11-06T00:00:00.000Z')
+      const cache = new StoredParseCache(store, version, '2026-11-06T00:00:00.000Z', signer.fingerprint)
       // Anything but the genuine result for this input is the forgery getting through.
       const got = await cache.get(applied.poisoned.key)
       reused = got !== undefined && !canonicalBytes(got).equals(genuineResult(applied.poisoned.key))
     }
     if (!reused) return true
+    if (applied.cacheOnly === true) return false
   }
   const report = await verifyWithTrust(store, target.loaded, defaultVerifyOptions(target.loaded, {}).options)
   return !report.ok
@@ -689,9 +776,11 @@ describe('tamper suite: every alteration of a signed ledger is caught by the def
         expect(report.ok).toBe(true)
         const store = await openStore(target.loaded, {})
         try {
-          const key = base.cacheKeys[0] ?? ''
-          const got = await new StoredParseCache(store, version, 'x').get(key)
-          expect(got === undefined ? undefined : canonicalBytes(got)).toEqual(genuineResult(key))
+          // Run 1 (the pinned key) and run 4 (the key it endorsed in run 3) are both trusted.
+          for (const key of [base.cacheKeys[0] ?? '', base.cacheKeys.at(-1) ?? '']) {
+            const got = await new StoredParseCache(store, version, 'x', signer.fingerprint).get(key)
+            expect(got === undefined ? undefined : canonicalBytes(got)).toEqual(genuineResult(key))
+          }
         } finally {
           await store.close()
         }

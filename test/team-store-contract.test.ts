@@ -391,6 +391,32 @@ for (const backend of backends) {
         ])
       }))
 
+    it('keeps the evidence kinds a collector token is limited to; none stored means every kind', () =>
+      withStore(async ({ store, reopen, scalar }) => {
+        const limited = await store.createToken({
+          name: 'eks',
+          role: 'collector',
+          tokenHash: 'k1',
+          createdBy: 'cli:ops',
+          createdAt: '2026-11-01T00:00:00.000Z',
+          kinds: ['k8s.*', 'aws.eks-cluster'],
+        })
+        expect(limited.kinds).toEqual(['k8s.*', 'aws.eks-cluster'])
+        const open = await store.createToken({
+          name: 'any',
+          role: 'collector',
+          tokenHash: 'k2',
+          createdBy: 'cli:ops',
+          createdAt: '2026-11-01T00:00:00.000Z',
+        })
+        expect(open).not.toHaveProperty('kinds')
+        expect(await scalar(`SELECT kinds FROM team_token WHERE id = ${open.id}`)).toBeNull()
+        const again = await reopen()
+        expect((await again.tokenByHash('k1'))?.kinds).toEqual(['k8s.*', 'aws.eks-cluster'])
+        expect((await again.tokens()).map((t) => t.kinds)).toEqual([['k8s.*', 'aws.eks-cluster'], undefined])
+        await again.close()
+      }))
+
     it('keeps remediation items and their comments', () =>
       withStore(async ({ store }) => {
         expect(await store.remediationItem('gap-1')).toBeUndefined()

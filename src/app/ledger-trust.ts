@@ -127,6 +127,14 @@ export async function keepTrustFiles(
   }
 }
 
+/**
+ * The key a reused parse result's run must be signed by (or a key it endorsed): the pinned key, or,
+ * before anything is pinned, the key this run signs with, so nothing another key signed is reused.
+ */
+export function cacheRootKey(loaded: Pick<LoadedConfig, 'config'>, signer: { fingerprint: string }): string {
+  return pinnedKeyOf(loaded) ?? signer.fingerprint
+}
+
 /** Keys a package may be signed by: the pinned key and those it endorsed by rotation. */
 export function trustedKeysOf(loaded: Pick<LoadedConfig, 'config'>): string[] {
   const pinned = pinnedKeyOf(loaded)

@@ -2,13 +2,16 @@ import { z } from 'zod'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { checkEvidence, type EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
 import type { AssessmentStore } from '../core/store.js'
 
 /**
  * Incremental runs: parse results kept in the ledger, found again by collector, path and content
- * hash. A result is reused only when a sealed run's evidence-set record vouches for it, so an altered
- * cache or a forged blob never feeds a check; new results become `evidence-set` records of the run and are remembered only after
- * the run is committed, so a crash never leaves a cache entry pointing at nothing.
+ * hash. A result is reused only when a sealed run's evidence-set record vouches for it and that run's
+ * manifest is signed by the pinned key (or a key it endorsed), so an altered cache, a forged blob or
+ * a whole run forged under another key never feeds a check; new results become `evidence-set` records
+ * of the run and are remembered only after the run is committed, so a crash never leaves a cache
+ * entry pointing at nothing.
  */
 export class StoredParseCache implements ParseCache {
   private readonly fresh = new Map<string, LedgerEntry>()
@@ -18,7 +21,52 @@ export class StoredParseCache implements ParseCache {
     /** The tool version: a new trustctl re-parses everything, as its collectors may read more. */
     private readonly version: string,
     private readonly collectedAt: string,
+    /**
+     * The key a reused result's run must be signed by (hex fingerprint): the key pinned in
+     * trustctl.yaml, or, with none pinned, the key this run signs with. Keys it endorsed count too.
+     */
+    private readonly rootKey: string,
   ) {}
+
+  private trusted: Promise<Map<string, string>> | undefined
+  private readonly seals = new Map<number, Promise<RunSeal>>()
+  /** Why results were not reused although a sealed run recorded them (each reason once). */
+  readonly untrusted = new Set<string>()
+
+  /** The trusted keys, read once from the ledger's signing-key records. */
+  private trustedKeys(): Promise<Map<string, string>> {
+    this.trusted ??= (async () => {
+      const records: SealedRecord[] = []
+      for await (const scanned of this.store.scan({ kinds: ['signing-key'] })) records.push(scanned)
+      return trustedSigningKeys(records, this.rootKey)
+    })()
+    return this.trusted
+  }
+
+  /** Whether a run's manifest is signed by a trusted key over the run's records; once per run. */
+  private sealOf(runId: number): Promise<RunSeal> {
+    let seal = this.seals.get(runId)
+    if (seal === undefined) {
+      seal = (async () => {
+        const trusted = await this.trustedKeys()
+        const records: SealedRecord[] = []
+        // Record fields only: their hashes are what the manifest signed (a blob is bound to its record
+        // through contentHash, and the reused blob was checked against it). Only the manifest is read.
+        for await (const { record } of this.store.scan({ runId, withBlobs: false })) {
+          if (record.kind !== 'manifest') {
+            records.push({ record })
+            continue
+          }
+          // Records after the first manifest are no part of what it signed.
+          records.push({ record, blob: await this.store.blob(record.blobRef) })
+          break
+        }
+        return runSeal(runId, records, trusted)
+      })()
+      this.seals.set(runId, seal)
+    }
+    return seal
+  }
 
   private storeKey(key: string): string {
     return `parse:${this.version}:${key}`
@@ -34,6 +82,14 @@ export class StoredParseCache implements ParseCache {
     this.ignored += ignored
     const hit = found.get(this.storeKey(key))
     if (hit === undefined) return undefined
+    const seal = await this.sealOf(hit.runId)
+    if (!seal.ok || hit.seq > seal.manifestSeq) {
+      this.ignored += 1
+      this.untrusted.add(
+        seal.ok ? `run ${hit.runId}: the result was recorded after its manifest` : seal.reason,
+      )
+      return undefined
+    }
     const parsed = parsedInputOf(JSON.parse(Buffer.from(hit.bytes).toString('utf8')))
     if (parsed === undefined) this.ignored += 1
     return parsed

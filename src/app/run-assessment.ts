@@ -17,7 +17,7 @@ import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
-import { keepTrustFiles } from './ledger-trust.js'
+import { cacheRootKey, keepTrustFiles } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
@@ -165,13 +165,20 @@ export async function runAssessment(
   evidence: FileCollection['evidence']
   /** Parse-cache entries no sealed evidence-set record vouched for: ignored, the inputs parsed again. */
   ignoredCacheEntries: number
+  /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
+  untrustedCacheRuns: string[]
 }> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
   const store = await openStore(loaded, env)
   try {
     // Inputs unchanged since an earlier run are not parsed again: their evidence is read back.
-    const parseCache = new StoredParseCache(store, toolVersion(), now.toISOString())
+    const parseCache = new StoredParseCache(
+      store,
+      toolVersion(),
+      now.toISOString(),
+      cacheRootKey(loaded, signer),
+    )
     const { model, collection } = await collectAndAssess(loaded, library, env, now, parseCache)
     const { runId, manifest } = await recordAssessment(store, {
       model,
@@ -197,6 +204,7 @@ export async function runAssessment(
       runId,
       evidence: collection.evidence,
       ignoredCacheEntries: parseCache.ignored,
+      untrustedCacheRuns: [...parseCache.untrusted],
     }
   } finally {
     await store.close()

@@ -4,6 +4,7 @@ import type { AssessmentStore } from '../core/store.js'
 import type { AuditPeriod, Role, TeamStore, User } from '../core/team.js'
 import { type ChangeRequest, recordChange } from '../store/ledger-change.js'
 import { hashPassword, type PublicToken, publicToken, publicUser } from './credentials.js'
+import { keepTrustFiles } from './ledger-trust.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore, openTeamStore } from './open-store.js'
 import { configuredSigner } from './signing-key.js'
@@ -37,9 +38,14 @@ export async function withTeamStore<T>(
   try {
     team = await openTeamStore(loaded, context.env)
     const actor = { kind: 'system' as const, id: 0, name: `cli:${context.operator}`, role: 'admin' as const }
-    return await fn(team, async (change) => {
+    let recorded = false
+    const result = await fn(team, async (change) => {
       await recordChange(ledger, { ...change, actor, at: context.now().toISOString() }, signer, toolVersion())
+      recorded = true
     })
+    // Each change is a signed run: trustctl.anchor follows it, as after any run recorded from the CLI.
+    if (recorded) await keepTrustFiles(loaded, ledger, context.notify)
+    return result
   } finally {
     await team?.close()
     await ledger.close()
@@ -84,9 +90,16 @@ export async function listUsers(loaded: LoadedConfig, context: AdminContext): Pr
 export async function createToken(
   loaded: LoadedConfig,
   context: AdminContext,
-  request: { name: string; role: Role; secret: string; auditPeriod: AuditPeriod | undefined },
+  request: {
+    name: string
+    role: Role
+    secret: string
+    auditPeriod: AuditPeriod | undefined
+    /** Evidence kinds a collector token may push (glob patterns); undefined: every kind. */
+    kinds?: string[] | undefined
+  },
 ): Promise<PublicToken> {
-  const { auditPeriod } = request
+  const { auditPeriod, kinds } = request
   return withTeamStore(loaded, context, async (team, record) => {
     const created = await team.createToken({
       name: request.name,
@@ -95,6 +108,7 @@ export async function createToken(
       createdBy: `cli:${context.operator}`,
       createdAt: context.now().toISOString(),
       ...(auditPeriod === undefined ? {} : { auditPeriod }),
+      ...(kinds === undefined ? {} : { kinds }),
     })
     await record({
       action: 'token.create',

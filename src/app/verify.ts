@@ -10,9 +10,10 @@ import {
 } from '../core/ledger-verify.js'
 import { type PackageVerifyReport, verifyPackage } from '../core/package-verify.js'
 import type { AssessmentStore } from '../core/store.js'
+import { verifyBundle } from '../store/bundle.js'
 import { verifyStore } from '../store/ledger-operations.js'
 import { type Anchor, anchorFileName, anchorPath, pinnedKeyOf, readAnchor } from './ledger-trust.js'
-import type { LoadedConfig } from './load-config.js'
+import { findConfig, type LoadedConfig, loadConfig } from './load-config.js'
 import { withStore } from './open-store.js'
 
 /**
@@ -50,6 +51,38 @@ export function defaultVerifyOptions(
     ...(given.expectHashes === undefined ? {} : { expectHashes: given.expectHashes }),
   }
   return { options, notices }
+}
+
+/**
+ * `trustctl verify --bundle DIR`: the key is `--key`, else the `ledger.key` pinned in the trustctl.yaml
+ * of this project (given with --config, or found from the working folder), as plain verify pins it.
+ * On a machine without either (an auditor's), the bundle's own keys are trusted and a notice says so.
+ */
+export async function verifyBundleWithTrust(
+  dir: string,
+  given: { pinnedKey?: string; expectHashes?: readonly string[]; config?: string; cwd: string },
+): Promise<VerifyReport & { pinnedKey?: string }> {
+  const configFile = given.config ?? findConfig(given.cwd)
+  const pinnedKey =
+    given.pinnedKey ??
+    (configFile === undefined ? undefined : pinnedKeyOf(await loadConfig(given.config, given.cwd)))
+  const report = await verifyBundle(dir, {
+    ...(pinnedKey === undefined ? {} : { pinnedKey }),
+    ...(given.expectHashes === undefined ? {} : { expectHashes: given.expectHashes }),
+  })
+  const notices =
+    pinnedKey !== undefined
+      ? given.pinnedKey === undefined
+        ? [`pinned key sha256:${pinnedKey.slice(0, 16)}… from ${configFile ?? 'trustctl.yaml'} (ledger.key)`]
+        : []
+      : [
+          'no --key and no ledger.key in a trustctl.yaml here: the keys the bundle carries were trusted; pass --key <fingerprint from the report>',
+        ]
+  return {
+    ...report,
+    notices: [...report.notices, ...notices],
+    ...(pinnedKey === undefined ? {} : { pinnedKey }),
+  }
 }
 
 /** The store verified with the given options and the anchor beside trustctl.yaml (when there is one). */

@@ -5,7 +5,12 @@ import { severityRank } from '../core/check.js'
 /** The short summary `assess` prints: what was in scope, what passed, what is left. */
 export function formatSummary(
   model: AssessmentModel,
-  extra: { store?: string; reportDir?: string; ignoredCacheEntries?: number } = {},
+  extra: {
+    store?: string
+    reportDir?: string
+    ignoredCacheEntries?: number
+    untrustedCacheRuns?: readonly string[]
+  } = {},
 ): string {
   const s = model.summary
   const lines = [
@@ -23,6 +28,7 @@ export function formatSummary(
     lines.push(
       `  cache       ${extra.ignoredCacheEntries} cached parse ${extra.ignoredCacheEntries === 1 ? 'result' : 'results'} ignored: not backed by a signed run (inputs parsed again; run trustctl verify)`,
     )
+  for (const reason of extra.untrustedCacheRuns ?? []) lines.push(`              ${reason}`)
   if (extra.reportDir !== undefined) lines.push(`  report      ${extra.reportDir}`)
   if (model.errors.length > 0) {
     lines.push('', 'Inputs that could not be read (the rest was assessed):')

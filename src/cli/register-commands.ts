@@ -378,6 +378,10 @@ function registerTokens(program: Command, { io, setExit, configOption }: Registr
     .requiredOption('--role <role>', 'admin, editor, auditor or collector')
     .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
     .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
+    .option(
+      '--kinds <patterns>',
+      "collector: the evidence kinds it may push, comma-separated globs ('k8s.*,aws.*'; default: all)",
+    )
     .action(async (options) => setExit(await tokensCreateCommand(options, io)))
   tokens
     .command('list')

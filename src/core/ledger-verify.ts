@@ -23,6 +23,7 @@ export type VerifyProblemType =
   | 'key-not-endorsed'
   | 'run-table-mismatch'
   | 'anchor-mismatch'
+  | 'bundle-boundary'
 
 /** One thing that is wrong, precise enough to find it in the store. */
 export interface VerifyProblem {

@@ -37,7 +37,8 @@ export interface CacheLookup {
 
 /** What the cache gave back: results the chain vouches for, and how many entries were ignored. */
 export interface CachedResults {
-  found: Map<string, { blobRef: string; bytes: Uint8Array }>
+  /** By key: the result, and the evidence-set record that vouches for it (its run and sequence number). */
+  found: Map<string, { blobRef: string; bytes: Uint8Array; runId: number; seq: number }>
   ignored: number
 }
 
@@ -47,6 +48,8 @@ export interface RecordQuery {
   toSeq?: number
   runId?: number
   kinds?: readonly LedgerRecord['kind'][]
+  /** False: the records only, every blob left unread (undefined); for checks that need only hashes. */
+  withBlobs?: boolean
 }
 
 /**

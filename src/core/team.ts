@@ -74,6 +74,11 @@ export interface ApiToken {
   lastUsedAt?: string
   revoked: boolean
   auditPeriod?: AuditPeriod
+  /**
+   * A collector token's evidence kinds, as glob patterns (core/evidence-kind-pattern.ts): a push
+   * holding any other kind is refused. Absent: every kind.
+   */
+  kinds?: string[]
 }
 
 export interface NewApiToken {
@@ -84,6 +89,7 @@ export interface NewApiToken {
   createdByUserId?: number
   createdAt: string
   auditPeriod?: AuditPeriod
+  kinds?: string[]
 }
 
 export const remediationStatuses = ['open', 'in-progress', 'resolved', 'risk-accepted'] as const

@@ -120,6 +120,7 @@ export async function actorFromToken(team: TeamStore, secret: string, now: Date)
     role,
     ...(token.createdByUserId === undefined ? {} : { userId: token.createdByUserId }),
     ...(auditPeriod === undefined ? {} : { auditPeriod }),
+    ...(token.kinds === undefined ? {} : { kinds: token.kinds }),
   }
 }
 

@@ -5,6 +5,7 @@ import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import { claimedSha256, type PushBatch, pushBatchKey, pushFormat, sha256Base64 } from '../core/push-format.js'
+import { collectionRedactor } from '../core/redact-evidence.js'
 import type { AssessmentStore } from '../core/store.js'
 import type { PushReceipt, TeamStore } from '../core/team.js'
 
@@ -91,14 +92,19 @@ export const pushSource = (collector: string): string => `push:${collector}`
  * The records of one push: each evidence item (collector = the token's name, source `push:<name>`),
  * then one evidence set naming the batch: its key, inputs, errors and item hashes, so the server's
  * assessment can find a collector's latest collection and report its inputs and errors.
+ *
+ * Every string is redacted here, whatever the client did: a collector that is not trustctl (or an
+ * old one) must not be able to store a credential in clear. The items' hashes were checked against
+ * what was sent; the records (and the set's item hashes) are of what is stored, after masking.
  */
 export function pushEntries(batch: PushBatch, collector: string, key: string): LedgerEntry[] {
   const context = { collectedAt: batch.collectedAt, toolVersion: batch.collector.version }
-  const evidence = evidenceEntries(
-    batch.items.map((item) => item.evidence as unknown as EvidenceItem),
-    () => collector,
-    context,
-  ).map((entry) => ({ ...entry, source: pushSource(collector) }))
+  const redact = collectionRedactor()
+  const stored = batch.items.map((item) => redact(item.evidence as unknown as EvidenceItem))
+  const evidence = evidenceEntries(stored, () => collector, context).map((entry) => ({
+    ...entry,
+    source: pushSource(collector),
+  }))
   const set: LedgerEntry = {
     kind: 'evidence-set',
     id: pushSource(collector),
@@ -107,7 +113,15 @@ export function pushEntries(batch: PushBatch, collector: string, key: string): L
     collectorVersion: batch.collector.version,
     collectedAt: batch.collectedAt,
     effectiveAt: batch.collectedAt,
-    content: canonicalBytes(pushSetContent(batch, key)),
+    content: canonicalBytes(
+      redact(
+        pushSetContent(
+          batch,
+          key,
+          stored.map((item) => sha256(canonicalBytes(item))),
+        ),
+      ),
+    ),
   }
   return [...evidence, set]
 }
@@ -120,17 +134,18 @@ export interface PushSetContent {
   collectedAt: string
   inputs: PushBatch['inputs']
   errors: PushBatch['errors']
+  /** The hashes of the items as stored (after the server's redaction). */
   items: string[]
 }
 
-const pushSetContent = (batch: PushBatch, key: string): PushSetContent => ({
+const pushSetContent = (batch: PushBatch, key: string, items: string[]): PushSetContent => ({
   format: pushFormat,
   push: key,
   collector: batch.collector,
   collectedAt: batch.collectedAt,
   inputs: batch.inputs,
   errors: batch.errors,
-  items: batch.items.map((item) => item.hash),
+  items,
 })
 
 /**

@@ -44,6 +44,8 @@ export interface Actor {
   /** For a token: the user who created it (absent for one created from the CLI). */
   userId?: number
   auditPeriod?: AuditPeriod
+  /** For a collector token: the evidence kinds it may push (glob patterns); absent: every kind. */
+  kinds?: readonly string[]
   session?: Session
 }
 

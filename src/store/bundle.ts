@@ -6,7 +6,13 @@ import { z } from 'zod'
 import { ConfigError, StoreError } from '../core/errors.js'
 import { genesisHash, type LedgerRecord } from '../core/ledger.js'
 import { keyFingerprint } from '../core/ledger-manifest.js'
-import { LedgerVerifier, type VerifyOptions, type VerifyReport } from '../core/ledger-verify.js'
+import {
+  LedgerVerifier,
+  type VerifyOptions,
+  type VerifyProblem,
+  type VerifyReport,
+  withProblems,
+} from '../core/ledger-verify.js'
 import type { AssessmentStore } from '../core/store.js'
 
 /** Names the bundle format, so a folder of something else is told apart at once. */
@@ -38,7 +44,7 @@ const blobPath = (dir: string, ref: string): string => {
 export async function exportBundle(
   store: AssessmentStore,
   request: { from: string; to: string; dir: string; exportedAt: string },
-): Promise<BundleIndex> {
+): Promise<BundleIndex & { appendedAfterManifest: { seq: number; runId: number }[] }> {
   const runs = (await store.runs()).filter(
     (r) =>
       r.status === 'complete' &&
@@ -84,7 +90,13 @@ export async function exportBundle(
   let head = start
   let count = 0
   const written = new Set<string>()
+  // The slice stays contiguous (the chain cannot be walked with holes), so a record added to a run
+  // after its manifest travels with it: every verifier then fails the bundle, and the export says so.
+  const sealed = new Set<number>()
+  const appendedAfterManifest: { seq: number; runId: number }[] = []
   for await (const { record, blob } of store.scan({ fromSeq, toSeq })) {
+    if (sealed.has(record.runId)) appendedAfterManifest.push({ seq: record.seq, runId: record.runId })
+    if (record.kind === 'manifest') sealed.add(record.runId)
     lines.push(JSON.stringify(record))
     head = { seq: record.seq, hash: record.hash }
     count += 1
@@ -116,7 +128,34 @@ export async function exportBundle(
     keys: keyFiles,
   }
   await writeFile(path.join(request.dir, 'bundle.json'), `${JSON.stringify(index, null, 2)}\n`)
-  return index
+  return { ...index, appendedAfterManifest }
+}
+
+/**
+ * The bundle's own edges (docs/ledger-format.md, rule 7): an export starts at a listed run's
+ * signing-key or run-start record and ends at a listed run's manifest, so a record past that
+ * manifest was added after the export, and a slice starting elsewhere was cut by hand.
+ */
+export function bundleBoundaryProblems(
+  index: Pick<BundleIndex, 'runs'>,
+  first: LedgerRecord | undefined,
+  last: LedgerRecord | undefined,
+): VerifyProblem[] {
+  const listed = new Set(index.runs)
+  const problems: VerifyProblem[] = []
+  if (first !== undefined && !(listed.has(first.runId) && ['signing-key', 'run-start'].includes(first.kind)))
+    problems.push({
+      type: 'bundle-boundary',
+      seq: first.seq,
+      message: `record ${first.seq} (${first.kind} of run ${first.runId}) opens the bundle: an export starts at a listed run's signing-key or run-start record`,
+    })
+  if (last !== undefined && !(listed.has(last.runId) && last.kind === 'manifest'))
+    problems.push({
+      type: 'bundle-boundary',
+      seq: last.seq,
+      message: `record ${last.seq} (${last.kind} ${last.id}) follows the last signed manifest: added after the bundle was sealed`,
+    })
+  return problems
 }
 
 /** Reads a bundle's index; a folder that is not a trustctl bundle is a clear error. */
@@ -173,6 +212,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     throw new ConfigError(`${dir}: not a trustctl ledger bundle (no records.jsonl)`)
   const lines = createInterface({ input: createReadStream(recordsFile), crlfDelay: Number.POSITIVE_INFINITY })
   let line = 0
+  let first: LedgerRecord | undefined
+  let last: LedgerRecord | undefined
   for await (const text of lines) {
     line += 1
     if (text.trim() === '') continue
@@ -184,6 +225,8 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     }
     const blob = await readFile(blobPath(dir, String(record.blobRef))).catch(() => undefined)
     verifier.add(record, blob)
+    first ??= record
+    last = record
   }
-  return verifier.finish()
+  return withProblems(verifier.finish(), bundleBoundaryProblems(index, first, last))
 }

@@ -299,7 +299,11 @@ export class SqlLedgerStore implements AssessmentStore {
     }
     // Small blobs come with their page; large ones are fetched in groups of at most the dialect's batch,
     // so a page of large blobs never sits in memory at once.
-    const sql = `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
+    const sql =
+      query.withBlobs === false
+        ? `SELECT r.*, NULL AS size, NULL AS bytes FROM ledger_record r
+       WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
+        : `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
        FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
        WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
     let after = (query.fromSeq ?? 1) - 1
@@ -367,32 +371,48 @@ export class SqlLedgerStore implements AssessmentStore {
   }
 
   async chainedCache(lookups: readonly CacheLookup[]): Promise<CachedResults> {
-    const found = new Map<string, { blobRef: string; bytes: Uint8Array }>()
+    const found: CachedResults['found'] = new Map()
     let ignored = 0
     for (let i = 0; i < lookups.length; i += keysPerLookup) {
       const slice = lookups.slice(i, i + keysPerLookup)
       // A cache row is only a pointer anyone with database access can write: its blob is reused only
       // when an evidence-set record with that id and that content sits in a run sealed by a manifest
-      // written after it (the manifest's signature is checked by verify, the run table is not read).
+      // written after it (the run table is not read). The newest such record is returned with its run,
+      // so the caller can check that run's manifest signature against the pinned key (parse-cache.ts).
       // One statement per batch, on the partial index over evidence sets and (run_id, kind).
       const rows = await attempt(this.db, 'cannot read the cache', () =>
-        this.db.query<{ key: string; blob_ref: string; bytes: Uint8Array | null }>(
-          `SELECT c.key, c.blob_ref,
-                  CASE WHEN EXISTS (
-                    SELECT 1 FROM ledger_record r
-                    WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
-                      AND EXISTS (SELECT 1 FROM ledger_record m
-                                  WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
-                  ) THEN b.bytes END AS bytes
-           FROM (VALUES ${slice.map(() => '(?, ?)').join(', ')}) AS q
-           JOIN ledger_cache c ON c.key = q.column1
-           LEFT JOIN ledger_blob b ON b.ref = c.blob_ref`,
+        this.db.query<{
+          key: string
+          blob_ref: string
+          vouch_seq: number | string | null
+          run_id: number | string | null
+          bytes: Uint8Array | null
+        }>(
+          `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
+                  CASE WHEN v.vouch_seq IS NOT NULL THEN b.bytes END AS bytes
+           FROM (SELECT c.key, c.blob_ref,
+                        (SELECT r.seq FROM ledger_record r
+                         WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
+                           AND EXISTS (SELECT 1 FROM ledger_record m
+                                       WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
+                         ORDER BY r.seq DESC LIMIT 1) AS vouch_seq
+                 FROM (VALUES ${slice.map(() => '(?, ?)').join(', ')}) AS q
+                 JOIN ledger_cache c ON c.key = q.column1) v
+           LEFT JOIN ledger_record r ON r.seq = v.vouch_seq
+           LEFT JOIN ledger_blob b ON b.ref = v.blob_ref`,
           slice.flatMap((l) => [l.key, l.id]),
         ),
       )
       for (const r of rows) {
-        if (r.bytes === null || `sha256:${sha256(r.bytes)}` !== r.blob_ref) ignored += 1
-        else found.set(r.key, { blobRef: r.blob_ref, bytes: r.bytes })
+        if (r.bytes === null || r.vouch_seq === null || r.run_id === null) ignored += 1
+        else if (`sha256:${sha256(r.bytes)}` !== r.blob_ref) ignored += 1
+        else
+          found.set(r.key, {
+            blobRef: r.blob_ref,
+            bytes: r.bytes,
+            runId: Number(r.run_id),
+            seq: Number(r.vouch_seq),
+          })
       }
     }
     return { found, ignored }

@@ -13,7 +13,7 @@ import type { FindingRow } from './team-finding-query.js'
 
 export const userColumns = 'id, email, name, role, password_hash, created_at, disabled, audit_from, audit_to'
 export const tokenColumns =
-  'id, name, role, token_hash, created_by, created_by_user_id, created_at, last_used_at, revoked, audit_from, audit_to'
+  'id, name, role, token_hash, created_by, created_by_user_id, created_at, last_used_at, revoked, audit_from, audit_to, kinds'
 /** The columns of team_finding, in insert order. */
 export const findingColumnList: readonly (keyof FindingRow)[] = [
   'run_id',
@@ -57,6 +57,24 @@ export interface TokenRow {
   revoked: number | boolean
   audit_from: string | null
   audit_to: string | null
+  kinds: string | null
+}
+
+/**
+ * A token's stored kinds: NULL is every kind; anything but a JSON array of strings allows none, so a
+ * damaged row narrows a token rather than widening it.
+ */
+function kindsOf(stored: string | null): { kinds?: string[] } {
+  if (stored === null) return {}
+  let parsed: unknown
+  try {
+    parsed = JSON.parse(stored)
+  } catch {
+    return { kinds: [] }
+  }
+  return Array.isArray(parsed) && parsed.every((k) => typeof k === 'string')
+    ? { kinds: parsed }
+    : { kinds: [] }
 }
 
 function periodOf(row: { audit_from: string | null; audit_to: string | null }): {
@@ -100,6 +118,7 @@ export function tokenOf(row: TokenRow): ApiToken {
     ...(row.last_used_at === null ? {} : { lastUsedAt: row.last_used_at }),
     revoked: Boolean(row.revoked),
     ...periodOf(row),
+    ...kindsOf(row.kinds),
   }
 }
 

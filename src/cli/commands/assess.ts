@@ -45,7 +45,7 @@ export async function assessCommand(
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const loaded = await loadConfig(options.config, io.cwd)
-  const { model, ignoredCacheEntries } = await runAssessment(
+  const { model, ignoredCacheEntries, untrustedCacheRuns } = await runAssessment(
     loaded,
     await loadLibrary(),
     new Date(),
@@ -58,7 +58,7 @@ export async function assessCommand(
   io.out(
     options.format === 'json'
       ? renderJson(model)
-      : `${formatSummary(model, { store, ignoredCacheEntries })}\n`,
+      : `${formatSummary(model, { store, ignoredCacheEntries, untrustedCacheRuns })}\n`,
   )
   return assessmentExitCode(model, failOn)
 }

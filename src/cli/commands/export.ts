@@ -22,5 +22,16 @@ export async function exportCommand(
       index.keys.map((k) => `  key         ${k.fingerprint}\n`).join('') +
       `Check it anywhere: trustctl verify --bundle ${options.out}${index.keys[0] === undefined ? '' : ` --key ${index.keys[0].fingerprint}`}\n`,
   )
-  return 0
+  // Written anyway (the chain cannot be cut around them), but the bundle will not verify: say so, exit 1.
+  const appended = index.appendedAfterManifest
+  if (appended.length === 0) return 0
+  io.out(
+    `Problem: ${appended.length} ${appended.length === 1 ? 'record was' : 'records were'} added to a run after its signed manifest (${appended
+      .slice(0, 5)
+      .map((a) => `record ${a.seq} of run ${a.runId}`)
+      .join(
+        ', ',
+      )}${appended.length > 5 ? ', …' : ''}); the bundle carries them and will not verify. Run trustctl verify.\n`,
+  )
+  return 1
 }

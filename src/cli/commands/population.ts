@@ -1,10 +1,9 @@
-import { extractPopulation, recordDrawing } from '../../app/ledger.js'
+import { extractPopulation, recordDrawingAnchored } from '../../app/ledger.js'
 import type { LoadedConfig } from '../../app/load-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import { type Library, loadLibrary } from '../../app/run-assessment.js'
 import { configuredSigner } from '../../app/signing-key.js'
-import { toolVersion } from '../../app/version.js'
 import type { Control } from '../../core/catalog.js'
 import { NotFoundError } from '../../core/errors.js'
 import { type Population, parseIsoDate } from '../../core/ledger-population.js'
@@ -93,11 +92,12 @@ export async function populationCommand(
   const signer = signerFor(loaded)
   const { population, runId } = await withStore(loaded, process.env, async (store) => {
     const { population } = await controlPopulation(store, library, controlId, range, now)
-    const { runId } = await recordDrawing(
+    const { runId } = await recordDrawingAnchored(
+      loaded,
       store,
       { kind: 'population', id: population.control, content: population, at: now.toISOString() },
       signer,
-      toolVersion(),
+      (t) => void process.stderr.write(t),
     )
     return { population, runId }
   })

@@ -1,8 +1,7 @@
-import { recordDrawing } from '../../app/ledger.js'
+import { recordDrawingAnchored } from '../../app/ledger.js'
 import { loadConfig } from '../../app/load-config.js'
 import { withStore } from '../../app/open-store.js'
 import { loadLibrary } from '../../app/run-assessment.js'
-import { toolVersion } from '../../app/version.js'
 import { ConfigError } from '../../core/errors.js'
 import { drawSample, type SampleRisk, sampleSize, sampleSizes } from '../../core/sampling.js'
 import { controlPopulation, formatPopulation, type PeriodOptions, period, signerFor } from './population.js'
@@ -44,11 +43,12 @@ export async function sampleCommand(
       },
       drawn,
     }
-    const { runId } = await recordDrawing(
+    const { runId } = await recordDrawingAnchored(
+      loaded,
       store,
       { kind: 'sample', id: `${control.id}:seed-${seed}`, content: sample, at: now.toISOString() },
       signer,
-      toolVersion(),
+      (t) => void process.stderr.write(t),
     )
     return { sample, population, runId }
   })

@@ -1,12 +1,11 @@
 import path from 'node:path'
-import { verifyBundle } from '../../app/ledger.js'
 import { trustedKeysOf } from '../../app/ledger-trust.js'
 import { loadConfig } from '../../app/load-config.js'
 import { storeLocation } from '../../app/open-store.js'
 import { resolveKeyFingerprint } from '../../app/signing-key.js'
-import { verifyConfiguredStore, verifyPackageFolder } from '../../app/verify.js'
+import { verifyBundleWithTrust, verifyConfiguredStore, verifyPackageFolder } from '../../app/verify.js'
 import { ConfigError } from '../../core/errors.js'
-import type { VerifyOptions, VerifyReport } from '../../core/ledger-verify.js'
+import type { VerifyReport } from '../../core/ledger-verify.js'
 import type { PackageVerifyReport } from '../../core/package-verify.js'
 import { exitCode } from '../exit-codes.js'
 
@@ -52,12 +51,14 @@ export async function verifyCommand(
   let report: VerifyReport
   let where: string
   if (options.bundle !== undefined) {
-    const verifyOptions: VerifyOptions = {
+    where = path.resolve(io.cwd, options.bundle)
+    // Like plain verify: --key, else the key pinned in this project's trustctl.yaml.
+    report = await verifyBundleWithTrust(where, {
       ...(pinnedKey === undefined ? {} : { pinnedKey }),
       ...(expectHashes === undefined ? {} : { expectHashes }),
-    }
-    where = path.resolve(io.cwd, options.bundle)
-    report = await verifyBundle(where, verifyOptions)
+      ...(options.config === undefined ? {} : { config: options.config }),
+      cwd: io.cwd,
+    })
   } else {
     const loaded = await loadConfig(options.config, io.cwd)
     where = storeLocation(loaded, process.env)

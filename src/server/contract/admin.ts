@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { kindPatternProblems } from '../../core/evidence-kind-pattern.js'
 import { roles } from '../../core/team.js'
 import { auditPeriodSchema, idParams, listOf } from './common.js'
 import { empty, endpoint, json } from './endpoint.js'
@@ -30,6 +31,27 @@ const auditorNeedsPeriod = (value: { role?: string; auditPeriod?: unknown }, ctx
     })
 }
 
+/**
+ * Evidence kinds limit what a collector pushes; on any other role they would limit nothing, so they
+ * are refused there rather than silently ignored. Every pattern must match some evidence kind.
+ */
+const kindsForCollectors = (
+  value: { role?: string; kinds?: string[] | undefined },
+  ctx: z.RefinementCtx,
+): void => {
+  if (value.kinds === undefined) return
+  if (value.role !== 'collector') {
+    ctx.addIssue({
+      code: 'custom',
+      path: ['kinds'],
+      message: 'only a collector token is limited to evidence kinds',
+    })
+    return
+  }
+  for (const message of kindPatternProblems(value.kinds))
+    ctx.addIssue({ code: 'custom', path: ['kinds'], message })
+}
+
 const newUserBody = z
   .strictObject({
     email,
@@ -54,8 +76,11 @@ const newTokenBody = z
     name: z.string().trim().min(1).max(200),
     role: z.enum(roles),
     auditPeriod: auditPeriodSchema.optional(),
+    /** Glob patterns over evidence kinds (`k8s.*`); absent: every kind. Collector tokens only. */
+    kinds: z.array(z.string().max(100)).max(100).optional(),
   })
   .superRefine(auditorNeedsPeriod)
+  .superRefine(kindsForCollectors)
 
 /** An API token as the API shows it: never its secret nor the secret's hash. */
 export const tokenSchema = z.object({
@@ -69,6 +94,8 @@ export const tokenSchema = z.object({
   lastUsedAt: z.string().optional(),
   revoked: z.boolean(),
   auditPeriod: z.object({ from: z.string(), to: z.string() }).optional(),
+  /** A collector token's evidence kinds (glob patterns); absent: every kind. */
+  kinds: z.array(z.string()).optional(),
 })
 export type ApiToken = z.output<typeof tokenSchema>
 

@@ -1,4 +1,5 @@
 import { assessmentRuns, recordAssessment, runEvidence } from '../../app/ledger.js'
+import { cacheRootKey } from '../../app/ledger-trust.js'
 import type { LoadedConfig } from '../../app/load-config.js'
 import { StoredParseCache } from '../../app/parse-cache.js'
 import type { CollectedInput, FileCollection } from '../../app/run-assessment.js'
@@ -172,7 +173,12 @@ export async function assessOnServer(
   const now = context.now()
   const step = (i: number) => progress(i, steps.length, steps[i] ?? '')
   step(0)
-  const parseCache = new StoredParseCache(context.ledger, toolVersion(), now.toISOString())
+  const parseCache = new StoredParseCache(
+    context.ledger,
+    toolVersion(),
+    now.toISOString(),
+    cacheRootKey(context.loaded, context.signer),
+  )
   const own = await collectConfiguredSources(context.loaded, context.env, now, parseCache)
   step(1)
   const pushed = await latestPushes(context.ledger, context.team)

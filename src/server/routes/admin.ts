@@ -90,6 +90,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
         ...(creatorId === undefined ? {} : { createdByUserId: creatorId }),
         createdAt: context.now().toISOString(),
         ...(body.auditPeriod === undefined ? {} : { auditPeriod: body.auditPeriod }),
+        ...(body.kinds === undefined ? {} : { kinds: body.kinds }),
       })
       const shown = publicToken(token)
       await context.recordChange(actor, {

@@ -1,7 +1,8 @@
 import type { FastifyReply, FastifyRequest } from 'fastify'
 import { z } from 'zod'
 import { toolVersion } from '../../app/version.js'
-import { IntegrityError, PayloadTooLargeError, TrustctlError } from '../../core/errors.js'
+import { IntegrityError, PayloadTooLargeError, PermissionError, TrustctlError } from '../../core/errors.js'
+import { kindsOutside } from '../../core/evidence-kind-pattern.js'
 import { pushBatchSchema } from '../../core/push-format.js'
 import type { ServerContext } from '../context.js'
 import { problem, problemContentType, problemFromError } from '../problem.js'
@@ -93,6 +94,13 @@ export const routes: RouteDefinition<ServerContext>[] = [
         })
         if (!checked.ok) throw failureError(checked)
         const { key, entries } = checked
+        // A token issued for some kinds (a cluster's collector: k8s.*) cannot store evidence of others.
+        const refused = kindsOutside(checked.kinds, actor.kinds)
+        if (refused.length > 0)
+          throw new PermissionError(
+            `this token may push only ${actor.kinds?.join(', ')}; the batch holds ${refused.join(', ')}: nothing was stored`,
+            { hint: 'push these kinds with a token issued for them (trustctl tokens create --kinds …)' },
+          )
         const outcome = await storePush(
           {
             ledger: context.ledger,

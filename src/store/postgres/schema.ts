@@ -1,5 +1,5 @@
 import type { Migrations } from '../sql/driver.js'
-import { tokenCreatorSql } from '../team/tokens.js'
+import { tokenCreatorSql, tokenKindsSql } from '../team/tokens.js'
 
 /** Versioned migrations, applied in order inside the store's schema; never edited once released. */
 export const postgresLedgerMigrations: Migrations = {
@@ -257,5 +257,7 @@ export const postgresTeamMigrations: Migrations = {
     sideLookupIndexesSql('team_finding_control', 'team_finding_criterion'),
     // 5: a token is bound to the user who created it (refused once that user is disabled or gone).
     tokenCreatorSql('BIGINT'),
+    // 6: a collector token is limited to the evidence kinds it was issued for (NULL: every kind).
+    tokenKindsSql,
   ],
 }

@@ -1,5 +1,5 @@
 import type { Migrations } from '../sql/driver.js'
-import { tokenCreatorSql } from '../team/tokens.js'
+import { tokenCreatorSql, tokenKindsSql } from '../team/tokens.js'
 
 /** Versioned migrations, applied in order; a store records the highest it has run (user_version). */
 export const sqliteLedgerMigrations: Migrations = {
@@ -174,5 +174,7 @@ export const sqliteTeamMigrations: Migrations = {
    CREATE INDEX team_finding_by_namespace_check ON team_finding (run_id, namespace, check_id, subject_name, ordinal);`,
     // 3: a token is bound to the user who created it (refused once that user is disabled or gone).
     tokenCreatorSql('INTEGER'),
+    // 4: a collector token is limited to the evidence kinds it was issued for (NULL: every kind).
+    tokenKindsSql,
   ],
 }

@@ -16,6 +16,12 @@ export function tokenCreatorSql(integer: 'INTEGER' | 'BIGINT'): string {
    WHERE created_by NOT LIKE 'cli:%';`
 }
 
+/**
+ * The migration that limits collector tokens to evidence kinds: a JSON array of glob patterns, NULL
+ * for every kind (what every token created before it keeps).
+ */
+export const tokenKindsSql = 'ALTER TABLE team_token ADD COLUMN kinds TEXT;'
+
 /** API tokens: stored by the hash of their secret, revoked but never deleted. */
 export class TokenStore
   implements Pick<TeamStore, 'createToken' | 'tokenByHash' | 'tokens' | 'revokeToken' | 'touchToken'>
@@ -26,8 +32,8 @@ export class TokenStore
     const [row] = await attempt(this.db, 'cannot create a token', async () => {
       try {
         return await this.db.query<TokenRow>(
-          `INSERT INTO team_token (name, role, token_hash, created_by, created_by_user_id, created_at, revoked, audit_from, audit_to)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${tokenColumns}`,
+          `INSERT INTO team_token (name, role, token_hash, created_by, created_by_user_id, created_at, revoked, audit_from, audit_to, kinds)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?) RETURNING ${tokenColumns}`,
           [
             token.name,
             token.role,
@@ -38,6 +44,7 @@ export class TokenStore
             false,
             token.auditPeriod?.from ?? null,
             token.auditPeriod?.to ?? null,
+            token.kinds === undefined ? null : JSON.stringify(token.kinds),
           ],
         )
       } catch (error) {

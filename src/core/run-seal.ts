@@ -1,0 +1,114 @@
+import { blobRefOf, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
+import {
+  keyEndorsementValid,
+  keyFingerprint,
+  manifestSignatureValid,
+  type SignedManifest,
+  signingKeyContentSchema,
+} from './ledger-manifest.js'
+
+/**
+ * Whether one run is sealed by a key we trust, checked from its own records: what the parse cache
+ * asks before it reuses a result the run recorded. A narrower question than `verify` answers for the
+ * whole chain, and cheap enough to ask at lookup: one run's records, one signature.
+ */
+
+/** A record with its blob, as a store's scan gives them. */
+export interface SealedRecord {
+  record: LedgerRecord
+  blob?: Uint8Array | undefined
+}
+
+/**
+ * The keys a ledger's signing-key records make trusted, by fingerprint (hex) with their public key:
+ * the root (the pinned key), then every key endorsed by a key already trusted, in ledger order. A
+ * record whose key does not hash to the fingerprint it is filed under, or that no trusted key
+ * endorsed, adds nothing.
+ */
+export function trustedSigningKeys(keyRecords: Iterable<SealedRecord>, root: string): Map<string, string> {
+  const trusted = new Map<string, string>()
+  for (const { record, blob } of keyRecords) {
+    if (record.kind !== 'signing-key' || blob === undefined || sha256(blob) !== record.contentHash) continue
+    let content: ReturnType<typeof signingKeyContentSchema.parse>
+    try {
+      content = signingKeyContentSchema.parse(JSON.parse(Buffer.from(blob).toString('utf8')))
+    } catch {
+      continue
+    }
+    let fingerprint: string
+    try {
+      fingerprint = keyFingerprint(content.publicKeyPem)
+    } catch {
+      continue
+    }
+    if (fingerprint !== record.id || trusted.has(fingerprint)) continue
+    const endorser = content.endorsement?.keyFingerprint
+    const endorserPem = endorser === undefined ? undefined : trusted.get(endorser)
+    if (fingerprint === root || (endorserPem !== undefined && keyEndorsementValid(content, endorserPem)))
+      trusted.set(fingerprint, content.publicKeyPem)
+  }
+  return trusted
+}
+
+/** A run sealed by a trusted key: the sequence number of its manifest (records before it are vouched for). */
+export type RunSeal = { ok: true; manifestSeq: number } | { ok: false; reason: string }
+
+const short = (hex: string): string => `${hex.slice(0, 16)}…`
+
+function signedManifestOf(blob: Uint8Array): SignedManifest | undefined {
+  try {
+    const signed = JSON.parse(Buffer.from(blob).toString('utf8')) as SignedManifest
+    return typeof signed.signature === 'string' &&
+      typeof signed.manifest?.keyFingerprint === 'string' &&
+      signed.manifest.format === 1
+      ? signed
+      : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Checks that a run's first manifest was signed by a trusted key and covers exactly the run's
+ * records before it: each record's hash recomputed from its fields, each blob against its hash, their
+ * count and digest against what the manifest signed. `records` are the run's records in ledger order;
+ * a blob given is checked against its record (the manifest's must be given), one left out is not.
+ */
+export function runSeal(
+  runId: number,
+  records: Iterable<SealedRecord>,
+  trusted: ReadonlyMap<string, string>,
+): RunSeal {
+  const digest = new RecordDigest()
+  for (const { record, blob } of records) {
+    if (record.runId !== runId) return { ok: false, reason: `record ${record.seq} is not of run ${runId}` }
+    const { hash, ...fields } = record
+    if (recordHash(fields) !== hash || record.blobRef !== blobRefOf(record.contentHash))
+      return { ok: false, reason: `record ${record.seq} was altered` }
+    if (blob !== undefined && sha256(blob) !== record.contentHash)
+      return { ok: false, reason: `the content of record ${record.seq} was altered` }
+    if (record.kind !== 'manifest') {
+      digest.add(hash)
+      continue
+    }
+    const signed = blob === undefined ? undefined : signedManifestOf(blob)
+    if (signed === undefined) return { ok: false, reason: `run ${runId}: its manifest is unreadable` }
+    const { manifest } = signed
+    const publicKeyPem = trusted.get(manifest.keyFingerprint)
+    if (publicKeyPem === undefined)
+      return {
+        ok: false,
+        reason: `run ${runId} is signed by key ${short(manifest.keyFingerprint)}, not the pinned key or one it endorsed`,
+      }
+    if (!manifestSignatureValid(signed, publicKeyPem))
+      return { ok: false, reason: `run ${runId}: the manifest's signature does not verify` }
+    if (
+      manifest.runId !== runId ||
+      manifest.recordCount !== digest.count ||
+      manifest.recordsDigest !== digest.digest()
+    )
+      return { ok: false, reason: `run ${runId}: its records are not the ones its manifest signed` }
+    return { ok: true, manifestSeq: record.seq }
+  }
+  return { ok: false, reason: `run ${runId} has no manifest` }
+}
