@@ -69,6 +69,8 @@ const maxWarningLength = 240
  */
 export class AdmissionJudge {
   private readonly runs: CheckRun[]
+  /** The runs that read each evidence kind: a review holds one object, so only those can judge it. */
+  private readonly runsByKind = new Map<string, CheckRun[]>()
   private readonly checksById: Map<string, Check>
 
   constructor(
@@ -78,6 +80,9 @@ export class AdmissionJudge {
     const admitted = admissionChecks(checks)
     this.runs = resolveCheckRuns(checks, new Set(admitted.map((c) => c.id)), config)
     this.checksById = new Map(admitted.map((c) => [c.id, c]))
+    for (const run of this.runs)
+      for (const kind of run.check.reads)
+        this.runsByKind.set(kind, [...(this.runsByKind.get(kind) ?? []), run])
   }
 
   /** Ids of the checks this judge runs. */
@@ -152,7 +157,9 @@ export class AdmissionJudge {
   private verdict(base: AdmissionDecision, item: EvidenceItem, now: Date): Judgement {
     const today = now.toISOString().slice(0, 10)
     const { findings } = applyExceptions(
-      evaluateChecks(this.runs, groupEvidence([item])).filter((f) => isAbout(f, item)),
+      evaluateChecks(this.runsByKind.get(item.kind) ?? [], groupEvidence([item])).filter((f) =>
+        isAbout(f, item),
+      ),
       this.config.exceptions,
       today,
     )

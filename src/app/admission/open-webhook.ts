@@ -6,8 +6,9 @@ import { configuredSigner } from '../signing-key.js'
 import { toolVersion } from '../version.js'
 import { DecisionLog } from './decision-log.js'
 import { AdmissionJudge } from './judge.js'
+import { renderAdmissionManifests } from './manifests.js'
 import { type RunningAdmissionServer, startAdmissionServer } from './server.js'
-import { ensureGeneratedTls, readTlsFiles, type WebhookTls } from './tls.js'
+import { ensureGeneratedTls, readCaBundle, readTlsFiles, type WebhookTls } from './tls.js'
 
 /** The names the generated serving certificate is made for when none are given. */
 export const defaultWebhookNames = [
@@ -104,4 +105,32 @@ export async function openWebhook(request: WebhookRequest): Promise<OpenWebhook>
       await store.close()
     },
   }
+}
+
+/** Names the Service answers to inside the cluster, for the serving certificate. */
+export function serviceNames(namespace: string): string[] {
+  return [`trustctl-admission.${namespace}.svc`, `trustctl-admission.${namespace}.svc.cluster.local`]
+}
+
+/**
+ * `trustctl admission manifests`: the webhook's resources. The caBundle is the CA of the certificate
+ * kept beside the store (made for the Service's names when missing), or the CA file given.
+ */
+export function webhookManifests(
+  loaded: LoadedConfig,
+  options: { namespace: string; image: string; caFile?: string; databasePort: number },
+  now: Date,
+): { text: string; generated?: WebhookTls } {
+  const generated =
+    options.caFile === undefined
+      ? ensureGeneratedTls(webhookTlsDir(loaded), serviceNames(options.namespace), now)
+      : undefined
+  const text = renderAdmissionManifests({
+    namespace: options.namespace,
+    image: options.image,
+    caBundle: generated?.caBundle ?? readCaBundle(options.caFile ?? ''),
+    config: loaded.config,
+    databasePort: options.databasePort,
+  })
+  return generated === undefined ? { text } : { text, generated }
 }

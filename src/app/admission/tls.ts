@@ -36,6 +36,17 @@ export function readTlsFiles(certFile: string, keyFile: string, caFile?: string)
   }
 }
 
+/** A CA bundle file (PEM), checked to hold a certificate. */
+export function readCaBundle(file: string): string {
+  const pem = readPem(file, '--ca-file')
+  try {
+    new X509Certificate(pem)
+  } catch (error) {
+    throw new ConfigError(`--ca-file ${file}: not a PEM certificate (${(error as Error).message})`)
+  }
+  return pem
+}
+
 function readPem(file: string, flag: string): string {
   try {
     return readFileSync(file, 'utf8')
@@ -75,27 +86,30 @@ export function ensureGeneratedTls(dir: string, dnsNames: readonly string[], now
   const work = mkdtempSync(path.join(os.tmpdir(), 'trustctl-tls-'))
   try {
     const ca = { key: path.join(dir, 'ca.key'), cert: files.ca }
-    openssl([
-      'req',
-      '-x509',
-      '-newkey',
-      'ec',
-      '-pkeyopt',
-      'ec_paramgen_curve:prime256v1',
-      '-nodes',
-      '-keyout',
-      ca.key,
-      '-out',
-      ca.cert,
-      '-days',
-      '3650',
-      '-subj',
-      '/CN=trustctl admission webhook CA',
-      '-addext',
-      'basicConstraints=critical,CA:TRUE',
-      '-addext',
-      'keyUsage=critical,keyCertSign,cRLSign',
-    ])
+    // The CA is kept while it is good: its bundle is in the cluster's webhook configuration, and a new
+    // serving certificate (other names, near expiry) must not force that to change.
+    if (!caStillGood(ca, now))
+      openssl([
+        'req',
+        '-x509',
+        '-newkey',
+        'ec',
+        '-pkeyopt',
+        'ec_paramgen_curve:prime256v1',
+        '-nodes',
+        '-keyout',
+        ca.key,
+        '-out',
+        ca.cert,
+        '-days',
+        '3650',
+        '-subj',
+        '/CN=trustctl admission webhook CA',
+        '-addext',
+        'basicConstraints=critical,CA:TRUE',
+        '-addext',
+        'keyUsage=critical,keyCertSign,cRLSign',
+      ])
     const csr = path.join(work, 'tls.csr')
     openssl([
       'req',
@@ -158,6 +172,16 @@ export function ensureGeneratedTls(dir: string, dnsNames: readonly string[], now
 /** `DNS:name` or `IP:address`, as subjectAltName takes them. */
 function altName(name: string): string {
   return /^[\d.]+$/.test(name) || name.includes(':') ? `IP:${name}` : `DNS:${name}`
+}
+
+function caStillGood(ca: { key: string; cert: string }, now: Date): boolean {
+  if (!existsSync(ca.key) || !existsSync(ca.cert)) return false
+  try {
+    const cert = new X509Certificate(readFileSync(ca.cert, 'utf8'))
+    return cert.ca && now.getTime() < new Date(cert.validTo).getTime() - 400 * 24 * 3600 * 1000
+  } catch {
+    return false
+  }
 }
 
 function stillGood(pem: string, dnsNames: readonly string[], now: Date): boolean {

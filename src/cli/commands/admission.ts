@@ -1,5 +1,7 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
 import type { Command } from 'commander'
-import { defaultWebhookNames, openWebhook } from '../../app/admission/open-webhook.js'
+import { defaultWebhookNames, openWebhook, webhookManifests } from '../../app/admission/open-webhook.js'
 import { loadConfig } from '../../app/load-config.js'
 import { ConfigError } from '../../core/errors.js'
 import type { Registration } from '../register-commands.js'
@@ -96,6 +98,42 @@ export async function admissionServeCommand(
   }
 }
 
+export interface AdmissionManifestsOptions {
+  config?: string
+  image: string
+  namespace: string
+  caFile?: string
+  databasePort: string
+  out?: string
+}
+
+/** `trustctl admission manifests`: the webhook's Kubernetes resources, to standard output or a file. */
+export async function admissionManifestsCommand(
+  options: AdmissionManifestsOptions,
+  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  const loaded = await loadConfig(options.config, io.cwd)
+  const databasePort = parsePort(options.databasePort)
+  const { text, generated } = webhookManifests(
+    loaded,
+    {
+      namespace: options.namespace,
+      image: options.image,
+      databasePort,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+    },
+    new Date(),
+  )
+  if (options.out === undefined) io.out(text)
+  else writeFileSync(path.resolve(io.cwd, options.out), text)
+  if (generated !== undefined)
+    io.err(
+      `${generated.generated ? 'Made' : 'Using'} the CA and serving certificate in ${path.dirname(generated.files.cert)}; ` +
+        `create the TLS Secret from them: kubectl -n ${options.namespace} create secret tls trustctl-admission-tls --cert ${generated.files.cert} --key ${generated.files.key}\n`,
+    )
+  return 0
+}
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** `trustctl admission …`: one self-contained registration block. */
@@ -122,4 +160,16 @@ export function registerAdmission(program: Command, { io, setExit, configOption 
       [],
     )
     .action(async (options) => setExit(await admissionServeCommand(options, io)))
+  admission
+    .command('manifests')
+    .description(
+      'the webhook as Kubernetes resources: Deployment, PDB, Service, NetworkPolicy, RBAC, webhook configuration',
+    )
+    .addOption(configOption)
+    .requiredOption('--image <ref>', 'the trustctl image, pinned by digest (registry/trustctl@sha256:…)')
+    .option('--namespace <name>', 'namespace to run in', 'trustctl')
+    .option('--ca-file <file>', 'CA bundle (PEM) of your own serving certificate; default: the generated one')
+    .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) => setExit(await admissionManifestsCommand(options, io)))
 }
