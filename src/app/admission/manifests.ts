@@ -8,8 +8,11 @@ export interface ManifestOptions {
   namespace: string
   /** The trustctl image, pinned by digest (`registry/trustctl@sha256:…`). */
   image: string
-  /** PEM of the CA that signed the serving certificate. */
-  caBundle: string
+  /**
+   * PEM of the CA that signed the serving certificate; or `cert-manager`: its Issuer and Certificate
+   * make the serving certificate and its CA injector fills in the bundle.
+   */
+  caBundle: string | 'cert-manager'
   /** The team's trustctl.yaml: the webhook judges with its checks, params, exceptions and modes. */
   config: Config
   /** Port of the PostgreSQL ledger the replicas share (egress is opened to it only). */
@@ -55,6 +58,7 @@ export function admissionManifests(options: ManifestOptions): Record<string, unk
     })
   const meta = (extra: Record<string, unknown> = {}) => ({ name, namespace, labels, ...extra })
   const excluded = [...new Set([...config.admission.excludedNamespaces, namespace])].sort()
+  const certManager = caBundle === 'cert-manager'
   return [
     {
       apiVersion: 'v1',
@@ -94,17 +98,24 @@ export function admissionManifests(options: ManifestOptions): Record<string, unk
       },
     },
     ...networkPolicies(namespace, options.databasePort),
+    ...(certManager ? certManagerCertificate(namespace) : []),
     {
       apiVersion: 'admissionregistration.k8s.io/v1',
       kind: 'ValidatingWebhookConfiguration',
-      metadata: { name, labels },
+      metadata: {
+        name,
+        labels,
+        ...(certManager
+          ? { annotations: { 'cert-manager.io/inject-ca-from': `${namespace}/${name}-tls` } }
+          : {}),
+      },
       webhooks: [
         {
           name: 'validate.trustctl.dev',
           admissionReviewVersions: ['v1'],
           clientConfig: {
             service: { name, namespace, path: '/validate', port: 443 },
-            caBundle: Buffer.from(caBundle).toString('base64'),
+            ...(certManager ? {} : { caBundle: Buffer.from(caBundle).toString('base64') }),
           },
           // Fail closed: two replicas and a disruption budget keep it answering (see the README).
           failurePolicy: 'Fail',
@@ -125,6 +136,31 @@ export function admissionManifests(options: ManifestOptions): Record<string, unk
           })),
         },
       ],
+    },
+  ]
+}
+
+/** A self-signed serving certificate made by cert-manager into the Secret the Deployment mounts. */
+function certManagerCertificate(namespace: string): Record<string, unknown>[] {
+  return [
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Issuer',
+      metadata: { name: `${name}-selfsigned`, namespace, labels },
+      spec: { selfSigned: {} },
+    },
+    {
+      apiVersion: 'cert-manager.io/v1',
+      kind: 'Certificate',
+      metadata: { name: `${name}-tls`, namespace, labels },
+      spec: {
+        secretName: `${name}-tls`,
+        dnsNames: [`${name}.${namespace}.svc`, `${name}.${namespace}.svc.cluster.local`],
+        privateKey: { algorithm: 'ECDSA', size: 256, rotationPolicy: 'Always' },
+        duration: '2160h',
+        renewBefore: '720h',
+        issuerRef: { name: `${name}-selfsigned`, kind: 'Issuer' },
+      },
     },
   ]
 }
@@ -266,8 +302,11 @@ function networkPolicies(namespace: string, databasePort: number): Record<string
 /** The manifests as one multi-document YAML stream, with how to create the two Secrets they name. */
 export function renderAdmissionManifests(options: ManifestOptions): string {
   const header = [
-    '# trustctl admission webhook. Before applying, create the Secrets it reads (never committed):',
-    `#   kubectl -n ${options.namespace} create secret tls ${name}-tls --cert tls.crt --key tls.key`,
+    '# trustctl admission webhook (`trustctl admission manifests`). Before applying, create the Secrets',
+    '# it reads (never committed):',
+    ...(options.caBundle === 'cert-manager'
+      ? []
+      : [`#   kubectl -n ${options.namespace} create secret tls ${name}-tls --cert tls.crt --key tls.key`]),
     `#   kubectl -n ${options.namespace} create secret generic trustctl-ledger-key --from-file key.pem=<ledger signing key>`,
     `#   kubectl -n ${options.namespace} create secret generic trustctl-database --from-literal url=postgres://…`,
   ]

@@ -118,17 +118,20 @@ export function serviceNames(namespace: string): string[] {
  */
 export function webhookManifests(
   loaded: LoadedConfig,
-  options: { namespace: string; image: string; caFile?: string; databasePort: number },
+  options: { namespace: string; image: string; caFile?: string; certManager?: boolean; databasePort: number },
   now: Date,
 ): { text: string; generated?: WebhookTls } {
   const generated =
-    options.caFile === undefined
+    options.caFile === undefined && options.certManager !== true
       ? ensureGeneratedTls(webhookTlsDir(loaded), serviceNames(options.namespace), now)
       : undefined
   const text = renderAdmissionManifests({
     namespace: options.namespace,
     image: options.image,
-    caBundle: generated?.caBundle ?? readCaBundle(options.caFile ?? ''),
+    caBundle:
+      options.certManager === true
+        ? 'cert-manager'
+        : (generated?.caBundle ?? readCaBundle(options.caFile ?? '')),
     config: loaded.config,
     databasePort: options.databasePort,
   })

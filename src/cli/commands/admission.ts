@@ -103,6 +103,7 @@ export interface AdmissionManifestsOptions {
   image: string
   namespace: string
   caFile?: string
+  certManager?: boolean
   databasePort: string
   out?: string
 }
@@ -112,6 +113,8 @@ export async function admissionManifestsCommand(
   options: AdmissionManifestsOptions,
   io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
 ): Promise<number> {
+  if (options.caFile !== undefined && options.certManager === true)
+    throw new ConfigError('--ca-file and --cert-manager: choose one source of the serving certificate')
   const loaded = await loadConfig(options.config, io.cwd)
   const databasePort = parsePort(options.databasePort)
   const { text, generated } = webhookManifests(
@@ -121,6 +124,7 @@ export async function admissionManifestsCommand(
       image: options.image,
       databasePort,
       ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.certManager === true ? { certManager: true } : {}),
     },
     new Date(),
   )
@@ -169,6 +173,7 @@ export function registerAdmission(program: Command, { io, setExit, configOption 
     .requiredOption('--image <ref>', 'the trustctl image, pinned by digest (registry/trustctl@sha256:…)')
     .option('--namespace <name>', 'namespace to run in', 'trustctl')
     .option('--ca-file <file>', 'CA bundle (PEM) of your own serving certificate; default: the generated one')
+    .option('--cert-manager', 'let cert-manager make the serving certificate and inject the CA bundle')
     .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
     .option('--out <file>', 'write to a file instead of standard output')
     .action(async (options) => setExit(await admissionManifestsCommand(options, io)))
