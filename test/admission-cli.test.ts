@@ -30,4 +30,13 @@ describe('trustctl admission manifests', () => {
     expect(run.code).toBe(2)
     expect(run.stderr).toContain('pin the image by digest')
   })
+
+  it('prints the ValidatingAdmissionPolicies and their bindings', async () => {
+    const run = await trustctl(dir, 'admission', 'policies')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toContain('kind: ValidatingAdmissionPolicy\n')
+    expect(run.stdout).toContain('kind: ValidatingAdmissionPolicyBinding')
+    expect(run.stdout).toContain('policyName: trustctl-workload-is-not-privileged')
+    expect(run.stderr).toMatch(/^\d+ checks as ValidatingAdmissionPolicy: /)
+  })
 })

@@ -7,6 +7,7 @@ import { toolVersion } from '../version.js'
 import { DecisionLog } from './decision-log.js'
 import { AdmissionJudge } from './judge.js'
 import { renderAdmissionManifests } from './manifests.js'
+import { celPolicies, renderAdmissionPolicies } from './policies.js'
 import { type RunningAdmissionServer, startAdmissionServer } from './server.js'
 import { ensureGeneratedTls, readCaBundle, readTlsFiles, type WebhookTls } from './tls.js'
 
@@ -136,4 +137,13 @@ export function webhookManifests(
     databasePort: options.databasePort,
   })
   return generated === undefined ? { text } : { text, generated }
+}
+
+/** `trustctl admission policies`: the CEL-expressible checks as ValidatingAdmissionPolicies and bindings. */
+export async function webhookPolicies(loaded: LoadedConfig): Promise<{ text: string; checks: string[] }> {
+  const { checks } = await loadLibrary()
+  return {
+    text: renderAdmissionPolicies(checks, loaded.config),
+    checks: celPolicies(checks, loaded.config).map((p) => p.check),
+  }
 }

@@ -1,7 +1,12 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Command } from 'commander'
-import { defaultWebhookNames, openWebhook, webhookManifests } from '../../app/admission/open-webhook.js'
+import {
+  defaultWebhookNames,
+  openWebhook,
+  webhookManifests,
+  webhookPolicies,
+} from '../../app/admission/open-webhook.js'
 import { loadConfig } from '../../app/load-config.js'
 import { ConfigError } from '../../core/errors.js'
 import type { Registration } from '../register-commands.js'
@@ -138,6 +143,18 @@ export async function admissionManifestsCommand(
   return 0
 }
 
+/** `trustctl admission policies`: ValidatingAdmissionPolicies for the checks CEL can express. */
+export async function admissionPoliciesCommand(
+  options: { config?: string; out?: string },
+  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  const { text, checks } = await webhookPolicies(await loadConfig(options.config, io.cwd))
+  if (options.out === undefined) io.out(text)
+  else writeFileSync(path.resolve(io.cwd, options.out), text)
+  io.err(`${checks.length} checks as ValidatingAdmissionPolicy: ${checks.join(', ')}\n`)
+  return 0
+}
+
 const collect = (value: string, previous: string[]): string[] => [...previous, value]
 
 /** `trustctl admission …`: one self-contained registration block. */
@@ -177,4 +194,12 @@ export function registerAdmission(program: Command, { io, setExit, configOption 
     .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
     .option('--out <file>', 'write to a file instead of standard output')
     .action(async (options) => setExit(await admissionManifestsCommand(options, io)))
+  admission
+    .command('policies')
+    .description(
+      'the checks CEL can express, as ValidatingAdmissionPolicies with bindings (no webhook needed)',
+    )
+    .addOption(configOption)
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) => setExit(await admissionPoliciesCommand(options, io)))
 }
