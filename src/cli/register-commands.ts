@@ -1,6 +1,7 @@
 import type { Command, Option } from 'commander'
 import { reportFormatsHelp } from '../app/write-report.js'
 import type { CliIo } from './cli-io.js'
+import { registerAdmission } from './commands/admission.js'
 import { assessCommand } from './commands/assess.js'
 import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
 import { crosswalkCommand } from './commands/crosswalk.js'
@@ -419,4 +420,6 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerServe,
   registerUsers,
   registerTokens,
+  // issue 16: the admission webhook, its manifests and its policies (src/cli/commands/admission.ts).
+  registerAdmission,
 ]

@@ -1,10 +1,24 @@
 import { z } from 'zod'
 import { calendarDate } from './calendar-date.js'
 import { categoryIds, ownerRoles } from './catalog.js'
+import { severities } from './check.js'
 import { emptyPackageConfig, packageConfigSchema } from './config-package.js'
 import { thirdPartyConfigShape } from './config-third-parties.js'
 import { closestNames, didYouMean } from './did-you-mean.js'
 import { ConfigError, formatPath } from './errors.js'
+
+/** What a failing check of a severity does at the admission webhook. */
+export const admissionModes = ['enforce', 'warn', 'audit'] as const
+export type AdmissionMode = (typeof admissionModes)[number]
+
+/** Critical and high deny, medium warns, the rest is recorded only: strict where it matters most. */
+export const defaultAdmissionModes: Record<(typeof severities)[number], AdmissionMode> = {
+  critical: 'enforce',
+  high: 'enforce',
+  medium: 'warn',
+  low: 'audit',
+  info: 'audit',
+}
 
 export const configSchema = z.strictObject({
   version: z.literal(1),
@@ -150,6 +164,29 @@ export const configSchema = z.strictObject({
           perMinute: z.number().int().positive().default(60),
         })
         .prefault({}),
+    })
+    .prefault({}),
+  /**
+   * The admission webhook (`trustctl admission serve`): what each severity does to a failing object,
+   * which namespaces it leaves alone, and the largest object it reads.
+   */
+  admission: z
+    .strictObject({
+      /** enforce: deny; warn: allow with a warning; audit: allow and record only. */
+      modes: z
+        .partialRecord(z.enum(severities), z.enum(admissionModes))
+        .default({})
+        .transform((modes) => ({ ...defaultAdmissionModes, ...modes })),
+      excludedNamespaces: z.array(z.string().min(1)).default(['kube-system']),
+      /** Largest AdmissionReview body read, in bytes (the API server sends at most about 3 MiB). */
+      maxRequestBytes: z
+        .number()
+        .int()
+        .positive()
+        .default(3 * 1024 * 1024),
+      /** Decisions are appended to the ledger in batches of at most this many, or every flushSeconds. */
+      batchSize: z.number().int().positive().max(10_000).default(200),
+      flushSeconds: z.number().positive().max(3600).default(5),
     })
     .prefault({}),
   /** System description and assertion inputs of the SOC 2 package (config-package.ts). */

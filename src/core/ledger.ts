@@ -28,6 +28,9 @@ export const recordKinds = [
   'manifest',
   // A change made through the team server (who changed what, when); the tables hold current state only.
   'change',
+  // A batch of admission webhook decisions (object, user, operation, verdict, checks): the population
+  // of changes judged at the cluster's door.
+  'admission',
 ] as const
 export type RecordKind = (typeof recordKinds)[number]
 

@@ -47,8 +47,26 @@ const inlineCredentials: readonly RegExp[] = [
 // Global copies compiled once: redaction runs on every RUN line and script step of an estate.
 const secretPatternsGlobal: readonly RegExp[] = secretPatterns.map((p) => new RegExp(p.source, 'g'))
 
+/**
+ * Short texts already found to hold no credential. Check messages repeat (the same pass message for
+ * every workload), and the admission webhook redacts each on every review: the patterns run once per
+ * distinct text. Only clean texts are kept, so the cache never holds a credential.
+ */
+const cleanTexts = new Set<string>()
+const cleanTextLimit = 4096
+
 /** Replaces every recognised credential in a text with a fixed marker. */
 export function redactSecrets(text: string): string {
+  if (cleanTexts.has(text)) return text
+  const out = redactUncached(text)
+  if (out === text && text.length <= 512) {
+    if (cleanTexts.size >= cleanTextLimit) cleanTexts.clear()
+    cleanTexts.add(text)
+  }
+  return out
+}
+
+function redactUncached(text: string): string {
   let out = text
   for (const pattern of secretPatternsGlobal) {
     out = out.replace(pattern, '[REDACTED]')

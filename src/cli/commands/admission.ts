@@ -1,0 +1,205 @@
+import { writeFileSync } from 'node:fs'
+import path from 'node:path'
+import type { Command } from 'commander'
+import {
+  defaultWebhookNames,
+  openWebhook,
+  webhookManifests,
+  webhookPolicies,
+} from '../../app/admission/open-webhook.js'
+import { loadConfig } from '../../app/load-config.js'
+import { ConfigError } from '../../core/errors.js'
+import type { Registration } from '../register-commands.js'
+
+export interface AdmissionServeOptions {
+  config?: string
+  host: string
+  port: string
+  tlsCert?: string
+  tlsKey?: string
+  tlsCa?: string
+  dnsName: string[]
+}
+
+export interface AdmissionServeIo {
+  cwd: string
+  out: (text: string) => void
+  err: (text: string) => void
+  env?: NodeJS.ProcessEnv
+  /** Resolves when the webhook should stop; default: SIGINT or SIGTERM. */
+  until?: Promise<void>
+  /** Called once it listens (tests read the URL and CA from it). */
+  onListening?: (url: string, caBundle: string) => void
+}
+
+function parsePort(value: string): number {
+  const port = Number(value)
+  if (!/^\d+$/.test(value) || port > 65535)
+    throw new ConfigError(`--port: expected a port number 0–65535, got ${value}`)
+  return port
+}
+
+function untilSignal(): Promise<void> {
+  return new Promise((resolve) => {
+    const stop = () => {
+      process.off('SIGINT', stop)
+      process.off('SIGTERM', stop)
+      resolve()
+    }
+    process.on('SIGINT', stop)
+    process.on('SIGTERM', stop)
+  })
+}
+
+/** `trustctl admission serve`: the validating admission webhook, over TLS, until stopped. */
+export async function admissionServeCommand(
+  options: AdmissionServeOptions,
+  io: AdmissionServeIo,
+): Promise<number> {
+  if ((options.tlsCert === undefined) !== (options.tlsKey === undefined))
+    throw new ConfigError('--tls-cert and --tls-key: give both, or neither to use a generated certificate')
+  const loaded = await loadConfig(options.config, io.cwd)
+  const port = parsePort(options.port)
+  let webhook: Awaited<ReturnType<typeof openWebhook>>
+  try {
+    webhook = await openWebhook({
+      loaded,
+      env: io.env ?? process.env,
+      host: options.host,
+      port,
+      ...(options.tlsCert === undefined ? {} : { tlsCert: options.tlsCert }),
+      ...(options.tlsKey === undefined ? {} : { tlsKey: options.tlsKey }),
+      ...(options.tlsCa === undefined ? {} : { tlsCa: options.tlsCa }),
+      dnsNames: options.dnsName.length > 0 ? options.dnsName : defaultWebhookNames,
+      notify: io.err,
+    })
+  } catch (error) {
+    const code = error instanceof Error && 'code' in error ? String(error.code) : ''
+    if (code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL')
+      throw new ConfigError(`cannot listen on ${options.host}:${port} (${code})`, {
+        hint: 'pass --port with a free port, or --host with an address of this machine',
+        cause: error,
+      })
+    throw error
+  }
+  try {
+    const { tls, server } = webhook
+    io.out(`trustctl admission webhook on ${server.url}/validate (${webhook.checks.length} checks)\n`)
+    io.out(
+      tls.generated
+        ? `Made a CA and serving certificate in ${tls.files.cert.replace(/\/tls\.crt$/, '')}.\n`
+        : `Serving certificate: ${tls.files.cert}\n`,
+    )
+    io.out(
+      `caBundle for the ValidatingWebhookConfiguration:\n${Buffer.from(tls.caBundle).toString('base64')}\n`,
+    )
+    io.onListening?.(server.url, tls.caBundle)
+    await (io.until ?? untilSignal())
+    io.out(`trustctl admission: stopping; writing the queued decisions to the ledger\n`)
+    return 0
+  } finally {
+    await webhook.close()
+    io.out(`trustctl admission: ${webhook.log.recorded} decisions recorded in the ledger\n`)
+  }
+}
+
+export interface AdmissionManifestsOptions {
+  config?: string
+  image: string
+  namespace: string
+  caFile?: string
+  certManager?: boolean
+  databasePort: string
+  out?: string
+}
+
+/** `trustctl admission manifests`: the webhook's Kubernetes resources, to standard output or a file. */
+export async function admissionManifestsCommand(
+  options: AdmissionManifestsOptions,
+  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  if (options.caFile !== undefined && options.certManager === true)
+    throw new ConfigError('--ca-file and --cert-manager: choose one source of the serving certificate')
+  const loaded = await loadConfig(options.config, io.cwd)
+  const databasePort = parsePort(options.databasePort)
+  const { text, generated } = webhookManifests(
+    loaded,
+    {
+      namespace: options.namespace,
+      image: options.image,
+      databasePort,
+      ...(options.caFile === undefined ? {} : { caFile: options.caFile }),
+      ...(options.certManager === true ? { certManager: true } : {}),
+    },
+    new Date(),
+  )
+  if (options.out === undefined) io.out(text)
+  else writeFileSync(path.resolve(io.cwd, options.out), text)
+  if (generated !== undefined)
+    io.err(
+      `${generated.generated ? 'Made' : 'Using'} the CA and serving certificate in ${path.dirname(generated.files.cert)}; ` +
+        `create the TLS Secret from them: kubectl -n ${options.namespace} create secret tls trustctl-admission-tls --cert ${generated.files.cert} --key ${generated.files.key}\n`,
+    )
+  return 0
+}
+
+/** `trustctl admission policies`: ValidatingAdmissionPolicies for the checks CEL can express. */
+export async function admissionPoliciesCommand(
+  options: { config?: string; out?: string },
+  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
+): Promise<number> {
+  const { text, checks } = await webhookPolicies(await loadConfig(options.config, io.cwd))
+  if (options.out === undefined) io.out(text)
+  else writeFileSync(path.resolve(io.cwd, options.out), text)
+  io.err(`${checks.length} checks as ValidatingAdmissionPolicy: ${checks.join(', ')}\n`)
+  return 0
+}
+
+const collect = (value: string, previous: string[]): string[] => [...previous, value]
+
+/** `trustctl admission …`: one self-contained registration block. */
+export function registerAdmission(program: Command, { io, setExit, configOption }: Registration): void {
+  const admission = program
+    .command('admission')
+    .description('the Kubernetes admission webhook: the same checks at the cluster door')
+  admission
+    .command('serve')
+    .description('serve the validating admission webhook over TLS (POST /validate, GET /healthz)')
+    .addOption(configOption)
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', 'port to listen on', '8443')
+    .option('--tls-cert <file>', 'serving certificate (PEM); default: a generated one kept beside the store')
+    .option('--tls-key <file>', 'its private key (PEM)')
+    .option(
+      '--tls-ca <file>',
+      'the CA bundle to print for the webhook configuration (default: the certificate)',
+    )
+    .option(
+      '--dns-name <name>',
+      'a name of the generated certificate (repeatable; default: the in-cluster Service)',
+      collect,
+      [],
+    )
+    .action(async (options) => setExit(await admissionServeCommand(options, io)))
+  admission
+    .command('manifests')
+    .description(
+      'the webhook as Kubernetes resources: Deployment, PDB, Service, NetworkPolicy, RBAC, webhook configuration',
+    )
+    .addOption(configOption)
+    .requiredOption('--image <ref>', 'the trustctl image, pinned by digest (registry/trustctl@sha256:…)')
+    .option('--namespace <name>', 'namespace to run in', 'trustctl')
+    .option('--ca-file <file>', 'CA bundle (PEM) of your own serving certificate; default: the generated one')
+    .option('--cert-manager', 'let cert-manager make the serving certificate and inject the CA bundle')
+    .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) => setExit(await admissionManifestsCommand(options, io)))
+  admission
+    .command('policies')
+    .description(
+      'the checks CEL can express, as ValidatingAdmissionPolicies with bindings (no webhook needed)',
+    )
+    .addOption(configOption)
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) => setExit(await admissionPoliciesCommand(options, io)))
+}
