@@ -82,7 +82,9 @@ export function viewAccounts(
   iamUsers: readonly AwsIamUser[] = [],
 ): AccountView[] {
   // Planned IAM users (Terraform) are not accounts yet: only state read from the account counts.
-  const live = iamUsers.filter((u) => u.origin === undefined || u.origin === 'live' || u.origin === 'cli-json')
+  const live = iamUsers.filter(
+    (u) => u.origin === undefined || u.origin === 'live' || u.origin === 'cli-json',
+  )
   return [...accounts.map(viewIdentityAccount), ...live.map(viewIamUser)]
 }
 
@@ -92,7 +94,9 @@ export function serviceDeclaration(
   declarations: readonly ServiceAccount[],
 ): ServiceAccount | undefined {
   return declarations.find(
-    (d) => (d.system === '*' || lookupKey(d.system) === account.system) && account.keys.includes(lookupKey(d.account)),
+    (d) =>
+      (d.system === '*' || lookupKey(d.system) === account.system) &&
+      account.keys.includes(lookupKey(d.account)),
   )
 }
 
@@ -143,8 +147,7 @@ export function buildDirectory(persons: readonly Person[]): Directory {
     }
     rows.sort(latestFirst)
     const [current] = rows
-    if (current !== undefined)
-      people.push({ current, rows, keys: [...new Set(rows.flatMap(personKeys))] })
+    if (current !== undefined) people.push({ current, rows, keys: [...new Set(rows.flatMap(personKeys))] })
   }
   return { byKey, people }
 }

@@ -213,7 +213,8 @@ export function toPersonStatus(
   if (dates.endDate !== undefined && dates.endDate.slice(0, 10) < day) return 'terminated'
   if (value !== undefined) {
     const v = value.toLowerCase()
-    if (/terminat|inactive|former|ended|offboard|separated|dismiss|austritt|deactivat/.test(v)) return 'terminated'
+    if (/terminat|inactive|former|ended|offboard|separated|dismiss|austritt|deactivat/.test(v))
+      return 'terminated'
     if (/leave|garden|sabbatical|karenz/.test(v)) return 'leave'
     if (/hired|pending|onboard|preboard|offer|not started|accepted|invited/.test(v)) return 'pending'
     if (/active|employed|aktiv|current/.test(v)) return 'active'
@@ -225,14 +226,20 @@ export function toPersonStatus(
 const looksLikeEmail = (v: string): boolean => /^[^@\s]+@[^@\s]+\.[^@\s]+$/.test(v)
 
 /** Reads an HR roster export into `people.person` evidence, one row per person. */
-export async function collectHrRoster(options: HrRosterOptions, context: SourceContext): Promise<FileCollection> {
+export async function collectHrRoster(
+  options: HrRosterOptions,
+  context: SourceContext,
+): Promise<FileCollection> {
   const read = await readInput(context.root, options.path, 'hr-roster')
   if (read === undefined) throw new Error(`${context.where}.path: no such file: ${options.path}`)
   const profile = rosterProfiles[options.profile] ?? rosterProfiles.generic
   if (profile === undefined) throw new Error(`${context.where}.profile: unknown profile`)
   // A `columns:` entry names the one header to read for that field.
   const columns = Object.fromEntries(
-    rosterFields.map((f) => [f, options.columns[f] === undefined ? profile.columns[f] : [options.columns[f]]]),
+    rosterFields.map((f) => [
+      f,
+      options.columns[f] === undefined ? profile.columns[f] : [options.columns[f]],
+    ]),
   ) as Record<RosterField, readonly string[]>
   const format = options.dateFormat ?? profile.dateFormat
   const asOf = observedAt(options.exportedAt, context, context.where)
@@ -246,7 +253,12 @@ export async function collectHrRoster(options: HrRosterOptions, context: SourceC
       errors.push(rowError(file, row.line, table.headers[field], message))
     const email = row.cells.workEmail?.toLowerCase()
     if (email === undefined || !looksLikeEmail(email)) {
-      problem('workEmail', email === undefined ? 'no work email: row skipped' : `"${email.slice(0, 60)}" is not an email address: row skipped`)
+      problem(
+        'workEmail',
+        email === undefined
+          ? 'no work email: row skipped'
+          : `"${email.slice(0, 60)}" is not an email address: row skipped`,
+      )
       continue
     }
     const dates: Partial<Record<'startDate' | 'endDate' | 'departmentChangedAt', string>> = {}

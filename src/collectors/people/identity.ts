@@ -56,7 +56,9 @@ class ExportFolder {
   async each(subfolder: string): Promise<Map<string, unknown> | undefined> {
     let names: string[]
     try {
-      names = (await readdir(path.resolve(this.root, this.folder, subfolder))).filter((n) => n.endsWith('.json'))
+      names = (await readdir(path.resolve(this.root, this.folder, subfolder))).filter((n) =>
+        n.endsWith('.json'),
+      )
     } catch {
       return undefined
     }
@@ -98,7 +100,10 @@ const present = <T>(v: T | undefined | null): v is T => v !== undefined && v !==
 function describeIssues(where: string, error: z.ZodError): string {
   return error.issues
     .slice(0, 3)
-    .map((i) => `${where}${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`)
+    .map(
+      (i) =>
+        `${where}${i.path.map((p) => (typeof p === 'number' ? `[${p}]` : `.${String(p)}`)).join('')}: ${i.message}`,
+    )
     .join('; ')
 }
 
@@ -122,7 +127,10 @@ const oktaUserSchema = z.looseObject({
   }),
 })
 const oktaFactorSchema = z.looseObject({ factorType: z.string(), status: z.string() })
-const oktaNamedSchema = z.looseObject({ profile: z.looseObject({ name: z.string() }).optional(), label: z.string().optional() })
+const oktaNamedSchema = z.looseObject({
+  profile: z.looseObject({ name: z.string() }).optional(),
+  label: z.string().optional(),
+})
 const oktaRoleSchema = z.looseObject({ type: z.string(), label: z.string().optional() })
 const oktaLogEventSchema = z.looseObject({
   eventType: z.string(),
@@ -202,7 +210,9 @@ export async function collectOkta(options: FolderOptions, context: SourceContext
       mfaEnrolled: mfa,
       admin: userRoles === undefined ? 'unknown' : userRoles.length > 0,
       adminRoles: (userRoles ?? []).map((r) => r.type),
-      groups: (groups?.get(user.id) ?? []).map((g) => g.profile?.name ?? g.label ?? '').filter((n) => n !== ''),
+      groups: (groups?.get(user.id) ?? [])
+        .map((g) => g.profile?.name ?? g.label ?? '')
+        .filter((n) => n !== ''),
       observedAt: asOf,
     }
     const email = lower(p.email) ?? lower(p.login)
@@ -212,7 +222,8 @@ export async function collectOkta(options: FolderOptions, context: SourceContext
     if (userFactors !== undefined)
       account.mfaFactors = userFactors.filter((f) => f.status === 'ACTIVE').map((f) => f.factorType)
     const userApps = apps?.get(user.id)
-    if (userApps !== undefined) account.applications = userApps.map((a) => a.label ?? a.profile?.name ?? '').filter((n) => n !== '')
+    if (userApps !== undefined)
+      account.applications = userApps.map((a) => a.label ?? a.profile?.name ?? '').filter((n) => n !== '')
     if (present(user.created)) account.createdAt = user.created
     if (present(user.lastLogin)) account.lastLogin = user.lastLogin
     // The system log gives the moment of deactivation; without it, statusChanged of a closed account.
@@ -241,11 +252,13 @@ async function oktaClosedTimes(folder: ExportFolder): Promise<Map<string, string
       return
     }
     const event = parsed.data
-    if (event.eventType !== 'user.lifecycle.deactivate' && event.eventType !== 'user.lifecycle.suspend') return
+    if (event.eventType !== 'user.lifecycle.deactivate' && event.eventType !== 'user.lifecycle.suspend')
+      return
     for (const target of event.target ?? []) {
       if (target.type !== undefined && target.type !== 'User') continue
       const known = times.get(target.id)
-      if (known === undefined || Date.parse(event.published) > Date.parse(known)) times.set(target.id, event.published)
+      if (known === undefined || Date.parse(event.published) > Date.parse(known))
+        times.set(target.id, event.published)
     }
   })
   return times
@@ -285,7 +298,10 @@ const neverSignedIn = (time: string): boolean => Date.parse(time) <= 0
  * optionally `admin-activity.json` (Reports API `activities.list` for `applicationName=admin`,
  * `eventName=SUSPEND_USER`): the suspension times.
  */
-export async function collectGoogleWorkspace(options: FolderOptions, context: SourceContext): Promise<FileCollection> {
+export async function collectGoogleWorkspace(
+  options: FolderOptions,
+  context: SourceContext,
+): Promise<FileCollection> {
   const folder = new ExportFolder(context.root, options.path, 'google-workspace')
   const asOf = observedAt(options.exportedAt, context, context.where)
   const users = await folder.json('users.json')
@@ -334,7 +350,8 @@ export async function collectGoogleWorkspace(options: FolderOptions, context: So
     }
     if (present(user.name?.fullName)) account.displayName = user.name.fullName
     if (present(user.creationTime)) account.createdAt = user.creationTime
-    if (present(user.lastLoginTime) && !neverSignedIn(user.lastLoginTime)) account.lastLogin = user.lastLoginTime
+    if (present(user.lastLoginTime) && !neverSignedIn(user.lastLoginTime))
+      account.lastLogin = user.lastLoginTime
     const suspended = suspendedAt.get(email)
     if (!active && suspended !== undefined) account.disabledAt = suspended
     evidence.push(account)
@@ -363,7 +380,8 @@ async function googleSuspensionTimes(folder: ExportFolder): Promise<Map<string, 
       const email = lower(event.parameters?.find((p) => p.name === 'USER_EMAIL')?.value)
       if (email === undefined) continue
       const known = times.get(email)
-      if (known === undefined || Date.parse(parsed.data.id.time) > Date.parse(known)) times.set(email, parsed.data.id.time)
+      if (known === undefined || Date.parse(parsed.data.id.time) > Date.parse(known))
+        times.set(email, parsed.data.id.time)
     }
   })
   return times
@@ -449,7 +467,8 @@ export async function collectEntra(options: FolderOptions, context: SourceContex
       groups: [],
       observedAt: asOf,
     }
-    if (reg?.methodsRegistered !== undefined && reg.methodsRegistered !== null) account.mfaFactors = reg.methodsRegistered
+    if (reg?.methodsRegistered !== undefined && reg.methodsRegistered !== null)
+      account.mfaFactors = reg.methodsRegistered
     if (present(user.displayName)) account.displayName = user.displayName
     if (present(user.createdDateTime)) account.createdAt = user.createdDateTime
     const last = user.signInActivity?.lastSignInDateTime
@@ -470,7 +489,11 @@ async function entraRegistrations(folder: ExportFolder) {
   items.forEach((raw, i) => {
     const parsed = entraRegistrationSchema.safeParse(raw)
     if (parsed.success) byId.set(parsed.data.id, parsed.data)
-    else folder.error('registration-details.json', `${describeIssues(`value[${i}]`, parsed.error)}: entry skipped`)
+    else
+      folder.error(
+        'registration-details.json',
+        `${describeIssues(`value[${i}]`, parsed.error)}: entry skipped`,
+      )
   })
   return byId
 }
@@ -523,7 +546,7 @@ export async function collectServiceAccounts(
     const declared: ServiceAccount = {
       kind: 'identity.service-account',
       resourceKind: 'ServiceAccount',
-      name: `${a.system}:${a.account.toLowerCase()}`,
+      name: `${a.system.toLowerCase()}:${a.account.toLowerCase()}`,
       file: `${context.where}.accounts[${i}]`,
       system: a.system.toLowerCase(),
       account: a.account.toLowerCase(),

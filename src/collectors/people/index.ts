@@ -30,13 +30,15 @@ export const collectors: readonly SourceCollector[] = [
   }),
   defineSourceCollector({
     type: 'okta',
-    summary: 'an Okta export folder: users, factors, groups, admin roles, app links and deactivation events (JSON)',
+    summary:
+      'an Okta export folder: users, factors, groups, admin roles, app links and deactivation events (JSON)',
     options: oktaOptions,
     collect: collectOkta,
   }),
   defineSourceCollector({
     type: 'google-workspace',
-    summary: 'a Google Workspace Directory API users export (2-Step Verification, suspension, admin, last login)',
+    summary:
+      'a Google Workspace Directory API users export (2-Step Verification, suspension, admin, last login)',
     options: googleWorkspaceOptions,
     collect: collectGoogleWorkspace,
   }),
@@ -60,7 +62,8 @@ export const collectors: readonly SourceCollector[] = [
   }),
   defineSourceCollector({
     type: 'background-checks',
-    summary: 'background-check statuses from a CSV export (Checkr or mapped columns); findings are never read',
+    summary:
+      'background-check statuses from a CSV export (Checkr or mapped columns); findings are never read',
     options: backgroundCheckOptions,
     collect: collectBackgroundChecks,
   }),

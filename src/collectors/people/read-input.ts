@@ -72,7 +72,11 @@ export function parseDateCell(value: string, format: DateFormat): string {
       if (date !== undefined) return date
     }
   }
-  const expected = { iso: 'YYYY-MM-DD', mdy: 'MM/DD/YYYY or YYYY-MM-DD', dmy: 'DD.MM.YYYY, DD/MM/YYYY or YYYY-MM-DD' }
+  const expected = {
+    iso: 'YYYY-MM-DD',
+    mdy: 'MM/DD/YYYY or YYYY-MM-DD',
+    dmy: 'DD.MM.YYYY, DD/MM/YYYY or YYYY-MM-DD',
+  }
   throw new Error(`"${value.slice(0, 40)}" is not a date written ${expected[format]}`)
 }
 
@@ -140,8 +144,10 @@ export function readTable<F extends string>(
         )
       continue
     }
-    positions.push([field, index.get(headerKey(found)) ?? -1])
-    headers[field] = found
+    const at = index.get(headerKey(found)) ?? -1
+    positions.push([field, at])
+    // Messages name the column as the file spells it.
+    headers[field] = header.record[at] ?? found
   }
   const rows: TableRow<F>[] = []
   const errors: CollectionError[] = []
@@ -167,7 +173,12 @@ export function readTable<F extends string>(
 }
 
 /** A row problem as a collection error naming the file, line and column. */
-export function rowError(file: string, line: number, column: string | undefined, message: string): CollectionError {
+export function rowError(
+  file: string,
+  line: number,
+  column: string | undefined,
+  message: string,
+): CollectionError {
   return { file, line, message: column === undefined ? message : `column "${column}": ${message}` }
 }
 
@@ -186,7 +197,11 @@ export const csvSourceShape = {
 }
 
 /** When the source's state was true: the export's date, or the run's clock. */
-export function observedAt(exportedAt: string | undefined, context: Pick<SourceContext, 'now'>, where: string): string {
+export function observedAt(
+  exportedAt: string | undefined,
+  context: Pick<SourceContext, 'now'>,
+  where: string,
+): string {
   if (exportedAt === undefined) return context.now.toISOString().replace('.000Z', 'Z')
   try {
     const parsed = parseDateCell(exportedAt, 'iso')

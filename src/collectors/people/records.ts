@@ -34,7 +34,11 @@ interface RecordSpec<F extends string, E extends EvidenceItem> {
   ): E | string
 }
 
-function recordOptions<T extends string, F extends string>(type: T, fields: readonly F[], profiles: readonly string[]) {
+function recordOptions<T extends string, F extends string>(
+  type: T,
+  fields: readonly F[],
+  profiles: readonly string[],
+) {
   return z.strictObject({
     type: z.literal(type),
     ...csvSourceShape,
@@ -79,7 +83,12 @@ async function collectRecords<F extends string, E extends EvidenceItem>(
       errors.push(rowError(file, row.line, table.headers[parsed.field], `${parsed.message}: row skipped`))
       continue
     }
-    const item = spec.toEvidence(parsed.cells, { file, line: row.line, system: options.profile, observedAt: asOf })
+    const item = spec.toEvidence(parsed.cells, {
+      file,
+      line: row.line,
+      system: options.profile,
+      observedAt: asOf,
+    })
     if (typeof item === 'string') errors.push(rowError(file, row.line, undefined, `${item}: row skipped`))
     else evidence.push(item)
   }
@@ -280,7 +289,11 @@ export const policyAcceptanceOptions = recordOptions(
 
 export const collectTraining = (options: z.output<typeof trainingOptions>, context: SourceContext) =>
   collectRecords(trainingSpec, options, context)
-export const collectBackgroundChecks = (options: z.output<typeof backgroundCheckOptions>, context: SourceContext) =>
-  collectRecords(backgroundCheckSpec, options, context)
-export const collectPolicyAcceptance = (options: z.output<typeof policyAcceptanceOptions>, context: SourceContext) =>
-  collectRecords(policyAcceptanceSpec, options, context)
+export const collectBackgroundChecks = (
+  options: z.output<typeof backgroundCheckOptions>,
+  context: SourceContext,
+) => collectRecords(backgroundCheckSpec, options, context)
+export const collectPolicyAcceptance = (
+  options: z.output<typeof policyAcceptanceOptions>,
+  context: SourceContext,
+) => collectRecords(policyAcceptanceSpec, options, context)
