@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { calendarDate } from '../../../src/core/calendar-date.js'
 import { defineCheck, type Outcome } from '../../../src/core/check.js'
 import { employmentTypes } from '../../../src/core/evidence-people.js'
 import { instant, isActivePerson, wholeDays } from '../../../src/core/people.js'
@@ -21,10 +22,7 @@ export default defineCheck({
   params: z.object({
     employmentTypes: z.array(z.enum(employmentTypes)).default(['employee', 'contractor']),
     /** Hires before this date (YYYY-MM-DD) predate screening and are not judged. */
-    startedOnOrAfter: z
-      .string()
-      .regex(/^\d{4}-\d{2}-\d{2}$/)
-      .optional(),
+    startedOnOrAfter: calendarDate.optional(),
   }),
   evaluate({ evidence, params, result }) {
     const view = viewPeople(evidence)

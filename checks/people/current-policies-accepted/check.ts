@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { calendarDate } from '../../../src/core/calendar-date.js'
 import { defineCheck, type Outcome } from '../../../src/core/check.js'
 import { formatDay, instant, isActivePerson, lookupKey, wholeDays } from '../../../src/core/people.js'
 import { recordsOf, rosterTime, viewPeople } from '../shared/roster.js'
@@ -25,7 +26,7 @@ export default defineCheck({
         z.object({
           name: z.string().min(1),
           version: z.string().min(1),
-          effective: z.string().regex(/^\d{4}-\d{2}-\d{2}$/, 'write the date as YYYY-MM-DD'),
+          effective: calendarDate,
         }),
       )
       .default([]),

@@ -4,7 +4,7 @@ import { z } from 'zod'
 import type { CollectionError } from '../../core/evidence.js'
 import type { IdentityAccount, MfaState, ServiceAccount } from '../../core/evidence-people.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
-import { observedAt, type ReadInput, readInput } from './read-input.js'
+import { exportDate, observedAt, type ReadInput, readInput } from './read-input.js'
 
 /**
  * Identity-provider exports: Okta, Google Workspace and Microsoft Entra ID, each a folder of the JSON
@@ -20,7 +20,7 @@ const folderOptions = <T extends string>(type: T) =>
     path: z.string().min(1),
     exclude: z.array(z.string()).optional(),
     /** The date the export was taken (YYYY-MM-DD or a timestamp); without it, the collection time. */
-    exportedAt: z.string().min(1).optional(),
+    exportedAt: exportDate.optional(),
   })
 
 export const oktaOptions = folderOptions('okta')

@@ -182,6 +182,13 @@ export function rowError(
   return { file, line, message: column === undefined ? message : `column "${column}": ${message}` }
 }
 
+/** YAML reads an unquoted `2026-11-30` as a date: back to the calendar date (or timestamp) it was. */
+export const exportDate = z.preprocess((v) => {
+  if (!(v instanceof Date)) return v
+  const iso = v.toISOString()
+  return iso.endsWith('T00:00:00.000Z') ? iso.slice(0, 10) : iso
+}, z.string().min(1))
+
 /** The options every people CSV source takes. */
 export const csvSourceShape = {
   /** The CSV export, relative to trustctl.yaml. */
@@ -193,7 +200,7 @@ export const csvSourceShape = {
    * The date the export was taken (YYYY-MM-DD or a timestamp): deadlines and ages are judged as of it.
    * Without it, the collection time.
    */
-  exportedAt: z.string().min(1).optional(),
+  exportedAt: exportDate.optional(),
 }
 
 /** When the source's state was true: the export's date, or the run's clock. */
