@@ -1,5 +1,7 @@
+import type { SubjectLike } from './check.js'
 import type { AwsIamUser } from './evidence-aws.js'
 import type { IdentityAccount, MfaState, Person, ServiceAccount } from './evidence-people.js'
+import type { GitHubOrganization } from './evidence-vcs.js'
 
 /**
  * Joining people to their accounts. Pure functions over evidence, shared by the people checks: an
@@ -24,9 +26,13 @@ export interface AccountView {
   admin: MfaState
   adminRoles: readonly string[]
   groups: readonly string[]
+  /** Enrolled factor types, where the source lists them. */
+  mfaFactors?: readonly string[]
   observedAt?: string
-  /** The evidence item a finding points at. */
-  item: IdentityAccount | AwsIamUser
+  /** What a finding points at: the evidence item, or the member of an organization. */
+  item: SubjectLike
+  /** The account's name in messages. */
+  label: string
 }
 
 /** An identity-provider account as a view. */
@@ -45,7 +51,9 @@ export function viewIdentityAccount(account: IdentityAccount): AccountView {
     groups: account.groups,
     observedAt: account.observedAt,
     item: account,
+    label: account.name,
   }
+  if (account.mfaFactors !== undefined) view.mfaFactors = account.mfaFactors
   if (account.disabledAt !== undefined) view.disabledAt = account.disabledAt
   if (account.lastLogin !== undefined) view.lastLogin = account.lastLogin
   return view
@@ -70,22 +78,50 @@ export function viewIamUser(user: AwsIamUser): AccountView {
     adminRoles: [],
     groups: [],
     item: user,
+    label: user.name,
   }
   if (user.observedAt !== undefined) view.observedAt = user.observedAt
   if (user.passwordLastUsedAt !== undefined) view.lastLogin = user.passwordLastUsedAt
   return view
 }
 
-/** Every account in the evidence, from identity exports and IAM users, as views. */
+/**
+ * Members and outside collaborators of a GitHub organization as views (system `github`, joined by
+ * login). GitHub lists current members only, so each is active; the organization's 2FA requirement,
+ * where on, means every member has 2FA (GitHub removes those without it). Roles are not read here.
+ */
+export function viewGitHubMembers(org: GitHubOrganization): AccountView[] {
+  const logins = [...(org.members ?? []), ...(org.outsideCollaborators ?? [])]
+  return [...new Set(logins)].map((login) => ({
+    ...(org.observedAt === undefined ? {} : { observedAt: org.observedAt }),
+    system: 'github',
+    accountId: login,
+    keys: [lookupKey(login)],
+    active: true,
+    mfaEnrolled: org.twoFactorRequirementEnabled === true ? true : 'unknown',
+    admin: 'unknown',
+    adminRoles: [],
+    groups: [],
+    item: { resourceKind: 'GitHubMember', name: login, file: org.file },
+    label: `${login} (${org.name})`,
+  }))
+}
+
+/** Every account in the evidence, from identity exports, IAM users and GitHub organizations, as views. */
 export function viewAccounts(
   accounts: readonly IdentityAccount[],
   iamUsers: readonly AwsIamUser[] = [],
+  organizations: readonly GitHubOrganization[] = [],
 ): AccountView[] {
   // Planned IAM users (Terraform) are not accounts yet: only state read from the account counts.
   const live = iamUsers.filter(
     (u) => u.origin === undefined || u.origin === 'live' || u.origin === 'cli-json',
   )
-  return [...accounts.map(viewIdentityAccount), ...live.map(viewIamUser)]
+  return [
+    ...accounts.map(viewIdentityAccount),
+    ...live.map(viewIamUser),
+    ...organizations.flatMap(viewGitHubMembers),
+  ]
 }
 
 /** The declared service account an account is, if any. */

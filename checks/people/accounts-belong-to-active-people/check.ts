@@ -25,7 +25,13 @@ export default defineCheck({
     'the person is there under another address; declare machine accounts under a `service-accounts` ' +
     'source with the person who answers for them.',
   severity: 'high',
-  reads: ['identity.account', 'aws.iam-user', 'people.person', 'identity.service-account'],
+  reads: [
+    'identity.account',
+    'aws.iam-user',
+    'github.organization',
+    'people.person',
+    'identity.service-account',
+  ],
   params: z.object({
     /** Days before a joiner's start date an account may already exist. */
     beforeStartDays: z.number().int().nonnegative().default(7),

@@ -22,13 +22,15 @@ export default defineCheck({
     approvedPeople: z.array(z.string()).default([]),
     /** Group names whose members are approved to hold admin roles. */
     approvedGroups: z.array(z.string()).default([]),
+    /** The identity providers judged (GitHub and AWS roles are judged by their own checks). */
+    systems: z.array(z.string()).default(['okta', 'google', 'entra']),
   }),
   evaluate({ evidence, params, result }) {
     const view = viewPeople(evidence)
     const people = new Set(params.approvedPeople.map(lookupKey))
     const groups = new Set(params.approvedGroups.map(lookupKey))
     const outcomes: Outcome[] = []
-    for (const account of view.accounts.filter((a) => a.active && a.item.kind === 'identity.account')) {
+    for (const account of view.accounts.filter((a) => a.active && params.systems.includes(a.system))) {
       if (account.admin === false) continue
       const name = describeAccount(account)
       if (account.admin === 'unknown') {

@@ -23,7 +23,13 @@ export default defineCheck({
     'password and access keys of the IAM user) and find why the offboarding missed them: connect the ' +
     'system to the HR system through SCIM, or add it to the offboarding checklist.',
   severity: 'high',
-  reads: ['people.person', 'identity.account', 'aws.iam-user', 'identity.service-account'],
+  reads: [
+    'people.person',
+    'identity.account',
+    'aws.iam-user',
+    'github.organization',
+    'identity.service-account',
+  ],
   params: z.object({
     /** Hours after the end of the last day by which every account must be disabled. */
     slaHours: z.number().positive().default(24),

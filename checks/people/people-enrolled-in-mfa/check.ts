@@ -17,21 +17,19 @@ export default defineCheck({
   severity: 'high',
   reads: ['identity.account', 'identity.service-account'],
   params: z.object({
-    /** Systems to judge; empty means every identity provider read. */
-    systems: z.array(z.string()).default([]),
+    /** The identity providers judged (GitHub 2FA and IAM MFA have checks of their own). */
+    systems: z.array(z.string()).default(['okta', 'google', 'entra']),
   }),
   evaluate({ evidence, params, result }) {
     const view = viewPeople(evidence)
     return view.personal
-      .filter((a) => a.active && a.item.kind === 'identity.account')
-      .filter((a) => params.systems.length === 0 || params.systems.includes(a.system))
+      .filter((a) => a.active && params.systems.includes(a.system))
       .map((account) => {
         const name = describeAccount(account)
         if (account.mfaEnrolled === 'unknown')
           return result.undetermined(account.item, `${name}: the export does not show MFA enrolment`)
         if (!account.mfaEnrolled) return result.fail(account.item, `${name} has no second factor enrolled`)
-        const item = account.item
-        const factors = item.kind === 'identity.account' ? (item.mfaFactors ?? []) : []
+        const factors = account.mfaFactors ?? []
         return result.pass(
           account.item,
           `${name} has MFA enrolled${factors.length > 0 ? ` (${factors.join(', ')})` : ''}`,

@@ -1,4 +1,6 @@
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { collectSources } from '../../../src/collectors/registry.js'
 import type { Check } from '../../../src/core/check.js'
 import { evaluateCheck } from '../../../src/core/engine.js'
 import { type EvidenceItem, groupEvidence } from '../../../src/core/evidence.js'
@@ -11,6 +13,7 @@ import type {
   ServiceAccount,
   TrainingRecord,
 } from '../../../src/core/evidence-people.js'
+import type { GitHubOrganization } from '../../../src/core/evidence-vcs.js'
 import accountsBelong from '../accounts-belong-to-active-people/check.js'
 import adminApproved from '../admin-only-for-approved-people/check.js'
 import backgroundCheck from '../background-check-before-start/check.js'
@@ -145,6 +148,38 @@ describe('people/leaver-accounts-disabled-within-sla', () => {
     expect(statusOf(leavers, [withAlias, iam, service('aws', 'bo', 'ann@example.com')])).toEqual([
       'pass bo@example.com',
     ])
+  })
+
+  it('joins GitHub organization members by login, and cannot judge a member list read at an unknown time', () => {
+    const org: GitHubOrganization = {
+      kind: 'github.organization',
+      resourceKind: 'GitHubOrganization',
+      name: 'acme',
+      file: 'github/orgs/acme.json',
+      members: ['BoChen'],
+      outsideCollaborators: ['vendor-dev'],
+      observedAt: asOf,
+    }
+    const withLogin = { ...leaver, aliases: ['bochen'] }
+    expect(statusOf(leavers, [withLogin, org])).toEqual(['fail BoChen'])
+    expect(statusOf(accountsBelong, [withLogin, org])).toEqual(['fail BoChen', 'fail vendor-dev'])
+    const { observedAt: _, ...unstamped } = org
+    expect(statusOf(leavers, [withLogin, unstamped])).toEqual(['no-evidence BoChen'])
+  })
+
+  it('reads the member list from a gh api export', async () => {
+    const root = path.resolve(import.meta.dirname, '../../../src/collectors/github/testdata')
+    const { evidence } = await collectSources(
+      [{ type: 'github-json', path: 'acme', organization: 'acme-analytics' }],
+      {
+        root,
+        now: new Date(asOf),
+        env: {},
+      },
+    )
+    const org = evidence.find((e): e is GitHubOrganization => e.kind === 'github.organization')
+    expect(org?.members).toEqual(['therrera', 'praman', 'atanaka'])
+    expect(org?.observedAt).toBe(asOf)
   })
 
   it('cannot tell without any account export', () => {

@@ -20,12 +20,19 @@ export interface PeopleView {
 }
 
 type PeopleEvidence = Partial<
-  Pick<EvidenceByKind, 'people.person' | 'identity.account' | 'aws.iam-user' | 'identity.service-account'>
+  Pick<
+    EvidenceByKind,
+    'people.person' | 'identity.account' | 'aws.iam-user' | 'github.organization' | 'identity.service-account'
+  >
 >
 
 export function viewPeople(evidence: PeopleEvidence): PeopleView {
   const directory = buildDirectory(evidence['people.person'] ?? [])
-  const accounts = viewAccounts(evidence['identity.account'] ?? [], evidence['aws.iam-user'] ?? [])
+  const accounts = viewAccounts(
+    evidence['identity.account'] ?? [],
+    evidence['aws.iam-user'] ?? [],
+    evidence['github.organization'] ?? [],
+  )
   const declared = evidence['identity.service-account'] ?? []
   const isService = (a: AccountView): boolean => serviceDeclaration(a, declared) !== undefined
   return { directory, accounts, personal: accounts.filter((a) => !isService(a)), isService }
@@ -43,4 +50,4 @@ export const recordsOf = <R extends { email: string }>(person: PersonRecords, re
 export const rosterTime = (person: PersonRecords): number => instant(person.current.observedAt)
 
 /** `okta account ann.lee@example.com`: how a message names an account. */
-export const describeAccount = (a: AccountView): string => `${a.system} account ${a.item.name}`
+export const describeAccount = (a: AccountView): string => `${a.system} account ${a.label}`
