@@ -162,12 +162,24 @@ function latestFirst(a: Person, b: Person): number {
   return Number(a.status === 'terminated') - Number(b.status === 'terminated')
 }
 
-/** Indexes the roster; rows that share a key (a rehire, an old email kept as an alias) are one person. */
+/** Indexes the roster; a rehire's rows (same work email, or the old one kept as an alias) are one person. */
 export function buildDirectory(persons: readonly Person[]): Directory {
   const byKey = new Map<string, Person[]>()
   for (const person of persons)
     for (const key of personKeys(person)) byKey.set(key, [...(byKey.get(key) ?? []), person])
-  // Union rows connected through any shared key into one person.
+  // Rows are one person when they share a work email, or one row lists the other's work email as an
+  // alias (a rehire under a new address). A shared non-email alias (`admin`) does not merge people:
+  // merging a leaver into someone current would hide the leaver's accounts.
+  const byEmail = new Map<string, Person[]>()
+  for (const person of persons) {
+    const email = lookupKey(person.workEmail)
+    byEmail.set(email, [...(byEmail.get(email) ?? []), person])
+  }
+  const related = (row: Person): Person[] => [
+    ...(byEmail.get(lookupKey(row.workEmail)) ?? []),
+    ...row.aliases.flatMap((a) => byEmail.get(lookupKey(a)) ?? []),
+    ...(byKey.get(lookupKey(row.workEmail)) ?? []),
+  ]
   const seen = new Set<Person>()
   const people: PersonRecords[] = []
   for (const person of persons) {
@@ -179,7 +191,7 @@ export function buildDirectory(persons: readonly Person[]): Directory {
       if (next === undefined || seen.has(next)) continue
       seen.add(next)
       rows.push(next)
-      for (const key of personKeys(next)) queue.push(...(byKey.get(key) ?? []))
+      queue.push(...related(next))
     }
     rows.sort(latestFirst)
     const [current] = rows

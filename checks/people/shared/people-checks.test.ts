@@ -133,6 +133,21 @@ describe('people/leaver-accounts-disabled-within-sla', () => {
     ])
   })
 
+  it('does not merge two people who share a non-email alias, so a leaver is never hidden', () => {
+    const shared = [
+      { ...leaver, aliases: ['ops'] },
+      person('ann@example.com', { aliases: ['ops'] }),
+      account('bo@example.com'),
+    ]
+    expect(statusOf(leavers, shared)).toEqual(['fail bo@example.com'])
+    const newAddress = [
+      person('eli@old.example.com', { status: 'terminated', startDate: '2020-01-01', endDate: '2022-06-30' }),
+      person('eli@example.com', { startDate: '2025-03-01', aliases: ['eli@old.example.com'] }),
+      account('eli@old.example.com'),
+    ]
+    expect(run(leavers, newAddress)).toEqual([expect.objectContaining({ status: 'not-applicable' })])
+  })
+
   it('checks IAM users too, and leaves a declared service account to its owner check', () => {
     const iam: AwsIamUser = {
       kind: 'aws.iam-user',
