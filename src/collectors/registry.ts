@@ -10,6 +10,7 @@ import { collectors as gitHistoryCollectors } from './git-history/index.js'
 import { collectors as githubCollectors } from './github/index.js'
 import { collectors as kubernetesLiveCollectors } from './kubernetes-live/index.js'
 import { collectors as logCollectors } from './logs/index.js'
+import { collectors as peopleCollectors } from './people/index.js'
 import { collectors as scannerCollectors } from './scanners/index.js'
 import { collectors as secretsCollectors } from './secrets/index.js'
 import {
@@ -30,6 +31,7 @@ export const sourceCollectors: readonly SourceCollector[] = [
   ...scannerCollectors,
   ...secretsCollectors,
   ...logCollectors,
+  ...peopleCollectors,
 ]
 
 /** A source entry as trustctl.yaml holds it: a type plus that type's own settings. */

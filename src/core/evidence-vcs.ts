@@ -35,6 +35,10 @@ export const gitHubOrganizationSchema = evidenceSchema('github.organization', {
   secretScanningPushProtectionEnabledForNewRepositories: optionalBoolean,
   dependabotAlertsEnabledForNewRepositories: optionalBoolean,
   dependabotSecurityUpdatesEnabledForNewRepositories: optionalBoolean,
+  /** When the organization was read (ISO 8601): the member list is judged as of it. */
+  observedAt: z.string().exactOptional(),
+  /** Logins of the organization's members; undefined when the member list was not read. */
+  members: z.array(z.string()).exactOptional(),
   /** Logins of the organization's outside collaborators (people with repository access who are not members). */
   outsideCollaborators: z.array(z.string()).exactOptional(),
   /**

@@ -8,6 +8,7 @@ import { gitEvidenceSchemas } from './evidence-git.js'
 import { iacEvidenceSchemas } from './evidence-iac.js'
 import { kubernetesEvidenceSchemas } from './evidence-kubernetes.js'
 import { logEvidenceSchemas } from './evidence-logs.js'
+import { peopleEvidenceSchemas } from './evidence-people.js'
 import { scanEvidenceSchemas } from './evidence-scan.js'
 import { secretEvidenceSchemas } from './evidence-secrets.js'
 import { vcsEvidenceSchemas } from './evidence-vcs.js'
@@ -34,6 +35,7 @@ export const evidenceSchemas = {
   ...scanEvidenceSchemas,
   ...secretEvidenceSchemas,
   ...logEvidenceSchemas,
+  ...peopleEvidenceSchemas,
 } as const
 
 export type {

@@ -14,6 +14,9 @@ export const defaultFreshnessDays: Readonly<Record<string, number>> = {
   k8s: 7,
   // Vulnerability data goes out of date as advisories are published.
   scan: 7,
+  // Who holds which account changes daily; who works here is read from a monthly roster at least.
+  identity: 7,
+  people: 30,
   secret: 30,
   vcs: 30,
   log: 30,

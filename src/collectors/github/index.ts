@@ -2,7 +2,7 @@ import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import { ConfigError } from '../../core/errors.js'
-import { defineSourceCollector, type SourceCollector } from '../source-collector.js'
+import { defineSourceCollector, type FileCollection, type SourceCollector } from '../source-collector.js'
 import { createFetchReader } from './fetch-reader.js'
 import { createFolderReader } from './folder-reader.js'
 import { readGitHub } from './read-github.js'
@@ -63,7 +63,7 @@ const githubLive = defineSourceCollector({
       collector: 'github',
       maxRateLimitWaitMs: options.maxRateLimitWait * 1000,
     })
-    return readGitHub(reader, options)
+    return stampObserved(await readGitHub(reader, options), context.now)
   },
 })
 
@@ -79,9 +79,23 @@ const githubJson = defineSourceCollector({
       throw new ConfigError(`${context.where}.path: ${options.path}: no such folder`, {
         hint: 'export the REST answers first (see docs/github-token.md)',
       })
-    return readGitHub(createFolderReader(folder, options.path, 'github-json'), options)
+    return stampObserved(
+      await readGitHub(createFolderReader(folder, options.path, 'github-json'), options),
+      context.now,
+    )
   },
 })
+
+/**
+ * Records when the organization was read, so the people checks can judge its member list as of
+ * then (an export is taken as current when it is collected: a leaver removed since then shows as a
+ * late removal, never as an on-time one).
+ */
+function stampObserved(collection: FileCollection, now: Date): FileCollection {
+  const at = now.toISOString().replace('.000Z', 'Z')
+  for (const item of collection.evidence) if (item.kind === 'github.organization') item.observedAt = at
+  return collection
+}
 
 /** The source types this folder's collectors read; the registry lists them for trustctl.yaml. */
 export const collectors: readonly SourceCollector[] = [githubLive, githubJson]

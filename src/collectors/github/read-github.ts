@@ -238,6 +238,16 @@ async function readOrganization(session: Session, org: string): Promise<GitHubOr
     { all: true },
   )
   if (outside) item.outsideCollaborators = outside.map((u) => u.login)
+  // Members join the HR roster by login (people checks); an export without the list leaves it unknown.
+  const members = await session.read(
+    `orgs/${org}/members?per_page=100`,
+    userListBody,
+    org,
+    'organization members',
+    'outsideCollaborators',
+    { all: true },
+  )
+  if (members) item.members = members.map((u) => u.login)
   return item
 }
 
