@@ -1,27 +1,14 @@
 import type { Command, Option } from 'commander'
-import { reportFormatsHelp } from '../app/write-report.js'
+import { reportFormatsHelp } from '../app/report-formats.js'
 import type { CliIo } from './cli-io.js'
-import { assessCommand } from './commands/assess.js'
-import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
-import { crosswalkCommand } from './commands/crosswalk.js'
-import { diffCommand } from './commands/diff.js'
-import { explainCommand } from './commands/explain.js'
-import { exportCommand } from './commands/export.js'
-import { gapsCommand } from './commands/gaps.js'
-import { historyCommand } from './commands/history.js'
-import { initCommand } from './commands/init.js'
-import { keyRotateCommand } from './commands/key.js'
-import { matrixCommand } from './commands/matrix.js'
-import { packageCommand } from './commands/package.js'
-import { policiesListCommand, policiesRenderCommand } from './commands/policies.js'
-import { populationCommand } from './commands/population.js'
-import { reportCommand } from './commands/report.js'
-import { sampleCommand } from './commands/sample.js'
-import { serveCommand } from './commands/serve.js'
-import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js'
-import { usersAddCommand, usersListCommand } from './commands/users.js'
-import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
-import { verifyCommand } from './commands/verify.js'
+
+/**
+ * Registration holds metadata only: each action imports its command module when it runs, so
+ * `--version`, `--help` and a light command never load the AWS SDK, Fastify, pdfmake or ExcelJS.
+ */
+
+/** The largest batch `collect --push` sends by default, in bytes. */
+export const defaultMaxBatchBytes = 4 * 1024 * 1024
 
 /** What every command's registration needs: where it writes, how it reports its exit code, --config. */
 export interface Registration {
@@ -52,7 +39,7 @@ function registerInit(program: Command, { io, setExit }: Registration): void {
       const interactive =
         options.input !== false && process.stdin.isTTY === true && process.stdout.isTTY === true
       setExit(
-        await initCommand(
+        await (await import('./commands/init.js')).initCommand(
           { ...options, interactive },
           { ...io, today: new Date().toISOString().slice(0, 10) },
         ),
@@ -71,7 +58,9 @@ function registerAssess(program: Command, { io, setExit, configOption }: Registr
       '--fail-on <severity>',
       'exit 1 when a test fails at or above this severity (critical, high, medium, low, info)',
     )
-    .action(async (options) => setExit(await assessCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/assess.js')).assessCommand(options, io)),
+    )
 }
 
 /** `trustctl collect`. */
@@ -86,7 +75,9 @@ function registerCollect(program: Command, { io, setExit, configOption }: Regist
     .option('--max-batch-bytes <n>', 'largest batch to send, in bytes', String(defaultMaxBatchBytes))
     .option('--allow-insecure-http', 'allow plain http:// to a host other than this machine')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await collectCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/collect.js')).collectCommand(options, io)),
+    )
 }
 
 /** `trustctl gaps`. */
@@ -97,7 +88,7 @@ function registerGaps(program: Command, { io, setExit, configOption }: Registrat
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
     .option('--severity <severity>', 'only gaps at or above this severity')
-    .action(async (options) => setExit(await gapsCommand(options, io)))
+    .action(async (options) => setExit(await (await import('./commands/gaps.js')).gapsCommand(options, io)))
 }
 
 /** `trustctl report`. */
@@ -108,7 +99,9 @@ function registerReport(program: Command, { io, setExit, configOption }: Registr
     .addOption(configOption)
     .option('--format <list>', reportFormatsHelp, 'md,html,json')
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
-    .action(async (options) => setExit(await reportCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/report.js')).reportCommand(options, io)),
+    )
 }
 
 /** `trustctl package`. */
@@ -124,7 +117,9 @@ function registerPackage(program: Command, { io, setExit, configOption }: Regist
     .option('--from <date>', 'Type 2 period start, YYYY-MM-DD')
     .option('--to <date>', 'Type 2 period end, YYYY-MM-DD')
     .option('--out <dir>', 'package folder (default: <report.out>/soc2-type<N>-<date>)')
-    .action(async (options) => setExit(await packageCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/package.js')).packageCommand(options, io)),
+    )
 }
 
 /** `trustctl explain`. */
@@ -134,7 +129,9 @@ function registerExplain(program: Command, { io, setExit, configOption }: Regist
     .description('explain a criterion (CC6.1), control or check in plain words, with the latest result')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (id: string, options) => setExit(await explainCommand(id, options, io)))
+    .action(async (id: string, options) =>
+      setExit(await (await import('./commands/explain.js')).explainCommand(id, options, io)),
+    )
 }
 
 /** `trustctl matrix`. */
@@ -145,7 +142,9 @@ function registerMatrix(program: Command, { io, setExit, configOption }: Registr
     .addOption(configOption)
     .option('--format <format>', 'text, json, csv or svg', 'text')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (options) => setExit(await matrixCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/matrix.js')).matrixCommand(options, io)),
+    )
 }
 
 /** `trustctl vendors`. */
@@ -156,7 +155,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .description("each vendor's report: period, opinion, bridge letter, CUECs mapped, gaps")
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await vendorsListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsListCommand(options, io)),
+    )
   vendors
     .command('add <name>')
     .description('add a vendor to trustctl.yaml')
@@ -168,7 +169,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .option('--provider <name>', 'the providers entry it is, if any')
     .option('--subprocessor', 'it processes customer personal data for us')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (name: string, options) => setExit(await vendorsAddCommand(name, options, io)))
+    .action(async (name: string, options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsAddCommand(name, options, io)),
+    )
   vendors
     .command('import <report-file>')
     .description("record a vendor report's metadata and SHA-256 in trustctl.yaml (the report is not copied)")
@@ -180,7 +183,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .option('--opinion <opinion>', 'unqualified, qualified, adverse or disclaimer')
     .option('--store-report', 'also keep a copy in the store folder, named by its hash')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (file: string, options) => setExit(await vendorsImportCommand(file, options, io)))
+    .action(async (file: string, options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsImportCommand(file, options, io)),
+    )
 }
 
 /** `trustctl crosswalk`. */
@@ -192,7 +197,9 @@ function registerCrosswalk(program: Command, { io, setExit, configOption }: Regi
     .requiredOption('--from <framework>', 'iso27001, nist80053, ccm, or the id of your own mapping')
     .option('--controls <file>', 'your existing controls, one id per line (default: crosswalks.existing)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await crosswalkCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/crosswalk.js')).crosswalkCommand(options, io)),
+    )
 }
 
 /** `trustctl policies`. */
@@ -205,14 +212,18 @@ function registerPolicies(program: Command, { io, setExit, configOption }: Regis
     .description('each policy with its owner, version, approval and next review')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await policiesListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/policies.js')).policiesListCommand(options, io)),
+    )
   policies
     .command('render')
     .description("write the policies filled in with the organization's details")
     .addOption(configOption)
     .requiredOption('--out <dir>', 'folder to write the Markdown files to')
     .option('--format <format>', 'text or json (what is printed)', 'text')
-    .action(async (options) => setExit(await policiesRenderCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/policies.js')).policiesRenderCommand(options, io)),
+    )
 }
 
 /** `trustctl verify`. */
@@ -229,7 +240,9 @@ function registerVerify(program: Command, { io, setExit, configOption }: Registr
     )
     .option('--chain-head <hash>', 'a record hash from a report that must be in the chain', collect, [])
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await verifyCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/verify.js')).verifyCommand(options, io)),
+    )
 }
 
 /** `trustctl key`. */
@@ -239,7 +252,9 @@ function registerKey(program: Command, { io, setExit, configOption }: Registrati
     .command('rotate')
     .description('create a new signing key, endorsed in the ledger by the current one; update trustctl.yaml')
     .addOption(configOption)
-    .action(async (options) => setExit(await keyRotateCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/key.js')).keyRotateCommand(options, io)),
+    )
 }
 
 /** `trustctl history`. */
@@ -249,7 +264,9 @@ function registerHistory(program: Command, { io, setExit, configOption }: Regist
     .description('readiness per stored run, oldest first')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await historyCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/history.js')).historyCommand(options, io)),
+    )
 }
 
 /** `trustctl diff`. */
@@ -259,7 +276,9 @@ function registerDiff(program: Command, { io, setExit, configOption }: Registrat
     .description('what got fixed, regressed, is new or is gone between two stored runs')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (a: string, b: string, options) => setExit(await diffCommand(a, b, options, io)))
+    .action(async (a: string, b: string, options) =>
+      setExit(await (await import('./commands/diff.js')).diffCommand(a, b, options, io)),
+    )
 }
 
 /** `trustctl export`. */
@@ -271,7 +290,9 @@ function registerExport(program: Command, { io, setExit, configOption }: Registr
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
     .requiredOption('--out <dir>', 'new, empty folder for the bundle')
-    .action(async (options) => setExit(await exportCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/export.js')).exportCommand(options, io)),
+    )
 }
 
 /** `trustctl population`. */
@@ -283,7 +304,9 @@ function registerPopulation(program: Command, { io, setExit, configOption }: Reg
     .option('--from <date>', 'first day, YYYY-MM-DD (default: a year before --to)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (control: string, options) => setExit(await populationCommand(control, options, io)))
+    .action(async (control: string, options) =>
+      setExit(await (await import('./commands/population.js')).populationCommand(control, options, io)),
+    )
 }
 
 /** `trustctl sample`. */
@@ -297,7 +320,9 @@ function registerSample(program: Command, { io, setExit, configOption }: Registr
     .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
     .option('--risk <risk>', 'normal or higher (higher draws the upper size of the usual range)', 'normal')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (control: string, options) => setExit(await sampleCommand(control, options, io)))
+    .action(async (control: string, options) =>
+      setExit(await (await import('./commands/sample.js')).sampleCommand(control, options, io)),
+    )
 }
 
 /** `trustctl serve`. */
@@ -313,7 +338,7 @@ function registerServe(program: Command, { io, setExit, configOption }: Registra
       '--trust-proxy [hops|addresses]',
       'behind a TLS proxy: trust X-Forwarded-Proto/-For from that many hops (alone: 1) or from these addresses/CIDRs',
     )
-    .action(async (options) => setExit(await serveCommand(options, io)))
+    .action(async (options) => setExit(await (await import('./commands/serve.js')).serveCommand(options, io)))
 }
 
 /** `trustctl users`. */
@@ -329,13 +354,17 @@ function registerUsers(program: Command, { io, setExit, configOption }: Registra
     .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
     .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(async (options) => setExit(await usersAddCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/users.js')).usersAddCommand(options, io)),
+    )
   users
     .command('list')
     .description('every account with its role')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await usersListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/users.js')).usersListCommand(options, io)),
+    )
 }
 
 /** `trustctl tokens`. */
@@ -349,18 +378,24 @@ function registerTokens(program: Command, { io, setExit, configOption }: Registr
     .requiredOption('--role <role>', 'admin, editor, auditor or collector')
     .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
     .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
-    .action(async (options) => setExit(await tokensCreateCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensCreateCommand(options, io)),
+    )
   tokens
     .command('list')
     .description('every token (never its secret)')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await tokensListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensListCommand(options, io)),
+    )
   tokens
     .command('revoke <id>')
     .description('revoke a token: refused from the next request on')
     .addOption(configOption)
-    .action(async (id: string, options) => setExit(await tokensRevokeCommand(id, options, io)))
+    .action(async (id: string, options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensRevokeCommand(id, options, io)),
+    )
 }
 
 /** Every command, in the order `trustctl --help` lists them. */
