@@ -58,6 +58,10 @@ function registerAssess(program: Command, { io, setExit, configOption }: Registr
       '--fail-on <severity>',
       'exit 1 when a test fails at or above this severity (critical, high, medium, low, info)',
     )
+    .option(
+      '--gitlab-codequality <file>',
+      'write the failing findings (at or above --fail-on, if given) as a GitLab Code Quality report',
+    )
     .action(async (options) =>
       setExit(await (await import('./commands/assess.js')).assessCommand(options, io)),
     )
@@ -88,7 +92,24 @@ function registerGaps(program: Command, { io, setExit, configOption }: Registrat
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
     .option('--severity <severity>', 'only gaps at or above this severity')
+    .option('--owner <owner>', "only this owner's gaps (a name from owners:, or a role)")
+    .option('--criterion <id>', 'only gaps that leave this criterion unmet, e.g. CC6.1')
+    .option('--top <n>', 'only the n gaps that bring the most readiness if closed')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
     .action(async (options) => setExit(await (await import('./commands/gaps.js')).gapsCommand(options, io)))
+}
+
+/** `trustctl plan`. */
+function registerPlan(program: Command, { io, setExit, configOption }: Registration): void {
+  program
+    .command('plan')
+    .description('order the gaps into remediation cycles, with the readiness once each cycle is closed')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .option('--per-cycle <n>', 'gaps per cycle', '10')
+    .option('--cycles <n>', 'at most this many cycles (default: until no gap changes readiness)')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
+    .action(async (options) => setExit(await (await import('./commands/plan.js')).planCommand(options, io)))
 }
 
 /** `trustctl report`. */
@@ -99,6 +120,7 @@ function registerReport(program: Command, { io, setExit, configOption }: Registr
     .addOption(configOption)
     .option('--format <list>', reportFormatsHelp, 'md,html,json')
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
     .action(async (options) =>
       setExit(await (await import('./commands/report.js')).reportCommand(options, io)),
     )
@@ -129,6 +151,7 @@ function registerExplain(program: Command, { io, setExit, configOption }: Regist
     .description('explain a criterion (CC6.1), control or check in plain words, with the latest result')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
     .action(async (id: string, options) =>
       setExit(await (await import('./commands/explain.js')).explainCommand(id, options, io)),
     )
@@ -404,6 +427,7 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerAssess,
   registerCollect,
   registerGaps,
+  registerPlan,
   registerReport,
   registerPackage,
   registerExplain,

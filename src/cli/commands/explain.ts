@@ -1,6 +1,6 @@
 import { findConfig, loadConfig } from '../../app/load-config.js'
 import { controlStatusLabel, location, qualifiedName } from '../../app/rendering.js'
-import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
 import { processRun } from '../process-run.js'
@@ -8,6 +8,8 @@ import { processRun } from '../process-run.js'
 export interface ExplainOptions {
   config?: string
   format: string
+  /** Store the run in the ledger, as `assess` does. */
+  record?: boolean
 }
 
 function wrap(text: string, indent: string, width = 96): string {
@@ -122,10 +124,18 @@ export async function explainCommand(
   io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
 ): Promise<number> {
   const library = await loadLibrary()
+  // An unknown id is refused before anything is read: a typo costs no assessment.
+  explain(id, library)
   // Outside a configured repository, explain still answers from the catalog alone.
   const hasConfig = options.config !== undefined || findConfig(io.cwd) !== undefined
   const model = hasConfig
-    ? (await runAssessment(await loadConfig(options.config, io.cwd), library, new Date(), processRun())).model
+    ? await assessForReading(
+        await loadConfig(options.config, io.cwd),
+        library,
+        new Date(),
+        processRun(),
+        options.record === true,
+      )
     : undefined
   const explanation = explain(id, model === undefined ? library : { ...library, model })
   io.out(

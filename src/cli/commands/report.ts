@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
-import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import { parseFormats, writeReports } from '../../app/write-report.js'
 import { processRun } from '../process-run.js'
 import { assessmentExitCode } from './assess.js'
@@ -8,6 +8,8 @@ import { assessmentExitCode } from './assess.js'
 export interface ReportOptions {
   config?: string
   format: string
+  /** Store the run in the ledger, as `assess` does (read-only commands store nothing otherwise). */
+  record?: boolean
   out?: string
 }
 
@@ -17,7 +19,13 @@ export async function reportCommand(
 ): Promise<number> {
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = (await runAssessment(loaded, await loadLibrary(), new Date(), processRun())).model
+  const model = await assessForReading(
+    loaded,
+    await loadLibrary(),
+    new Date(),
+    processRun(),
+    options.record === true,
+  )
   const outDir =
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)
