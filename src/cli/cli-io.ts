@@ -5,4 +5,6 @@ export interface CliIo {
   err: (text: string) => void
   /** True when a person is at the terminal (init may prompt). */
   interactive: boolean
+  /** The environment commands read (CI detection); the process's own when not given. */
+  env?: NodeJS.ProcessEnv
 }

@@ -11,6 +11,7 @@ const processIo = (): CliIo => ({
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+  env: process.env,
 })
 
 /** Builds the command tree from the registrations; each action only parses, calls one command and records its exit code. */
