@@ -80,7 +80,7 @@ export function formatStartHere(groups: readonly { owner: string; gaps: readonly
     for (const { gap, gain, unblocks } of group.gaps) {
       lines.push(`    ${gapHeadline(gap)}`)
       lines.push(
-        `      ${gap.criteria.length > 0 ? gap.criteria.join(', ') : 'no criterion'}; readiness +${gain}${unblocks > 0 ? `, ${unblocks} ${unblocks === 1 ? 'criterion' : 'criteria'} ready` : ''}; due ${gap.dueDate}`,
+        `      ${gap.criteria.length > 0 ? gap.criteria.join(', ') : 'no criterion'}; readiness +${gain.toFixed(1)}${unblocks > 0 ? `, ${unblocks} ${unblocks === 1 ? 'criterion' : 'criteria'} ready` : ''}; due ${gap.dueDate}`,
       )
     }
   }

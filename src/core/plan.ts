@@ -27,6 +27,11 @@ export function filterGaps(gaps: readonly Gap[], filter: GapFilter): Gap[] {
 /** What closing a set of gaps changes, as the model's own roll-up computes it. */
 export interface Projection {
   readiness: number
+  /**
+   * The criteria's readiness summed (0–100 each): finer than the rounded overall figure, so a gap that
+   * moves one criterion a few points still ranks above one that moves nothing.
+   */
+  points: number
   /** Criteria that would be ready (every applicable control passing). */
   criteriaReady: number
 }
@@ -56,6 +61,7 @@ export function projectReadiness(model: AssessmentModel, closed: readonly Gap[])
   const criteria = model.criteria.map((criterion) => rollUpCriterion(criterion, controls))
   return {
     readiness: overallReadiness(criteria),
+    points: criteria.reduce((sum, c) => sum + (c.status === 'not-applicable' ? 0 : c.readiness), 0),
     criteriaReady: criteria.filter((c) => c.status === 'ready').length,
   }
 }
@@ -80,7 +86,7 @@ function projectControl(
 /** One gap with what closing it alone would bring. */
 export interface RankedGap {
   gap: Gap
-  /** Readiness points gained if only this gap were closed (from the current state). */
+  /** Overall readiness gained if only this gap were closed, in percentage points (unrounded). */
   gain: number
   /** Criteria that would become ready. */
   unblocks: number
@@ -96,12 +102,13 @@ export function rankGaps(
   closed: readonly Gap[] = [],
 ): RankedGap[] {
   const base = projectReadiness(model, closed)
+  const applicable = Math.max(1, model.criteria.filter((c) => c.status !== 'not-applicable').length)
   return gaps
     .map((gap) => {
       const after = projectReadiness(model, [...closed, gap])
       return {
         gap,
-        gain: after.readiness - base.readiness,
+        gain: (after.points - base.points) / applicable,
         unblocks: after.criteriaReady - base.criteriaReady,
       }
     })
@@ -167,7 +174,7 @@ export function planRemediation(
       // No single gap moves readiness now (a control with several failing tests needs them all), yet
       // the rest may together: then the cycle takes the most severe of those the model can project.
       const all = projectReadiness(model, [...closed, ...remaining])
-      if (all.readiness === before.readiness && all.criteriaReady === before.criteriaReady) break
+      if (all.points === before.points && all.criteriaReady === before.criteriaReady) break
       chosen = ranked.filter((r) => projectable(r.gap)).slice(0, perCycle)
       if (chosen.length === 0) break
     }
@@ -175,7 +182,12 @@ export function planRemediation(
     closed.push(...chosen.map((r) => r.gap))
     const ids = new Set(chosen.map((r) => r.gap.id))
     remaining = remaining.filter((g) => !ids.has(g.id))
-    cycles.push({ cycle: cycles.length + 1, gaps: chosen, ...together })
+    cycles.push({
+      cycle: cycles.length + 1,
+      gaps: chosen,
+      readiness: together.readiness,
+      criteriaReady: together.criteriaReady,
+    })
   }
   const now = projectReadiness(model, [])
   return {
