@@ -249,6 +249,28 @@ function registerPolicies(program: Command, { io, setExit, configOption }: Regis
     )
 }
 
+/** `trustctl checks list` and `trustctl controls list`: the ids trustctl.yaml and explain accept. */
+function registerCatalogLists(program: Command, { io, setExit }: Registration): void {
+  program
+    .command('checks')
+    .description('the automated checks')
+    .command('list')
+    .description('every check id with its title, severity, and the controls and criteria it serves')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/catalog-lists.js')).checksListCommand(options, io)),
+    )
+  program
+    .command('controls')
+    .description('the control library')
+    .command('list')
+    .description('every control id with its title, owner, criteria, checks and evidence from people')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/catalog-lists.js')).controlsListCommand(options, io)),
+    )
+}
+
 /** `trustctl verify`. */
 function registerVerify(program: Command, { io, setExit, configOption }: Registration): void {
   program
@@ -435,6 +457,7 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerVendors,
   registerCrosswalk,
   registerPolicies,
+  registerCatalogLists,
   registerVerify,
   registerKey,
   registerHistory,
