@@ -48,14 +48,19 @@ export function gateFailures(
 }
 
 /** Why the gate failed, one block per finding, for standard error. */
-export function formatGateFailures(failures: readonly GateFailure[], threshold: Severity): string {
+export function formatGateFailures(
+  failures: readonly GateFailure[],
+  threshold: Severity,
+  /** Dresses the severity tag (colour on a terminal). */
+  tag: (severity: Severity, text: string) => string = (_s, text) => text,
+): string {
   const lines = [
     `trustctl: ${failures.length} failing ${failures.length === 1 ? 'finding' : 'findings'} at or above ${threshold}:`,
   ]
   for (const f of failures) {
     lines.push(
       '',
-      `[${f.severity.toUpperCase()}] ${f.check} — ${f.checkTitle}`,
+      `${tag(f.severity, `[${f.severity.toUpperCase()}]`)} ${f.check} — ${f.checkTitle}`,
       `  subject: ${f.subject}`,
       `  where:   ${f.file === undefined ? 'not a file' : `${f.file}${f.line === undefined ? '' : `:${f.line}`}`}`,
       `  found:   ${f.message}`,

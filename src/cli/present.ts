@@ -3,11 +3,13 @@ import { compareCriteria } from '../core/assess.js'
 import type { AssessmentModel, Gap } from '../core/assessment.js'
 import { severityRank } from '../core/check.js'
 import { groupByOwner, type RankedGap, type RemediationPlan } from '../core/plan.js'
+import { plainStyle, type Style } from './style.js'
 
 /** The short summary `assess` prints: what was in scope, what passed, what is left. */
 export function formatSummary(
   model: AssessmentModel,
   extra: { store?: string; reportDir?: string; ignoredCacheEntries?: number } = {},
+  style: Style = plainStyle,
 ): string {
   const s = model.summary
   const lines = [
@@ -16,7 +18,7 @@ export function formatSummary(
     `  controls    ${s.controls} in scope: ${s.controlsByStatus.pass} passing (${s.controlsPassingByTest} by automated test, ${s.controlsByStatus.pass - s.controlsPassingByTest} on attestations), ${s.controlsByStatus.fail} with exceptions, ${s.controlsByStatus.partial} partly evidenced, ${s.controlsByStatus['no-evidence']} without current evidence, ${s.controlsByStatus['not-applicable']} not applicable`,
     `  tests       ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.noEvidence} without evidence, ${s.tests.errors} errors (${s.findingsByStatus.fail} exceptions in ${s.findingsByStatus.pass + s.findingsByStatus.fail} subjects tested)`,
     `  gaps        ${s.gaps}: ${s.gapsBySeverity.critical} critical, ${s.gapsBySeverity.high} high, ${s.gapsBySeverity.medium} medium, ${s.gapsBySeverity.low} low`,
-    `  readiness   ${s.readiness}%`,
+    `  readiness   ${style.bold(`${s.readiness}%`)}`,
     `  evidence    ${model.inputs.length} files read, ${model.errors.length} could not be read${reusedNote(model)}`,
   ]
   if (extra.store !== undefined) lines.push(`  stored in   ${extra.store}`)
@@ -67,18 +69,24 @@ function reusedNote(model: AssessmentModel): string {
 }
 
 /** A gap's one-line headline with its owner-facing facts: severity, title, criteria, due date. */
-function gapHeadline(g: Gap): string {
-  return `[${g.severity.toUpperCase()}] ${g.title}`
+function gapHeadline(g: Gap, style: Style): string {
+  return `${style.severity(g.severity, `[${g.severity.toUpperCase()}]`)} ${g.title}`
 }
 
 /** "Start here": the few gaps that unblock the most, grouped by owner, for the end of `assess`. */
-export function formatStartHere(groups: readonly { owner: string; gaps: readonly RankedGap[] }[]): string {
+export function formatStartHere(
+  groups: readonly { owner: string; gaps: readonly RankedGap[] }[],
+  style: Style = plainStyle,
+): string {
   if (groups.length === 0) return ''
-  const lines = ['', 'Start here (the gaps that unblock the most criteria; trustctl plan orders the rest):']
+  const lines = [
+    '',
+    `${style.bold('Start here')} (the gaps that unblock the most criteria; trustctl plan orders the rest):`,
+  ]
   for (const group of groups) {
-    lines.push(`  ${group.owner}`)
+    lines.push(`  ${style.bold(group.owner)}`)
     for (const { gap, gain, unblocks } of group.gaps) {
-      lines.push(`    ${gapHeadline(gap)}`)
+      lines.push(`    ${gapHeadline(gap, style)}`)
       lines.push(
         `      ${gap.criteria.length > 0 ? gap.criteria.join(', ') : 'no criterion'}; readiness +${gain.toFixed(1)}${unblocks > 0 ? `, ${unblocks} ${unblocks === 1 ? 'criterion' : 'criteria'} ready` : ''}; due ${gap.dueDate}`,
       )
@@ -88,13 +96,13 @@ export function formatStartHere(groups: readonly { owner: string; gaps: readonly
 }
 
 /** The gap list grouped by owner, then by the first criterion each gap leaves unmet. */
-export function formatGapsGrouped(gaps: readonly Gap[]): string {
+export function formatGapsGrouped(gaps: readonly Gap[], style: Style = plainStyle): string {
   if (gaps.length === 0) return 'No gaps.'
   const byOwner = new Map<string, Gap[]>()
   for (const g of gaps) byOwner.set(g.owner, [...(byOwner.get(g.owner) ?? []), g])
   const out: string[] = []
   for (const [owner, owned] of [...byOwner].sort(([a], [b]) => a.localeCompare(b))) {
-    out.push(`${owner} (${owned.length} ${owned.length === 1 ? 'gap' : 'gaps'})`)
+    out.push(`${style.bold(owner)} (${owned.length} ${owned.length === 1 ? 'gap' : 'gaps'})`)
     const byCriterion = new Map<string, Gap[]>()
     for (const g of owned) {
       const first = [...g.criteria].sort(compareCriteria)[0] ?? 'no criterion'
@@ -103,7 +111,7 @@ export function formatGapsGrouped(gaps: readonly Gap[]): string {
     for (const [criterion, listed] of [...byCriterion].sort(([a], [b]) => compareCriteria(a, b))) {
       out.push(`  ${criterion}`)
       for (const g of [...listed].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))) {
-        out.push(`    ${gapHeadline(g)}`)
+        out.push(`    ${gapHeadline(g, style)}`)
         const others = g.criteria.filter((c) => c !== criterion)
         out.push(
           `      ${others.length > 0 ? `also ${others.join(', ')}; ` : ''}due ${g.dueDate}${g.controls.length > 0 ? `; via ${g.controls.join(', ')}` : ''}`,
@@ -122,18 +130,18 @@ export function formatGapsGrouped(gaps: readonly Gap[]): string {
 }
 
 /** `trustctl plan` as text: each cycle's gaps by owner and the readiness once they are closed. */
-export function formatPlan(plan: RemediationPlan): string {
+export function formatPlan(plan: RemediationPlan, style: Style = plainStyle): string {
   const lines = [`Now: ${plan.readiness}% ready, ${plan.criteriaReady} of ${plan.criteria} criteria ready.`]
   for (const cycle of plan.cycles) {
     lines.push(
       '',
-      `Cycle ${cycle.cycle}: ${cycle.gaps.length} ${cycle.gaps.length === 1 ? 'gap' : 'gaps'} → ${cycle.readiness}% ready, ${cycle.criteriaReady} of ${plan.criteria} criteria ready once closed`,
+      `${style.bold(`Cycle ${cycle.cycle}`)}: ${cycle.gaps.length} ${cycle.gaps.length === 1 ? 'gap' : 'gaps'} → ${cycle.readiness}% ready, ${cycle.criteriaReady} of ${plan.criteria} criteria ready once closed`,
     )
     for (const group of groupByOwner(cycle.gaps)) {
-      lines.push(`  ${group.owner}`)
+      lines.push(`  ${style.bold(group.owner)}`)
       for (const { gap } of group.gaps)
         lines.push(
-          `    ${gapHeadline(gap)} (${gap.criteria.join(', ') || 'no criterion'}; due ${gap.dueDate})`,
+          `    ${gapHeadline(gap, style)} (${gap.criteria.join(', ') || 'no criterion'}; due ${gap.dueDate})`,
         )
     }
   }
@@ -142,7 +150,8 @@ export function formatPlan(plan: RemediationPlan): string {
       '',
       `Not reflected in readiness (${plan.unprojected.length}): closing these changes no test or control result the model rolls up, but they remain gaps:`,
     )
-    for (const gap of plan.unprojected.slice(0, 15)) lines.push(`  ${gapHeadline(gap)} (owner ${gap.owner})`)
+    for (const gap of plan.unprojected.slice(0, 15))
+      lines.push(`  ${gapHeadline(gap, style)} (owner ${gap.owner})`)
     if (plan.unprojected.length > 15)
       lines.push(`  … and ${plan.unprojected.length - 15} more (trustctl gaps)`)
   }

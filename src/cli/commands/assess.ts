@@ -17,9 +17,12 @@ import type { AssessmentModel } from '../../core/assessment.js'
 import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
 import { startHere } from '../../core/plan.js'
+import type { CliIo } from '../cli-io.js'
 import { exitCode } from '../exit-codes.js'
 import { formatStartHere, formatSummary } from '../present.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
+import { type Style, styleFor } from '../style.js'
 
 export interface AssessOptions {
   config?: string
@@ -49,22 +52,18 @@ export function assessmentExitCode(model: AssessmentModel, failOn: Severity | un
   return partial ? exitCode.partial : exitCode.clean
 }
 
-export async function assessCommand(
-  options: AssessOptions,
-  io: { cwd: string; out: (text: string) => void; err: (text: string) => void; env?: NodeJS.ProcessEnv },
-): Promise<number> {
+export async function assessCommand(options: AssessOptions, io: CliIo): Promise<number> {
   const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on')
   if (options.format !== 'text' && options.format !== 'json') {
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const env = io.env ?? process.env
   const loaded = await loadConfig(options.config, io.cwd)
-  const { model, ignoredCacheEntries } = await runAssessment(
-    loaded,
-    await loadLibrary(),
-    new Date(),
-    processRun(),
+  const library = await loadLibrary()
+  const { model, ignoredCacheEntries } = await withProgress('assessing', progressStream(io), () =>
+    runAssessment(loaded, library, new Date(), processRun()),
   )
+  const style = styleFor(io.colour?.out)
   const store =
     loaded.config.store.backend === 'postgres'
       ? storeDescription(loaded, env)
@@ -72,15 +71,15 @@ export async function assessCommand(
   io.out(
     options.format === 'json'
       ? renderJson(model)
-      : `${formatSummary(model, { store, ignoredCacheEntries })}\n${startHereText(model)}`,
+      : `${formatSummary(model, { store, ignoredCacheEntries }, style)}\n${startHereText(model, style)}`,
   )
   const code = assessmentExitCode(model, failOn)
   await reportGate(model, failOn, code === exitCode.failures, { ...options, loaded, env, io })
   return code
 }
 
-function startHereText(model: AssessmentModel): string {
-  const text = formatStartHere(startHere(model))
+function startHereText(model: AssessmentModel, style: Style): string {
+  const text = formatStartHere(startHere(model), style)
   return text === '' ? '' : `${text}\n`
 }
 
@@ -98,7 +97,7 @@ async function reportGate(
     gitlabCodequality?: string | undefined
     loaded: LoadedConfig
     env: NodeJS.ProcessEnv
-    io: { cwd: string; err: (text: string) => void }
+    io: CliIo
   },
 ): Promise<void> {
   const { loaded, env, io } = context
@@ -107,7 +106,8 @@ async function reportGate(
     return existsSync(absolute) ? path.relative(io.cwd, absolute).split(path.sep).join('/') : undefined
   }
   const failures = gateFailures(model, failOn, pathOf)
-  if (failed && failOn !== undefined) io.err(formatGateFailures(failures, failOn))
+  if (failed && failOn !== undefined)
+    io.err(formatGateFailures(failures, failOn, styleFor(io.colour?.err).severity))
   if (env.GITHUB_ACTIONS === 'true') {
     if (failed) io.err(githubAnnotations(failures))
     const summary = env.GITHUB_STEP_SUMMARY

@@ -1,6 +1,7 @@
 import { loadLibrary } from '../../app/run-assessment.js'
 import { listChecks, listControls } from '../../core/catalog-listing.js'
 import { ConfigError } from '../../core/errors.js'
+import { styleFor } from '../style.js'
 
 export interface ListOptions {
   format: string
@@ -14,9 +15,10 @@ function checkFormat(format: string): void {
 /** `trustctl checks list`: every valid check id, with its title, severity, controls and criteria. */
 export async function checksListCommand(
   options: ListOptions,
-  io: { out: (text: string) => void },
+  io: { out: (text: string) => void; colour?: { out: boolean } },
 ): Promise<number> {
   checkFormat(options.format)
+  const style = styleFor(io.colour?.out)
   const library = await loadLibrary()
   const checks = listChecks(library.checks, library.catalog)
   if (options.format === 'json') io.out(`${JSON.stringify(checks, null, 2)}\n`)
@@ -25,7 +27,7 @@ export async function checksListCommand(
       `${checks
         .map(
           (c) =>
-            `${c.id}  [${c.severity}]\n  ${c.title}\n  controls: ${c.controls.join(', ') || 'none'}; criteria: ${c.criteria.join(', ') || 'none'}`,
+            `${style.bold(c.id)}  ${style.severity(c.severity, `[${c.severity}]`)}\n  ${c.title}\n  controls: ${c.controls.join(', ') || 'none'}; criteria: ${c.criteria.join(', ') || 'none'}`,
         )
         .join('\n')}\n${checks.length} checks\n`,
     )

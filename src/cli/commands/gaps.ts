@@ -2,8 +2,11 @@ import { loadConfig } from '../../app/load-config.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import { ConfigError } from '../../core/errors.js'
 import { filterGaps, rankGaps } from '../../core/plan.js'
+import type { CliIo } from '../cli-io.js'
 import { formatGapsGrouped } from '../present.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
+import { styleFor } from '../style.js'
 import { assessmentExitCode, parseSeverity } from './assess.js'
 
 export interface GapsOptions {
@@ -24,21 +27,15 @@ export function parseCount(value: string, flag: string): number {
   return n
 }
 
-export async function gapsCommand(
-  options: GapsOptions,
-  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
-): Promise<number> {
+export async function gapsCommand(options: GapsOptions, io: CliIo): Promise<number> {
   const minimum = options.severity === undefined ? undefined : parseSeverity(options.severity, '--severity')
   const top = options.top === undefined ? undefined : parseCount(options.top, '--top')
   if (options.format !== 'text' && options.format !== 'json')
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = await assessForReading(
-    loaded,
-    await loadLibrary(),
-    new Date(),
-    processRun(),
-    options.record === true,
+  const library = await loadLibrary()
+  const model = await withProgress('assessing', progressStream(io), () =>
+    assessForReading(loaded, library, new Date(), processRun(), options.record === true),
   )
   const filtered = filterGaps(model.gaps, {
     ...(options.owner === undefined ? {} : { owner: options.owner }),
@@ -52,6 +49,10 @@ export async function gapsCommand(
       : rankGaps(model, filtered)
           .slice(0, top)
           .map((r) => r.gap)
-  io.out(options.format === 'json' ? `${JSON.stringify(gaps, null, 2)}\n` : `${formatGapsGrouped(gaps)}\n`)
+  io.out(
+    options.format === 'json'
+      ? `${JSON.stringify(gaps, null, 2)}\n`
+      : `${formatGapsGrouped(gaps, styleFor(io.colour?.out))}\n`,
+  )
   return assessmentExitCode(model, undefined)
 }

@@ -2,7 +2,9 @@ import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import { parseFormats, writeReports } from '../../app/write-report.js'
+import type { CliIo } from '../cli-io.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
 import { assessmentExitCode } from './assess.js'
 
 export interface ReportOptions {
@@ -13,18 +15,12 @@ export interface ReportOptions {
   out?: string
 }
 
-export async function reportCommand(
-  options: ReportOptions,
-  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
-): Promise<number> {
+export async function reportCommand(options: ReportOptions, io: CliIo): Promise<number> {
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = await assessForReading(
-    loaded,
-    await loadLibrary(),
-    new Date(),
-    processRun(),
-    options.record === true,
+  const library = await loadLibrary()
+  const model = await withProgress('assessing', progressStream(io), () =>
+    assessForReading(loaded, library, new Date(), processRun(), options.record === true),
   )
   const outDir =
     options.out === undefined
