@@ -55,10 +55,22 @@ export function projectReadiness(model: AssessmentModel, closed: readonly Gap[])
       currentEvidence.add(rest.join(':'))
     else if (type === 'not-applicable-without-justification') justified.add(rest.join(':'))
   }
-  const controls = model.controls.map((control) =>
-    projectControl(control, passingChecks, currentEvidence, justified),
+  const controls = new Map(
+    model.controls.map((control) => [
+      control.id,
+      projectControl(control, passingChecks, currentEvidence, justified),
+    ]),
   )
-  const criteria = model.criteria.map((criterion) => rollUpCriterion(criterion, controls))
+  // Each criterion names the controls mapped to it: rolling up only those keeps ranking every gap cheap.
+  const criteria = model.criteria.map((criterion) =>
+    rollUpCriterion(
+      criterion,
+      criterion.controls.flatMap((id) => {
+        const control = controls.get(id)
+        return control === undefined ? [] : [control]
+      }),
+    ),
+  )
   return {
     readiness: overallReadiness(criteria),
     points: criteria.reduce((sum, c) => sum + (c.status === 'not-applicable' ? 0 : c.readiness), 0),
