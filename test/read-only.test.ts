@@ -1,4 +1,4 @@
-import { existsSync } from 'node:fs'
+import { existsSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -42,6 +42,7 @@ describe('read-only commands store nothing', () => {
     expect((await trustctl(estate.dir, 'explain', 'CC42.1')).code).toBe(2)
     const report = await trustctl(estate.dir, 'report', '--format', 'json', '--out', 'reports')
     expect(report.stdout).toContain('readiness.json')
+    expect(report.stdout).toContain('Not recorded in the ledger')
     expect(ledgerCounts()).toEqual(before)
   })
 
@@ -61,5 +62,10 @@ describe('read-only commands store nothing', () => {
     const after = ledgerCounts()
     expect(after.runs).toBe(before.runs + 1)
     expect(after.records).toBeGreaterThan(before.records)
+    const report = await trustctl(estate.dir, 'report', '--format', 'md', '--out', 'reports', '--record')
+    expect(report.stdout).not.toContain('Not recorded in the ledger')
+    expect(ledgerCounts().runs).toBe(after.runs + 1)
+    const markdown = readFileSync(path.join(estate.dir, 'reports', 'readiness.md'), 'utf8')
+    expect(markdown).toMatch(/Ledger: run \d+, signed with Ed25519 key/)
   })
 })

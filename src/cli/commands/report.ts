@@ -31,7 +31,11 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
   io.out(
     `Readiness report (${s.readiness}% ready, ${s.gaps} gaps, as of ${model.asOf}) written to:\n${written
       .map((f) => `  ${path.relative(io.cwd, f)}`)
-      .join('\n')}\n`,
+      .join('\n')}\n${
+      model.ledger === undefined
+        ? 'Not recorded in the ledger, so the report names no signed run; --record stores and signs this run and the report then says how to verify it.\n'
+        : ''
+    }`,
   )
   return assessmentExitCode(model, undefined)
 }
