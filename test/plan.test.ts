@@ -79,10 +79,14 @@ describe('trustctl plan', () => {
       ...plan.unprojected.map((g) => g.id),
     ]
     expect(planned.sort()).toEqual(all.map((g) => g.id).sort())
+    expect(plan.later).toEqual([])
     const text = (await trustctl(estate.dir, 'plan', '--cycles', '2')).stdout
     expect(text).toMatch(/^Now: \d+% ready/)
     expect(text).toMatch(/Cycle 2: \d+ gaps → \d+% ready/)
     expect(text).not.toContain('Cycle 3:')
+    // Gaps past the limit are later work, not work the projection says changes nothing.
+    expect(text).toMatch(/Later cycles: \d+ more gaps/)
+    expect(text).not.toContain('Not reflected in readiness')
   })
 
   it('projects exactly the readiness that fixing the gaps produces', async () => {

@@ -145,6 +145,11 @@ export function formatPlan(plan: RemediationPlan, style: Style = plainStyle): st
         )
     }
   }
+  if (plan.later.length > 0)
+    lines.push(
+      '',
+      `Later cycles: ${plan.later.length} more ${plan.later.length === 1 ? 'gap' : 'gaps'} (without --cycles, plan orders them all).`,
+    )
   if (plan.unprojected.length > 0) {
     lines.push(
       '',

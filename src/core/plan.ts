@@ -160,6 +160,8 @@ export interface RemediationPlan {
   criteriaReady: number
   criteria: number
   cycles: PlanCycle[]
+  /** Gaps left for cycles beyond the `maxCycles` asked for. */
+  later: Gap[]
   /** Gaps whose closing the model cannot show in readiness (no control for a criterion, third parties). */
   unprojected: Gap[]
 }
@@ -202,14 +204,18 @@ export function planRemediation(
     })
   }
   const now = projectReadiness(model, [])
+  // Stopped by the cycle limit: what is left is later work, not work that changes nothing.
+  const limited = options.maxCycles !== undefined && cycles.length >= options.maxCycles
+  const ordered = remaining.sort(
+    (a, b) => severityRank(b.severity) - severityRank(a.severity) || compareFirstCriterion(a, b),
+  )
   return {
     readiness: now.readiness,
     criteriaReady: now.criteriaReady,
     criteria: model.criteria.length,
     cycles,
-    unprojected: remaining.sort(
-      (a, b) => severityRank(b.severity) - severityRank(a.severity) || compareFirstCriterion(a, b),
-    ),
+    later: limited ? ordered : [],
+    unprojected: limited ? [] : ordered,
   }
 }
 
