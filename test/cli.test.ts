@@ -73,7 +73,9 @@ describe('trustctl on the demo estate', () => {
     expect(run.code).toBe(0)
     // Grouped by owner, then by the criterion each gap leaves unmet, each gap with due date and fix.
     expect(run.stdout).toMatch(/^.+<.+@acme-analytics\.example\.com> \(\d+ gaps?\)\n {2}CC\d\.\d+\n {4}\[/m)
-    expect(run.stdout).toMatch(/\n {4}\[CRITICAL\] .+\n {6}(also [^;]+; )?due 20\d\d-\d\d-\d\d.*\n {6}fix: \S/)
+    expect(run.stdout).toMatch(
+      /\n {4}\[CRITICAL\] .+\n {6}(also [^;]+; )?due 20\d\d-\d\d-\d\d.*\n {6}fix: \S/,
+    )
     const gaps = JSON.parse(
       (await trustctl(demo.dir, 'gaps', '--format', 'json', '--severity', 'high')).stdout,
     ) as { severity: string }[]
