@@ -3,7 +3,9 @@ import { controlStatusLabel, location, qualifiedName } from '../../app/rendering
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
+import type { CliIo } from '../cli-io.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
 
 export interface ExplainOptions {
   config?: string
@@ -118,25 +120,19 @@ export function formatExplanation(x: Explanation): string {
   return lines.join('\n')
 }
 
-export async function explainCommand(
-  id: string,
-  options: ExplainOptions,
-  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
-): Promise<number> {
+export async function explainCommand(id: string, options: ExplainOptions, io: CliIo): Promise<number> {
   const library = await loadLibrary()
   // An unknown id is refused before anything is read: a typo costs no assessment.
   explain(id, library)
   // Outside a configured repository, explain still answers from the catalog alone.
   const hasConfig = options.config !== undefined || findConfig(io.cwd) !== undefined
-  const model = hasConfig
-    ? await assessForReading(
-        await loadConfig(options.config, io.cwd),
-        library,
-        new Date(),
-        processRun(),
-        options.record === true,
-      )
-    : undefined
+  const loaded = hasConfig ? await loadConfig(options.config, io.cwd) : undefined
+  const model =
+    loaded === undefined
+      ? undefined
+      : await withProgress('assessing', progressStream(io), () =>
+          assessForReading(loaded, library, new Date(), processRun(), options.record === true),
+        )
   const explanation = explain(id, model === undefined ? library : { ...library, model })
   io.out(
     options.format === 'json'
