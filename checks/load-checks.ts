@@ -40,15 +40,24 @@ function isCheck(value: unknown): value is Check {
 
 /** Lists `<source>/<name>` for every folder that holds a check. */
 export async function listCheckFolders(): Promise<string[]> {
-  const folders: string[] = []
-  for (const source of (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())) {
-    for (const entry of await readdir(path.join(checksRoot, source.name), { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue
-      const hasCheck = await findCheckFile(path.join(checksRoot, source.name, entry.name))
-      if (hasCheck !== undefined) folders.push(`${source.name}/${entry.name}`)
-    }
-  }
-  return folders.sort()
+  // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
+  const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
+  const perSource = await Promise.all(
+    sources.map(async (source) => {
+      const entries = (await readdir(path.join(checksRoot, source.name), { withFileTypes: true })).filter(
+        (e) => e.isDirectory(),
+      )
+      const found = await Promise.all(
+        entries.map(async (entry) =>
+          (await findCheckFile(path.join(checksRoot, source.name, entry.name))) === undefined
+            ? []
+            : [`${source.name}/${entry.name}`],
+        ),
+      )
+      return found.flat()
+    }),
+  )
+  return perSource.flat().sort()
 }
 
 async function findCheckFile(folder: string): Promise<string | undefined> {
@@ -69,10 +78,17 @@ async function findCheckFile(folder: string): Promise<string | undefined> {
  */
 export async function loadChecks(): Promise<Check[]> {
   const checks: Check[] = []
-  for (const folder of await listCheckFolders()) {
-    const file = await findCheckFile(path.join(checksRoot, folder))
-    if (file === undefined) continue
-    const module: unknown = await import(pathToFileURL(file).href)
+  const folders = await listCheckFolders()
+  // Imported concurrently (the loader reads and compiles them side by side), validated in order.
+  const modules = await Promise.all(
+    folders.map(async (folder) => {
+      const file = await findCheckFile(path.join(checksRoot, folder))
+      return file === undefined ? undefined : ((await import(pathToFileURL(file).href)) as unknown)
+    }),
+  )
+  for (const [i, folder] of folders.entries()) {
+    const module = modules[i]
+    if (module === undefined) continue
     const check =
       typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
     if (!isCheck(check)) {

@@ -307,7 +307,7 @@ function toManualEvidence(evidence: Control['manualEvidence'][number], config: C
  * A control passes only when something shows it operating (a passing test or current evidence from
  * a person) and nothing is missing; a test with nothing to test is no such proof on its own.
  */
-function controlStatus(
+export function controlStatus(
   tests: readonly ControlTest[],
   manual: readonly ManualEvidenceResult[],
 ): ControlStatus {
@@ -320,7 +320,11 @@ function controlStatus(
   return satisfied === tests.length && currentManual === manual.length ? 'pass' : 'partial'
 }
 
-function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[]): CriterionResult {
+/** A criterion's status and readiness from the results of the controls in scope that meet it. */
+export function rollUpCriterion(
+  criterion: Pick<Criterion, 'id' | 'category' | 'series' | 'title'>,
+  controls: readonly Pick<ControlResult, 'id' | 'criteria' | 'status'>[],
+): CriterionResult {
   const mapped = controls.filter((c) => c.criteria.includes(criterion.id))
   const applicable = mapped.filter((c) => c.status !== 'not-applicable')
   const score = applicable.reduce(
@@ -499,7 +503,6 @@ function summarize(
     findings.map((f) => f.status),
   )
   const tests = controls.flatMap((c) => c.tests)
-  const applicable = criteria.filter((c) => c.status !== 'not-applicable')
   return {
     criteria: criteria.length,
     controls: controls.length,
@@ -523,12 +526,17 @@ function summarize(
       severities,
       gaps.map((g) => g.severity),
     ),
-    readiness:
-      applicable.length === 0
-        ? 0
-        : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length),
+    readiness: overallReadiness(criteria),
     inputErrors,
   }
+}
+
+/** The system's readiness: the mean readiness of the criteria in scope that are applicable, 0–100. */
+export function overallReadiness(criteria: readonly Pick<CriterionResult, 'status' | 'readiness'>[]): number {
+  const applicable = criteria.filter((c) => c.status !== 'not-applicable')
+  return applicable.length === 0
+    ? 0
+    : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length)
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -54,6 +54,7 @@ import { z } from 'zod'
 import type { CollectionError } from '../../core/evidence.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
 import { decodeReportContent } from './credential-report.js'
+import type { AwsLiveOptions } from './live-options.js'
 import * as api from './schemas.js'
 import {
   type AccountSnapshot,
@@ -64,18 +65,7 @@ import {
 } from './snapshot.js'
 import { snapshotToEvidence } from './to-evidence.js'
 
-const regionCode = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region code such as eu-west-1')
-
-export const awsLiveOptions = z.strictObject({
-  type: z.literal('aws'),
-  /** Regions to read; global services (IAM, S3) are read once, through the first. */
-  regions: z.array(regionCode).min(1),
-  /** A named profile of the shared AWS config; without it the standard credential chain decides. */
-  profile: z.string().min(1).optional(),
-})
-export type AwsLiveOptions = z.infer<typeof awsLiveOptions>
+export { type AwsLiveOptions, awsLiveOptions } from './live-options.js'
 
 /** AWS error names that mean "this configuration does not exist": a fact, not a failure. */
 const absentErrors = new Set([
