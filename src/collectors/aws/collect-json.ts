@@ -10,6 +10,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import type { CollectionError } from '../../core/evidence.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
+import { readAuthorizationDetails } from './authorization-details.js'
 import { decodeReportContent } from './credential-report.js'
 import * as api from './schemas.js'
 import { type AccountSnapshot, emptyRegion, emptySnapshot, type RegionSnapshot } from './snapshot.js'
@@ -372,6 +373,7 @@ function readOne(
   text: string,
   snapshot: AccountSnapshot,
   region: RegionSnapshot,
+  problems: CollectionError[],
 ): string | undefined {
   const base = path.basename(relative)
   if (/\.csv$/i.test(base)) {
@@ -412,6 +414,18 @@ function readOne(
       return r === undefined ? undefined : { reader: r, subject: '' }
     })()
   if (chosen === undefined) return 'not-aws'
+  if (chosen.reader.command === 'get-account-authorization-details') {
+    // Item by item, as the live collector reads it: one odd item is named, not the whole file lost.
+    let details: ReturnType<typeof readAuthorizationDetails>
+    try {
+      details = readAuthorizationDetails(data)
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+    for (const problem of details.problems) problems.push({ file: relative, ...problem })
+    snapshot.authorizationDetails = { file: relative, data: details.data }
+    return undefined
+  }
   const parsed = chosen.reader.schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -445,7 +459,7 @@ export async function collectAwsJson(
       regions.set(name, region)
     }
     const bytes = await readFile(absolute)
-    const outcome = readOne(relative, bytes.toString('utf8'), snapshot, region)
+    const outcome = readOne(relative, bytes.toString('utf8'), snapshot, region, errors)
     if (outcome === 'not-aws') continue
     if (outcome !== undefined) errors.push({ file: relative, message: outcome })
     inputs.push({
