@@ -58,6 +58,7 @@ import { readAuthorizationDetails } from './authorization-details.js'
 import { decodeReportContent } from './credential-report.js'
 import {
   type AwsService,
+  awsServices,
   customEndpoint,
   describeAwsError,
   endpointSettings,
@@ -248,9 +249,11 @@ export async function collectAwsLive(
   const [home] = options.regions
   if (home === undefined) throw new Error(`${context.where}.regions: at least one region is required`)
   const { env } = context
-  const sts = new STSClient(clientConfig(home, options, env, 'STS'))
   let account: string
   try {
+    // Every endpoint variable is checked first: a typo in one is named before any call is made.
+    for (const service of awsServices) customEndpoint(env, service)
+    const sts = new STSClient(clientConfig(home, options, env, 'STS'))
     account = api.getCallerIdentity.parse(await sts.send(new GetCallerIdentityCommand({}))).Account
   } catch (error) {
     // Without the account nothing can be read: every AWS check says why, none says "nothing to test".

@@ -8,18 +8,20 @@
 type Env = Readonly<Record<string, string | undefined>>
 
 /** The services the collector calls, by the suffix of their `AWS_ENDPOINT_URL_<SERVICE>` variable. */
-export type AwsService =
-  | 'STS'
-  | 'IAM'
-  | 'S3'
-  | 'S3_CONTROL'
-  | 'CLOUDTRAIL'
-  | 'GUARDDUTY'
-  | 'RDS'
-  | 'EC2'
-  | 'KMS'
-  | 'EKS'
-  | 'ELASTIC_LOAD_BALANCING_V2'
+export const awsServices = [
+  'STS',
+  'IAM',
+  'S3',
+  'S3_CONTROL',
+  'CLOUDTRAIL',
+  'GUARDDUTY',
+  'RDS',
+  'EC2',
+  'KMS',
+  'EKS',
+  'ELASTIC_LOAD_BALANCING_V2',
+] as const
+export type AwsService = (typeof awsServices)[number]
 
 const isTrue = (value: string | undefined) => value?.trim().toLowerCase() === 'true'
 
