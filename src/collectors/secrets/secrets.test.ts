@@ -188,6 +188,11 @@ describe('the rule set', () => {
       'password: xxxxxxxxxxxx',
       'passthrough_mode=always-on-2024',
       'token_ttl: 86400',
+      // Code, not configuration: declarations, calls, property paths.
+      'const passwordtoken = secret.apiKey.value(123)',
+      'let sessionToken = request.headers.authorization',
+      'token := readToken(path)',
+      '  password = os.environ[DB_PASSWORD_NAME]',
       // A SealedSecret's ciphertext and a Secret's base64 data: the Kubernetes check decodes those.
       '    password: YWNtZS1kZW1vIHNlYWxlZCB2YWx1ZTogcGFzc3dvcmQsIG5vdCByZWFsIGNpcGhlcnRleHQ=',
     ].join('\n')
