@@ -164,6 +164,26 @@ describe.runIf(available)('the live AWS collector against moto_server', () => {
     expect(incomplete[0]?.message).toContain('UserDetailList[1]')
   })
 
+  it('makes the checks of a kind whose export file holds an error no-evidence, offline too', {
+    timeout: 120_000,
+  }, async () => {
+    const root = await exported()
+    await writeFile(
+      path.join(root, 'aws', region, 'describe-db-instances.json'),
+      '\nAn error occurred (AccessDenied) when calling the DescribeDBInstances operation: not authorized\n',
+    )
+    const offline = await collectAwsJson({ type: 'aws-json', path: 'aws', account }, context({}, root))
+    expect(offline.errors).toEqual([
+      expect.objectContaining({
+        file: `aws/${region}/describe-db-instances.json`,
+        kinds: ['aws.db-instance'],
+      }),
+    ])
+    const database = judge(offline).filter((f) => f.check.startsWith('aws/database-'))
+    expect(new Set(database.map((f) => f.status))).toEqual(new Set(['no-evidence']))
+    for (const finding of database) expect(finding.message).toContain('AccessDenied')
+  })
+
   it('makes every check of a kind it could not read no-evidence with the reason', {
     timeout: 120_000,
   }, async () => {

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import type { CollectionError } from '../../core/evidence.js'
+import type { CollectionError, EvidenceKind } from '../../core/evidence.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
 import { readAuthorizationDetails } from './authorization-details.js'
 import { decodeReportContent } from './credential-report.js'
@@ -46,6 +46,24 @@ type Context = {
   file: string
   /** The resource named after the command in the file name (`my-bucket` in `get-bucket-versioning-my-bucket`). */
   subject: string
+}
+
+/**
+ * The evidence kinds the command lists: a file of it that cannot be read leaves them incomplete, so
+ * their checks say so instead of "nothing to test".
+ */
+const listedKinds: Record<string, EvidenceKind[]> = {
+  'describe-trails': ['aws.cloudtrail'],
+  'list-detectors': ['aws.guardduty-detector'],
+  'get-account-authorization-details': ['aws.iam-user', 'aws.iam-policy'],
+  'list-buckets': ['aws.s3-bucket'],
+  'describe-db-instances': ['aws.db-instance'],
+  'describe-security-groups': ['aws.security-group'],
+  'describe-vpcs': ['aws.vpc'],
+  'list-keys': ['aws.kms-key'],
+  'describe-cluster': ['aws.eks-cluster'],
+  'describe-load-balancers': ['aws.load-balancer-listener'],
+  'describe-listeners': ['aws.load-balancer-listener'],
 }
 
 /** A reader for one CLI command: its schema and where the parsed response goes in the snapshot. */
@@ -461,7 +479,10 @@ export async function collectAwsJson(
     const bytes = await readFile(absolute)
     const outcome = readOne(relative, bytes.toString('utf8'), snapshot, region, errors)
     if (outcome === 'not-aws') continue
-    if (outcome !== undefined) errors.push({ file: relative, message: outcome })
+    if (outcome !== undefined) {
+      const kinds = listedKinds[readerByName(path.basename(relative))?.reader.command ?? ''] ?? []
+      errors.push({ file: relative, message: outcome, ...(kinds.length === 0 ? {} : { kinds }) })
+    }
     inputs.push({
       file: relative,
       collector: 'aws-json',
