@@ -3,6 +3,7 @@ import path from 'node:path'
 import { ConfigError } from '../core/errors.js'
 import type { CollectionError } from '../core/evidence.js'
 import { collectors as awsCollectors } from './aws/index.js'
+import { noteCopiedSecrets } from './dockerfile/copied-secrets.js'
 import { collectFiles, type FileSourceType, fileSourceTypes, isInside } from './files/collect-files.js'
 import { collectors as gitHistoryCollectors } from './git-history/index.js'
 import { collectors as githubCollectors } from './github/index.js'
@@ -122,6 +123,7 @@ export async function collectSources(
   )
   const collection =
     files.length > 0 ? await collectFiles(context.root, files, context.parseCache) : emptyCollection()
+  await noteCopiedSecrets(context.root, collection.evidence)
   collection.errors.unshift(...refusals.values())
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type) || !readable(i)) continue

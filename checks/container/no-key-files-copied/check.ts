@@ -177,6 +177,22 @@ export default defineCheck({
             ]
           }),
         )
+        .concat(
+          // A file with any name that holds a credential is a credential file once it is in the image.
+          dockerfile.copies.flatMap((copy) => {
+            const secrets = copy.secretsInSource ?? []
+            if (secrets.length === 0) return []
+            const places = secrets.map((s) => `${s.rule} at ${s.file}:${s.line}`).join(', ')
+            const inShipped = reachesShipped(dockerfile, shipped, copy.stage, copy.destination)
+            return [
+              {
+                copy,
+                inShipped,
+                text: `${copy.instruction} ${copy.sources.join(' ')} (line ${copy.line}) copies a file holding a secret: ${places}${inShipped ? '' : ', into a build stage only'}`,
+              },
+            ]
+          }),
+        )
         .sort((a, b) => a.copy.line - b.copy.line)
       const first = offending[0]
       if (first === undefined) {
@@ -184,7 +200,7 @@ export default defineCheck({
           dockerfile,
           dockerfile.copies.length === 0
             ? 'no COPY or ADD instructions'
-            : 'no COPY or ADD source is named like a private key or credential file',
+            : 'no COPY or ADD source is named like a private key or credential file, or holds a secret',
         )
       }
       const intoShipped = offending.some((entry) => entry.inShipped)
