@@ -3,7 +3,7 @@
  * HTTP) on a free port, an account built through the API, the collector pointed at it only through
  * the AWS SDK's own variables (AWS_ENDPOINT_URL and fake credentials). The same account, exported as
  * the AWS CLI would, must give the same verdicts offline. In CI a missing moto_server fails the
- * suite (`.ci/run` starts nothing: each test starts its own server on a free port).
+ * suite (`.ci/run` only checks it is on PATH: each test starts its own server on a free port).
  */
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
@@ -226,7 +226,7 @@ describe.runIf(available)('the live AWS collector against moto_server', () => {
   })
 })
 
-it.runIf(!available && inCi)('has moto_server on PATH in CI (.ci/run installs moto)', () => {
+it.runIf(!available && inCi)('has moto_server on PATH in CI (.ci/run checks for it)', () => {
   expect.fail(
     'moto_server is not on PATH: the live AWS collector would go untested (pip install "moto[server]==5.2.*")',
   )
