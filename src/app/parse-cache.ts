@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
-import { checkEvidence, type EvidenceItem } from '../core/evidence.js'
+import { checkEvidence, type EvidenceItem, evidenceKinds } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
 import type { AssessmentStore } from '../core/store.js'
@@ -131,6 +131,7 @@ const storedParseSchema = z.object({
       line: z.number().int().exactOptional(),
       message: z.string(),
       hint: z.string().exactOptional(),
+      kinds: z.array(z.enum(evidenceKinds)).exactOptional(),
     }),
   ),
 })

@@ -24,7 +24,7 @@ import { type Config, formatConfigIssues } from './config.js'
 import { configReferenceIssues } from './config-references.js'
 import { assessCoverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
-import { type CheckRun, evaluateChecks } from './engine.js'
+import { type CheckRun, evaluateChecks, unreadKinds } from './engine.js'
 import { ConfigError } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
 import { applyExceptions } from './exceptions.js'
@@ -106,7 +106,7 @@ export function assess(request: AssessRequest): AssessmentModel {
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
   const { findings, outcomes: exceptionOutcomes } = applyExceptions(
     noteStaleEvidence(
-      evaluateChecks(runs, groupEvidence(request.evidence)),
+      evaluateChecks(runs, groupEvidence(request.evidence), unreadKinds(request.errors)),
       request.evidence,
       config.scope.asOf,
       config.freshness,

@@ -110,6 +110,12 @@ export interface CollectionError extends SourceLocation {
   message: string
   /** A command or change that fixes the input, e.g. `helm template … > rendered.yaml`. */
   hint?: string
+  /**
+   * Evidence kinds this failure left incomplete (a list call that failed, an item that could not be
+   * read): every check reading one of them reports no-evidence with this message, never a verdict
+   * drawn from the part that was read alone.
+   */
+  kinds?: EvidenceKind[]
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

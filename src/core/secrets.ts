@@ -36,7 +36,8 @@ export function nameLooksLikeSecret(name: string): boolean {
  */
 const inlineCredentials: readonly RegExp[] = [
   // NAME=value and NAME: value for credential-like names (`DB_PASSWORD=hunter2`, `--api-key=…`).
-  /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?)\s*[=:]\s*)(?!\$\{\{)("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
+  // A boolean is a setting, not a credential: `automountServiceAccountToken: true` stays readable.
+  /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?)\s*[=:]\s*)(?!\$\{\{)(?!(?:true|false)(?![^\s"';&|,.)]))("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
   // --password value, --token value, -p<value> / -p value as mysql and friends take them.
   /((?:^|\s)--?(?:password|passwd|pass|token|secret|api-key|apikey)(?:=|\s+))("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
   /((?:^|\s)-p)(?!\s*-)([^\s"';&|]{3,})/g,

@@ -11,5 +11,11 @@ export const awsLiveOptions = z.strictObject({
   regions: z.array(regionCode).min(1),
   /** A named profile of the shared AWS config; without it the standard credential chain decides. */
   profile: z.string().min(1).optional(),
+  /**
+   * Whether to ask IAM to generate the credential report when there is no current one
+   * (`iam:GenerateCredentialReport`, the one call that is not a read): without the report the
+   * console, MFA and access-key facts of IAM users are unknown.
+   */
+  generateCredentialReport: z.boolean().default(true),
 })
-export type AwsLiveOptions = z.infer<typeof awsLiveOptions>
+export type AwsLiveOptions = z.input<typeof awsLiveOptions>
