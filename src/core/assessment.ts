@@ -7,7 +7,7 @@ import type { Gap } from './gap.js'
 import type { ThirdPartiesSection } from './third-parties/index.js'
 
 // Gap lives in gap.ts, which third-parties also imports: one module each way, no cycle.
-export type { Gap, GapType } from './gap.js'
+export type { Gap, GapTracking, GapType } from './gap.js'
 
 export const controlStatuses = ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'] as const
 export type ControlStatus = (typeof controlStatuses)[number]

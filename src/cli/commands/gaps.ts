@@ -1,4 +1,5 @@
 import { loadConfig } from '../../app/load-config.js'
+import { applyRecordedRemediation } from '../../app/remediation.js'
 import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import { severityRank } from '../../core/check.js'
 import { formatGaps } from '../present.js'
@@ -17,7 +18,10 @@ export async function gapsCommand(
 ): Promise<number> {
   const minimum = options.severity === undefined ? undefined : parseSeverity(options.severity, '--severity')
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = (await runAssessment(loaded, await loadLibrary(), new Date(), processRun())).model
+  const run = processRun()
+  const assessed = (await runAssessment(loaded, await loadLibrary(), new Date(), run)).model
+  // Owners, due dates and statuses edited on the team server (signed change records) win.
+  const model = await applyRecordedRemediation(loaded, run.env, assessed)
   const gaps = model.gaps.filter(
     (g) => minimum === undefined || severityRank(g.severity) >= severityRank(minimum),
   )

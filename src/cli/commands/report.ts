@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
+import { applyRecordedRemediation } from '../../app/remediation.js'
 import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
 import { parseFormats, writeReports } from '../../app/write-report.js'
 import { processRun } from '../process-run.js'
@@ -17,7 +18,9 @@ export async function reportCommand(
 ): Promise<number> {
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
-  const model = (await runAssessment(loaded, await loadLibrary(), new Date(), processRun())).model
+  const run = processRun()
+  const assessed = (await runAssessment(loaded, await loadLibrary(), new Date(), run)).model
+  const model = await applyRecordedRemediation(loaded, run.env, assessed)
   const outDir =
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)
