@@ -3,6 +3,7 @@ import type { Catalog } from '../catalog.js'
 import type { Finding, FindingStatus } from '../check.js'
 import type { Config } from '../config.js'
 import { emptyPackageConfig } from '../config-package.js'
+import { durationInWords } from '../dates.js'
 import { CatalogError } from '../errors.js'
 import type { EvidenceItem } from '../evidence.js'
 import { discoverComponents } from './components.js'
@@ -192,7 +193,7 @@ function manualTest(item: ControlResult['manualEvidence'][number], engagement: E
     how: provided
       ? `Inspection of the record provided by ${item.by ?? 'the owner'}${item.reference === undefined ? '' : ` (${item.reference})`}.`
       : 'Inspection of the record, once provided by the control owner.',
-    population: `Each occurrence of the activity (${frequency}, every ${item.every.slice(1).toLowerCase()})`,
+    population: `Each occurrence of the activity (${frequency}, every ${durationInWords(item.every)})`,
     populationSize: provided ? 1 : 0,
     sample:
       engagement.type === 1

@@ -1,5 +1,6 @@
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../../core/assessment.js'
 import type { Finding } from '../../core/check.js'
+import { durationInWords } from '../../core/dates.js'
 import { escapeHtml } from '../../core/escape-markup.js'
 import {
   categoryLabel,
@@ -131,7 +132,7 @@ function controlDetails(control: ControlResult, findingsByCheck: ReadonlyMap<str
   const manual = control.manualEvidence
     .map(
       (m) =>
-        `<li>${badge(m.status === 'current' ? 'pass' : m.status === 'overdue' ? 'partial' : 'fail', m.status)} ${e(m.title)} (every ${e(m.every)})${
+        `<li>${badge(m.status === 'current' ? 'pass' : m.status === 'overdue' ? 'partial' : 'fail', m.status)} ${e(m.title)} (every ${e(durationInWords(m.every))})${
           m.lastDate ? ` — last ${e(m.lastDate)} by ${e(m.by ?? '')}, next due ${e(m.dueDate ?? '')}` : ''
         }</li>`,
     )
