@@ -44,7 +44,8 @@ export interface ControlResult {
   statement: string
   /** The traditional control an auditor expects, and how the cloud-native practice meets it. */
   analogy?: { traditional: string; cloudNative: string }
-  auditorQuestions: { question: string; answer: string }[]
+  /** Answers to questions an auditor may ask; `evidence` names the tests that show the answer holds. */
+  auditorQuestions: { question: string; answer: string; evidence?: string[] }[]
   family: string
   type: Control['type']
   ownerRole: OwnerRole

@@ -1,3 +1,4 @@
+import { answerSupport } from '../answer-support.js'
 import type { AssessmentModel, ControlResult, ControlStatus } from '../assessment.js'
 import type { Catalog } from '../catalog.js'
 import type { Finding, FindingStatus } from '../check.js'
@@ -284,7 +285,11 @@ function buildControl(control: ControlResult, input: PackageInput, idx: Indexes)
     tests,
     exceptions,
     exceptionCount,
-    auditorQuestions: control.auditorQuestions,
+    auditorQuestions: control.auditorQuestions.map((q) => ({
+      question: q.question,
+      answer: q.answer,
+      support: answerSupport(q, control.tests),
+    })),
     evidence: mergeEvidence(tests),
   }
   if (response !== undefined) result.response = response

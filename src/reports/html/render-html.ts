@@ -1,3 +1,4 @@
+import { answerSupport } from '../../core/answer-support.js'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../../core/assessment.js'
 import type { Finding } from '../../core/check.js'
 import { durationInWords } from '../../core/dates.js'
@@ -146,7 +147,7 @@ ${
     : ''
 }${
   control.auditorQuestions.length > 0
-    ? `<h4>Questions an auditor may ask</h4><dl>${control.auditorQuestions.map((qa) => `<dt>${e(qa.question)}</dt><dd>${prose(qa.answer)}</dd>`).join('')}</dl>`
+    ? `<h4>Questions an auditor may ask</h4><dl>${control.auditorQuestions.map((qa) => `<dt>${e(qa.question)}</dt><dd>${prose(qa.answer)} <em>${e(answerSupport(qa, control.tests))}</em></dd>`).join('')}</dl>`
     : ''
 }
 ${control.notApplicable ? `<p>Not applicable: ${e(control.notApplicable.justification || 'no reason given')}</p>` : ''}

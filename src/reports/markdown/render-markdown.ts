@@ -1,3 +1,4 @@
+import { answerSupport } from '../../core/answer-support.js'
 import type { AssessmentModel } from '../../core/assessment.js'
 import {
   categoryLabel,
@@ -129,7 +130,9 @@ export function renderMarkdown(model: AssessmentModel): string {
         '',
         `- **What an auditor knows it as:** ${c.analogy?.traditional ?? ''}`,
         `- **How it is done here:** ${c.analogy?.cloudNative ?? ''}`,
-        ...c.auditorQuestions.map((qa) => `- **Q:** ${qa.question}\n  **A:** ${qa.answer}`),
+        ...c.auditorQuestions.map(
+          (qa) => `- **Q:** ${qa.question}\n  **A:** ${qa.answer} _${answerSupport(qa, c.tests)}_`,
+        ),
         '',
       ]),
     '## Exceptions found by tests',
