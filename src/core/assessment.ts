@@ -45,7 +45,7 @@ export interface ControlResult {
   /** The traditional control an auditor expects, and how the cloud-native practice meets it. */
   analogy?: { traditional: string; cloudNative: string }
   /** Answers to questions an auditor may ask; `evidence` names the tests that show the answer holds. */
-  auditorQuestions: { question: string; answer: string; evidence?: string[] }[]
+  auditorQuestions: { question: string; answer: string; evidence?: string[] | undefined }[]
   family: string
   type: Control['type']
   ownerRole: OwnerRole
