@@ -454,7 +454,7 @@ function listGaps(context: GapContext): Gap[] {
       ownerRole: 'compliance',
       owner: ownerOf('compliance'),
       dueDate: due('medium'),
-      remediation: `Write why the control does not apply in trustctl.yaml (controls.${id}.notApplicable: "<reason>"); the reason goes into the system description.`,
+      remediation: `Record why the control does not apply (configuration key controls.${id}.notApplicable); the reason goes into the system description.`,
     })
   }
 
