@@ -316,7 +316,7 @@ describe('trustctl package (Type 1, demo estate)', () => {
       ['system-security-plan', 'ssp'],
       ['assessment-results', 'assessment-results'],
       ['plan-of-action-and-milestones', 'poam'],
-    ]) {
+    ] as const) {
       expect(manifest.files.map((f) => f.path)).toContain(`oscal/1.1.3/${file}.json`)
       const document = JSON.parse(read(`oscal/1.1.3/${file}.json`)) as Record<string, { metadata: unknown }>
       expect(document[file]?.metadata).toMatchObject({ 'oscal-version': '1.1.3' })
