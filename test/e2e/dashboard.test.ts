@@ -233,7 +233,7 @@ describe.skipIf(unavailable !== undefined)('the dashboard in Chromium', () => {
       await goTo(page, 'Packages')
       await page.getByRole('region', { name: `Package ${cliPackage} ` }).waitFor()
       // The export form starts at the as-of date trustctl.yaml names, not today.
-      expect(await page.getByLabel('As of').inputValue()).toBe('2026-11-30')
+      expect(await page.getByLabel('As of', { exact: true }).inputValue()).toBe('2026-11-30')
       const listed = async () => (await (await page.request.get('/api/packages')).json()).items
       const before: { id: string }[] = await listed()
       await page.getByRole('button', { name: 'Export package' }).click()
