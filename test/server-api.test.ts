@@ -484,6 +484,15 @@ describe('package export', () => {
   let record: PackageRecord
 
   it('runs as a job with progress, then lists files whose SHA-256 match the manifest', async () => {
+    // A gap edited through the server before the export: its plan row must show the edit.
+    const [edited] = (await get('/api/gaps', 'editor')).json().items as Gap[]
+    if (edited === undefined) throw new Error('the demo has gaps')
+    const patched = await h.request('editor', {
+      method: 'PATCH',
+      url: `/api/gaps/${encodeURIComponent(edited.id)}`,
+      body: { owner: 'Tomás Ortega', dueDate: '2027-02-20', status: 'resolved' },
+    })
+    expect(patched.statusCode).toBe(200)
     const started = await h.request('editor', {
       method: 'POST',
       url: '/api/jobs',
@@ -529,6 +538,13 @@ describe('package export', () => {
       expect(createHash('sha256').update(response.rawPayload).digest('hex'), file.name).toBe(file.sha256)
       expect(response.rawPayload.length).toBe(file.bytes)
     }
+    // The gap edited through the server reaches the package's remediation plan.
+    const markdown = (await get(`/api/packages/${record.id}/files/soc2-package.md`)).body
+    const from = markdown.lastIndexOf('Remediation plan for open gaps')
+    const plan = markdown.slice(from, markdown.indexOf('### 5.4', from)).split('\n')
+    expect(plan.find((row) => row.includes('Tomás Ortega'))).toMatch(
+      /\| Tomás Ortega \| 2027-02-20 \| Resolved \|/,
+    )
   }, 240_000)
 
   it('the whole package as one zip', async () => {
