@@ -16,7 +16,7 @@ export interface SystemComponents {
 
 // Images and resource names that hold data: what a reader calls a data store.
 const dataStorePattern =
-  /(postgres|mysql|mariadb|redis|mongo|elasticsearch|opensearch|cassandra|kafka|rabbitmq|clickhouse|etcd|minio|memcached|dynamodb|rds|s3|bucket|database|sql)/i
+  /(postgres|mysql|mariadb|redis|mongo|elasticsearch|opensearch|cassandra|kafka|rabbitmq|clickhouse|etcd|minio|memcached|dynamodb|rds|s3|bucket|database|sql|db-instance|db-cluster)/i
 
 /**
  * Terraform (and CloudFormation) resource types that are a data store themselves. Their settings are
