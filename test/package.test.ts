@@ -293,6 +293,8 @@ describe('trustctl package (Type 1, demo estate)', () => {
 
   it('speaks to management in the remediation plan, and has each canned answer cite evidence or await confirmation', () => {
     expect(markdown).not.toMatch(/record it in trustctl\.yaml/i)
+    // Management's text says what to do, not which file of the tool to edit.
+    expect(markdown.split('\n').filter((l) => /\b(in|to|under) trustctl\.yaml\b/.test(l))).toEqual([])
     const from = markdown.lastIndexOf('Remediation plan for open gaps')
     const plan = markdown.slice(from, markdown.indexOf('### 5.4', from))
     expect(plan).toMatch(/\| Status \|/)
