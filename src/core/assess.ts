@@ -427,7 +427,7 @@ function listGaps(context: GapContext): Gap[] {
       ownerRole: 'compliance',
       owner: ownerOf('compliance'),
       dueDate: due('medium'),
-      remediation: `Write why the control does not apply in trustctl.yaml (controls.${id}.notApplicable: "<reason>"); the reason goes into the system description.`,
+      remediation: `Record why the control does not apply (configuration key controls.${id}.notApplicable); the reason goes into the system description.`,
     })
   }
 
@@ -457,7 +457,7 @@ function listGaps(context: GapContext): Gap[] {
       dueDate: due('medium'),
       remediation: disabled
         ? `Enable the check (checks.${checkId}.enabled) or record why the controls that rely on it are tested another way.`
-        : `Add a source to trustctl.yaml that holds what this test reads (${check?.reads.join(', ') ?? 'its evidence'}).`,
+        : `Provide the evidence this test reads (${check?.reads.join(', ') ?? 'its evidence'}) by adding the system that holds it to the assessment's sources.`,
     })
   }
 
@@ -479,7 +479,9 @@ function listGaps(context: GapContext): Gap[] {
         ownerRole: control.ownerRole,
         owner: control.owner,
         dueDate: due('high'),
-        remediation: `Perform it and record it in trustctl.yaml under attestations (evidence: ${evidence.id}, date, by, reference); it recurs ${describeDuration(evidence.every)}.`,
+        // Read by management and the auditor in the package: what to do, not which file to edit (the
+        // attestation is recorded on the dashboard or under `attestations` in the configuration).
+        remediation: `Perform the activity and keep a dated record of it: who performed it and a reference to the ticket or document (attested as evidence ${evidence.id}); it recurs ${describeDuration(evidence.every)}.`,
       })
     }
   }

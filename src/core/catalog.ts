@@ -93,8 +93,22 @@ export const controlSchema = z
       .default([]),
     analogy: z.strictObject({ traditional: z.string().min(10), cloudNative: z.string().min(10) }).optional(),
     auditorQuestions: z
-      .array(z.strictObject({ question: z.string().min(10), answer: z.string().min(10) }))
+      .array(
+        z.strictObject({
+          question: z.string().min(10),
+          answer: z.string().min(10),
+          /**
+           * The tests (of this control's testedBy) whose passing result shows what the answer claims.
+           * Without them the package says the answer is for management to confirm.
+           */
+          evidence: z.array(z.string()).min(1).optional(),
+        }),
+      )
       .default([]),
+  })
+  .refine((c) => c.auditorQuestions.every((q) => (q.evidence ?? []).every((id) => c.testedBy.includes(id))), {
+    message: 'an auditor answer cites as evidence only tests of the same control (testedBy)',
+    path: ['auditorQuestions'],
   })
   .refine((c) => c.testedBy.length > 0 || c.manualEvidence.length > 0, {
     message: 'a control needs testedBy checks or manualEvidence, or nobody can show it operates',

@@ -24,6 +24,12 @@ import { vcsEvidenceSchemas } from './evidence-vcs.js'
  * boundary (pushed to the server, read back from a store) passes `parseEvidence` once; evidence a
  * collector has just built is trusted as it is (its type already guarantees the shape).
  */
+/**
+ * Version of the evidence shapes below. Bump it when a kind gains, loses or changes a field: evidence
+ * parsed under an older version (cached parse results) is then parsed afresh instead of reused.
+ */
+export const evidenceSchemaVersion = 1
+
 export const evidenceSchemas = {
   ...kubernetesEvidenceSchemas,
   ...containerEvidenceSchemas,

@@ -81,7 +81,7 @@ export const reporters: readonly Reporter[] = [
   },
   {
     id: 'oscal',
-    description: 'OSCAL 1.2.1 system security plan, assessment results and POA&M (JSON)',
+    description: 'OSCAL 1.2.1 (and 1.1.3) system security plan, assessment results and POA&M (JSON)',
     mediaTypes: { '.json': json },
     package: async (pkg) => {
       const { renderOscalAssessmentResults, renderOscalPoam, renderOscalSsp } = await import(
@@ -98,6 +98,22 @@ export const reporters: readonly Reporter[] = [
           'oscal/plan-of-action-and-milestones.json',
           renderOscalPoam(pkg),
           'OSCAL 1.2.1 plan of action and milestones',
+        ),
+        // The same three documents in OSCAL 1.1.3, for tools that do not read 1.2 yet (as the README says).
+        file(
+          'oscal/1.1.3/system-security-plan.json',
+          renderOscalSsp(pkg, '1.1.3'),
+          'OSCAL 1.1.3 system security plan',
+        ),
+        file(
+          'oscal/1.1.3/assessment-results.json',
+          renderOscalAssessmentResults(pkg, '1.1.3'),
+          'OSCAL 1.1.3 assessment results',
+        ),
+        file(
+          'oscal/1.1.3/plan-of-action-and-milestones.json',
+          renderOscalPoam(pkg, '1.1.3'),
+          'OSCAL 1.1.3 plan of action and milestones',
         ),
       ]
     },

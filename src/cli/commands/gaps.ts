@@ -1,4 +1,5 @@
 import { loadConfig } from '../../app/load-config.js'
+import { applyRecordedRemediation } from '../../app/remediation.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import { ConfigError } from '../../core/errors.js'
 import { filterGaps, rankGaps } from '../../core/plan.js'
@@ -34,9 +35,12 @@ export async function gapsCommand(options: GapsOptions, io: CliIo): Promise<numb
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   const loaded = await loadConfig(options.config, io.cwd)
   const library = await loadLibrary()
-  const model = await withProgress('assessing', progressStream(io), () =>
-    assessForReading(loaded, library, new Date(), processRun(), options.record === true),
+  const run = processRun()
+  const assessed = await withProgress('assessing', progressStream(io), () =>
+    assessForReading(loaded, library, new Date(), run, options.record === true),
   )
+  // Owners, due dates and statuses edited on the team server (signed change records) win.
+  const model = await applyRecordedRemediation(loaded, run.env, assessed)
   const filtered = filterGaps(model.gaps, {
     ...(options.owner === undefined ? {} : { owner: options.owner }),
     ...(options.criterion === undefined ? {} : { criterion: options.criterion }),

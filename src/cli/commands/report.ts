@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { loadConfig } from '../../app/load-config.js'
+import { applyRecordedRemediation } from '../../app/remediation.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import { parseFormats, writeReports } from '../../app/write-report.js'
 import type { CliIo } from '../cli-io.js'
@@ -19,9 +20,12 @@ export async function reportCommand(options: ReportOptions, io: CliIo): Promise<
   const formats = parseFormats(options.format)
   const loaded = await loadConfig(options.config, io.cwd)
   const library = await loadLibrary()
-  const model = await withProgress('assessing', progressStream(io), () =>
-    assessForReading(loaded, library, new Date(), processRun(), options.record === true),
+  const run = processRun()
+  const assessed = await withProgress('assessing', progressStream(io), () =>
+    assessForReading(loaded, library, new Date(), run, options.record === true),
   )
+  // Owners, due dates and statuses edited on the team server (signed change records) win.
+  const model = await applyRecordedRemediation(loaded, run.env, assessed)
   const outDir =
     options.out === undefined
       ? path.resolve(loaded.root, loaded.config.report.out)
