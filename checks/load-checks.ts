@@ -1,10 +1,12 @@
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { z } from 'zod'
+import yaml from 'js-yaml'
+import { z, type core as zodCore } from 'zod'
 import { type Check, severities } from '../src/core/check.js'
 import { CheckDefinitionError, formatPath } from '../src/core/errors.js'
 import { evidenceKinds } from '../src/core/evidence.js'
+import { compileRule, ruleSchema } from '../src/core/rule.js'
 
 /** The folder holding the check folders, whether running from source or from the build. */
 export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
@@ -52,7 +54,7 @@ export async function listCheckFolders(): Promise<string[]> {
 }
 
 async function findCheckFile(folder: string): Promise<string | undefined> {
-  for (const name of ['check.js', 'check.ts']) {
+  for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
     try {
       if ((await stat(file)).isFile()) return file
@@ -72,6 +74,10 @@ export async function loadChecks(): Promise<Check[]> {
   for (const folder of await listCheckFolders()) {
     const file = await findCheckFile(path.join(checksRoot, folder))
     if (file === undefined) continue
+    if (file.endsWith('rule.yaml')) {
+      checks.push(await loadRule(folder, file))
+      continue
+    }
     const module: unknown = await import(pathToFileURL(file).href)
     const check =
       typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
@@ -93,4 +99,59 @@ export async function loadChecks(): Promise<Check[]> {
     checks.push(check)
   }
   return checks
+}
+
+/**
+ * The innermost issue of a failed parse: a condition is a union of shapes, and "invalid input" at
+ * the union says nothing; the branch that got furthest names the real mistake.
+ */
+function deepestIssue(issues: readonly zodCore.$ZodIssue[]): zodCore.$ZodIssue | undefined {
+  let best: zodCore.$ZodIssue | undefined
+  for (const issue of issues) {
+    let candidate: zodCore.$ZodIssue = issue
+    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
+      const inner = issue.errors
+        .map((branch) => deepestIssue(branch))
+        .filter((i): i is zodCore.$ZodIssue => i !== undefined)
+        // A branch that failed on an unrecognized key was the wrong shape, not the user's mistake.
+        .sort((a, b) => rank(b) - rank(a))[0]
+      if (inner !== undefined) candidate = { ...inner, path: [...issue.path, ...inner.path] }
+    }
+    if (best === undefined || rank(candidate) > rank(best)) best = candidate
+  }
+  return best
+}
+
+const rank = (issue: zodCore.$ZodIssue) =>
+  issue.path.length * 2 + (issue.code === 'unrecognized_keys' ? 0 : 1)
+
+/** Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. */
+async function loadRule(folder: string, file: string): Promise<Check> {
+  const where = `checks/${folder}/rule.yaml`
+  let data: unknown
+  try {
+    data = yaml.load(await readFile(file, 'utf8'), { filename: where, schema: yaml.JSON_SCHEMA })
+  } catch (error) {
+    if (error instanceof yaml.YAMLException)
+      throw new CheckDefinitionError(`${where}:${error.mark.line + 1}: invalid YAML: ${error.reason}`)
+    throw error
+  }
+  const parsed = ruleSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = deepestIssue(parsed.error.issues)
+    throw new CheckDefinitionError(
+      `${where}: ${formatPath(issue?.path ?? []) || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  if (parsed.data.id !== folder)
+    throw new CheckDefinitionError(`${where}: id: '${parsed.data.id}' must equal the folder path '${folder}'`)
+  const check = compileRule(parsed.data)
+  const metadata = checkMetadata.safeParse(check)
+  if (!metadata.success) {
+    const issue = metadata.error.issues[0]
+    throw new CheckDefinitionError(
+      `${where}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  return check
 }

@@ -1,5 +1,5 @@
 import type { IacResource } from '../../core/evidence-iac.js'
-import { type GraphResource, hasUnknown, isUnknown, valueAt } from './resource-graph.js'
+import { type GraphResource, hasUnknown, isUnknown, type ResourceGraph, valueAt } from './resource-graph.js'
 
 /**
  * AWS resource types that take tags, for Terraform source where no provider schema says so. Plans
@@ -49,6 +49,7 @@ export const taggableTypes: ReadonlySet<string> = new Set([
 export function toIacResources(
   resources: readonly GraphResource[],
   readInto: ReadonlyMap<GraphResource, string> = new Map(),
+  graph?: ResourceGraph,
 ): IacResource[] {
   return resources
     .filter((r) => r.mode === 'managed')
@@ -69,6 +70,9 @@ export function toIacResources(
         taggable: hasTagsAttribute || taggableTypes.has(r.type),
         tags,
         tagsUnknown: hasUnknown(r, field),
+        attributes: r.values,
+        unknownAttributes: r.unknown,
+        references: graph?.resolvedReferences(r) ?? {},
       }
       if (r.line !== undefined) item.line = r.line
       const owner = readInto.get(r)
