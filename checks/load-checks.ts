@@ -102,31 +102,20 @@ export async function loadChecks(): Promise<Check[]> {
 }
 
 /**
- * The innermost issue of a failed parse: a condition is a union of shapes, and "invalid input" at
- * the union says nothing; the branch that got furthest names the real mistake.
+ * The issue to report from a failed parse. A condition is a union of shapes, and "invalid input" at
+ * the union says nothing: the branch with the fewest issues is the shape the author meant (a leaf
+ * with a misspelt operator), and its innermost issue names the real mistake.
  */
 function deepestIssue(issues: readonly zodCore.$ZodIssue[]): zodCore.$ZodIssue | undefined {
-  let best: zodCore.$ZodIssue | undefined
-  for (const issue of issues) {
-    let candidate: zodCore.$ZodIssue = issue
-    if (issue.code === 'invalid_union' && issue.errors.length > 0) {
-      const inner = issue.errors
-        .map((branch) => deepestIssue(branch))
-        .filter((i): i is zodCore.$ZodIssue => i !== undefined)
-        // A branch that failed on an unrecognized key was the wrong shape, not the user's mistake.
-        .sort((a, b) => rank(b) - rank(a))[0]
-      if (inner !== undefined) candidate = { ...inner, path: [...issue.path, ...inner.path] }
-    }
-    if (best === undefined || rank(candidate) > rank(best)) best = candidate
-  }
-  return best
+  const issue = issues[0]
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue
+  const branch = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? []
+  const inner = deepestIssue(branch)
+  return inner === undefined ? issue : { ...inner, path: [...issue.path, ...inner.path] }
 }
 
-const rank = (issue: zodCore.$ZodIssue) =>
-  issue.path.length * 2 + (issue.code === 'unrecognized_keys' ? 0 : 1)
-
 /** Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. */
-async function loadRule(folder: string, file: string): Promise<Check> {
+export async function loadRule(folder: string, file: string): Promise<Check> {
   const where = `checks/${folder}/rule.yaml`
   let data: unknown
   try {

@@ -335,7 +335,8 @@ function evaluateEach(
   const path = 'someOf' in condition ? condition.someOf : condition.everyOf
   const at = resolve(scope, path)
   const name = scope.prefix === '' ? path : `${scope.prefix}.${path}`
-  if (at.unknown) return { truth: 'unknown', why: [`${name} is known only after apply`] }
+  // A known list with unknown parts inside is walked: each element answers for what it knows.
+  if (at.unknown && !Array.isArray(at.value)) return { truth: 'unknown', why: [`${name} is known only after apply`] }
   const list = Array.isArray(at.value)
     ? at.value
     : at.value === undefined || at.value === null
