@@ -42,6 +42,11 @@ const leafSchema = z
     attribute: z.string().min(1),
     /** The value the provider uses when the attribute is not set (`false` for most switches). */
     default: z.unknown().optional(),
+    /**
+     * `unknown` when an unset attribute means something decided elsewhere (a subnet's public-IP
+     * setting): the subject is no-evidence instead of judged on a guess.
+     */
+    ifUnset: z.enum(['unknown']).optional(),
     equals: operand.optional(),
     notEquals: operand.optional(),
     exists: z.boolean().optional(),
@@ -177,6 +182,8 @@ function resolve(scope: Scope, path: string): { value: unknown; concrete: string
   let current: unknown = scope.values
   const parts: string[] = []
   for (const part of path.split('.')) {
+    // Policies and container definitions are JSON inside a string attribute: read into them.
+    if (typeof current === 'string') current = parseJsonText(current)
     if (Array.isArray(current) && !/^\d+$/.test(part)) {
       if (current.length !== 1) {
         current = undefined
@@ -203,6 +210,24 @@ function resolve(scope: Scope, path: string): { value: unknown; concrete: string
   return { value: current, concrete, unknown }
 }
 
+const jsonTexts = new Map<string, unknown>()
+
+/** The value of a JSON document held in a string, or undefined when the string is not one. */
+function parseJsonText(text: string): unknown {
+  const trimmed = text.trim()
+  if (!trimmed.startsWith('{') && !trimmed.startsWith('[')) return undefined
+  if (jsonTexts.has(text)) return jsonTexts.get(text)
+  let value: unknown
+  try {
+    value = JSON.parse(trimmed)
+  } catch {
+    value = undefined
+  }
+  if (jsonTexts.size > 1000) jsonTexts.clear()
+  jsonTexts.set(text, value)
+  return value
+}
+
 function operandValue(value: Operand, env: Env): unknown {
   if (value !== null && typeof value === 'object' && !Array.isArray(value) && 'param' in value) {
     const name = (value as { param: string }).param
@@ -213,9 +238,10 @@ function operandValue(value: Operand, env: Env): unknown {
 }
 
 function sameValue(a: unknown, b: unknown): boolean {
-  // Terraform source may write a switch as a string ("true"); the provider reads it as the value.
-  if (typeof a === 'string' && typeof b !== 'string' && b !== null && typeof b !== 'object')
-    return a === String(b)
+  // Providers keep some switches as strings ("true") that source writes as values (true): the
+  // provider reads both the same, so the rule does too.
+  const scalar = (v: unknown) => typeof v === 'boolean' || typeof v === 'number'
+  if ((typeof a === 'string' && scalar(b)) || (typeof b === 'string' && scalar(a))) return String(a) === String(b)
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
@@ -238,6 +264,8 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
   if (at.unknown) return { truth: 'unknown', why: [`${name} is known only after apply`] }
   const value = at.value === undefined || at.value === null ? leaf.default : at.value
   const set = value !== undefined && value !== null
+  if (!set && leaf.ifUnset === 'unknown')
+    return { truth: 'unknown', why: [`${name} is not set, so the value is decided outside this code`] }
   const why = [`${name} is ${show(value)}`]
   const verdict = (truth: boolean): Verdict => ({ truth, why })
   if ('exists' in leaf) return verdict(set === leaf.exists)
