@@ -241,7 +241,8 @@ function sameValue(a: unknown, b: unknown): boolean {
   // Providers keep some switches as strings ("true") that source writes as values (true): the
   // provider reads both the same, so the rule does too.
   const scalar = (v: unknown) => typeof v === 'boolean' || typeof v === 'number'
-  if ((typeof a === 'string' && scalar(b)) || (typeof b === 'string' && scalar(a))) return String(a) === String(b)
+  if ((typeof a === 'string' && scalar(b)) || (typeof b === 'string' && scalar(a)))
+    return String(a) === String(b)
   return JSON.stringify(a) === JSON.stringify(b)
 }
 
@@ -285,8 +286,12 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
     const found = list.some((v) => sameValue(value, v))
     return verdict('in' in leaf ? found : !found)
   }
-  if ('matches' in leaf)
-    return verdict(typeof value === 'string' && new RegExp(leaf.matches ?? '').test(value))
+  if ('matches' in leaf) {
+    // A list (IAM actions, log types) matches when one of its elements does.
+    const pattern = new RegExp(leaf.matches ?? '')
+    const list = Array.isArray(value) ? value : [value]
+    return verdict(list.some((v) => typeof v === 'string' && pattern.test(v)))
+  }
   if ('greaterOrEqual' in leaf || 'lessOrEqual' in leaf) {
     const limit = Number(operandValue('greaterOrEqual' in leaf ? leaf.greaterOrEqual : leaf.lessOrEqual, env))
     const n = typeof value === 'string' && value.trim() !== '' ? Number(value) : value
@@ -364,7 +369,8 @@ function evaluateEach(
   const at = resolve(scope, path)
   const name = scope.prefix === '' ? path : `${scope.prefix}.${path}`
   // A known list with unknown parts inside is walked: each element answers for what it knows.
-  if (at.unknown && !Array.isArray(at.value)) return { truth: 'unknown', why: [`${name} is known only after apply`] }
+  if (at.unknown && !Array.isArray(at.value))
+    return { truth: 'unknown', why: [`${name} is known only after apply`] }
   const list = Array.isArray(at.value)
     ? at.value
     : at.value === undefined || at.value === null
