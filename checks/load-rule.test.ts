@@ -47,8 +47,8 @@ describe('loading a rule.yaml', () => {
   })
 
   it('refuses an id that is not the folder path', async () => {
-    expect(await load(`${header.replace('aws/sample-rule', 'aws/other')}assert: { attribute: a, exists: true }\n`)).toContain(
-      "must equal the folder path 'aws/sample-rule'",
-    )
+    expect(
+      await load(`${header.replace('aws/sample-rule', 'aws/other')}assert: { attribute: a, exists: true }\n`),
+    ).toContain("must equal the folder path 'aws/sample-rule'")
   })
 })

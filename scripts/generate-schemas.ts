@@ -23,7 +23,10 @@ export function jsonSchemas(): Record<string, unknown> {
       controlSchema,
       'trustctl control (catalog/controls/<family>/<name>.yaml)',
     ),
-    'rule.schema.json': toSchema(ruleSchema, 'trustctl declarative rule (checks/<provider>/<name>/rule.yaml)'),
+    'rule.schema.json': toSchema(
+      ruleSchema,
+      'trustctl declarative rule (checks/<provider>/<name>/rule.yaml)',
+    ),
     'framework.schema.json': toSchema(frameworkSchema, 'trustctl framework (catalog/frameworks/*.yaml)'),
     'provider.schema.json': toSchema(
       providerProfileSchema,

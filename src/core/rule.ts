@@ -313,7 +313,8 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
 }
 
 function combine(verdicts: Verdict[], mode: 'all' | 'any'): Verdict {
-  const decisive = mode === 'all' ? false : true
+  // One false decides `all`; one true decides `any`.
+  const decisive = mode === 'any'
   const hit = verdicts.filter((v) => v.truth === decisive)
   if (hit.length > 0) return { truth: decisive, why: hit.flatMap((v) => v.why) }
   const unknown = verdicts.filter((v) => v.truth === 'unknown')
