@@ -1,0 +1,50 @@
+import { describe, expect, it } from 'vitest'
+import { ResourceGraph } from './resource-graph.js'
+import { maskedValue, maskSecretAttributes, toIacResources } from './to-iac-resources.js'
+
+describe('the generic resource model', () => {
+  it('keeps every attribute, the unknown paths and the resolved references', () => {
+    const bucket = {
+      address: 'aws_s3_bucket.b',
+      configAddress: 'aws_s3_bucket.b',
+      moduleAddress: '',
+      type: 'aws_s3_bucket',
+      name: 'b',
+      mode: 'managed' as const,
+      values: { bucket: 'acme-b', versioning: [{ enabled: true }] },
+      unknown: ['arn'],
+      references: {},
+      file: 'main.tf',
+    }
+    const block = {
+      ...bucket,
+      address: 'aws_s3_bucket_public_access_block.b',
+      configAddress: 'aws_s3_bucket_public_access_block.b',
+      type: 'aws_s3_bucket_public_access_block',
+      values: { block_public_acls: true },
+      unknown: ['bucket'],
+      references: { bucket: [{ target: 'aws_s3_bucket.b' }] },
+    }
+    const graph = new ResourceGraph([bucket, block])
+    const [b, pab] = toIacResources([bucket, block], graph.readInto, graph)
+    expect(b?.attributes).toEqual({ bucket: 'acme-b', versioning: [{ enabled: true }] })
+    expect(b?.unknownAttributes).toEqual(['arn'])
+    expect(pab?.references).toEqual({ bucket: ['aws_s3_bucket.b'] })
+  })
+
+  it('never keeps a credential an attribute name gives away, but shows that it is set', () => {
+    expect(
+      maskSecretAttributes({
+        master_password: 'hunter2-Sup3r',
+        settings: [{ auth_token: 'abc123456789' }],
+        kms_master_key_id: 'alias/x',
+        password_length: 12,
+      }),
+    ).toEqual({
+      master_password: maskedValue,
+      settings: [{ auth_token: maskedValue }],
+      kms_master_key_id: 'alias/x',
+      password_length: 12,
+    })
+  })
+})
