@@ -188,6 +188,50 @@ describe('declarative rules', () => {
     ])
   })
 
+  it('counts an attribute written as a reference as set, though its value comes after apply', () => {
+    const rule = { resource: 'aws_cloudtrail', assert: { attribute: 'kms_key_id', notEmpty: true } }
+    const findings = run(rule, [
+      resource('trail.ref', 'aws_cloudtrail', {
+        unknownAttributes: ['kms_key_id'],
+        references: { kms_key_id: ['aws_kms_key.trail'] },
+      }),
+      resource('trail.var', 'aws_cloudtrail', { unknownAttributes: ['kms_key_id'] }),
+    ])
+    expect(findings.map(([n, s]) => [n, s])).toEqual([
+      ['trail.ref', 'pass'],
+      ['trail.var', 'no-evidence'],
+    ])
+    // A value comparison still needs the value.
+    const exact = { resource: 'aws_cloudtrail', assert: { attribute: 'kms_key_id', equals: 'alias/x' } }
+    expect(
+      run(exact, [
+        resource('t', 'aws_cloudtrail', {
+          unknownAttributes: ['kms_key_id'],
+          references: { kms_key_id: ['aws_kms_key.trail'] },
+        }),
+      ])[0]?.[1],
+    ).toBe('no-evidence')
+  })
+
+  it('reads JSON documents held in string attributes, one statement or a list', () => {
+    const rule = {
+      resource: 'aws_iam_policy',
+      assert: { not: { someOf: 'policy.Statement', where: { attribute: 'Action', matches: ':\\*$' } } },
+    }
+    const findings = run(rule, [
+      resource('p.one', 'aws_iam_policy', {
+        attributes: { policy: JSON.stringify({ Statement: { Effect: 'Allow', Action: 'iam:*' } }) },
+      }),
+      resource('p.list', 'aws_iam_policy', {
+        attributes: { policy: JSON.stringify({ Statement: [{ Action: ['s3:GetObject'] }] }) },
+      }),
+    ])
+    expect(findings.map(([n, s]) => [n, s])).toEqual([
+      ['p.one', 'fail'],
+      ['p.list', 'pass'],
+    ])
+  })
+
   it('refuses a condition with no operator or two, naming where', () => {
     const bad = ruleSchema.safeParse({
       ...base,

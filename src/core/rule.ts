@@ -262,7 +262,15 @@ function portsCover(spec: unknown, port: number): boolean {
 function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
   const at = resolve(scope, leaf.attribute)
   const name = scope.prefix === '' ? leaf.attribute : `${scope.prefix}.${leaf.attribute}`
-  if (at.unknown) return { truth: 'unknown', why: [`${name} is known only after apply`] }
+  if (at.unknown) {
+    // An attribute written as a reference to another resource (`kms_key_id = aws_kms_key.x.arn`)
+    // is unknown until apply, but it will be set: that much is known.
+    const refs = scope.prefix === '' ? scope.resource.references?.[leaf.attribute] : undefined
+    const setOnly = leaf.exists === true || leaf.notEmpty === true
+    if (setOnly && refs !== undefined && refs.length > 0)
+      return { truth: true, why: [`${name} is set from ${refs.join(', ')} (its value is known after apply)`] }
+    return { truth: 'unknown', why: [`${name} is known only after apply`] }
+  }
   const value = at.value === undefined || at.value === null ? leaf.default : at.value
   const set = value !== undefined && value !== null
   if (!set && leaf.ifUnset === 'unknown')

@@ -32,6 +32,23 @@ describe('the generic resource model', () => {
     expect(pab?.references).toEqual({ bucket: ['aws_s3_bucket.b'] })
   })
 
+  it('treats an unknown attribute the code never wrote as unset: the provider computes it', () => {
+    const bucket = {
+      address: 'aws_s3_bucket.b',
+      configAddress: 'aws_s3_bucket.b',
+      moduleAddress: '',
+      type: 'aws_s3_bucket',
+      name: 'b',
+      mode: 'managed' as const,
+      values: { bucket: 'acme-b' },
+      unknown: ['lifecycle_rule', 'logging.0.target_bucket'],
+      references: {},
+      configured: ['bucket', 'logging'],
+      file: 'plan.json',
+    }
+    expect(toIacResources([bucket])[0]?.unknownAttributes).toEqual(['logging.0.target_bucket'])
+  })
+
   it('never keeps a credential an attribute name gives away, but shows that it is set', () => {
     expect(
       maskSecretAttributes({

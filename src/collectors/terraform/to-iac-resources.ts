@@ -72,7 +72,7 @@ export function toIacResources(
         tags,
         tagsUnknown: hasUnknown(r, field),
         attributes: maskSecretAttributeMap(r.values),
-        unknownAttributes: r.unknown,
+        unknownAttributes: writtenUnknowns(r),
         references: graph?.resolvedReferences(r) ?? {},
       }
       if (r.line !== undefined) item.line = r.line
@@ -101,4 +101,16 @@ function maskSecretAttributeMap(values: object): Record<string, unknown> {
   const out: Record<string, unknown> = {}
   for (const [k, v] of Object.entries(values)) out[k] = maskSecretAttributes(v, k)
   return out
+}
+
+/**
+ * The unknown paths that are unknown because of what the code wrote. A plan marks an attribute the
+ * provider computes when it is not written (a bucket's inline lifecycle rules, a detector's
+ * publishing frequency) as unknown too; when the configuration says it was not written, the
+ * attribute is unset and the provider default applies, which rules state with `default`.
+ */
+function writtenUnknowns(r: GraphResource): string[] {
+  const configured = r.configured
+  if (configured === undefined) return r.unknown
+  return r.unknown.filter((path) => configured.includes(path.split('.')[0] ?? path))
 }

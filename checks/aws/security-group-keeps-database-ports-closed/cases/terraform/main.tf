@@ -17,3 +17,15 @@ resource "aws_security_group" "bad" {
     ipv6_cidr_blocks = ["::/0"]
   }
 }
+
+resource "aws_security_group" "separate_rules" {
+  name = "cache"
+}
+
+resource "aws_vpc_security_group_ingress_rule" "redis_open" {
+  security_group_id = aws_security_group.separate_rules.id
+  ip_protocol       = "tcp"
+  from_port         = 6379
+  to_port           = 6379
+  cidr_ipv4         = "0.0.0.0/0"
+}
