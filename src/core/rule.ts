@@ -21,6 +21,11 @@ type Operand = z.output<typeof operand>
 
 const number = z.union([z.number(), z.strictObject({ param: z.string().min(1) })])
 
+/** A regular expression; a leading `(?i)`, as Go and Python write it, makes it case-insensitive. */
+function compilePattern(source: string): RegExp {
+  return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source)
+}
+
 const leafOperators = [
   'equals',
   'notEquals',
@@ -56,7 +61,7 @@ const leafSchema = z
       .string()
       .refine((s) => {
         try {
-          new RegExp(s)
+          compilePattern(s)
           return true
         } catch {
           return false
@@ -296,7 +301,7 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
   }
   if ('matches' in leaf) {
     // A list (IAM actions, log types) matches when one of its elements does.
-    const pattern = new RegExp(leaf.matches ?? '')
+    const pattern = compilePattern(leaf.matches ?? '')
     const list = Array.isArray(value) ? value : [value]
     return verdict(list.some((v) => typeof v === 'string' && pattern.test(v)))
   }
