@@ -156,10 +156,18 @@ export type Rule = z.output<typeof ruleSchema>
 
 type Truth = true | false | 'unknown'
 
+/**
+ * A reason, or how to word it: most reasons are dropped (the other branch of an `any` decided), so
+ * quoting a value waits until a message needs it.
+ */
+type Reason = string | (() => string)
+
+const word = (reason: Reason): string => (typeof reason === 'string' ? reason : reason())
+
 interface Verdict {
   truth: Truth
   /** What decided it, in words: `storage_encrypted is false`. */
-  why: string[]
+  why: Reason[]
 }
 
 /** A resource's attributes as a condition sees them: values, unknown paths, and where it sits. */
@@ -280,7 +288,7 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
   const set = value !== undefined && value !== null
   if (!set && leaf.ifUnset === 'unknown')
     return { truth: 'unknown', why: [`${name} is not set, so the value is decided outside this code`] }
-  const why = [`${name} is ${show(value)}`]
+  const why: Reason[] = [() => `${name} is ${show(value)}`]
   const verdict = (truth: boolean): Verdict => ({ truth, why })
   if ('exists' in leaf) return verdict(set === leaf.exists)
   if ('notEmpty' in leaf) {
@@ -369,7 +377,7 @@ function evaluateCondition(condition: Condition, scope: Scope, env: Env): Verdic
     const lo = Number(a.value)
     const hi = Number(b.value)
     const covers = !Number.isNaN(lo) && !Number.isNaN(hi) && lo <= wanted && wanted <= hi
-    return { truth: covers, why: [`ports ${show(a.value)}–${show(b.value)}`] }
+    return { truth: covers, why: [() => `ports ${show(a.value)}–${show(b.value)}`] }
   }
   return evaluateLeaf(condition, scope, env)
 }
@@ -432,7 +440,7 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
       { values: r.attributes ?? {}, unknown: r.unknownAttributes ?? [], prefix: '', resource: r },
       env,
     )
-    return { truth: v.truth, why: v.why.map((w) => `${r.name}: ${w}`) }
+    return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
   })
   return combine(verdicts, 'any')
 }
@@ -467,10 +475,13 @@ function judge(rule: Rule, r: IacResource, env: Env, result: ResultBuilder): Out
     const applies = evaluateCondition(rule.when, scopeOf(r), env)
     if (applies.truth === false) return undefined
     if (applies.truth === 'unknown')
-      return result.undetermined(r, `cannot tell whether the rule applies: ${applies.why.join('; ')}`)
+      return result.undetermined(
+        r,
+        `cannot tell whether the rule applies: ${applies.why.map(word).join('; ')}`,
+      )
   }
   const verdict = evaluateCondition(rule.assert, scopeOf(r), env)
-  const why = verdict.why.join('; ')
+  const why = verdict.why.map(word).join('; ')
   if (verdict.truth === 'unknown') return result.undetermined(r, `cannot tell: ${why}`)
   return verdict.truth ? result.pass(r, why) : result.fail(r, why)
 }
