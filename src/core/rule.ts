@@ -2,6 +2,29 @@ import { z } from 'zod'
 import { type Check, type Outcome, type ResultBuilder, severities } from './check.js'
 import type { EvidenceByKind } from './evidence.js'
 import type { IacResource } from './evidence-iac.js'
+import type { K8sResource } from './evidence-kubernetes.js'
+
+/** What a rule judges: an IaC resource (Terraform type) or a Kubernetes object of a catch-all kind. */
+type RuleSubject = IacResource | K8sResource
+
+/** A Kubernetes kind (`PodDisruptionBudget`) starts upper-case; a provider type (`aws_s3_bucket`) does not. */
+const isKubernetesKind = (type: string) => /^[A-Z]/.test(type)
+
+/**
+ * The values a rule's paths read: a resource's attributes, or a Kubernetes object as its manifest
+ * names fields (`spec.minAvailable`, `metadata.labels.team`). Undefined when the evidence kept none.
+ */
+function attributesOf(r: RuleSubject): Record<string, unknown> | undefined {
+  if (r.kind === 'iac.resource') return r.attributes
+  const metadata: Record<string, unknown> = { name: r.name, labels: r.labels }
+  if (r.namespace !== undefined) metadata.namespace = r.namespace
+  return { apiVersion: r.apiVersion, kind: r.resourceKind, metadata, spec: r.spec ?? {} }
+}
+
+const unknownOf = (r: RuleSubject): readonly string[] =>
+  r.kind === 'iac.resource' ? (r.unknownAttributes ?? []) : []
+const referencesOf = (r: RuleSubject): Record<string, string[]> | undefined =>
+  r.kind === 'iac.resource' ? r.references : undefined
 
 /**
  * Declarative rules: a `rule.yaml` beside the TypeScript checks, for the long tail of "this
@@ -176,13 +199,13 @@ interface Scope {
   unknown: readonly string[]
   /** The dotted prefix of `values` inside the resource, for messages and unknown-path lookups. */
   prefix: string
-  resource: IacResource
+  resource: RuleSubject
 }
 
 interface Env {
   params: Record<string, unknown>
   /** Every IaC resource, by type, for relations. */
-  byType: ReadonlyMap<string, readonly IacResource[]>
+  ofType: (type: string) => readonly RuleSubject[]
 }
 
 const show = (value: unknown): string => (value === undefined ? 'not set' : JSON.stringify(value))
@@ -278,7 +301,7 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
   if (at.unknown) {
     // An attribute written as a reference to another resource (`kms_key_id = aws_kms_key.x.arn`)
     // is unknown until apply, but it will be set: that much is known.
-    const refs = scope.prefix === '' ? scope.resource.references?.[leaf.attribute] : undefined
+    const refs = scope.prefix === '' ? referencesOf(scope.resource)?.[leaf.attribute] : undefined
     const setOnly = leaf.exists === true || leaf.notEmpty === true
     if (setOnly && refs !== undefined && refs.length > 0)
       return { truth: true, why: [`${name} is set from ${refs.join(', ')} (its value is known after apply)`] }
@@ -419,15 +442,15 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
   const self = scope.resource
   const types = typeof relation.type === 'string' ? [relation.type] : relation.type
   const names = relation.matchOn
-    .map((key) => self.attributes?.[key])
+    .map((key) => attributesOf(self)?.[key])
     .filter((v): v is string => typeof v === 'string' && v !== '')
   const related = types
-    .flatMap((t) => env.byType.get(t) ?? [])
+    .flatMap((t) => env.ofType(t))
     .filter((r) => r.file === self.file)
     .filter((r) => {
-      const refs = r.references?.[relation.via]
+      const refs = referencesOf(r)?.[relation.via]
       if (refs !== undefined && refs.length > 0) return refs.includes(self.name)
-      const value = r.attributes?.[relation.via]
+      const value = attributesOf(r)?.[relation.via]
       return typeof value === 'string' && names.includes(value)
     })
   const label = types.join(' or ')
@@ -437,7 +460,7 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
   const verdicts = related.map((r) => {
     const v = evaluateCondition(
       where,
-      { values: r.attributes ?? {}, unknown: r.unknownAttributes ?? [], prefix: '', resource: r },
+      { values: attributesOf(r) ?? {}, unknown: unknownOf(r), prefix: '', resource: r },
       env,
     )
     return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
@@ -460,17 +483,17 @@ function parameterSchema(parameters: Rule['parameters']): z.ZodObject {
   return z.strictObject(shape)
 }
 
-const scopeOf = (r: IacResource): Scope => ({
-  values: r.attributes ?? {},
-  unknown: r.unknownAttributes ?? [],
+const scopeOf = (r: RuleSubject): Scope => ({
+  values: attributesOf(r) ?? {},
+  unknown: unknownOf(r),
   prefix: '',
   resource: r,
 })
 
-function judge(rule: Rule, r: IacResource, env: Env, result: ResultBuilder): Outcome | undefined {
+function judge(rule: Rule, r: RuleSubject, env: Env, result: ResultBuilder): Outcome | undefined {
   // Source without attributes (CloudFormation tags only) cannot be judged by a rule: say so.
-  if (r.attributes === undefined)
-    return result.undetermined(r, `the ${r.tool} reader keeps no attributes of ${r.resourceKind}`)
+  if (attributesOf(r) === undefined)
+    return result.undetermined(r, `the reader of ${r.file} keeps no attributes of ${r.resourceKind}`)
   if (rule.when !== undefined) {
     const applies = evaluateCondition(rule.when, scopeOf(r), env)
     if (applies.truth === false) return undefined
@@ -487,9 +510,9 @@ function judge(rule: Rule, r: IacResource, env: Env, result: ResultBuilder): Out
 }
 
 // Every rule of a run reads the same list: index it once per snapshot, not once per rule.
-const typeIndexes = new WeakMap<readonly IacResource[], Map<string, IacResource[]>>()
+const typeIndexes = new WeakMap<readonly RuleSubject[], Map<string, RuleSubject[]>>()
 
-function indexByType(resources: readonly IacResource[]): ReadonlyMap<string, readonly IacResource[]> {
+function indexByType(resources: readonly RuleSubject[]): ReadonlyMap<string, readonly RuleSubject[]> {
   let index = typeIndexes.get(resources)
   if (index === undefined) {
     index = new Map()
@@ -512,16 +535,21 @@ export function compileRule(rule: Rule): Check {
     description: rule.description,
     remediation: rule.remediation,
     severity: rule.severity,
-    reads: ['iac.resource'],
+    // Only the kinds its types come from, so a Kubernetes rule on an estate with no manifests is
+    // no-evidence, not not-applicable.
+    reads: [
+      ...([...types].some((t) => !isKubernetesKind(t)) ? (['iac.resource'] as const) : []),
+      ...([...types].some(isKubernetesKind) ? (['k8s.resource'] as const) : []),
+    ],
     params: parameterSchema(rule.parameters),
     controls: rule.controls,
     judgesResources: true,
     evaluate({ evidence, params, result }) {
-      const resources = (evidence as Pick<EvidenceByKind, 'iac.resource'>)['iac.resource']
-      const env: Env = { params, byType: indexByType(resources) }
-      return [...types]
-        .flatMap((t) => env.byType.get(t) ?? [])
-        .flatMap((r) => judge(rule, r, env, result) ?? [])
+      const iac = indexByType(evidence['iac.resource'])
+      const k8s = indexByType(evidence['k8s.resource'])
+      const ofType = (t: string) => (isKubernetesKind(t) ? k8s : iac).get(t) ?? []
+      const env: Env = { params, ofType }
+      return [...types].flatMap((t) => ofType(t)).flatMap((r) => judge(rule, r, env, result) ?? [])
     },
   }
 }

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { ResourceGraph } from './resource-graph.js'
-import { maskedValue, maskSecretAttributes, toIacResources } from './to-iac-resources.js'
+import { maskCredentialFields, maskedValue } from '../../core/secrets.js'
+import { toIacResources } from './to-iac-resources.js'
 
 describe('the generic resource model', () => {
   it('keeps every attribute, the unknown paths and the resolved references', () => {
@@ -51,7 +52,7 @@ describe('the generic resource model', () => {
 
   it('never keeps a credential an attribute name gives away, but shows that it is set', () => {
     expect(
-      maskSecretAttributes({
+      maskCredentialFields({
         master_password: 'hunter2-Sup3r',
         settings: [{ auth_token: 'abc123456789' }],
         kms_master_key_id: 'alias/x',

@@ -1,5 +1,5 @@
 import type { IacResource } from '../../core/evidence-iac.js'
-import { nameLooksLikeSecret } from '../../core/secrets.js'
+import { maskCredentialFieldMap } from '../../core/secrets.js'
 import { type GraphResource, hasUnknown, isUnknown, type ResourceGraph, valueAt } from './resource-graph.js'
 
 /**
@@ -71,7 +71,7 @@ export function toIacResources(
         taggable: hasTagsAttribute || taggableTypes.has(r.type),
         tags,
         tagsUnknown: hasUnknown(r, field),
-        attributes: maskSecretAttributeMap(r.values),
+        attributes: maskCredentialFieldMap(r.values),
         unknownAttributes: writtenUnknowns(r),
         references: graph?.resolvedReferences(r) ?? {},
       }
@@ -80,27 +80,6 @@ export function toIacResources(
       if (owner !== undefined) item.partOf = owner
       return item
     })
-}
-
-/** What a credential attribute holds once kept: rules can still see that it is set. */
-export const maskedValue = '(redacted)'
-
-/**
- * Replaces the value of every attribute whose name says it holds a credential (`master_password`,
- * `auth_token`, `private_key`) with a marker. A plan already drops values the provider marks
- * sensitive; Terraform source and older providers do not, and evidence never keeps a secret.
- */
-export function maskSecretAttributes(value: unknown, name = ''): unknown {
-  if (typeof value === 'string') return value !== '' && nameLooksLikeSecret(name) ? maskedValue : value
-  if (Array.isArray(value)) return value.map((v) => maskSecretAttributes(v, name))
-  if (value !== null && typeof value === 'object') return maskSecretAttributeMap(value)
-  return value
-}
-
-function maskSecretAttributeMap(values: object): Record<string, unknown> {
-  const out: Record<string, unknown> = {}
-  for (const [k, v] of Object.entries(values)) out[k] = maskSecretAttributes(v, k)
-  return out
 }
 
 /**
