@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest'
 import { evaluateCheck } from './engine.js'
 import { groupEvidence } from './evidence.js'
 import type { IacResource } from './evidence-iac.js'
+import type { K8sResource } from './evidence-kubernetes.js'
 import { compileRule, ruleSchema } from './rule.js'
 
 const base = {
@@ -230,6 +231,32 @@ describe('declarative rules', () => {
       ['p.one', 'fail'],
       ['p.list', 'pass'],
     ])
+  })
+
+  it('judges Kubernetes objects by field path, and needs manifests to say anything', () => {
+    const rule = {
+      resource: 'PodDisruptionBudget',
+      assert: { not: { attribute: 'spec.maxUnavailable', in: [0, '0'] } },
+    }
+    const check = compileRule(ruleSchema.parse({ ...base, id: 'kubernetes/test-rule', ...rule }))
+    expect(check.reads).toEqual(['k8s.resource'])
+    const pdb = (name: string, spec: Record<string, unknown>): K8sResource => ({
+      kind: 'k8s.resource',
+      resourceKind: 'PodDisruptionBudget',
+      name,
+      namespace: 'shop',
+      file: 'pdb.yaml',
+      apiVersion: 'policy/v1',
+      labels: {},
+      spec,
+    })
+    const evidence = groupEvidence([pdb('api', { maxUnavailable: 1 }), pdb('proxy', { maxUnavailable: 0 })])
+    const statuses = evaluateCheck({ check, params: {} }, evidence).map((f) => [f.subject.name, f.status])
+    expect(statuses).toEqual([
+      ['api', 'pass'],
+      ['proxy', 'fail'],
+    ])
+    expect(evaluateCheck({ check, params: {} }, groupEvidence([]))[0]?.status).toBe('no-evidence')
   })
 
   it('refuses a condition with no operator or two, naming where', () => {
