@@ -1,6 +1,5 @@
 import { z } from 'zod'
 import { type Check, type Outcome, type ResultBuilder, severities } from './check.js'
-import type { EvidenceByKind } from './evidence.js'
 import type { IacResource } from './evidence-iac.js'
 import type { K8sResource } from './evidence-kubernetes.js'
 

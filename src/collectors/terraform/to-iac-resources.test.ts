@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
-import { ResourceGraph } from './resource-graph.js'
 import { maskCredentialFields, maskedValue } from '../../core/secrets.js'
+import { ResourceGraph } from './resource-graph.js'
 import { toIacResources } from './to-iac-resources.js'
 
 describe('the generic resource model', () => {
