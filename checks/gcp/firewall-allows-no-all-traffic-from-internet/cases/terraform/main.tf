@@ -16,3 +16,11 @@ resource "google_compute_firewall" "bad" {
     protocol = "all"
   }
 }
+
+resource "google_compute_firewall" "no_source" {
+  name    = "allow-all-unsourced"
+  network = "main"
+  allow {
+    protocol = "all"
+  }
+}
