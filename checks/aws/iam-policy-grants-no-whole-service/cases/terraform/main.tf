@@ -21,3 +21,15 @@ resource "aws_iam_policy" "bad" {
     }]
   })
 }
+
+resource "aws_iam_policy" "not_action" {
+  name = "almost-admin"
+  policy = jsonencode({
+    Version = "2012-10-17"
+    Statement = [{
+      Effect    = "Allow"
+      NotAction = ["iam:*", "organizations:*"]
+      Resource  = "*"
+    }]
+  })
+}
