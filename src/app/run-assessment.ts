@@ -40,7 +40,7 @@ export interface Library {
 /** Loads the checks and the catalog that references them. */
 export async function loadLibrary(): Promise<Library> {
   const checks = await loadChecks()
-  const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
+  const catalog = await loadCatalog(checks)
   return { checks, catalog, thirdParties: await loadShippedThirdParties(catalog, catalogRoot()) }
 }
 

@@ -194,7 +194,11 @@ export function assess(request: AssessRequest): AssessmentModel {
     coverage: assessCoverage(
       request.evidence,
       findings,
-      runs.map(({ check }) => ({ id: check.id, reads: check.reads })),
+      runs.map(({ check }) => ({
+        id: check.id,
+        reads: check.reads,
+        ...(check.judgesResources === true ? { judgesResources: true } : {}),
+      })),
     ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }

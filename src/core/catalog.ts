@@ -136,6 +136,12 @@ export interface Catalog {
   packageTemplates?: PackageTemplates
 }
 
+/** A check as the catalog sees it: its id, and for declarative rules the controls it says it tests. */
+export interface CatalogCheck {
+  id: string
+  controls?: readonly string[]
+}
+
 /**
  * Cross-checks loaded catalog content: criterion ids exist, checks exist, manual evidence ids are
  * unique. Every problem is listed at once, each naming its file.
@@ -144,8 +150,18 @@ export function buildCatalog(
   framework: Framework,
   controls: readonly { file: string; control: Control }[],
   checkIds: ReadonlySet<string>,
+  checks: readonly CatalogCheck[] = [],
 ): Catalog {
   const problems: string[] = []
+  // A rule names the controls it tests in its rule.yaml; join it into their testedBy here, so the
+  // rest of the catalog sees one mapping whichever side wrote it.
+  const ruleTests = new Map<string, string[]>()
+  for (const check of checks)
+    check.controls?.forEach((controlId, i) => {
+      if (!controls.some((c) => c.control.id === controlId))
+        problems.push(`checks/${check.id}/rule.yaml: controls[${i}]: unknown control ${controlId}`)
+      ruleTests.set(controlId, [...(ruleTests.get(controlId) ?? []), check.id])
+    })
   const criteria = new Map(framework.criteria.map((c) => [c.id, c]))
   const evidenceIds = new Map<string, string>()
   const controlIds = new Set<string>()
@@ -167,9 +183,13 @@ export function buildCatalog(
   }
   if (problems.length > 0)
     throw new CatalogError(`the catalog has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
+  const joined = controls.map(({ control }) => {
+    const extra = (ruleTests.get(control.id) ?? []).filter((id) => !control.testedBy.includes(id))
+    return extra.length === 0 ? control : { ...control, testedBy: [...control.testedBy, ...extra] }
+  })
   return {
     framework,
     criteria,
-    controls: [...controls.map((c) => c.control)].sort((a, b) => a.id.localeCompare(b.id)),
+    controls: joined.sort((a, b) => a.id.localeCompare(b.id)),
   }
 }

@@ -77,3 +77,25 @@ function redactUncached(text: string): string {
   }
   return out
 }
+
+/** What a credential field holds once kept: a declarative rule can still see that it is set. */
+export const maskedValue = '(redacted)'
+
+/**
+ * Replaces the value of every field whose name says it holds a credential (`master_password`,
+ * `auth_token`, `privateKey`) with a marker, at any depth. For evidence that keeps a resource's
+ * settings as written (Terraform attributes, a custom resource's spec): it never keeps a secret.
+ */
+export function maskCredentialFields(value: unknown, name = ''): unknown {
+  if (typeof value === 'string') return value !== '' && nameLooksLikeSecret(name) ? maskedValue : value
+  if (Array.isArray(value)) return value.map((v) => maskCredentialFields(v, name))
+  if (value !== null && typeof value === 'object') return maskCredentialFieldMap(value)
+  return value
+}
+
+/** maskCredentialFields for an object, typed as a record. */
+export function maskCredentialFieldMap(values: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) out[k] = maskCredentialFields(v, k)
+  return out
+}

@@ -103,7 +103,7 @@ export async function collectTerraformSource(
     const graph = new ResourceGraph(resources)
     const evidence: EvidenceItem[] = [
       ...toAwsEvidence(graph, 'terraform-hcl'),
-      ...toIacResources(resources, graph.readInto),
+      ...toIacResources(resources, graph.readInto, graph),
     ]
     const relativeFolder = path.relative(root, folder).split(path.sep).join('/') || '.'
     const backend = await module.stateBackend(relativeFolder, hclFiles[0]?.file ?? relativeFolder)
