@@ -2,6 +2,7 @@ import { categoryLabel, location } from '../app/rendering.js'
 import { compareCriteria } from '../core/assess.js'
 import type { AssessmentModel, Gap } from '../core/assessment.js'
 import { severityRank } from '../core/check.js'
+import { gapStatusLabel, latestGapNote } from '../core/labels.js'
 import { groupByOwner, type RankedGap, type RemediationPlan } from '../core/plan.js'
 import { plainStyle, type Style } from './style.js'
 
@@ -123,6 +124,11 @@ export function formatGapsGrouped(gaps: readonly Gap[], style: Style = plainStyl
           `      ${others.length > 0 ? `also ${others.join(', ')}; ` : ''}due ${g.dueDate}${g.controls.length > 0 ? `; via ${g.controls.join(', ')}` : ''}`,
         )
         out.push(`      fix: ${g.remediation}`)
+        // What the team recorded on the server (status, the latest comment) travels with the gap.
+        if (g.tracking !== undefined) {
+          const note = latestGapNote(g)
+          out.push(`      status: ${gapStatusLabel(g)}${note === '' ? '' : `. ${note}`}`)
+        }
         for (const subject of (g.subjects ?? []).slice(0, 5))
           out.push(
             `        - ${subject.kind} ${subject.namespace === undefined ? '' : `${subject.namespace}/`}${subject.name} (${location(subject)})`,
