@@ -1,6 +1,7 @@
 import type { Command, Option } from 'commander'
 import { reportFormatsHelp } from '../app/write-report.js'
 import type { CliIo } from './cli-io.js'
+import { registerAccessReview } from './commands/access-review.js'
 import { registerAdmission } from './commands/admission.js'
 import { assessCommand } from './commands/assess.js'
 import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
@@ -422,4 +423,6 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerTokens,
   // issue 16: the admission webhook, its manifests and its policies (src/cli/commands/admission.ts).
   registerAdmission,
+  // issue 17: access-review campaigns, each step signed into the ledger (src/cli/commands/access-review.ts).
+  registerAccessReview,
 ]
