@@ -86,7 +86,9 @@ describe('access-review campaigns', () => {
 
   it('reads a campaigns file and names the place of what is wrong', () => {
     expect(campaignsFileSchema.parse({ campaigns: [opened()] })).toHaveLength(1)
-    const bad = campaignsFileSchema.safeParse([{ ...opened(), decisions: [{ ...decision('00u1', 'drop') }] }])
+    const bad = campaignsFileSchema.safeParse([
+      { ...opened(), decisions: [{ ...decision('00u1', 'keep'), decision: 'drop' }] },
+    ])
     expect(bad.success).toBe(false)
     expect(JSON.stringify(bad.error?.issues)).toContain('decision')
   })

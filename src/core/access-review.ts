@@ -56,10 +56,13 @@ export const campaignSchema = z.strictObject({
 export type Campaign = z.output<typeof campaignSchema>
 
 /** A campaigns JSON: an array of campaigns, or `{ campaigns: [...] }` as `access-review list --format json` writes it. */
-export const campaignsFileSchema = z.union([
-  z.array(campaignSchema),
-  z.strictObject({ campaigns: z.array(campaignSchema) }).transform((f) => f.campaigns),
-])
+export const campaignsFileSchema = z
+  // A bare array is read as the object form, so an error's path names the campaign either way.
+  .preprocess(
+    (v) => (Array.isArray(v) ? { campaigns: v } : v),
+    z.strictObject({ campaigns: z.array(campaignSchema) }),
+  )
+  .transform((f) => f.campaigns)
 
 /** The content of one `access-review` ledger record: one step of a campaign. */
 export const reviewStepSchema = z.discriminatedUnion('step', [
