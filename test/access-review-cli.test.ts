@@ -29,6 +29,8 @@ const okta = path.join(
   'okta',
 )
 const checkId = 'people/access-reviewed-in-period'
+// A GitHub token's shape, made up: what a reviewer might paste by mistake.
+const token = `ghp_${'a1B2c3D4e5'.repeat(3)}123456`
 
 interface Run {
   code: number | null
@@ -138,7 +140,7 @@ describe.skipIf(!built)('access reviews through the built CLI', () => {
       '--decision',
       'keep',
       '--reason',
-      'platform engineer',
+      `platform engineer, pasted ${token} by mistake`,
     )
     ok(
       'access-review',
@@ -167,7 +169,11 @@ describe.skipIf(!built)('access reviews through the built CLI', () => {
     expect(ok('access-review', 'close', '--campaign', id)).toContain(
       '3 accounts, 2 kept, 1 revoked, 0 changed',
     )
-    const listed = JSON.parse(ok('access-review', 'list', '--format', 'json')) as {
+    // A credential pasted into a reason is masked before it is signed into the ledger.
+    const listing = ok('access-review', 'list', '--format', 'json')
+    expect(listing).not.toContain(token)
+    expect(listing).toContain('platform engineer, pasted [REDACTED] by mistake')
+    const listed = JSON.parse(listing) as {
       campaigns: { id: string; closedAt?: string }[]
     }
     expect(listed.campaigns.map((c) => [c.id, c.closedAt !== undefined])).toEqual([[id, true]])

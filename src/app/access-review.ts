@@ -23,6 +23,7 @@ import type { AccessReview } from '../core/evidence-people.js'
 import { sha256 } from '../core/ledger.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import { viewAccounts } from '../core/people.js'
+import { redactSecrets } from '../core/secrets.js'
 import type { AssessmentStore } from '../core/store.js'
 import { assessmentRuns, recordSingleEntryRun, runEvidence } from '../store/ledger-operations.js'
 import { keepTrustFiles } from './ledger-trust.js'
@@ -141,7 +142,8 @@ export async function decideAccessReview(
   decision: ReviewDecision,
 ): Promise<{ campaign: Campaign; decision: ReviewDecision; runId: number }> {
   const campaign = findCampaign(await ledgerCampaigns(context.store), campaignId)
-  const checked = decideAccount(campaign, decision)
+  // A reason is free text typed by a person: a credential pasted into it is masked before it is signed.
+  const checked = decideAccount(campaign, { ...decision, reason: redactSecrets(decision.reason) })
   const runId = await recordStep(
     context,
     { step: 'decide', campaignId, decision: checked },
