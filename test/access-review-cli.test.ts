@@ -111,6 +111,11 @@ describe.skipIf(!built)('access reviews through the built CLI', () => {
     const id = started.id
     expect(id).toMatch(/^okta-\d{4}-\d{2}-\d{2}$/)
 
+    // A second campaign of the same system while this one is open is refused.
+    const again = trustctl('access-review', 'start', '--system', 'okta', '--reviewer', 'eve@example.com')
+    expect(again.code).not.toBe(0)
+    expect(again.stderr).toContain(`${id} of okta is still open`)
+
     // Closing with accounts undecided is refused, naming them; so is a decision on a stranger.
     const early = trustctl('access-review', 'close', '--campaign', id)
     expect(early.code).not.toBe(0)

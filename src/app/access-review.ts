@@ -2,6 +2,7 @@
 // single-record run in the ledger, so a campaign is as tamper-evident as the evidence it reviews.
 // The state of every campaign is the fold of those steps (src/core/access-review.ts).
 import {
+  assertNoOpenCampaign,
   type Campaign,
   campaignEvidence,
   closeCampaign,
@@ -118,6 +119,7 @@ export async function startAccessReview(
   input: { system: ReviewableSystem; reviewer: string; due?: string; at: string },
 ): Promise<{ campaign: Campaign; runId: number }> {
   const existing = await ledgerCampaigns(context.store)
+  assertNoOpenCampaign(existing, input.system)
   const snapshot = await snapshotAccounts(context.store, input.system)
   const campaign = openCampaign({
     id: nextCampaignId(existing, input.system, input.at),

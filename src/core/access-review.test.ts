@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import {
+  assertNoOpenCampaign,
   type Campaign,
   campaignEvidence,
   campaignsFileSchema,
@@ -45,6 +46,12 @@ describe('access-review campaigns', () => {
         accounts: [{ accountId: 'a', active: true }],
       }),
     ).toThrow(/--due: 2026-11-01 is before today/)
+  })
+
+  it('refuses a second open campaign of a system, not of another system or after the close', () => {
+    expect(() => assertNoOpenCampaign([opened()], 'okta')).toThrow(/okta-2026-11-15 of okta is still open/)
+    expect(() => assertNoOpenCampaign([opened()], 'github')).not.toThrow()
+    expect(() => assertNoOpenCampaign([{ ...opened(), closedAt: at }], 'okta')).not.toThrow()
   })
 
   it('numbers a second campaign of the same day', () => {

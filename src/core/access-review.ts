@@ -108,6 +108,15 @@ export function nextCampaignId(existing: readonly Campaign[], system: string, at
   return `${base}-${n}`
 }
 
+/** Refuses a second open campaign of one system: two lists of the same accounts would disagree. */
+export function assertNoOpenCampaign(existing: readonly Campaign[], system: string): void {
+  const open = existing.find((c) => c.system === system && c.closedAt === undefined)
+  if (open !== undefined)
+    throw new ConflictError(`access review ${open.id} of ${system} is still open`, {
+      hint: `decide its accounts and close it (trustctl access-review list --campaign ${open.id}) before starting another`,
+    })
+}
+
 /** Opens a campaign over a snapshot's accounts; an empty population has nothing to review. */
 export function openCampaign(input: {
   id: string
