@@ -18,6 +18,7 @@ import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
+import { accessReviewEvidence } from './access-review.js'
 import { cacheRootKey, keepTrustFiles } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
@@ -180,7 +181,14 @@ export async function runAssessment(
       now.toISOString(),
       cacheRootKey(loaded, signer),
     )
-    const { model, collection } = await collectAndAssess(loaded, library, env, now, parseCache)
+    const collected = await collectConfiguredSources(loaded, env, now, parseCache)
+    // Access-review campaigns are recorded in the ledger, not read from a source: the run assesses
+    // them beside the accounts they reviewed and records them as its evidence.
+    const collection = {
+      ...collected,
+      evidence: [...collected.evidence, ...(await accessReviewEvidence(store, now))],
+    }
+    const model = await assessCollection(loaded, library, now, collection)
     const { runId, manifest } = await recordAssessment(store, {
       model,
       evidence: collection.evidence,

@@ -529,6 +529,59 @@ function registerAdmission(program: Command, { io, setExit, configOption }: Regi
     )
 }
 
+/** `trustctl access-review start|decide|list|close`: campaigns, each step signed into the ledger. */
+function registerAccessReview(program: Command, { io, setExit, configOption }: Registration): void {
+  const review = program
+    .command('access-review')
+    .description('access-review campaigns: open over the latest account snapshot, decide, close (signed)')
+  review
+    .command('start')
+    .description("open a campaign over the latest snapshot of one system's accounts")
+    .addOption(configOption)
+    .option('--system <system>', 'okta, github, aws, google or entra')
+    .option('--reviewer <user>', 'who reviews (the system owner)')
+    .option('--due <date>', 'date the campaign must close by, YYYY-MM-DD')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/access-review.js')).accessReviewStartCommand(options, io)),
+    )
+  review
+    .command('decide')
+    .description('record a decision on one account: keep, revoke or change, with a reason')
+    .addOption(configOption)
+    .option('--campaign <id>', 'the campaign')
+    .option('--account <id>', 'the account id as the campaign lists it')
+    .option('--decision <decision>', 'keep, revoke or change')
+    .option('--reason <text>', 'why')
+    .option('--by <user>', 'who decided (default: the campaign reviewer)')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/access-review.js')).accessReviewDecideCommand(options, io)),
+    )
+  review
+    .command('list')
+    .description('campaigns and their progress; with --campaign, its accounts and decisions')
+    .addOption(configOption)
+    .option('--campaign <id>', 'one campaign')
+    .option(
+      '--format <format>',
+      'text or json (json is a campaigns file the access-reviews source reads)',
+      'text',
+    )
+    .action(async (options) =>
+      setExit(await (await import('./commands/access-review.js')).accessReviewListCommand(options, io)),
+    )
+  review
+    .command('close')
+    .description('close a campaign whose accounts are all decided; records it signed')
+    .addOption(configOption)
+    .option('--campaign <id>', 'the campaign')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/access-review.js')).accessReviewCloseCommand(options, io)),
+    )
+}
+
 /** Every command, in the order `trustctl --help` lists them. */
 export const commandRegistrations: readonly ((program: Command, registration: Registration) => void)[] = [
   registerInit,
@@ -555,4 +608,5 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerUsers,
   registerTokens,
   registerAdmission,
+  registerAccessReview,
 ]

@@ -158,12 +158,47 @@ export const policyAcceptanceSchema = evidenceSchema('people.policy-acceptance',
 })
 export type PolicyAcceptance = z.output<typeof policyAcceptanceSchema>
 
+/** What a reviewer decided about one account: keep it, revoke it, or change its access. */
+export const accessReviewDecisions = ['keep', 'revoke', 'change'] as const
+export type AccessReviewDecision = (typeof accessReviewDecisions)[number]
+
+/**
+ * One access-review campaign over one system's accounts: who reviewed, when it was opened, due and
+ * closed, how many accounts it covered and what was decided for each. Read from the ledger (campaigns
+ * run with `trustctl access-review`) or from an exported campaigns JSON (reviews run elsewhere).
+ */
+export const accessReviewSchema = evidenceSchema('people.access-review', {
+  resourceKind: z.literal('AccessReview'),
+  /** The system reviewed (`okta`, `github`, `aws`, `google`, `entra`). */
+  system: z.string().min(1),
+  reviewer: z.string().min(1),
+  openedAt: z.string().min(1),
+  /** The calendar date (YYYY-MM-DD) by which the campaign must close. */
+  dueDate: optionalString,
+  status: z.enum(['open', 'closed']),
+  closedAt: optionalString,
+  /** The accounts under review, as the snapshot held them. */
+  accounts: z.array(z.strictObject({ accountId: z.string().min(1), active: z.boolean() })),
+  decisions: z.array(
+    z.strictObject({
+      accountId: z.string().min(1),
+      decision: z.enum(accessReviewDecisions),
+      reason: z.string().min(1),
+      decidedAt: z.string().min(1),
+    }),
+  ),
+  /** When the campaign's state was read (the assessment's time): checks judge "overdue" against it. */
+  observedAt: z.string().min(1),
+})
+export type AccessReview = z.output<typeof accessReviewSchema>
+
 /** Evidence kinds of this domain by name; `evidence.ts` joins them into the registry. */
 export const peopleEvidenceSchemas = {
   'people.person': personSchema,
   'people.training': trainingRecordSchema,
   'people.background-check': backgroundCheckSchema,
   'people.policy-acceptance': policyAcceptanceSchema,
+  'people.access-review': accessReviewSchema,
   'identity.account': identityAccountSchema,
   'identity.service-account': serviceAccountSchema,
 } as const

@@ -31,6 +31,8 @@ export const recordKinds = [
   // A batch of admission webhook decisions (object, user, operation, verdict, checks): the population
   // of changes judged at the cluster's door.
   'admission',
+  // One step of an access-review campaign (opened, an account decided, closed), each its own signed run.
+  'access-review',
 ] as const
 export type RecordKind = (typeof recordKinds)[number]
 

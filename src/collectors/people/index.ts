@@ -1,4 +1,5 @@
 import { defineSourceCollector, type SourceCollector } from '../source-collector.js'
+import { accessReviewOptions, collectAccessReviews } from './access-reviews.js'
 import { collectHrRoster, hrRosterOptions } from './hr-roster.js'
 import {
   collectEntra,
@@ -72,5 +73,12 @@ export const collectors: readonly SourceCollector[] = [
     summary: 'policy acknowledgements (person, policy, version, date) from a CSV export',
     options: policyAcceptanceOptions,
     collect: collectPolicyAcceptance,
+  }),
+  defineSourceCollector({
+    type: 'access-reviews',
+    summary:
+      'access-review campaigns from a JSON export (reviews run elsewhere, or access-review list --format json)',
+    options: accessReviewOptions,
+    collect: collectAccessReviews,
   }),
 ]

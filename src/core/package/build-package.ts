@@ -7,6 +7,7 @@ import { emptyPackageConfig } from '../config-package.js'
 import { durationInWords } from '../dates.js'
 import { CatalogError } from '../errors.js'
 import type { EvidenceItem } from '../evidence.js'
+import { accessReviewTests } from './access-review-tests.js'
 import { discoverComponents } from './components.js'
 import { assumedProviderControls, defaultUserEntityControls, frequencyOfCycle } from './defaults.js'
 import { renderDocument } from './document-sections.js'
@@ -228,6 +229,11 @@ function buildControl(control: ControlResult, input: PackageInput, idx: Indexes)
   const tests = [
     ...control.tests.map((t) => automatedTest(t, input, idx, frequency)),
     ...control.manualEvidence.map((m) => manualTest(m, input.engagement)),
+    ...accessReviewTests(
+      control.tests.map((t) => t.check),
+      idx.findingsByCheck,
+      input.evidence,
+    ),
   ]
   const limit = input.exceptionsPerControl ?? 20
   const exceptions: PackageException[] = []

@@ -1,3 +1,4 @@
+import { accessReviewEvidence } from '../../app/access-review.js'
 import { assessmentRuns, recordAssessment, runEvidence } from '../../app/ledger.js'
 import { cacheRootKey } from '../../app/ledger-trust.js'
 import type { LoadedConfig } from '../../app/load-config.js'
@@ -182,7 +183,10 @@ export async function assessOnServer(
   const own = await collectConfiguredSources(context.loaded, context.env, now, parseCache)
   step(1)
   const pushed = await latestPushes(context.ledger, context.team)
-  const collection = mergeCollections(own, pushed)
+  const merged = mergeCollections(own, pushed)
+  // Access-review campaigns are in the server's ledger, as `trustctl access-review` recorded them.
+  const reviews = await accessReviewEvidence(context.ledger, now)
+  const collection = { ...merged, evidence: [...merged.evidence, ...reviews] }
   step(2)
   const loaded = await withServerAttestations(context.loaded, context.ledger)
   const model = await assessCollection(loaded, context.library, now, collection)
