@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, 
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import type { Gap } from '../src/core/assessment.js'
+import type { AssessmentSummary, Gap } from '../src/core/assessment.js'
 import type { RemediationPlan } from '../src/core/plan.js'
 import { trustctl } from './cli-harness.js'
 import { deployment } from './small-estate.js'
@@ -36,9 +36,9 @@ const gapIds = async (): Promise<string[]> => {
   expect(run.stderr).toBe('')
   return (JSON.parse(run.stdout) as Gap[]).map((g) => g.id)
 }
-const readiness = async (): Promise<number> => {
+const summary = async (): Promise<AssessmentSummary> => {
   const run = await trustctl(dir, 'assess', '--format', 'json')
-  return (JSON.parse(run.stdout) as { summary: { readiness: number } }).summary.readiness
+  return (JSON.parse(run.stdout) as { summary: AssessmentSummary }).summary
 }
 
 const nonRootGap = 'failing-test:kubernetes/workload-runs-as-non-root'
@@ -62,7 +62,7 @@ afterAll(() => {
 })
 
 describe('a new team’s first hour', () => {
-  let before: number
+  let before: AssessmentSummary
   let plan: RemediationPlan
 
   it('init proposes what it found and keeps the store out of git', async () => {
@@ -84,7 +84,7 @@ describe('a new team’s first hour', () => {
     const ids = await gapIds()
     expect(ids).toContain(nonRootGap)
     expect(ids).toContain(imageUserGap)
-    before = await readiness()
+    before = await summary()
   })
 
   it('plan orders every gap into cycles with readiness rising', async () => {
@@ -96,7 +96,7 @@ describe('a new team’s first hour', () => {
     for (let i = 1; i < levels.length; i++) expect(levels[i]).toBeGreaterThanOrEqual(levels[i - 1] ?? 0)
   })
 
-  it('after fixing the two gaps, assess no longer lists them and readiness rises', async () => {
+  it('after fixing the two gaps, assess no longer lists them and nothing else moves back', async () => {
     writeFileSync(path.join(dir, 'deploy', 'checkout.yaml'), deployment('checkout', true))
     writeFileSync(path.join(dir, 'Dockerfile'), hardenedDockerfile)
     git('commit', '-qam', 'Run as a non-root user')
@@ -105,7 +105,11 @@ describe('a new team’s first hour', () => {
     const ids = await gapIds()
     expect(ids).not.toContain(nonRootGap)
     expect(ids).not.toContain(imageUserGap)
-    expect(await readiness()).toBeGreaterThan(before)
+    const after = await summary()
+    expect(after.tests.failed).toBeLessThanOrEqual(before.tests.failed - 2)
+    expect(after.gaps).toBeLessThanOrEqual(before.gaps - 2)
+    // Two failing tests fixed may leave their controls short of passing, so readiness need not rise.
+    expect(after.readiness).toBeGreaterThanOrEqual(before.readiness)
   })
 
   it('package writes a signed package that verify accepts', async () => {

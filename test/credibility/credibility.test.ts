@@ -47,8 +47,8 @@ type Planted = z.infer<typeof manifestSchema>['planted'][number]
  */
 const recallFloor: Record<string, number> = {
   'helm-storefront': 1,
-  'terraform-0.15-legacy': 0.9,
-  'terraform-1.5-platform': 0.62,
+  'terraform-0.15-legacy': 1,
+  'terraform-1.5-platform': 1,
   'cdk-analytics': 1,
   'pipelines-payments': 0.92,
 }

@@ -12,9 +12,9 @@ export default defineCheck({
     'named in `approvedPeople` (by email or alias) or sit in one of `approvedGroups`, and that person ' +
     'must still work here. An export that does not show roles cannot tell, and says so.',
   remediation:
-    'Remove the admin role from accounts that do not need it, or record the approval by adding the ' +
-    'person to `approvedPeople` (or the group to `approvedGroups`) in trustctl.yaml with the change that ' +
-    'approved it.',
+    'Remove the admin role from accounts that do not need it, or record who approved each remaining ' +
+    'administrator in the list of approved administrators (`approvedPeople`, or `approvedGroups` for a ' +
+    'group), together with the change that approved it.',
   severity: 'high',
   reads: ['identity.account', 'people.person', 'identity.service-account'],
   params: z.object({

@@ -16,7 +16,7 @@ export default defineCheck({
     'date. Accepting an older version does not count.',
   remediation:
     'Ask the people listed to accept the current version in the policy tool, and have it remind them ' +
-    'before the deadline; list each policy’s current version in trustctl.yaml when it changes.',
+    'before the deadline; record each policy’s new version in the policy register when it changes.',
   severity: 'medium',
   reads: ['people.person', 'people.policy-acceptance'],
   params: z.object({

@@ -328,12 +328,13 @@ export const secretRules: readonly SecretRule[] = [
   {
     // `.env`, `.properties`, YAML and INI write values unquoted: `DB_PASSWORD=…`,
     // `spring.datasource.password=…`, `postgresPassword: …`. The value runs to the end of the line
-    // (a trailing `# comment` aside) and holds no space, so prose that mentions a password is no match.
+    // (a trailing `# comment` aside) and holds no space, so prose that mentions a password is no match;
+    // nor angle brackets, so a value that runs into markup (`secret.scan: 1</td>` in HTML) is none either.
     id: 'unquoted-password-assignment',
     title: 'Password assigned unquoted in a configuration file',
     ignoreCase: true,
-    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#]{8,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
-    secret: /[:=][ \t]*([^\s"'#]{8,200})$/,
+    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>]{8,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#<>]{8,200})$/,
     accept: looksLikePassword,
     rejectLine: declaration,
     boundary: false,
@@ -343,8 +344,8 @@ export const secretRules: readonly SecretRule[] = [
     id: 'unquoted-secret-assignment',
     title: 'High-entropy value assigned unquoted to a secret-like name',
     ignoreCase: true,
-    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#]{12,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
-    secret: /[:=][ \t]*([^\s"'#]{12,200})$/,
+    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>]{12,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#<>]{12,200})$/,
     accept: (v) => looksAssigned(v) && notSecretShape(v),
     rejectLine: declaration,
     boundary: false,

@@ -195,6 +195,9 @@ describe('the rule set', () => {
       '  password = os.environ[DB_PASSWORD_NAME]',
       // A SealedSecret's ciphertext and a Secret's base64 data: the Kubernetes check decodes those.
       '    password: YWNtZS1kZW1vIHNlYWxlZCB2YWx1ZTogcGFzc3dvcmQsIG5vdCByZWFsIGNpcGhlcnRleHQ=',
+      // A name and a number running into markup, as trustctl's own HTML package prints evidence kinds.
+      '<td>secret.finding: 2, secret.scan: 1</td></tr></tbody></table></section>',
+      'password_policy: 14</td><td>characters</td></tr></tbody></table></section>',
     ].join('\n')
     expect(scanText(none, compiled).map((f) => [f.rule.id, f.line])).toEqual([])
   })
