@@ -1,10 +1,12 @@
-import { readdir, stat } from 'node:fs/promises'
+import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
-import { z } from 'zod'
+import yaml from 'js-yaml'
+import { z, type core as zodCore } from 'zod'
 import { type Check, severities } from '../src/core/check.js'
 import { CheckDefinitionError, formatPath } from '../src/core/errors.js'
 import { evidenceKinds } from '../src/core/evidence.js'
+import { compileRule, ruleSchema } from '../src/core/rule.js'
 
 /** The folder holding the check folders, whether running from source or from the build. */
 export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
@@ -40,19 +42,28 @@ function isCheck(value: unknown): value is Check {
 
 /** Lists `<source>/<name>` for every folder that holds a check. */
 export async function listCheckFolders(): Promise<string[]> {
-  const folders: string[] = []
-  for (const source of (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())) {
-    for (const entry of await readdir(path.join(checksRoot, source.name), { withFileTypes: true })) {
-      if (!entry.isDirectory()) continue
-      const hasCheck = await findCheckFile(path.join(checksRoot, source.name, entry.name))
-      if (hasCheck !== undefined) folders.push(`${source.name}/${entry.name}`)
-    }
-  }
-  return folders.sort()
+  // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
+  const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
+  const perSource = await Promise.all(
+    sources.map(async (source) => {
+      const entries = (await readdir(path.join(checksRoot, source.name), { withFileTypes: true })).filter(
+        (e) => e.isDirectory(),
+      )
+      const found = await Promise.all(
+        entries.map(async (entry) =>
+          (await findCheckFile(path.join(checksRoot, source.name, entry.name))) === undefined
+            ? []
+            : [`${source.name}/${entry.name}`],
+        ),
+      )
+      return found.flat()
+    }),
+  )
+  return perSource.flat().sort()
 }
 
 async function findCheckFile(folder: string): Promise<string | undefined> {
-  for (const name of ['check.js', 'check.ts']) {
+  for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
     try {
       if ((await stat(file)).isFile()) return file
@@ -69,10 +80,24 @@ async function findCheckFile(folder: string): Promise<string | undefined> {
  */
 export async function loadChecks(): Promise<Check[]> {
   const checks: Check[] = []
-  for (const folder of await listCheckFolders()) {
-    const file = await findCheckFile(path.join(checksRoot, folder))
-    if (file === undefined) continue
-    const module: unknown = await import(pathToFileURL(file).href)
+  const folders = await listCheckFolders()
+  // Imported concurrently (the loader reads and compiles them side by side), validated in order.
+  const modules = await Promise.all(
+    folders.map(async (folder) => {
+      const file = await findCheckFile(path.join(checksRoot, folder))
+      if (file === undefined) return undefined
+      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file) }
+      return { module: (await import(pathToFileURL(file).href)) as unknown }
+    }),
+  )
+  for (const [i, folder] of folders.entries()) {
+    const loaded = modules[i]
+    if (loaded === undefined) continue
+    if ('rule' in loaded) {
+      checks.push(loaded.rule)
+      continue
+    }
+    const module = loaded.module
     const check =
       typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
     if (!isCheck(check)) {
@@ -93,4 +118,48 @@ export async function loadChecks(): Promise<Check[]> {
     checks.push(check)
   }
   return checks
+}
+
+/**
+ * The issue to report from a failed parse. A condition is a union of shapes, and "invalid input" at
+ * the union says nothing: the branch with the fewest issues is the shape the author meant (a leaf
+ * with a misspelt operator), and its innermost issue names the real mistake.
+ */
+function deepestIssue(issues: readonly zodCore.$ZodIssue[]): zodCore.$ZodIssue | undefined {
+  const issue = issues[0]
+  if (issue?.code !== 'invalid_union' || issue.errors.length === 0) return issue
+  const branch = [...issue.errors].sort((a, b) => a.length - b.length)[0] ?? []
+  const inner = deepestIssue(branch)
+  return inner === undefined ? issue : { ...inner, path: [...issue.path, ...inner.path] }
+}
+
+/** Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. */
+export async function loadRule(folder: string, file: string): Promise<Check> {
+  const where = `checks/${folder}/rule.yaml`
+  let data: unknown
+  try {
+    data = yaml.load(await readFile(file, 'utf8'), { filename: where, schema: yaml.JSON_SCHEMA })
+  } catch (error) {
+    if (error instanceof yaml.YAMLException)
+      throw new CheckDefinitionError(`${where}:${error.mark.line + 1}: invalid YAML: ${error.reason}`)
+    throw error
+  }
+  const parsed = ruleSchema.safeParse(data)
+  if (!parsed.success) {
+    const issue = deepestIssue(parsed.error.issues)
+    throw new CheckDefinitionError(
+      `${where}: ${formatPath(issue?.path ?? []) || '(top level)'}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  if (parsed.data.id !== folder)
+    throw new CheckDefinitionError(`${where}: id: '${parsed.data.id}' must equal the folder path '${folder}'`)
+  const check = compileRule(parsed.data)
+  const metadata = checkMetadata.safeParse(check)
+  if (!metadata.success) {
+    const issue = metadata.error.issues[0]
+    throw new CheckDefinitionError(
+      `${where}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  return check
 }

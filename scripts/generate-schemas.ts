@@ -7,6 +7,7 @@ import { z } from 'zod'
 import { packageRoot } from '../src/catalog/package-root.js'
 import { controlSchema, frameworkSchema } from '../src/core/catalog.js'
 import { configSchema } from '../src/core/config.js'
+import { ruleSchema } from '../src/core/rule.js'
 import { crosswalkFileSchema } from '../src/core/third-parties/crosswalk.js'
 import { providerProfileSchema } from '../src/core/third-parties/provider-profile.js'
 
@@ -21,6 +22,10 @@ export function jsonSchemas(): Record<string, unknown> {
     'control.schema.json': toSchema(
       controlSchema,
       'trustctl control (catalog/controls/<family>/<name>.yaml)',
+    ),
+    'rule.schema.json': toSchema(
+      ruleSchema,
+      'trustctl declarative rule (checks/<provider>/<name>/rule.yaml)',
     ),
     'framework.schema.json': toSchema(frameworkSchema, 'trustctl framework (catalog/frameworks/*.yaml)'),
     'provider.schema.json': toSchema(

@@ -9,7 +9,7 @@ import { referenceFile } from './reference-data.js'
 
 const checks = await loadChecks()
 const checkIds = new Set(checks.map((c) => c.id))
-const catalog = await loadCatalog(checkIds)
+const catalog = await loadCatalog(checks)
 const reference = JSON.parse(
   readFileSync(referenceFile('soc2', 'tsc-2017-rev2022-criteria.json'), 'utf8'),
 ) as {
@@ -100,6 +100,17 @@ describe('catalog validation', () => {
     writeFileSync(file, original.replace(/soc2: \[/, 'soc2: [CC9.9, '))
     await expect(loadCatalog(checkIds, root)).rejects.toThrow(/unknown criterion CC9\.9/)
     await expect(loadCatalog(new Set(), copyCatalog('no-checks'))).rejects.toBeInstanceOf(CatalogError)
+  })
+
+  it('joins a rule into the controls its rule.yaml names, and refuses an unknown control', async () => {
+    const rule = checks.find((c) => c.controls !== undefined)
+    expect(rule, 'at least one declarative rule ships').toBeDefined()
+    for (const controlId of rule?.controls ?? [])
+      expect(catalog.controls.find((c) => c.id === controlId)?.testedBy).toContain(rule?.id)
+    const stray = [...checks, { id: 'aws/stray-rule', controls: ['access.no-such-control'] }]
+    await expect(loadCatalog(stray)).rejects.toThrow(
+      'checks/aws/stray-rule/rule.yaml: controls[0]: unknown control access.no-such-control',
+    )
   })
 
   it('reports invalid YAML with file and line', async () => {

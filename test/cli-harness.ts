@@ -10,8 +10,22 @@ export interface CliRun {
   stderr: string
 }
 
-/** Runs the CLI in-process, as a user would from `cwd`, capturing its output and exit code. */
-export async function trustctl(cwd: string, ...argv: string[]): Promise<CliRun> {
+/**
+ * Runs the CLI in-process, as a user would from `cwd`, capturing its output and exit code. The
+ * environment is the test's own without GitHub Actions' variables, so a test run in CI does not
+ * annotate the job or write its summary; `trustctlWithEnv` hands over an environment of its own.
+ */
+export function trustctl(cwd: string, ...argv: string[]): Promise<CliRun> {
+  const { GITHUB_ACTIONS: _actions, GITHUB_STEP_SUMMARY: _summary, ...env } = process.env
+  return trustctlWithEnv(env, cwd, ...argv)
+}
+
+/** Runs the CLI in-process with the given environment (see trustctl). */
+export async function trustctlWithEnv(
+  env: NodeJS.ProcessEnv,
+  cwd: string,
+  ...argv: string[]
+): Promise<CliRun> {
   let stdout = ''
   let stderr = ''
   const code = await main(argv, {
@@ -23,6 +37,7 @@ export async function trustctl(cwd: string, ...argv: string[]): Promise<CliRun> 
       stderr += t
     },
     interactive: false,
+    env,
   })
   return { code, stdout, stderr }
 }

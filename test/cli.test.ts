@@ -71,8 +71,11 @@ describe('trustctl on the demo estate', () => {
   it('lists gaps with what, why, owner, due date and severity', async () => {
     const run = await trustctl(demo.dir, 'gaps')
     expect(run.code).toBe(0)
-    expect(run.stdout).toMatch(/\[CRITICAL\] .+\n {2}why: {4}criteria CC/)
-    expect(run.stdout).toMatch(/owner: {2}.+<.+@acme-analytics\.example\.com> {4}due: 20\d\d-\d\d-\d\d/)
+    // Grouped by owner, then by the criterion each gap leaves unmet, each gap with due date and fix.
+    expect(run.stdout).toMatch(/^.+<.+@acme-analytics\.example\.com> \(\d+ gaps?\)\n {2}CC\d\.\d+\n {4}\[/m)
+    expect(run.stdout).toMatch(
+      /\n {4}\[CRITICAL\] .+\n {6}(also [^;]+; )?due 20\d\d-\d\d-\d\d.*\n {6}fix: \S/,
+    )
     const gaps = JSON.parse(
       (await trustctl(demo.dir, 'gaps', '--format', 'json', '--severity', 'high')).stdout,
     ) as { severity: string }[]

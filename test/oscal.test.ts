@@ -1,4 +1,6 @@
-import { readFileSync } from 'node:fs'
+import { execFileSync } from 'node:child_process'
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import { Ajv, type ValidateFunction } from 'ajv'
 import formats from 'ajv-formats'
@@ -14,7 +16,7 @@ import {
   renderOscalSsp,
   uuidFor,
 } from '../src/reports/oscal/render-oscal.js'
-import { renderSarif } from '../src/reports/sarif/render-sarif.js'
+import { renderSarif, sarifLocation } from '../src/reports/sarif/render-sarif.js'
 import { copyDemo } from './cli-harness.js'
 import { referenceData } from './reference-data.js'
 
@@ -114,5 +116,57 @@ describe('OSCAL and SARIF outputs of the package', () => {
     expect(results.filter((r) => r.suppressions === undefined)).toHaveLength(failing)
     sarif.runs[0].results[0].level = 'fatal'
     expect(validate(sarif)).toBe(false)
+  })
+
+  // The two rules of Microsoft's SARIF Multitool the SARIF used to break, asserted directly.
+  it('gives every result a region where it names a file (SARIF2017) and the tool an informationUri (SARIF2005)', () => {
+    const sarif = JSON.parse(renderSarif(pkg))
+    const run = sarif.runs[0]
+    expect(run.tool.driver.informationUri).toMatch(/^https:\/\//)
+    const results = run.results as { locations: Record<string, { region?: { startLine: number } }>[] }[]
+    expect(results.length).toBeGreaterThan(0)
+    for (const result of results) {
+      expect(result.locations).toHaveLength(1)
+      const [location] = result.locations
+      if (location?.physicalLocation !== undefined)
+        expect(location.physicalLocation.region?.startLine).toBeGreaterThanOrEqual(1)
+      else expect(location?.logicalLocations).toBeDefined()
+    }
+  })
+
+  it('puts a finding without a line on line 1 of its file, and one without a file on a logical location only', () => {
+    expect(sarifLocation('deploy/api.yaml', undefined, 'prod/api')).toEqual({
+      physicalLocation: { artifactLocation: { uri: 'deploy/api.yaml' }, region: { startLine: 1 } },
+      logicalLocations: [{ name: 'prod/api', kind: 'resource' }],
+    })
+    expect(sarifLocation('deploy/api.yaml', 12, 'prod/api')).toMatchObject({
+      physicalLocation: { region: { startLine: 12 } },
+    })
+    expect(sarifLocation('', undefined, 'arn:aws:s3:::logs')).toEqual({
+      logicalLocations: [{ name: 'arn:aws:s3:::logs', kind: 'resource' }],
+    })
+  })
+
+  // The Multitool is a .NET program shipped in a package we do not install by default; point
+  // TRUSTCTL_SARIF_MULTITOOL at its executable to run it here.
+  const multitool = process.env.TRUSTCTL_SARIF_MULTITOOL
+  it.skipIf(multitool === undefined)('is clean under the SARIF Multitool: no error or warning', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-sarif-'))
+    try {
+      const input = path.join(dir, 'results.sarif')
+      const output = path.join(dir, 'validation.sarif')
+      writeFileSync(input, renderSarif(pkg))
+      execFileSync(multitool ?? '', ['validate', input, '--output', output, '--force'], { stdio: 'pipe' })
+      const log = JSON.parse(readFileSync(output, 'utf8')) as {
+        runs: { results?: { ruleId: string; level?: string; message: { text?: string } }[] }[]
+      }
+      const problems = log.runs
+        .flatMap((r) => r.results ?? [])
+        .filter((r) => (r.level ?? 'warning') === 'error' || (r.level ?? 'warning') === 'warning')
+        .map((r) => `${r.ruleId}: ${r.message.text ?? ''}`)
+      expect(problems).toEqual([])
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
   })
 })

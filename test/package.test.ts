@@ -10,8 +10,9 @@ import type { AssessmentModel } from '../src/core/assessment.js'
 import { canonicalJson } from '../src/core/canonical-json.js'
 import { longDate } from '../src/core/package/build-package.js'
 import { csvField } from '../src/reports/csv/render-csv.js'
-import { renderPackagePdf } from '../src/reports/pdf/render-pdf.js'
+import { packagePdfDefinition, renderPackagePdf } from '../src/reports/pdf/render-pdf.js'
 import { copyDemo, trustctl } from './cli-harness.js'
+import { referenceData } from './reference-data.js'
 
 /**
  * Text of each page of an uncompressed pdfmake PDF: follows the page tree to each content stream,
@@ -252,6 +253,89 @@ describe('trustctl package (Type 1, demo estate)', () => {
     // The contents give the page a section starts on.
     const assertionPage = Number(/2 Management's assertion\s*(\d+)/.exec(contents)?.[1])
     expect(text[assertionPage - 1]).toMatch(/Management's assertion/)
+  })
+
+  it('keeps every data table header with its first row, repeated on each page, rows unbroken', async () => {
+    const { buildPackage } = await import('../src/core/package/build-package.js')
+    const definition = packagePdfDefinition(
+      buildPackage({
+        model,
+        templates: await loadPackageTemplates(catalogRoot()),
+        evidence: [],
+        engagement: { type: 1, asOf: '2026-11-30' },
+      }).document,
+    )
+    const tables: Record<string, unknown>[] = []
+    const walk = (node: unknown): void => {
+      if (Array.isArray(node)) node.forEach(walk)
+      else if (node !== null && typeof node === 'object') {
+        const table = (node as { table?: Record<string, unknown> }).table
+        if (table?.headerRows !== undefined) tables.push(table)
+        Object.values(node).forEach(walk)
+      }
+    }
+    walk(definition.content)
+    expect(tables.length).toBeGreaterThan(10)
+    for (const table of tables)
+      expect(table).toMatchObject({ headerRows: 1, keepWithHeaderRows: 1, dontBreakRows: true })
+  })
+
+  it('lists each data store of the system description once, and no Terraform setting as a store', () => {
+    const data = markdown.slice(markdown.indexOf('## 3 '), markdown.indexOf('## 4 '))
+    const storeLines = data.split('\n').filter((l) => /aws_s3_bucket|S3Bucket/.test(l))
+    expect(storeLines.length).toBeGreaterThan(0)
+    expect(data).not.toMatch(
+      /aws_s3_bucket_(versioning|acl|public_access_block|server_side_encryption|logging)/,
+    )
+    const names = storeLines.map((l) => /aws_s3_bucket\.[^ |]+|acme-[a-z0-9-]+/.exec(l)?.[0])
+    expect(new Set(names).size).toBe(names.length)
+  })
+
+  it('speaks to management in the remediation plan, and has each canned answer cite evidence or await confirmation', () => {
+    expect(markdown).not.toMatch(/record it in trustctl\.yaml/i)
+    // Management's text says what to do, not which file of the tool to edit.
+    expect(markdown.split('\n').filter((l) => /\b(in|to|under) trustctl\.yaml\b/.test(l))).toEqual([])
+    const from = markdown.lastIndexOf('Remediation plan for open gaps')
+    const plan = markdown.slice(from, markdown.indexOf('### 5.4', from))
+    expect(plan).toMatch(/\| Status \|/)
+    expect(
+      plan,
+      plan
+        .split('\n')
+        .filter((l) => l.includes('trustctl.yaml'))
+        .join('\n'),
+    ).not.toMatch(/trustctl\.yaml/)
+    const answers = markdown.split('\n').filter((l) => / — /.test(l) && /\?/.test(l) && l.startsWith('- '))
+    expect(answers.length).toBeGreaterThan(10)
+    for (const answer of answers)
+      expect(answer).toMatch(/(Evidence: .+\(.+, passed on \d+|Management to confirm)/)
+  })
+
+  it('contains the OSCAL 1.1.3 copy the README promises, valid against its schemas', async () => {
+    const { Ajv } = await import('ajv')
+    const formats = (await import('ajv-formats')).default
+    for (const [file, schema] of [
+      ['system-security-plan', 'ssp'],
+      ['assessment-results', 'assessment-results'],
+      ['plan-of-action-and-milestones', 'poam'],
+    ] as const) {
+      expect(manifest.files.map((f) => f.path)).toContain(`oscal/1.1.3/${file}.json`)
+      const document = JSON.parse(read(`oscal/1.1.3/${file}.json`)) as Record<string, { metadata: unknown }>
+      expect(document[file]?.metadata).toMatchObject({ 'oscal-version': '1.1.3' })
+      const json = JSON.parse(
+        readFileSync(path.join(referenceData, 'oscal', '1.1.3', `oscal_${schema}_schema.json`), 'utf8'),
+      )
+      delete json.$schema
+      const ajv = new Ajv({ strict: false, allErrors: true, unicodeRegExp: true })
+      formats.default(ajv)
+      const validate = ajv.compile(json)
+      expect(validate(document), JSON.stringify(validate.errors?.slice(0, 3))).toBe(true)
+    }
+  })
+
+  it('writes CSV files that start with a UTF-8 byte-order mark', () => {
+    for (const file of ['controls-matrix.csv', 'request-list.csv'])
+      expect([...readFileSync(path.join(out, file)).subarray(0, 3)], file).toEqual([0xef, 0xbb, 0xbf])
   })
 })
 

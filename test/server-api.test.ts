@@ -1,5 +1,5 @@
 import { createHash, generateKeyPairSync } from 'node:crypto'
-import { mkdirSync, readFileSync, writeFileSync } from 'node:fs'
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { unzipSync } from 'fflate'
@@ -484,6 +484,15 @@ describe('package export', () => {
   let record: PackageRecord
 
   it('runs as a job with progress, then lists files whose SHA-256 match the manifest', async () => {
+    // A gap edited through the server before the export: its plan row must show the edit.
+    const [edited] = (await get('/api/gaps', 'editor')).json().items as Gap[]
+    if (edited === undefined) throw new Error('the demo has gaps')
+    const patched = await h.request('editor', {
+      method: 'PATCH',
+      url: `/api/gaps/${encodeURIComponent(edited.id)}`,
+      body: { owner: 'Tomás Ortega', dueDate: '2027-02-20', status: 'resolved' },
+    })
+    expect(patched.statusCode).toBe(200)
     const started = await h.request('editor', {
       method: 'POST',
       url: '/api/jobs',
@@ -529,6 +538,13 @@ describe('package export', () => {
       expect(createHash('sha256').update(response.rawPayload).digest('hex'), file.name).toBe(file.sha256)
       expect(response.rawPayload.length).toBe(file.bytes)
     }
+    // The gap edited through the server reaches the package's remediation plan.
+    const markdown = (await get(`/api/packages/${record.id}/files/soc2-package.md`)).body
+    const from = markdown.lastIndexOf('Remediation plan for open gaps')
+    const plan = markdown.slice(from, markdown.indexOf('### 5.4', from)).split('\n')
+    expect(plan.find((row) => row.includes('Tomás Ortega'))).toMatch(
+      /\| Tomás Ortega \| 2027-02-20 \| Resolved \|/,
+    )
   }, 240_000)
 
   it('the whole package as one zip', async () => {
@@ -577,8 +593,10 @@ describe('packages and the audit period', () => {
     engagement: PackageRecord['engagement'],
     files: Record<string, string>,
     signer: Signer = h.context.signer,
+    /** Where `trustctl package` writes (the report folder, no package.json); default: a server export. */
+    cli = false,
   ): string {
-    const folder = path.join(h.context.packagesDir, id)
+    const folder = path.join((cli ? h.context.cliPackagesDir : undefined) ?? h.context.packagesDir, id)
     mkdirSync(folder, { recursive: true })
     const listed = Object.entries(files).map(([name, text]) => {
       writeFileSync(path.join(folder, name), text)
@@ -602,6 +620,7 @@ describe('packages and the audit period', () => {
       },
     }
     writeFileSync(path.join(folder, 'manifest.json'), `${JSON.stringify(manifest, null, 2)}\n`)
+    if (cli) return folder
     const labels = {
       id,
       type: engagement.type,
@@ -616,6 +635,41 @@ describe('packages and the audit period', () => {
   }
   const ids = async (who: 'admin' | 'auditor') =>
     ((await get('/api/packages', who)).json().items as PackageRecord[]).map((p) => p.id)
+
+  it('lists and serves a package the command line wrote into the report folder, verified like an export', async () => {
+    expect(h.context.cliPackagesDir).toBeDefined()
+    const id = 'soc2-type1-2025-06-30'
+    const folder = writePackage(
+      id,
+      { type: 1, asOf: '2025-06-30' },
+      { 'report.md': '# From the CLI\n' },
+      h.context.signer,
+      true,
+    )
+    try {
+      const listed = (await get('/api/packages')).json().items as PackageRecord[]
+      const row = listed.find((p) => p.id === id)
+      expect(row).toMatchObject({
+        type: 1,
+        engagement: { asOf: '2025-06-30' },
+        createdBy: 'trustctl package (command line)',
+      })
+      const file = await get(`/api/packages/${id}/files/report.md`)
+      expect(file.statusCode).toBe(200)
+      expect(file.body).toBe('# From the CLI\n')
+      // Signed by another key: not listed, like an export.
+      writePackage(
+        id,
+        { type: 1, asOf: '2025-06-30' },
+        { 'report.md': '# Forged\n' },
+        ed25519Signer(generateKeyPairSync('ed25519').privateKey),
+        true,
+      )
+      expect(await ids('admin')).not.toContain(id)
+    } finally {
+      rmSync(folder, { recursive: true, force: true })
+    }
+  })
 
   it('an auditor is told nothing of a package outside the period; an altered package file is refused', async () => {
     const id = '20250701T120000-type2'

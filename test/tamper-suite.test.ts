@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { writeAnchor } from '../src/app/ledger-trust.js'
 import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
 import { openStore } from '../src/app/open-store.js'
-import { StoredParseCache } from '../src/app/parse-cache.js'
+import { parseStoreKey, StoredParseCache } from '../src/app/parse-cache.js'
 import { defaultVerifyOptions, verifyConfiguredStore, verifyWithTrust } from '../src/app/verify.js'
 import {
   canonicalBytes,
@@ -123,7 +123,7 @@ async function buildBase(store: AssessmentStore): Promise<void> {
     if (run !== 3)
       await store.remember(
         [0, 1, 2, 3, 4].map((i) => ({
-          key: `parse:${version}:${cacheKey(i + run * 3)}`,
+          key: parseStoreKey(version, cacheKey(i + run * 3)),
           blobRef: `sha256:${sha256(parseResult(i + run * 3))}`,
         })),
       )
@@ -476,7 +476,7 @@ function tamper(kind: TamperKind, rng: Rng, base: Snapshot): Tamper {
     }
     case 'cache-poisoning': {
       const key = pick(rng, base.cacheKeys)
-      const storeKey = `parse:${version}:${key}`
+      const storeKey = parseStoreKey(version, key)
       const mode = rng()
       // A well-formed parse result that hides every failure: no evidence, no errors.
       const forged = canonicalBytes({

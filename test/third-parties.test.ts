@@ -27,7 +27,7 @@ import { demoEstate, trustctl } from './cli-harness.js'
 import { referenceFile } from './reference-data.js'
 
 const checks = await loadChecks()
-const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
+const catalog = await loadCatalog(checks)
 const shipped = await loadShippedThirdParties(catalog, catalogRoot())
 const criteria = new Set(catalog.criteria.keys())
 

@@ -3,10 +3,6 @@ import path from 'node:path'
 import { ConfigError, NotFoundError } from '../core/errors.js'
 import type { AssessmentStore } from '../core/store.js'
 import type { TeamStore } from '../core/team.js'
-import { PostgresStore } from '../store/postgres/postgres-store.js'
-import { PostgresTeamStore } from '../store/postgres/team-store.js'
-import { SqliteStore } from '../store/sqlite/sqlite-store.js'
-import { SqliteTeamStore } from '../store/sqlite/team-store.js'
 import type { LoadedConfig } from './load-config.js'
 
 /** Where the store is, for messages: the SQLite file or the PostgreSQL URL without its password. */
@@ -50,11 +46,14 @@ export async function openStore(
   if (loaded.config.store.backend === 'postgres') {
     const url = env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url
     storeLocation(loaded, env)
+    // Each driver is loaded only when its backend is configured.
+    const { PostgresStore } = await import('../store/postgres/postgres-store.js')
     return PostgresStore.open(url ?? '')
   }
   const file = storeLocation(loaded, env)
   if (options.mustExist === true && !existsSync(file))
     throw new NotFoundError(`no store at ${file}`, { hint: 'run `trustctl assess` first, or set store.path' })
+  const { SqliteStore } = await import('../store/sqlite/sqlite-store.js')
   return new SqliteStore(file)
 }
 
@@ -64,8 +63,11 @@ export async function openStore(
  */
 export async function openTeamStore(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Promise<TeamStore> {
   const location = storeLocation(loaded, env)
-  if (loaded.config.store.backend === 'postgres')
+  if (loaded.config.store.backend === 'postgres') {
+    const { PostgresTeamStore } = await import('../store/postgres/team-store.js')
     return PostgresTeamStore.open(env.TRUSTCTL_DATABASE_URL ?? loaded.config.store.url ?? location)
+  }
+  const { SqliteTeamStore } = await import('../store/sqlite/team-store.js')
   return new SqliteTeamStore(location)
 }
 

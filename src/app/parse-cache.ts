@@ -1,6 +1,7 @@
 import { z } from 'zod'
+import { parserVersions } from '../collectors/parser-versions.js'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
-import { checkEvidence, type EvidenceItem } from '../core/evidence.js'
+import { checkEvidence, type EvidenceItem, evidenceKinds, evidenceSchemaVersion } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
 import type { AssessmentStore } from '../core/store.js'
@@ -26,6 +27,8 @@ export class StoredParseCache implements ParseCache {
      * trustctl.yaml, or, with none pinned, the key this run signs with. Keys it endorsed count too.
      */
     private readonly rootKey: string,
+    /** Parser version by collector (tests pass their own to see a bump invalidate the cache). */
+    private readonly parsers: Readonly<Record<string, number>> = parserVersions,
   ) {}
 
   private trusted: Promise<Map<string, string>> | undefined
@@ -69,7 +72,7 @@ export class StoredParseCache implements ParseCache {
   }
 
   private storeKey(key: string): string {
-    return `parse:${this.version}:${key}`
+    return parseStoreKey(this.version, key, this.parsers)
   }
 
   /** Cache entries found but not vouched for by a sealed evidence-set record (or not a parse result). */
@@ -122,6 +125,34 @@ export class StoredParseCache implements ParseCache {
   }
 }
 
+/**
+ * What a parse result depends on besides the input's bytes: the collector's parser version and the
+ * evidence schema version, as a short hash. Within one tool version a parser fix or a changed
+ * evidence shape still gets a new key, so a stale parse is never reused. A collector with no
+ * recorded parser version is keyed as `unversioned` (its results still change with the tool version).
+ */
+export function parserFingerprint(
+  collector: string,
+  parsers: Readonly<Record<string, number>> = parserVersions,
+  evidence: number = evidenceSchemaVersion,
+): string {
+  const versions = { collector, parser: parsers[collector] ?? 'unversioned', evidence }
+  return sha256(JSON.stringify(versions)).slice(0, 16)
+}
+
+/**
+ * The cache key under which a parse result is remembered: tool version, parser fingerprint, then the
+ * input's key (`<collector>:<sha256>:<file>`).
+ */
+export function parseStoreKey(
+  toolVersion: string,
+  key: string,
+  parsers: Readonly<Record<string, number>> = parserVersions,
+): string {
+  const collector = key.slice(0, Math.max(0, key.indexOf(':')))
+  return `parse:${toolVersion}:${parserFingerprint(collector, parsers)}:${key}`
+}
+
 const storedParseSchema = z.object({
   isManifest: z.boolean(),
   evidence: z.array(z.unknown()),
@@ -131,6 +162,7 @@ const storedParseSchema = z.object({
       line: z.number().int().exactOptional(),
       message: z.string(),
       hint: z.string().exactOptional(),
+      kinds: z.array(z.enum(evidenceKinds)).exactOptional(),
     }),
   ),
 })

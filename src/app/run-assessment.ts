@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs'
 import path from 'node:path'
 import { loadChecks } from '../../checks/load-checks.js'
 import { catalogRoot, loadCatalog } from '../catalog/load-catalog.js'
@@ -19,7 +20,7 @@ import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import { cacheRootKey, keepTrustFiles } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
-import { openStore } from './open-store.js'
+import { openStore, storeLocation } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
 import { configuredSigner } from './signing-key.js'
 import { toolVersion } from './version.js'
@@ -39,7 +40,7 @@ export interface Library {
 /** Loads the checks and the catalog that references them. */
 export async function loadLibrary(): Promise<Library> {
   const checks = await loadChecks()
-  const catalog = await loadCatalog(new Set(checks.map((c) => c.id)))
+  const catalog = await loadCatalog(checks)
   return { checks, catalog, thirdParties: await loadShippedThirdParties(catalog, catalogRoot()) }
 }
 
@@ -209,4 +210,48 @@ export async function runAssessment(
   } finally {
     await store.close()
   }
+}
+
+/**
+ * Assesses the estate as it is now, in memory, and stores nothing: what `gaps`, `explain` and
+ * `report` answer from unless told to `--record`. Inputs an earlier signed run parsed are read back
+ * through the parse cache (only results a sealed run vouches for); inputs parsed here are not kept.
+ * Without a store (no run yet) everything is parsed and no store is created.
+ */
+export async function evaluateAssessment(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  { env }: Pick<RunEnvironment, 'env'>,
+): Promise<{ model: AssessmentModel; evidence: FileCollection['evidence']; ignoredCacheEntries: number }> {
+  const hasStore = loaded.config.store.backend === 'postgres' || existsSync(storeLocation(loaded, env))
+  if (!hasStore) {
+    const { model, collection } = await collectAndAssess(loaded, library, env, now)
+    return { model, evidence: collection.evidence, ignoredCacheEntries: 0 }
+  }
+  const store = await openStore(loaded, env, { mustExist: true })
+  try {
+    // Results are trusted only under the pinned key, or failing a pin the key runs here sign with.
+    const rootKey = cacheRootKey(loaded, configuredSigner(loaded, env, () => undefined))
+    const stored = new StoredParseCache(store, toolVersion(), now.toISOString(), rootKey)
+    // Reads through the ledger's cache, never adds to it: nothing of this run is recorded.
+    const readOnly: ParseCache = { get: (key) => stored.get(key), set: () => undefined }
+    const { model, collection } = await collectAndAssess(loaded, library, env, now, readOnly)
+    return { model, evidence: collection.evidence, ignoredCacheEntries: stored.ignored }
+  } finally {
+    await store.close()
+  }
+}
+
+/** `--record` on a read-only command: assess and store the run; otherwise assess in memory only. */
+export async function assessForReading(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  run: RunEnvironment,
+  record: boolean,
+): Promise<AssessmentModel> {
+  return record
+    ? (await runAssessment(loaded, library, now, run)).model
+    : (await evaluateAssessment(loaded, library, now, run)).model
 }

@@ -8,6 +8,7 @@ import { buildPackage } from '../core/package/build-package.js'
 import type { Engagement, PackageModel } from '../core/package/model.js'
 import { type PackageFile, packageManifest, renderPackageFiles } from '../reports/package/package-files.js'
 import type { LoadedConfig } from './load-config.js'
+import { applyRecordedRemediation } from './remediation.js'
 import { type Library, type RunEnvironment, runAssessment } from './run-assessment.js'
 import { configuredSigner } from './signing-key.js'
 
@@ -92,7 +93,10 @@ export async function writeSoc2Package(
   const { engagement } = request
   const asOf = engagement.type === 1 ? engagement.asOf : engagement.to
   const config = { ...loaded.config, scope: { ...loaded.config.scope, asOf } }
-  const { model, evidence } = await runAssessment({ ...loaded, config }, library, request.now, run)
+  const assessed = await runAssessment({ ...loaded, config }, library, request.now, run)
+  const { evidence } = assessed
+  // The remediation plan shows the owners, dates and statuses recorded through the team server.
+  const model = await applyRecordedRemediation(loaded, run.env, assessed.model)
   const pkg = buildPackage({ model, config, evidence, engagement, catalog: library.catalog })
   const folder = request.folder(asOf)
   const files = await renderPackageFiles(pkg)

@@ -5,6 +5,7 @@ import type { z } from 'zod'
 import {
   buildCatalog,
   type Catalog,
+  type CatalogCheck,
   type Control,
   controlSchema,
   type Framework,
@@ -54,7 +55,14 @@ async function listYaml(dir: string): Promise<string[]> {
  * Loads the framework and control library and validates every file against its schema, naming the
  * file and key path of each problem. A control's id must be `<family folder>.<file name>`.
  */
-export async function loadCatalog(checkIds: ReadonlySet<string>, root = catalogRoot()): Promise<Catalog> {
+export async function loadCatalog(
+  checks: ReadonlySet<string> | readonly CatalogCheck[],
+  root = catalogRoot(),
+): Promise<Catalog> {
+  const list: readonly CatalogCheck[] = Array.isArray(checks) ? checks : []
+  const checkIds: ReadonlySet<string> = Array.isArray(checks)
+    ? new Set(list.map((c) => c.id))
+    : (checks as ReadonlySet<string>)
   const frameworkFile = path.join(root, 'frameworks', 'tsc-2017.yaml')
   const framework: Framework = validate(
     frameworkSchema,
@@ -73,7 +81,7 @@ export async function loadCatalog(checkIds: ReadonlySet<string>, root = catalogR
     controls.push({ file: relative, control })
   }
   return {
-    ...buildCatalog(framework, controls, checkIds),
+    ...buildCatalog(framework, controls, checkIds, list),
     packageTemplates: await loadPackageTemplates(root),
   }
 }

@@ -3,6 +3,7 @@ import { toolVersion } from '../app/version.js'
 import type { CliIo } from './cli-io.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { commandRegistrations } from './register-commands.js'
+import { wantsColour } from './style.js'
 
 export type { CliIo } from './cli-io.js'
 
@@ -11,6 +12,12 @@ const processIo = (): CliIo => ({
   out: (text) => void process.stdout.write(text),
   err: (text) => void process.stderr.write(text),
   interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+  env: process.env,
+  colour: {
+    out: wantsColour(process.env, process.stdout.isTTY === true),
+    err: wantsColour(process.env, process.stderr.isTTY === true),
+  },
+  errIsTerminal: process.stderr.isTTY === true,
 })
 
 /** Builds the command tree from the registrations; each action only parses, calls one command and records its exit code. */

@@ -1,6 +1,9 @@
 import { categoryLabel, location } from '../app/rendering.js'
+import { compareCriteria } from '../core/assess.js'
 import type { AssessmentModel, Gap } from '../core/assessment.js'
 import { severityRank } from '../core/check.js'
+import { groupByOwner, type RankedGap, type RemediationPlan } from '../core/plan.js'
+import { plainStyle, type Style } from './style.js'
 
 /** The short summary `assess` prints: what was in scope, what passed, what is left. */
 export function formatSummary(
@@ -11,6 +14,7 @@ export function formatSummary(
     ignoredCacheEntries?: number
     untrustedCacheRuns?: readonly string[]
   } = {},
+  style: Style = plainStyle,
 ): string {
   const s = model.summary
   const lines = [
@@ -19,7 +23,7 @@ export function formatSummary(
     `  controls    ${s.controls} in scope: ${s.controlsByStatus.pass} passing (${s.controlsPassingByTest} by automated test, ${s.controlsByStatus.pass - s.controlsPassingByTest} on attestations), ${s.controlsByStatus.fail} with exceptions, ${s.controlsByStatus.partial} partly evidenced, ${s.controlsByStatus['no-evidence']} without current evidence, ${s.controlsByStatus['not-applicable']} not applicable`,
     `  tests       ${s.tests.passed} passed, ${s.tests.failed} failed, ${s.tests.noEvidence} without evidence, ${s.tests.errors} errors (${s.findingsByStatus.fail} exceptions in ${s.findingsByStatus.pass + s.findingsByStatus.fail} subjects tested)`,
     `  gaps        ${s.gaps}: ${s.gapsBySeverity.critical} critical, ${s.gapsBySeverity.high} high, ${s.gapsBySeverity.medium} medium, ${s.gapsBySeverity.low} low`,
-    `  readiness   ${s.readiness}%`,
+    `  readiness   ${style.bold(`${s.readiness}%`)}`,
     `  evidence    ${model.inputs.length} files read, ${model.errors.length} could not be read${reusedNote(model)}`,
   ]
   if (extra.store !== undefined) lines.push(`  stored in   ${extra.store}`)
@@ -68,4 +72,99 @@ export function formatGaps(gaps: readonly Gap[]): string {
 function reusedNote(model: AssessmentModel): string {
   const reused = model.inputs.filter((i) => i.reused === true).length
   return reused === 0 ? '' : ` (${reused} unchanged since an earlier run, not parsed again)`
+}
+
+/** A gap's one-line headline with its owner-facing facts: severity, title, criteria, due date. */
+function gapHeadline(g: Gap, style: Style): string {
+  return `${style.severity(g.severity, `[${g.severity.toUpperCase()}]`)} ${g.title}`
+}
+
+/** "Start here": the few gaps that unblock the most, grouped by owner, for the end of `assess`. */
+export function formatStartHere(
+  groups: readonly { owner: string; gaps: readonly RankedGap[] }[],
+  style: Style = plainStyle,
+): string {
+  if (groups.length === 0) return ''
+  const lines = [
+    '',
+    `${style.bold('Start here')} (the gaps that unblock the most criteria; trustctl plan orders the rest):`,
+  ]
+  for (const group of groups) {
+    lines.push(`  ${style.bold(group.owner)}`)
+    for (const { gap, gain, unblocks } of group.gaps) {
+      lines.push(`    ${gapHeadline(gap, style)}`)
+      lines.push(
+        `      ${gap.criteria.length > 0 ? gap.criteria.join(', ') : 'no criterion'}; readiness +${gain.toFixed(1)}${unblocks > 0 ? `, ${unblocks} ${unblocks === 1 ? 'criterion' : 'criteria'} ready` : ''}; due ${gap.dueDate}`,
+      )
+    }
+  }
+  return lines.join('\n')
+}
+
+/** The gap list grouped by owner, then by the first criterion each gap leaves unmet. */
+export function formatGapsGrouped(gaps: readonly Gap[], style: Style = plainStyle): string {
+  if (gaps.length === 0) return 'No gaps.'
+  const byOwner = new Map<string, Gap[]>()
+  for (const g of gaps) byOwner.set(g.owner, [...(byOwner.get(g.owner) ?? []), g])
+  const out: string[] = []
+  for (const [owner, owned] of [...byOwner].sort(([a], [b]) => a.localeCompare(b))) {
+    out.push(`${style.bold(owner)} (${owned.length} ${owned.length === 1 ? 'gap' : 'gaps'})`)
+    const byCriterion = new Map<string, Gap[]>()
+    for (const g of owned) {
+      const first = [...g.criteria].sort(compareCriteria)[0] ?? 'no criterion'
+      byCriterion.set(first, [...(byCriterion.get(first) ?? []), g])
+    }
+    for (const [criterion, listed] of [...byCriterion].sort(([a], [b]) => compareCriteria(a, b))) {
+      out.push(`  ${criterion}`)
+      for (const g of [...listed].sort((a, b) => severityRank(b.severity) - severityRank(a.severity))) {
+        out.push(`    ${gapHeadline(g, style)}`)
+        const others = g.criteria.filter((c) => c !== criterion)
+        out.push(
+          `      ${others.length > 0 ? `also ${others.join(', ')}; ` : ''}due ${g.dueDate}${g.controls.length > 0 ? `; via ${g.controls.join(', ')}` : ''}`,
+        )
+        out.push(`      fix: ${g.remediation}`)
+        for (const subject of (g.subjects ?? []).slice(0, 5))
+          out.push(
+            `        - ${subject.kind} ${subject.namespace === undefined ? '' : `${subject.namespace}/`}${subject.name} (${location(subject)})`,
+          )
+        if ((g.subjects?.length ?? 0) > 5) out.push(`        … and ${(g.subjects?.length ?? 0) - 5} more`)
+      }
+    }
+    out.push('')
+  }
+  return out.join('\n').trimEnd()
+}
+
+/** `trustctl plan` as text: each cycle's gaps by owner and the readiness once they are closed. */
+export function formatPlan(plan: RemediationPlan, style: Style = plainStyle): string {
+  const lines = [`Now: ${plan.readiness}% ready, ${plan.criteriaReady} of ${plan.criteria} criteria ready.`]
+  for (const cycle of plan.cycles) {
+    lines.push(
+      '',
+      `${style.bold(`Cycle ${cycle.cycle}`)}: ${cycle.gaps.length} ${cycle.gaps.length === 1 ? 'gap' : 'gaps'} → ${cycle.readiness}% ready, ${cycle.criteriaReady} of ${plan.criteria} criteria ready once closed`,
+    )
+    for (const group of groupByOwner(cycle.gaps)) {
+      lines.push(`  ${style.bold(group.owner)}`)
+      for (const { gap } of group.gaps)
+        lines.push(
+          `    ${gapHeadline(gap, style)} (${gap.criteria.join(', ') || 'no criterion'}; due ${gap.dueDate})`,
+        )
+    }
+  }
+  if (plan.later.length > 0)
+    lines.push(
+      '',
+      `Later cycles: ${plan.later.length} more ${plan.later.length === 1 ? 'gap' : 'gaps'} (without --cycles, plan orders them all).`,
+    )
+  if (plan.unprojected.length > 0) {
+    lines.push(
+      '',
+      `Not reflected in readiness (${plan.unprojected.length}): closing these changes no test or control result the model rolls up, but they remain gaps:`,
+    )
+    for (const gap of plan.unprojected.slice(0, 15))
+      lines.push(`  ${gapHeadline(gap, style)} (owner ${gap.owner})`)
+    if (plan.unprojected.length > 15)
+      lines.push(`  … and ${plan.unprojected.length - 15} more (trustctl gaps)`)
+  }
+  return lines.join('\n')
 }

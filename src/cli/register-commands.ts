@@ -1,28 +1,14 @@
 import type { Command, Option } from 'commander'
-import { reportFormatsHelp } from '../app/write-report.js'
+import { reportFormatsHelp } from '../app/report-formats.js'
 import type { CliIo } from './cli-io.js'
-import { registerAdmission } from './commands/admission.js'
-import { assessCommand } from './commands/assess.js'
-import { collectCommand, defaultMaxBatchBytes } from './commands/collect.js'
-import { crosswalkCommand } from './commands/crosswalk.js'
-import { diffCommand } from './commands/diff.js'
-import { explainCommand } from './commands/explain.js'
-import { exportCommand } from './commands/export.js'
-import { gapsCommand } from './commands/gaps.js'
-import { historyCommand } from './commands/history.js'
-import { initCommand } from './commands/init.js'
-import { keyRotateCommand } from './commands/key.js'
-import { matrixCommand } from './commands/matrix.js'
-import { packageCommand } from './commands/package.js'
-import { policiesListCommand, policiesRenderCommand } from './commands/policies.js'
-import { populationCommand } from './commands/population.js'
-import { reportCommand } from './commands/report.js'
-import { sampleCommand } from './commands/sample.js'
-import { serveCommand } from './commands/serve.js'
-import { tokensCreateCommand, tokensListCommand, tokensRevokeCommand } from './commands/tokens.js'
-import { usersAddCommand, usersListCommand } from './commands/users.js'
-import { vendorsAddCommand, vendorsImportCommand, vendorsListCommand } from './commands/vendors.js'
-import { verifyCommand } from './commands/verify.js'
+
+/**
+ * Registration holds metadata only: each action imports its command module when it runs, so
+ * `--version`, `--help` and a light command never load the AWS SDK, Fastify, pdfmake or ExcelJS.
+ */
+
+/** The largest batch `collect --push` sends by default, in bytes. */
+export const defaultMaxBatchBytes = 4 * 1024 * 1024
 
 /** What every command's registration needs: where it writes, how it reports its exit code, --config. */
 export interface Registration {
@@ -82,7 +68,7 @@ function registerInit(program: Command, { io, setExit }: Registration): void {
       const interactive =
         options.input !== false && process.stdin.isTTY === true && process.stdout.isTTY === true
       setExit(
-        await initCommand(
+        await (await import('./commands/init.js')).initCommand(
           { ...options, interactive },
           { ...io, today: new Date().toISOString().slice(0, 10) },
         ),
@@ -101,7 +87,13 @@ function registerAssess(program: Command, { io, setExit, configOption }: Registr
       '--fail-on <severity>',
       'exit 1 when a test fails at or above this severity (critical, high, medium, low, info)',
     )
-    .action(async (options) => setExit(await assessCommand(options, io)))
+    .option(
+      '--gitlab-codequality <file>',
+      'write the failing findings (at or above --fail-on, if given) as a GitLab Code Quality report',
+    )
+    .action(async (options) =>
+      setExit(await (await import('./commands/assess.js')).assessCommand(options, io)),
+    )
 }
 
 /** `trustctl collect`. */
@@ -116,7 +108,9 @@ function registerCollect(program: Command, { io, setExit, configOption }: Regist
     .option('--max-batch-bytes <n>', 'largest batch to send, in bytes', String(defaultMaxBatchBytes))
     .option('--allow-insecure-http', 'allow plain http:// to a host other than this machine')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await collectCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/collect.js')).collectCommand(options, io)),
+    )
 }
 
 /** `trustctl gaps`. */
@@ -127,7 +121,24 @@ function registerGaps(program: Command, { io, setExit, configOption }: Registrat
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
     .option('--severity <severity>', 'only gaps at or above this severity')
-    .action(async (options) => setExit(await gapsCommand(options, io)))
+    .option('--owner <owner>', "only this owner's gaps (a name from owners:, or a role)")
+    .option('--criterion <id>', 'only gaps that leave this criterion unmet, e.g. CC6.1')
+    .option('--top <n>', 'only the n gaps that bring the most readiness if closed')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
+    .action(async (options) => setExit(await (await import('./commands/gaps.js')).gapsCommand(options, io)))
+}
+
+/** `trustctl plan`. */
+function registerPlan(program: Command, { io, setExit, configOption }: Registration): void {
+  program
+    .command('plan')
+    .description('order the gaps into remediation cycles, with the readiness once each cycle is closed')
+    .addOption(configOption)
+    .option('--format <format>', 'text or json', 'text')
+    .option('--per-cycle <n>', 'gaps per cycle', '10')
+    .option('--cycles <n>', 'at most this many cycles (default: until no gap changes readiness)')
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
+    .action(async (options) => setExit(await (await import('./commands/plan.js')).planCommand(options, io)))
 }
 
 /** `trustctl report`. */
@@ -138,7 +149,10 @@ function registerReport(program: Command, { io, setExit, configOption }: Registr
     .addOption(configOption)
     .option('--format <list>', reportFormatsHelp, 'md,html,json')
     .option('--out <dir>', 'output folder (default: report.out in trustctl.yaml, "reports")')
-    .action(async (options) => setExit(await reportCommand(options, io)))
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
+    .action(async (options) =>
+      setExit(await (await import('./commands/report.js')).reportCommand(options, io)),
+    )
 }
 
 /** `trustctl package`. */
@@ -154,7 +168,9 @@ function registerPackage(program: Command, { io, setExit, configOption }: Regist
     .option('--from <date>', 'Type 2 period start, YYYY-MM-DD')
     .option('--to <date>', 'Type 2 period end, YYYY-MM-DD')
     .option('--out <dir>', 'package folder (default: <report.out>/soc2-type<N>-<date>)')
-    .action(async (options) => setExit(await packageCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/package.js')).packageCommand(options, io)),
+    )
 }
 
 /** `trustctl explain`. */
@@ -164,7 +180,10 @@ function registerExplain(program: Command, { io, setExit, configOption }: Regist
     .description('explain a criterion (CC6.1), control or check in plain words, with the latest result')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (id: string, options) => setExit(await explainCommand(id, options, io)))
+    .option('--record', 'also store this run in the ledger, as assess does (default: store nothing)')
+    .action(async (id: string, options) =>
+      setExit(await (await import('./commands/explain.js')).explainCommand(id, options, io)),
+    )
 }
 
 /** `trustctl matrix`. */
@@ -175,7 +194,9 @@ function registerMatrix(program: Command, { io, setExit, configOption }: Registr
     .addOption(configOption)
     .option('--format <format>', 'text, json, csv or svg', 'text')
     .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (options) => setExit(await matrixCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/matrix.js')).matrixCommand(options, io)),
+    )
 }
 
 /** `trustctl vendors`. */
@@ -186,7 +207,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .description("each vendor's report: period, opinion, bridge letter, CUECs mapped, gaps")
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await vendorsListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsListCommand(options, io)),
+    )
   vendors
     .command('add <name>')
     .description('add a vendor to trustctl.yaml')
@@ -198,7 +221,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .option('--provider <name>', 'the providers entry it is, if any')
     .option('--subprocessor', 'it processes customer personal data for us')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (name: string, options) => setExit(await vendorsAddCommand(name, options, io)))
+    .action(async (name: string, options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsAddCommand(name, options, io)),
+    )
   vendors
     .command('import <report-file>')
     .description("record a vendor report's metadata and SHA-256 in trustctl.yaml (the report is not copied)")
@@ -210,7 +235,9 @@ function registerVendors(program: Command, { io, setExit, configOption }: Regist
     .option('--opinion <opinion>', 'unqualified, qualified, adverse or disclaimer')
     .option('--store-report', 'also keep a copy in the store folder, named by its hash')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (file: string, options) => setExit(await vendorsImportCommand(file, options, io)))
+    .action(async (file: string, options) =>
+      setExit(await (await import('./commands/vendors.js')).vendorsImportCommand(file, options, io)),
+    )
 }
 
 /** `trustctl crosswalk`. */
@@ -222,7 +249,9 @@ function registerCrosswalk(program: Command, { io, setExit, configOption }: Regi
     .requiredOption('--from <framework>', 'iso27001, nist80053, ccm, or the id of your own mapping')
     .option('--controls <file>', 'your existing controls, one id per line (default: crosswalks.existing)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await crosswalkCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/crosswalk.js')).crosswalkCommand(options, io)),
+    )
 }
 
 /** `trustctl policies`. */
@@ -235,14 +264,40 @@ function registerPolicies(program: Command, { io, setExit, configOption }: Regis
     .description('each policy with its owner, version, approval and next review')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await policiesListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/policies.js')).policiesListCommand(options, io)),
+    )
   policies
     .command('render')
     .description("write the policies filled in with the organization's details")
     .addOption(configOption)
     .requiredOption('--out <dir>', 'folder to write the Markdown files to')
     .option('--format <format>', 'text or json (what is printed)', 'text')
-    .action(async (options) => setExit(await policiesRenderCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/policies.js')).policiesRenderCommand(options, io)),
+    )
+}
+
+/** `trustctl checks list` and `trustctl controls list`: the ids trustctl.yaml and explain accept. */
+function registerCatalogLists(program: Command, { io, setExit }: Registration): void {
+  program
+    .command('checks')
+    .description('the automated checks')
+    .command('list')
+    .description('every check id with its title, severity, and the controls and criteria it serves')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/catalog-lists.js')).checksListCommand(options, io)),
+    )
+  program
+    .command('controls')
+    .description('the control library')
+    .command('list')
+    .description('every control id with its title, owner, criteria, checks and evidence from people')
+    .option('--format <format>', 'text or json', 'text')
+    .action(async (options) =>
+      setExit(await (await import('./commands/catalog-lists.js')).controlsListCommand(options, io)),
+    )
 }
 
 /** `trustctl verify`. */
@@ -259,7 +314,9 @@ function registerVerify(program: Command, { io, setExit, configOption }: Registr
     )
     .option('--chain-head <hash>', 'a record hash from a report that must be in the chain', collect, [])
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await verifyCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/verify.js')).verifyCommand(options, io)),
+    )
 }
 
 /** `trustctl key`. */
@@ -269,7 +326,9 @@ function registerKey(program: Command, { io, setExit, configOption }: Registrati
     .command('rotate')
     .description('create a new signing key, endorsed in the ledger by the current one; update trustctl.yaml')
     .addOption(configOption)
-    .action(async (options) => setExit(await keyRotateCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/key.js')).keyRotateCommand(options, io)),
+    )
 }
 
 /** `trustctl history`. */
@@ -279,7 +338,9 @@ function registerHistory(program: Command, { io, setExit, configOption }: Regist
     .description('readiness per stored run, oldest first')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await historyCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/history.js')).historyCommand(options, io)),
+    )
 }
 
 /** `trustctl diff`. */
@@ -289,7 +350,9 @@ function registerDiff(program: Command, { io, setExit, configOption }: Registrat
     .description('what got fixed, regressed, is new or is gone between two stored runs')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (a: string, b: string, options) => setExit(await diffCommand(a, b, options, io)))
+    .action(async (a: string, b: string, options) =>
+      setExit(await (await import('./commands/diff.js')).diffCommand(a, b, options, io)),
+    )
 }
 
 /** `trustctl export`. */
@@ -301,7 +364,9 @@ function registerExport(program: Command, { io, setExit, configOption }: Registr
     .requiredOption('--from <date>', 'first day, YYYY-MM-DD')
     .requiredOption('--to <date>', 'last day, YYYY-MM-DD')
     .requiredOption('--out <dir>', 'new, empty folder for the bundle')
-    .action(async (options) => setExit(await exportCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/export.js')).exportCommand(options, io)),
+    )
 }
 
 /** `trustctl population`. */
@@ -313,7 +378,9 @@ function registerPopulation(program: Command, { io, setExit, configOption }: Reg
     .option('--from <date>', 'first day, YYYY-MM-DD (default: a year before --to)')
     .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (control: string, options) => setExit(await populationCommand(control, options, io)))
+    .action(async (control: string, options) =>
+      setExit(await (await import('./commands/population.js')).populationCommand(control, options, io)),
+    )
 }
 
 /** `trustctl sample`. */
@@ -327,7 +394,9 @@ function registerSample(program: Command, { io, setExit, configOption }: Registr
     .option('--to <date>', 'last day, YYYY-MM-DD (default: today)')
     .option('--risk <risk>', 'normal or higher (higher draws the upper size of the usual range)', 'normal')
     .option('--format <format>', 'text or json', 'text')
-    .action(async (control: string, options) => setExit(await sampleCommand(control, options, io)))
+    .action(async (control: string, options) =>
+      setExit(await (await import('./commands/sample.js')).sampleCommand(control, options, io)),
+    )
 }
 
 /** `trustctl serve`. */
@@ -343,7 +412,7 @@ function registerServe(program: Command, { io, setExit, configOption }: Registra
       '--trust-proxy [hops|addresses]',
       'behind a TLS proxy: trust X-Forwarded-Proto/-For from that many hops (alone: 1) or from these addresses/CIDRs',
     )
-    .action(async (options) => setExit(await serveCommand(options, io)))
+    .action(async (options) => setExit(await (await import('./commands/serve.js')).serveCommand(options, io)))
 }
 
 /** `trustctl users`. */
@@ -359,13 +428,17 @@ function registerUsers(program: Command, { io, setExit, configOption }: Registra
     .option('--from <date>', 'auditor: first day of the audit period, YYYY-MM-DD')
     .option('--to <date>', 'auditor: last day of the audit period, YYYY-MM-DD')
     .option('--password-stdin', 'read the password from the first line of standard input')
-    .action(async (options) => setExit(await usersAddCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/users.js')).usersAddCommand(options, io)),
+    )
   users
     .command('list')
     .description('every account with its role')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await usersListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/users.js')).usersListCommand(options, io)),
+    )
 }
 
 /** `trustctl tokens`. */
@@ -383,18 +456,77 @@ function registerTokens(program: Command, { io, setExit, configOption }: Registr
       '--kinds <patterns>',
       "collector: the evidence kinds it may push, comma-separated globs ('k8s.*,aws.*'; default: all)",
     )
-    .action(async (options) => setExit(await tokensCreateCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensCreateCommand(options, io)),
+    )
   tokens
     .command('list')
     .description('every token (never its secret)')
     .addOption(configOption)
     .option('--format <format>', 'text or json', 'text')
-    .action(async (options) => setExit(await tokensListCommand(options, io)))
+    .action(async (options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensListCommand(options, io)),
+    )
   tokens
     .command('revoke <id>')
     .description('revoke a token: refused from the next request on')
     .addOption(configOption)
-    .action(async (id: string, options) => setExit(await tokensRevokeCommand(id, options, io)))
+    .action(async (id: string, options) =>
+      setExit(await (await import('./commands/tokens.js')).tokensRevokeCommand(id, options, io)),
+    )
+}
+
+/** `trustctl admission serve|manifests|policies`: the webhook, its manifests and its policies. */
+function registerAdmission(program: Command, { io, setExit, configOption }: Registration): void {
+  const admission = program
+    .command('admission')
+    .description('the Kubernetes admission webhook: the same checks at the cluster door')
+  admission
+    .command('serve')
+    .description('serve the validating admission webhook over TLS (POST /validate, GET /healthz)')
+    .addOption(configOption)
+    .option('--host <host>', 'address to listen on', '0.0.0.0')
+    .option('--port <port>', 'port to listen on', '8443')
+    .option('--tls-cert <file>', 'serving certificate (PEM); default: a generated one kept beside the store')
+    .option('--tls-key <file>', 'its private key (PEM)')
+    .option(
+      '--tls-ca <file>',
+      'the CA bundle to print for the webhook configuration (default: the certificate)',
+    )
+    .option(
+      '--dns-name <name>',
+      'a name of the generated certificate (repeatable; default: the in-cluster Service)',
+      collect,
+      [],
+    )
+    .action(async (options) =>
+      setExit(await (await import('./commands/admission.js')).admissionServeCommand(options, io)),
+    )
+  admission
+    .command('manifests')
+    .description(
+      'the webhook as Kubernetes resources: Deployment, PDB, Service, NetworkPolicy, RBAC, webhook configuration',
+    )
+    .addOption(configOption)
+    .requiredOption('--image <ref>', 'the trustctl image, pinned by digest (registry/trustctl@sha256:…)')
+    .option('--namespace <name>', 'namespace to run in', 'trustctl')
+    .option('--ca-file <file>', 'CA bundle (PEM) of your own serving certificate; default: the generated one')
+    .option('--cert-manager', 'let cert-manager make the serving certificate and inject the CA bundle')
+    .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) =>
+      setExit(await (await import('./commands/admission.js')).admissionManifestsCommand(options, io)),
+    )
+  admission
+    .command('policies')
+    .description(
+      'the checks CEL can express, as ValidatingAdmissionPolicies with bindings (no webhook needed)',
+    )
+    .addOption(configOption)
+    .option('--out <file>', 'write to a file instead of standard output')
+    .action(async (options) =>
+      setExit(await (await import('./commands/admission.js')).admissionPoliciesCommand(options, io)),
+    )
 }
 
 /** Every command, in the order `trustctl --help` lists them. */
@@ -403,6 +535,7 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerAssess,
   registerCollect,
   registerGaps,
+  registerPlan,
   registerReport,
   registerPackage,
   registerExplain,
@@ -410,6 +543,7 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerVendors,
   registerCrosswalk,
   registerPolicies,
+  registerCatalogLists,
   registerVerify,
   registerKey,
   registerHistory,
@@ -420,6 +554,5 @@ export const commandRegistrations: readonly ((program: Command, registration: Re
   registerServe,
   registerUsers,
   registerTokens,
-  // issue 16: the admission webhook, its manifests and its policies (src/cli/commands/admission.ts).
   registerAdmission,
 ]

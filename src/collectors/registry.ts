@@ -5,6 +5,7 @@ import { didYouMean } from '../core/did-you-mean.js'
 import { ConfigError } from '../core/errors.js'
 import type { CollectionError } from '../core/evidence.js'
 import { collectors as awsCollectors } from './aws/index.js'
+import { noteCopiedSecrets } from './dockerfile/copied-secrets.js'
 import { collectFiles, type FileSourceType, fileSourceTypes, isInside } from './files/collect-files.js'
 import { collectors as gitHistoryCollectors } from './git-history/index.js'
 import { collectors as githubCollectors } from './github/index.js'
@@ -144,6 +145,7 @@ export async function collectSources(
           claimed: claimedPaths(sources),
         })
       : emptyCollection()
+  await noteCopiedSecrets(context.root, collection.evidence)
   collection.errors.unshift(...refusals.values())
   for (const [i, source] of sources.entries()) {
     if (isFileSourceType(source.type) || !readable(i)) continue

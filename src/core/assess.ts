@@ -24,7 +24,7 @@ import { type Config, formatConfigIssues } from './config.js'
 import { configReferenceIssues } from './config-references.js'
 import { assessCoverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
-import { type CheckRun, evaluateChecks } from './engine.js'
+import { type CheckRun, evaluateChecks, unreadKinds } from './engine.js'
 import { ConfigError } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
 import { applyExceptions } from './exceptions.js'
@@ -106,7 +106,7 @@ export function assess(request: AssessRequest): AssessmentModel {
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
   const { findings, outcomes: exceptionOutcomes } = applyExceptions(
     noteStaleEvidence(
-      evaluateChecks(runs, groupEvidence(request.evidence)),
+      evaluateChecks(runs, groupEvidence(request.evidence), unreadKinds(request.errors)),
       request.evidence,
       config.scope.asOf,
       config.freshness,
@@ -194,7 +194,11 @@ export function assess(request: AssessRequest): AssessmentModel {
     coverage: assessCoverage(
       request.evidence,
       findings,
-      runs.map(({ check }) => ({ id: check.id, reads: check.reads })),
+      runs.map(({ check }) => ({
+        id: check.id,
+        reads: check.reads,
+        ...(check.judgesResources === true ? { judgesResources: true } : {}),
+      })),
     ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
@@ -307,7 +311,7 @@ function toManualEvidence(evidence: Control['manualEvidence'][number], config: C
  * A control passes only when something shows it operating (a passing test or current evidence from
  * a person) and nothing is missing; a test with nothing to test is no such proof on its own.
  */
-function controlStatus(
+export function controlStatus(
   tests: readonly ControlTest[],
   manual: readonly ManualEvidenceResult[],
 ): ControlStatus {
@@ -320,7 +324,11 @@ function controlStatus(
   return satisfied === tests.length && currentManual === manual.length ? 'pass' : 'partial'
 }
 
-function rollUpCriterion(criterion: Criterion, controls: readonly ControlResult[]): CriterionResult {
+/** A criterion's status and readiness from the results of the controls in scope that meet it. */
+export function rollUpCriterion(
+  criterion: Pick<Criterion, 'id' | 'category' | 'series' | 'title'>,
+  controls: readonly Pick<ControlResult, 'id' | 'criteria' | 'status'>[],
+): CriterionResult {
   const mapped = controls.filter((c) => c.criteria.includes(criterion.id))
   const applicable = mapped.filter((c) => c.status !== 'not-applicable')
   const score = applicable.reduce(
@@ -423,7 +431,7 @@ function listGaps(context: GapContext): Gap[] {
       ownerRole: 'compliance',
       owner: ownerOf('compliance'),
       dueDate: due('medium'),
-      remediation: `Write why the control does not apply in trustctl.yaml (controls.${id}.notApplicable: "<reason>"); the reason goes into the system description.`,
+      remediation: `Record why the control does not apply (configuration key controls.${id}.notApplicable); the reason goes into the system description.`,
     })
   }
 
@@ -453,7 +461,7 @@ function listGaps(context: GapContext): Gap[] {
       dueDate: due('medium'),
       remediation: disabled
         ? `Enable the check (checks.${checkId}.enabled) or record why the controls that rely on it are tested another way.`
-        : `Add a source to trustctl.yaml that holds what this test reads (${check?.reads.join(', ') ?? 'its evidence'}).`,
+        : `Provide the evidence this test reads (${check?.reads.join(', ') ?? 'its evidence'}) by adding the system that holds it to the assessment's sources.`,
     })
   }
 
@@ -475,7 +483,9 @@ function listGaps(context: GapContext): Gap[] {
         ownerRole: control.ownerRole,
         owner: control.owner,
         dueDate: due('high'),
-        remediation: `Perform it and record it in trustctl.yaml under attestations (evidence: ${evidence.id}, date, by, reference); it recurs ${describeDuration(evidence.every)}.`,
+        // Read by management and the auditor in the package: what to do, not which file to edit (the
+        // attestation is recorded on the dashboard or under `attestations` in the configuration).
+        remediation: `Perform the activity and keep a dated record of it: who performed it and a reference to the ticket or document (attested as evidence ${evidence.id}); it recurs ${describeDuration(evidence.every)}.`,
       })
     }
   }
@@ -499,7 +509,6 @@ function summarize(
     findings.map((f) => f.status),
   )
   const tests = controls.flatMap((c) => c.tests)
-  const applicable = criteria.filter((c) => c.status !== 'not-applicable')
   return {
     criteria: criteria.length,
     controls: controls.length,
@@ -523,12 +532,17 @@ function summarize(
       severities,
       gaps.map((g) => g.severity),
     ),
-    readiness:
-      applicable.length === 0
-        ? 0
-        : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length),
+    readiness: overallReadiness(criteria),
     inputErrors,
   }
+}
+
+/** The system's readiness: the mean readiness of the criteria in scope that are applicable, 0–100. */
+export function overallReadiness(criteria: readonly Pick<CriterionResult, 'status' | 'readiness'>[]): number {
+  const applicable = criteria.filter((c) => c.status !== 'not-applicable')
+  return applicable.length === 0
+    ? 0
+    : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length)
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -7,7 +7,7 @@ import type { Gap } from './gap.js'
 import type { ThirdPartiesSection } from './third-parties/index.js'
 
 // Gap lives in gap.ts, which third-parties also imports: one module each way, no cycle.
-export type { Gap, GapType } from './gap.js'
+export type { Gap, GapTracking, GapType } from './gap.js'
 
 export const controlStatuses = ['pass', 'fail', 'partial', 'no-evidence', 'error', 'not-applicable'] as const
 export type ControlStatus = (typeof controlStatuses)[number]
@@ -44,7 +44,8 @@ export interface ControlResult {
   statement: string
   /** The traditional control an auditor expects, and how the cloud-native practice meets it. */
   analogy?: { traditional: string; cloudNative: string }
-  auditorQuestions: { question: string; answer: string }[]
+  /** Answers to questions an auditor may ask; `evidence` names the tests that show the answer holds. */
+  auditorQuestions: { question: string; answer: string; evidence?: string[] | undefined }[]
   family: string
   type: Control['type']
   ownerRole: OwnerRole

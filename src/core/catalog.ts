@@ -93,8 +93,22 @@ export const controlSchema = z
       .default([]),
     analogy: z.strictObject({ traditional: z.string().min(10), cloudNative: z.string().min(10) }).optional(),
     auditorQuestions: z
-      .array(z.strictObject({ question: z.string().min(10), answer: z.string().min(10) }))
+      .array(
+        z.strictObject({
+          question: z.string().min(10),
+          answer: z.string().min(10),
+          /**
+           * The tests (of this control's testedBy) whose passing result shows what the answer claims.
+           * Without them the package says the answer is for management to confirm.
+           */
+          evidence: z.array(z.string()).min(1).optional(),
+        }),
+      )
       .default([]),
+  })
+  .refine((c) => c.auditorQuestions.every((q) => (q.evidence ?? []).every((id) => c.testedBy.includes(id))), {
+    message: 'an auditor answer cites as evidence only tests of the same control (testedBy)',
+    path: ['auditorQuestions'],
   })
   .refine((c) => c.testedBy.length > 0 || c.manualEvidence.length > 0, {
     message: 'a control needs testedBy checks or manualEvidence, or nobody can show it operates',
@@ -122,6 +136,12 @@ export interface Catalog {
   packageTemplates?: PackageTemplates
 }
 
+/** A check as the catalog sees it: its id, and for declarative rules the controls it says it tests. */
+export interface CatalogCheck {
+  id: string
+  controls?: readonly string[]
+}
+
 /**
  * Cross-checks loaded catalog content: criterion ids exist, checks exist, manual evidence ids are
  * unique. Every problem is listed at once, each naming its file.
@@ -130,8 +150,18 @@ export function buildCatalog(
   framework: Framework,
   controls: readonly { file: string; control: Control }[],
   checkIds: ReadonlySet<string>,
+  checks: readonly CatalogCheck[] = [],
 ): Catalog {
   const problems: string[] = []
+  // A rule names the controls it tests in its rule.yaml; join it into their testedBy here, so the
+  // rest of the catalog sees one mapping whichever side wrote it.
+  const ruleTests = new Map<string, string[]>()
+  for (const check of checks)
+    check.controls?.forEach((controlId, i) => {
+      if (!controls.some((c) => c.control.id === controlId))
+        problems.push(`checks/${check.id}/rule.yaml: controls[${i}]: unknown control ${controlId}`)
+      ruleTests.set(controlId, [...(ruleTests.get(controlId) ?? []), check.id])
+    })
   const criteria = new Map(framework.criteria.map((c) => [c.id, c]))
   const evidenceIds = new Map<string, string>()
   const controlIds = new Set<string>()
@@ -153,9 +183,13 @@ export function buildCatalog(
   }
   if (problems.length > 0)
     throw new CatalogError(`the catalog has ${problems.length} problem(s):\n  ${problems.join('\n  ')}`)
+  const joined = controls.map(({ control }) => {
+    const extra = (ruleTests.get(control.id) ?? []).filter((id) => !control.testedBy.includes(id))
+    return extra.length === 0 ? control : { ...control, testedBy: [...control.testedBy, ...extra] }
+  })
   return {
     framework,
     criteria,
-    controls: [...controls.map((c) => c.control)].sort((a, b) => a.id.localeCompare(b.id)),
+    controls: joined.sort((a, b) => a.id.localeCompare(b.id)),
   }
 }

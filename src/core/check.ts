@@ -102,6 +102,13 @@ export interface Check {
   severity: Severity
   reads: readonly EvidenceKind[]
   params: AnyParams
+  /** The catalog controls a declarative rule says it tests (TypeScript checks are named by controls). */
+  controls?: readonly string[]
+  /**
+   * True when the check judges `iac.resource` items themselves (declarative rules), so coverage
+   * counts a resource it names as assessed, not only as read.
+   */
+  judgesResources?: boolean
   evaluate(context: {
     evidence: EvidenceByKind
     params: Record<string, unknown>

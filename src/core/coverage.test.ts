@@ -58,6 +58,18 @@ describe('assessCoverage', () => {
     finding('aws/bucket-encrypted', 'aws_s3_bucket', bucket.name),
   ]
 
+  it('counts a resource a declarative rule judged as assessed, and one it skipped as not', () => {
+    const rule = { id: 'aws/rds-cluster-storage-encrypted', reads: ['iac.resource'], judgesResources: true }
+    const judged = [...findings, finding(rule.id, 'aws_rds_cluster', 'aws_rds_cluster.main')]
+    const coverage = assessCoverage(evidence, judged, [...checks, rule])
+    const notAssessed = coverage.byType.filter((g) => g.notAssessed > 0).map((g) => g.resourceKind)
+    expect(notAssessed).not.toContain('aws_rds_cluster')
+    expect(notAssessed).toContain('aws_ebs_volume')
+    // Without the flag, reading iac.resource is not judging it (the tag check reads every one).
+    const asReader = assessCoverage(evidence, judged, [...checks, { id: rule.id, reads: rule.reads }])
+    expect(asReader.byType.find((g) => g.resourceKind === 'aws_rds_cluster')?.notAssessed).toBe(1)
+  })
+
   it('lists IaC types no check examines as not assessed, even when their tags were checked', () => {
     const coverage = assessCoverage(evidence, findings, checks)
     const notAssessed = coverage.byType.filter((g) => g.notAssessed > 0).map((g) => g.resourceKind)

@@ -42,6 +42,8 @@ export interface Coverage {
 export interface CoverageCheck {
   id: string
   reads: readonly string[]
+  /** A declarative rule: it judges the `iac.resource` items it names, not only reads them. */
+  judgesResources?: boolean
 }
 
 const sourceOfFamily: Record<string, string> = { k8s: 'kubernetes' }
@@ -71,7 +73,8 @@ const catchAllKinds: ReadonlySet<string> = new Set(['iac.resource', 'k8s.resourc
 
 /**
  * Accounts for every collected resource. An `iac.resource` counts as assessed only when a check of
- * what the resource does (an `aws.*` check of the item it was read into) names it: the tag and
+ * what the resource does (an `aws.*` check of the item it was read into, or a declarative rule on
+ * the resource's own attributes) names it: the tag and
  * planned-change checks read every IaC resource, so they alone do not make an unmapped type such as
  * `aws_rds_cluster` or `google_sql_database_instance` assessed. Items that are another view of an
  * IaC resource (the `aws.*` item Terraform code maps to, its `iac.change`) are counted with it.
@@ -95,7 +98,8 @@ export function assessCoverage(
   // Findings of the checks that judge what a resource does, by subject name, for IaC resources.
   const behaviourFindings = findings.filter((f) => {
     const check = checks.find((c) => c.id === f.check)
-    return check?.reads.some((k) => !isIacKind(k)) === true && f.subject.kind !== 'Evidence'
+    const judges = check?.judgesResources === true || check?.reads.some((k) => !isIacKind(k)) === true
+    return judges && f.subject.kind !== 'Evidence'
   })
   const iacJudged = new Set(behaviourFindings.map((f) => f.subject.name))
   const iacJudgedInFile = new Set(behaviourFindings.map((f) => `${f.subject.file}\n${f.subject.name}`))

@@ -35,12 +35,17 @@ export function describeDuration(duration: string): string {
   }
   const known = named[duration]
   if (known !== undefined) return known
+  return `every ${durationInWords(duration)}`
+}
+
+/** An ISO 8601 duration of whole units in words: `P3M` → "3 months", `P1Y6M` → "1 year 6 months". */
+export function durationInWords(duration: string): string {
   const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(duration)
-  if (match === null) return `every ${duration}`
+  if (match === null || duration === 'P') return duration
   const units = ['year', 'month', 'week', 'day']
-  const parts = match
+  return match
     .slice(1)
-    .map((n, i) => (n === undefined ? '' : `${n} ${units[i]}${n === '1' ? '' : 's'}`))
+    .map((n, i) => (n === undefined ? '' : `${Number(n)} ${units[i]}${Number(n) === 1 ? '' : 's'}`))
     .filter(Boolean)
-  return `every ${parts.join(' ')}`
+    .join(' ')
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
 import { defineCheck } from './check.js'
-import { evaluateCheck } from './engine.js'
+import { evaluateCheck, unreadKinds } from './engine.js'
 import { type ContainerDockerfile, groupEvidence } from './evidence.js'
 
 const dockerfile = (name: string, user?: string): ContainerDockerfile => ({
@@ -70,5 +70,39 @@ describe('evaluateCheck', () => {
       groupEvidence([dockerfile('Dockerfile')]),
     )
     expect(findings).toMatchObject([{ status: 'not-applicable' }])
+  })
+})
+
+describe('kinds a source could not read', () => {
+  const unread = unreadKinds([
+    { file: 'aws://1/eu-west-1/ListThings', message: 'AccessDenied: no', kinds: ['container.dockerfile'] },
+    { file: 'other', message: 'unrelated, no kinds' },
+  ])
+
+  it('replaces "nothing to test" with no-evidence that quotes the failed read', () => {
+    const dockerfilesElsewhere = groupEvidence([])
+    const findings = evaluateCheck({ check: hasUser, params: { skip: [] } }, dockerfilesElsewhere, unread)
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({ status: 'no-evidence' })
+    expect(findings[0]?.message).toContain('aws://1/eu-west-1/ListThings: AccessDenied: no')
+  })
+
+  it('keeps the verdicts on what was read and adds one no-evidence finding for the rest', () => {
+    const findings = evaluateCheck(
+      { check: hasUser, params: { skip: [] } },
+      groupEvidence([dockerfile('a/Dockerfile', '1000')]),
+      unread,
+    )
+    expect(findings.map((f) => f.status)).toEqual(['pass', 'no-evidence'])
+  })
+
+  it('changes nothing for checks that do not read the unread kind', () => {
+    expect(unreadKinds([{ file: 'x', message: 'y' }]).size).toBe(0)
+    const findings = evaluateCheck(
+      { check: hasUser, params: { skip: [] } },
+      groupEvidence([dockerfile('a/Dockerfile', '1000')]),
+      unreadKinds([{ file: 'x', message: 'y', kinds: ['k8s.workload'] }]),
+    )
+    expect(findings.map((f) => f.status)).toEqual(['pass'])
   })
 })

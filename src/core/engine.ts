@@ -1,6 +1,6 @@
 import type { Check, Finding, Subject } from './check.js'
 import { resultBuilder } from './check.js'
-import { type EvidenceByKind, type EvidenceKind, evidenceKinds } from './evidence.js'
+import { type CollectionError, type EvidenceByKind, type EvidenceKind, evidenceKinds } from './evidence.js'
 import { redactSecrets } from './secrets.js'
 
 /** `k8s` for `k8s.workload`: kinds of one family come from the same sources. */
@@ -18,12 +18,54 @@ function evidenceSubject(check: Check): Subject {
   return { kind: 'Evidence', name: check.reads.join(', '), file: '' }
 }
 
+/** Why each evidence kind is incomplete: the collection errors that name it, by kind. */
+export type UnreadKinds = ReadonlyMap<EvidenceKind, readonly string[]>
+
+/** The kinds that collection errors left incomplete, each with the errors' places and messages. */
+export function unreadKinds(errors: readonly CollectionError[]): UnreadKinds {
+  const unread = new Map<EvidenceKind, string[]>()
+  for (const error of errors) {
+    for (const kind of error.kinds ?? []) {
+      const reason = `${error.file}: ${error.message}`
+      const reasons = unread.get(kind) ?? []
+      if (!reasons.includes(reason)) reasons.push(reason)
+      unread.set(kind, reasons)
+    }
+  }
+  return unread
+}
+
 /**
  * Runs one check and applies the status rules the check itself never decides: no evidence of any
  * kind it reads is `no-evidence` (never a pass), a throw is an `error` finding, and evidence with no
- * subject the check applies to is `not-applicable`.
+ * subject the check applies to is `not-applicable`. A kind a source could not read in full (`unread`)
+ * adds a no-evidence finding with the reason, and replaces "nothing to test": an account whose IAM
+ * policies could not be listed has not been shown to hold no admin policy.
  */
-export function evaluateCheck({ check, params }: CheckRun, evidence: EvidenceByKind): Finding[] {
+export function evaluateCheck(
+  run: CheckRun,
+  evidence: EvidenceByKind,
+  unread: UnreadKinds = new Map(),
+): Finding[] {
+  const reasons = [...new Set(run.check.reads.flatMap((kind) => unread.get(kind) ?? []))]
+  const findings = judge(run, evidence)
+  if (reasons.length === 0) return findings
+  const { check } = run
+  const incomplete: Finding = {
+    check: check.id,
+    severity: check.severity,
+    status: 'no-evidence',
+    subject: evidenceSubject(check),
+    message: redactSecrets(
+      `part of the ${check.reads.join(', ')} evidence could not be collected, so this test is incomplete: ${reasons.join('; ')}`,
+    ),
+  }
+  // The placeholder findings (nothing collected, nothing to test) say less than the reason does.
+  const judged = findings.filter((f) => f.subject.kind !== 'Evidence' || f.status === 'error')
+  return [...judged, incomplete]
+}
+
+function judge({ check, params }: CheckRun, evidence: EvidenceByKind): Finding[] {
   const base = { check: check.id, severity: check.severity }
   if (check.reads.every((kind) => evidence[kind].length === 0)) {
     // Evidence from the same source family (k8s.*) was collected, so the absence is a fact about the
@@ -80,6 +122,10 @@ export function evaluateCheck({ check, params }: CheckRun, evidence: EvidenceByK
 }
 
 /** Runs every check over one snapshot of evidence; one failing check never stops the others. */
-export function evaluateChecks(runs: readonly CheckRun[], evidence: EvidenceByKind): Finding[] {
-  return runs.flatMap((run) => evaluateCheck(run, evidence))
+export function evaluateChecks(
+  runs: readonly CheckRun[],
+  evidence: EvidenceByKind,
+  unread: UnreadKinds = new Map(),
+): Finding[] {
+  return runs.flatMap((run) => evaluateCheck(run, evidence, unread))
 }

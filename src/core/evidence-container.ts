@@ -66,6 +66,10 @@ export const dockerCopySchema = z.strictObject({
   fromStage: z.string().exactOptional(),
   line: lineNumber,
   stage: z.number().int().nonnegative(),
+  /** Secrets found in the copied file(s) of the repository: the rule and the place, never the value. */
+  secretsInSource: z
+    .array(z.strictObject({ file: z.string(), line: lineNumber, rule: z.string() }))
+    .exactOptional(),
 })
 export type DockerCopy = z.output<typeof dockerCopySchema>
 

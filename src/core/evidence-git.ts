@@ -42,9 +42,14 @@ export type GitChangeRoute = z.output<typeof gitChangeRouteSchema>
 /** One change that reached the branch in the period (one first-parent commit). */
 export const gitChangeSchema = evidenceSchema('git.change', {
   resourceKind: z.literal('Commit'),
-  /** The short sha; `sha` holds the full one. */
+  /**
+   * `<branch>@<short sha>`, with ` (#<pull request>)` when one is known: the change as an auditor
+   * finds it (a sha alone does not say where it landed). `sha` holds the full one.
+   */
   name: z.string().min(1),
   sha: z.string(),
+  /** The branch the change reached (the history's branch). */
+  branch: z.string().exactOptional(),
   /** The first line of the commit message. */
   subject: z.string(),
   /** What the change is: the pull request's title when known (a merge commit's subject names only the branch). */

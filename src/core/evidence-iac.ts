@@ -42,6 +42,16 @@ export const iacResourceSchema = evidenceSchema('iac.resource', {
    * (`aws_s3_bucket_versioning` → its bucket's address, the account password policy → `account`).
    */
   partOf: z.string().min(1).exactOptional(),
+  /**
+   * Every attribute known before apply, as the provider names it (blocks are lists of objects, as in
+   * a plan); sensitive values are already removed. What declarative rules read, so a type no AWS
+   * mapping knows (`aws_rds_cluster`, `google_sql_database_instance`) can still be judged.
+   */
+  attributes: z.record(z.string(), z.unknown()).exactOptional(),
+  /** Attribute paths, dotted (`rule.0.cidr_blocks`), whose value is known only after apply. */
+  unknownAttributes: z.array(z.string()).exactOptional(),
+  /** Attribute name → addresses of the resources its expression refers to, as configuration writes it. */
+  references: z.record(z.string(), z.array(z.string())).exactOptional(),
 })
 export type IacResource = z.output<typeof iacResourceSchema>
 

@@ -266,6 +266,11 @@ export const k8sResourceSchema = evidenceSchema('k8s.resource', {
    * them (`enforce`) or only record it (`audit`), as their spec says, defaults applied.
    */
   policyMode: z.enum(['enforce', 'audit']).exactOptional(),
+  /**
+   * The object's `spec` as written (credential-named fields masked), for declarative rules that
+   * judge kinds no typed evidence covers (PodDisruptionBudget, ExternalSecret, custom resources).
+   */
+  spec: z.record(z.string(), z.unknown()).exactOptional(),
 })
 export type K8sResource = z.output<typeof k8sResourceSchema>
 

@@ -24,6 +24,12 @@ import { vcsEvidenceSchemas } from './evidence-vcs.js'
  * boundary (pushed to the server, read back from a store) passes `parseEvidence` once; evidence a
  * collector has just built is trusted as it is (its type already guarantees the shape).
  */
+/**
+ * Version of the evidence shapes below. Bump it when a kind gains, loses or changes a field: evidence
+ * parsed under an older version (cached parse results) is then parsed afresh instead of reused.
+ */
+export const evidenceSchemaVersion = 1
+
 export const evidenceSchemas = {
   ...kubernetesEvidenceSchemas,
   ...containerEvidenceSchemas,
@@ -110,6 +116,12 @@ export interface CollectionError extends SourceLocation {
   message: string
   /** A command or change that fixes the input, e.g. `helm template … > rendered.yaml`. */
   hint?: string
+  /**
+   * Evidence kinds this failure left incomplete (a list call that failed, an item that could not be
+   * read): every check reading one of them reports no-evidence with this message, never a verdict
+   * drawn from the part that was read alone.
+   */
+  kinds?: EvidenceKind[]
 }
 
 const isRecord = (value: unknown): value is Record<string, unknown> =>

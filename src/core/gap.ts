@@ -1,5 +1,6 @@
 import type { OwnerRole } from './catalog.js'
 import type { Severity } from './check.js'
+import type { RemediationStatus } from './team.js'
 import type { ThirdPartyGapType } from './third-parties/gap-context.js'
 
 /** Why a gap exists: a missing control, a failing or unevidenced test, a third party's shortfall. */
@@ -28,4 +29,18 @@ export interface Gap {
   remediation: string
   /** Subjects that failed, for failing tests. */
   subjects?: { kind: string; name: string; namespace?: string; file: string; line?: number }[]
+  /**
+   * Where remediation stands as people recorded it on the team server (signed `change` records in
+   * the ledger). Absent when nobody has edited the gap: the assessment's owner and due date stand.
+   */
+  tracking?: GapTracking
+}
+
+/** The remediation workflow of a gap, as recorded in the ledger. */
+export interface GapTracking {
+  status: RemediationStatus
+  /** The latest edit of owner, due date or status (absent when the gap only has comments). */
+  updatedAt?: string
+  updatedBy?: string
+  comments: { author: string; body: string; at: string }[]
 }

@@ -1,4 +1,4 @@
-import type { ControlStatus, CriterionStatus, ManualEvidenceStatus } from './assessment.js'
+import type { ControlStatus, CriterionStatus, Gap, ManualEvidenceStatus } from './assessment.js'
 import type { FindingStatus, Severity } from './check.js'
 import { type RemediationStatus, type RunKind, roles } from './team.js'
 import type { ReportCoverage } from './third-parties/vendors.js'
@@ -99,4 +99,15 @@ export const labelTables = {
   category: categoryLabel,
   roles: [...roles],
   readinessExplanation,
+}
+
+/** Where a gap's remediation stands, in words: `Open` until someone records otherwise on the server. */
+export function gapStatusLabel(gap: Pick<Gap, 'tracking'>): string {
+  return remediationStatusLabel[gap.tracking?.status ?? 'open']
+}
+
+/** The latest comment on a gap as one attributed, dated line, or '' without one. */
+export function latestGapNote(gap: Pick<Gap, 'tracking'>): string {
+  const note = gap.tracking?.comments.at(-1)
+  return note === undefined ? '' : `Latest note (${note.author}, ${note.at.slice(0, 10)}): ${note.body}`
 }

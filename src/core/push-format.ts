@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { contentHash } from './canonical-json.js'
+import { evidenceKinds } from './evidence.js'
 
 /**
  * The push wire format, shared by the remote collector (app/push-client.ts) and the server
@@ -34,6 +35,7 @@ const pushErrorSchema = z.strictObject({
   line: z.number().int().nonnegative().optional(),
   message: z.string().max(10_000),
   hint: z.string().max(10_000).optional(),
+  kinds: z.array(z.enum(evidenceKinds)).max(200).optional(),
 })
 
 export const pushItemSchema = z.strictObject({

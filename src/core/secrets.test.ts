@@ -25,9 +25,17 @@ describe('redactSecrets', () => {
       'echo "${{ secrets.NPM_TOKEN }}" > .npmrc',
       'kubectl apply -f deploy/',
       'tar -pxf archive.tar',
+      // A setting that names a token is not one: check messages quote it.
+      'service account storefront-redis sets automountServiceAccountToken: true and no RoleBinding',
+      'REQUIRE_TOKEN=false',
     ]) {
       expect(redactSecrets(text)).toBe(text)
     }
+  })
+
+  it('still masks a value that starts like a boolean', () => {
+    expect(redactSecrets('DB_PASSWORD=trueNorth42')).toBe('DB_PASSWORD=[REDACTED]')
+    expect(redactSecrets('API_TOKEN: "true"')).toBe('API_TOKEN: [REDACTED]')
   })
 
   it('recognises credential shapes and names', () => {

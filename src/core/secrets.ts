@@ -36,7 +36,8 @@ export function nameLooksLikeSecret(name: string): boolean {
  */
 const inlineCredentials: readonly RegExp[] = [
   // NAME=value and NAME: value for credential-like names (`DB_PASSWORD=hunter2`, `--api-key=…`).
-  /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?)\s*[=:]\s*)(?!\$\{\{)("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
+  // A boolean is a setting, not a credential: `automountServiceAccountToken: true` stays readable.
+  /\b([A-Za-z0-9_.-]*(?:PASSWORD|PASSWD|PASSPHRASE|SECRET|TOKEN|API[_-]?KEY|PRIVATE[_-]?KEY|ACCESS[_-]?KEY|CREDENTIALS?)\s*[=:]\s*)(?!\$\{\{)(?!(?:true|false)(?![^\s"';&|,.)]))("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
   // --password value, --token value, -p<value> / -p value as mysql and friends take them.
   /((?:^|\s)--?(?:password|passwd|pass|token|secret|api-key|apikey)(?:=|\s+))("[^"]*"|'[^']*'|[^\s"';&|]+)/gi,
   /((?:^|\s)-p)(?!\s*-)([^\s"';&|]{3,})/g,
@@ -74,5 +75,27 @@ function redactUncached(text: string): string {
   for (const pattern of inlineCredentials) {
     out = out.replace(pattern, (_match, lead: string) => `${lead}[REDACTED]`)
   }
+  return out
+}
+
+/** What a credential field holds once kept: a declarative rule can still see that it is set. */
+export const maskedValue = '(redacted)'
+
+/**
+ * Replaces the value of every field whose name says it holds a credential (`master_password`,
+ * `auth_token`, `privateKey`) with a marker, at any depth. For evidence that keeps a resource's
+ * settings as written (Terraform attributes, a custom resource's spec): it never keeps a secret.
+ */
+export function maskCredentialFields(value: unknown, name = ''): unknown {
+  if (typeof value === 'string') return value !== '' && nameLooksLikeSecret(name) ? maskedValue : value
+  if (Array.isArray(value)) return value.map((v) => maskCredentialFields(v, name))
+  if (value !== null && typeof value === 'object') return maskCredentialFieldMap(value)
+  return value
+}
+
+/** maskCredentialFields for an object, typed as a record. */
+export function maskCredentialFieldMap(values: object): Record<string, unknown> {
+  const out: Record<string, unknown> = {}
+  for (const [k, v] of Object.entries(values)) out[k] = maskCredentialFields(v, k)
   return out
 }

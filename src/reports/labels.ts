@@ -4,6 +4,8 @@ export {
   controlStatusLabel,
   criterionStatusLabel,
   findingStatusLabel,
+  gapStatusLabel,
+  latestGapNote,
   readinessExplanation,
 } from '../core/labels.js'
 

@@ -1,37 +1,11 @@
 import type { AssessmentModel } from '../core/assessment.js'
-import { ConfigError } from '../core/errors.js'
 import { buildPackage, type PackageSettings } from '../core/package/build-package.js'
 import type { PackageModel } from '../core/package/model.js'
 import type { PackageTemplates } from '../core/package/templates.js'
+import { reportReporters } from './report-formats.js'
 import { type Reporter, type ReportFile, reporters } from './reporters.js'
 
-/**
- * `trustctl report` formats: the readiness formats, then the package parts that render on their own
- * from the assessment (a format that is both renders the readiness report there).
- */
-const reportReporters = [
-  ...reporters.filter((r) => r.readiness !== undefined),
-  ...reporters.filter((r) => r.readiness === undefined && r.package !== undefined),
-]
-
-/** The names `trustctl report --format` accepts. */
-export const reportFormats: readonly string[] = reportReporters.map((r) => r.id)
-
-/** The help text of `trustctl report --format`. */
-export const reportFormatsHelp = `comma-separated: ${reportFormats.join(', ')}`
-
-/** Parses `md,html,json`; an unknown name is a usage error naming it. */
-export function parseReportFormats(list: string): string[] {
-  const names = list
-    .split(',')
-    .map((f) => f.trim().toLowerCase())
-    .filter(Boolean)
-  for (const name of names) {
-    if (!reportFormats.includes(name))
-      throw new ConfigError(`--format: unknown report format '${name}' (use ${reportFormats.join(', ')})`)
-  }
-  return [...new Set(names)]
-}
+export { parseReportFormats, reportFormats, reportFormatsHelp } from './report-formats.js'
 
 /**
  * Renders `trustctl report`: the readiness formats in the order asked, then the package parts asked
@@ -45,7 +19,8 @@ export async function renderReports(input: {
   const chosen = input.formats
     .map((id) => reportReporters.find((r) => r.id === id))
     .filter((r): r is Reporter => r !== undefined)
-  const files = chosen.flatMap((r) => r.readiness?.(input.model) ?? [])
+  const files: ReportFile[] = []
+  for (const r of chosen) files.push(...((await r.readiness?.(input.model)) ?? []))
   const parts = reporters.filter((r) => r.readiness === undefined && chosen.includes(r))
   if (parts.length === 0) return files
   return [...files, ...(await renderParts(await input.packageOf(), parts))]

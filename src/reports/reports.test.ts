@@ -99,7 +99,35 @@ describe('reports', () => {
       '| kubernetes/workload-is-not-privileged | DaemonSet security/falco | Falco reads kernel events and needs privileged mode. | Priya Raman | 2027-05-31 | applied |',
     )
     expect(md).toContain('\\| pipe')
-    expect(md).toContain('| high | Workloads run as root | CC6.1 | Marcus | 2026-12-30 | Set runAsNonRoot. |')
+    expect(md).toContain(
+      '| high | Workloads run as root | CC6.1 | Marcus | 2026-12-30 | Open | Set runAsNonRoot. |',
+    )
+  })
+
+  it('shows the remediation status and latest note recorded through the team server', () => {
+    const [gap] = model.gaps
+    if (gap === undefined) throw new Error('the fixture has a gap')
+    const tracked = {
+      ...model,
+      gaps: [
+        {
+          ...gap,
+          owner: 'Tomás',
+          tracking: {
+            status: 'in-progress' as const,
+            updatedAt: '2026-12-01T09:00:00Z',
+            updatedBy: 'ana@example.com',
+            comments: [{ author: 'ana@example.com', body: 'Fix in review.', at: '2026-12-02T09:00:00Z' }],
+          },
+        },
+      ],
+    }
+    expect(renderMarkdown(tracked)).toContain(
+      '| Tomás | 2026-12-30 | In progress | Set runAsNonRoot. Latest note (ana@example.com, 2026-12-02): Fix in review. |',
+    )
+    const html = renderHtml(tracked)
+    expect(html).toContain('<td>In progress</td>')
+    expect(html).toContain('Fix in review.')
   })
 
   it('Markdown and HTML list every resource not assessed, with where it is and why', () => {

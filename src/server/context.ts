@@ -60,4 +60,6 @@ export interface ServerContext {
   jobs: JobRunner
   /** Folder where exported packages are written (one sub-folder per package id). */
   packagesDir: string
+  /** The report folder (report.out), where `trustctl package` writes `soc2-type1-<date>` folders. */
+  cliPackagesDir?: string
 }

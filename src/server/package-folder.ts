@@ -3,7 +3,7 @@ import path from 'node:path'
 import { z } from 'zod'
 import { sha256 } from '../core/ledger.js'
 import { type PackageProblem, verifyPackage } from '../core/package-verify.js'
-import { packageIdPattern } from './contract/packages.js'
+import { cliPackageIdPattern, serverPackageIdPattern } from './contract/packages.js'
 import type { PackageRecord } from './jobs/package-job.js'
 
 /**
@@ -45,18 +45,40 @@ async function folderContents(folder: string): Promise<Map<string, { bytes: numb
   return contents
 }
 
+/** Where packages are: the server's own exports, and the report folder `trustctl package` writes into. */
+export interface PackageFolders {
+  packagesDir: string
+  /** The configured report folder (report.out); packages the command line wrote are listed too. */
+  cliPackagesDir?: string | undefined
+}
+
+/** The folder of a package by its id, or undefined when the id names no place a package can be. */
+export function packageFolderOf(folders: PackageFolders, id: string): string | undefined {
+  if (serverPackageIdPattern.test(id)) return path.join(folders.packagesDir, id)
+  if (cliPackageIdPattern.test(id) && folders.cliPackagesDir !== undefined)
+    return path.join(folders.cliPackagesDir, id)
+  return undefined
+}
+
+/** Who made a package the command line wrote (it keeps no package.json of labels). */
+export const cliPackageAuthor = 'trustctl package (command line)'
+
 /**
- * Reads and verifies one package folder: undefined while it is being written (no package.json yet) or
- * when there is no such package; otherwise verified with its record, or failed with the reasons.
+ * Reads and verifies one package folder: undefined while it is being written (a server export with no
+ * package.json yet) or when there is no such package; otherwise verified with its record, or failed
+ * with the reasons. A package the command line wrote is complete once its signed manifest verifies.
  */
 export async function readPackage(
-  packagesDir: string,
+  folders: PackageFolders | string,
   id: string,
   pinnedKey: string,
 ): Promise<PackageState | undefined> {
-  if (!packageIdPattern.test(id)) return undefined
-  const folder = path.join(packagesDir, id)
-  const labelsText = await readFile(path.join(folder, packageLabelsName), 'utf8').catch(() => undefined)
+  const folder = packageFolderOf(typeof folders === 'string' ? { packagesDir: folders } : folders, id)
+  if (folder === undefined) return undefined
+  const fromCli = cliPackageIdPattern.test(id)
+  const labelsText = await readFile(path.join(folder, packageLabelsName), 'utf8').catch(() =>
+    fromCli ? '{}' : undefined,
+  )
   if (labelsText === undefined) return undefined
   const failed = (problems: PackageProblem[]): PackageState => ({ verified: false, id, problems })
   const manifestBytes = await readFile(path.join(folder, signedManifestName)).catch(() => undefined)
@@ -84,7 +106,7 @@ export async function readPackage(
       type: engagement.data.type,
       engagement: engagement.data,
       createdAt: generatedAt,
-      createdBy: labels.createdBy ?? '',
+      createdBy: labels.createdBy ?? (fromCli ? cliPackageAuthor : ''),
       runId: labels.runId ?? 0,
       files: [
         ...manifest.files.map((f) => ({ name: f.path, bytes: f.bytes, sha256: f.sha256 })),

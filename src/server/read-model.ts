@@ -9,7 +9,7 @@ import type { RecordQuery, ScannedRecord, StoredRun } from '../core/store.js'
 import type { AuditPeriod, RunSummary } from '../core/team.js'
 import { runSummaryOf } from '../core/team-rows.js'
 import type { ServerContext } from './context.js'
-import type { EvidenceMeta } from './contract/assessment.js'
+import type { EvidenceMeta, FailingSubject } from './contract/assessment.js'
 import { commaList } from './contract/common.js'
 import type { Actor } from './route.js'
 
@@ -166,6 +166,7 @@ export async function overviewOf(context: ServerContext, run: StoredRun) {
   const titles = new Map(context.library.catalog.framework.categories.map((c) => [c.id as string, c.title]))
   return {
     run: { id: run.id, generatedAt: model.generatedAt, asOf: model.asOf },
+    configuredAsOf: context.loaded.config.scope.asOf,
     organization: model.organization,
     system: { name: model.system.name, description: model.system.description },
     summary: model.summary,
@@ -258,6 +259,29 @@ export function controlEvidenceScope(
 }
 
 /** Ids of the gaps that name a control. */
+/** How many failing subjects a control page lists; the findings page pages through the rest. */
+export const failingShown = 200
+
+/** The subjects the control's tests failed on, so its page names them instead of only counting them. */
+export function controlFailures(
+  model: Pick<AssessmentModel, 'findings'>,
+  id: string,
+): { failing: FailingSubject[]; failingTotal: number } {
+  const failed = model.findings.filter((f) => f.status === 'fail' && f.controls.includes(id))
+  return {
+    failing: failed.slice(0, failingShown).map((f) => ({
+      check: f.check,
+      kind: f.subject.kind,
+      name: f.subject.name,
+      ...(f.subject.namespace === undefined ? {} : { namespace: f.subject.namespace }),
+      file: f.subject.file,
+      ...(f.subject.line === undefined ? {} : { line: f.subject.line }),
+      message: f.message,
+    })),
+    failingTotal: failed.length,
+  }
+}
+
 export function controlGaps(model: Pick<AssessmentModel, 'gaps'>, id: string): string[] {
   return model.gaps.filter((g) => g.controls.includes(id)).map((g) => g.id)
 }

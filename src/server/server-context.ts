@@ -126,6 +126,7 @@ export function buildServerContext(
     jobs: undefined as unknown as InProcessJobRunner,
     jobRunner: undefined as unknown as InProcessJobRunner,
     packagesDir: path.resolve(parts.loaded.root, parts.loaded.config.server.packagesDir),
+    cliPackagesDir: path.resolve(parts.loaded.root, parts.loaded.config.report.out),
   }
   const runner = new InProcessJobRunner({ context: () => context, now })
   context.jobs = runner

@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, readFileSync } from 'node:fs'
+import { mkdirSync, readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import type { Browser, BrowserContext, Page } from 'playwright-core'
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest'
@@ -124,6 +124,14 @@ describe.skipIf(unavailable !== undefined)('the dashboard in Chromium', () => {
       expect(detail.control.status).toBe('fail')
       expect(detail.gaps.length).toBeGreaterThan(0)
       picked.gap = detail.gaps[0]
+      // The page names what failed, not only how many: the first failing subject and its reason.
+      expect(detail.failingTotal).toBeGreaterThan(0)
+      const [first] = detail.failing
+      const failing = main.getByRole('region', { name: 'Where the tests failed' })
+      await failing.getByRole('row').filter({ hasText: first.name }).first().waitFor()
+      // No raw ISO duration or backtick reaches a person.
+      expect(await main.getByText(/\bP\d+[YMWD]\b/).count()).toBe(0)
+      expect(await main.locator('p, td, dd').filter({ hasText: '`' }).count()).toBe(0)
     },
     stepTimeout,
   )
@@ -158,6 +166,11 @@ describe.skipIf(unavailable !== undefined)('the dashboard in Chromium', () => {
       await card.getByText('2026-12-15').waitFor()
       expect(await page.getByRole('region', { name: /^Open/ }).getByText('jordan.reyes@').count()).toBe(0)
       await shoot(page, 'gaps')
+      // The board fills the width: the open gaps sit side by side, not in one tall column.
+      const openCards = page.getByRole('region', { name: /^Open/ }).getByRole('listitem')
+      const [a, b] = [await openCards.nth(0).boundingBox(), await openCards.nth(1).boundingBox()]
+      expect(a && b && Math.abs(a.y - b.y) < 1 && b.x > a.x).toBe(true)
+      await page.screenshot({ path: path.join(screenshots, 'gaps-full.png'), fullPage: true })
 
       const saved = await (await page.request.get(`/api/gaps/${encodeURIComponent(gap)}`)).json()
       expect(saved.remediation).toMatchObject({
@@ -175,6 +188,28 @@ describe.skipIf(unavailable !== undefined)('the dashboard in Chromium', () => {
       expect(changes.some((c) => c.action === 'gap.comment' && c.target === gap)).toBe(true)
       const verified = await server.cli('verify')
       expect(verified.code, verified.stdout + verified.stderr).toBe(0)
+
+      // The edit reaches the command line through the signed change records: `gaps` and `report`.
+      const listed = await server.cli('gaps', '--format', 'json')
+      const cliGap = (JSON.parse(listed.stdout) as { id: string }[]).find((g) => g.id === gap)
+      expect(cliGap, listed.stderr).toMatchObject({
+        owner: 'jordan.reyes@acme-analytics.example.com',
+        dueDate: '2026-12-15',
+        tracking: {
+          status: 'in-progress',
+          updatedBy: server.admin.email,
+          comments: [{ author: server.admin.email, body: 'Patching the base image this sprint.' }],
+        },
+      })
+      const out = path.join(server.dir, 'edited-report')
+      const reported = await server.cli('report', '--format', 'md', '--out', out)
+      expect(reported.stderr).not.toMatch(/error/i)
+      const row = readFileSync(path.join(out, 'readiness.md'), 'utf8')
+        .split('\n')
+        .find((line) => line.includes('jordan.reyes@acme-analytics.example.com'))
+      expect(row).toContain('2026-12-15')
+      expect(row).toContain('In progress')
+      expect(row).toContain('Patching the base image this sprint.')
     },
     stepTimeout,
   )
@@ -184,7 +219,21 @@ describe.skipIf(unavailable !== undefined)('the dashboard in Chromium', () => {
     async () => {
       const page = await openPage()
       await signIn(page, server.admin)
+      // A package the command line wrote is listed too, and its remediation plan carries the edit.
+      const packaged = await server.cli('package', '--type', '1')
+      expect(packaged.code, packaged.stderr).toBe(0)
+      const cliPackage = 'soc2-type1-2026-11-30'
+      const plan = readFileSync(path.join(server.dir, 'reports', cliPackage, 'soc2-package.md'), 'utf8')
+      const planRows = plan.slice(plan.lastIndexOf('Remediation plan for open gaps')).split('\n')
+      const planRow = planRows.find((l) => l.startsWith('|') && l.includes('jordan.reyes'))
+      expect(planRow).toContain('In progress')
+      expect(planRow).toContain('Patching the base image this sprint.')
+      expect(readdirSync(path.join(server.dir, 'reports', cliPackage))).toContain('manifest.json')
+
       await goTo(page, 'Packages')
+      await page.getByRole('region', { name: `Package ${cliPackage} ` }).waitFor()
+      // The export form starts at the as-of date trustctl.yaml names, not today.
+      expect(await page.getByLabel('As of', { exact: true }).inputValue()).toBe('2026-11-30')
       const listed = async () => (await (await page.request.get('/api/packages')).json()).items
       const before: { id: string }[] = await listed()
       await page.getByRole('button', { name: 'Export package' }).click()

@@ -55,3 +55,41 @@ export function ownerName(owner: string): string {
   const name = owner.replace(/\s*<[^>]*>\s*$/, '').trim()
   return name === '' ? owner : name
 }
+
+const durationUnits = [
+  ['Y', 'year'],
+  ['M', 'month'],
+  ['W', 'week'],
+  ['D', 'day'],
+] as const
+
+/**
+ * An ISO 8601 duration of whole calendar units in words (`P3M` → "3 months", `P1Y` → "1 year",
+ * `P1Y6M` → "1 year 6 months"); anything else (times, fractions) is shown as it is.
+ */
+export function durationInWords(iso: string): string {
+  const match = /^P(?:(\d+)Y)?(?:(\d+)M)?(?:(\d+)W)?(?:(\d+)D)?$/.exec(iso)
+  if (match === null || iso === 'P') return iso
+  const parts: string[] = []
+  durationUnits.forEach(([, unit], i) => {
+    const count = match[i + 1]
+    if (count === undefined) return
+    const n = Number(count)
+    parts.push(`${n} ${unit}${n === 1 ? '' : 's'}`)
+  })
+  return parts.join(' ')
+}
+
+/** Prose split at `backticks`: plain runs and code runs, so a page shows code as code, never the ticks. */
+export function proseRuns(text: string): { code: boolean; text: string }[] {
+  const runs: { code: boolean; text: string }[] = []
+  const pattern = /`([^`]+)`/g
+  let at = 0
+  for (let match = pattern.exec(text); match !== null; match = pattern.exec(text)) {
+    if (match.index > at) runs.push({ code: false, text: text.slice(at, match.index) })
+    runs.push({ code: true, text: match[1] ?? '' })
+    at = match.index + match[0].length
+  }
+  if (at < text.length) runs.push({ code: false, text: text.slice(at) })
+  return runs
+}

@@ -5,11 +5,11 @@ import type { ControlRow, GapRow, Job, RunSummary } from '../../src/server/contr
 import { percentOf } from './components/JobProgress'
 import { nextSort } from './components/SortHeader'
 import { trendPoints, trendSummary } from './components/TrendChart'
-import { formatTime, installLabels, labelOf, labels, shortHash } from './labels'
+import { durationInWords, formatTime, installLabels, labelOf, labels, proseRuns, shortHash } from './labels'
 import { filterControls } from './pages/ControlsPage'
 import { findingsQuery } from './pages/FindingsPage'
 import { column } from './pages/GapsPage'
-import { exportRequest } from './pages/PackagesPage'
+import { exportDefaults, exportRequest } from './pages/PackagesPage'
 import { matchPath } from './router'
 
 beforeAll(() => installLabels(labelTables))
@@ -197,6 +197,35 @@ describe('labels', () => {
     expect(shortHash('a'.repeat(64))).toBe(`${'a'.repeat(12)}…`)
     expect(labelOf(labels().severity, 'high')).toBe('High')
     expect(labelOf(labels().severity, 'catastrophic')).toBe('catastrophic')
+  })
+})
+
+describe('words for people, not codes', () => {
+  it('says ISO durations in words and leaves what it cannot read as it is', () => {
+    expect(durationInWords('P3M')).toBe('3 months')
+    expect(durationInWords('P1Y')).toBe('1 year')
+    expect(durationInWords('P1Y6M')).toBe('1 year 6 months')
+    expect(durationInWords('P7D')).toBe('7 days')
+    expect(durationInWords('PT4H')).toBe('PT4H')
+    expect(durationInWords('P')).toBe('P')
+  })
+
+  it('splits prose at backticks into text and code runs, never showing the ticks', () => {
+    expect(proseRuns('Set `runAsNonRoot: true` on `api`.')).toEqual([
+      { code: false, text: 'Set ' },
+      { code: true, text: 'runAsNonRoot: true' },
+      { code: false, text: ' on ' },
+      { code: true, text: 'api' },
+      { code: false, text: '.' },
+    ])
+    expect(proseRuns('no code here')).toEqual([{ code: false, text: 'no code here' }])
+    // An unmatched tick is text, as written.
+    expect(proseRuns('a ` b')).toEqual([{ code: false, text: 'a ` b' }])
+  })
+
+  it('starts the export form at the configured as-of date, else today', () => {
+    expect(exportDefaults('2026-11-30', '2027-03-04')).toEqual({ asOf: '2026-11-30', from: '2026-01-01' })
+    expect(exportDefaults(undefined, '2027-03-04')).toEqual({ asOf: '2027-03-04', from: '2027-01-01' })
   })
 })
 

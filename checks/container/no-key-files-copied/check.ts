@@ -53,6 +53,24 @@ function classifySource(source: string): string | undefined {
   return match?.what
 }
 
+/**
+ * What the destination says the file is, when the source's name does not: `COPY deploy_key
+ * /root/.ssh/id_rsa` installs a private key whatever the file was called in the repository. Files an
+ * SSH directory holds that are not keys (`known_hosts`, `config`, `authorized_keys`, `*.pub`) are not.
+ */
+function classifyDestination(destination: string): string | undefined {
+  if (destination.endsWith('/') || destination === '.') return undefined
+  const base = baseName(destination)
+  const named = classifySource(destination)
+  if (named !== undefined) return `${named}, by its destination ${destination}`
+  if (
+    /(^|\/)\.ssh\/[^/]+$/.test(destination) &&
+    !/^(known_hosts|config|authorized_keys.*|.*\.pub)$/i.test(base)
+  )
+    return `SSH private key, by its destination ${destination}`
+  return undefined
+}
+
 function describeCopy(copy: DockerCopy, source: string, what: string): string {
   return `${copy.instruction} ${source} (line ${copy.line}, ${what})`
 }
@@ -140,7 +158,10 @@ export default defineCheck({
       const offending = dockerfile.copies
         .flatMap((copy) =>
           copy.sources.flatMap((source) => {
-            const what = classifySource(source)
+            // One source copied to a file path: that path names what it is, too.
+            const what =
+              classifySource(source) ??
+              (copy.sources.length === 1 ? classifyDestination(copy.destination) : undefined)
             if (what === undefined) return []
             const inShipped = reachesShipped(dockerfile, shipped, copy.stage, copy.destination)
             const stage = dockerfile.stages.find((s) => s.index === copy.stage)
@@ -156,6 +177,22 @@ export default defineCheck({
             ]
           }),
         )
+        .concat(
+          // A file with any name that holds a credential is a credential file once it is in the image.
+          dockerfile.copies.flatMap((copy) => {
+            const secrets = copy.secretsInSource ?? []
+            if (secrets.length === 0) return []
+            const places = secrets.map((s) => `${s.rule} at ${s.file}:${s.line}`).join(', ')
+            const inShipped = reachesShipped(dockerfile, shipped, copy.stage, copy.destination)
+            return [
+              {
+                copy,
+                inShipped,
+                text: `${copy.instruction} ${copy.sources.join(' ')} (line ${copy.line}) copies a file holding a secret: ${places}${inShipped ? '' : ', into a build stage only'}`,
+              },
+            ]
+          }),
+        )
         .sort((a, b) => a.copy.line - b.copy.line)
       const first = offending[0]
       if (first === undefined) {
@@ -163,7 +200,7 @@ export default defineCheck({
           dockerfile,
           dockerfile.copies.length === 0
             ? 'no COPY or ADD instructions'
-            : 'no COPY or ADD source is named like a private key or credential file',
+            : 'no COPY or ADD source is named like a private key or credential file, or holds a secret',
         )
       }
       const intoShipped = offending.some((entry) => entry.inShipped)

@@ -30,7 +30,7 @@ export default defineCheck({
         if (change.route === 'direct-push')
           return {
             status: 'fail',
-            message: `pushed directly by ${change.committer.name} <${change.committer.email}>, no pull request`,
+            message: `pushed directly to ${change.branch ?? 'the branch'} by ${change.committer.name} <${change.committer.email}>, no pull request`,
           }
         if (change.route === 'merge-without-pr')
           return {

@@ -36,11 +36,17 @@ export default defineCheck({
         if (change.emergency && params.exemptEmergencyChanges)
           return { status: 'not-applicable', message: emergencyExemptMessage }
         if (change.route === 'direct-push')
-          return { status: 'fail', message: 'pushed directly: nobody reviewed it' }
+          return {
+            status: 'fail',
+            message: `pushed directly to ${change.branch ?? 'the branch'}, no pull request: nobody reviewed it`,
+          }
         if (change.reviews === undefined)
           return {
             status: 'undetermined',
-            message: `pull request ${change.pullRequest === undefined ? '(unknown)' : `#${change.pullRequest}`} is not in the pull-request export, so its reviews are unknown`,
+            message:
+              change.pullRequest === undefined
+                ? 'a merge that names no pull request (merged locally and pushed?): its reviews are unknown; add the pull-request export to decide'
+                : `pull request #${change.pullRequest} is not in the pull-request export, so its reviews are unknown`,
           }
         if (authorOf(change) === undefined)
           return { status: 'undetermined', message: 'the pull-request export does not name the author' }

@@ -34,21 +34,21 @@ export default defineCheck({
   reads: ['git.history', 'git.change'],
   params: z.object({ days: z.number().int().positive().default(3) }),
   evaluate({ evidence, params, result }) {
-    const exportsGiven = new Set(
-      evidence['git.history'].filter((h) => h.pullRequestExport !== undefined).map((h) => h.file),
-    )
     return evidence['git.change']
       .filter((change) => change.emergency)
       .map((change) => {
         if (change.reviews === undefined) {
-          if (change.route === 'direct-push' && exportsGiven.has(change.file))
+          // Git itself shows a direct push (one parent, no pull request named), export or not.
+          if (change.route === 'direct-push')
             return result.fail(
               change,
-              `emergency change "${change.title}" was pushed directly and no review of it is recorded`,
+              `emergency change "${change.title}" was pushed directly to ${change.branch ?? 'the branch'}, no pull request, and no review of it is recorded`,
             )
           return result.undetermined(
             change,
-            `emergency change "${change.title}": its pull request is not in the pull-request export`,
+            change.pullRequest === undefined
+              ? `emergency change "${change.title}" names no pull request: add the pull-request export to find its review`
+              : `emergency change "${change.title}": pull request #${change.pullRequest} is not in the pull-request export`,
           )
         }
         const review = timelyReview(change, params.days)

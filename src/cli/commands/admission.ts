@@ -1,6 +1,5 @@
 import { writeFileSync } from 'node:fs'
 import path from 'node:path'
-import type { Command } from 'commander'
 import {
   defaultWebhookNames,
   openWebhook,
@@ -9,7 +8,6 @@ import {
 } from '../../app/admission/open-webhook.js'
 import { loadConfig } from '../../app/load-config.js'
 import { ConfigError } from '../../core/errors.js'
-import type { Registration } from '../register-commands.js'
 
 export interface AdmissionServeOptions {
   config?: string
@@ -153,53 +151,4 @@ export async function admissionPoliciesCommand(
   else writeFileSync(path.resolve(io.cwd, options.out), text)
   io.err(`${checks.length} checks as ValidatingAdmissionPolicy: ${checks.join(', ')}\n`)
   return 0
-}
-
-const collect = (value: string, previous: string[]): string[] => [...previous, value]
-
-/** `trustctl admission …`: one self-contained registration block. */
-export function registerAdmission(program: Command, { io, setExit, configOption }: Registration): void {
-  const admission = program
-    .command('admission')
-    .description('the Kubernetes admission webhook: the same checks at the cluster door')
-  admission
-    .command('serve')
-    .description('serve the validating admission webhook over TLS (POST /validate, GET /healthz)')
-    .addOption(configOption)
-    .option('--host <host>', 'address to listen on', '0.0.0.0')
-    .option('--port <port>', 'port to listen on', '8443')
-    .option('--tls-cert <file>', 'serving certificate (PEM); default: a generated one kept beside the store')
-    .option('--tls-key <file>', 'its private key (PEM)')
-    .option(
-      '--tls-ca <file>',
-      'the CA bundle to print for the webhook configuration (default: the certificate)',
-    )
-    .option(
-      '--dns-name <name>',
-      'a name of the generated certificate (repeatable; default: the in-cluster Service)',
-      collect,
-      [],
-    )
-    .action(async (options) => setExit(await admissionServeCommand(options, io)))
-  admission
-    .command('manifests')
-    .description(
-      'the webhook as Kubernetes resources: Deployment, PDB, Service, NetworkPolicy, RBAC, webhook configuration',
-    )
-    .addOption(configOption)
-    .requiredOption('--image <ref>', 'the trustctl image, pinned by digest (registry/trustctl@sha256:…)')
-    .option('--namespace <name>', 'namespace to run in', 'trustctl')
-    .option('--ca-file <file>', 'CA bundle (PEM) of your own serving certificate; default: the generated one')
-    .option('--cert-manager', 'let cert-manager make the serving certificate and inject the CA bundle')
-    .option('--database-port <port>', 'port of the PostgreSQL ledger (egress is opened to it only)', '5432')
-    .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (options) => setExit(await admissionManifestsCommand(options, io)))
-  admission
-    .command('policies')
-    .description(
-      'the checks CEL can express, as ValidatingAdmissionPolicies with bindings (no webhook needed)',
-    )
-    .addOption(configOption)
-    .option('--out <file>', 'write to a file instead of standard output')
-    .action(async (options) => setExit(await admissionPoliciesCommand(options, io)))
 }

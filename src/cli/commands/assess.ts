@@ -1,4 +1,14 @@
+import { existsSync } from 'node:fs'
+import { appendFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import {
+  formatGateFailures,
+  gateFailures,
+  githubAnnotations,
+  githubSummary,
+  gitlabCodeQuality,
+} from '../../app/gate-report.js'
+import type { LoadedConfig } from '../../app/load-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { storeDescription } from '../../app/open-store.js'
 import { renderJson } from '../../app/rendering.js'
@@ -6,14 +16,20 @@ import { loadLibrary, runAssessment, storeFile } from '../../app/run-assessment.
 import type { AssessmentModel } from '../../core/assessment.js'
 import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
+import { startHere } from '../../core/plan.js'
+import type { CliIo } from '../cli-io.js'
 import { exitCode } from '../exit-codes.js'
-import { formatSummary } from '../present.js'
+import { formatStartHere, formatSummary } from '../present.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
+import { type Style, styleFor } from '../style.js'
 
 export interface AssessOptions {
   config?: string
   format: string
   failOn?: string
+  /** Write a GitLab Code Quality report of the failing findings to this file. */
+  gitlabCodequality?: string
 }
 
 export function parseSeverity(value: string, flag: string): Severity {
@@ -36,29 +52,72 @@ export function assessmentExitCode(model: AssessmentModel, failOn: Severity | un
   return partial ? exitCode.partial : exitCode.clean
 }
 
-export async function assessCommand(
-  options: AssessOptions,
-  io: { cwd: string; out: (text: string) => void },
-): Promise<number> {
+export async function assessCommand(options: AssessOptions, io: CliIo): Promise<number> {
   const failOn = options.failOn === undefined ? undefined : parseSeverity(options.failOn, '--fail-on')
   if (options.format !== 'text' && options.format !== 'json') {
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
+  const env = io.env ?? process.env
   const loaded = await loadConfig(options.config, io.cwd)
-  const { model, ignoredCacheEntries, untrustedCacheRuns } = await runAssessment(
-    loaded,
-    await loadLibrary(),
-    new Date(),
-    processRun(),
+  const library = await loadLibrary()
+  const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(
+    'assessing',
+    progressStream(io),
+    () => runAssessment(loaded, library, new Date(), processRun()),
   )
+  const style = styleFor(io.colour?.out)
   const store =
     loaded.config.store.backend === 'postgres'
-      ? storeDescription(loaded, process.env)
+      ? storeDescription(loaded, env)
       : path.relative(io.cwd, storeFile(loaded)) || '.'
   io.out(
     options.format === 'json'
       ? renderJson(model)
-      : `${formatSummary(model, { store, ignoredCacheEntries, untrustedCacheRuns })}\n`,
+      : `${formatSummary(model, { store, ignoredCacheEntries, untrustedCacheRuns }, style)}\n${startHereText(model, style)}`,
   )
-  return assessmentExitCode(model, failOn)
+  const code = assessmentExitCode(model, failOn)
+  await reportGate(model, failOn, code === exitCode.failures, { ...options, loaded, env, io })
+  return code
+}
+
+function startHereText(model: AssessmentModel, style: Style): string {
+  const text = formatStartHere(startHere(model), style)
+  return text === '' ? '' : `${text}\n`
+}
+
+/**
+ * Says why the gate failed where the reader is: every failing finding on standard error; under GitHub
+ * Actions an annotation per finding and a job summary; a GitLab Code Quality file when asked.
+ * Annotations go to standard error too (the runner reads workflow commands from both streams), so
+ * `--format json` keeps standard output to the JSON alone.
+ */
+async function reportGate(
+  model: AssessmentModel,
+  failOn: Severity | undefined,
+  failed: boolean,
+  context: {
+    gitlabCodequality?: string | undefined
+    loaded: LoadedConfig
+    env: NodeJS.ProcessEnv
+    io: CliIo
+  },
+): Promise<void> {
+  const { loaded, env, io } = context
+  const pathOf = (file: string): string | undefined => {
+    const absolute = path.resolve(loaded.root, file)
+    return existsSync(absolute) ? path.relative(io.cwd, absolute).split(path.sep).join('/') : undefined
+  }
+  const failures = gateFailures(model, failOn, pathOf)
+  if (failed && failOn !== undefined)
+    io.err(formatGateFailures(failures, failOn, styleFor(io.colour?.err).severity))
+  if (env.GITHUB_ACTIONS === 'true') {
+    if (failed) io.err(githubAnnotations(failures))
+    const summary = env.GITHUB_STEP_SUMMARY
+    if (summary !== undefined && summary !== '')
+      await appendFile(summary, githubSummary(model, failures, failOn))
+  }
+  if (context.gitlabCodequality !== undefined) {
+    const configPath = path.relative(io.cwd, loaded.file).split(path.sep).join('/')
+    await writeFile(path.resolve(io.cwd, context.gitlabCodequality), gitlabCodeQuality(failures, configPath))
+  }
 }

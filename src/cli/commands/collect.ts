@@ -27,8 +27,6 @@ export interface CollectIo {
   now?: () => Date
 }
 
-export const defaultMaxBatchBytes = 4 * 1024 * 1024
-
 function parseBytes(value: string): number {
   const n = Number(value)
   if (!Number.isInteger(n) || n < 1024)

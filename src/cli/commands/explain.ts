@@ -1,13 +1,17 @@
 import { findConfig, loadConfig } from '../../app/load-config.js'
 import { controlStatusLabel, location, qualifiedName } from '../../app/rendering.js'
-import { loadLibrary, runAssessment } from '../../app/run-assessment.js'
+import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
 import type { ControlExplanation, Explanation } from '../../core/explain.js'
 import { explain } from '../../core/explain.js'
+import type { CliIo } from '../cli-io.js'
 import { processRun } from '../process-run.js'
+import { progressStream, withProgress } from '../progress.js'
 
 export interface ExplainOptions {
   config?: string
   format: string
+  /** Store the run in the ledger, as `assess` does. */
+  record?: boolean
 }
 
 function wrap(text: string, indent: string, width = 96): string {
@@ -116,17 +120,19 @@ export function formatExplanation(x: Explanation): string {
   return lines.join('\n')
 }
 
-export async function explainCommand(
-  id: string,
-  options: ExplainOptions,
-  io: { cwd: string; out: (text: string) => void; err: (text: string) => void },
-): Promise<number> {
+export async function explainCommand(id: string, options: ExplainOptions, io: CliIo): Promise<number> {
   const library = await loadLibrary()
+  // An unknown id is refused before anything is read: a typo costs no assessment.
+  explain(id, library)
   // Outside a configured repository, explain still answers from the catalog alone.
   const hasConfig = options.config !== undefined || findConfig(io.cwd) !== undefined
-  const model = hasConfig
-    ? (await runAssessment(await loadConfig(options.config, io.cwd), library, new Date(), processRun())).model
-    : undefined
+  const loaded = hasConfig ? await loadConfig(options.config, io.cwd) : undefined
+  const model =
+    loaded === undefined
+      ? undefined
+      : await withProgress('assessing', progressStream(io), () =>
+          assessForReading(loaded, library, new Date(), processRun(), options.record === true),
+        )
   const explanation = explain(id, model === undefined ? library : { ...library, model })
   io.out(
     options.format === 'json'

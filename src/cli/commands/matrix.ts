@@ -165,7 +165,8 @@ export async function matrixCommand(options: MatrixOptions, io: CommandIo): Prom
   }
   const file = path.resolve(io.cwd, options.out)
   await mkdir(path.dirname(file), { recursive: true })
-  await writeFile(file, body)
+  // A CSV file gets the UTF-8 byte-order mark Excel needs to read names like "Tomás" (stdout stays plain for pipes).
+  await writeFile(file, format === 'csv' ? `\uFEFF${body}` : body)
   io.out(
     `${format} matrix (${matrix.cells.length} cells) written to ${path.relative(io.cwd, file) || file}\n`,
   )

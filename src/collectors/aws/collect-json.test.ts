@@ -62,6 +62,8 @@ describe('collectAwsJson', () => {
         message: expect.stringMatching(
           /^not a `describe-security-groups` output: SecurityGroups\[0\]\.GroupId: /,
         ),
+        // The file lists the account's security groups: their checks cannot say "nothing to test".
+        kinds: ['aws.security-group'],
       },
     ])
   })
@@ -93,7 +95,11 @@ describe('collectAwsJson', () => {
       versioning: 'Disabled',
     })
     expect(result.errors).toEqual([
-      { file: 'aws/describe-vpcs.json', message: expect.stringContaining('UnauthorizedOperation') },
+      {
+        file: 'aws/describe-vpcs.json',
+        message: expect.stringContaining('UnauthorizedOperation'),
+        kinds: ['aws.vpc'],
+      },
     ])
   })
 

@@ -8,8 +8,9 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import type { CollectionError } from '../../core/evidence.js'
+import type { CollectionError, EvidenceKind } from '../../core/evidence.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
+import { readAuthorizationDetails } from './authorization-details.js'
 import { decodeReportContent } from './credential-report.js'
 import * as api from './schemas.js'
 import { type AccountSnapshot, emptyRegion, emptySnapshot, type RegionSnapshot } from './snapshot.js'
@@ -45,6 +46,24 @@ type Context = {
   file: string
   /** The resource named after the command in the file name (`my-bucket` in `get-bucket-versioning-my-bucket`). */
   subject: string
+}
+
+/**
+ * The evidence kinds the command lists: a file of it that cannot be read leaves them incomplete, so
+ * their checks say so instead of "nothing to test".
+ */
+const listedKinds: Record<string, EvidenceKind[]> = {
+  'describe-trails': ['aws.cloudtrail'],
+  'list-detectors': ['aws.guardduty-detector'],
+  'get-account-authorization-details': ['aws.iam-user', 'aws.iam-policy'],
+  'list-buckets': ['aws.s3-bucket'],
+  'describe-db-instances': ['aws.db-instance'],
+  'describe-security-groups': ['aws.security-group'],
+  'describe-vpcs': ['aws.vpc'],
+  'list-keys': ['aws.kms-key'],
+  'describe-cluster': ['aws.eks-cluster'],
+  'describe-load-balancers': ['aws.load-balancer-listener'],
+  'describe-listeners': ['aws.load-balancer-listener'],
 }
 
 /** A reader for one CLI command: its schema and where the parsed response goes in the snapshot. */
@@ -372,6 +391,7 @@ function readOne(
   text: string,
   snapshot: AccountSnapshot,
   region: RegionSnapshot,
+  problems: CollectionError[],
 ): string | undefined {
   const base = path.basename(relative)
   if (/\.csv$/i.test(base)) {
@@ -412,6 +432,18 @@ function readOne(
       return r === undefined ? undefined : { reader: r, subject: '' }
     })()
   if (chosen === undefined) return 'not-aws'
+  if (chosen.reader.command === 'get-account-authorization-details') {
+    // Item by item, as the live collector reads it: one odd item is named, not the whole file lost.
+    let details: ReturnType<typeof readAuthorizationDetails>
+    try {
+      details = readAuthorizationDetails(data)
+    } catch (error) {
+      return error instanceof Error ? error.message : String(error)
+    }
+    for (const problem of details.problems) problems.push({ file: relative, ...problem })
+    snapshot.authorizationDetails = { file: relative, data: details.data }
+    return undefined
+  }
   const parsed = chosen.reader.schema.safeParse(data)
   if (!parsed.success) {
     const issue = parsed.error.issues[0]
@@ -445,9 +477,12 @@ export async function collectAwsJson(
       regions.set(name, region)
     }
     const bytes = await readFile(absolute)
-    const outcome = readOne(relative, bytes.toString('utf8'), snapshot, region)
+    const outcome = readOne(relative, bytes.toString('utf8'), snapshot, region, errors)
     if (outcome === 'not-aws') continue
-    if (outcome !== undefined) errors.push({ file: relative, message: outcome })
+    if (outcome !== undefined) {
+      const kinds = listedKinds[readerByName(path.basename(relative))?.reader.command ?? ''] ?? []
+      errors.push({ file: relative, message: outcome, ...(kinds.length === 0 ? {} : { kinds }) })
+    }
     inputs.push({
       file: relative,
       collector: 'aws-json',

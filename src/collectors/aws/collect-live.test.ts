@@ -165,26 +165,58 @@ describe('collectAwsLive', () => {
     })
   })
 
-  it('asks for a credential report instead of generating one', async () => {
+  it('says so when there is no credential report and it may not generate one', async () => {
     const iam = mocks.find((m) => m.name === 'IAMClient')?.mock
     const original = recorded.global?.GetCredentialReportCommand
-    if (recorded.global !== undefined)
+    if (recorded.global !== undefined) {
       recorded.global.GetCredentialReportCommand = Object.assign(new Error('report not present'), {
         name: 'ReportNotPresent',
       })
+      recorded.global.GenerateCredentialReportCommand = Object.assign(
+        new Error(
+          'User: arn:aws:iam::111122223333:user/auditor is not authorized to perform: iam:GenerateCredentialReport',
+        ),
+        { name: 'AccessDenied' },
+      )
+    }
     try {
       const result = await collectAwsLive(options, context)
+      expect(result.errors).toContainEqual({
+        file: 'aws://111122223333/global/GetCredentialReport',
+        message: expect.stringMatching(
+          /no current IAM credential report.*may not generate one \(AccessDenied: /,
+        ),
+        hint: expect.stringContaining('iam:GenerateCredentialReport'),
+      })
+      // Root facts still come from the account summary.
+      expect(find(result.evidence, 'aws.account', '111122223333')).toMatchObject({
+        rootMfaEnabled: true,
+        rootAccessKeysPresent: false,
+      })
+      expect(iam?.calls().map((c) => c.args[0].constructor.name)).toContain('GenerateCredentialReportCommand')
+    } finally {
+      if (recorded.global !== undefined) {
+        recorded.global.GetCredentialReportCommand = original
+        delete recorded.global.GenerateCredentialReportCommand
+      }
+    }
+  })
+
+  it('does not ask IAM for a credential report when the source forbids it', async () => {
+    const iam = mocks.find((m) => m.name === 'IAMClient')?.mock
+    const original = recorded.global?.GetCredentialReportCommand
+    if (recorded.global !== undefined)
+      recorded.global.GetCredentialReportCommand = Object.assign(new Error('report expired'), {
+        name: 'ReportExpired',
+      })
+    try {
+      const result = await collectAwsLive({ ...options, generateCredentialReport: false }, context)
       expect(result.errors).toContainEqual(
         expect.objectContaining({
           file: 'aws://111122223333/global/GetCredentialReport',
           hint: expect.stringContaining('generate-credential-report'),
         }),
       )
-      // Root facts still come from the account summary.
-      expect(find(result.evidence, 'aws.account', '111122223333')).toMatchObject({
-        rootMfaEnabled: true,
-        rootAccessKeysPresent: false,
-      })
       expect(iam?.calls().map((c) => c.args[0].constructor.name)).not.toContain(
         'GenerateCredentialReportCommand',
       )
@@ -193,7 +225,7 @@ describe('collectAwsLive', () => {
     }
   })
 
-  it('sends only calls that docs/aws-readonly-policy.json allows, and only Describe/List/Get calls', async () => {
+  it('sends only calls that docs/aws-readonly-policy.json allows, and only Describe/List/Get calls when the credential report is current', async () => {
     await collectAwsLive(options, context)
     const policy = JSON.parse(
       await readFile(path.resolve(import.meta.dirname, '../../../docs/aws-readonly-policy.json'), 'utf8'),
@@ -209,8 +241,10 @@ describe('collectAwsLive', () => {
     }
     expect(sent.size).toBeGreaterThan(25)
     expect([...sent].filter((action) => !allowed.has(action))).toEqual([])
-    // And the policy grants nothing the collector does not use.
-    expect([...allowed].filter((action) => !sent.has(action))).toEqual([])
+    // And the policy grants nothing the collector does not use: the one write-like call, generating
+    // a missing credential report, is sent only when the report is missing (tested above).
+    const onlyWhenMissing = new Set(['iam:GenerateCredentialReport'])
+    expect([...allowed].filter((action) => !sent.has(action) && !onlyWhenMissing.has(action))).toEqual([])
   })
 
   it('produces the same evidence as the CLI exports of the same responses', async () => {

@@ -21,6 +21,7 @@ import {
 } from '@aws-sdk/client-elastic-load-balancing-v2'
 import { GetDetectorCommand, GuardDutyClient, paginateListDetectors } from '@aws-sdk/client-guardduty'
 import {
+  GenerateCredentialReportCommand,
   GetAccountPasswordPolicyCommand,
   GetAccountSummaryCommand,
   GetCredentialReportCommand,
@@ -51,9 +52,20 @@ import {
 } from '@aws-sdk/client-s3-control'
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts'
 import { z } from 'zod'
-import type { CollectionError } from '../../core/evidence.js'
+import { type CollectionError, type EvidenceKind, evidenceKinds } from '../../core/evidence.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
+import { readAuthorizationDetails } from './authorization-details.js'
 import { decodeReportContent } from './credential-report.js'
+import {
+  type AwsService,
+  awsServices,
+  customEndpoint,
+  describeAwsError,
+  endpointSettings,
+  environmentCredentials,
+  hostTakesNoPrefix,
+} from './endpoints.js'
+import type { AwsLiveOptions } from './live-options.js'
 import * as api from './schemas.js'
 import {
   type AccountSnapshot,
@@ -64,18 +76,7 @@ import {
 } from './snapshot.js'
 import { snapshotToEvidence } from './to-evidence.js'
 
-const regionCode = z
-  .string()
-  .regex(/^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d+$/, 'an AWS region code such as eu-west-1')
-
-export const awsLiveOptions = z.strictObject({
-  type: z.literal('aws'),
-  /** Regions to read; global services (IAM, S3) are read once, through the first. */
-  regions: z.array(regionCode).min(1),
-  /** A named profile of the shared AWS config; without it the standard credential chain decides. */
-  profile: z.string().min(1).optional(),
-})
-export type AwsLiveOptions = z.infer<typeof awsLiveOptions>
+export { type AwsLiveOptions, awsLiveOptions } from './live-options.js'
 
 /** AWS error names that mean "this configuration does not exist": a fact, not a failure. */
 const absentErrors = new Set([
@@ -91,7 +92,7 @@ class LiveReader {
   readonly errors: CollectionError[] = []
   readonly inputs: CollectedInput[] = []
 
-  constructor(private readonly account: string) {}
+  constructor(readonly account: string) {}
 
   /** `aws://<account>/<region>/<Call>[/<resource>]`: the place an auditor can re-run the call. */
   where(region: string, call: string, resource?: string): string {
@@ -106,6 +107,7 @@ class LiveReader {
     file: string,
     schema: S,
     call: () => Promise<unknown>,
+    kinds: readonly EvidenceKind[] = [],
   ): Promise<Sourced<z.output<S> | null> | undefined> {
     let response: unknown
     try {
@@ -113,19 +115,31 @@ class LiveReader {
     } catch (error) {
       const name = error instanceof Error ? error.name : ''
       if (absentErrors.has(name)) return { file, data: null }
-      const message = error instanceof Error ? error.message : String(error)
-      this.errors.push({ file, message: `${name === '' ? '' : `${name}: `}${message}` })
+      this.fail(file, describeAwsError(error), kinds)
       return undefined
     }
     const parsed = schema.safeParse(response)
     if (!parsed.success) {
       const issue = parsed.error.issues[0]
-      this.errors.push({
-        file,
-        message: `unexpected response at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`,
-      })
+      this.fail(file, `unexpected response at ${issue?.path.join('.') ?? ''}: ${issue?.message ?? ''}`, kinds)
       return undefined
     }
+    this.keep(file, response)
+    return { file, data: parsed.data }
+  }
+
+  /** Records a failed read; `kinds` are the evidence kinds it leaves incomplete. */
+  fail(file: string, message: string, kinds: readonly EvidenceKind[] = [], hint?: string): void {
+    this.errors.push({
+      file,
+      message,
+      ...(hint === undefined ? {} : { hint }),
+      ...(kinds.length === 0 ? {} : { kinds: [...kinds] }),
+    })
+  }
+
+  /** Records a response that was read, with the hash of what AWS returned. */
+  keep(file: string, response: unknown): void {
     const text = JSON.stringify(response)
     this.inputs.push({
       file,
@@ -134,7 +148,6 @@ class LiveReader {
       bytes: Buffer.byteLength(text),
       items: 0,
     })
-    return { file, data: parsed.data }
   }
 
   /** Like `read`, for a call whose "absent" answer is not expected: null is an error too. */
@@ -142,8 +155,9 @@ class LiveReader {
     file: string,
     schema: S,
     call: () => Promise<unknown>,
+    kinds: readonly EvidenceKind[] = [],
   ): Promise<Sourced<z.output<S>> | undefined> {
-    const result = await this.read(file, schema, call)
+    const result = await this.read(file, schema, call, kinds)
     if (result === undefined || result.data === null) return undefined
     return { file, data: result.data }
   }
@@ -186,16 +200,30 @@ async function mapLimit<T, R>(items: readonly T[], limit: number, fn: (item: T) 
 /** Calls in flight per service while reading per-resource settings. */
 const concurrency = 8
 
-/** Client settings shared by every service: region, profile, and retries that ride out throttling. */
-export function clientConfig(region: string, options: AwsLiveOptions) {
+/**
+ * Client settings shared by every service: region, profile or the run's environment credentials,
+ * the endpoint the environment names, and retries that ride out throttling.
+ */
+export function clientConfig(
+  region: string,
+  options: AwsLiveOptions,
+  env: SourceContext['env'] = {},
+  service: AwsService = 'STS',
+) {
+  const credentials = options.profile === undefined ? environmentCredentials(env) : undefined
   // Adaptive retries slow down on throttling instead of failing a large account half-way.
   return {
     region,
     maxAttempts: 10,
     retryMode: 'adaptive' as const,
     ...(options.profile === undefined ? {} : { profile: options.profile }),
+    ...(credentials === undefined ? {} : { credentials }),
+    ...endpointSettings(env, service),
   }
 }
+
+/** Every AWS evidence kind: what a source that cannot even tell its account leaves unread. */
+const awsKinds = evidenceKinds.filter((kind) => kind.startsWith('aws.'))
 
 /** Reads the account through SDK v3 into AWS evidence; a failed call is an error, the rest still counts. */
 export async function collectAwsLive(
@@ -204,62 +232,67 @@ export async function collectAwsLive(
 ): Promise<FileCollection> {
   const [home] = options.regions
   if (home === undefined) throw new Error(`${context.where}.regions: at least one region is required`)
-  const sts = new STSClient(clientConfig(home, options))
-  const identity = api.getCallerIdentity.parse(await sts.send(new GetCallerIdentityCommand({})))
+  const { env } = context
+  let account: string
+  try {
+    // Every endpoint variable is checked first: a typo in one is named before any call is made.
+    for (const service of awsServices) customEndpoint(env, service)
+    const sts = new STSClient(clientConfig(home, options, env, 'STS'))
+    account = api.getCallerIdentity.parse(await sts.send(new GetCallerIdentityCommand({}))).Account
+  } catch (error) {
+    // Without the account nothing can be read: every AWS check says why, none says "nothing to test".
+    return {
+      evidence: [],
+      errors: [
+        {
+          file: `aws://${home}/GetCallerIdentity`,
+          message: `could not reach the account: ${describeAwsError(error)}`,
+          hint: 'check the credentials (AWS_PROFILE, AWS_ACCESS_KEY_ID) and any AWS_ENDPOINT_URL setting',
+          kinds: awsKinds,
+        },
+      ],
+      inputs: [],
+    }
+  }
   const snapshot = emptySnapshot('live', context.now.toISOString())
-  snapshot.account = identity.Account
-  const reader = new LiveReader(identity.Account)
-  await readIam(snapshot, reader, home, options)
-  await readS3(snapshot, reader, home, options)
+  snapshot.account = account
+  const reader = new LiveReader(account)
+  const live: Live = { options, env }
+  await readIam(snapshot, reader, home, live)
+  await readS3(snapshot, reader, home, live)
   // Regions are independent: read them side by side; the SDK backs off if the account is throttled.
-  snapshot.regions = await Promise.all(options.regions.map((region) => readRegion(reader, region, options)))
+  snapshot.regions = await Promise.all(options.regions.map((region) => readRegion(reader, region, live)))
   const mapped = snapshotToEvidence(snapshot)
   for (const input of reader.inputs) input.items = mapped.evidence.filter((e) => e.file === input.file).length
   return { evidence: mapped.evidence, errors: [...reader.errors, ...mapped.errors], inputs: reader.inputs }
 }
 
-async function readIam(
-  snapshot: AccountSnapshot,
-  reader: LiveReader,
-  region: string,
-  options: AwsLiveOptions,
-) {
-  const iam = new IAMClient(clientConfig(region, options))
+/** What every read needs besides the reader: the source's options and the run's environment. */
+interface Live {
+  options: AwsLiveOptions
+  env: SourceContext['env']
+}
+
+const config = (live: Live, region: string, service: AwsService) =>
+  clientConfig(region, live.options, live.env, service)
+
+/** AWS errors that mean the account has no current credential report. */
+const noReportErrors = new Set([
+  'ReportNotPresent',
+  'ReportExpired',
+  'ReportInProgress',
+  'CredentialReportNotPresentException',
+  'CredentialReportExpiredException',
+  'CredentialReportNotReadyException',
+])
+
+/** Waits between asking whether a report IAM is generating is ready (about 30 s in all). */
+const reportPolls = [250, 500, 1000, 2000, 4000, 8000, 14_000]
+
+async function readIam(snapshot: AccountSnapshot, reader: LiveReader, region: string, live: Live) {
+  const iam = new IAMClient(config(live, region, 'IAM'))
   const at = (call: string) => reader.where('global', call)
-  const reportFile = at('GetCredentialReport')
-  try {
-    const report = await iam.send(new GetCredentialReportCommand({}))
-    if (report.Content !== undefined) {
-      snapshot.credentialReport = {
-        file: reportFile,
-        data: {
-          csv: decodeReportContent(report.Content),
-          ...(report.GeneratedTime === undefined ? {} : { generatedAt: report.GeneratedTime.toISOString() }),
-        },
-      }
-      reader.inputs.push({
-        file: reportFile,
-        collector: 'aws',
-        sha256: createHash('sha256').update(report.Content).digest('hex'),
-        bytes: report.Content.length,
-        items: 0,
-      })
-    }
-  } catch (error) {
-    // Generating the report is a write-like call trustctl does not make: ask for it once instead.
-    const name = error instanceof Error ? error.name : ''
-    const stale =
-      name === 'ReportNotPresent' ||
-      name === 'ReportExpired' ||
-      name === 'CredentialReportNotPresentException'
-    reader.errors.push({
-      file: reportFile,
-      message: stale
-        ? 'no current IAM credential report: console, MFA and access-key facts of IAM users are missing'
-        : `${name}: ${error instanceof Error ? error.message : String(error)}`,
-      ...(stale ? { hint: 'aws iam generate-credential-report (then run trustctl again)' } : {}),
-    })
-  }
+  await readCredentialReport(snapshot, reader, iam, live)
   const summary = await reader.require(at('GetAccountSummary'), api.getAccountSummary, () =>
     iam.send(new GetAccountSummaryCommand({})),
   )
@@ -268,41 +301,130 @@ async function readIam(
     iam.send(new GetAccountPasswordPolicyCommand({})),
   )
   if (policy !== undefined) snapshot.passwordPolicy = policy
-  const details = await reader.require(
-    at('GetAccountAuthorizationDetails'),
-    api.getAccountAuthorizationDetails,
-    () =>
-      allPages(
-        paginateGetAccountAuthorizationDetails(
-          { client: iam },
-          { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] },
-        ),
-        'UserDetailList',
-        'GroupDetailList',
-        'RoleDetailList',
-        'Policies',
+  const file = at('GetAccountAuthorizationDetails')
+  const kinds: EvidenceKind[] = ['aws.iam-user', 'aws.iam-policy']
+  let response: unknown
+  try {
+    response = await allPages(
+      paginateGetAccountAuthorizationDetails(
+        { client: iam },
+        { Filter: ['User', 'Group', 'Role', 'LocalManagedPolicy'] },
       ),
-  )
-  if (details !== undefined) snapshot.authorizationDetails = details
+      'UserDetailList',
+      'GroupDetailList',
+      'RoleDetailList',
+      'Policies',
+    )
+  } catch (error) {
+    reader.fail(file, describeAwsError(error), kinds)
+    return
+  }
+  // Item by item: one odd user or policy is named and left out, the rest of the list still counts.
+  const details = readAuthorizationDetails(response)
+  for (const problem of details.problems) reader.fail(file, problem.message, problem.kinds)
+  reader.keep(file, response)
+  snapshot.authorizationDetails = { file, data: details.data }
 }
 
-async function readS3(
+/**
+ * Reads the IAM credential report. Without a current one, asks IAM to generate it and waits for it
+ * (as Prowler does), unless the source says not to; where that is not allowed the error says so.
+ */
+async function readCredentialReport(
   snapshot: AccountSnapshot,
   reader: LiveReader,
-  region: string,
-  options: AwsLiveOptions,
-) {
-  // Bucket calls go to the bucket's own region: the SDK follows S3's redirect.
-  const s3 = new S3Client({ ...clientConfig(region, options), followRegionRedirects: true })
-  const s3control = new S3ControlClient(clientConfig(region, options))
+  iam: IAMClient,
+  live: Live,
+): Promise<void> {
+  const file = reader.where('global', 'GetCredentialReport')
+  const missing =
+    'no current IAM credential report: console, MFA and access-key facts of IAM users are unknown'
+  const get = async (): Promise<'read' | 'absent' | 'failed'> => {
+    try {
+      const report = await iam.send(new GetCredentialReportCommand({}))
+      if (report.Content === undefined) return 'absent'
+      snapshot.credentialReport = {
+        file,
+        data: {
+          csv: decodeReportContent(report.Content),
+          ...(report.GeneratedTime === undefined ? {} : { generatedAt: report.GeneratedTime.toISOString() }),
+        },
+      }
+      reader.keep(file, Buffer.from(report.Content).toString('base64'))
+      return 'read'
+    } catch (error) {
+      if (noReportErrors.has(error instanceof Error ? error.name : '')) return 'absent'
+      reader.fail(file, describeAwsError(error))
+      return 'failed'
+    }
+  }
+  const first = await get()
+  if (first !== 'absent') return
+  if (live.options.generateCredentialReport === false) {
+    reader.fail(
+      file,
+      `${missing} (generateCredentialReport is off for this source)`,
+      [],
+      'aws iam generate-credential-report (then run trustctl again)',
+    )
+    return
+  }
+  try {
+    await iam.send(new GenerateCredentialReportCommand({}))
+  } catch (error) {
+    reader.fail(
+      file,
+      `${missing}, and this identity may not generate one (${describeAwsError(error)})`,
+      [],
+      'allow iam:GenerateCredentialReport, or run aws iam generate-credential-report once before trustctl',
+    )
+    return
+  }
+  for (const wait of reportPolls) {
+    const state = await iam.send(new GenerateCredentialReportCommand({})).then(
+      (r) => r.State,
+      () => undefined,
+    )
+    if (state === 'COMPLETE' && (await get()) !== 'absent') return
+    await new Promise((resolve) => setTimeout(resolve, wait))
+  }
+  reader.fail(
+    file,
+    `${missing}: IAM was asked to generate one but it was not ready within 30 s`,
+    [],
+    'run trustctl again in a minute',
+  )
+}
+
+async function readS3(snapshot: AccountSnapshot, reader: LiveReader, region: string, live: Live) {
+  const s3Config = config(live, region, 'S3')
+  // Bucket calls go to the bucket's own region: the SDK follows S3's redirect. A custom endpoint
+  // (a VPC endpoint, a local AWS API) takes path-style addresses, where bucket-name hosts may not resolve.
+  const s3 = new S3Client({
+    ...s3Config,
+    followRegionRedirects: true,
+    ...('endpoint' in s3Config ? { forcePathStyle: true } : {}),
+  })
+  const controlEndpoint = customEndpoint(live.env, 'S3_CONTROL')
+  const s3control = new S3ControlClient({
+    ...config(live, region, 'S3_CONTROL'),
+    // S3 Control prefixes the account id to the host; an IP or localhost host cannot take it (the
+    // SDK fails with "Invalid URL"), so there the endpoint is used as given.
+    ...(controlEndpoint !== undefined && hostTakesNoPrefix(controlEndpoint)
+      ? { endpointProvider: () => ({ url: new URL(controlEndpoint) }) }
+      : {}),
+  })
   const account = snapshot.account ?? ''
   const at = (call: string, bucket?: string) => reader.where('global', call, bucket)
   const accountBlock = await reader.read(at('GetAccountPublicAccessBlock'), api.getPublicAccessBlock, () =>
     s3control.send(new GetAccountPublicAccessBlockCommand({ AccountId: account })),
   )
   if (accountBlock !== undefined) snapshot.accountPublicAccessBlock = accountBlock
-  const buckets = await reader.require(at('ListBuckets'), api.listBuckets, () =>
-    allPages(paginateListBuckets({ client: s3 }, {}), 'Buckets'),
+  const buckets = await reader.require(
+    at('ListBuckets'),
+    api.listBuckets,
+    () => allPages(paginateListBuckets({ client: s3 }, {}), 'Buckets'),
+    ['aws.s3-bucket'],
   )
   if (buckets === undefined) return
   snapshot.buckets = buckets
@@ -338,18 +460,17 @@ async function readS3(
   }
 }
 
-async function readRegion(
-  reader: LiveReader,
-  name: string,
-  options: AwsLiveOptions,
-): Promise<RegionSnapshot> {
+async function readRegion(reader: LiveReader, name: string, live: Live): Promise<RegionSnapshot> {
   const region = emptyRegion(name)
-  const config = clientConfig(name, options)
+  const client = (service: AwsService) => config(live, name, service)
   const at = (call: string, resource?: string) => reader.where(name, call, resource)
 
-  const cloudtrail = new CloudTrailClient(config)
-  const trails = await reader.require(at('DescribeTrails'), api.describeTrails, () =>
-    cloudtrail.send(new DescribeTrailsCommand({})),
+  const cloudtrail = new CloudTrailClient(client('CLOUDTRAIL'))
+  const trails = await reader.require(
+    at('DescribeTrails'),
+    api.describeTrails,
+    () => cloudtrail.send(new DescribeTrailsCommand({})),
+    ['aws.cloudtrail'],
   )
   if (trails !== undefined) {
     region.trails = trails
@@ -364,9 +485,12 @@ async function readRegion(
     }
   }
 
-  const guardduty = new GuardDutyClient(config)
-  const detectors = await reader.require(at('ListDetectors'), api.listDetectors, () =>
-    allPages(paginateListDetectors({ client: guardduty }, {}), 'DetectorIds'),
+  const guardduty = new GuardDutyClient(client('GUARDDUTY'))
+  const detectors = await reader.require(
+    at('ListDetectors'),
+    api.listDetectors,
+    () => allPages(paginateListDetectors({ client: guardduty }, {}), 'DetectorIds'),
+    ['aws.guardduty-detector'],
   )
   if (detectors !== undefined) {
     region.detectorIds = detectors
@@ -378,19 +502,28 @@ async function readRegion(
     }
   }
 
-  const rds = new RDSClient(config)
-  const dbs = await reader.require(at('DescribeDBInstances'), api.describeDbInstances, () =>
-    allPages(paginateDescribeDBInstances({ client: rds }, {}), 'DBInstances'),
+  const rds = new RDSClient(client('RDS'))
+  const dbs = await reader.require(
+    at('DescribeDBInstances'),
+    api.describeDbInstances,
+    () => allPages(paginateDescribeDBInstances({ client: rds }, {}), 'DBInstances'),
+    ['aws.db-instance'],
   )
   if (dbs !== undefined) region.dbInstances = dbs
 
-  const ec2 = new EC2Client(config)
-  const groups = await reader.require(at('DescribeSecurityGroups'), api.describeSecurityGroups, () =>
-    allPages(paginateDescribeSecurityGroups({ client: ec2 }, {}), 'SecurityGroups'),
+  const ec2 = new EC2Client(client('EC2'))
+  const groups = await reader.require(
+    at('DescribeSecurityGroups'),
+    api.describeSecurityGroups,
+    () => allPages(paginateDescribeSecurityGroups({ client: ec2 }, {}), 'SecurityGroups'),
+    ['aws.security-group'],
   )
   if (groups !== undefined) region.securityGroups = groups
-  const vpcs = await reader.require(at('DescribeVpcs'), api.describeVpcs, () =>
-    allPages(paginateDescribeVpcs({ client: ec2 }, {}), 'Vpcs'),
+  const vpcs = await reader.require(
+    at('DescribeVpcs'),
+    api.describeVpcs,
+    () => allPages(paginateDescribeVpcs({ client: ec2 }, {}), 'Vpcs'),
+    ['aws.vpc'],
   )
   if (vpcs !== undefined) region.vpcs = vpcs
   const flowLogs = await reader.require(at('DescribeFlowLogs'), api.describeFlowLogs, () =>
@@ -398,15 +531,21 @@ async function readRegion(
   )
   if (flowLogs !== undefined) region.flowLogs = flowLogs
 
-  const kms = new KMSClient(config)
-  const keys = await reader.require(at('ListKeys'), api.listKeys, () =>
-    allPages(paginateListKeys({ client: kms }, {}), 'Keys'),
+  const kms = new KMSClient(client('KMS'))
+  const keys = await reader.require(
+    at('ListKeys'),
+    api.listKeys,
+    () => allPages(paginateListKeys({ client: kms }, {}), 'Keys'),
+    ['aws.kms-key'],
   )
   if (keys !== undefined) {
     region.keys = keys
     const read = await mapLimit(keys.data.Keys, concurrency, async ({ KeyId }) => {
-      const meta = await reader.require(at('DescribeKey', KeyId), api.describeKey, () =>
-        kms.send(new DescribeKeyCommand({ KeyId })),
+      const meta = await reader.require(
+        at('DescribeKey', KeyId),
+        api.describeKey,
+        () => kms.send(new DescribeKeyCommand({ KeyId })),
+        ['aws.kms-key'],
       )
       const m = meta?.data.KeyMetadata
       // Rotation status exists only for enabled symmetric customer keys with AWS-made material;
@@ -434,31 +573,42 @@ async function readRegion(
   )
   if (aliases !== undefined) region.aliases = aliases
 
-  const eks = new EKSClient(config)
+  const eks = new EKSClient(client('EKS'))
   const clusters = await reader.require(
     at('ListClusters'),
     z.looseObject({ clusters: z.array(z.string()).optional() }),
     () => allPages(paginateListClusters({ client: eks }, {}), 'clusters'),
+    ['aws.eks-cluster'],
   )
   const described = await mapLimit(clusters?.data.clusters ?? [], concurrency, (name) =>
-    reader.require(at('DescribeCluster', name), api.describeCluster, () =>
-      eks.send(new DescribeClusterCommand({ name })),
+    reader.require(
+      at('DescribeCluster', name),
+      api.describeCluster,
+      () => eks.send(new DescribeClusterCommand({ name })),
+      ['aws.eks-cluster'],
     ),
   )
   for (const cluster of described) if (cluster !== undefined) region.clusters.push(cluster)
 
-  const elb = new ElasticLoadBalancingV2Client(config)
-  const balancers = await reader.require(at('DescribeLoadBalancers'), api.describeLoadBalancers, () =>
-    allPages(paginateDescribeLoadBalancers({ client: elb }, {}), 'LoadBalancers'),
+  const elb = new ElasticLoadBalancingV2Client(client('ELASTIC_LOAD_BALANCING_V2'))
+  const balancers = await reader.require(
+    at('DescribeLoadBalancers'),
+    api.describeLoadBalancers,
+    () => allPages(paginateDescribeLoadBalancers({ client: elb }, {}), 'LoadBalancers'),
+    ['aws.load-balancer-listener'],
   )
   if (balancers !== undefined) {
     region.loadBalancers = balancers
     const listeners = await mapLimit(balancers.data.LoadBalancers, concurrency, (lb) =>
-      reader.require(at('DescribeListeners', lb.LoadBalancerName), api.describeListeners, () =>
-        allPages(
-          paginateDescribeListeners({ client: elb }, { LoadBalancerArn: lb.LoadBalancerArn }),
-          'Listeners',
-        ),
+      reader.require(
+        at('DescribeListeners', lb.LoadBalancerName),
+        api.describeListeners,
+        () =>
+          allPages(
+            paginateDescribeListeners({ client: elb }, { LoadBalancerArn: lb.LoadBalancerArn }),
+            'Listeners',
+          ),
+        ['aws.load-balancer-listener'],
       ),
     )
     for (const response of listeners) if (response !== undefined) region.listeners.push(response)

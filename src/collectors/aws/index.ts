@@ -1,6 +1,6 @@
 import { defineSourceCollector, type SourceCollector } from '../source-collector.js'
 import { awsJsonOptions, collectAwsJson } from './collect-json.js'
-import { awsLiveOptions, collectAwsLive } from './collect-live.js'
+import { awsLiveOptions } from './live-options.js'
 
 /** The source types this folder's collectors read; the registry lists them for trustctl.yaml. */
 export const collectors: readonly SourceCollector[] = [
@@ -15,6 +15,7 @@ export const collectors: readonly SourceCollector[] = [
     type: 'aws',
     summary: 'AWS account state read live through the AWS SDK (standard credential chain, read-only calls)',
     options: awsLiveOptions,
-    collect: collectAwsLive,
+    // The AWS SDK is loaded only when an `aws` source is read.
+    collect: async (options, context) => (await import('./collect-live.js')).collectAwsLive(options, context),
   }),
 ]

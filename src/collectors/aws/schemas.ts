@@ -69,54 +69,65 @@ const policyDocument = z.union([z.string(), z.record(z.string(), z.unknown())])
 const inlinePolicies = z.array(z.looseObject({ PolicyName: z.string(), PolicyDocument: policyDocument }))
 const attachedPolicies = z.array(z.looseObject({ PolicyName: z.string(), PolicyArn: z.string() }))
 
+/** The policy name an IAM policy ARN ends with (`arn:aws:iam::123456789012:policy/team/name`). */
+const policyNameOfArn = (arn: string): string | undefined => {
+  const name = arn.split(':').at(-1)?.split('/').at(-1)
+  return name === undefined || name === '' ? undefined : name
+}
+
+export const userDetail = z.looseObject({
+  UserName: z.string(),
+  Arn: z.string().optional(),
+  UserPolicyList: inlinePolicies.optional(),
+  AttachedManagedPolicies: attachedPolicies.optional(),
+})
+
+export const groupDetail = z.looseObject({
+  GroupName: z.string(),
+  GroupPolicyList: inlinePolicies.optional(),
+  AttachedManagedPolicies: attachedPolicies.optional(),
+})
+
+export const roleDetail = z.looseObject({
+  RoleName: z.string(),
+  RolePolicyList: inlinePolicies.optional(),
+  AttachedManagedPolicies: attachedPolicies.optional(),
+})
+
+/**
+ * A managed policy. Its name is also the last segment of its ARN, so a response that leaves
+ * `PolicyName` out (some AWS API emulators do) still names the policy; without either it is unreadable.
+ */
+export const managedPolicyDetail = z
+  .looseObject({
+    PolicyName: z.string().optional(),
+    Arn: z.string(),
+    AttachmentCount: z.number().optional(),
+    DefaultVersionId: z.string().optional(),
+    PolicyVersionList: z
+      .array(
+        z.looseObject({
+          Document: policyDocument.optional(),
+          VersionId: z.string().optional(),
+          IsDefaultVersion: z.boolean().optional(),
+        }),
+      )
+      .optional(),
+  })
+  .transform((p, ctx) => {
+    const PolicyName = p.PolicyName ?? policyNameOfArn(p.Arn)
+    if (PolicyName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['PolicyName'], message: 'no PolicyName, and the Arn names none' })
+      return z.NEVER
+    }
+    return { ...p, PolicyName }
+  })
+
 export const getAccountAuthorizationDetails = z.looseObject({
-  UserDetailList: z
-    .array(
-      z.looseObject({
-        UserName: z.string(),
-        Arn: z.string().optional(),
-        UserPolicyList: inlinePolicies.optional(),
-        AttachedManagedPolicies: attachedPolicies.optional(),
-      }),
-    )
-    .optional(),
-  GroupDetailList: z
-    .array(
-      z.looseObject({
-        GroupName: z.string(),
-        GroupPolicyList: inlinePolicies.optional(),
-        AttachedManagedPolicies: attachedPolicies.optional(),
-      }),
-    )
-    .optional(),
-  RoleDetailList: z
-    .array(
-      z.looseObject({
-        RoleName: z.string(),
-        RolePolicyList: inlinePolicies.optional(),
-        AttachedManagedPolicies: attachedPolicies.optional(),
-      }),
-    )
-    .optional(),
-  Policies: z
-    .array(
-      z.looseObject({
-        PolicyName: z.string(),
-        Arn: z.string(),
-        AttachmentCount: z.number().optional(),
-        DefaultVersionId: z.string().optional(),
-        PolicyVersionList: z
-          .array(
-            z.looseObject({
-              Document: policyDocument.optional(),
-              VersionId: z.string().optional(),
-              IsDefaultVersion: z.boolean().optional(),
-            }),
-          )
-          .optional(),
-      }),
-    )
-    .optional(),
+  UserDetailList: z.array(userDetail).optional(),
+  GroupDetailList: z.array(groupDetail).optional(),
+  RoleDetailList: z.array(roleDetail).optional(),
+  Policies: z.array(managedPolicyDetail).optional(),
 })
 
 export const listBuckets = z.looseObject({

@@ -99,3 +99,87 @@ describe('collectGitHistory', () => {
     await expect(collect({}, plain)).rejects.toThrow(/not a git repository|does not exist/)
   })
 })
+
+describe('git-history subjects, window and direct pushes', () => {
+  /** A repository whose commits carry the given dates (author and committer alike). */
+  function repository(commits: { message: string; date: string }[]): string {
+    const dir = mkdtempSync(path.join(tmp, 'repo-'))
+    const git = (args: string[], date?: string) =>
+      execFileSync('git', ['-C', dir, ...args], {
+        env: {
+          ...process.env,
+          GIT_AUTHOR_NAME: 'Dev',
+          GIT_AUTHOR_EMAIL: 'dev@example.com',
+          GIT_COMMITTER_NAME: 'Dev',
+          GIT_COMMITTER_EMAIL: 'dev@example.com',
+          ...(date === undefined ? {} : { GIT_AUTHOR_DATE: date, GIT_COMMITTER_DATE: date }),
+        },
+        encoding: 'utf8',
+      })
+    git(['init', '--quiet', '--initial-branch=main'])
+    commits.forEach(({ message, date }, i) => {
+      writeFileSync(path.join(dir, `f${i}.txt`), message)
+      git(['add', '.'])
+      git(['commit', '--quiet', '-m', message], date)
+    })
+    return dir
+  }
+
+  it('names each change <branch>@<sha>, with its pull request when one is known', async () => {
+    const { changes } = await collect({ from: '2026-03-01', to: '2026-03-31' })
+    expect(changes.map((c) => c.name)).toEqual([
+      'main@a3e6a9746473 (#4)',
+      'main@6be44619b7e5',
+      'main@44bfb039cf03 (#3)',
+      'main@60ba676cc382 (#2)',
+      'main@4fbd31b111ba (#1)',
+    ])
+    expect(new Set(changes.map((c) => c.branch))).toEqual(new Set(['main']))
+  })
+
+  it('counts only what reached the branch inside the window, even when git walks past it', async () => {
+    // A commit dated after a later one: git's date-pruned walk does not stop at it.
+    const dir = repository([
+      { message: 'Before the period', date: '2026-01-10T10:00:00Z' },
+      { message: 'In the period (#7)', date: '2026-02-05T10:00:00Z' },
+      { message: 'Clock skew: dated before the period', date: '2026-01-20T10:00:00Z' },
+      { message: 'Also in the period (#8)', date: '2026-02-20T10:00:00Z' },
+    ])
+    const options = gitHistoryOptions.parse({
+      type: 'git-history',
+      path: dir,
+      from: '2026-02-01',
+      to: '2026-02-28',
+    })
+    const collection = await collectGitHistory(options, { ...context, root: tmp })
+    const changes = collection.evidence.filter((e): e is GitChange => e.kind === 'git.change')
+    expect(changes.map((c) => c.subject)).toEqual(['Also in the period (#8)', 'In the period (#7)'])
+  })
+
+  it('says an emergency change was pushed directly to the branch, not that its pull request is missing', async () => {
+    const { evaluateCheck } = await import('../../core/engine.js')
+    const { groupEvidence } = await import('../../core/evidence.js')
+    const { default: emergency } = await import(
+      '../../../checks/git/emergency-changes-reviewed-afterwards/check.js'
+    )
+    const dir = repository([
+      { message: 'Initial', date: '2026-02-01T10:00:00Z' },
+      { message: 'hotfix: restart the queue consumer', date: '2026-02-03T10:00:00Z' },
+    ])
+    const options = gitHistoryOptions.parse({
+      type: 'git-history',
+      path: dir,
+      from: '2026-02-01',
+      to: '2026-02-28',
+    })
+    const collection = await collectGitHistory(options, { ...context, root: tmp })
+    const findings = evaluateCheck(
+      { check: emergency, params: { days: 3 } },
+      groupEvidence(collection.evidence),
+    )
+    expect(findings).toHaveLength(1)
+    expect(findings[0]).toMatchObject({ status: 'fail' })
+    expect(findings[0]?.message).toContain('pushed directly to main, no pull request')
+    expect(findings[0]?.message).not.toContain('pull-request export')
+  })
+})

@@ -157,7 +157,14 @@ export async function collectGitHistory(
   const branch = await resolveBranch(repository, options.branch)
   const to = options.to ?? context.now.toISOString().slice(0, 10)
   const from = options.from ?? minusTwelveMonths(to)
-  const range = ['--first-parent', `--since=${from}T00:00:00Z`, `--until=${to}T23:59:59Z`, branch.ref]
+  // --since-as-filter (git 2.37+), not --since: --since stops the walk at the first commit dated
+  // before `from`, so one commit with a skewed clock hides every older change of the period.
+  const range = [
+    '--first-parent',
+    `--since-as-filter=${from}T00:00:00Z`,
+    `--until=${to}T23:59:59Z`,
+    branch.ref,
+  ]
   const head = (await runGit(repository, ['rev-parse', branch.ref])).trim()
   const output = await runGit(repository, ['log', `--format=${format}%x1e`, ...range])
   const label = path.relative(context.root, repository).split(path.sep).join('/') || '.'
@@ -205,12 +212,14 @@ export async function collectGitHistory(
     const emergency =
       emergencyPatterns.some((p) => p.test(message)) ||
       labels.some((l) => emergencyLabels.has(l.toLowerCase()))
+    const number = exported?.number ?? marked
     const change: GitChange = {
       kind: 'git.change',
       resourceKind: 'Commit',
-      name: sha.slice(0, 12),
+      name: `${branch.name}@${sha.slice(0, 12)}${number === undefined ? '' : ` (#${number})`}`,
       file: label,
       sha,
+      branch: branch.name,
       subject,
       title:
         exported?.title ??
@@ -231,7 +240,6 @@ export async function collectGitHistory(
       labels,
       emergency,
     }
-    const number = exported?.number ?? marked
     if (number !== undefined) change.pullRequest = number
     if (exported !== undefined) {
       if (exported.author != null) change.pullRequestAuthor = exported.author.login

@@ -1,10 +1,9 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { KubeConfig } from '@kubernetes/client-node'
+import type { KubeConfig } from '@kubernetes/client-node'
 import { z } from 'zod'
 import { ConfigError } from '../../core/errors.js'
 import { defineSourceCollector, type SourceCollector, type SourceContext } from '../source-collector.js'
-import { collectCluster } from './collect-cluster.js'
 
 const options = z.strictObject({
   type: z.literal('kubernetes-live'),
@@ -23,6 +22,8 @@ const options = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(600).default(30),
 })
 
+type KubeConfigClass = new () => KubeConfig
+
 /** `~/.kube/prod` as a shell would read it; other paths relative to trustctl.yaml. */
 function resolveHome(file: string, context: SourceContext): string {
   const home = context.env.HOME
@@ -34,7 +35,11 @@ function resolveHome(file: string, context: SourceContext): string {
  * Loads the kubeconfig as kubectl would, from the run's environment rather than the process's, so
  * tests and the server pass their own.
  */
-function loadKubeConfig(settings: z.infer<typeof options>, context: SourceContext): KubeConfig {
+function loadKubeConfig(
+  KubeConfig: KubeConfigClass,
+  settings: z.infer<typeof options>,
+  context: SourceContext,
+): KubeConfig {
   const kc = new KubeConfig()
   const files = settings.kubeconfig
     ? [resolveHome(settings.kubeconfig, context)]
@@ -84,7 +89,10 @@ const kubernetesLive = defineSourceCollector({
   summary: 'A live Kubernetes cluster through the kubeconfig context (read-only list calls)',
   options,
   async collect(settings, context) {
-    const kc = loadKubeConfig(settings, context)
+    // The Kubernetes client (hundreds of modules) is loaded only when a cluster is read.
+    const { KubeConfig } = await import('@kubernetes/client-node')
+    const { collectCluster } = await import('./collect-cluster.js')
+    const kc = loadKubeConfig(KubeConfig, settings, context)
     const contextName = kc.getCurrentContext()
     if (kc.getCurrentCluster() === null)
       throw new ConfigError(`${context.where}: the kubeconfig context "${contextName}" names no cluster`)

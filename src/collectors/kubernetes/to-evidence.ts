@@ -10,7 +10,7 @@ import type {
   Probe,
   RbacRule,
 } from '../../core/evidence.js'
-import { redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
+import { maskCredentialFieldMap, redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
 import { ObjectReader, type YamlObject } from './read-object.js'
 
 /** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
@@ -402,6 +402,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         ? {}
         : { namespace }),
       labels,
+      ...(r.isObject(object.spec) ? { spec: maskCredentialFieldMap(object.spec) } : {}),
     }
   }
   return r.problems.length > 0 ? { problems: r.problems } : { item, problems: [] }

@@ -27,6 +27,12 @@ export interface SecretRule {
    * skips the rule (`://` for connection strings).
    */
   requires?: string | readonly string[]
+  /**
+   * Drops a match whose line, up to the match, says it is code rather than configuration (`const `,
+   * `let `): tested on matches only, which keeps it out of the scan's hot loop (as a lookbehind in
+   * `detect` it made the rule four times slower).
+   */
+  rejectLine?: RegExp
 }
 
 /** Shannon entropy in bits per character: random tokens score above ~3.5, words and placeholders below. */
@@ -51,7 +57,9 @@ export const genericEntropyThreshold = 3.5
 
 /** Secret-like names, matched in any case (`ignoreCase`): `DB_PASSWORD`, `clientSecret`, `apiKey`. */
 const keywordAlternatives = [
-  'pass(?:word|wd)',
+  // `db_pass`, `PASSWD`, `passphrase`, but not `passthrough` or `compass_heading`.
+  'pass(?:word|wd|phrase)?(?![a-z])',
+  'pwd(?![a-z])',
   'secret',
   'token',
   'api[_-]?key',
@@ -68,6 +76,53 @@ function looksAssigned(v: string): boolean {
     // Words joined by separators (`session-cache-token`) are names, not secrets.
     !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
     shannonEntropy(v) >= genericEntropyThreshold
+  )
+}
+
+/** Password-like names: a value given to one of them is a password even when a person chose it. */
+const passwordAlternatives = 'pass(?:word|wd|phrase)?(?![a-z])|pwd(?![a-z])'
+
+/**
+ * An unquoted value that is not a secret by its shape: a path, a YAML tag, anchor or alias, a SOPS
+ * or Ansible Vault envelope, a Kubernetes `$(VAR)` reference, a boolean.
+ */
+const notSecretShape = (v: string): boolean =>
+  !/^(?:\.{0,2}\/|~\/|[!&*|>=]|ENC\[|\$ANSIBLE_VAULT|\$\(|(?:true|false|null|none|yes|no)$)/i.test(v) &&
+  !isBase64Blob(v) &&
+  !isCode(v)
+
+/**
+ * Source code, not configuration: a call (`cache.get(123)`), an index (`os.environ[KEY]`), a property
+ * path (`config.auth.token`) or a statement end. Unquoted assignments in code are expressions.
+ */
+const isCode = (v: string): boolean =>
+  /[()[\]{}]|[;,]$/.test(v) || /^[A-Za-z_$][\w$]*(?:\.[A-Za-z_$][\w$]*)+$/.test(v)
+
+/** A line that declares a variable in code up to the match (`const token = …`, `let password = …`). */
+const declaration = /(?:^|[\s(;{])(?:const|let|var|val|final|auto|def)\s+[A-Za-z0-9_.$-]*$/
+
+/**
+ * A canonical base64 blob of 40 characters or more: a Kubernetes Secret's `data` (judged by the
+ * Kubernetes check that decodes it), a SealedSecret's ciphertext, a certificate. No password a person
+ * chose looks like one, and machine tokens that do carry a vendor prefix the rules above know.
+ */
+const isBase64Blob = (v: string): boolean =>
+  v.length >= 40 && v.length % 4 === 0 && /^[A-Za-z0-9+/]+={0,2}$/.test(v)
+
+/**
+ * A password a person chose (`Sup3rS3cret2024`) scores about 3.2 bits a character, below the 3.5 the
+ * generic rule needs; under a password-like name a value with letters and digits or symbols is a
+ * password in clear all the same, unless it is a reference, a placeholder, words or a path.
+ */
+function looksLikePassword(v: string): boolean {
+  return (
+    notPlaceholder(v) &&
+    notSecretShape(v) &&
+    !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
+    !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
+    /[A-Za-z]/.test(v) &&
+    /[^A-Za-z]/.test(v) &&
+    shannonEntropy(v) >= 3
   )
 }
 
@@ -235,8 +290,19 @@ export const secretRules: readonly SecretRule[] = [
     id: 'secret-named-env-value',
     title: 'High-entropy value of an env entry with a secret-like name',
     ignoreCase: true,
-    detect: `name:\\s*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?\\s*[,\\n]\\s*value:\\s*["']?[^"'\\s,}]{12,200}`,
+    // Up to three other keys of the same entry may stand between the name and the value.
+    detect: `name:\\s*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?(?:\\n[ \\t]+[A-Za-z]\\w*:[^\\n]*){0,3}\\s*[,\\n]\\s*value:\\s*["']?[^"'\\s,}]{12,200}`,
     secret: /value:\s*["']?([^"'\s,}]{12,200})$/i,
+    accept: looksAssigned,
+  },
+  {
+    // The same env entry written value first (`kubectl get -o yaml` sorts keys; some generators
+    // do not): `- value: …` then `name: DB_PASSWORD` on the next line.
+    id: 'secret-named-env-value-before-name',
+    title: 'High-entropy value of an env entry with a secret-like name',
+    ignoreCase: true,
+    detect: `value:[ \\t]*["']?[^"'\\s,}]{12,200}["']?[ \\t]*\\n[ \\t]+name:[ \\t]*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?[ \\t]*(?=\\n|$)`,
+    secret: /^value:[ \t]*["']?([^"'\s,}]{12,200})/i,
     accept: looksAssigned,
   },
   {
@@ -244,9 +310,10 @@ export const secretRules: readonly SecretRule[] = [
     id: 'secret-named-variable-default',
     title: 'High-entropy default of a Terraform variable with a secret-like name',
     ignoreCase: true,
-    detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{[^}]{0,300}?default\\s*=\\s*"[^"\\s]{12,200}"`,
-    secret: /default\s*=\s*"([^"\s]{12,200})"$/i,
-    accept: looksAssigned,
+    // One level of nested braces (`type = object({…})`, a `validation { … }` block) may come first.
+    detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{(?:[^{}]|\\{[^{}]{0,300}\\}){0,600}?default\\s*=\\s*"[^"\\s]{8,200}"`,
+    secret: /default\s*=\s*"([^"\s]{8,200})"$/i,
+    accept: (v) => looksAssigned(v) || looksLikePassword(v),
   },
   {
     id: 'generic-secret-assignment',
@@ -256,6 +323,40 @@ export const secretRules: readonly SecretRule[] = [
     detect: `(?:${keywordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{12,200}["']`,
     secret: /["']([^"'\s]{12,200})["']$/,
     accept: looksAssigned,
+    boundary: false,
+  },
+  {
+    // `.env`, `.properties`, YAML and INI write values unquoted: `DB_PASSWORD=…`,
+    // `spring.datasource.password=…`, `postgresPassword: …`. The value runs to the end of the line
+    // (a trailing `# comment` aside) and holds no space, so prose that mentions a password is no match.
+    id: 'unquoted-password-assignment',
+    title: 'Password assigned unquoted in a configuration file',
+    ignoreCase: true,
+    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#]{8,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#]{8,200})$/,
+    accept: looksLikePassword,
+    rejectLine: declaration,
+    boundary: false,
+  },
+  {
+    // The same for tokens, keys and secrets, which are machine-made: the generic entropy bar holds.
+    id: 'unquoted-secret-assignment',
+    title: 'High-entropy value assigned unquoted to a secret-like name',
+    ignoreCase: true,
+    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#]{12,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#]{12,200})$/,
+    accept: (v) => looksAssigned(v) && notSecretShape(v),
+    rejectLine: declaration,
+    boundary: false,
+  },
+  {
+    // A quoted password a person chose, below the generic entropy bar: `"password": "Sup3rS3cret2024"`.
+    id: 'quoted-password-assignment',
+    title: 'Password assigned in a configuration file',
+    ignoreCase: true,
+    detect: `(?:${passwordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{8,200}["']`,
+    secret: /["']([^"'\s]{8,200})["']$/,
+    accept: looksLikePassword,
     boundary: false,
   },
 ]

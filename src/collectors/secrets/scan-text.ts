@@ -85,6 +85,7 @@ export function scanText(text: string, compiled: CompiledRules, firstLine = 1): 
       if (rule.boundary !== false && start > 0 && wordChar.test(text[start - 1] ?? '')) continue
       // A match inside one an earlier (more specific) rule already took is the same secret.
       if (hits.some((h) => start < h.end && end > h.start)) continue
+      if (rule.rejectLine?.test(text.slice(text.lastIndexOf('\n', start - 1) + 1, start)) === true) continue
       const value = secretValue(rule, text, m[0], end)
       if (rule.accept !== undefined && !rule.accept(value)) continue
       hits.push({ rule, start, end, value })

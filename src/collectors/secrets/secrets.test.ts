@@ -61,6 +61,10 @@ const samples: Record<string, string> = {
   'secret-named-env-value': `        - name: UPSTREAM_PASSWORD\n          value: "${random(20, alnum, 29)}"`,
   'secret-named-variable-default': `variable "db_password" {\n  type    = string\n  default = "${random(20, alnum, 31)}"\n}`,
   'generic-secret-assignment': `DB_PASSWORD = "${random(20, `${alnum}#%`)}"`,
+  'secret-named-env-value-before-name': `        - value: ${random(20, alnum, 41)}\n          name: SMTP_PASSWORD`,
+  'unquoted-password-assignment': 'spring.datasource.password=Sup3rS3cret2024',
+  'unquoted-secret-assignment': `STRIPE_WEBHOOK_SECRET=whsec_${random(24, alnum, 43)}`,
+  'quoted-password-assignment': '  "adminPassword": "Sup3rS3cret2024",',
 }
 
 const compiled = compileRules()
@@ -149,6 +153,50 @@ describe('the rule set', () => {
       'variable "db_password" {\n  sensitive = true\n}\nvariable "region" {\n  default = "us-east-1"\n}',
     ].join('\n')
     expect(scanText(none, compiled).map((f) => f.rule.id)).toEqual([])
+  })
+
+  it('finds passwords written unquoted in .env, .properties and YAML, and a value the name follows', () => {
+    const secret = random(20, alnum, 47)
+    const found = (text: string): string[] => scanText(text, compiled).map((f) => f.value)
+    // Chosen by a person: below the generic entropy bar, a password all the same.
+    expect(found('POSTGRES_PASSWORD=s3cr3tPassw0rd\n')).toEqual(['s3cr3tPassw0rd'])
+    expect(found('export DB_PASS=Tr0ub4dor-and-3 # rotated in May\n')).toEqual(['Tr0ub4dor-and-3'])
+    expect(found('spring.datasource.password: Sup3rS3cret2024\r\nspring.datasource.username=app\n')).toEqual([
+      'Sup3rS3cret2024',
+    ])
+    expect(found(`auth:\n  postgresPassword: ${secret}\n  database: app\n`)).toEqual([secret])
+    expect(found(`env:\n- name: DB_PASSWORD\n  description: primary\n  value: ${secret}\n`)).toEqual([secret])
+    expect(found(`env:\n- value: ${secret}\n  name: DB_PASSWORD\n`)).toEqual([secret])
+    expect(
+      found(`variable "db_pass" {\n  type = object({ a = string })\n  default = "Sup3rS3cret2024"\n}\n`),
+    ).toEqual(['Sup3rS3cret2024'])
+  })
+
+  it('does not take references, paths, tags, prose or words for an unquoted password', () => {
+    const none = [
+      'DB_PASSWORD=',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as .env files hold it
+      'DB_PASSWORD=${VAULT_DB_PASSWORD}',
+      'password_file: /run/secrets/db_password',
+      'password: !vault |',
+      'password: ENC[AES256_GCM,data:abc,iv:def]',
+      'password: $(DB_PASSWORD)',
+      'passwordSecretName: db-credentials',
+      'require_password: true',
+      '# set the password: see docs/setup.md for how',
+      'password: changeme',
+      'password: xxxxxxxxxxxx',
+      'passthrough_mode=always-on-2024',
+      'token_ttl: 86400',
+      // Code, not configuration: declarations, calls, property paths.
+      'const passwordtoken = secret.apiKey.value(123)',
+      'let sessionToken = request.headers.authorization',
+      'token := readToken(path)',
+      '  password = os.environ[DB_PASSWORD_NAME]',
+      // A SealedSecret's ciphertext and a Secret's base64 data: the Kubernetes check decodes those.
+      '    password: YWNtZS1kZW1vIHNlYWxlZCB2YWx1ZTogcGFzc3dvcmQsIG5vdCByZWFsIGNpcGhlcnRleHQ=',
+    ].join('\n')
+    expect(scanText(none, compiled).map((f) => [f.rule.id, f.line])).toEqual([])
   })
 
   it('reports the column of the match', () => {

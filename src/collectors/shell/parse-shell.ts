@@ -1,4 +1,6 @@
-import sh, { type SyntaxNode } from 'mvdan-sh'
+import { createRequire } from 'node:module'
+import type mvdanSh from 'mvdan-sh'
+import type { SyntaxNode } from 'mvdan-sh'
 import {
   commandWords,
   programOf,
@@ -27,9 +29,25 @@ const pipeAllOperator = 13
 
 const shells = new Set(['sh', 'bash', 'dash', 'zsh', 'ash', 'ksh', 'mksh', 'busybox'])
 
-const parsers = {
-  bash: sh.syntax.NewParser(sh.syntax.Variant(sh.syntax.LangBash)),
-  posix: sh.syntax.NewParser(sh.syntax.Variant(sh.syntax.LangPOSIX)),
+/**
+ * mvdan-sh is a 1.5 MB GopherJS bundle: it is required on the first script parsed, not when trustctl
+ * starts (and through require, so Node does not scan the bundle for ES exports first).
+ */
+let library: typeof mvdanSh | undefined
+function shell(): typeof mvdanSh {
+  library ??= createRequire(import.meta.url)('mvdan-sh') as typeof mvdanSh
+  return library
+}
+
+let parserCache: { bash: ShellParser; posix: ShellParser } | undefined
+type ShellParser = ReturnType<typeof mvdanSh.syntax.NewParser>
+function parsers(): { bash: ShellParser; posix: ShellParser } {
+  const { syntax } = shell()
+  parserCache ??= {
+    bash: syntax.NewParser(syntax.Variant(syntax.LangBash)),
+    posix: syntax.NewParser(syntax.Variant(syntax.LangPOSIX)),
+  }
+  return parserCache
 }
 
 /** Nested scripts (`sh -c "sh -c '…'"`) are parsed this deep and no deeper. */
@@ -125,7 +143,7 @@ class ScriptReader {
   read(text: string, kind: ShellCommand['nesting'], depth: number, parent?: number, line?: number) {
     let file: SyntaxNode
     try {
-      file = parsers[this.language].Parse(text, 'script')
+      file = parsers()[this.language].Parse(text, 'script')
     } catch (error) {
       return describeFailure(error)
     }
@@ -213,7 +231,7 @@ class ScriptReader {
       if ((statement.Redirs?.length ?? 0) > 0) this.simple(statement, [], [], nesting, placement)
       return
     }
-    switch (sh.syntax.NodeType(command)) {
+    switch (shell().syntax.NodeType(command)) {
       case 'CallExpr':
         this.simple(statement, command.Args ?? [], command.Assigns ?? [], nesting, placement)
         return
@@ -327,7 +345,7 @@ class ScriptReader {
 
   private heredoc(delimiter: SyntaxNode, body: SyntaxNode, nested: { stmts: SyntaxNode[]; line: number }[]) {
     // A quoted delimiter (`<<'EOF'`) turns expansion off: the body is literal.
-    const quoted = (delimiter.Parts ?? []).some((part) => sh.syntax.NodeType(part) !== 'Lit')
+    const quoted = (delimiter.Parts ?? []).some((part) => shell().syntax.NodeType(part) !== 'Lit')
     if (quoted) {
       const literal = (body.Parts ?? []).map((part) => (typeof part.Value === 'string' ? part.Value : ''))
       return this.finish(literal.join(''), true, [])
@@ -367,7 +385,7 @@ class ScriptReader {
     for (const part of parts) {
       // Reading a node's fields crosses into GopherJS and costs: take the source text only when needed.
       const source = (): string => this.slice(part.Pos().Offset(), part.End().Offset())
-      switch (sh.syntax.NodeType(part)) {
+      switch (shell().syntax.NodeType(part)) {
         case 'Lit': {
           const value = typeof part.Value === 'string' ? part.Value : source()
           // Quote removal: a backslash escapes any character outside quotes, only `$ \` " \\` inside.
@@ -431,7 +449,7 @@ class ScriptReader {
 }
 
 function isBinary(node: SyntaxNode, operators: readonly number[]): boolean {
-  return sh.syntax.NodeType(node) === 'BinaryCmd' && operators.includes(node.Op ?? -1)
+  return shell().syntax.NodeType(node) === 'BinaryCmd' && operators.includes(node.Op ?? -1)
 }
 
 function isNode(node: SyntaxNode | null | undefined): node is SyntaxNode {

@@ -1,6 +1,5 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parse } from '@cdktf/hcl2json'
 import { z } from 'zod'
 import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
 import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
@@ -22,7 +21,7 @@ const isVariablesFile = (name: string) => name === 'terraform.tfvars' || name.en
 /** Parses one file; a syntax error becomes a collection error naming the file and line. */
 async function parseFile(input: InputFile): Promise<HclFile | CollectionError> {
   try {
-    const json = (await parse(input.file, input.text)) as Record<string, unknown>
+    const json = (await parseHcl(input.file, input.text)) as Record<string, unknown>
     return { file: input.file, text: input.text, json }
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error)
@@ -104,7 +103,7 @@ export async function collectTerraformSource(
     const graph = new ResourceGraph(resources)
     const evidence: EvidenceItem[] = [
       ...toAwsEvidence(graph, 'terraform-hcl'),
-      ...toIacResources(resources, graph.readInto),
+      ...toIacResources(resources, graph.readInto, graph),
     ]
     const relativeFolder = path.relative(root, folder).split(path.sep).join('/') || '.'
     const backend = await module.stateBackend(relativeFolder, hclFiles[0]?.file ?? relativeFolder)
@@ -161,3 +160,9 @@ export const terraformSourceCollector = defineSourceCollector({
   options,
   collect: (source, context) => collectTerraformSource(context.root, source.path),
 })
+
+/** @cdktf/hcl2json (a WebAssembly build of the HCL parser) loads with the first Terraform file read. */
+async function parseHcl(file: string, text: string): Promise<unknown> {
+  const { parse } = await import('@cdktf/hcl2json')
+  return parse(file, text)
+}

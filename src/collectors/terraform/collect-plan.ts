@@ -19,7 +19,7 @@ export function planEvidence(text: string, file: string): EvidenceItem[] {
   const plan = readPlan(text, file)
   const graph = new ResourceGraph(plan.resources)
   const aws = toAwsEvidence(graph, 'terraform-plan')
-  return [...aws, ...toIacResources(plan.resources, graph.readInto), ...plan.changes]
+  return [...aws, ...toIacResources(plan.resources, graph.readInto, graph), ...plan.changes]
 }
 
 export const terraformPlanCollector = defineSourceCollector({

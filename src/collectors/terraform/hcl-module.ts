@@ -1,4 +1,3 @@
-import { parse } from '@cdktf/hcl2json'
 import type { IacStateBackend } from '../../core/evidence-iac.js'
 import {
   callFunction,
@@ -483,7 +482,7 @@ export class HclModule {
 /** Parses the argument list of a function call with the HCL parser itself. */
 async function parseArguments(args: string): Promise<unknown[] | undefined> {
   try {
-    const parsed = await parse('expression.tf', `__args = [${args}]\n`)
+    const parsed = await parseHcl('expression.tf', `__args = [${args}]\n`)
     const list = (parsed as Body).__args
     return Array.isArray(list) ? list : undefined
   } catch {
@@ -565,3 +564,9 @@ function lineOf(text: string, keyword: string, type: string, name: string): numb
 const escapeRegExp = (s: string) => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')
 const asRecord = (v: unknown): Body => (isPlainObject(v) ? v : {})
 const asArray = (v: unknown): unknown[] => (Array.isArray(v) ? v : [])
+
+/** @cdktf/hcl2json (a WebAssembly build of the HCL parser) loads with the first Terraform file read. */
+async function parseHcl(file: string, text: string): Promise<unknown> {
+  const { parse } = await import('@cdktf/hcl2json')
+  return parse(file, text)
+}

@@ -96,6 +96,22 @@ export class ResourceGraph {
     return [...found]
   }
 
+  /**
+   * Every attribute's references resolved to resource addresses (any type), for the generic
+   * resource model that declarative rules read.
+   */
+  resolvedReferences(from: GraphResource): Record<string, string[]> {
+    const out: Record<string, string[]> = {}
+    for (const [attribute, refs] of Object.entries(from.references)) {
+      const addresses = new Set<string>()
+      for (const ref of refs)
+        for (const c of pickInstances(from, ref, this.byConfigAddress.get(ref.target) ?? []))
+          addresses.add(c.address)
+      if (addresses.size > 0) out[attribute] = [...addresses]
+    }
+    return out
+  }
+
   /** Resources of `types` whose `attribute` points at `target` (the reverse of `targets`). */
   referrers(
     target: GraphResource,

@@ -1,5 +1,6 @@
 import type { IacResource } from '../../core/evidence-iac.js'
-import { type GraphResource, hasUnknown, isUnknown, valueAt } from './resource-graph.js'
+import { maskCredentialFieldMap } from '../../core/secrets.js'
+import { type GraphResource, hasUnknown, isUnknown, type ResourceGraph, valueAt } from './resource-graph.js'
 
 /**
  * AWS resource types that take tags, for Terraform source where no provider schema says so. Plans
@@ -49,6 +50,7 @@ export const taggableTypes: ReadonlySet<string> = new Set([
 export function toIacResources(
   resources: readonly GraphResource[],
   readInto: ReadonlyMap<GraphResource, string> = new Map(),
+  graph?: ResourceGraph,
 ): IacResource[] {
   return resources
     .filter((r) => r.mode === 'managed')
@@ -69,10 +71,25 @@ export function toIacResources(
         taggable: hasTagsAttribute || taggableTypes.has(r.type),
         tags,
         tagsUnknown: hasUnknown(r, field),
+        attributes: maskCredentialFieldMap(r.values),
+        unknownAttributes: writtenUnknowns(r),
+        references: graph?.resolvedReferences(r) ?? {},
       }
       if (r.line !== undefined) item.line = r.line
       const owner = readInto.get(r)
       if (owner !== undefined) item.partOf = owner
       return item
     })
+}
+
+/**
+ * The unknown paths that are unknown because of what the code wrote. A plan marks an attribute the
+ * provider computes when it is not written (a bucket's inline lifecycle rules, a detector's
+ * publishing frequency) as unknown too; when the configuration says it was not written, the
+ * attribute is unset and the provider default applies, which rules state with `default`.
+ */
+function writtenUnknowns(r: GraphResource): string[] {
+  const configured = r.configured
+  if (configured === undefined) return r.unknown
+  return r.unknown.filter((path) => configured.includes(path.split('.')[0] ?? path))
 }

@@ -1,8 +1,10 @@
+import { answerSupport } from '../answer-support.js'
 import type { AssessmentModel, ControlResult, ControlStatus } from '../assessment.js'
 import type { Catalog } from '../catalog.js'
 import type { Finding, FindingStatus } from '../check.js'
 import type { Config } from '../config.js'
 import { emptyPackageConfig } from '../config-package.js'
+import { durationInWords } from '../dates.js'
 import { CatalogError } from '../errors.js'
 import type { EvidenceItem } from '../evidence.js'
 import { discoverComponents } from './components.js'
@@ -192,7 +194,7 @@ function manualTest(item: ControlResult['manualEvidence'][number], engagement: E
     how: provided
       ? `Inspection of the record provided by ${item.by ?? 'the owner'}${item.reference === undefined ? '' : ` (${item.reference})`}.`
       : 'Inspection of the record, once provided by the control owner.',
-    population: `Each occurrence of the activity (${frequency}, every ${item.every.slice(1).toLowerCase()})`,
+    population: `Each occurrence of the activity (${frequency}, every ${durationInWords(item.every)})`,
     populationSize: provided ? 1 : 0,
     sample:
       engagement.type === 1
@@ -283,7 +285,11 @@ function buildControl(control: ControlResult, input: PackageInput, idx: Indexes)
     tests,
     exceptions,
     exceptionCount,
-    auditorQuestions: control.auditorQuestions,
+    auditorQuestions: control.auditorQuestions.map((q) => ({
+      question: q.question,
+      answer: q.answer,
+      support: answerSupport(q, control.tests),
+    })),
     evidence: mergeEvidence(tests),
   }
   if (response !== undefined) result.response = response

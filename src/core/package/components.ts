@@ -16,7 +16,68 @@ export interface SystemComponents {
 
 // Images and resource names that hold data: what a reader calls a data store.
 const dataStorePattern =
-  /(postgres|mysql|mariadb|redis|mongo|elasticsearch|opensearch|cassandra|kafka|rabbitmq|clickhouse|etcd|minio|memcached|dynamodb|rds|s3|bucket|database|sql)/i
+  /(postgres|mysql|mariadb|redis|mongo|elasticsearch|opensearch|cassandra|kafka|rabbitmq|clickhouse|etcd|minio|memcached|dynamodb|rds|s3|bucket|database|sql|db-instance|db-cluster)/i
+
+/**
+ * Terraform (and CloudFormation) resource types that are a data store themselves. Their settings are
+ * resources too (`aws_s3_bucket_versioning`, `aws_s3_bucket_acl`, `AWS::S3::BucketPolicy`) and
+ * their names match the pattern above, but a reader counts the bucket once, not each of its settings.
+ */
+const storeResourceTypes = new Set([
+  'aws_s3_bucket',
+  'aws_db_instance',
+  'aws_rds_cluster',
+  'aws_dynamodb_table',
+  'aws_elasticache_cluster',
+  'aws_elasticache_replication_group',
+  'aws_docdb_cluster',
+  'aws_neptune_cluster',
+  'aws_redshift_cluster',
+  'aws_opensearch_domain',
+  'aws_elasticsearch_domain',
+  'aws_msk_cluster',
+  'aws_efs_file_system',
+  'google_storage_bucket',
+  'google_sql_database_instance',
+  'google_bigquery_dataset',
+  'azurerm_storage_account',
+  'azurerm_cosmosdb_account',
+  'azurerm_postgresql_flexible_server',
+  'azurerm_mysql_flexible_server',
+  'azurerm_mssql_server',
+  'AWS::S3::Bucket',
+  'AWS::RDS::DBInstance',
+  'AWS::RDS::DBCluster',
+  'AWS::DynamoDB::Table',
+  'AWS::ElastiCache::CacheCluster',
+  'AWS::ElastiCache::ReplicationGroup',
+  'AWS::OpenSearchService::Domain',
+  'AWS::EFS::FileSystem',
+])
+
+/** A Terraform (`aws_s3_bucket`) or CloudFormation (`AWS::S3::Bucket`) resource type. */
+const isIacResourceType = (type: string): boolean =>
+  /^[a-z0-9]+_[a-z0-9_]+$/.test(type) || type.includes('::')
+
+/**
+ * Whether a non-Kubernetes evidence item is a data store, and the key that identifies the store:
+ * its ARN when known, else (declared in code) its resource address, so the same bucket read as a
+ * Terraform resource, as AWS state derived from the plan and as a planned change counts once.
+ */
+function cloudDataStore(item: EvidenceItem): { key: string; where: string } | undefined {
+  // A planned change repeats a resource the plan also declares.
+  if (item.kind === 'iac.change') return undefined
+  const arn = 'arn' in item && typeof item.arn === 'string' && item.arn !== '' ? item.arn : undefined
+  if (isIacResourceType(item.resourceKind)) {
+    if (!storeResourceTypes.has(item.resourceKind)) return undefined
+    return {
+      key: arn ?? `declared:${item.name}`,
+      where: item.resourceKind.includes('::') ? 'CloudFormation' : 'Terraform',
+    }
+  }
+  if (!dataStorePattern.test(`${item.kind} ${item.resourceKind}`)) return undefined
+  return { key: arn ?? `${item.kind}/${item.name}`, where: item.kind }
+}
 
 function image(reference: string): string {
   return reference.split('@')[0] ?? reference
@@ -31,6 +92,7 @@ export function discoverComponents(
   const workloads: SystemComponents['workloads'] = []
   const entryPoints: SystemComponents['entryPoints'] = []
   const dataStores: SystemComponents['dataStores'] = []
+  const cloudStores = new Map<string, SystemComponents['dataStores'][number]>()
   const pipelines: SystemComponents['pipelines'] = []
   const images: SystemComponents['images'] = []
   const inventory = new Map<string, number>()
@@ -72,10 +134,20 @@ export function discoverComponents(
       }
       default:
         // Cloud resources (buckets, databases) arrive under other kinds; their names say what they are.
-        if (!item.kind.startsWith('k8s.') && dataStorePattern.test(`${item.kind} ${item.resourceKind}`))
-          dataStores.push({ name: item.name, kind: item.resourceKind, where: item.kind, file: item.file })
+        if (item.kind.startsWith('k8s.')) break
+        {
+          const store = cloudDataStore(item)
+          if (store !== undefined && !cloudStores.has(store.key))
+            cloudStores.set(store.key, {
+              name: item.name,
+              kind: item.resourceKind,
+              where: store.where,
+              file: item.file,
+            })
+        }
     }
   }
+  dataStores.push(...cloudStores.values())
   // Managed data services named in the providers (a database, a bucket) are data stores too.
   for (const provider of config.providers)
     for (const service of provider.services)

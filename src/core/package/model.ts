@@ -82,7 +82,8 @@ export interface PackageControl {
   exceptionCount: number
   response?: string
   analogy?: { traditional: string; cloudNative: string }
-  auditorQuestions: { question: string; answer: string }[]
+  /** Each answer with what supports it: the passing tests it cites, or "management to confirm". */
+  auditorQuestions: { question: string; answer: string; support: string }[]
   evidence: EvidenceReference[]
   notApplicable?: string
 }

@@ -1,3 +1,4 @@
+import { gapStatusLabel, latestGapNote } from '../labels.js'
 import type { Block, Section } from './document.js'
 import { type DocumentContext, p, section } from './document-blocks.js'
 
@@ -101,15 +102,16 @@ function remediation({ f, t }: DocumentContext): Section {
       ? p(t.say('other-information.no-gaps'))
       : {
           type: 'table',
-          columns: ['Gap', 'Severity', 'Criteria', 'Owner', 'Due', 'Remediation'],
-          widths: [3, 1, 1.3, 1.8, 1.2, 4],
+          columns: ['Gap', 'Severity', 'Criteria', 'Owner', 'Due', 'Status', 'Remediation'],
+          widths: [3, 1, 1.3, 1.8, 1.2, 1.3, 4],
           rows: f.gaps.map((g) => [
             g.title,
             g.severity,
             g.criteria.join(', '),
             g.owner.replace(/\s*<[^>]*>/, ''),
             g.dueDate,
-            firstSentence(g.remediation),
+            gapStatusLabel(g),
+            [firstSentence(g.remediation), latestGapNote(g)].filter((t) => t !== '').join(' '),
           ]),
         },
   ])

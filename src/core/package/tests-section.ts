@@ -25,7 +25,7 @@ function analogyBlocks({ t }: DocumentContext, control: PackageControl): Block[]
   if (control.auditorQuestions.length > 0)
     blocks.push(p(t.say('tests.auditor-questions'), 'strong'), {
       type: 'list',
-      items: control.auditorQuestions.map((q) => `${q.question} — ${q.answer}`),
+      items: control.auditorQuestions.map((q) => `${q.question} — ${q.answer} ${q.support}`),
     })
   return blocks
 }

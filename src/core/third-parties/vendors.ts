@@ -342,7 +342,8 @@ export function assessVendors(input: {
       ownerRole: 'compliance',
       owner: compliance,
       dueDate: context.dueDate('high'),
-      remediation: `Add ${entry.name} to vendors in trustctl.yaml (\`trustctl vendors add\`) and record its SOC 2 report, or change the provider's method to inclusive.`,
+      // Management reads this in the package's remediation plan: what to do, not which file to edit.
+      remediation: `Add ${entry.name} to the vendor register with its current SOC 2 report, or treat the provider as inclusive instead of carved out.`,
     })
   }
   return { vendors: statuses, gaps }

@@ -10,8 +10,15 @@ export function csvField(value: string | number): string {
   return /[",\r\n]/.test(text) || text !== text.trim() ? `"${text.replace(/"/g, '""')}"` : text
 }
 
+/**
+ * The UTF-8 byte-order mark. Excel reads a CSV without one in the machine's legacy code page, so
+ * "Tomás" opens as "TomÃ¡s"; with it, Excel (and every CSV reader that strips it) reads UTF-8.
+ */
+export const utf8Bom = '\uFEFF'
+
+/** A whole CSV file: BOM, header, rows, CRLF line ends (RFC 4180). */
 export function csvTable(header: readonly string[], rows: readonly (readonly (string | number)[])[]): string {
-  return `${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`
+  return `${utf8Bom}${[header, ...rows].map((r) => r.map(csvField).join(',')).join('\r\n')}\r\n`
 }
 
 export const controlsMatrixHeader = [

@@ -1,5 +1,7 @@
+import { answerSupport } from '../../core/answer-support.js'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from '../../core/assessment.js'
 import type { Finding } from '../../core/check.js'
+import { durationInWords } from '../../core/dates.js'
 import { escapeHtml } from '../../core/escape-markup.js'
 import {
   categoryLabel,
@@ -8,6 +10,7 @@ import {
   coverageSentence,
   criterionStatusLabel,
   findingStatusLabel,
+  gapStatusLabel,
   location,
   notAssessedRows,
   qualifiedName,
@@ -48,6 +51,7 @@ table { border-collapse: collapse; width: 100%; font-size: 14px; margin-bottom: 
 th, td { text-align: left; vertical-align: top; padding: 6px 8px; border-bottom: 1px solid var(--line); }
 th { background: var(--panel); position: sticky; top: 0; }
 code { font: 12.5px ui-monospace, SFMono-Regular, Menlo, monospace; word-break: break-all; }
+.date { white-space: nowrap; }
 .badge { display: inline-block; padding: 1px 8px; border-radius: 10px; font-size: 12px; font-weight: 600; white-space: nowrap; }
 .s-pass, .s-ready { background: var(--ready); } .s-fail, .s-not-ready, .s-critical, .s-high { background: var(--notready); }
 .s-partial, .s-medium, .s-error { background: var(--partial); } .s-no-evidence, .s-no-control, .s-low, .s-info, .s-not-applicable { background: var(--none); }
@@ -83,7 +87,7 @@ function heatmap(criteria: readonly CriterionResult[]): string {
 
 function gapRows(gaps: readonly Gap[]): string {
   if (gaps.length === 0) return '<p>No gaps.</p>'
-  return `<table><thead><tr><th scope="col">Severity</th><th scope="col">Gap</th><th scope="col">Criteria</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Remediation</th></tr></thead><tbody>${gaps
+  return `<table><thead><tr><th scope="col">Severity</th><th scope="col">Gap</th><th scope="col">Criteria</th><th scope="col">Owner</th><th scope="col">Due</th><th scope="col">Status</th><th scope="col">Remediation</th></tr></thead><tbody>${gaps
     .map(
       (g) =>
         `<tr><td>${badge(g.severity, g.severity)}</td><td>${e(g.title)}${
@@ -95,7 +99,7 @@ function gapRows(gaps: readonly Gap[]): string {
                 )
                 .join('')}</ul></details>`
             : ''
-        }</td><td>${e(g.criteria.join(', '))}</td><td>${e(g.owner)}</td><td>${e(g.dueDate)}</td><td>${prose(g.remediation)}</td></tr>`,
+        }</td><td>${e(g.criteria.join(', '))}</td><td>${e(g.owner)}</td><td class="date">${e(g.dueDate)}</td><td>${e(gapStatusLabel(g))}</td><td>${prose(g.remediation)}${g.tracking === undefined || g.tracking.comments.length === 0 ? '' : `<ul class="notes">${g.tracking.comments.map((c) => `<li>${e(c.author)}, <span class="date">${e(c.at.slice(0, 10))}</span>: ${e(c.body)}</li>`).join('')}</ul>`}</td></tr>`,
     )
     .join('')}</tbody></table>`
 }
@@ -129,7 +133,7 @@ function controlDetails(control: ControlResult, findingsByCheck: ReadonlyMap<str
   const manual = control.manualEvidence
     .map(
       (m) =>
-        `<li>${badge(m.status === 'current' ? 'pass' : m.status === 'overdue' ? 'partial' : 'fail', m.status)} ${e(m.title)} (every ${e(m.every)})${
+        `<li>${badge(m.status === 'current' ? 'pass' : m.status === 'overdue' ? 'partial' : 'fail', m.status)} ${e(m.title)} (every ${e(durationInWords(m.every))})${
           m.lastDate ? ` — last ${e(m.lastDate)} by ${e(m.by ?? '')}, next due ${e(m.dueDate ?? '')}` : ''
         }</li>`,
     )
@@ -143,7 +147,7 @@ ${
     : ''
 }${
   control.auditorQuestions.length > 0
-    ? `<h4>Questions an auditor may ask</h4><dl>${control.auditorQuestions.map((qa) => `<dt>${e(qa.question)}</dt><dd>${prose(qa.answer)}</dd>`).join('')}</dl>`
+    ? `<h4>Questions an auditor may ask</h4><dl>${control.auditorQuestions.map((qa) => `<dt>${e(qa.question)}</dt><dd>${prose(qa.answer)} <em>${e(answerSupport(qa, control.tests))}</em></dd>`).join('')}</dl>`
     : ''
 }
 ${control.notApplicable ? `<p>Not applicable: ${e(control.notApplicable.justification || 'no reason given')}</p>` : ''}

@@ -1,3 +1,4 @@
+import { answerSupport } from '../../core/answer-support.js'
 import type { AssessmentModel } from '../../core/assessment.js'
 import {
   categoryLabel,
@@ -6,6 +7,8 @@ import {
   coverageSentence,
   criterionStatusLabel,
   findingStatusLabel,
+  gapStatusLabel,
+  latestGapNote,
   location,
   notAssessedRows,
   qualifiedName,
@@ -89,8 +92,16 @@ export function renderMarkdown(model: AssessmentModel): string {
     '## Gaps and remediation',
     '',
     table(
-      ['Severity', 'Gap', 'Criteria', 'Owner', 'Due', 'Remediation'],
-      model.gaps.map((g) => [g.severity, g.title, g.criteria.join(', '), g.owner, g.dueDate, g.remediation]),
+      ['Severity', 'Gap', 'Criteria', 'Owner', 'Due', 'Status', 'Remediation'],
+      model.gaps.map((g) => [
+        g.severity,
+        g.title,
+        g.criteria.join(', '),
+        g.owner,
+        g.dueDate,
+        gapStatusLabel(g),
+        [g.remediation, latestGapNote(g)].filter((t) => t !== '').join(' '),
+      ]),
     ),
     '',
     ...renderSharedResponsibilityMarkdown(model),
@@ -119,7 +130,9 @@ export function renderMarkdown(model: AssessmentModel): string {
         '',
         `- **What an auditor knows it as:** ${c.analogy?.traditional ?? ''}`,
         `- **How it is done here:** ${c.analogy?.cloudNative ?? ''}`,
-        ...c.auditorQuestions.map((qa) => `- **Q:** ${qa.question}\n  **A:** ${qa.answer}`),
+        ...c.auditorQuestions.map(
+          (qa) => `- **Q:** ${qa.question}\n  **A:** ${qa.answer} _${answerSupport(qa, c.tests)}_`,
+        ),
         '',
       ]),
     '## Exceptions found by tests',

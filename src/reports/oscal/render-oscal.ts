@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import type { PackageControl, PackageModel } from '../../core/package/model.js'
+import { gapStatusLabel, latestGapNote } from '../labels.js'
 
 /** OSCAL versions we write; the documents are valid against both official schemas. */
 export type OscalVersion = '1.2.1' | '1.1.3'
@@ -302,7 +303,7 @@ export function renderOscalPoam(pkg: PackageModel, version: OscalVersion = '1.2.
   const items = pkg.gaps.map((gap) => ({
     uuid: uuidFor('poam-item', gap.id),
     title: line(gap.title),
-    description: `${gap.remediation}\n\nOwner: ${gap.owner}. Due: ${gap.dueDate}.`,
+    description: `${gap.remediation}\n\nOwner: ${gap.owner}. Due: ${gap.dueDate}. Status: ${gapStatusLabel(gap)}.${gap.tracking?.comments.length ? ` ${latestGapNote(gap)}` : ''}`,
     props: [
       prop('severity', gap.severity),
       prop('owner', gap.owner),

@@ -101,7 +101,9 @@ function block(b: Block): Content {
       const header: TableCell[] = b.columns.map((c) => ({ text: c, style: 'th' }))
       const body: TableCell[][] = [header, ...b.rows.map((r) => r.map((c) => ({ text: inline(c) })))]
       const table: Content = {
-        table: { headerRows: 1, dontBreakRows: true, widths: widths(b), body },
+        // The header repeats on every page, a row never splits, and the header never stands alone at
+        // the foot of a page: it moves to the next page with the first row.
+        table: { headerRows: 1, keepWithHeaderRows: 1, dontBreakRows: true, widths: widths(b), body },
         layout: { ...tableLayout, fillColor: (row: number) => (row === 0 ? '#eef2f6' : null) },
         fontSize: 8.5,
         margin: [0, 2, 0, 8],

@@ -19,6 +19,24 @@ const securitySeverity: Record<Severity, string> = {
   info: '1.0',
 }
 
+/** Where to read about trustctl: the project's own documentation (no registry page). */
+export const toolInformationUri = 'https://github.com/trustctl/trustctl#readme'
+
+/**
+ * Where a finding points. A subject read from a file gets a physical location with a region
+ * (SARIF2017: viewers need one to place the result; line 1 stands for the whole file when the
+ * evidence has no line). A subject with no file (an API resource) gets only a logical location:
+ * an empty artifact URI would point at nothing.
+ */
+export function sarifLocation(file: string, line: number | undefined, name: string): Record<string, unknown> {
+  const logicalLocations = [{ name, kind: 'resource' }]
+  if (file.trim() === '') return { logicalLocations }
+  return {
+    physicalLocation: { artifactLocation: { uri: file }, region: { startLine: line ?? 1 } },
+    logicalLocations,
+  }
+}
+
 /**
  * SARIF 2.1.0 for code-scanning dashboards: one rule per check, one result per failing subject;
  * subjects under an accepted exception are reported as suppressed, with the approval as justification.
@@ -45,7 +63,6 @@ export function renderSarif(pkg: PackageModel): string {
         ? accepted.get(`${f.check}\u0000${f.subject.namespace ?? ''}\u0000${f.subject.name}`)
         : undefined
     if (f.status !== 'fail' && exception === undefined) continue
-    const region = f.subject.line === undefined ? {} : { region: { startLine: f.subject.line } }
     const qualified =
       f.subject.namespace === undefined ? f.subject.name : `${f.subject.namespace}/${f.subject.name}`
     results.push({
@@ -53,12 +70,7 @@ export function renderSarif(pkg: PackageModel): string {
       ruleIndex: ruleIndex.get(f.check) ?? -1,
       level: level[f.severity],
       message: { text: `${f.subject.kind} ${qualified}: ${f.message}` },
-      locations: [
-        {
-          physicalLocation: { artifactLocation: { uri: f.subject.file }, ...region },
-          logicalLocations: [{ name: qualified, kind: 'resource' }],
-        },
-      ],
+      locations: [sarifLocation(f.subject.file, f.subject.line, qualified)],
       partialFingerprints: {
         'trustctlSubject/v1': createHash('sha256')
           .update(`${f.check}\u0000${f.subject.kind}\u0000${qualified}`)
@@ -87,6 +99,8 @@ export function renderSarif(pkg: PackageModel): string {
           driver: {
             name: 'trustctl',
             version: model.tool.version,
+            // SARIF2005: a tool names where to read about it.
+            informationUri: toolInformationUri,
             rules: model.checks.map((c) => ({
               id: c.id,
               name: c.id.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) =>

@@ -6,6 +6,7 @@ import {
   requestListHeader,
   requestListRows,
 } from '../csv/render-csv.js'
+import { gapStatusLabel } from '../labels.js'
 
 function sheet(
   workbook: ExcelJS.Workbook,
@@ -65,7 +66,7 @@ export async function renderXlsx(pkg: PackageModel): Promise<Buffer> {
   sheet(
     workbook,
     'Open gaps',
-    ['Gap', 'Severity', 'Criteria', 'Controls', 'Owner', 'Due', 'Remediation'],
+    ['Gap', 'Severity', 'Criteria', 'Controls', 'Owner', 'Due', 'Status', 'Remediation', 'Notes'],
     pkg.gaps.map((g) => [
       g.title,
       g.severity,
@@ -73,9 +74,11 @@ export async function renderXlsx(pkg: PackageModel): Promise<Buffer> {
       g.controls.join(', '),
       g.owner,
       g.dueDate,
+      gapStatusLabel(g),
       g.remediation,
+      (g.tracking?.comments ?? []).map((c) => `${c.author} (${c.at.slice(0, 10)}): ${c.body}`).join('\n'),
     ]),
-    [50, 10, 16, 36, 28, 12, 80],
+    [50, 10, 16, 36, 28, 12, 18, 80, 50],
   )
   return Buffer.from(await workbook.xlsx.writeBuffer())
 }

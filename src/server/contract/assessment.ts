@@ -44,6 +44,8 @@ export type CriterionStatus = CriterionCell['status']
 
 export const overviewSchema = z.object({
   run: z.object({ id: z.number().int(), generatedAt: z.string(), asOf: z.string() }),
+  /** The as-of date trustctl.yaml names (scope.asOf): what a package is exported as of by default. */
+  configuredAsOf: z.string(),
   organization: z.string(),
   system: z.object({ name: z.string(), description: z.string() }),
   summary: assessmentSummarySchema,
@@ -163,11 +165,26 @@ export const evidenceMetaSchema = z.object({
 })
 export type EvidenceMeta = z.output<typeof evidenceMetaSchema>
 
+/** A subject one of the control's tests failed on: what, where and why. */
+export const failingSubjectSchema = z.object({
+  check: z.string(),
+  kind: z.string(),
+  name: z.string(),
+  namespace: z.string().optional(),
+  file: z.string(),
+  line: z.number().int().optional(),
+  message: z.string(),
+})
+export type FailingSubject = z.output<typeof failingSubjectSchema>
+
 export const controlDetailSchema = z.object({
   control: controlResultSchema,
   evidence: z.array(evidenceMetaSchema),
   /** Ids of the control's gaps. */
   gaps: z.array(z.string()),
+  /** The subjects its tests failed on (the first `failingShown`; `failingTotal` says how many in all). */
+  failing: z.array(failingSubjectSchema),
+  failingTotal: z.number().int(),
 })
 export type ControlDetail = z.output<typeof controlDetailSchema>
 

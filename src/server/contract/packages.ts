@@ -4,10 +4,16 @@ import { endpoint, file, json } from './endpoint.js'
 
 const tag = 'Packages'
 
-/** A package folder's name: when it was made and its report type (`20261130T142501-type1`). */
-export const packageIdPattern = /^\d{8}T\d{6}-type[12]$/
+/** A package the server exported: when it was made and its report type (`20261130T142501-type1`). */
+export const serverPackageIdPattern = /^\d{8}T\d{6}-type[12]$/
+/** A package `trustctl package` wrote into the report folder: its type and date (`soc2-type1-2026-11-30`). */
+export const cliPackageIdPattern = /^soc2-type[12]-\d{4}-\d{2}-\d{2}$/
+/** Any package id the server lists: one it exported or one the command line wrote. */
+export const packageIdPattern = /^(?:\d{8}T\d{6}-type[12]|soc2-type[12]-\d{4}-\d{2}-\d{2})$/
 
-const idParam = z.string().regex(packageIdPattern, 'must be a package id such as 20261130T142501-type1')
+const idParam = z
+  .string()
+  .regex(packageIdPattern, 'must be a package id such as 20261130T142501-type1 or soc2-type1-2026-11-30')
 
 export const packageFileSchema = z.object({ name: z.string(), bytes: z.number().int(), sha256: z.string() })
 export type PackageFile = z.output<typeof packageFileSchema>

@@ -15,6 +15,7 @@ export type {
   CriterionResult,
   CriterionStatus,
   EvidenceMeta,
+  FailingSubject,
   FindingPage,
   FindingStatus,
   IndexedFinding,

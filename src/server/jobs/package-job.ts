@@ -1,6 +1,7 @@
 import { mkdir, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { runEvidence } from '../../app/ledger.js'
+import { withRecordedRemediation } from '../../app/remediation.js'
 import { type PackageFile, packageParts } from '../../app/rendering.js'
 import { parseEngagement, signedManifestFile } from '../../app/soc2-package.js'
 import { StoreError } from '../../core/errors.js'
@@ -112,7 +113,11 @@ export async function buildServerPackage(
 
   progress(assessSteps, total, 'building the package model')
   const stored = await context.run(runId)
-  const model = { ...stored.model, ledger: await ledgerReference(context, runId) }
+  // The remediation plan shows the owners, dates and statuses recorded through this server.
+  const model = await withRecordedRemediation(context.ledger, {
+    ...stored.model,
+    ledger: await ledgerReference(context, runId),
+  })
   const evidence = (await runEvidence(context.ledger, runId)).map((e) => e.item)
   const pkg = buildPackage({ model, config, evidence, engagement, catalog: context.library.catalog })
 

@@ -13,6 +13,7 @@ import {
   chooseRun,
   commaList,
   controlEvidence,
+  controlFailures,
   controlGaps,
   controlOf,
   controlRows,
@@ -239,6 +240,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
         control,
         evidence: await controlEvidence(context, run.id, control),
         gaps: controlGaps(run.model, control.id),
+        ...controlFailures(run.model, control.id),
       }
     },
   }),

@@ -6,8 +6,9 @@ import { sha256 } from '../../core/ledger.js'
 import type { AuditPeriod } from '../../core/team.js'
 import type { ServerContext } from '../context.js'
 import * as packages from '../contract/packages.js'
+import { cliPackageIdPattern } from '../contract/packages.js'
 import { type PackageRecord, packageIdPattern, packageRecordFile } from '../jobs/package-job.js'
-import { readPackage } from '../package-folder.js'
+import { packageFolderOf, readPackage } from '../package-folder.js'
 import { type Actor, defineRoute, type RouteDefinition } from '../route.js'
 import { contentDigest } from './evidence.js'
 
@@ -25,7 +26,7 @@ function packageInPeriod(record: PackageRecord, period?: AuditPeriod): boolean {
  * auditor inside the audit period (else 404: an auditor is told nothing of packages outside it).
  */
 async function visiblePackage(context: ServerContext, actor: Actor, id: string): Promise<PackageRecord> {
-  const state = await readPackage(context.packagesDir, id, context.signer.fingerprint)
+  const state = await readPackage(context, id, context.signer.fingerprint)
   if (state === undefined) throw new NotFoundError(`no package ${id}`)
   if (!state.verified) {
     if (actor.auditPeriod !== undefined) throw new NotFoundError(`no package ${id}`)
@@ -48,7 +49,7 @@ async function visiblePackage(context: ServerContext, actor: Actor, id: string):
 async function packageFile(context: ServerContext, record: PackageRecord, name: string) {
   const entry = record.files.find((f) => f.name === name)
   if (entry === undefined) throw new NotFoundError(`package ${record.id} has no file '${name}'`)
-  const folder = path.resolve(context.packagesDir, record.id)
+  const folder = path.resolve(packageFolderOf(context, record.id) ?? context.packagesDir)
   const file = path.resolve(folder, entry.name)
   if (!file.startsWith(`${folder}${path.sep}`))
     throw new NotFoundError(`package ${record.id} has no file '${name}'`)
@@ -77,19 +78,25 @@ export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
     ...packages.listPackages,
     async handler({ actor }, context: ServerContext) {
-      const names = await readdir(context.packagesDir).catch(() => [] as string[])
+      const names = [
+        ...(await readdir(context.packagesDir).catch(() => [] as string[])),
+        // Packages `trustctl package` wrote into the report folder, verified the same way.
+        ...(context.cliPackagesDir === undefined
+          ? []
+          : (await readdir(context.cliPackagesDir).catch(() => [] as string[])).filter((n) =>
+              cliPackageIdPattern.test(n),
+            )),
+      ]
       const items = []
-      for (const id of names
-        .filter((n) => packageIdPattern.test(n))
-        .sort()
-        .reverse()) {
+      for (const id of names.filter((n) => packageIdPattern.test(n))) {
         // A package whose signed manifest does not verify is not listed; its files are never served.
-        const state = await readPackage(context.packagesDir, id, context.signer.fingerprint)
+        const state = await readPackage(context, id, context.signer.fingerprint)
         if (state === undefined || !state.verified || !packageInPeriod(state.record, actor.auditPeriod))
           continue
         items.push(state.record)
       }
-      return { items }
+      // Newest first, whoever wrote it (the ids of the two kinds do not sort together).
+      return { items: items.sort((a, b) => b.createdAt.localeCompare(a.createdAt)) }
     },
   }),
   defineRoute({

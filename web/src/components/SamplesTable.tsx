@@ -56,7 +56,9 @@ export function SamplesTable({
               </td>
             ) : null}
             <td>{periodOf(sample)}</td>
-            <td>{formatTime(sample.recordedAt)}</td>
+            <td>
+              <time className="nowrap">{formatTime(sample.recordedAt)}</time>
+            </td>
             <td>
               run {sample.runId}, seq {sample.recordSeq}
               <div>

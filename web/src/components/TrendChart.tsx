@@ -85,8 +85,10 @@ export function TrendChart({ items }: { items: readonly RunSummary[] }) {
             {items.map((run) => (
               <tr key={run.runId}>
                 <th scope="row">{run.runId}</th>
-                <td>{run.asOf}</td>
-                <td>{formatTime(run.generatedAt)}</td>
+                <td className="nowrap">{run.asOf}</td>
+                <td>
+                  <time className="nowrap">{formatTime(run.generatedAt)}</time>
+                </td>
                 <td>{run.readiness}%</td>
                 <td>{run.gaps}</td>
               </tr>

@@ -145,7 +145,9 @@ function UsersSection() {
                     ? `${user.auditPeriod.from} to ${user.auditPeriod.to}`
                     : '—'}
                 </td>
-                <td>{formatTime(user.createdAt)}</td>
+                <td>
+                  <time className="nowrap">{formatTime(user.createdAt)}</time>
+                </td>
                 <td>
                   {user.disabled === true ? 'Disabled ' : 'Active '}
                   {/* Nobody locks themselves out by a slip of the mouse. */}
@@ -222,9 +224,11 @@ function TokensSection() {
                 <th scope="row">{token.name}</th>
                 <td>{token.role}</td>
                 <td>
-                  {formatTime(token.createdAt)} by {token.createdBy}
+                  <time className="nowrap">{formatTime(token.createdAt)}</time> by {token.createdBy}
                 </td>
-                <td>{formatTime(token.lastUsedAt)}</td>
+                <td>
+                  <time className="nowrap">{formatTime(token.lastUsedAt)}</time>
+                </td>
                 <td>
                   {token.revoked ? (
                     'Revoked'

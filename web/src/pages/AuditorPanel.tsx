@@ -15,7 +15,8 @@ function PackageList({ items }: { items: readonly PackageRow[] }) {
   return (
     <>
       <p>
-        Type {latest.type} package <strong>{latest.id}</strong>, {formatTime(latest.createdAt)} ·{' '}
+        Type {latest.type} package <strong>{latest.id}</strong>,{' '}
+        <time className="nowrap">{formatTime(latest.createdAt)}</time> ·{' '}
         <a href={`/api/packages/${encodeURIComponent(latest.id)}.zip`} download>
           Download {latest.id} as zip
         </a>
@@ -27,7 +28,7 @@ function PackageList({ items }: { items: readonly PackageRow[] }) {
           <ul>
             {older.map((pkg) => (
               <li key={pkg.id}>
-                Type {pkg.type}, {formatTime(pkg.createdAt)}:{' '}
+                Type {pkg.type}, <time className="nowrap">{formatTime(pkg.createdAt)}</time>:{' '}
                 <a href={`/api/packages/${encodeURIComponent(pkg.id)}.zip`} download>
                   Download {pkg.id} as zip
                 </a>

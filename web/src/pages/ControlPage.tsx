@@ -11,8 +11,9 @@ import { ControlStatusBadge, FindingStatusBadge } from '../components/Badge'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { Hash } from '../components/Hash'
 import { PageTitle } from '../components/PageTitle'
+import { Prose } from '../components/Prose'
 import { SamplesTable, Verified } from '../components/SamplesTable'
-import { formatBytes, formatTime, labelOf, labels } from '../labels'
+import { durationInWords, formatBytes, formatTime, labelOf, labels } from '../labels'
 import { Link, useLocation } from '../router'
 import { useSession } from '../session'
 import { useApi } from '../use-api'
@@ -64,7 +65,9 @@ function EvidenceTable({ items }: { items: EvidenceMeta[] }) {
                 </div>
               </th>
               <td>{item.kind}</td>
-              <td>{formatTime(item.collectedAt)}</td>
+              <td>
+                <time className="nowrap">{formatTime(item.collectedAt)}</time>
+              </td>
               <td>
                 <Hash value={item.hash} label="evidence hash" />
               </td>
@@ -168,7 +171,9 @@ export function ControlPage({ id }: { id: string }) {
       {detail.loading && data === undefined ? <Loading /> : null}
       {data === undefined || control === undefined ? null : (
         <>
-          <p className="lead">{control.statement}</p>
+          <p className="lead">
+            <Prose text={control.statement} />
+          </p>
           <dl className="facts">
             <dt>Status</dt>
             <dd>
@@ -218,13 +223,61 @@ export function ControlPage({ id }: { id: string }) {
                       </td>
                       <td className="num">{test.population}</td>
                       <td className="num">{test.exceptions}</td>
-                      <td>{test.conclusion}</td>
+                      <td>
+                        <Prose text={test.conclusion} />
+                      </td>
                     </tr>
                   ))}
                 </tbody>
               </table>
             )}
           </section>
+
+          {data.failingTotal > 0 ? (
+            <section aria-labelledby="failing-heading">
+              <h2 id="failing-heading">Where the tests failed</h2>
+              <table className="data">
+                <caption className="muted">
+                  {data.failingTotal === data.failing.length
+                    ? `${data.failingTotal} failing subject${data.failingTotal === 1 ? '' : 's'}`
+                    : `The first ${data.failing.length} of ${data.failingTotal} failing subjects`}{' '}
+                  ·{' '}
+                  <Link to={`/findings?control=${encodeURIComponent(control.id)}&status=fail`}>
+                    all findings
+                  </Link>
+                </caption>
+                <thead>
+                  <tr>
+                    <th scope="col">Subject</th>
+                    <th scope="col">Where</th>
+                    <th scope="col">Test</th>
+                    <th scope="col">Why</th>
+                  </tr>
+                </thead>
+                <tbody>
+                  {data.failing.map((f) => (
+                    <tr key={`${f.check} ${f.kind} ${f.namespace ?? ''} ${f.name} ${f.file}:${f.line ?? ''}`}>
+                      <th scope="row">
+                        {f.kind}{' '}
+                        <code>{f.namespace === undefined ? f.name : `${f.namespace}/${f.name}`}</code>
+                      </th>
+                      <td className="break">
+                        {f.file === '' ? (
+                          '—'
+                        ) : (
+                          <code>{f.line === undefined ? f.file : `${f.file}:${f.line}`}</code>
+                        )}
+                      </td>
+                      <td className="muted small">{f.check}</td>
+                      <td>
+                        <Prose text={f.message} />
+                      </td>
+                    </tr>
+                  ))}
+                </tbody>
+              </table>
+            </section>
+          ) : null}
 
           <section aria-labelledby="manual-heading">
             <h2 id="manual-heading">Manual evidence</h2>
@@ -247,7 +300,7 @@ export function ControlPage({ id }: { id: string }) {
                   {control.manualEvidence.map((item) => (
                     <tr key={item.id}>
                       <th scope="row">{item.title}</th>
-                      <td>{item.every}</td>
+                      <td title={item.every}>{durationInWords(item.every)}</td>
                       <td>
                         <span className={`badge tone-manual-${item.status}`}>
                           {labelOf(labels().manualEvidenceStatus, item.status)}
@@ -280,14 +333,18 @@ export function ControlPage({ id }: { id: string }) {
               <div className="analogy">
                 <div>
                   <h3>Traditional control</h3>
-                  <p>{control.analogy.traditional}</p>
+                  <p>
+                    <Prose text={control.analogy.traditional} />
+                  </p>
                 </div>
                 <div aria-hidden="true" className="analogy-arrow">
                   ↔
                 </div>
                 <div>
                   <h3>Cloud-native practice</h3>
-                  <p>{control.analogy.cloudNative}</p>
+                  <p>
+                    <Prose text={control.analogy.cloudNative} />
+                  </p>
                 </div>
               </div>
             </section>
@@ -300,7 +357,9 @@ export function ControlPage({ id }: { id: string }) {
                 {control.auditorQuestions.map((qa) => (
                   <div key={qa.question}>
                     <dt>{qa.question}</dt>
-                    <dd>{qa.answer}</dd>
+                    <dd>
+                      <Prose text={qa.answer} />
+                    </dd>
                   </div>
                 ))}
               </dl>

@@ -4,6 +4,7 @@ import { withQuery } from '../api'
 import { FindingStatusBadge, SeverityBadge } from '../components/Badge'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
+import { Prose } from '../components/Prose'
 import { findingStatuses, labels, severities } from '../labels'
 import { Link, navigate, useLocation } from '../router'
 import { useApi } from '../use-api'
@@ -178,7 +179,9 @@ export function FindingsPage() {
                     <div className="muted small">{finding.subjectKind}</div>
                   </th>
                   <td className="break">{location(finding)}</td>
-                  <td>{finding.message}</td>
+                  <td>
+                    <Prose text={finding.message} />
+                  </td>
                   <td>
                     {finding.controls.map((control) => (
                       <span key={control}>

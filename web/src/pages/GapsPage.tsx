@@ -4,6 +4,7 @@ import { request, withQuery } from '../api'
 import { RemediationBadge, SeverityBadge } from '../components/Badge'
 import { ErrorMessage, Loading, Notice } from '../components/Feedback'
 import { PageTitle } from '../components/PageTitle'
+import { Prose } from '../components/Prose'
 import { formatTime, labels, ownerName, remediationStatuses, severities } from '../labels'
 import { Link, navigate, useLocation } from '../router'
 import { useSession } from '../session'
@@ -43,7 +44,7 @@ function GapCard({ gap, onOpen }: { gap: GapRow; onOpen: () => void }) {
         <dt>Owner</dt>
         <dd title={ownerOf(gap)}>{ownerName(ownerOf(gap))}</dd>
         <dt>Due</dt>
-        <dd>{dueOf(gap)}</dd>
+        <dd className="nowrap">{dueOf(gap)}</dd>
         {gap.comments > 0 ? (
           <>
             <dt>Comments</dt>
@@ -141,7 +142,9 @@ function GapDialog({
               </Link>
             ))}
           </p>
-          <p>{data.gap.remediation}</p>
+          <p>
+            <Prose text={data.gap.remediation} />
+          </p>
           {data.gap.subjects !== undefined && data.gap.subjects.length > 0 ? (
             <details>
               <summary>{data.gap.subjects.length} failing subjects</summary>
@@ -207,7 +210,7 @@ function GapDialog({
               {data.comments.map((c) => (
                 <li key={c.id}>
                   <p className="muted small">
-                    {c.author} · {formatTime(c.createdAt)}
+                    {c.author} · <time className="nowrap">{formatTime(c.createdAt)}</time>
                   </p>
                   <p>{c.body}</p>
                 </li>
@@ -216,7 +219,8 @@ function GapDialog({
           )}
           {data.remediation.updatedBy !== undefined ? (
             <p className="muted small">
-              Last changed by {data.remediation.updatedBy} · {formatTime(data.remediation.updatedAt)}
+              Last changed by {data.remediation.updatedBy} ·{' '}
+              <time className="nowrap">{formatTime(data.remediation.updatedAt)}</time>
             </p>
           ) : null}
         </>

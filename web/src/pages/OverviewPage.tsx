@@ -98,7 +98,7 @@ export function OverviewPage() {
         <>
           <p className="meta">
             {data.organization} · {data.system.name} · as of {data.run.asOf} · run {data.run.id} generated{' '}
-            {formatTime(data.run.generatedAt)}
+            <time className="nowrap">{formatTime(data.run.generatedAt)}</time>
             {run !== undefined ? (
               <>
                 {' '}

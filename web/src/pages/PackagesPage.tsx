@@ -1,5 +1,5 @@
 import { type FormEvent, useState } from 'react'
-import type { Job, PackageRow } from '../../../src/server/contract/types'
+import type { Job, Overview, PackageRow } from '../../../src/server/contract/types'
 import { request } from '../api'
 import { ErrorMessage, Loading } from '../components/Feedback'
 import { JobProgress } from '../components/JobProgress'
@@ -19,12 +19,24 @@ export function exportRequest(type: 1 | 2, asOf: string, from: string, to: strin
   return type === 1 ? { kind: 'package', type, asOf } : { kind: 'package', type, from, to }
 }
 
-function ExportForm({ onFinished }: { onFinished: () => void }) {
-  const today = new Date().toISOString().slice(0, 10)
+/**
+ * The dates the export form starts with: the as-of date trustctl.yaml names (what `trustctl package`
+ * uses too), else today; a Type 2 period runs from the first of that year to it.
+ */
+export function exportDefaults(
+  configuredAsOf: string | undefined,
+  today: string,
+): { asOf: string; from: string } {
+  const asOf = configuredAsOf ?? today
+  return { asOf, from: `${asOf.slice(0, 4)}-01-01` }
+}
+
+function ExportForm({ onFinished, configuredAsOf }: { onFinished: () => void; configuredAsOf?: string }) {
+  const defaults = exportDefaults(configuredAsOf, new Date().toISOString().slice(0, 10))
   const [type, setType] = useState<1 | 2>(1)
-  const [asOf, setAsOf] = useState(today)
-  const [from, setFrom] = useState(`${new Date().getUTCFullYear()}-01-01`)
-  const [to, setTo] = useState(today)
+  const [asOf, setAsOf] = useState(defaults.asOf)
+  const [from, setFrom] = useState(defaults.from)
+  const [to, setTo] = useState(defaults.asOf)
   const [job, setJob] = useState<Job | undefined>(undefined)
   const [finishedId, setFinishedId] = useState<string | undefined>(undefined)
   const [error, setError] = useState<unknown>(undefined)
@@ -134,6 +146,8 @@ function AssessNow() {
 export function PackagesPage() {
   const session = useSession()
   const packages = useApi<{ items: PackageRow[] }>('/api/packages')
+  const overview = useApi<Overview>(session.can('jobs:run') ? '/api/overview' : undefined)
+  const configuredAsOf = overview.data?.configuredAsOf
   const items = [...(packages.data?.items ?? [])].sort((a, b) => b.createdAt.localeCompare(a.createdAt))
   return (
     <>
@@ -141,7 +155,16 @@ export function PackagesPage() {
       <p className="muted">The evidence packages handed to the auditor: every file with its SHA-256.</p>
       {session.can('jobs:run') ? (
         <div className="columns">
-          <ExportForm onFinished={packages.reload} />
+          {overview.loading && overview.data === undefined ? (
+            <Loading />
+          ) : (
+            // Keyed by the date so the form starts from it once the overview has answered.
+            <ExportForm
+              key={configuredAsOf ?? 'today'}
+              onFinished={packages.reload}
+              {...(configuredAsOf === undefined ? {} : { configuredAsOf })}
+            />
+          )}
           <AssessNow />
         </div>
       ) : null}
@@ -157,7 +180,7 @@ export function PackagesPage() {
             Package {pkg.id} <span className="muted">· type {pkg.type}</span>
           </h3>
           <p className="muted">
-            Exported {formatTime(pkg.createdAt)} by {pkg.createdBy} ·{' '}
+            Exported <time className="nowrap">{formatTime(pkg.createdAt)}</time> by {pkg.createdBy} ·{' '}
             <a href={`/api/packages/${encodeURIComponent(pkg.id)}.zip`} download>
               Download package {pkg.id} as zip
             </a>

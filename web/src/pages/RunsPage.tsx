@@ -43,8 +43,12 @@ export function RunsPage() {
                   )}
                 </th>
                 <td>{labelOf(labels().runKind, run.kind)}</td>
-                <td>{formatTime(run.startedAt)}</td>
-                <td>{formatTime(run.finishedAt)}</td>
+                <td>
+                  <time className="nowrap">{formatTime(run.startedAt)}</time>
+                </td>
+                <td>
+                  <time className="nowrap">{formatTime(run.finishedAt)}</time>
+                </td>
                 <td>{run.status}</td>
                 <td className="num">{run.records}</td>
                 <td className="num">{run.summary !== undefined ? `${run.summary.readiness}%` : '—'}</td>

@@ -1,0 +1,116 @@
+// `npm run bench`: how long trustctl takes before and beside its own work, as a user meets it: whole
+// processes (`node bin/trustctl.js …`) against a bare `node -e 0`, and a small repository's assess
+// against the same assess measured in-process (what start-up adds on top of the work).
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { loadConfig } from '../src/app/load-config.js'
+import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
+import { packageRoot } from '../src/app/version.js'
+import { timeMedian } from './median.js'
+
+const runs = Number(process.env.BENCH_RUNS ?? 5)
+const bin = path.join(packageRoot(), 'bin', 'trustctl.js')
+
+/** Runs a whole process; a non-zero exit other than the ones `assess` uses for findings is a failure. */
+function run(args: readonly string[], cwd: string, okCodes: readonly number[] = [0]): void {
+  try {
+    execFileSync(process.execPath, args, { cwd, stdio: 'ignore' })
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    if (status === undefined || !okCodes.includes(status)) throw error
+  }
+}
+
+/** A small service repository: two manifests, a Dockerfile and a workflow, and its trustctl.yaml. */
+function smallRepository(root: string): void {
+  mkdirSync(path.join(root, 'deploy'), { recursive: true })
+  mkdirSync(path.join(root, '.github', 'workflows'), { recursive: true })
+  writeFileSync(
+    path.join(root, 'deploy', 'api.yaml'),
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: shop }
+spec:
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers:
+        - name: api
+          image: ghcr.io/example/api:1.4.2
+          securityContext: { runAsNonRoot: true, allowPrivilegeEscalation: false }
+          resources: { limits: { cpu: 500m, memory: 256Mi } }
+---
+apiVersion: v1
+kind: Service
+metadata: { name: api, namespace: shop }
+spec: { selector: { app: api }, ports: [{ port: 80, targetPort: 8080 }] }
+`,
+  )
+  writeFileSync(
+    path.join(root, 'Dockerfile'),
+    'FROM node:22-alpine\nWORKDIR /app\nCOPY . .\nUSER node\nCMD ["node", "server.js"]\n',
+  )
+  writeFileSync(
+    path.join(root, '.github', 'workflows', 'ci.yaml'),
+    'name: ci\non: [push]\njobs:\n  test:\n    runs-on: ubuntu-latest\n    steps:\n      - uses: actions/checkout@v4\n      - run: npm test\n',
+  )
+  run(
+    [
+      bin,
+      'init',
+      '--no-input',
+      '--dir',
+      root,
+      '--organization',
+      'Bench Co',
+      '--system',
+      'Shop',
+      '--source',
+      'deploy',
+      '--source',
+      'Dockerfile',
+      '--source',
+      '.github/workflows',
+    ],
+    root,
+  )
+}
+
+const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-startup-bench-'))
+try {
+  console.log(`trustctl start-up bench: whole processes, node ${process.version}, ${os.cpus().length} cores`)
+  const bare = await timeMedian('node -e 0 (a bare Node start)', runs, () => run(['-e', '0'], root))
+  const version = await timeMedian('trustctl --version', runs, () => run([bin, '--version'], root))
+  const help = await timeMedian('trustctl --help', runs, () => run([bin, '--help'], root))
+  smallRepository(root)
+  // Exit codes 1 and 3 are findings and partial input, not a failed benchmark.
+  const assessed = [0, 1, 3]
+  const first = await timeMedian('trustctl assess, small repository', 1, () =>
+    run([bin, 'assess'], root, assessed),
+  )
+  const again = await timeMedian('trustctl assess, small repository, unchanged', runs, () =>
+    run([bin, 'assess'], root, assessed),
+  )
+  const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
+    run([bin, 'gaps'], root, assessed),
+  )
+  const library = await loadLibrary()
+  const loaded = await loadConfig(undefined, root)
+  const inProcess = await timeMedian('in-process: collect + evaluate (no store)', runs, () =>
+    collectAndAssess(loaded, library, process.env, new Date()),
+  )
+  console.log('')
+  console.log(`  --version / node -e 0              ${(version / bare).toFixed(2)}x   (target: within 3x)`)
+  console.log(`  --help / node -e 0                 ${(help / bare).toFixed(2)}x   (target: within 3x)`)
+  console.log(`  assess (first) / node -e 0         ${(first / bare).toFixed(2)}x`)
+  console.log(`  assess (unchanged) / node -e 0     ${(again / bare).toFixed(2)}x`)
+  console.log(`  gaps / node -e 0                   ${(gaps / bare).toFixed(2)}x`)
+  console.log(
+    `  assess (unchanged) - in-process    ${(again - inProcess).toFixed(0)} ms of start-up, store and output beside ${inProcess.toFixed(0)} ms of work`,
+  )
+} finally {
+  rmSync(root, { recursive: true, force: true })
+}

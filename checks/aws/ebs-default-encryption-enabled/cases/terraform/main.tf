@@ -1,0 +1,7 @@
+resource "aws_ebs_encryption_by_default" "good" {
+  enabled = true
+}
+
+resource "aws_ebs_encryption_by_default" "bad" {
+  enabled = false
+}

@@ -1,0 +1,12 @@
+resource "aws_instance" "good" {
+  ami           = "ami-0abc"
+  instance_type = "t3.micro"
+  metadata_options {
+    http_tokens = "required"
+  }
+}
+
+resource "aws_instance" "bad" {
+  ami           = "ami-0abc"
+  instance_type = "t3.micro"
+}

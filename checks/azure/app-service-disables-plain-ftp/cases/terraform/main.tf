@@ -1,0 +1,18 @@
+resource "azurerm_linux_web_app" "good" {
+  name                = "acme-api"
+  location            = "westeurope"
+  resource_group_name = "prod"
+  service_plan_id     = "plan-1"
+  site_config {
+  }
+}
+
+resource "azurerm_linux_web_app" "bad" {
+  name                = "acme-api"
+  location            = "westeurope"
+  resource_group_name = "prod"
+  service_plan_id     = "plan-1"
+  site_config {
+    ftps_state = "AllAllowed"
+  }
+}

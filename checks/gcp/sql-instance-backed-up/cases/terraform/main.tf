@@ -1,0 +1,20 @@
+resource "google_sql_database_instance" "good" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+    backup_configuration {
+      enabled = true
+    }
+  }
+}
+
+resource "google_sql_database_instance" "bad" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+  }
+}

@@ -1,0 +1,18 @@
+resource "google_sql_database_instance" "good" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+  }
+}
+
+resource "google_sql_database_instance" "bad" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+  }
+  deletion_protection = false
+}

@@ -1,0 +1,21 @@
+resource "google_sql_database_instance" "good" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+    ip_configuration {
+      ipv4_enabled    = false
+      private_network = "projects/acme/global/networks/main"
+    }
+  }
+}
+
+resource "google_sql_database_instance" "bad" {
+  name             = "orders"
+  database_version = "POSTGRES_15"
+  region           = "europe-west1"
+  settings {
+    tier = "db-custom-2-7680"
+  }
+}

@@ -1,0 +1,71 @@
+import { existsSync, readFileSync } from 'node:fs'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { trustctl } from './cli-harness.js'
+import { smallEstate } from './small-estate.js'
+
+let estate: Awaited<ReturnType<typeof smallEstate>>
+beforeAll(async () => {
+  estate = await smallEstate('read-only')
+})
+afterAll(() => estate.cleanup())
+
+const dbFile = (): string => path.join(estate.dir, '.trustctl', 'trustctl.db')
+
+/** Records and runs in the ledger, read straight from the SQLite file. */
+function ledgerCounts(): { records: number; runs: number; cache: number } {
+  const db = new Database(dbFile(), { readonly: true })
+  try {
+    const count = (table: string): number =>
+      (db.prepare(`SELECT count(*) AS n FROM ${table}`).get() as { n: number }).n
+    return { records: count('ledger_record'), runs: count('ledger_run'), cache: count('ledger_cache') }
+  } finally {
+    db.close()
+  }
+}
+
+describe('read-only commands store nothing', () => {
+  it('answers gaps, explain and report without a store, and creates none', async () => {
+    const gaps = await trustctl(estate.dir, 'gaps', '--format', 'json')
+    expect(JSON.parse(gaps.stdout).length).toBeGreaterThan(0)
+    expect((await trustctl(estate.dir, 'explain', 'CC6.1')).stdout).toContain('CC6.1')
+    expect(existsSync(dbFile())).toBe(false)
+  })
+
+  it('leaves the ledger as assess left it after gaps, explain, report and a mistyped explain', async () => {
+    expect([0, 1, 3]).toContain((await trustctl(estate.dir, 'assess')).code)
+    const before = ledgerCounts()
+    expect(before.runs).toBe(1)
+    expect((await trustctl(estate.dir, 'gaps')).stdout).toContain('non-root')
+    await trustctl(estate.dir, 'explain', 'kubernetes/workload-runs-as-non-root')
+    expect((await trustctl(estate.dir, 'explain', 'CC42.1')).code).toBe(2)
+    const report = await trustctl(estate.dir, 'report', '--format', 'json', '--out', 'reports')
+    expect(report.stdout).toContain('readiness.json')
+    expect(report.stdout).toContain('Not recorded in the ledger')
+    expect(ledgerCounts()).toEqual(before)
+  })
+
+  it('still answers from the files as they are now', async () => {
+    const { writeFileSync } = await import('node:fs')
+    const { deployment } = await import('./small-estate.js')
+    writeFileSync(path.join(estate.dir, 'deploy', 'late.yaml'), deployment('late', false))
+    const gaps = JSON.parse((await trustctl(estate.dir, 'gaps', '--format', 'json')).stdout) as {
+      subjects?: { name: string }[]
+    }[]
+    expect(gaps.flatMap((g) => g.subjects ?? []).map((s) => s.name)).toContain('late')
+  })
+
+  it('stores a run when asked to with --record', async () => {
+    const before = ledgerCounts()
+    await trustctl(estate.dir, 'gaps', '--record')
+    const after = ledgerCounts()
+    expect(after.runs).toBe(before.runs + 1)
+    expect(after.records).toBeGreaterThan(before.records)
+    const report = await trustctl(estate.dir, 'report', '--format', 'md', '--out', 'reports', '--record')
+    expect(report.stdout).not.toContain('Not recorded in the ledger')
+    expect(ledgerCounts().runs).toBe(after.runs + 1)
+    const markdown = readFileSync(path.join(estate.dir, 'reports', 'readiness.md'), 'utf8')
+    expect(markdown).toMatch(/Ledger: run \d+, signed with Ed25519 key/)
+  })
+})
