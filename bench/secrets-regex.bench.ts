@@ -84,7 +84,7 @@ const two = await timeMedian('two alternations (by case flag)', runs, () =>
 const one = await timeMedian('one alternation, all rules, i flag', runs, () =>
   countAll(texts, [join(secretRules, 'gi')]),
 )
-const scan = await timeMedian('scanText (per rule, validated)', runs, () => {
+const scan = await timeMedian('scanText (screened rules, validated)', runs, () => {
   for (const t of texts) scanText(t, compiled)
 })
 console.log('')
