@@ -49,12 +49,6 @@ export interface LedgerEntry {
   effectiveAt: string
   /** The canonical serialization of the content: the blob. */
   content: Uint8Array
-  /**
-   * SHA-256 of `content` (hex) when the caller has already computed it (the ingest hashes each
-   * evidence once, for its evidence set and its record). A wrong value breaks the chain, and
-   * `trustctl verify` re-hashes every blob and says so.
-   */
-  contentHash?: string
 }
 
 /** A record as the ledger keeps it. */
@@ -130,7 +124,7 @@ export function chainRecords(
   const blobs: { ref: string; bytes: Uint8Array }[] = []
   let { seq, hash: prevHash } = head
   for (const entry of entries) {
-    const contentHash = entry.contentHash ?? sha256(entry.content)
+    const contentHash = sha256(entry.content)
     const blobRef = blobRefOf(contentHash)
     seq += 1
     const unsigned = {

@@ -79,15 +79,12 @@ export async function ingestInputs(
       if (pending.length >= slice) await flush()
       continue
     }
-    // Each evidence is hashed once: the same hash goes into the evidence set and the record.
-    const entries = input
-      .parse()
-      .map((e) => (e.contentHash === undefined ? { ...e, contentHash: sha256(e.content) } : e))
+    const entries = input.parse()
     const content = canonicalBytes({
       input: input.sha256,
       collector: input.collector,
       collectorVersion: input.collectorVersion,
-      evidence: entries.map((e) => e.contentHash),
+      evidence: entries.map((e) => sha256(e.content)),
     })
     pending.push(...entries, setEntry(content))
     remember.push({ key, ref: `sha256:${sha256(content)}` })

@@ -19,10 +19,6 @@ const maxStatements = 500
 const sqliteDialect: SqlDialect = { name: 'sqlite', bytewise: '', maxParams: 30_000, blobBatchBytes: 0 }
 
 /** better-sqlite3 binds numbers, strings, null and Buffers: booleans become 0/1. */
-/** Rows per multi-row INSERT, under SQLite's default limit of 32,766 bound parameters. */
-const rowsPerInsert = 64
-const maxParameters = 32_766
-
 function bindable(params: readonly SqlValue[]): unknown[] {
   return params.map((p) =>
     typeof p === 'boolean'
@@ -144,20 +140,9 @@ export class SqliteDriver implements SqlDriver {
     rows: readonly (readonly SqlValue[])[],
     onConflict: OnConflict | undefined,
   ): void {
-    // Rows go in groups of `rowsPerInsert`, one prepared statement each: no round trips to save, but
-    // every run() crosses into native code and binds anew. Measured on the ledger ingest (100k records,
-    // 2 cores): one row per statement spent 2.3 s of 7 s in insert.
-    const perStatement = Math.max(1, Math.min(rowsPerInsert, Math.floor(maxParameters / columns.length)))
-    const full = Math.floor(rows.length / perStatement) * perStatement
-    if (full > 0) {
-      const statement = this.statement(insertSql(table, columns, perStatement, onConflict))
-      for (let i = 0; i < full; i += perStatement)
-        statement.run(...rows.slice(i, i + perStatement).flatMap((row) => bindable(row)))
-    }
-    if (full < rows.length) {
-      const single = this.statement(insertSql(table, columns, 1, onConflict))
-      for (let i = full; i < rows.length; i++) single.run(...bindable(rows[i] ?? []))
-    }
+    // One prepared single-row statement run per row: SQLite has no round trips to save.
+    const statement = this.statement(insertSql(table, columns, 1, onConflict))
+    for (const row of rows) statement.run(...bindable(row))
   }
 
   /** Waits for the transaction in progress, then runs `fn` alone. */
