@@ -90,6 +90,7 @@ function fillerLine(ext: string): string {
       return pick([
         `${name}.pool.size=${next() % 64}`,
         `${name}.url=jdbc:postgresql://db:5432/${name}`,
+        // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as .properties files hold it
         'spring.datasource.password=${DB_PASSWORD}',
         `password.min-length=${8 + (next() % 8)}`,
       ])
