@@ -3,8 +3,8 @@
  * because one combined alternation scans at 100+ MB/s only while each branch can be rejected on its
  * first characters; a branch that opens with a character class halves that.
  *
- * `detect` is a fragment without capturing groups: the rules are joined into one regular expression
- * with one group per rule. `secret` (optional) runs on the matched text to pick out the value that is
+ * `detect` is a fragment without capturing groups or backreferences: besides running alone, the rules
+ * without `requires` are joined into one alternation that screens each text (scan-text.ts). `secret` (optional) runs on the matched text to pick out the value that is
  * fingerprinted, and `accept` rejects look-alikes (placeholders, low-entropy words).
  */
 export interface SecretRule {
@@ -122,7 +122,9 @@ function looksLikePassword(v: string): boolean {
     !/^[A-Za-z]+(?:[-_.:/ ][A-Za-z]+)*$/.test(v) &&
     /[A-Za-z]/.test(v) &&
     /[^A-Za-z]/.test(v) &&
-    shannonEntropy(v) >= 3
+    // A short value cannot reach 3 bits a character (9 characters top out at 3.17): the bar scales
+    // with the length, so `Orbit45ry` and `Winter44#nn` count while `aaaa1111` does not.
+    shannonEntropy(v) >= Math.min(3, 0.85 * Math.log2(v.length))
   )
 }
 
@@ -333,8 +335,10 @@ export const secretRules: readonly SecretRule[] = [
     id: 'unquoted-password-assignment',
     title: 'Password assigned unquoted in a configuration file',
     ignoreCase: true,
-    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>]{8,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
-    secret: /[:=][ \t]*([^\s"'#<>]{8,200})$/,
+    // `#` opens a comment only after a space (dotenv, YAML and .properties agree): `Maple-4477#dr`
+    // is one value.
+    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{7,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{7,199})$/,
     accept: looksLikePassword,
     rejectLine: declaration,
     boundary: false,
@@ -344,8 +348,8 @@ export const secretRules: readonly SecretRule[] = [
     id: 'unquoted-secret-assignment',
     title: 'High-entropy value assigned unquoted to a secret-like name',
     ignoreCase: true,
-    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>]{12,200}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
-    secret: /[:=][ \t]*([^\s"'#<>]{12,200})$/,
+    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{11,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
+    secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{11,199})$/,
     accept: (v) => looksAssigned(v) && notSecretShape(v),
     rejectLine: declaration,
     boundary: false,
