@@ -8,6 +8,7 @@ import {
 } from '../../app/admission/open-webhook.js'
 import { loadConfig } from '../../app/load-config.js'
 import { ConfigError } from '../../core/errors.js'
+import { parsePort, untilSignal } from '../listening.js'
 
 export interface AdmissionServeOptions {
   config?: string
@@ -28,25 +29,6 @@ export interface AdmissionServeIo {
   until?: Promise<void>
   /** Called once it listens (tests read the URL and CA from it). */
   onListening?: (url: string, caBundle: string) => void
-}
-
-function parsePort(value: string): number {
-  const port = Number(value)
-  if (!/^\d+$/.test(value) || port > 65535)
-    throw new ConfigError(`--port: expected a port number 0–65535, got ${value}`)
-  return port
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
 }
 
 /** `trustctl admission serve`: the validating admission webhook, over TLS, until stopped. */
@@ -119,7 +101,7 @@ export async function admissionManifestsCommand(
   if (options.caFile !== undefined && options.certManager === true)
     throw new ConfigError('--ca-file and --cert-manager: choose one source of the serving certificate')
   const loaded = await loadConfig(options.config, io.cwd)
-  const databasePort = parsePort(options.databasePort)
+  const databasePort = parsePort(options.databasePort, '--database-port')
   const { text, generated } = webhookManifests(
     loaded,
     {

@@ -7,6 +7,7 @@ import { isLoopbackHost } from '../../server/routes/auth.js'
 import { type RunningSchedule, startSchedule } from '../../server/schedule.js'
 import { type ChangeRecorder, openServerContext } from '../../server/server-context.js'
 import { parseTrustProxy } from '../../server/trust-proxy.js'
+import { parsePort, untilSignal } from '../listening.js'
 
 export interface ServeOptions {
   config?: string
@@ -30,26 +31,6 @@ export interface ServeIo {
   /** Called once the server listens (tests read the port from it). */
   onListening?: (app: FastifyInstance, url: string) => void
   recordChange?: ChangeRecorder
-}
-
-function parsePort(value: string | undefined, configured: number): number {
-  if (value === undefined) return configured
-  const port = Number(value)
-  if (!Number.isInteger(port) || port < 0 || port > 65535)
-    throw new ConfigError(`--port: expected a port number 0–65535, got ${value}`)
-  return port
-}
-
-function untilSignal(): Promise<void> {
-  return new Promise((resolve) => {
-    const stop = () => {
-      process.off('SIGINT', stop)
-      process.off('SIGTERM', stop)
-      resolve()
-    }
-    process.on('SIGINT', stop)
-    process.on('SIGTERM', stop)
-  })
 }
 
 /** The socket errors of listen that the operator fixes (another port, another address), as advice. */
@@ -81,7 +62,7 @@ async function listenOrExplain(app: FastifyInstance, host: string, port: number)
 export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
   const host = options.host ?? loaded.config.server.host
-  const port = parsePort(options.port, loaded.config.server.port)
+  const port = options.port === undefined ? loaded.config.server.port : parsePort(options.port)
   const trustProxy = parseTrustProxy(options.trustProxy)
   if (!isLoopbackHost(host) && options.host === undefined)
     throw new ConfigError(`server.host is ${host}, which is not loopback`, {
