@@ -240,7 +240,10 @@ export async function evaluateAssessment(
   const store = await openStore(loaded, env, { mustExist: true })
   try {
     // Results are trusted only under the pinned key, or failing a pin the key runs here sign with.
-    const rootKey = cacheRootKey(loaded, configuredSigner(loaded, env, () => undefined))
+    const rootKey = cacheRootKey(
+      loaded,
+      configuredSigner(loaded, env, () => undefined),
+    )
     const stored = new StoredParseCache(store, toolVersion(), now.toISOString(), rootKey)
     // Reads through the ledger's cache, never adds to it: nothing of this run is recorded.
     const readOnly: ParseCache = { get: (key) => stored.get(key), set: () => undefined }
