@@ -412,6 +412,10 @@ function registerServe(program: Command, { io, setExit, configOption }: Registra
       '--trust-proxy [hops|addresses]',
       'behind a TLS proxy: trust X-Forwarded-Proto/-For from that many hops (alone: 1) or from these addresses/CIDRs',
     )
+    .option(
+      '--worker',
+      'no HTTP: only work the scheduled jobs shared through the PostgreSQL store (beside other servers and workers)',
+    )
     .action(async (options) => setExit(await (await import('./commands/serve.js')).serveCommand(options, io)))
 }
 

@@ -152,6 +152,24 @@ export const configSchema = z.strictObject({
        * rebinding). Unset: loopback names only (localhost, 127.0.0.1, ::1) and the --host listened on.
        */
       allowedHosts: z.array(z.string().trim().toLowerCase().min(1).max(253)).optional(),
+      /**
+       * Team mode (PostgreSQL): the job queue that servers and workers (`serve --worker`) share.
+       * A job running past `timeoutSeconds` is taken as lost with its process (killed, crashed,
+       * machine gone) and tried once more by whichever server or worker is free.
+       */
+      jobs: z
+        .strictObject({
+          /** How often an idle server or worker looks for a job, in seconds (pg-boss's least is 0.5). */
+          pollSeconds: z.number().min(0.5).max(60).default(2),
+          /** Longest a scheduled assessment may run before it is retried elsewhere, in seconds. */
+          timeoutSeconds: z
+            .number()
+            .int()
+            .min(5)
+            .max(23 * 3600)
+            .default(2 * 3600),
+        })
+        .prefault({}),
       push: z
         .strictObject({
           /** Largest accepted push body, in bytes. */

@@ -1,3 +1,4 @@
+import { hostname } from 'node:os'
 import { Cron } from 'croner'
 import PgBoss from 'pg-boss'
 import { ConfigError, ConflictError } from '../core/errors.js'
@@ -89,10 +90,34 @@ export interface ScheduleOptions {
   env?: NodeJS.ProcessEnv
   /** What a tick does; default `runScheduledAssessment` (tests count ticks). */
   tick?: (context: ServerContext) => Promise<unknown>
-  /** pg-boss worker polling interval in seconds (default 2). */
+  /** pg-boss worker polling interval in seconds; default server.jobs.pollSeconds (2). */
   pollingIntervalSeconds?: number
   /** Where tick failures are reported; default standard error. */
   report?: (message: string) => void
+  /** Where each queued job's start and end is logged (operators follow which process ran what). */
+  log?: (message: string) => void
+  /** How this process names itself in a job's output; default `<host name>:<pid>`. */
+  workerName?: string
+}
+
+/** What a worked queue job keeps as its output: who ran it, and the run it recorded. */
+export interface TickOutput {
+  by: string
+  /** The in-process job that ran the assessment (GET /api/jobs on that server shows it). */
+  job?: string
+  /** The ledger run the assessment recorded. */
+  runId?: number
+  /** Why nothing was recorded (an assessment was already running in that process). */
+  skipped?: string
+}
+
+/** The output of one tick, from what the tick returned (a finished Job, or nothing when skipped). */
+export function tickOutput(by: string, outcome: unknown): TickOutput {
+  if (outcome === undefined) return { by, skipped: 'an assessment was already running in this process' }
+  if (typeof outcome !== 'object' || outcome === null || !('id' in outcome)) return { by }
+  const job = outcome as Job
+  const runId = job.result?.runId
+  return { by, job: job.id, ...(typeof runId === 'number' ? { runId } : {}) }
 }
 
 /**
@@ -173,13 +198,25 @@ async function startBossSchedule(
     throw new ConfigError('store.url: required when store.backend is postgres', {
       hint: 'set store.url in trustctl.yaml or TRUSTCTL_DATABASE_URL',
     })
-  const boss = await startBoss(url, options.bossSchema ?? 'trustctl_jobs', report)
+  const settings = context.loaded.config.server.jobs
+  const boss = await startBoss(url, options.bossSchema ?? 'trustctl_jobs', report, {
+    timeoutSeconds: settings?.timeoutSeconds ?? defaultJobTimeoutSeconds,
+  })
+  const by = options.workerName ?? `${hostname()}:${process.pid}`
+  const log = options.log ?? (() => undefined)
   await boss.schedule(assessQueue, cron, {}, { tz: 'UTC' })
   await boss.work(
     assessQueue,
-    { pollingIntervalSeconds: options.pollingIntervalSeconds ?? 2 },
-    async (jobs: PgBoss.Job<object>[]) => {
-      for (const _job of jobs) await tick(context)
+    // One job at a time per process: a tick is a whole assessment, and its output names its run.
+    { batchSize: 1, pollingIntervalSeconds: options.pollingIntervalSeconds ?? settings?.pollSeconds ?? 2 },
+    async ([job]: PgBoss.Job<object>[]): Promise<TickOutput> => {
+      if (job === undefined) return { by }
+      log(`scheduled assessment ${job.id} started by ${by}`)
+      const output = tickOutput(by, await tick(context))
+      log(
+        `scheduled assessment ${job.id} done${output.runId === undefined ? '' : `: run ${output.runId}`}${output.skipped === undefined ? '' : ` (skipped: ${output.skipped})`}`,
+      )
+      return output
     },
   )
   return {
@@ -192,31 +229,52 @@ async function startBossSchedule(
   }
 }
 
+/** An assessment of a large estate takes minutes: past two hours its process is taken as gone. */
+export const defaultJobTimeoutSeconds = 2 * 60 * 60
+
+/** How often pg-boss looks for jobs past their timeout: twice a timeout, at most every 2 minutes. */
+export const expiryCheckSeconds = (timeoutSeconds: number): number =>
+  Math.max(1, Math.min(120, Math.floor(timeoutSeconds / 2)))
+
 /**
- * Starts pg-boss in its own schema and makes sure the assess queue exists. 'stately': at most one
- * tick waiting and one running, so ticks missed while every server was busy do not pile up.
+ * Starts pg-boss in its own schema and makes sure the assess queue exists with this timeout.
+ * 'stately': at most one tick waiting and one running, so ticks missed while every server was busy
+ * do not pile up, and two assessments never run at once. A job whose process died (SIGKILL, a lost
+ * machine) stays active until its timeout passes; then pg-boss's maintenance (run by one process at
+ * a time, every `expiryCheckSeconds`) fails it and it is retried once by any server or worker.
  */
 export async function startBoss(
   url: string,
   schema: string,
   report: (message: string) => void,
+  settings: { timeoutSeconds?: number } = {},
 ): Promise<PgBoss> {
-  const boss = new PgBoss({ connectionString: url, schema, max: 4 })
+  const timeoutSeconds = settings.timeoutSeconds ?? defaultJobTimeoutSeconds
+  const boss = new PgBoss({
+    connectionString: url,
+    schema,
+    max: 4,
+    maintenanceIntervalSeconds: expiryCheckSeconds(timeoutSeconds),
+  })
   boss.on('error', (error) => report(`job queue: ${error.message}`))
   await boss.start()
-  if ((await boss.getQueue(assessQueue)) === null) {
+  const queue = {
+    name: assessQueue,
+    policy: 'stately' as const,
+    expireInSeconds: timeoutSeconds,
+    retryLimit: 1,
+  }
+  const existing = await boss.getQueue(assessQueue)
+  if (existing === null) {
     try {
-      await boss.createQueue(assessQueue, {
-        name: assessQueue,
-        policy: 'stately',
-        // An assessment of a large estate takes minutes, not hours.
-        expireInSeconds: 2 * 60 * 60,
-        retryLimit: 1,
-      })
+      await boss.createQueue(assessQueue, queue)
     } catch (error) {
       // Another server created it between our look and our create: that queue is the one we want.
       if ((await boss.getQueue(assessQueue)) === null) throw error
     }
+  } else if (existing.expireInSeconds !== timeoutSeconds) {
+    // The timeout is the latest started process's setting: jobs sent from now on carry it.
+    await boss.updateQueue(assessQueue, queue)
   }
   return boss
 }

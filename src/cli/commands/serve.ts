@@ -1,5 +1,5 @@
 import type { FastifyInstance } from 'fastify'
-import { loadConfig } from '../../app/load-config.js'
+import { type LoadedConfig, loadConfig } from '../../app/load-config.js'
 import { storeLocation } from '../../app/open-store.js'
 import { ConfigError } from '../../core/errors.js'
 import { createServer, loopbackHostNames } from '../../server/app.js'
@@ -19,6 +19,11 @@ export interface ServeOptions {
    * address). Alone: one hop; a number: that many hops; else the proxies' addresses or CIDR ranges.
    */
   trustProxy?: boolean | string
+  /**
+   * Work the shared job queue (scheduled assessments) without serving HTTP: a job worker beside the
+   * servers, on the same PostgreSQL store. Needs store.backend postgres and server.schedule.
+   */
+  worker?: boolean
 }
 
 export interface ServeIo {
@@ -61,6 +66,7 @@ async function listenOrExplain(app: FastifyInstance, host: string, port: number)
  */
 export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
+  if (options.worker === true) return workCommand(loaded, io)
   const host = options.host ?? loaded.config.server.host
   const port = options.port === undefined ? loaded.config.server.port : parsePort(options.port)
   const trustProxy = parseTrustProxy(options.trustProxy)
@@ -104,6 +110,7 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
     schedule = await startSchedule(context, {
       env,
       report: (message) => io.err(`trustctl serve: ${message}\n`),
+      log: (message) => io.out(`${message}\n`),
     })
     const next = schedule.nextRunAt()
     if (schedule.mode !== 'off')
@@ -117,6 +124,54 @@ export async function serveCommand(options: ServeOptions, io: ServeIo): Promise<
   } finally {
     await schedule?.stop()
     await app?.close()
+    await close()
+  }
+}
+
+/** Why `serve --worker` cannot run with this configuration, or undefined when it can. */
+export function workerRefusal(loaded: LoadedConfig): ConfigError | undefined {
+  if (loaded.config.store.backend !== 'postgres')
+    return new ConfigError('serve --worker: store.backend is sqlite; workers share a PostgreSQL store', {
+      hint: 'set store.backend: postgres and store.url (or TRUSTCTL_DATABASE_URL); with SQLite the one `trustctl serve` runs the schedule itself',
+    })
+  if (loaded.config.server.schedule === undefined)
+    return new ConfigError(
+      'serve --worker: server.schedule is unset, so there are no scheduled jobs to work',
+      {
+        hint: 'set server.schedule to a cron expression in UTC (e.g. "0 3 * * *"), the same in every server and worker',
+      },
+    )
+  return undefined
+}
+
+/**
+ * `trustctl serve --worker`: the job side of a server without its HTTP side. It opens the same store
+ * and works the same pg-boss queue as every `serve` process, so scheduled assessments are shared by
+ * servers and workers alike, each job worked by one of them.
+ */
+async function workCommand(loaded: LoadedConfig, io: ServeIo): Promise<number> {
+  const refusal = workerRefusal(loaded)
+  if (refusal !== undefined) throw refusal
+  const env = io.env ?? process.env
+  const { context, close } = await openServerContext(loaded, {
+    env,
+    notify: io.err,
+    ...(io.recordChange === undefined ? {} : { recordChange: io.recordChange }),
+  })
+  let schedule: RunningSchedule | undefined
+  try {
+    schedule = await startSchedule(context, {
+      env,
+      report: (message) => io.err(`trustctl serve --worker: ${message}\n`),
+      log: (message) => io.out(`${message}\n`),
+    })
+    io.out(`trustctl worker working scheduled jobs (store: ${storeLocation(loaded, env)})\n`)
+    await (io.until ?? untilSignal())
+    io.out('trustctl: stopping\n')
+    return 0
+  } finally {
+    // Graceful: a job in hand is finished (up to 30 s) before the worker lets go of the queue.
+    await schedule?.stop()
     await close()
   }
 }
