@@ -6,7 +6,15 @@ import pg from 'pg'
 import type PgBoss from 'pg-boss'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { parseDocument } from 'yaml'
-import { assessQueue, startBoss, type TickOutput } from '../src/server/schedule.js'
+import type { LoadedConfig } from '../src/app/load-config.js'
+import { workerRefusal } from '../src/cli/commands/serve.js'
+import {
+  assessQueue,
+  expiryCheckSeconds,
+  startBoss,
+  type TickOutput,
+  tickOutput,
+} from '../src/server/schedule.js'
 import { trustctl } from './cli-harness.js'
 import { smallEstate } from './small-estate.js'
 
@@ -239,5 +247,30 @@ describe.skipIf(!built)('serve --worker', () => {
     } finally {
       sqlite.cleanup()
     }
+  })
+})
+
+describe('which configurations a worker runs with', () => {
+  const loaded = (backend: 'sqlite' | 'postgres', schedule?: string) =>
+    ({
+      config: { store: { backend }, server: schedule === undefined ? {} : { schedule } },
+    }) as unknown as LoadedConfig
+
+  it('runs on PostgreSQL with a schedule, and names what is missing otherwise', () => {
+    expect(workerRefusal(loaded('postgres', '0 3 * * *'))).toBeUndefined()
+    expect(workerRefusal(loaded('postgres'))?.message).toMatch(/server\.schedule is unset/)
+    expect(workerRefusal(loaded('sqlite', '0 3 * * *'))?.message).toMatch(/store\.backend is sqlite/)
+  })
+
+  it('checks lost jobs twice a timeout, between every second and every two minutes', () => {
+    expect(expiryCheckSeconds(6)).toBe(3)
+    expect(expiryCheckSeconds(1)).toBe(1)
+    expect(expiryCheckSeconds(2 * 3600)).toBe(120)
+  })
+
+  it("keeps a tick's run and process in the job's output, or why it recorded nothing", () => {
+    const job = { id: 'j1', status: 'done', result: { runId: 7 } }
+    expect(tickOutput('host:1', job)).toEqual({ by: 'host:1', job: 'j1', runId: 7 })
+    expect(tickOutput('host:1', undefined).skipped).toMatch(/already running/)
   })
 })
