@@ -172,7 +172,7 @@ afterAll(async () => {
   if (built) await adminQuery(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`).catch(() => undefined)
 })
 
-describe.skipIf(!built)('two servers and two workers on one PostgreSQL store', () => {
+describe.skipIf(!built && process.env.CI === undefined)('two servers and two workers on one PostgreSQL store', () => {
   it('work 100 scheduled assessments once each, and finish the job of a server killed mid-way', async () => {
     const dir = estate?.dir ?? ''
     const baseline = (await assessmentRuns()).length
@@ -237,7 +237,7 @@ describe.skipIf(!built)('two servers and two workers on one PostgreSQL store', (
   }, 400_000)
 })
 
-describe.skipIf(!built)('serve --worker', () => {
+describe.skipIf(!built && process.env.CI === undefined)('serve --worker', () => {
   it('refuses a SQLite store, naming the setting', async () => {
     const sqlite = await smallEstate('multi-worker-sqlite')
     try {
