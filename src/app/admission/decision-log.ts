@@ -25,6 +25,17 @@ export interface DecisionLogOptions {
   flushMs: number
   /** Told when a batch cannot be written (the server logs it; decisions stay queued for the next try). */
   onError: (error: unknown) => void
+  /** Told the running total after each batch is in the ledger. */
+  onWritten?: (recorded: number) => void
+}
+
+/** Where the webhook hands its decisions: written in batches, here or on a thread of its own. */
+export interface DecisionSink {
+  add(decision: AdmissionDecision): void
+  /** Decisions written to the ledger so far. */
+  readonly recorded: number
+  /** Resolves once every decision handed over so far is in the ledger (or failed and is queued). */
+  flush(): Promise<void>
 }
 
 /**
@@ -32,7 +43,7 @@ export interface DecisionLogOptions {
  * without waiting for a disk write and a Type 2 period still holds every decision (CC8.1). A batch
  * that fails to write is kept and retried with the next one: a decision is never silently dropped.
  */
-export class DecisionLog {
+export class DecisionLog implements DecisionSink {
   private queue: AdmissionDecision[] = []
   private timer: NodeJS.Timeout | undefined
   private writing: Promise<void> = Promise.resolve()
@@ -82,6 +93,7 @@ export class DecisionLog {
       )
       await store.finishRun(runId, new Date().toISOString(), signer)
       this.written += batch.length
+      this.options.onWritten?.(this.written)
     } catch (error) {
       // Kept for the next batch; the run left open is reported incomplete by verify, never trusted.
       this.queue = [...batch, ...this.queue]

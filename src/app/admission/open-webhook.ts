@@ -4,7 +4,8 @@ import { openStore } from '../open-store.js'
 import { loadLibrary } from '../run-assessment.js'
 import { configuredSigner } from '../signing-key.js'
 import { toolVersion } from '../version.js'
-import { DecisionLog } from './decision-log.js'
+import { DecisionLog, type DecisionSink } from './decision-log.js'
+import { decisionWorkerAvailable, ThreadedDecisionLog } from './decision-log-thread.js'
 import { AdmissionJudge } from './judge.js'
 import { renderAdmissionManifests } from './manifests.js'
 import { celPolicies, renderAdmissionPolicies } from './policies.js'
@@ -38,7 +39,7 @@ export interface OpenWebhook {
   server: RunningAdmissionServer
   tls: WebhookTls
   checks: string[]
-  log: DecisionLog
+  log: DecisionSink
   /** Stops listening, writes the decisions still queued, and closes the store. */
   close(): Promise<void>
 }
@@ -68,19 +69,9 @@ export async function openWebhook(request: WebhookRequest): Promise<OpenWebhook>
   // Built before anything listens: a mistyped check param fails the start, not each review.
   const judge = new AdmissionJudge(library.checks, loaded.config)
   const tls = webhookTls(request, new Date())
-  const signer = configuredSigner(loaded, env, notify)
-  const store = await openStore(loaded, env)
-  const log = new DecisionLog({
-    store,
-    signer,
-    toolVersion: toolVersion(),
-    batchSize: loaded.config.admission.batchSize,
-    flushMs: loaded.config.admission.flushSeconds * 1000,
-    onError: (error) =>
-      notify(
-        `trustctl admission: decisions not yet written to the ledger (kept for the next batch): ${error instanceof Error ? error.message : String(error)}\n`,
-      ),
-  })
+  // Made (or read) here, before the writer starts, so a new key is announced once.
+  configuredSigner(loaded, env, notify)
+  const log = await openDecisionLog(loaded, env, notify)
   let server: RunningAdmissionServer
   try {
     server = await startAdmissionServer({
@@ -92,7 +83,7 @@ export async function openWebhook(request: WebhookRequest): Promise<OpenWebhook>
       record: (decision) => log.add(decision),
     })
   } catch (error) {
-    await store.close()
+    await log.close()
     throw error
   }
   return {
@@ -102,6 +93,49 @@ export async function openWebhook(request: WebhookRequest): Promise<OpenWebhook>
     log,
     close: async () => {
       await server.close()
+      await log.close()
+    },
+  }
+}
+
+/**
+ * The ledger writer for decisions: on a worker thread when running built (the webhook's event loop
+ * then never waits on a batch), or on this thread from TypeScript sources (tests), where a thread
+ * cannot load the sources. Both batch and sign the same way.
+ */
+async function openDecisionLog(
+  loaded: LoadedConfig,
+  env: NodeJS.ProcessEnv,
+  notify: (text: string) => void,
+): Promise<DecisionSink & { close(): Promise<void> }> {
+  const batchSize = loaded.config.admission.batchSize
+  const flushMs = loaded.config.admission.flushSeconds * 1000
+  if (decisionWorkerAvailable()) {
+    const { config, file, root } = loaded
+    return ThreadedDecisionLog.start(
+      { loaded: { config, file, root }, env, toolVersion: toolVersion(), batchSize, flushMs },
+      notify,
+    )
+  }
+  const store = await openStore(loaded, env)
+  const log = new DecisionLog({
+    store,
+    signer: configuredSigner(loaded, env, notify),
+    toolVersion: toolVersion(),
+    batchSize,
+    flushMs,
+    onError: (error) =>
+      notify(
+        `trustctl admission: decisions not yet written to the ledger (kept for the next batch): ${error instanceof Error ? error.message : String(error)}\n`,
+      ),
+  })
+  return {
+    add: (decision) => log.add(decision),
+    flush: () => log.flush(),
+    get recorded() {
+      return log.recorded
+    },
+    close: async () => {
       await log.flush()
       await store.close()
     },
