@@ -131,6 +131,35 @@ const relationSchema = z.strictObject({
   where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
 })
 
+const referenceSchema = z.strictObject({
+  /** This resource's attribute that names the other (`role`, `route_table_id`, `gateway_id`). */
+  attribute: z.string().min(1),
+  /** The types it must refer to (`aws_iam_role`); a data source of the type counts too. */
+  type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /**
+   * A literal value that names a resource of the type outside this code (`^igw-` for an internet
+   * gateway id written as text). Without it, a literal is looked up among the resources by name.
+   */
+  valueMatches: z
+    .string()
+    .refine((s) => {
+      try {
+        compilePattern(s)
+        return true
+      } catch {
+        return false
+      }
+    }, 'is not a valid regular expression')
+    .optional(),
+  /** Attributes of the referred resource a literal value may equal (a role's `name`). */
+  matchOn: z.array(z.string().min(1)).default(['id', 'name', 'arn', 'bucket']),
+  /**
+   * What the referred resource must satisfy. A reference that leads outside this code then makes
+   * the subject no-evidence: what the other resource holds cannot be seen.
+   */
+  where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
+})
+
 export type Condition =
   | Leaf
   | z.output<typeof portRangeSchema>
@@ -140,6 +169,7 @@ export type Condition =
   | { someOf: string; where: Condition }
   | { everyOf: string; where: Condition }
   | { related: z.output<typeof relationSchema> }
+  | { refersTo: z.output<typeof referenceSchema> }
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -149,6 +179,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ someOf: z.string().min(1), where: conditionSchema }),
     z.strictObject({ everyOf: z.string().min(1), where: conditionSchema }),
     z.strictObject({ related: relationSchema }),
+    z.strictObject({ refersTo: referenceSchema }),
     portRangeSchema,
     leafSchema,
   ]),
@@ -382,6 +413,7 @@ function evaluateCondition(condition: Condition, scope: Scope, env: Env): Verdic
   }
   if ('someOf' in condition || 'everyOf' in condition) return evaluateEach(condition, scope, env)
   if ('related' in condition) return evaluateRelated(condition.related, scope, env)
+  if ('refersTo' in condition) return evaluateReference(condition.refersTo, scope, env)
   if ('portInRange' in condition) {
     const { from, to, port, protocol } = condition.portInRange
     const wanted = Number(operandValue(port, env))
@@ -465,6 +497,74 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
     return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
   })
   return combine(verdicts, 'any')
+}
+
+/** `aws_iam_role` of `module.app.aws_iam_role.this["a"]` or `data.aws_iam_role.x`. */
+function typeOfAddress(address: string): string | undefined {
+  const parts = address.replace(/\[[^\]]*\]/g, '').split('.')
+  return parts.length >= 2 ? parts[parts.length - 2] : undefined
+}
+
+/**
+ * Resources this one refers to through `attribute`: by the references the configuration wrote, or
+ * by a literal value equal to a resource's name or id. Inside a block (`route[0]`) the references
+ * are known only for the whole block, so they decide only when all of them agree.
+ */
+function evaluateReference(reference: z.output<typeof referenceSchema>, scope: Scope, env: Env): Verdict {
+  const types = typeof reference.type === 'string' ? [reference.type] : reference.type
+  const label = types.join(' or ')
+  const name = scope.prefix === '' ? reference.attribute : `${scope.prefix}.${reference.attribute}`
+  const at = resolve(scope, reference.attribute)
+  const topLevel = (scope.prefix.split(/[.[]/)[0] ?? '') || reference.attribute
+  const refs = referencesOf(scope.resource)?.[topLevel] ?? []
+  let targets: RuleSubject[]
+  if (at.unknown) {
+    if (refs.length === 0) return { truth: 'unknown', why: [`${name} is known only after apply`] }
+    const ofType = refs.filter((r) => types.includes(typeOfAddress(r) ?? ''))
+    if (ofType.length === 0)
+      return { truth: false, why: [`${name} refers to ${refs.join(', ')}, not a ${label}`] }
+    // A block's references cover all its elements: with others among them, this one may be either.
+    if (scope.prefix !== '' && ofType.length < refs.length)
+      return { truth: 'unknown', why: [`cannot tell which of ${refs.join(', ')} ${name} refers to`] }
+    if (reference.where === undefined) return { truth: true, why: [`${name} refers to ${ofType.join(', ')}`] }
+    targets = types
+      .flatMap((t) => env.ofType(t))
+      .filter((r) => r.file === scope.resource.file && ofType.includes(r.name))
+    if (targets.length < ofType.length)
+      return {
+        truth: 'unknown',
+        why: [`${name} refers to ${ofType.join(', ')}, which this code does not declare`],
+      }
+  } else {
+    const value = at.value
+    if (value === undefined || value === null) return { truth: false, why: [`${name} is not set`] }
+    if (typeof value !== 'string') return { truth: false, why: [() => `${name} is ${show(value)}`] }
+    if (reference.valueMatches !== undefined && compilePattern(reference.valueMatches).test(value))
+      return reference.where === undefined
+        ? { truth: true, why: [`${name} is ${show(value)}, a ${label}`] }
+        : { truth: 'unknown', why: [`${name} names ${value}, which this code does not declare`] }
+    targets = types
+      .flatMap((t) => env.ofType(t))
+      .filter((r) => r.file === scope.resource.file)
+      .filter((r) => reference.matchOn.some((key) => attributesOf(r)?.[key] === value))
+    if (targets.length === 0)
+      return reference.where === undefined
+        ? { truth: false, why: [`${name} is ${show(value)}, no ${label} of this code`] }
+        : { truth: 'unknown', why: [`${name} names ${value}, which this code does not declare`] }
+    if (reference.where === undefined) return { truth: true, why: [`${name} names ${targets[0]?.name}`] }
+  }
+  const where = reference.where
+  return combine(
+    targets.map((r) => {
+      const v = evaluateCondition(
+        where,
+        { values: attributesOf(r) ?? {}, unknown: unknownOf(r), prefix: '', resource: r },
+        env,
+      )
+      return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
+    }),
+    'any',
+  )
 }
 
 /** The zod schema of a rule's parameters, typed from their defaults. */
