@@ -614,11 +614,17 @@ const typeIndexes = new WeakMap<readonly RuleSubject[], Map<string, RuleSubject[
 function indexByType(resources: readonly RuleSubject[]): ReadonlyMap<string, readonly RuleSubject[]> {
   let index = typeIndexes.get(resources)
   if (index === undefined) {
-    index = new Map()
-    for (const r of resources) {
-      const list = index.get(r.resourceKind)
-      if (list === undefined) index.set(r.resourceKind, [r])
+    const built = new Map<string, RuleSubject[]>()
+    index = built
+    const add = (type: string, r: RuleSubject): void => {
+      const list = built.get(type)
+      if (list === undefined) built.set(type, [r])
       else list.push(r)
+    }
+    for (const r of resources) {
+      add(r.resourceKind, r)
+      // A CloudFormation resource read under Terraform's attribute names is judged by that type's rules.
+      if (r.kind === 'iac.resource' && r.equivalentType !== undefined) add(r.equivalentType, r)
     }
     typeIndexes.set(resources, index)
   }
