@@ -70,3 +70,20 @@ resource "aws_iam_instance_profile" "unseen" {
   name = "legacy"
   role = "legacy-ec2-role"
 }
+
+# The older attachment resource, which lists its roles.
+resource "aws_iam_role" "batch" {
+  name               = "acme-batch"
+  assume_role_policy = data.aws_iam_policy_document.ec2_assume.json
+}
+
+resource "aws_iam_policy_attachment" "batch_power_users" {
+  name       = "batch-power-users"
+  roles      = [aws_iam_role.batch.name]
+  policy_arn = "arn:aws:iam::aws:policy/PowerUserAccess"
+}
+
+resource "aws_iam_instance_profile" "bad_legacy_attachment" {
+  name = "acme-batch"
+  role = aws_iam_role.batch.name
+}
