@@ -231,6 +231,23 @@ describe('declarative rules', () => {
     ])
   })
 
+  it('relates resources across the .tf files of one module, never across two plans', () => {
+    const rule = {
+      resource: 'aws_s3_bucket',
+      assert: { related: { type: 'aws_s3_bucket_public_access_block', via: 'bucket' } },
+    }
+    const block = (file: string) =>
+      resource('pab.a', 'aws_s3_bucket_public_access_block', {
+        file,
+        unknownAttributes: ['bucket'],
+        references: { bucket: ['aws_s3_bucket.a'] },
+      })
+    const bucket = (file: string) => resource('aws_s3_bucket.a', 'aws_s3_bucket', { file })
+    expect(run(rule, [bucket('infra/s3.tf'), block('infra/s3-policies.tf')])[0]?.[1]).toBe('pass')
+    expect(run(rule, [bucket('infra/s3.tf'), block('other/s3-policies.tf')])[0]?.[1]).toBe('fail')
+    expect(run(rule, [bucket('plans/prod.json'), block('plans/staging.json')])[0]?.[1]).toBe('fail')
+  })
+
   it('reads parameters, with overrides from the configuration', () => {
     const rule = {
       resource: 'aws_rds_cluster',

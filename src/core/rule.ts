@@ -468,6 +468,19 @@ function evaluateEach(
   return combine(verdicts, 'someOf' in condition ? 'any' : 'all')
 }
 
+const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')))
+const isTerraformSource = (file: string): boolean => /\.tf(\.json)?$/.test(file)
+
+/**
+ * Resources that can refer to each other: those of one plan, one template, or one Terraform module
+ * read as source (the `.tf` files of one folder, whose addresses are unique across its files), so a
+ * bucket in `s3.tf` and its public-access block in `s3-policies.tf` are related. Two plans in one
+ * folder stay apart: the same address in each is a different resource.
+ */
+function sameModule(a: string, b: string): boolean {
+  return a === b || (isTerraformSource(a) && isTerraformSource(b) && folderOf(a) === folderOf(b))
+}
+
 /** Related resources: those whose `via` attribute refers to this resource (or names it by value). */
 function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope, env: Env): Verdict {
   const self = scope.resource
@@ -477,7 +490,7 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
     .filter((v): v is string => typeof v === 'string' && v !== '')
   const related = types
     .flatMap((t) => env.ofType(t))
-    .filter((r) => r.file === self.file)
+    .filter((r) => sameModule(r.file, self.file))
     .filter((r) => {
       const refs = referencesOf(r)?.[relation.via]
       if (refs !== undefined && refs.length > 0) return refs.includes(self.name)
@@ -529,7 +542,7 @@ function evaluateReference(reference: z.output<typeof referenceSchema>, scope: S
     if (reference.where === undefined) return { truth: true, why: [`${name} refers to ${ofType.join(', ')}`] }
     targets = types
       .flatMap((t) => env.ofType(t))
-      .filter((r) => r.file === scope.resource.file && ofType.includes(r.name))
+      .filter((r) => sameModule(r.file, scope.resource.file) && ofType.includes(r.name))
     if (targets.length < ofType.length)
       return {
         truth: 'unknown',
@@ -545,7 +558,7 @@ function evaluateReference(reference: z.output<typeof referenceSchema>, scope: S
         : { truth: 'unknown', why: [`${name} names ${value}, which this code does not declare`] }
     targets = types
       .flatMap((t) => env.ofType(t))
-      .filter((r) => r.file === scope.resource.file)
+      .filter((r) => sameModule(r.file, scope.resource.file))
       .filter((r) => reference.matchOn.some((key) => attributesOf(r)?.[key] === value))
     if (targets.length === 0)
       return reference.where === undefined
