@@ -76,6 +76,7 @@ export async function collectConfiguredSources(
           parseCache: redactingParseCache(parseCache, (parsed) => redactCollected(parsed, secrets, redact)),
         }),
     fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
+    ...(loaded.config.scope.period === undefined ? {} : { period: loaded.config.scope.period }),
   })
   // Results read back from the cache are masked again: copy-on-write makes that a walk, no copy.
   return { ...redactCollected(collection, secrets, redact), inputs: collection.inputs }

@@ -59,6 +59,8 @@ export interface SourceContext {
   parseCache?: ParseCache
   /** The store's salt for fingerprints of secrets found (stable per store, never printed). */
   fingerprintSalt?: string
+  /** The audit period (trustctl.yaml `scope.period`): the default window of history sources. */
+  period?: { from: string; to: string }
 }
 
 /**

@@ -33,6 +33,14 @@ export const configSchema = z.strictObject({
         'must include security: the common criteria are always in scope',
       ),
     asOf: calendarDate,
+    /**
+     * The period a Type 2 report covers, inclusive. Populations read from history (the git changes)
+     * default to it, so nothing from before the period is counted in it.
+     */
+    period: z
+      .strictObject({ from: calendarDate, to: calendarDate })
+      .refine((p) => p.from <= p.to, { message: 'from must be on or before to', path: ['to'] })
+      .optional(),
   }),
   /**
    * Where evidence is read. Each type has settings of its own (a region, an organization, a token

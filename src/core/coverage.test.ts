@@ -91,6 +91,18 @@ describe('assessCoverage', () => {
     ])
   })
 
+  it('gives the reason a type with nothing to judge stays not assessed, and counts it as not assessed', () => {
+    const items = [
+      resource('aws_internet_gateway', 'main'),
+      resource('aws_nat_gateway', 'a'),
+    ] as EvidenceItem[]
+    const coverage = assessCoverage(items, [], checks)
+    expect(coverage.notAssessed).toBe(2)
+    const reasons = coverage.byType.flatMap((t) => t.notAssessedResources.map((r) => r.reason))
+    expect(reasons[0]).toMatch(/internet gateway has no setting to judge/)
+    expect(reasons[1]).toMatch(/NAT gateway has no setting to judge/)
+  })
+
   it('counts a mapped resource and the parts read into it as assessed, and its AWS view once', () => {
     const coverage = assessCoverage(evidence, findings, checks)
     expect(coverage.resources).toBe(7)

@@ -64,6 +64,24 @@ function names(subject: Subject, item: EvidenceItem): boolean {
 
 const isIacKind = (kind: string) => kind.startsWith('iac.')
 
+/**
+ * Why resources of these types stay not assessed when no check named them: they hold no setting a
+ * test could judge, or only some of them can be told apart in code. Listing the reason lets an
+ * auditor see the gap was weighed, not missed; the resources are still counted as not assessed.
+ */
+const notAssessedReasonByType: Readonly<Record<string, string>> = {
+  aws_internet_gateway:
+    'an internet gateway has no setting to judge; what reaches the internet through it is judged on the route tables (aws/private-route-table-has-no-internet-gateway-route) and security groups',
+  aws_nat_gateway:
+    'a NAT gateway has no setting to judge: it only carries outbound traffic of private subnets; the route tables that send traffic to it are judged',
+  aws_eip:
+    'an Elastic IP is only an address; whether what it fronts is exposed is judged on that instance, load balancer or NAT gateway and its security groups (an unused address is a cost matter the live account shows)',
+  aws_route_table:
+    'only route tables tagged private (Name or Tier) are judged: an untagged table cannot be told private or public from the code',
+  aws_route:
+    "only routes in a table tagged private are judged: the code does not say whether another table's subnets are meant to be private",
+}
+
 /** The index key of what a check's finding can name: check, kind, file and a name. */
 const subjectKey = (check: string, kind: string, file: string, name: string): string =>
   `${check}\n${kind}\n${file}\n${name}`
@@ -179,9 +197,11 @@ export function assessCoverage(
       if (partOf !== undefined ? iacJudged.has(partOf) : iacJudgedInFile.has(`${item.file}\n${item.name}`))
         return undefined
       const tagged = (readers.get('iac.resource') ?? []).some((c) => namedBy(c.id, item))
-      return partOf !== undefined
-        ? `read into ${partOf}, which no check examined`
-        : `no check examines ${item.resourceKind} resources${tagged ? ' (only their tags were checked)' : ''}`
+      if (partOf !== undefined) return `read into ${partOf}, which no check examined`
+      return (
+        notAssessedReasonByType[item.resourceKind] ??
+        `no check examines ${item.resourceKind} resources${tagged ? ' (only their tags were checked)' : ''}`
+      )
     }
     const reading = readers.get(item.kind) ?? []
     if (reading.length === 0) return `no check in scope reads ${item.kind}`

@@ -52,6 +52,11 @@ export const iacResourceSchema = evidenceSchema('iac.resource', {
   unknownAttributes: z.array(z.string()).exactOptional(),
   /** Attribute name → addresses of the resources its expression refers to, as configuration writes it. */
   references: z.record(z.string(), z.array(z.string())).exactOptional(),
+  /**
+   * For a CloudFormation resource whose settings were read under Terraform's attribute names, that
+   * Terraform type (`AWS::RDS::DBCluster` → `aws_rds_cluster`): rules on the type judge it too.
+   */
+  equivalentType: z.string().min(1).exactOptional(),
 })
 export type IacResource = z.output<typeof iacResourceSchema>
 

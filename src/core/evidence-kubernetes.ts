@@ -271,6 +271,13 @@ export const k8sResourceSchema = evidenceSchema('k8s.resource', {
    * judge kinds no typed evidence covers (PodDisruptionBudget, ExternalSecret, custom resources).
    */
   spec: z.record(z.string(), z.unknown()).exactOptional(),
+  /**
+   * A ConfigMap's data keys, each with whether it looks like a credential by its name (a literal
+   * value under `DB_PASSWORD`) or by its value's shape (a private key, a token). Values are not kept.
+   */
+  configData: z
+    .array(z.strictObject({ key: z.string(), credentialByName: z.boolean(), credentialByValue: z.boolean() }))
+    .exactOptional(),
 })
 export type K8sResource = z.output<typeof k8sResourceSchema>
 

@@ -150,6 +150,104 @@ describe('declarative rules', () => {
     expect(findings[2]?.[2]).toContain('no aws_s3_bucket_public_access_block refers to it')
   })
 
+  it('follows what a resource refers to: by reference, by literal name, and never past the code it sees', () => {
+    const rule = {
+      resource: 'aws_iam_instance_profile',
+      assert: {
+        not: {
+          refersTo: {
+            attribute: 'role',
+            type: 'aws_iam_role',
+            where: { attribute: 'managed_policy_arns', matches: 'AdministratorAccess$' },
+          },
+        },
+      },
+    }
+    const findings = run(rule, [
+      resource('aws_iam_role.admin', 'aws_iam_role', {
+        attributes: { name: 'admin', managed_policy_arns: ['arn:aws:iam::aws:policy/AdministratorAccess'] },
+      }),
+      resource('aws_iam_role.app', 'aws_iam_role', { attributes: { name: 'app', managed_policy_arns: [] } }),
+      resource('profile.by-ref', 'aws_iam_instance_profile', {
+        unknownAttributes: ['role'],
+        references: { role: ['aws_iam_role.admin'] },
+      }),
+      resource('profile.by-name', 'aws_iam_instance_profile', { attributes: { role: 'app' } }),
+      // A role this code does not declare: what it holds cannot be seen, so no verdict.
+      resource('profile.outside', 'aws_iam_instance_profile', { attributes: { role: 'made-in-console' } }),
+      resource('profile.data', 'aws_iam_instance_profile', {
+        unknownAttributes: ['role'],
+        references: { role: ['data.aws_iam_role.existing'] },
+      }),
+    ])
+    expect(findings.map(([n, s]) => [n, s])).toEqual([
+      ['profile.by-ref', 'fail'],
+      ['profile.by-name', 'pass'],
+      ['profile.outside', 'no-evidence'],
+      ['profile.data', 'no-evidence'],
+    ])
+    expect(findings[2]?.[2]).toContain('made-in-console, which this code does not declare')
+  })
+
+  it('tells a reference of the wanted type inside a block only when the block refers to nothing else', () => {
+    const rule = {
+      resource: 'aws_route_table',
+      assert: {
+        not: {
+          someOf: 'route',
+          where: {
+            all: [
+              { attribute: 'cidr_block', cidrOpen: true },
+              { refersTo: { attribute: 'gateway_id', type: 'aws_internet_gateway', valueMatches: '^igw-' } },
+            ],
+          },
+        },
+      },
+    }
+    const route = (name: string, extra: Partial<IacResource>) => resource(name, 'aws_route_table', extra)
+    const findings = run(rule, [
+      route('rt.igw', {
+        attributes: { route: [{ cidr_block: '0.0.0.0/0' }] },
+        unknownAttributes: ['route.0.gateway_id'],
+        references: { route: ['aws_internet_gateway.main'] },
+      }),
+      route('rt.literal', { attributes: { route: [{ cidr_block: '0.0.0.0/0', gateway_id: 'igw-0abc' }] } }),
+      route('rt.nat', {
+        attributes: { route: [{ cidr_block: '0.0.0.0/0' }] },
+        unknownAttributes: ['route.0.nat_gateway_id'],
+        references: { route: ['aws_nat_gateway.a'] },
+      }),
+      route('rt.mixed', {
+        attributes: { route: [{ cidr_block: '0.0.0.0/0' }, { cidr_block: '10.0.0.0/8' }] },
+        unknownAttributes: ['route.0.gateway_id', 'route.1.transit_gateway_id'],
+        references: { route: ['aws_internet_gateway.main', 'aws_ec2_transit_gateway.t'] },
+      }),
+    ])
+    expect(findings.map(([n, s]) => [n, s])).toEqual([
+      ['rt.igw', 'fail'],
+      ['rt.literal', 'fail'],
+      ['rt.nat', 'pass'],
+      ['rt.mixed', 'no-evidence'],
+    ])
+  })
+
+  it('relates resources across the .tf files of one module, never across two plans', () => {
+    const rule = {
+      resource: 'aws_s3_bucket',
+      assert: { related: { type: 'aws_s3_bucket_public_access_block', via: 'bucket' } },
+    }
+    const block = (file: string) =>
+      resource('pab.a', 'aws_s3_bucket_public_access_block', {
+        file,
+        unknownAttributes: ['bucket'],
+        references: { bucket: ['aws_s3_bucket.a'] },
+      })
+    const bucket = (file: string) => resource('aws_s3_bucket.a', 'aws_s3_bucket', { file })
+    expect(run(rule, [bucket('infra/s3.tf'), block('infra/s3-policies.tf')])[0]?.[1]).toBe('pass')
+    expect(run(rule, [bucket('infra/s3.tf'), block('other/s3-policies.tf')])[0]?.[1]).toBe('fail')
+    expect(run(rule, [bucket('plans/prod.json'), block('plans/staging.json')])[0]?.[1]).toBe('fail')
+  })
+
   it('reads parameters, with overrides from the configuration', () => {
     const rule = {
       resource: 'aws_rds_cluster',

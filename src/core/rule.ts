@@ -131,6 +131,35 @@ const relationSchema = z.strictObject({
   where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
 })
 
+const referenceSchema = z.strictObject({
+  /** This resource's attribute that names the other (`role`, `route_table_id`, `gateway_id`). */
+  attribute: z.string().min(1),
+  /** The types it must refer to (`aws_iam_role`); a data source of the type counts too. */
+  type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+  /**
+   * A literal value that names a resource of the type outside this code (`^igw-` for an internet
+   * gateway id written as text). Without it, a literal is looked up among the resources by name.
+   */
+  valueMatches: z
+    .string()
+    .refine((s) => {
+      try {
+        compilePattern(s)
+        return true
+      } catch {
+        return false
+      }
+    }, 'is not a valid regular expression')
+    .optional(),
+  /** Attributes of the referred resource a literal value may equal (a role's `name`). */
+  matchOn: z.array(z.string().min(1)).default(['id', 'name', 'arn', 'bucket']),
+  /**
+   * What the referred resource must satisfy. A reference that leads outside this code then makes
+   * the subject no-evidence: what the other resource holds cannot be seen.
+   */
+  where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
+})
+
 export type Condition =
   | Leaf
   | z.output<typeof portRangeSchema>
@@ -140,6 +169,7 @@ export type Condition =
   | { someOf: string; where: Condition }
   | { everyOf: string; where: Condition }
   | { related: z.output<typeof relationSchema> }
+  | { refersTo: z.output<typeof referenceSchema> }
 
 export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   z.union([
@@ -149,6 +179,7 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
     z.strictObject({ someOf: z.string().min(1), where: conditionSchema }),
     z.strictObject({ everyOf: z.string().min(1), where: conditionSchema }),
     z.strictObject({ related: relationSchema }),
+    z.strictObject({ refersTo: referenceSchema }),
     portRangeSchema,
     leafSchema,
   ]),
@@ -382,6 +413,7 @@ function evaluateCondition(condition: Condition, scope: Scope, env: Env): Verdic
   }
   if ('someOf' in condition || 'everyOf' in condition) return evaluateEach(condition, scope, env)
   if ('related' in condition) return evaluateRelated(condition.related, scope, env)
+  if ('refersTo' in condition) return evaluateReference(condition.refersTo, scope, env)
   if ('portInRange' in condition) {
     const { from, to, port, protocol } = condition.portInRange
     const wanted = Number(operandValue(port, env))
@@ -436,6 +468,19 @@ function evaluateEach(
   return combine(verdicts, 'someOf' in condition ? 'any' : 'all')
 }
 
+const folderOf = (file: string): string => file.slice(0, Math.max(0, file.lastIndexOf('/')))
+const isTerraformSource = (file: string): boolean => /\.tf(\.json)?$/.test(file)
+
+/**
+ * Resources that can refer to each other: those of one plan, one template, or one Terraform module
+ * read as source (the `.tf` files of one folder, whose addresses are unique across its files), so a
+ * bucket in `s3.tf` and its public-access block in `s3-policies.tf` are related. Two plans in one
+ * folder stay apart: the same address in each is a different resource.
+ */
+function sameModule(a: string, b: string): boolean {
+  return a === b || (isTerraformSource(a) && isTerraformSource(b) && folderOf(a) === folderOf(b))
+}
+
 /** Related resources: those whose `via` attribute refers to this resource (or names it by value). */
 function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope, env: Env): Verdict {
   const self = scope.resource
@@ -445,7 +490,7 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
     .filter((v): v is string => typeof v === 'string' && v !== '')
   const related = types
     .flatMap((t) => env.ofType(t))
-    .filter((r) => r.file === self.file)
+    .filter((r) => sameModule(r.file, self.file))
     .filter((r) => {
       const refs = referencesOf(r)?.[relation.via]
       if (refs !== undefined && refs.length > 0) return refs.includes(self.name)
@@ -465,6 +510,74 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
     return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
   })
   return combine(verdicts, 'any')
+}
+
+/** `aws_iam_role` of `module.app.aws_iam_role.this["a"]` or `data.aws_iam_role.x`. */
+function typeOfAddress(address: string): string | undefined {
+  const parts = address.replace(/\[[^\]]*\]/g, '').split('.')
+  return parts.length >= 2 ? parts[parts.length - 2] : undefined
+}
+
+/**
+ * Resources this one refers to through `attribute`: by the references the configuration wrote, or
+ * by a literal value equal to a resource's name or id. Inside a block (`route[0]`) the references
+ * are known only for the whole block, so they decide only when all of them agree.
+ */
+function evaluateReference(reference: z.output<typeof referenceSchema>, scope: Scope, env: Env): Verdict {
+  const types = typeof reference.type === 'string' ? [reference.type] : reference.type
+  const label = types.join(' or ')
+  const name = scope.prefix === '' ? reference.attribute : `${scope.prefix}.${reference.attribute}`
+  const at = resolve(scope, reference.attribute)
+  const topLevel = (scope.prefix.split(/[.[]/)[0] ?? '') || reference.attribute
+  const refs = referencesOf(scope.resource)?.[topLevel] ?? []
+  let targets: RuleSubject[]
+  if (at.unknown) {
+    if (refs.length === 0) return { truth: 'unknown', why: [`${name} is known only after apply`] }
+    const ofType = refs.filter((r) => types.includes(typeOfAddress(r) ?? ''))
+    if (ofType.length === 0)
+      return { truth: false, why: [`${name} refers to ${refs.join(', ')}, not a ${label}`] }
+    // A block's references cover all its elements: with others among them, this one may be either.
+    if (scope.prefix !== '' && ofType.length < refs.length)
+      return { truth: 'unknown', why: [`cannot tell which of ${refs.join(', ')} ${name} refers to`] }
+    if (reference.where === undefined) return { truth: true, why: [`${name} refers to ${ofType.join(', ')}`] }
+    targets = types
+      .flatMap((t) => env.ofType(t))
+      .filter((r) => sameModule(r.file, scope.resource.file) && ofType.includes(r.name))
+    if (targets.length < ofType.length)
+      return {
+        truth: 'unknown',
+        why: [`${name} refers to ${ofType.join(', ')}, which this code does not declare`],
+      }
+  } else {
+    const value = at.value
+    if (value === undefined || value === null) return { truth: false, why: [`${name} is not set`] }
+    if (typeof value !== 'string') return { truth: false, why: [() => `${name} is ${show(value)}`] }
+    if (reference.valueMatches !== undefined && compilePattern(reference.valueMatches).test(value))
+      return reference.where === undefined
+        ? { truth: true, why: [`${name} is ${show(value)}, a ${label}`] }
+        : { truth: 'unknown', why: [`${name} names ${value}, which this code does not declare`] }
+    targets = types
+      .flatMap((t) => env.ofType(t))
+      .filter((r) => sameModule(r.file, scope.resource.file))
+      .filter((r) => reference.matchOn.some((key) => attributesOf(r)?.[key] === value))
+    if (targets.length === 0)
+      return reference.where === undefined
+        ? { truth: false, why: [`${name} is ${show(value)}, no ${label} of this code`] }
+        : { truth: 'unknown', why: [`${name} names ${value}, which this code does not declare`] }
+    if (reference.where === undefined) return { truth: true, why: [`${name} names ${targets[0]?.name}`] }
+  }
+  const where = reference.where
+  return combine(
+    targets.map((r) => {
+      const v = evaluateCondition(
+        where,
+        { values: attributesOf(r) ?? {}, unknown: unknownOf(r), prefix: '', resource: r },
+        env,
+      )
+      return { truth: v.truth, why: v.why.map((w) => () => `${r.name}: ${word(w)}`) }
+    }),
+    'any',
+  )
 }
 
 /** The zod schema of a rule's parameters, typed from their defaults. */
@@ -514,11 +627,17 @@ const typeIndexes = new WeakMap<readonly RuleSubject[], Map<string, RuleSubject[
 function indexByType(resources: readonly RuleSubject[]): ReadonlyMap<string, readonly RuleSubject[]> {
   let index = typeIndexes.get(resources)
   if (index === undefined) {
-    index = new Map()
-    for (const r of resources) {
-      const list = index.get(r.resourceKind)
-      if (list === undefined) index.set(r.resourceKind, [r])
+    const built = new Map<string, RuleSubject[]>()
+    index = built
+    const add = (type: string, r: RuleSubject): void => {
+      const list = built.get(type)
+      if (list === undefined) built.set(type, [r])
       else list.push(r)
+    }
+    for (const r of resources) {
+      add(r.resourceKind, r)
+      // A CloudFormation resource read under Terraform's attribute names is judged by that type's rules.
+      if (r.kind === 'iac.resource' && r.equivalentType !== undefined) add(r.equivalentType, r)
     }
     typeIndexes.set(resources, index)
   }

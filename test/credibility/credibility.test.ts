@@ -51,6 +51,7 @@ const recallFloor: Record<string, number> = {
   'terraform-1.5-platform': 1,
   'cdk-analytics': 1,
   'pipelines-payments': 0.92,
+  'terraform-source-multicloud': 1,
 }
 
 const checks = await loadChecks()

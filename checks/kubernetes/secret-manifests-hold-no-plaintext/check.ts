@@ -10,7 +10,8 @@ export default defineCheck({
     'clone, fork, CI log and backup keeps it forever. Base64 is an encoding, not encryption. ' +
     'Credentials belong in a secret store that controls and logs access. A Secret ' +
     'whose every value is SOPS-encrypted (`ENC[...]` values and a `sops:` block) passes: the file holds ' +
-    'only ciphertext, and decryption needs the KMS or age key.',
+    'only ciphertext, and decryption needs the KMS or age key. A Bitnami SealedSecret passes for the ' +
+    "same reason: its values are encrypted to the cluster controller's public key.",
   remediation:
     'Remove `data` and `stringData` from the manifest, rotate the exposed values, and deliver them ' +
     'from a secret store: an ExternalSecret (External Secrets Operator), a SealedSecret, SOPS-encrypted ' +
@@ -30,7 +31,14 @@ export default defineCheck({
           : result.pass(secret, 'holds no values; they are supplied outside source control')
       }
       // SOPS encrypts each value with a key held in KMS or age; the file holds ciphertext only.
-      if (secret.encrypted) return result.pass(secret, 'values are encrypted in the file (SOPS)')
+      // A SealedSecret is encrypted to the cluster controller's key; only that controller opens it.
+      if (secret.encrypted)
+        return result.pass(
+          secret,
+          secret.resourceKind === 'SealedSecret'
+            ? "values are sealed to the cluster controller's key (SealedSecret)"
+            : 'values are encrypted in the file (SOPS)',
+        )
       // A token committed to the repository is as exposed as any password, so the type excuses nothing.
       const keys = secret.keys.length > 0 ? ` for ${secret.keys.join(', ')}` : ''
       return result.fail(secret, `values${keys} are committed in source (base64 is not encryption)`)

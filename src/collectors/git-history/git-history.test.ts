@@ -50,6 +50,18 @@ describe('collectGitHistory', () => {
     expect(changes).toHaveLength(6)
   })
 
+  it('defaults to the audit period: nothing merged before its first day is counted', async () => {
+    const options = gitHistoryOptions.parse({ type: 'git-history', path: 'app.git' })
+    const period = { from: '2026-03-01', to: '2026-06-30' }
+    const collection = await collectGitHistory(options, { ...context, period })
+    const history = collection.evidence.find((e): e is GitHistory => e.kind === 'git.history')
+    const changes = collection.evidence.filter((e): e is GitChange => e.kind === 'git.change')
+    expect(history).toMatchObject({ from: '2026-03-01', to: '2026-06-30' })
+    // The twelve-month default also counted the initial commit of 31 January; the period does not.
+    expect(changes).toHaveLength(5)
+    expect(changes.every((c) => c.committedAt >= '2026-03-01')).toBe(true)
+  })
+
   it('joins the pull-request export and the CI map to the changes', async () => {
     const sha = '6be44619b7e5aa018bca611f8b75c50e6781b738'
     writeFileSync(path.join(tmp, 'ci.json'), JSON.stringify({ [sha]: 'FAILURE' }))

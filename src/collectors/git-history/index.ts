@@ -30,7 +30,10 @@ export const gitHistoryOptions = z.strictObject({
   path: z.string().min(1),
   /** Default: the remote's default branch (origin/HEAD), else the checked-out branch. */
   branch: z.string().min(1).optional(),
-  /** The period, inclusive; default: the twelve months up to the run's date. */
+  /**
+   * The period, inclusive; default: the audit period (`scope.period`), else the twelve months up to
+   * the run's date.
+   */
   from: isoDay.optional(),
   to: isoDay.optional(),
   /** Regexes (group 1 = the pull request number) that tie a commit message to a pull request. */
@@ -155,8 +158,10 @@ export async function collectGitHistory(
   }
 
   const branch = await resolveBranch(repository, options.branch)
-  const to = options.to ?? context.now.toISOString().slice(0, 10)
-  const from = options.from ?? minusTwelveMonths(to)
+  // The audit period, when the configuration gives one, is the window: a change merged before it
+  // is not part of the population an auditor samples for that period.
+  const to = options.to ?? context.period?.to ?? context.now.toISOString().slice(0, 10)
+  const from = options.from ?? context.period?.from ?? minusTwelveMonths(to)
   // --since-as-filter (git 2.37+), not --since: --since stops the walk at the first commit dated
   // before `from`, so one commit with a skewed clock hides every older change of the period.
   const range = [

@@ -1421,3 +1421,52 @@ metadata: { name: other }
     expect(other.automountServiceAccountToken).toBeUndefined()
   })
 })
+
+describe('ConfigMap data and SealedSecrets', () => {
+  it('keeps only whether each ConfigMap key looks like a credential, never the value', () => {
+    const result = parseManifests(
+      `apiVersion: v1
+kind: ConfigMap
+metadata: { name: env, namespace: shop }
+data:
+  LOG_LEVEL: info
+  DB_PASSWORD: example-not-real
+  API_TOKEN: \${API_TOKEN}
+  deploy_key: "-----BEGIN OPENSSH PRIVATE KEY-----"
+  EMPTY_SECRET: ""
+`,
+      'cm.yaml',
+    )
+    const cm: K8sResource = one(result.evidence, 'k8s.resource', 'env')
+    expect(cm.configData).toEqual([
+      { key: 'LOG_LEVEL', credentialByName: false, credentialByValue: false },
+      { key: 'DB_PASSWORD', credentialByName: true, credentialByValue: false },
+      { key: 'API_TOKEN', credentialByName: false, credentialByValue: false },
+      { key: 'deploy_key', credentialByName: false, credentialByValue: true },
+      { key: 'EMPTY_SECRET', credentialByName: false, credentialByValue: false },
+    ])
+    expect(JSON.stringify(result.evidence)).not.toContain('example-not-real')
+  })
+
+  it('reads a Bitnami SealedSecret as an encrypted Secret with its keys and template type', () => {
+    const result = parseManifests(
+      `apiVersion: bitnami.com/v1alpha1
+kind: SealedSecret
+metadata: { name: tls, namespace: web }
+spec:
+  encryptedData: { tls.crt: AgBy8hCi, tls.key: AgAKAoiQ }
+  template: { type: kubernetes.io/tls }
+`,
+      'sealed.yaml',
+    )
+    const secret: K8sSecret = one(result.evidence, 'k8s.secret', 'tls')
+    expect(secret).toMatchObject({
+      resourceKind: 'SealedSecret',
+      namespace: 'web',
+      type: 'kubernetes.io/tls',
+      keys: ['tls.crt', 'tls.key'],
+      hasValues: true,
+      encrypted: true,
+    })
+  })
+})

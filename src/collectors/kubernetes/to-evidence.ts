@@ -10,7 +10,12 @@ import type {
   Probe,
   RbacRule,
 } from '../../core/evidence.js'
-import { maskCredentialFieldMap, redactSecrets, valueLooksLikeSecret } from '../../core/secrets.js'
+import {
+  maskCredentialFieldMap,
+  nameLooksLikeSecret,
+  redactSecrets,
+  valueLooksLikeSecret,
+} from '../../core/secrets.js'
 import { ObjectReader, type YamlObject } from './read-object.js'
 
 /** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
@@ -352,6 +357,22 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
       hasValues,
       encrypted,
     }
+  } else if (kind === 'SealedSecret' && apiVersion.startsWith('bitnami.com/')) {
+    // A SealedSecret holds values encrypted to the cluster controller's public key: ciphertext that
+    // only that controller can open, so the file is as safe to commit as SOPS output. It is read as
+    // the Secret it becomes, with its keys, so the Secret checks judge it.
+    const template = r.object(spec.template, 'spec.template')
+    const encryptedData = r.object(spec.encryptedData, 'spec.encryptedData')
+    const values = Object.values(encryptedData).filter((v) => v !== null && v !== '')
+    item = {
+      kind: 'k8s.secret',
+      ...base,
+      namespace: ns,
+      type: r.string(template.type) ?? 'Opaque',
+      keys: Object.keys(encryptedData),
+      hasValues: values.length > 0,
+      encrypted: values.length > 0,
+    }
   } else if (kind === 'Node' && isBuiltInApiGroup(apiVersion)) {
     // A live cluster or a `kubectl get nodes -o yaml` dump: the versions the node reports about itself.
     const status = r.object(object.status, 'status')
@@ -403,9 +424,33 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         : { namespace }),
       labels,
       ...(r.isObject(object.spec) ? { spec: maskCredentialFieldMap(object.spec) } : {}),
+      ...(kind === 'ConfigMap' && isBuiltInApiGroup(apiVersion)
+        ? { configData: toConfigData(r.object(object.data, 'data')) }
+        : {}),
     }
   }
   return r.problems.length > 0 ? { problems: r.problems } : { item, problems: [] }
+}
+
+/** A value that only names where the real one comes from: `${DB_PASSWORD}`, `{{ .Values.x }}`. */
+const placeholder = /^\s*(\$\{?[\w.]+\}?|\{\{.*\}\}|<[^<>]*>)\s*$/
+
+/**
+ * A ConfigMap's keys and whether each holds what looks like a credential, by its name (with a
+ * literal value) or by its value's shape. Values are never kept: only the verdict on them.
+ */
+function toConfigData(
+  data: YamlObject,
+): { key: string; credentialByName: boolean; credentialByValue: boolean }[] {
+  return Object.entries(data).map(([key, raw]) => {
+    const value = typeof raw === 'string' ? raw : raw === null || raw === undefined ? '' : String(raw)
+    const literal = value.trim() !== '' && !placeholder.test(value)
+    return {
+      key,
+      credentialByName: literal && nameLooksLikeSecret(key),
+      credentialByValue: valueLooksLikeSecret(value),
+    }
+  })
 }
 
 /**

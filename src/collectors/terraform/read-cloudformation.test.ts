@@ -1,7 +1,11 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import { evaluateCheck } from '../../core/engine.js'
 import type { EvidenceItem } from '../../core/evidence.js'
+import { groupEvidence } from '../../core/evidence.js'
+import type { IacResource } from '../../core/evidence-iac.js'
+import { compileRule, ruleSchema } from '../../core/rule.js'
 import { parseTemplate, templateEvidence } from './read-cloudformation.js'
 
 const text = await readFile(path.join(import.meta.dirname, 'testdata/reporting-stack.yaml'), 'utf8')
@@ -139,6 +143,86 @@ describe('CloudFormation templates', () => {
     expect(find(evidence, 'aws.iam-policy', 'Broken')).toMatchObject({
       document: { readable: false, reason: expect.stringMatching(/^Statement\[0\]\.Effect:/) },
     })
+  })
+
+  it('reads the settings rules judge under their Terraform attribute names, so one rule judges both', () => {
+    const template = `AWSTemplateFormatVersion: "2010-09-09"
+Parameters:
+  Protect: { Type: String }
+Resources:
+  EventsCluster:
+    Type: AWS::RDS::DBCluster
+    Properties:
+      Engine: aurora-postgresql
+      StorageEncrypted: true
+      DeletionProtection: !Ref Protect
+      BackupRetentionPeriod: 1
+  PlainCluster:
+    Type: AWS::RDS::DBCluster
+    Properties: { Engine: aurora-mysql }
+  JobsKey:
+    Type: AWS::KMS::Key
+    Properties: { EnableKeyRotation: true }
+  JobsQueue:
+    Type: AWS::SQS::Queue
+    Properties:
+      KmsMasterKeyId: !Ref JobsKey
+      RedrivePolicy: { deadLetterTargetArn: arn:aws:sqs:eu-west-1:111122223333:jobs-dlq, maxReceiveCount: 5 }
+`
+    const evidence = templateEvidence(template, 'stack.yaml')
+    const resource = (name: string) =>
+      evidence.find((e): e is IacResource => e.kind === 'iac.resource' && e.name === name)
+    expect(resource('EventsCluster')).toMatchObject({
+      resourceKind: 'AWS::RDS::DBCluster',
+      equivalentType: 'aws_rds_cluster',
+      attributes: { engine: 'aurora-postgresql', storage_encrypted: true, backup_retention_period: 1 },
+      unknownAttributes: ['deletion_protection'],
+    })
+    expect(resource('JobsQueue')).toMatchObject({
+      equivalentType: 'aws_sqs_queue',
+      unknownAttributes: ['kms_master_key_id'],
+      references: { kms_master_key_id: ['JobsKey'] },
+    })
+    const judge = (rule: Record<string, unknown>) => {
+      const check = compileRule(
+        ruleSchema.parse({
+          id: 'aws/test-rule',
+          title: 'A rule written on the Terraform model',
+          description: 'Judges Terraform and CloudFormation resources alike.',
+          remediation: 'Set the attribute.',
+          severity: 'high',
+          controls: ['data-protection.data-encrypted-at-rest'],
+          ...rule,
+        }),
+      )
+      return evaluateCheck({ check, params: check.params.parse({}) }, groupEvidence(evidence)).map((f) => [
+        f.subject.name,
+        f.status,
+      ])
+    }
+    expect(
+      judge({
+        resource: 'aws_rds_cluster',
+        assert: { attribute: 'storage_encrypted', equals: true, default: false },
+      }),
+    ).toEqual([
+      ['EventsCluster', 'pass'],
+      ['PlainCluster', 'fail'],
+    ])
+    // DeletionProtection comes from a parameter with no default: no verdict, never a pass.
+    expect(
+      judge({
+        resource: 'aws_rds_cluster',
+        assert: { attribute: 'deletion_protection', equals: true, default: false },
+      }),
+    ).toEqual([
+      ['EventsCluster', 'no-evidence'],
+      ['PlainCluster', 'fail'],
+    ])
+    // A key given by reference is set, though its ARN is known only after deploy.
+    expect(
+      judge({ resource: 'aws_sqs_queue', assert: { attribute: 'kms_master_key_id', notEmpty: true } }),
+    ).toEqual([['JobsQueue', 'pass']])
   })
 
   it('names the line of a YAML error and refuses documents without Resources', () => {

@@ -17,6 +17,11 @@ import type {
 } from '../../core/evidence-aws.js'
 import type { IacResource } from '../../core/evidence-iac.js'
 import { type IamPolicyDocument, readIamPolicy } from '../../core/iam-policy.js'
+import {
+  cloudFormationAttributeMaps,
+  mapTemplateAttributes,
+  type TemplateValue,
+} from './cloudformation-attributes.js'
 import { policyIsPublic } from './to-aws-evidence.js'
 
 /**
@@ -763,10 +768,32 @@ function listener(stack: Stack, r: StackResource): AwsLoadBalancerListener {
 
 // --- Tags -----------------------------------------------------------------------------------------
 
-/** The resource's tags; stack-level tags are added at deploy time, so a key missing here may still arrive. */
+/** A template value as the attribute mapping reads it: known, a reference, unknown or unset. */
+function readTemplateValue(properties: Json, path: string): TemplateValue {
+  let v: unknown = properties
+  for (const part of path.split('.')) {
+    if (v === unknown || v instanceof Reference) break
+    v = Array.isArray(v) ? v[Number(part)] : isObject(v) ? v[part] : undefined
+  }
+  if (v === undefined || v === null) return { state: 'unset' }
+  if (v instanceof Reference) return { state: 'reference', logicalId: v.logicalId }
+  return known(v) ? { state: 'known', value: v } : { state: 'unknown' }
+}
+
+/**
+ * The resource's tags; stack-level tags are added at deploy time, so a key missing here may still
+ * arrive. For the types declarative rules cover, its settings too, under the rules' attribute names.
+ */
 function taggedResource(stack: Stack, r: StackResource, file: string): IacResource[] {
   const tagsRaw = r.props.properties.Tags
-  if (!Array.isArray(tagsRaw) && !isObject(tagsRaw) && !taggableTemplateTypes.has(r.type)) return []
+  const map = cloudFormationAttributeMaps[r.type]
+  if (
+    !Array.isArray(tagsRaw) &&
+    !isObject(tagsRaw) &&
+    !taggableTemplateTypes.has(r.type) &&
+    map === undefined
+  )
+    return []
   const tags: Record<string, string> = {}
   if (Array.isArray(tagsRaw))
     for (const t of tagsRaw)
@@ -780,6 +807,13 @@ function taggedResource(stack: Stack, r: StackResource, file: string): IacResour
     taggable: true,
     tags,
     tagsUnknown: true,
+  }
+  if (map !== undefined) {
+    const mapped = mapTemplateAttributes(map, (path) => readTemplateValue(r.props.properties, path))
+    item.equivalentType = map.terraformType
+    item.attributes = mapped.attributes
+    item.unknownAttributes = mapped.unknownAttributes
+    item.references = mapped.references
   }
   const line = stack.lineOf(r.id)
   if (line !== undefined) item.line = line

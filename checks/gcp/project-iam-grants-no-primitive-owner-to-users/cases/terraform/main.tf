@@ -9,3 +9,15 @@ resource "google_project_iam_member" "bad" {
   role    = "roles/owner"
   member  = "user:bob@example.com"
 }
+
+resource "google_project_iam_binding" "good_binding" {
+  project = "acme-prod"
+  role    = "roles/editor"
+  members = ["serviceAccount:deployer@acme-prod.iam.gserviceaccount.com"]
+}
+
+resource "google_project_iam_binding" "bad_binding" {
+  project = "acme-prod"
+  role    = "roles/owner"
+  members = ["group:platform@example.com", "user:carol@example.com"]
+}
