@@ -45,15 +45,40 @@ export async function forEachLimited<T>(
   await Promise.all(Array.from({ length: Math.min(limit, items.length) }, worker))
 }
 
+/** The endpoint AWS_ENDPOINT_URL_S3 (first) or AWS_ENDPOINT_URL names, as the AWS CLI reads them. */
+function customEndpoint(env: NodeJS.ProcessEnv): string | undefined {
+  return [env.AWS_ENDPOINT_URL_S3, env.AWS_ENDPOINT_URL].find((v) => v !== undefined && v !== '')
+}
+
 /**
  * The S3 client settings from the environment: the standard credential chain (the SDK's own), the
  * region, and a custom endpoint from AWS_ENDPOINT_URL_S3 or AWS_ENDPOINT_URL. A custom endpoint (MinIO,
  * moto, a proxy) gets path-style addressing: virtual-hosted names would need DNS per bucket.
  */
 export function s3ClientConfig(env: NodeJS.ProcessEnv): S3ClientConfig {
-  const endpoint = [env.AWS_ENDPOINT_URL_S3, env.AWS_ENDPOINT_URL].find((v) => v !== undefined && v !== '')
+  const endpoint = customEndpoint(env)
+  // The chain's first links read from the run's environment (which may not be this process's: the
+  // server and tests pass their own); the rest (profile files, SSO, container and instance roles)
+  // are the SDK's default chain.
+  const key = env.AWS_ACCESS_KEY_ID
+  const secret = env.AWS_SECRET_ACCESS_KEY
+  const token = env.AWS_SESSION_TOKEN
+  const credentials =
+    key !== undefined && key !== '' && secret !== undefined && secret !== ''
+      ? {
+          accessKeyId: key,
+          secretAccessKey: secret,
+          ...(token === undefined || token === '' ? {} : { sessionToken: token }),
+        }
+      : undefined
+  const profile = env.AWS_PROFILE
   return {
-    region: env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1',
+    region: env.AWS_REGION || env.AWS_DEFAULT_REGION || 'us-east-1',
+    ...(credentials !== undefined
+      ? { credentials }
+      : profile !== undefined && profile !== ''
+        ? { profile }
+        : {}),
     ...(endpoint === undefined ? {} : { endpoint, forcePathStyle: true }),
     // A request that cannot connect fails after a few quick tries, not after minutes.
     maxAttempts: 3,
