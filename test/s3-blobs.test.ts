@@ -19,12 +19,24 @@ import {
 } from '@aws-sdk/client-s3'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { newTokenSecret } from '../src/app/credentials.js'
+import { loadConfig } from '../src/app/load-config.js'
+import { prepareBatches } from '../src/app/push-client.js'
+import { loadLibrary } from '../src/app/run-assessment.js'
 import type { AssessmentModel } from '../src/core/assessment.js'
-import type { ContainerDockerfile } from '../src/core/evidence.js'
+import type { ContainerDockerfile, EvidenceItem } from '../src/core/evidence.js'
+import { sha256 } from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
+import { contentDigest } from '../src/core/push-format.js'
+import { createServer } from '../src/server/app.js'
+import { postgresPushLock } from '../src/server/push.js'
+import { setPushLock } from '../src/server/routes/push.js'
+import { buildServerContext } from '../src/server/server-context.js'
+import { recordChange } from '../src/store/ledger-change.js'
 import { latestRun, recordAssessment, verifyStore } from '../src/store/ledger-operations.js'
 import { type ObjectBlobs, S3Blobs } from '../src/store/object/s3-blobs.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
+import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
 import { type MotoServer, motoAvailable, startMoto } from './aws-live/moto-server.js'
 import { trustctlWithEnv } from './cli-harness.js'
 
@@ -415,6 +427,93 @@ describe.runIf(available)('evidence blobs in S3 with a PostgreSQL store', () => 
     }
     expect((await verifyStore(store)).ok).toBe(true)
   }, 60_000)
+})
+
+describe.runIf(available)('a team server on PostgreSQL with blobs in S3', () => {
+  const bucket = bucketName('server')
+  const schema = `trustctl_s3srv_${process.pid}_${Date.now().toString(36)}`
+
+  it('lands pushed evidence in the bucket, and the ledger verifies', async () => {
+    await s3.send(new CreateBucketCommand({ Bucket: bucket }))
+    const dir = estate('server', `s3://${bucket}/team`)
+    const loaded = await loadConfig(undefined, dir)
+    const ledger = await PostgresStore.open(pgUrl, schema, new S3Blobs({ bucket, prefix: 'team' }, runEnv()))
+    const team = await PostgresTeamStore.open(pgUrl, schema)
+    const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
+    const context = buildServerContext({
+      loaded,
+      library: await loadLibrary(),
+      ledger,
+      team,
+      signer,
+      recordChange,
+    })
+    const lock = postgresPushLock(pgUrl, schema)
+    setPushLock(context, lock)
+    const app = await createServer(context)
+    try {
+      await app.ready()
+      const secret = newTokenSecret()
+      await team.createToken({
+        name: 'cluster-a',
+        role: 'collector',
+        tokenHash: sha256(secret),
+        createdBy: 'test',
+        createdAt: new Date().toISOString(),
+      })
+      const evidence = Array.from(
+        { length: 20 },
+        (_, i) =>
+          ({
+            kind: 'k8s.namespace',
+            resourceKind: 'Namespace',
+            name: `pushed-${i}`,
+            file: 'pushed/namespaces.yaml',
+            line: i + 1,
+            labels: { team: 'pushed' },
+            annotations: {},
+          }) as unknown as EvidenceItem,
+      )
+      const [batch] = prepareBatches(
+        {
+          evidence,
+          errors: [],
+          inputs: [
+            { file: 'namespaces.yaml', collector: 'kubernetes', sha256: sha256('x'), bytes: 1, items: 20 },
+          ],
+        },
+        { name: 'cluster-a', version: 'test' },
+        '2026-11-28T10:00:00.000Z',
+        1024 * 1024,
+      )
+      if (batch === undefined) throw new Error('no batch')
+      const response = await app.inject({
+        method: 'POST',
+        url: '/api/push',
+        headers: {
+          authorization: `Bearer ${secret}`,
+          'content-type': 'application/json',
+          'idempotency-key': batch.key,
+          'content-digest': contentDigest(batch.body),
+        },
+        payload: batch.body,
+      })
+      expect(response.statusCode, response.body).toBe(201)
+      const stored = await objects(bucket)
+      for (const item of batch.batch.items)
+        expect(stored.has(`team/sha256/${item.hash}`), item.hash).toBe(true)
+      const verified = await verifyStore(ledger)
+      expect(verified.ok, JSON.stringify(verified.problems)).toBe(true)
+    } finally {
+      await app.close()
+      await context.jobRunner.idle()
+      await lock.close()
+      await ledger.dropSchema()
+      await team.dropSchema()
+      await team.close()
+      await ledger.close()
+    }
+  }, 120_000)
 })
 
 it('refuses a store.blobs that is no s3:// location, naming trustctl.yaml, its line and what is wrong', async () => {
