@@ -17,6 +17,7 @@ import { assessmentRuns, latestRun, recordAssessment, verifyStore } from '../src
 import { recordDrawing } from '../src/store/ledger-period.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
+import { sqliteLedgerMigrations } from '../src/store/sqlite/schema.js'
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 import { SqliteTeamStore } from '../src/store/sqlite/team-store.js'
 
@@ -660,7 +661,7 @@ for (const backend of backends) {
         expect(await verifyStore(store2)).toMatchObject({ ok: true, manifests: 1 })
         await expect((await reopen()).users()).resolves.toHaveLength(1)
         if (backend.name === 'sqlite') {
-          expect(Number(await scalar('PRAGMA user_version'))).toBe(4)
+          expect(Number(await scalar('PRAGMA user_version'))).toBe(sqliteLedgerMigrations.steps.length)
           // The team store created the file: it still has the ledger's page size.
           expect(Number(await scalar('PRAGMA page_size'))).toBe(65536)
         }

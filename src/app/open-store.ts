@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import { parseBlobLocation } from '../core/blob-location.js'
 import { ConfigError, NotFoundError } from '../core/errors.js'
 import type { AssessmentStore } from '../core/store.js'
 import type { TeamStore } from '../core/team.js'
@@ -37,6 +38,20 @@ export function storeDescription(loaded: LoadedConfig, env: NodeJS.ProcessEnv): 
 /** The schema the ledger lives in on PostgreSQL. */
 const postgresSchema = 'trustctl'
 
+/**
+ * The object storage blobs go to when store.blobs is set (the AWS SDK, loaded only then), with the
+ * standard credential chain and AWS_ENDPOINT_URL(_S3) from the environment.
+ */
+async function objectBlobs(loaded: LoadedConfig, env: NodeJS.ProcessEnv) {
+  const text = loaded.config.store.blobs
+  if (text === undefined) return undefined
+  const parsed = parseBlobLocation(text)
+  // The config was validated on load; a config built in memory is checked here.
+  if ('error' in parsed) throw new ConfigError(`store.blobs: ${parsed.error}`)
+  const { S3Blobs } = await import('../store/object/s3-blobs.js')
+  return new S3Blobs(parsed.location, env)
+}
+
 /** Opens the configured store; migrations run on open. Reading commands pass `mustExist`. */
 export async function openStore(
   loaded: LoadedConfig,
@@ -48,13 +63,25 @@ export async function openStore(
     storeLocation(loaded, env)
     // Each driver is loaded only when its backend is configured.
     const { PostgresStore } = await import('../store/postgres/postgres-store.js')
-    return PostgresStore.open(url ?? '')
+    const objects = await objectBlobs(loaded, env)
+    try {
+      return await PostgresStore.open(url ?? '', undefined, objects)
+    } catch (error) {
+      objects?.close()
+      throw error
+    }
   }
   const file = storeLocation(loaded, env)
   if (options.mustExist === true && !existsSync(file))
     throw new NotFoundError(`no store at ${file}`, { hint: 'run `trustctl assess` first, or set store.path' })
   const { SqliteStore } = await import('../store/sqlite/sqlite-store.js')
-  return new SqliteStore(file)
+  const objects = await objectBlobs(loaded, env)
+  try {
+    return new SqliteStore(file, objects)
+  } catch (error) {
+    objects?.close()
+    throw error
+  }
 }
 
 /**

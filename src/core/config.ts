@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { parseBlobLocation } from './blob-location.js'
 import { calendarDate } from './calendar-date.js'
 import { categoryIds, ownerRoles } from './catalog.js'
 import { severities } from './check.js'
@@ -116,6 +117,17 @@ export const configSchema = z.strictObject({
       url: z.string().min(1).optional(),
       /** Ed25519 private key (PEM) that signs runs; outside the store and the repository. */
       key: z.string().min(1).optional(),
+      /**
+       * `s3://bucket/prefix`: evidence blobs go to S3-compatible object storage (content-addressed),
+       * the SQL store keeps their references. Unset: blobs stay in the SQL store.
+       */
+      blobs: z
+        .string()
+        .superRefine((value, ctx) => {
+          const parsed = parseBlobLocation(value)
+          if ('error' in parsed) ctx.addIssue({ code: 'custom', message: parsed.error })
+        })
+        .optional(),
     })
     .default({ backend: 'sqlite', path: '.trustctl' }),
   /**

@@ -20,6 +20,7 @@ import type {
   RunInfo,
   ScannedRecord,
 } from '../core/store.js'
+import type { ObjectBlobs } from './object/s3-blobs.js'
 import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from './record-row.js'
 import { attempt, placeholders, type SqlDriver, type SqlRunner, type SqlValue } from './sql/driver.js'
 
@@ -28,6 +29,10 @@ const pageSize = 5000
 const inlineBlobBytes = 64 * 1024
 /** Keys per cache lookup statement. */
 const keysPerLookup = 1000
+/** Objects a scan fetches from object storage per group: enough to keep the parallel requests busy. */
+const objectsPerGroup = 256
+/** Refs per statement when asking which blobs the store already has. */
+const refsPerLookup = 5000
 
 /** The columns of a ledger record row, in the order `recordValues` gives them. */
 export const recordColumns = [
@@ -74,16 +79,58 @@ async function headOf(db: Pick<SqlRunner, 'query'>): Promise<Head> {
   return row === undefined ? { seq: 0, hash: genesisHash } : { seq: Number(row.seq), hash: row.hash }
 }
 
-/** Chains the entries after the head and writes them; the caller's transaction holds the write lock. */
+/** The refs among `refs` the store has no blob for, in its own table or in object storage. */
+async function unknownRefs(db: Pick<SqlRunner, 'query'>, refs: readonly string[]): Promise<Set<string>> {
+  const unknown = new Set(refs)
+  for (let i = 0; i < refs.length; i += refsPerLookup) {
+    const slice = refs.slice(i, i + refsPerLookup)
+    const list = placeholders(slice.length)
+    const known = await db.query<{ ref: string }>(
+      `SELECT ref FROM ledger_blob WHERE ref IN (${list}) UNION ALL SELECT ref FROM ledger_object WHERE ref IN (${list})`,
+      [...slice, ...slice],
+    )
+    for (const row of known) unknown.delete(row.ref)
+  }
+  return unknown
+}
+
+/** Blobs go to object storage: which ones it already holds (uploaded before the transaction). */
+interface ObjectWrite {
+  objects: ObjectBlobs
+  uploaded: ReadonlySet<string>
+}
+
+/**
+ * Chains the entries after the head and writes them; the caller's transaction holds the write lock.
+ * With object storage, a blob the store does not know yet is uploaded before its row is written, so
+ * a committed record never points at an object that was not stored (a crash leaves at most an
+ * unreferenced object, which is harmless).
+ */
 async function appendChained(
   tx: SqlRunner,
   runId: number,
   build: (head: Head) => LedgerEntry[],
+  objectWrite?: ObjectWrite,
 ): Promise<LedgerRecord[]> {
   const head = await headOf(tx)
   const { records, blobs } = chainRecords(head, runId, build(head))
   const unique = new Map(blobs.map((b) => [b.ref, b.bytes]))
-  await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...unique], { skip: true })
+  if (objectWrite === undefined) {
+    await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...unique], { skip: true })
+  } else {
+    const fresh = [...(await unknownRefs(tx, [...unique.keys()]))]
+    await objectWrite.objects.put(
+      fresh
+        .filter((ref) => !objectWrite.uploaded.has(ref))
+        .map((ref) => ({ ref, bytes: unique.get(ref) ?? new Uint8Array() })),
+    )
+    await tx.insertRows(
+      'ledger_object',
+      ['ref', 'size'],
+      fresh.map((ref) => [ref, unique.get(ref)?.byteLength ?? 0]),
+      { skip: true },
+    )
+  }
   await tx.insertRows('ledger_record', recordColumns, records.map(recordValues))
   return records
 }
@@ -106,7 +153,41 @@ async function markInterruptedRuns(tx: SqlRunner): Promise<void> {
  * and an advisory lock), so the chain never forks.
  */
 export class SqlLedgerStore implements AssessmentStore {
-  constructor(protected readonly db: SqlDriver) {}
+  /** `objects`: blob bytes go to object storage (store.blobs); the tables keep each ref and size. */
+  constructor(
+    protected readonly db: SqlDriver,
+    private readonly objects?: ObjectBlobs,
+  ) {}
+
+  /** Object-storage writes for a transaction, with what was uploaded before it began. */
+  private objectWrite(uploaded: ReadonlySet<string> = new Set()): ObjectWrite | undefined {
+    return this.objects === undefined ? undefined : { objects: this.objects, uploaded }
+  }
+
+  /**
+   * Uploads the blobs of entries the store does not know yet, before the write transaction: the
+   * transaction (and the lock every other writer waits on) then holds no network round trips.
+   * Blobs the store already has are never uploaded again.
+   */
+  private async upload(entries: readonly LedgerEntry[]): Promise<Set<string>> {
+    if (this.objects === undefined || entries.length === 0) return new Set()
+    const unique = new Map(entries.map((e) => [`sha256:${sha256(e.content)}`, e.content]))
+    const fresh = await attempt(this.db, 'cannot look up blobs', () =>
+      unknownRefs(this.db, [...unique.keys()]),
+    )
+    await this.objects.put([...fresh].map((ref) => ({ ref, bytes: unique.get(ref) ?? new Uint8Array() })))
+    return fresh
+  }
+
+  /** The error for a blob in object storage when this store was opened without store.blobs. */
+  private noObjectStorage(ref: string): StoreError {
+    return new StoreError(
+      `${this.db.where}: blob ${ref} is kept in object storage, but store.blobs is not set`,
+      {
+        hint: 'set store.blobs in trustctl.yaml to the s3:// location the ledger was written with',
+      },
+    )
+  }
 
   private async openRun(tx: SqlRunner, runId: number): Promise<{ started_at: string }> {
     const [run] = await tx.query<{ started_at: string; status: string }>(
@@ -136,18 +217,24 @@ export class SqlLedgerStore implements AssessmentStore {
         "SELECT 1 FROM ledger_record WHERE kind = 'signing-key' AND id = ? LIMIT 1",
         [start.signer.fingerprint],
       )
-      await appendChained(tx, runId, () => [
-        ...(known.length === 0 ? [signingKeyEntry(start.signer, context)] : []),
-        runStartEntry(runId, context),
-      ])
+      await appendChained(
+        tx,
+        runId,
+        () => [
+          ...(known.length === 0 ? [signingKeyEntry(start.signer, context)] : []),
+          runStartEntry(runId, context),
+        ],
+        this.objectWrite(),
+      )
       return runId
     })
   }
 
   async append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> {
+    const uploaded = await this.upload(entries)
     return this.write(`cannot append to run ${runId}`, async (tx) => {
       await this.openRun(tx, runId)
-      return appendChained(tx, runId, () => [...entries])
+      return appendChained(tx, runId, () => [...entries], this.objectWrite(uploaded))
     })
   }
 
@@ -165,31 +252,36 @@ export class SqlLedgerStore implements AssessmentStore {
         [runId],
       )
       let signed: SignedManifest | undefined
-      await appendChained(tx, runId, (head) => {
-        signed = signManifest(
-          composeManifest({
-            runId,
-            startedAt: start.collected_at,
-            finishedAt,
-            recordHashes: hashes.map((r) => r.hash),
-            head,
-            keyFingerprint: signer.fingerprint,
-          }),
-          signer,
-        )
-        return [
-          {
-            kind: 'manifest',
-            id: `run-${runId}`,
-            source: 'trustctl',
-            collector: 'trustctl',
-            collectorVersion: '1',
-            collectedAt: finishedAt,
-            effectiveAt: finishedAt,
-            content: canonicalBytes(signed),
-          },
-        ]
-      })
+      await appendChained(
+        tx,
+        runId,
+        (head) => {
+          signed = signManifest(
+            composeManifest({
+              runId,
+              startedAt: start.collected_at,
+              finishedAt,
+              recordHashes: hashes.map((r) => r.hash),
+              head,
+              keyFingerprint: signer.fingerprint,
+            }),
+            signer,
+          )
+          return [
+            {
+              kind: 'manifest',
+              id: `run-${runId}`,
+              source: 'trustctl',
+              collector: 'trustctl',
+              collectorVersion: '1',
+              collectedAt: finishedAt,
+              effectiveAt: finishedAt,
+              content: canonicalBytes(signed),
+            },
+          ]
+        },
+        this.objectWrite(),
+      )
       await tx.exec("UPDATE ledger_run SET status = 'complete', finished_at = ? WHERE id = ?", [
         finishedAt,
         runId,
@@ -298,40 +390,63 @@ export class SqlLedgerStore implements AssessmentStore {
       params.push(...query.kinds)
     }
     // Small blobs come with their page; large ones are fetched in groups of at most the dialect's batch,
-    // so a page of large blobs never sits in memory at once.
+    // so a page of large blobs never sits in memory at once. A blob in object storage (no row in
+    // ledger_blob, one in ledger_object) is fetched in groups of parallel requests.
     const sql =
       query.withBlobs === false
-        ? `SELECT r.*, NULL AS size, NULL AS bytes FROM ledger_record r
+        ? `SELECT r.*, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
        WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
-        : `SELECT r.*, length(b.bytes) AS size, CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes
+        : `SELECT r.*, COALESCE(length(b.bytes), o.size) AS size,
+                  CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes,
+                  CASE WHEN b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
        FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
+            LEFT JOIN ledger_object o ON o.ref = r.blob_ref
        WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
+    type Row = RecordRow & {
+      size: number | string | null
+      bytes: Uint8Array | null
+      in_object: number | string
+    }
+    const inObject = (row: Row): boolean => Number(row.in_object) === 1
     let after = (query.fromSeq ?? 1) - 1
     for (;;) {
       const rows = await attempt(this.db, 'cannot read the ledger', () =>
-        this.db.query<RecordRow & { size: number | string | null; bytes: Uint8Array | null }>(sql, [
-          after,
-          ...params,
-        ]),
+        this.db.query<Row>(sql, [after, ...params]),
       )
       for (let i = 0; i < rows.length; ) {
-        // Rows up to the next group of large blobs that fits the dialect's batch (at least one row).
+        // Rows up to the next group of large blobs that fits the dialect's batch, or of objects that
+        // fits one round of parallel requests (at least one row).
         let bytes = 0
+        let objects = 0
         let j = i
         for (; j < rows.length; j++) {
           const row = rows[j]
-          const large = row === undefined || row.bytes !== null ? 0 : Number(row.size ?? 0)
-          if (j > i && bytes + large > this.db.dialect.blobBatchBytes) break
+          if (row === undefined) break
+          const object = inObject(row) ? 1 : 0
+          const large = object === 1 || row.bytes !== null ? 0 : Number(row.size ?? 0)
+          if (j > i && (bytes + large > this.db.dialect.blobBatchBytes || objects + object > objectsPerGroup))
+            break
           bytes += large
+          objects += object
         }
         const group = rows.slice(i, j)
-        const blobs = await this.blobsByRef([
-          ...new Set(group.filter((r) => r.size !== null && r.bytes === null).map((r) => r.blob_ref)),
+        const [blobs, fetched] = await Promise.all([
+          this.blobsByRef([
+            ...new Set(
+              group.filter((r) => r.size !== null && r.bytes === null && !inObject(r)).map((r) => r.blob_ref),
+            ),
+          ]),
+          this.objectBlobs(group.filter(inObject).map((r) => r.blob_ref)),
         ])
         for (const row of group)
           yield {
             record: recordFromRow(row),
-            blob: row.size === null ? undefined : (row.bytes ?? blobs.get(row.blob_ref)),
+            blob:
+              row.size === null
+                ? undefined
+                : inObject(row)
+                  ? fetched.get(row.blob_ref)
+                  : (row.bytes ?? blobs.get(row.blob_ref)),
           }
         i = j
       }
@@ -339,6 +454,17 @@ export class SqlLedgerStore implements AssessmentStore {
       if (last === undefined || rows.length < pageSize) return
       after = Number(last.seq)
     }
+  }
+
+  /**
+   * Blobs from object storage, as stored: the reader re-hashes them (verify must be able to say an
+   * object was altered, not merely missing). A deleted object is absent from the map.
+   */
+  private async objectBlobs(refs: readonly string[]): Promise<Map<string, Uint8Array>> {
+    if (refs.length === 0) return new Map()
+    const [first] = refs
+    if (this.objects === undefined) throw this.noObjectStorage(first ?? '')
+    return this.objects.get(refs)
   }
 
   private async blobsByRef(refs: readonly string[]): Promise<Map<string, Uint8Array>> {
@@ -353,10 +479,25 @@ export class SqlLedgerStore implements AssessmentStore {
   }
 
   async blob(ref: string): Promise<Uint8Array | undefined> {
-    const [row] = await attempt(this.db, 'cannot read a blob', () =>
-      this.db.query<{ bytes: Uint8Array }>('SELECT bytes FROM ledger_blob WHERE ref = ?', [ref]),
+    const rows = await attempt(this.db, 'cannot read a blob', () =>
+      this.db.query<{ bytes: Uint8Array | null }>(
+        `SELECT bytes FROM ledger_blob WHERE ref = ?
+         UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
+        [ref, ref],
+      ),
     )
-    return row?.bytes
+    // Bytes in the table win (a blob written before store.blobs was set); no row at all: no blob.
+    const inTable = rows.find((r) => r.bytes !== null)?.bytes
+    if (inTable !== undefined && inTable !== null) return inTable
+    if (rows.length === 0) return undefined
+    const bytes = (await this.objectBlobs([ref])).get(ref)
+    // Never trusted as stored: an object that does not hash to its address was altered in the bucket.
+    if (bytes !== undefined && `sha256:${sha256(bytes)}` !== ref)
+      throw new StoreError(
+        `${this.objects?.objectUrl(ref) ?? ref}: the object does not hash to ${ref}; it was altered in the bucket`,
+        { hint: 'run `trustctl verify` for the full picture' },
+      )
+    return bytes
   }
 
   async head(): Promise<{ seq: number; hash: string }> {
@@ -387,9 +528,11 @@ export class SqlLedgerStore implements AssessmentStore {
           vouch_seq: number | string | null
           run_id: number | string | null
           bytes: Uint8Array | null
+          in_object: number | string | null
         }>(
           `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
-                  CASE WHEN v.vouch_seq IS NOT NULL THEN b.bytes END AS bytes
+                  CASE WHEN v.vouch_seq IS NOT NULL THEN b.bytes END AS bytes,
+                  CASE WHEN v.vouch_seq IS NOT NULL AND b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
            FROM (SELECT c.key, c.blob_ref,
                         (SELECT r.seq FROM ledger_record r
                          WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
@@ -399,11 +542,17 @@ export class SqlLedgerStore implements AssessmentStore {
                  FROM (VALUES ${slice.map(() => '(?, ?)').join(', ')}) AS q
                  JOIN ledger_cache c ON c.key = q.column1) v
            LEFT JOIN ledger_record r ON r.seq = v.vouch_seq
-           LEFT JOIN ledger_blob b ON b.ref = v.blob_ref`,
+           LEFT JOIN ledger_blob b ON b.ref = v.blob_ref
+           LEFT JOIN ledger_object o ON o.ref = v.blob_ref`,
           slice.flatMap((l) => [l.key, l.id]),
         ),
       )
-      for (const r of rows) {
+      // Results kept in object storage are fetched (in parallel) and re-hashed below like any other.
+      const fetched = await this.objectBlobs(
+        rows.filter((r) => Number(r.in_object) === 1).map((r) => r.blob_ref),
+      )
+      for (const row of rows) {
+        const r = { ...row, bytes: row.bytes ?? fetched.get(row.blob_ref) ?? null }
         if (r.bytes === null || r.vouch_seq === null || r.run_id === null) ignored += 1
         else if (`sha256:${sha256(r.bytes)}` !== r.blob_ref) ignored += 1
         else
@@ -428,6 +577,7 @@ export class SqlLedgerStore implements AssessmentStore {
   }
 
   async close(): Promise<void> {
+    this.objects?.close()
     await this.db.close()
   }
 }

@@ -1,4 +1,5 @@
 import { SqlLedgerStore } from '../ledger-store.js'
+import type { ObjectBlobs } from '../object/s3-blobs.js'
 import { storeFailure } from '../sql/driver.js'
 import { maskedUrl, PostgresDriver } from './postgres-driver.js'
 import { postgresLedgerMigrations } from './schema.js'
@@ -9,12 +10,18 @@ import { postgresLedgerMigrations } from './schema.js'
  * advisory lock. Reads take a connection of a small pool: the server reads for many requests at once.
  */
 export class PostgresStore extends SqlLedgerStore {
-  private constructor(private readonly driver: PostgresDriver) {
-    super(driver)
+  private constructor(
+    private readonly driver: PostgresDriver,
+    objects?: ObjectBlobs,
+  ) {
+    super(driver, objects)
   }
 
-  /** Connects, creates the schema if needed and runs pending migrations. */
-  static async open(url: string, schema = 'trustctl'): Promise<PostgresStore> {
+  /**
+   * Connects, creates the schema if needed and runs pending migrations. `objects`: blob bytes go to
+   * object storage (store.blobs), the schema keeps their references.
+   */
+  static async open(url: string, schema = 'trustctl', objects?: ObjectBlobs): Promise<PostgresStore> {
     const driver = await PostgresDriver.open({
       url,
       schema,
@@ -26,7 +33,7 @@ export class PostgresStore extends SqlLedgerStore {
     }).catch((error: unknown) => {
       throw storeFailure({ where: `${maskedUrl(url)} (schema ${schema})` }, 'cannot prepare the store', error)
     })
-    return new PostgresStore(driver)
+    return new PostgresStore(driver, objects)
   }
 
   /** Drops the store's schema: for tests that made a throw-away one. */

@@ -36,6 +36,8 @@ export const postgresLedgerMigrations: Migrations = {
     // and runs are listed from their run-start records, not the unprotected run table.
     `CREATE INDEX ledger_record_evidence_set ON ledger_record (blob_ref) WHERE kind = 'evidence-set';
    CREATE INDEX ledger_record_run_start ON ledger_record (run_id) WHERE kind = 'run-start';`,
+    // 3: blobs kept in object storage (store.blobs): their reference and size; the bytes are in the bucket.
+    `CREATE TABLE ledger_object (ref TEXT PRIMARY KEY, size BIGINT NOT NULL);`,
   ],
 }
 

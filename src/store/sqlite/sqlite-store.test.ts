@@ -8,6 +8,7 @@ import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
+import { sqliteLedgerMigrations } from './schema.js'
 import { SqliteStore } from './sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-store-'))
@@ -93,7 +94,7 @@ describe('SqliteStore on a real file', () => {
     await save(store, '2026-11-01T00:00:00Z', [])
     await store.close()
     const check = new Database(file, { readonly: true })
-    expect(check.pragma('user_version', { simple: true })).toBe(4)
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
     expect(check.prepare('SELECT COUNT(*) AS n FROM run').get()).toEqual({ n: 1 })
     check.close()
   })
@@ -129,6 +130,7 @@ describe('SqliteStore on a real file', () => {
       DROP INDEX ledger_record_signing_key;
       DROP INDEX ledger_record_evidence_set;
       DROP INDEX ledger_record_run_start;
+      DROP TABLE ledger_object;
       CREATE INDEX ledger_record_kind ON ledger_record (kind, id);
       PRAGMA user_version = 2;`)
     const blobs = db.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get()
@@ -141,7 +143,7 @@ describe('SqliteStore on a real file', () => {
     expect(report).toMatchObject({ ok: true, manifests: 2 })
     await upgraded.close()
     const check = new Database(file, { readonly: true })
-    expect(check.pragma('user_version', { simple: true })).toBe(4)
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
     // Every blob survived the move; the second run added only what was new (c, its model, manifests…).
     const after = check.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }
     expect(after.n).toBeGreaterThan((blobs as { n: number }).n)

@@ -1,5 +1,6 @@
 import { StoreError } from '../../core/errors.js'
 import { SqlLedgerStore } from '../ledger-store.js'
+import type { ObjectBlobs } from '../object/s3-blobs.js'
 import { sqliteLedgerMigrations } from './schema.js'
 import { SqliteDriver } from './sqlite-driver.js'
 
@@ -23,9 +24,15 @@ function openLedger(file: string): SqliteDriver {
   }
 }
 
-/** The embedded default store: one SQLite file, no server. Blobs live in the same file. */
+/**
+ * The embedded default store: one SQLite file, no server. Blobs live in the same file, or in object
+ * storage when `objects` is given (store.blobs).
+ */
 export class SqliteStore extends SqlLedgerStore {
-  constructor(readonly file: string) {
-    super(openLedger(file))
+  constructor(
+    readonly file: string,
+    objects?: ObjectBlobs,
+  ) {
+    super(openLedger(file), objects)
   }
 }
