@@ -24,7 +24,7 @@ import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
 import { configuredSigner } from './signing-key.js'
-import { toolVersion } from './version.js'
+import { toolInformationUri, toolVersion } from './version.js'
 
 // The collection types and the third-party library loader the adapters handle (collect --push, the
 // server's merge of pushed evidence, matrix and crosswalk).
@@ -125,6 +125,7 @@ export async function assessCollection(
   collection: FileCollection,
 ): Promise<AssessmentModel> {
   validateConfigReferences(loaded, library)
+  const informationUri = toolInformationUri()
   return assess({
     config: loaded.config,
     catalog: library.catalog,
@@ -134,6 +135,7 @@ export async function assessCollection(
     inputs: collection.inputs,
     generatedAt: now.toISOString(),
     toolVersion: toolVersion(),
+    ...(informationUri === undefined ? {} : { toolInformationUri: informationUri }),
     ...(library.thirdParties === undefined
       ? {}
       : {
