@@ -147,10 +147,11 @@ export function ruleSnapshotEntry(folder: string, text: string): RuleSnapshot['r
  * hash in the snapshot) are compiled from the snapshot.
  */
 export async function loadChecks(
-  snapshot: RuleSnapshot | undefined | Promise<RuleSnapshot | undefined> = readRuleSnapshot(),
+  /** The build's snapshot by default; `null` validates every rule.yaml from its file. */
+  snapshot: RuleSnapshot | null | Promise<RuleSnapshot | undefined> = readRuleSnapshot(),
 ): Promise<Check[]> {
   const checks: Check[] = []
-  const [folders, validated] = await Promise.all([listCheckFolders(), snapshot])
+  const [folders, validated] = await Promise.all([listCheckFolders(), snapshot ?? undefined])
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     folders.map(async (folder) => {
