@@ -2,9 +2,10 @@
 // processes (`node bin/trustctl.js …`) against a bare `node -e 0`, and a small repository's assess
 // against the same assess measured in-process (what start-up adds on top of the work).
 import { execFileSync } from 'node:child_process'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { ruleSnapshotFile } from '../checks/load-checks.js'
 import { loadConfig } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
@@ -97,6 +98,38 @@ try {
   const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
     run([bin, 'gaps'], root, assessed),
   )
+  // The same commands with the build's rule snapshot moved aside: every rule.yaml parsed and
+  // validated at start-up, as before the snapshot existed (the before/after of that change).
+  const aside = `${ruleSnapshotFile}.aside`
+  const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
+  if (existsSync(ruleSnapshotFile)) {
+    renameSync(ruleSnapshotFile, aside)
+    try {
+      withoutSnapshot.version = await timeMedian('trustctl --version, without the rule snapshot', runs, () =>
+        run([bin, '--version'], root),
+      )
+      withoutSnapshot.first = await timeMedian(
+        'trustctl assess, first run, without the snapshot',
+        runs,
+        () => {
+          rmSync(path.join(root, '.trustctl'), { recursive: true, force: true })
+          run([bin, 'assess'], root, assessed)
+        },
+      )
+      withoutSnapshot.again = await timeMedian('trustctl assess, unchanged, without the snapshot', runs, () =>
+        run([bin, 'assess'], root, assessed),
+      )
+      withoutSnapshot.gaps = await timeMedian('trustctl gaps, without the snapshot', runs, () =>
+        run([bin, 'gaps'], root, assessed),
+      )
+    } finally {
+      renameSync(aside, ruleSnapshotFile)
+    }
+  } else console.log(`  (no ${ruleSnapshotFile}: run \`npm run build\` to measure with and without it)`)
+  const firstEach = await timeMedian('trustctl assess, first run (store removed before each)', runs, () => {
+    rmSync(path.join(root, '.trustctl'), { recursive: true, force: true })
+    run([bin, 'assess'], root, assessed)
+  })
   const library = await loadLibrary()
   const loaded = await loadConfig(undefined, root)
   const inProcess = await timeMedian('in-process: collect + evaluate (no store)', runs, () =>
@@ -108,6 +141,9 @@ try {
   console.log(`  assess (first) / node -e 0         ${(first / bare).toFixed(2)}x`)
   console.log(`  assess (unchanged) / node -e 0     ${(again / bare).toFixed(2)}x`)
   console.log(`  gaps / node -e 0                   ${(gaps / bare).toFixed(2)}x`)
+  console.log(
+    `  snapshot: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
+  )
   console.log(
     `  assess (unchanged) - in-process    ${(again - inProcess).toFixed(0)} ms of start-up, store and output beside ${inProcess.toFixed(0)} ms of work`,
   )

@@ -1,12 +1,14 @@
+import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
 import yaml from 'js-yaml'
 import { z, type core as zodCore } from 'zod'
 import { type Check, severities } from '../src/core/check.js'
 import { CheckDefinitionError, formatPath } from '../src/core/errors.js'
 import { evidenceKinds } from '../src/core/evidence.js'
-import { compileRule, ruleSchema } from '../src/core/rule.js'
+import { compileRule, type Rule, ruleSchema } from '../src/core/rule.js'
 
 /** The folder holding the check folders, whether running from source or from the build. */
 export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
@@ -75,18 +77,87 @@ async function findCheckFile(folder: string): Promise<string | undefined> {
 }
 
 /**
- * Loads every check and validates its metadata, so a malformed check fails at load with the folder
- * and field named, not halfway through an assessment.
+ * Declarative rules validated at build time (`npm run build` writes it beside the built checks): each
+ * entry is a rule's parsed form keyed by its folder, with the SHA-256 of the rule.yaml it came from.
+ * At run time a rule whose file still has that hash is compiled from the entry without YAML parsing
+ * or schema validation (most of start-up before it); any other file (edited, added) is validated.
  */
-export async function loadChecks(): Promise<Check[]> {
+export interface RuleSnapshot {
+  version: 1
+  rules: Record<string, { sha256: string; rule: Rule }>
+}
+
+/** Where the build writes the snapshot: beside the built checks, so source runs never see one. */
+export const ruleSnapshotFile = path.join(checksRoot, 'rules-snapshot.json')
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+const snapshotShape = z.object({
+  version: z.literal(1),
+  rules: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), rule: z.unknown() })),
+})
+
+/**
+ * Reads the build's snapshot; none (a source checkout) or an unreadable one gives undefined, and every
+ * rule is then validated from its file as before: the snapshot only ever saves work, never decides.
+ */
+export async function readRuleSnapshot(file = ruleSnapshotFile): Promise<RuleSnapshot | undefined> {
+  let text: string
+  try {
+    text = await readFile(file, 'utf8')
+  } catch {
+    return undefined
+  }
+  try {
+    const parsed = snapshotShape.safeParse(JSON.parse(text))
+    // The entries were validated when written; only the envelope is checked here (it is cheap).
+    return parsed.success ? (parsed.data as RuleSnapshot) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Validates every rule.yaml (as loadRule does, failing on the first mistake) and returns the snapshot
+ * of their parsed forms. A parsed form that would not survive JSON unchanged fails the build here,
+ * rather than giving a different rule at run time.
+ */
+export async function buildRuleSnapshot(): Promise<RuleSnapshot> {
+  const rules: RuleSnapshot['rules'] = {}
+  for (const folder of await listCheckFolders()) {
+    const file = path.join(checksRoot, folder, 'rule.yaml')
+    if ((await findCheckFile(path.join(checksRoot, folder))) !== file) continue
+    rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'))
+  }
+  return { version: 1, rules }
+}
+
+/** One rule.yaml's text validated into its snapshot entry (fails as loadRule does on a mistake). */
+export function ruleSnapshotEntry(folder: string, text: string): RuleSnapshot['rules'][string] {
+  const rule = parseRule(folder, text)
+  compiledMetadata(folder, compileRule(rule))
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), rule))
+    throw new CheckDefinitionError(`checks/${folder}/rule.yaml: its parsed form does not survive JSON`)
+  return { sha256: sha256(text), rule }
+}
+
+/**
+ * Loads every check and validates its metadata, so a malformed check fails at load with the folder
+ * and field named, not halfway through an assessment. Rules the build already validated (same file
+ * hash in the snapshot) are compiled from the snapshot.
+ */
+export async function loadChecks(
+  /** The build's snapshot by default; `null` validates every rule.yaml from its file. */
+  snapshot: RuleSnapshot | null | Promise<RuleSnapshot | undefined> = readRuleSnapshot(),
+): Promise<Check[]> {
   const checks: Check[] = []
-  const folders = await listCheckFolders()
+  const [folders, validated] = await Promise.all([listCheckFolders(), snapshot ?? undefined])
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     folders.map(async (folder) => {
       const file = await findCheckFile(path.join(checksRoot, folder))
       if (file === undefined) return undefined
-      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file) }
+      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
     }),
   )
@@ -133,12 +204,12 @@ function deepestIssue(issues: readonly zodCore.$ZodIssue[]): zodCore.$ZodIssue |
   return inner === undefined ? issue : { ...inner, path: [...issue.path, ...inner.path] }
 }
 
-/** Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. */
-export async function loadRule(folder: string, file: string): Promise<Check> {
+/** Parses and validates one rule.yaml's text; a mistake names the file and key path. */
+function parseRule(folder: string, text: string): Rule {
   const where = `checks/${folder}/rule.yaml`
   let data: unknown
   try {
-    data = yaml.load(await readFile(file, 'utf8'), { filename: where, schema: yaml.JSON_SCHEMA })
+    data = yaml.load(text, { filename: where, schema: yaml.JSON_SCHEMA })
   } catch (error) {
     if (error instanceof yaml.YAMLException)
       throw new CheckDefinitionError(`${where}:${error.mark.line + 1}: invalid YAML: ${error.reason}`)
@@ -153,13 +224,28 @@ export async function loadRule(folder: string, file: string): Promise<Check> {
   }
   if (parsed.data.id !== folder)
     throw new CheckDefinitionError(`${where}: id: '${parsed.data.id}' must equal the folder path '${folder}'`)
-  const check = compileRule(parsed.data)
+  return parsed.data
+}
+
+/** The compiled rule's metadata, checked as a check.ts's is. */
+function compiledMetadata(folder: string, check: Check): Check {
   const metadata = checkMetadata.safeParse(check)
   if (!metadata.success) {
     const issue = metadata.error.issues[0]
     throw new CheckDefinitionError(
-      `${where}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+      `checks/${folder}/rule.yaml: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
     )
   }
   return check
+}
+
+/**
+ * Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. A
+ * file the snapshot holds with the same hash was validated at build time and is compiled directly.
+ */
+export async function loadRule(folder: string, file: string, snapshot?: RuleSnapshot): Promise<Check> {
+  const text = await readFile(file, 'utf8')
+  const known = snapshot?.rules[folder]
+  if (known !== undefined && known.sha256 === sha256(text)) return compileRule(known.rule)
+  return compiledMetadata(folder, compileRule(parseRule(folder, text)))
 }

@@ -4,6 +4,7 @@ import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { loadChecks } from '../checks/load-checks.js'
 import { catalogRoot, loadCatalog } from '../src/catalog/load-catalog.js'
+import { answerSupport } from '../src/core/answer-support.js'
 import { CatalogError } from '../src/core/errors.js'
 import { referenceFile } from './reference-data.js'
 
@@ -61,6 +62,32 @@ describe('the shipped catalog', () => {
       expect(control.analogy, control.id).toBeDefined()
       expect(control.auditorQuestions.length, control.id).toBeGreaterThanOrEqual(2)
     }
+  })
+
+  // Canned answers that describe what an automated test shows name that test, so the package can cite
+  // its result; the rest (manual reviews, processes, definitions) stay for management to confirm.
+  it('has the answers that describe an automated test cite it (a third of them, not 3 of 104)', () => {
+    const questions = catalog.controls.filter((c) => c.testedBy.length > 0).flatMap((c) => c.auditorQuestions)
+    const citing = questions.filter((q) => (q.evidence ?? []).length > 0)
+    expect(citing.length).toBeGreaterThanOrEqual(34)
+  })
+
+  it('supports a cited answer only while every test it cites passed', () => {
+    const control = catalog.controls.find((c) => c.id === 'data-protection.data-encrypted-at-rest')
+    const question = control?.auditorQuestions.find((q) =>
+      q.question.startsWith('How do you know every database'),
+    )
+    expect(question?.evidence).toEqual(['aws/database-storage-encrypted', 'aws/bucket-encrypted'])
+    const test = (check: string, status: 'pass' | 'fail') => ({ check, title: check, status, population: 3 })
+    const passing = [test('aws/database-storage-encrypted', 'pass'), test('aws/bucket-encrypted', 'pass')]
+    expect(answerSupport(question ?? {}, passing)).toMatch(
+      /^Evidence: .*aws\/bucket-encrypted, passed on 3 subjects/,
+    )
+    const oneFails = [test('aws/database-storage-encrypted', 'pass'), test('aws/bucket-encrypted', 'fail')]
+    expect(answerSupport(question ?? {}, oneFails)).toBe(
+      'Management to confirm: the test aws/bucket-encrypted was fail in this assessment.',
+    )
+    expect(answerSupport(question ?? {}, [])).toMatch(/^Management to confirm: .*did not run/)
   })
 
   it('words criteria in its own words, not the reference subjects', () => {

@@ -1,4 +1,5 @@
-import { existsSync, readFileSync } from 'node:fs'
+import { existsSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync } from 'node:fs'
+import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -10,6 +11,34 @@ beforeAll(async () => {
   estate = await smallEstate('read-only')
 })
 afterAll(() => estate.cleanup())
+
+/** Every file and folder under a directory, relative and sorted: what a command may not add to. */
+function filesUnder(dir: string): string[] {
+  if (!existsSync(dir)) return []
+  return readdirSync(dir, { recursive: true, encoding: 'utf8' })
+    .map((f) => f.split(path.sep).join('/'))
+    .sort()
+}
+
+/** The signing key the estate's runs use (smallEstate points TRUSTCTL_SIGNING_KEY at a temporary folder). */
+const keyFile = (): string => process.env.TRUSTCTL_SIGNING_KEY ?? ''
+
+/** The read-only commands a new user runs, a mistyped id included; each must write nothing. */
+async function readOnlyCommands(): Promise<void> {
+  expect((await trustctl(estate.dir, 'gaps')).code).not.toBe(2)
+  expect((await trustctl(estate.dir, 'explain', 'CC6.1')).stdout).toContain('CC6.1')
+  expect((await trustctl(estate.dir, 'explain', 'CC42.1')).code).toBe(2)
+  expect((await trustctl(estate.dir, 'plan')).code).not.toBe(2)
+  // The report itself goes outside the estate: it is the one file `report` is asked to write.
+  const out = mkdtempSync(path.join(os.tmpdir(), 'trustctl-read-only-report-'))
+  try {
+    expect((await trustctl(estate.dir, 'report', '--format', 'json', '--out', out)).stdout).toContain(
+      'readiness.json',
+    )
+  } finally {
+    rmSync(out, { recursive: true, force: true })
+  }
+}
 
 const dbFile = (): string => path.join(estate.dir, '.trustctl', 'trustctl.db')
 
@@ -26,6 +55,20 @@ function ledgerCounts(): { records: number; runs: number; cache: number } {
 }
 
 describe('read-only commands store nothing', () => {
+  it('creates no file and no signing key before the first run (gaps, explain, plan, report)', async () => {
+    const before = filesUnder(estate.dir)
+    // init made the key; moved away, nothing may make a new one.
+    renameSync(keyFile(), `${keyFile()}.away`)
+    try {
+      await readOnlyCommands()
+      expect(existsSync(keyFile())).toBe(false)
+    } finally {
+      renameSync(`${keyFile()}.away`, keyFile())
+    }
+    expect(filesUnder(estate.dir)).toEqual(before)
+    expect(filesUnder(path.join(estate.dir, '.trustctl'))).toEqual([])
+  })
+
   it('answers gaps, explain and report without a store, and creates none', async () => {
     const gaps = await trustctl(estate.dir, 'gaps', '--format', 'json')
     expect(JSON.parse(gaps.stdout).length).toBeGreaterThan(0)
@@ -44,6 +87,25 @@ describe('read-only commands store nothing', () => {
     expect(report.stdout).toContain('readiness.json')
     expect(report.stdout).toContain('Not recorded in the ledger')
     expect(ledgerCounts()).toEqual(before)
+  })
+
+  it('adds no file to .trustctl and creates no signing key once a store exists, even with the key moved away', async () => {
+    const trustDir = path.join(estate.dir, '.trustctl')
+    const before = filesUnder(trustDir)
+    expect(before).toContain('trustctl.db')
+    // SQLite may fold its own journal (-wal, -shm) back into the database on close: a file can go, none may come.
+    const added = (): string[] => filesUnder(trustDir).filter((f) => !before.includes(f))
+    await readOnlyCommands()
+    expect(added()).toEqual([])
+    // Without the key the cache cannot be trusted, so everything is parsed afresh: still nothing written.
+    renameSync(keyFile(), `${keyFile()}.away`)
+    try {
+      await readOnlyCommands()
+      expect(existsSync(keyFile())).toBe(false)
+      expect(added()).toEqual([])
+    } finally {
+      renameSync(`${keyFile()}.away`, keyFile())
+    }
   })
 
   it('still answers from the files as they are now', async () => {

@@ -9,7 +9,7 @@ import {
 } from '../catalog/load-third-parties.js'
 import { collectSources } from '../collectors/registry.js'
 import { type FileSecrets, fileSecrets } from '../collectors/secrets/file-secrets.js'
-import { loadFingerprintSalt } from '../collectors/secrets/salt.js'
+import { loadFingerprintSalt, readFingerprintSalt } from '../collectors/secrets/salt.js'
 import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
@@ -19,12 +19,12 @@ import type { Check } from '../core/check.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import { accessReviewEvidence } from './access-review.js'
-import { cacheRootKey, keepTrustFiles } from './ledger-trust.js'
+import { cacheRootKey, keepTrustFiles, pinnedKeyOf } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
-import { configuredSigner } from './signing-key.js'
-import { toolVersion } from './version.js'
+import { configuredSigner, existingSigner } from './signing-key.js'
+import { toolInformationUri, toolVersion } from './version.js'
 
 // The collection types and the third-party library loader the adapters handle (collect --push, the
 // server's merge of pushed evidence, matrix and crosswalk).
@@ -63,8 +63,10 @@ export async function collectConfiguredSources(
   env: NodeJS.ProcessEnv,
   now: Date,
   parseCache?: ParseCache,
+  { readOnly = false }: { readOnly?: boolean } = {},
 ): Promise<FileCollection> {
   const secrets = fileSecrets(loaded.root)
+  const storeDir = path.resolve(loaded.root, loaded.config.store.path)
   const redact = collectionRedactor()
   const collection = await collectSources(loaded.config.sources, {
     root: loaded.root,
@@ -75,7 +77,8 @@ export async function collectConfiguredSources(
       : {
           parseCache: redactingParseCache(parseCache, (parsed) => redactCollected(parsed, secrets, redact)),
         }),
-    fingerprintSalt: await loadFingerprintSalt(path.resolve(loaded.root, loaded.config.store.path)),
+    // A read-only run must not create the salt file (nor anything else in the store folder).
+    fingerprintSalt: readOnly ? await readFingerprintSalt(storeDir) : await loadFingerprintSalt(storeDir),
     ...(loaded.config.scope.period === undefined ? {} : { period: loaded.config.scope.period }),
   })
   // Results read back from the cache are masked again: copy-on-write makes that a walk, no copy.
@@ -110,8 +113,9 @@ export async function collectAndAssess(
   env: NodeJS.ProcessEnv,
   now: Date,
   parseCache?: ParseCache,
+  mode: { readOnly?: boolean } = {},
 ): Promise<{ model: AssessmentModel; collection: FileCollection }> {
-  const collection = await collectConfiguredSources(loaded, env, now, parseCache)
+  const collection = await collectConfiguredSources(loaded, env, now, parseCache, mode)
   return { model: await assessCollection(loaded, library, now, collection), collection }
 }
 
@@ -126,6 +130,7 @@ export async function assessCollection(
   collection: FileCollection,
 ): Promise<AssessmentModel> {
   validateConfigReferences(loaded, library)
+  const informationUri = toolInformationUri()
   return assess({
     config: loaded.config,
     catalog: library.catalog,
@@ -135,6 +140,7 @@ export async function assessCollection(
     inputs: collection.inputs,
     generatedAt: now.toISOString(),
     toolVersion: toolVersion(),
+    ...(informationUri === undefined ? {} : { toolInformationUri: informationUri }),
     ...(library.thirdParties === undefined
       ? {}
       : {
@@ -234,21 +240,23 @@ export async function evaluateAssessment(
   { env }: Pick<RunEnvironment, 'env'>,
 ): Promise<{ model: AssessmentModel; evidence: FileCollection['evidence']; ignoredCacheEntries: number }> {
   const hasStore = loaded.config.store.backend === 'postgres' || existsSync(storeLocation(loaded, env))
-  if (!hasStore) {
-    const { model, collection } = await collectAndAssess(loaded, library, env, now)
+  // Results are trusted only under the pinned key, or failing a pin the key runs here sign with. A
+  // key that is not there is not created (reading makes no key): then nothing stored can be trusted.
+  const rootKey = hasStore ? (pinnedKeyOf(loaded) ?? existingSigner(loaded, env)?.fingerprint) : undefined
+  if (rootKey === undefined) {
+    const { model, collection } = await collectAndAssess(loaded, library, env, now, undefined, {
+      readOnly: true,
+    })
     return { model, evidence: collection.evidence, ignoredCacheEntries: 0 }
   }
   const store = await openStore(loaded, env, { mustExist: true })
   try {
-    // Results are trusted only under the pinned key, or failing a pin the key runs here sign with.
-    const rootKey = cacheRootKey(
-      loaded,
-      configuredSigner(loaded, env, () => undefined),
-    )
     const stored = new StoredParseCache(store, toolVersion(), now.toISOString(), rootKey)
     // Reads through the ledger's cache, never adds to it: nothing of this run is recorded.
     const readOnly: ParseCache = { get: (key) => stored.get(key), set: () => undefined }
-    const { model, collection } = await collectAndAssess(loaded, library, env, now, readOnly)
+    const { model, collection } = await collectAndAssess(loaded, library, env, now, readOnly, {
+      readOnly: true,
+    })
     return { model, evidence: collection.evidence, ignoredCacheEntries: stored.ignored }
   } finally {
     await store.close()

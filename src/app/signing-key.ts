@@ -31,6 +31,15 @@ export function configuredSigner(
   return loadOrCreateSigner(signingKeyPath(env, { key: loaded.config.store.key, root: loaded.root }), notify)
 }
 
+/**
+ * The configured signing key when it exists, else undefined: for commands that only read, which
+ * must not create a key as a side effect (a key made by `gaps` would sign nothing and confuse a pin).
+ */
+export function existingSigner(loaded: LoadedConfig, env: NodeJS.ProcessEnv): Signer | undefined {
+  const file = signingKeyPath(env, { key: loaded.config.store.key, root: loaded.root })
+  return existsSync(file) ? readSigner(file) : undefined
+}
+
 /** Reads the signing key, or creates it (and says so) when there is none yet. */
 export function loadOrCreateSigner(file: string, notify: (text: string) => void): Signer {
   if (!existsSync(file)) {

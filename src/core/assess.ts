@@ -40,6 +40,8 @@ export interface AssessRequest {
   inputs: readonly AssessmentInput[]
   generatedAt: string
   toolVersion: string
+  /** Where to read about trustctl (package.json `homepage`/`repository`); left out when unknown. */
+  toolInformationUri?: string
   /** Provider profiles, policy templates and crosswalks; without them the section is left out. */
   thirdParties?: ThirdPartyLibrary
 }
@@ -161,7 +163,11 @@ export function assess(request: AssessRequest): AssessmentModel {
 
   const model: AssessmentModel = {
     schemaVersion: 1,
-    tool: { name: 'trustctl', version: request.toolVersion },
+    tool: {
+      name: 'trustctl',
+      version: request.toolVersion,
+      ...(request.toolInformationUri === undefined ? {} : { informationUri: request.toolInformationUri }),
+    },
     generatedAt: request.generatedAt,
     configHash: contentHash(config),
     organization: config.organization,

@@ -95,7 +95,8 @@ export interface AssessmentSummary {
 /** Everything one assessment found; reports, the JSON result and `explain` all render this. */
 export interface AssessmentModel {
   schemaVersion: 1
-  tool: { name: 'trustctl'; version: string }
+  /** The tool that made it; `informationUri` only where trustctl's package.json names a real home page. */
+  tool: { name: 'trustctl'; version: string; informationUri?: string }
   generatedAt: string
   /** Content hash of the configuration assessed, so a stale stored run can be told apart. */
   configHash: string

@@ -104,11 +104,55 @@ describe('collectGitHistory', () => {
     )
   })
 
-  it('says clearly when the repository is missing or is not a repository', async () => {
-    await expect(collect({}, tmp)).rejects.toThrow('sources[1].path: app.git does not exist')
+  /** The collection errors a source gives, as `file: message` the way no-evidence findings quote them. */
+  async function unread(root: string, settings: Record<string, unknown> = {}) {
+    const options = gitHistoryOptions.parse({ type: 'git-history', path: 'app.git', ...settings })
+    const collection = await collectGitHistory(options, { ...context, root })
+    expect(collection.evidence).toEqual([])
+    for (const error of collection.errors) expect(error.kinds).toEqual(['git.history', 'git.change'])
+    return collection.errors.map((e) => `${e.file}: ${e.message}`)
+  }
+
+  it('says clearly, naming the path, when the repository is missing or is not a repository', async () => {
+    expect(await unread(tmp)).toEqual([
+      'app.git: does not exist (sources[1].path), so no change history was read',
+    ])
     const plain = mkdtempSync(path.join(tmp, 'plain-'))
     execFileSync('mkdir', [path.join(plain, 'app.git')])
-    await expect(collect({}, plain)).rejects.toThrow(/not a git repository|does not exist/)
+    expect(await unread(plain)).toEqual([
+      'app.git: not a git repository (sources[1].path), so no change history was read',
+    ])
+  })
+
+  it('says "no commits yet" for a repository just made with git init, not git\'s own error', async () => {
+    const fresh = mkdtempSync(path.join(tmp, 'fresh-'))
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', path.join(fresh, 'app.git')])
+    expect(await unread(fresh)).toEqual(['app.git: no commits yet, so there is no change history to test'])
+  })
+
+  it('names a configured branch that is not in the clone', async () => {
+    expect(await unread(caseDir, { branch: 'release-9' })).toEqual([
+      'app.git: branch release-9 not found (sources[1].branch)',
+    ])
+  })
+
+  it('turns an empty repository into a no-evidence finding with the reason, never a pass', async () => {
+    const { evaluateCheck, unreadKinds } = await import('../../core/engine.js')
+    const { groupEvidence } = await import('../../core/evidence.js')
+    const { default: merged } = await import(
+      '../../../checks/git/changes-merged-through-pull-request/check.js'
+    )
+    const fresh = mkdtempSync(path.join(tmp, 'fresh-'))
+    execFileSync('git', ['init', '--quiet', '--initial-branch=main', path.join(fresh, 'app.git')])
+    const options = gitHistoryOptions.parse({ type: 'git-history', path: 'app.git' })
+    const collection = await collectGitHistory(options, { ...context, root: fresh })
+    const findings = evaluateCheck(
+      { check: merged, params: merged.params.parse({}) },
+      groupEvidence(collection.evidence),
+      unreadKinds(collection.errors),
+    )
+    expect(findings.map((f) => f.status)).toEqual(['no-evidence'])
+    expect(findings[0]?.message).toContain('app.git: no commits yet')
   })
 })
 

@@ -114,20 +114,41 @@ function minusTwelveMonths(day: string): string {
   return d.toISOString().slice(0, 10)
 }
 
+/**
+ * A history that could not be read at all: a collection error that leaves both git kinds unread, so
+ * every change-management check says no-evidence with this reason (never a verdict on no changes).
+ */
+function unreadHistory(file: string, message: string, hint: string): FileCollection {
+  return {
+    evidence: [],
+    errors: [{ file, message, hint, kinds: ['git.history', 'git.change'] }],
+    inputs: [],
+  }
+}
+
 /** Reads every change that reached the branch in the period: the population an auditor samples from. */
 export async function collectGitHistory(
   options: GitHistoryOptions,
   context: SourceContext,
 ): Promise<FileCollection> {
   const repository = path.resolve(context.root, options.path)
+  const label = path.relative(context.root, repository).split(path.sep).join('/') || '.'
   const info = await stat(repository).catch(() => undefined)
   if (info === undefined || !info.isDirectory()) {
-    throw new Error(
-      `${context.where}.path: ${options.path} does not exist; clone the repository there (a demo estate builds it with its script first)`,
+    return unreadHistory(
+      label,
+      `does not exist (${context.where}.path), so no change history was read`,
+      'clone the repository there (a demo estate builds it with its script first)',
     )
   }
   const top = await runGit(repository, ['rev-parse', '--git-dir']).catch(() => undefined)
-  if (top === undefined) throw new Error(`${context.where}.path: ${options.path} is not a git repository`)
+  if (top === undefined) {
+    return unreadHistory(
+      label,
+      `not a git repository (${context.where}.path), so no change history was read`,
+      `point ${context.where}.path at a clone of the repository whose changes are in scope`,
+    )
+  }
   const markers = compile(options.mergeMarkers, `${context.where}.mergeMarkers`, 'm')
   const emergencyPatterns = compile(options.emergencyPatterns, `${context.where}.emergencyPatterns`, 'im')
   const emergencyLabels = new Set(options.emergencyLabels.map((l) => l.toLowerCase()))
@@ -157,7 +178,29 @@ export async function collectGitHistory(
     prByNumber.set(pr.number, pr)
   }
 
-  const branch = await resolveBranch(repository, options.branch)
+  const branch = await resolveBranch(repository, options.branch).catch(() => undefined)
+  const tip =
+    branch === undefined
+      ? undefined
+      : await runGit(repository, ['rev-parse', '--verify', '--quiet', `${branch.ref}^{commit}`]).catch(
+          () => undefined,
+        )
+  if (branch === undefined || tip === undefined) {
+    // An empty repository (just `git init`) is a fact about the estate, not a broken input: say so
+    // plainly instead of git's "ambiguous argument 'HEAD'".
+    const anyCommit = (await runGit(repository, ['rev-list', '-n', '1', '--all']).catch(() => '')).trim()
+    if (anyCommit === '')
+      return unreadHistory(
+        label,
+        'no commits yet, so there is no change history to test',
+        'assess again once the first changes are committed',
+      )
+    return unreadHistory(
+      label,
+      `branch ${options.branch ?? '(the checked-out one)'} not found (${context.where}.branch)`,
+      'name a branch that exists in the clone, e.g. main',
+    )
+  }
   // The audit period, when the configuration gives one, is the window: a change merged before it
   // is not part of the population an auditor samples for that period.
   const to = options.to ?? context.period?.to ?? context.now.toISOString().slice(0, 10)
@@ -170,9 +213,8 @@ export async function collectGitHistory(
     `--until=${to}T23:59:59Z`,
     branch.ref,
   ]
-  const head = (await runGit(repository, ['rev-parse', branch.ref])).trim()
+  const head = tip.trim()
   const output = await runGit(repository, ['log', `--format=${format}%x1e`, ...range])
-  const label = path.relative(context.root, repository).split(path.sep).join('/') || '.'
 
   const changes: GitChange[] = []
   for (const entry of output.split(record)) {

@@ -24,3 +24,17 @@ export async function loadFingerprintSalt(storeDir: string): Promise<string> {
   )
   return (await readFile(file, 'utf8')).trim()
 }
+
+/**
+ * The salt for a run that stores nothing (`gaps`, `explain`, `report`, `plan`): the store's own when
+ * there is one, so fingerprints match those recorded; else a salt for this run only, never written, so
+ * a read-only command leaves no file behind and its fingerprints still cannot be matched to guesses.
+ */
+export async function readFingerprintSalt(storeDir: string): Promise<string> {
+  try {
+    return (await readFile(path.join(storeDir, 'fingerprint-salt'), 'utf8')).trim()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
+  }
+  return randomBytes(32).toString('hex')
+}

@@ -19,9 +19,6 @@ const securitySeverity: Record<Severity, string> = {
   info: '1.0',
 }
 
-/** Where to read about trustctl: the project's own documentation (no registry page). */
-export const toolInformationUri = 'https://github.com/trustctl/trustctl#readme'
-
 /**
  * Where a finding points. A subject read from a file gets a physical location with a region
  * (SARIF2017: viewers need one to place the result; line 1 stands for the whole file when the
@@ -99,8 +96,9 @@ export function renderSarif(pkg: PackageModel): string {
           driver: {
             name: 'trustctl',
             version: model.tool.version,
-            // SARIF2005: a tool names where to read about it.
-            informationUri: toolInformationUri,
+            // SARIF2005: a tool names where to read about it, but only a real address (package.json
+            // `homepage`/`repository`); SARIF allows leaving it out, and a guessed one would mislead.
+            ...(model.tool.informationUri === undefined ? {} : { informationUri: model.tool.informationUri }),
             rules: model.checks.map((c) => ({
               id: c.id,
               name: c.id.replace(/[^a-zA-Z0-9]+(.)?/g, (_m, ch: string | undefined) =>
