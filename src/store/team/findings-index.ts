@@ -132,9 +132,12 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     }
     const rows = await attempt(this.db, 'cannot explain a findings query', () =>
       this.db.transaction(async (tx) => {
-        if (options.planner === 'index-only-choice')
+        // A subject access sorts its few findings by design: only scans are turned off for it.
+        if (options.planner === 'index-only-choice' && access.by === 'subject')
+          await tx.script('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off')
+        else if (options.planner === 'index-only-choice')
           await tx.script(
-            'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off',
+            'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off',
           )
         return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)
       }),
@@ -196,7 +199,15 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     where.push(...filters.where)
     params.push(...filters.params)
     if (key !== undefined) {
-      where.push(`(${columns.join(', ')}) ${query.order === 'asc' ? '>' : '<'} (${placeholders(key.length)})`)
+      // Under a subject access the cursor is tested on each row of the prefix, not read as a range of
+      // the sort's index: that index would walk the run from the cursor looking for the prefix.
+      const keyed =
+        access.by === 'subject'
+          ? findingSortColumns[query.sort].map((c) =>
+              c === 'ordinal' || c === 'severity_order' ? `f.${c} + 0` : `f.${c} || ''`,
+            )
+          : columns
+      where.push(`(${keyed.join(', ')}) ${query.order === 'asc' ? '>' : '<'} (${placeholders(key.length)})`)
       params.push(...key)
     }
     const sql = `SELECT ${findingColumnList.map((c) => `f.${c}`).join(', ')} FROM ${from}
