@@ -7,9 +7,15 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { expectedOrdinals, findingShapes, type ShapeValues } from '../bench/findings-shapes.js'
 import { type FindingStatus, type Severity, severities } from '../src/core/check.js'
 import type { FindingQuery, IndexedFinding } from '../src/core/team.js'
+import { PostgresDriver } from '../src/store/postgres/postgres-driver.js'
+import { postgresTeamMigrations } from '../src/store/postgres/schema.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
+import { sqliteTeamMigrations } from '../src/store/sqlite/schema.js'
+import { SqliteDriver } from '../src/store/sqlite/sqlite-driver.js'
 import { SqliteTeamStore } from '../src/store/sqlite/team-store.js'
 import { type FindingAccess, smallSubjectSet } from '../src/store/team/findings-index.js'
+import { findingRowOf } from '../src/store/team-finding-query.js'
+import { findingColumnList } from '../src/store/team-row.js'
 
 /**
  * Every filter × sort × order shape of the findings API, on a store of a few thousand findings in
@@ -246,3 +252,83 @@ for (const backend of backends) {
     })
   })
 }
+
+describe('findings index migrations upgrade existing stores', () => {
+  it('SQLite: the side tables of an existing run get its sort keys (migration 5)', async () => {
+    const file = path.join(tmp, 'upgrade.db')
+    const old = new SqliteDriver(file)
+    old.migrate(
+      { ...sqliteTeamMigrations, steps: sqliteTeamMigrations.steps.slice(0, 4) },
+      { table: 'team_migration' },
+    )
+    await old.close()
+    const findings = shapeFindings(200)
+    const db = new Database(file)
+    try {
+      // The run as the release before wrote it: side rows without sort keys.
+      const row = db.prepare(
+        `INSERT INTO team_finding (${findingColumnList.join(', ')}) VALUES (${findingColumnList.map(() => '?').join(', ')})`,
+      )
+      const side = db.prepare('INSERT INTO team_finding_control (run_id, control, ordinal) VALUES (?, ?, ?)')
+      for (const f of findings) {
+        const r = findingRowOf(1, f)
+        row.run(...findingColumnList.map((c) => r[c]))
+        for (const control of new Set(f.controls)) side.run(1, control, f.ordinal)
+      }
+      db.prepare("INSERT INTO team_finding_run (run_id, findings, indexed_at) VALUES (1, 200, 'then')").run()
+    } finally {
+      db.close()
+    }
+    const store = new SqliteTeamStore(file)
+    try {
+      expect(await store.findingsIndexed(1)).toBe(true)
+      for (const sort of ['subject', 'file', 'severity'] as const) {
+        const query = { runId: 1, control: 'control-2', sort, order: 'desc' as const, limit: 500 }
+        const page = await store.queryFindings(query)
+        expect(page.items.map((f) => f.ordinal)).toEqual(expectedOrdinals(findings, query))
+        expect(page.items.length).toBeGreaterThan(0)
+      }
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('PostgreSQL: an index made before migration 7 is dropped, and the run indexed again on request', async () => {
+    const schema = `trustctl_shapes_upgrade_${process.pid}_${Date.now()}`
+    const options = {
+      url: pgUrl,
+      schema,
+      maxConnections: 2,
+      versionTable: 'team_migration',
+      migrationLock: 'trustctl-team',
+    }
+    const old = await PostgresDriver.open({
+      ...options,
+      migrations: { ...postgresTeamMigrations, steps: postgresTeamMigrations.steps.slice(0, 6) },
+    })
+    await old.exec("INSERT INTO team_finding_run (run_id, findings, indexed_at) VALUES (1, 10, 'then')")
+    await old.exec(
+      "INSERT INTO team_finding_count (run_id, check_id, status, severity, n) VALUES (1, 'c', 'fail', 'high', 10)",
+    )
+    await old.close()
+    const store = await PostgresTeamStore.open(pgUrl, schema)
+    try {
+      expect(await store.findingsIndexed(1)).toBe(false)
+      const findings = shapeFindings(300)
+      await store.indexFindings(1, findings)
+      const query = {
+        runId: 1,
+        control: 'control-2',
+        sort: 'file' as const,
+        order: 'asc' as const,
+        limit: 500,
+      }
+      expect((await store.queryFindings(query)).items.map((f) => f.ordinal)).toEqual(
+        expectedOrdinals(findings, query),
+      )
+    } finally {
+      await store.dropSchema()
+      await store.close()
+    }
+  })
+})
