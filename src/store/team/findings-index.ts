@@ -68,6 +68,38 @@ export function findingAccessOf(query: FindingQuery, subjectIsSmall: boolean): F
   return { by: 'sort' }
 }
 
+/** Most values of a list filter read one by one and merged; a longer list is tested on each row. */
+export const maxSplitValues = 8
+
+/**
+ * A query with a list of several checks or severities and no single-value filter to read by, as one
+ * query per value (each read through that value's index in sort order); undefined when not split.
+ */
+export function splitFilter(query: FindingQuery): FindingQuery[] | undefined {
+  if (query.namespace !== undefined) return undefined
+  for (const column of ['check', 'severity'] as const) {
+    const values = [...new Set(query[column] ?? [])]
+    if (values.length === 1) return undefined
+    if (values.length > 1 && values.length <= maxSplitValues)
+      return values.map((value) => ({ ...query, [column]: [value] }))
+  }
+  return undefined
+}
+
+/** Compares sort keys as both databases do: numbers by value, text bytewise. */
+function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    const order =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : Buffer.compare(Buffer.from(String(x), 'utf8'), Buffer.from(String(y), 'utf8'))
+    if (order !== 0) return Math.sign(order)
+  }
+  return 0
+}
+
 const hasSubject = (query: FindingQuery): query is FindingQuery & { subject: string } =>
   query.subject !== undefined && query.subject !== ''
 
@@ -96,11 +128,25 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
   }
 
   async queryFindings(query: FindingQuery): Promise<FindingPage> {
-    const [{ sql, params }, total] = await Promise.all([
-      this.pageStatement(query),
+    checkFindingLimit(query.limit)
+    const split = splitFilter(query)
+    const [rows, total] = await Promise.all([
+      split === undefined
+        ? this.pageRows(query)
+        : // One in-order read per value, merged: each branch stops after a page, where a single read
+          // testing the list on each row walks whatever part of the sort holds none of the values.
+          Promise.all(split.map((branch) => this.pageRows(branch))).then((branches) =>
+            branches
+              .flat()
+              .sort(
+                (a, b) =>
+                  (query.order === 'asc' ? 1 : -1) *
+                  compareKeys(sortKeyOf(a, query.sort), sortKeyOf(b, query.sort)),
+              )
+              .slice(0, query.limit + 1),
+          ),
       totalIsCheap(query) ? this.cheapTotal(query) : Promise.resolve(undefined),
     ])
-    const rows = await attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params))
     const page = rows.slice(0, query.limit)
     const last = page.at(-1)
     return {
@@ -149,6 +195,11 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
       plan,
       executionMs: Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? Number.NaN),
     }
+  }
+
+  private async pageRows(query: FindingQuery): Promise<FindingRow[]> {
+    const { sql, params } = await this.pageStatement(query)
+    return attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params))
   }
 
   /** Whether the subject prefix matches fewer than smallSubjectSet findings (an index-only count). */
