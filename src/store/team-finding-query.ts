@@ -33,6 +33,20 @@ export interface FindingRow {
   criteria: string
 }
 
+/**
+ * The columns a side table (finding → control, finding → criterion) carries after its run id and
+ * value: the filters it can test itself and every sort key, so it is read in any sort order.
+ */
+export const sideKeyColumns = [
+  'status',
+  'severity_order',
+  'check_id',
+  'subject_name',
+  'subject_name_lower',
+  'file',
+  'ordinal',
+] as const satisfies readonly (keyof FindingRow)[]
+
 /** Sort columns per sort, ending in the unique ordinal so every row has a distinct key. */
 export const findingSortColumns: Record<FindingSort, readonly (keyof FindingRow)[]> = {
   // severity_order is 0 for critical: ascending order shows the most severe first.

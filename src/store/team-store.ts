@@ -110,6 +110,13 @@ export class SqlTeamStore implements TeamStore {
   indexFindings(runId: number, findings: Iterable<Omit<IndexedFinding, 'runId'>>): Promise<number> {
     return this.findings.indexFindings(runId, findings)
   }
+  /** The page statement of a findings query and the database's plan of it (shape test, slow dashboards). */
+  explainFindings(
+    query: FindingQuery,
+    options: { planner?: 'index-only-choice' } = {},
+  ): ReturnType<FindingsIndex['explainFindings']> {
+    return this.findings.explainFindings(query, options)
+  }
   findingsIndexed(runId: number): Promise<boolean> {
     return this.findings.findingsIndexed(runId)
   }

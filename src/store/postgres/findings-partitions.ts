@@ -3,14 +3,16 @@ import { StoreError } from '../../core/errors.js'
 import type { IndexedFinding } from '../../core/team.js'
 import type { SqlRunner } from '../sql/driver.js'
 import type { FindingsWriter } from '../team/findings-index.js'
-import { batches, countEntries, countRows, type FindingRow, findingRowOf } from '../team-finding-query.js'
-import { findingColumnList } from '../team-row.js'
 import {
-  findingFilterIndexesSql,
-  findingIndexesSql,
-  findingTablesSql,
-  sideLookupIndexesSql,
-} from './schema.js'
+  batches,
+  countEntries,
+  countRows,
+  type FindingRow,
+  findingRowOf,
+  sideKeyColumns,
+} from '../team-finding-query.js'
+import { findingColumnList } from '../team-row.js'
+import { currentFindingIndexesSql, currentFindingTablesSql } from './schema.js'
 
 /** PostgreSQL types of the finding columns, for the JSON record set of a bulk insert. */
 const findingColumnTypes: Record<keyof FindingRow, string> = {
@@ -40,7 +42,7 @@ const insertFindingsSql = (table: string): string => `INSERT INTO ${table} (${fi
   SELECT ${findingColumnList.join(', ')} FROM json_to_recordset(?::json)
   AS x(${findingColumnList.map((c) => `${c} ${findingColumnTypes[c]}`).join(', ')})`
 
-/** Rows of a side table (finding → control or criterion, with the severity and check sort keys) for a batch. */
+/** Rows of a side table (finding → control or criterion, with every sort key) for a batch. */
 async function insertLinks(
   tx: SqlRunner,
   table: string,
@@ -51,20 +53,17 @@ async function insertLinks(
   const links = batch.flatMap((f, i) => {
     const row = rows[i]
     if (row === undefined) return []
-    const { run_id, severity_order, check_id, subject_name, ordinal } = row
     return [...new Set(values(f))].map((value) => ({
-      run_id,
+      run_id: row.run_id,
       value,
-      severity_order,
-      check_id,
-      subject_name,
-      ordinal,
+      ...Object.fromEntries(sideKeyColumns.map((c) => [c, row[c]])),
     }))
   })
   if (links.length === 0) return
+  // Positional: the recordset's columns are in the side table's order (sortedSideTablesSql).
   await tx.exec(
     `INSERT INTO ${table} SELECT * FROM json_to_recordset(?::json)
-     AS x(run_id bigint, value text, severity_order smallint, check_id text, subject_name text, ordinal integer)`,
+     AS x(run_id bigint, value text, ${sideKeyColumns.map((c) => `${c} ${findingColumnTypes[c]}`).join(', ')})`,
     [JSON.stringify(links)],
   )
 }
@@ -76,7 +75,6 @@ async function insertLinks(
  * deleting a million rows.
  */
 export const postgresFindingsWriter: FindingsWriter = {
-  sideTablesCarrySortKeys: true,
   async write(
     tx: SqlRunner,
     runId: number,
@@ -92,7 +90,7 @@ export const postgresFindingsWriter: FindingsWriter = {
     }
     // Each index of a million rows is built by one sort: let it sort in memory, not on disk.
     await tx.script("SET LOCAL maintenance_work_mem = '256MB'")
-    await tx.script(findingTablesSql(names.finding, names.control, names.criterion))
+    await tx.script(currentFindingTablesSql(names.finding, names.control, names.criterion))
     const counts = new Map<string, number>()
     let total = 0
     for (const batch of batches(findings, pgFindingBatchSize)) {
@@ -103,9 +101,7 @@ export const postgresFindingsWriter: FindingsWriter = {
       countRows(rows, counts)
       total += rows.length
     }
-    await tx.script(findingIndexesSql(names.finding, names.control, names.criterion))
-    await tx.script(findingFilterIndexesSql(names.finding))
-    await tx.script(sideLookupIndexesSql(names.control, names.criterion))
+    await tx.script(currentFindingIndexesSql(names.finding, names.control, names.criterion))
     // The CHECK lets ATTACH skip scanning the partition; fresh statistics keep the planner from
     // guessing (and sorting a million rows to show fifty).
     for (const table of Object.values(names))

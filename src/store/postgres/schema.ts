@@ -54,6 +54,26 @@ export function findingTablesSql(
   criterion: string,
   partitioned = '',
 ): string {
+  return `${findingTableSql(finding, partitioned)}
+   ${[
+     [control, 'control'],
+     [criterion, 'criterion'],
+   ]
+     .map(
+       ([table, name]) => `CREATE TABLE ${table} (
+     run_id BIGINT NOT NULL,
+     ${name} TEXT NOT NULL,
+     severity_order SMALLINT NOT NULL,
+     check_id TEXT COLLATE "C" NOT NULL,
+     subject_name TEXT COLLATE "C" NOT NULL,
+     ordinal INTEGER NOT NULL
+   )${partitioned};`,
+     )
+     .join('\n')}`
+}
+
+/** The findings table alone (its text is part of migrations 2 and 7: never change it). */
+function findingTableSql(finding: string, partitioned: string): string {
   return `CREATE TABLE ${finding} (
      run_id BIGINT NOT NULL,
      ordinal INTEGER NOT NULL,
@@ -70,22 +90,65 @@ export function findingTablesSql(
      message TEXT NOT NULL,
      controls TEXT NOT NULL,
      criteria TEXT NOT NULL
-   )${partitioned};
-   ${[
-     [control, 'control'],
-     [criterion, 'criterion'],
-   ]
-     .map(
-       ([table, name]) => `CREATE TABLE ${table} (
+   )${partitioned};`
+}
+
+/**
+ * The side tables since migration 7: they carry every sort key (and the status, severity and check
+ * filters), so a control or criterion filter is read from its side table in any sort order, and the
+ * other filters are tested on the side row before the finding is fetched.
+ */
+export function sortedSideTablesSql(control: string, criterion: string, partitioned = ''): string {
+  return [
+    [control, 'control'],
+    [criterion, 'criterion'],
+  ]
+    .map(
+      ([table, name]) => `CREATE TABLE ${table} (
      run_id BIGINT NOT NULL,
      ${name} TEXT NOT NULL,
+     status TEXT NOT NULL,
      severity_order SMALLINT NOT NULL,
      check_id TEXT COLLATE "C" NOT NULL,
      subject_name TEXT COLLATE "C" NOT NULL,
+     subject_name_lower TEXT COLLATE "C" NOT NULL,
+     file TEXT COLLATE "C" NOT NULL,
      ordinal INTEGER NOT NULL
    )${partitioned};`,
-     )
-     .join('\n')}`
+    )
+    .join('\n')
+}
+
+/** The findings tables of migration 7 on: the findings table and the sorted side tables. */
+export function currentFindingTablesSql(
+  finding: string,
+  control: string,
+  criterion: string,
+  partitioned = '',
+): string {
+  return `${findingTableSql(finding, partitioned)}
+   ${sortedSideTablesSql(control, criterion, partitioned)}`
+}
+
+/** Every index of the findings tables since migration 7 (on the parents, and on each run's partitions). */
+export function currentFindingIndexesSql(finding: string, control: string, criterion: string): string {
+  return `${findingIndexesSql(finding, control, criterion)}
+   ${findingFilterIndexesSql(finding)}
+   ${sideLookupIndexesSql(control, criterion)}
+   ${sideSortIndexesSql(control, criterion)}`
+}
+
+/** Migration 7: the side tables read in subject and file order too. */
+export function sideSortIndexesSql(control: string, criterion: string): string {
+  return [
+    [control, 'control'],
+    [criterion, 'criterion'],
+  ]
+    .map(
+      ([table, name]) => `CREATE INDEX ON ${table} (run_id, ${name}, subject_name_lower, ordinal);
+   CREATE INDEX ON ${table} (run_id, ${name}, file, ordinal);`,
+    )
+    .join('\n')
 }
 
 /** The indexes of the findings tables (created after a run's rows are loaded). */
@@ -261,5 +324,13 @@ export const postgresTeamMigrations: Migrations = {
     tokenCreatorSql('BIGINT'),
     // 6: a collector token is limited to the evidence kinds it was issued for (NULL: every kind).
     tokenKindsSql,
+    // 7: the side tables carry every sort key, so a control or criterion filter reads in any sort order
+    // (a subject or file sort under a control sorted the whole control: seconds at a million findings).
+    // The index is derived data: it is dropped here and each run indexed again on its next request.
+    `DROP TABLE team_finding, team_finding_control, team_finding_criterion;
+   DELETE FROM team_finding_run;
+   DELETE FROM team_finding_count;
+   ${currentFindingTablesSql('team_finding', 'team_finding_control', 'team_finding_criterion', ' PARTITION BY LIST (run_id)')}
+   ${currentFindingIndexesSql('team_finding', 'team_finding_control', 'team_finding_criterion')}`,
   ],
 }

@@ -1,4 +1,3 @@
-import type { FindingQuery } from '../../core/team.js'
 import { storeFailure } from '../sql/driver.js'
 import { SqlTeamStore } from '../team-store.js'
 import { postgresFindingsWriter } from './findings-partitions.js'
@@ -35,11 +34,6 @@ export class PostgresTeamStore extends SqlTeamStore {
       )
     })
     return new PostgresTeamStore(driver)
-  }
-
-  /** The plan and server-side timing of a page query: for the scale test and a slow dashboard. */
-  explainFindings(query: FindingQuery): Promise<{ plan: string; executionMs: number }> {
-    return this.findings.explainFindings(query)
   }
 
   /** Drops the store's schema: for tests that made a throw-away one. */

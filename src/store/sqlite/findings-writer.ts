@@ -1,12 +1,18 @@
 import type { IndexedFinding } from '../../core/team.js'
 import type { SqlRunner } from '../sql/driver.js'
 import type { FindingsWriter } from '../team/findings-index.js'
-import { batches, countEntries, countRows, findingBatchSize, findingRowOf } from '../team-finding-query.js'
+import {
+  batches,
+  countEntries,
+  countRows,
+  findingBatchSize,
+  findingRowOf,
+  sideKeyColumns,
+} from '../team-finding-query.js'
 import { findingColumnList } from '../team-row.js'
 
 /** SQLite: the run's old rows deleted and the new ones inserted into the indexed tables, in one transaction. */
 export const sqliteFindingsWriter: FindingsWriter = {
-  sideTablesCarrySortKeys: false,
   async write(
     tx: SqlRunner,
     runId: number,
@@ -28,23 +34,22 @@ export const sqliteFindingsWriter: FindingsWriter = {
         findingColumnList,
         rows.map((row) => findingColumnList.map((c) => row[c])),
       )
+      // A finding's side rows carry its sort keys: a control or criterion is read in any sort order.
       const links = (values: (f: Omit<IndexedFinding, 'runId'>) => readonly string[]) =>
-        batch.flatMap((f) => values(f).map((value) => [runId, value, f.ordinal]))
+        batch.flatMap((f, i) => {
+          const row = rows[i]
+          if (row === undefined) return []
+          return [...new Set(values(f))].map((value) => [runId, value, ...sideKeyColumns.map((c) => row[c])])
+        })
       await tx.insertRows(
         'team_finding_control',
-        ['run_id', 'control', 'ordinal'],
+        ['run_id', 'control', ...sideKeyColumns],
         links((f) => f.controls),
-        {
-          skip: true,
-        },
       )
       await tx.insertRows(
         'team_finding_criterion',
-        ['run_id', 'criterion', 'ordinal'],
+        ['run_id', 'criterion', ...sideKeyColumns],
         links((f) => f.criteria),
-        {
-          skip: true,
-        },
       )
       countRows(rows, counts)
       total += rows.length

@@ -178,5 +178,43 @@ export const sqliteTeamMigrations: Migrations = {
     tokenCreatorSql('INTEGER'),
     // 4: a collector token is limited to the evidence kinds it was issued for (NULL: every kind).
     tokenKindsSql,
+    // 5: every filter × sort shape read from an index in order. The side tables carry every sort key
+    // (rebuilt here from the findings they point at), and one equality filter (namespace, check,
+    // severity, status) has an index per sort, as PostgreSQL's partitions do.
+    `${['control', 'criterion']
+      .map(
+        (name) => `CREATE TABLE team_finding_${name}_sorted (
+     run_id INTEGER NOT NULL,
+     ${name} TEXT NOT NULL,
+     status TEXT NOT NULL,
+     severity_order INTEGER NOT NULL,
+     check_id TEXT NOT NULL,
+     subject_name TEXT NOT NULL,
+     subject_name_lower TEXT NOT NULL,
+     file TEXT NOT NULL,
+     ordinal INTEGER NOT NULL,
+     PRIMARY KEY (run_id, ${name}, severity_order, check_id, subject_name, ordinal)
+   ) WITHOUT ROWID;
+   INSERT INTO team_finding_${name}_sorted
+     SELECT s.run_id, s.${name}, f.status, f.severity_order, f.check_id, f.subject_name, f.subject_name_lower, f.file, f.ordinal
+     FROM team_finding_${name} s JOIN team_finding f ON f.run_id = s.run_id AND f.ordinal = s.ordinal;
+   DROP TABLE team_finding_${name};
+   ALTER TABLE team_finding_${name}_sorted RENAME TO team_finding_${name};
+   CREATE INDEX team_finding_${name}_by_ordinal ON team_finding_${name} (run_id, ${name}, ordinal);
+   CREATE INDEX team_finding_${name}_by_check ON team_finding_${name} (run_id, ${name}, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_${name}_by_subject ON team_finding_${name} (run_id, ${name}, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_${name}_by_file ON team_finding_${name} (run_id, ${name}, file, ordinal);`,
+      )
+      .join('\n')}
+   CREATE INDEX team_finding_by_namespace_subject ON team_finding (run_id, namespace, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_by_namespace_file ON team_finding (run_id, namespace, file, ordinal);
+   CREATE INDEX team_finding_by_status_check ON team_finding (run_id, status, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_status_subject ON team_finding (run_id, status, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_by_status_file ON team_finding (run_id, status, file, ordinal);
+   CREATE INDEX team_finding_by_severity_subject ON team_finding (run_id, severity_order, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_by_severity_file ON team_finding (run_id, severity_order, file, ordinal);
+   CREATE INDEX team_finding_by_check_severity ON team_finding (run_id, check_id, severity_order, subject_name, ordinal);
+   CREATE INDEX team_finding_by_check_subject ON team_finding (run_id, check_id, subject_name_lower, ordinal);
+   CREATE INDEX team_finding_by_check_file ON team_finding (run_id, check_id, file, ordinal);`,
   ],
 }

@@ -17,21 +17,91 @@ import { findingColumnList } from '../team-row.js'
 const lastCharacter = String.fromCodePoint(0x10ffff)
 
 /**
- * How a database lays out and writes a run's findings. The tables are the same to a reader; how a
- * million rows get in fast differs (SQLite: rows into indexed tables in one transaction; PostgreSQL:
- * an unindexed partition, indexed in one sort per index, then swapped in).
+ * A subject prefix matching fewer findings than this is read by its own index and its matches sorted
+ * (a bounded sort); a broader one is tested on each finding read in sort order, which then finds a
+ * page after at most about limit × run size / this findings.
+ */
+export const smallSubjectSet = 2000
+
+/**
+ * How a findings write is laid out per database. The tables are the same to a reader; how a million
+ * rows get in fast differs (SQLite: rows into indexed tables in one transaction; PostgreSQL: an
+ * unindexed partition, indexed in one sort per index, then swapped in).
  */
 export interface FindingsWriter {
-  /**
-   * Whether the side tables (finding → control, finding → criterion) carry the severity and check
-   * sort keys, so a control or criterion filter can read them in sort order.
-   */
-  readonly sideTablesCarrySortKeys: boolean
   /** Replaces the run's findings inside the transaction; returns how many were written. */
   write(tx: SqlRunner, runId: number, findings: Iterable<Omit<IndexedFinding, 'runId'>>): Promise<number>
 }
 
-type Side = { table: string; column: 'control' | 'criterion'; value: string }
+type SideColumn = 'control' | 'criterion'
+
+/**
+ * What a page is read through, in sort order: one index range per shape. `side`: the control's (or
+ * criterion's) side table; `equal`: the findings index of one equality filter and the sort;
+ * `subject`: the few findings of a subject prefix, sorted; `sort`: the sort's own index.
+ */
+export type FindingAccess =
+  | { by: 'side'; column: SideColumn; value: string }
+  | { by: 'equal'; column: 'namespace' | 'check_id' | 'severity_order' | 'status'; value: string | number }
+  | { by: 'subject' }
+  | { by: 'sort' }
+
+/**
+ * The access of a query, most selective filter first. A namespace or one check is a small share of a
+ * run; a control or criterion is larger but read in order from its side table; one severity or one
+ * status has an index per sort. Lists of several values are tested on each row read (no index returns
+ * two ranges in one order). `subjectIsSmall` says whether the subject prefix matches few findings.
+ */
+export function findingAccessOf(query: FindingQuery, subjectIsSmall: boolean): FindingAccess {
+  const one = <T>(values: readonly T[] | undefined): T | undefined =>
+    values !== undefined && new Set(values).size === 1 ? values[0] : undefined
+  if (query.namespace !== undefined) return { by: 'equal', column: 'namespace', value: query.namespace }
+  const check = one(query.check)
+  if (check !== undefined) return { by: 'equal', column: 'check_id', value: check }
+  if (hasSubject(query) && query.sort !== 'subject' && subjectIsSmall) return { by: 'subject' }
+  if (query.control !== undefined) return { by: 'side', column: 'control', value: query.control }
+  if (query.criterion !== undefined) return { by: 'side', column: 'criterion', value: query.criterion }
+  const severity = one(query.severity)
+  if (severity !== undefined) return { by: 'equal', column: 'severity_order', value: severityOrder(severity) }
+  const status = one(query.status)
+  if (status !== undefined) return { by: 'equal', column: 'status', value: status }
+  return { by: 'sort' }
+}
+
+/** Most values of a list filter read one by one and merged; a longer list is tested on each row. */
+export const maxSplitValues = 8
+
+/**
+ * A query with a list of several checks or severities and no single-value filter to read by, as one
+ * query per value (each read through that value's index in sort order); undefined when not split.
+ */
+export function splitFilter(query: FindingQuery): FindingQuery[] | undefined {
+  if (query.namespace !== undefined) return undefined
+  for (const column of ['check', 'severity'] as const) {
+    const values = [...new Set(query[column] ?? [])]
+    if (values.length === 1) return undefined
+    if (values.length > 1 && values.length <= maxSplitValues)
+      return values.map((value) => ({ ...query, [column]: [value] }))
+  }
+  return undefined
+}
+
+/** Compares sort keys as both databases do: numbers by value, text bytewise. */
+function compareKeys(a: readonly (string | number)[], b: readonly (string | number)[]): number {
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]
+    const y = b[i]
+    const order =
+      typeof x === 'number' && typeof y === 'number'
+        ? x - y
+        : Buffer.compare(Buffer.from(String(x), 'utf8'), Buffer.from(String(y), 'utf8'))
+    if (order !== 0) return Math.sign(order)
+  }
+  return 0
+}
+
+const hasSubject = (query: FindingQuery): query is FindingQuery & { subject: string } =>
+  query.subject !== undefined && query.subject !== ''
 
 /** The findings index of the dashboard: written per run, read a keyset page at a time. */
 export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'findingsIndexed' | 'queryFindings'> {
@@ -58,9 +128,23 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
   }
 
   async queryFindings(query: FindingQuery): Promise<FindingPage> {
-    const { sql, params } = this.pageStatement(query)
+    checkFindingLimit(query.limit)
+    const split = splitFilter(query)
     const [rows, total] = await Promise.all([
-      attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params)),
+      split === undefined
+        ? this.pageRows(query)
+        : // One in-order read per value, merged: each branch stops after a page, where a single read
+          // testing the list on each row walks whatever part of the sort holds none of the values.
+          Promise.all(split.map((branch) => this.pageRows(branch))).then((branches) =>
+            branches
+              .flat()
+              .sort(
+                (a, b) =>
+                  (query.order === 'asc' ? 1 : -1) *
+                  compareKeys(sortKeyOf(a, query.sort), sortKeyOf(b, query.sort)),
+              )
+              .slice(0, query.limit + 1),
+          ),
       totalIsCheap(query) ? this.cheapTotal(query) : Promise.resolve(undefined),
     ])
     const page = rows.slice(0, query.limit)
@@ -74,123 +158,189 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     }
   }
 
-  /** The plan and server-side timing of a page query (PostgreSQL): for the scale test and a slow dashboard. */
-  async explainFindings(query: FindingQuery): Promise<{ plan: string; executionMs: number }> {
-    const { sql, params } = this.pageStatement(query)
+  /**
+   * The page statement of a query and the plan the database makes of it: PostgreSQL's EXPLAIN
+   * (ANALYZE, BUFFERS) text with its execution time, or SQLite's EXPLAIN QUERY PLAN lines. For the
+   * shape test and a slow dashboard. `planner: 'index-only-choice'` (PostgreSQL) turns off sequential
+   * scans, bitmap scans and sorts for this one statement, so the plan shows whether an index answers
+   * the shape in order at all, whatever the table's size (a few rows are cheaper to sort).
+   */
+  async explainFindings(
+    query: FindingQuery,
+    options: { planner?: 'index-only-choice' } = {},
+  ): Promise<{ access: FindingAccess; sql: string; plan: string; executionMs: number }> {
+    const { sql, params, access } = await this.pageStatement(query)
+    if (this.db.dialect.name === 'sqlite') {
+      const rows = await attempt(this.db, 'cannot explain a findings query', () =>
+        this.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params),
+      )
+      return { access, sql, plan: rows.map((r) => r.detail).join('\n'), executionMs: Number.NaN }
+    }
     const rows = await attempt(this.db, 'cannot explain a findings query', () =>
-      this.db.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params),
+      this.db.transaction(async (tx) => {
+        // A subject access sorts its few findings by design: only scans are turned off for it.
+        if (options.planner === 'index-only-choice' && access.by === 'subject')
+          await tx.script('SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off')
+        else if (options.planner === 'index-only-choice')
+          await tx.script(
+            'SET LOCAL enable_seqscan = off; SET LOCAL enable_bitmapscan = off; SET LOCAL enable_sort = off; SET LOCAL enable_incremental_sort = off',
+          )
+        return tx.query<{ 'QUERY PLAN': string }>(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)
+      }),
     )
     const plan = rows.map((r) => r['QUERY PLAN']).join('\n')
-    return { plan, executionMs: Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? Number.NaN) }
+    return {
+      access,
+      sql,
+      plan,
+      executionMs: Number(/Execution Time: ([\d.]+)/.exec(plan)?.[1] ?? Number.NaN),
+    }
   }
 
-  /** The page query: filters, the keyset condition after the cursor, the sort, one row more than the limit. */
-  private pageStatement(query: FindingQuery): { sql: string; params: SqlValue[] } {
+  private async pageRows(query: FindingQuery): Promise<FindingRow[]> {
+    const { sql, params } = await this.pageStatement(query)
+    return attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params))
+  }
+
+  /** Whether the subject prefix matches fewer than smallSubjectSet findings (an index-only count). */
+  private async subjectIsSmall(query: FindingQuery): Promise<boolean> {
+    if (!hasSubject(query) || query.sort === 'subject') return false
+    const prefix = query.subject.toLowerCase()
+    const [row] = await attempt(this.db, 'cannot query findings', () =>
+      this.db.query<{ n: number | string }>(
+        `SELECT COUNT(*) AS n FROM (SELECT 1 FROM team_finding f
+           WHERE f.run_id = ? AND f.subject_name_lower >= ? AND f.subject_name_lower < ? LIMIT ?) s`,
+        [query.runId, prefix, prefix + lastCharacter, smallSubjectSet],
+      ),
+    )
+    return Number(row?.n ?? 0) < smallSubjectSet
+  }
+
+  /**
+   * The page query: read through the query's access in sort order, the other filters tested on each
+   * row read, the keyset condition after the cursor, one row more than the limit.
+   */
+  private async pageStatement(
+    query: FindingQuery,
+  ): Promise<{ sql: string; params: SqlValue[]; access: FindingAccess }> {
     checkFindingLimit(query.limit)
     const key = query.after === undefined ? undefined : decodeCursor(query.after, query)
+    const access = findingAccessOf(query, await this.subjectIsSmall(query))
     const direction = query.order === 'asc' ? 'ASC' : 'DESC'
-    // A control or criterion filter is answered from its side table: read in order (severity or check
-    // sort, where the side table carries the keys) or as the set of matching ordinals, never by
-    // walking all findings to test each one.
-    const side: Side | undefined =
-      query.control !== undefined
-        ? { table: 'team_finding_control', column: 'control', value: query.control }
-        : query.criterion !== undefined
-          ? { table: 'team_finding_criterion', column: 'criterion', value: query.criterion }
-          : undefined
-    const sortBy =
-      side !== undefined &&
-      this.writer.sideTablesCarrySortKeys &&
-      (query.sort === 'severity' || query.sort === 'check')
-        ? 'd'
-        : 'f'
-    const columns = findingSortColumns[query.sort].map((c) => `${sortBy}.${c}`)
+    // Where the sort keys (and the status, severity and check) are read from: the side row when the
+    // side table leads, so rows that fail a filter are dropped before their finding is fetched.
+    const keys = access.by === 'side' ? 'd' : 'f'
+    const columns = findingSortColumns[query.sort].map((c) => `${keys}.${c}`)
+    const where: string[] = []
     const params: SqlValue[] = []
     let from = 'team_finding f'
-    const where: string[] = []
-    if (side !== undefined && sortBy === 'd') {
-      from = `${side.table} d JOIN team_finding f ON f.run_id = d.run_id AND f.ordinal = d.ordinal`
-      where.push(`d.run_id = ?`, `d.${side.column} = ?`)
-      params.push(query.runId, side.value)
+    if (access.by === 'side') {
+      from = `team_finding_${access.column} d JOIN team_finding f ON f.run_id = d.run_id AND f.ordinal = d.ordinal`
+      where.push('d.run_id = ?', `d.${access.column} = ?`)
+      params.push(query.runId, access.value)
     } else {
       where.push('f.run_id = ?')
       params.push(query.runId)
-      if (side !== undefined) {
-        // A semi-join the planner hashes once; a join to a materialized list let PostgreSQL probe the
-        // whole list for every finding walked in sort order (minutes at 1M findings).
-        where.push(`f.ordinal IN (SELECT ordinal FROM ${side.table} WHERE run_id = ? AND ${side.column} = ?)`)
-        params.push(query.runId, side.value)
+      if (access.by === 'equal') {
+        where.push(`f.${access.column} = ?`)
+        params.push(access.value)
       }
     }
-    const filters = filterClauses(query, side?.column)
+    const filters = residualFilters(query, access, keys)
     where.push(...filters.where)
     params.push(...filters.params)
     if (key !== undefined) {
-      where.push(`(${columns.join(', ')}) ${query.order === 'asc' ? '>' : '<'} (${placeholders(key.length)})`)
+      // Under a subject access the cursor is tested on each row of the prefix, not read as a range of
+      // the sort's index: that index would walk the run from the cursor looking for the prefix.
+      const keyed =
+        access.by === 'subject'
+          ? findingSortColumns[query.sort].map((c) =>
+              c === 'ordinal' || c === 'severity_order' ? `f.${c} + 0` : `f.${c} || ''`,
+            )
+          : columns
+      where.push(`(${keyed.join(', ')}) ${query.order === 'asc' ? '>' : '<'} (${placeholders(key.length)})`)
       params.push(...key)
     }
     const sql = `SELECT ${findingColumnList.map((c) => `f.${c}`).join(', ')} FROM ${from}
       WHERE ${where.join(' AND ')}
       ORDER BY ${columns.map((c) => `${c} ${direction}`).join(', ')} LIMIT ?`
-    return { sql, params: [...params, query.limit + 1] }
+    return { sql, params: [...params, query.limit + 1], access }
   }
 
   private async cheapTotal(query: FindingQuery): Promise<number> {
-    const filters = filterClauses({ ...query, subject: '' }, undefined, 'severity')
+    const where = ['f.run_id = ?']
+    const params: SqlValue[] = [query.runId]
+    for (const [column, values] of [
+      ['status', query.status],
+      ['severity', query.severity],
+      ['check_id', query.check],
+    ] as const)
+      if (values !== undefined && values.length > 0) {
+        where.push(`f.${column} IN (${placeholders(values.length)})`)
+        params.push(...values)
+      }
     const [row] = await attempt(this.db, 'cannot count findings', () =>
       this.db.query<{ n: number | string }>(
-        `SELECT COALESCE(SUM(f.n), 0) AS n FROM team_finding_count f WHERE ${['f.run_id = ?', ...filters.where].join(' AND ')}`,
-        [query.runId, ...filters.params],
+        `SELECT COALESCE(SUM(f.n), 0) AS n FROM team_finding_count f WHERE ${where.join(' AND ')}`,
+        params,
       ),
     )
     return Number(row?.n ?? 0)
   }
 }
 
-/** WHERE clauses of the query's filters, with their values in order. */
-function filterClauses(
+/**
+ * WHERE clauses of the filters the access does not answer, tested on each row read. A tested column
+ * is written as an expression (`col || ''`, `col + 0`) so neither database reads it through an index
+ * of its own instead of the access's: that would lose the sort order and sort the whole match. Only a
+ * range on the leading sort column (a severity range under the severity sort, a subject prefix under
+ * the subject sort) stays a plain column: it narrows the same index range.
+ */
+function residualFilters(
   query: FindingQuery,
-  answeredElsewhere?: 'control' | 'criterion',
-  /** team_finding_count has the severity, not its order. */
-  severityColumn: 'severity_order' | 'severity' = 'severity_order',
+  access: FindingAccess,
+  keys: 'd' | 'f',
 ): { where: string[]; params: SqlValue[] } {
   const where: string[] = []
   const params: SqlValue[] = []
-  const among = (column: string, values: readonly (string | number)[] | undefined): void => {
-    // One value binds as `=`: the planner then reads an index on (run_id, column, sort key) in order.
-    if (values?.length === 1) where.push(`f.${column} = ?`)
-    else if (values !== undefined && values.length > 1)
-      where.push(`f.${column} IN (${placeholders(values.length)})`)
-    if (values !== undefined) params.push(...values)
+  const tested = (column: string, values: readonly SqlValue[] | undefined, text = true): void => {
+    if (values === undefined || values.length === 0) return
+    if (access.by === 'equal' && access.column === column && values.length === 1) return
+    const expression = text ? `${keys}.${column} || ''` : `${keys}.${column} + 0`
+    where.push(
+      values.length === 1 ? `${expression} = ?` : `${expression} IN (${placeholders(values.length)})`,
+    )
+    params.push(...values)
   }
-  among('status', query.status)
-  if (severityColumn === 'severity') among('severity', query.severity)
-  else if (query.severity !== undefined && query.severity.length > 0) {
-    // Severity is filtered by its sort key: a range of severity_order reads the severity index in
-    // order (critical,high is 0..1), where a test on the severity text would walk the whole run.
+  tested('status', query.status)
+  if (query.severity !== undefined && query.severity.length > 0) {
     const orders = [...new Set(query.severity.map(severityOrder))].sort((a, b) => a - b)
     const low = orders[0] ?? 0
     const high = orders.at(-1) ?? 0
-    if (low === high) where.push('f.severity_order = ?') && params.push(low)
-    else where.push('f.severity_order BETWEEN ? AND ?') && params.push(low, high)
-    if (high - low + 1 > orders.length) among('severity_order', orders)
+    if (query.sort === 'severity' && !(access.by === 'equal' && access.column === 'severity_order')) {
+      // The leading sort column: a range narrows the index range read (critical,high is 0..1).
+      where.push(`${keys}.severity_order BETWEEN ? AND ?`)
+      params.push(low, high)
+      if (high - low + 1 > orders.length) tested('severity_order', orders, false)
+    } else tested('severity_order', orders, false)
   }
-  among('check_id', query.check)
-  if (query.namespace !== undefined) where.push('f.namespace = ?') && params.push(query.namespace)
-  if (query.subject !== undefined && query.subject !== '') {
+  tested('check_id', query.check)
+  if (query.namespace !== undefined) tested('namespace', [query.namespace])
+  if (hasSubject(query)) {
     const prefix = query.subject.toLowerCase()
-    where.push('f.subject_name_lower >= ? AND f.subject_name_lower < ?')
+    const plain = query.sort === 'subject' || access.by === 'subject'
+    const column = plain ? `${keys}.subject_name_lower` : `(${keys}.subject_name_lower || '')`
+    where.push(`${column} >= ? AND ${column} < ?`)
     params.push(prefix, prefix + lastCharacter)
   }
-  for (const [column, value] of [
-    ['control', query.control],
-    ['criterion', query.criterion],
-  ] as const)
-    if (value !== undefined && answeredElsewhere !== column) {
-      where.push(
-        `EXISTS (SELECT 1 FROM team_finding_${column} c WHERE c.run_id = f.run_id AND c.${column} = ? AND c.ordinal = f.ordinal)`,
-      )
-      params.push(value)
-    }
+  for (const column of ['control', 'criterion'] as const) {
+    const value = query[column]
+    if (value === undefined || (access.by === 'side' && access.column === column)) continue
+    // One lookup per row read, in the side table's (run, value, ordinal) index.
+    where.push(
+      `EXISTS (SELECT 1 FROM team_finding_${column} c WHERE c.run_id = f.run_id AND c.${column} = ? AND c.ordinal = f.ordinal)`,
+    )
+    params.push(value)
+  }
   return { where, params }
 }
