@@ -68,7 +68,7 @@ describe('personnel summary', () => {
       byType: { employee: 1, contractor: 1 },
       joiners: 1,
       leavers: 1,
-      sources: ['bamboohr (people/bamboohr.csv)'],
+      sources: ['people/bamboohr.csv from bamboohr'],
     })
   })
 
@@ -97,6 +97,7 @@ describe('personnel summary', () => {
           finding('background-check-before-start', 'not-applicable', 'bo', 'started before screening began'),
           finding('security-training-current', 'pass', 'ann', 'trained'),
           finding('security-training-current', 'no-evidence', 'bo', 'no training record'),
+          finding('current-policies-accepted', 'fail', 'cy@example.com', 'last accepted 2025-01-02'),
         ],
       },
       type1,
@@ -115,6 +116,10 @@ describe('personnel summary', () => {
       status: 'pass',
       result: 'No exceptions noted',
     })
+    // A message that does not name its subject is prefixed with it.
+    expect(topic('current-policies-accepted')?.result).toBe(
+      '1 exception: cy@example.com: last accepted 2025-01-02',
+    )
     // An undecided person keeps the practice from reading as passed.
     expect(topic('security-training-current')).toMatchObject({ status: 'no-evidence', undetermined: 1 })
     expect(topic('leaver-accounts-disabled-within-sla')).toMatchObject({

@@ -112,7 +112,10 @@ function topicOf(
       result: 'Not evidenced: no record of this practice was collected',
     }
   if (failed.length > 0) {
-    const shown = failed.slice(0, 3).map((f) => f.message)
+    // A message that does not name its subject (`last completed …`) is prefixed with it.
+    const shown = failed
+      .slice(0, 3)
+      .map((f) => (f.message.includes(f.subject.name) ? f.message : `${f.subject.name}: ${f.message}`))
     const more = failed.length > shown.length ? `; and ${failed.length - shown.length} more` : ''
     return {
       ...base,
@@ -157,7 +160,7 @@ export function summarizePersonnel(
       // Every employment that began in the window is a joiner, a rehire's second start included.
       joiners: people.filter((p) => within(p.startDate, window)).length,
       leavers: people.filter((p) => within(p.endDate, window)).length,
-      sources: [...new Set(people.map((p) => `${p.system} (${p.file})`))].sort(),
+      sources: [...new Set(people.map((p) => `${p.file} from ${p.system}`))].sort(),
     },
     accounts: systems.map((system) => {
       const own = accounts.filter((a) => a.system === system)
