@@ -107,6 +107,18 @@ describe('trustctl on the demo estate', () => {
     expect(unknown.stderr).toContain("'CC42.1' is not a criterion, control or check id")
   })
 
+  it('explains CC6.2 from people evidence: leavers and orphaned accounts, each exception with its file hash', async () => {
+    const run = await trustctl(demo.dir, 'explain', 'CC6.2')
+    expect(run.code).toBe(0)
+    expect(run.stdout).toMatch(
+      /automated: .+ \(people\/leaver-accounts-disabled-within-sla\) — Exceptions noted/,
+    )
+    expect(run.stdout).toMatch(
+      /exception: OktaUser sam\.reyes@acme-analytics\.example\.com at people\/okta\/users\.json: .+\n\s+evidence file sha256 [0-9a-f]{64}/,
+    )
+    expect(run.stdout).toContain('(people/accounts-belong-to-active-people)')
+  })
+
   it('answers gaps, report and explain from the estate as it is now, not from an older run', async () => {
     const changed = copyDemo()
     try {

@@ -178,6 +178,23 @@ describe('trustctl package (Type 1, demo estate)', () => {
     expect(description).toMatch(/Processing Integrity criteria/)
   })
 
+  it('answers the personnel part of the description from the roster and the identity providers', () => {
+    const people = markdown.slice(markdown.indexOf('#### 3.3.3 People'), markdown.indexOf('#### 3.3.4'))
+    expect(people).toMatch(
+      /The roster \(people\/bamboohr-employees\.csv from bamboohr\) lists \d+ people, \d+ of them current/,
+    )
+    expect(people).toMatch(/\| okta \| \d+ \| \d+ \| \d+ \| 0 \|/)
+    // The demo's planted leavers and missing MFA are exceptions here, each naming who.
+    expect(people).toMatch(
+      /\| Leavers' accounts disabled within the SLA \| people\/leaver-accounts-disabled-within-sla \| \d+ \| [1-9]\d* \| .*sam\.reyes@/,
+    )
+    expect(people).toMatch(
+      /people\/people-enrolled-in-mfa \| \d+ \| [1-9]\d* \| .*has no second factor enrolled/,
+    )
+    expect(people).toMatch(/people\/background-check-before-start \| [1-9]\d* \| 0 \| No exceptions noted/)
+    expect(people).not.toContain('rest on management')
+  })
+
   it('lists every criterion in scope, and every control with a test and a result', async () => {
     for (const criterion of model.criteria)
       expect(markdown).toMatch(new RegExp(`^### 4\\.\\d+ ${criterion.id.replace('.', '\\.')} `, 'm'))

@@ -3,6 +3,7 @@ import type { Me, Overview, Permission } from '../../src/server/contract/types'
 import { ApiError, loadMe, request, setUnauthenticatedHandler, signOut } from './api'
 import { ErrorMessage, Loading } from './components/Feedback'
 import { Layout } from './components/Layout'
+import { AccessReviewsPage } from './pages/AccessReviewsPage'
 import { AdminPage } from './pages/AdminPage'
 import { ControlPage } from './pages/ControlPage'
 import { ControlsPage } from './pages/ControlsPage'
@@ -36,6 +37,7 @@ const routes: readonly Route[] = [
   { pattern: '/findings', permission: 'assessment:read', render: () => <FindingsPage /> },
   { pattern: '/gaps', permission: 'gaps:read', render: () => <GapsPage /> },
   { pattern: '/vendors', permission: 'assessment:read', render: () => <VendorsPage /> },
+  { pattern: '/access-reviews', permission: 'assessment:read', render: () => <AccessReviewsPage /> },
   { pattern: '/responsibility', permission: 'assessment:read', render: () => <ResponsibilityPage /> },
   { pattern: '/runs', permission: 'assessment:read', render: () => <RunsPage /> },
   { pattern: '/packages', permission: 'assessment:read', render: () => <PackagesPage /> },

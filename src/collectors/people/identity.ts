@@ -141,19 +141,36 @@ const oktaLogEventSchema = z.looseObject({
 /** Okta statuses in which the account cannot sign in. */
 const oktaClosed = new Set(['SUSPENDED', 'DEPROVISIONED'])
 
-/** Per-user answers (`factors/<id>.json`) parsed with `schema`; a bad file is an error, not a guess. */
+/** Where a part of an Okta answer came from, and where its problems are reported. */
+/** `part` is the export's file name (`factors/<id>.json`, `system-log.json`). */
+export type OktaErrorSink = (part: string, message: string) => void
+
+/**
+ * The answers of the Okta API, however they were obtained (an export folder or the live API):
+ * `/api/v1/users` items, per-user answers by user id, and system-log events.
+ */
+export interface OktaAnswers {
+  users: unknown[]
+  factors?: Map<string, unknown> | undefined
+  groups?: Map<string, unknown> | undefined
+  roles?: Map<string, unknown> | undefined
+  apps?: Map<string, unknown> | undefined
+  log?: unknown
+}
+
+/** Per-user answers (`factors/<id>.json`) parsed with `schema`; a bad one is an error, not a guess. */
 function perUser<T>(
-  folder: ExportFolder,
   subfolder: string,
-  files: Map<string, unknown> | undefined,
+  answers: Map<string, unknown> | undefined,
   schema: z.ZodType<T>,
+  error: OktaErrorSink,
 ): Map<string, T[]> | undefined {
-  if (files === undefined) return undefined
+  if (answers === undefined) return undefined
   const parsed = new Map<string, T[]>()
-  for (const [id, value] of files) {
+  for (const [id, value] of answers) {
     const result = z.array(schema).safeParse(value)
     if (result.success) parsed.set(id, result.data)
-    else folder.error(`${subfolder}/${id}.json`, describeIssues('', result.error) || 'unexpected shape')
+    else error(`${subfolder}/${id}.json`, describeIssues('', result.error) || 'unexpected shape')
   }
   return parsed
 }
@@ -172,22 +189,47 @@ export async function collectOkta(options: FolderOptions, context: SourceContext
     if (folder.errors.length === 0) throw new Error(`${context.where}.path: no users.json in ${options.path}`)
     return { evidence: [], errors: folder.errors, inputs: folder.inputs }
   }
-  const factors = perUser(folder, 'factors', await folder.each('factors'), oktaFactorSchema)
-  const groups = perUser(folder, 'groups', await folder.each('groups'), oktaNamedSchema)
-  const roles = perUser(folder, 'roles', await folder.each('roles'), oktaRoleSchema)
-  const apps = perUser(folder, 'apps', await folder.each('apps'), oktaNamedSchema)
-  const closedAt = await oktaClosedTimes(folder)
   const items = listItems(users.value, 'users')
   const file = users.read.shownAs
   if (items === undefined) {
     folder.error('users.json', 'expected the array GET /api/v1/users returns')
     return { evidence: [], errors: folder.errors, inputs: folder.inputs }
   }
+  const answers: OktaAnswers = {
+    users: items,
+    factors: await folder.each('factors'),
+    groups: await folder.each('groups'),
+    roles: await folder.each('roles'),
+    apps: await folder.each('apps'),
+    log: (await folder.json('system-log.json'))?.value,
+  }
+  const evidence = oktaAccounts(answers, { file, asOf }, (part, message) =>
+    part === 'users.json' ? folder.errors.push({ file, message }) : folder.error(part, message),
+  )
+  for (const input of folder.inputs) if (input.file === file) input.items = evidence.length
+  return { evidence, errors: folder.errors, inputs: folder.inputs }
+}
+
+/**
+ * The accounts of Okta's answers as evidence. The export folder and the live API both end here,
+ * so the same directory gives the same evidence whichever way it was read.
+ */
+export function oktaAccounts(
+  answers: OktaAnswers,
+  at: { file: string; asOf: string },
+  error: OktaErrorSink,
+): IdentityAccount[] {
+  const factors = perUser('factors', answers.factors, oktaFactorSchema, error)
+  const groups = perUser('groups', answers.groups, oktaNamedSchema, error)
+  const roles = perUser('roles', answers.roles, oktaRoleSchema, error)
+  const apps = perUser('apps', answers.apps, oktaNamedSchema, error)
+  const closedAt = answers.log === undefined ? new Map<string, string>() : oktaClosedTimes(answers.log, error)
+  const { file, asOf } = at
   const evidence: IdentityAccount[] = []
-  items.forEach((raw, i) => {
+  answers.users.forEach((raw, i) => {
     const parsed = oktaUserSchema.safeParse(raw)
     if (!parsed.success) {
-      folder.errors.push({ file, message: `${describeIssues(`users[${i}]`, parsed.error)}: user skipped` })
+      error('users.json', `${describeIssues(`users[${i}]`, parsed.error)}: user skipped`)
       return
     }
     const user = parsed.data
@@ -231,24 +273,21 @@ export async function collectOkta(options: FolderOptions, context: SourceContext
     if (!active && closed !== undefined) account.disabledAt = closed
     evidence.push(account)
   })
-  for (const input of folder.inputs) if (input.file === file) input.items = evidence.length
-  return { evidence, errors: folder.errors, inputs: folder.inputs }
+  return evidence
 }
 
-/** The latest deactivation or suspension time of each user in the exported system log. */
-async function oktaClosedTimes(folder: ExportFolder): Promise<Map<string, string>> {
-  const log = await folder.json('system-log.json')
+/** The latest deactivation or suspension time of each user in the system log's events. */
+function oktaClosedTimes(log: unknown, error: OktaErrorSink): Map<string, string> {
   const times = new Map<string, string>()
-  if (log === undefined) return times
-  const events = Array.isArray(log.value) ? log.value.flat() : undefined
+  const events = Array.isArray(log) ? log.flat() : undefined
   if (events === undefined) {
-    folder.error('system-log.json', 'expected the array GET /api/v1/logs returns')
+    error('system-log.json', 'expected the array GET /api/v1/logs returns')
     return times
   }
   events.forEach((raw, i) => {
     const parsed = oktaLogEventSchema.safeParse(raw)
     if (!parsed.success) {
-      folder.error('system-log.json', `${describeIssues(`[${i}]`, parsed.error)}: event skipped`)
+      error('system-log.json', `${describeIssues(`[${i}]`, parsed.error)}: event skipped`)
       return
     }
     const event = parsed.data

@@ -11,6 +11,7 @@ import {
   oktaOptions,
   serviceAccountOptions,
 } from './identity.js'
+import { collectOktaApi, oktaApiOptions } from './okta-live.js'
 import {
   backgroundCheckOptions,
   collectBackgroundChecks,
@@ -35,6 +36,13 @@ export const collectors: readonly SourceCollector[] = [
       'an Okta export folder: users, factors, groups, admin roles, app links and deactivation events (JSON)',
     options: oktaOptions,
     collect: collectOkta,
+  }),
+  defineSourceCollector({
+    type: 'okta-api',
+    summary:
+      'Okta live, read-only (API token from OKTA_API_TOKEN): users, factors, groups, admin roles, apps, deactivation events',
+    options: oktaApiOptions,
+    collect: (options, context) => collectOktaApi(options, context),
   }),
   defineSourceCollector({
     type: 'google-workspace',

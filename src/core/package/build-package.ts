@@ -24,6 +24,7 @@ import type {
   SubserviceOrganization,
   ThirdPartyReference,
 } from './model.js'
+import { summarizePersonnel } from './personnel.js'
 import type { PackageTemplates } from './templates.js'
 
 /** What the package reads from trustctl.yaml. */
@@ -453,6 +454,8 @@ export function buildPackage(input: PackageInput): PackageModel {
   const thirdParties = input.thirdParties ?? thirdPartiesOf(model)
   if (ledger !== undefined) withOptional.ledger = ledger
   if (thirdParties !== undefined) withOptional.thirdParties = thirdParties
+  const personnel = summarizePersonnel(input.evidence, model, engagement)
+  if (personnel !== undefined) withOptional.personnel = personnel
   const templates = input.templates ?? input.catalog?.packageTemplates
   // The wording lives in catalog/package; without it there is no document to write.
   if (templates === undefined)

@@ -128,7 +128,51 @@ function software({ f, t }: DocumentContext): Section {
   return section('dc3-software', '3.3.2', 'Software', blocks)
 }
 
-function people({ config, t }: DocumentContext): Section {
+/** The personnel facts from people evidence (roster, identity providers, the people checks). */
+function personnel({ f, t }: DocumentContext): Block[] {
+  const s = f.personnel
+  if (s === undefined) return [p(t.say('description.personnel-missing'), 'muted')]
+  const types = Object.entries(s.workforce.byType)
+    .sort(([a], [b]) => a.localeCompare(b))
+    .map(([type, n]) => `${n} ${type}${n === 1 ? '' : 's'}`)
+  const blocks: Block[] = [
+    p(
+      t.say('description.personnel', {
+        sources: s.workforce.sources.join(', ') || 'none collected',
+        people: String(s.workforce.people),
+        active: String(s.workforce.active),
+        types: types.join(', ') || 'none',
+        joiners: String(s.workforce.joiners),
+        leavers: String(s.workforce.leavers),
+        from: s.window.from,
+        to: s.window.to,
+      }),
+    ),
+  ]
+  if (s.accounts.length > 0)
+    blocks.push({
+      type: 'table',
+      columns: ['Identity provider', 'Accounts', 'Active', 'Active with MFA', 'MFA not shown'],
+      widths: [2, 1, 1, 1, 1],
+      rows: s.accounts.map((a) => [
+        a.system,
+        String(a.accounts),
+        String(a.active),
+        String(a.mfaEnrolled),
+        String(a.mfaUnknown),
+      ]),
+    })
+  blocks.push({
+    type: 'table',
+    columns: ['Personnel practice', 'Tested by', 'Population', 'Exceptions', 'Result'],
+    widths: [3, 3, 1, 1, 4],
+    rows: s.topics.map((x) => [x.topic, x.check, String(x.population), String(x.exceptions), x.result]),
+  })
+  return blocks
+}
+
+function people(context: DocumentContext): Section {
+  const { config, t } = context
   const named = config.package.people
   return section('dc3-people', '3.3.3', 'People', [
     p(t.say('description.people')),
@@ -148,6 +192,7 @@ function people({ config, t }: DocumentContext): Section {
           } satisfies Block,
         ]
       : []),
+    ...personnel(context),
   ])
 }
 

@@ -3,6 +3,7 @@ import type { FindingStatus } from '../check.js'
 import type { SystemComponents } from './components.js'
 import type { AssumedControl } from './defaults.js'
 import type { PackageDocument } from './document.js'
+import type { PersonnelSummary } from './personnel.js'
 
 /** Type 1: design as of a date. Type 2: design and operation through a period. */
 export type Engagement = { type: 1; asOf: string } | { type: 2; from: string; to: string }
@@ -128,5 +129,7 @@ export interface PackageModel {
   evidence: (EvidenceReference & { collector: string; bytes: number })[]
   ledger?: LedgerReference
   thirdParties?: ThirdPartyReference
+  /** The personnel facts answered from HR and identity evidence, when any was collected. */
+  personnel?: PersonnelSummary
   document: PackageDocument
 }

@@ -44,6 +44,8 @@ export const packageTemplateKeys = {
     'software',
     'more-workloads',
     'people',
+    'personnel',
+    'personnel-missing',
     'procedures-missing',
     'procedures-automated',
     'data-missing',

@@ -1,3 +1,4 @@
+import { decideAccessReview, listAccessReviews } from './access-reviews.js'
 import { createToken, createUser, listTokens, listUsers, revokeToken, updateUser } from './admin.js'
 import {
   getControl,
@@ -54,6 +55,8 @@ export const endpoints = {
   getGap,
   updateGap,
   commentOnGap,
+  listAccessReviews,
+  decideAccessReview,
   listEvidence,
   getEvidence,
   downloadEvidence,

@@ -3,6 +3,7 @@
  * (`import type { Overview } from '../../src/server/contract/types'`), so no server code reaches its
  * bundle. Each is derived from the zod schema the server checks its answers against.
  */
+export type { AccessReviewCampaign } from './access-reviews.js'
 export type { ApiToken } from './admin.js'
 export type {
   AssessmentSummary,

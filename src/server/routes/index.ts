@@ -1,5 +1,6 @@
 import type { ServerContext } from '../context.js'
 import type { RouteDefinition } from '../route.js'
+import { routes as accessReviewRoutes } from './access-reviews.js'
 import { routes as adminRoutes } from './admin.js'
 import { routes as assessmentRoutes } from './assessment.js'
 import { routes as authRoutes } from './auth.js'
@@ -18,6 +19,7 @@ export function allRoutes(): RouteDefinition<ServerContext>[] {
     ...jobsRoutes,
     ...assessmentRoutes,
     ...gapsRoutes,
+    ...accessReviewRoutes,
     ...evidenceRoutes,
     ...vendorsRoutes,
     ...packagesRoutes,
