@@ -82,9 +82,15 @@ function fixAvailable(v: z.output<typeof vulnerability>): boolean | undefined {
   return false
 }
 
+/** The highest score any source gives (V3, else V2); a plain loop: it runs once per vulnerability. */
 function cvssOf(v: z.output<typeof vulnerability>): number | undefined {
-  const scores = Object.values(v.CVSS ?? {}).map((s) => s.V3Score ?? s.V2Score ?? 0)
-  return scores.length === 0 ? undefined : Math.max(...scores)
+  let best: number | undefined
+  for (const source in v.CVSS ?? {}) {
+    const s = v.CVSS?.[source]
+    const score = s?.V3Score ?? s?.V2Score ?? 0
+    if (best === undefined || score > best) best = score
+  }
+  return best
 }
 
 function findingsOf(r: Result, target: string, context: ImportContext): ScanEvidence[] {
