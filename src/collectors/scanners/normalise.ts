@@ -61,10 +61,16 @@ export function fingerprintSecret(value: string, salt: string | undefined): stri
     .slice(0, 32)
 }
 
+/** Whitespace that `cleanText` changes: any but a space, or two in a row. */
+const oddSpace = /[^\S ]|\s\s/
+
 /** Tool text for messages: credentials masked, one line, bounded length. */
 export function cleanText(text: string | null | undefined, max = 300): string | undefined {
   if (text === null || text === undefined) return undefined
-  const line = redactSecrets(text).replace(/\s+/g, ' ').trim()
+  const redacted = redactSecrets(text)
+  // Most texts are one line with single spaces already: `replace(/\s+/g)` would copy each of them
+  // (every single space matches), so the copy is made only where a run or another space is found.
+  const line = (oddSpace.test(redacted) ? redacted.replace(/\s+/g, ' ') : redacted).trim()
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
 
