@@ -58,7 +58,8 @@ const cleanTextLimit = 4096
 
 /** Replaces every recognised credential in a text with a fixed marker. */
 export function redactSecrets(text: string): string {
-  if (cleanTexts.has(text)) return text
+  // The screen first: cheaper than hashing the text for the cache, and most texts stop here.
+  if (!mayHoldCredential(text) || cleanTexts.has(text)) return text
   const out = redactUncached(text)
   if (out === text && text.length <= 512) {
     if (cleanTexts.size >= cleanTextLimit) cleanTexts.clear()
@@ -87,7 +88,6 @@ export function mayHoldCredential(text: string): boolean {
 }
 
 function redactUncached(text: string): string {
-  if (!mayHoldCredential(text)) return text
   let out = text
   for (const pattern of secretPatternsGlobal) {
     out = out.replace(pattern, '[REDACTED]')
