@@ -14,9 +14,11 @@ import type { CompiledRules } from './scan-text.js'
  */
 
 /**
- * Below this many bytes the tree is scanned on the calling thread. Measured with
- * bench/secrets-parallel.bench.ts on this 2-core machine: starting two workers costs about 60 ms,
- * and the scan runs at 35-45 MB/s, so two threads start paying off near 4-6 MB.
+ * Below this many bytes the tree is scanned on the calling thread. An estimate from CPU time, since
+ * the shared 2-core machine (load 15-20) could not show wall-clock gains: one thread spends about
+ * 18 ms of CPU per MB (61 MB: 1.09 s user), the pool about 0.15 s more in all (piscina, two threads,
+ * the rules compiled in each: 1.24 s user). Two cores save ~9 ms per MB, so the pool pays from
+ * about 8-10 MB. `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
  */
 export const parallelMinBytes = 8 * 1024 * 1024
 
@@ -30,10 +32,12 @@ let workerFile: string | undefined = existsSync(builtWorker) ? builtWorker : und
 
 /**
  * Chooses the worker script (a test passes one it compiled), or none: every tree is then scanned on
- * the calling thread, as it is from TypeScript sources.
+ * the calling thread, as it is from TypeScript sources. Returns the one chosen before.
  */
-export function setSecretsWorkerFile(file: string | undefined): void {
+export function setSecretsWorkerFile(file: string | undefined): string | undefined {
+  const before = workerFile
   workerFile = file
+  return before
 }
 
 /** How many threads a tree of these files is worth: 1 (the calling thread) below the thresholds. */
