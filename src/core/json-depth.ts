@@ -11,16 +11,38 @@ export const maxJsonDepth = 512
  * measure itself cannot overflow; stops counting past `limit`.
  */
 export function jsonDepth(value: unknown, limit: number = maxJsonDepth): number {
+  if (value === null || typeof value !== 'object') return 0
+  // Two parallel stacks and index loops, no object per node: on a 10 MB scanner report the walk
+  // with a {value, depth} record and Object.values per node took half as long as JSON.parse itself.
+  const values: object[] = [value]
+  const depths: number[] = [1]
   let deepest = 0
-  const stack: { value: unknown; depth: number }[] = [{ value, depth: 0 }]
-  while (stack.length > 0) {
-    const next = stack.pop()
-    if (next === undefined || next.value === null || typeof next.value !== 'object') continue
-    const depth = next.depth + 1
-    if (depth > deepest) deepest = depth
-    if (deepest > limit) return deepest
-    for (const child of Object.values(next.value))
-      if (child !== null && typeof child === 'object') stack.push({ value: child, depth })
+  while (values.length > 0) {
+    const node = values.pop() as object
+    const depth = depths.pop() as number
+    if (depth > deepest) {
+      deepest = depth
+      if (deepest > limit) return deepest
+    }
+    const child = depth + 1
+    if (Array.isArray(node)) {
+      for (let i = 0; i < node.length; i++) {
+        const v: unknown = node[i]
+        if (v !== null && typeof v === 'object') {
+          values.push(v)
+          depths.push(child)
+        }
+      }
+    } else {
+      const record = node as Record<string, unknown>
+      for (const key in record) {
+        const v = record[key]
+        if (v !== null && typeof v === 'object') {
+          values.push(v)
+          depths.push(child)
+        }
+      }
+    }
   }
   return deepest
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest'
-import { nameLooksLikeSecret, redactSecrets, valueLooksLikeSecret } from './secrets.js'
+import { mayHoldCredential, nameLooksLikeSecret, redactSecrets, valueLooksLikeSecret } from './secrets.js'
 
 describe('redactSecrets', () => {
   it.each([
@@ -58,5 +58,52 @@ describe('redactSecrets', () => {
       expect(nameLooksLikeSecret(name), name).toBe(false)
     }
     expect(valueLooksLikeSecret('redis://:hunter22@redis:6379/0')).toBe(true)
+  })
+})
+
+describe('mayHoldCredential (the screen before the replaces)', () => {
+  // Every text one of the patterns masks: the screen must let each through, in any letter case.
+  const masked = [
+    'mysql -uroot -pSup3rS3cretPw -h db',
+    'DB_PASSWORD=hunter2hunter2 ./migrate.sh',
+    'db_passwd: hunter2hunter2',
+    'PassPhrase = "correct horse"',
+    'client_secret: abcdef123456',
+    'Api-Key: abcdef123456',
+    'PRIVATE_KEY=abcdef123456',
+    'aws_access_key: abcdef123456',
+    'GOOGLE_CREDENTIALS=abcdef123456',
+    '--apikey abcdef123456',
+    '--pass hunter2hunter2',
+    'login --token=abcdefabcdef',
+    'authorization: bearer abcdef.123456',
+    'postgres://app:s3cret-pw@db:5432/app',
+    'key AKIAIOSFODNN7EXAMPLE in use',
+    `ghp_${'a'.repeat(36)}`,
+    `github_pat_${'a'.repeat(40)}`,
+    `glpat-${'a'.repeat(20)}`,
+    'xoxb-1234567890-abcdef',
+    `sk_live_${'a'.repeat(16)}`,
+    `AIza${'a'.repeat(35)}`,
+    '-----BEGIN RSA PRIVATE KEY-----',
+    'eyJhbGciOiJIUzI1.eyJzdWIiOiIxMjM0.SflKxwRJSMeKKF2QT4',
+  ]
+  it.each(masked)('lets through %s, which redaction then masks', (text) => {
+    for (const variant of [text, text.toLowerCase(), text.toUpperCase()]) {
+      if (redactSecrets(variant) === variant) continue
+      expect(mayHoldCredential(variant), variant).toBe(true)
+    }
+    expect(redactSecrets(text)).toContain('[REDACTED]')
+  })
+
+  it('stops plain scanner titles and messages, which then come back unchanged', () => {
+    for (const text of [
+      'pkg-12: memory corruption in a parser of untrusted input 12',
+      'Possible injection of untrusted data into a query built here (7).',
+      'A flaw in the way the library parses crafted input lets an attacker cause a buffer over-read',
+    ]) {
+      expect(mayHoldCredential(text), text).toBe(false)
+      expect(redactSecrets(text)).toBe(text)
+    }
   })
 })

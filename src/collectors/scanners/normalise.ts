@@ -61,15 +61,29 @@ export function fingerprintSecret(value: string, salt: string | undefined): stri
     .slice(0, 32)
 }
 
+/** Whitespace that `cleanText` changes: any but a space, or two in a row. */
+const oddSpace = /[^\S ]|\s\s/
+
 /** Tool text for messages: credentials masked, one line, bounded length. */
 export function cleanText(text: string | null | undefined, max = 300): string | undefined {
   if (text === null || text === undefined) return undefined
-  const line = redactSecrets(text).replace(/\s+/g, ' ').trim()
+  const redacted = redactSecrets(text)
+  // Most texts are one line with single spaces already: `replace(/\s+/g)` would copy each of them
+  // (every single space matches), so the copy is made only where a run or another space is found.
+  const line = (oddSpace.test(redacted) ? redacted.replace(/\s+/g, ' ') : redacted).trim()
   return line.length > max ? `${line.slice(0, max - 1)}…` : line
 }
 
-/** Drops keys whose value is undefined, so stored evidence holds only what the report said. */
+/**
+ * A copy without the keys whose value is undefined, so stored evidence holds only what the report
+ * said. A copy, not `delete`: deleting a key puts a V8 object in slow dictionary mode, and every later
+ * walk of 10k such items (canonical JSON, hashing, the checks) paid for it.
+ */
 export function prune<T extends object>(value: T): T {
-  for (const key of Object.keys(value) as (keyof T)[]) if (value[key] === undefined) delete value[key]
-  return value
+  const out: Record<string, unknown> = {}
+  for (const key in value) {
+    const v = value[key]
+    if (v !== undefined) out[key] = v
+  }
+  return out as T
 }

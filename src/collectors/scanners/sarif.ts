@@ -3,6 +3,7 @@ import type { ScanCodeFinding } from '../../core/evidence-scan.js'
 import { type Importer, reportOf, type ScanEvidence, targetOf } from './importer.js'
 import { cleanText, prune, severityFromScore } from './normalise.js'
 import { parseReport } from './parse-json.js'
+import * as plain from './plain-json.js'
 import { ScanReportError } from './scan-report-error.js'
 
 const text = z.string().nullish()
@@ -24,7 +25,8 @@ const toolComponent = z.object({
   rules: z.array(rule).nullish(),
 })
 
-const result = z.object({
+/** Exported for the fast path's test (plain-json.test.ts). */
+export const resultSchema = z.object({
   ruleId: text,
   ruleIndex: z.number().nullish(),
   rule: z
@@ -56,15 +58,61 @@ const result = z.object({
 
 const run = z.object({
   tool: z.object({ driver: toolComponent, extensions: z.array(toolComponent).nullish() }),
-  results: z.array(result).nullish(),
+  results: z.array(resultSchema).nullish(),
   versionControlProvenance: z.array(z.object({ repositoryUri: text })).nullish(),
   invocations: z.array(z.object({ endTimeUtc: text, startTimeUtc: text })).nullish(),
 })
 
 const log = z.object({ version: z.string(), runs: z.array(run) })
 
+/** The log with each run's results left unchecked, for the fast path (`plainResult` checks them). */
+const logEnvelope = z.object({
+  version: z.string(),
+  runs: z.array(run.extend({ results: z.array(z.unknown()).nullish() })),
+})
+
+const location = (l: unknown): boolean =>
+  plain.record(l) &&
+  plain.optionalRecord(
+    l.physicalLocation,
+    (p) =>
+      plain.optionalRecord(p.artifactLocation, (a) => plain.text(a.uri)) &&
+      plain.optionalRecord(p.region, (r) => plain.num(r.startLine)),
+  )
+
+/** True only for a result `result` accepts: the fast path's test, no wider than the schema. */
+export function plainResult(r: unknown): boolean {
+  return (
+    plain.record(r) &&
+    plain.text(r.ruleId) &&
+    plain.num(r.ruleIndex) &&
+    plain.optionalRecord(
+      r.rule,
+      (rule) =>
+        plain.text(rule.id) &&
+        plain.num(rule.index) &&
+        plain.optionalRecord(rule.toolComponent, (c) => plain.num(c.index)),
+    ) &&
+    (plain.absent(r.level) || levels.includes(r.level as Level)) &&
+    plain.text(r.kind) &&
+    plain.optionalRecord(r.message, (m) => plain.text(m.text)) &&
+    plain.optionalArray(r.locations, location) &&
+    plain.optionalArray(r.suppressions, (x) => plain.record(x) && plain.text(x.status)) &&
+    plain.text(r.baselineState) &&
+    (plain.absent(r.properties) || plain.record(r.properties))
+  )
+}
+
+/** The log as `log` reads it; results are checked by hand, and by zod (with its messages) on a miss. */
+function parseLog(document: unknown, file: string): z.output<typeof log> {
+  const envelope = logEnvelope.safeParse(document)
+  if (envelope.success && envelope.data.runs.every((r) => (r.results ?? []).every(plainResult)))
+    return envelope.data as z.output<typeof log>
+  return parseReport(log, document, file, 'SARIF')
+}
+
 type Run = z.output<typeof run>
-type Result = z.output<typeof result>
+type Result = z.output<typeof resultSchema>
 type Rule = z.output<typeof rule>
 
 /** The rule a result points at: by index into the driver or an extension, else by id. */
@@ -137,7 +185,7 @@ export const importSarif: Importer = (document, context) => {
       `${context.file}: unsupported SARIF version ${JSON.stringify(declared)} (trustctl reads SARIF 2.1.0)`,
     )
   }
-  const parsed = parseReport(log, document, context.file, 'SARIF')
+  const parsed = parseLog(document, context.file)
   const items: ScanEvidence[] = []
   for (const sarifRun of parsed.runs) {
     const driver = sarifRun.tool.driver

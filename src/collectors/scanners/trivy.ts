@@ -9,11 +9,13 @@ import type {
 import { type ImportContext, type Importer, reportOf, type ScanEvidence, targetOf } from './importer.js'
 import { ageInDays, cleanText, normaliseSeverity, prune } from './normalise.js'
 import { parseReport } from './parse-json.js'
+import * as plain from './plain-json.js'
 import { ScanReportError } from './scan-report-error.js'
 
 const text = z.string().nullish()
 
-const vulnerability = z.object({
+/** Exported for the fast path's test (plain-json.test.ts). */
+export const vulnerabilitySchema = z.object({
   VulnerabilityID: z.string(),
   PkgName: z.string(),
   PkgIdentifier: z.object({ PURL: text }).nullish(),
@@ -50,7 +52,7 @@ const result = z.object({
   Target: z.string(),
   Class: text,
   Type: text,
-  Vulnerabilities: z.array(vulnerability).nullish(),
+  Vulnerabilities: z.array(vulnerabilitySchema).nullish(),
   Misconfigurations: z.array(misconfiguration).nullish(),
   MisconfSummary: z.object({ Successes: z.number(), Failures: z.number() }).nullish(),
   Secrets: z.array(secret).nullish(),
@@ -67,6 +69,41 @@ const report = z.object({
 
 type Result = z.output<typeof result>
 
+/** The report with each result's vulnerabilities left unchecked, for the fast path. */
+const reportEnvelope = report.extend({
+  Results: z.array(result.extend({ Vulnerabilities: z.array(z.unknown()).nullish() })).nullish(),
+})
+
+/** True only for a vulnerability `vulnerability` accepts: the fast path's test, no wider. */
+export function plainVulnerability(v: unknown): boolean {
+  return (
+    plain.record(v) &&
+    typeof v.VulnerabilityID === 'string' &&
+    typeof v.PkgName === 'string' &&
+    plain.optionalRecord(v.PkgIdentifier, (p) => plain.text(p.PURL)) &&
+    plain.text(v.InstalledVersion) &&
+    plain.text(v.FixedVersion) &&
+    plain.text(v.Status) &&
+    plain.text(v.Severity) &&
+    plain.text(v.Title) &&
+    plain.optionalRecord(v.CVSS, (sources) =>
+      Object.values(sources).every((c) => plain.record(c) && plain.num(c.V3Score) && plain.num(c.V2Score)),
+    ) &&
+    plain.text(v.PublishedDate)
+  )
+}
+
+/** The report as `report` reads it; vulnerabilities checked by hand, and by zod on a miss. */
+function parseTrivy(document: unknown, file: string): z.output<typeof report> {
+  const envelope = reportEnvelope.safeParse(document)
+  if (
+    envelope.success &&
+    (envelope.data.Results ?? []).every((r) => (r.Vulnerabilities ?? []).every(plainVulnerability))
+  )
+    return envelope.data as z.output<typeof report>
+  return parseReport(report, document, file, 'Trivy')
+}
+
 const targetTypes: Readonly<Record<string, ScanTargetType>> = {
   container_image: 'image',
   repository: 'repository',
@@ -76,15 +113,21 @@ const targetTypes: Readonly<Record<string, ScanTargetType>> = {
 }
 
 /** Trivy's fix state: a fixed version is a fix; a stated other status means none exists yet. */
-function fixAvailable(v: z.output<typeof vulnerability>): boolean | undefined {
+function fixAvailable(v: z.output<typeof vulnerabilitySchema>): boolean | undefined {
   if (v.FixedVersion) return true
   if (v.Status === 'unknown') return undefined
   return false
 }
 
-function cvssOf(v: z.output<typeof vulnerability>): number | undefined {
-  const scores = Object.values(v.CVSS ?? {}).map((s) => s.V3Score ?? s.V2Score ?? 0)
-  return scores.length === 0 ? undefined : Math.max(...scores)
+/** The highest score any source gives (V3, else V2); a plain loop: it runs once per vulnerability. */
+function cvssOf(v: z.output<typeof vulnerabilitySchema>): number | undefined {
+  let best: number | undefined
+  for (const source in v.CVSS ?? {}) {
+    const s = v.CVSS?.[source]
+    const score = s?.V3Score ?? s?.V2Score ?? 0
+    if (best === undefined || score > best) best = score
+  }
+  return best
 }
 
 function findingsOf(r: Result, target: string, context: ImportContext): ScanEvidence[] {
@@ -192,7 +235,7 @@ export const importTrivy: Importer = (document, context) => {
       `${context.file}: unsupported Trivy schema version ${JSON.stringify(schemaVersion)} (trustctl reads version 2)`,
     )
   }
-  const parsed = parseReport(report, document, context.file, 'Trivy')
+  const parsed = parseTrivy(document, context.file)
   const target = targetOf(parsed.ArtifactName, context)
   const results = parsed.Results ?? []
   const findings = results.flatMap((r) => findingsOf(r, target, context))

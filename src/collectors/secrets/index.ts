@@ -1,29 +1,23 @@
 import { createHash } from 'node:crypto'
-import { closeSync, fstatSync, openSync, readSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import { z } from 'zod'
 import type { CollectionError } from '../../core/evidence.js'
-import type { SecretAllowance, SecretFinding, SecretScan } from '../../core/evidence-secrets.js'
+import type { SecretFinding, SecretScan } from '../../core/evidence-secrets.js'
 import {
   defineSourceCollector,
   type FileCollection,
   type SourceCollector,
   type SourceContext,
 } from '../source-collector.js'
+import { compileAllowList } from './allow-list.js'
 import { secretRules } from './rules.js'
+import { type FoundSecret, redactMatch } from './scan-files.js'
 import { scanHistory } from './scan-history.js'
-import {
-  type CompiledRules,
-  compileRules,
-  fingerprintSecret,
-  isBinary,
-  previewSecret,
-  type RawSecretMatch,
-  scanText,
-} from './scan-text.js'
-import { listTree, readLines } from './walk.js'
+import { scanTreeFiles, threadsFor } from './scan-pool.js'
+import { type CompiledRules, compileRules } from './scan-text.js'
+import { listTree } from './walk.js'
 
 /**
  * Used only when the run has no store salt (tests, a bare library call). Fingerprints are then still
@@ -56,115 +50,42 @@ const alwaysExcluded = ['**/node_modules/**', '**/.trustctl/**']
 
 export type SecretsOptions = z.infer<typeof secretsOptions>
 
-const largeFileBytes = 8 * 1024 * 1024
-
-interface Allowance {
-  check(file: string, value: string, fingerprint: string): SecretAllowance | undefined
-}
-
-function compileAllowList(entries: SecretsOptions['allow'], where: string): Allowance {
-  const tests = entries.map((entry, i) => {
-    const reason = entry.reason === undefined ? {} : { reason: entry.reason }
-    if ('path' in entry) {
-      const matches = picomatch(entry.path, { dot: true })
-      return (file: string): SecretAllowance | undefined =>
-        matches(file) ? { by: 'path', entry: entry.path, ...reason } : undefined
-    }
-    if ('fingerprint' in entry) {
-      return (_file: string, _value: string, fingerprint: string): SecretAllowance | undefined =>
-        fingerprint === entry.fingerprint
-          ? { by: 'fingerprint', entry: entry.fingerprint, ...reason }
-          : undefined
-    }
-    let pattern: RegExp
-    try {
-      pattern = new RegExp(entry.pattern)
-    } catch (error) {
-      throw new Error(
-        `${where}.allow[${i}].pattern: ${error instanceof Error ? error.message : String(error)}`,
-      )
-    }
-    return (_file: string, value: string): SecretAllowance | undefined =>
-      pattern.test(value) ? { by: 'pattern', entry: entry.pattern, ...reason } : undefined
-  })
-  return {
-    check: (file, value, fingerprint) => {
-      for (const test of tests) {
-        const allowed = test(file, value, fingerprint)
-        if (allowed !== undefined) return allowed
-      }
-      return undefined
-    },
-  }
-}
-
 interface ScanTotals {
   files: number
   bytes: number
   binary: number
 }
 
-/** The whole file when it is at most `largeFileBytes`; undefined for a larger file, read in pieces. */
-function readSmallFile(full: string): Buffer | undefined {
-  const fd = openSync(full, 'r')
-  try {
-    const size = fstatSync(fd).size
-    if (size > largeFileBytes) return undefined
-    const bytes = Buffer.allocUnsafe(size)
-    let read = 0
-    while (read < size) {
-      const n = readSync(fd, bytes, read, size - read, read)
-      if (n === 0) break
-      read += n
-    }
-    return read === size ? bytes : bytes.subarray(0, read)
-  } finally {
-    closeSync(fd)
-  }
-}
-
-/** Scans the working tree under `root`; each file's matches go to `onMatch` with its relative path. */
+/**
+ * Scans the working tree under `root` (on worker threads when it is large: scan-pool.ts); each file's
+ * secrets, already redacted, go to `onFound` with its relative path, in the tree's sorted order.
+ */
 async function scanTree(
   root: string,
-  exclude: readonly string[],
+  options: SecretsOptions,
+  where: string,
+  salt: string,
   compiled: CompiledRules,
-  onMatch: (file: string, match: RawSecretMatch) => void,
+  onFound: (file: string, found: FoundSecret) => void,
 ): Promise<ScanTotals & { listing: string }> {
-  const excluded = picomatch([...alwaysExcluded, ...exclude], { dot: true })
+  const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
   const files = await listTree(
     root,
     (relative) => excluded(relative) || excluded(relative.replace(/\/$/, '')),
   )
+  const job = { root, files, salt, allow: options.allow, where }
+  const scanned = await scanTreeFiles(job, compiled, threadsFor(root, files))
   const totals = { files: 0, bytes: 0, binary: 0 }
   const listing = createHash('sha256')
-  // Small files are read synchronously: measured here, the promise API's open/fstat/read/close
-  // round trips through the thread pool cost four times the scan itself on a tree of 10 KB files.
-  for (const file of files) {
-    const full = path.join(root, file)
-    const bytes = readSmallFile(full)
-    if (bytes === undefined) {
-      let binary = false
-      const size = await readLines(full, (piece, firstLine) => {
-        if (firstLine === 1 && isBinary(piece)) binary = true
-        if (binary) return
-        for (const match of scanText(piece.toString('utf8'), compiled, firstLine)) onMatch(file, match)
-      })
-      if (binary) totals.binary++
-      else {
-        totals.files++
-        totals.bytes += size
-      }
-      listing.update(`${file}\0${size}\n`)
-      continue
-    }
-    listing.update(`${file}\0${bytes.length}\n`)
-    if (isBinary(bytes)) {
+  for (const file of scanned) {
+    listing.update(`${file.file}\0${file.size}\n`)
+    if (file.binary) {
       totals.binary++
       continue
     }
     totals.files++
-    totals.bytes += bytes.length
-    for (const match of scanText(bytes.toString('utf8'), compiled, 1)) onMatch(file, match)
+    totals.bytes += file.size
+    for (const found of file.found) onFound(file.file, found)
   }
   return { ...totals, listing: listing.digest('hex') }
 }
@@ -187,13 +108,14 @@ export async function collectSecrets(
   const findings: SecretFinding[] = []
   const seen = new Set<string>()
 
-  const record = (file: string, match: RawSecretMatch, commit?: string): void => {
-    const fingerprint = fingerprintSecret(match.value, salt)
+  const record = (file: string, match: FoundSecret, commit?: string): void => {
+    const { fingerprint, allowed } = match
     const key = `${fingerprint}\0${file}`
     // A secret still in the tree is reported there; history adds only what the tree no longer shows.
     if (commit !== undefined && seen.has(key)) return
     seen.add(key)
-    const allowed = allowance.check(file, match.value, fingerprint)
+    const rule = compiled.rules[match.rule]
+    if (rule === undefined) throw new Error(`secrets scan: no rule at index ${match.rule}`)
     const where = label(file)
     const finding: SecretFinding = {
       kind: 'secret.finding',
@@ -202,9 +124,9 @@ export async function collectSecrets(
       file: where,
       line: match.line,
       column: match.column,
-      rule: match.rule.id,
-      ruleTitle: match.rule.title,
-      preview: previewSecret(match.value),
+      rule: rule.id,
+      ruleTitle: rule.title,
+      preview: match.preview,
       fingerprint,
     }
     if (commit !== undefined) finding.commit = commit
@@ -212,7 +134,9 @@ export async function collectSecrets(
     findings.push(finding)
   }
 
-  const tree = await scanTree(root, options.exclude, compiled, (file, match) => record(file, match))
+  const tree = await scanTree(root, options, context.where, salt, compiled, (file, found) =>
+    record(file, found),
+  )
   let commits = 0
   let historyBytes = 0
   let historyRead = false
@@ -225,7 +149,9 @@ export async function collectSecrets(
       historyBytes = history.bytes
       historyRead = true
       const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
-      for (const match of history.matches) if (!excluded(match.file)) record(match.file, match, match.commit)
+      for (const match of history.matches)
+        if (!excluded(match.file))
+          record(match.file, redactMatch(match.file, match, compiled, salt, allowance), match.commit)
     } catch (error) {
       errors.push({
         file: label(''),

@@ -1,0 +1,169 @@
+import { execFileSync } from 'node:child_process'
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { collectSecrets, secretsOptions } from './index.js'
+import { type ScanJob, scanFiles } from './scan-files.js'
+import { parallelMinBytes, scanTreeFiles, setSecretsWorkerFile, shares, threadsFor } from './scan-pool.js'
+import { compileRules, fingerprintSecret } from './scan-text.js'
+
+/**
+ * The secrets scan on worker threads gives exactly what it gives on one thread, in the same order,
+ * and nothing but redacted previews and fingerprints comes back from a worker. The worker runs from
+ * JavaScript, so this test compiles it (and only what it imports) with the project's tsc first.
+ */
+
+const checkout = path.resolve(import.meta.dirname, '..', '..', '..')
+const build = path.join(checkout, 'test-artifacts', `secrets-worker-${process.pid}`)
+const worker = path.join(build, 'out', 'src', 'collectors', 'secrets', 'scan-worker.js')
+const root = mkdtempSync(path.join(os.tmpdir(), 'trustctl-secrets-pool-'))
+
+// Fake credentials are assembled at run time so this file itself holds none a scanner would flag.
+let seed = 42
+const alnum = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789'
+function random(n: number, alphabet = alnum): string {
+  let out = ''
+  for (let i = 0; i < n; i++) {
+    seed = (seed * 1103515245 + 12345) % 2147483648
+    out += alphabet[(seed >>> 16) % alphabet.length]
+  }
+  return out
+}
+const planted: string[] = []
+function secretLine(i: number): string {
+  const kinds = [
+    () => `GITHUB_TOKEN=${'ghp_'}${random(36)}`,
+    () => `aws_access_key_id = ${'AKIA'}${random(16, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567')}`,
+    () => `STRIPE_SECRET_KEY=${'sk_live_'}${random(24)}`,
+    () => `DATABASE_URL=${'postgres'}://app:${random(18)}@db.internal:5432/app`,
+  ]
+  const line = (kinds[i % kinds.length] as () => string)()
+  planted.push(
+    line
+      .slice(line.search(/ghp_|AKIA|sk_live_|app:/))
+      .replace(/^app:/, '')
+      .split('@')[0] ?? '',
+  )
+  return line
+}
+
+/** About 9.5 MB: 400 small files (every fifth with secrets, some allow-listed), binaries, one large. */
+function writeCorpus(): void {
+  for (let i = 0; i < 400; i++) {
+    const dir = path.join(root, `pkg-${i % 13}`)
+    mkdirSync(dir, { recursive: true })
+    const lines = Array.from({ length: 120 }, (_, j) =>
+      i % 5 === 0 && j % 40 === 7
+        ? secretLine(i + j)
+        : `const value${j} = compute(${i}, ${j}) // ${random(20)}`,
+    )
+    writeFileSync(path.join(dir, `file-${i}.ts`), `${lines.join('\n')}\n`)
+  }
+  mkdirSync(path.join(root, 'fixtures'), { recursive: true })
+  writeFileSync(path.join(root, 'fixtures', 'allowed.env'), `${secretLine(1)}\n${secretLine(2)}\n`)
+  writeFileSync(path.join(root, 'image.png'), Buffer.from([0x89, 0x50, 0, 1, 2, 3, 0, 4]))
+  // Larger than the 8 MiB read-at-once limit: read in pieces of whole lines.
+  const filler = `${'x = 1 # padding line for the large-file path of the scanner'.padEnd(99)}\n`
+  writeFileSync(
+    path.join(root, 'big.log'),
+    `${filler.repeat(50_000)}${secretLine(0)}\n${filler.repeat(40_000)}${secretLine(3)}\n`,
+  )
+}
+
+beforeAll(() => {
+  writeCorpus()
+  mkdirSync(build, { recursive: true })
+  writeFileSync(
+    path.join(build, 'tsconfig.json'),
+    JSON.stringify({
+      extends: path.join(checkout, 'tsconfig.json'),
+      compilerOptions: { noEmit: false, outDir: 'out', rootDir: checkout, sourceMap: false },
+      include: [],
+      files: [path.join(checkout, 'src', 'collectors', 'secrets', 'scan-worker.ts')],
+    }),
+  )
+  execFileSync(process.execPath, [
+    path.join(checkout, 'node_modules', 'typescript', 'bin', 'tsc'),
+    '-p',
+    build,
+  ])
+}, 120_000)
+
+afterAll(() => {
+  setSecretsWorkerFile(undefined)
+  rmSync(root, { recursive: true, force: true })
+  rmSync(build, { recursive: true, force: true })
+})
+
+const allowFingerprint = (): string => fingerprintSecret(planted[5] ?? '', 'pool-salt')
+const job = (): ScanJob => ({
+  root,
+  files: [],
+  salt: 'pool-salt',
+  allow: [
+    { path: 'fixtures/**', reason: 'test fixtures' },
+    { fingerprint: allowFingerprint() },
+    { pattern: '^sk_live_A' },
+  ],
+  where: 'sources[0]',
+})
+
+describe('the secrets scan on worker threads', () => {
+  it('finds the same secrets in the same order as one thread, allowances included', async () => {
+    const options = secretsOptions.parse({ type: 'secrets', path: '.', allow: job().allow })
+    const context = { root, where: 'sources[0]', now: new Date(), env: {}, fingerprintSalt: 'pool-salt' }
+    setSecretsWorkerFile(undefined)
+    const single = await collectSecrets(options, context)
+    setSecretsWorkerFile(worker)
+    const parallel = await collectSecrets(options, context)
+    const findings = single.evidence.filter((e) => e.kind === 'secret.finding')
+    // The corpus is real work: every planted secret found, the large file's included.
+    expect(findings.length).toBe(planted.length)
+    expect(findings.some((f) => f.file === 'big.log')).toBe(true)
+    expect(findings.filter((f) => 'allowed' in f).length).toBeGreaterThanOrEqual(3)
+    expect(parallel).toEqual(single)
+  })
+
+  it('runs the shares in the workers (a worker file that is not there fails the scan)', async () => {
+    const files = (await import('./walk.js')).listTree
+    const all = await files(root, () => false)
+    expect(threadsFor(root, all, 2)).toBe(1 + 1)
+    setSecretsWorkerFile(path.join(build, 'no-such-worker.js'))
+    await expect(scanTreeFiles({ ...job(), files: all }, compileRules(), 2)).rejects.toThrow()
+    setSecretsWorkerFile(worker)
+  })
+
+  it('posts back fingerprints and redacted previews only, never a secret value', async () => {
+    setSecretsWorkerFile(worker)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const results = await scanTreeFiles({ ...job(), files: all }, compileRules(), 2)
+    const posted = JSON.stringify(results)
+    expect(results.flatMap((r) => r.found).length).toBe(planted.length)
+    for (const value of planted) {
+      expect(value.length).toBeGreaterThan(15)
+      expect(posted).not.toContain(value)
+    }
+    // And the same as the calling thread gives.
+    expect(results).toEqual(await scanFiles({ ...job(), files: all }, compileRules()))
+  })
+
+  it('keeps a small tree, or one without a built worker, on the calling thread', async () => {
+    setSecretsWorkerFile(worker)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const small = all.filter((f) => f !== 'big.log')
+    expect(threadsFor(root, small, 2)).toBe(1)
+    expect(threadsFor(root, all, 1)).toBe(1)
+    setSecretsWorkerFile(undefined)
+    expect(threadsFor(root, all, 2)).toBe(1)
+    expect(parallelMinBytes).toBeGreaterThan(0)
+  })
+
+  it('cuts the file list into contiguous shares that join back in order', () => {
+    const files = Array.from({ length: 23 }, (_, i) => `f${i}`)
+    const parts = shares(files, 8)
+    expect(parts.length).toBeLessThanOrEqual(8)
+    expect(parts.flat()).toEqual(files)
+    expect(shares([], 4)).toEqual([])
+  })
+})

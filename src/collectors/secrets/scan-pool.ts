@@ -1,0 +1,88 @@
+import { existsSync, statSync } from 'node:fs'
+import { availableParallelism } from 'node:os'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
+import type { CompiledRules } from './scan-text.js'
+
+/**
+ * The secrets scan on both cores: a large tree is cut into contiguous shares that a piscina pool scans
+ * in worker threads, and the shares' results are joined in the tree's order, so the findings are the
+ * same, in the same order, as on one thread. A small tree stays on the calling thread: starting the
+ * pool (loading piscina, starting threads, compiling the rules in each) costs more than it saves
+ * there, so piscina is imported only when a tree is large enough.
+ */
+
+/**
+ * Below this many bytes the tree is scanned on the calling thread. An estimate from CPU time, since
+ * the shared 2-core machine (load 15-20) could not show wall-clock gains: one thread spends about
+ * 18 ms of CPU per MB (61 MB: 1.09 s user), the pool about 0.15 s more in all (piscina, two threads,
+ * the rules compiled in each: 1.24 s user). Two cores save ~9 ms per MB, so the pool pays from
+ * about 8-10 MB. `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
+ */
+export const parallelMinBytes = 8 * 1024 * 1024
+
+/** Trees with fewer files than this are not even measured for the pool (statting costs too). */
+const parallelMinFiles = 64
+
+/** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
+const builtWorker = fileURLToPath(new URL('./scan-worker.js', import.meta.url))
+
+let workerFile: string | undefined = existsSync(builtWorker) ? builtWorker : undefined
+
+/**
+ * Chooses the worker script (a test passes one it compiled), or none: every tree is then scanned on
+ * the calling thread, as it is from TypeScript sources. Returns the one chosen before.
+ */
+export function setSecretsWorkerFile(file: string | undefined): string | undefined {
+  const before = workerFile
+  workerFile = file
+  return before
+}
+
+/** How many threads a tree of these files is worth: 1 (the calling thread) below the thresholds. */
+export function threadsFor(root: string, files: readonly string[], cores = availableParallelism()): number {
+  if (workerFile === undefined || cores < 2 || files.length < parallelMinFiles) return 1
+  let bytes = 0
+  for (const file of files) {
+    try {
+      bytes += statSync(path.join(root, file)).size
+    } catch {
+      // Unreadable here is reported by the scan itself; it adds nothing to the estimate.
+    }
+    if (bytes >= parallelMinBytes) return cores
+  }
+  return 1
+}
+
+/** Contiguous shares of about equal size, several per thread so a slow share does not hold the rest. */
+export function shares(files: readonly string[], count: number): string[][] {
+  const out: string[][] = []
+  const size = Math.ceil(files.length / count)
+  for (let i = 0; i < files.length; i += size) out.push(files.slice(i, i + size))
+  return out
+}
+
+/** Scans `job.files` on `threads` worker threads (1: on this thread); results in `job.files` order. */
+export async function scanTreeFiles(
+  job: ScanJob,
+  rules: CompiledRules,
+  threads: number,
+): Promise<ScannedFile[]> {
+  const file = workerFile
+  if (threads < 2 || file === undefined) return scanFiles(job, rules)
+  const { Piscina } = await import('piscina')
+  const pool = new Piscina<ScanJob, ScannedFile[]>({
+    filename: file,
+    minThreads: threads,
+    maxThreads: threads,
+  })
+  try {
+    const parts = await Promise.all(
+      shares(job.files, threads * 8).map((files) => pool.run({ ...job, files })),
+    )
+    return parts.flat()
+  } finally {
+    await pool.destroy()
+  }
+}
