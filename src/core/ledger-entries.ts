@@ -71,8 +71,9 @@ export function evidenceEntries(
   items: readonly EvidenceItem[],
   collectorOf: (file: string) => string,
   context: EntryContext,
+  /** Hashes of items already recorded, shared when a long list is turned into entries a slice at a time. */
+  seen = new Set<string>(),
 ): LedgerEntry[] {
-  const seen = new Set<string>()
   const entries: LedgerEntry[] = []
   for (const item of items) {
     const content = canonicalBytes(item)
