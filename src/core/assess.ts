@@ -123,14 +123,22 @@ export function assess(request: AssessRequest): AssessmentModel {
     for (const id of control.testedBy) controlsByCheck.set(id, [...(controlsByCheck.get(id) ?? []), control])
   }
   const inScope = (ids: readonly string[]): string[] => ids.filter((id) => criteriaIds.has(id))
-  const enrichedFindings = findings.map((finding) => {
-    const using = controlsByCheck.get(finding.check) ?? []
-    return {
-      ...finding,
-      controls: using.map((c) => c.id),
-      criteria: [...new Set(using.flatMap((c) => inScope(c.satisfies.soc2)))].sort(compareCriteria),
+  // One pair of lists per check, shared by its findings (read-only): a large estate has a few
+  // hundred checks and a million findings, and a pair of lists per finding was a tenth of the model.
+  const mappingByCheck = new Map<string, { controls: string[]; criteria: string[] }>()
+  const mappingOf = (check: string): { controls: string[]; criteria: string[] } => {
+    let mapping = mappingByCheck.get(check)
+    if (mapping === undefined) {
+      const using = controlsByCheck.get(check) ?? []
+      mapping = {
+        controls: using.map((c) => c.id),
+        criteria: [...new Set(using.flatMap((c) => inScope(c.satisfies.soc2)))].sort(compareCriteria),
+      }
+      mappingByCheck.set(check, mapping)
     }
-  })
+    return mapping
+  }
+  const enrichedFindings = findings.map((finding) => ({ ...finding, ...mappingOf(finding.check) }))
 
   const checksById = new Map(request.checks.map((c) => [c.id, c]))
   const findingsByCheck = groupBy(findings, (f) => f.check)

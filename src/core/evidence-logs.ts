@@ -66,6 +66,12 @@ export const logEventSchema = evidenceSchema('log.event', {
   sourceIp: z.string().exactOptional(),
   /** Where in the file: `Records[17]` for CloudTrail (line is the line for JSON lines). */
   at: z.string().exactOptional(),
+  /**
+   * How many events of the file this one stands for, when more than one: events alike in everything
+   * a check judges (who, what, on what, with what outcome) are kept once, with the time of the last.
+   */
+  occurrences: z.number().int().min(2).exactOptional(),
+  lastTime: z.string().exactOptional(),
 })
 export type LogEvent = z.output<typeof logEventSchema>
 
@@ -74,11 +80,19 @@ export const logSummarySchema = evidenceSchema('log.summary', {
   resourceKind: z.enum(['KubernetesAuditLog', 'CloudTrailLog']),
   source: logSourceSchema,
   eventsRead: z.number().int().nonnegative(),
+  /** Events of a category an auditor asks about (kept as samples, counted in them, or not retained). */
   eventsKept: z.number().int().nonnegative(),
   firstEvent: z.string().exactOptional(),
   lastEvent: z.string().exactOptional(),
   parseErrors: z.number().int().nonnegative(),
   bytes: z.number().int().nonnegative(),
+  /**
+   * Events of a category read but not kept because the reader already held as many distinct ones as
+   * it keeps: a check reading that category cannot pass this file.
+   */
+  notRetained: z
+    .array(z.strictObject({ category: logEventCategorySchema, events: z.number().int().positive() }))
+    .exactOptional(),
 })
 export type LogSummary = z.output<typeof logSummarySchema>
 

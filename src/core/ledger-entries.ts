@@ -1,6 +1,7 @@
 import type { AssessmentModel } from './assessment.js'
+import { canonicalBytesOf } from './canonical-json.js'
 import type { EvidenceItem } from './evidence.js'
-import { canonicalBytes, type LedgerEntry, RecordDigest } from './ledger.js'
+import { canonicalBytes, type LedgerEntry, RecordDigest, sha256 } from './ledger.js'
 import { endorseKey, type RunManifest, type Signer } from './ledger-manifest.js'
 
 /** Who wrote the records and when: the same for every record of one run. */
@@ -70,12 +71,14 @@ export function evidenceEntries(
   items: readonly EvidenceItem[],
   collectorOf: (file: string) => string,
   context: EntryContext,
+  /** Hashes of items already recorded, shared when a long list is turned into entries a slice at a time. */
+  seen = new Set<string>(),
 ): LedgerEntry[] {
-  const seen = new Set<string>()
   const entries: LedgerEntry[] = []
   for (const item of items) {
     const content = canonicalBytes(item)
-    const key = content.toString('utf8')
+    // Keyed by hash, not by text: the set would otherwise hold every item's bytes a second time.
+    const key = sha256(content)
     if (seen.has(key)) continue
     seen.add(key)
     entries.push({
@@ -115,6 +118,8 @@ export function assessmentEntries(model: AssessmentModel, context: EntryContext)
         }),
       ),
   )
+  // The findings are most of the model: their bytes are made once and spliced into the model's.
+  const findings = canonicalBytesOf(model.findings)
   return [
     ...manual,
     {
@@ -122,14 +127,14 @@ export function assessmentEntries(model: AssessmentModel, context: EntryContext)
       kind: 'findings',
       id: 'findings',
       effectiveAt: model.asOf,
-      content: canonicalBytes(model.findings),
+      content: findings,
     },
     {
       ...base,
       kind: 'assessment',
       id: 'assessment',
       effectiveAt: model.asOf,
-      content: canonicalBytes(model),
+      content: canonicalBytesOf(model, new Map([[model.findings, findings]])),
     },
   ]
 }

@@ -44,9 +44,12 @@ export async function recordAssessment(
     signer: request.signer,
   })
   const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
-  const entries = evidenceEntries(request.evidence, (file) => collectorByFile.get(file) ?? 'unknown', context)
-  for (let i = 0; i < entries.length; i += sliceSize) {
-    await store.append(runId, entries.slice(i, i + sliceSize))
+  const collectorOf = (file: string): string => collectorByFile.get(file) ?? 'unknown'
+  // Entries are made a slice at a time, so only one slice's bytes are held beside the evidence.
+  const seen = new Set<string>()
+  for (let i = 0; i < request.evidence.length; i += sliceSize) {
+    const entries = evidenceEntries(request.evidence.slice(i, i + sliceSize), collectorOf, context, seen)
+    if (entries.length > 0) await store.append(runId, entries)
   }
   const extra = request.extraEntries ?? []
   for (let i = 0; i < extra.length; i += sliceSize) {

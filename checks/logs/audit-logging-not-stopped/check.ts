@@ -21,6 +21,7 @@ export default defineCheck({
       evidence['log.summary'],
       evidence['log.event'],
       'cloudtrail',
+      ['audit-logging-change'],
       result,
       (event) =>
         event.category === 'audit-logging-change' && event.succeeded && blinding.has(event.action)

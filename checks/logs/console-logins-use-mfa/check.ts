@@ -20,6 +20,7 @@ export default defineCheck({
       evidence['log.summary'],
       evidence['log.event'],
       'cloudtrail',
+      ['console-login'],
       result,
       (event) =>
         event.category === 'console-login' &&

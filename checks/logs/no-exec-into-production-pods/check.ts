@@ -25,6 +25,7 @@ export default defineCheck({
       evidence['log.summary'],
       evidence['log.event'],
       'k8s-audit',
+      ['pod-exec'],
       result,
       (event) => {
         if (event.category !== 'pod-exec' || !event.succeeded) return undefined

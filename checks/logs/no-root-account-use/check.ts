@@ -18,6 +18,7 @@ export default defineCheck({
       evidence['log.summary'],
       evidence['log.event'],
       'cloudtrail',
+      ['root-use', 'console-login'],
       result,
       (event) =>
         event.category === 'root-use' ||

@@ -19,6 +19,7 @@ import {
 import { recordTime, reduceCloudTrailRecord } from './cloudtrail.js'
 import { auditEventTime, reduceAuditEvent } from './k8s-audit.js'
 import { RecordSplitter } from './read-records.js'
+import { EventRetainer, type RetentionLimits } from './retain-events.js'
 
 const logOptions = <T extends string>(type: T) =>
   z.strictObject({
@@ -37,7 +38,8 @@ const reportedErrorsPerFile = 20
 
 /** What reading one file produced, before it becomes evidence. */
 interface FileRead {
-  events: LogEvent[]
+  /** Events of a category an auditor asks about; the retainer holds their samples. */
+  kept: number
   errors: CollectionError[]
   read: number
   parseErrors: number
@@ -46,8 +48,17 @@ interface FileRead {
 }
 
 class FileReader {
-  readonly result: FileRead = { events: [], errors: [], read: 0, parseErrors: 0 }
-  constructor(private readonly file: string) {}
+  readonly result: FileRead = { kept: 0, errors: [], read: 0, parseErrors: 0 }
+  constructor(
+    private readonly file: string,
+    private readonly retainer: EventRetainer,
+  ) {}
+
+  keep(event: LogEvent | undefined): void {
+    if (event === undefined) return
+    this.result.kept++
+    this.retainer.add(event)
+  }
 
   seen(time: string | undefined): void {
     this.result.read++
@@ -66,6 +77,7 @@ class FileReader {
   }
 
   finish(): FileRead {
+    this.retainer.endFile()
     const extra = this.result.parseErrors - reportedErrorsPerFile
     if (extra > 0)
       this.result.errors.push({ file: this.file, message: `and ${extra} more unreadable entries` })
@@ -103,8 +115,13 @@ async function* lineBatches(input: Readable): AsyncGenerator<string[]> {
 }
 
 /** Reads a Kubernetes audit log: one JSON `Event` per line (an `EventList` line is read item by item). */
-async function readAuditLog(full: string, label: string, hash: Hash): Promise<FileRead> {
-  const reader = new FileReader(label)
+async function readAuditLog(
+  full: string,
+  label: string,
+  hash: Hash,
+  retainer: EventRetainer,
+): Promise<FileRead> {
+  const reader = new FileReader(label, retainer)
   let line = 0
   const take = (event: unknown, at: number): void => {
     if (typeof event !== 'object' || event === null || Array.isArray(event)) {
@@ -112,8 +129,7 @@ async function readAuditLog(full: string, label: string, hash: Hash): Promise<Fi
       return
     }
     reader.seen(auditEventTime(event))
-    const reduced = reduceAuditEvent(event, label, at)
-    if (reduced !== undefined) reader.result.events.push(reduced)
+    reader.keep(reduceAuditEvent(event, label, at))
   }
   try {
     for await (const batch of lineBatches(open(full, hash))) {
@@ -145,8 +161,13 @@ async function readAuditLog(full: string, label: string, hash: Hash): Promise<Fi
 }
 
 /** Reads a CloudTrail log file record by record while it streams (and decompresses). */
-async function readCloudTrail(full: string, label: string, hash: Hash): Promise<FileRead> {
-  const reader = new FileReader(label)
+async function readCloudTrail(
+  full: string,
+  label: string,
+  hash: Hash,
+  retainer: EventRetainer,
+): Promise<FileRead> {
+  const reader = new FileReader(label, retainer)
   const splitter = new RecordSplitter()
   let index = 0
   const onRecord = (json: string): void => {
@@ -163,8 +184,7 @@ async function readCloudTrail(full: string, label: string, hash: Hash): Promise<
       return
     }
     reader.seen(recordTime(record))
-    const reduced = reduceCloudTrailRecord(record, label, at)
-    if (reduced !== undefined) reader.result.events.push(reduced)
+    reader.keep(reduceCloudTrailRecord(record, label, at))
   }
   try {
     const stream = open(full, hash)
@@ -187,20 +207,30 @@ async function listLogFiles(root: string, options: LogOptions, where: string): P
   return listTree(root, excluded)
 }
 
-async function collectLogs(
+/**
+ * Reads every log file of one source entry. Memory is the retainer's, bounded whatever the logs'
+ * size: `limits` is there for tests that show it (the default suits real logs).
+ */
+export async function readLogs(
   options: LogOptions,
   context: SourceContext,
   source: LogSource,
-): Promise<FileCollection> {
+  limits?: RetentionLimits,
+): Promise<{ collection: FileCollection; retained: number }> {
   const root = path.resolve(context.root, options.path)
   const files = await listLogFiles(root, options, context.where)
   const collection: FileCollection = { evidence: [], errors: [], inputs: [] }
+  const retainer = new EventRetainer(limits)
   for (const file of files) {
     const full = file === '' ? root : path.join(root, file)
     const label = path.relative(context.root, full).split(path.sep).join('/')
     const hash = createHash('sha256')
     const read =
-      source === 'k8s-audit' ? await readAuditLog(full, label, hash) : await readCloudTrail(full, label, hash)
+      source === 'k8s-audit'
+        ? await readAuditLog(full, label, hash, retainer)
+        : await readCloudTrail(full, label, hash, retainer)
+    const samples = retainer.samplesOf(label)
+    const notRetained = retainer.notRetainedIn(label)
     const bytes = (await stat(full)).size
     const summary: LogSummary = {
       kind: 'log.summary',
@@ -209,15 +239,16 @@ async function collectLogs(
       file: label,
       source,
       eventsRead: read.read,
-      eventsKept: read.events.length,
+      eventsKept: read.kept,
       parseErrors: read.parseErrors,
       bytes,
     }
+    if (notRetained.length > 0) summary.notRetained = notRetained
     if (read.first !== undefined) summary.firstEvent = read.first
     if (read.last !== undefined) summary.lastEvent = read.last
-    // A large log keeps too many events to spread into one call's arguments.
+    // Many samples are too many to spread into one call's arguments.
     collection.evidence.push(summary)
-    for (const event of read.events) collection.evidence.push(event)
+    for (const event of samples) collection.evidence.push(event)
     collection.errors.push(...read.errors)
     const sha256 = hash.digest('hex')
     collection.inputs.push({
@@ -225,11 +256,14 @@ async function collectLogs(
       collector: options.type,
       sha256,
       bytes,
-      items: read.events.length + 1,
+      items: samples.length + 1,
     })
   }
-  return collection
+  return { collection, retained: retainer.retained }
 }
+
+const collectLogs = async (options: LogOptions, context: SourceContext, source: LogSource) =>
+  (await readLogs(options, context, source)).collection
 
 export const collectors: readonly SourceCollector[] = [
   defineSourceCollector({

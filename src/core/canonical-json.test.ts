@@ -1,0 +1,47 @@
+import { describe, expect, it } from 'vitest'
+import { canonicalBytesOf, canonicalJson } from './canonical-json.js'
+
+// The chunked writer must give exactly the bytes the ledger has always hashed, or every stored run
+// would read as altered and every cached parse as changed.
+
+const samples: unknown[] = [
+  null,
+  0,
+  -1.5e-7,
+  'plain',
+  'ünïcödé ✓ 🎉 "quoted" \\ \n\t\u0000',
+  [],
+  {},
+  [1, 'two', null, undefined, () => 3, { b: 1, a: 2 }],
+  { z: 1, a: { y: [3, { d: undefined, c: Number.NaN }], x: Number.POSITIVE_INFINITY }, m: undefined },
+  { date: new Date('2026-06-12T10:00:00Z'), nested: { toJSON: () => ({ b: 2, a: 1 }) } },
+  { gone: { toJSON: () => undefined }, kept: true },
+  { é: 1, e: 2, E: 3, '10': 4, '9': 5, '': 6 },
+]
+
+describe('canonicalBytesOf', () => {
+  it.each(samples.map((s, i) => [i, s] as const))('writes sample %i as canonicalJson does', (_, value) => {
+    expect(canonicalBytesOf(value).toString('utf8')).toBe(canonicalJson(value))
+  })
+
+  it('gives the same bytes for a value larger than one chunk, with multi-byte text at the cuts', () => {
+    const findings = Array.from({ length: 30_000 }, (_, i) => ({
+      status: i % 3 === 0 ? 'fail' : 'pass',
+      subject: { name: `svc-${i}`, kind: 'Deployment', namespace: `team-${i % 7}` },
+      message: `container ✓ ${'x'.repeat(i % 50)} runs as non-root`,
+    }))
+    const bytes = canonicalBytesOf({ findings })
+    expect(bytes.length).toBeGreaterThan(2 << 20)
+    expect(bytes.equals(Buffer.from(canonicalJson({ findings }), 'utf8'))).toBe(true)
+  })
+
+  it('splices bytes made earlier for a value, and the splice shows in the output', () => {
+    const findings = [{ b: 1, a: 'x' }]
+    const made = canonicalBytesOf(findings)
+    const model = { title: 't', findings, after: [findings[0]] }
+    expect(canonicalBytesOf(model, new Map([[findings, made]])).toString()).toBe(canonicalJson(model))
+    // A splice that differs from the value is written as given: the writer does not re-serialize.
+    const other = canonicalBytesOf(model, new Map([[findings, Buffer.from('[]')]])).toString()
+    expect(other).toBe('{"after":[{"a":"x","b":1}],"findings":[],"title":"t"}')
+  })
+})
