@@ -77,10 +77,15 @@ export async function scanTreeFiles(
     minThreads: threads,
     maxThreads: threads,
   })
+  // A worker that cannot start (its file missing or broken) is reported on the pool, not on a task:
+  // without a listener it would be an uncaught exception instead of a failed scan.
+  const poolFailed = new Promise<never>((_, reject) => pool.on('error', reject))
+  poolFailed.catch(() => undefined)
   try {
-    const parts = await Promise.all(
-      shares(job.files, threads * 8).map((files) => pool.run({ ...job, files })),
-    )
+    const parts = await Promise.race([
+      Promise.all(shares(job.files, threads * 8).map((files) => pool.run({ ...job, files }))),
+      poolFailed,
+    ])
     return parts.flat()
   } finally {
     await pool.destroy()
