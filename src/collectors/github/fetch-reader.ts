@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
 import { TrustctlError } from '../../core/errors.js'
+import { nextLink } from '../../core/link-header.js'
 import type { CollectedInput } from '../source-collector.js'
 import type { GitHubReader, GitHubResponse } from './read-github.js'
 
@@ -160,16 +161,6 @@ export function createFetchReader(options: FetchReaderOptions): GitHubReader {
       }
     },
   }
-}
-
-/** The `rel="next"` URL of a Link header, if any. */
-export function nextLink(header: string | null): string | undefined {
-  if (header === null) return undefined
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim())
-    if (match?.[2]?.split(/\s+/).includes('next') === true) return match[1]
-  }
-  return undefined
 }
 
 function errorText(text: string): string {

@@ -8,8 +8,9 @@ import { fileURLToPath } from 'node:url'
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest'
 import type { EvidenceItem } from '../../core/evidence.js'
 import type { GitHubOrganization, GitHubRepository } from '../../core/evidence-vcs.js'
+import { nextLink } from '../../core/link-header.js'
 import { collectSources } from '../registry.js'
-import { createFetchReader, nextLink } from './fetch-reader.js'
+import { createFetchReader } from './fetch-reader.js'
 import { parseJsonValues } from './folder-reader.js'
 
 const here = path.dirname(fileURLToPath(import.meta.url))

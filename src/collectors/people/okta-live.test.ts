@@ -6,8 +6,9 @@ import { afterEach, describe, expect, it } from 'vitest'
 import type { EvidenceItem } from '../../core/evidence.js'
 import { evidenceIssues } from '../../core/evidence.js'
 import type { IdentityAccount } from '../../core/evidence-people.js'
+import { nextLink } from '../../core/link-header.js'
 import { collectSources, validateSources } from '../registry.js'
-import { collectOktaApi, nextLink, oktaApiOptions } from './okta-live.js'
+import { collectOktaApi, oktaApiOptions } from './okta-live.js'
 
 const recorded = path.join(import.meta.dirname, 'testdata', 'okta-api')
 const now = new Date('2026-11-30T12:00:00Z')

@@ -2,6 +2,7 @@ import { createHash } from 'node:crypto'
 import { z } from 'zod'
 import { ConfigError, TrustctlError } from '../../core/errors.js'
 import type { CollectionError } from '../../core/evidence.js'
+import { nextLink } from '../../core/link-header.js'
 import type { CollectedInput, FileCollection, SourceContext } from '../source-collector.js'
 import { type OktaAnswers, oktaAccounts } from './identity.js'
 import { observedAt } from './read-input.js'
@@ -198,16 +199,6 @@ export function createOktaReader(options: OktaReaderOptions) {
       return { ok: true, items }
     },
   }
-}
-
-/** The `rel="next"` URL of a Link header (Okta sends one header per link or a list). */
-export function nextLink(header: string | null): string | undefined {
-  if (header === null) return undefined
-  for (const part of header.split(',')) {
-    const match = /<([^>]+)>\s*;\s*rel="?([^";]+)"?/.exec(part.trim())
-    if (match?.[2]?.split(/\s+/).includes('next') === true) return match[1]
-  }
-  return undefined
 }
 
 /** Okta's error body (`errorCode`, `errorSummary`) in a few words, never the request. */
