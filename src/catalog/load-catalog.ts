@@ -1,4 +1,4 @@
-import { readdir, readFile } from 'node:fs/promises'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import yaml from 'js-yaml'
 import type { z } from 'zod'
@@ -12,6 +12,14 @@ import {
   frameworkSchema,
 } from '../core/catalog.js'
 import { CatalogError, formatPath } from '../core/errors.js'
+import type { PackageTemplateKey } from '../core/package/templates.js'
+import {
+  type CatalogSnapshot,
+  catalogFileHashes,
+  listYaml,
+  readCatalogSnapshot,
+  sameHashes,
+} from './catalog-snapshot.js'
 import { loadPackageTemplates } from './load-package-templates.js'
 import { packageRoot } from './package-root.js'
 
@@ -42,27 +50,18 @@ function validate<S extends z.ZodType>(schema: S, data: unknown, where: string):
   throw new CatalogError(problems.join('\n'))
 }
 
-/** Lists YAML files below a folder, sorted, so load order (and any error) is the same everywhere. */
-async function listYaml(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
-  return entries
-    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
-    .map((e) => path.join(e.parentPath, e.name))
-    .sort()
+/** The catalog's own files, validated but not yet cross-checked: the part a snapshot can hold. */
+export interface CatalogSources {
+  framework: Framework
+  controls: { file: string; control: Control }[]
+  packageTemplates: [PackageTemplateKey, readonly string[]][]
 }
 
 /**
- * Loads the framework and control library and validates every file against its schema, naming the
- * file and key path of each problem. A control's id must be `<family folder>.<file name>`.
+ * Reads and validates the framework, the control library and the package prose, naming the file
+ * and key path of each problem. A control's id must be `<family folder>.<file name>`.
  */
-export async function loadCatalog(
-  checks: ReadonlySet<string> | readonly CatalogCheck[],
-  root = catalogRoot(),
-): Promise<Catalog> {
-  const list: readonly CatalogCheck[] = Array.isArray(checks) ? checks : []
-  const checkIds: ReadonlySet<string> = Array.isArray(checks)
-    ? new Set(list.map((c) => c.id))
-    : (checks as ReadonlySet<string>)
+export async function readCatalogSources(root = catalogRoot()): Promise<CatalogSources> {
   const frameworkFile = path.join(root, 'frameworks', 'tsc-2017.yaml')
   const framework: Framework = validate(
     frameworkSchema,
@@ -80,8 +79,40 @@ export async function loadCatalog(
       throw new CatalogError(`${relative}: id: '${control.id}' must be '${expectedId}' (folder.file)`)
     controls.push({ file: relative, control })
   }
+  return { framework, controls, packageTemplates: [...(await loadPackageTemplates(root))] }
+}
+
+/**
+ * The catalog from its sources: cross-checked against the checks (which change independently of
+ * the catalog, so this part always runs) and with the lookup maps built.
+ */
+export function catalogFromSources(sources: CatalogSources, checks: CatalogChecks): Catalog {
+  const list: readonly CatalogCheck[] = Array.isArray(checks) ? checks : []
+  const checkIds: ReadonlySet<string> = Array.isArray(checks)
+    ? new Set(list.map((c) => c.id))
+    : (checks as ReadonlySet<string>)
   return {
-    ...buildCatalog(framework, controls, checkIds, list),
-    packageTemplates: await loadPackageTemplates(root),
+    ...buildCatalog(sources.framework, sources.controls, checkIds, list),
+    packageTemplates: new Map(sources.packageTemplates),
   }
+}
+
+type CatalogChecks = ReadonlySet<string> | readonly CatalogCheck[]
+
+/**
+ * Loads the catalog. When the build's snapshot matches every catalog file (same names, same
+ * SHA-256), its already-validated data is used instead of parsing and validating ~120 files;
+ * any difference (an edited, added or removed file, a damaged snapshot) validates as before.
+ */
+export async function loadCatalog(
+  checks: CatalogChecks,
+  root = catalogRoot(),
+  snapshot: CatalogSnapshot | null | Promise<CatalogSnapshot | undefined> = readCatalogSnapshot(),
+): Promise<Catalog> {
+  const [validated, hashes] = await Promise.all([snapshot ?? undefined, catalogFileHashes(root)])
+  const sources =
+    validated !== undefined && hashes !== undefined && sameHashes(validated.files, hashes)
+      ? validated.sources
+      : await readCatalogSources(root)
+  return catalogFromSources(sources, checks)
 }

@@ -1,0 +1,121 @@
+import { createHash } from 'node:crypto'
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { fileURLToPath } from 'node:url'
+import { isDeepStrictEqual } from 'node:util'
+import { z } from 'zod'
+import { packageTemplateKeys } from '../core/package/templates.js'
+import type { CatalogSources } from './load-catalog.js'
+
+/**
+ * The shipped catalog validated at build time (`npm run build` writes it beside the built loader, so
+ * runs from source never see one): the validated sources plus the SHA-256 of every file they came
+ * from, keyed by its path below catalog/. At run time it stands in for parsing and validating the
+ * catalog only when the catalog folder holds exactly those files with exactly those hashes.
+ */
+export interface CatalogSnapshot {
+  version: 1
+  files: Record<string, string>
+  sources: CatalogSources
+}
+
+/** Where the build writes it: beside the built loader (dist/src/catalog). */
+export const catalogSnapshotFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'catalog-snapshot.json',
+)
+
+const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
+
+/** Lists YAML files below a folder, sorted, so load order (and any error) is the same everywhere. */
+export async function listYaml(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  return entries
+    .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
+    .map((e) => path.join(e.parentPath, e.name))
+    .sort()
+}
+
+/** Every file the catalog sources are read from, as paths below the catalog folder. */
+async function catalogSourceFiles(root: string): Promise<string[]> {
+  const controls = (await listYaml(path.join(root, 'controls'))).map((f) =>
+    path.relative(root, f).split(path.sep).join('/'),
+  )
+  const prose = Object.keys(packageTemplateKeys).map((id) => `package/${id}.md`)
+  return ['frameworks/tsc-2017.yaml', ...controls, ...prose]
+}
+
+/**
+ * The SHA-256 of every catalog source file; undefined when one cannot be listed or read (the
+ * validating load then reports it properly, naming the file).
+ */
+export async function catalogFileHashes(root: string): Promise<Record<string, string> | undefined> {
+  try {
+    const files = await catalogSourceFiles(root)
+    const texts = await Promise.all(files.map((f) => readFile(path.join(root, f), 'utf8')))
+    return Object.fromEntries(files.map((f, i) => [f, sha256(texts[i] ?? '')]))
+  } catch {
+    return undefined
+  }
+}
+
+/** Same file names and same hashes: an added or removed control counts as a change too. */
+export function sameHashes(a: Record<string, string>, b: Record<string, string>): boolean {
+  const keys = Object.keys(a)
+  return keys.length === Object.keys(b).length && keys.every((k) => a[k] === b[k])
+}
+
+// Only the envelope is checked on reading: the sources were validated when the snapshot was
+// written, and the body's own hash (below) catches a damaged or hand-edited file cheaply.
+const envelope = z.object({
+  version: z.literal(1),
+  bodySha256: z.string().regex(/^[0-9a-f]{64}$/),
+  body: z.string(),
+})
+const bodyShape = z.object({
+  files: z.record(z.string(), z.string().regex(/^[0-9a-f]{64}$/)),
+  sources: z.object({
+    framework: z.unknown(),
+    controls: z.array(z.unknown()),
+    packageTemplates: z.array(z.unknown()),
+  }),
+})
+
+/**
+ * The snapshot file's text: the body is kept as a string with its own hash, so any change to it
+ * after the build (truncation, a stray edit) makes the whole snapshot be ignored, not half-trusted.
+ * Fails when the validated sources would not come back unchanged from JSON.
+ */
+export function catalogSnapshotText(files: Record<string, string>, sources: CatalogSources): string {
+  if (!isDeepStrictEqual(JSON.parse(JSON.stringify(sources)), sources))
+    throw new Error('the validated catalog does not survive JSON; a snapshot would change it')
+  const body = JSON.stringify({ files, sources })
+  return `${JSON.stringify({ version: 1, bodySha256: sha256(body), body })}\n`
+}
+
+/** Reads the build's snapshot; a missing, damaged or foreign one is undefined (load validates). */
+export async function readCatalogSnapshot(file = catalogSnapshotFile): Promise<CatalogSnapshot | undefined> {
+  try {
+    const outer = envelope.safeParse(JSON.parse(await readFile(file, 'utf8')))
+    if (!outer.success || sha256(outer.data.body) !== outer.data.bodySha256) return undefined
+    const inner = bodyShape.safeParse(JSON.parse(outer.data.body))
+    if (!inner.success) return undefined
+    return { version: 1, ...(inner.data as Omit<CatalogSnapshot, 'version'>) }
+  } catch {
+    return undefined
+  }
+}
+
+/** Builds the snapshot text for a catalog folder from its validated sources and current hashes. */
+export async function buildCatalogSnapshotText(
+  root: string,
+  read: (root: string) => Promise<CatalogSources>,
+): Promise<string> {
+  const before = await catalogFileHashes(root)
+  const sources = await read(root)
+  const after = await catalogFileHashes(root)
+  // A file edited while it was being read would pair old data with a new hash.
+  if (before === undefined || after === undefined || !sameHashes(before, after))
+    throw new Error(`catalog files under ${root} changed or could not be read while the snapshot was built`)
+  return catalogSnapshotText(after, sources)
+}
