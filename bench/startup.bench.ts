@@ -9,6 +9,7 @@ import { ruleSnapshotFile } from '../checks/load-checks.js'
 import { loadConfig } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
+import { catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
 import { timeMedian } from './median.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -98,34 +99,37 @@ try {
   const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
     run([bin, 'gaps'], root, assessed),
   )
-  // The same commands with the build's rule snapshot moved aside: every rule.yaml parsed and
-  // validated at start-up, as before the snapshot existed (the before/after of that change).
-  const aside = `${ruleSnapshotFile}.aside`
+  // The same commands with the build's snapshots (rules and catalog) moved aside: every rule.yaml and
+  // catalog file parsed and validated at start-up, as before the snapshots existed (their before/after).
+  const snapshots = [ruleSnapshotFile, catalogSnapshotFile]
   const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
-  if (existsSync(ruleSnapshotFile)) {
-    renameSync(ruleSnapshotFile, aside)
+  if (snapshots.every((file) => existsSync(file))) {
+    for (const file of snapshots) renameSync(file, `${file}.aside`)
     try {
-      withoutSnapshot.version = await timeMedian('trustctl --version, without the rule snapshot', runs, () =>
+      withoutSnapshot.version = await timeMedian('trustctl --version, without the snapshots', runs, () =>
         run([bin, '--version'], root),
       )
       withoutSnapshot.first = await timeMedian(
-        'trustctl assess, first run, without the snapshot',
+        'trustctl assess, first run, without the snapshots',
         runs,
         () => {
           rmSync(path.join(root, '.trustctl'), { recursive: true, force: true })
           run([bin, 'assess'], root, assessed)
         },
       )
-      withoutSnapshot.again = await timeMedian('trustctl assess, unchanged, without the snapshot', runs, () =>
-        run([bin, 'assess'], root, assessed),
+      withoutSnapshot.again = await timeMedian(
+        'trustctl assess, unchanged, without the snapshots',
+        runs,
+        () => run([bin, 'assess'], root, assessed),
       )
-      withoutSnapshot.gaps = await timeMedian('trustctl gaps, without the snapshot', runs, () =>
+      withoutSnapshot.gaps = await timeMedian('trustctl gaps, without the snapshots', runs, () =>
         run([bin, 'gaps'], root, assessed),
       )
     } finally {
-      renameSync(aside, ruleSnapshotFile)
+      for (const file of snapshots) renameSync(`${file}.aside`, file)
     }
-  } else console.log(`  (no ${ruleSnapshotFile}: run \`npm run build\` to measure with and without it)`)
+  } else
+    console.log(`  (no ${snapshots.join(' or ')}: run \`npm run build\` to measure with and without them)`)
   const firstEach = await timeMedian('trustctl assess, first run (store removed before each)', runs, () => {
     rmSync(path.join(root, '.trustctl'), { recursive: true, force: true })
     run([bin, 'assess'], root, assessed)
@@ -142,7 +146,7 @@ try {
   console.log(`  assess (unchanged) / node -e 0     ${(again / bare).toFixed(2)}x`)
   console.log(`  gaps / node -e 0                   ${(gaps / bare).toFixed(2)}x`)
   console.log(
-    `  snapshot: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
+    `  snapshots: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
   )
   console.log(
     `  assess (unchanged) - in-process    ${(again - inProcess).toFixed(0)} ms of start-up, store and output beside ${inProcess.toFixed(0)} ms of work`,
