@@ -56,9 +56,11 @@ describe('policy acceptance through the API', () => {
   it('refuses a token, a collector and an unknown policy', async () => {
     const token = await h.request('editor', { method: 'POST', url, via: 'token' })
     expect(token.statusCode).toBe(403)
+    expect(token.json()).toMatchObject({ code: 'person-required' })
     expect(token.json().detail).toContain('API token cannot')
     const collector = await h.request('collector', { method: 'POST', url, via: 'token' })
     expect(collector.statusCode).toBe(403)
+    expect(collector.json().code).toBe('forbidden')
     const unknown = await h.request('editor', {
       method: 'POST',
       url: '/api/policies/no-such-policy/acceptances',

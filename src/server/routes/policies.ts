@@ -1,5 +1,5 @@
 import { acceptPolicy as accept, findPolicy, ledgerPolicyAcceptances } from '../../app/policy-acceptance.js'
-import { PermissionError } from '../../core/errors.js'
+import { PersonRequiredError } from '../../core/errors.js'
 import { lookupKey } from '../../core/people.js'
 import { currentPolicyVersion, findAcceptance } from '../../core/policy-acceptance.js'
 import type { ServerContext } from '../context.js'
@@ -45,7 +45,7 @@ export const routes: RouteDefinition<ServerContext>[] = [
     async handler({ params, actor }, context: ServerContext) {
       // An acceptance is a person's own word: a token (a script) cannot give it for anyone.
       if (actor.kind !== 'user')
-        throw new PermissionError(
+        throw new PersonRequiredError(
           'only a signed-in person accepts a policy, for themself; an API token cannot',
         )
       const policy = findPolicy(servedPolicies(context), params.id)
