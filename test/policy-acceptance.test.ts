@@ -18,6 +18,7 @@ import { groupEvidence } from '../src/core/evidence.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { PolicyTemplate } from '../src/core/third-parties/policies.js'
 import { verifyStore } from '../src/store/ledger-operations.js'
+import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { SqliteStore } from '../src/store/sqlite/sqlite-store.js'
 
 /**
@@ -151,5 +152,39 @@ describe('policy acceptance recorded in trustctl', () => {
 
   it('a policy id trustctl does not serve is a not-found error naming it', () => {
     expect(() => findPolicy([current], 'no-such-policy')).toThrow(/no policy 'no-such-policy'/)
+  })
+})
+
+describe('policy acceptance on the PostgreSQL ledger', () => {
+  const pgUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+  it('records, refuses a second record of the same version, reads back and verifies', async () => {
+    const schema = `trustctl_accept_${process.pid}_${Date.now().toString(36)}`
+    const pg = await PostgresStore.open(pgUrl, schema)
+    try {
+      const pgContext = { ...context, store: pg }
+      const made = await acceptPolicy(pgContext, {
+        email: 'ann@example.com',
+        policy: current,
+        at: now.toISOString(),
+      })
+      const again = await acceptPolicy(pgContext, {
+        email: 'ANN@example.com',
+        policy: current,
+        at: now.toISOString(),
+      })
+      expect([made.created, again.created]).toEqual([true, false])
+      expect(await ledgerPolicyAcceptances(pg)).toEqual([made.acceptance])
+      expect((await verifyStore(pg)).ok).toBe(true)
+      const [evidence] = await policyAcceptanceEvidence(pg, now)
+      expect(evidence).toMatchObject({
+        email: 'ann@example.com',
+        policyId: 'information-security',
+        system: 'trustctl',
+      })
+    } finally {
+      await pg.dropSchema()
+      await pg.close()
+    }
   })
 })
