@@ -23,6 +23,7 @@ import { cacheRootKey, keepTrustFiles, pinnedKeyOf } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
 import { StoredParseCache } from './parse-cache.js'
+import { policyAcceptanceEvidence } from './policy-acceptance.js'
 import { configuredSigner, existingSigner } from './signing-key.js'
 import { toolInformationUri, toolVersion } from './version.js'
 
@@ -193,7 +194,12 @@ export async function runAssessment(
     // them beside the accounts they reviewed and records them as its evidence.
     const collection = {
       ...collected,
-      evidence: [...collected.evidence, ...(await accessReviewEvidence(store, now))],
+      evidence: [
+        ...collected.evidence,
+        ...(await accessReviewEvidence(store, now)),
+        // Acceptances made in the dashboard join the CSV exports' rows: one check judges both.
+        ...(await policyAcceptanceEvidence(store, now)),
+      ],
     }
     const model = await assessCollection(loaded, library, now, collection)
     const { runId, manifest } = await recordAssessment(store, {

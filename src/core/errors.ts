@@ -63,6 +63,16 @@ export class PermissionError extends TrustctlError {
   }
 }
 
+/**
+ * A request only a person may make for themself (accepting a policy) made by an API token: the role
+ * allows it, the kind of caller does not, so it is told apart from a role's refusal.
+ */
+export class PersonRequiredError extends TrustctlError {
+  constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {
+    super('person-required', message, options)
+  }
+}
+
 /** An unsafe request made with a session cookie but without the session's CSRF token or from another origin. */
 export class CsrfError extends TrustctlError {
   constructor(message: string, options: { hint?: string; cause?: unknown } = {}) {

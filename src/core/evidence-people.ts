@@ -151,6 +151,8 @@ export const policyAcceptanceSchema = evidenceSchema('people.policy-acceptance',
   resourceKind: z.literal('PolicyAcceptance'),
   email: z.string().min(1),
   policy: z.string().min(1),
+  /** The catalog policy id, for an acceptance made in trustctl: checks match a policy by name or id. */
+  policyId: z.string().min(1).exactOptional(),
   version: z.string().min(1),
   acceptedAt: z.string().min(1),
   system: z.string().min(1),

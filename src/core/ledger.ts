@@ -33,6 +33,8 @@ export const recordKinds = [
   'admission',
   // One step of an access-review campaign (opened, an account decided, closed), each its own signed run.
   'access-review',
+  // A person's acceptance of one version of one policy, made in the dashboard, each its own signed run.
+  'policy-acceptance',
 ] as const
 export type RecordKind = (typeof recordKinds)[number]
 

@@ -13,6 +13,7 @@ const statusByCode: Record<string, { status: number; title: string }> = {
   config: { status: 400, title: 'Invalid request' },
   unauthenticated: { status: 401, title: 'Authentication required' },
   forbidden: { status: 403, title: 'Forbidden' },
+  'person-required': { status: 403, title: 'Only a signed-in person may do this' },
   csrf: { status: 403, title: 'CSRF check failed' },
   'not-found': { status: 404, title: 'Not found' },
   misdirected: { status: 421, title: 'Misdirected request' },

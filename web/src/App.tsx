@@ -13,6 +13,7 @@ import { LoginPage } from './pages/LoginPage'
 import { NotFoundPage } from './pages/NotFoundPage'
 import { OverviewPage } from './pages/OverviewPage'
 import { PackagesPage } from './pages/PackagesPage'
+import { PoliciesPage } from './pages/PoliciesPage'
 import { ResponsibilityPage } from './pages/ResponsibilityPage'
 import { RunsPage } from './pages/RunsPage'
 import { VendorsPage } from './pages/VendorsPage'
@@ -38,6 +39,7 @@ const routes: readonly Route[] = [
   { pattern: '/gaps', permission: 'gaps:read', render: () => <GapsPage /> },
   { pattern: '/vendors', permission: 'assessment:read', render: () => <VendorsPage /> },
   { pattern: '/access-reviews', permission: 'assessment:read', render: () => <AccessReviewsPage /> },
+  { pattern: '/policies', permission: 'assessment:read', render: () => <PoliciesPage /> },
   { pattern: '/responsibility', permission: 'assessment:read', render: () => <ResponsibilityPage /> },
   { pattern: '/runs', permission: 'assessment:read', render: () => <RunsPage /> },
   { pattern: '/packages', permission: 'assessment:read', render: () => <PackagesPage /> },

@@ -1,10 +1,16 @@
 import { z } from 'zod'
 import { calendarDate } from '../../../src/core/calendar-date.js'
 import { defineCheck, type Outcome } from '../../../src/core/check.js'
+import type { PolicyAcceptance } from '../../../src/core/evidence-people.js'
 import { formatDay, instant, isActivePerson, lookupKey, wholeDays } from '../../../src/core/people.js'
 import { recordsOf, rosterTime, viewPeople } from '../shared/roster.js'
 
 const dayMs = 86_400_000
+
+/** An export names a policy by its title; an acceptance made in trustctl also carries the catalog id. */
+const namesPolicy = (a: PolicyAcceptance, name: string): boolean =>
+  lookupKey(a.policy) === lookupKey(name) ||
+  (a.policyId !== undefined && lookupKey(a.policyId) === lookupKey(name))
 
 export default defineCheck({
   id: 'people/current-policies-accepted',
@@ -49,7 +55,12 @@ export default defineCheck({
         continue
       }
       if (acceptances.length === 0) {
-        outcomes.push(result.undetermined(current, 'no policy acceptance export was collected'))
+        outcomes.push(
+          result.undetermined(
+            current,
+            'no policy acceptance was collected (no export, none made in trustctl)',
+          ),
+        )
         continue
       }
       const theirs = recordsOf(person, acceptances)
@@ -64,7 +75,7 @@ export default defineCheck({
         const due = from + params.withinDays * dayMs
         const label = `${policy.name} ${policy.version}`
         const match = theirs
-          .filter((a) => lookupKey(a.policy) === lookupKey(policy.name) && a.version === policy.version)
+          .filter((a) => namesPolicy(a, policy.name) && a.version === policy.version)
           .map((a) => instant(a.acceptedAt))
           .sort((a, b) => a - b)[0]
         if (match !== undefined && match <= due + dayMs - 1) accepted.push(label)

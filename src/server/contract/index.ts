@@ -16,6 +16,7 @@ import { createAttestation, downloadEvidence, getEvidence, listEvidence } from '
 import { commentOnGap, getGap, listGaps, updateGap } from './gaps.js'
 import { getJob, listJobs, startJob } from './jobs.js'
 import { downloadPackageFile, downloadPackageZip, listPackages } from './packages.js'
+import { acceptPolicy, listPolicyAcceptances } from './policies.js'
 import { getSchedule, pushEvidence } from './push.js'
 import { getLabels, health, login, logout, me, openapi } from './session.js'
 import { listVendors, reviewVendor } from './vendors.js'
@@ -57,6 +58,8 @@ export const endpoints = {
   commentOnGap,
   listAccessReviews,
   decideAccessReview,
+  listPolicyAcceptances,
+  acceptPolicy,
   listEvidence,
   getEvidence,
   downloadEvidence,

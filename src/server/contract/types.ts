@@ -37,6 +37,7 @@ export type { Gap, GapDetail, GapRow, Remediation, RemediationComment, Remediati
 export type { Job, JobStatus } from './jobs.js'
 export type { PackageFile, PackageRow } from './packages.js'
 export type { Permission } from './permissions.js'
+export type { PolicyAcceptanceEntry, ServedPolicy } from './policies.js'
 export type { Problem } from './problem.js'
 export type { PushResult, Schedule } from './push.js'
 export type { Labels, Me, Role, SessionResponse, User } from './session.js'

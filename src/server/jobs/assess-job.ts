@@ -3,6 +3,7 @@ import { assessmentRuns, recordAssessment, runEvidence } from '../../app/ledger.
 import { cacheRootKey } from '../../app/ledger-trust.js'
 import type { LoadedConfig } from '../../app/load-config.js'
 import { StoredParseCache } from '../../app/parse-cache.js'
+import { policyAcceptanceEvidence } from '../../app/policy-acceptance.js'
 import type { CollectedInput, FileCollection } from '../../app/run-assessment.js'
 import { assessCollection, collectConfiguredSources } from '../../app/run-assessment.js'
 import { toolVersion } from '../../app/version.js'
@@ -186,7 +187,9 @@ export async function assessOnServer(
   const merged = mergeCollections(own, pushed)
   // Access-review campaigns are in the server's ledger, as `trustctl access-review` recorded them.
   const reviews = await accessReviewEvidence(context.ledger, now)
-  const collection = { ...merged, evidence: [...merged.evidence, ...reviews] }
+  // Policy acceptances made in the dashboard are there too, beside the CSV exports' rows.
+  const acceptances = await policyAcceptanceEvidence(context.ledger, now)
+  const collection = { ...merged, evidence: [...merged.evidence, ...reviews, ...acceptances] }
   step(2)
   const loaded = await withServerAttestations(context.loaded, context.ledger)
   const model = await assessCollection(loaded, context.library, now, collection)

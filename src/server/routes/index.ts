@@ -8,6 +8,7 @@ import { routes as evidenceRoutes } from './evidence.js'
 import { routes as gapsRoutes } from './gaps.js'
 import { routes as jobsRoutes } from './jobs.js'
 import { routes as packagesRoutes } from './packages.js'
+import { routes as policiesRoutes } from './policies.js'
 import { routes as pushRoutes } from './push.js'
 import { routes as vendorsRoutes } from './vendors.js'
 
@@ -20,6 +21,7 @@ export function allRoutes(): RouteDefinition<ServerContext>[] {
     ...assessmentRoutes,
     ...gapsRoutes,
     ...accessReviewRoutes,
+    ...policiesRoutes,
     ...evidenceRoutes,
     ...vendorsRoutes,
     ...packagesRoutes,

@@ -16,6 +16,7 @@ export const navItems: readonly NavItem[] = [
   { to: '/gaps', label: 'Gaps', permission: 'gaps:read' },
   { to: '/vendors', label: 'Vendors', permission: 'assessment:read' },
   { to: '/access-reviews', label: 'Access reviews', permission: 'assessment:read' },
+  { to: '/policies', label: 'Policies', permission: 'assessment:read' },
   { to: '/responsibility', label: 'Responsibility', permission: 'assessment:read' },
   { to: '/runs', label: 'Runs', permission: 'assessment:read' },
   { to: '/packages', label: 'Packages', permission: 'assessment:read' },
