@@ -61,6 +61,9 @@ describe('policy acceptance through the API', () => {
     const collector = await h.request('collector', { method: 'POST', url, via: 'token' })
     expect(collector.statusCode).toBe(403)
     expect(collector.json().code).toBe('forbidden')
+    const auditor = await h.request('auditor', { method: 'POST', url })
+    expect(auditor.statusCode).toBe(403)
+    expect(auditor.json().detail).toContain('an auditor examines')
     const unknown = await h.request('editor', {
       method: 'POST',
       url: '/api/policies/no-such-policy/acceptances',

@@ -48,6 +48,11 @@ export const routes: RouteDefinition<ServerContext>[] = [
         throw new PersonRequiredError(
           'only a signed-in person accepts a policy, for themself; an API token cannot',
         )
+      // The auditor examines the organisation's policies; accepting them is for the people bound by them.
+      if (actor.role === 'auditor')
+        throw new PersonRequiredError(
+          "an auditor examines the organisation's policies; accepting them is for the people they bind",
+        )
       const policy = findPolicy(servedPolicies(context), params.id)
       return serialized(() =>
         accept(
