@@ -37,10 +37,11 @@ const objectsPerGroup = 256
 /** Refs per statement when asking which blobs the store already has. */
 const refsPerLookup = 5000
 /**
- * Bytes of content a whole-run write (recordRun) inserts before it lets the event loop run: about a
- * millisecond or two of SQLite work, so a 32 MB push never holds other requests for long.
+ * Bytes of content a whole-run write (recordRun) inserts before it lets the event loop run. Measured
+ * on a 31 MB push to SQLite (test/server-push-write-health.test.ts, 2 busy cores): 1 MB slices took
+ * up to 54 ms each (health p99 105 ms); 256 KB slices brought health p99 to 45 ms for ~10% more time.
  */
-const writeSliceBytes = 1024 * 1024
+const writeSliceBytes = 256 * 1024
 
 /** The columns of a ledger record row, in the order `recordValues` gives them. */
 export const recordColumns = [
