@@ -38,8 +38,9 @@ const objectsPerGroup = 256
 const refsPerLookup = 5000
 /**
  * Bytes of content a whole-run write (recordRun) inserts before it lets the event loop run. Measured
- * on a 31 MB push to SQLite (test/server-push-write-health.test.ts, 2 busy cores): 1 MB slices took
- * up to 54 ms each (health p99 105 ms); 256 KB slices brought health p99 to 45 ms for ~10% more time.
+ * on a 31 MB push to SQLite (test/server-push-write-health.test.ts, 2 cores at load 8-10): 1 MB
+ * slices took up to 54 ms each; at 256 KB the slices no longer stand out, and the longest stall left
+ * is the one COMMIT (55-160 ms: the run's pages written to the WAL and synced, on this thread).
  */
 const writeSliceBytes = 256 * 1024
 
