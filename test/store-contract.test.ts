@@ -178,6 +178,40 @@ for (const backend of backends) {
         expect(await verifyStore(store)).toMatchObject({ ok: true, records: 0 })
       }))
 
+    it('writes a whole run in one transaction (recordRun): all of it, or on a failure nothing', () =>
+      withStore(async ({ store }) => {
+        const recordRun = store.recordRun?.bind(store)
+        expect(recordRun).toBeDefined()
+        if (recordRun === undefined) return
+        // 2 MB of evidence: several slices, so the failure below strikes after many writes.
+        const entries = Array.from({ length: 20 }, (_, i) => ({
+          kind: 'evidence' as const,
+          id: `whole-${i}`,
+          source: 'push:contract',
+          collector: 'contract',
+          collectorVersion: 'test',
+          collectedAt: '2026-11-05T00:00:00.000Z',
+          effectiveAt: '2026-11-05T00:00:00.000Z',
+          content: canonicalBytes({ kind: 'k8s.namespace', name: `whole-${i}`, note: 'x'.repeat(100_000) }),
+        }))
+        const start = { startedAt: '2026-11-05T00:00:00.000Z', toolVersion: 'test', signer }
+        const failing = recordRun({
+          ...start,
+          entries,
+          finishedAt: () => {
+            throw new Error('stopped after the entries were written (injected)')
+          },
+        })
+        await expect(failing).rejects.toThrow('injected')
+        expect(await store.runs()).toEqual([])
+        expect(await store.head()).toMatchObject({ seq: 0 })
+        expect(await store.blob(`sha256:${sha256(entries[0]?.content ?? '')}`)).toBeUndefined()
+        const { runId } = await recordRun({ ...start, entries, finishedAt: () => '2026-11-05T00:01:00.000Z' })
+        const [run] = await store.runs()
+        expect(run).toMatchObject({ id: runId, status: 'complete' })
+        expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 1 })
+      }))
+
     it('keeps every run with its evidence, finding set and attestations, and signs it', () =>
       withStore(async ({ store, reopen }) => {
         const first = await record(store, '2026-11-01T00:00:00.000Z', [evidence('a')])

@@ -153,6 +153,27 @@ export function chainRecords(
   return { records, blobs }
 }
 
+/**
+ * The entries in slices of about `maxBytes` of content each (at least one entry a slice), so a
+ * store can write a large run a slice at a time and let other work in between.
+ */
+export function contentSlices(entries: readonly LedgerEntry[], maxBytes: number): LedgerEntry[][] {
+  const slices: LedgerEntry[][] = []
+  let current: LedgerEntry[] = []
+  let bytes = 0
+  for (const entry of entries) {
+    if (current.length > 0 && bytes + entry.content.byteLength > maxBytes) {
+      slices.push(current)
+      current = []
+      bytes = 0
+    }
+    current.push(entry)
+    bytes += entry.content.byteLength
+  }
+  if (current.length > 0) slices.push(current)
+  return slices
+}
+
 /** Folds the hashes of a run's records, in order, into one digest the manifest signs. */
 export class RecordDigest {
   private readonly hash = createHash('sha256')

@@ -52,17 +52,36 @@ export interface RecordQuery {
   withBlobs?: boolean
 }
 
+/** What opens a run: when, by which trustctl, signed by whom. */
+export interface RunStart {
+  startedAt: string
+  toolVersion: string
+  signer: Signer
+}
+
+/** A whole run written at once (recordRun): its start, its entries, and when it finished. */
+export interface WholeRun extends RunStart {
+  entries: readonly LedgerEntry[]
+  /** Asked once the entries are written, so the manifest's time is after them. */
+  finishedAt(): string
+}
+
 /**
  * Where the evidence ledger lives. One async interface, several backends (SQLite, PostgreSQL), one
  * contract suite. The store only appends: nothing here edits or deletes a record.
  */
 export interface AssessmentStore {
   /** Opens a run: records the signing key (once per key) and a run-start record; returns the run id. */
-  beginRun(start: { startedAt: string; toolVersion: string; signer: Signer }): Promise<number>
+  beginRun(start: RunStart): Promise<number>
   /** Appends records to an open run in one transaction: all are written, or none. */
   append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]>
   /** Closes a run with a manifest of its records and the chain head, signed; returns it. */
   finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest>
+  /**
+   * Begins, appends and finishes a run in one transaction: a failure anywhere leaves no trace of it
+   * (no run, no record, no blob). Optional: without it, callers begin, append and finish.
+   */
+  recordRun?(run: WholeRun): Promise<{ runId: number; manifest: SignedManifest }>
   /**
    * Every run, oldest first, as its records tell it: a run-start record opens it, a manifest record
    * completes it (status and times come from those records, never from the editable run table).

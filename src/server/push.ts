@@ -1,7 +1,7 @@
 import pg from 'pg'
 import { IntegrityError, PermissionError, ValidationError, type ValidationIssue } from '../core/errors.js'
 import { type EvidenceItem, evidenceIssues } from '../core/evidence.js'
-import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import { canonicalBytes, contentSlices, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import { claimedSha256, type PushBatch, pushBatchKey, pushFormat, sha256Base64 } from '../core/push-format.js'
@@ -200,26 +200,8 @@ export function postgresPushLock(url: string, schema: string): PushLock & { clos
   return Object.assign(lock, { close: () => pool.end() })
 }
 
-/** Bytes of content appended in one transaction: small enough that one write stalls nothing for long. */
+/** Bytes of content per append when a store cannot write a whole run at once (no recordRun). */
 const appendSliceBytes = 1024 * 1024
-
-/** The entries in slices of about `appendSliceBytes` of content each (at least one entry a slice). */
-export function appendSlices(entries: readonly LedgerEntry[]): LedgerEntry[][] {
-  const slices: LedgerEntry[][] = []
-  let current: LedgerEntry[] = []
-  let bytes = 0
-  for (const entry of entries) {
-    if (current.length > 0 && bytes + entry.content.byteLength > appendSliceBytes) {
-      slices.push(current)
-      current = []
-      bytes = 0
-    }
-    current.push(entry)
-    bytes += entry.content.byteLength
-  }
-  if (current.length > 0) slices.push(current)
-  return slices
-}
 
 /** What storing a push needs. */
 export interface PushTarget {
@@ -238,6 +220,34 @@ export interface PushOutcome {
 }
 
 /**
+ * Writes a push as its own signed run. One transaction when the store can (recordRun): a push that
+ * fails half way leaves nothing, not an interrupted run holding part of the batch.
+ */
+async function writeRun(
+  target: PushTarget,
+  startedAt: string,
+  entries: readonly LedgerEntry[],
+): Promise<number> {
+  const start = { startedAt, toolVersion: target.toolVersion, signer: target.signer }
+  if (target.ledger.recordRun !== undefined) {
+    const { runId } = await target.ledger.recordRun({
+      ...start,
+      entries,
+      finishedAt: () => target.now().toISOString(),
+    })
+    return runId
+  }
+  const runId = await target.ledger.beginRun(start)
+  for (const slice of contentSlices(entries, appendSliceBytes)) {
+    await target.ledger.append(runId, slice)
+    // Each slice is one synchronous write on SQLite: let other requests in between.
+    await new Promise((resolve) => setImmediate(resolve))
+  }
+  await target.ledger.finishRun(runId, target.now().toISOString(), target.signer)
+  return runId
+}
+
+/**
  * Stores a checked batch (its records, built by pushEntries off the event loop) as its own signed run, once. A receipt with the key means the batch is
  * stored already: nothing is appended. The lock makes the receipt check and the append one step.
  */
@@ -253,17 +263,7 @@ export async function storePush(
     const raced = await target.team.pushReceipt(key)
     if (raced !== undefined) return { receipt: raced, stored: 0, duplicate: true }
     const startedAt = target.now().toISOString()
-    const runId = await target.ledger.beginRun({
-      startedAt,
-      toolVersion: target.toolVersion,
-      signer: target.signer,
-    })
-    for (const slice of appendSlices(entries)) {
-      await target.ledger.append(runId, slice)
-      // Each slice is one synchronous write on SQLite: let other requests in between.
-      await new Promise((resolve) => setImmediate(resolve))
-    }
-    await target.ledger.finishRun(runId, target.now().toISOString(), target.signer)
+    const runId = await writeRun(target, startedAt, entries)
     const stored = entries.filter((e) => e.kind === 'evidence').length
     const receipt: PushReceipt = { key, collector, runId, items: stored, receivedAt: startedAt }
     if (await target.team.savePushReceipt(receipt)) return { receipt, stored, duplicate: false }
