@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process'
-import { cpSync, mkdtempSync, rmSync } from 'node:fs'
+import { cpSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { parseDocument } from 'yaml'
 import { main } from '../src/cli/main.js'
 
 export interface CliRun {
@@ -49,9 +50,18 @@ export function copyDemo(): { dir: string; cleanup: () => void } {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-demo-'))
   cpSync(demoEstate, dir, {
     recursive: true,
-    // A store or reports the user's own `npm run demo` left at the top are not copied.
-    filter: (src) => !/(^|[\\/])(\.trustctl|reports)([\\/]|$)/.test(path.relative(demoEstate, src)),
+    // A store, reports or an anchor the user's own `npm run demo` left at the top are not copied.
+    filter: (src) =>
+      !/(^|[\\/])(\.trustctl|reports|trustctl\.anchor)([\\/]|$)/.test(path.relative(demoEstate, src)),
   })
+  // Nor the key pin that demo's first assess wrote into trustctl.yaml: the copy gets a key of its own.
+  const configFile = path.join(dir, 'trustctl.yaml')
+  const config = parseDocument(readFileSync(configFile, 'utf8'))
+  if (config.hasIn(['ledger', 'key'])) {
+    const ledger = config.getIn(['ledger']) as { items?: unknown[] } | undefined
+    config.deleteIn((ledger?.items?.length ?? 0) > 1 ? ['ledger', 'key'] : ['ledger'])
+    writeFileSync(configFile, config.toString())
+  }
   // The demo's git history is built, never committed (a repository cannot live inside another).
   execFileSync(process.execPath, [path.resolve(demoEstate, '../../scripts/make-demo-git-history.mjs'), dir])
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) }
