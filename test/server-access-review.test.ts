@@ -72,6 +72,10 @@ describe('access reviews through the API', () => {
     expect(admin.json().detail).toContain('assigned to editor@example.test')
     const auditor = await h.request('auditor', { method: 'POST', url: url(), body })
     expect(auditor.statusCode).toBe(403)
+    // The reviewer's own API token does not decide for them either: a decision is a person's word.
+    const token = await h.request('editor', { method: 'POST', url: url(), body, via: 'token' })
+    expect(token.statusCode).toBe(403)
+    expect(token.json()).toMatchObject({ code: 'person-required' })
     expect((await ledgerCampaigns(h.context.ledger))[0]?.decisions).toHaveLength(1)
   })
 

@@ -1,6 +1,6 @@
 import { decideAccessReview as decide, ledgerCampaigns } from '../../app/access-review.js'
 import { findCampaign, undecidedAccounts } from '../../core/access-review.js'
-import { PermissionError } from '../../core/errors.js'
+import { PermissionError, PersonRequiredError } from '../../core/errors.js'
 import type { ServerContext } from '../context.js'
 import * as reviews from '../contract/access-reviews.js'
 import { defineRoute, type RouteDefinition } from '../route.js'
@@ -24,6 +24,11 @@ export const routes: RouteDefinition<ServerContext>[] = [
   defineRoute({
     ...reviews.decideAccessReview,
     async handler({ params, body, actor, reply }, context: ServerContext) {
+      // A decision is the reviewer's own word: an API token, whatever it is named, cannot give it.
+      if (actor.kind !== 'user')
+        throw new PersonRequiredError(
+          'only the signed-in reviewer decides an access review; an API token cannot',
+        )
       const result = await serialized(async () => {
         const campaign = findCampaign(await ledgerCampaigns(context.ledger), params.id)
         // The reviewer the campaign names decides, as in a signed paper review: nobody decides for them.
