@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ledgerCampaigns } from '../src/app/access-review.js'
-import { newTokenSecret } from '../src/app/credentials.js'
+import { hashPassword, newTokenSecret } from '../src/app/credentials.js'
 import { loadConfig } from '../src/app/load-config.js'
 import { loadLibrary } from '../src/app/run-assessment.js'
 import { toolVersion } from '../src/app/version.js'
@@ -14,6 +14,7 @@ import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
 import type { TeamStore } from '../src/core/team.js'
 import { createServer } from '../src/server/app.js'
+import { sessionCookie } from '../src/server/auth.js'
 import type { ServerContext } from '../src/server/context.js'
 import type { InProcessJobRunner } from '../src/server/jobs.js'
 import { buildServerContext } from '../src/server/server-context.js'
@@ -60,6 +61,24 @@ async function serve(backend: 'sqlite' | 'postgres') {
   }) as ServerContext & { jobRunner: InProcessJobRunner }
   const app = await createServer(context)
   await app.ready()
+  // The reviewer signs in as a person; a token named like them must not decide in their place.
+  const password = 'correct horse battery staple'
+  await team.createUser({
+    email: reviewer,
+    name: 'Reviewer',
+    role: 'editor',
+    passwordHash: await hashPassword(password),
+    createdAt: new Date().toISOString(),
+  })
+  const signedIn = await app.inject({
+    method: 'POST',
+    url: '/api/session',
+    payload: { email: reviewer, password },
+  })
+  const cookie = signedIn.cookies.find((c) => c.name === sessionCookie)?.value
+  if (signedIn.statusCode !== 200 || cookie === undefined)
+    throw new Error(`sign-in failed: ${signedIn.statusCode} ${signedIn.body}`)
+  const csrfToken = (signedIn.json() as { csrfToken: string }).csrfToken
   const secret = newTokenSecret()
   // A token carries its name as the actor: here the reviewer's address, as a reviewer's own token would.
   await team.createToken({
@@ -94,11 +113,14 @@ async function serve(backend: 'sqlite' | 'postgres') {
   )
   return {
     ledger,
-    post: (body: unknown) =>
+    post: (body: unknown, via: 'session' | 'token' = 'session') =>
       app.inject({
         method: 'POST',
         url: `/api/access-reviews/${campaign.id}/decisions`,
-        headers: { authorization: `Bearer ${secret}` },
+        headers:
+          via === 'token'
+            ? { authorization: `Bearer ${secret}` }
+            : { cookie: `${sessionCookie}=${cookie}`, 'x-csrf-token': csrfToken },
         payload: body as Record<string, unknown>,
       }),
     close: async () => {
@@ -124,6 +146,13 @@ describe.each(['sqlite', 'postgres'] as const)('access-review decisions on %s', 
         reason: 'drop the admin group',
       })
       expect(decided.statusCode, decided.body).toBe(201)
+      // The reviewer's name on an API token is not the reviewer: a decision is a person's own word.
+      const byToken = await server.post(
+        { accountId: '00u1', decision: 'keep', reason: 'still needed' },
+        'token',
+      )
+      expect(byToken.statusCode).toBe(403)
+      expect(byToken.json()).toMatchObject({ code: 'person-required' })
       const [campaign] = await ledgerCampaigns(server.ledger)
       expect(campaign?.decisions).toEqual([
         expect.objectContaining({ accountId: '00u2', decision: 'change', decidedBy: reviewer }),
