@@ -43,3 +43,24 @@ resource "aws_instance" "in_outside_subnet" {
   instance_type = "t3.micro"
   subnet_id     = "subnet-0abc"
 }
+
+resource "aws_launch_template" "public_nic" {
+  name = "public-nic"
+  network_interfaces {
+    associate_public_ip_address = true
+  }
+}
+
+resource "aws_instance" "template_asks_public_ip" {
+  subnet_id = aws_subnet.private.id
+  launch_template {
+    name = "public-nic"
+  }
+}
+
+resource "aws_instance" "template_by_reference" {
+  subnet_id = aws_subnet.private.id
+  launch_template {
+    id = aws_launch_template.public_nic.id
+  }
+}
