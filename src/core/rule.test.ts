@@ -312,6 +312,22 @@ describe('declarative rules', () => {
     ).toBe('no-evidence')
   })
 
+  it('counts an attribute written as a reference as set when the rule asks that it is not set', () => {
+    // An inline user policy names its user by reference: it is attached to a user, known before apply.
+    const rule = { resource: 'aws_iam_user_policy', assert: { attribute: 'user', exists: false } }
+    const findings = run(rule, [
+      resource('p.ref', 'aws_iam_user_policy', {
+        unknownAttributes: ['user'],
+        references: { user: ['aws_iam_user.ci'] },
+      }),
+      resource('p.var', 'aws_iam_user_policy', { unknownAttributes: ['user'] }),
+    ])
+    expect(findings.map(([n, s]) => [n, s])).toEqual([
+      ['p.ref', 'fail'],
+      ['p.var', 'no-evidence'],
+    ])
+  })
+
   it('reads JSON documents held in string attributes, one statement or a list', () => {
     const rule = {
       resource: 'aws_iam_policy',

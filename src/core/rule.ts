@@ -332,9 +332,13 @@ function evaluateLeaf(leaf: Leaf, scope: Scope, env: Env): Verdict {
     // An attribute written as a reference to another resource (`kms_key_id = aws_kms_key.x.arn`)
     // is unknown until apply, but it will be set: that much is known.
     const refs = scope.prefix === '' ? referencesOf(scope.resource)?.[leaf.attribute] : undefined
-    const setOnly = leaf.exists === true || leaf.notEmpty === true
-    if (setOnly && refs !== undefined && refs.length > 0)
-      return { truth: true, why: [`${name} is set from ${refs.join(', ')} (its value is known after apply)`] }
+    // Asked only whether it is set, the reference answers either way (`exists: false` is false).
+    const setQuestion = leaf.exists ?? leaf.notEmpty
+    if (setQuestion !== undefined && refs !== undefined && refs.length > 0)
+      return {
+        truth: setQuestion,
+        why: [`${name} is set from ${refs.join(', ')} (its value is known after apply)`],
+      }
     return { truth: 'unknown', why: [`${name} is known only after apply`] }
   }
   const value = at.value === undefined || at.value === null ? leaf.default : at.value

@@ -23,9 +23,10 @@ export default defineCheck({
     'account has. NSA/CISA Kubernetes hardening guidance asks for automounting to be turned off ' +
     'where it is not needed. A pod passes when it or its ServiceAccount turns automounting off, or ' +
     'when its ServiceAccount is granted API rights by a RoleBinding or ClusterRoleBinding here (it ' +
-    "uses the API; what it may do is the RBAC checks' concern). A pod that leaves the setting to a " +
-    'ServiceAccount not in these manifests (the namespace `default` one included, which an ' +
-    'administrator may have changed) is no-evidence: its setting is unknown.',
+    "uses the API; what it may do is the RBAC checks' concern). A pod that runs as its namespace's " +
+    '`default` ServiceAccount, not declared here, is judged as Kubernetes creates that account: ' +
+    'without the setting, so the token is mounted. A pod that leaves the setting to another ' +
+    'ServiceAccount not in these manifests is no-evidence: its setting is unknown.',
   remediation:
     'Set `automountServiceAccountToken: false` in the pod template (spec.template.spec, or ' +
     'jobTemplate.spec.template.spec for a CronJob), or on the ServiceAccount the pod runs as. A ' +
@@ -49,6 +50,13 @@ export default defineCheck({
       let how: string
       if (workload.automountServiceAccountToken === true) {
         how = 'the pod sets automountServiceAccountToken: true'
+      } else if (account === undefined && accountName === 'default') {
+        // The controller creates every namespace's `default` account without the field, and
+        // Kubernetes mounts the token when neither pod nor account says otherwise. Changing that
+        // account is itself configuration, which would be in these manifests if it were managed.
+        how =
+          `service account ${workload.namespace}/default is not in the manifests and Kubernetes creates it ` +
+          'without automountServiceAccountToken, so the token is mounted'
       } else if (account === undefined) {
         return result.undetermined(
           workload,

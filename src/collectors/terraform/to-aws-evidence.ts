@@ -747,7 +747,7 @@ function pendingStrs(v: unknown): string[] {
  * renders, so it is read by the same reader as every other document. Empty lists are left out, as
  * the provider leaves them out.
  */
-function writtenStatement(block: Record<string, unknown>): Record<string, unknown> {
+export function writtenStatement(block: Record<string, unknown>): Record<string, unknown> {
   const list = (key: string, values: string[]) => (values.length === 0 ? {} : { [key]: values })
   const principals = (key: string, v: unknown) => {
     const entries = (Array.isArray(v) ? v : []).filter(isRecord)

@@ -1,6 +1,7 @@
 import type { IacResource } from '../../core/evidence-iac.js'
 import { maskCredentialFieldMap } from '../../core/secrets.js'
 import { type GraphResource, hasUnknown, isUnknown, type ResourceGraph, valueAt } from './resource-graph.js'
+import { writtenStatement } from './to-aws-evidence.js'
 
 /**
  * AWS resource types that take tags, for Terraform source where no provider schema says so. Plans
@@ -62,6 +63,7 @@ export function toIacResources(
       const tags: Record<string, string> = {}
       if (raw !== null && typeof raw === 'object' && !Array.isArray(raw))
         for (const [k, v] of Object.entries(raw)) if (typeof v === 'string') tags[k] = v
+      const documents = graph === undefined ? {} : renderedDocuments(graph, r)
       const item: IacResource = {
         kind: 'iac.resource',
         resourceKind: r.type,
@@ -71,8 +73,8 @@ export function toIacResources(
         taggable: hasTagsAttribute || taggableTypes.has(r.type),
         tags,
         tagsUnknown: hasUnknown(r, field),
-        attributes: maskCredentialFieldMap(r.values),
-        unknownAttributes: writtenUnknowns(r),
+        attributes: maskCredentialFieldMap({ ...r.values, ...documents }),
+        unknownAttributes: writtenUnknowns(r).filter((path) => !(path in documents)),
         references: graph?.resolvedReferences(r) ?? {},
       }
       if (r.line !== undefined) item.line = r.line
@@ -92,4 +94,37 @@ function writtenUnknowns(r: GraphResource): string[] {
   const configured = r.configured
   if (configured === undefined) return r.unknown
   return r.unknown.filter((path) => configured.includes(path.split('.')[0] ?? path))
+}
+
+/**
+ * Policy attributes written as `data.aws_iam_policy_document.x.json` (a role's trust, a domain's
+ * access policy) are unknown to the resource itself, but the data source's statement blocks are in
+ * the code: rendered as the JSON the data source would produce, rules read them like a literal
+ * policy. Left unknown when the document's own `json` or its deciding parts are not known.
+ */
+function renderedDocuments(graph: ResourceGraph, r: GraphResource): Record<string, string> {
+  const out: Record<string, string> = {}
+  for (const attribute of r.unknown) {
+    if (attribute.includes('.')) continue
+    const [doc] = graph.targets(r, attribute, ['aws_iam_policy_document']).filter((d) => d.mode === 'data')
+    if (doc === undefined) continue
+    const json = valueAt(doc.values, 'json')
+    if (typeof json === 'string' && !isUnknown(doc, 'json')) {
+      out[attribute] = json
+      continue
+    }
+    const blocks = valueAt(doc.values, 'statement')
+    // Any unknown inside the statements (an ARN known after apply) or an imported document leaves
+    // the whole policy unknown: a rule must not judge a statement with a part missing.
+    if (!Array.isArray(blocks) || doc.unknown.some((u) => !u.startsWith('json') && u !== 'id')) continue
+    const version = valueAt(doc.values, 'version')
+    out[attribute] = JSON.stringify({
+      // The data source writes this version when none is set.
+      Version: typeof version === 'string' && version !== '' ? version : '2012-10-17',
+      Statement: blocks
+        .filter((b): b is Record<string, unknown> => b !== null && typeof b === 'object' && !Array.isArray(b))
+        .map(writtenStatement),
+    })
+  }
+  return out
 }

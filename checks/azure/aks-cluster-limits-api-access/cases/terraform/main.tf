@@ -30,3 +30,32 @@ resource "azurerm_kubernetes_cluster" "bad" {
     type = "SystemAssigned"
   }
 }
+
+resource "azurerm_kubernetes_cluster" "ranges_open_to_all" {
+  name                = "open-ranges"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "open-ranges"
+  default_node_pool {
+    name       = "default"
+    node_count = 1
+    vm_size    = "Standard_D2_v2"
+  }
+  api_server_access_profile {
+    authorized_ip_ranges = ["203.0.113.0/24", "0.0.0.0/0"]
+  }
+}
+
+# azurerm 2.x syntax
+resource "azurerm_kubernetes_cluster" "legacy_ranges" {
+  name                            = "legacy-ranges"
+  location                        = "westeurope"
+  resource_group_name             = "rg"
+  dns_prefix                      = "legacy-ranges"
+  api_server_authorized_ip_ranges = ["203.0.113.0/24"]
+  default_node_pool {
+    name       = "default"
+    node_count = 1
+    vm_size    = "Standard_D2_v2"
+  }
+}

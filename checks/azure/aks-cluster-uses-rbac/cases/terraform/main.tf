@@ -28,3 +28,19 @@ resource "azurerm_kubernetes_cluster" "bad" {
   }
   role_based_access_control_enabled = false
 }
+
+# azurerm 2.x syntax
+resource "azurerm_kubernetes_cluster" "legacy_rbac_off" {
+  name                = "legacy"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  dns_prefix          = "legacy"
+  default_node_pool {
+    name       = "default"
+    node_count = 1
+    vm_size    = "Standard_D2_v2"
+  }
+  role_based_access_control {
+    enabled = false
+  }
+}

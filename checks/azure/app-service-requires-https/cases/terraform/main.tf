@@ -16,3 +16,19 @@ resource "azurerm_linux_web_app" "bad" {
   site_config {
   }
 }
+
+resource "azurerm_app_service" "legacy_http" {
+  name                = "legacy-http"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  app_service_plan_id = "plan"
+  https_only          = false
+}
+
+resource "azurerm_app_service" "legacy_https" {
+  name                = "legacy-https"
+  location            = "westeurope"
+  resource_group_name = "rg"
+  app_service_plan_id = "plan"
+  https_only          = true
+}

@@ -24,3 +24,32 @@ resource "google_compute_firewall" "no_source" {
     protocol = "all"
   }
 }
+
+resource "google_compute_firewall" "bad_every_tcp_port" {
+  name          = "allow-every-tcp-port"
+  network       = "main"
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "tcp"
+    ports    = ["0-65535"]
+  }
+}
+
+resource "google_compute_firewall" "bad_udp_without_ports" {
+  name          = "allow-every-udp-port"
+  network       = "main"
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "udp"
+  }
+}
+
+resource "google_compute_firewall" "good_port_range" {
+  name          = "allow-app-range"
+  network       = "main"
+  source_ranges = ["0.0.0.0/0"]
+  allow {
+    protocol = "tcp"
+    ports    = ["8000-8080"]
+  }
+}

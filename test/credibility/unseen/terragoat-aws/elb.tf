@@ -1,0 +1,27 @@
+# classic load balancer: plain HTTP listener, no access logs
+resource "aws_elb" "web" {
+  name = "web-classic-elb"
+
+  listener {
+    instance_port     = 8000
+    instance_protocol = "http"
+    lb_port           = 80
+    lb_protocol       = "http"
+  }
+
+  health_check {
+    healthy_threshold   = 2
+    unhealthy_threshold = 2
+    timeout             = 3
+    target              = "HTTP:8000/"
+    interval            = 30
+  }
+
+  subnets                     = [aws_subnet.app_subnet_a.id]
+  security_groups             = [aws_security_group.web_sg.id]
+  instances                   = [aws_instance.web.id]
+  cross_zone_load_balancing   = true
+  idle_timeout                = 400
+  connection_draining         = true
+  connection_draining_timeout = 400
+}
