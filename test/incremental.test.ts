@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
@@ -74,5 +74,45 @@ describe('incremental runs', () => {
 
     // The parse results are records of the runs: the ledger still verifies end to end.
     expect((await trustctl(dir, 'verify')).code).toBe(0)
+  })
+})
+
+describe('incremental runs over plans and templates', () => {
+  it('reuse an unchanged Terraform plan and CloudFormation template, with the same findings', async () => {
+    const root = path.join(dir, 'infra')
+    const testdata = path.join(import.meta.dirname, '..', 'src', 'collectors', 'terraform', 'testdata')
+    mkdirSync(root, { recursive: true })
+    cpSync(path.join(testdata, 'acme-plan.json'), path.join(root, 'plan.json'))
+    cpSync(path.join(testdata, 'reporting-stack.yaml'), path.join(root, 'stack.yaml'))
+    writeFileSync(
+      path.join(root, 'trustctl.yaml'),
+      `version: 1
+organization: Acme
+system: { name: Insights }
+scope: { categories: [security], asOf: 2026-11-30 }
+sources:
+  - { type: terraform-plan, path: plan.json }
+  - { type: cloudformation, path: stack.yaml }
+store: { path: .trustctl }
+`,
+    )
+    const assess = async (): Promise<AssessmentModel> => {
+      const run = await trustctl(root, 'assess', '--format', 'json')
+      expect(run.stderr).not.toMatch(/error/i)
+      return JSON.parse(run.stdout) as AssessmentModel
+    }
+    const first = await assess()
+    expect(first.inputs.map((i) => [i.file, i.collector])).toEqual([
+      ['plan.json', 'terraform-plan'],
+      ['stack.yaml', 'cloudformation'],
+    ])
+    expect(reusedFiles(first)).toEqual([])
+    expect(first.findings.some((f) => f.status === 'fail')).toBe(true)
+
+    const second = await assess()
+    expect(reusedFiles(second)).toEqual(['plan.json', 'stack.yaml'])
+    expect(second.findings).toEqual(first.findings)
+    expect(second.coverage).toEqual(first.coverage)
+    expect((await trustctl(root, 'verify')).code).toBe(0)
   })
 })

@@ -2,7 +2,7 @@ import { writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel, Gap } from '../src/core/assessment.js'
-import { projectReadiness, type RemediationPlan } from '../src/core/plan.js'
+import { projectReadiness, type RemediationPlan, rankGaps } from '../src/core/plan.js'
 import { trustctl } from './cli-harness.js'
 import { deployment, smallEstate } from './small-estate.js'
 
@@ -99,6 +99,24 @@ describe('trustctl plan', () => {
     ]
     const gaps = before.gaps.filter((g) => ids.includes(g.id))
     expect(gaps).toHaveLength(2)
+    // Ranking re-rolls only what each gap touches: it must rank as projecting the whole model does.
+    for (const closed of [[], gaps.slice(0, 1)]) {
+      const base = projectReadiness(before, closed)
+      const applicable = before.criteria.filter((c) => c.status !== 'not-applicable').length
+      const whole = new Map(
+        before.gaps.map((gap) => {
+          const after = projectReadiness(before, [...closed, gap])
+          return [
+            gap.id,
+            [(after.points - base.points) / applicable, after.criteriaReady - base.criteriaReady],
+          ]
+        }),
+      )
+      const ranked = rankGaps(before, before.gaps, closed)
+      expect(ranked).toHaveLength(before.gaps.length)
+      for (const r of ranked) expect([r.gain, r.unblocks]).toEqual(whole.get(r.gap.id))
+      expect(ranked.some((r) => r.gain > 0)).toBe(true)
+    }
     const projected = projectReadiness(before, gaps)
     const points = (m: AssessmentModel): number =>
       m.criteria.reduce((sum, c) => sum + (c.status === 'not-applicable' ? 0 : c.readiness), 0)

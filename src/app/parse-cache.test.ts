@@ -42,13 +42,17 @@ const model = {
 }
 
 /** Records one run whose parse cache remembered `parsed` under `key`, as `assess` does. */
-async function storeWithCachedParse(file: string, parsers = parserVersions): Promise<SqliteStore> {
+async function storeWithCachedParse(
+  file: string,
+  parsers = parserVersions,
+  result: ParsedInput = parsed,
+): Promise<SqliteStore> {
   const store = new SqliteStore(file)
   const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint, parsers)
-  cache.set(key, parsed)
+  cache.set(key, result)
   await recordAssessment(store, {
     model: model as unknown as AssessmentModel,
-    evidence: parsed.evidence,
+    evidence: result.evidence,
     inputs: [],
     signer,
     toolVersion: '1.0.0',
@@ -80,15 +84,32 @@ describe('the parse cache key', () => {
 
   it('has a parser version for every collector whose results are cached', () => {
     expect(Object.keys(parserVersions).sort()).toEqual([
+      'auto-cloudformation',
+      'auto-kubernetes-json',
+      'auto-terraform-plan',
+      'cloudformation',
       'dockerfile',
       'github-actions',
       'gitlab-ci',
       'kubernetes',
+      'terraform-plan',
     ])
   })
 })
 
 describe('a stored parse result', () => {
+  it('keeps the reader that recognised the input, so a reused template is not reported as Kubernetes', async () => {
+    const recognised: ParsedInput = { ...parsed, collector: 'cloudformation' }
+    const store = await storeWithCachedParse(path.join(dir, 'reader.db'), parserVersions, recognised)
+    try {
+      const got = await new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint).get(key)
+      expect(got).toEqual(recognised)
+      expect(got?.collector).toBe('cloudformation')
+    } finally {
+      await store.close()
+    }
+  })
+
   it('is reused by the same tool and parser versions', async () => {
     const store = await storeWithCachedParse(path.join(dir, 'same.db'))
     try {

@@ -155,6 +155,9 @@ export function parseStoreKey(
 
 const storedParseSchema = z.object({
   isManifest: z.boolean(),
+  // The reader that recognised the input when not the one its name chose (a YAML CloudFormation
+  // template found by a Kubernetes walk): without it a reused result was reported as Kubernetes.
+  collector: z.string().exactOptional(),
   evidence: z.array(z.unknown()),
   errors: z.array(
     z.object({
@@ -180,5 +183,10 @@ function parsedInputOf(value: unknown): ParsedInput | undefined {
     if (!checked.ok) return undefined
     evidence.push(checked.item)
   }
-  return { isManifest: stored.data.isManifest, evidence, errors: stored.data.errors }
+  return {
+    isManifest: stored.data.isManifest,
+    evidence,
+    errors: stored.data.errors,
+    ...(stored.data.collector === undefined ? {} : { collector: stored.data.collector }),
+  }
 }

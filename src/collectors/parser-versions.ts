@@ -2,6 +2,7 @@ import { parserVersion as dockerfile } from './dockerfile/parser-version.js'
 import { parserVersion as githubActions } from './github-actions/parser-version.js'
 import { parserVersion as gitlabCi } from './gitlab-ci/parser-version.js'
 import { parserVersion as kubernetes } from './kubernetes/parser-version.js'
+import { cloudFormationParserVersion, planParserVersion } from './terraform/parser-version.js'
 
 /**
  * The parser version of every collector whose results the parse cache keeps, by the collector name
@@ -12,4 +13,11 @@ export const parserVersions: Readonly<Record<string, number>> = {
   dockerfile,
   'github-actions': githubActions,
   'gitlab-ci': gitlabCi,
+  'terraform-plan': planParserVersion,
+  cloudformation: cloudFormationParserVersion,
+  // JSON files an `auto` walk recognised by their content: read by the same parsers, but their
+  // errors are worded for the walk, so they are cached apart from the typed sources' results.
+  'auto-terraform-plan': planParserVersion,
+  'auto-cloudformation': cloudFormationParserVersion,
+  'auto-kubernetes-json': kubernetes,
 }

@@ -45,6 +45,32 @@ export interface ParseCache {
 export const parseCacheKey = (collector: string, file: string, sha256: string): string =>
   `${collector}:${sha256}:${file}`
 
+/** One input's parse, read back from the cache when the same bytes were parsed before. */
+export interface CachedParse {
+  parsed: ParsedInput
+  /** True when an earlier run's result was reused and nothing was parsed. */
+  reused: boolean
+}
+
+/**
+ * Parses one input through the cache: the result of an earlier run for the same collector, path and
+ * bytes when there is one, else `parse()`, whose result is then offered to the cache. `parse` must
+ * depend on nothing but the bytes and the path (no clock, no salt), or a stale result would be reused.
+ */
+export async function parseThroughCache(
+  cache: ParseCache | undefined,
+  collector: string,
+  input: { file: string; sha256: string },
+  parse: () => ParsedInput,
+): Promise<CachedParse> {
+  const key = parseCacheKey(collector, input.file, input.sha256)
+  const cached = await cache?.get(key)
+  if (cached !== undefined) return { parsed: cached, reused: true }
+  const parsed = parse()
+  cache?.set(key, parsed)
+  return { parsed, reused: false }
+}
+
 /** Where a source is read from and under which name it is reported. */
 export interface SourceContext {
   /** Folder of trustctl.yaml: relative paths in the source are resolved against it. */

@@ -1,5 +1,7 @@
+import { createHash } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
-import { canonicalBytesOf, canonicalJson } from './canonical-json.js'
+import { canonicalBytesOf, canonicalJson, contentHash } from './canonical-json.js'
+import { canonicalBytes } from './ledger.js'
 
 // The chunked writer must give exactly the bytes the ledger has always hashed, or every stored run
 // would read as altered and every cached parse as changed.
@@ -17,12 +19,27 @@ const samples: unknown[] = [
   { date: new Date('2026-06-12T10:00:00Z'), nested: { toJSON: () => ({ b: 2, a: 1 }) } },
   { gone: { toJSON: () => undefined }, kept: true },
   { é: 1, e: 2, E: 3, '10': 4, '9': 5, '': 6 },
+  // Digit-led keys that are not array indices sort as names, not numbers.
+  { '01': 1, '4294967295': 2, '4294967294': 3, '1e3': 4, '-1': 5, '2': 6, b: 7 },
+  // The same key spelled in objects of different shapes, and a key that needs escaping.
+  [
+    { 'a"b': 1, z: { 'a"b': 2 } },
+    { z: 3, 'a"b': 4, y: 5 },
+  ],
 ]
 
 describe('canonicalBytesOf', () => {
   it.each(samples.map((s, i) => [i, s] as const))('writes sample %i as canonicalJson does', (_, value) => {
     expect(canonicalBytesOf(value).toString('utf8')).toBe(canonicalJson(value))
   })
+
+  it.each(samples.map((s, i) => [i, s] as const))(
+    'canonicalBytes of sample %i is canonicalJson too',
+    (_, value) => {
+      expect(canonicalBytes(value).toString('utf8')).toBe(canonicalJson(value))
+      expect(contentHash(value)).toBe(createHash('sha256').update(canonicalJson(value)).digest('hex'))
+    },
+  )
 
   it('gives the same bytes for a value larger than one chunk, with multi-byte text at the cuts', () => {
     const findings = Array.from({ length: 30_000 }, (_, i) => ({

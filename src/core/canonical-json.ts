@@ -10,7 +10,7 @@ export function canonicalJson(value: unknown): string {
 
 /** SHA-256 of the canonical serialization: the content hash of evidence and results. */
 export function contentHash(value: unknown): string {
-  return createHash('sha256').update(canonicalJson(value)).digest('hex')
+  return createHash('sha256').update(canonicalBytesOf(value)).digest('hex')
 }
 
 /** How much text a canonical writer gathers before it turns it into bytes. */
@@ -19,16 +19,34 @@ const chunkChars = 1 << 20
 const byKey = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0)
 
 const arrayIndex = /^(?:0|[1-9]\d*)$/
+/** An array index as the language orders own keys (first character tested before the expression). */
+function isIndex(key: string): boolean {
+  const c = key.charCodeAt(0)
+  return c >= 48 && c <= 57 && arrayIndex.test(key) && Number(key) < 4294967295
+}
+
 /**
  * The order canonicalJson writes keys in: the object it builds from sorted entries lists keys that are
  * array indices first, in numeric order (the language's rule for own keys), then the others sorted.
  */
 function keyOrder(value: object): string[] {
   const keys = Object.keys(value)
-  const indices = keys.filter((k) => arrayIndex.test(k) && Number(k) < 4294967295)
-  if (indices.length === 0) return keys.sort(byKey)
-  const names = keys.filter((k) => !(arrayIndex.test(k) && Number(k) < 4294967295))
+  if (!keys.some(isIndex)) return keys.sort(byKey)
+  const indices = keys.filter(isIndex)
+  const names = keys.filter((k) => !isIndex(k))
   return [...indices.sort((a, b) => Number(a) - Number(b)), ...names.sort(byKey)]
+}
+
+/** `"key":` for the keys met so far: a model repeats a few hundred names a million times. */
+const keyTexts = new Map<string, string>()
+function keyText(key: string): string {
+  let text = keyTexts.get(key)
+  if (text === undefined) {
+    text = `${JSON.stringify(key)}:`
+    // Bounded: keys that are data (a map of file names) must not grow the process for ever.
+    if (keyTexts.size < 10_000) keyTexts.set(key, text)
+  }
+  return text
 }
 
 /**
@@ -40,18 +58,13 @@ function keyOrder(value: object): string[] {
  */
 export function canonicalBytesOf(value: unknown, embed?: ReadonlyMap<unknown, Buffer>): Buffer {
   const chunks: Buffer[] = []
-  let text: string[] = []
-  let pending = 0
-  const put = (s: string): void => {
-    text.push(s)
-    pending += s.length
-    if (pending >= chunkChars) flush()
-  }
+  // One growing string, cut into bytes at object and array ends once past a megabyte: appending to
+  // it is cheaper than a list of small parts joined later (measured on a 10k-object model: 1.5x).
+  let text = ''
   const flush = (): void => {
-    if (pending === 0) return
-    chunks.push(Buffer.from(text.join(''), 'utf8'))
-    text = []
-    pending = 0
+    if (text.length === 0) return
+    chunks.push(Buffer.from(text, 'utf8'))
+    text = ''
   }
   // JSON.stringify's rules: toJSON first; undefined, functions and symbols are left out of objects
   // and become null in arrays; numbers that are not finite become null.
@@ -60,36 +73,40 @@ export function canonicalBytesOf(value: unknown, embed?: ReadonlyMap<unknown, Bu
       ? (v as { toJSON: (k: string) => unknown }).toJSON(key)
       : v
   const write = (v: unknown, inArray: boolean): void => {
-    const spliced = embed?.get(v)
-    if (spliced !== undefined) {
-      flush()
-      chunks.push(spliced)
-      return
+    if (embed !== undefined) {
+      const spliced = embed.get(v)
+      if (spliced !== undefined) {
+        flush()
+        chunks.push(spliced)
+        return
+      }
     }
     if (v === null || typeof v !== 'object') {
       const s = JSON.stringify(v)
-      put(s === undefined ? (inArray ? 'null' : '') : s)
+      text += s === undefined ? (inArray ? 'null' : '') : s
       return
     }
     if (Array.isArray(v)) {
-      put('[')
+      text += '['
       for (let i = 0; i < v.length; i++) {
-        if (i > 0) put(',')
+        if (i > 0) text += ','
         write(resolve(v[i], String(i)), true)
       }
-      put(']')
+      text += ']'
+      if (text.length >= chunkChars) flush()
       return
     }
-    put('{')
+    text += '{'
     let first = true
     for (const k of keyOrder(v)) {
       const item = resolve((v as Record<string, unknown>)[k], k)
       if (item === undefined || typeof item === 'function' || typeof item === 'symbol') continue
-      put(first ? `${JSON.stringify(k)}:` : `,${JSON.stringify(k)}:`)
+      text += first ? keyText(k) : `,${keyText(k)}`
       first = false
       write(item, false)
     }
-    put('}')
+    text += '}'
+    if (text.length >= chunkChars) flush()
   }
   write(resolve(value, ''), false)
   flush()

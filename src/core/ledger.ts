@@ -1,5 +1,5 @@
 import crypto, { createHash } from 'node:crypto'
-import { canonicalJson } from './canonical-json.js'
+import { canonicalBytesOf } from './canonical-json.js'
 
 /**
  * The evidence ledger: an append-only, hash-chained list of records. Each record names the content
@@ -91,7 +91,9 @@ export const blobRefOf = (contentHash: string): string => `sha256:${contentHash}
 
 /** The canonical bytes of a JSON value: what an evidence item or a result is stored and hashed as. */
 export function canonicalBytes(value: unknown): Buffer {
-  return Buffer.from(canonicalJson(value), 'utf8')
+  // The writer, not JSON.stringify with a sorting replacer: the same bytes at about half the time
+  // (the replacer copies every object to sort it), and every evidence item of a run passes here.
+  return canonicalBytesOf(value)
 }
 
 /**

@@ -103,14 +103,22 @@ async function reportGate(
   },
 ): Promise<void> {
   const { loaded, env, io } = context
+  const showFailures = failed && failOn !== undefined
+  const github = env.GITHUB_ACTIONS === 'true'
+  // Nobody to tell: a passing run outside CI skips the walk over every failing finding.
+  if (!showFailures && !github && context.gitlabCodequality === undefined) return
+  // Once per file: thousands of findings name the same few hundred files.
+  const paths = new Map<string, string | undefined>()
   const pathOf = (file: string): string | undefined => {
+    if (paths.has(file)) return paths.get(file)
     const absolute = path.resolve(loaded.root, file)
-    return existsSync(absolute) ? path.relative(io.cwd, absolute).split(path.sep).join('/') : undefined
+    const shown = existsSync(absolute) ? path.relative(io.cwd, absolute).split(path.sep).join('/') : undefined
+    paths.set(file, shown)
+    return shown
   }
   const failures = gateFailures(model, failOn, pathOf)
-  if (failed && failOn !== undefined)
-    io.err(formatGateFailures(failures, failOn, styleFor(io.colour?.err).severity))
-  if (env.GITHUB_ACTIONS === 'true') {
+  if (showFailures) io.err(formatGateFailures(failures, failOn, styleFor(io.colour?.err).severity))
+  if (github) {
     if (failed) io.err(githubAnnotations(failures))
     const summary = env.GITHUB_STEP_SUMMARY
     if (summary !== undefined && summary !== '')

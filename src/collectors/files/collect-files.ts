@@ -8,7 +8,13 @@ import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
 import { findToolFolders, type ToolFolders } from '../kubernetes/tool-folders.js'
-import { type FileCollection, type ParseCache, type ParsedInput, parseCacheKey } from '../source-collector.js'
+import {
+  type FileCollection,
+  type ParseCache,
+  type ParsedInput,
+  parseCacheKey,
+  parseThroughCache,
+} from '../source-collector.js'
 import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform/read-cloudformation.js'
 
 export type { CollectedInput, FileCollection } from '../source-collector.js'
@@ -243,7 +249,8 @@ export async function collectFiles(
       const read = reads.get(i)
       reads.delete(i)
       if (current === undefined || read === undefined) continue
-      if (current.collector === 'json') await collectJsonFile(current.file, await read, collection, run)
+      if (current.collector === 'json')
+        await collectJsonFile(current.file, await read, collection, run, cache)
       else await collectFile(current.file, current.collector, await read, collection, cache)
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
@@ -428,6 +435,7 @@ async function collectJsonFile(
   read: FileRead,
   into: FileCollection,
   run: ReportContext,
+  cache: ParseCache | undefined,
 ): Promise<void> {
   if ('error' in read) {
     into.errors.push({ file, message: `cannot read: ${describeFsError(read.error)}` })
@@ -435,8 +443,26 @@ async function collectJsonFile(
   }
   const text = read.bytes.toString('utf8')
   const sha256 = createHash('sha256').update(read.bytes).digest('hex')
-  const record = (collector: string, items: number): void => {
-    into.inputs.push({ file, collector, sha256, bytes: read.bytes.length, items })
+  const record = (collector: string, items: number, reused = false): void => {
+    into.inputs.push({
+      file,
+      collector,
+      sha256,
+      bytes: read.bytes.length,
+      items,
+      ...(reused ? { reused } : {}),
+    })
+  }
+  /**
+   * A plan, template or manifest: parsed through the cache (an unchanged file's evidence comes back
+   * from an earlier signed run). Scanner reports are not: their evidence holds ages counted from the
+   * run's clock and fingerprints salted per store, so the same bytes do not give the same evidence.
+   */
+  const readCached = async (collector: string, cacheAs: string, parse: () => ParsedInput): Promise<void> => {
+    const { parsed, reused } = await parseThroughCache(cache, cacheAs, { file, sha256 }, parse)
+    for (const item of parsed.evidence) into.evidence.push(item)
+    into.errors.push(...parsed.errors)
+    record(parsed.collector ?? collector, parsed.evidence.length, reused)
   }
   const scanners = await import('../scanners/scan-report.js')
   let document: unknown
@@ -459,33 +485,32 @@ async function collectJsonFile(
   ) {
     const { planEvidence } = await import('../terraform/collect-plan.js')
     const { PlanFormatError } = await import('../terraform/read-plan.js')
-    try {
-      const evidence = planEvidence(text, file)
-      for (const item of evidence) into.evidence.push(item)
-      record('terraform-plan', evidence.length)
-    } catch (error) {
-      if (!(error instanceof PlanFormatError)) throw error
-      into.errors.push({
-        file,
-        ...(error.line === undefined ? {} : { line: error.line }),
-        message: error.message,
-      })
-      record('terraform-plan', 0)
-    }
+    await readCached('terraform-plan', 'auto-terraform-plan', () => {
+      try {
+        return { isManifest: true, evidence: planEvidence(text, file), errors: [] }
+      } catch (error) {
+        if (!(error instanceof PlanFormatError)) throw error
+        return {
+          isManifest: true,
+          evidence: [],
+          errors: [
+            { file, ...(error.line === undefined ? {} : { line: error.line }), message: error.message },
+          ],
+        }
+      }
+    })
     return
   }
   if (isRecord(document) && looksLikeTemplate(text)) {
-    const parsed = readYaml(text, file)
-    for (const item of parsed.evidence) into.evidence.push(item)
-    into.errors.push(...parsed.errors)
-    record('cloudformation', parsed.evidence.length)
+    // readYaml's result names its reader; the input is reported as CloudFormation whatever it says.
+    await readCached('cloudformation', 'auto-cloudformation', () => {
+      const { collector: _reader, ...parsed } = readYaml(text, file)
+      return parsed
+    })
     return
   }
   if (isRecord(document) && typeof document.apiVersion === 'string' && typeof document.kind === 'string') {
-    const parsed = parseManifests(text, file)
-    for (const item of parsed.evidence) into.evidence.push(item)
-    into.errors.push(...parsed.errors)
-    record('kubernetes', parsed.evidence.length)
+    await readCached('kubernetes', 'auto-kubernetes-json', () => parseManifests(text, file))
     return
   }
   let evidence: readonly FileCollection['evidence'][number][] | undefined

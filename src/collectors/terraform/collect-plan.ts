@@ -1,7 +1,13 @@
 import path from 'node:path'
 import { z } from 'zod'
 import type { EvidenceItem } from '../../core/evidence.js'
-import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
+import {
+  defineSourceCollector,
+  emptyCollection,
+  type FileCollection,
+  type ParsedInput,
+  parseThroughCache,
+} from '../source-collector.js'
 import { inputRecord, listInputs, readInput } from './read-inputs.js'
 import { PlanFormatError, readPlan } from './read-plan.js'
 import { ResourceGraph } from './resource-graph.js'
@@ -13,6 +19,22 @@ const options = z.strictObject({
   /** A plan JSON file, or a folder of them (`*.json`, walked recursively). */
   path: z.string().min(1),
 })
+
+/**
+ * One plan file read as the `terraform-plan` source reads it: its evidence, or the reason it is no
+ * plan (with how to make one). Depends on the bytes and the path only, so it is cached by them.
+ */
+function parsePlanFile(text: string, file: string): ParsedInput {
+  try {
+    return { isManifest: true, evidence: planEvidence(text, file), errors: [] }
+  } catch (error) {
+    if (!(error instanceof PlanFormatError)) throw error
+    const entry: FileCollection['errors'][number] = { file, message: error.message }
+    if (error.line !== undefined) entry.line = error.line
+    entry.hint = 'produce it with: terraform plan -out plan.out && terraform show -json plan.out > plan.json'
+    return { isManifest: true, evidence: [], errors: [entry] }
+  }
+}
 
 /** The evidence one plan (or state) JSON yields: AWS kinds, tags and planned changes. */
 export function planEvidence(text: string, file: string): EvidenceItem[] {
@@ -35,19 +57,16 @@ export const terraformPlanCollector = defineSourceCollector({
       // In a folder, JSON that does not start like a plan (tfvars.json, package.json) is skipped;
       // Terraform prints format_version first, so a truncated plan is still reported.
       if (absolute !== named && !/"format_version"/.test(input.text.slice(0, 4096))) continue
-      try {
-        const evidence = planEvidence(input.text, input.file)
-        collection.evidence.push(...evidence)
-        collection.inputs.push(inputRecord(input, 'terraform-plan', evidence.length))
-      } catch (error) {
-        if (!(error instanceof PlanFormatError)) throw error
-        const entry: FileCollection['errors'][number] = { file: input.file, message: error.message }
-        if (error.line !== undefined) entry.line = error.line
-        entry.hint =
-          'produce it with: terraform plan -out plan.out && terraform show -json plan.out > plan.json'
-        collection.errors.push(entry)
-        collection.inputs.push(inputRecord(input, 'terraform-plan', 0))
-      }
+      // An unchanged plan is not parsed again: its evidence comes back from an earlier signed run.
+      const { parsed, reused } = await parseThroughCache(context.parseCache, 'terraform-plan', input, () =>
+        parsePlanFile(input.text, input.file),
+      )
+      collection.evidence.push(...parsed.evidence)
+      collection.errors.push(...parsed.errors)
+      collection.inputs.push({
+        ...inputRecord(input, 'terraform-plan', parsed.evidence.length),
+        ...(reused ? { reused } : {}),
+      })
     }
     return collection
   },
