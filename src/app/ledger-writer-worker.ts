@@ -4,6 +4,7 @@
 // finishing time come from the main thread, which alone holds the signing key.
 import { parentPort, workerData } from 'node:worker_threads'
 import { StoreError, TrustctlError } from '../core/errors.js'
+import type { LedgerEntry } from '../core/ledger.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type {
   FromLedgerWriter,
@@ -51,17 +52,27 @@ try {
   const store = await openStore(data.loaded as Parameters<typeof openStore>[0], data.env)
   const recordRun = store.recordRun?.bind(store)
   if (recordRun === undefined) throw new Error('this store cannot write a whole run at once')
+  // The records of each run handed over so far, by run id, until its `record` message.
+  const received = new Map<number, LedgerEntry[]>()
   port.on('message', (message: ToLedgerWriter) => {
+    if (message.type === 'entries') {
+      const list = received.get(message.id)
+      if (list === undefined) received.set(message.id, message.entries)
+      else for (const entry of message.entries) list.push(entry)
+      return
+    }
     if (message.type === 'close') {
       void store.close().finally(() => post({ type: 'closed', id: message.id }))
       return
     }
     const { id, run } = message
+    const entries = received.get(id) ?? []
+    received.delete(id)
     recordRun({
       startedAt: run.startedAt,
       toolVersion: run.toolVersion,
       signer: remoteSigner(id, run),
-      entries: run.entries,
+      entries,
       finishedAt: () => ask({ type: 'ask', id, what: 'finishedAt' }),
     }).then(
       ({ runId, manifest }) => post({ type: 'recorded', id, runId, manifest }),
