@@ -120,8 +120,9 @@ describe('writing a 31 MB push', () => {
       const { outcome, figures, latencies, stored } = await healthDuringWrite(ledger, 'thread')
       expect(outcome.stored).toBe(stored)
       expect(latencies.length).toBeGreaterThan(4)
-      // The loop only packs the records (4 MB at a time) and signs the manifest: no COMMIT on it.
-      expect(figures.healthP99Ms).toBeLessThan(400)
+      // The loop only hands the records over (1 MB at a time) and signs the manifest: no INSERT, no
+      // COMMIT on it. Measured p99 48-133 ms at load 16-19 on 2 cores (inline: 193-619 ms).
+      expect(figures.healthP99Ms).toBeLessThan(200)
       const runs = await ledger.runs()
       expect(runs.length).toBe(before + 1)
       expect(runs.at(-1)).toMatchObject({ id: outcome.receipt.runId, status: 'complete' })
