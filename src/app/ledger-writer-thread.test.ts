@@ -2,15 +2,16 @@ import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterEach, describe, expect, it } from 'vitest'
+import pg from 'pg'
+import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { canonicalBytes, type LedgerEntry } from '../core/ledger.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore, WholeRun } from '../core/store.js'
 import { verifyStore } from '../store/ledger-operations.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
-import { LedgerWriterThread, withLedgerWriter } from './ledger-writer-thread.js'
+import { LedgerWriterThread, threadedLedger, withLedgerWriter } from './ledger-writer-thread.js'
 import type { LoadedConfig } from './load-config.js'
-import { storeLocation } from './open-store.js'
+import { openStore, storeLocation } from './open-store.js'
 
 // The writer thread as the built server runs it: the compiled worker in dist (npm run build, which
 // `npm ci` runs through `prepare`). From sources the server writes inline; this is the other path.
@@ -130,3 +131,47 @@ describe.skipIf(!existsSync(builtWriter))('the ledger writer thread (run `npm ru
     expect((await store.runs()).map((r) => r.status)).toEqual(['complete'])
   }, 60_000)
 })
+
+describe.skipIf(!existsSync(builtWriter))(
+  'the ledger writer thread on PostgreSQL (run `npm run build` first)',
+  () => {
+    const adminUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+    // A database of its own: the writer opens the store as `trustctl serve` does, in schema trustctl.
+    const database = `trustctl_writer_${process.pid}_${Date.now().toString(36)}`
+    const url = Object.assign(new URL(adminUrl), { pathname: `/${database}` }).toString()
+    const admin = async (sql: string): Promise<void> => {
+      const client = new pg.Client({ connectionString: adminUrl })
+      await client.connect()
+      try {
+        await client.query(sql)
+      } finally {
+        await client.end()
+      }
+    }
+    let ledger: AssessmentStore | undefined
+    afterAll(async () => {
+      await ledger?.close()
+      await admin(`DROP DATABASE IF EXISTS ${database} WITH (FORCE)`)
+    })
+
+    it('writes whole runs on its own connection: all of a run or nothing, signed by the main thread', async () => {
+      await admin(`CREATE DATABASE ${database}`)
+      const loaded = { config: { store: { backend: 'postgres', url } }, file: '', root: os.tmpdir() }
+      const store = await openStore(loaded as unknown as LoadedConfig, {})
+      const threaded = await threadedLedger(store, loaded as unknown as LoadedConfig, {}, builtWriter)
+      ledger = threaded
+      const recordRun = threaded.recordRun?.bind(threaded)
+      if (recordRun === undefined) throw new Error('no recordRun')
+      const failing = recordRun(
+        run(entries('pg-a', 40, 50_000), () => {
+          throw new Error('no clock (injected)')
+        }),
+      )
+      await expect(failing).rejects.toThrow(/no clock \(injected\)/)
+      expect(await threaded.runs()).toEqual([])
+      const { runId } = await recordRun(run(entries('pg-b', 40, 50_000), () => '2026-12-01T10:00:05.000Z'))
+      expect(await threaded.runs()).toMatchObject([{ id: runId, status: 'complete', records: 43 }])
+      expect((await verifyStore(threaded, { pinnedKey: signer.fingerprint })).ok).toBe(true)
+    }, 60_000)
+  },
+)
