@@ -9,8 +9,9 @@ import type { LoadedConfig } from './load-config.js'
 import { storeLocation } from './open-store.js'
 
 /**
- * The server's whole-run writes (a push: recordRun) on a thread with its own SQLite connection.
- * Measured on a 31 MB push (test/server-push-write-health.test.ts): written on the event loop in
+ * The server's whole-run writes (a push: recordRun) on a thread with its own database connection
+ * (SQLite or PostgreSQL, as configured). Measured on a 31 MB push to SQLite
+ * (test/server-push-write-health.test.ts): written on the event loop in
  * 256 KB slices, the one COMMIT still held it for 53-55 ms (the run's pages written to the WAL and
  * synced), and every other statement of the server on the file waited for the whole push (0.6-0.9 s),
  * since one connection takes one statement at a time. Here the event loop only hands the records
