@@ -1,10 +1,11 @@
 import { generateKeyPairSync } from 'node:crypto'
-import { mkdtempSync, rmSync } from 'node:fs'
+import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, describe, expect, it } from 'vitest'
+import { LedgerWriterThread, withLedgerWriter } from '../src/app/ledger-writer-thread.js'
 import type { AssessmentModel } from '../src/core/assessment.js'
 import type { EvidenceItem } from '../src/core/evidence.js'
 import { canonicalBytes, chainRecords, sha256 } from '../src/core/ledger.js'
@@ -29,6 +30,7 @@ const pgUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'trustctl-contract-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 let counter = 0
+const builtWriter = path.resolve(import.meta.dirname, '..', 'dist', 'src', 'app', 'ledger-writer-worker.js')
 
 const backends: { name: string; open: () => Promise<Harness> }[] = [
   {
@@ -55,6 +57,40 @@ const backends: { name: string; open: () => Promise<Harness> }[] = [
       }
     },
   },
+  // `trustctl serve` on SQLite, built: whole runs (pushes) written by the ledger writer thread on a
+  // connection of its own (npm run build first; from sources the server writes inline, as above).
+  ...(existsSync(builtWriter)
+    ? [
+        {
+          name: 'sqlite, whole runs on the writer thread',
+          open: async (): Promise<Harness> => {
+            const root = path.join(tmp, `w${++counter}`)
+            const file = path.join(root, 'store', 'trustctl.db')
+            const plain = new SqliteStore(file)
+            const loaded = { config: { store: { backend: 'sqlite', path: 'store' } }, file: '', root }
+            const writer = await LedgerWriterThread.start({ loaded: loaded as never, env: {} }, builtWriter)
+            const store = await withLedgerWriter(plain, writer, file)
+            const opened: AssessmentStore[] = [store]
+            return {
+              store,
+              reopen: async () => {
+                const again = new SqliteStore(file)
+                opened.push(again)
+                return again
+              },
+              sql: async (statement, params = []) => {
+                const db = new Database(file)
+                db.prepare(statement).run(...params)
+                db.close()
+              },
+              dispose: async () => {
+                for (const s of opened) await s.close().catch(() => undefined)
+              },
+            }
+          },
+        },
+      ]
+    : []),
   {
     name: 'postgres',
     open: async () => {

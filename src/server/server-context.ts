@@ -1,5 +1,6 @@
 import path from 'node:path'
 import { recordChange as appendChange, latestRun, runById } from '../app/ledger.js'
+import { threadedLedger } from '../app/ledger-writer-thread.js'
 import type { LoadedConfig } from '../app/load-config.js'
 import { openStore, openTeamStore } from '../app/open-store.js'
 import { type Library, loadLibrary } from '../app/run-assessment.js'
@@ -43,7 +44,7 @@ const headRecheckMs = 1000
 
 /** The ledger, telling `written` after each write it makes (so caches of what it holds can be dropped). */
 function watchedLedger(ledger: AssessmentStore, written: () => void): AssessmentStore {
-  const writes = new Set<PropertyKey>(['beginRun', 'append', 'finishRun'])
+  const writes = new Set<PropertyKey>(['beginRun', 'append', 'finishRun', 'recordRun'])
   return new Proxy(ledger, {
     get(target, property) {
       const value: unknown = Reflect.get(target, property, target)
@@ -149,8 +150,16 @@ export async function openServerContext(
     options.notify ?? ((text) => void process.stderr.write(text)),
   )
   const library = await loadLibrary()
-  const ledger = await openStore(loaded, env)
+  const opened = await openStore(loaded, env)
+  let ledger: AssessmentStore
   let team: TeamStore
+  try {
+    // Pushes are written on a thread of their own (SQLite, from dist): their COMMIT never holds the loop.
+    ledger = await threadedLedger(opened, loaded, env)
+  } catch (error) {
+    await opened.close()
+    throw error
+  }
   try {
     team = await openTeamStore(loaded, env)
   } catch (error) {

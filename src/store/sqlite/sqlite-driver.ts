@@ -66,6 +66,30 @@ export type SqliteVersionLog = { pragma: 'user_version' } | { table: string }
 const turns = new Map<string, Promise<unknown>>()
 
 /**
+ * Writes another thread of this process is making to a file, by file (the server's ledger writer,
+ * app/ledger-writer-thread.ts, which holds its own connection). That thread's transaction holds the
+ * file's write lock, and a write here would wait for it inside better-sqlite3, blocking this thread
+ * until busy_timeout: writes here wait for it asynchronously instead, while reads go on (WAL: they
+ * see the last commit).
+ */
+const writesElsewhere = new Map<string, Promise<unknown>>()
+
+/**
+ * Runs `write` (a write to `file` made by another thread) while this thread's writes to the file wait
+ * for it. Writes elsewhere run one after another, in the order they were asked for.
+ */
+export function whileWrittenElsewhere<T>(file: string, write: () => Promise<T>): Promise<T> {
+  const key = path.resolve(file)
+  const run = (writesElsewhere.get(key) ?? Promise.resolve()).then(write, write)
+  const done = run.catch(() => undefined)
+  writesElsewhere.set(key, done)
+  void done.then(() => {
+    if (writesElsewhere.get(key) === done) writesElsewhere.delete(key)
+  })
+  return run
+}
+
+/**
  * One better-sqlite3 connection. Transactions, and statements outside them, take turns with every
  * other use of the same file in this process (above); other processes wait on SQLite's own locks.
  */
@@ -145,6 +169,16 @@ export class SqliteDriver implements SqlDriver {
     for (const row of rows) statement.run(...bindable(row))
   }
 
+  /**
+   * Like inTurn, for a statement that writes: after the writes another thread is making to the file
+   * (whileWrittenElsewhere), so it never waits for their lock inside SQLite, on this thread.
+   */
+  private inWriteTurn<T>(fn: () => Promise<T> | T): Promise<T> {
+    const elsewhere = writesElsewhere.get(this.turnKey)
+    if (elsewhere === undefined) return this.inTurn(fn)
+    return elsewhere.then(() => this.inWriteTurn(fn))
+  }
+
   /** Waits for the transaction in progress, then runs `fn` alone. */
   private inTurn<T>(fn: () => Promise<T> | T): Promise<T> {
     const run = (turns.get(this.turnKey) ?? Promise.resolve()).then(fn, fn)
@@ -158,15 +192,29 @@ export class SqliteDriver implements SqlDriver {
   }
 
   query<R>(sql: string, params: readonly SqlValue[] = []): Promise<R[]> {
-    return this.inTurn(() => this.rows<R>(sql, params))
+    // A read goes on while another thread writes the file; a write with RETURNING waits for it.
+    const turn =
+      writesElsewhere.has(this.turnKey) && this.writes(sql)
+        ? this.inWriteTurn.bind(this)
+        : this.inTurn.bind(this)
+    return turn(() => this.rows<R>(sql, params))
+  }
+
+  /** Whether a statement writes; one that does not prepare is left to fail in its turn, as before. */
+  private writes(sql: string): boolean {
+    try {
+      return !this.statement(sql).readonly
+    } catch {
+      return false
+    }
   }
 
   exec(sql: string, params: readonly SqlValue[] = []): Promise<number> {
-    return this.inTurn(() => this.run(sql, params))
+    return this.inWriteTurn(() => this.run(sql, params))
   }
 
   script(sql: string): Promise<void> {
-    return this.inTurn(() => {
+    return this.inWriteTurn(() => {
       this.db.exec(sql)
     })
   }
@@ -177,11 +225,11 @@ export class SqliteDriver implements SqlDriver {
     rows: readonly (readonly SqlValue[])[],
     onConflict?: OnConflict,
   ): Promise<void> {
-    return this.inTurn(() => this.db.transaction(() => this.insert(table, columns, rows, onConflict))())
+    return this.inWriteTurn(() => this.db.transaction(() => this.insert(table, columns, rows, onConflict))())
   }
 
   transaction<T>(fn: (tx: SqlRunner) => Promise<T>): Promise<T> {
-    return this.inTurn(async () => {
+    return this.inWriteTurn(async () => {
       // IMMEDIATE takes the write lock at once: two writers never both read the chain head first.
       this.db.exec('BEGIN IMMEDIATE')
       try {
