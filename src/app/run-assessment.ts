@@ -7,10 +7,10 @@ import {
   loadThirdPartyLibrary,
   type ShippedThirdParties,
 } from '../catalog/load-third-parties.js'
-import { collectSources } from '../collectors/registry.js'
 import { type FileSecrets, fileSecrets } from '../collectors/secrets/file-secrets.js'
 import { loadFingerprintSalt, readFingerprintSalt } from '../collectors/secrets/salt.js'
 import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { collectNamedSources } from '../collectors/source-registry.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
@@ -73,7 +73,7 @@ export async function collectConfiguredSources(
   const secrets = fileSecrets(loaded.root)
   const storeDir = path.resolve(loaded.root, loaded.config.store.path)
   const redact = collectionRedactor()
-  const collection = await collectSources(loaded.config.sources, {
+  const collection = await collectNamedSources(loaded.config.sources, {
     root: loaded.root,
     now,
     env,
