@@ -5,7 +5,7 @@ import { execFileSync } from 'node:child_process'
 import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { ruleSnapshotFile } from '../checks/load-checks.js'
+import { checkManifestFile, ruleSnapshotFile } from '../checks/load-checks.js'
 import { loadConfig } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
@@ -99,9 +99,10 @@ try {
   const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
     run([bin, 'gaps'], root, assessed),
   )
-  // The same commands with the build's snapshots (rules and catalog) moved aside: every rule.yaml and
-  // catalog file parsed and validated at start-up, as before the snapshots existed (their before/after).
-  const snapshots = [ruleSnapshotFile, catalogSnapshotFile]
+  // The same commands with the build's snapshots (rules and catalog) and check manifest moved aside:
+  // every rule.yaml and catalog file parsed and validated, every check.ts imported at start-up, as
+  // before they existed (their before/after).
+  const snapshots = [ruleSnapshotFile, catalogSnapshotFile, checkManifestFile]
   const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
   if (snapshots.every((file) => existsSync(file))) {
     for (const file of snapshots) renameSync(file, `${file}.aside`)
@@ -146,7 +147,7 @@ try {
   console.log(`  assess (unchanged) / node -e 0     ${(again / bare).toFixed(2)}x`)
   console.log(`  gaps / node -e 0                   ${(gaps / bare).toFixed(2)}x`)
   console.log(
-    `  snapshots: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
+    `  snapshots and check manifest: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
   )
   console.log(
     `  assess (unchanged) - in-process    ${(again - inProcess).toFixed(0)} ms of start-up, store and output beside ${inProcess.toFixed(0)} ms of work`,

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync, statSync } from 'node:fs'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -64,14 +65,12 @@ export async function listCheckFolders(): Promise<string[]> {
   return perSource.flat().sort()
 }
 
+// Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
+// than as many promises and thread-pool round trips, and start-up is spent on CPU, not waiting.
 async function findCheckFile(folder: string): Promise<string | undefined> {
   for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
-    try {
-      if ((await stat(file)).isFile()) return file
-    } catch {
-      // not this one; try the next extension
-    }
+    if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) return file
   }
   return undefined
 }
@@ -145,50 +144,224 @@ export function ruleSnapshotEntry(folder: string, text: string): RuleSnapshot['r
  * Loads every check and validates its metadata, so a malformed check fails at load with the folder
  * and field named, not halfway through an assessment. Rules the build already validated (same file
  * hash in the snapshot) are compiled from the snapshot.
+ *
+ * With `defer`, a check.ts the build's manifest describes (same hash of its code) is not imported:
+ * it is stood in for by its manifest metadata until loadDeferredChecks imports it, which the
+ * assessment does only for checks that will evaluate evidence (most of start-up for a small repo is
+ * importing a hundred check modules it has no evidence for). A deferred check's code that is run
+ * anyway throws, which the engine reports as an error finding: never a pass.
  */
 export async function loadChecks(
   /** The build's snapshot by default; `null` validates every rule.yaml from its file. */
   snapshot: RuleSnapshot | null | Promise<RuleSnapshot | undefined> = readRuleSnapshot(),
+  {
+    defer = false,
+    manifest = defer ? readCheckManifest() : undefined,
+  }: {
+    defer?: boolean
+    /** The build's check manifest by default when deferring; `null` imports every check.ts. */
+    manifest?: CheckManifest | null | Promise<CheckManifest | undefined> | undefined
+  } = {},
 ): Promise<Check[]> {
   const checks: Check[] = []
-  const [folders, validated] = await Promise.all([listCheckFolders(), snapshot ?? undefined])
+  const [folders, validated, described] = await Promise.all([
+    listCheckFolders(),
+    snapshot ?? undefined,
+    manifest ?? undefined,
+  ])
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     folders.map(async (folder) => {
       const file = await findCheckFile(path.join(checksRoot, folder))
       if (file === undefined) return undefined
       if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
+      const stub = described === undefined ? undefined : await deferredCheck(folder, file, described)
+      if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
     }),
   )
   for (const [i, folder] of folders.entries()) {
     const loaded = modules[i]
     if (loaded === undefined) continue
-    if ('rule' in loaded) {
-      checks.push(loaded.rule)
-      continue
-    }
-    const module = loaded.module
-    const check =
-      typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
-    if (!isCheck(check)) {
-      throw new CheckDefinitionError(`checks/${folder}: check.ts must export default defineCheck({...})`)
-    }
-    const parsed = checkMetadata.safeParse(check)
-    if (!parsed.success) {
-      const issue = parsed.error.issues[0]
-      throw new CheckDefinitionError(
-        `checks/${folder}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
-      )
-    }
-    if (parsed.data.id !== folder) {
-      throw new CheckDefinitionError(
-        `checks/${folder}: id '${parsed.data.id}' must equal the folder path '${folder}'`,
-      )
-    }
-    checks.push(check)
+    checks.push('rule' in loaded ? loaded.rule : checkFromModule(folder, loaded.module))
   }
   return checks
+}
+
+/** The check a check.ts module exports, its metadata validated; a mistake names the folder and field. */
+function checkFromModule(folder: string, module: unknown): Check {
+  const check =
+    typeof module === 'object' && module !== null && 'default' in module ? module.default : undefined
+  if (!isCheck(check)) {
+    throw new CheckDefinitionError(`checks/${folder}: check.ts must export default defineCheck({...})`)
+  }
+  const parsed = checkMetadata.safeParse(check)
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]
+    throw new CheckDefinitionError(
+      `checks/${folder}: ${formatPath(issue?.path ?? [])}: ${issue?.message ?? 'invalid'}`,
+    )
+  }
+  if (parsed.data.id !== folder) {
+    throw new CheckDefinitionError(
+      `checks/${folder}: id '${parsed.data.id}' must equal the folder path '${folder}'`,
+    )
+  }
+  return check
+}
+
+/**
+ * What the build recorded of every check.ts (`npm run build` writes it beside the built checks, as
+ * the rule snapshot): its metadata (everything but its code and params schema) and the SHA-256 of its
+ * code, the check file and every file of checks/ it imports, however indirectly.
+ */
+export interface CheckManifest {
+  version: 1
+  checks: Record<string, { sha256: string; metadata: CheckMetadata }>
+}
+
+/** A check without its code: what reports, coverage and the catalog read of it. */
+export type CheckMetadata = Omit<Check, 'evaluate' | 'params'>
+
+/** Where the build writes the manifest: beside the built checks, so source runs never see one. */
+export const checkManifestFile = path.join(checksRoot, 'checks-manifest.json')
+
+const manifestShape = z.object({
+  version: z.literal(1),
+  checks: z.record(
+    z.string(),
+    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), metadata: z.object({ id: z.string() }).loose() }),
+  ),
+})
+
+/** Reads the build's manifest; none or an unreadable one gives undefined and every check.ts is imported. */
+export async function readCheckManifest(file = checkManifestFile): Promise<CheckManifest | undefined> {
+  try {
+    const parsed = manifestShape.safeParse(JSON.parse(await readFile(file, 'utf8')))
+    // The entries were validated when written (checkMetadata); only the envelope is checked here.
+    return parsed.success ? (parsed.data as CheckManifest) : undefined
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * Imports every check.ts (validating it as loadChecks does) and records its metadata with the hash of
+ * its code. Metadata that would not survive JSON unchanged fails the build here, rather than giving a
+ * different check when deferred.
+ */
+export async function buildCheckManifest(): Promise<CheckManifest> {
+  const checks: CheckManifest['checks'] = {}
+  for (const folder of await listCheckFolders()) {
+    const file = await findCheckFile(path.join(checksRoot, folder))
+    if (file === undefined || file.endsWith('rule.yaml')) continue
+    const check = checkFromModule(folder, (await import(pathToFileURL(file).href)) as unknown)
+    const metadata = checkMetadataOf(check)
+    if (!isDeepStrictEqual(JSON.parse(JSON.stringify(metadata)), metadata))
+      throw new CheckDefinitionError(`checks/${folder}: its metadata does not survive JSON`)
+    checks[folder] = { sha256: await codeHash(file), metadata }
+  }
+  return { version: 1, checks }
+}
+
+/** Everything of a check but its code and its params schema. */
+function checkMetadataOf(check: Check): CheckMetadata {
+  const { evaluate: _code, params: _params, ...metadata } = check
+  return metadata
+}
+
+/**
+ * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
+ * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
+ */
+export async function codeHash(file: string): Promise<string> {
+  const seen = new Map<string, string>()
+  const pending = [file]
+  while (pending.length > 0) {
+    const next = pending.pop()
+    if (next === undefined || seen.has(next)) continue
+    const text = readFileSync(next, 'utf8')
+    seen.set(next, text)
+    for (const imported of await relativeImports(next, text))
+      if (isInsideChecks(imported) && !seen.has(imported)) pending.push(imported)
+  }
+  const hash = createHash('sha256')
+  for (const name of [...seen.keys()].sort())
+    hash.update(`${path.relative(checksRoot, name)}\0${seen.get(name)}\0`)
+  return hash.digest('hex')
+}
+
+const isInsideChecks = (file: string): boolean => !path.relative(checksRoot, file).startsWith('..')
+
+/** The files a module imports by relative path; `./x.js` is `./x.ts` when run from source. */
+async function relativeImports(file: string, text: string): Promise<string[]> {
+  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)]
+  return Promise.all(
+    specifiers.map(async (match) => {
+      const target = path.resolve(path.dirname(file), match[1] ?? '')
+      if (!target.endsWith('.js')) return target
+      try {
+        if ((await stat(target)).isFile()) return target
+      } catch {
+        // a source checkout: the .ts beside it is what runs
+      }
+      return `${target.slice(0, -3)}.ts`
+    }),
+  )
+}
+
+/** The check as a placeholder for a module not imported: only when the manifest vouches for its code. */
+async function deferredCheck(
+  folder: string,
+  file: string,
+  manifest: CheckManifest,
+): Promise<Check | undefined> {
+  const entry = manifest.checks[folder]
+  if (entry === undefined || entry.sha256 !== (await codeHash(file))) return undefined
+  const check: Check = {
+    ...entry.metadata,
+    // Never parsed with a value: a check the config gives params to is imported before validation.
+    params: deferredParams,
+    evaluate: () => {
+      throw new Error(`checks/${folder}: its code was not loaded before it was run`)
+    },
+  }
+  deferredFiles.set(check, { folder, file })
+  return check
+}
+
+const deferredParams = z.object({})
+
+/** The placeholders loadChecks made, each with the folder and file of its module. */
+const deferredFiles = new WeakMap<Check, { folder: string; file: string }>()
+
+/** True for a check loadChecks deferred and loadDeferredChecks has not replaced. */
+export const isDeferred = (check: Check): boolean => deferredFiles.has(check)
+
+/**
+ * The checks with each deferred one that `needed` selects replaced by its module's check (imported
+ * and validated as loadChecks does); the others stay placeholders. Order is kept.
+ */
+export async function loadDeferredChecks(
+  checks: readonly Check[],
+  needed: (check: Check) => boolean,
+): Promise<Check[]> {
+  return Promise.all(
+    checks.map(async (check) => {
+      const deferred = deferredFiles.get(check)
+      if (deferred === undefined || !needed(check)) return check
+      const loaded = checkFromModule(
+        deferred.folder,
+        (await import(pathToFileURL(deferred.file).href)) as unknown,
+      )
+      // The manifest vouched for this code by its hash; a difference is a build defect, not a choice.
+      if (!isDeepStrictEqual(checkMetadataOf(loaded), checkMetadataOf(check)))
+        throw new CheckDefinitionError(
+          `checks/${deferred.folder}: the build's check manifest does not match its code; run the build again`,
+        )
+      return loaded
+    }),
+  )
 }
 
 /**
@@ -244,7 +417,7 @@ function compiledMetadata(folder: string, check: Check): Check {
  * file the snapshot holds with the same hash was validated at build time and is compiled directly.
  */
 export async function loadRule(folder: string, file: string, snapshot?: RuleSnapshot): Promise<Check> {
-  const text = await readFile(file, 'utf8')
+  const text = readFileSync(file, 'utf8')
   const known = snapshot?.rules[folder]
   if (known !== undefined && known.sha256 === sha256(text)) return compileRule(known.rule)
   return compiledMetadata(folder, compileRule(parseRule(folder, text)))

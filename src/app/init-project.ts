@@ -4,7 +4,7 @@ import path from 'node:path'
 import { parse } from 'yaml'
 import { findShippedImage } from '../../checks/container/shared/shipped-image.js'
 import { collectFiles } from '../collectors/files/collect-files.js'
-import { validateSources } from '../collectors/registry.js'
+import { validateNamedSources } from '../collectors/source-registry.js'
 import { parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import type { EvidenceItem } from '../core/evidence.js'
@@ -159,7 +159,7 @@ export async function writeInitFiles(
   }
   const text = renderInitConfig({ ...answers, ledgerKey })
   const config = parseConfig(parse(text), file)
-  validateSources(config.sources, file)
+  await validateNamedSources(config.sources, file)
   await writeFile(file, text)
   const gitignored = await ensureGitignore(dir, [`${config.store.path}/`, `${config.report.out}/`])
   return { file, gitignored }

@@ -2,7 +2,7 @@ import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { LineCounter, parseDocument } from 'yaml'
-import { validateSources } from '../collectors/registry.js'
+import { validateNamedSources } from '../collectors/source-registry.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import { type Config, type ConfigLocator, formatConfigIssues, parseConfig } from '../core/config.js'
@@ -60,7 +60,7 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const locate = configLocator(document, lineCounter)
   const config = parseConfig(toPlainValue(document, file), file, locate)
   const root = path.dirname(file)
-  validateSources(config.sources, file, undefined, locate)
+  await validateNamedSources(config.sources, file, locate)
   config.sources.forEach((source, i) => {
     if (source.path !== undefined && !existsSync(path.resolve(root, source.path))) {
       throw new ConfigError(

@@ -1,16 +1,16 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
-import { loadChecks } from '../../checks/load-checks.js'
+import { isDeferred, loadChecks, loadDeferredChecks } from '../../checks/load-checks.js'
 import { catalogRoot, loadCatalog } from '../catalog/load-catalog.js'
 import {
   loadShippedThirdParties,
   loadThirdPartyLibrary,
   type ShippedThirdParties,
 } from '../catalog/load-third-parties.js'
-import { collectSources } from '../collectors/registry.js'
 import { type FileSecrets, fileSecrets } from '../collectors/secrets/file-secrets.js'
 import { loadFingerprintSalt, readFingerprintSalt } from '../collectors/secrets/salt.js'
 import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { collectNamedSources } from '../collectors/source-registry.js'
 import { assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
@@ -39,9 +39,13 @@ export interface Library {
   thirdParties?: ShippedThirdParties
 }
 
-/** Loads the checks and the catalog that references them. */
-export async function loadLibrary(): Promise<Library> {
-  const checks = await loadChecks()
+/**
+ * Loads the checks and the catalog that references them. `deferChecks` leaves the check.ts modules the
+ * build's manifest describes unimported until an assessment needs their code (assessCollection
+ * imports them): for commands whose checks run only through it.
+ */
+export async function loadLibrary({ deferChecks = false }: { deferChecks?: boolean } = {}): Promise<Library> {
+  const checks = await loadChecks(undefined, { defer: deferChecks })
   const catalog = await loadCatalog(checks)
   return { checks, catalog, thirdParties: await loadShippedThirdParties(catalog, catalogRoot()) }
 }
@@ -69,7 +73,7 @@ export async function collectConfiguredSources(
   const secrets = fileSecrets(loaded.root)
   const storeDir = path.resolve(loaded.root, loaded.config.store.path)
   const redact = collectionRedactor()
-  const collection = await collectSources(loaded.config.sources, {
+  const collection = await collectNamedSources(loaded.config.sources, {
     root: loaded.root,
     now,
     env,
@@ -130,12 +134,13 @@ export async function assessCollection(
   now: Date,
   collection: FileCollection,
 ): Promise<AssessmentModel> {
-  validateConfigReferences(loaded, library)
+  const checks = await checksToRun(library.checks, loaded, collection.evidence)
+  validateConfigReferences(loaded, { checks, catalog: library.catalog })
   const informationUri = toolInformationUri()
   return assess({
     config: loaded.config,
     catalog: library.catalog,
-    checks: library.checks,
+    checks,
     evidence: collection.evidence,
     errors: collection.errors,
     inputs: collection.inputs,
@@ -154,6 +159,26 @@ export async function assessCollection(
           ),
         }),
   })
+}
+
+/**
+ * The checks with the code of every deferred one that this assessment may run imported: those that
+ * read a kind of evidence collected (the engine runs a check only then; without any it reports
+ * no-evidence or not-applicable from the metadata alone) and those trustctl.yaml names (their params
+ * are validated against their schema).
+ */
+async function checksToRun(
+  checks: readonly Check[],
+  loaded: LoadedConfig,
+  evidence: FileCollection['evidence'],
+): Promise<readonly Check[]> {
+  if (!checks.some(isDeferred)) return checks
+  const collected = new Set(evidence.map((item) => item.kind))
+  const named = new Set(Object.keys(loaded.config.checks))
+  return loadDeferredChecks(
+    checks,
+    (check) => named.has(check.id) || check.reads.some((kind) => collected.has(kind)),
+  )
 }
 
 /** Where a run reads its credentials and store settings, and where it says what it did on the side. */

@@ -59,7 +59,7 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
   }
   const env = io.env ?? process.env
   const loaded = await loadConfig(options.config, io.cwd)
-  const library = await loadLibrary()
+  const library = await loadLibrary({ deferChecks: true })
   const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(
     'assessing',
     progressStream(io),

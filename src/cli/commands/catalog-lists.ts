@@ -19,7 +19,7 @@ export async function checksListCommand(
 ): Promise<number> {
   checkFormat(options.format)
   const style = styleFor(io.colour?.out)
-  const library = await loadLibrary()
+  const library = await loadLibrary({ deferChecks: true })
   const checks = listChecks(library.checks, library.catalog)
   if (options.format === 'json') io.out(`${JSON.stringify(checks, null, 2)}\n`)
   else
@@ -40,7 +40,7 @@ export async function controlsListCommand(
   io: { out: (text: string) => void },
 ): Promise<number> {
   checkFormat(options.format)
-  const controls = listControls((await loadLibrary()).catalog)
+  const controls = listControls((await loadLibrary({ deferChecks: true })).catalog)
   if (options.format === 'json') io.out(`${JSON.stringify(controls, null, 2)}\n`)
   else
     io.out(

@@ -11,7 +11,7 @@ export async function packageCommand(
 ): Promise<number> {
   const loaded = await loadConfig(options.config, io.cwd)
   const engagement = parseEngagement(options, loaded.config.scope.asOf)
-  const library = await loadLibrary()
+  const library = await loadLibrary({ deferChecks: true })
   const { model, pkg, folder, files } = await writeSoc2Package(
     loaded,
     library,

@@ -25,7 +25,7 @@ export async function planCommand(options: PlanOptions, io: CliIo): Promise<numb
   if (options.format !== 'text' && options.format !== 'json')
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   const loaded = await loadConfig(options.config, io.cwd)
-  const library = await loadLibrary()
+  const library = await loadLibrary({ deferChecks: true })
   const model = await withProgress('assessing', progressStream(io), () =>
     assessForReading(loaded, library, new Date(), processRun(), options.record === true),
   )

@@ -1,0 +1,170 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { loadConfig } from '../src/app/load-config.js'
+import { renderJson } from '../src/app/rendering.js'
+import { collectAndAssess, type Library, loadLibrary } from '../src/app/run-assessment.js'
+import type { Check } from '../src/core/check.js'
+import { evaluateCheck } from '../src/core/engine.js'
+import { groupEvidence } from '../src/core/evidence.js'
+import { copyDemo } from '../test/cli-harness.js'
+import {
+  buildCheckManifest,
+  type CheckManifest,
+  isDeferred,
+  loadChecks,
+  loadDeferredChecks,
+  readCheckManifest,
+} from './load-checks.js'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-check-manifest-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+/** What reports and coverage read of a check: everything but its code and params schema. */
+const described = (checks: readonly Check[]) =>
+  checks.map(({ evaluate: _code, params: _params, ...metadata }) => metadata)
+
+let manifest: CheckManifest
+beforeAll(async () => {
+  // As the build writes it, read back through JSON as a run reads the file.
+  manifest = JSON.parse(JSON.stringify(await buildCheckManifest())) as CheckManifest
+}, 120_000)
+
+describe('the build-time check manifest', () => {
+  it('describes every check.ts by its metadata and the hash of its code', () => {
+    const entries = Object.entries(manifest.checks)
+    expect(entries.length).toBeGreaterThan(100)
+    for (const [folder, entry] of entries) {
+      expect(entry.metadata.id).toBe(folder)
+      expect(entry.metadata.reads.length).toBeGreaterThan(0)
+      expect(entry.sha256).toMatch(/^[0-9a-f]{64}$/)
+    }
+  })
+
+  it('defers described checks with the metadata their modules give, and imports the ones asked for', async () => {
+    const eager = await loadChecks(undefined, { manifest: null })
+    const deferred = await loadChecks(undefined, { defer: true, manifest })
+    expect(described(deferred)).toEqual(described(eager))
+    expect(deferred.filter(isDeferred)).toHaveLength(Object.keys(manifest.checks).length)
+    expect(eager.some(isDeferred)).toBe(false)
+    const wanted = (c: Check) => c.reads.includes('container.dockerfile')
+    const loaded = await loadDeferredChecks(deferred, wanted)
+    expect(described(loaded)).toEqual(described(eager))
+    expect(loaded.filter((c) => wanted(c) && isDeferred(c))).toEqual([])
+    expect(loaded.filter((c) => !wanted(c) && isDeferred(c)).length).toBeGreaterThan(50)
+  }, 120_000)
+
+  it('imports a check whose code changed since the build (its hash differs)', async () => {
+    const folder = 'container/final-stage-runs-as-non-root'
+    const entry = manifest.checks[folder]
+    if (entry === undefined) throw new Error(`${folder} is not in the manifest`)
+    const stale: CheckManifest = {
+      version: 1,
+      checks: { ...manifest.checks, [folder]: { ...entry, sha256: '0'.repeat(64) } },
+    }
+    const checks = await loadChecks(undefined, { defer: true, manifest: stale })
+    expect(
+      checks.filter((c) => !isDeferred(c) && manifest.checks[c.id] !== undefined).map((c) => c.id),
+    ).toEqual([folder])
+  })
+
+  it('never passes a deferred check run without its code: the engine reports an error', async () => {
+    const checks = await loadChecks(undefined, { defer: true, manifest })
+    const check = checks.find((c) => c.id === 'container/final-stage-runs-as-non-root')
+    if (check === undefined || !isDeferred(check)) throw new Error('expected a deferred check')
+    const dockerfile = {
+      kind: 'container.dockerfile',
+      resourceKind: 'Dockerfile',
+      name: 'Dockerfile',
+      file: 'Dockerfile',
+    }
+    const findings = evaluateCheck({ check, params: {} }, groupEvidence([dockerfile as never]))
+    expect(findings.map((f) => f.status)).toEqual(['error'])
+    expect(findings[0]?.message).toContain('its code was not loaded')
+  })
+
+  it('reads no manifest where there is none or it is damaged, so every check.ts is imported', async () => {
+    expect(await readCheckManifest(path.join(dir, 'absent.json'))).toBeUndefined()
+    writeFileSync(path.join(dir, 'damaged.json'), '{"version": 1, "checks": ')
+    expect(await readCheckManifest(path.join(dir, 'damaged.json'))).toBeUndefined()
+    writeFileSync(path.join(dir, 'good.json'), JSON.stringify(manifest))
+    expect(await readCheckManifest(path.join(dir, 'good.json'))).toEqual(manifest)
+  })
+})
+
+/** A service repository with one Deployment and a Dockerfile, as a new team's first assess meets it. */
+function smallRepository(): string {
+  const root = path.join(dir, 'small')
+  mkdirSync(path.join(root, 'deploy'), { recursive: true })
+  writeFileSync(
+    path.join(root, 'deploy', 'web.yaml'),
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: web, image: 'nginx:latest' }]
+`,
+  )
+  writeFileSync(path.join(root, 'Dockerfile'), 'FROM nginx:latest\nCOPY . /usr/share/nginx/html\n')
+  writeFileSync(
+    path.join(root, 'trustctl.yaml'),
+    `version: 1
+organization: Small Co
+system: { name: Web, description: "" }
+scope: { categories: [security], asOf: 2026-12-01 }
+sources:
+  - path: deploy
+  - path: Dockerfile
+checks:
+  kubernetes/workload-image-from-allowed-registry:
+    params: { allowedRegistries: [docker.io/library] }
+`,
+  )
+  return root
+}
+
+/** What `assess --format json` and `gaps --format json` print for the estate, with a fixed clock. */
+async function outputs(root: string, library: Library): Promise<{ assess: string; gaps: string }> {
+  const loaded = await loadConfig(undefined, root)
+  // Not read-only: the store's fingerprint salt is written once and both loads mask secrets alike.
+  const { model } = await collectAndAssess(loaded, library, {}, new Date('2026-12-01T12:00:00Z'))
+  return { assess: renderJson(model), gaps: `${JSON.stringify(model.gaps, null, 2)}\n` }
+}
+
+describe('deferred check loading', () => {
+  // The library as the build ships it (rules from their files, checks deferred by the manifest) and
+  // with every check.ts imported: the verdicts, coverage and gaps must not tell them apart.
+  const libraries = async (): Promise<{ deferred: Library; eager: Library }> => {
+    const eager = await loadLibrary()
+    const deferred = { ...eager, checks: await loadChecks(undefined, { defer: true, manifest }) }
+    return { deferred, eager }
+  }
+
+  it('gives the same assess and gaps output for a small repository, importing only what reads its evidence', async () => {
+    const { deferred, eager } = await libraries()
+    const root = smallRepository()
+    const lazy = await outputs(root, deferred)
+    expect(lazy).toEqual(await outputs(root, eager))
+    // The output is not trivially equal: tests ran, and some without evidence gave no-evidence.
+    const model = JSON.parse(lazy.assess) as { findings: { check: string; status: string }[] }
+    const statuses = new Set(model.findings.map((f) => f.status))
+    expect(statuses).toContain('fail')
+    expect(statuses).toContain('no-evidence')
+    expect(JSON.parse(lazy.gaps)).not.toEqual([])
+  }, 120_000)
+
+  it("gives the same assess and gaps output for the demo's estate", async () => {
+    const { deferred, eager } = await libraries()
+    const demo = copyDemo()
+    try {
+      expect(await outputs(demo.dir, deferred)).toEqual(await outputs(demo.dir, eager))
+    } finally {
+      demo.cleanup()
+    }
+  }, 240_000)
+})

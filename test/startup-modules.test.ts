@@ -1,0 +1,127 @@
+import { execFileSync } from 'node:child_process'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { pathToFileURL } from 'node:url'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+
+// What a small repository's commands load, seen from a child process running the built CLI: a team's
+// first `assess` must not pay for the server, the cloud SDKs, the PDF and spreadsheet writers, or
+// the readers and checks of sources it does not have.
+
+const root = path.resolve(import.meta.dirname, '..')
+const bin = path.join(root, 'bin', 'trustctl.js')
+const built = existsSync(path.join(root, 'dist', 'checks', 'checks-manifest.json'))
+// From sources without a build the CLI cannot start: skipped locally, a failure in CI.
+const skipUnbuilt = !built && process.env.CI === undefined
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-startup-modules-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const repo = path.join(dir, 'repo')
+const log = path.join(dir, 'modules.log')
+
+/**
+ * A loader hook (it runs off the main thread) that appends every module the child loads, ES module
+ * or CommonJS entry, to the log; and a preload that registers it and, at exit, adds the CommonJS
+ * modules required from inside packages (which the hook does not see).
+ */
+function writeHooks(): string {
+  const hooks = path.join(dir, 'hooks.mjs')
+  writeFileSync(
+    hooks,
+    `import { appendFileSync } from 'node:fs'
+export async function load(url, context, next) {
+  appendFileSync(${JSON.stringify(log)}, url + '\\n')
+  return next(url, context)
+}
+`,
+  )
+  const preload = path.join(dir, 'preload.mjs')
+  writeFileSync(
+    preload,
+    `import { appendFileSync } from 'node:fs'
+import { createRequire, register } from 'node:module'
+register(${JSON.stringify(pathToFileURL(hooks).href)})
+const cache = createRequire(import.meta.url).cache
+process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(cache).join('\\n') + '\\n'))
+`,
+  )
+  return preload
+}
+
+/** Runs the built CLI in the repository; exit codes 1 and 3 are findings, not a failure here. */
+function loadedBy(preload: string, ...argv: string[]): string[] {
+  rmSync(log, { force: true })
+  try {
+    execFileSync(process.execPath, ['--import', pathToFileURL(preload).href, bin, ...argv], {
+      cwd: repo,
+      stdio: 'ignore',
+    })
+  } catch (error) {
+    const status = (error as { status?: number }).status
+    if (status !== 1 && status !== 3) throw error
+  }
+  return readFileSync(log, 'utf8').split('\n').filter(Boolean)
+}
+
+/** The packages and trustctl folders a small repository's assess has no use for. */
+const unwanted = [
+  /node_modules\/(fastify|@fastify|@aws-sdk|pdfmake|exceljs|@kubernetes|pg|pg-boss)\//,
+  /\/src\/server\//,
+  /\/src\/collectors\/(aws|people|logs|scanners|github|git-history|kubernetes-live)\//,
+  /\/checks\/(aws|azure|gcp|people|logs|scan|git|github|terraform|ci)\//,
+]
+
+let preload = ''
+beforeAll(() => {
+  if (skipUnbuilt) return
+  mkdirSync(path.join(repo, 'deploy'), { recursive: true })
+  writeFileSync(
+    path.join(repo, 'deploy', 'web.yaml'),
+    `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers: [{ name: web, image: 'nginx:latest' }]
+`,
+  )
+  writeFileSync(path.join(repo, 'Dockerfile'), 'FROM nginx:latest\nCOPY . /usr/share/nginx/html\n')
+  execFileSync(process.execPath, [
+    bin,
+    'init',
+    '--no-input',
+    '--dir',
+    repo,
+    '--organization',
+    'Small Co',
+    '--system',
+    'Web',
+    '--source',
+    'deploy',
+    '--source',
+    'Dockerfile',
+  ])
+  preload = writeHooks()
+}, 60_000)
+
+describe.skipIf(skipUnbuilt)('start-up of a small repository', () => {
+  for (const command of ['assess', 'gaps']) {
+    it(`${command} loads only what a repository with manifests and a Dockerfile uses`, () => {
+      const modules = loadedBy(preload, command)
+      // The log is not empty by accident: the checks for its evidence ran.
+      expect(modules.some((m) => m.includes('/checks/kubernetes/workload-runs-as-non-root/'))).toBe(true)
+      expect(modules.some((m) => m.includes('/checks/container/final-stage-runs-as-non-root/'))).toBe(true)
+      expect(modules.some((m) => m.includes('/src/collectors/secrets/'))).toBe(true)
+      for (const pattern of unwanted) expect(modules.filter((m) => pattern.test(m))).toEqual([])
+    }, 120_000)
+  }
+
+  it('--version loads no command, check or collector', () => {
+    const modules = loadedBy(preload, '--version')
+    expect(modules.filter((m) => /\/(checks|src\/collectors|src\/cli\/commands)\//.test(m))).toEqual([])
+  }, 60_000)
+})
