@@ -57,7 +57,7 @@ export function shannonEntropy(value: string): number {
 }
 
 const placeholder =
-  /^(?:x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{?[A-Za-z_][\w.]*\}?|%\([^)]*\)s|changeme|example|redacted|your[-_].*|.*(?:EXAMPLE|example|dummy|placeholder|xxxx).*)$/i
+  /^(?:x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{?[A-Za-z_][\w.]*\}?|%\([^)]*\)s|changeme|example|redacted|your[-_].*|.*(?:EXAMPLE|example|dummy|placeholder|xxxx|change_?me).*)$/i
 const notPlaceholder = (value: string): boolean => !placeholder.test(value)
 const hasDigitAndLetter = (value: string): boolean => /\d/.test(value) && /[A-Za-z]/.test(value)
 
