@@ -89,6 +89,29 @@ describe('trustctl plan', () => {
     expect(text).not.toContain('Not reflected in readiness')
   })
 
+  it('ranks each gap by what projecting it alone on top of the closed ones gives', async () => {
+    const model = JSON.parse(
+      (await trustctl(estate.dir, 'assess', '--format', 'json')).stdout,
+    ) as AssessmentModel
+    const applicable = Math.max(1, model.criteria.filter((c) => c.status !== 'not-applicable').length)
+    // From nothing closed, and from a third of the gaps closed (as plan's later cycles rank).
+    for (const closed of [[], model.gaps.filter((_, i) => i % 3 === 0)]) {
+      const base = projectReadiness(model, closed)
+      const ranked = rankGaps(model, model.gaps, closed)
+      expect(ranked).toHaveLength(model.gaps.length)
+      for (const r of ranked) {
+        const after = projectReadiness(model, [...closed, r.gap])
+        expect({ id: r.gap.id, gain: r.gain, unblocks: r.unblocks }).toEqual({
+          id: r.gap.id,
+          gain: (after.points - base.points) / applicable,
+          unblocks: after.criteriaReady - base.criteriaReady,
+        })
+      }
+      // The comparison covers gaps that move readiness, not only ones that change nothing.
+      expect(ranked.filter((r) => r.gain > 0).length).toBeGreaterThan(2)
+    }
+  })
+
   it('projects exactly the readiness that fixing the gaps produces', async () => {
     const before = JSON.parse(
       (await trustctl(estate.dir, 'assess', '--format', 'json')).stdout,

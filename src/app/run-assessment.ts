@@ -90,6 +90,14 @@ export async function collectConfiguredSources(
   return { ...redactCollected(collection, secrets, redact), inputs: collection.inputs }
 }
 
+/**
+ * Evidence that holds nothing read from its file but the path and redacted values: the secrets scan's
+ * own findings (a preview too short to use and a salted fingerprint) and its summary. Their file's
+ * literal secrets are not looked up: that would scan every file with a finding a second time, on the
+ * main thread, for nothing to mask (credential shapes are still masked in them like in every item).
+ */
+const holdsNoFileContent: ReadonlySet<string> = new Set(['secret.finding', 'secret.scan'])
+
 /** Evidence and errors with their secrets masked (see collectConfiguredSources). */
 function redactCollected<C extends Pick<ParsedInput, 'evidence' | 'errors'>>(
   collected: C,
@@ -98,7 +106,9 @@ function redactCollected<C extends Pick<ParsedInput, 'evidence' | 'errors'>>(
 ): C {
   return {
     ...collected,
-    evidence: collected.evidence.map((item) => redact(item, secrets.of(item.file))),
+    evidence: collected.evidence.map((item) =>
+      redact(item, holdsNoFileContent.has(item.kind) ? [] : secrets.of(item.file)),
+    ),
     errors: collected.errors.map((error) => redact(error, secrets.of(error.file))),
   }
 }

@@ -4,8 +4,9 @@
  * first characters; a branch that opens with a character class halves that.
  *
  * `detect` is a fragment without capturing groups or backreferences: besides running alone, the rules
- * without `requires` are joined into one alternation that screens each text (scan-text.ts). `secret` (optional) runs on the matched text to pick out the value that is
- * fingerprinted, and `accept` rejects look-alikes (placeholders, low-entropy words).
+ * without `requires` are screened for together by their leads (scan-text.ts). `secret` (optional)
+ * runs on the matched text to pick out the value that is fingerprinted, and `accept` rejects
+ * look-alikes (placeholders, low-entropy words).
  */
 export interface SecretRule {
   id: string
@@ -22,6 +23,14 @@ export interface SecretRule {
    * as a class (`[Pp][Aa]…`), which keeps the engine from skipping ahead on a literal.
    */
   ignoreCase?: boolean
+  /**
+   * What every match begins with, as a fragment like `detect` (no capturing groups): the scan looks
+   * for the leads of all rules at once and tries a rule only where its lead matched. It must hold
+   * wherever `detect` matches (a prefix of it, or a wider form of one): a lead that does not loses
+   * matches. Absent, the whole of `detect` is its own lead. Rules sharing one lead are screened as
+   * one branch, which is what makes a shared lead pay (see `assignmentLead`).
+   */
+  lead?: string
   /**
    * A literal every match contains or sits near: a text without it (without any of them, for a list)
    * skips the rule (`://` for connection strings).
@@ -48,7 +57,7 @@ export function shannonEntropy(value: string): number {
 }
 
 const placeholder =
-  /^(?:x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{?[A-Za-z_][\w.]*\}?|%\([^)]*\)s|changeme|example|redacted|your[-_].*|.*(?:EXAMPLE|example|dummy|placeholder|xxxx).*)$/i
+  /^(?:x+|\*+|\.+|-+|<[^>]*>|\{[^}]*\}|\$\{?[A-Za-z_][\w.]*\}?|%\([^)]*\)s|changeme|example|redacted|your[-_].*|.*(?:EXAMPLE|example|dummy|placeholder|xxxx|change_?me).*)$/i
 const notPlaceholder = (value: string): boolean => !placeholder.test(value)
 const hasDigitAndLetter = (value: string): boolean => /\d/.test(value) && /[A-Za-z]/.test(value)
 
@@ -66,6 +75,16 @@ const keywordAlternatives = [
   'access[_-]?key',
   'credential',
 ].join('|')
+
+/**
+ * Where every assignment rule below begins: a secret-like name, up to 24 more name characters, maybe a
+ * closing quote, spaces, then `:` or `=` (`:=` and `=>` begin with one). Each of those rules opens with
+ * a narrower form of this (the password names are among the keywords; `[A-Za-z0-9_-]` and `[ \t]*`
+ * are within `[A-Za-z0-9_.-]` and `["']?\s*`), so where this does not match, none of them does. Code
+ * names these words everywhere (`token.refresh()`, `passwordHash`): screening for this one lead
+ * instead of the four rules' own beginnings measured 2.7 times faster (bench/secrets-regex.bench.ts).
+ */
+const assignmentLead = `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}["']?\\s*[:=]`
 
 /** A value assigned to a secret-like name that is a secret, not a reference, placeholder or name. */
 function looksAssigned(v: string): boolean {
@@ -144,6 +163,7 @@ export const secretRules: readonly SecretRule[] = [
     id: 'aws-secret-access-key',
     title: 'AWS secret access key',
     ignoreCase: true,
+    lead: 'aws_?secret_?access_?key',
     detect: `aws_?secret_?access_?key["']?\\s*[:=]>?\\s*["']?[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+])`,
     secret: /([A-Za-z0-9/+]{40})$/,
     accept: (v) => !v.includes('EXAMPLEKEY') && shannonEntropy(v) > 3.5,
@@ -293,6 +313,7 @@ export const secretRules: readonly SecretRule[] = [
     title: 'High-entropy value of an env entry with a secret-like name',
     ignoreCase: true,
     // Up to three other keys of the same entry may stand between the name and the value.
+    lead: 'name:',
     detect: `name:\\s*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?(?:\\n[ \\t]+[A-Za-z]\\w*:[^\\n]*){0,3}\\s*[,\\n]\\s*value:\\s*["']?[^"'\\s,}]{12,200}`,
     secret: /value:\s*["']?([^"'\s,}]{12,200})$/i,
     accept: looksAssigned,
@@ -303,6 +324,7 @@ export const secretRules: readonly SecretRule[] = [
     id: 'secret-named-env-value-before-name',
     title: 'High-entropy value of an env entry with a secret-like name',
     ignoreCase: true,
+    lead: 'value:',
     detect: `value:[ \\t]*["']?[^"'\\s,}]{12,200}["']?[ \\t]*\\n[ \\t]+name:[ \\t]*["']?[A-Za-z0-9_.-]{0,40}(?:${keywordAlternatives})s?["']?[ \\t]*(?=\\n|$)`,
     secret: /^value:[ \t]*["']?([^"'\s,}]{12,200})/i,
     accept: looksAssigned,
@@ -313,6 +335,7 @@ export const secretRules: readonly SecretRule[] = [
     title: 'High-entropy default of a Terraform variable with a secret-like name',
     ignoreCase: true,
     // One level of nested braces (`type = object({…})`, a `validation { … }` block) may come first.
+    lead: 'variable\\s',
     detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{(?:[^{}]|\\{[^{}]{0,300}\\}){0,600}?default\\s*=\\s*"[^"\\s]{8,200}"`,
     secret: /default\s*=\s*"([^"\s]{8,200})"$/i,
     accept: (v) => looksAssigned(v) || looksLikePassword(v),
@@ -322,6 +345,7 @@ export const secretRules: readonly SecretRule[] = [
     title: 'High-entropy value assigned to a secret-like name',
     // The keyword may end a longer name (`DB_PASSWORD`, `clientSecret`): no boundary before it.
     ignoreCase: true,
+    lead: assignmentLead,
     detect: `(?:${keywordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{12,200}["']`,
     secret: /["']([^"'\s]{12,200})["']$/,
     accept: looksAssigned,
@@ -337,6 +361,7 @@ export const secretRules: readonly SecretRule[] = [
     ignoreCase: true,
     // `#` opens a comment only after a space (dotenv, YAML and .properties agree): `Maple-4477#dr`
     // is one value.
+    lead: assignmentLead,
     detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{7,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
     secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{7,199})$/,
     accept: looksLikePassword,
@@ -348,6 +373,7 @@ export const secretRules: readonly SecretRule[] = [
     id: 'unquoted-secret-assignment',
     title: 'High-entropy value assigned unquoted to a secret-like name',
     ignoreCase: true,
+    lead: assignmentLead,
     detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{11,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
     secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{11,199})$/,
     accept: (v) => looksAssigned(v) && notSecretShape(v),
@@ -359,6 +385,7 @@ export const secretRules: readonly SecretRule[] = [
     id: 'quoted-password-assignment',
     title: 'Password assigned in a configuration file',
     ignoreCase: true,
+    lead: assignmentLead,
     detect: `(?:${passwordAlternatives})[A-Za-z0-9_-]{0,24}["']?\\s*(?::=|=>|[:=])\\s*["'][^"'\\s]{8,200}["']`,
     secret: /["']([^"'\s]{8,200})["']$/,
     accept: looksLikePassword,

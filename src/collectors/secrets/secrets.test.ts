@@ -185,6 +185,9 @@ describe('the rule set', () => {
       'require_password: true',
       '# set the password: see docs/setup.md for how',
       'password: changeme',
+      // The same placeholder with digits or symbols, as setup guides write it.
+      'PASSWORD=changeme123',
+      'admin_password: ChangeMe!2024',
       'password: xxxxxxxxxxxx',
       'passthrough_mode=always-on-2024',
       'token_ttl: 86400',
