@@ -32,10 +32,12 @@ const bundleSchema = z.object({
 })
 export type BundleIndex = z.infer<typeof bundleSchema>
 
-const blobPath = (dir: string, ref: string): string => {
+/** Where a blob lies in a bundle, relative to its folder and with `/`: `blobs/<h[0:2]>/<h>`. */
+const blobFile = (ref: string): string => {
   const hex = ref.replace(/^sha256:/, '')
-  return path.join(dir, 'blobs', hex.slice(0, 2), hex)
+  return `blobs/${hex.slice(0, 2)}/${hex}`
 }
+const blobPath = (dir: string, ref: string): string => path.join(dir, ...blobFile(ref).split('/'))
 
 /**
  * Writes the signed runs that started in a period as a self-contained bundle: the records (a
@@ -259,9 +261,9 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
     } catch (error) {
       throw new ConfigError(`${recordsFile}:${line}: not a JSON record (${(error as Error).message})`)
     }
-    const file = blobPath(dir, String(record.blobRef))
-    verifier.add(record, readBlobFile(file))
-    expected.add(path.relative(dir, file).split(path.sep).join('/'))
+    const file = blobFile(String(record.blobRef))
+    verifier.add(record, readBlobFile(`${dir}${path.sep}${file.split('/').join(path.sep)}`))
+    expected.add(file)
     first ??= record
     last = record
   }
