@@ -274,6 +274,7 @@ class BundleCheck:
         self.runs = {}
         self.records = 0
         self.blobs = set()
+        self.key_files = set()
         self.manifests = 0
 
     def problem(self, message):
@@ -323,6 +324,7 @@ class BundleCheck:
                 actual, raw = parse_public_key(pem.read())
         except (OSError, ValueError) as error:
             raise Unreadable("%s: key file %s cannot be read (%s)" % (self.dir, file, error))
+        self.key_files.add(os.path.relpath(path, os.path.abspath(self.dir)).replace(os.sep, "/"))
         if actual != fingerprint:
             self.problem("key file %s has fingerprint %s, not the %s bundle.json gives it"
                          % (file, short(actual), short(fingerprint)))
@@ -496,10 +498,22 @@ class BundleCheck:
                 self.problem("run %r is listed in bundle.json, but its run-start record is not in the bundle" % run_id)
             if run is None or run.manifest_seq is None:
                 self.problem("run %r is listed in bundle.json, but its signed manifest is not in the bundle" % run_id)
+        self.extra_files()
         for run_id, run in sorted(self.runs.items()):
             if run.manifest_seq is None and run_id not in listed:
                 self.notes.append("run %d has %d records and no signed manifest (interrupted, or still running)"
                                   % (run_id, run.count))
+
+    def extra_files(self):
+        """Rule 9: every file is the index, the records, a listed key or the blob of a record."""
+        expected = {"bundle.json", "records.jsonl"} | self.key_files
+        expected |= {"blobs/%s/%s" % (h[:2], h) for h in self.blobs}
+        root = os.path.abspath(self.dir)
+        for folder, _, files in os.walk(root):
+            for name in files:
+                rel = os.path.relpath(os.path.join(folder, name), root).replace(os.sep, "/")
+                if rel not in expected:
+                    self.problem("%s: a file no record or key of the bundle accounts for (added after the export)" % rel)
 
 
 def parse_arguments(argv):

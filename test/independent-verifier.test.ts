@@ -190,6 +190,8 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
     // The forger keeps the real key's fingerprint, so the verifier must check the signature itself.
     const forged = { ...signManifest(signed.manifest, forger), manifest: signed.manifest }
     copy.records[at] = rewriteBlob(copy.dir, record, canonicalBytes(forged))
+    // A careful forger also removes the genuine manifest's blob, which would be a file no record names.
+    rmSync(blobFile(copy.dir, record.contentHash))
     expect(at).toBe(copy.records.length - 1)
     copy.save()
     resealIndex(copy.dir, copy.records)
@@ -277,6 +279,10 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
     const before = copy.records.splice(0, sealed + 1)
     const keyRecord = before.find((r) => r.kind === 'signing-key') as LedgerRecord
     const { publicKeyPem } = JSON.parse(readFileSync(blobFile(copy.dir, keyRecord.contentHash), 'utf8'))
+    // An export of the later run holds only its own records' blobs (rule 9: no other file).
+    const kept = new Set(copy.records.map((r) => r.contentHash))
+    for (const r of before)
+      if (!kept.has(r.contentHash)) rmSync(blobFile(copy.dir, r.contentHash), { force: true })
     writeFileSync(path.join(copy.dir, 'keys', `${keyRecord.id}.pem`), publicKeyPem)
     copy.save()
     const file = path.join(copy.dir, 'bundle.json')
@@ -297,6 +303,35 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
     const keyless = python(copy.dir)
     expect(keyless.code).toBe(1)
     expect(keyless.stdout).toMatch(/is signed by key [0-9a-f]{12}, which the bundle does not hold/)
+  })
+
+  it('names a file added to the bundle that no record or key accounts for', async () => {
+    const copy = tamperable('extra-file')
+    writeFileSync(path.join(copy.dir, 'blobs', 'notes.txt'), 'the auditor should read this too')
+    mkdirSync(path.join(copy.dir, 'blobs', 'ff'), { recursive: true })
+    writeFileSync(path.join(copy.dir, 'blobs', 'ff', 'f'.repeat(64)), '{"kind":"k8s.workload"}')
+    const ts = await trustctl(os.tmpdir(), 'verify', '--bundle', copy.dir, '--format', 'json')
+    expect(ts.code).toBe(1)
+    const report = JSON.parse(ts.stdout) as { problems: { type: string; message: string }[] }
+    expect(report.problems.map((p) => [p.type, p.message.split(':')[0]])).toEqual([
+      ['bundle-extra-file', `blobs/ff/${'f'.repeat(64)}`],
+      ['bundle-extra-file', 'blobs/notes.txt'],
+    ])
+    const alone = python(copy.dir)
+    expect(alone.code).toBe(1)
+    expect(alone.stdout).toContain('blobs/notes.txt: a file no record or key of the bundle accounts for')
+    expect(alone.stdout).toContain(`blobs/ff/${'f'.repeat(64)}: a file no record or key`)
+  })
+
+  it('names the record whose blob file was deleted', async () => {
+    const copy = tamperable('missing-blob')
+    const target = copy.records.find((r) => r.kind === 'evidence') as LedgerRecord
+    rmSync(blobFile(copy.dir, target.contentHash))
+    const { py, ts } = await both(copy.dir)
+    expect(py.code).toBe(1)
+    expect(py.stdout).toMatch(new RegExp(`record ${target.seq} .*blob [0-9a-f]+ is missing from the bundle`))
+    expect(ts.code).toBe(1)
+    expect(ts.stdout).toMatch(new RegExp(`record ${target.seq} .*blob ${target.blobRef} is missing`))
   })
 
   it('exits 2 on a folder that is not a bundle, and on misuse', () => {

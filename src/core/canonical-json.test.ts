@@ -62,3 +62,30 @@ describe('canonicalBytesOf', () => {
     expect(other).toBe('{"after":[{"a":"x","b":1}],"findings":[],"title":"t"}')
   })
 })
+
+describe('canonicalJson', () => {
+  // The serialization every stored blob was hashed with: each object rebuilt from its sorted entries.
+  const rebuilt = (value: unknown): string =>
+    JSON.stringify(value, (_key, v: unknown) => {
+      if (v === null || typeof v !== 'object' || Array.isArray(v)) return v
+      return Object.fromEntries(Object.entries(v).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)))
+    })
+  const inOrder = [
+    { a: 1, b: { c: [1, { d: 2, e: 3 }], f: 'g' } },
+    { '1': 'x', '2': 'y', a: 1 },
+    { '10': 1, '9': 2 },
+    { A: 1, a: 2, é: 3 },
+  ]
+
+  it.each([...samples, ...inOrder].map((s, i) => [i, s] as const))(
+    'writes sample %i exactly as rebuilding every object from sorted entries does',
+    (_, value) => {
+      expect(canonicalJson(value)).toBe(rebuilt(value))
+    },
+  )
+
+  it('writes keys in order however the object was built', () => {
+    expect(canonicalJson({ b: 1, a: { d: 1, c: 2 } })).toBe('{"a":{"c":2,"d":1},"b":1}')
+    expect(canonicalJson({ a: { c: 2, d: 1 }, b: 1 })).toBe('{"a":{"c":2,"d":1},"b":1}')
+  })
+})

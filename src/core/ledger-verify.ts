@@ -24,6 +24,7 @@ export type VerifyProblemType =
   | 'run-table-mismatch'
   | 'anchor-mismatch'
   | 'bundle-boundary'
+  | 'bundle-extra-file'
 
 /** One thing that is wrong, precise enough to find it in the store. */
 export interface VerifyProblem {

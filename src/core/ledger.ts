@@ -120,20 +120,29 @@ export function recordHash(record: Omit<LedgerRecord, 'hash'>): string {
   )
 }
 
-/** Chains entries after `head`: the records (with hashes) a store must write, in order. */
+/**
+ * Chains entries after `head`: the records (with hashes) a store must write, in order. `contentHashes`,
+ * when given, are the SHA-256 of each entry's content that the caller already computed (ingest hashes
+ * every evidence item once, to list it in its evidence set): the content is then not hashed again here.
+ */
 export function chainRecords(
   head: { seq: number; hash: string },
   runId: number,
   entries: readonly LedgerEntry[],
+  contentHashes?: readonly string[],
 ): { records: LedgerRecord[]; blobs: { ref: string; bytes: Uint8Array }[] } {
-  const records: LedgerRecord[] = []
-  const blobs: { ref: string; bytes: Uint8Array }[] = []
+  if (contentHashes !== undefined && contentHashes.length !== entries.length)
+    throw new Error(`chainRecords: ${contentHashes.length} content hashes for ${entries.length} entries`)
+  const records: LedgerRecord[] = new Array(entries.length)
+  const blobs: { ref: string; bytes: Uint8Array }[] = new Array(entries.length)
   let { seq, hash: prevHash } = head
-  for (const entry of entries) {
-    const contentHash = sha256(entry.content)
+  for (let i = 0; i < entries.length; i++) {
+    const entry = entries[i] as LedgerEntry
+    const contentHash = contentHashes?.[i] ?? sha256(entry.content)
     const blobRef = blobRefOf(contentHash)
     seq += 1
-    const unsigned = {
+    // Built once, hash last: no copy of the record per entry (a million records a run).
+    const record: LedgerRecord = {
       seq,
       id: entry.id,
       runId,
@@ -146,10 +155,11 @@ export function chainRecords(
       contentHash,
       blobRef,
       prevHash,
+      hash: '',
     }
-    const record = { ...unsigned, hash: recordHash(unsigned) }
-    records.push(record)
-    blobs.push({ ref: blobRef, bytes: entry.content })
+    record.hash = recordHash(record)
+    records[i] = record
+    blobs[i] = { ref: blobRef, bytes: entry.content }
     prevHash = record.hash
   }
   return { records, blobs }

@@ -73,8 +73,15 @@ export interface WholeRun extends RunStart {
 export interface AssessmentStore {
   /** Opens a run: records the signing key (once per key) and a run-start record; returns the run id. */
   beginRun(start: RunStart): Promise<number>
-  /** Appends records to an open run in one transaction: all are written, or none. */
-  append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]>
+  /**
+   * Appends records to an open run in one transaction: all are written, or none. `contentHashes`:
+   * the SHA-256 of each entry's content when the caller already has it (see chainRecords).
+   */
+  append(
+    runId: number,
+    entries: readonly LedgerEntry[],
+    contentHashes?: readonly string[],
+  ): Promise<LedgerRecord[]>
   /** Closes a run with a manifest of its records and the chain head, signed; returns it. */
   finishRun(runId: number, finishedAt: string, signer: Signer): Promise<SignedManifest>
   /**

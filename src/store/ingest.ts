@@ -41,12 +41,16 @@ export async function ingestInputs(
 ): Promise<IngestResult> {
   const slice = context.sliceSize ?? 50_000
   let pending: LedgerEntry[] = []
+  // The SHA-256 of each pending entry's content, computed once: listed in its evidence set and
+  // reused as the record's content hash (chainRecords then does not hash the content again).
+  let pendingHashes: string[] = []
   const remember: { key: string; ref: string }[] = []
   const result: IngestResult = { inputs: inputs.length, reused: 0, records: 0, ignoredCacheEntries: 0 }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
-    result.records += (await store.append(runId, pending)).length
+    result.records += (await store.append(runId, pending, pendingHashes)).length
     pending = []
+    pendingHashes = []
     // Remembered only once its records are committed: a crash never leaves a cache entry for nothing.
     await store.remember(remember.splice(0).map(({ key, ref }) => ({ key, blobRef: ref })))
   }
@@ -75,19 +79,26 @@ export async function ingestInputs(
     })
     if (cached !== undefined) {
       result.reused += 1
+      // The cache re-hashed these bytes against their address (chainedCache): the address is their hash.
       pending.push(setEntry(Buffer.from(cached.bytes)))
+      pendingHashes.push(cached.blobRef.slice('sha256:'.length))
       if (pending.length >= slice) await flush()
       continue
     }
     const entries = input.parse()
+    const hashes = entries.map((e) => sha256(e.content))
     const content = canonicalBytes({
       input: input.sha256,
       collector: input.collector,
       collectorVersion: input.collectorVersion,
-      evidence: entries.map((e) => sha256(e.content)),
+      evidence: hashes,
     })
-    pending.push(...entries, setEntry(content))
-    remember.push({ key, ref: `sha256:${sha256(content)}` })
+    const setHash = sha256(content)
+    for (const entry of entries) pending.push(entry)
+    pending.push(setEntry(content))
+    for (const hash of hashes) pendingHashes.push(hash)
+    pendingHashes.push(setHash)
+    remember.push({ key, ref: `sha256:${setHash}` })
     if (pending.length >= slice) await flush()
   }
   await flush()

@@ -121,9 +121,10 @@ async function appendChained(
   runId: number,
   build: (head: Head) => LedgerEntry[],
   objectWrite?: ObjectWrite,
+  contentHashes?: readonly string[],
 ): Promise<LedgerRecord[]> {
   const head = await headOf(tx)
-  const { records, blobs } = chainRecords(head, runId, build(head))
+  const { records, blobs } = chainRecords(head, runId, build(head), contentHashes)
   const unique = new Map(blobs.map((b) => [b.ref, b.bytes]))
   if (objectWrite === undefined) {
     await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...unique], { skip: true })
@@ -300,11 +301,15 @@ export class SqlLedgerStore implements AssessmentStore {
     return this.write('cannot start a run', (tx) => this.startRun(tx, start))
   }
 
-  async append(runId: number, entries: readonly LedgerEntry[]): Promise<LedgerRecord[]> {
+  async append(
+    runId: number,
+    entries: readonly LedgerEntry[],
+    contentHashes?: readonly string[],
+  ): Promise<LedgerRecord[]> {
     const uploaded = await this.upload(entries)
     return this.write(`cannot append to run ${runId}`, async (tx) => {
       await this.openRun(tx, runId)
-      return appendChained(tx, runId, () => [...entries], this.objectWrite(uploaded))
+      return appendChained(tx, runId, () => [...entries], this.objectWrite(uploaded), contentHashes)
     })
   }
 
