@@ -40,6 +40,15 @@ export interface AttributeMap {
   unset?: readonly string[]
 }
 
+/** An inline security group rule, under the names of Terraform's inline `ingress`/`egress` blocks. */
+const securityGroupRuleFields = {
+  cidr_blocks: 'CidrIp',
+  ipv6_cidr_blocks: 'CidrIpv6',
+  protocol: 'IpProtocol',
+  from_port: 'FromPort',
+  to_port: 'ToPort',
+} as const
+
 export const cloudFormationAttributeMaps: Readonly<Record<string, AttributeMap>> = {
   'AWS::RDS::DBCluster': {
     terraformType: 'aws_rds_cluster',
@@ -293,6 +302,31 @@ export const cloudFormationAttributeMaps: Readonly<Record<string, AttributeMap>>
     },
   },
   // Only what routes refer to: a typed reference lets a rule tell a gateway route from a NAT route.
+  'AWS::EC2::Subnet': {
+    terraformType: 'aws_subnet',
+    attributes: { map_public_ip_on_launch: 'MapPublicIpOnLaunch' },
+  },
+  'AWS::EC2::SecurityGroup': {
+    terraformType: 'aws_security_group',
+    attributes: {
+      ingress: { each: 'SecurityGroupIngress', fields: securityGroupRuleFields },
+      egress: { each: 'SecurityGroupEgress', fields: securityGroupRuleFields },
+    },
+  },
+  // A rule added to a group outside it: the group's rules look for it as Terraform's separate rule.
+  'AWS::EC2::SecurityGroupIngress': {
+    terraformType: 'aws_vpc_security_group_ingress_rule',
+    attributes: {
+      security_group_id: 'GroupId',
+      cidr_ipv4: 'CidrIp',
+      cidr_ipv6: 'CidrIpv6',
+      ip_protocol: 'IpProtocol',
+      from_port: 'FromPort',
+      to_port: 'ToPort',
+    },
+    // The older aws_security_group_rule's names, which the same rules read for that type.
+    unset: ['type', 'cidr_blocks', 'ipv6_cidr_blocks', 'protocol'],
+  },
   'AWS::EC2::InternetGateway': { terraformType: 'aws_internet_gateway', attributes: {} },
   'AWS::EC2::RouteTable': {
     terraformType: 'aws_route_table',
@@ -320,6 +354,16 @@ export const cloudFormationAttributeMaps: Readonly<Record<string, AttributeMap>>
       managed_policy_arns: 'ManagedPolicyArns',
       inline_policy: { each: 'Policies', fields: { name: 'PolicyName', policy: 'PolicyDocument' } },
     },
+  },
+  'AWS::IAM::AccessKey': {
+    terraformType: 'aws_iam_access_key',
+    attributes: { status: 'Status' },
+  },
+  // A policy document attached to the users, groups and roles it lists; attached to a user, it is
+  // what Terraform writes as aws_iam_user_policy.
+  'AWS::IAM::Policy': {
+    terraformType: 'aws_iam_user_policy',
+    attributes: { user: listedNames('Users'), policy: 'PolicyDocument' },
   },
   'AWS::IAM::InstanceProfile': {
     terraformType: 'aws_iam_instance_profile',
@@ -507,5 +551,27 @@ function openSearchAttributes(clusterConfig: string): Record<string, PropertySou
         })),
       }
     },
+  }
+}
+
+
+/**
+ * The users (groups, roles) a list property names, as logical ids or names: what matters to a rule
+ * is whether there are any, which a list of references tells before deployment.
+ */
+function listedNames(path: string) {
+  return (read: ReadTemplateValue): TemplateValue => {
+    const list = read(path)
+    if (list.state === 'unset' || list.state === 'reference') return list
+    const length =
+      list.state === 'known' ? (Array.isArray(list.value) ? list.value.length : 0) : (list.length ?? undefined)
+    if (length === undefined) return { state: 'unknown' }
+    if (length === 0) return { state: 'unset' }
+    const names: string[] = []
+    for (let i = 0; i < length; i++) {
+      const v = read(`${path}.${i}`)
+      names.push(v.state === 'reference' ? v.logicalId : v.state === 'known' ? String(v.value) : '(known after deploy)')
+    }
+    return { state: 'known', value: names.join(', ') }
   }
 }

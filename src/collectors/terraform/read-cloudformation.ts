@@ -68,8 +68,12 @@ for (const name of [
     [name, `Fn::${name}`, 'scalar'],
   )
 
-/** js-yaml schema that reads `!Ref x` as `{ Ref: x }` and `!GetAtt a.b` as `{ 'Fn::GetAtt': ['a', 'b'] }`. */
-const schema = yaml.DEFAULT_SCHEMA.extend(
+/**
+ * js-yaml schema that reads `!Ref x` as `{ Ref: x }` and `!GetAtt a.b` as `{ 'Fn::GetAtt': ['a', 'b'] }`.
+ * Built on the core schema: CloudFormation has no timestamps, so a policy's unquoted
+ * `Version: 2012-10-17` stays the string IAM reads, not a Date.
+ */
+const schema = yaml.CORE_SCHEMA.extend(
   intrinsics.map(
     ([tag, fn, kind]) =>
       new yaml.Type(`!${tag}`, {
