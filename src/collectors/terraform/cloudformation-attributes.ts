@@ -554,7 +554,6 @@ function openSearchAttributes(clusterConfig: string): Record<string, PropertySou
   }
 }
 
-
 /**
  * The users (groups, roles) a list property names, as logical ids or names: what matters to a rule
  * is whether there are any, which a list of references tells before deployment.
@@ -564,13 +563,23 @@ function listedNames(path: string) {
     const list = read(path)
     if (list.state === 'unset' || list.state === 'reference') return list
     const length =
-      list.state === 'known' ? (Array.isArray(list.value) ? list.value.length : 0) : (list.length ?? undefined)
+      list.state === 'known'
+        ? Array.isArray(list.value)
+          ? list.value.length
+          : 0
+        : (list.length ?? undefined)
     if (length === undefined) return { state: 'unknown' }
     if (length === 0) return { state: 'unset' }
     const names: string[] = []
     for (let i = 0; i < length; i++) {
       const v = read(`${path}.${i}`)
-      names.push(v.state === 'reference' ? v.logicalId : v.state === 'known' ? String(v.value) : '(known after deploy)')
+      names.push(
+        v.state === 'reference'
+          ? v.logicalId
+          : v.state === 'known'
+            ? String(v.value)
+            : '(known after deploy)',
+      )
     }
     return { state: 'known', value: names.join(', ') }
   }
