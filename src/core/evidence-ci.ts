@@ -48,6 +48,13 @@ export const workflowJobSchema = z.strictObject({
   /** `uses:` of a reusable workflow called as a job. */
   uses: z.string().exactOptional(),
   steps: z.array(workflowStepSchema),
+  /**
+   * Images the job itself runs in or beside: GitHub `container:` and `services:`, GitLab `image:`
+   * and `services:` (as written, variables unexpanded). Step images (`docker://`) are in `steps`.
+   */
+  images: z
+    .array(z.strictObject({ image: z.string(), role: z.enum(['container', 'service']), line: lineNumber }))
+    .exactOptional(),
 })
 export type WorkflowJob = z.output<typeof workflowJobSchema>
 

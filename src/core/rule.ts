@@ -24,6 +24,15 @@ const unknownOf = (r: RuleSubject): readonly string[] =>
   r.kind === 'iac.resource' ? (r.unknownAttributes ?? []) : []
 const referencesOf = (r: RuleSubject): Record<string, string[]> | undefined =>
   r.kind === 'iac.resource' ? r.references : undefined
+/**
+ * True when a reference names the resource: by its address, or, for a CloudFormation resource
+ * read under a Terraform type, as `type.LogicalId` (how the template reader types its references).
+ */
+const isNamed = (refs: readonly string[], r: RuleSubject): boolean =>
+  refs.includes(r.name) ||
+  (r.kind === 'iac.resource' &&
+    r.equivalentType !== undefined &&
+    refs.includes(`${r.equivalentType}.${r.name}`))
 
 /**
  * Declarative rules: a `rule.yaml` beside the TypeScript checks, for the long tail of "this
@@ -497,7 +506,7 @@ function evaluateRelated(relation: z.output<typeof relationSchema>, scope: Scope
     .filter((r) => sameModule(r.file, self.file))
     .filter((r) => {
       const refs = referencesOf(r)?.[relation.via]
-      if (refs !== undefined && refs.length > 0) return refs.includes(self.name)
+      if (refs !== undefined && refs.length > 0) return isNamed(refs, self)
       const value = attributesOf(r)?.[relation.via]
       return typeof value === 'string' && names.includes(value)
     })
@@ -546,7 +555,7 @@ function evaluateReference(reference: z.output<typeof referenceSchema>, scope: S
     if (reference.where === undefined) return { truth: true, why: [`${name} refers to ${ofType.join(', ')}`] }
     targets = types
       .flatMap((t) => env.ofType(t))
-      .filter((r) => sameModule(r.file, scope.resource.file) && ofType.includes(r.name))
+      .filter((r) => sameModule(r.file, scope.resource.file) && isNamed(ofType, r))
     if (targets.length < ofType.length)
       return {
         truth: 'unknown',

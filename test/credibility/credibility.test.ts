@@ -50,7 +50,7 @@ const recallFloor: Record<string, number> = {
   'terraform-0.15-legacy': 1,
   'terraform-1.5-platform': 1,
   'cdk-analytics': 1,
-  'pipelines-payments': 0.92,
+  'pipelines-payments': 1,
   'terraform-source-multicloud': 1,
 }
 

@@ -87,6 +87,8 @@ function toJob(
   if (name !== undefined) job.name = name
   const uses = scalarString(node.get('uses', true))
   if (uses !== undefined) job.uses = uses
+  const images = jobImages(node, lineOf)
+  if (images.length > 0) job.images = images
   const stepsNode = node.get('steps', true)
   if (stepsNode !== undefined && !isSeq(stepsNode)) {
     errors.push({ file, line: lineOf(stepsNode as Node), message: `jobs.${id}.steps: expected a list` })
@@ -169,4 +171,20 @@ function toPermissions(node: unknown): WorkflowPermissions {
     return {}
   }
   return stringMap(node)
+}
+
+/** `container:` (an image, or a map with `image:`) and each of `services:`, with their lines. */
+function jobImages(
+  node: YAMLMap,
+  lineOf: (node: Node | null | undefined) => number,
+): NonNullable<WorkflowJob['images']> {
+  const images: NonNullable<WorkflowJob['images']> = []
+  const read = (value: unknown, role: 'container' | 'service'): void => {
+    const image = isMap(value) ? scalarString(value.get('image', true)) : scalarString(value)
+    if (image !== undefined && image !== '') images.push({ image, role, line: lineOf(value as Node) })
+  }
+  read(node.get('container', true), 'container')
+  const services = node.get('services', true)
+  if (isMap(services)) for (const pair of services.items) read(pair.value, 'service')
+  return images
 }

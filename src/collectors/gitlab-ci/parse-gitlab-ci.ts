@@ -42,6 +42,8 @@ interface JobSpec {
   beforeScript?: ScriptLine[]
   afterScript?: ScriptLine[]
   image?: string
+  /** `services:` images (a name, or `name:` of the mapping form), with their lines. */
+  services?: { image: string; line: number }[]
   /** `true`/`false` as written, or `exit_codes: [1, 137]` for the mapping form. */
   allowFailure?: string
   variables?: Record<string, string>
@@ -204,6 +206,12 @@ function readFields(fields: ReadonlyMap<string, Entry>, label: string, reader: Y
   }
   const image = readImage(value('image'), reader)
   if (image !== undefined) spec.image = image
+  const services = value('services')
+  if (isSeq(services))
+    spec.services = services.items.flatMap((item) => {
+      const name = readImage(reader.deref(item), reader)
+      return name === undefined ? [] : [{ image: name, line: reader.lineOf(item) }]
+    })
   const allowFailure = readAllowFailure(value('allow_failure'), reader)
   if (allowFailure !== undefined) spec.allowFailure = allowFailure
   if (fields.has('variables')) spec.variables = readVariables(value('variables'), reader)
@@ -281,6 +289,18 @@ function toJob(
     }
   })
   const job: WorkflowJob = { id, line, permissions: undefined, steps }
+  // A trigger job (no script) runs no image; every other job runs in its image and services.
+  const images = [
+    ...(image === undefined || steps.length === 0
+      ? []
+      : [{ image: redactSecrets(image), role: 'container' as const, line }]),
+    ...(spec.services ?? []).map((s) => ({
+      image: redactSecrets(s.image),
+      role: 'service' as const,
+      line: s.line,
+    })),
+  ]
+  if (images.length > 0) job.images = images
   const continueOnError = failureAllowed(spec)
   if (continueOnError !== undefined) job.continueOnError = continueOnError
   return job

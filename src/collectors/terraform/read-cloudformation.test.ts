@@ -181,7 +181,8 @@ Resources:
     expect(resource('JobsQueue')).toMatchObject({
       equivalentType: 'aws_sqs_queue',
       unknownAttributes: ['kms_master_key_id'],
-      references: { kms_master_key_id: ['JobsKey'] },
+      // Typed from the template's Resources map, so a rule can tell what the reference names.
+      references: { kms_master_key_id: ['aws_kms_key.JobsKey'] },
     })
     const judge = (rule: Record<string, unknown>) => {
       const check = compileRule(

@@ -68,8 +68,12 @@ for (const name of [
     [name, `Fn::${name}`, 'scalar'],
   )
 
-/** js-yaml schema that reads `!Ref x` as `{ Ref: x }` and `!GetAtt a.b` as `{ 'Fn::GetAtt': ['a', 'b'] }`. */
-const schema = yaml.DEFAULT_SCHEMA.extend(
+/**
+ * js-yaml schema that reads `!Ref x` as `{ Ref: x }` and `!GetAtt a.b` as `{ 'Fn::GetAtt': ['a', 'b'] }`.
+ * Built on the core schema: CloudFormation has no timestamps, so a policy's unquoted
+ * `Version: 2012-10-17` stays the string IAM reads, not a Date.
+ */
+const schema = yaml.CORE_SCHEMA.extend(
   intrinsics.map(
     ([tag, fn, kind]) =>
       new yaml.Type(`!${tag}`, {
@@ -375,6 +379,17 @@ class Stack {
   /** Resources of `type` whose `attribute` is a `Ref`/`Fn::GetAtt` of the resource `id`. */
   pointingAt(type: string, attribute: string, id: string): StackResource[] {
     return this.ofType(type).filter((r) => refId(r.props.properties[attribute]) === id)
+  }
+
+  /**
+   * How a reference to a logical id is recorded: `aws_iam_role.AppRole` when the type it names has a
+   * Terraform equivalent (a `Ref` carries no type: the template's Resources map tells), so a rule
+   * can ask what a route or profile refers to; the bare logical id otherwise.
+   */
+  addressOf(id: string): string {
+    const type = this.byId(id)?.type
+    const terraformType = type === undefined ? undefined : cloudFormationAttributeMaps[type]?.terraformType
+    return terraformType === undefined ? id : `${terraformType}.${id}`
   }
 
   byId(id: string | undefined): StackResource | undefined {
@@ -777,23 +792,19 @@ function readTemplateValue(properties: Json, path: string): TemplateValue {
   }
   if (v === undefined || v === null) return { state: 'unset' }
   if (v instanceof Reference) return { state: 'reference', logicalId: v.logicalId }
-  return known(v) ? { state: 'known', value: v } : { state: 'unknown' }
+  if (known(v)) return { state: 'known', value: v }
+  return Array.isArray(v) ? { state: 'unknown', length: v.length } : { state: 'unknown' }
 }
 
 /**
- * The resource's tags; stack-level tags are added at deploy time, so a key missing here may still
- * arrive. For the types declarative rules cover, its settings too, under the rules' attribute names.
+ * Every resource of the template, so coverage can list what no check examined. Its tags (stack-level
+ * tags are added at deploy time, so a key missing here may still arrive) and, for the types
+ * declarative rules cover, its settings under the rules' attribute names. A resource that only
+ * configures another (a bucket policy, an ingress rule) is recorded as part of that one.
  */
 function taggedResource(stack: Stack, r: StackResource, file: string): IacResource[] {
   const tagsRaw = r.props.properties.Tags
   const map = cloudFormationAttributeMaps[r.type]
-  if (
-    !Array.isArray(tagsRaw) &&
-    !isObject(tagsRaw) &&
-    !taggableTemplateTypes.has(r.type) &&
-    map === undefined
-  )
-    return []
   const tags: Record<string, string> = {}
   if (Array.isArray(tagsRaw))
     for (const t of tagsRaw)
@@ -804,12 +815,20 @@ function taggedResource(stack: Stack, r: StackResource, file: string): IacResour
     name: r.id,
     file,
     tool: 'cloudformation',
-    taggable: true,
+    taggable:
+      Array.isArray(tagsRaw) || isObject(tagsRaw) || taggableTemplateTypes.has(r.type) || map !== undefined,
     tags,
     tagsUnknown: true,
   }
+  const owner = partOfProperty[r.type]
+  const partOf = owner === undefined ? undefined : refId(r.props.properties[owner])
+  if (partOf !== undefined) item.partOf = partOf
   if (map !== undefined) {
-    const mapped = mapTemplateAttributes(map, (path) => readTemplateValue(r.props.properties, path))
+    const mapped = mapTemplateAttributes(
+      map,
+      (path) => readTemplateValue(r.props.properties, path),
+      (id) => stack.addressOf(id),
+    )
     item.equivalentType = map.terraformType
     item.attributes = mapped.attributes
     item.unknownAttributes = mapped.unknownAttributes
@@ -817,7 +836,54 @@ function taggedResource(stack: Stack, r: StackResource, file: string): IacResour
   }
   const line = stack.lineOf(r.id)
   if (line !== undefined) item.line = line
-  return [item]
+  return [item, ...inlineSettings(stack, r, item)]
+}
+
+/** Types that only configure another resource, and the property naming it. */
+const partOfProperty: Readonly<Record<string, string>> = {
+  'AWS::S3::BucketPolicy': 'Bucket',
+  'AWS::EC2::SecurityGroupIngress': 'GroupId',
+  'AWS::EC2::SecurityGroupEgress': 'GroupId',
+  'AWS::EC2::FlowLog': 'ResourceId',
+  'AWS::KMS::Alias': 'TargetKeyId',
+}
+
+/**
+ * Settings a template writes inline that Terraform keeps as a resource of their own (an ECR
+ * lifecycle policy, an EFS backup policy): the rules look for that resource, so it is added,
+ * as part of its owner, referring to it the way Terraform's would.
+ */
+function inlineSettings(stack: Stack, r: StackResource, owner: IacResource): IacResource[] {
+  const setting = (type: string, via: string, attributes: Record<string, unknown>): IacResource => {
+    const item: IacResource = {
+      kind: 'iac.resource',
+      resourceKind: `${r.type}.inline`,
+      name: `${r.id}.${type}`,
+      file: owner.file,
+      tool: 'cloudformation',
+      taggable: false,
+      tags: {},
+      tagsUnknown: false,
+      partOf: r.id,
+      equivalentType: type,
+      attributes,
+      unknownAttributes: [],
+      references: { [via]: [stack.addressOf(r.id)] },
+    }
+    if (owner.line !== undefined) item.line = owner.line
+    return item
+  }
+  const p = r.props.properties
+  if (r.type === 'AWS::ECR::Repository' && isObject(p.LifecyclePolicy))
+    return [setting('aws_ecr_lifecycle_policy', 'repository', {})]
+  if (r.type === 'AWS::EFS::FileSystem' && isObject(p.BackupPolicy)) {
+    const status = readTemplateValue(p, 'BackupPolicy.Status')
+    const item = setting('aws_efs_backup_policy', 'file_system_id', {})
+    if (status.state === 'known') item.attributes = { backup_policy: { status: status.value } }
+    else item.unknownAttributes = ['backup_policy.status']
+    return [item]
+  }
+  return []
 }
 
 const taggableTemplateTypes = new Set([
