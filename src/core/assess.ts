@@ -108,17 +108,6 @@ export function assess(request: AssessRequest): AssessmentModel {
   const checkIds = new Set(controls.filter((c) => !notApplicable.has(c.id)).flatMap((c) => c.testedBy))
   const runs = resolveCheckRuns(request.checks, checkIds, config)
   const disabled = new Set(Object.entries(config.checks).flatMap(([id, c]) => (c.enabled ? [] : [id])))
-  const { findings, outcomes: exceptionOutcomes } = applyExceptions(
-    noteStaleEvidence(
-      evaluateChecks(runs, groupEvidence(request.evidence), unreadKinds(request.errors)),
-      request.evidence,
-      config.scope.asOf,
-      config.freshness,
-    ),
-    config.exceptions,
-    config.scope.asOf,
-  )
-
   const controlsByCheck = new Map<string, Control[]>()
   for (const control of controls) {
     if (notApplicable.has(control.id)) continue
@@ -140,10 +129,24 @@ export function assess(request: AssessRequest): AssessmentModel {
     }
     return mapping
   }
-  const enrichedFindings = findings.map((finding) => ({ ...finding, ...mappingOf(finding.check) }))
+  // Everything below reads the findings with their mapping, never the engine's own: a large estate
+  // then holds one object per finding, not two (the engine's become garbage before the roll-ups).
+  const { findings: enrichedFindings, outcomes: exceptionOutcomes } = withMapping(
+    applyExceptions(
+      noteStaleEvidence(
+        evaluateChecks(runs, groupEvidence(request.evidence), unreadKinds(request.errors)),
+        request.evidence,
+        config.scope.asOf,
+        config.freshness,
+      ),
+      config.exceptions,
+      config.scope.asOf,
+    ),
+    mappingOf,
+  )
 
   const checksById = new Map(request.checks.map((c) => [c.id, c]))
-  const findingsByCheck = groupBy(findings, (f) => f.check)
+  const findingsByCheck = groupBy(enrichedFindings, (f) => f.check)
   const controlResults = controls.map((control) =>
     evaluateControl(control, {
       config,
@@ -167,7 +170,14 @@ export function assess(request: AssessRequest): AssessmentModel {
           dueDate: (severity) => addDays(config.scope.asOf, remediationDays[severity]),
         })
   const gaps = [
-    ...listGaps({ config, criterionResults, controlResults, findings, checksById, controls }),
+    ...listGaps({
+      config,
+      criterionResults,
+      controlResults,
+      findings: enrichedFindings,
+      checksById,
+      controls,
+    }),
     ...(thirdParties?.gaps ?? []),
   ].sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.id.localeCompare(b.id))
 
@@ -206,10 +216,10 @@ export function assess(request: AssessRequest): AssessmentModel {
     exceptions: exceptionOutcomes,
     errors: [...request.errors],
     inputs: [...request.inputs],
-    summary: summarize(criterionResults, controlResults, findings, gaps, request.errors.length),
+    summary: summarize(criterionResults, controlResults, enrichedFindings, gaps, request.errors.length),
     coverage: assessCoverage(
       request.evidence,
-      findings,
+      enrichedFindings,
       runs.map(({ check }) => ({
         id: check.id,
         reads: check.reads,
@@ -559,6 +569,17 @@ export function overallReadiness(criteria: readonly Pick<CriterionResult, 'statu
   return applicable.length === 0
     ? 0
     : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length)
+}
+
+/** The engine's findings with the controls and criteria each one's check maps to. */
+function withMapping<T>(
+  judged: { findings: Finding[]; outcomes: T },
+  mappingOf: (check: string) => { controls: string[]; criteria: string[] },
+): { findings: AssessmentModel['findings']; outcomes: T } {
+  return {
+    findings: judged.findings.map((finding) => ({ ...finding, ...mappingOf(finding.check) })),
+    outcomes: judged.outcomes,
+  }
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

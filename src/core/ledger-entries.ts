@@ -95,15 +95,20 @@ export function evidenceEntries(
   return entries
 }
 
-/** The records that close an assessment: manual attestations, the finding set and the model. */
-export function assessmentEntries(model: AssessmentModel, context: EntryContext): LedgerEntry[] {
-  const base = {
+/** Who wrote an assessment's own records (attestations, findings, the model) and when. */
+function assessmentBase(context: EntryContext) {
+  return {
     source: 'trustctl',
     collector: 'trustctl',
     collectorVersion: context.toolVersion,
     collectedAt: context.collectedAt,
   }
-  const manual = model.controls.flatMap((control) =>
+}
+
+/** One record per dated manual attestation of the model's controls. */
+export function attestationEntries(model: AssessmentModel, context: EntryContext): LedgerEntry[] {
+  const base = assessmentBase(context)
+  return model.controls.flatMap((control) =>
     control.manualEvidence
       .filter((m) => m.lastDate !== undefined)
       .map(
@@ -118,25 +123,69 @@ export function assessmentEntries(model: AssessmentModel, context: EntryContext)
         }),
       ),
   )
-  // The findings are most of the model: their bytes are made once and spliced into the model's.
-  const findings = canonicalBytesOf(model.findings)
-  return [
-    ...manual,
-    {
-      ...base,
-      kind: 'findings',
-      id: 'findings',
-      effectiveAt: model.asOf,
-      content: findings,
-    },
-    {
-      ...base,
-      kind: 'assessment',
-      id: 'assessment',
-      effectiveAt: model.asOf,
-      content: canonicalBytesOf(model, new Map([[model.findings, findings]])),
-    },
-  ]
+}
+
+/**
+ * Findings per `findings` record. The findings are most of a model (about 360 bytes each; a 100k-object
+ * estate has close to a million), so they are kept as many records of a bounded size: a run never holds
+ * one giant string, and the store writes and reads them a part at a time.
+ */
+export const findingsPerRecord = 10_000
+
+/** One part of a model's findings as the assessment record lists it: the record's id, hash and size. */
+export interface FindingsPart {
+  id: string
+  contentHash: string
+  count: number
+}
+
+/**
+ * What the assessment record keeps in place of its findings: the parts in order. The model's hash
+ * covers these hashes, so the findings are bound to the signed model as firmly as when inline.
+ */
+export interface FindingsParts {
+  count: number
+  parts: FindingsPart[]
+}
+
+/** The `findings` record of findings `index * findingsPerRecord` onwards (one part of the model's). */
+export function findingsEntry(
+  findings: AssessmentModel['findings'],
+  index: number,
+  model: Pick<AssessmentModel, 'asOf'>,
+  context: EntryContext,
+): LedgerEntry {
+  return {
+    ...assessmentBase(context),
+    kind: 'findings',
+    id: `findings:${index}`,
+    effectiveAt: model.asOf,
+    content: canonicalBytesOf(findings.slice(index * findingsPerRecord, (index + 1) * findingsPerRecord)),
+  }
+}
+
+/** The part an appended findings record makes. */
+export function findingsPartOf(entry: LedgerEntry, count: number): FindingsPart {
+  return { id: entry.id, contentHash: sha256(entry.content), count }
+}
+
+/**
+ * The model's own record: everything but the findings, which it lists by part (findingsEntry). Readers
+ * take either layout: models recorded before parts existed hold `findings` inline.
+ */
+export function assessmentEntry(
+  model: AssessmentModel,
+  findings: FindingsParts,
+  context: EntryContext,
+): LedgerEntry {
+  const { findings: _inline, ...rest } = model
+  return {
+    ...assessmentBase(context),
+    kind: 'assessment',
+    id: 'assessment',
+    effectiveAt: model.asOf,
+    content: canonicalBytesOf({ ...rest, findingsParts: findings }),
+  }
 }
 
 /** The manifest that closes a run, before signing. */

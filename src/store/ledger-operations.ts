@@ -1,8 +1,18 @@
+import { z } from 'zod'
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
 import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
-import { assessmentEntries, evidenceEntries } from '../core/ledger-entries.js'
+import {
+  assessmentEntry,
+  attestationEntries,
+  evidenceEntries,
+  type FindingsPart,
+  type FindingsParts,
+  findingsEntry,
+  findingsPartOf,
+  findingsPerRecord,
+} from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import {
   compareRunTable,
@@ -26,18 +36,24 @@ export interface RecordRequest {
   remember?: readonly { key: string; blobRef: string }[]
 }
 
-/** Evidence records are written in slices, so a huge run never holds one giant transaction. */
-const sliceSize = 50_000
+/**
+ * Evidence records are written in slices, so the canonical bytes of only one slice are held beside the
+ * evidence itself (at 50k items a slice held as much as the evidence again on a large estate).
+ */
+const sliceSize = 5_000
 
 /**
- * Keeps one assessment in the ledger: a run with its evidence, attestations, finding set and model,
- * closed by a signed manifest. A run interrupted part-way stays open and is reported incomplete.
+ * Keeps one assessment in the ledger: a run with its evidence, attestations, findings (in parts) and
+ * model, closed by a signed manifest. A run interrupted part-way stays open and is reported incomplete.
+ * Everything is appended a slice or a part at a time and dropped once written, so what the run holds
+ * beyond the model and evidence it was given stays bounded however large the estate.
  */
 export async function recordAssessment(
   store: AssessmentStore,
   request: RecordRequest,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
-  const context = { collectedAt: request.model.generatedAt, toolVersion: request.toolVersion }
+  const { model } = request
+  const context = { collectedAt: model.generatedAt, toolVersion: request.toolVersion }
   const runId = await store.beginRun({
     startedAt: context.collectedAt,
     toolVersion: request.toolVersion,
@@ -45,7 +61,6 @@ export async function recordAssessment(
   })
   const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
   const collectorOf = (file: string): string => collectorByFile.get(file) ?? 'unknown'
-  // Entries are made a slice at a time, so only one slice's bytes are held beside the evidence.
   const seen = new Set<string>()
   for (let i = 0; i < request.evidence.length; i += sliceSize) {
     const entries = evidenceEntries(request.evidence.slice(i, i + sliceSize), collectorOf, context, seen)
@@ -55,7 +70,17 @@ export async function recordAssessment(
   for (let i = 0; i < extra.length; i += sliceSize) {
     await store.append(runId, extra.slice(i, i + sliceSize))
   }
-  await store.append(runId, assessmentEntries(request.model, context))
+  const attestations = attestationEntries(model, context)
+  if (attestations.length > 0) await store.append(runId, attestations)
+  const parts: FindingsPart[] = []
+  for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
+    const entry = findingsEntry(model.findings, i, model, context)
+    await store.append(runId, [entry])
+    parts.push(
+      findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+    )
+  }
+  await store.append(runId, [assessmentEntry(model, { count: model.findings.length, parts }, context)])
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
   if (request.remember !== undefined && request.remember.length > 0) await store.remember(request.remember)
   return { runId, manifest }
@@ -102,11 +127,63 @@ async function readContent<T>(store: AssessmentStore, contentHash: string, what:
   return JSON.parse(Buffer.from(blob).toString('utf8')) as T
 }
 
+const findingsPartsSchema = z.object({
+  count: z.number().int().nonnegative(),
+  parts: z.array(
+    z.object({ id: z.string(), contentHash: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int() }),
+  ),
+})
+
+/**
+ * The model an assessment record holds. Models recorded since findings were kept in parts list them
+ * (`findingsParts`); each part is read by the hash the model names, so the findings are exactly the
+ * ones the signed model was recorded with. Older models hold their findings inline.
+ */
+async function readModel(store: AssessmentStore, modelHash: string, what: string): Promise<AssessmentModel> {
+  const stored = await readContent<AssessmentModel & { findingsParts?: unknown }>(store, modelHash, what)
+  if (stored.findingsParts === undefined) return stored
+  const listed = findingsPartsSchema.safeParse(stored.findingsParts)
+  if (!listed.success)
+    throw new StoreError(`${what}: the assessment's list of findings records is not one this trustctl reads`)
+  const { findingsParts: _parts, ...model } = stored
+  return { ...model, findings: await readFindings(store, listed.data, what) }
+}
+
+/** The findings of a model, read part by part; a part missing, altered or of the wrong size is an error. */
+async function readFindings(
+  store: AssessmentStore,
+  listed: FindingsParts,
+  what: string,
+): Promise<AssessmentModel['findings']> {
+  const findings: AssessmentModel['findings'] = []
+  for (const part of listed.parts) {
+    const slice = await readContent<AssessmentModel['findings']>(
+      store,
+      part.contentHash,
+      `${what}: findings record ${part.id}`,
+    )
+    if (!Array.isArray(slice) || slice.length !== part.count)
+      throw new StoreError(
+        `${what}: findings record ${part.id} holds ${Array.isArray(slice) ? slice.length : 'no list of'} findings, the assessment lists ${part.count}`,
+      )
+    for (const finding of slice) findings.push(finding)
+  }
+  if (findings.length !== listed.count)
+    throw new StoreError(
+      `${what}: the findings records hold ${findings.length} findings, the assessment lists ${listed.count}`,
+    )
+  return findings
+}
+
 /** The assessment a complete run recorded, with the number of evidence records it holds. */
 export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<StoredRun> {
   let modelHash: string | undefined
   let evidenceCount = 0
-  for await (const { record } of store.scan({ runId: run.id, kinds: ['assessment', 'evidence'] })) {
+  for await (const { record } of store.scan({
+    runId: run.id,
+    kinds: ['assessment', 'evidence'],
+    withBlobs: false,
+  })) {
     if (record.kind === 'assessment') modelHash = record.contentHash
     else evidenceCount += 1
   }
@@ -114,7 +191,7 @@ export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<S
     throw new NotFoundError(`run ${run.id} recorded no assessment`, {
       hint: 'it holds a push, a change, a population or a sample; trustctl history lists the assessments',
     })
-  const model = await readContent<AssessmentModel>(store, modelHash, `run ${run.id}`)
+  const model = await readModel(store, modelHash, `run ${run.id}`)
   return { id: run.id, generatedAt: model.generatedAt, asOf: model.asOf, modelHash, evidenceCount, model }
 }
 

@@ -19,6 +19,7 @@ import { ConfigError } from '../../core/errors.js'
 import { startHere } from '../../core/plan.js'
 import type { CliIo } from '../cli-io.js'
 import { exitCode } from '../exit-codes.js'
+import { favourMemoryOverSpeed } from '../memory-budget.js'
 import { formatStartHere, formatSummary } from '../present.js'
 import { processRun } from '../process-run.js'
 import { progressStream, withProgress } from '../progress.js'
@@ -58,6 +59,7 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const env = io.env ?? process.env
+  favourMemoryOverSpeed()
   const loaded = await loadConfig(options.config, io.cwd)
   const library = await loadLibrary({ deferChecks: true })
   const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(

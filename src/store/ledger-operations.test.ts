@@ -1,0 +1,139 @@
+import { generateKeyPairSync } from 'node:crypto'
+import { mkdtempSync, rmSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import Database from 'better-sqlite3'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { AssessmentModel } from '../core/assessment.js'
+import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import { findingsPerRecord } from '../core/ledger-entries.js'
+import { ed25519Signer } from '../core/ledger-manifest.js'
+import { latestRun, recordAssessment, verifyStore } from './ledger-operations.js'
+import { SqliteStore } from './sqlite/sqlite-store.js'
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-findings-parts-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
+const at = '2026-11-01T00:00:00.000Z'
+
+const findings = (n: number): AssessmentModel['findings'] =>
+  Array.from({ length: n }, (_, i) => ({
+    check: 'kubernetes/workload-runs-as-non-root',
+    status: i % 3 === 0 ? 'fail' : 'pass',
+    severity: 'high',
+    subject: { kind: 'Deployment', name: `svc-${i}`, namespace: 'team-1', file: 'deploy/a.yaml' },
+    message: i % 3 === 0 ? 'may run as root: app' : 'every container sets runAsNonRoot',
+    controls: ['access.least-privilege'],
+    criteria: ['CC6.1'],
+  }))
+
+const model = (n: number): AssessmentModel =>
+  ({
+    generatedAt: at,
+    asOf: '2026-11-30',
+    configHash: 'abc',
+    findings: findings(n),
+    controls: [],
+    gaps: [],
+  }) as unknown as AssessmentModel
+
+const entry = (kind: LedgerEntry['kind'], id: string, content: unknown): LedgerEntry => ({
+  kind,
+  id,
+  source: 'trustctl',
+  collector: 'trustctl',
+  collectorVersion: '0.1.0',
+  collectedAt: at,
+  effectiveAt: at,
+  content: canonicalBytes(content),
+})
+
+describe('an assessment with its findings in parts', () => {
+  const count = 2 * findingsPerRecord + 1
+
+  it('keeps the findings as records of bounded size, the model listing them, and reads them back whole', async () => {
+    const file = path.join(dir, 'parts', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const recorded = model(count)
+    await recordAssessment(store, { model: recorded, evidence: [], inputs: [], signer, toolVersion: '0.1.0' })
+    const run = await latestRun(store)
+    expect(run?.model.findings).toEqual(recorded.findings)
+    expect(run?.model).not.toHaveProperty('findingsParts')
+    expect((await verifyStore(store)).ok).toBe(true)
+    await store.close()
+
+    const db = new Database(file, { readonly: true })
+    const parts = db.prepare("SELECT id FROM ledger_record WHERE kind = 'findings' ORDER BY seq").all() as {
+      id: string
+    }[]
+    expect(parts.map((p) => p.id)).toEqual(['findings:0', 'findings:1', 'findings:2'])
+    const stored = db
+      .prepare(
+        "SELECT CAST(b.bytes AS TEXT) AS text FROM ledger_record r JOIN ledger_blob b ON b.ref = r.blob_ref WHERE r.kind = 'assessment'",
+      )
+      .get() as { text: string }
+    db.close()
+    const inRecord = JSON.parse(stored.text) as Record<string, unknown>
+    // The model record holds the parts' hashes, never the findings themselves.
+    expect(inRecord).not.toHaveProperty('findings')
+    expect(inRecord.findingsParts).toMatchObject({
+      count,
+      parts: [{ count: findingsPerRecord }, {}, { count: 1 }],
+    })
+  })
+
+  it('refuses a run whose findings record was edited, naming the record', async () => {
+    const file = path.join(dir, 'edited', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await recordAssessment(store, {
+      model: model(count),
+      evidence: [],
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+    })
+    await store.close()
+    const db = new Database(file)
+    // A failing finding turned into a pass in the middle part.
+    db.prepare(
+      `UPDATE ledger_blob SET bytes = CAST(replace(CAST(bytes AS TEXT), 'may run as root: app', 'every container sets it') AS BLOB)
+       WHERE ref = (SELECT blob_ref FROM ledger_record WHERE kind = 'findings' AND id = 'findings:1')`,
+    ).run()
+    db.close()
+    const tampered = new SqliteStore(file)
+    await expect(latestRun(tampered)).rejects.toThrow(
+      /findings record findings:1: stored content does not match/,
+    )
+    await tampered.close()
+  })
+
+  it('still reads a run recorded before parts, with its findings inline in the model', async () => {
+    const file = path.join(dir, 'inline', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const old = model(3)
+    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
+    await store.append(runId, [
+      entry('findings', 'findings', old.findings),
+      entry('assessment', 'assessment', old),
+    ])
+    await store.finishRun(runId, at, signer)
+    expect((await latestRun(store))?.model.findings).toEqual(old.findings)
+    await store.close()
+  })
+
+  it('refuses a model whose parts do not add up to the findings it lists', async () => {
+    const file = path.join(dir, 'short', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const { findings: inline, ...rest } = model(2)
+    const part = entry('findings', 'findings:0', inline)
+    const listed = {
+      count: 3,
+      parts: [{ id: 'findings:0', contentHash: sha256(part.content), count: 2 }],
+    }
+    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
+    await store.append(runId, [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })])
+    await store.finishRun(runId, at, signer)
+    await expect(latestRun(store)).rejects.toThrow(/hold 2 findings, the assessment lists 3/)
+    await store.close()
+  })
+})
