@@ -69,8 +69,10 @@ async function assessEstate(estate: string) {
   return { expected, collection, coverage, verdicts }
 }
 
+// cfngoat is a CloudFormation template with an expected list of its own form: unseen-cfn.test.ts judges it.
+const judgedElsewhere = new Set(['cfngoat'])
 const estates = readdirSync(estatesRoot, { withFileTypes: true })
-  .filter((e) => e.isDirectory())
+  .filter((e) => e.isDirectory() && !judgedElsewhere.has(e.name))
   .map((e) => e.name)
   .sort()
 

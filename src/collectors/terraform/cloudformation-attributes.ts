@@ -72,6 +72,8 @@ export const cloudFormationAttributeMaps: Readonly<Record<string, AttributeMap>>
       'tracing_config.mode': 'TracingConfig.Mode',
       'dead_letter_config.target_arn': 'DeadLetterConfig.TargetArn',
       kms_key_arn: 'KmsKeyArn',
+      'vpc_config.subnet_ids': 'VpcConfig.SubnetIds',
+      reserved_concurrent_executions: 'ReservedConcurrentExecutions',
     },
   },
   'AWS::DynamoDB::Table': {
@@ -106,6 +108,14 @@ export const cloudFormationAttributeMaps: Readonly<Record<string, AttributeMap>>
     attributes: {
       monitoring: 'Monitoring',
       associate_public_ip_address: 'NetworkInterfaces.0.AssociatePublicIpAddress',
+      // The subnet is the instance's own, or its first network interface's when it declares interfaces.
+      subnet_id: (read) => {
+        const own = read('SubnetId')
+        return own.state === 'unset' ? read('NetworkInterfaces.0.SubnetId') : own
+      },
+      launch_template: 'LaunchTemplate',
+      'launch_template.id': 'LaunchTemplate.LaunchTemplateId',
+      'launch_template.name': 'LaunchTemplate.LaunchTemplateName',
       // Set through a launch template, the metadata options are the template's: unknown here.
       'metadata_options.http_tokens': (read) =>
         read('LaunchTemplate').state === 'unset' ? read('MetadataOptions.HttpTokens') : { state: 'unknown' },
@@ -529,6 +539,7 @@ function setPath(target: Record<string, unknown>, path: string, value: unknown):
 /** OpenSearch and its Elasticsearch predecessor differ only in the cluster block's name. */
 function openSearchAttributes(clusterConfig: string): Record<string, PropertySource> {
   return {
+    access_policies: 'AccessPolicies',
     'encrypt_at_rest.enabled': 'EncryptionAtRestOptions.Enabled',
     'node_to_node_encryption.enabled': 'NodeToNodeEncryptionOptions.Enabled',
     'advanced_security_options.enabled': 'AdvancedSecurityOptions.Enabled',
