@@ -147,6 +147,22 @@ function looksLikePassword(v: string): boolean {
   )
 }
 
+/**
+ * The default of a Terraform variable named as a password (`variable "db_password"`): the name says what
+ * it is, so a value a person typed (`Aa1234321Bb`) counts without the entropy bar. Letters and digits,
+ * eight characters or more; references, placeholders and lower-case slugs (`app-v2`, `eu-west-1`) do not.
+ */
+function looksLikeChosenPassword(v: string): boolean {
+  return (
+    notPlaceholder(v) &&
+    notSecretShape(v) &&
+    !/\$\{|\{\{|%\(|^\$[A-Za-z_]/.test(v) &&
+    hasDigitAndLetter(v) &&
+    v.length >= 8 &&
+    !/^[a-z0-9]+(?:[-_.][a-z0-9]+)*$/.test(v)
+  )
+}
+
 /** A SaaS token recognised by its documented prefix alone. */
 function vendorToken(id: string, title: string, detect: string): SecretRule[] {
   return [{ id, title, detect: `${detect}(?![A-Za-z0-9_-])`, accept: (v) => shannonEntropy(v) > 3 }]
@@ -338,7 +354,7 @@ export const secretRules: readonly SecretRule[] = [
     lead: 'variable\\s',
     detect: `variable\\s+"[A-Za-z0-9_-]{0,40}(?:${keywordAlternatives})s?"\\s*\\{(?:[^{}]|\\{[^{}]{0,300}\\}){0,600}?default\\s*=\\s*"[^"\\s]{8,200}"`,
     secret: /default\s*=\s*"([^"\s]{8,200})"$/i,
-    accept: (v) => looksAssigned(v) || looksLikePassword(v),
+    accept: (v) => looksAssigned(v) || looksLikeChosenPassword(v),
   },
   {
     id: 'generic-secret-assignment',

@@ -142,6 +142,12 @@ describe('the rule set', () => {
         `variable "admin_api_key" {\n  description = "x"\n  sensitive = true\n  default = "${secret}"\n}\n`,
       ),
     ).toEqual(['secret-named-variable-default'])
+    // A password a person chose, below every entropy bar: the variable's name says what it is.
+    expect(
+      scanText('variable "password" {\n  type    = string\n  default = "Aa1234321Bb"\n}\n', compiled).map(
+        (f) => [f.rule.id, f.value],
+      ),
+    ).toEqual([['secret-named-variable-default', 'Aa1234321Bb']])
     const none = [
       // biome-ignore lint/suspicious/noTemplateCurlyInString: a reference, as manifests hold it
       '  - name: DB_PASSWORD\n    value: "${DB_PASSWORD}"',
@@ -150,6 +156,8 @@ describe('the rule set', () => {
       '  - name: TOKEN_AUDIENCE\n    value: "https://api.example.com"',
       `variable "token_ttl" {\n  default = "${secret}"\n}`,
       'variable "db_password" {\n  default = ""\n}',
+      'variable "db_password" {\n  default = "changeme1"\n}',
+      'variable "api_secret" {\n  default = "billing-v2"\n}',
       'variable "db_password" {\n  sensitive = true\n}\nvariable "region" {\n  default = "us-east-1"\n}',
     ].join('\n')
     expect(scanText(none, compiled).map((f) => f.rule.id)).toEqual([])
