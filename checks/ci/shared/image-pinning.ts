@@ -31,13 +31,21 @@ export type ImagePinning =
 
 /**
  * Whether an image reference names fixed content: a digest, or a full version tag in a registry
- * that keeps tags immutable. The same judgement as for Kubernetes workloads, for pipeline images.
+ * that keeps tags immutable. Kubernetes workloads share the judgement through referencePinning.
  */
 export function imagePinning(image: string, requireDigest: boolean): ImagePinning {
   // GitHub expressions (`${{ matrix.image }}`) and GitLab variables are known only when the job runs.
   if (image.includes('${{') || /\$\{?[A-Za-z_]/.test(image))
     return { status: 'unknown', why: `${image} is set when the pipeline runs` }
-  const ref = parseImageReference(image)
+  return referencePinning(image, parseImageReference(image), requireDigest)
+}
+
+/** The judgement on a parsed reference, shared by pipeline images and Kubernetes workloads. */
+export function referencePinning(
+  image: string,
+  ref: ReturnType<typeof parseImageReference>,
+  requireDigest: boolean,
+): ImagePinning {
   if (ref.digest !== undefined) return { status: 'pinned' }
   if (ref.tag === undefined) return { status: 'moving', why: `${image} has no tag, so it runs latest` }
   if (floatingTags.has(ref.tag.toLowerCase()))

@@ -2,51 +2,15 @@ import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { Container } from '../../../src/core/evidence.js'
 import { parseImageReference } from '../../../src/core/image-reference.js'
+import { type ImagePinning, referencePinning } from '../../ci/shared/image-pinning.js'
 import { containerLabel } from '../shared/containers.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
 
-/** Tag names that are moved on purpose to follow a channel. */
-const floatingTags = new Set([
-  'latest',
-  'stable',
-  'main',
-  'master',
-  'edge',
-  'dev',
-  'develop',
-  'nightly',
-  'canary',
-  'beta',
-  'alpha',
-  'mainline',
-  'lts',
-  'current',
-  'rolling',
-  'release',
-  'head',
-])
-
-/** A bare major or major.minor version (`16`, `v2`, `1.27`, `16-alpine`) moves with each patch release. */
-const partialVersion = /^v?\d{1,4}(\.\d+)?(-[a-z][\w.-]*)?$/i
-
-type Pinning = { status: 'pinned' } | { status: 'moving'; why: string } | { status: 'unknown'; why: string }
-
-function pinning(container: Container, requireDigest: boolean): Pinning {
+function pinning(container: Container, requireDigest: boolean): ImagePinning {
   if (container.image.trim() === '') return { status: 'unknown', why: 'no image written' }
   const ref = parseImageReference(container.image)
   if (ref.unresolved) return { status: 'unknown', why: `image ${container.image} is not resolved` }
-  if (ref.digest !== undefined) return { status: 'pinned' }
-  if (ref.tag === undefined)
-    return { status: 'moving', why: `${container.image} has no tag, so it runs latest` }
-  if (floatingTags.has(ref.tag.toLowerCase()))
-    return { status: 'moving', why: `${container.image} uses the moving tag ${ref.tag}` }
-  if (partialVersion.test(ref.tag))
-    return {
-      status: 'moving',
-      why: `${container.image} names a partial version, which moves with each release`,
-    }
-  if (requireDigest) return { status: 'moving', why: `${container.image} is not pinned by digest` }
-  return { status: 'pinned' }
+  return referencePinning(container.image, ref, requireDigest)
 }
 
 export default defineCheck({
