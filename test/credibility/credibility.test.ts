@@ -17,6 +17,7 @@ import type { Finding } from '../../src/core/check.js'
 import { assessCoverage } from '../../src/core/coverage.js'
 import { evaluateChecks, unreadKinds } from '../../src/core/engine.js'
 import { groupEvidence } from '../../src/core/evidence.js'
+import { expectEveryResourceAccountedFor } from './coverage-accounting.js'
 
 const estatesRoot = path.join(import.meta.dirname, 'estates')
 
@@ -120,25 +121,6 @@ describe.each(estates)('credibility estate %s', (estate) => {
 
   it('lists every resource no check examined in coverage, with its type, file and reason', async () => {
     const { manifest, coverage } = await assessEstate(estate)
-    const listed = coverage.byType.flatMap((t) =>
-      t.notAssessedResources.map((r) => ({
-        kind: t.resourceKind,
-        name: r.name,
-        file: r.file,
-        reason: r.reason,
-      })),
-    )
-    // What the manifest knows no check examines is listed, not dropped.
-    for (const want of manifest.notAssessed)
-      expect(listed, `${want.kind} ${want.name}`).toContainEqual(expect.objectContaining(want))
-    // Every resource is accounted for: assessed or listed, each listed one with a file and a reason.
-    expect(coverage.assessed + listed.length).toBe(coverage.resources)
-    for (const entry of listed) {
-      expect(entry.file).not.toBe('')
-      expect(entry.reason).not.toBe('')
-    }
-    console.log(
-      `coverage ${estate}: ${coverage.assessed}/${coverage.resources} assessed; not assessed: ${listed.map((l) => `${l.kind} ${l.name}`).join(', ') || 'none'}`,
-    )
+    expectEveryResourceAccountedFor(estate, coverage, manifest.notAssessed)
   })
 })

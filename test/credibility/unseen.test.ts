@@ -17,6 +17,7 @@ import { collectSources, type SourceEntry } from '../../src/collectors/registry.
 import { assessCoverage } from '../../src/core/coverage.js'
 import { evaluateChecks, unreadKinds } from '../../src/core/engine.js'
 import { groupEvidence } from '../../src/core/evidence.js'
+import { expectEveryResourceAccountedFor } from './coverage-accounting.js'
 
 const estatesRoot = path.join(import.meta.dirname, 'unseen')
 
@@ -107,23 +108,6 @@ describe.each(estates)('unseen estate %s', (estate) => {
 
   it('accounts for every resource: assessed, or listed as not assessed with its file and reason', async () => {
     const { expected, coverage } = await assessEstate(estate)
-    const listed = coverage.byType.flatMap((t) =>
-      t.notAssessedResources.map((r) => ({
-        kind: t.resourceKind,
-        name: r.name,
-        file: r.file,
-        reason: r.reason,
-      })),
-    )
-    for (const want of expected.notAssessed)
-      expect(listed, `${want.kind} ${want.name}`).toContainEqual(expect.objectContaining(want))
-    expect(coverage.assessed + listed.length).toBe(coverage.resources)
-    for (const entry of listed) {
-      expect(entry.file).not.toBe('')
-      expect(entry.reason).not.toBe('')
-    }
-    console.log(
-      `coverage ${estate}: ${coverage.assessed}/${coverage.resources} assessed; not assessed: ${listed.map((l) => `${l.kind} ${l.name}`).join(', ') || 'none'}`,
-    )
+    expectEveryResourceAccountedFor(estate, coverage, expected.notAssessed)
   })
 })
