@@ -10,6 +10,7 @@ import { loadConfig } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
 import { catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
+import { yamlSnapshotFile } from '../src/catalog/yaml-snapshot.js'
 import { timeMedian } from './median.js'
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
@@ -99,10 +100,10 @@ try {
   const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
     run([bin, 'gaps'], root, assessed),
   )
-  // The same commands with the build's snapshots (rules and catalog) and check manifest moved aside:
+  // The same commands with the build's snapshots (rules, catalog, shipped YAML) and check manifest moved aside:
   // every rule.yaml and catalog file parsed and validated, every check.ts imported at start-up, as
   // before they existed (their before/after).
-  const snapshots = [ruleSnapshotFile, catalogSnapshotFile, checkManifestFile]
+  const snapshots = [ruleSnapshotFile, catalogSnapshotFile, checkManifestFile, yamlSnapshotFile]
   const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
   if (snapshots.every((file) => existsSync(file))) {
     for (const file of snapshots) renameSync(file, `${file}.aside`)

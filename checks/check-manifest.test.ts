@@ -12,6 +12,8 @@ import { copyDemo } from '../test/cli-harness.js'
 import {
   buildCheckManifest,
   type CheckManifest,
+  type CodeCache,
+  codeHash,
   isDeferred,
   loadChecks,
   loadDeferredChecks,
@@ -167,4 +169,22 @@ describe('deferred check loading', () => {
       demo.cleanup()
     }
   }, 240_000)
+})
+
+describe('hashing check code with a cache shared by one load', () => {
+  it('gives each check the hash it has alone, helpers shared with earlier checks included', async () => {
+    const files = [
+      'github/default-branch-protected/check.ts',
+      'github/default-branch-requires-reviews/check.ts',
+      'github/default-branch-blocks-force-pushes/check.ts',
+    ].map((f) => path.join(import.meta.dirname, f))
+    const alone = await Promise.all(files.map((f) => codeHash(f)))
+    const cache: CodeCache = { texts: new Map(), targets: new Map() }
+    const shared: string[] = []
+    for (const f of files) shared.push(await codeHash(f, cache))
+    expect(shared).toEqual(alone)
+    // The helper was read once and counts in every hash.
+    expect([...cache.texts.keys()].filter((f) => f.endsWith(`shared${path.sep}scope.ts`))).toHaveLength(1)
+    expect(new Set(alone).size).toBe(3)
+  })
 })

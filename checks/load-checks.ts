@@ -164,6 +164,7 @@ export async function loadChecks(
   } = {},
 ): Promise<Check[]> {
   const checks: Check[] = []
+  const code = newCodeCache()
   const [folders, validated, described] = await Promise.all([
     listCheckFolders(),
     snapshot ?? undefined,
@@ -175,7 +176,7 @@ export async function loadChecks(
       const file = await findCheckFile(path.join(checksRoot, folder))
       if (file === undefined) return undefined
       if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
-      const stub = described === undefined ? undefined : await deferredCheck(folder, file, described)
+      const stub = described === undefined ? undefined : await deferredCheck(folder, file, described, code)
       if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
     }),
@@ -274,15 +275,16 @@ function checkMetadataOf(check: Check): CheckMetadata {
  * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
  * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
  */
-export async function codeHash(file: string): Promise<string> {
+export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
   const seen = new Map<string, string>()
   const pending = [file]
   while (pending.length > 0) {
     const next = pending.pop()
     if (next === undefined || seen.has(next)) continue
-    const text = readFileSync(next, 'utf8')
+    const text = cache.texts.get(next) ?? readFileSync(next, 'utf8')
+    cache.texts.set(next, text)
     seen.set(next, text)
-    for (const imported of await relativeImports(next, text))
+    for (const imported of await relativeImports(next, text, cache))
       if (isInsideChecks(imported) && !seen.has(imported)) pending.push(imported)
   }
   const hash = createHash('sha256')
@@ -291,23 +293,43 @@ export async function codeHash(file: string): Promise<string> {
   return hash.digest('hex')
 }
 
+/**
+ * Files read and import targets resolved while hashing, shared by the checks of one load: a hundred
+ * checks import the same few helpers (and src/core/check.js), which were read and stat'ed per check.
+ */
+export interface CodeCache {
+  texts: Map<string, string>
+  targets: Map<string, Promise<string>>
+}
+const newCodeCache = (): CodeCache => ({ texts: new Map(), targets: new Map() })
+
 const isInsideChecks = (file: string): boolean => !path.relative(checksRoot, file).startsWith('..')
 
 /** The files a module imports by relative path; `./x.js` is `./x.ts` when run from source. */
-async function relativeImports(file: string, text: string): Promise<string[]> {
+async function relativeImports(file: string, text: string, cache: CodeCache): Promise<string[]> {
   const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)]
   return Promise.all(
-    specifiers.map(async (match) => {
+    specifiers.map((match) => {
       const target = path.resolve(path.dirname(file), match[1] ?? '')
-      if (!target.endsWith('.js')) return target
-      try {
-        if ((await stat(target)).isFile()) return target
-      } catch {
-        // a source checkout: the .ts beside it is what runs
+      let resolved = cache.targets.get(target)
+      if (resolved === undefined) {
+        resolved = runnableFile(target)
+        cache.targets.set(target, resolved)
       }
-      return `${target.slice(0, -3)}.ts`
+      return resolved
     }),
   )
+}
+
+/** The file an import of `target` runs: `./x.js` is `./x.ts` when run from source. */
+async function runnableFile(target: string): Promise<string> {
+  if (!target.endsWith('.js')) return target
+  try {
+    if ((await stat(target)).isFile()) return target
+  } catch {
+    // a source checkout: the .ts beside it is what runs
+  }
+  return `${target.slice(0, -3)}.ts`
 }
 
 /** The check as a placeholder for a module not imported: only when the manifest vouches for its code. */
@@ -315,9 +337,10 @@ async function deferredCheck(
   folder: string,
   file: string,
   manifest: CheckManifest,
+  code: CodeCache,
 ): Promise<Check | undefined> {
   const entry = manifest.checks[folder]
-  if (entry === undefined || entry.sha256 !== (await codeHash(file))) return undefined
+  if (entry === undefined || entry.sha256 !== (await codeHash(file, code))) return undefined
   const check: Check = {
     ...entry.metadata,
     // Never parsed with a value: a check the config gives params to is imported before validation.

@@ -1,9 +1,36 @@
 // Validates the shipped catalog once, at build time, and writes the validated data with each source
 // file's hash to dist/src/catalog/catalog-snapshot.json: at run time an unchanged catalog is used from
 // it without YAML parsing or schema validation; any changed file makes the run validate as before.
+// It also writes dist/src/catalog/yaml-snapshot.json, the parsed crosswalks, provider profiles and
+// policy front matter by text hash: an unchanged one is read from JSON (and still validated).
 import { writeFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
+import path from 'node:path'
 import { buildCatalogSnapshotText, catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
 import { catalogRoot, readCatalogSources } from '../src/catalog/load-catalog.js'
+import { frontMatter } from '../src/catalog/load-policies.js'
+import { listFiles, parseYaml } from '../src/catalog/read-data-file.js'
+import { yamlSnapshotFile, yamlSnapshotText } from '../src/catalog/yaml-snapshot.js'
 
 writeFileSync(catalogSnapshotFile, await buildCatalogSnapshotText(catalogRoot(), readCatalogSources))
 console.log(`validated the catalog into ${catalogSnapshotFile}`)
+
+/** The YAML texts the catalog loaders parse with the catalog as owner, besides the catalog itself. */
+async function shippedYamlTexts(root: string): Promise<string[]> {
+  const read = (files: string[]): Promise<string[]> => Promise.all(files.map((f) => readFile(f, 'utf8')))
+  const yamlFiles = [
+    ...(await listFiles(path.join(root, 'crosswalks'), ['.yaml', '.yml'])),
+    ...(await listFiles(path.join(root, 'providers'), ['.yaml', '.yml'])),
+  ]
+  const policies = await read(await listFiles(path.join(root, 'policies'), ['.md']))
+  const fronts = policies.map((text) => frontMatter.exec(text.replace(/^\uFEFF/, ''))?.[1])
+  return [...(await read(yamlFiles)), ...fronts.filter((t): t is string => t !== undefined)]
+}
+
+const texts = await shippedYamlTexts(catalogRoot())
+// Parsed as a user's file would be: the snapshot's own lookup is for the catalog owner only.
+writeFileSync(
+  yamlSnapshotFile,
+  yamlSnapshotText(texts, (text) => parseYaml(text, 'snapshot', 'user')),
+)
+console.log(`parsed ${texts.length} crosswalk, provider and policy text(s) into ${yamlSnapshotFile}`)

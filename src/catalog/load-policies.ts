@@ -4,9 +4,12 @@ import { CatalogError } from '../core/errors.js'
 import { type PolicyTemplate, policyMetaSchema, unknownPlaceholders } from '../core/third-parties/policies.js'
 import { listFiles, parseYaml, readText, validateData } from './read-data-file.js'
 
+/** A policy template's front matter (group 1) and body (group 2). */
+export const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/
+
 /** Splits `---\nfront matter\n---\nbody`; a file without front matter is an error naming it. */
 export function splitFrontMatter(text: string, label: string): { meta: unknown; body: string } {
-  const match = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/.exec(text.replace(/^\uFEFF/, ''))
+  const match = frontMatter.exec(text.replace(/^\uFEFF/, ''))
   if (match === null)
     throw new CatalogError(`${label}: starts with no front matter (a YAML block between --- lines)`)
   return { meta: parseYaml(match[1] ?? '', label, 'catalog'), body: match[2] ?? '' }
