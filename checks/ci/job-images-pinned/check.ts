@@ -1,6 +1,6 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
-import { imagePinning } from '../shared/image-pinning.js'
+import { imagePinning } from '../../../src/core/image-pinning.js'
 
 /** One image a pipeline runs: a job's container or service, or a `docker://` step. */
 interface JobImage {

@@ -1,8 +1,8 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { Container } from '../../../src/core/evidence.js'
+import { type ImagePinning, referencePinning } from '../../../src/core/image-pinning.js'
 import { parseImageReference } from '../../../src/core/image-reference.js'
-import { type ImagePinning, referencePinning } from '../../ci/shared/image-pinning.js'
 import { containerLabel } from '../shared/containers.js'
 import { exemptMessage, exemptNamespacesParam } from '../shared/scope.js'
 

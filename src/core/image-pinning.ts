@@ -1,4 +1,4 @@
-import { parseImageReference } from '../../../src/core/image-reference.js'
+import { parseImageReference } from './image-reference.js'
 
 /** Tag names that are moved on purpose to follow a channel. */
 const floatingTags = new Set([
