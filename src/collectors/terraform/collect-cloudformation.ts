@@ -1,14 +1,7 @@
-import path from 'node:path'
 import { z } from 'zod'
-import {
-  defineSourceCollector,
-  emptyCollection,
-  type FileCollection,
-  type ParsedInput,
-  parseThroughCache,
-} from '../source-collector.js'
+import { defineSourceCollector, type FileCollection, type ParsedInput } from '../source-collector.js'
 import { looksLikeTemplate, TemplateError, templateEvidence } from './read-cloudformation.js'
-import { inputRecord, listInputs, readInput } from './read-inputs.js'
+import { collectInputs } from './read-inputs.js'
 
 const options = z.strictObject({
   type: z.literal('cloudformation'),
@@ -34,25 +27,12 @@ export const cloudFormationCollector = defineSourceCollector({
   type: 'cloudformation',
   summary: 'CloudFormation templates (YAML with !Ref/!GetAtt/!Sub… or JSON): AWS resources and tags',
   options,
-  async collect(source, context): Promise<FileCollection> {
-    const collection = emptyCollection()
-    const files = await listInputs(context.root, source.path, isCandidate)
-    const named = path.resolve(context.root, source.path)
-    for (const absolute of files) {
-      const input = await readInput(context.root, absolute)
+  collect: (source, context): Promise<FileCollection> =>
+    collectInputs(context, source.path, {
+      collector: 'cloudformation',
+      acceptName: isCandidate,
       // In a folder, other YAML and JSON (workflows, manifests, package.json) is not a template.
-      if (absolute !== named && !looksLikeTemplate(input.text)) continue
-      // An unchanged template is not parsed again: its evidence comes back from an earlier signed run.
-      const { parsed, reused } = await parseThroughCache(context.parseCache, 'cloudformation', input, () =>
-        parseTemplateFile(input.text, input.file),
-      )
-      collection.evidence.push(...parsed.evidence)
-      collection.errors.push(...parsed.errors)
-      collection.inputs.push({
-        ...inputRecord(input, 'cloudformation', parsed.evidence.length),
-        ...(reused ? { reused } : {}),
-      })
-    }
-    return collection
-  },
+      isInput: looksLikeTemplate,
+      parse: (input) => parseTemplateFile(input.text, input.file),
+    }),
 })

@@ -1,14 +1,7 @@
-import path from 'node:path'
 import { z } from 'zod'
 import type { EvidenceItem } from '../../core/evidence.js'
-import {
-  defineSourceCollector,
-  emptyCollection,
-  type FileCollection,
-  type ParsedInput,
-  parseThroughCache,
-} from '../source-collector.js'
-import { inputRecord, listInputs, readInput } from './read-inputs.js'
+import { defineSourceCollector, type FileCollection, type ParsedInput } from '../source-collector.js'
+import { collectInputs } from './read-inputs.js'
 import { PlanFormatError, readPlan } from './read-plan.js'
 import { ResourceGraph } from './resource-graph.js'
 import { toAwsEvidence } from './to-aws-evidence.js'
@@ -48,26 +41,13 @@ export const terraformPlanCollector = defineSourceCollector({
   type: 'terraform-plan',
   summary: 'Terraform plans (`terraform show -json plan.out`): planned AWS resources, tags and changes',
   options,
-  async collect(source, context): Promise<FileCollection> {
-    const collection = emptyCollection()
-    const files = await listInputs(context.root, source.path, (name) => name.endsWith('.json'))
-    const named = path.resolve(context.root, source.path)
-    for (const absolute of files) {
-      const input = await readInput(context.root, absolute)
+  collect: (source, context): Promise<FileCollection> =>
+    collectInputs(context, source.path, {
+      collector: 'terraform-plan',
+      acceptName: (name) => name.endsWith('.json'),
       // In a folder, JSON that does not start like a plan (tfvars.json, package.json) is skipped;
       // Terraform prints format_version first, so a truncated plan is still reported.
-      if (absolute !== named && !/"format_version"/.test(input.text.slice(0, 4096))) continue
-      // An unchanged plan is not parsed again: its evidence comes back from an earlier signed run.
-      const { parsed, reused } = await parseThroughCache(context.parseCache, 'terraform-plan', input, () =>
-        parsePlanFile(input.text, input.file),
-      )
-      collection.evidence.push(...parsed.evidence)
-      collection.errors.push(...parsed.errors)
-      collection.inputs.push({
-        ...inputRecord(input, 'terraform-plan', parsed.evidence.length),
-        ...(reused ? { reused } : {}),
-      })
-    }
-    return collection
-  },
+      isInput: (text) => /"format_version"/.test(text.slice(0, 4096)),
+      parse: (input) => parsePlanFile(input.text, input.file),
+    }),
 })

@@ -1,7 +1,14 @@
 import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
-import type { CollectedInput } from '../source-collector.js'
+import {
+  type CollectedInput,
+  emptyCollection,
+  type FileCollection,
+  type ParsedInput,
+  parseThroughCache,
+  type SourceContext,
+} from '../source-collector.js'
 
 /** A file read for a source, with its path as reported (relative to the config folder). */
 export interface InputFile {
@@ -56,4 +63,41 @@ export async function readInput(root: string, absolute: string): Promise<InputFi
 
 export function inputRecord(input: InputFile, collector: string, items: number): CollectedInput {
   return { file: input.file, collector, sha256: input.sha256, bytes: input.bytes, items }
+}
+
+/** How one source type finds, recognises and parses its files. */
+export interface InputReader {
+  collector: string
+  /** File names worth reading in a folder. */
+  acceptName: (name: string) => boolean
+  /** Whether a file found in a folder is one of this type (a file named outright always is). */
+  isInput: (text: string) => boolean
+  parse: (input: InputFile) => ParsedInput
+}
+
+/**
+ * Reads a source path with one reader. An unchanged file is not parsed again: its evidence comes back
+ * from an earlier signed run through the parse cache.
+ */
+export async function collectInputs(
+  context: SourceContext,
+  sourcePath: string,
+  reader: InputReader,
+): Promise<FileCollection> {
+  const collection = emptyCollection()
+  const named = path.resolve(context.root, sourcePath)
+  for (const absolute of await listInputs(context.root, sourcePath, reader.acceptName)) {
+    const input = await readInput(context.root, absolute)
+    if (absolute !== named && !reader.isInput(input.text)) continue
+    const { parsed, reused } = await parseThroughCache(context.parseCache, reader.collector, input, () =>
+      reader.parse(input),
+    )
+    collection.evidence.push(...parsed.evidence)
+    collection.errors.push(...parsed.errors)
+    collection.inputs.push({
+      ...inputRecord(input, reader.collector, parsed.evidence.length),
+      ...(reused ? { reused } : {}),
+    })
+  }
+  return collection
 }
