@@ -1,5 +1,26 @@
 import { expect } from 'vitest'
-import type { assessCoverage } from '../../src/core/coverage.js'
+import { loadChecks } from '../../checks/load-checks.js'
+import { collectSources, type SourceEntry } from '../../src/collectors/registry.js'
+import { assessCoverage } from '../../src/core/coverage.js'
+import { evaluateChecks, unreadKinds } from '../../src/core/engine.js'
+import { groupEvidence } from '../../src/core/evidence.js'
+
+const checks = await loadChecks()
+const runs = checks.map((check) => ({ check, params: check.params.parse({}) as Record<string, unknown> }))
+
+/** The ids of every check and rule, for the suites that name checks. */
+export const checkIds = new Set(checks.map((c) => c.id))
+
+/** Collects an estate's sources and runs every check with its defaults, as a first `assess` would. */
+export async function assessSources(root: string, sources: readonly unknown[]) {
+  const collection = await collectSources(sources as SourceEntry[], {
+    root,
+    now: new Date('2026-06-30T00:00:00Z'),
+    env: {},
+  })
+  const findings = evaluateChecks(runs, groupEvidence(collection.evidence), unreadKinds(collection.errors))
+  return { collection, findings, coverage: assessCoverage(collection.evidence, findings, checks) }
+}
 
 type Coverage = ReturnType<typeof assessCoverage>
 interface Listed {

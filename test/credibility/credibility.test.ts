@@ -11,13 +11,8 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { loadChecks } from '../../checks/load-checks.js'
-import { collectSources, type SourceEntry } from '../../src/collectors/registry.js'
 import type { Finding } from '../../src/core/check.js'
-import { assessCoverage } from '../../src/core/coverage.js'
-import { evaluateChecks, unreadKinds } from '../../src/core/engine.js'
-import { groupEvidence } from '../../src/core/evidence.js'
-import { expectEveryResourceAccountedFor } from './coverage-accounting.js'
+import { assessSources, expectEveryResourceAccountedFor } from './coverage-accounting.js'
 
 const estatesRoot = path.join(import.meta.dirname, 'estates')
 
@@ -55,9 +50,6 @@ const recallFloor: Record<string, number> = {
   'terraform-source-multicloud': 1,
 }
 
-const checks = await loadChecks()
-const runs = checks.map((check) => ({ check, params: check.params.parse({}) as Record<string, unknown> }))
-
 const names = (planted: Planted, finding: Finding): boolean =>
   finding.subject.kind === planted.kind &&
   (planted.name === undefined || finding.subject.name === planted.name) &&
@@ -67,13 +59,7 @@ const names = (planted: Planted, finding: Finding): boolean =>
 async function assessEstate(estate: string) {
   const root = path.join(estatesRoot, estate)
   const manifest = manifestSchema.parse(yaml.load(readFileSync(path.join(root, 'manifest.yaml'), 'utf8')))
-  const collection = await collectSources(manifest.sources as SourceEntry[], {
-    root,
-    now: new Date('2026-06-30T00:00:00Z'),
-    env: {},
-  })
-  const findings = evaluateChecks(runs, groupEvidence(collection.evidence), unreadKinds(collection.errors))
-  const coverage = assessCoverage(collection.evidence, findings, checks)
+  const { collection, findings, coverage } = await assessSources(root, manifest.sources)
   const verdicts = manifest.planted.map((planted) => {
     const statuses =
       planted.check === null

@@ -12,12 +12,7 @@ import path from 'node:path'
 import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { loadChecks } from '../../checks/load-checks.js'
-import { collectSources, type SourceEntry } from '../../src/collectors/registry.js'
-import { assessCoverage } from '../../src/core/coverage.js'
-import { evaluateChecks, unreadKinds } from '../../src/core/engine.js'
-import { groupEvidence } from '../../src/core/evidence.js'
-import { expectEveryResourceAccountedFor } from './coverage-accounting.js'
+import { assessSources, checkIds, expectEveryResourceAccountedFor } from './coverage-accounting.js'
 
 const estatesRoot = path.join(import.meta.dirname, 'unseen')
 
@@ -40,19 +35,10 @@ const expectedSchema = z.strictObject({
   notAssessed: z.array(z.strictObject({ kind: z.string(), name: z.string() })),
 })
 
-const checks = await loadChecks()
-const runs = checks.map((check) => ({ check, params: check.params.parse({}) as Record<string, unknown> }))
-
 async function assessEstate(estate: string) {
   const root = path.join(estatesRoot, estate)
   const expected = expectedSchema.parse(yaml.load(readFileSync(path.join(root, 'expected.yaml'), 'utf8')))
-  const collection = await collectSources(expected.sources as SourceEntry[], {
-    root,
-    now: new Date('2026-06-30T00:00:00Z'),
-    env: {},
-  })
-  const findings = evaluateChecks(runs, groupEvidence(collection.evidence), unreadKinds(collection.errors))
-  const coverage = assessCoverage(collection.evidence, findings, checks)
+  const { collection, findings, coverage } = await assessSources(root, expected.sources)
   const verdicts = expected.planted.map((planted) => {
     const statuses =
       planted.check === null
@@ -80,8 +66,9 @@ const estates = readdirSync(estatesRoot, { withFileTypes: true })
 describe.each(estates)('unseen estate %s', (estate) => {
   it('names only checks that exist', async () => {
     const { expected } = await assessEstate(estate)
-    const ids = new Set(checks.map((c) => c.id))
-    const unknown = expected.planted.flatMap((p) => (p.check === null || ids.has(p.check) ? [] : [p.check]))
+    const unknown = expected.planted.flatMap((p) =>
+      p.check === null || checkIds.has(p.check) ? [] : [p.check],
+    )
     expect(unknown).toEqual([])
   })
 
