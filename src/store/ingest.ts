@@ -40,15 +40,17 @@ export async function ingestInputs(
   context: { collectedAt: string; sliceSize?: number },
 ): Promise<IngestResult> {
   const slice = context.sliceSize ?? 50_000
-  // Each pending entry carries the SHA-256 of its content, computed once: listed in its evidence set
-  // and reused as the record's content hash (chainRecords then does not hash the content again).
   let pending: LedgerEntry[] = []
+  // The SHA-256 of each pending entry's content, computed once: listed in its evidence set and
+  // reused as the record's content hash (chainRecords then does not hash the content again).
+  let pendingHashes: string[] = []
   const remember: { key: string; ref: string }[] = []
   const result: IngestResult = { inputs: inputs.length, reused: 0, records: 0, ignoredCacheEntries: 0 }
   const flush = async (): Promise<void> => {
     if (pending.length === 0) return
-    result.records += (await store.append(runId, pending)).length
+    result.records += (await store.append(runId, pending, pendingHashes)).length
     pending = []
+    pendingHashes = []
     // Remembered only once its records are committed: a crash never leaves a cache entry for nothing.
     await store.remember(remember.splice(0).map(({ key, ref }) => ({ key, blobRef: ref })))
   }
@@ -65,7 +67,7 @@ export async function ingestInputs(
     }
     const key = inputCacheKey(input)
     const cached = known.get(key)
-    const setEntry = (content: Buffer, contentHash: string): LedgerEntry => ({
+    const setEntry = (content: Buffer): LedgerEntry => ({
       kind: 'evidence-set',
       id: input.source,
       source: input.source,
@@ -74,25 +76,17 @@ export async function ingestInputs(
       collectedAt: context.collectedAt,
       effectiveAt: context.collectedAt,
       content,
-      contentHash,
     })
     if (cached !== undefined) {
       result.reused += 1
       // The cache re-hashed these bytes against their address (chainedCache): the address is their hash.
-      pending.push(setEntry(Buffer.from(cached.bytes), cached.blobRef.slice('sha256:'.length)))
+      pending.push(setEntry(Buffer.from(cached.bytes)))
+      pendingHashes.push(cached.blobRef.slice('sha256:'.length))
       if (pending.length >= slice) await flush()
       continue
     }
     const entries = input.parse()
-    const hashes: string[] = new Array(entries.length)
-    for (let i = 0; i < entries.length; i++) {
-      const entry = entries[i] as LedgerEntry
-      // A hash the parser already computed is trusted no more than the ledger trusts one: the record
-      // binds it, and verify re-hashes the blob against it.
-      const hash = entry.contentHash ?? sha256(entry.content)
-      hashes[i] = hash
-      pending.push(entry.contentHash === hash ? entry : { ...entry, contentHash: hash })
-    }
+    const hashes = entries.map((e) => sha256(e.content))
     const content = canonicalBytes({
       input: input.sha256,
       collector: input.collector,
@@ -100,7 +94,10 @@ export async function ingestInputs(
       evidence: hashes,
     })
     const setHash = sha256(content)
-    pending.push(setEntry(content, setHash))
+    for (const entry of entries) pending.push(entry)
+    pending.push(setEntry(content))
+    for (const hash of hashes) pendingHashes.push(hash)
+    pendingHashes.push(setHash)
     remember.push({ key, ref: `sha256:${setHash}` })
     if (pending.length >= slice) await flush()
   }

@@ -182,9 +182,7 @@ export class SqliteDriver implements SqlDriver {
     // 50-row statements cost more CPU than 50 runs of one). Rows that need no conversion are bound
     // as they are: an ingest writes two rows per record, a copy of each is most of the driver's cost.
     const statement = this.statement(insertSql(table, columns, 1, onConflict))
-    // The row is bound as one array argument (better-sqlite3 spreads it natively): no argument list
-    // is built per row.
-    for (const row of rows) statement.run(needsConversion(row) ? bindable(row) : row)
+    for (const row of rows) statement.run(...(needsConversion(row) ? bindable(row) : row))
   }
 
   /**
