@@ -90,6 +90,8 @@ export function evidenceEntries(
       collectedAt: context.collectedAt,
       effectiveAt: effectiveAtOf(item, context.collectedAt),
       content,
+      // The dedup key is the content hash: the ledger reuses it instead of hashing the bytes again.
+      contentHash: key,
     })
   }
   return entries

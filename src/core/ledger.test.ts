@@ -35,6 +35,14 @@ describe('chainRecords', () => {
     expect(chainRecords(head, 1, entries, hashes)).toEqual(chainRecords(head, 1, entries))
   })
 
+  it('takes the content hash an entry carries instead of hashing its bytes again', () => {
+    const carried = entries.map((e) => ({ ...e, contentHash: sha256(e.content) }))
+    expect(chainRecords(head, 1, carried)).toEqual(chainRecords(head, 1, entries))
+    // Trusted as given: a wrong one is bound into the record, where verify finds the blob does not match.
+    const wrong = chainRecords(head, 1, [{ ...entry('a'), contentHash: sha256('other') }])
+    expect(wrong.records[0]?.contentHash).toBe(sha256('other'))
+  })
+
   it('refuses a list of content hashes that does not match the entries one to one', () => {
     expect(() => chainRecords(head, 1, entries, [sha256('x')])).toThrow(/1 content hashes for 3 entries/)
   })

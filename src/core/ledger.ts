@@ -53,6 +53,12 @@ export interface LedgerEntry {
   effectiveAt: string
   /** The canonical serialization of the content: the blob. */
   content: Uint8Array
+  /**
+   * SHA-256 (hex) of `content`, when the caller already computed it (to deduplicate evidence or list it
+   * in an evidence set): the ledger then does not hash the content a second time. A wrong value makes a
+   * record whose content hash its blob does not match, which verify reports like any altered blob.
+   */
+  contentHash?: string
 }
 
 /** A record as the ledger keeps it. */
@@ -138,7 +144,7 @@ export function chainRecords(
   let { seq, hash: prevHash } = head
   for (let i = 0; i < entries.length; i++) {
     const entry = entries[i] as LedgerEntry
-    const contentHash = contentHashes?.[i] ?? sha256(entry.content)
+    const contentHash = contentHashes?.[i] ?? entry.contentHash ?? sha256(entry.content)
     const blobRef = blobRefOf(contentHash)
     seq += 1
     // Built once, hash last: no copy of the record per entry (a million records a run).

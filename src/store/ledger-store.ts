@@ -182,7 +182,7 @@ export class SqlLedgerStore implements AssessmentStore {
    */
   private async upload(entries: readonly LedgerEntry[]): Promise<Set<string>> {
     if (this.objects === undefined || entries.length === 0) return new Set()
-    const unique = new Map(entries.map((e) => [`sha256:${sha256(e.content)}`, e.content]))
+    const unique = new Map(entries.map((e) => [`sha256:${e.contentHash ?? sha256(e.content)}`, e.content]))
     const fresh = await attempt(this.db, 'cannot look up blobs', () =>
       unknownRefs(this.db, [...unique.keys()]),
     )

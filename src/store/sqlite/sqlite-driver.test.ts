@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
+import { SqliteDriver } from './sqlite-driver.js'
 import { SqliteStore } from './sqlite-store.js'
 import { SqliteTeamStore } from './team-store.js'
 
@@ -49,4 +50,34 @@ describe('SQLite driver', () => {
       await ledger.close()
     }
   }, 30_000)
+
+  it('applies every pending migration in one transaction: a failing step leaves none of the others', async () => {
+    const file = path.join(dir, 'migrate', 'trustctl.db')
+    const steps = ['CREATE TABLE one (a INTEGER)', 'CREATE TABLE two (b INTEGER)']
+    const driver = new SqliteDriver(file)
+    try {
+      expect(() =>
+        driver.migrate(
+          { what: 'test', steps: [...steps, 'CREATE TABLE broken ('] },
+          { pragma: 'user_version' },
+        ),
+      ).toThrow()
+      expect(await driver.query("SELECT name FROM sqlite_master WHERE type = 'table'")).toEqual([])
+      expect(await driver.query('PRAGMA user_version')).toEqual([{ user_version: 0 }])
+      driver.migrate({ what: 'test', steps }, { pragma: 'user_version' })
+      expect(await driver.query('PRAGMA user_version')).toEqual([{ user_version: 2 }])
+      // A later step alone, on a store that has the first two.
+      driver.migrate(
+        { what: 'test', steps: [...steps, 'CREATE TABLE three (c INTEGER)'] },
+        { pragma: 'user_version' },
+      )
+      expect(await driver.query('PRAGMA user_version')).toEqual([{ user_version: 3 }])
+      const tables = await driver.query<{ name: string }>(
+        "SELECT name FROM sqlite_master WHERE type = 'table' ORDER BY name",
+      )
+      expect(tables.map((t) => t.name)).toEqual(['one', 'three', 'two'])
+    } finally {
+      await driver.close()
+    }
+  })
 })

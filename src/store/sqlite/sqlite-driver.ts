@@ -124,23 +124,30 @@ export class SqliteDriver implements SqlDriver {
     }
   }
 
-  /** Runs pending migrations now (the constructors of the SQLite stores are synchronous), one transaction each. */
+  /**
+   * Runs pending migrations now (the constructors of the SQLite stores are synchronous), all in one
+   * transaction: a new store is created with one commit (one sync to disk) instead of one per step,
+   * which every first run on a fresh store waits for; and a failed step leaves the file as it was.
+   */
   migrate(migrations: Migrations, log: SqliteVersionLog): void {
     const read = (): number =>
       'pragma' in log
         ? Number(this.db.pragma('user_version', { simple: true }))
         : Number(this.db.prepare(`SELECT COALESCE(MAX(version), 0) FROM ${log.table}`).pluck().get())
     if ('table' in log) this.db.exec(`CREATE TABLE IF NOT EXISTS ${log.table} (version INTEGER NOT NULL)`)
-    const current = read()
-    pendingSteps(migrations, current).forEach((sql, i) => {
-      this.db
-        .transaction(() => {
+    // Nothing to do (every open of an existing store): no write lock taken.
+    if (pendingSteps(migrations, read()).length === 0) return
+    this.db
+      .transaction(() => {
+        // Read again under the write lock: two processes creating the store at once never both apply a step.
+        const current = read()
+        pendingSteps(migrations, current).forEach((sql, i) => {
           this.db.exec(sql)
           if ('pragma' in log) this.db.pragma(`user_version = ${current + i + 1}`)
           else this.db.prepare(`INSERT INTO ${log.table} (version) VALUES (?)`).run(current + i + 1)
         })
-        .immediate()
-    })
+      })
+      .immediate()
   }
 
   private statement(sql: string): Database.Statement {
