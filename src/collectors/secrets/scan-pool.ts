@@ -106,10 +106,7 @@ export async function scanTreeFiles(
     }
   }
   try {
-    await Promise.race([
-      Promise.all([...Array.from({ length: workers }, worker), here()]),
-      poolFailed,
-    ])
+    await Promise.race([Promise.all([...Array.from({ length: workers }, worker), here()]), poolFailed])
     return results.flat()
   } finally {
     stop()
