@@ -148,6 +148,22 @@ describe('the secrets scan on worker threads', () => {
     expect(results).toEqual(await scanFiles({ ...job(), files: all }, compileRules()))
   })
 
+  it('scans shares on the calling thread as well as in the worker, joined in the tree order', async () => {
+    // A stand-in worker that marks what it scanned (size -1): both marks must come back, in order.
+    const marking = path.join(build, 'marking-worker.mjs')
+    writeFileSync(
+      marking,
+      'export default (job) => job.files.map((file) => ({ file, size: -1, binary: false, found: [] }))\n',
+    )
+    setSecretsWorkerFile(marking)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const results = await scanTreeFiles({ ...job(), files: all }, compileRules(), 2)
+    setSecretsWorkerFile(worker)
+    expect(results.map((r) => r.file)).toEqual(all)
+    expect(results.some((r) => r.size === -1)).toBe(true)
+    expect(results.some((r) => r.size > 0)).toBe(true)
+  })
+
   it('keeps a small tree, or one without a built worker, on the calling thread', async () => {
     setSecretsWorkerFile(worker)
     const all = await (await import('./walk.js')).listTree(root, () => false)

@@ -57,6 +57,13 @@ export function threadsFor(root: string, files: readonly string[], cores = avail
   return 1
 }
 
+/**
+ * Shares posted to each worker at once: a worker that finishes one starts on the next straight away,
+ * instead of waiting until this thread, busy with a share of its own, takes its result and posts
+ * another (a profile showed the worker idle for a tenth of the scan so).
+ */
+const inFlight = 2
+
 /** Contiguous shares of about equal size, several per thread so a slow share does not hold the rest. */
 export function shares(files: readonly string[], count: number): string[][] {
   const out: string[][] = []
@@ -79,10 +86,11 @@ export async function scanTreeFiles(
     filename: file,
     minThreads: workers,
     maxThreads: workers,
+    concurrentTasksPerWorker: inFlight,
   })
-  // Several shares per thread, taken in turn from one queue: whichever thread is free takes the
-  // next, so a worker that starts late or a loaded core does not leave the other waiting at the end.
-  const parts = shares(job.files, threads * 8)
+  // Many small shares, taken in turn from one queue: whichever thread is free takes the next, so a
+  // worker that starts late or a loaded core does not leave the other waiting at the end.
+  const parts = shares(job.files, threads * 16)
   const results: ScannedFile[][] = new Array(parts.length)
   let taken = 0
   // Once the scan has failed, no thread takes another share.
@@ -106,7 +114,10 @@ export async function scanTreeFiles(
     }
   }
   try {
-    await Promise.race([Promise.all([...Array.from({ length: workers }, worker), here()]), poolFailed])
+    await Promise.race([
+      Promise.all([...Array.from({ length: workers * inFlight }, worker), here()]),
+      poolFailed,
+    ])
     return results.flat()
   } finally {
     stop()
