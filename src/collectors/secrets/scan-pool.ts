@@ -17,10 +17,12 @@ import type { CompiledRules } from './scan-text.js'
 
 /**
  * Below this many bytes the tree is scanned on the calling thread. An estimate from CPU time, since
- * the shared 2-core machine (load 15-20) could not show wall-clock gains: one thread spends about
- * 18 ms of CPU per MB (61 MB: 1.09 s user), the pool about 0.15 s more in all (piscina, two threads,
- * the rules compiled in each: 1.24 s user). Two cores save ~9 ms per MB, so the pool pays from
- * about 8-10 MB. `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
+ * the shared 2-core machine (load 10-12) could not show wall-clock gains: one thread spends about
+ * 10 ms of CPU per MB (the whole-process bench's 50 MB tree: 0.50 s), the pool about 0.14 s more in
+ * all (piscina, one worker, the rules compiled in it: 0.64 s). On an idle second core most of that
+ * is off the critical path, since the worker starts while this thread already scans; what stays on it
+ * (importing piscina, posting shares, about 30 ms) is paid back from about 6 MB at ~5 ms saved per MB.
+ * `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
  */
 export const parallelMinBytes = 8 * 1024 * 1024
 
