@@ -74,7 +74,8 @@ export function redactMatch(
  * 50 MB bench tree's scan in allocation, besides garbage collection. Each file is decoded before the
  * next is read, with no await between, so one buffer per thread is enough.
  */
-let scratch = Buffer.allocUnsafe(64 * 1024)
+const scratchBytes = 64 * 1024
+let scratch = Buffer.allocUnsafe(scratchBytes)
 
 /**
  * The whole file when it is at most `largeFileBytes`, in `scratch` (valid until the next read);
@@ -144,5 +145,7 @@ export async function scanFiles(
     const found = scanText(bytes.toString('utf8'), rules, 1).map((match) => redact(file, match))
     out.push({ file, size: bytes.length, binary: false, found })
   }
+  // A long-running process (`trustctl serve`) keeps no large buffer between scans.
+  if (scratch.length > scratchBytes) scratch = Buffer.allocUnsafe(scratchBytes)
   return out
 }
