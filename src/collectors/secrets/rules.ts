@@ -98,18 +98,6 @@ function looksAssigned(v: string): boolean {
   )
 }
 
-/**
- * An unquoted value running to the end of its line (a trailing `# comment` aside): no space, quote or
- * angle bracket, and no bracket or brace either. `isCode` rejects every value holding one of `()[]{}`
- * (a call, an index, a block), so a pattern that admits them only finds matches that are dropped;
- * stopping at the bracket instead makes code such as `const token = cache.get(id)`, which names
- * secrets on every other line, fail inside the expression instead of matching the whole line and
- * being rejected afterwards (line test, slice, entropy): measured, the secrets scan of the
- * whole-process bench's corpus spent about a third of its time there.
- */
-const unquotedValue = (more: number): string =>
-  `[^\\s"'#<>()[\\]{}][^\\s"'<>()[\\]{}]{${more},199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`
-
 /** Password-like names: a value given to one of them is a password even when a person chose it. */
 const passwordAlternatives = 'pass(?:word|wd|phrase)?(?![a-z])|pwd(?![a-z])'
 
@@ -390,7 +378,7 @@ export const secretRules: readonly SecretRule[] = [
     // `#` opens a comment only after a space (dotenv, YAML and .properties agree): `Maple-4477#dr`
     // is one value.
     lead: assignmentLead,
-    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*${unquotedValue(7)}`,
+    detect: `(?:${passwordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{7,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
     secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{7,199})$/,
     accept: looksLikePassword,
     rejectLine: declaration,
@@ -402,7 +390,7 @@ export const secretRules: readonly SecretRule[] = [
     title: 'High-entropy value assigned unquoted to a secret-like name',
     ignoreCase: true,
     lead: assignmentLead,
-    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*${unquotedValue(11)}`,
+    detect: `(?:${keywordAlternatives})[A-Za-z0-9_.-]{0,24}[ \\t]*[:=][ \\t]*[^\\s"'#<>][^\\s"'<>]{11,199}(?=[ \\t]*(?:#[^\\n]*)?(?:\\r?\\n|$))`,
     secret: /[:=][ \t]*([^\s"'#<>][^\s"'<>]{11,199})$/,
     accept: (v) => looksAssigned(v) && notSecretShape(v),
     rejectLine: declaration,
