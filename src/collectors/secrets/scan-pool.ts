@@ -77,9 +77,8 @@ const minShareFiles = 16
 /**
  * Where the share that starts at `start` ends: a part of what is left for each thread, smaller as the
  * tree runs out (guided scheduling). Early shares are large, so few messages are posted; the last
- * ones are small, so no thread waits long at the end for another's share. With equal shares of a
- * sixteenth, one thread waited up to two shares of the other's at the end, and under load (10-15 on
- * the two cores) the pool's scan took longer than one thread's.
+ * ones are small, so no thread waits long at the end for another's share (with equal shares of a
+ * sixteenth and two in a worker's hands, this thread could wait for an eighth of the tree).
  */
 export function shareEnd(total: number, start: number, threads: number): number {
   const size = Math.max(minShareFiles, Math.ceil((total - start) / (threads * 4)))
