@@ -4,8 +4,16 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectSecrets, secretsOptions } from './index.js'
-import { type ScanJob, scanFiles } from './scan-files.js'
-import { parallelMinBytes, scanTreeFiles, setSecretsWorkerFile, shares, threadsFor } from './scan-pool.js'
+import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
+import {
+  parallelMinBytes,
+  runShares,
+  type ShareRunner,
+  scanTreeFiles,
+  setSecretsWorkerFile,
+  shareEnd,
+  threadsFor,
+} from './scan-pool.js'
 import { compileRules, fingerprintSecret } from './scan-text.js'
 
 /**
@@ -148,6 +156,48 @@ describe('the secrets scan on worker threads', () => {
     expect(results).toEqual(await scanFiles({ ...job(), files: all }, compileRules()))
   })
 
+  // Stand-ins for the threads, so that who takes which share does not depend on a machine's timing.
+  const scanned = (start: number, end: number, size: number): ScannedFile[] =>
+    Array.from({ length: end - start }, (_, i) => ({
+      file: `f${start + i}`,
+      size,
+      binary: false,
+      found: [],
+    }))
+  const slowly = (start: number, end: number): Promise<ScannedFile[]> =>
+    new Promise((resolve) => setTimeout(() => resolve(scanned(start, end, 1)), 2))
+  const runner = (run: ShareRunner['run']): ShareRunner => ({
+    ready: Promise.resolve(),
+    failed: new Promise<never>(() => undefined),
+    run,
+  })
+
+  it('scans shares on the calling thread as well as on a ready worker, joined in order', async () => {
+    const files = await runShares(2000, 2, slowly, [runner(async (start, end) => scanned(start, end, -1))])
+    expect(files.map((f) => f.file)).toEqual(Array.from({ length: 2000 }, (_, i) => `f${i}`))
+    expect(files.some((f) => f.size === -1)).toBe(true)
+    expect(files.some((f) => f.size === 1)).toBe(true)
+  })
+
+  it('fails the scan when a share fails in a worker, or the worker cannot start or dies', async () => {
+    await expect(
+      runShares(2000, 2, slowly, [runner(() => Promise.reject(new Error('share could not be read')))]),
+    ).rejects.toThrow('share could not be read')
+    // A worker that has not started when this thread is done is waited for: its failure counts.
+    const late: ShareRunner = {
+      ready: new Promise<void>(() => undefined),
+      failed: new Promise<never>((_, reject) => setTimeout(() => reject(new Error('worker failed')), 50)),
+      run: async (start, end) => scanned(start, end, -1),
+    }
+    await expect(runShares(20, 2, async (s, e) => scanned(s, e, 1), [late])).rejects.toThrow('worker failed')
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const dying = path.join(build, 'dying-worker.mjs')
+    writeFileSync(dying, 'process.exit(3)\n')
+    setSecretsWorkerFile(dying)
+    await expect(scanTreeFiles({ ...job(), files: all }, compileRules(), 2)).rejects.toThrow(/exited/)
+    setSecretsWorkerFile(worker)
+  })
+
   it('keeps a small tree, or one without a built worker, on the calling thread', async () => {
     setSecretsWorkerFile(worker)
     const all = await (await import('./walk.js')).listTree(root, () => false)
@@ -159,11 +209,20 @@ describe('the secrets scan on worker threads', () => {
     expect(parallelMinBytes).toBeGreaterThan(0)
   })
 
-  it('cuts the file list into contiguous shares that join back in order', () => {
-    const files = Array.from({ length: 23 }, (_, i) => `f${i}`)
-    const parts = shares(files, 8)
-    expect(parts.length).toBeLessThanOrEqual(8)
-    expect(parts.flat()).toEqual(files)
-    expect(shares([], 4)).toEqual([])
+  it('cuts the file list into contiguous shares, smaller as it runs out, that cover it once', () => {
+    const cover = (total: number, threads: number): number[] => {
+      const sizes: number[] = []
+      for (let start = 0; start < total; start = shareEnd(total, start, threads))
+        sizes.push(shareEnd(total, start, threads) - start)
+      return sizes
+    }
+    const sizes = cover(5031, 2)
+    expect(sizes.reduce((a, b) => a + b, 0)).toBe(5031)
+    expect(sizes[0]).toBe(Math.ceil(5031 / 8))
+    // Never larger than the one before; the last ones small.
+    expect(sizes.every((size, i) => i === 0 || size <= (sizes[i - 1] ?? 0))).toBe(true)
+    expect(sizes.at(-1)).toBeLessThanOrEqual(16)
+    expect(cover(10, 4)).toEqual([10])
+    expect(cover(0, 2)).toEqual([])
   })
 })

@@ -2,23 +2,32 @@ import { existsSync, statSync } from 'node:fs'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { Worker } from 'node:worker_threads'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import type { CompiledRules } from './scan-text.js'
+import type { ShareAnswer, ShareRequest } from './scan-worker.js'
 
 /**
- * The secrets scan on both cores: a large tree is cut into contiguous shares that a piscina pool scans
- * in worker threads, and the shares' results are joined in the tree's order, so the findings are the
- * same, in the same order, as on one thread. A small tree stays on the calling thread: starting the
- * pool (loading piscina, starting threads, compiling the rules in each) costs more than it saves
- * there, so piscina is imported only when a tree is large enough.
+ * The secrets scan on both cores: a large tree is cut into contiguous shares that the calling thread
+ * and a worker thread per other core take in turn, and the shares' results are joined in the tree's
+ * order, so the findings are the same, in the same order, as on one thread. The calling thread works
+ * too instead of waiting: on two cores one worker is started, not two, and the thread that would sit
+ * idle scans. The workers are plain `node:worker_threads` (scan-worker.ts answers each share by id):
+ * piscina cost about 20 ms more CPU and 60 ms more before the first share on this machine, for
+ * nothing a fixed set of threads for one scan needs. A small tree stays on the calling thread:
+ * starting a worker costs more than it saves there.
  */
 
 /**
  * Below this many bytes the tree is scanned on the calling thread. An estimate from CPU time, since
- * the shared 2-core machine (load 15-20) could not show wall-clock gains: one thread spends about
- * 18 ms of CPU per MB (61 MB: 1.09 s user), the pool about 0.15 s more in all (piscina, two threads,
- * the rules compiled in each: 1.24 s user). Two cores save ~9 ms per MB, so the pool pays from
- * about 8-10 MB. `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
+ * the shared 2-core machine (load 10-12) could not show wall-clock gains: one thread spends about
+ * 10 ms of CPU per MB (the whole-process bench's 50 MB tree: 0.51 s), one worker beside it about
+ * 0.11 s more in all (starting the thread, compiling the rules in it: 0.62 s). On an idle second
+ * core most of that is off the critical path, since the worker starts while this thread already
+ * scans; what stays on it (posting shares, waiting for the worker's last ones) is paid back from a
+ * few MB at ~5 ms saved per MB. Under load (10-15 on two cores) the pool measured no faster than one
+ * thread on the 50 MB tree (1.38 s against 1.32 s in process), nor slower by much.
+ * `npm run bench` (whole.bench.ts, secrets) prints the in-process figure with and without the pool.
  */
 export const parallelMinBytes = 8 * 1024 * 1024
 
@@ -55,15 +64,158 @@ export function threadsFor(root: string, files: readonly string[], cores = avail
   return 1
 }
 
-/** Contiguous shares of about equal size, several per thread so a slow share does not hold the rest. */
-export function shares(files: readonly string[], count: number): string[][] {
-  const out: string[][] = []
-  const size = Math.ceil(files.length / count)
-  for (let i = 0; i < files.length; i += size) out.push(files.slice(i, i + size))
-  return out
+/**
+ * Shares posted to each worker at once: a worker that finishes one starts on the next straight away,
+ * instead of waiting until this thread, busy with a share of its own, takes its result and posts
+ * another (a profile showed the worker idle for a tenth of the scan so).
+ */
+const inFlight = 2
+
+/** The smallest share: a few small files, so that posting a share costs little beside scanning it. */
+const minShareFiles = 16
+
+/**
+ * Where the share that starts at `start` ends: a part of what is left for each thread, smaller as the
+ * tree runs out (guided scheduling). Early shares are large, so few messages are posted; the last
+ * ones are small, so no thread waits long at the end for another's share (with equal shares of a
+ * sixteenth and two in a worker's hands, this thread could wait for an eighth of the tree).
+ */
+export function shareEnd(total: number, start: number, threads: number): number {
+  const size = Math.max(minShareFiles, Math.ceil((total - start) / (threads * 4)))
+  return Math.min(total, start + size)
 }
 
-/** Scans `job.files` on `threads` worker threads (1: on this thread); results in `job.files` order. */
+/** A thread that scans shares: a worker, or a stand-in in a test. */
+export interface ShareRunner {
+  /** Settles when the thread has started: shares are taken for it from then. */
+  readonly ready: Promise<void>
+  /** Rejects when the thread fails (it could not start, threw, or exited); never resolves. */
+  readonly failed: Promise<never>
+  run(start: number, end: number): Promise<ScannedFile[]>
+}
+
+/** One worker thread running scan-worker.js: shares posted by id, answered in any order. */
+class ShareWorker implements ShareRunner {
+  private readonly worker: Worker
+  private readonly pending = new Map<
+    number,
+    { resolve: (files: ScannedFile[]) => void; reject: (error: Error) => void }
+  >()
+  private nextId = 0
+  private dead: Error | undefined
+  private stopping = false
+  readonly ready: Promise<void>
+  readonly failed: Promise<never>
+
+  constructor(
+    file: string,
+    private readonly job: ScanJob,
+  ) {
+    this.worker = new Worker(file)
+    let started: () => void = () => undefined
+    this.ready = new Promise<void>((resolve) => {
+      started = resolve
+    })
+    this.failed = new Promise<never>((_, reject) => {
+      const fail = (error: Error): void => {
+        this.dead ??= error
+        for (const task of this.pending.values()) task.reject(error)
+        this.pending.clear()
+        reject(error)
+      }
+      this.worker.on('error', fail)
+      // Any exit not asked for is a failure, before or after the thread said it was ready.
+      this.worker.on('exit', (code) => {
+        if (!this.stopping) fail(new Error(`secrets scan: a worker thread exited (code ${code})`))
+      })
+    })
+    this.failed.catch(() => undefined)
+    this.worker.on('message', (answer: ShareAnswer) => {
+      if ('ready' in answer) return started()
+      const task = this.pending.get(answer.id)
+      this.pending.delete(answer.id)
+      if (answer.error !== undefined) task?.reject(new Error(answer.error))
+      else task?.resolve(answer.files ?? [])
+    })
+  }
+
+  run(start: number, end: number): Promise<ScannedFile[]> {
+    if (this.dead !== undefined) return Promise.reject(this.dead)
+    const id = this.nextId++
+    const job = { ...this.job, files: this.job.files.slice(start, end) }
+    return new Promise((resolve, reject) => {
+      this.pending.set(id, { resolve, reject })
+      this.worker.postMessage({ id, job } satisfies ShareRequest)
+    })
+  }
+
+  async stop(): Promise<void> {
+    this.stopping = true
+    await this.worker.terminate()
+  }
+}
+
+/**
+ * Scans files `0..total` in shares on this thread (`here`) and on `runners`, and joins the results in
+ * order. A runner takes shares once it is ready, `inFlight` at a time; the scan fails when a runner
+ * or a share fails, and ends once this thread is done, every runner has started, and what they hold
+ * is answered.
+ */
+export async function runShares(
+  total: number,
+  threads: number,
+  here: (start: number, end: number) => Promise<ScannedFile[]>,
+  runners: readonly ShareRunner[],
+): Promise<ScannedFile[]> {
+  const done: { start: number; files: ScannedFile[] }[] = []
+  let next = 0
+  // One queue of shares for every thread: whichever thread is free takes the next.
+  const take = (): { start: number; end: number } | undefined => {
+    if (next >= total) return undefined
+    const start = next
+    next = shareEnd(total, start, threads)
+    return { start, end: next }
+  }
+  const running = new Set<Promise<unknown>>()
+  let failShare: (error: unknown) => void = () => undefined
+  const shareFailed = new Promise<never>((_, reject) => {
+    failShare = reject
+  })
+  shareFailed.catch(() => undefined)
+  const feed = async (runner: ShareRunner): Promise<void> => {
+    // A runner still starting takes nothing: this thread scans on meanwhile.
+    await runner.ready
+    for (let at = take(); at !== undefined; at = take()) {
+      const task = runner.run(at.start, at.end)
+      running.add(task)
+      try {
+        done.push({ start: at.start, files: await task })
+      } finally {
+        running.delete(task)
+      }
+    }
+  }
+  const mine = async (): Promise<void> => {
+    for (let at = take(); at !== undefined; at = take()) {
+      done.push({ start: at.start, files: await here(at.start, at.end) })
+      // Let a runner's finished share be seen and its next one posted before scanning on.
+      await new Promise<void>((resolve) => setImmediate(resolve))
+    }
+    // A broken worker fails the scan however fast this thread was.
+    await Promise.all(runners.map((r) => Promise.race([r.ready, r.failed])))
+    while (running.size > 0) await Promise.all(running)
+  }
+  for (const runner of runners) for (let i = 0; i < inFlight; i++) feed(runner).catch(failShare)
+  try {
+    await Promise.race([mine(), shareFailed, ...runners.map((r) => r.failed)])
+    return done.sort((a, b) => a.start - b.start).flatMap((d) => d.files)
+  } finally {
+    // Once the scan has ended or failed, no thread takes another share.
+    next = total
+  }
+}
+
+/** Scans `job.files` on `threads` threads, this one included (1: this one alone); results in order. */
 export async function scanTreeFiles(
   job: ScanJob,
   rules: CompiledRules,
@@ -71,23 +223,15 @@ export async function scanTreeFiles(
 ): Promise<ScannedFile[]> {
   const file = workerFile
   if (threads < 2 || file === undefined) return scanFiles(job, rules)
-  const { Piscina } = await import('piscina')
-  const pool = new Piscina<ScanJob, ScannedFile[]>({
-    filename: file,
-    minThreads: threads,
-    maxThreads: threads,
-  })
-  // A worker that cannot start (its file missing or broken) is reported on the pool, not on a task:
-  // without a listener it would be an uncaught exception instead of a failed scan.
-  const poolFailed = new Promise<never>((_, reject) => pool.on('error', reject))
-  poolFailed.catch(() => undefined)
+  const workers = Array.from({ length: threads - 1 }, () => new ShareWorker(file, job))
   try {
-    const parts = await Promise.race([
-      Promise.all(shares(job.files, threads * 8).map((files) => pool.run({ ...job, files }))),
-      poolFailed,
-    ])
-    return parts.flat()
+    return await runShares(
+      job.files.length,
+      threads,
+      (start, end) => scanFiles({ ...job, files: job.files.slice(start, end) }, rules),
+      workers,
+    )
   } finally {
-    await pool.destroy()
+    await Promise.all(workers.map((w) => w.stop()))
   }
 }
