@@ -14,13 +14,19 @@ import path from 'node:path'
 // turns it off; a folder that cannot be written leaves it off, silently.
 if (typeof module.enableCompileCache === 'function') {
   try {
-    const cache = process.env.XDG_CACHE_HOME || path.join(os.homedir(), '.cache')
-    module.enableCompileCache(
-      process.env.NODE_COMPILE_CACHE || path.join(cache, 'trustctl', 'node-compile-cache'),
-    )
+    module.enableCompileCache(process.env.NODE_COMPILE_CACHE || userCacheFolder())
   } catch {
     // No home folder (an account without one): the command runs without the cache.
   }
+}
+
+/** ~/.cache/trustctl/node-compile-cache, or under XDG_CACHE_HOME; never a path relative to the working folder. */
+function userCacheFolder() {
+  const xdg = process.env.XDG_CACHE_HOME ?? ''
+  const home = os.homedir()
+  const base = path.isAbsolute(xdg) ? xdg : path.isAbsolute(home) ? path.join(home, '.cache') : undefined
+  if (base === undefined) throw new Error('no home folder')
+  return path.join(base, 'trustctl', 'node-compile-cache')
 }
 
 const bundle = new URL('../dist/cli/trustctl.js', import.meta.url)
