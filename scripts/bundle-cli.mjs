@@ -4,8 +4,10 @@
 // repository's start-up was the ES module loader resolving, reading and linking them one by one.
 //
 // What stays as it was:
-// - Dynamic imports stay lazy chunks: per command, per collector, per check (a check's module is
-//   loaded only when there is evidence for it, as the checks manifest already arranges).
+// - Dynamic imports stay lazy chunks: per command and per collector; the check modules one chunk per
+//   source, loaded only when there is evidence for one of its checks (the checks manifest already
+//   defers them). A check's bundled copy is used only while its file has the hash the manifest
+//   recorded (checks/load-checks.ts); an edited check is imported from its file.
 // - Packages that are native or heavy and loaded only by the commands that need them (better-sqlite3,
 //   the AWS SDK, fastify, pg, pdfmake, ExcelJS…) stay external: imported from node_modules as before.
 // - Every use of import.meta.url in our modules is rewritten to the URL of the module's compiled file
@@ -34,7 +36,7 @@ const isBare = (id) => !id.startsWith('.') && !path.isAbsolute(id) && !id.starts
 /** POSIX path from the bundle's folder to a compiled file (every chunk is written in that folder). */
 const fromOutDir = (file) => path.relative(outDir, file).split(path.sep).join('/')
 
-/** The check folders whose modules the build's manifest describes: each becomes a lazy chunk. */
+/** The check folders whose modules the build's manifest describes (and so vouches for by hash). */
 function manifestFolders() {
   const manifest = JSON.parse(readFileSync(path.join(checksDir, 'checks-manifest.json'), 'utf8'))
   return Object.keys(manifest.checks).sort()
