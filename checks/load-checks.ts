@@ -10,6 +10,7 @@ import { type Check, severities } from '../src/core/check.js'
 import { CheckDefinitionError, formatPath } from '../src/core/errors.js'
 import { evidenceKinds } from '../src/core/evidence.js'
 import { compileRule, type Rule, ruleSchema } from '../src/core/rule.js'
+import { bundledCheckModules } from './bundled-checks.js'
 
 /** The folder holding the check folders, whether running from source or from the build. */
 export const checksRoot = path.dirname(fileURLToPath(import.meta.url))
@@ -373,10 +374,7 @@ export async function loadDeferredChecks(
     checks.map(async (check) => {
       const deferred = deferredFiles.get(check)
       if (deferred === undefined || !needed(check)) return check
-      const loaded = checkFromModule(
-        deferred.folder,
-        (await import(pathToFileURL(deferred.file).href)) as unknown,
-      )
+      const loaded = checkFromModule(deferred.folder, await importDeferred(deferred))
       // The manifest vouched for this code by its hash; a difference is a build defect, not a choice.
       if (!isDeepStrictEqual(checkMetadataOf(loaded), checkMetadataOf(check)))
         throw new CheckDefinitionError(
@@ -385,6 +383,16 @@ export async function loadDeferredChecks(
       return loaded
     }),
   )
+}
+
+/**
+ * A deferred check's module. The manifest vouched for its file's code by hash, and the CLI bundle was
+ * built from those same files: the bundle's copy is that code, loaded without a second copy of core
+ * and zod. Without a bundle, the file itself.
+ */
+function importDeferred({ folder, file }: { folder: string; file: string }): Promise<unknown> {
+  const bundled = bundledCheckModules?.[folder]
+  return bundled === undefined ? import(pathToFileURL(file).href) : bundled()
 }
 
 /**

@@ -13,7 +13,7 @@ echo "== npm pack"
 # `prepare` builds dist/ from this checkout (its devDependencies are installed here, not in the prefix).
 tarball="$(cd "$checkout" && npm pack --silent --pack-destination "$work" | tail -n 1)"
 tar -tzf "$work/$tarball" > "$work/contents"
-for wanted in package/bin/trustctl.js package/dist/src/cli/main.js package/dist/checks/load-checks.js \
+for wanted in package/bin/trustctl.js package/dist/cli/trustctl.js package/dist/src/cli/main.js package/dist/checks/load-checks.js \
   package/catalog/frameworks package/dist/web/index.html; do
   grep -q "^$wanted" "$work/contents" || { echo "the package lacks $wanted" >&2; exit 1; }
 done

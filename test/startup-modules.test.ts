@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { pathToFileURL } from 'node:url'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { expandBundleChunks } from './startup/bundle-chunks.js'
 
 // What a small repository's commands load, seen from a child process running the built CLI: a team's
 // first `assess` must not pay for the server, the cloud SDKs, the PDF and spreadsheet writers, or
@@ -49,8 +50,11 @@ process.on('exit', () => appendFileSync(${JSON.stringify(log)}, Object.keys(cach
   return preload
 }
 
+const bundleDir = path.join(root, 'dist', 'cli')
+const bundleUrl = pathToFileURL(bundleDir).href
+
 /** Runs the built CLI in the repository; exit codes 1 and 3 are findings, not a failure here. */
-function loadedBy(preload: string, ...argv: string[]): string[] {
+function loadedFiles(preload: string, ...argv: string[]): string[] {
   rmSync(log, { force: true })
   try {
     execFileSync(process.execPath, ['--import', pathToFileURL(preload).href, bin, ...argv], {
@@ -63,6 +67,10 @@ function loadedBy(preload: string, ...argv: string[]): string[] {
   }
   return readFileSync(log, 'utf8').split('\n').filter(Boolean)
 }
+
+/** The modules a command loaded, each bundle chunk expanded into the modules it holds. */
+const loadedBy = (preload: string, ...argv: string[]): string[] =>
+  expandBundleChunks(root, loadedFiles(preload, ...argv))
 
 /** The packages and trustctl folders a small repository's assess has no use for. */
 const unwanted = [
@@ -119,6 +127,18 @@ describe.skipIf(skipUnbuilt)('start-up of a small repository', () => {
       for (const pattern of unwanted) expect(modules.filter((m) => pattern.test(m))).toEqual([])
     }, 120_000)
   }
+
+  it.skipIf(!existsSync(path.join(bundleDir, 'trustctl.js')))(
+    "assess runs from the bundle: its checks share the bundle's zod and core, none loaded a second time",
+    () => {
+      const files = loadedFiles(preload, 'assess')
+      expect(files).toContain(`${bundleUrl}/trustctl.js`)
+      // Deferred checks come from the bundle's chunks, not from dist/checks (which would import the
+      // compiled core and the zod package beside the bundle's own copies).
+      expect(files.filter((f) => /\/dist\/(checks|src)\/|node_modules\/zod\//.test(f))).toEqual([])
+    },
+    120_000,
+  )
 
   it('--version loads no command, check or collector', () => {
     const modules = loadedBy(preload, '--version')

@@ -3,6 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
+import { expandBundleChunks } from './bundle-chunks.js'
 
 // These run bin/trustctl.js, which runs dist/: `npm run build` first.
 const repo = path.resolve(import.meta.dirname, '..', '..')
@@ -49,8 +50,8 @@ function loadedPackagesIn(cwd: string, name: string, argv: readonly string[], ok
     // assess exits 1 or 3 on findings or partial input: still a run whose modules count.
     if (!okCodes.includes((error as { status?: number }).status ?? -1)) throw error
   }
-  const packages = readFileSync(trace, 'utf8')
-    .split('\n')
+  // A chunk of the CLI bundle stands for the packages the bundler put in it.
+  const packages = expandBundleChunks(repo, readFileSync(trace, 'utf8').split('\n'))
     .map((url) => /\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(url)?.[1])
     .filter((p): p is string => p !== undefined)
   return new Set(packages)
