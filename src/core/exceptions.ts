@@ -27,29 +27,44 @@ export function applyExceptions(
   exceptions: readonly AcceptedException[],
   asOf: string,
 ): { findings: Finding[]; outcomes: ExceptionOutcome[] } {
+  const applier = exceptionApplier(exceptions, asOf)
+  const result = applier.apply(findings)
+  return { findings: result, outcomes: applier.outcomes() }
+}
+
+/**
+ * applyExceptions for findings handed over a part at a time (one check's): `outcomes` says what
+ * became of each exception over every part applied so far.
+ */
+export function exceptionApplier(
+  exceptions: readonly AcceptedException[],
+  asOf: string,
+): { apply: (findings: readonly Finding[]) => Finding[]; outcomes: () => ExceptionOutcome[] } {
   const used = new Set<AcceptedException>()
-  const result = findings.map((finding) => {
-    if (finding.status !== 'fail') return finding
-    const exception = exceptions.find((e) => covers(e, finding))
-    if (exception === undefined) return finding
-    used.add(exception)
-    if (exception.expires < asOf) {
+  const apply = (findings: readonly Finding[]): Finding[] =>
+    findings.map((finding) => {
+      if (finding.status !== 'fail') return finding
+      const exception = exceptions.find((e) => covers(e, finding))
+      if (exception === undefined) return finding
+      used.add(exception)
+      if (exception.expires < asOf) {
+        return {
+          ...finding,
+          message: `${finding.message} (the accepted exception expired on ${exception.expires})`,
+        }
+      }
       return {
         ...finding,
-        message: `${finding.message} (the accepted exception expired on ${exception.expires})`,
+        status: 'not-applicable' as const,
+        message: `accepted exception until ${exception.expires}, approved by ${exception.approvedBy}: ${exception.reason} [finding: ${finding.message}]`,
       }
-    }
-    return {
-      ...finding,
-      status: 'not-applicable' as const,
-      message: `accepted exception until ${exception.expires}, approved by ${exception.approvedBy}: ${exception.reason} [finding: ${finding.message}]`,
-    }
-  })
-  const outcomes = exceptions.map(
-    (exception): ExceptionOutcome => ({
-      ...exception,
-      status: !used.has(exception) ? 'unused' : exception.expires < asOf ? 'expired' : 'applied',
-    }),
-  )
-  return { findings: result, outcomes }
+    })
+  const outcomes = (): ExceptionOutcome[] =>
+    exceptions.map(
+      (exception): ExceptionOutcome => ({
+        ...exception,
+        status: !used.has(exception) ? 'unused' : exception.expires < asOf ? 'expired' : 'applied',
+      }),
+    )
+  return { apply, outcomes }
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { Finding } from './check.js'
 import type { EvidenceItem } from './evidence.js'
-import { freshnessDays, noteStaleEvidence, staleness } from './freshness.js'
+import { freshnessDays, noteStaleEvidence, staleEvidenceNoter, staleness } from './freshness.js'
 
 const bucket = (observedAt?: string): EvidenceItem =>
   ({
@@ -43,5 +43,17 @@ describe('evidence freshness', () => {
     )
     expect(stale?.status).toBe('pass')
     expect(noteStaleEvidence([finding], [bucket('2026-11-29T00:00:00Z')], '2026-11-30')).toEqual([finding])
+  })
+
+  it('notes findings handed over a check at a time as it notes them all at once', () => {
+    const other: Finding = { ...finding, subject: { ...finding.subject, name: 'assets' } }
+    const evidence = [bucket('2026-10-01T00:00:00Z')]
+    const note = staleEvidenceNoter(evidence, '2026-11-30')
+    expect([...note([finding]), ...note([other])]).toEqual(
+      noteStaleEvidence([finding, other], evidence, '2026-11-30'),
+    )
+    // Nothing stale: the part comes back as it is, not copied.
+    const part = [finding, other]
+    expect(staleEvidenceNoter([bucket('2026-11-29T00:00:00Z')], '2026-11-30')(part)).toBe(part)
   })
 })

@@ -69,18 +69,31 @@ export function noteStaleEvidence(
   asOf: string,
   overrides: Readonly<Record<string, number>> = {},
 ): Finding[] {
+  return [...staleEvidenceNoter(evidence, asOf, overrides)(findings)]
+}
+
+/**
+ * noteStaleEvidence for findings handed over a part at a time (one check's): the evidence is looked
+ * at once, and a part with nothing stale comes back as it is, not copied.
+ */
+export function staleEvidenceNoter(
+  evidence: readonly EvidenceItem[],
+  asOf: string,
+  overrides: Readonly<Record<string, number>> = {},
+): (findings: readonly Finding[]) => readonly Finding[] {
   const stale = new Map<string, NonNullable<ReturnType<typeof staleness>>>()
   for (const item of evidence) {
     const s = staleness(item, asOf, overrides)
     if (s !== undefined) stale.set(subjectKey({ ...item, kind: item.resourceKind }), s)
   }
-  if (stale.size === 0) return [...findings]
-  return findings.map((finding) => {
-    const s = stale.get(subjectKey(finding.subject))
-    if (s === undefined) return finding
-    return {
-      ...finding,
-      message: `${finding.message} (stale evidence: observed ${s.observedAt.slice(0, 10)}, ${s.ageDays} days before the as-of date; the limit for this evidence is ${s.limitDays} days)`,
-    }
-  })
+  if (stale.size === 0) return (findings) => findings
+  return (findings) =>
+    findings.map((finding) => {
+      const s = stale.get(subjectKey(finding.subject))
+      if (s === undefined) return finding
+      return {
+        ...finding,
+        message: `${finding.message} (stale evidence: observed ${s.observedAt.slice(0, 10)}, ${s.ageDays} days before the as-of date; the limit for this evidence is ${s.limitDays} days)`,
+      }
+    })
 }

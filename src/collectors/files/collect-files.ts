@@ -3,9 +3,6 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { CollectionError } from '../../core/evidence.js'
-import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
-import { parseWorkflow } from '../github-actions/parse-workflow.js'
-import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
 import { findToolFolders, type ToolFolders } from '../kubernetes/tool-folders.js'
 import {
@@ -15,9 +12,12 @@ import {
   parseCacheKey,
   parseThroughCache,
 } from '../source-collector.js'
-import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform/read-cloudformation.js'
+import { looksLikeTemplate } from '../terraform/read-cloudformation.js'
+import { readYaml } from './parse-file.js'
+import { FileParser } from './parse-pool.js'
 
 export type { CollectedInput, FileCollection } from '../source-collector.js'
+export { invalidUtf8Line } from './parse-file.js'
 
 /** The source types read by walking repository files; other types have collectors of their own. */
 export const fileSourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions', 'gitlab-ci'] as const
@@ -237,21 +237,38 @@ export async function collectFiles(
     const wanted = classified.flatMap((w) =>
       w.collector === 'terraform' ? [] : [{ ...w, collector: w.collector }],
     )
-    // Reads run a few ahead of parsing so the disk and the parser overlap; results stay in file order.
-    const reads = new Map<number, Promise<FileRead>>()
-    const readAhead = 16
-    for (let i = 0; i < wanted.length; i++) {
-      for (let j = i; j < Math.min(wanted.length, i + readAhead); j++) {
-        const next = wanted[j]
-        if (next !== undefined && !reads.has(j)) reads.set(j, readBytes(root, next.file))
+    // Files are read, hashed and parsed a few ahead (on the parse pool's threads once the walk proves
+    // large: parse-pool.ts), so the disk, the parsers and this thread overlap; results are gathered
+    // in file order, so the collection is the same whichever thread parsed what.
+    const ahead = new Map<number, Promise<FileRead> | Promise<PreparedFile>>()
+    // Further ahead once parsing moved to the pool: its batches fill from the files read ahead.
+    const readAhead = (): number => (parser.parallel ? 96 : 16)
+    const parser = new FileParser()
+    try {
+      for (let i = 0; i < wanted.length; i++) {
+        for (let j = i; j < Math.min(wanted.length, i + readAhead()); j++) {
+          const next = wanted[j]
+          if (next === undefined || ahead.has(j)) continue
+          const read = readBytes(root, next.file)
+          ahead.set(
+            j,
+            next.collector === 'json'
+              ? read
+              : prepareFile(next.file, next.collector, read, cache, parser, wanted.length - j - 1),
+          )
+        }
+        const current = wanted[i]
+        const step = ahead.get(i)
+        ahead.delete(i)
+        if (current === undefined || step === undefined) continue
+        if (current.collector === 'json')
+          await collectJsonFile(current.file, (await step) as FileRead, collection, run, cache)
+        else await gatherFile((await step) as PreparedFile, collection, cache, parser)
       }
-      const current = wanted[i]
-      const read = reads.get(i)
-      reads.delete(i)
-      if (current === undefined || read === undefined) continue
-      if (current.collector === 'json')
-        await collectJsonFile(current.file, await read, collection, run, cache)
-      else await collectFile(current.file, current.collector, await read, collection, cache)
+    } finally {
+      // A failed walk leaves files read or parsed ahead: their outcome no longer matters.
+      for (const step of ahead.values()) step.catch(() => undefined)
+      await parser.close()
     }
     // A configured source that yields nothing readable is a misconfiguration worth saying out loud:
     // otherwise a typo in a path or a type silently leaves every test without evidence.
@@ -277,23 +294,54 @@ async function readBytes(root: string, file: string): Promise<FileRead> {
   }
 }
 
-async function collectFile(
+/** A file read and hashed, with its result from the parse cache or its parse under way. */
+type PreparedFile =
+  | { file: string; error: unknown }
+  | {
+      file: string
+      collector: Exclude<FileSourceType, 'auto'>
+      sha256: string
+      key: string
+      size: number
+      cached: ParsedInput | undefined
+      parsed: Promise<ParsedInput>
+    }
+
+async function prepareFile(
   file: string,
   collector: Exclude<FileSourceType, 'auto'>,
-  read: FileRead,
-  into: FileCollection,
+  reading: Promise<FileRead>,
   cache: ParseCache | undefined,
-): Promise<void> {
-  if ('error' in read) {
-    into.errors.push({ file, message: `cannot read: ${describeFsError(read.error)}` })
-    return
-  }
+  parser: FileParser,
+  remaining: number,
+): Promise<PreparedFile> {
+  const read = await reading
+  if ('error' in read) return { file, error: read.error }
   const { bytes } = read
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const key = parseCacheKey(collector, file, sha256)
   const cached = await cache?.get(key)
-  const result = cached ?? parseFile(file, collector, bytes)
-  if (cached === undefined) cache?.set(key, result)
+  const parsed =
+    cached === undefined ? parser.parse(file, collector, bytes, remaining) : Promise.resolve(cached)
+  // Awaited in file order by gatherFile; until then a failure must not count as unhandled.
+  parsed.catch(() => undefined)
+  return { file, collector, sha256, key, size: bytes.length, cached, parsed }
+}
+
+/** Adds a prepared file's evidence, errors and input to the collection (in the walk's file order). */
+async function gatherFile(
+  prepared: PreparedFile,
+  into: FileCollection,
+  cache: ParseCache | undefined,
+  parser: FileParser,
+): Promise<void> {
+  if ('error' in prepared) {
+    into.errors.push({ file: prepared.file, message: `cannot read: ${describeFsError(prepared.error)}` })
+    return
+  }
+  const { file, collector, sha256, cached } = prepared
+  const result = await parser.wait(prepared.parsed)
+  if (cached === undefined) cache?.set(prepared.key, result)
   // Not a file trustctl reads (a YAML file with no objects): no input, but a binary file is reported.
   if (!result.isManifest) {
     into.errors.push(...result.errors)
@@ -305,68 +353,10 @@ async function collectFile(
     file,
     collector: result.collector ?? collector,
     sha256,
-    bytes: bytes.length,
+    bytes: prepared.size,
     items: result.evidence.length,
     ...(cached === undefined ? {} : { reused: true }),
   })
-}
-
-function parseFile(file: string, collector: Exclude<FileSourceType, 'auto'>, bytes: Buffer): ParsedInput {
-  const text = bytes.toString('utf8')
-  if (text.includes('\u0000')) {
-    return { isManifest: false, evidence: [], errors: [{ file, message: 'binary file: expected text' }] }
-  }
-  // Invalid UTF-8 decodes to U+FFFD: say where, rather than let a name silently become `bad\uFFFD`.
-  const invalid = text.includes('\uFFFD') ? invalidUtf8Line(bytes) : undefined
-  const encodingErrors: CollectionError[] =
-    invalid === undefined
-      ? []
-      : [
-          {
-            file,
-            line: invalid,
-            message: 'invalid UTF-8: the bytes here are not text in UTF-8; read with U+FFFD in their place',
-          },
-        ]
-  const result =
-    collector === 'dockerfile'
-      ? { ...parseDockerfile(text, file), isManifest: true }
-      : collector === 'github-actions'
-        ? { ...parseWorkflow(text, file), isManifest: true }
-        : collector === 'gitlab-ci'
-          ? { ...parseGitLabCi(text, file), isManifest: true }
-          : readYaml(text, file)
-  return {
-    isManifest: result.isManifest,
-    evidence: result.evidence,
-    errors: [...encodingErrors, ...result.errors],
-    ...('collector' in result && result.collector !== undefined ? { collector: result.collector } : {}),
-  }
-}
-
-/**
- * A YAML file: Kubernetes objects, or a CloudFormation template (no `kind`, but `Resources` of
- * `AWS::` types), which an `auto` walk reads instead of passing over it as some other YAML.
- */
-function readYaml(text: string, file: string): ParsedInput {
-  const manifests = parseManifests(text, file)
-  if (manifests.isManifest || !looksLikeTemplate(text)) return manifests
-  try {
-    return {
-      isManifest: true,
-      evidence: templateEvidence(text, file),
-      errors: [],
-      collector: 'cloudformation',
-    }
-  } catch (error) {
-    if (!(error instanceof TemplateError)) throw error
-    return {
-      isManifest: true,
-      evidence: [],
-      errors: [{ file, ...(error.line === undefined ? {} : { line: error.line }), message: error.message }],
-      collector: 'cloudformation',
-    }
-  }
 }
 
 /** What a scanner report's import needs from the run: its clock and the store's fingerprint salt. */
@@ -532,31 +522,6 @@ async function collectJsonFile(
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value)
-}
-
-/** The line of the first byte sequence that is not UTF-8, or undefined when the text is valid. */
-export function invalidUtf8Line(bytes: Uint8Array): number | undefined {
-  const decoder = new TextDecoder('utf-8', { fatal: true })
-  try {
-    decoder.decode(bytes)
-    return undefined
-  } catch {
-    // Decode line by line to find the first bad one: only on the rare file that has one.
-    let line = 1
-    let start = 0
-    for (let i = 0; i <= bytes.length; i++) {
-      if (i === bytes.length || bytes[i] === 0x0a) {
-        try {
-          decoder.decode(bytes.subarray(start, i))
-        } catch {
-          return line
-        }
-        line += 1
-        start = i + 1
-      }
-    }
-    return line
-  }
 }
 
 function describeFsError(error: unknown): string {
