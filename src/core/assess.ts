@@ -44,6 +44,11 @@ export interface AssessRequest {
   toolInformationUri?: string
   /** Provider profiles, policy templates and crosswalks; without them the section is left out. */
   thirdParties?: ThirdPartyLibrary
+  /**
+   * Runs the checks: the engine's evaluateChecks unless given (the app passes one that reuses the
+   * results of checks whose code, params and evidence are unchanged since a signed run).
+   */
+  evaluate?: typeof evaluateChecks
 }
 
 /** Days to fix a gap, by severity: the remediation SLA the due dates are computed from. */
@@ -134,7 +139,11 @@ export function assess(request: AssessRequest): AssessmentModel {
   const { findings: enrichedFindings, outcomes: exceptionOutcomes } = withMapping(
     applyExceptions(
       noteStaleEvidence(
-        evaluateChecks(runs, groupEvidence(request.evidence), unreadKinds(request.errors)),
+        (request.evaluate ?? evaluateChecks)(
+          runs,
+          groupEvidence(request.evidence),
+          unreadKinds(request.errors),
+        ),
         request.evidence,
         config.scope.asOf,
         config.freshness,
