@@ -7,7 +7,7 @@ import { loadCatalog } from '../catalog/load-catalog.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
-import { assessmentRuns, runEvidence, verifyStore } from '../store/ledger-operations.js'
+import { assessmentRuns, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { loadConfig } from './load-config.js'
@@ -94,8 +94,15 @@ describe('re-runs reuse what a signed run holds', () => {
         kinds.push(record.kind === 'evidence-set' ? `${record.kind}:${record.id}` : record.kind)
       expect(kinds).not.toContain('evidence')
       expect(kinds).toContain(`evidence-set:${runEvidenceId}`)
-      // No check result is recorded again either: only the run, its list, findings, model and manifest.
-      expect(kinds.filter((k) => k.startsWith('evidence-set:check:'))).toEqual([])
+      // No check result nor finding is recorded again: only the run, its list, model and manifest.
+      expect(kinds).toEqual(['run-start', `evidence-set:${runEvidenceId}`, 'assessment', 'manifest'])
+      // The model read back lists the first run's findings records: the same findings, byte for byte.
+      const stored = await runById(store, second.runId)
+      expect(JSON.stringify(stored.model.findings)).toBe(
+        JSON.stringify((await runById(store, first.runId)).model.findings),
+      )
+      expect(stored.model.findings).toHaveLength(second.model.findings.length)
+      expect(stored.evidenceCount).toBe((await runById(store, first.runId)).evidenceCount)
       const before = await runEvidence(store, first.runId)
       const after = await runEvidence(store, second.runId)
       expect(after.map((e) => e.hash)).toEqual(before.map((e) => e.hash))
@@ -130,6 +137,10 @@ describe('re-runs reuse what a signed run holds', () => {
         if (record.kind === 'evidence-set' && record.id.startsWith('check:')) recorded.push(record.id)
       expect(recorded).toContain(`check:${replicasCheck}`)
       expect(recorded.every((id) => id.startsWith('check:kubernetes/'))).toBe(true)
+      // The findings changed, so they are recorded afresh, and read back as the run judged them.
+      expect((await runById(store, third.runId)).model.findings).toEqual(
+        JSON.parse(JSON.stringify(third.model.findings)),
+      )
       expect((await verifyStore(store)).ok).toBe(true)
     })
   }, 60_000)

@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { z } from 'zod'
 import { checkCodeHash } from '../../checks/load-checks.js'
 import { resolveCheckRuns } from '../core/assess.js'
 import { canonicalBytesOf } from '../core/canonical-json.js'
@@ -9,7 +10,9 @@ import type { Config } from '../core/config.js'
 import { type CheckRun, evaluateCheck, type evaluateChecks, type UnreadKinds } from '../core/engine.js'
 import { type EvidenceByKind, type EvidenceItem, type EvidenceKind, evidenceKinds } from '../core/evidence.js'
 import { type LedgerEntry, sha256 } from '../core/ledger.js'
+import type { FindingsParts } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
+import { findingsPartsId, findingsPartsSchema } from '../store/ledger-operations.js'
 import type { SealedRuns } from './parse-cache.js'
 
 /**
@@ -29,6 +32,8 @@ import type { SealedRuns } from './parse-cache.js'
 export class CheckResultCache {
   private readonly fresh = new Map<string, { key: string; entry: LedgerEntry }>()
   private readonly found = new Map<string, Finding[]>()
+  /** Each check the engine ran, in order, with its key (undefined: unknown or incomplete evidence). */
+  private readonly judged: [string, string | undefined][] = []
   /** Checks whose findings were read back / evaluated in this run. */
   reused = 0
   evaluated = 0
@@ -102,6 +107,7 @@ export class CheckResultCache {
     // The key was made before assess() saw the collection errors; they are in it only as the engine
     // reads them, so a check whose kinds are incomplete is always evaluated (and never cached).
     const incomplete = run.check.reads.some((kind) => unread.has(kind))
+    this.judged.push([id, incomplete ? undefined : key])
     const cached = incomplete ? undefined : this.found.get(id)
     if (cached !== undefined) {
       this.reused += 1
@@ -126,6 +132,57 @@ export class CheckResultCache {
         },
       })
     return findings
+  }
+
+  /**
+   * The key of the model's findings: the key of every check run, in order, and what the engine's
+   * findings are turned into the model's by (`inputs`: the evidence, for staleness; the as-of date,
+   * exceptions and freshness limits; the controls and criteria each check is mapped to). Undefined
+   * when a check ran without a key: then the findings are recorded afresh.
+   */
+  findingsKey(inputs: unknown): string | undefined {
+    if (this.context.engine === undefined || this.judged.some(([, key]) => key === undefined))
+      return undefined
+    return sha256(
+      JSON.stringify([
+        'findings',
+        1,
+        this.context.toolVersion,
+        this.context.engine,
+        this.judged,
+        canonicalBytesOf(inputs).toString('utf8'),
+      ]),
+    )
+  }
+
+  /**
+   * The findings parts a signed run recorded under this findings key, or undefined (none, not vouched
+   * for by a sealed run under a trusted key, or not a list of parts of this key).
+   */
+  async storedFindingsParts(key: string): Promise<FindingsParts | undefined> {
+    const { found, ignored } = await this.store.chainedCache([
+      { key: `findings:${key}`, id: findingsPartsId },
+    ])
+    this.ignored += ignored
+    const hit = found.get(`findings:${key}`)
+    if (hit === undefined) return undefined
+    if (!(await this.trust.vouches(hit))) {
+      this.ignored += 1
+      return undefined
+    }
+    let parsed: unknown
+    try {
+      parsed = JSON.parse(Buffer.from(hit.bytes).toString('utf8'))
+    } catch {
+      parsed = undefined
+    }
+    const listed = findingsPartsSchema.extend({ key: z.literal(key) }).safeParse(parsed)
+    if (!listed.success) {
+      this.ignored += 1
+      return undefined
+    }
+    const { key: _key, ...parts } = listed.data
+    return parts
   }
 
   /** The records to append to the run: the findings of each check evaluated in it. */

@@ -257,6 +257,10 @@ export async function runAssessment(
     })
     const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
     const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
+    // Findings derived from exactly what a signed run's were are not serialised and recorded again.
+    const findingsKey = results.findingsKey(findingsInputs(loaded, library, collection.evidence, hashOf))
+    const findingsParts =
+      findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
     const { runId, manifest } = await recordAssessment(store, {
       model,
       evidence: collection.evidence,
@@ -264,6 +268,12 @@ export async function runAssessment(
       signer,
       toolVersion: toolVersion(),
       evidenceHash: hashOf,
+      ...(findingsKey === undefined
+        ? {}
+        : {
+            findings:
+              findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
+          }),
       extraEntries: [...parseCache.entries(), ...results.entries()],
       remember: [...parseCache.remembered(), ...results.remembered()],
     })
@@ -287,6 +297,26 @@ export async function runAssessment(
     }
   } finally {
     await store.close()
+  }
+}
+
+/**
+ * What assess() turns the engine's findings into the model's with, besides the checks' own results:
+ * every evidence item (staleness notes), the scope, as-of date, exceptions and freshness limits, which
+ * checks are switched off, and the catalog's mapping of checks to controls and criteria.
+ */
+function findingsInputs(
+  loaded: LoadedConfig,
+  library: Library,
+  evidence: readonly EvidenceItem[],
+  hashOf: (item: EvidenceItem) => string,
+): unknown {
+  const { scope, freshness, exceptions, controls, checks } = loaded.config
+  return {
+    evidence: sha256(evidence.map(hashOf).join(',')),
+    config: { scope, freshness, exceptions, controls, checks },
+    controls: library.catalog.controls.map((c) => [c.id, c.testedBy, c.satisfies.soc2]),
+    criteria: [...library.catalog.criteria.values()].map((c) => [c.id, c.category]),
   }
 }
 

@@ -74,7 +74,17 @@ export interface RecordRequest {
   remember?: readonly { key: string; blobRef: string }[]
   /** The SHA-256 of an item's canonical bytes, when the caller already hashed it (else hashed here). */
   evidenceHash?: (item: EvidenceItem) => string
+  /**
+   * The findings' cache key (everything they were derived from, see CheckResultCache.findingsKey) and,
+   * when a signed run already recorded findings under it, that run's parts: then the findings are
+   * not serialised nor recorded again, the model lists those parts. Without parts, the findings are
+   * recorded and their parts listed in an evidence-set record remembered under the key.
+   */
+  findings?: { key: string; parts?: FindingsParts }
 }
+
+/** The id of the evidence-set record that lists the findings parts recorded under a findings key. */
+export const findingsPartsId = 'findings-parts'
 
 /**
  * Evidence records are written in slices, so the canonical bytes of only one slice are held beside the
@@ -131,17 +141,38 @@ export async function recordAssessment(
   }
   const attestations = attestationEntries(model, context)
   if (attestations.length > 0) await store.append(runId, attestations)
-  const parts: FindingsPart[] = []
-  for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
-    const entry = findingsEntry(model.findings, i, model, context)
-    await store.append(runId, [entry])
-    parts.push(
-      findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
-    )
+  const reused = request.findings?.parts
+  let findingsList: FindingsParts
+  const remember = [...(request.remember ?? [])]
+  if (reused !== undefined && reused.count === model.findings.length) findingsList = reused
+  else {
+    const parts: FindingsPart[] = []
+    for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
+      const entry = findingsEntry(model.findings, i, model, context)
+      await store.append(runId, [entry])
+      parts.push(
+        findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+      )
+    }
+    findingsList = { count: model.findings.length, parts }
+    if (request.findings !== undefined) {
+      const entry: LedgerEntry = {
+        kind: 'evidence-set',
+        id: findingsPartsId,
+        source: 'trustctl',
+        collector: 'trustctl',
+        collectorVersion: request.toolVersion,
+        collectedAt: context.collectedAt,
+        effectiveAt: model.asOf,
+        content: canonicalBytes({ key: request.findings.key, ...findingsList }),
+      }
+      await store.append(runId, [entry])
+      remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
+    }
   }
-  await store.append(runId, [assessmentEntry(model, { count: model.findings.length, parts }, context)])
+  await store.append(runId, [assessmentEntry(model, findingsList, context)])
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
-  if (request.remember !== undefined && request.remember.length > 0) await store.remember(request.remember)
+  if (remember.length > 0) await store.remember(remember)
   return { runId, manifest }
 }
 
@@ -191,7 +222,7 @@ async function readBlob(store: AssessmentStore, contentHash: string, what: strin
   return blob
 }
 
-const findingsPartsSchema = z.object({
+export const findingsPartsSchema = z.object({
   count: z.number().int().nonnegative(),
   parts: z.array(
     z.object({ id: z.string(), contentHash: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int() }),
