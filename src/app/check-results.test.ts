@@ -7,7 +7,13 @@ import { loadCatalog } from '../catalog/load-catalog.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
-import { assessmentRuns, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
+import {
+  assessmentRuns,
+  findingsPartsId,
+  runById,
+  runEvidence,
+  verifyStore,
+} from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { loadConfig } from './load-config.js'
@@ -83,8 +89,17 @@ describe('re-runs reuse what a signed run holds', () => {
     expect(statusOf(first.model, replicasCheck)).toEqual(['pass'])
 
     second = await assessAt('2026-12-02')
-    expect(second.checkResults).toEqual({ reused: first.checkResults.evaluated, evaluated: 0, ignored: 0 })
+    expect(first.checkResults.coverageReused).toBe(false)
+    expect(second.checkResults).toEqual({
+      reused: first.checkResults.evaluated,
+      evaluated: 0,
+      ignored: 0,
+      coverageReused: true,
+    })
     expect(JSON.stringify(second.model.findings)).toBe(JSON.stringify(first.model.findings))
+    // The coverage of the same findings and evidence is read back, not computed again: the same.
+    expect(second.model.coverage).toEqual(first.model.coverage)
+    expect(second.model.coverage?.resources).toBeGreaterThan(0)
   }, 60_000)
 
   it('records no evidence again on an unchanged re-run, lists it, and still verifies', async () => {
@@ -95,7 +110,13 @@ describe('re-runs reuse what a signed run holds', () => {
       expect(kinds).not.toContain('evidence')
       expect(kinds).toContain(`evidence-set:${runEvidenceId}`)
       // No check result nor finding is recorded again: only the run, its list, model and manifest.
-      expect(kinds).toEqual(['run-start', `evidence-set:${runEvidenceId}`, 'assessment', 'manifest'])
+      expect(kinds).toEqual([
+        'run-start',
+        `evidence-set:${runEvidenceId}`,
+        `evidence-set:${findingsPartsId}`,
+        'assessment',
+        'manifest',
+      ])
       // The model read back lists the first run's findings records: the same findings, byte for byte.
       const stored = await runById(store, second.runId)
       expect(JSON.stringify(stored.model.findings)).toBe(
@@ -128,6 +149,7 @@ describe('re-runs reuse what a signed run holds', () => {
     writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(1))
     const third = await assessAt('2026-12-03')
     expect(statusOf(third.model, replicasCheck)).toEqual(['fail'])
+    expect(third.checkResults.coverageReused).toBe(false)
     // Only checks reading Kubernetes evidence saw a change: the others are read back.
     expect(third.checkResults.evaluated).toBeGreaterThan(0)
     expect(third.checkResults.reused).toBeGreaterThan(third.checkResults.evaluated)

@@ -7,12 +7,14 @@ import { resolveCheckRuns } from '../core/assess.js'
 import { canonicalBytesOf } from '../core/canonical-json.js'
 import { type Check, type Finding, findingStatuses } from '../core/check.js'
 import type { Config } from '../core/config.js'
+import type { Coverage } from '../core/coverage.js'
 import { type CheckRun, evaluateCheck, type evaluateChecks, type UnreadKinds } from '../core/engine.js'
 import { type EvidenceByKind, type EvidenceItem, type EvidenceKind, evidenceKinds } from '../core/evidence.js'
+import type { LedgerRecord } from '../core/ledger.js'
 import { type LedgerEntry, sha256 } from '../core/ledger.js'
 import type { FindingsParts } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
-import { findingsPartsId, findingsPartsSchema } from '../store/ledger-operations.js'
+import { assessmentRuns, findingsPartsId, findingsPartsSchema } from '../store/ledger-operations.js'
 import type { SealedRuns } from './parse-cache.js'
 
 /**
@@ -61,10 +63,15 @@ export class CheckResultCache {
     evidence: readonly EvidenceItem[],
     /** The SHA-256 of each evidence item's canonical bytes (the hash it is recorded under). */
     hashOf: (item: EvidenceItem) => string,
-  ): Promise<typeof evaluateChecks> {
+    /** What the model's findings are derived from besides the checks' results (see findingsKey). */
+    findingsInputs: unknown,
+  ): Promise<{ evaluate: typeof evaluateChecks; knownCoverage: () => Coverage | undefined }> {
     const engine = this.context.engine
     const keyed = new Map<string, string>()
+    this.findingsInputs = findingsInputs
+    let previous: { key: string; coverage: Coverage } | undefined
     if (engine !== undefined) {
+      previous = await this.latestCoverage()
       const kindDigests = evidenceDigests(evidence, hashOf)
       const collected = evidenceKinds.filter((kind) => kindDigests.has(kind))
       const base = { engine, config }
@@ -91,8 +98,57 @@ export class CheckResultCache {
         else this.found.set(id, findings)
       }
     }
-    return (runs, byKind, unread = new Map()) =>
-      runs.flatMap((run) => this.evaluate(run, byKind, unread, keyed.get(run.check.id)))
+    return {
+      evaluate: (runs, byKind, unread = new Map()) =>
+        runs.flatMap((run) => this.evaluate(run, byKind, unread, keyed.get(run.check.id))),
+      // Coverage is a function of the evidence, the findings and the checks' metadata: all in the key.
+      knownCoverage: () => {
+        const key = this.findingsKey()
+        if (key === undefined || previous?.key !== key) return undefined
+        this.coverageReused = true
+        return previous.coverage
+      },
+    }
+  }
+
+  /** True when the coverage was read back from the latest run rather than computed. */
+  coverageReused = false
+  private findingsInputs: unknown
+
+  /**
+   * The findings key and coverage of the latest assessment, when its run is sealed by a trusted key
+   * and both records still hash to what it recorded; else undefined (the coverage is computed).
+   */
+  private async latestCoverage(): Promise<{ key: string; coverage: Coverage } | undefined> {
+    const last = (await assessmentRuns(this.store)).at(-1)
+    if (last === undefined) return undefined
+    let list: LedgerRecord | undefined
+    let model: LedgerRecord | undefined
+    for await (const { record } of this.store.scan({
+      runId: last,
+      kinds: ['evidence-set', 'assessment'],
+      withBlobs: false,
+    })) {
+      if (record.kind === 'assessment') model = record
+      else if (record.id === findingsPartsId) list = record
+    }
+    if (list === undefined || model === undefined) return undefined
+    if (!(await this.trust.vouches(list)) || !(await this.trust.vouches(model))) return undefined
+    const key = (await this.verifiedJson(list)) as { key?: unknown } | undefined
+    const stored = (await this.verifiedJson(model)) as { coverage?: Coverage } | undefined
+    if (typeof key?.key !== 'string' || stored?.coverage === undefined) return undefined
+    return { key: key.key, coverage: stored.coverage }
+  }
+
+  /** A record's content parsed, when its blob is there and still hashes to the record's content hash. */
+  private async verifiedJson(record: LedgerRecord): Promise<unknown> {
+    const blob = await this.store.blob(record.blobRef)
+    if (blob === undefined || sha256(blob) !== record.contentHash) return undefined
+    try {
+      return JSON.parse(Buffer.from(blob).toString('utf8'))
+    } catch {
+      return undefined
+    }
   }
 
   /** One check's findings: read back when its key matched, else evaluated and kept for the next run. */
@@ -136,11 +192,11 @@ export class CheckResultCache {
 
   /**
    * The key of the model's findings: the key of every check run, in order, and what the engine's
-   * findings are turned into the model's by (`inputs`: the evidence, for staleness; the as-of date,
-   * exceptions and freshness limits; the controls and criteria each check is mapped to). Undefined
-   * when a check ran without a key: then the findings are recorded afresh.
+   * findings are turned into the model's by (the `findingsInputs` given to prepare: the evidence, for
+   * staleness; the as-of date, exceptions and freshness limits; the controls and criteria each check
+   * is mapped to). Undefined when a check ran without a key: then the findings are recorded afresh.
    */
-  findingsKey(inputs: unknown): string | undefined {
+  findingsKey(): string | undefined {
     if (this.context.engine === undefined || this.judged.some(([, key]) => key === undefined))
       return undefined
     return sha256(
@@ -150,7 +206,7 @@ export class CheckResultCache {
         this.context.toolVersion,
         this.context.engine,
         this.judged,
-        canonicalBytesOf(inputs).toString('utf8'),
+        canonicalBytesOf(this.findingsInputs).toString('utf8'),
       ]),
     )
   }

@@ -152,12 +152,18 @@ export async function assessCollection(
   const checks = await checksToRun(library.checks, loaded, collection.evidence)
   validateConfigReferences(loaded, { checks, catalog: library.catalog })
   const informationUri = toolInformationUri()
-  const evaluate =
+  const reuse =
     cached === undefined
       ? undefined
-      : await cached.results.prepare(checks, loaded.config, collection.evidence, cached.hashOf)
+      : await cached.results.prepare(
+          checks,
+          loaded.config,
+          collection.evidence,
+          cached.hashOf,
+          findingsInputs(loaded, library, collection.evidence, cached.hashOf),
+        )
   return assess({
-    ...(evaluate === undefined ? {} : { evaluate }),
+    ...(reuse === undefined ? {} : reuse),
     config: loaded.config,
     catalog: library.catalog,
     checks,
@@ -223,7 +229,7 @@ export async function runAssessment(
   /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
   untrustedCacheRuns: string[]
   /** Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. */
-  checkResults: { reused: number; evaluated: number; ignored: number }
+  checkResults: { reused: number; evaluated: number; ignored: number; coverageReused: boolean }
 }> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
@@ -258,7 +264,7 @@ export async function runAssessment(
     const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
     const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
     // Findings derived from exactly what a signed run's were are not serialised and recorded again.
-    const findingsKey = results.findingsKey(findingsInputs(loaded, library, collection.evidence, hashOf))
+    const findingsKey = results.findingsKey()
     const findingsParts =
       findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
     const { runId, manifest } = await recordAssessment(store, {
@@ -293,7 +299,12 @@ export async function runAssessment(
       evidence: collection.evidence,
       ignoredCacheEntries: parseCache.ignored,
       untrustedCacheRuns: [...parseCache.untrusted],
-      checkResults: { reused: results.reused, evaluated: results.evaluated, ignored: results.ignored },
+      checkResults: {
+        reused: results.reused,
+        evaluated: results.evaluated,
+        ignored: results.ignored,
+        coverageReused: results.coverageReused,
+      },
     }
   } finally {
     await store.close()

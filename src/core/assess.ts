@@ -22,7 +22,7 @@ import {
 } from './check.js'
 import { type Config, formatConfigIssues } from './config.js'
 import { configReferenceIssues } from './config-references.js'
-import { assessCoverage } from './coverage.js'
+import { assessCoverage, type Coverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
 import { type CheckRun, evaluateChecks, unreadKinds } from './engine.js'
 import { ConfigError } from './errors.js'
@@ -49,6 +49,11 @@ export interface AssessRequest {
    * results of checks whose code, params and evidence are unchanged since a signed run).
    */
   evaluate?: typeof evaluateChecks
+  /**
+   * Asked once the checks have run: the coverage a signed run computed from exactly these findings,
+   * evidence and checks (the app decides that by key), or undefined to compute it here.
+   */
+  knownCoverage?: () => Coverage | undefined
 }
 
 /** Days to fix a gap, by severity: the remediation SLA the due dates are computed from. */
@@ -226,15 +231,17 @@ export function assess(request: AssessRequest): AssessmentModel {
     errors: [...request.errors],
     inputs: [...request.inputs],
     summary: summarize(criterionResults, controlResults, enrichedFindings, gaps, request.errors.length),
-    coverage: assessCoverage(
-      request.evidence,
-      enrichedFindings,
-      runs.map(({ check }) => ({
-        id: check.id,
-        reads: check.reads,
-        ...(check.judgesResources === true ? { judgesResources: true } : {}),
-      })),
-    ),
+    coverage:
+      request.knownCoverage?.() ??
+      assessCoverage(
+        request.evidence,
+        enrichedFindings,
+        runs.map(({ check }) => ({
+          id: check.id,
+          reads: check.reads,
+          ...(check.judgesResources === true ? { judgesResources: true } : {}),
+        })),
+      ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
   return model

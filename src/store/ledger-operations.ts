@@ -155,20 +155,21 @@ export async function recordAssessment(
       )
     }
     findingsList = { count: model.findings.length, parts }
-    if (request.findings !== undefined) {
-      const entry: LedgerEntry = {
-        kind: 'evidence-set',
-        id: findingsPartsId,
-        source: 'trustctl',
-        collector: 'trustctl',
-        collectorVersion: request.toolVersion,
-        collectedAt: context.collectedAt,
-        effectiveAt: model.asOf,
-        content: canonicalBytes({ key: request.findings.key, ...findingsList }),
-      }
-      await store.append(runId, [entry])
-      remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
+  }
+  if (request.findings !== undefined) {
+    // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.
+    const entry: LedgerEntry = {
+      kind: 'evidence-set',
+      id: findingsPartsId,
+      source: 'trustctl',
+      collector: 'trustctl',
+      collectorVersion: request.toolVersion,
+      collectedAt: context.collectedAt,
+      effectiveAt: model.asOf,
+      content: canonicalBytes({ key: request.findings.key, ...findingsList }),
     }
+    await store.append(runId, [entry])
+    remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
   }
   await store.append(runId, [assessmentEntry(model, findingsList, context)])
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
