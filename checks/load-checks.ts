@@ -351,10 +351,24 @@ async function deferredCheck(
     },
   }
   deferredFiles.set(check, { folder, file })
+  codeHashes.set(check, `check:${entry.sha256}`)
   return check
 }
 
 const deferredParams = z.object({})
+
+/**
+ * The hash of each check's own code where the load proved it: a rule.yaml's text, or a check.ts whose
+ * manifest entry matched its files (codeHash). A check imported without a manifest has none.
+ */
+const codeHashes = new WeakMap<Check, string>()
+
+/**
+ * The hash of a check's code (its file and every checks/ file it imports; a rule's text), or undefined
+ * when the load could not prove it (a source run, a check.ts the build's manifest does not vouch
+ * for): a cached result of such a check is never reused. Engine code (src/) is not covered here.
+ */
+export const checkCodeHash = (check: Check): string | undefined => codeHashes.get(check)
 
 /** The placeholders loadChecks made, each with the folder and file of its module. */
 const deferredFiles = new WeakMap<Check, { folder: string; file: string }>()
@@ -380,6 +394,8 @@ export async function loadDeferredChecks(
         throw new CheckDefinitionError(
           `checks/${deferred.folder}: the build's check manifest does not match its code; run the build again`,
         )
+      const hash = codeHashes.get(check)
+      if (hash !== undefined) codeHashes.set(loaded, hash)
       return loaded
     }),
   )
@@ -449,7 +465,13 @@ function compiledMetadata(folder: string, check: Check): Check {
  */
 export async function loadRule(folder: string, file: string, snapshot?: RuleSnapshot): Promise<Check> {
   const text = readFileSync(file, 'utf8')
+  const hash = sha256(text)
   const known = snapshot?.rules[folder]
-  if (known !== undefined && known.sha256 === sha256(text)) return compileRule(known.rule)
-  return compiledMetadata(folder, compileRule(parseRule(folder, text)))
+  const check =
+    known !== undefined && known.sha256 === hash
+      ? compileRule(known.rule)
+      : compiledMetadata(folder, compileRule(parseRule(folder, text)))
+  // The rule's text is its code (the compiler is engine code): what a cached result is keyed by.
+  codeHashes.set(check, `rule:${hash}`)
+  return check
 }

@@ -33,7 +33,7 @@ import { postgresPushLock } from '../src/server/push.js'
 import { setPushLock } from '../src/server/routes/push.js'
 import { buildServerContext } from '../src/server/server-context.js'
 import { recordChange } from '../src/store/ledger-change.js'
-import { latestRun, recordAssessment, verifyStore } from '../src/store/ledger-operations.js'
+import { latestRun, recordAssessment, runEvidence, verifyStore } from '../src/store/ledger-operations.js'
 import { type ObjectBlobs, S3Blobs } from '../src/store/object/s3-blobs.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
@@ -215,13 +215,17 @@ describe.runIf(available)('evidence blobs in S3 (moto_server)', () => {
     expect([0, 1, 3]).toContain(run.code)
     const after = await objects(bucket)
     for (const [key, modified] of before) expect(after.get(key)?.getTime(), key).toBe(modified.getTime())
-    // The evidence of run 2 is the evidence of run 1: not one new evidence object.
-    for (const ref of runRefs(dir, 2, ['evidence', 'evidence-set']))
-      expect(before.has(keyOf('ledger', ref))).toBe(true)
-    // What is new is only the run's own records (its start, model, findings, manifest).
+    // The evidence of run 2 is the evidence of run 1: not one new evidence record or object. The run
+    // lists it by hash in one evidence-set record, and every parse result it reused was stored before.
+    expect(runRefs(dir, 2, ['evidence'])).toEqual([])
+    const sets = runRefs(dir, 2, ['evidence-set'])
+    expect(sets).toHaveLength(1)
+    // What is new is only the run's own records (its start, list of evidence, model, manifest).
     const fresh = [...after.keys()].filter((k) => !before.has(k))
     const own = new Set(
-      runRefs(dir, 2, ['run-start', 'assessment', 'finding-set', 'manifest']).map((r) => keyOf('ledger', r)),
+      runRefs(dir, 2, ['run-start', 'evidence-set', 'assessment', 'findings', 'manifest']).map((r) =>
+        keyOf('ledger', r),
+      ),
     )
     for (const key of fresh) expect(own.has(key), key).toBe(true)
     expect((await cli(runEnv(), dir, 'verify')).code).toBe(0)
@@ -402,10 +406,14 @@ describe.runIf(available)('evidence blobs in S3 with a PostgreSQL store', () => 
     const second = blobs.puts - first
     expect(second).toBeGreaterThan(0)
     expect(second).toBeLessThan(first)
+    // The second run records no evidence again: it lists the first run's by hash, read from the bucket.
     const evidenceRefs: string[] = []
     for await (const { record } of store.scan({ runId: 2, kinds: ['evidence'] }))
       evidenceRefs.push(record.blobRef)
-    expect(evidenceRefs).toHaveLength(3)
+    expect(evidenceRefs).toEqual([])
+    const firstRefs = (await runEvidence(store, 1)).map((e) => e.hash)
+    expect(firstRefs).toHaveLength(3)
+    expect((await runEvidence(store, 2)).map((e) => e.hash)).toEqual(firstRefs)
     expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 2 })
   }, 60_000)
 

@@ -26,15 +26,85 @@ export class StoredParseCache implements ParseCache {
      * The key a reused result's run must be signed by (hex fingerprint): the key pinned in
      * trustctl.yaml, or, with none pinned, the key this run signs with. Keys it endorsed count too.
      */
-    private readonly rootKey: string,
+    rootKey: string,
     /** Parser version by collector (tests pass their own to see a bump invalidate the cache). */
     private readonly parsers: Readonly<Record<string, number>> = parserVersions,
-  ) {}
+  ) {
+    this.trust = new SealedRuns(store, rootKey)
+  }
 
+  /** Which runs are sealed by a trusted key; shared with the check-result cache of the same run. */
+  readonly trust: SealedRuns
+  /** Why results were not reused although a sealed run recorded them (each reason once). */
+  get untrusted(): Set<string> {
+    return this.trust.untrusted
+  }
+
+  private storeKey(key: string): string {
+    return parseStoreKey(this.version, key, this.parsers)
+  }
+
+  /** Cache entries found but not vouched for by a sealed evidence-set record (or not a parse result). */
+  ignored = 0
+
+  async get(key: string): Promise<ParsedInput | undefined> {
+    // Only through the chain: the evidence-set record of a signed run that recorded this key (its id)
+    // with this content. A cache row alone is a pointer anyone with database access can rewrite.
+    const { found, ignored } = await this.store.chainedCache([{ key: this.storeKey(key), id: key }])
+    this.ignored += ignored
+    const hit = found.get(this.storeKey(key))
+    if (hit === undefined) return undefined
+    if (!(await this.trust.vouches(hit))) {
+      this.ignored += 1
+      return undefined
+    }
+    const parsed = parsedInputOf(JSON.parse(Buffer.from(hit.bytes).toString('utf8')))
+    if (parsed === undefined) this.ignored += 1
+    return parsed
+  }
+
+  set(key: string, parsed: ParsedInput): void {
+    this.fresh.set(key, {
+      kind: 'evidence-set',
+      id: key,
+      source: key.slice(key.indexOf(':', key.indexOf(':') + 1) + 1),
+      collector: key.slice(0, key.indexOf(':')),
+      collectorVersion: this.version,
+      collectedAt: this.collectedAt,
+      effectiveAt: this.collectedAt,
+      content: canonicalBytes(parsed),
+    })
+  }
+
+  /** The records to append to the run: one per input parsed in it. */
+  entries(): LedgerEntry[] {
+    return [...this.fresh.values()]
+  }
+
+  /** What to remember once the run is committed. */
+  remembered(): { key: string; blobRef: string }[] {
+    return [...this.fresh].map(([key, entry]) => ({
+      key: this.storeKey(key),
+      blobRef: `sha256:${sha256(entry.content)}`,
+    }))
+  }
+}
+
+/**
+ * Whether the run that recorded a cached result is sealed by the pinned key (or a key it endorsed),
+ * with the result before its manifest. The keys are read once, each run's seal once.
+ */
+export class SealedRuns {
   private trusted: Promise<Map<string, string>> | undefined
   private readonly seals = new Map<number, Promise<RunSeal>>()
   /** Why results were not reused although a sealed run recorded them (each reason once). */
   readonly untrusted = new Set<string>()
+
+  constructor(
+    private readonly store: AssessmentStore,
+    /** The trust root's fingerprint (hex): the pinned key, or failing a pin the key this run signs with. */
+    private readonly rootKey: string,
+  ) {}
 
   /** The trusted keys, read once from the ledger's signing-key records. */
   private trustedKeys(): Promise<Map<string, string>> {
@@ -71,57 +141,12 @@ export class StoredParseCache implements ParseCache {
     return seal
   }
 
-  private storeKey(key: string): string {
-    return parseStoreKey(this.version, key, this.parsers)
-  }
-
-  /** Cache entries found but not vouched for by a sealed evidence-set record (or not a parse result). */
-  ignored = 0
-
-  async get(key: string): Promise<ParsedInput | undefined> {
-    // Only through the chain: the evidence-set record of a signed run that recorded this key (its id)
-    // with this content. A cache row alone is a pointer anyone with database access can rewrite.
-    const { found, ignored } = await this.store.chainedCache([{ key: this.storeKey(key), id: key }])
-    this.ignored += ignored
-    const hit = found.get(this.storeKey(key))
-    if (hit === undefined) return undefined
+  /** True when the record that vouches for a cached result lies in a trusted, sealed run, before its manifest. */
+  async vouches(hit: { runId: number; seq: number }): Promise<boolean> {
     const seal = await this.sealOf(hit.runId)
-    if (!seal.ok || hit.seq > seal.manifestSeq) {
-      this.ignored += 1
-      this.untrusted.add(
-        seal.ok ? `run ${hit.runId}: the result was recorded after its manifest` : seal.reason,
-      )
-      return undefined
-    }
-    const parsed = parsedInputOf(JSON.parse(Buffer.from(hit.bytes).toString('utf8')))
-    if (parsed === undefined) this.ignored += 1
-    return parsed
-  }
-
-  set(key: string, parsed: ParsedInput): void {
-    this.fresh.set(key, {
-      kind: 'evidence-set',
-      id: key,
-      source: key.slice(key.indexOf(':', key.indexOf(':') + 1) + 1),
-      collector: key.slice(0, key.indexOf(':')),
-      collectorVersion: this.version,
-      collectedAt: this.collectedAt,
-      effectiveAt: this.collectedAt,
-      content: canonicalBytes(parsed),
-    })
-  }
-
-  /** The records to append to the run: one per input parsed in it. */
-  entries(): LedgerEntry[] {
-    return [...this.fresh.values()]
-  }
-
-  /** What to remember once the run is committed. */
-  remembered(): { key: string; blobRef: string }[] {
-    return [...this.fresh].map(([key, entry]) => ({
-      key: this.storeKey(key),
-      blobRef: `sha256:${sha256(entry.content)}`,
-    }))
+    if (seal.ok && hit.seq <= seal.manifestSeq) return true
+    this.untrusted.add(seal.ok ? `run ${hit.runId}: the result was recorded after its manifest` : seal.reason)
+    return false
   }
 }
 

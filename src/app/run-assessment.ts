@@ -16,9 +16,12 @@ import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
+import type { EvidenceItem } from '../core/evidence.js'
+import { canonicalBytes, sha256 } from '../core/ledger.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import { accessReviewEvidence } from './access-review.js'
+import { CheckResultCache, engineCodeHash } from './check-results.js'
 import { cacheRootKey, keepTrustFiles, pinnedKeyOf } from './ledger-trust.js'
 import { type LoadedConfig, validateConfigReferences } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
@@ -143,11 +146,24 @@ export async function assessCollection(
   library: Library,
   now: Date,
   collection: FileCollection,
+  /** Reuses the findings of unchanged checks (runAssessment); without it every check is evaluated. */
+  cached?: { results: CheckResultCache; hashOf: (item: EvidenceItem) => string },
 ): Promise<AssessmentModel> {
   const checks = await checksToRun(library.checks, loaded, collection.evidence)
   validateConfigReferences(loaded, { checks, catalog: library.catalog })
   const informationUri = toolInformationUri()
+  const reuse =
+    cached === undefined
+      ? undefined
+      : await cached.results.prepare(
+          checks,
+          loaded.config,
+          collection.evidence,
+          cached.hashOf,
+          findingsInputs(loaded, library, collection.evidence, cached.hashOf),
+        )
   return assess({
+    ...(reuse === undefined ? {} : reuse),
     config: loaded.config,
     catalog: library.catalog,
     checks,
@@ -212,6 +228,8 @@ export async function runAssessment(
   ignoredCacheEntries: number
   /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
   untrustedCacheRuns: string[]
+  /** Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. */
+  checkResults: { reused: number; evaluated: number; ignored: number; coverageReused: boolean }
 }> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
@@ -236,15 +254,34 @@ export async function runAssessment(
         ...(await policyAcceptanceEvidence(store, now)),
       ],
     }
-    const model = await assessCollection(loaded, library, now, collection)
+    // Checks whose code, params and evidence a signed run already judged are not run again.
+    const hashes = evidenceHashes(collection.evidence)
+    const results = new CheckResultCache(store, parseCache.trust, {
+      toolVersion: toolVersion(),
+      collectedAt: now.toISOString(),
+      engine: engineCodeHash(),
+    })
+    const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
+    const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
+    // Findings derived from exactly what a signed run's were are not serialised and recorded again.
+    const findingsKey = results.findingsKey()
+    const findingsParts =
+      findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
     const { runId, manifest } = await recordAssessment(store, {
       model,
       evidence: collection.evidence,
       inputs: collection.inputs,
       signer,
       toolVersion: toolVersion(),
-      extraEntries: parseCache.entries(),
-      remember: parseCache.remembered(),
+      evidenceHash: hashOf,
+      ...(findingsKey === undefined
+        ? {}
+        : {
+            findings:
+              findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
+          }),
+      extraEntries: [...parseCache.entries(), ...results.entries()],
+      remember: [...parseCache.remembered(), ...results.remembered()],
     })
     // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
     await keepTrustFiles(loaded, store, notify)
@@ -262,10 +299,43 @@ export async function runAssessment(
       evidence: collection.evidence,
       ignoredCacheEntries: parseCache.ignored,
       untrustedCacheRuns: [...parseCache.untrusted],
+      checkResults: {
+        reused: results.reused,
+        evaluated: results.evaluated,
+        ignored: results.ignored,
+        coverageReused: results.coverageReused,
+      },
     }
   } finally {
     await store.close()
   }
+}
+
+/**
+ * What assess() turns the engine's findings into the model's with, besides the checks' own results:
+ * every evidence item (staleness notes), the scope, as-of date, exceptions and freshness limits, which
+ * checks are switched off, and the catalog's mapping of checks to controls and criteria.
+ */
+function findingsInputs(
+  loaded: LoadedConfig,
+  library: Library,
+  evidence: readonly EvidenceItem[],
+  hashOf: (item: EvidenceItem) => string,
+): unknown {
+  const { scope, freshness, exceptions, controls, checks } = loaded.config
+  return {
+    evidence: sha256(evidence.map(hashOf).join(',')),
+    config: { scope, freshness, exceptions, controls, checks },
+    controls: library.catalog.controls.map((c) => [c.id, c.testedBy, c.satisfies.soc2]),
+    criteria: [...library.catalog.criteria.values()].map((c) => [c.id, c.category]),
+  }
+}
+
+/** The SHA-256 of each item's canonical bytes: what it is recorded under, and what check results are keyed by. */
+function evidenceHashes(items: readonly EvidenceItem[]): Map<EvidenceItem, string> {
+  const hashes = new Map<EvidenceItem, string>()
+  for (const item of items) if (!hashes.has(item)) hashes.set(item, sha256(canonicalBytes(item)))
+  return hashes
 }
 
 /**

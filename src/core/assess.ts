@@ -22,7 +22,7 @@ import {
 } from './check.js'
 import { type Config, formatConfigIssues } from './config.js'
 import { configReferenceIssues } from './config-references.js'
-import { assessCoverage } from './coverage.js'
+import { assessCoverage, type Coverage } from './coverage.js'
 import { addDays, addDuration, describeDuration } from './dates.js'
 import { type CheckRun, evaluateCheck, unreadKinds } from './engine.js'
 import { ConfigError } from './errors.js'
@@ -44,6 +44,16 @@ export interface AssessRequest {
   toolInformationUri?: string
   /** Provider profiles, policy templates and crosswalks; without them the section is left out. */
   thirdParties?: ThirdPartyLibrary
+  /**
+   * Runs one check: the engine's evaluateCheck unless given (the app passes one that reuses the
+   * results of checks whose code, params and evidence are unchanged since a signed run).
+   */
+  evaluate?: typeof evaluateCheck
+  /**
+   * Asked once the checks have run: the coverage a signed run computed from exactly these findings,
+   * evidence and checks (the app decides that by key), or undefined to compute it here.
+   */
+  knownCoverage?: () => Coverage | undefined
 }
 
 /** Days to fix a gap, by severity: the remediation SLA the due dates are computed from. */
@@ -137,9 +147,10 @@ export function assess(request: AssessRequest): AssessmentModel {
   const unread = unreadKinds(request.errors)
   const noteStale = staleEvidenceNoter(request.evidence, config.scope.asOf, config.freshness)
   const exceptions = exceptionApplier(config.exceptions, config.scope.asOf)
+  const evaluate = request.evaluate ?? evaluateCheck
   const enrichedFindings: AssessmentModel['findings'] = []
   for (const run of runs)
-    for (const finding of exceptions.apply(noteStale(evaluateCheck(run, evidence, unread))))
+    for (const finding of exceptions.apply(noteStale(evaluate(run, evidence, unread))))
       enrichedFindings.push({ ...finding, ...mappingOf(finding.check) })
   const exceptionOutcomes = exceptions.outcomes()
 
@@ -215,15 +226,17 @@ export function assess(request: AssessRequest): AssessmentModel {
     errors: [...request.errors],
     inputs: [...request.inputs],
     summary: summarize(criterionResults, controlResults, enrichedFindings, gaps, request.errors.length),
-    coverage: assessCoverage(
-      request.evidence,
-      enrichedFindings,
-      runs.map(({ check }) => ({
-        id: check.id,
-        reads: check.reads,
-        ...(check.judgesResources === true ? { judgesResources: true } : {}),
-      })),
-    ),
+    coverage:
+      request.knownCoverage?.() ??
+      assessCoverage(
+        request.evidence,
+        enrichedFindings,
+        runs.map(({ check }) => ({
+          id: check.id,
+          reads: check.reads,
+          ...(check.judgesResources === true ? { judgesResources: true } : {}),
+        })),
+      ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
   return model

@@ -81,20 +81,52 @@ export function evidenceEntries(
     const key = sha256(content)
     if (seen.has(key)) continue
     seen.add(key)
-    entries.push({
-      kind: 'evidence',
-      id: evidenceId(item),
-      source: item.file,
-      collector: collectorOf(item.file),
-      collectorVersion: context.toolVersion,
-      collectedAt: context.collectedAt,
-      effectiveAt: effectiveAtOf(item, context.collectedAt),
-      content,
-      // The dedup key is the content hash: the ledger reuses it instead of hashing the bytes again.
-      contentHash: key,
-    })
+    entries.push(evidenceEntry(item, content, collectorOf(item.file), context, key))
   }
   return entries
+}
+
+/** The record of one evidence item whose canonical bytes are `content`. */
+export function evidenceEntry(
+  item: EvidenceItem,
+  content: Uint8Array,
+  collector: string,
+  context: EntryContext,
+  /** SHA-256 of `content` when the caller computed it already: the ledger then does not hash it again. */
+  contentHash?: string,
+): LedgerEntry {
+  return {
+    kind: 'evidence',
+    id: evidenceId(item),
+    source: item.file,
+    collector,
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: effectiveAtOf(item, context.collectedAt),
+    content,
+    ...(contentHash === undefined ? {} : { contentHash }),
+  }
+}
+
+/**
+ * The id of the evidence-set record that lists, by content hash and in order, every evidence item a
+ * run read, when some of them are not recorded in the run itself because an earlier run recorded the
+ * same content (an unchanged re-run records none). Without one, a run's evidence is its own records.
+ */
+export const runEvidenceId = 'run-evidence'
+
+/** The evidence-set record listing a run's evidence by content hash (see runEvidenceId). */
+export function runEvidenceEntry(hashes: readonly string[], context: EntryContext): LedgerEntry {
+  return {
+    kind: 'evidence-set',
+    id: runEvidenceId,
+    source: 'trustctl',
+    collector: 'trustctl',
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: context.collectedAt,
+    content: canonicalBytes({ evidence: hashes }),
+  }
 }
 
 /** Who wrote an assessment's own records (attestations, findings, the model) and when. */

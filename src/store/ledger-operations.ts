@@ -2,16 +2,19 @@ import { z } from 'zod'
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
 import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
+import type { LedgerRecord } from '../core/ledger.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import {
   assessmentEntry,
   attestationEntries,
-  evidenceEntries,
+  evidenceEntry,
   type FindingsPart,
   type FindingsParts,
   findingsEntry,
   findingsPartOf,
   findingsPerRecord,
+  runEvidenceEntry,
+  runEvidenceId,
 } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import {
@@ -22,6 +25,41 @@ import {
   withProblems,
 } from '../core/ledger-verify.js'
 import type { AssessmentStore, RunInfo, StoredRun } from '../core/store.js'
+
+/**
+ * The content hashes of the evidence the latest assessment run holds, recorded in it or listed by its
+ * run-evidence set: content the store keeps a record and blob of, that a new run may list by hash.
+ */
+async function heldEvidence(store: AssessmentStore): Promise<Set<string>> {
+  const held = new Set<string>()
+  const last = (await assessmentRuns(store)).at(-1)
+  if (last === undefined) return held
+  let list: LedgerRecord | undefined
+  for await (const { record } of store.scan({
+    runId: last,
+    kinds: ['evidence', 'evidence-set'],
+    withBlobs: false,
+  })) {
+    if (record.kind === 'evidence') held.add(record.contentHash)
+    else if (record.id === runEvidenceId) list = record
+  }
+  if (list !== undefined) for (const hash of await evidenceList(store, list)) held.add(hash)
+  return held
+}
+
+const evidenceListSchema = z.object({ evidence: z.array(z.string().regex(/^[0-9a-f]{64}$/)) })
+
+/** The hashes a run-evidence set lists, read and checked against the record's content hash. */
+export async function evidenceList(store: AssessmentStore, record: LedgerRecord): Promise<string[]> {
+  const listed = evidenceListSchema.safeParse(
+    await readContent<unknown>(store, record.contentHash, `run ${record.runId}: the list of its evidence`),
+  )
+  if (!listed.success)
+    throw new StoreError(
+      `run ${record.runId}: the list of its evidence (record ${record.seq}) is not one this trustctl reads`,
+    )
+  return listed.data.evidence
+}
 
 /** Where an assessment came from, for the records that keep it. */
 export interface RecordRequest {
@@ -34,7 +72,19 @@ export interface RecordRequest {
   extraEntries?: readonly LedgerEntry[]
   /** Cache entries to remember once the run is committed (never before: a crash leaves none). */
   remember?: readonly { key: string; blobRef: string }[]
+  /** The SHA-256 of an item's canonical bytes, when the caller already hashed it (else hashed here). */
+  evidenceHash?: (item: EvidenceItem) => string
+  /**
+   * The findings' cache key (everything they were derived from, see CheckResultCache.findingsKey) and,
+   * when a signed run already recorded findings under it, that run's parts: then the findings are
+   * not serialised nor recorded again, the model lists those parts. Without parts, the findings are
+   * recorded and their parts listed in an evidence-set record remembered under the key.
+   */
+  findings?: { key: string; parts?: FindingsParts }
 }
+
+/** The id of the evidence-set record that lists the findings parts recorded under a findings key. */
+export const findingsPartsId = 'findings-parts'
 
 /**
  * Evidence records are written in slices, so the canonical bytes of only one slice are held beside the
@@ -61,28 +111,69 @@ export async function recordAssessment(
   })
   const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
   const collectorOf = (file: string): string => collectorByFile.get(file) ?? 'unknown'
+  // Evidence the last assessment recorded (itself or by reference) is not recorded again: the run
+  // lists it by content hash instead, so an unchanged re-run appends no evidence record at all.
+  const held = await heldEvidence(store)
+  const listed: string[] = []
   const seen = new Set<string>()
+  let recorded = 0
   for (let i = 0; i < request.evidence.length; i += sliceSize) {
-    const entries = evidenceEntries(request.evidence.slice(i, i + sliceSize), collectorOf, context, seen)
-    if (entries.length > 0) await store.append(runId, entries)
+    const entries: LedgerEntry[] = []
+    const hashes: string[] = []
+    for (const item of request.evidence.slice(i, i + sliceSize)) {
+      const given = request.evidenceHash?.(item)
+      const content = given === undefined || !held.has(given) ? canonicalBytes(item) : undefined
+      const hash = given ?? sha256(content as Uint8Array)
+      if (seen.has(hash)) continue
+      seen.add(hash)
+      listed.push(hash)
+      if (held.has(hash)) continue
+      entries.push(evidenceEntry(item, content ?? canonicalBytes(item), collectorOf(item.file), context))
+      hashes.push(hash)
+    }
+    recorded += entries.length
+    if (entries.length > 0) await store.append(runId, entries, hashes)
   }
+  if (recorded < listed.length) await store.append(runId, [runEvidenceEntry(listed, context)])
   const extra = request.extraEntries ?? []
   for (let i = 0; i < extra.length; i += sliceSize) {
     await store.append(runId, extra.slice(i, i + sliceSize))
   }
   const attestations = attestationEntries(model, context)
   if (attestations.length > 0) await store.append(runId, attestations)
-  const parts: FindingsPart[] = []
-  for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
-    const entry = findingsEntry(model.findings, i, model, context)
-    await store.append(runId, [entry])
-    parts.push(
-      findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
-    )
+  const reused = request.findings?.parts
+  let findingsList: FindingsParts
+  const remember = [...(request.remember ?? [])]
+  if (reused !== undefined && reused.count === model.findings.length) findingsList = reused
+  else {
+    const parts: FindingsPart[] = []
+    for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
+      const entry = findingsEntry(model.findings, i, model, context)
+      await store.append(runId, [entry])
+      parts.push(
+        findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+      )
+    }
+    findingsList = { count: model.findings.length, parts }
   }
-  await store.append(runId, [assessmentEntry(model, { count: model.findings.length, parts }, context)])
+  if (request.findings !== undefined) {
+    // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.
+    const entry: LedgerEntry = {
+      kind: 'evidence-set',
+      id: findingsPartsId,
+      source: 'trustctl',
+      collector: 'trustctl',
+      collectorVersion: request.toolVersion,
+      collectedAt: context.collectedAt,
+      effectiveAt: model.asOf,
+      content: canonicalBytes({ key: request.findings.key, ...findingsList }),
+    }
+    await store.append(runId, [entry])
+    remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
+  }
+  await store.append(runId, [assessmentEntry(model, findingsList, context)])
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
-  if (request.remember !== undefined && request.remember.length > 0) await store.remember(request.remember)
+  if (remember.length > 0) await store.remember(remember)
   return { runId, manifest }
 }
 
@@ -117,6 +208,11 @@ export async function recordSingleEntryRun(
 
 /** Reads a blob and proves it is the content the record names, or says the store was altered. */
 async function readContent<T>(store: AssessmentStore, contentHash: string, what: string): Promise<T> {
+  return JSON.parse(Buffer.from(await readBlob(store, contentHash, what)).toString('utf8')) as T
+}
+
+/** A blob, proved to be the content the record names (see readContent). */
+async function readBlob(store: AssessmentStore, contentHash: string, what: string): Promise<Uint8Array> {
   const blob = await store.blob(`sha256:${contentHash}`)
   if (blob === undefined)
     throw new StoreError(`${what}: its blob sha256:${contentHash} is missing from the store`)
@@ -124,10 +220,10 @@ async function readContent<T>(store: AssessmentStore, contentHash: string, what:
     throw new StoreError(`${what}: stored content does not match its hash; the store was altered`, {
       hint: 'run `trustctl verify` for the full picture',
     })
-  return JSON.parse(Buffer.from(blob).toString('utf8')) as T
+  return blob
 }
 
-const findingsPartsSchema = z.object({
+export const findingsPartsSchema = z.object({
   count: z.number().int().nonnegative(),
   parts: z.array(
     z.object({ id: z.string(), contentHash: z.string().regex(/^[0-9a-f]{64}$/), count: z.number().int() }),
@@ -179,14 +275,18 @@ async function readFindings(
 export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<StoredRun> {
   let modelHash: string | undefined
   let evidenceCount = 0
+  let list: LedgerRecord | undefined
   for await (const { record } of store.scan({
     runId: run.id,
-    kinds: ['assessment', 'evidence'],
+    kinds: ['assessment', 'evidence', 'evidence-set'],
     withBlobs: false,
   })) {
     if (record.kind === 'assessment') modelHash = record.contentHash
-    else evidenceCount += 1
+    else if (record.kind === 'evidence') evidenceCount += 1
+    else if (record.id === runEvidenceId) list = record
   }
+  // A run that lists its evidence read all of it, recorded in it or before.
+  if (list !== undefined) evidenceCount = (await evidenceList(store, list)).length
   if (modelHash === undefined)
     throw new NotFoundError(`run ${run.id} recorded no assessment`, {
       hint: 'it holds a push, a change, a population or a sample; trustctl history lists the assessments',
@@ -234,34 +334,59 @@ export async function runById(store: AssessmentStore, id: number): Promise<Store
   return storedRun(store, run)
 }
 
-/** Evidence a run recorded, by content hash. */
+/**
+ * Evidence a run read, by content hash: its own evidence records, or, when it lists its evidence (a
+ * re-run that recorded only what changed), every item the list names, in order, read from the blobs
+ * of the earlier records that hold it and checked against its hash.
+ */
 export async function runEvidence(
   store: AssessmentStore,
   runId: number,
 ): Promise<{ hash: string; item: EvidenceItem }[]> {
   const out: { hash: string; item: EvidenceItem }[] = []
-  for await (const { record, blob } of store.scan({ runId, kinds: ['evidence'] })) {
+  let list: LedgerRecord | undefined
+  for await (const { record, blob } of store.scan({ runId, kinds: ['evidence', 'evidence-set'] })) {
+    if (record.kind === 'evidence-set') {
+      if (record.id === runEvidenceId) list = record
+      continue
+    }
     if (blob === undefined || sha256(blob) !== record.contentHash)
       throw new StoreError(
         `run ${runId}: evidence record ${record.seq} does not match its blob; the store was altered`,
       )
-    // Parsed with the evidence registry: what comes back from a store is trusted only once it is
-    // evidence of a known kind again (a hand-written row or an older layout is refused by name).
-    const where = `run ${runId}: evidence record ${record.seq}`
-    let item: EvidenceItem
-    try {
-      item = parseEvidence(JSON.parse(Buffer.from(blob).toString('utf8')), where)
-    } catch (error) {
-      throw new StoreError(
-        `${where} is not evidence this trustctl reads: ${error instanceof Error ? error.message : String(error)}`,
-        {
-          cause: error,
-        },
-      )
-    }
-    out.push({ hash: record.contentHash, item })
+    out.push({
+      hash: record.contentHash,
+      item: evidenceOf(blob, `run ${runId}: evidence record ${record.seq}`),
+    })
   }
-  return out
+  if (list === undefined) return out
+  const own = new Map(out.map((e) => [e.hash, e.item]))
+  const listed: { hash: string; item: EvidenceItem }[] = []
+  for (const hash of await evidenceList(store, list)) {
+    const item =
+      own.get(hash) ??
+      evidenceOf(
+        await readBlob(store, hash, `run ${runId}: evidence ${hash}`),
+        `run ${runId}: evidence ${hash}`,
+      )
+    listed.push({ hash, item })
+  }
+  return listed
+}
+
+/**
+ * Parsed with the evidence registry: what comes back from a store is trusted only once it is evidence
+ * of a known kind again (a hand-written row or an older layout is refused by name).
+ */
+function evidenceOf(blob: Uint8Array, where: string): EvidenceItem {
+  try {
+    return parseEvidence(JSON.parse(Buffer.from(blob).toString('utf8')), where)
+  } catch (error) {
+    throw new StoreError(
+      `${where} is not evidence this trustctl reads: ${error instanceof Error ? error.message : String(error)}`,
+      { cause: error },
+    )
+  }
 }
 
 /** Re-hashes every record and blob of the store, walks the chain and checks every signature. */

@@ -1,3 +1,5 @@
+import type { LedgerRecord } from '../core/ledger.js'
+import { runEvidenceId } from '../core/ledger-entries.js'
 import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import {
   buildPopulation,
@@ -6,7 +8,7 @@ import {
   type PopulationMember,
 } from '../core/ledger-population.js'
 import type { AssessmentStore } from '../core/store.js'
-import { recordSingleEntryRun } from './ledger-operations.js'
+import { evidenceList, recordSingleEntryRun } from './ledger-operations.js'
 
 /** What a population is drawn for: a control, the evidence kinds its tests read, and a period. */
 export interface PopulationRequest {
@@ -39,13 +41,50 @@ export async function extractPopulation(
   const chainHead = await store.head()
   const members: PopulationMember[] = []
   const attestations = new Set(request.attestations.map((id) => `${request.control}:${id}`))
-  for await (const { record } of store.scan({ kinds: ['evidence', 'attestation'], toSeq: chainHead.seq })) {
+  // The first record of each content: what a later run that only lists the content (by hash) read.
+  const firstOf = new Map<string, Pick<LedgerRecord, 'id' | 'source' | 'collectedAt' | 'effectiveAt'>>()
+  for await (const { record } of store.scan({
+    kinds: ['evidence', 'attestation', 'evidence-set'],
+    toSeq: chainHead.seq,
+    withBlobs: false,
+  })) {
+    const sealed = sealedAt.get(record.runId)
+    const inSealedRun = sealed !== undefined && record.seq <= sealed
+    if (record.kind === 'evidence-set') {
+      // A re-run's list of what it read: each item listed is true of the system when the run read it
+      // (or on its own date, when it has one), exactly as if the run had recorded it again.
+      if (record.id !== runEvidenceId || !inSealedRun) continue
+      for (const hash of await evidenceList(store, record)) {
+        const first = firstOf.get(hash)
+        if (first === undefined || !kinds.has(evidenceKindOf(first.id))) continue
+        const ownDate = first.effectiveAt !== first.collectedAt
+        const effectiveAt = ownDate ? first.effectiveAt : record.effectiveAt
+        const day = effectiveAt.slice(0, 10)
+        if (day < request.from || day > request.to) continue
+        members.push({
+          id: first.id,
+          evidenceKind: evidenceKindOf(first.id),
+          contentHash: hash,
+          source: first.source,
+          collectedAt: record.collectedAt,
+          effectiveAt,
+          seq: record.seq,
+          runId: record.runId,
+        })
+      }
+      continue
+    }
+    if (record.kind === 'evidence' && !firstOf.has(record.contentHash))
+      firstOf.set(record.contentHash, {
+        id: record.id,
+        source: record.source,
+        collectedAt: record.collectedAt,
+        effectiveAt: record.effectiveAt,
+      })
     const evidenceKind = record.kind === 'attestation' ? 'attestation' : evidenceKindOf(record.id)
     const day = record.effectiveAt.slice(0, 10)
     const wanted = record.kind === 'attestation' ? attestations.has(record.id) : kinds.has(evidenceKind)
-    const sealed = sealedAt.get(record.runId)
-    if (sealed === undefined || record.seq > sealed || !wanted || day < request.from || day > request.to)
-      continue
+    if (!inSealedRun || !wanted || day < request.from || day > request.to) continue
     members.push({
       id: record.id,
       evidenceKind,

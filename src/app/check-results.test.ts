@@ -1,0 +1,208 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildCheckManifest, loadChecks } from '../../checks/load-checks.js'
+import { loadCatalog } from '../catalog/load-catalog.js'
+import type { AssessmentModel } from '../core/assessment.js'
+import { runEvidenceId } from '../core/ledger-entries.js'
+import type { AssessmentStore } from '../core/store.js'
+import {
+  assessmentRuns,
+  findingsPartsId,
+  runById,
+  runEvidence,
+  verifyStore,
+} from '../store/ledger-operations.js'
+import { extractPopulation } from '../store/ledger-period.js'
+import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { loadConfig } from './load-config.js'
+import { type Library, runAssessment, storeFile } from './run-assessment.js'
+
+// An unchanged re-run reuses what a signed run already holds: the findings of every check whose code,
+// params and evidence are unchanged, and the evidence itself (listed by hash, not recorded again).
+// Anything that changes re-evaluates, and the ledger still verifies.
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-check-results-'))
+const env = { TRUSTCTL_SIGNING_KEY: path.join(dir, 'signing-key.pem') }
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const deployment = (replicas: number): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: prod }
+spec:
+  replicas: ${replicas}
+  selector: { matchLabels: { app: api } }
+  template:
+    metadata: { labels: { app: api } }
+    spec:
+      containers:
+        - name: api
+          image: registry.example.com/api:1.0
+`
+
+const config = (checks = ''): string => `version: 1
+organization: Acme
+system: { name: Insights }
+scope: { categories: [security, availability], asOf: 2026-11-30 }
+sources:
+  - path: deploy
+${checks}`
+
+const replicasCheck = 'kubernetes/deployment-runs-multiple-replicas'
+
+let library: Library
+beforeAll(async () => {
+  // Deferred through a manifest of this checkout's checks, as the build's: every check has a code hash.
+  const checks = await loadChecks(undefined, { defer: true, manifest: await buildCheckManifest() })
+  library = { checks, catalog: await loadCatalog(checks) }
+  mkdirSync(path.join(dir, 'deploy'))
+  writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+  writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+}, 120_000)
+
+async function assessAt(day: string) {
+  const loaded = await loadConfig(undefined, dir)
+  return runAssessment(loaded, library, new Date(`${day}T12:00:00Z`), { env, notify: () => undefined })
+}
+
+async function withStore<T>(use: (store: AssessmentStore) => Promise<T>): Promise<T> {
+  const store = new SqliteStore(storeFile(await loadConfig(undefined, dir)))
+  try {
+    return await use(store)
+  } finally {
+    await store.close()
+  }
+}
+
+const statusOf = (model: AssessmentModel, check: string): string[] =>
+  model.findings.filter((f) => f.check === check).map((f) => f.status)
+
+describe('re-runs reuse what a signed run holds', () => {
+  let first: Awaited<ReturnType<typeof assessAt>>
+  let second: Awaited<ReturnType<typeof assessAt>>
+
+  it('evaluates every check once, then none on an unchanged re-run, with byte-identical findings', async () => {
+    first = await assessAt('2026-12-01')
+    expect(first.checkResults.reused).toBe(0)
+    expect(first.checkResults.evaluated).toBeGreaterThan(50)
+    expect(statusOf(first.model, replicasCheck)).toEqual(['pass'])
+
+    second = await assessAt('2026-12-02')
+    expect(first.checkResults.coverageReused).toBe(false)
+    expect(second.checkResults).toEqual({
+      reused: first.checkResults.evaluated,
+      evaluated: 0,
+      ignored: 0,
+      coverageReused: true,
+    })
+    expect(JSON.stringify(second.model.findings)).toBe(JSON.stringify(first.model.findings))
+    // The coverage of the same findings and evidence is read back, not computed again: the same.
+    expect(second.model.coverage).toEqual(first.model.coverage)
+    expect(second.model.coverage?.resources).toBeGreaterThan(0)
+  }, 60_000)
+
+  it('records no evidence again on an unchanged re-run, lists it, and still verifies', async () => {
+    await withStore(async (store) => {
+      const kinds: string[] = []
+      for await (const { record } of store.scan({ runId: second.runId, withBlobs: false }))
+        kinds.push(record.kind === 'evidence-set' ? `${record.kind}:${record.id}` : record.kind)
+      expect(kinds).not.toContain('evidence')
+      expect(kinds).toContain(`evidence-set:${runEvidenceId}`)
+      // No check result nor finding is recorded again: only the run, its list, model and manifest.
+      expect(kinds).toEqual([
+        'run-start',
+        `evidence-set:${runEvidenceId}`,
+        `evidence-set:${findingsPartsId}`,
+        'assessment',
+        'manifest',
+      ])
+      // The model read back lists the first run's findings records: the same findings, byte for byte.
+      const stored = await runById(store, second.runId)
+      expect(JSON.stringify(stored.model.findings)).toBe(
+        JSON.stringify((await runById(store, first.runId)).model.findings),
+      )
+      expect(stored.model.findings).toHaveLength(second.model.findings.length)
+      expect(stored.evidenceCount).toBe((await runById(store, first.runId)).evidenceCount)
+      const before = await runEvidence(store, first.runId)
+      const after = await runEvidence(store, second.runId)
+      expect(after.map((e) => e.hash)).toEqual(before.map((e) => e.hash))
+      expect(after.map((e) => e.item)).toEqual(before.map((e) => e.item))
+      expect((await assessmentRuns(store)).slice(-2)).toEqual([first.runId, second.runId])
+      expect((await verifyStore(store)).ok).toBe(true)
+      // A Type 2 population for the day of the re-run still counts what the re-run read that day.
+      const population = await extractPopulation(store, {
+        control: 'availability.redundant-workloads',
+        kinds: ['k8s.workload'],
+        attestations: [],
+        from: '2026-12-02',
+        to: '2026-12-02',
+        extractedAt: '2026-12-03T00:00:00Z',
+      })
+      expect(population.members.map((m) => [m.id, m.runId])).toEqual([
+        ['k8s.workload:prod/api', second.runId],
+      ])
+    })
+  })
+
+  it('re-evaluates the checks that read a changed evidence item, and the verdict follows it', async () => {
+    writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(1))
+    const third = await assessAt('2026-12-03')
+    expect(statusOf(third.model, replicasCheck)).toEqual(['fail'])
+    expect(third.checkResults.coverageReused).toBe(false)
+    // Only checks reading Kubernetes evidence saw a change: the others are read back.
+    expect(third.checkResults.evaluated).toBeGreaterThan(0)
+    expect(third.checkResults.reused).toBeGreaterThan(third.checkResults.evaluated)
+    await withStore(async (store) => {
+      const recorded: string[] = []
+      for await (const { record } of store.scan({ runId: third.runId, withBlobs: false }))
+        if (record.kind === 'evidence-set' && record.id.startsWith('check:')) recorded.push(record.id)
+      expect(recorded).toContain(`check:${replicasCheck}`)
+      expect(recorded.every((id) => id.startsWith('check:kubernetes/'))).toBe(true)
+      // The findings changed, so they are recorded afresh, and read back as the run judged them.
+      expect((await runById(store, third.runId)).model.findings).toEqual(
+        JSON.parse(JSON.stringify(third.model.findings)),
+      )
+      expect((await verifyStore(store)).ok).toBe(true)
+    })
+  }, 60_000)
+
+  it('re-evaluates a check whose params changed, and the verdict follows them', async () => {
+    writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+    const back = await assessAt('2026-12-04')
+    // The deployment as it was: that result is in the ledger, so nothing is evaluated.
+    expect(back.checkResults.evaluated).toBe(0)
+    expect(statusOf(back.model, replicasCheck)).toEqual(['pass'])
+    writeFileSync(
+      path.join(dir, 'trustctl.yaml'),
+      config(`checks:\n  ${replicasCheck}: { params: { minReplicas: 3 } }\n`),
+    )
+    const stricter = await assessAt('2026-12-05')
+    expect(stricter.checkResults.evaluated).toBe(1)
+    expect(statusOf(stricter.model, replicasCheck)).toEqual(['fail'])
+  }, 60_000)
+
+  it('never reuses a cached result whose blob was altered: the check is evaluated again', async () => {
+    // Rewrite the stored findings of the replicas check to a pass, as an attacker with the database would.
+    const Database = (await import('better-sqlite3')).default
+    const file = storeFile(await loadConfig(undefined, dir))
+    const raw = new Database(file)
+    const rows = raw
+      .prepare(
+        `SELECT b.ref, b.bytes FROM ledger_record r JOIN ledger_blob b ON b.ref = r.blob_ref
+         WHERE r.kind = 'evidence-set' AND r.id = ?`,
+      )
+      .all(`check:${replicasCheck}`) as { ref: string; bytes: Buffer }[]
+    expect(rows.length).toBeGreaterThan(0)
+    for (const row of rows)
+      raw
+        .prepare('UPDATE ledger_blob SET bytes = ? WHERE ref = ?')
+        .run(Buffer.from(row.bytes.toString('utf8').replaceAll('"fail"', '"pass"')), row.ref)
+    raw.close()
+    const after = await assessAt('2026-12-06')
+    expect(after.checkResults.evaluated).toBe(1)
+    expect(after.checkResults.ignored).toBeGreaterThan(0)
+    expect(statusOf(after.model, replicasCheck)).toEqual(['fail'])
+    await withStore(async (store) => expect((await verifyStore(store)).ok).toBe(false))
+  }, 60_000)
+})
