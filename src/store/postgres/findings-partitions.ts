@@ -10,9 +10,10 @@ import {
   type FindingRow,
   findingRowOf,
   sideKeyColumns,
+  subjectPrefixLengths,
 } from '../team-finding-query.js'
 import { findingColumnList } from '../team-row.js'
-import { currentFindingIndexesSql, currentFindingTablesSql } from './schema.js'
+import { currentFindingIndexesSql, currentFindingTablesSql, subjectPrefixColumnsSql } from './schema.js'
 
 /** PostgreSQL types of the finding columns, for the JSON record set of a bulk insert. */
 const findingColumnTypes: Record<keyof FindingRow, string> = {
@@ -91,6 +92,7 @@ export const postgresFindingsWriter: FindingsWriter = {
     // Each index of a million rows is built by one sort: let it sort in memory, not on disk.
     await tx.script("SET LOCAL maintenance_work_mem = '256MB'")
     await tx.script(currentFindingTablesSql(names.finding, names.control, names.criterion))
+    await tx.script(subjectPrefixColumnsSql(names.finding, subjectPrefixLengths))
     const counts = new Map<string, number>()
     let total = 0
     for (const batch of batches(findings, pgFindingBatchSize)) {

@@ -1,5 +1,6 @@
 import type { Migrations } from '../sql/driver.js'
 import { tokenCreatorSql, tokenKindsSql } from '../team/tokens.js'
+import { subjectPrefixLengths } from '../team-finding-query.js'
 
 /** Versioned migrations, applied in order inside the store's schema; never edited once released. */
 export const postgresLedgerMigrations: Migrations = {
@@ -130,12 +131,44 @@ export function currentFindingTablesSql(
    ${sortedSideTablesSql(control, criterion, partitioned)}`
 }
 
-/** Every index of the findings tables since migration 7 (on the parents, and on each run's partitions). */
-export function currentFindingIndexesSql(finding: string, control: string, criterion: string): string {
+/** The indexes of the findings tables made by migration 7 (its text: never change it). */
+function migration7IndexesSql(finding: string, control: string, criterion: string): string {
   return `${findingIndexesSql(finding, control, criterion)}
    ${findingFilterIndexesSql(finding)}
    ${sideLookupIndexesSql(control, criterion)}
    ${sideSortIndexesSql(control, criterion)}`
+}
+
+/** Every index of the findings tables since migration 8 (on the parents, and on each run's partitions). */
+export function currentFindingIndexesSql(finding: string, control: string, criterion: string): string {
+  return `${migration7IndexesSql(finding, control, criterion)}
+   ${subjectPrefixIndexesSql(finding, subjectPrefixLengths)}`
+}
+
+/**
+ * Migration 8: the subject prefixes (subjectPrefixLengths) as generated columns of the findings
+ * table. Added to a run's partition before its rows are loaded, as the parent has them since.
+ */
+export function subjectPrefixColumnsSql(finding: string, lengths: readonly number[]): string {
+  return lengths
+    .map(
+      (n) =>
+        `ALTER TABLE ${finding} ADD COLUMN subject_prefix${n} TEXT COLLATE "C" GENERATED ALWAYS AS (left(subject_name_lower, ${n})) STORED;`,
+    )
+    .join('\n')
+}
+
+/** Migration 8: one index per prefix column and sort (the subject sort reads its own index's range). */
+export function subjectPrefixIndexesSql(finding: string, lengths: readonly number[]): string {
+  return lengths
+    .flatMap((n) =>
+      [
+        'severity_order, check_id, subject_name, ordinal',
+        'check_id, subject_name, ordinal',
+        'file, ordinal',
+      ].map((sortColumns) => `CREATE INDEX ON ${finding} (run_id, subject_prefix${n}, ${sortColumns});`),
+    )
+    .join('\n')
 }
 
 /** Migration 7: the side tables read in subject and file order too. */
@@ -331,6 +364,14 @@ export const postgresTeamMigrations: Migrations = {
    DELETE FROM team_finding_run;
    DELETE FROM team_finding_count;
    ${currentFindingTablesSql('team_finding', 'team_finding_control', 'team_finding_criterion', ' PARTITION BY LIST (run_id)')}
-   ${currentFindingIndexesSql('team_finding', 'team_finding_control', 'team_finding_criterion')}`,
+   ${migration7IndexesSql('team_finding', 'team_finding_control', 'team_finding_criterion')}`,
+    // 8: subject prefixes of 4 and 6 characters as generated columns, each with an index per sort: a
+    // broad subject prefix under a severity, check or file sort reads its findings in order instead of
+    // testing every finding read (16 s at a million findings when the prefix's findings sort last).
+    // Existing partitions get the columns and indexes here: no run needs indexing again.
+    // Analysed at once: without statistics of the new columns the planner guesses their selectivity.
+    `${subjectPrefixColumnsSql('team_finding', [4, 6])}
+   ${subjectPrefixIndexesSql('team_finding', [4, 6])}
+   ANALYZE team_finding;`,
   ],
 }

@@ -216,5 +216,18 @@ export const sqliteTeamMigrations: Migrations = {
    CREATE INDEX team_finding_by_check_severity ON team_finding (run_id, check_id, severity_order, subject_name, ordinal);
    CREATE INDEX team_finding_by_check_subject ON team_finding (run_id, check_id, subject_name_lower, ordinal);
    CREATE INDEX team_finding_by_check_file ON team_finding (run_id, check_id, file, ordinal);`,
+    // 6: subject prefixes of 4 and 6 characters (subjectPrefixLengths) as generated columns, each with
+    // an index per sort, as PostgreSQL's migration 8: a broad subject prefix under a severity, check or
+    // file sort reads its findings in order. Virtual columns: existing rows need no rewrite.
+    [4, 6]
+      .map(
+        (
+          n,
+        ) => `ALTER TABLE team_finding ADD COLUMN subject_prefix${n} TEXT GENERATED ALWAYS AS (substr(subject_name_lower, 1, ${n})) VIRTUAL;
+   CREATE INDEX team_finding_by_prefix${n}_severity ON team_finding (run_id, subject_prefix${n}, severity_order, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_prefix${n}_check ON team_finding (run_id, subject_prefix${n}, check_id, subject_name, ordinal);
+   CREATE INDEX team_finding_by_prefix${n}_file ON team_finding (run_id, subject_prefix${n}, file, ordinal);`,
+      )
+      .join('\n'),
   ],
 }

@@ -7,8 +7,12 @@ import {
   type FindingRow,
   findingFromRow,
   findingSortColumns,
+  leadingCharacters,
+  type SubjectPrefixColumn,
   severityOrder,
   sortKeyOf,
+  subjectPrefixColumn,
+  subjectPrefixLengths,
   totalIsCheap,
 } from '../team-finding-query.js'
 import { findingColumnList } from '../team-row.js'
@@ -44,7 +48,51 @@ export type FindingAccess =
   | { by: 'side'; column: SideColumn; value: string }
   | { by: 'equal'; column: 'namespace' | 'check_id' | 'severity_order' | 'status'; value: string | number }
   | { by: 'subject' }
+  | { by: 'prefix'; column: SubjectPrefixColumn; value: string }
   | { by: 'sort' }
+
+/** Most prefix values a broad subject prefix is read as (one in-order read each, merged). */
+export const maxPrefixBranches = 16
+
+/**
+ * Whether a broad subject prefix is read through a prefix column rather than the access chosen: when
+ * that access would test the prefix on every row of the whole run or of one severity or status (a
+ * namespace, check or control is read by its own index; a subject sort reads the prefix's range).
+ */
+export function readsByPrefix(query: FindingQuery, access: FindingAccess, subjectIsSmall: boolean): boolean {
+  return (
+    hasSubject(query) &&
+    query.sort !== 'subject' &&
+    !subjectIsSmall &&
+    (access.by === 'sort' ||
+      (access.by === 'equal' && (access.column === 'severity_order' || access.column === 'status')))
+  )
+}
+
+/**
+ * How a broad subject prefix is read through the prefix columns. The prefix's own length: one value
+ * of that column. Shorter than a column: the column's values starting with the prefix, one read each
+ * (`distinct` lists them, at most `max`), when there are few; otherwise the longest column it covers,
+ * whose value holds every match (the rest tested on each row read). Undefined: no column helps (a
+ * prefix shorter than every column, with many values under it).
+ */
+export async function prefixAccesses(
+  subject: string,
+  distinct: (column: SubjectPrefixColumn, prefix: string, max: number) => Promise<string[]>,
+): Promise<Extract<FindingAccess, { by: 'prefix' }>[] | undefined> {
+  const prefix = subject.toLowerCase()
+  const length = Array.from(prefix).length
+  const covered = [...subjectPrefixLengths].reverse().find((n) => n <= length)
+  if (covered === length) return [{ by: 'prefix', column: subjectPrefixColumn(covered), value: prefix }]
+  const longer = subjectPrefixLengths.find((n) => n > length)
+  if (longer !== undefined) {
+    const column = subjectPrefixColumn(longer)
+    const values = await distinct(column, prefix, maxPrefixBranches + 1)
+    if (values.length <= maxPrefixBranches) return values.map((value) => ({ by: 'prefix', column, value }))
+  }
+  if (covered === undefined) return undefined
+  return [{ by: 'prefix', column: subjectPrefixColumn(covered), value: leadingCharacters(prefix, covered) }]
+}
 
 /**
  * The access of a query, most selective filter first. A namespace or one check is a small share of a
@@ -84,6 +132,24 @@ export function splitFilter(query: FindingQuery): FindingQuery[] | undefined {
       return values.map((value) => ({ ...query, [column]: [value] }))
   }
   return undefined
+}
+
+/**
+ * Several page statements as one (each a page in sort order; the caller merges them): one round trip
+ * and one plan instead of one per prefix value, which at 200 requests/s cost more than the reads.
+ */
+function unionOf(
+  statements: { sql: string; params: SqlValue[]; access: FindingAccess }[],
+): { sql: string; params: SqlValue[]; access: FindingAccess }[] {
+  const [first] = statements
+  if (first === undefined || statements.length === 1) return statements
+  return [
+    {
+      sql: statements.map((s, i) => `SELECT * FROM (${s.sql}) b${i}`).join('\nUNION ALL\n'),
+      params: statements.flatMap((s) => s.params),
+      access: first.access,
+    },
+  ]
 }
 
 /** Compares sort keys as both databases do: numbers by value, text bytewise. */
@@ -129,22 +195,31 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
 
   async queryFindings(query: FindingQuery): Promise<FindingPage> {
     checkFindingLimit(query.limit)
-    const split = splitFilter(query)
+    const split = splitFilter(query) ?? [query]
+    // One in-order read per value, merged: each branch stops after a page, where a single read
+    // testing the list on each row walks whatever part of the sort holds none of the values.
+    const rowsOf = async (): Promise<FindingRow[]> => {
+      const statements = (await Promise.all(split.map((branch) => this.pageStatements(branch)))).flat()
+      const branches = await Promise.all(
+        statements.map(({ sql, params }) =>
+          attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params)),
+        ),
+      )
+      // One statement of one read is in order already; a union, or several reads, are merged here.
+      const [only] = statements
+      if (branches.length === 1 && only !== undefined && !/\bUNION ALL\b/.test(only.sql))
+        return branches[0] ?? []
+      return branches
+        .flat()
+        .sort(
+          (a, b) =>
+            (query.order === 'asc' ? 1 : -1) *
+            compareKeys(sortKeyOf(a, query.sort), sortKeyOf(b, query.sort)),
+        )
+        .slice(0, query.limit + 1)
+    }
     const [rows, total] = await Promise.all([
-      split === undefined
-        ? this.pageRows(query)
-        : // One in-order read per value, merged: each branch stops after a page, where a single read
-          // testing the list on each row walks whatever part of the sort holds none of the values.
-          Promise.all(split.map((branch) => this.pageRows(branch))).then((branches) =>
-            branches
-              .flat()
-              .sort(
-                (a, b) =>
-                  (query.order === 'asc' ? 1 : -1) *
-                  compareKeys(sortKeyOf(a, query.sort), sortKeyOf(b, query.sort)),
-              )
-              .slice(0, query.limit + 1),
-          ),
+      rowsOf(),
       totalIsCheap(query) ? this.cheapTotal(query) : Promise.resolve(undefined),
     ])
     const page = rows.slice(0, query.limit)
@@ -169,7 +244,27 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     query: FindingQuery,
     options: { planner?: 'index-only-choice' } = {},
   ): Promise<{ access: FindingAccess; sql: string; plan: string; executionMs: number }> {
-    const { sql, params, access } = await this.pageStatement(query)
+    // A broad subject prefix read as several prefix values: each read explained, the times summed.
+    const explained = await Promise.all(
+      (await this.pageStatements(query)).map((statement) => this.explainStatement(statement, options)),
+    )
+    const [first] = explained
+    if (first === undefined) {
+      // No prefix value starts with the subject: nothing is read at all.
+      return { access: { by: 'subject' }, sql: '', plan: '', executionMs: 0 }
+    }
+    return {
+      access: first.access,
+      sql: explained.map((e) => e.sql).join(';\n'),
+      plan: explained.map((e) => e.plan).join('\n'),
+      executionMs: explained.reduce((sum, e) => sum + e.executionMs, 0),
+    }
+  }
+
+  private async explainStatement(
+    { sql, params, access }: { sql: string; params: SqlValue[]; access: FindingAccess },
+    options: { planner?: 'index-only-choice' },
+  ): Promise<{ access: FindingAccess; sql: string; plan: string; executionMs: number }> {
     if (this.db.dialect.name === 'sqlite') {
       const rows = await attempt(this.db, 'cannot explain a findings query', () =>
         this.db.query<{ detail: string }>(`EXPLAIN QUERY PLAN ${sql}`, params),
@@ -197,9 +292,51 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     }
   }
 
-  private async pageRows(query: FindingQuery): Promise<FindingRow[]> {
-    const { sql, params } = await this.pageStatement(query)
-    return attempt(this.db, 'cannot query findings', () => this.db.query<FindingRow>(sql, params))
+  /**
+   * The page statements of one query (no list split): one, or one per prefix value of a broad
+   * subject prefix (none when no subject starts with it).
+   */
+  private async pageStatements(
+    query: FindingQuery,
+  ): Promise<{ sql: string; params: SqlValue[]; access: FindingAccess }[]> {
+    checkFindingLimit(query.limit)
+    const small = await this.subjectIsSmall(query)
+    const access = findingAccessOf(query, small)
+    if (hasSubject(query) && readsByPrefix(query, access, small)) {
+      const accesses = await prefixAccesses(query.subject, (column, prefix, max) =>
+        this.prefixValues(query.runId, column, prefix, max),
+      )
+      if (accesses !== undefined) return unionOf(accesses.map((a) => this.pageStatement(query, a)))
+    }
+    return [this.pageStatement(query, access)]
+  }
+
+  /**
+   * The values of a prefix column starting with `prefix`, at most `max`: a loose index scan (one
+   * index probe per value, the next value after the last), not a read of every matching finding.
+   */
+  private async prefixValues(
+    runId: number,
+    column: SubjectPrefixColumn,
+    prefix: string,
+    max: number,
+  ): Promise<string[]> {
+    const end = prefix + lastCharacter
+    const rows = await attempt(this.db, 'cannot query findings', () =>
+      this.db.query<{ value: string | null }>(
+        `WITH RECURSIVE v(value, n) AS (
+           SELECT (SELECT ${column} FROM team_finding WHERE run_id = ? AND ${column} >= ? AND ${column} < ?
+                   ORDER BY ${column} LIMIT 1), 1
+           UNION ALL
+           SELECT (SELECT ${column} FROM team_finding WHERE run_id = ? AND ${column} > v.value AND ${column} < ?
+                   ORDER BY ${column} LIMIT 1), n + 1
+           FROM v WHERE v.value IS NOT NULL AND n < ?
+         )
+         SELECT value FROM v WHERE value IS NOT NULL`,
+        [runId, prefix, end, runId, end, max],
+      ),
+    )
+    return rows.flatMap((r) => (r.value === null ? [] : [r.value]))
   }
 
   /** Whether the subject prefix matches fewer than smallSubjectSet findings (an index-only count). */
@@ -220,12 +357,11 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
    * The page query: read through the query's access in sort order, the other filters tested on each
    * row read, the keyset condition after the cursor, one row more than the limit.
    */
-  private async pageStatement(
+  private pageStatement(
     query: FindingQuery,
-  ): Promise<{ sql: string; params: SqlValue[]; access: FindingAccess }> {
-    checkFindingLimit(query.limit)
+    access: FindingAccess,
+  ): { sql: string; params: SqlValue[]; access: FindingAccess } {
     const key = query.after === undefined ? undefined : decodeCursor(query.after, query)
-    const access = findingAccessOf(query, await this.subjectIsSmall(query))
     const direction = query.order === 'asc' ? 'ASC' : 'DESC'
     // Where the sort keys (and the status, severity and check) are read from: the side row when the
     // side table leads, so rows that fail a filter are dropped before their finding is fetched.
@@ -241,10 +377,15 @@ export class FindingsIndex implements Pick<TeamStore, 'indexFindings' | 'finding
     } else {
       where.push('f.run_id = ?')
       params.push(query.runId)
-      if (access.by === 'equal') {
+      if (access.by === 'equal' || access.by === 'prefix') {
         where.push(`f.${access.column} = ?`)
         params.push(access.value)
       }
+      // SQLite, without statistics, prefers the severity index when a severity range narrows the
+      // severity sort, and walks that severity testing the prefix: the prefix index is named (its
+      // migration 6 names; a prefix access never comes with the subject sort, which has none).
+      if (access.by === 'prefix' && this.db.dialect.name === 'sqlite' && query.sort !== 'subject')
+        from = `team_finding f INDEXED BY team_finding_by_${access.column.replace('subject_', '')}_${query.sort}`
     }
     const filters = residualFilters(query, access, keys)
     where.push(...filters.where)
@@ -326,7 +467,11 @@ function residualFilters(
   }
   tested('check_id', query.check)
   if (query.namespace !== undefined) tested('namespace', [query.namespace])
-  if (hasSubject(query)) {
+  // A prefix value that starts with the whole subject prefix holds only matches: testing them again
+  // would only mislead PostgreSQL's estimate (an expression's guessed selectivity times the rest:
+  // one row expected, so it read the prefix by any index and sorted it, 0.3 s instead of 0.4 ms).
+  const implied = access.by === 'prefix' && access.value.startsWith(query.subject?.toLowerCase() ?? '')
+  if (hasSubject(query) && !implied) {
     const prefix = query.subject.toLowerCase()
     const plain = query.sort === 'subject' || access.by === 'subject'
     const column = plain ? `${keys}.subject_name_lower` : `(${keys}.subject_name_lower || '')`
