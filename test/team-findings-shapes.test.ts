@@ -10,6 +10,7 @@ import type { FindingQuery, IndexedFinding } from '../src/core/team.js'
 import { PostgresDriver } from '../src/store/postgres/postgres-driver.js'
 import { postgresTeamMigrations } from '../src/store/postgres/schema.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
+import { sqliteFindingsWriter } from '../src/store/sqlite/findings-writer.js'
 import { sqliteTeamMigrations } from '../src/store/sqlite/schema.js'
 import { SqliteDriver } from '../src/store/sqlite/sqlite-driver.js'
 import { SqliteTeamStore } from '../src/store/sqlite/team-store.js'
@@ -394,6 +395,87 @@ describe('findings index migrations upgrade existing stores', () => {
         expect(page.items.length).toBeGreaterThan(0)
       }
     } finally {
+      await store.close()
+    }
+  })
+
+  it('SQLite: a run indexed before migration 6 is read by its subject prefixes, not indexed again', async () => {
+    const file = path.join(tmp, 'upgrade-prefix.db')
+    const old = new SqliteDriver(file)
+    old.migrate(
+      { ...sqliteTeamMigrations, steps: sqliteTeamMigrations.steps.slice(0, 5) },
+      { table: 'team_migration' },
+    )
+    const findings = prefixFindings(9000)
+    // The writer writes no prefix column (they are generated): it writes a run as the release before did.
+    await old.transaction((tx) => sqliteFindingsWriter.write(tx, 1, findings))
+    await old.close()
+    const store = new SqliteTeamStore(file)
+    try {
+      for (const sort of ['file', 'severity'] as const) {
+        const query = { runId: 1, subject: 'app-1', sort, order: 'desc' as const, limit: 500 }
+        expect((await walk(store, query)).ordinals).toEqual(expectedOrdinals(findings, query))
+        expect((await store.explainFindings(query)).access.by).toBe('prefix')
+      }
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('PostgreSQL: a run indexed before migration 8 gains the prefix columns and is read by them', async () => {
+    const schema = `trustctl_shapes_prefix_${process.pid}_${Date.now()}`
+    const options = {
+      url: pgUrl,
+      schema,
+      maxConnections: 2,
+      versionTable: 'team_migration',
+      migrationLock: 'trustctl-team',
+    }
+    const old = await PostgresDriver.open({
+      ...options,
+      migrations: { ...postgresTeamMigrations, steps: postgresTeamMigrations.steps.slice(0, 7) },
+    })
+    const findings = prefixFindings(9000)
+    // Run 1 as the release before stored it: partitions of the tables of migration 7, without prefixes.
+    await old.transaction(async (tx) => {
+      await tx.script(`CREATE TABLE team_finding_1_old PARTITION OF team_finding FOR VALUES IN (1);
+        CREATE TABLE team_finding_control_1_old PARTITION OF team_finding_control FOR VALUES IN (1);
+        CREATE TABLE team_finding_criterion_1_old PARTITION OF team_finding_criterion FOR VALUES IN (1);`)
+      const rows = findings.map((f) => findingRowOf(1, f))
+      for (let i = 0; i < rows.length; i += 1000)
+        await tx.insertRows(
+          'team_finding',
+          findingColumnList,
+          rows.slice(i, i + 1000).map((row) => findingColumnList.map((c) => row[c])),
+        )
+      await tx.exec(
+        "INSERT INTO team_finding_run (run_id, findings, indexed_at, partition_suffix) VALUES (1, ?, 'then', '1_old')",
+        [rows.length],
+      )
+    })
+    await old.close()
+    const store = await PostgresTeamStore.open(pgUrl, schema)
+    try {
+      expect(await store.findingsIndexed(1)).toBe(true)
+      for (const sort of ['file', 'check'] as const) {
+        const query = { runId: 1, subject: 'app-1', sort, order: 'desc' as const, limit: 500 }
+        expect((await walk(store, query)).ordinals).toEqual(expectedOrdinals(findings, query))
+        const { access, plan } = await store.explainFindings(query, { planner: 'index-only-choice' })
+        expect(access.by).toBe('prefix')
+        expect(planProblems('postgres', access, plan)).toEqual([])
+      }
+      // Indexed again, the run's new partition (made with the prefix columns) replaces the old one.
+      await store.indexFindings(1, findings)
+      const query = {
+        runId: 1,
+        subject: 'app-1',
+        sort: 'severity' as const,
+        order: 'asc' as const,
+        limit: 500,
+      }
+      expect((await walk(store, query)).ordinals).toEqual(expectedOrdinals(findings, query))
+    } finally {
+      await store.dropSchema()
       await store.close()
     }
   })
