@@ -4,7 +4,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { prepareBatches } from '../src/app/push-client.js'
 import { maxJsonDepth } from '../src/core/json-depth.js'
 import { sha256 } from '../src/core/ledger.js'
-import { contentDigest } from '../src/core/push-format.js'
+import { contentDigest, pushBatchSchema } from '../src/core/push-format.js'
+import { pushEntries } from '../src/server/push.js'
 import { setPushWorkerFile } from '../src/server/push-thread.js'
 import { type Harness, startHarness } from './server-harness.js'
 
@@ -120,7 +121,8 @@ describe('a 32 MB push', () => {
       setPushWorkerFile(undefined)
       const before = await healthDuringPush(inline)
       setPushWorkerFile(builtWorker)
-      const after = await healthDuringPush(bigBatch(31, 'worker'))
+      const workerBatch = bigBatch(31, 'worker')
+      const after = await healthDuringPush(workerBatch)
       const figures = {
         inline: { p99: percentile(before.latencies, 99), max: Math.max(...before.latencies) },
         worker: { p99: percentile(after.latencies, 99), max: Math.max(...after.latencies) },
@@ -131,6 +133,26 @@ describe('a 32 MB push', () => {
       // Many health answers came back while the push was in the worker, and none waited long.
       expect(after.latencies.length).toBeGreaterThan(5)
       expect(figures.worker.p99).toBeLessThan(200)
+      // What came back from the thread (the moved contents and the records as offsets into them) is
+      // stored exactly: every item once, each blob hashing to its record.
+      const sent = pushEntries(
+        pushBatchSchema.parse(JSON.parse(workerBatch.body)),
+        collector,
+        workerBatch.key,
+      )
+        .filter((e) => e.kind === 'evidence')
+        .map((e) => sha256(e.content))
+      const ledger = harness.context.ledger
+      const runId = Math.max(...(await ledger.runs()).map((r) => r.id))
+      const stored: string[] = []
+      for await (const { record, blob } of ledger.scan({
+        ...(runId === undefined ? {} : { runId }),
+        kinds: ['evidence'],
+      })) {
+        expect(sha256(blob ?? new Uint8Array())).toBe(record.contentHash)
+        stored.push(record.contentHash)
+      }
+      expect(stored.sort()).toEqual(sent.sort())
     },
     120_000,
   )
