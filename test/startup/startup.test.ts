@@ -20,7 +20,6 @@ const heavy = [
   'better-sqlite3',
   'pg',
   'pg-boss',
-  'piscina',
   '@cdktf/hcl2json',
   'mvdan-sh',
   'ajv',

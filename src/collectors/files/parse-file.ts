@@ -8,15 +8,13 @@ import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform
 
 /**
  * One file's bytes to evidence, for the readers a walk chooses by name (Kubernetes YAML, Dockerfiles,
- * GitHub Actions, GitLab CI): pure, so the same function runs on the calling thread and in the parse
- * pool's workers (parse-pool.ts) with the same result.
+ * GitHub Actions, GitLab CI): pure, so its result can be cached by the file's content hash.
  */
 
 /** The readers whose files parseFile reads. */
 export type ParsedReader = 'kubernetes' | 'dockerfile' | 'github-actions' | 'gitlab-ci'
 
 export function parseFile(file: string, collector: ParsedReader, bytes: Uint8Array): ParsedInput {
-  // A Buffer on the calling thread; a worker is handed a plain Uint8Array (structured clone).
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
   if (text.includes('\u0000')) {
     return { isManifest: false, evidence: [], errors: [{ file, message: 'binary file: expected text' }] }
@@ -97,11 +95,4 @@ export function invalidUtf8Line(bytes: Uint8Array): number | undefined {
     }
     return line
   }
-}
-
-/** One file for a parse worker: its path (named in errors and evidence), its reader and its bytes. */
-export interface ParseTask {
-  file: string
-  collector: ParsedReader
-  bytes: Uint8Array
 }
