@@ -25,6 +25,18 @@ import { findingColumnList } from '../src/store/team-row.js'
  */
 
 const pgUrl = process.env.TRUSTCTL_TEST_DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test'
+
+/** A team schema as a release before left it: only its first `steps` migrations applied. */
+function openTeamSchemaAt(schema: string, steps: number): Promise<PostgresDriver> {
+  return PostgresDriver.open({
+    url: pgUrl,
+    schema,
+    maxConnections: 2,
+    versionTable: 'team_migration',
+    migrationLock: 'trustctl-team',
+    migrations: { ...postgresTeamMigrations, steps: postgresTeamMigrations.steps.slice(0, steps) },
+  })
+}
 const tmp = mkdtempSync(path.join(os.tmpdir(), 'trustctl-findings-shapes-'))
 afterAll(() => rmSync(tmp, { recursive: true, force: true }))
 
@@ -424,17 +436,7 @@ describe('findings index migrations upgrade existing stores', () => {
 
   it('PostgreSQL: a run indexed before migration 8 gains the prefix columns and is read by them', async () => {
     const schema = `trustctl_shapes_prefix_${process.pid}_${Date.now()}`
-    const options = {
-      url: pgUrl,
-      schema,
-      maxConnections: 2,
-      versionTable: 'team_migration',
-      migrationLock: 'trustctl-team',
-    }
-    const old = await PostgresDriver.open({
-      ...options,
-      migrations: { ...postgresTeamMigrations, steps: postgresTeamMigrations.steps.slice(0, 7) },
-    })
+    const old = await openTeamSchemaAt(schema, 7)
     const findings = prefixFindings(9000)
     // Run 1 as the release before stored it: partitions of the tables of migration 7, without prefixes.
     await old.transaction(async (tx) => {
@@ -482,17 +484,7 @@ describe('findings index migrations upgrade existing stores', () => {
 
   it('PostgreSQL: an index made before migration 7 is dropped, and the run indexed again on request', async () => {
     const schema = `trustctl_shapes_upgrade_${process.pid}_${Date.now()}`
-    const options = {
-      url: pgUrl,
-      schema,
-      maxConnections: 2,
-      versionTable: 'team_migration',
-      migrationLock: 'trustctl-team',
-    }
-    const old = await PostgresDriver.open({
-      ...options,
-      migrations: { ...postgresTeamMigrations, steps: postgresTeamMigrations.steps.slice(0, 6) },
-    })
+    const old = await openTeamSchemaAt(schema, 6)
     await old.exec("INSERT INTO team_finding_run (run_id, findings, indexed_at) VALUES (1, 10, 'then')")
     await old.exec(
       "INSERT INTO team_finding_count (run_id, check_id, status, severity, n) VALUES (1, 'c', 'fail', 'high', 10)",
