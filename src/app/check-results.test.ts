@@ -16,6 +16,7 @@ import {
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { setCheckResultsBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
 
@@ -94,6 +95,7 @@ describe('re-runs reuse what a signed run holds', () => {
       reused: first.checkResults.evaluated,
       evaluated: 0,
       ignored: 0,
+      notKept: 0,
       coverageReused: true,
     })
     expect(JSON.stringify(second.model.findings)).toBe(JSON.stringify(first.model.findings))
@@ -180,6 +182,23 @@ describe('re-runs reuse what a signed run holds', () => {
     const stricter = await assessAt('2026-12-05')
     expect(stricter.checkResults.evaluated).toBe(1)
     expect(statusOf(stricter.model, replicasCheck)).toEqual(['fail'])
+  }, 60_000)
+
+  it('keeps no results past its budget: those checks are evaluated again next run, with the same findings', async () => {
+    const budget = setCheckResultsBudget(1)
+    try {
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(3))
+      const changed = await assessAt('2026-12-05')
+      expect(changed.checkResults.evaluated).toBeGreaterThan(0)
+      expect(changed.checkResults.notKept).toBe(changed.checkResults.evaluated)
+      const again = await assessAt('2026-12-05')
+      expect(again.checkResults.evaluated).toBe(changed.checkResults.evaluated)
+      expect(again.checkResults.reused).toBe(changed.checkResults.reused)
+      expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
+    } finally {
+      setCheckResultsBudget(budget)
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+    }
   }, 60_000)
 
   it('never reuses a cached result whose blob was altered: the check is evaluated again', async () => {

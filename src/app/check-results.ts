@@ -31,8 +31,27 @@ import type { SealedRuns } from './parse-cache.js'
  * them, remembered under `check:<key>` once the run is committed, and reused only when the chain
  * vouches for that record in a run sealed by a trusted key (chainedCache, SealedRuns).
  */
+/**
+ * The most bytes of check results one run keeps for the next (32 MiB). The results are held until the
+ * run is recorded, beside the model's own findings: without a limit they grew with the estate (about
+ * 2.5 KB per Kubernetes object: 40k objects peaked at 596 MiB against 505 MiB without them). A 10k-object
+ * estate fits whole; past the limit the remaining checks are simply evaluated again next run.
+ */
+export const checkResultsBudget = 32 * 1024 * 1024
+
+let resultsBudget = checkResultsBudget
+
+/** Sets the budget (a test proves what happens past it); returns the one set before. */
+export function setCheckResultsBudget(bytes: number): number {
+  const before = resultsBudget
+  resultsBudget = bytes
+  return before
+}
+
 export class CheckResultCache {
   private readonly fresh = new Map<string, { key: string; entry: LedgerEntry }>()
+  /** Bytes of the results kept for the next run so far (see checkResultsBudget). */
+  private freshBytes = 0
   private readonly found = new Map<string, Finding[]>()
   /** Each check the engine ran, in order, with its key (undefined: unknown or incomplete evidence). */
   private readonly judged: [string, string | undefined][] = []
@@ -41,6 +60,8 @@ export class CheckResultCache {
   evaluated = 0
   /** Cache entries the chain did not vouch for, or that did not hold a check's findings. */
   ignored = 0
+  /** Checks evaluated but not kept for the next run: the run's results were over checkResultsBudget. */
+  overBudget = 0
 
   constructor(
     private readonly store: AssessmentStore,
@@ -171,23 +192,29 @@ export class CheckResultCache {
     }
     const findings = evaluateCheck(run, evidence, unread)
     this.evaluated += 1
-    if (key !== undefined && !incomplete)
-      this.fresh.set(id, {
-        key,
-        entry: {
-          kind: 'evidence-set',
-          id: `check:${id}`,
-          source: 'trustctl',
-          collector: 'trustctl',
-          collectorVersion: this.context.toolVersion,
-          collectedAt: this.context.collectedAt,
-          effectiveAt: this.context.collectedAt,
-          // JSON.stringify, not canonical bytes: read back, the findings keep their key order, so a
-          // run from the cache writes byte-identical findings to one that evaluated.
-          content: Buffer.from(JSON.stringify({ check: id, key, findings })),
-        },
-      })
+    if (key !== undefined && !incomplete && this.freshBytes < resultsBudget) {
+      // JSON.stringify, not canonical bytes: read back, the findings keep their key order, so a
+      // run from the cache writes byte-identical findings to one that evaluated.
+      const content = Buffer.from(JSON.stringify({ check: id, key, findings }))
+      this.freshBytes += content.length
+      if (this.freshBytes <= resultsBudget) this.fresh.set(id, { key, entry: this.resultEntry(id, content) })
+      else this.overBudget += 1
+    } else if (key !== undefined && !incomplete) this.overBudget += 1
     return findings
+  }
+
+  private resultEntry(id: string, content: Buffer): LedgerEntry {
+    const { toolVersion, collectedAt } = this.context
+    return {
+      kind: 'evidence-set',
+      id: `check:${id}`,
+      source: 'trustctl',
+      collector: 'trustctl',
+      collectorVersion: toolVersion,
+      collectedAt,
+      effectiveAt: collectedAt,
+      content,
+    }
   }
 
   /**

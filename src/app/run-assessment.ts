@@ -229,7 +229,14 @@ export async function runAssessment(
   /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
   untrustedCacheRuns: string[]
   /** Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. */
-  checkResults: { reused: number; evaluated: number; ignored: number; coverageReused: boolean }
+  checkResults: {
+    reused: number
+    evaluated: number
+    ignored: number
+    /** Checks evaluated whose results were not kept for the next run (over the results budget). */
+    notKept: number
+    coverageReused: boolean
+  }
 }> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
@@ -303,6 +310,7 @@ export async function runAssessment(
         reused: results.reused,
         evaluated: results.evaluated,
         ignored: results.ignored,
+        notKept: results.overBudget,
         coverageReused: results.coverageReused,
       },
     }
