@@ -33,6 +33,19 @@ const rows: Row[] = Array.from({ length: records }, (_, i) => ({
 }))
 const at = '2026-11-28T00:00:00.000Z'
 
+/** The columns both layouts write alike for record i: seq, id, run, kind, source, collector and dates. */
+const recordColumns = (i: number): (string | number)[] => [
+  i + 1,
+  `k8s.workload:prod/app-${i}`,
+  1,
+  'evidence',
+  `deploy/app-${i >> 7}.yaml`,
+  'kubernetes',
+  'bench',
+  at,
+  at,
+]
+
 /** A layout: its tables, and how one record is written into them. */
 interface Layout {
   name: string
@@ -59,15 +72,7 @@ const layouts: Layout[] = [
         const contentHash = row.contentHash.toString('hex')
         blob.run(`sha256:${contentHash}`, row.content)
         record.run(
-          i + 1,
-          `k8s.workload:prod/app-${i}`,
-          1,
-          'evidence',
-          `deploy/app-${i >> 7}.yaml`,
-          'kubernetes',
-          'bench',
-          at,
-          at,
+          ...recordColumns(i),
           contentHash,
           `sha256:${contentHash}`,
           row.prevHash.toString('hex'),
@@ -88,21 +93,7 @@ const layouts: Layout[] = [
     writer: (db) => {
       const record = db.prepare('INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
       return (i, row) => {
-        record.run(
-          i + 1,
-          `k8s.workload:prod/app-${i}`,
-          1,
-          'evidence',
-          `deploy/app-${i >> 7}.yaml`,
-          'kubernetes',
-          'bench',
-          at,
-          at,
-          row.contentHash,
-          row.content,
-          row.prevHash,
-          row.hash,
-        )
+        record.run(...recordColumns(i), row.contentHash, row.content, row.prevHash, row.hash)
       }
     },
   },
