@@ -93,6 +93,26 @@ describe('the build-time check manifest', () => {
     writeFileSync(path.join(dir, 'good.json'), JSON.stringify(manifest))
     expect(await readCheckManifest(path.join(dir, 'good.json'))).toEqual(manifest)
   })
+
+  it('reads no manifest whose envelope is wrong in any one entry', async () => {
+    const [folder, entry] = Object.entries(manifest.checks)[0] ?? []
+    if (folder === undefined || entry === undefined) throw new Error('expected a manifest entry')
+    const broken: [string, unknown][] = [
+      ['version', { ...manifest, version: 2 }],
+      ['checks', { ...manifest, checks: [] }],
+      ['hash', { ...manifest, checks: { ...manifest.checks, [folder]: { ...entry, sha256: 'abc' } } }],
+      ['entry', { ...manifest, checks: { ...manifest.checks, [folder]: null } }],
+      ['metadata', { ...manifest, checks: { ...manifest.checks, [folder]: { sha256: entry.sha256 } } }],
+      ['id', { ...manifest, checks: { ...manifest.checks, [folder]: { ...entry, metadata: { id: 7 } } } }],
+    ]
+    for (const [name, value] of broken) {
+      writeFileSync(path.join(dir, `${name}.json`), JSON.stringify(value))
+      expect({ name, read: await readCheckManifest(path.join(dir, `${name}.json`)) }).toEqual({
+        name,
+        read: undefined,
+      })
+    }
+  })
 })
 
 /** A service repository with one Deployment and a Dockerfile, as a new team's first assess meets it. */

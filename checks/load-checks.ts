@@ -92,10 +92,32 @@ export const ruleSnapshotFile = path.join(checksRoot, 'rules-snapshot.json')
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
-const snapshotShape = z.object({
-  version: z.literal(1),
-  rules: z.record(z.string(), z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), rule: z.unknown() })),
-})
+const isRecord = (value: unknown): value is Record<string, unknown> =>
+  typeof value === 'object' && value !== null && !Array.isArray(value)
+
+const isSha256 = (value: unknown): boolean => typeof value === 'string' && /^[0-9a-f]{64}$/.test(value)
+
+/**
+ * True when `value` is `{ version: 1, [key]: { <name>: { sha256, <part>: … } } }` with every entry's
+ * hash well formed and its part passing `partOk`: the envelope of the rule snapshot and the check
+ * manifest. Checked by hand, not with a zod schema: a schema copies each of a few hundred entries,
+ * and reading the manifest that way was ~2% of a small repository's assess.
+ */
+function isHashedEntries(
+  value: unknown,
+  key: 'rules' | 'checks',
+  part: 'rule' | 'metadata',
+  partOk: (part: unknown) => boolean,
+): boolean {
+  if (!isRecord(value) || value.version !== 1) return false
+  const entries = value[key]
+  if (!isRecord(entries)) return false
+  for (const name in entries) {
+    const entry = entries[name]
+    if (!isRecord(entry) || !isSha256(entry.sha256) || !(part in entry) || !partOk(entry[part])) return false
+  }
+  return true
+}
 
 /**
  * Reads the build's snapshot; none (a source checkout) or an unreadable one gives undefined, and every
@@ -109,9 +131,9 @@ export async function readRuleSnapshot(file = ruleSnapshotFile): Promise<RuleSna
     return undefined
   }
   try {
-    const parsed = snapshotShape.safeParse(JSON.parse(text))
+    const parsed: unknown = JSON.parse(text)
     // The entries were validated when written; only the envelope is checked here (it is cheap).
-    return parsed.success ? (parsed.data as RuleSnapshot) : undefined
+    return isHashedEntries(parsed, 'rules', 'rule', () => true) ? (parsed as RuleSnapshot) : undefined
   } catch {
     return undefined
   }
@@ -228,20 +250,13 @@ export type CheckMetadata = Omit<Check, 'evaluate' | 'params'>
 /** Where the build writes the manifest: beside the built checks, so source runs never see one. */
 export const checkManifestFile = path.join(checksRoot, 'checks-manifest.json')
 
-const manifestShape = z.object({
-  version: z.literal(1),
-  checks: z.record(
-    z.string(),
-    z.object({ sha256: z.string().regex(/^[0-9a-f]{64}$/), metadata: z.object({ id: z.string() }).loose() }),
-  ),
-})
-
 /** Reads the build's manifest; none or an unreadable one gives undefined and every check.ts is imported. */
 export async function readCheckManifest(file = checkManifestFile): Promise<CheckManifest | undefined> {
   try {
-    const parsed = manifestShape.safeParse(JSON.parse(await readFile(file, 'utf8')))
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
     // The entries were validated when written (checkMetadata); only the envelope is checked here.
-    return parsed.success ? (parsed.data as CheckManifest) : undefined
+    const hasId = (metadata: unknown) => isRecord(metadata) && typeof metadata.id === 'string'
+    return isHashedEntries(parsed, 'checks', 'metadata', hasId) ? (parsed as CheckManifest) : undefined
   } catch {
     return undefined
   }

@@ -91,5 +91,18 @@ describe('the build-time rule snapshot', () => {
     expect(Object.keys((await readRuleSnapshot(path.join(dir, 'good.json')))?.rules ?? {})).toHaveLength(
       Object.keys(snapshot.rules).length,
     )
+    // One entry with a malformed hash or no rule makes the whole snapshot unread: every rule is validated.
+    const [folder, entry] = Object.entries(snapshot.rules)[0] ?? []
+    if (folder === undefined || entry === undefined) throw new Error('expected a snapshot entry')
+    for (const [name, bad] of [
+      ['hash', { ...entry, sha256: 'ABC' }],
+      ['no-rule', { sha256: entry.sha256 }],
+    ] as const) {
+      writeFileSync(
+        path.join(dir, `${name}.json`),
+        JSON.stringify({ ...snapshot, rules: { ...snapshot.rules, [folder]: bad } }),
+      )
+      expect(await readRuleSnapshot(path.join(dir, `${name}.json`))).toBeUndefined()
+    }
   })
 })

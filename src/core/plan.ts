@@ -104,8 +104,14 @@ function readinessProjector(model: AssessmentModel, closed: readonly Gap[]): (ga
     points: criteria.reduce((sum, c) => sum + (c.status === 'not-applicable' ? 0 : c.readiness), 0),
     criteriaReady: criteria.filter((c) => c.status === 'ready').length,
   })
+  const baseProjection = summarise(baseCriteria)
+  // The criteria (by index) each control is mapped to: a changed control re-rolls only those.
+  const criteriaOf = new Map<string, number[]>()
+  model.criteria.forEach((criterion, i) => {
+    for (const id of criterion.controls) criteriaOf.set(id, [...(criteriaOf.get(id) ?? []), i])
+  })
   return (gap) => {
-    if (gap === undefined) return summarise(baseCriteria)
+    if (gap === undefined) return baseProjection
     const one = closedSets([gap])
     const touched = new Set<ControlResult>()
     for (const check of one.passingChecks) for (const c of byCheck.get(check) ?? []) touched.add(c)
@@ -117,21 +123,26 @@ function readinessProjector(model: AssessmentModel, closed: readonly Gap[]): (ga
       const control = byId.get(id)
       if (control !== undefined) touched.add(control)
     }
-    if (touched.size === 0) return summarise(baseCriteria)
+    if (touched.size === 0) return baseProjection
     const sets = closedSets([gap], {
       passingChecks: new Set(base.passingChecks),
       currentEvidence: new Set(base.currentEvidence),
       justified: new Set(base.justified),
     })
-    const changed = new Map([...touched].map((control) => [control.id, project(control, sets)]))
+    // A criterion's roll-up reads only its controls' statuses: a control whose status the gap leaves
+    // as it was changes no criterion, and most gaps (one of several tests without evidence) change none.
+    const changed = new Map<string, ReturnType<typeof projectControl>>()
+    for (const control of touched) {
+      const projected = project(control, sets)
+      if (projected.status !== baseControls.get(control.id)?.status) changed.set(control.id, projected)
+    }
+    if (changed.size === 0) return baseProjection
     const controlOf = (id: string) => changed.get(id) ?? baseControls.get(id)
-    return summarise(
-      model.criteria.map((criterion, i) =>
-        criterion.controls.some((id) => changed.has(id))
-          ? rollUp(criterion, controlOf)
-          : (baseCriteria[i] as CriterionResult),
-      ),
-    )
+    const criteria = [...baseCriteria]
+    for (const id of changed.keys())
+      for (const i of criteriaOf.get(id) ?? [])
+        criteria[i] = rollUp(model.criteria[i] as AssessmentModel['criteria'][number], controlOf)
+    return summarise(criteria)
   }
 }
 
