@@ -17,6 +17,7 @@ import {
   isDeferred,
   loadChecks,
   loadDeferredChecks,
+  newCodeCache,
   readCheckManifest,
 } from './load-checks.js'
 
@@ -199,7 +200,7 @@ describe('hashing check code with a cache shared by one load', () => {
       'github/default-branch-blocks-force-pushes/check.ts',
     ].map((f) => path.join(import.meta.dirname, f))
     const alone = await Promise.all(files.map((f) => codeHash(f)))
-    const cache: CodeCache = { texts: new Map(), targets: new Map() }
+    const cache: CodeCache = newCodeCache()
     const shared: string[] = []
     for (const f of files) shared.push(await codeHash(f, cache))
     expect(shared).toEqual(alone)

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, statSync } from 'node:fs'
-import { readdir, readFile, stat } from 'node:fs/promises'
+import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
@@ -46,6 +46,14 @@ function isCheck(value: unknown): value is Check {
 
 /** Lists `<source>/<name>` for every folder that holds a check. */
 export async function listCheckFolders(): Promise<string[]> {
+  return (await listCheckFiles()).map(([folder]) => folder)
+}
+
+/**
+ * Every folder that holds a check with the file that defines it (check.js, check.ts or rule.yaml),
+ * sorted by folder: the load looks for each folder's file once, not once to list it and again to load.
+ */
+async function listCheckFiles(): Promise<[folder: string, file: string][]> {
   // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
   const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
   const perSource = await Promise.all(
@@ -54,16 +62,15 @@ export async function listCheckFolders(): Promise<string[]> {
         (e) => e.isDirectory(),
       )
       const found = await Promise.all(
-        entries.map(async (entry) =>
-          (await findCheckFile(path.join(checksRoot, source.name, entry.name))) === undefined
-            ? []
-            : [`${source.name}/${entry.name}`],
-        ),
+        entries.map(async (entry): Promise<[string, string][]> => {
+          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name))
+          return file === undefined ? [] : [[`${source.name}/${entry.name}`, file]]
+        }),
       )
       return found.flat()
     }),
   )
-  return perSource.flat().sort()
+  return perSource.flat().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 // Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
@@ -188,23 +195,21 @@ export async function loadChecks(
 ): Promise<Check[]> {
   const checks: Check[] = []
   const code = newCodeCache()
-  const [folders, validated, described] = await Promise.all([
-    listCheckFolders(),
+  const [files, validated, described] = await Promise.all([
+    listCheckFiles(),
     snapshot ?? undefined,
     manifest ?? undefined,
   ])
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
-    folders.map(async (folder) => {
-      const file = await findCheckFile(path.join(checksRoot, folder))
-      if (file === undefined) return undefined
+    files.map(async ([folder, file]) => {
       if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
       const stub = described === undefined ? undefined : await deferredCheck(folder, file, described, code)
       if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
     }),
   )
-  for (const [i, folder] of folders.entries()) {
+  for (const [i, [folder]] of files.entries()) {
     const loaded = modules[i]
     if (loaded === undefined) continue
     checks.push('rule' in loaded ? loaded.rule : checkFromModule(folder, loaded.module))
@@ -300,8 +305,12 @@ export async function codeHash(file: string, cache: CodeCache = newCodeCache()):
     const text = cache.texts.get(next) ?? readFileSync(next, 'utf8')
     cache.texts.set(next, text)
     seen.set(next, text)
-    for (const imported of await relativeImports(next, text, cache))
-      if (isInsideChecks(imported) && !seen.has(imported)) pending.push(imported)
+    let imports = cache.imports.get(next)
+    if (imports === undefined) {
+      imports = checksImports(next, text, cache.targets)
+      cache.imports.set(next, imports)
+    }
+    for (const imported of imports) if (!seen.has(imported)) pending.push(imported)
   }
   const hash = createHash('sha256')
   for (const name of [...seen.keys()].sort())
@@ -310,41 +319,45 @@ export async function codeHash(file: string, cache: CodeCache = newCodeCache()):
 }
 
 /**
- * Files read and import targets resolved while hashing, shared by the checks of one load: a hundred
- * checks import the same few helpers (and src/core/check.js), which were read and stat'ed per check.
+ * Files read and the checks/ files each of them imports, shared by the checks of one load: a hundred
+ * checks import the same few helpers (and src/core/check.js), which were read, searched and stat'ed
+ * per check.
  */
 export interface CodeCache {
   texts: Map<string, string>
-  targets: Map<string, Promise<string>>
+  imports: Map<string, string[]>
+  /** The file each import target runs as (runnableFile). */
+  targets: Map<string, string>
 }
-const newCodeCache = (): CodeCache => ({ texts: new Map(), targets: new Map() })
+export const newCodeCache = (): CodeCache => ({ texts: new Map(), imports: new Map(), targets: new Map() })
 
-const isInsideChecks = (file: string): boolean => !path.relative(checksRoot, file).startsWith('..')
+const checksPrefix = checksRoot + path.sep
 
-/** The files a module imports by relative path; `./x.js` is `./x.ts` when run from source. */
-async function relativeImports(file: string, text: string, cache: CodeCache): Promise<string[]> {
-  const specifiers = [...text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)]
-  return Promise.all(
-    specifiers.map((match) => {
-      const target = path.resolve(path.dirname(file), match[1] ?? '')
-      let resolved = cache.targets.get(target)
-      if (resolved === undefined) {
-        resolved = runnableFile(target)
-        cache.targets.set(target, resolved)
-      }
-      return resolved
-    }),
-  )
+/**
+ * The files under checks/ a module imports by relative path (`./x.js` is `./x.ts` when run from
+ * source). Imports of the engine (src/) are not looked at: they are not the check's code.
+ */
+function checksImports(file: string, text: string, targets: Map<string, string>): string[] {
+  const imported: string[] = []
+  for (const match of text.matchAll(/(?:\bfrom\s*|\bimport\s*\(?\s*)['"](\.{1,2}\/[^'"]+)['"]/g)) {
+    const target = path.resolve(path.dirname(file), match[1] ?? '')
+    if (!target.startsWith(checksPrefix)) continue
+    let runs = targets.get(target)
+    if (runs === undefined) {
+      runs = runnableFile(target)
+      targets.set(target, runs)
+    }
+    imported.push(runs)
+  }
+  return imported
 }
 
 /** The file an import of `target` runs: `./x.js` is `./x.ts` when run from source. */
-async function runnableFile(target: string): Promise<string> {
+function runnableFile(target: string): string {
   if (!target.endsWith('.js')) return target
-  try {
-    if ((await stat(target)).isFile()) return target
-  } catch {
-    // a source checkout: the .ts beside it is what runs
-  }
+  // Synchronous, as findCheckFile: a few dozen stats of a warm cache, not as many promises.
+  if (statSync(target, { throwIfNoEntry: false })?.isFile() === true) return target
+  // a source checkout: the .ts beside it is what runs
   return `${target.slice(0, -3)}.ts`
 }
 

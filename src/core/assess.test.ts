@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { z } from 'zod'
-import { type AssessRequest, assess, compareCriteria } from './assess.js'
+import { type AssessRequest, assess, compareCriteria, resolveCheckRuns } from './assess.js'
 import { buildCatalog, type Control, type Framework } from './catalog.js'
 import { defineCheck } from './check.js'
 import { type Config, parseConfig } from './config.js'
@@ -267,6 +267,21 @@ describe('assess', () => {
     expect(() =>
       assess({ ...request, config: config({ checks: { [nonRoot.id]: { params: { alowed: ['x'] } } } }) }),
     ).toThrow(/checks\.container\/final-stage-runs-as-non-root\.params/)
+  })
+
+  it("resolves each check's params: defaults when the config gives none, strictly when it gives some", () => {
+    const withParams = defineCheck({
+      ...nonRoot,
+      id: nonRoot.id,
+      params: z.object({ allowed: z.array(z.string()).default(['root']) }),
+    })
+    const ids = new Set([nonRoot.id])
+    const params = (checks: Record<string, { params: Record<string, unknown> }>) =>
+      resolveCheckRuns([withParams], ids, config({ checks })).map((r) => r.params)
+    expect(params({})).toEqual([{ allowed: ['root'] }])
+    expect(params({ [nonRoot.id]: { params: { allowed: ['app'] } } })).toEqual([{ allowed: ['app'] }])
+    // A key the schema does not know is refused even where the config was not validated before.
+    expect(() => params({ [nonRoot.id]: { params: { alowed: ['x'] } } })).toThrow(/alowed/)
   })
 
   it('turns a failure covered by a current accepted exception into not-applicable, and keeps expired ones failing', () => {
