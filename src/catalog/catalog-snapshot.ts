@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
@@ -52,8 +53,9 @@ async function catalogSourceFiles(root: string): Promise<string[]> {
 export async function catalogFileHashes(root: string): Promise<Record<string, string> | undefined> {
   try {
     const files = await catalogSourceFiles(root)
-    const texts = await Promise.all(files.map((f) => readFile(path.join(root, f), 'utf8')))
-    return Object.fromEntries(files.map((f, i) => [f, sha256(texts[i] ?? '')]))
+    // Read synchronously: ~140 small files from a warm cache cost far less CPU one after another than
+    // as many promises and thread-pool round trips (each is an open, a stat, a read and a close).
+    return Object.fromEntries(files.map((f) => [f, sha256(readFileSync(path.join(root, f), 'utf8'))]))
   } catch {
     return undefined
   }
