@@ -8,15 +8,17 @@ import type { SecretFinding, SecretScan } from '../../core/evidence-secrets.js'
 import {
   defineSourceCollector,
   type FileCollection,
+  type ParseCache,
   type SourceCollector,
   type SourceContext,
 } from '../source-collector.js'
 import { compileAllowList } from './allow-list.js'
 import { secretRules } from './rules.js'
+import { type CachedTreeScan, scanThroughCache } from './scan-cache.js'
 import { type FoundSecret, redactMatch } from './scan-files.js'
 import { scanHistory } from './scan-history.js'
 import { scanTreeFiles, threadsFor } from './scan-pool.js'
-import { type CompiledRules, compileRules } from './scan-text.js'
+import { type CompiledRules, compileRules, fingerprintSecret } from './scan-text.js'
 import { listTree } from './walk.js'
 
 /**
@@ -57,8 +59,30 @@ interface ScanTotals {
 }
 
 /**
- * Scans the working tree under `root` (on worker threads when it is large: scan-pool.ts); each file's
- * secrets, already redacted, go to `onFound` with its relative path, in the tree's sorted order.
+ * What the findings of a tree scan depend on besides the files' bytes, digested for the scan cache's
+ * keys: the rules as written (patterns, and the code of their tests), the store's salt (through a
+ * fingerprint of it, never the salt itself) and the allow list.
+ */
+function scanSettings(salt: string, allow: SecretsOptions['allow']): string {
+  const rules = secretRules.map((r) => [
+    r.id,
+    r.detect,
+    r.lead,
+    r.ignoreCase,
+    r.boundary,
+    r.requires,
+    String(r.secret),
+    String(r.rejectLine),
+    String(r.accept),
+  ])
+  return createHash('sha256')
+    .update(JSON.stringify({ layout: 1, rules, salt: fingerprintSecret('secrets-scan-cache', salt), allow }))
+    .digest('hex')
+}
+
+/**
+ * Scans the working tree under `root` (on worker threads when it is large: scan-pool.ts; through the
+ * parse cache when the run has one: scan-cache.ts). Files and findings come in the tree's sorted order.
  */
 async function scanTree(
   root: string,
@@ -66,18 +90,32 @@ async function scanTree(
   where: string,
   salt: string,
   compiled: CompiledRules,
-  onFound: (file: string, found: FoundSecret) => void,
-): Promise<ScanTotals & { listing: string }> {
+  toFinding: (file: string, found: FoundSecret) => SecretFinding,
+  label: (file: string) => string,
+  cache: ParseCache | undefined,
+): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
   const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
   const files = await listTree(
     root,
     (relative) => excluded(relative) || excluded(relative.replace(/\/$/, '')),
   )
   const job = { root, files, salt, allow: options.allow, where }
-  const scanned = await scanTreeFiles(job, compiled, threadsFor(root, files))
+  const scan: CachedTreeScan =
+    cache === undefined
+      ? await scanTreeFiles(job, compiled, threadsFor(root, files)).then((scanned) => ({
+          files: scanned,
+          findings: scanned.flatMap((file) => file.found.map((found) => toFinding(file.file, found))),
+          reused: false,
+        }))
+      : await scanThroughCache(job, compiled, cache, {
+          settings: scanSettings(salt, options.allow),
+          toFinding,
+          label,
+          threads: (list) => threadsFor(root, list),
+        })
   const totals = { files: 0, bytes: 0, binary: 0 }
   const listing = createHash('sha256')
-  for (const file of scanned) {
+  for (const file of scan.files) {
     listing.update(`${file.file}\0${file.size}\n`)
     if (file.binary) {
       totals.binary++
@@ -85,9 +123,8 @@ async function scanTree(
     }
     totals.files++
     totals.bytes += file.size
-    for (const found of file.found) onFound(file.file, found)
   }
-  return { ...totals, listing: listing.digest('hex') }
+  return { ...totals, listing: listing.digest('hex'), findings: scan.findings, reused: scan.reused }
 }
 
 /** Reads a directory (and optionally its git history) for credentials. */
@@ -108,12 +145,8 @@ export async function collectSecrets(
   const findings: SecretFinding[] = []
   const seen = new Set<string>()
 
-  const record = (file: string, match: FoundSecret, commit?: string): void => {
+  const toFinding = (file: string, match: FoundSecret, commit?: string): SecretFinding => {
     const { fingerprint, allowed } = match
-    const key = `${fingerprint}\0${file}`
-    // A secret still in the tree is reported there; history adds only what the tree no longer shows.
-    if (commit !== undefined && seen.has(key)) return
-    seen.add(key)
     const rule = compiled.rules[match.rule]
     if (rule === undefined) throw new Error(`secrets scan: no rule at index ${match.rule}`)
     const where = label(file)
@@ -131,12 +164,25 @@ export async function collectSecrets(
     }
     if (commit !== undefined) finding.commit = commit
     if (allowed !== undefined) finding.allowed = allowed
+    return finding
+  }
+  // A secret still in the tree is reported there; history adds only what the tree no longer shows.
+  const keyOf = (finding: SecretFinding): string => `${finding.fingerprint}\0${finding.file}`
+
+  const tree = await scanTree(
+    root,
+    options,
+    context.where,
+    salt,
+    compiled,
+    toFinding,
+    label,
+    context.parseCache,
+  )
+  for (const finding of tree.findings) {
+    seen.add(keyOf(finding))
     findings.push(finding)
   }
-
-  const tree = await scanTree(root, options, context.where, salt, compiled, (file, found) =>
-    record(file, found),
-  )
   let commits = 0
   let historyBytes = 0
   let historyRead = false
@@ -149,9 +195,17 @@ export async function collectSecrets(
       historyBytes = history.bytes
       historyRead = true
       const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
-      for (const match of history.matches)
-        if (!excluded(match.file))
-          record(match.file, redactMatch(match.file, match, compiled, salt, allowance), match.commit)
+      for (const match of history.matches) {
+        if (excluded(match.file)) continue
+        const finding = toFinding(
+          match.file,
+          redactMatch(match.file, match, compiled, salt, allowance),
+          match.commit,
+        )
+        if (seen.has(keyOf(finding))) continue
+        seen.add(keyOf(finding))
+        findings.push(finding)
+      }
     } catch (error) {
       errors.push({
         file: label(''),
@@ -185,6 +239,7 @@ export async function collectSecrets(
         sha256: tree.listing,
         bytes: tree.bytes,
         items: findings.length + 1,
+        ...(tree.reused && !options.history ? { reused: true } : {}),
       },
     ],
   }

@@ -10,20 +10,22 @@ export interface RawSecretMatch {
 }
 
 /**
- * The rules compiled one regular expression each, plus screens that find where a rule may match, so
- * that most of a text is read by few expressions. A screen is one alternation of the leads of a
- * group of rules (a lead is what every match of its rules begins with: rules.ts); where it matches,
- * each rule of the lead that matched, and of the leads after it, is tried anchored there (sticky),
- * and the screen resumes one character further (another rule may match inside this one's match).
- * Every rule thus sees exactly the matches it would find alone (`compileRules(rules, { screens: false
- * })` runs them so; a test compares the two), and where two overlap the earlier rule wins.
+ * The rules compiled one regular expression each, plus a screen that finds where a rule may match, so
+ * that most of a text is read by one expression. The screen is one alternation of the leads of the
+ * rules (a lead is what every match of its rules begins with: rules.ts); where it matches, each rule
+ * whose lead may begin with the character there is tried anchored at that place (sticky), and the
+ * screen resumes one character further (another rule may match inside this one's match). Every rule
+ * thus sees exactly the matches it would find alone (`compileRules(rules, { screens: false })` runs
+ * them so; a test compares the two), and where two overlap the earlier rule wins.
  *
- * Measured on the 50 MB corpus of the whole-process bench (code whose lines name tokens and
- * passwords; CPU time, 2-core machine under load): the screens as they were, one alternation of the
- * rules themselves per case flag, cost 0.35 s (case-sensitive) and 0.45 s (case-insensitive); the
- * four assignment rules screened by their one shared lead, 0.17 s in all for the case-insensitive
- * ones; the case-sensitive rules cut in two screens by whether they begin with a lower-case letter,
- * 0.15 s, since an alternation pays at every place for each branch whose first character is there.
+ * Measured on the 50 MB corpus of the whole-process bench (CPU time of the screens alone, 2-core
+ * machine at load 6-10): three screens (case-sensitive leads that begin with upper case or a symbol,
+ * those that begin with lower case, the case-insensitive ones) cost 33 + 143 + 272 ms; one screen of
+ * every lead, alternatives grouped behind their first letter, 381 ms. An irregexp alternation pays
+ * per place for each branch whose first character is there, so grouping by first letter is what
+ * lets one screen cost less than three passes. The screen has no capturing groups (a match array with
+ * a group per lead was most of the garbage of a scan): which rules to try is read from the character
+ * the match begins with instead.
  */
 export interface CompiledRules {
   rules: readonly SecretRule[]
@@ -31,32 +33,28 @@ export interface CompiledRules {
   patterns: readonly RegExp[]
   /** Each rule's pattern anchored at `lastIndex` (the `y` flag), tried where a screen matched. */
   sticky: readonly RegExp[]
-  /**
-   * The screens: one alternation of leads, each lead a capturing group so the match tells which one
-   * matched first; `leads[i]` are the indexes of the rules with the i-th lead.
-   */
+  /** The screens: one, and a second only for leads the `i` flag could narrow (none today). */
   screens: readonly Screen[]
 }
 
 interface Screen {
+  /** One alternation of leads, without capturing groups: only where it matches is used. */
   pattern: RegExp
-  leads: readonly (readonly number[])[]
+  /** By the code (below 128) of the character a screen match begins with: the rules to try there. */
+  byFirst: readonly (readonly number[] | undefined)[]
+  /** Rules whose first character could not be read from their lead: tried wherever the screen matches. */
+  anywhere: readonly number[]
 }
 
 /** A lead, or the rule's whole pattern when it declares none. */
 const leadOf = (rule: SecretRule): string => rule.lead ?? rule.detect
 
-/**
- * An alternation pays at every place for each branch whose first character is there: leads that begin
- * with a lower-case letter (common in any text) are kept apart from those that begin with upper case or
- * a symbol, which the engine skips over quickly.
- */
-const beginsLowerCase = (lead: string): boolean => /^(?:\(\?:)*[a-z]/.test(lead)
-
-/** True when `source` has a `|` outside any group or class: it cannot lose its first character alone. */
-function alternatesAtTop(source: string): boolean {
+/** `source` cut at each `|` outside any group or class. */
+export function splitTop(source: string): string[] {
+  const parts: string[] = []
   let depth = 0
   let inClass = false
+  let from = 0
   for (let i = 0; i < source.length; i++) {
     const c = source[i]
     if (c === '\\') i++
@@ -64,49 +62,151 @@ function alternatesAtTop(source: string): boolean {
     else if (c === '[') inClass = true
     else if (c === '(') depth++
     else if (c === ')') depth--
-    else if (c === '|' && depth === 0) return true
+    else if (c === '|' && depth === 0) {
+      parts.push(source.slice(from, i))
+      from = i + 1
+    }
   }
-  return false
+  parts.push(source.slice(from))
+  return parts
+}
+
+/** The index of the `)` that closes the group opened at `open`, or -1. */
+function closingParen(source: string, open: number): number {
+  let depth = 0
+  let inClass = false
+  for (let i = open; i < source.length; i++) {
+    const c = source[i]
+    if (c === '\\') i++
+    else if (inClass) inClass = c !== ']'
+    else if (c === '[') inClass = true
+    else if (c === '(') depth++
+    else if (c === ')' && --depth === 0) return i
+  }
+  return -1
+}
+
+/** Past this many, a lead is left whole rather than spelled out alternative by alternative. */
+const maxAlternatives = 64
+
+/**
+ * A lead as the list of its alternatives, a leading group spelled out: `(?:sk|rk)_x` becomes `sk_x` and
+ * `rk_x`, so that the screen can group alternatives by the character they begin with. A quantified
+ * group (`(?:a|b)?x`) is left as it is.
+ */
+export function alternativesOf(lead: string): string[] {
+  const top = splitTop(lead)
+  if (top.length > 1) return top.flatMap(alternativesOf)
+  if (!lead.startsWith('(?:')) return [lead]
+  const close = closingParen(lead, 0)
+  const rest = lead.slice(close + 1)
+  if (close < 0 || /^[?*+{]/.test(rest)) return [lead]
+  const expanded = splitTop(lead.slice(3, close)).flatMap((alt) => alternativesOf(alt + rest))
+  return expanded.length > maxAlternatives ? [lead] : expanded
 }
 
 /**
- * The letter a lead begins with, when it can be taken out in front of a group (`gh…|gl…` becomes
- * `g(?:h…|l…)`): a plain letter, not quantified, and no alternation at the top of the lead.
+ * The first character of every match of `alternative`, when it opens with a plain or escaped literal
+ * that is not optional (`a`, `\.`, `-`, but not `[ab]`, `\d`, `(?=`, `a?`); undefined otherwise.
  */
-const firstLetter = (lead: string): string | undefined =>
-  /^[A-Za-z](?![?*+{])/.test(lead) && !alternatesAtTop(lead) ? lead[0] : undefined
+export function firstLiteral(alternative: string): { char: string; length: number } | undefined {
+  let char = alternative[0]
+  let length = 1
+  if (char === '\\') {
+    char = alternative[1]
+    length = 2
+    // `\d`, `\s`, `\b`, `\x41`, `\u0041`, `\1`: classes, assertions and codes, not the letter itself.
+    if (char === undefined || /[A-Za-z0-9]/.test(char)) return undefined
+  } else if (char === undefined || '[(.^$|)*+?{'.includes(char)) return undefined
+  // A quantifier that allows none (`a?`, `a*`, `a{0,2}`) leaves another character first.
+  if (/^[?*{]/.test(alternative.slice(length))) return undefined
+  return { char, length }
+}
 
 /**
- * One screen for these rules. Leads that begin with the same letter are joined behind it: the engine
- * then tests that letter once per place instead of once per lead (measured: the lower-case screen of
- * the whole-process bench's corpus in 0.12 s of CPU instead of 0.17 s). Each lead stays a capturing
- * group, in the order `leads` lists them; a lead shared by several rules goes last, so that where it
- * matches (often, for the assignment lead) no rules of other leads are left to try.
+ * Under the `i` flag a negative lookaround or a negated class can match fewer places (`ab(?![a-z])`
+ * no longer matches `abC`), so a case-sensitive lead holding one is not screened with the `i` flag.
  */
-function screen(rules: readonly SecretRule[], indexes: readonly number[], flags: string): Screen[] {
-  if (indexes.length === 0) return []
-  const byLead = new Map<string, number[]>()
-  for (const i of indexes) {
-    const lead = leadOf(rules[i] as SecretRule)
-    byLead.set(lead, [...(byLead.get(lead) ?? []), i])
+const narrowedByIgnoreCase = (source: string): boolean => /\(\?<?!|\[\^|\\[WB]/.test(source)
+
+/** A lead without the negative lookaheads at its end: a prefix of a lead is a lead too. */
+function withoutTrailingNegativeLookahead(lead: string): string {
+  let out = lead
+  for (let at = out.lastIndexOf('(?!'); at >= 0; at = out.lastIndexOf('(?!')) {
+    if (closingParen(out, at) !== out.length - 1) break
+    out = out.slice(0, at)
   }
-  const byLetter = new Map<string, [string, number[]][]>()
-  const others: [string, number[]][] = []
-  for (const entry of [...byLead].sort((a, b) => a[1].length - b[1].length)) {
-    const letter = firstLetter(entry[0])
-    if (letter === undefined) others.push(entry)
-    else byLetter.set(letter, [...(byLetter.get(letter) ?? []), entry])
+  return out
+}
+
+const escapeLiteral = (char: string): string => (/[\\^$.*+?()[\]{}|/-]/.test(char) ? `\\${char}` : char)
+
+/** Codes below 128 a rule's match may begin with, or undefined when any character may. */
+function firstCodes(alternatives: readonly string[], ignoreCase: boolean): number[] | undefined {
+  const codes: number[] = []
+  for (const alternative of alternatives) {
+    const first = firstLiteral(alternative)
+    if (first === undefined) return undefined
+    const variants = ignoreCase ? [first.char.toLowerCase(), first.char.toUpperCase()] : [first.char]
+    for (const v of variants) {
+      const code = v.charCodeAt(0)
+      if (v.length !== 1 || code >= 128) return undefined
+      codes.push(code)
+    }
   }
-  const branches = [...byLetter].map(([letter, entries]) =>
-    entries.length === 1
-      ? `(${entries[0]?.[0]})`
-      : `${letter}(?:${entries.map(([lead]) => `(${lead.slice(1)})`).join('|')})`,
-  )
-  const ordered = [...[...byLetter.values()].flat(), ...others]
+  return codes
+}
+
+/**
+ * One screen for these rules (indexes into `rules`), each with the alternatives it is screened by.
+ * Alternatives that begin with the same character (the same letter in either case, with the `i` flag)
+ * are joined behind it, `g(?:h…|l…)`: the engine then tests that character once per place.
+ */
+function screen(
+  rules: readonly SecretRule[],
+  entries: readonly { rule: number; alternatives: readonly string[] }[],
+  flags: string,
+): Screen[] {
+  if (entries.length === 0) return []
+  const ignoreCase = flags.includes('i')
+  const grouped = new Map<string, { char: string; rests: Set<string> }>()
+  const others = new Set<string>()
+  const byFirst: number[][] = Array.from({ length: 128 }, () => [])
+  const anywhere: number[] = []
+  for (const { rule, alternatives } of entries) {
+    for (const alternative of alternatives) {
+      const first = firstLiteral(alternative)
+      if (first === undefined) {
+        others.add(alternative)
+        continue
+      }
+      const key = ignoreCase ? first.char.toLowerCase() : first.char
+      const group = grouped.get(key) ?? { char: first.char, rests: new Set<string>() }
+      group.rests.add(alternative.slice(first.length))
+      grouped.set(key, group)
+    }
+    // Which rules to try is the rule's own matter: where its own pattern, in its own case, may begin
+    // (narrower than its lead when several rules share one), else where its lead may.
+    const own = rules[rule] as SecretRule
+    const codes =
+      firstCodes(alternativesOf(own.detect), own.ignoreCase === true) ??
+      firstCodes(alternativesOf(leadOf(own)), own.ignoreCase === true)
+    if (codes === undefined) anywhere.push(rule)
+    else for (const code of new Set(codes)) byFirst[code]?.push(rule)
+  }
+  const branches = [
+    ...[...grouped.values()].map(({ char, rests }) =>
+      rests.size === 1
+        ? `${escapeLiteral(char)}(?:${[...rests][0]})`
+        : `${escapeLiteral(char)}(?:${[...rests].join('|')})`,
+    ),
+    ...[...others].map((alternative) => `(?:${alternative})`),
+  ]
   return [
     {
-      pattern: new RegExp([...branches, ...others.map(([lead]) => `(${lead})`)].join('|'), flags),
-      leads: ordered.map(([, rules]) => rules),
+      pattern: new RegExp(branches.join('|'), flags),
+      byFirst: byFirst.map((list) => (list.length === 0 ? undefined : list)),
+      anywhere,
     },
   ]
 }
@@ -116,40 +216,32 @@ export function compileRules(
   { screens = true }: { screens?: boolean } = {},
 ): CompiledRules {
   const flags = (r: SecretRule): string => (r.ignoreCase === true ? 'gi' : 'g')
-  const screened = (test: (rule: SecretRule) => boolean): number[] =>
-    rules.flatMap((r, i) => (r.requires === undefined && test(r) ? [i] : []))
-  const sensitive = (r: SecretRule): boolean => r.ignoreCase !== true
+  // Rules with `requires` run alone. Case-insensitive leads are screened as they are; a case-sensitive
+  // lead is screened with the `i` flag too (it then matches more places, each tried with the rule's
+  // own case), less the negative lookaheads at its end, unless the flag could make it match fewer.
+  const folded: { rule: number; alternatives: string[] }[] = []
+  const exact: { rule: number; alternatives: string[] }[] = []
+  rules.forEach((rule, i) => {
+    if (rule.requires !== undefined) return
+    const alternatives = alternativesOf(leadOf(rule))
+    const trimmed =
+      rule.ignoreCase === true ? alternatives : alternatives.map(withoutTrailingNegativeLookahead)
+    if (rule.ignoreCase !== true && trimmed.some(narrowedByIgnoreCase)) exact.push({ rule: i, alternatives })
+    else folded.push({ rule: i, alternatives: trimmed })
+  })
   return {
     rules,
     patterns: rules.map((r) => new RegExp(r.detect, flags(r))),
     sticky: rules.map((r) => new RegExp(r.detect, `${flags(r)}y`)),
-    screens: screens
-      ? [
-          ...screen(
-            rules,
-            screened((r) => sensitive(r) && !beginsLowerCase(leadOf(r))),
-            'g',
-          ),
-          ...screen(
-            rules,
-            screened((r) => sensitive(r) && beginsLowerCase(leadOf(r))),
-            'g',
-          ),
-          ...screen(
-            rules,
-            screened((r) => !sensitive(r)),
-            'gi',
-          ),
-        ]
-      : [],
+    screens: screens ? [...screen(rules, folded, 'gi'), ...screen(rules, exact, 'g')] : [],
   }
 }
 
 /**
  * Each rule's matches as `[start, end, start, end, …]`, as `pattern.exec` in a loop would find them
- * alone: where a screen matches at p, each rule that may match there and is not still inside its own
- * previous match is tried anchored at p. Rules with `requires` run alone, and only on a text holding
- * their literal; with no screens every rule runs alone on every text (the plain path).
+ * alone: where a screen matches at p, each rule that may begin with the character at p and is not
+ * still inside its own previous match is tried anchored at p. Rules with `requires` run alone, and
+ * only on a text holding their literal; with no screens every rule runs alone on every text.
  */
 function ruleMatches(text: string, compiled: CompiledRules): number[][] {
   const out: number[][] = compiled.rules.map(() => [])
@@ -163,24 +255,23 @@ function ruleMatches(text: string, compiled: CompiledRules): number[][] {
       found.push(m.index, pattern.lastIndex)
   })
   const nextFree = compiled.rules.map(() => 0)
-  for (const { pattern, leads } of compiled.screens) {
+  const tryAt = (r: number, p: number): void => {
+    if ((nextFree[r] ?? 0) > p) return
+    const sticky = compiled.sticky[r] as RegExp
+    sticky.lastIndex = p
+    // test, not exec: no match array to build, and lastIndex is where the match ends.
+    if (!sticky.test(text)) return
+    out[r]?.push(p, sticky.lastIndex)
+    nextFree[r] = sticky.lastIndex
+  }
+  for (const { pattern, byFirst, anywhere } of compiled.screens) {
     pattern.lastIndex = 0
     for (let m = pattern.exec(text); m !== null; m = pattern.exec(text)) {
       const p = m.index
-      // The leads before the first that matched cannot match here (the engine tries them in order);
-      // those after it may, as well.
-      let first = 0
-      while (first < leads.length - 1 && m[first + 1] === undefined) first++
-      for (let l = first; l < leads.length; l++)
-        for (const r of leads[l] as readonly number[]) {
-          if ((nextFree[r] ?? 0) > p) continue
-          const sticky = compiled.sticky[r] as RegExp
-          sticky.lastIndex = p
-          // test, not exec: no match array to build, and lastIndex is where the match ends.
-          if (!sticky.test(text)) continue
-          out[r]?.push(p, sticky.lastIndex)
-          nextFree[r] = sticky.lastIndex
-        }
+      const code = text.charCodeAt(p)
+      const first = code < 128 ? byFirst[code] : undefined
+      if (first !== undefined) for (const r of first) tryAt(r, p)
+      for (const r of anywhere) tryAt(r, p)
       pattern.lastIndex = p + 1
     }
   }

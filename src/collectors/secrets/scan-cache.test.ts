@@ -1,0 +1,156 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, describe, expect, it } from 'vitest'
+import type { SecretFinding } from '../../core/evidence-secrets.js'
+import type { ParseCache, ParsedInput } from '../source-collector.js'
+import { collectSecrets, secretsOptions } from './index.js'
+import { shardsOf } from './scan-cache.js'
+
+// Incremental secrets scans: a re-run over unchanged files reads their findings back from the parse
+// cache, a changed file has its shard scanned again, and nothing cached holds a secret in clear.
+// Fake credentials are assembled at run time so this file itself holds none a scanner would flag.
+
+const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-secrets-cache-'))
+afterAll(() => rmSync(dir, { recursive: true, force: true }))
+
+const token = (n: number): string => `${'ghp_'}${'Zq8'.repeat(11)}${String(n).padStart(3, '0')}`
+const password = (n: number): string => `Orbit${n}ry#9x`
+
+/** A cache in memory that records what it was asked and given. */
+function memoryCache(): ParseCache & { entries: Map<string, ParsedInput>; asked: string[] } {
+  const entries = new Map<string, ParsedInput>()
+  const asked: string[] = []
+  return {
+    entries,
+    asked,
+    get: async (key) => {
+      asked.push(key)
+      return entries.get(key)
+    },
+    set: (key, parsed) => {
+      entries.set(key, structuredClone(parsed))
+    },
+  }
+}
+
+/** A tree of several folders, each with a few files, every third one holding two secrets. */
+function tree(name: string): string {
+  const root = path.join(dir, name)
+  for (let i = 0; i < 40; i++) {
+    const folder = path.join(root, `pkg-${i % 5}`, i % 2 === 0 ? 'src' : '')
+    mkdirSync(folder, { recursive: true })
+    const secret = i % 3 === 0 ? `TOKEN="${token(i)}"\ndb_password=${password(i)}\n` : ''
+    writeFileSync(path.join(folder, `file-${i}.env`), `# file ${i}\nuser=alice\n${secret}`)
+  }
+  return root
+}
+
+const options = (allow: unknown[] = []) => secretsOptions.parse({ type: 'secrets', path: '.', allow })
+const run = (root: string, parseCache?: ParseCache, salt = 'salt-1', allow: unknown[] = []) =>
+  collectSecrets(options(allow), {
+    root,
+    where: 'sources[0]',
+    now: new Date('2026-12-01T00:00:00Z'),
+    env: {},
+    fingerprintSalt: salt,
+    ...(parseCache === undefined ? {} : { parseCache }),
+  })
+
+const findingsOf = (c: Awaited<ReturnType<typeof run>>): SecretFinding[] =>
+  c.evidence.filter((e): e is SecretFinding => e.kind === 'secret.finding')
+
+/** Marks every cached finding, so that a finding read back is told apart from one scanned again. */
+function markAll(cache: ReturnType<typeof memoryCache>): void {
+  for (const [key, parsed] of cache.entries)
+    cache.entries.set(key, {
+      ...parsed,
+      evidence: parsed.evidence.map((e) => ({ ...e, preview: 'from-the-cache' })),
+    })
+}
+
+describe('secrets scan through the parse cache', () => {
+  it('finds the same as without a cache, and reads every unchanged shard back on a re-run', async () => {
+    const root = tree('rerun')
+    const plain = await run(root)
+    const cache = memoryCache()
+    const first = await run(root, cache)
+    expect(first.evidence).toEqual(plain.evidence)
+    expect(findingsOf(first).length).toBe(28)
+    expect(first.inputs[0]?.reused).toBeUndefined()
+    expect(cache.entries.size).toBeGreaterThan(5)
+
+    markAll(cache)
+    const second = await run(root, cache)
+    expect(findingsOf(second).map((f) => f.preview)).toEqual(findingsOf(first).map(() => 'from-the-cache'))
+    expect(findingsOf(second).map((f) => f.name)).toEqual(findingsOf(first).map((f) => f.name))
+    expect(second.evidence[0]).toEqual(first.evidence[0])
+    expect(second.inputs).toEqual([{ ...first.inputs[0], reused: true }])
+  })
+
+  it('scans a changed file again with the rest of its shard, and only that shard', async () => {
+    const root = tree('changed')
+    const cache = memoryCache()
+    await run(root, cache)
+    markAll(cache)
+    writeFileSync(path.join(root, 'pkg-1', 'file-1.env'), `secret_token=${token(999)}\n`)
+    const after = findingsOf(await run(root, cache))
+    const scanned = after.filter((f) => f.preview !== 'from-the-cache')
+    // file-1 is the changed file; file-6, -11, …, -36 share its folder (pkg-1, no src): scanned again.
+    expect(new Set(scanned.map((f) => f.file.split('/')[0]))).toEqual(new Set(['pkg-1']))
+    expect(scanned.some((f) => f.file === 'pkg-1/file-1.env')).toBe(true)
+    expect(after.filter((f) => f.preview === 'from-the-cache').length).toBeGreaterThan(10)
+  })
+
+  it('keeps only redacted findings: no secret value is in what it gives the cache', async () => {
+    const root = tree('redacted')
+    const cache = memoryCache()
+    await run(root, cache)
+    const stored = JSON.stringify([...cache.entries])
+    for (let i = 0; i < 40; i += 3) {
+      expect(stored).not.toContain(token(i))
+      expect(stored).not.toContain(password(i))
+      expect(stored).not.toContain(token(i).slice(8))
+    }
+  })
+
+  it('reuses nothing under another salt or another allow list', async () => {
+    const root = tree('settings')
+    const cache = memoryCache()
+    await run(root, cache)
+    markAll(cache)
+    const salted = findingsOf(await run(root, cache, 'salt-2'))
+    expect(salted.some((f) => f.preview === 'from-the-cache')).toBe(false)
+    const allowed = findingsOf(await run(root, cache, 'salt-1', [{ path: 'pkg-0/**' }]))
+    expect(allowed.some((f) => f.preview === 'from-the-cache')).toBe(false)
+    expect(allowed.filter((f) => f.allowed !== undefined).length).toBeGreaterThan(0)
+  })
+
+  it('ignores a cached entry that names files outside its shard', async () => {
+    const root = tree('tampered')
+    const cache = memoryCache()
+    await run(root, cache)
+    for (const [key, parsed] of cache.entries)
+      cache.entries.set(key, {
+        ...parsed,
+        evidence: parsed.evidence.map((e) => ({ ...e, file: 'elsewhere.env', preview: 'from-the-cache' })),
+      })
+    const again = findingsOf(await run(root, cache))
+    expect(again.length).toBe(28)
+    expect(again.some((f) => f.preview === 'from-the-cache' || f.file === 'elsewhere.env')).toBe(false)
+  })
+})
+
+describe('shards', () => {
+  it('cut the sorted files where the folder changes and every so many files, each named once', () => {
+    const files = ['a/b.txt', 'a/b/c.txt', 'a/c.txt', 'a/d.txt', 'a/e.txt', 'top.txt']
+    expect(shardsOf(files, 2)).toEqual([
+      { start: 0, end: 1, name: 'a/' },
+      { start: 1, end: 2, name: 'a/b/' },
+      { start: 2, end: 4, name: 'a/#1' },
+      { start: 4, end: 5, name: 'a/#2' },
+      { start: 5, end: 6, name: './' },
+    ])
+    expect(shardsOf([])).toEqual([])
+  })
+})

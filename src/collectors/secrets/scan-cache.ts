@@ -1,0 +1,184 @@
+import { createHash } from 'node:crypto'
+import path from 'node:path'
+import type { SecretFinding } from '../../core/evidence-secrets.js'
+import { type ParseCache, parseCacheKey } from '../source-collector.js'
+import { digestFile, type FileDigest, type FoundSecret, type ScanJob } from './scan-files.js'
+import { scanTreeFiles } from './scan-pool.js'
+import type { CompiledRules } from './scan-text.js'
+
+/**
+ * Incremental secrets scans: the findings of a run of files are kept in the parse cache under the hash
+ * of those files' names and bytes, and a re-run reads them back instead of scanning the files again.
+ * What is kept is the findings as they are stored anyway (rule, place, redacted preview, salted
+ * fingerprint): never a secret in clear.
+ *
+ * Files are cached by shard, a run of at most `shardFiles` files of one folder in the tree's sorted
+ * order, not one by one: every cache entry is a ledger record and a lookup, and at one per file a
+ * tree of 5,000 small files cost more to record than to scan. A changed file has its shard scanned
+ * again, up to `shardFiles` files.
+ *
+ * A first run has nothing cached, and hashing every file before scanning it would read the tree twice:
+ * a few shards are looked up first (the first, the middle and the last), and when none is cached the
+ * tree is scanned at once, hashed as it is read. Either way a shard's findings are reused only when
+ * its entry is found under the hash of its files as they are now.
+ */
+export const shardFiles = 64
+
+/** Contiguous files `start..end` of the sorted list, all in one folder; `name` is unique per scan. */
+export interface Shard {
+  start: number
+  end: number
+  name: string
+}
+
+const folderOf = (file: string): string => path.posix.dirname(file)
+
+/** The sorted file list cut into shards: where the folder changes, and every `size` files. */
+export function shardsOf(files: readonly string[], size = shardFiles): Shard[] {
+  const out: Shard[] = []
+  const seen = new Map<string, number>()
+  let start = 0
+  for (let i = 1; i <= files.length; i++) {
+    const folder = folderOf(files[start] as string)
+    if (i < files.length && i - start < size && folderOf(files[i] as string) === folder) continue
+    // A folder's files may come in several runs (`a/b.txt`, `a/b/c.txt`, `a/c.txt`): each its own name.
+    const n = seen.get(folder) ?? 0
+    seen.set(folder, n + 1)
+    out.push({ start, end: i, name: n === 0 ? `${folder}/` : `${folder}/#${n}` })
+    start = i
+  }
+  return out
+}
+
+/** The hash a shard's entry is kept under: the scan's settings, then each file's name, size and hash. */
+export function shardHash(
+  settings: string,
+  files: readonly string[],
+  digests: readonly Pick<FileDigest, 'size' | 'sha256'>[],
+): string {
+  const hash = createHash('sha256').update(settings)
+  files.forEach((file, i) => {
+    const digest = digests[i]
+    if (digest === undefined) throw new Error(`secrets cache: no digest of ${file}`)
+    hash.update(`\n${file}\0${digest.size}\0${digest.sha256}`)
+  })
+  return hash.digest('hex')
+}
+
+/** One file of the tree as the scan summary counts it. */
+export interface TreeFile {
+  file: string
+  size: number
+  binary: boolean
+}
+
+/** The tree's files in order and their findings in order; `reused` when every shard came from the cache. */
+export interface CachedTreeScan {
+  files: TreeFile[]
+  findings: SecretFinding[]
+  reused: boolean
+}
+
+export interface ScanCacheIo {
+  /**
+   * Everything besides the bytes that the findings depend on (rules, salt, allow list), already
+   * digested: a change to any of them is a new key, so nothing is reused across it.
+   */
+  settings: string
+  /** The finding for a file of the tree (path relative to `job.root`). */
+  toFinding: (file: string, found: FoundSecret) => SecretFinding
+  /** How a finding names a file (relative to `job.root`): cached findings must name files of their shard. */
+  label: (file: string) => string
+  /** How many threads a list of files is worth (scan-pool.ts `threadsFor`). */
+  threads: (files: readonly string[]) => number
+}
+
+/** A cached shard's findings, or undefined when the entry is not one this scan could have written. */
+function cachedFindings(
+  evidence: readonly { kind: string }[],
+  labels: ReadonlySet<string>,
+): SecretFinding[] | undefined {
+  const out: SecretFinding[] = []
+  for (const item of evidence) {
+    if (item.kind !== 'secret.finding') return undefined
+    const finding = item as SecretFinding
+    if (!labels.has(finding.file) || finding.commit !== undefined) return undefined
+    out.push(finding)
+  }
+  return out
+}
+
+/** Scans `job.files` through the cache: unchanged shards read back, the rest scanned and offered to it. */
+export async function scanThroughCache(
+  job: ScanJob,
+  rules: CompiledRules,
+  cache: ParseCache,
+  io: ScanCacheIo,
+): Promise<CachedTreeScan> {
+  const shards = shardsOf(job.files)
+  const digests = new Map<number, FileDigest>()
+  const hits = new Map<number, SecretFinding[]>()
+  const keyFile = (shard: Shard): string => io.label(shard.name)
+  const filesOf = (shard: Shard): readonly string[] => job.files.slice(shard.start, shard.end)
+
+  const lookUp = async (s: number): Promise<void> => {
+    const shard = shards[s] as Shard
+    const files = filesOf(shard)
+    const list: FileDigest[] = []
+    for (let i = shard.start; i < shard.end; i++) {
+      let digest = digests.get(i)
+      if (digest === undefined) {
+        digest = await digestFile(path.join(job.root, job.files[i] as string))
+        digests.set(i, digest)
+      }
+      list.push(digest)
+    }
+    const key = parseCacheKey('secrets', shardHash(io.settings, files, list), keyFile(shard))
+    const cached = await cache.get(key)
+    if (cached === undefined) return
+    const findings = cachedFindings(cached.evidence, new Set(files.map(io.label)))
+    if (findings !== undefined) hits.set(s, findings)
+  }
+
+  const probes = [...new Set([0, shards.length >> 1, shards.length - 1])].filter((s) => s < shards.length)
+  for (const s of probes) await lookUp(s)
+  // Something was cached: every other shard is worth looking up too.
+  if (hits.size > 0) for (let s = 0; s < shards.length; s++) if (!probes.includes(s)) await lookUp(s)
+
+  const missing = shards.flatMap((shard, s) => (hits.has(s) ? [] : filesOf(shard)))
+  const scanned = await scanTreeFiles({ ...job, files: missing, hash: true }, rules, io.threads(missing))
+
+  const files: TreeFile[] = []
+  const findings: SecretFinding[] = []
+  let next = 0
+  shards.forEach((shard, s) => {
+    const cached = hits.get(s)
+    if (cached !== undefined) {
+      for (let i = shard.start; i < shard.end; i++) {
+        const digest = digests.get(i) as FileDigest
+        files.push({ file: job.files[i] as string, size: digest.size, binary: digest.binary })
+      }
+      findings.push(...cached)
+      return
+    }
+    const mine = scanned.slice(next, next + (shard.end - shard.start))
+    next += mine.length
+    const found = mine.flatMap((file) => file.found.map((match) => io.toFinding(file.file, match)))
+    for (const file of mine) files.push({ file: file.file, size: file.size, binary: file.binary })
+    findings.push(...found)
+    // The key is of the bytes scanned, hashed as they were read: what the findings are of.
+    const hashed = mine.map((file) => ({ size: file.size, sha256: file.sha256 ?? '' }))
+    if (hashed.some((d) => d.sha256 === '')) return
+    const key = parseCacheKey(
+      'secrets',
+      shardHash(
+        io.settings,
+        mine.map((file) => file.file),
+        hashed,
+      ),
+      keyFile(shard),
+    )
+    cache.set(key, { isManifest: true, evidence: found, errors: [] })
+  })
+  return { files, findings, reused: shards.length > 0 && hits.size === shards.length }
+}
