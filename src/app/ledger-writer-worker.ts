@@ -7,6 +7,7 @@ import { StoreError, TrustctlError } from '../core/errors.js'
 import type { LedgerEntry } from '../core/ledger.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import type { ToHeldRun } from './ledger-writer-handover.js'
+import { lowerThreadPriority } from './ledger-writer-priority.js'
 import type {
   FromLedgerWriter,
   LedgerWriterData,
@@ -16,6 +17,9 @@ import type {
 } from './ledger-writer-thread.js'
 import { answerState, readAnswer } from './ledger-writer-thread.js'
 import { openStore } from './open-store.js'
+
+// The event loop first: this thread takes the CPU the loop leaves (ledger-writer-priority.ts).
+lowerThreadPriority()
 
 const port = parentPort
 if (port === null) throw new Error('ledger-writer-worker runs as a worker thread of trustctl serve')

@@ -1,6 +1,7 @@
 import { createHash, type Hash } from 'node:crypto'
 import { type MessagePort, parentPort } from 'node:worker_threads'
 import { sendHeldRun } from '../app/ledger-writer-handover.js'
+import { lowerThreadPriority } from '../app/ledger-writer-priority.js'
 import { checkPush, type PushCheckInput, packEntries, type ToPushWorker } from './push-check.js'
 
 // A pooled push thread (push-thread.ts): it stays up between pushes, so the modules a check needs are
@@ -9,6 +10,9 @@ import { checkPush, type PushCheckInput, packEntries, type ToPushWorker } from '
 // records go straight to the ledger writer thread over the push's own port when there is one, else
 // back to the main thread as one transferred buffer: either way the event loop neither copies nor
 // clones them.
+
+// The event loop first: this thread takes the CPU the loop leaves (ledger-writer-priority.ts).
+lowerThreadPriority()
 
 interface Receiving {
   input: Omit<PushCheckInput, 'raw' | 'rawSha256'>
