@@ -271,7 +271,8 @@ export class LedgerWriterThread {
   }
 }
 
-const holdRunKey = Symbol('trustctl.holdRun')
+/** The property under which a threaded ledger offers holdRun (a proxy over it passes it on). */
+export const holdRunKey = Symbol('trustctl.holdRun')
 
 /**
  * How to hand a run's records to this ledger's writer thread from another thread (holdRun), when
