@@ -76,6 +76,14 @@ describe.skipIf(!existsSync(builtWorker) && process.env.CI === undefined)('the p
     if (!altered.ok) expect(altered.message).toMatch(/Content-Digest/)
     await expect(checkPushOffThread(withKey(7, undefined, 100_000))).rejects.toThrow(PayloadTooLargeError)
     expect(idlePushWorkers()).toBe(1)
+    // A client gone half way: refused (400) at once, the thread back in the pool.
+    const cut = new Readable({ read() {} })
+    cut.push(Buffer.from(batch.body.slice(0, 1000)))
+    setTimeout(() => cut.destroy(new Error('socket hang up')), 20)
+    await expect(checkPushOffThread({ ...withKey(1), body: cut })).rejects.toThrow(
+      /could not be read to its end/,
+    )
+    expect(idlePushWorkers()).toBe(1)
     expect(await checkPushOffThread(withKey(3))).toMatchObject({ ok: true, items: 50 })
     setPushWorkerFile(undefined)
   })

@@ -97,7 +97,7 @@ export function streamBody(
   return new Promise((resolve, reject) => {
     let bytes = 0
     const stop = () => {
-      body.off('data', onData).off('end', onEnd).off('error', onError)
+      body.off('data', onData).off('end', onEnd).off('error', onError).off('close', onClose)
       // A late error (the client gone) must not become an uncaught one.
       body.on('error', () => undefined)
     }
@@ -120,7 +120,9 @@ export function streamBody(
       stop()
       reject(new ValidationError(`the body could not be read to its end: ${error.message}`))
     }
-    body.on('data', onData).on('end', onEnd).on('error', onError)
+    // Closed before its end without an error (the client went away): never wait for the rest.
+    const onClose = () => onError(new Error('the connection closed'))
+    body.on('data', onData).on('end', onEnd).on('error', onError).on('close', onClose)
   })
 }
 
@@ -138,6 +140,7 @@ async function checkInline(input: PushStreamInput): Promise<PushCheckResult> {
 function inWorker(file: string, input: PushStreamInput): Promise<PushCheckResult> {
   return new Promise((resolve, reject) => {
     const worker = takeWorker(file)
+    let settled = false
     const onMessage = (result: PushCheckResult) => {
       settle()
       giveBack(worker, file)
@@ -154,6 +157,7 @@ function inWorker(file: string, input: PushStreamInput): Promise<PushCheckResult
       reject(new Error(`the push worker stopped (exit ${code}) without an answer`))
     }
     const settle = () => {
+      settled = true
       worker.off('message', onMessage)
       worker.off('error', onError)
       worker.off('exit', onExit)
@@ -172,6 +176,8 @@ function inWorker(file: string, input: PushStreamInput): Promise<PushCheckResult
     }).then(
       () => worker.postMessage({ type: 'end' } satisfies ToPushWorker),
       (error: unknown) => {
+        // A thread that failed meanwhile was answered for (and not kept): nothing to give back.
+        if (settled) return
         worker.postMessage({ type: 'abort' } satisfies ToPushWorker)
         settle()
         giveBack(worker, file)
