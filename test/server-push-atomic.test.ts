@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
-import { keyedLock, type PushTarget, storePush } from '../src/server/push.js'
+import { keyedLock, type PushTarget, recordsHere, storePush } from '../src/server/push.js'
 import { verifyStore } from '../src/store/ledger-operations.js'
 import { SqlLedgerStore } from '../src/store/ledger-store.js'
 import type { SqlRunner } from '../src/store/sql/driver.js'
@@ -73,7 +73,12 @@ async function ledgerFile(name: string): Promise<string> {
   const file = path.join(dir, `${name}.db`)
   const store = new SqliteStore(file)
   const team = new SqliteTeamStore(file)
-  await storePush(target(store, team), 'atomic', entries(`${name}-first`), sha256(`${name}-first`))
+  await storePush(
+    target(store, team),
+    'atomic',
+    recordsHere(entries(`${name}-first`)),
+    sha256(`${name}-first`),
+  )
   await team.close()
   await store.close()
   return file
@@ -109,7 +114,7 @@ async function failingPush(file: string, wholeRun: boolean): Promise<unknown> {
   if (!wholeRun) Object.assign(ledger, { recordRun: undefined })
   const team = new SqliteTeamStore(file)
   try {
-    await storePush(target(ledger, team), 'atomic', entries('second'), sha256('second'))
+    await storePush(target(ledger, team), 'atomic', recordsHere(entries('second')), sha256('second'))
     return undefined
   } catch (error) {
     return error
@@ -133,7 +138,12 @@ describe('a push that fails while it is written', () => {
     expect(report.ok).toBe(true)
     expect(report.incompleteRuns).toEqual([])
     // The same push, retried on a healthy store, is stored whole.
-    const outcome = await storePush(target(store, team), 'atomic', entries('second'), sha256('second'))
+    const outcome = await storePush(
+      target(store, team),
+      'atomic',
+      recordsHere(entries('second')),
+      sha256('second'),
+    )
     expect(outcome.stored).toBe(30)
     expect((await verifyStore(store)).ok).toBe(true)
     await team.close()

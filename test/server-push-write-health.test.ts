@@ -5,7 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { threadedLedger } from '../src/app/ledger-writer-thread.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../src/core/ledger.js'
 import type { AssessmentStore } from '../src/core/store.js'
-import { keyedLock, storePush } from '../src/server/push.js'
+import { keyedLock, recordsHere, storePush } from '../src/server/push.js'
 import { verifyStore } from '../src/store/ledger-operations.js'
 import { type Harness, startHarness } from './server-harness.js'
 
@@ -73,7 +73,7 @@ async function healthDuringWrite(ledger: AssessmentStore, tag: string) {
       lock: keyedLock(),
     },
     'write-health',
-    batch,
+    recordsHere(batch),
     sha256(`write-health-31mb-${tag}`),
   ).finally(() => {
     done = true

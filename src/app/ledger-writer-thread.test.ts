@@ -4,12 +4,13 @@ import os from 'node:os'
 import path from 'node:path'
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
-import { canonicalBytes, type LedgerEntry } from '../core/ledger.js'
+import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore, WholeRun } from '../core/store.js'
 import { verifyStore } from '../store/ledger-operations.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
-import { LedgerWriterThread, threadedLedger, withLedgerWriter } from './ledger-writer-thread.js'
+import { sendHeldRun, type ToHeldRun } from './ledger-writer-handover.js'
+import { LedgerWriterThread, runHolder, threadedLedger, withLedgerWriter } from './ledger-writer-thread.js'
 import type { LoadedConfig } from './load-config.js'
 import { openStore, storeLocation } from './open-store.js'
 
@@ -93,6 +94,56 @@ describe.skipIf(!existsSync(builtWriter))('the ledger writer thread (run `npm ru
     expect((await store.runs()).map((r) => r.status)).toEqual(['complete'])
     expect((await verifyStore(store)).ok).toBe(true)
   })
+
+  /** The content hashes of a run's evidence records as stored, each checked against its blob. */
+  async function storedEvidence(store: AssessmentStore, runId: number): Promise<string[]> {
+    const hashes: string[] = []
+    for await (const { record, blob } of store.scan({ runId, kinds: ['evidence'] })) {
+      expect(sha256(blob ?? new Uint8Array())).toBe(record.contentHash)
+      hashes.push(record.contentHash)
+    }
+    return hashes.sort()
+  }
+
+  it('writes a held run whose records came over its own port, whether they arrive before or after `record`', async () => {
+    const store = await open()
+    const holdRun = runHolder(store)
+    if (holdRun === undefined) throw new Error('a threaded ledger holds runs')
+    const finishedAt = () => '2026-12-01T10:00:05.000Z'
+    // Sent first (several 1 MB pieces), then recorded.
+    const first = entries('held-a', 600, 4000)
+    const a = holdRun()
+    sendHeldRun(a.port, first)
+    const { runId: runA } = await a.record(run([], finishedAt))
+    // Recorded first: the writer waits for the records' end.
+    const second = entries('held-b', 600, 4000)
+    const b = holdRun()
+    const recordB = b.record(run([], finishedAt))
+    await new Promise((resolve) => setTimeout(resolve, 50))
+    sendHeldRun(b.port, second)
+    const { runId: runB } = await recordB
+    const sent = (list: LedgerEntry[]) => list.map((e) => sha256(e.content)).sort()
+    expect(await storedEvidence(store, runA)).toEqual(sent(first))
+    expect(await storedEvidence(store, runB)).toEqual(sent(second))
+    expect((await verifyStore(store, { pinnedKey: signer.fingerprint })).ok).toBe(true)
+  }, 60_000)
+
+  it('never writes part of a held run, and writes nothing of a discarded one', async () => {
+    const store = await open()
+    const holdRun = runHolder(store)
+    if (holdRun === undefined) throw new Error('a threaded ledger holds runs')
+    const finishedAt = () => '2026-12-01T10:00:05.000Z'
+    const part = holdRun()
+    part.port.postMessage({ type: 'entries', entries: entries('part', 5) } satisfies ToHeldRun)
+    part.port.postMessage({ type: 'end', count: 6 } satisfies ToHeldRun)
+    await expect(part.record(run([], finishedAt))).rejects.toThrow(/5 of 6 records/)
+    const dropped = holdRun()
+    sendHeldRun(dropped.port, entries('dropped', 5))
+    dropped.discard()
+    const { runId } = await store.recordRun(run(entries('kept', 3), finishedAt))
+    expect((await store.runs()).map((r) => [r.id, r.status])).toEqual([[runId, 'complete']])
+    expect(await storedEvidence(store, runId)).toHaveLength(3)
+  }, 60_000)
 
   it('lets reads on the main connection go on during the write, and makes its writes wait, not block', async () => {
     const store = await open()

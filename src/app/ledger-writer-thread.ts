@@ -1,10 +1,11 @@
 import { existsSync } from 'node:fs'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import { MessageChannel, type MessagePort, Worker } from 'node:worker_threads'
 import { StoreError, TrustctlError } from '../core/errors.js'
 import type { LedgerEntry } from '../core/ledger.js'
 import type { SignedManifest } from '../core/ledger-manifest.js'
 import type { AssessmentStore, WholeRun } from '../core/store.js'
+import { handOverPieces } from './ledger-writer-handover.js'
 import type { LoadedConfig } from './load-config.js'
 import { storeLocation } from './open-store.js'
 
@@ -37,10 +38,16 @@ export interface RunToWrite {
   publicKeyPem: string
 }
 
-/** To the writer: a piece of a run's records (`entries`, in order), then the run to write with them. */
+/**
+ * To the writer: a piece of a run's records (`entries`, in order), then the run to write with them.
+ * Or `hold`: the run's records come over `port` from another thread (ledger-writer-handover.ts), and
+ * `record` waits for their end; `discard` drops a held run that will not be written (a refused push).
+ */
 export type ToLedgerWriter =
   | { type: 'entries'; id: number; entries: LedgerEntry[] }
+  | { type: 'hold'; id: number; port: MessagePort }
   | { type: 'record'; id: number; run: RunToWrite }
+  | { type: 'discard'; id: number }
   | { type: 'close'; id: number }
 
 export interface WriterFailure {
@@ -94,51 +101,29 @@ export function ledgerWriterAvailable(file: string = builtLedgerWriter): boolean
   return existsSync(file)
 }
 
-/**
- * Bytes of content per hand-over message. Measured at load 17-20 on 2 cores: copying a 31 MB push
- * into one buffer held the loop 115-200 ms and posting its 8,000 records 8-34 ms more; in 1 MB
- * pieces each step is a few milliseconds, and other requests are answered in between.
- */
-const handOverBytes = 1024 * 1024
-
-/**
- * The entries in pieces of about `handOverBytes`, each piece's contents copied into one buffer of its
- * own (each content a view of it), so a message transfers one buffer instead of cloning many. The
- * caller's entries are left as they were.
- */
-function* handOverPieces(
-  entries: readonly LedgerEntry[],
-): Generator<{ entries: LedgerEntry[]; buffer: ArrayBuffer }> {
-  let start = 0
-  while (start < entries.length) {
-    let end = start
-    let bytes = 0
-    while (
-      end < entries.length &&
-      (end === start || bytes + (entries[end]?.content.byteLength ?? 0) <= handOverBytes)
-    ) {
-      bytes += entries[end]?.content.byteLength ?? 0
-      end += 1
-    }
-    const buffer = new ArrayBuffer(bytes)
-    const all = new Uint8Array(buffer)
-    let offset = 0
-    const piece = entries.slice(start, end).map((entry) => {
-      all.set(entry.content, offset)
-      const content = new Uint8Array(buffer, offset, entry.content.byteLength)
-      offset += entry.content.byteLength
-      return { ...entry, content }
-    })
-    yield { entries: piece, buffer }
-    start = end
-  }
-}
-
 /** A failure of the writer thread as the error the store itself would have thrown. */
 function errorOf(failure: WriterFailure): Error {
   const options = failure.hint === undefined ? {} : { hint: failure.hint }
   if (failure.code === 'store' || failure.code === undefined) return new StoreError(failure.message, options)
   return new TrustctlError(failure.code, failure.message, options)
+}
+
+/** What the writer needs of a run besides its records (the signer and clock stay here: it asks). */
+const runToWrite = (run: Omit<WholeRun, 'entries'>): RunToWrite => ({
+  startedAt: run.startedAt,
+  toolVersion: run.toolVersion,
+  fingerprint: run.signer.fingerprint,
+  publicKeyPem: run.signer.publicKeyPem,
+})
+
+/** A run whose records travel to the writer thread over `port` (see LedgerWriterThread.holdRun). */
+export interface HeldRun {
+  /** Transfer to the thread that builds the records; it calls sendHeldRun on it. */
+  port: MessagePort
+  /** Writes the run once its records have all arrived: one transaction, as recordRun. */
+  record(run: Omit<WholeRun, 'entries'>): Promise<{ runId: number; manifest: SignedManifest }>
+  /** Drops the run and whatever of its records arrived. */
+  discard(): void
 }
 
 interface Pending {
@@ -245,6 +230,25 @@ export class LedgerWriterThread {
     })
   }
 
+  /**
+   * A run whose records another thread sends straight to the writer over `port` (sendHeldRun), so
+   * they never pass through this thread. Either `record` it once they are sent, or `discard` it.
+   */
+  holdRun(): HeldRun {
+    const id = this.nextId++
+    const { port1, port2 } = new MessageChannel()
+    this.worker.postMessage({ type: 'hold', id, port: port2 } satisfies ToLedgerWriter, [port2])
+    return {
+      port: port1,
+      record: (run) => this.ask({ type: 'record', id, run: runToWrite(run) }, [], { ...run, entries: [] }),
+      discard: () => {
+        port1.close()
+        if (this.stopped === undefined)
+          this.worker.postMessage({ type: 'discard', id } satisfies ToLedgerWriter)
+      },
+    }
+  }
+
   /** Writes a whole run in one transaction on the writer's connection: all of it, or nothing. */
   async recordRun(run: WholeRun): Promise<{ runId: number; manifest: SignedManifest }> {
     const id = this.nextId++
@@ -256,13 +260,7 @@ export class LedgerWriterThread {
       ])
       await new Promise((resolve) => setImmediate(resolve))
     }
-    const toWrite: RunToWrite = {
-      startedAt: run.startedAt,
-      toolVersion: run.toolVersion,
-      fingerprint: run.signer.fingerprint,
-      publicKeyPem: run.signer.publicKeyPem,
-    }
-    return this.ask({ type: 'record', id, run: toWrite }, [], run)
+    return this.ask({ type: 'record', id, run: runToWrite(run) }, [], run)
   }
 
   /** Closes the writer's store and stops the thread. */
@@ -271,6 +269,19 @@ export class LedgerWriterThread {
       await this.ask({ type: 'close', id: this.nextId++ }).catch(() => undefined)
     await this.worker.terminate()
   }
+}
+
+/** The property under which a threaded ledger offers holdRun (a proxy over it passes it on). */
+export const holdRunKey = Symbol('trustctl.holdRun')
+
+/**
+ * How to hand a run's records to this ledger's writer thread from another thread (holdRun), when
+ * its whole runs are written by one (withLedgerWriter); otherwise undefined: records are passed to
+ * recordRun as usual.
+ */
+export function runHolder(ledger: AssessmentStore): (() => HeldRun) | undefined {
+  const holder: unknown = Reflect.get(ledger, holdRunKey)
+  return typeof holder === 'function' ? (holder as () => HeldRun) : undefined
 }
 
 /**
@@ -293,9 +304,14 @@ export async function withLedgerWriter(
             <T>(write: () => Promise<T>) =>
               whileWrittenElsewhere(file, write),
         )
+  const holdRun = (): HeldRun => {
+    const held = writer.holdRun()
+    return { ...held, record: (run) => gate(() => held.record(run)) }
+  }
   return new Proxy(ledger, {
     get(target, property) {
       if (property === 'recordRun') return (run: WholeRun) => gate(() => writer.recordRun(run))
+      if (property === holdRunKey) return holdRun
       if (property === 'close')
         return async () => {
           await writer.close()

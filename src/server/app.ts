@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs'
 import path from 'node:path'
+import type { Readable } from 'node:stream'
 import fastifyCookie from '@fastify/cookie'
 import fastifyHelmet from '@fastify/helmet'
 import fastifyRateLimit from '@fastify/rate-limit'
@@ -39,8 +40,11 @@ declare module 'fastify' {
   interface FastifyRequest {
     /** Who is asking; set before the handler on every route that is not public. */
     actor: Actor | undefined
-    /** The JSON body exactly as received (a push checks its Content-Digest over these bytes). */
-    rawBody: Buffer | undefined
+    /**
+     * The JSON body as it arrives, unread, on a route that reads it itself (rawJsonBody): a push
+     * streams it to a worker thread, so the event loop never holds nor concatenates it.
+     */
+    bodyStream: Readable | undefined
   }
   interface FastifyContextConfig {
     /** The route parses its JSON body itself, off the event loop (RouteDefinition.rawJsonBody). */
@@ -391,18 +395,7 @@ export async function createServer(
     routerOptions: { maxParamLength: 200 },
   })
   app.decorateRequest('actor', undefined)
-  app.decorateRequest('rawBody', undefined)
-
-  const parseJson = app.getDefaultJsonParser('error', 'error')
-  app.removeContentTypeParser('application/json')
-  app.addContentTypeParser('application/json', { parseAs: 'buffer' }, (request, body, done) => {
-    request.rawBody = body as Buffer
-    if (request.routeOptions.config.rawJsonBody === true) {
-      done(null, undefined)
-      return
-    }
-    parseJson(request, body as unknown as string, done)
-  })
+  app.decorateRequest('bodyStream', undefined)
 
   await app.register(fastifyCookie)
   await app.register(fastifyHelmet, {
@@ -458,7 +451,22 @@ export async function createServer(
     loginsPerMinutePerAddress: options.loginsPerMinutePerAddress ?? defaultLoginsPerMinutePerAddress,
     checkResponses: options.checkResponses ?? checkResponsesByDefault(),
   }
-  for (const route of options.routes ?? allRoutes()) registerRoute(app, route, context, limits)
+  for (const route of options.routes ?? allRoutes()) {
+    if (route.rawJsonBody !== true) {
+      registerRoute(app, route, context, limits)
+      continue
+    }
+    // Content-type parsers belong to a plugin scope: in its own, the route gets its JSON body as a
+    // stream, while every other route keeps fastify's parser (limit, length check, JSON.parse).
+    void app.register(async (scope) => {
+      scope.removeContentTypeParser('application/json')
+      scope.addContentTypeParser('application/json', (request, payload, done) => {
+        request.bodyStream = payload
+        done(null, undefined)
+      })
+      registerRoute(scope, route, context, limits)
+    })
+  }
 
   const webRoot = options.webRoot ?? path.join(packageRoot(), 'dist', 'web')
   const dashboard = await registerDashboard(app, webRoot)

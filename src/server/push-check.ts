@@ -1,3 +1,4 @@
+import type { MessagePort } from 'node:worker_threads'
 import {
   IntegrityError,
   JsonDepthError,
@@ -20,6 +21,8 @@ import { checkBatchContent, checkCollector, checkContentDigest, pushEntries } fr
 
 export interface PushCheckInput {
   raw: Uint8Array
+  /** The SHA-256 (base64) of `raw` when it was hashed as it arrived; else it is hashed here. */
+  rawSha256?: string
   contentDigest: string | undefined
   idempotencyKey: string | undefined
   actor: { kind: string; role: string; name: string }
@@ -34,9 +37,27 @@ export interface PushCheckFailure {
   hint?: string
 }
 
-export type PushCheckResult =
-  | { ok: true; key: string; entries: LedgerEntry[]; items: number; kinds: string[] }
-  | PushCheckFailure
+/** A checked push: its key, and its records, or (`held`) where they went instead (a HeldRun's port). */
+export interface PushChecked {
+  ok: true
+  key: string
+  /** The records to store; empty when `held`: they were sent to the ledger writer thread. */
+  entries: LedgerEntry[]
+  held: boolean
+  items: number
+  /** How many of the records are evidence (the rest: the push's evidence set). */
+  stored: number
+  kinds: string[]
+}
+
+export type PushCheckResult = PushChecked | PushCheckFailure
+
+/** What the main thread sends a push thread (push-worker.ts) for one push, in this order. */
+export type ToPushWorker =
+  | ({ type: 'begin'; records?: MessagePort } & Omit<PushCheckInput, 'raw' | 'rawSha256'>)
+  | { type: 'chunk'; bytes: Uint8Array }
+  | { type: 'end' }
+  | { type: 'abort' }
 
 /** A key JSON.parse keeps as an own property but that a later merge would turn into a prototype. */
 const prototypeKey = /"__proto__"\s*:/
@@ -65,7 +86,7 @@ function parseBody(raw: Uint8Array): unknown {
 /** Checks a push and builds its records; a refusal is returned, never thrown across the thread. */
 export function checkPush(input: PushCheckInput): PushCheckResult {
   try {
-    checkContentDigest(input.raw, input.contentDigest)
+    checkContentDigest(input.raw, input.contentDigest, input.rawSha256)
     const parsed = pushBatchSchema.safeParse(parseBody(input.raw))
     if (!parsed.success) {
       const issues = parsed.error.issues.slice(0, 10).map((issue) => ({
@@ -78,11 +99,14 @@ export function checkPush(input: PushCheckInput): PushCheckResult {
     checkCollector(batch, input.actor)
     const key = checkBatchContent(batch, input.idempotencyKey)
     const kinds = [...new Set(batch.items.map((item) => String(item.evidence.kind)))]
+    const entries = pushEntries(batch, input.actor.name, key)
     return {
       ok: true,
       key,
-      entries: pushEntries(batch, input.actor.name, key),
+      entries,
+      held: false,
       items: batch.items.length,
+      stored: entries.filter((entry) => entry.kind === 'evidence').length,
       kinds,
     }
   } catch (error) {

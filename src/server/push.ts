@@ -6,7 +6,7 @@ import { evidenceEntries } from '../core/ledger-entries.js'
 import type { Signer } from '../core/ledger-manifest.js'
 import { claimedSha256, type PushBatch, pushBatchKey, pushFormat, sha256Base64 } from '../core/push-format.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
-import type { AssessmentStore } from '../core/store.js'
+import type { AssessmentStore, WholeRun } from '../core/store.js'
 import type { PushReceipt, TeamStore } from '../core/team.js'
 
 /** The server's side of a push: checks a batch (wire format in core/push-format.ts) and records it. */
@@ -16,8 +16,15 @@ const listedIssues = 10
 
 const firstIssues = (issues: ValidationIssue[]): ValidationIssue[] => issues.slice(0, listedIssues)
 
-/** Checks the raw body against its Content-Digest before anything is parsed. */
-export function checkContentDigest(body: Uint8Array, header: string | undefined): void {
+/**
+ * Checks the raw body against its Content-Digest before anything is parsed. `actual` is the body's
+ * SHA-256 (base64) when it was hashed as it arrived.
+ */
+export function checkContentDigest(
+  body: Uint8Array,
+  header: string | undefined,
+  actual: string = sha256Base64(body),
+): void {
   if (header === undefined)
     throw new ValidationError('Content-Digest header required', [
       { path: 'headers.content-digest', message: 'required: sha-256=:<base64 of the SHA-256 of the body>:' },
@@ -27,7 +34,6 @@ export function checkContentDigest(body: Uint8Array, header: string | undefined)
     throw new ValidationError('Content-Digest names no sha-256 digest', [
       { path: 'headers.content-digest', message: 'expected sha-256=:<base64>:' },
     ])
-  const actual = sha256Base64(body)
   if (claimed !== actual)
     throw new IntegrityError('the body does not match its Content-Digest: it was altered or truncated', [
       { path: 'headers.content-digest', message: `the body's sha-256 is :${actual}:` },
@@ -220,21 +226,31 @@ export interface PushOutcome {
 }
 
 /**
+ * The records of a checked push: here (`entries`), or already with the ledger writer thread, which
+ * `write` asks to write them as one run (ledger-writer-thread.ts, HeldRun).
+ */
+export type PushRecords = { stored: number } & (
+  | { entries: readonly LedgerEntry[] }
+  | { write(run: Omit<WholeRun, 'entries'>): Promise<{ runId: number }> }
+)
+
+/** Records built on this thread, to store as they are. */
+export const recordsHere = (entries: readonly LedgerEntry[]): PushRecords => ({
+  entries,
+  stored: entries.filter((entry) => entry.kind === 'evidence').length,
+})
+
+/**
  * Writes a push as its own signed run. One transaction when the store can (recordRun): a push that
  * fails half way leaves nothing, not an interrupted run holding part of the batch.
  */
-async function writeRun(
-  target: PushTarget,
-  startedAt: string,
-  entries: readonly LedgerEntry[],
-): Promise<number> {
+async function writeRun(target: PushTarget, startedAt: string, records: PushRecords): Promise<number> {
   const start = { startedAt, toolVersion: target.toolVersion, signer: target.signer }
+  const finishedAt = () => target.now().toISOString()
+  if ('write' in records) return (await records.write({ ...start, finishedAt })).runId
+  const { entries } = records
   if (target.ledger.recordRun !== undefined) {
-    const { runId } = await target.ledger.recordRun({
-      ...start,
-      entries,
-      finishedAt: () => target.now().toISOString(),
-    })
+    const { runId } = await target.ledger.recordRun({ ...start, entries, finishedAt })
     return runId
   }
   const runId = await target.ledger.beginRun(start)
@@ -248,13 +264,14 @@ async function writeRun(
 }
 
 /**
- * Stores a checked batch (its records, built by pushEntries off the event loop) as its own signed run, once. A receipt with the key means the batch is
- * stored already: nothing is appended. The lock makes the receipt check and the append one step.
+ * Stores a checked batch (its records, built by pushEntries off the event loop) as its own signed
+ * run, once. A receipt with the key means the batch is stored already: nothing is appended. The lock
+ * makes the receipt check and the append one step.
  */
 export async function storePush(
   target: PushTarget,
   collector: string,
-  entries: readonly LedgerEntry[],
+  records: PushRecords,
   key: string,
 ): Promise<PushOutcome> {
   const earlier = await target.team.pushReceipt(key)
@@ -263,8 +280,8 @@ export async function storePush(
     const raced = await target.team.pushReceipt(key)
     if (raced !== undefined) return { receipt: raced, stored: 0, duplicate: true }
     const startedAt = target.now().toISOString()
-    const runId = await writeRun(target, startedAt, entries)
-    const stored = entries.filter((e) => e.kind === 'evidence').length
+    const runId = await writeRun(target, startedAt, records)
+    const { stored } = records
     const receipt: PushReceipt = { key, collector, runId, items: stored, receivedAt: startedAt }
     if (await target.team.savePushReceipt(receipt)) return { receipt, stored, duplicate: false }
     // Only reachable when another writer bypassed the lock (a process of an older version, or an

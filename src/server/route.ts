@@ -89,8 +89,9 @@ export interface RouteDefinition<
    */
   bodyLimit?: number | ((context: Context) => number)
   /**
-   * The JSON body is not parsed nor validated on the event loop: the handler gets `body` undefined
-   * and checks `request.rawBody` itself, in a worker thread (a push of many megabytes).
+   * The JSON body is not read, parsed nor validated on the event loop: the handler gets `body`
+   * undefined and reads `request.bodyStream` itself, into a worker thread (a push of many megabytes).
+   * The route's bodyLimit does not apply to the stream: the handler enforces its own.
    */
   rawJsonBody?: true
   /**

@@ -1,6 +1,6 @@
 import path from 'node:path'
 import { recordChange as appendChange, latestRun, runById } from '../app/ledger.js'
-import { threadedLedger } from '../app/ledger-writer-thread.js'
+import { type HeldRun, holdRunKey, runHolder, threadedLedger } from '../app/ledger-writer-thread.js'
 import type { LoadedConfig } from '../app/load-config.js'
 import { openStore, openTeamStore } from '../app/open-store.js'
 import { type Library, loadLibrary } from '../app/run-assessment.js'
@@ -42,11 +42,32 @@ const cachedRuns = 4
  */
 const headRecheckMs = 1000
 
+/** The ledger's holdRun (runHolder), its runs telling `written` once recorded; undefined without one. */
+function watchedHolder(ledger: AssessmentStore, written: () => void): (() => HeldRun) | undefined {
+  const hold = runHolder(ledger)
+  if (hold === undefined) return undefined
+  return () => {
+    const held = hold()
+    return {
+      ...held,
+      record: async (run) => {
+        try {
+          return await held.record(run)
+        } finally {
+          written()
+        }
+      },
+    }
+  }
+}
+
 /** The ledger, telling `written` after each write it makes (so caches of what it holds can be dropped). */
 function watchedLedger(ledger: AssessmentStore, written: () => void): AssessmentStore {
   const writes = new Set<PropertyKey>(['beginRun', 'append', 'finishRun', 'recordRun'])
   return new Proxy(ledger, {
     get(target, property) {
+      // A push's run written by the writer thread from records it already holds is a write too.
+      if (property === holdRunKey) return watchedHolder(target, written)
       const value: unknown = Reflect.get(target, property, target)
       if (typeof value !== 'function') return value
       const method = value as (...args: unknown[]) => unknown
