@@ -222,21 +222,31 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
 
   it('never repeats a run whose model, findings or key was altered', async () => {
     const cases: [string, string, (text: string) => string, boolean][] = [
-      // The model says the replicas check failed nowhere: its bytes no longer hash to the record.
-      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":1+'), false],
-      ['findings', 'findings:0', (t) => t.replaceAll('"pass"', '"fail"'), false],
+      // A readiness the run did not compute: the model's bytes no longer hash to its record.
+      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), false],
       ['evidence-set', wholeRunId, (t) => t.replace(/"key":"[0-9a-f]/, '"key":"x'), false],
       // Blob and record rewritten together: the record no longer chains to the signed manifest.
-      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":1+'), true],
+      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), true],
+      // Last: the findings records stay altered, so no later run can repeat the ones listing them.
+      ['findings', 'findings:0', (t) => t.replaceAll('"pass"', '"fail"'), false],
     ]
-    for (const [kind, id, change, record] of cases) {
+    for (const [i, [kind, id, change, record]] of cases.entries()) {
+      // Blobs are kept by content: each case gets a model and a whole-run key of its own.
+      writeFileSync(
+        path.join(dir, 'trustctl.yaml'),
+        config().replace('name: Insights', `name: Insights, description: case ${i}`),
+      )
+      await assessAt('2026-12-08')
+      // Unaltered, the latest run is one the next would repeat: the alteration alone prevents it.
       const latest = await assessAt('2026-12-08')
+      expect(latest.repeated, `control before ${kind} ${id}`).toBeDefined()
       // The findings records are those of whichever earlier run evaluated them: every one is altered.
       await tamper(kind, id, change, kind === 'findings' ? { record } : { runId: latest.runId, record })
       const after = await assessAt('2026-12-08')
       expect(after.repeated, `${kind} ${id}${record ? ' with its record' : ''}`).toBeUndefined()
       expect(statusOf(after.model, replicasCheck)).toEqual(['pass'])
     }
+    writeFileSync(path.join(dir, 'trustctl.yaml'), config())
   }, 120_000)
 
   it('evaluates every run of a repository with a Dockerfile (a COPY reads files the walk does not)', async () => {
