@@ -249,6 +249,25 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
     writeFileSync(path.join(dir, 'trustctl.yaml'), config())
   }, 120_000)
 
+  it('never repeats a run signed by a key the pinned one does not trust', async () => {
+    await assessAt('2026-12-09')
+    const trustedRun = await assessAt('2026-12-09')
+    expect(trustedRun.repeated).toBeDefined()
+    const trusted = trustedRun.model.ledger?.publicKeyFingerprint
+    // The same run recorded again under another key (someone with the database and a key of their own).
+    const loaded = await loadConfig(undefined, dir)
+    const other = { TRUSTCTL_SIGNING_KEY: path.join(dir, 'other-key.pem') }
+    const forged = await runAssessment(loaded, library, new Date('2026-12-09T12:00:00Z'), {
+      env: other,
+      notify: () => undefined,
+    })
+    expect(forged.model.ledger?.publicKeyFingerprint).not.toBe(trusted)
+    const after = await assessAt('2026-12-09')
+    expect(after.repeated).toBeUndefined()
+    expect(after.untrustedCacheRuns.length).toBeGreaterThan(0)
+    expect((await assessAt('2026-12-09')).repeated).toBe(after.runId)
+  }, 60_000)
+
   it('evaluates every run of a repository with a Dockerfile (a COPY reads files the walk does not)', async () => {
     writeFileSync(path.join(dir, 'deploy', 'Dockerfile'), 'FROM alpine:3.20\nUSER app\n')
     try {

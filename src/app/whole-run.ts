@@ -229,21 +229,23 @@ export async function reusableRun(
 ): Promise<ReusableRun | undefined> {
   const runId = (await assessmentRuns(store)).at(-1)
   if (runId === undefined) return undefined
+  // Only a run sealed by a trusted key, and only its records before the manifest that signed them.
+  const records = await trust.sealedRecords(runId)
+  if (records === undefined) return undefined
   const found = new Map<string, LedgerRecord>()
   const evidence: string[] = []
-  for await (const { record } of store.scan({
-    runId,
-    kinds: ['evidence', 'evidence-set', 'assessment'],
-    withBlobs: false,
-  })) {
+  for (const record of records) {
     if (record.kind === 'evidence') evidence.push(record.contentHash)
     else if (record.kind === 'assessment') found.set('assessment', record)
-    else if ([wholeRunId, findingsPartsId, runEvidenceId].includes(record.id)) found.set(record.id, record)
+    else if (
+      record.kind === 'evidence-set' &&
+      [wholeRunId, findingsPartsId, runEvidenceId].includes(record.id)
+    )
+      found.set(record.id, record)
   }
   const whole = found.get(wholeRunId)
   const assessment = found.get('assessment')
   if (whole === undefined || assessment === undefined) return undefined
-  for (const record of found.values()) if (!(await trust.vouches(record))) return undefined
   const stored = jsonOf(await verifiedBlob(store, whole)) as { key?: unknown; checks?: unknown } | undefined
   if (stored?.key !== key || typeof stored.checks !== 'number') return undefined
   const model = jsonOf(await verifiedBlob(store, assessment)) as
