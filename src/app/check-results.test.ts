@@ -84,7 +84,7 @@ describe('re-runs reuse what a signed run holds', () => {
   let first: Awaited<ReturnType<typeof assessAt>>
   let second: Awaited<ReturnType<typeof assessAt>>
 
-  it('evaluates every check once, then none on an unchanged re-run, with byte-identical findings', async () => {
+  it('evaluates every check once, then none on an unchanged re-run, with the same findings', async () => {
     first = await assessAt('2026-12-01')
     expect(first.checkResults.reused).toBe(0)
     expect(first.checkResults.evaluated).toBeGreaterThan(50)

@@ -220,35 +220,6 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
     expect((await assessAt('2026-12-07')).repeated).toBe(later.runId)
   }, 60_000)
 
-  it('never repeats a run whose model, findings or key was altered', async () => {
-    const cases: [string, string, (text: string) => string, boolean][] = [
-      // A readiness the run did not compute: the model's bytes no longer hash to its record.
-      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), false],
-      ['evidence-set', wholeRunId, (t) => t.replace(/"key":"[0-9a-f]/, '"key":"x'), false],
-      // Blob and record rewritten together: the record no longer chains to the signed manifest.
-      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), true],
-      // Last: the findings records stay altered, so no later run can repeat the ones listing them.
-      ['findings', 'findings:0', (t) => t.replaceAll('"pass"', '"fail"'), false],
-    ]
-    for (const [i, [kind, id, change, record]] of cases.entries()) {
-      // Blobs are kept by content: each case gets a model and a whole-run key of its own.
-      writeFileSync(
-        path.join(dir, 'trustctl.yaml'),
-        config().replace('name: Insights', `name: Insights, description: case ${i}`),
-      )
-      await assessAt('2026-12-08')
-      // Unaltered, the latest run is one the next would repeat: the alteration alone prevents it.
-      const latest = await assessAt('2026-12-08')
-      expect(latest.repeated, `control before ${kind} ${id}`).toBeDefined()
-      // The findings records are those of whichever earlier run evaluated them: every one is altered.
-      await tamper(kind, id, change, kind === 'findings' ? { record } : { runId: latest.runId, record })
-      const after = await assessAt('2026-12-08')
-      expect(after.repeated, `${kind} ${id}${record ? ' with its record' : ''}`).toBeUndefined()
-      expect(statusOf(after.model, replicasCheck)).toEqual(['pass'])
-    }
-    writeFileSync(path.join(dir, 'trustctl.yaml'), config())
-  }, 120_000)
-
   it('never repeats a run signed by a key the pinned one does not trust', async () => {
     await assessAt('2026-12-09')
     const trustedRun = await assessAt('2026-12-09')
@@ -267,6 +238,33 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
     expect(after.untrustedCacheRuns.length).toBeGreaterThan(0)
     expect((await assessAt('2026-12-09')).repeated).toBe(after.runId)
   }, 60_000)
+
+  it('never repeats a run whose model, findings or key was altered', async () => {
+    const cases: [string, string, (text: string) => string, boolean][] = [
+      // A readiness the run did not compute: the model's bytes no longer hash to its record.
+      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), false],
+      ['evidence-set', wholeRunId, (t) => t.replace(/"key":"[0-9a-f]/, '"key":"x'), false],
+      // Blob and record rewritten together: the record no longer chains to the signed manifest.
+      ['assessment', 'assessment', (t) => t.replace('"readiness":', '"readiness":9'), true],
+      ['findings', 'findings:0', (t) => t.replaceAll('"pass"', '"fail"'), false],
+    ]
+    for (const [i, [kind, id, change, record]] of cases.entries()) {
+      // Blobs are kept by content: each case gets a model, findings and whole-run key of its own.
+      writeFileSync(path.join(dir, 'trustctl.yaml'), config({ asOf: `2026-11-2${i}` }))
+      const evaluated = await assessAt('2026-12-08')
+      expect(evaluated.repeated).toBeUndefined()
+      // Unaltered, the latest run is one the next would repeat: the alteration alone prevents it.
+      const latest = await assessAt('2026-12-08')
+      expect(latest.repeated, `control before ${kind} ${id}`).toBe(evaluated.runId)
+      // The findings records are those of the run that evaluated them. Blobs are kept by content, so
+      // the same findings of earlier runs are altered too: this case comes last.
+      await tamper(kind, id, change, { runId: kind === 'findings' ? evaluated.runId : latest.runId, record })
+      const after = await assessAt('2026-12-08')
+      expect(after.repeated, `${kind} ${id}${record ? ' with its record' : ''}`).toBeUndefined()
+      expect(statusOf(after.model, replicasCheck)).toEqual(['pass'])
+    }
+    writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+  }, 120_000)
 
   it('evaluates every run of a repository with a Dockerfile (a COPY reads files the walk does not)', async () => {
     writeFileSync(path.join(dir, 'deploy', 'Dockerfile'), 'FROM alpine:3.20\nUSER app\n')
