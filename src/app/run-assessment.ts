@@ -426,12 +426,12 @@ async function repeatRun(
   },
 ): Promise<Recorded> {
   const { store, signer, reusable } = run
-  const { stored, shown } = repeatedModel(reusable, now.toISOString(), contentHash(loaded.config))
+  const { content, stored, shown } = repeatedModel(reusable, now.toISOString(), contentHash(loaded.config))
   const context = { toolVersion: toolVersion(), collectedAt: now.toISOString() }
   const { runId, manifest } = await recordRepeatedAssessment(store, {
     model: stored,
+    modelContent: content,
     evidence: reusable.evidence,
-    findingsParts: reusable.findingsParts,
     ...(reusable.findingsList === undefined ? {} : { findingsList: reusable.findingsList }),
     signer,
     toolVersion: toolVersion(),

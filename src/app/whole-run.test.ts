@@ -175,6 +175,15 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
         'assessment',
         'manifest',
       ])
+      // Its model and evidence list are written without the canonical writer: still canonical bytes.
+      for await (const { record, blob } of store.scan({
+        runId: second.runId,
+        kinds: ['assessment', 'evidence-set'],
+      }))
+        if (record.kind === 'assessment' || record.id === runEvidenceId) {
+          const bytes = Buffer.from(blob ?? new Uint8Array())
+          expect(bytes.equals(canonicalBytesOf(JSON.parse(bytes.toString('utf8')))), record.id).toBe(true)
+        }
       const before = await runById(store, first.runId)
       const after = await runById(store, second.runId)
       expect(JSON.stringify(after.model.findings)).toBe(JSON.stringify(before.model.findings))

@@ -181,9 +181,10 @@ export async function recordAssessment(
 export interface RepeatRequest {
   /** The model as generated now; its findings are not read (they are the earlier run's parts). */
   model: AssessmentModel
+  /** The assessment record's content: the model with its findings parts listed, canonical bytes. */
+  modelContent: Uint8Array
   /** The earlier run's evidence, by content hash, in collection order: all held by the store. */
   evidence: readonly string[]
-  findingsParts: FindingsParts
   /** The earlier run's findings-parts record content (findings cache key and parts), recorded again. */
   findingsList?: Uint8Array
   signer: Signer
@@ -207,8 +208,13 @@ export async function recordRepeatedAssessment(
     toolVersion: request.toolVersion,
     signer: request.signer,
   })
+  // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes are not
+  // walked by the canonical writer (runEvidenceEntry's fields, this content).
   const entries: LedgerEntry[] = [
-    runEvidenceEntry(request.evidence, context),
+    {
+      ...runEvidenceEntry([], context),
+      content: Buffer.from(JSON.stringify({ evidence: request.evidence })),
+    },
     ...(request.extraEntries ?? []),
     ...attestationEntries(model, context),
   ]
@@ -229,7 +235,17 @@ export async function recordRepeatedAssessment(
     if (typeof key === 'string')
       remember.push({ key: `findings:${key}`, blobRef: `sha256:${sha256(content)}` })
   }
-  entries.push(assessmentEntry(model, request.findingsParts, context))
+  // The fields assessmentEntry gives the record; its content is already made (not serialised again).
+  entries.push({
+    kind: 'assessment',
+    id: 'assessment',
+    source: 'trustctl',
+    collector: 'trustctl',
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: model.asOf,
+    content: request.modelContent,
+  })
   await store.append(runId, entries)
   const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
   if (remember.length > 0) await store.remember(remember)
