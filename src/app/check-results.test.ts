@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -19,6 +19,7 @@ import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { setCheckResultsBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
+import { wholeRunId } from './whole-run.js'
 
 // An unchanged re-run reuses what a signed run already holds: the findings of every check whose code,
 // params and evidence are unchanged, and the evidence itself (listed by hash, not recorded again).
@@ -83,7 +84,7 @@ describe('re-runs reuse what a signed run holds', () => {
   let first: Awaited<ReturnType<typeof assessAt>>
   let second: Awaited<ReturnType<typeof assessAt>>
 
-  it('evaluates every check once, then none on an unchanged re-run, with byte-identical findings', async () => {
+  it('evaluates every check once, then none on an unchanged re-run, with the same findings', async () => {
     first = await assessAt('2026-12-01')
     expect(first.checkResults.reused).toBe(0)
     expect(first.checkResults.evaluated).toBeGreaterThan(50)
@@ -98,7 +99,9 @@ describe('re-runs reuse what a signed run holds', () => {
       notKept: 0,
       coverageReused: true,
     })
-    expect(JSON.stringify(second.model.findings)).toBe(JSON.stringify(first.model.findings))
+    // The same findings: the run repeats the first, whose findings records it lists (byte for byte,
+    // below); read back from them, each finding's keys are in the records' canonical order.
+    expect(second.model.findings).toEqual(first.model.findings)
     // The coverage of the same findings and evidence is read back, not computed again: the same.
     expect(second.model.coverage).toEqual(first.model.coverage)
     expect(second.model.coverage?.resources).toBeGreaterThan(0)
@@ -111,10 +114,13 @@ describe('re-runs reuse what a signed run holds', () => {
         kinds.push(record.kind === 'evidence-set' ? `${record.kind}:${record.id}` : record.kind)
       expect(kinds).not.toContain('evidence')
       expect(kinds).toContain(`evidence-set:${runEvidenceId}`)
-      // No check result nor finding is recorded again: only the run, its list, model and manifest.
+      // No check result nor finding is recorded again: only the run, its list, model and manifest
+      // (the run repeats the first whole: its whole-run key is recorded for the next run).
+      expect(second.repeated).toBe(first.runId)
       expect(kinds).toEqual([
         'run-start',
         `evidence-set:${runEvidenceId}`,
+        `evidence-set:${wholeRunId}`,
         `evidence-set:${findingsPartsId}`,
         'assessment',
         'manifest',
@@ -186,18 +192,27 @@ describe('re-runs reuse what a signed run holds', () => {
 
   it('keeps no results past its budget: those checks are evaluated again next run, with the same findings', async () => {
     const budget = setCheckResultsBudget(1)
+    const configText = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
     try {
       writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(3))
       const changed = await assessAt('2026-12-05')
       expect(changed.checkResults.evaluated).toBeGreaterThan(0)
       expect(changed.checkResults.notKept).toBe(changed.checkResults.evaluated)
+      // A new system description changes the model, not a check's key: no whole-run reuse, so
+      // the check-result cache alone decides what is evaluated again.
+      writeFileSync(
+        path.join(dir, 'trustctl.yaml'),
+        config().replace('name: Insights', 'name: Insights, description: again'),
+      )
       const again = await assessAt('2026-12-05')
+      expect(again.repeated).toBeUndefined()
       expect(again.checkResults.evaluated).toBe(changed.checkResults.evaluated)
       expect(again.checkResults.reused).toBe(changed.checkResults.reused)
       expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
     } finally {
       setCheckResultsBudget(budget)
       writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+      writeFileSync(path.join(dir, 'trustctl.yaml'), configText)
     }
   }, 60_000)
 

@@ -2,7 +2,7 @@ import { z } from 'zod'
 import { parserVersions } from '../collectors/parser-versions.js'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { checkEvidence, type EvidenceItem, evidenceKinds, evidenceSchemaVersion } from '../core/evidence.js'
-import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
+import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
 import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
 import type { AssessmentStore } from '../core/store.js'
 
@@ -97,6 +97,8 @@ export class StoredParseCache implements ParseCache {
 export class SealedRuns {
   private trusted: Promise<Map<string, string>> | undefined
   private readonly seals = new Map<number, Promise<RunSeal>>()
+  /** Each sealed run's records up to its manifest, as scanned for the seal (fields, no blobs). */
+  private readonly scanned = new Map<number, LedgerRecord[]>()
   /** Why results were not reused although a sealed run recorded them (each reason once). */
   readonly untrusted = new Set<string>()
 
@@ -134,11 +136,31 @@ export class SealedRuns {
           records.push({ record, blob: await this.store.blob(record.blobRef) })
           break
         }
-        return runSeal(runId, records, trusted)
+        const seal = runSeal(runId, records, trusted)
+        if (seal.ok)
+          this.scanned.set(
+            runId,
+            records.map((r) => r.record),
+          )
+        return seal
       })()
       this.seals.set(runId, seal)
     }
     return seal
+  }
+
+  /**
+   * The records of a run sealed by a trusted key, up to its manifest, in order (their fields, which
+   * the seal proved are what the manifest signed); undefined when the run is not one so sealed. One
+   * scan serves the seal and the caller (a whole-run repeat reads the run's records list this way).
+   */
+  async sealedRecords(runId: number): Promise<readonly LedgerRecord[] | undefined> {
+    const seal = await this.sealOf(runId)
+    if (!seal.ok) {
+      this.untrusted.add(seal.reason)
+      return undefined
+    }
+    return this.scanned.get(runId)
   }
 
   /** True when the record that vouches for a cached result lies in a trusted, sealed run, before its manifest. */

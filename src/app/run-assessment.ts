@@ -18,8 +18,11 @@ import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, sha256 } from '../core/ledger.js'
+import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
-import { recordAssessment } from '../store/ledger-operations.js'
+import type { AssessmentStore } from '../core/store.js'
+import type { ThirdPartyLibrary } from '../core/third-parties/index.js'
+import { recordAssessment, recordRepeatedAssessment, runEvidence } from '../store/ledger-operations.js'
 import { accessReviewEvidence } from './access-review.js'
 import { CheckResultCache, engineCodeHash } from './check-results.js'
 import { cacheRootKey, keepTrustFiles, pinnedKeyOf } from './ledger-trust.js'
@@ -29,6 +32,16 @@ import { StoredParseCache } from './parse-cache.js'
 import { policyAcceptanceEvidence } from './policy-acceptance.js'
 import { configuredSigner, existingSigner } from './signing-key.js'
 import { toolInformationUri, toolVersion } from './version.js'
+import {
+  catalogFilesHash,
+  configuredFileHashes,
+  probeInputs,
+  type ReusableRun,
+  repeatedModel,
+  reusableRun,
+  wholeRunEntry,
+  wholeRunKey,
+} from './whole-run.js'
 
 // The collection types and the third-party library loader the adapters handle (collect --push, the
 // server's merge of pushed evidence, matrix and crosswalk).
@@ -152,6 +165,7 @@ export async function assessCollection(
   const checks = await checksToRun(library.checks, loaded, collection.evidence)
   validateConfigReferences(loaded, { checks, catalog: library.catalog })
   const informationUri = toolInformationUri()
+  const thirdParties = await thirdPartiesOf(loaded, library)
   const reuse =
     cached === undefined
       ? undefined
@@ -173,17 +187,7 @@ export async function assessCollection(
     generatedAt: now.toISOString(),
     toolVersion: toolVersion(),
     ...(informationUri === undefined ? {} : { toolInformationUri: informationUri }),
-    ...(library.thirdParties === undefined
-      ? {}
-      : {
-          thirdParties: await loadThirdPartyLibrary(
-            library.thirdParties,
-            library.catalog,
-            loaded.config,
-            loaded.root,
-            loaded.file,
-          ),
-        }),
+    ...(thirdParties === undefined ? {} : { thirdParties }),
   })
 }
 
@@ -214,13 +218,8 @@ export interface RunEnvironment {
   notify: (text: string) => void
 }
 
-/** Collects evidence from the configured sources, assesses it and stores the run. */
-export async function runAssessment(
-  loaded: LoadedConfig,
-  library: Library,
-  now: Date,
-  { env, notify }: RunEnvironment,
-): Promise<{
+/** What runAssessment did, besides the model: how much of an earlier run it reused. */
+export interface AssessmentRun {
   model: AssessmentModel
   runId: number
   evidence: FileCollection['evidence']
@@ -237,7 +236,23 @@ export async function runAssessment(
     notKept: number
     coverageReused: boolean
   }
-}> {
+  /** The earlier signed run this one repeats whole (nothing it reads changed), or undefined. */
+  repeated: number | undefined
+}
+
+/**
+ * Collects evidence from the configured sources, assesses it and stores the run. When nothing the run
+ * reads changed since the latest signed run, that run is repeated whole (app/whole-run.ts): nothing is
+ * parsed or evaluated. `keepEvidence: false` spares such a run reading its evidence back from the
+ * store for a caller that does not use it (`assess` shows the model alone).
+ */
+export async function runAssessment(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  { env, notify }: RunEnvironment,
+  { keepEvidence = true }: { keepEvidence?: boolean } = {},
+): Promise<AssessmentRun> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
   const store = await openStore(loaded, env)
@@ -249,51 +264,31 @@ export async function runAssessment(
       now.toISOString(),
       cacheRootKey(loaded, signer),
     )
-    const collected = await collectConfiguredSources(loaded, env, now, parseCache)
     // Access-review campaigns are recorded in the ledger, not read from a source: the run assesses
-    // them beside the accounts they reviewed and records them as its evidence.
-    const collection = {
-      ...collected,
-      evidence: [
-        ...collected.evidence,
-        ...(await accessReviewEvidence(store, now)),
-        // Acceptances made in the dashboard join the CSV exports' rows: one check judges both.
-        ...(await policyAcceptanceEvidence(store, now)),
-      ],
-    }
-    // Checks whose code, params and evidence a signed run already judged are not run again.
-    const hashes = evidenceHashes(collection.evidence)
-    const results = new CheckResultCache(store, parseCache.trust, {
-      toolVersion: toolVersion(),
-      collectedAt: now.toISOString(),
-      engine: engineCodeHash(),
-    })
-    const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
-    const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
-    // Findings derived from exactly what a signed run's were are not serialised and recorded again.
-    const findingsKey = results.findingsKey()
-    const findingsParts =
-      findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
-    const { runId, manifest } = await recordAssessment(store, {
-      model,
-      evidence: collection.evidence,
-      inputs: collection.inputs,
-      signer,
-      toolVersion: toolVersion(),
-      evidenceHash: hashOf,
-      ...(findingsKey === undefined
-        ? {}
-        : {
-            findings:
-              findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
-          }),
-      extraEntries: [...parseCache.entries(), ...results.entries()],
-      remember: [...parseCache.remembered(), ...results.remembered()],
-    })
+    // them beside the accounts they reviewed and records them as its evidence. Acceptances made in
+    // the dashboard join the CSV exports' rows: one check judges both.
+    const storeEvidence = [
+      ...(await accessReviewEvidence(store, now)),
+      ...(await policyAcceptanceEvidence(store, now)),
+    ]
+    const whole = await wholeRunKeyOf(loaded, library, storeEvidence)
+    const reusable = whole === undefined ? undefined : await reusableRun(store, parseCache.trust, whole)
+    const recorded =
+      reusable === undefined
+        ? await assessAndRecord(loaded, library, now, {
+            store,
+            signer,
+            parseCache,
+            env,
+            storeEvidence,
+            whole,
+          })
+        : await repeatRun(loaded, now, { store, signer, reusable, keepEvidence, whole: whole as string })
     // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
     await keepTrustFiles(loaded, store, notify)
     // The stored model cannot hold the manifest that signs it; the model handed to reports does.
-    const ledger = {
+    const { model, runId, manifest } = recorded
+    model.ledger = {
       runId,
       runManifestHash: contentHash(manifest),
       chainHead: manifest.manifest.chainHead,
@@ -301,22 +296,165 @@ export async function runAssessment(
       publicKey: signer.publicKeyPem.trim(),
     }
     return {
-      model: { ...model, ledger },
+      model,
       runId,
-      evidence: collection.evidence,
+      evidence: recorded.evidence,
       ignoredCacheEntries: parseCache.ignored,
       untrustedCacheRuns: [...parseCache.untrusted],
-      checkResults: {
-        reused: results.reused,
-        evaluated: results.evaluated,
-        ignored: results.ignored,
-        notKept: results.overBudget,
-        coverageReused: results.coverageReused,
-      },
+      checkResults: recorded.checkResults,
+      repeated: reusable?.runId,
     }
   } finally {
     await store.close()
   }
+}
+
+/** What one of the two ways of recording a run hands back to runAssessment. */
+interface Recorded {
+  model: AssessmentModel
+  runId: number
+  manifest: SignedManifest
+  evidence: FileCollection['evidence']
+  checkResults: AssessmentRun['checkResults']
+}
+
+/** The whole-run key of this run, or undefined when its sources are not ones whole-run reuse covers. */
+async function wholeRunKeyOf(
+  loaded: LoadedConfig,
+  library: Library,
+  storeEvidence: readonly EvidenceItem[],
+): Promise<string | undefined> {
+  const probe = await probeInputs(loaded.config.sources, loaded.root)
+  if (probe === undefined) return undefined
+  return wholeRunKey({
+    toolVersion: toolVersion(),
+    toolInformationUri: toolInformationUri(),
+    engine: engineCodeHash(),
+    config: loaded.config,
+    checks: library.checks,
+    catalog: await catalogFilesHash(catalogRoot()),
+    configuredFiles: await configuredFileHashes(loaded.root, [
+      ...loaded.config.providerFiles,
+      ...loaded.config.crosswalks.mappings,
+    ]),
+    probe,
+    storeEvidence,
+  })
+}
+
+/** Collects, assesses with every cache an earlier signed run offers, and records the run. */
+async function assessAndRecord(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  run: {
+    store: AssessmentStore
+    signer: Signer
+    parseCache: StoredParseCache
+    env: NodeJS.ProcessEnv
+    storeEvidence: readonly EvidenceItem[]
+    /** This run's whole-run key, recorded for the next run to compare with. */
+    whole: string | undefined
+  },
+): Promise<Recorded> {
+  const { store, signer, parseCache } = run
+  const collected = await collectConfiguredSources(loaded, run.env, now, parseCache)
+  const collection = { ...collected, evidence: [...collected.evidence, ...run.storeEvidence] }
+  // Checks whose code, params and evidence a signed run already judged are not run again.
+  const hashes = evidenceHashes(collection.evidence)
+  const results = new CheckResultCache(store, parseCache.trust, {
+    toolVersion: toolVersion(),
+    collectedAt: now.toISOString(),
+    engine: engineCodeHash(),
+  })
+  const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
+  const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
+  // Findings derived from exactly what a signed run's were are not serialised and recorded again.
+  const findingsKey = results.findingsKey()
+  const findingsParts = findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
+  const context = { toolVersion: toolVersion(), collectedAt: now.toISOString() }
+  const { runId, manifest } = await recordAssessment(store, {
+    model,
+    evidence: collection.evidence,
+    inputs: collection.inputs,
+    signer,
+    toolVersion: toolVersion(),
+    evidenceHash: hashOf,
+    ...(findingsKey === undefined
+      ? {}
+      : {
+          findings:
+            findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
+        }),
+    extraEntries: [
+      ...parseCache.entries(),
+      ...results.entries(),
+      ...(run.whole === undefined
+        ? []
+        : [wholeRunEntry(run.whole, results.reused + results.evaluated, context)]),
+    ],
+    remember: [...parseCache.remembered(), ...results.remembered()],
+  })
+  return {
+    model,
+    runId,
+    manifest,
+    evidence: collection.evidence,
+    checkResults: {
+      reused: results.reused,
+      evaluated: results.evaluated,
+      ignored: results.ignored,
+      notKept: results.overBudget,
+      coverageReused: results.coverageReused,
+    },
+  }
+}
+
+/**
+ * Records a run that repeats an earlier one whole: its evidence listed by hash, its findings parts and
+ * coverage, its model generated now. The evidence items are read back only when the caller keeps them.
+ */
+async function repeatRun(
+  loaded: LoadedConfig,
+  now: Date,
+  run: {
+    store: AssessmentStore
+    signer: Signer
+    reusable: ReusableRun
+    keepEvidence: boolean
+    whole: string
+  },
+): Promise<Recorded> {
+  const { store, signer, reusable } = run
+  const { content, stored, shown } = repeatedModel(reusable, now.toISOString(), contentHash(loaded.config))
+  const context = { toolVersion: toolVersion(), collectedAt: now.toISOString() }
+  const { runId, manifest } = await recordRepeatedAssessment(store, {
+    model: stored,
+    modelContent: content,
+    evidence: reusable.evidence,
+    ...(reusable.findingsList === undefined ? {} : { findingsList: reusable.findingsList }),
+    signer,
+    toolVersion: toolVersion(),
+    extraEntries: [wholeRunEntry(run.whole, reusable.checks, context)],
+  })
+  const evidence = run.keepEvidence ? (await runEvidence(store, runId)).map((e) => e.item) : []
+  return {
+    model: shown,
+    runId,
+    manifest,
+    evidence,
+    checkResults: { reused: reusable.checks, evaluated: 0, ignored: 0, notKept: 0, coverageReused: true },
+  }
+}
+
+/** The shipped third parties with the provider and crosswalk files trustctl.yaml adds. */
+async function thirdPartiesOf(
+  loaded: LoadedConfig,
+  library: Library,
+): Promise<ThirdPartyLibrary | undefined> {
+  return library.thirdParties === undefined
+    ? undefined
+    : loadThirdPartyLibrary(library.thirdParties, library.catalog, loaded.config, loaded.root, loaded.file)
 }
 
 /**

@@ -177,6 +177,81 @@ export async function recordAssessment(
   return { runId, manifest }
 }
 
+/** A run that repeats an earlier assessment whose inputs were all unchanged (see app/whole-run.ts). */
+export interface RepeatRequest {
+  /** The model as generated now; its findings are not read (they are the earlier run's parts). */
+  model: AssessmentModel
+  /** The assessment record's content: the model with its findings parts listed, canonical bytes. */
+  modelContent: Uint8Array
+  /** The earlier run's evidence, by content hash, in collection order: all held by the store. */
+  evidence: readonly string[]
+  /** The earlier run's findings-parts record content (findings cache key and parts), recorded again. */
+  findingsList?: Uint8Array
+  signer: Signer
+  toolVersion: string
+  extraEntries?: readonly LedgerEntry[]
+}
+
+/**
+ * Keeps a repeated assessment: a run that lists the evidence it read by hash (none of it new), the
+ * attestations and model as generated now, and the earlier run's findings parts, closed by a signed
+ * manifest. History, population and verify read it like any re-run that recorded nothing new.
+ */
+export async function recordRepeatedAssessment(
+  store: AssessmentStore,
+  request: RepeatRequest,
+): Promise<{ runId: number; manifest: SignedManifest }> {
+  const { model } = request
+  const context = { collectedAt: model.generatedAt, toolVersion: request.toolVersion }
+  const runId = await store.beginRun({
+    startedAt: context.collectedAt,
+    toolVersion: request.toolVersion,
+    signer: request.signer,
+  })
+  // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes are not
+  // walked by the canonical writer (runEvidenceEntry's fields, this content).
+  const entries: LedgerEntry[] = [
+    {
+      ...runEvidenceEntry([], context),
+      content: Buffer.from(JSON.stringify({ evidence: request.evidence })),
+    },
+    ...(request.extraEntries ?? []),
+    ...attestationEntries(model, context),
+  ]
+  const remember: { key: string; blobRef: string }[] = []
+  if (request.findingsList !== undefined) {
+    const content = request.findingsList
+    entries.push({
+      kind: 'evidence-set',
+      id: findingsPartsId,
+      source: 'trustctl',
+      collector: 'trustctl',
+      collectorVersion: request.toolVersion,
+      collectedAt: context.collectedAt,
+      effectiveAt: model.asOf,
+      content,
+    })
+    const key = (JSON.parse(Buffer.from(content).toString('utf8')) as { key?: unknown }).key
+    if (typeof key === 'string')
+      remember.push({ key: `findings:${key}`, blobRef: `sha256:${sha256(content)}` })
+  }
+  // The fields assessmentEntry gives the record; its content is already made (not serialised again).
+  entries.push({
+    kind: 'assessment',
+    id: 'assessment',
+    source: 'trustctl',
+    collector: 'trustctl',
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: model.asOf,
+    content: request.modelContent,
+  })
+  await store.append(runId, entries)
+  const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
+  if (remember.length > 0) await store.remember(remember)
+  return { runId, manifest }
+}
+
 /**
  * Records one piece of content as a run of its own, closed by a signed manifest: a population, a
  * sample, a change made through the server. Once signed it can never be quietly redone.

@@ -47,9 +47,10 @@ export function assessmentExitCode(model: AssessmentModel, failOn: Severity | un
     if (model.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold))
       return exitCode.failures
   }
-  // Partial: an input could not be read, a test could not run, or nothing at all was read.
+  // Partial: an input could not be read, a test could not run, or nothing at all was read. The
+  // summary's count, not a walk of the findings: a repeated run parses its findings only when read.
   const partial =
-    model.errors.length > 0 || model.findings.some((f) => f.status === 'error') || model.inputs.length === 0
+    model.errors.length > 0 || model.summary.findingsByStatus.error > 0 || model.inputs.length === 0
   return partial ? exitCode.partial : exitCode.clean
 }
 
@@ -65,7 +66,7 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
   const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(
     'assessing',
     progressStream(io),
-    () => runAssessment(loaded, library, new Date(), processRun()),
+    () => runAssessment(loaded, library, new Date(), processRun(), { keepEvidence: false }),
   )
   const style = styleFor(io.colour?.out)
   const store =

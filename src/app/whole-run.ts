@@ -1,0 +1,371 @@
+import { readdir, readFile } from 'node:fs/promises'
+import path from 'node:path'
+import { checkCodeHash } from '../../checks/load-checks.js'
+import { classifyFile, fileSourceTypes, listFiles } from '../collectors/files/collect-files.js'
+import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { collectNamedSources, type SourceEntry } from '../collectors/source-registry.js'
+import type { AssessmentModel } from '../core/assessment.js'
+import { canonicalBytesOf } from '../core/canonical-json.js'
+import type { Check } from '../core/check.js'
+import type { Config } from '../core/config.js'
+import { StoreError } from '../core/errors.js'
+import type { CollectionError, EvidenceItem } from '../core/evidence.js'
+import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
+import { type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
+import type { AssessmentStore } from '../core/store.js'
+import {
+  assessmentRuns,
+  evidenceList,
+  findingsPartsId,
+  findingsPartsSchema,
+} from '../store/ledger-operations.js'
+import { parserFingerprint, type SealedRuns } from './parse-cache.js'
+
+/**
+ * Whole-run reuse: when nothing a run reads has changed since the latest signed run (the same files
+ * with the same bytes, the same trustctl.yaml, checks, engine, catalog and the same evidence the store
+ * itself contributes), that run's evidence, findings and model are the ones this run would compute:
+ * parsing, the parse cache's read-back, hashing every item and evaluating are skipped, and a new
+ * signed run points at what the earlier one recorded.
+ *
+ * The key composes what the parse cache and the check-result cache are keyed by, so whole-run reuse
+ * happens only where those would reuse every parse and every check result anyway, and then what
+ * assess() derives from them (the catalog, the shipped and configured third parties, the config).
+ * It is only computed for runs whose every source reads repository YAML through the parse cache
+ * (Kubernetes, GitHub Actions and GitLab CI files): their evidence is a function of path and bytes
+ * alone. Terraform, JSON (scanner reports stamp the run's clock), Dockerfiles (a COPY reads files
+ * outside the walk) and every API or history source leave the run on the evaluating path.
+ */
+
+/** The id of the evidence-set record that holds a run's whole-run key. */
+export const wholeRunId = 'whole-run'
+
+/** The readers whose evidence depends on nothing but a file's path and bytes. */
+const pathAndBytesReaders: ReadonlySet<string> = new Set(['kubernetes', 'github-actions', 'gitlab-ci'])
+
+/** Source types the file walker reads; of those, only ones that cannot reach a Dockerfile are eligible. */
+const walkedTypes: ReadonlySet<string> = new Set(fileSourceTypes.filter((t) => t !== 'dockerfile'))
+
+/**
+ * A parse cache that parses nothing and reads nothing back: every input gets an empty result, and
+ * its key (collector, sha256, path) is noted. The walk around it is the real one, so the files it
+ * lists, skips (chart folders, excludes, claimed paths) and hashes are exactly those a run reads.
+ */
+class ProbeCache implements ParseCache {
+  readonly keys = new Set<string>()
+  get(key: string): Promise<ParsedInput> {
+    this.keys.add(key)
+    return Promise.resolve({ isManifest: true, evidence: [], errors: [] })
+  }
+  set(): void {}
+}
+
+/**
+ * The files the configured sources read, by path and content hash, and the walk's own errors (links it
+ * could not follow, charts it skips); undefined when a source is not one whole-run reuse covers.
+ */
+export async function probeInputs(
+  sources: readonly SourceEntry[],
+  root: string,
+): Promise<Pick<FileCollection, 'inputs' | 'errors'> | undefined> {
+  if (sources.length === 0 || !sources.every((s) => walkedTypes.has(s.type))) return undefined
+  // An `auto` walk may meet Terraform, JSON or a Dockerfile, read outside the parse cache: such a
+  // repository is not eligible, decided by the listing alone before anything is read.
+  for (const source of sources) {
+    if (source.type !== 'auto' || source.path === undefined) continue
+    const listing = await listFiles(root, source.path, source.exclude ?? [], {
+      allowOutside: source.allowOutside === true,
+    }).catch(() => undefined)
+    if (listing === undefined) return undefined
+    for (const file of listing.files) {
+      const reader = classifyFile(file, 'auto')
+      if (reader !== undefined && !pathAndBytesReaders.has(reader)) return undefined
+    }
+  }
+  const probe = new ProbeCache()
+  const collection = await collectNamedSources(sources, {
+    root,
+    now: new Date(0),
+    env: {},
+    parseCache: probe,
+  })
+  // Every input must have come through the cache, or its evidence was not a function of its key.
+  if (collection.inputs.length !== probe.keys.size) return undefined
+  for (const input of collection.inputs) {
+    if (!pathAndBytesReaders.has(input.collector)) return undefined
+    if (!probe.keys.has(`${input.collector}:${input.sha256}:${input.file}`)) return undefined
+  }
+  return { inputs: collection.inputs, errors: collection.errors }
+}
+
+/** Everything a whole run's evidence, findings and model are a function of (see the module comment). */
+export interface WholeRunParts {
+  toolVersion: string
+  toolInformationUri: string | undefined
+  engine: string | undefined
+  config: Config
+  checks: readonly Check[]
+  /** The hash of every file the shipped catalog is loaded from (controls, providers, crosswalks…). */
+  catalog: string | undefined
+  /** Provider and crosswalk files trustctl.yaml adds, by path, with the hash of their bytes. */
+  configuredFiles: readonly [string, string | null][]
+  probe: Pick<FileCollection, 'inputs' | 'errors'>
+  /** Evidence the store contributes (access-review campaigns, policy acceptances). */
+  storeEvidence: readonly EvidenceItem[]
+}
+
+/** The whole-run key, or undefined when a part is unknown (a check's code, the engine's code). */
+export function wholeRunKey(parts: WholeRunParts): string | undefined {
+  if (parts.engine === undefined || parts.catalog === undefined) return undefined
+  const checks: [string, string][] = []
+  for (const check of parts.checks) {
+    const code = checkCodeHash(check)
+    if (code === undefined) return undefined
+    checks.push([check.id, code])
+  }
+  // The pinned key only says whose runs are trusted (SealedRuns checks that); the first run pins it,
+  // and the run after it must still find that run's key the same.
+  const { ledger: _ledger, ...config } = parts.config
+  const { probe } = parts
+  return sha256(
+    JSON.stringify([
+      'whole-run',
+      1,
+      parts.toolVersion,
+      parts.toolInformationUri ?? null,
+      parts.engine,
+      canonicalBytesOf(config).toString('utf8'),
+      checks,
+      parts.catalog,
+      parts.configuredFiles,
+      [...new Set(probe.inputs.map((i) => i.collector))].sort().map((c) => [c, parserFingerprint(c)]),
+      probe.inputs.map((i) => [i.collector, i.file, i.sha256, i.bytes]),
+      canonicalBytesOf(probe.errors satisfies CollectionError[]).toString('utf8'),
+      parts.storeEvidence.map((item) => sha256(canonicalBytes(item))),
+    ]),
+  )
+}
+
+/**
+ * The hash of every file under the shipped catalog folder, by name: the controls, criteria, provider
+ * profiles, policies and crosswalks the model is derived with. Hashing the files costs a few
+ * milliseconds where hashing the loaded catalog canonically cost a hundred. Undefined when unreadable.
+ */
+export async function catalogFilesHash(root: string): Promise<string | undefined> {
+  try {
+    const names = (await readdir(root, { recursive: true, withFileTypes: true }))
+      .filter((entry) => entry.isFile())
+      .map((entry) => path.relative(root, path.join(entry.parentPath, entry.name)).split(path.sep).join('/'))
+      .sort()
+    const hashes = await Promise.all(names.map(async (name) => sha256(await readFile(path.join(root, name)))))
+    return sha256(names.map((name, i) => `${name}\0${hashes[i]}`).join('\n'))
+  } catch {
+    return undefined
+  }
+}
+
+/** The hash of each file trustctl.yaml names, by path; null for one that cannot be read (its loader says why). */
+export async function configuredFileHashes(
+  root: string,
+  files: readonly string[],
+): Promise<[string, string | null][]> {
+  return Promise.all(
+    files.map(
+      async (file): Promise<[string, string | null]> => [
+        file,
+        await readFile(path.resolve(root, file)).then(sha256, () => null),
+      ],
+    ),
+  )
+}
+
+/**
+ * The record that keeps a run's whole-run key, for the next run to compare with, and how many checks
+ * it judged (a run that repeats it reports that many reused).
+ */
+export function wholeRunEntry(
+  key: string,
+  checks: number,
+  context: { toolVersion: string; collectedAt: string },
+): LedgerEntry {
+  return {
+    kind: 'evidence-set',
+    id: wholeRunId,
+    source: 'trustctl',
+    collector: 'trustctl',
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: context.collectedAt,
+    content: canonicalBytes({ key, checks }),
+  }
+}
+
+/** What a new run repeats of an earlier one whose whole-run key matched. */
+export interface ReusableRun {
+  runId: number
+  /** How many checks the run judged (evaluated or read back): all read back by a run repeating it. */
+  checks: number
+  /** The stored model without its findings (they stay in their parts, read only when asked for). */
+  model: Omit<AssessmentModel, 'findings'>
+  /** The stored model as its record holds it (findings parts listed), keys in canonical order. */
+  content: Record<string, unknown>
+  findingsParts: FindingsParts
+  /** The findings parts' bytes, each already proved to hash to the part's content hash. */
+  findingsBytes: readonly Uint8Array[]
+  /** The content of the run's findings-parts record (the findings cache key and parts), when it has one. */
+  findingsList: Uint8Array | undefined
+  /** The content hashes of the run's evidence, in collection order. */
+  evidence: readonly string[]
+}
+
+/**
+ * The latest assessment run when it recorded this whole-run key and everything reused from it is
+ * vouched for: the run sealed by a trusted key with the records before its manifest (SealedRuns),
+ * and every blob read still hashing to its record. Anything else (another key, no key, a record or
+ * blob altered, a layout this trustctl does not read) is undefined, and the run evaluates as usual.
+ */
+export async function reusableRun(
+  store: AssessmentStore,
+  trust: SealedRuns,
+  key: string,
+): Promise<ReusableRun | undefined> {
+  const runId = (await assessmentRuns(store)).at(-1)
+  if (runId === undefined) return undefined
+  // Only a run sealed by a trusted key, and only its records before the manifest that signed them.
+  const records = await trust.sealedRecords(runId)
+  if (records === undefined) return undefined
+  const found = new Map<string, LedgerRecord>()
+  const evidence: string[] = []
+  for (const record of records) {
+    if (record.kind === 'evidence') evidence.push(record.contentHash)
+    else if (record.kind === 'assessment') found.set('assessment', record)
+    else if (
+      record.kind === 'evidence-set' &&
+      [wholeRunId, findingsPartsId, runEvidenceId].includes(record.id)
+    )
+      found.set(record.id, record)
+  }
+  const whole = found.get(wholeRunId)
+  const assessment = found.get('assessment')
+  if (whole === undefined || assessment === undefined) return undefined
+  const stored = jsonOf(await verifiedBlob(store, whole)) as { key?: unknown; checks?: unknown } | undefined
+  if (stored?.key !== key || typeof stored.checks !== 'number') return undefined
+  const model = jsonOf(await verifiedBlob(store, assessment)) as
+    | (Omit<AssessmentModel, 'findings'> & { findingsParts?: unknown })
+    | undefined
+  const parts = findingsPartsSchema.safeParse(model?.findingsParts)
+  if (model === undefined || !parts.success) return undefined
+  const findingsBytes: Uint8Array[] = []
+  for (const part of parts.data.parts) {
+    const bytes = await store.blob(`sha256:${part.contentHash}`)
+    if (bytes === undefined || sha256(bytes) !== part.contentHash) return undefined
+    findingsBytes.push(bytes)
+  }
+  const listRecord = found.get(findingsPartsId)
+  const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
+  if (listRecord !== undefined && findingsList === undefined) return undefined
+  const list = found.get(runEvidenceId)
+  let hashes: readonly string[] = evidence
+  if (list !== undefined) {
+    try {
+      hashes = await evidenceList(store, list)
+    } catch {
+      return undefined
+    }
+  }
+  const { findingsParts: _parts, ...rest } = model
+  return {
+    runId,
+    checks: stored.checks,
+    model: rest,
+    content: model,
+    findingsParts: parts.data,
+    findingsBytes,
+    findingsList,
+    evidence: hashes,
+  }
+}
+
+/** A record's blob when it is there and still hashes to the record's content hash. */
+async function verifiedBlob(store: AssessmentStore, record: LedgerRecord): Promise<Uint8Array | undefined> {
+  const blob = await store.blob(record.blobRef)
+  return blob === undefined || sha256(blob) !== record.contentHash ? undefined : blob
+}
+
+function jsonOf(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined
+  try {
+    return JSON.parse(Buffer.from(bytes).toString('utf8'))
+  } catch {
+    return undefined
+  }
+}
+
+/**
+ * The model a repeated run reports: the stored one, generated now, under the config as it reads now
+ * (its hash changes with the ledger pin the first run wrote), every input read back rather than
+ * parsed. Its findings are parsed from their proved bytes only when something reads them: a text
+ * summary and the exit code need the summary alone, and 10k objects hold some 30 MB of findings.
+ */
+export function repeatedModel(
+  reused: ReusableRun,
+  generatedAt: string,
+  configHash: string,
+): { content: Buffer; stored: AssessmentModel; shown: AssessmentModel } {
+  const inputs = reused.model.inputs.map((input) => sortedKeys({ ...input, reused: true }))
+  const base = { ...reused.model, generatedAt, configHash, inputs }
+  // The record's content: the stored one with three values replaced in place. Parsed from canonical
+  // bytes, every object already has its keys in canonical order, so JSON.stringify writes canonical
+  // bytes without the canonical writer's walk (a 2 MB model on 10k objects); a stored model missing
+  // one of the keys (an older layout) would take it out of order, and is written the canonical way.
+  const record = { ...reused.content, generatedAt, configHash, inputs }
+  const content = ['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
+    ? Buffer.from(JSON.stringify(record))
+    : canonicalBytesOf(record)
+  // What the run records: the findings are only in their parts (assessmentEntry drops them).
+  const stored: AssessmentModel = { ...base, findings: [] }
+  let findings: AssessmentModel['findings'] | undefined
+  const shown = {} as AssessmentModel
+  // Key order as the stored (canonical) model has it, findings in their place.
+  for (const name of Object.keys(stored).sort()) {
+    if (name === 'findings')
+      Object.defineProperty(shown, 'findings', {
+        enumerable: true,
+        configurable: true,
+        get: () => {
+          findings ??= findingsOf(reused)
+          return findings
+        },
+        set: (value: AssessmentModel['findings']) => {
+          findings = value
+        },
+      })
+    else
+      Object.defineProperty(shown, name, {
+        value: base[name as keyof typeof base],
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      })
+  }
+  return { content, stored, shown }
+}
+
+/** An object with its keys in canonical order (none is an array index here). */
+function sortedKeys<T extends object>(value: T): T {
+  return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+}
+
+/** The findings of the parts, each part of the length the signed model lists. */
+function findingsOf(reused: ReusableRun): AssessmentModel['findings'] {
+  const findings: AssessmentModel['findings'] = []
+  reused.findingsParts.parts.forEach((part, i) => {
+    const slice = jsonOf(reused.findingsBytes[i]) as AssessmentModel['findings'] | undefined
+    if (!Array.isArray(slice) || slice.length !== part.count)
+      throw new StoreError(
+        `run ${reused.runId}: findings record ${part.id} does not hold the ${part.count} findings its model lists`,
+      )
+    for (const finding of slice) findings.push(finding)
+  })
+  return findings
+}
