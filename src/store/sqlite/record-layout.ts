@@ -27,6 +27,19 @@ export function storedHash(hex: string): SqlValue {
 export const storedHashSql = (x: string): string =>
   `CASE WHEN typeof(${x}) = 'text' AND length(${x}) = 64 AND ${x} NOT GLOB '*[^0-9a-f]*' THEN unhex(${x}) ELSE ${x} END`
 
+/** The address of a ledger_record row's blob, in SQL over its columns (for tests and tools reading the file). */
+export const recordBlobRefSql = "COALESCE(blob_ref, 'sha256:' || lower(hex(content_hash)))"
+
+/**
+ * Statements that set the stored bytes at an address wherever they are (ledger_blob, and every row
+ * holding a copy inline): what an attacker editing a blob does, for the tamper tests. Parameters of
+ * each: the bytes, then the address.
+ */
+export const setBlobSql = [
+  'UPDATE ledger_blob SET bytes = ? WHERE ref = ?',
+  `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
+] as const
+
 /** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
 const rowColumns = [
   'seq',

@@ -42,7 +42,7 @@ const evidence = (name: string): ContainerDockerfile => ({
   copies: [],
 })
 
-const save = (store: SqliteStore, at: string, items: ContainerDockerfile[]) =>
+const save = (store: AssessmentStore, at: string, items: ContainerDockerfile[]) =>
   recordAssessment(store, { model: model(at), evidence: items, inputs: [], signer, toolVersion: '0.1.0' })
 
 describe('SqliteStore on a real file', () => {
