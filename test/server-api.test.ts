@@ -17,8 +17,8 @@ import type { PackageRecord } from '../src/server/jobs/package-job.js'
 import type { EvidenceMeta } from '../src/server/read-model.js'
 import { recordAssessment } from '../src/store/ledger-operations.js'
 import { recordDrawing } from '../src/store/ledger-period.js'
-import { type Harness, startHarness } from './server-harness.js'
 import { recordBlobRefSql, setBlobSql } from '../src/store/sqlite/record-layout.js'
+import { type Harness, startHarness } from './server-harness.js'
 
 /**
  * The assessment, gaps, evidence, vendors and packages routes over a real SQLite store holding a real

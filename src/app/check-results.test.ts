@@ -15,11 +15,11 @@ import {
   verifyStore,
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
+import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { setCheckResultsBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
-import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
 
 // An unchanged re-run reuses what a signed run already holds: the findings of every check whose code,
 // params and evidence are unchanged, and the evidence itself (listed by hash, not recorded again).

@@ -9,8 +9,8 @@ import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import { latestRun, recordAssessment, verifyStore } from './ledger-operations.js'
-import { SqliteStore } from './sqlite/sqlite-store.js'
 import { recordBlobRefSql } from './sqlite/record-layout.js'
+import { SqliteStore } from './sqlite/sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-findings-parts-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))

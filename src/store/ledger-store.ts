@@ -170,7 +170,9 @@ async function headOf(db: Pick<SqlRunner, 'query'>): Promise<Head> {
   const [row] = await db.query<{ seq: number | string; hash: string | Uint8Array }>(
     'SELECT seq, hash FROM ledger_record ORDER BY seq DESC LIMIT 1',
   )
-  return row === undefined ? { seq: 0, hash: genesisHash } : { seq: Number(row.seq), hash: hashText(row.hash) }
+  return row === undefined
+    ? { seq: 0, hash: genesisHash }
+    : { seq: Number(row.seq), hash: hashText(row.hash) }
 }
 
 /** The refs among `refs` the store has no blob for, in its own table or in object storage. */
@@ -555,7 +557,9 @@ export class SqlLedgerStore implements AssessmentStore {
         const refsWhere = (keep: (row: Row) => boolean): string[] =>
           records.filter((_, k) => keep(group[k] as Row)).map((r) => r.blobRef)
         const [blobs, fetched] = await Promise.all([
-          this.blobsByRef([...new Set(refsWhere((r) => r.size !== null && r.bytes === null && !inObject(r)))]),
+          this.blobsByRef([
+            ...new Set(refsWhere((r) => r.size !== null && r.bytes === null && !inObject(r))),
+          ]),
           this.objectBlobs(refsWhere(inObject)),
         ])
         for (const [k, row] of group.entries()) {

@@ -27,9 +27,9 @@ export interface RecordRow {
  */
 export function hashText(value: string | Uint8Array): string {
   if (typeof value === 'string') return value
-  return (Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)).toString(
-    'hex',
-  )
+  return (
+    Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
+  ).toString('hex')
 }
 
 /** A stored row back as a record. The kind is kept as stored: verify judges it by its hash. */

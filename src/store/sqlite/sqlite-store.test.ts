@@ -127,9 +127,12 @@ describe('SqliteStore on a real file', () => {
   /** A store at an earlier migration, written as that version wrote it (a record row and a blob row). */
   function storeAt(file: string, version: number): SqlLedgerStore {
     const driver = new SqliteDriver(file)
-    driver.migrate({ ...sqliteLedgerMigrations, steps: sqliteLedgerMigrations.steps.slice(0, version) }, {
-      pragma: 'user_version',
-    })
+    driver.migrate(
+      { ...sqliteLedgerMigrations, steps: sqliteLedgerMigrations.steps.slice(0, version) },
+      {
+        pragma: 'user_version',
+      },
+    )
     return new SqlLedgerStore(driver)
   }
 
@@ -137,7 +140,9 @@ describe('SqliteStore on a real file', () => {
   async function contents(store: AssessmentStore): Promise<string[]> {
     const out: string[] = []
     for await (const { record, blob } of store.scan())
-      out.push(`${JSON.stringify(record)} ${blob === undefined ? 'no blob' : Buffer.from(blob).toString('base64')}`)
+      out.push(
+        `${JSON.stringify(record)} ${blob === undefined ? 'no blob' : Buffer.from(blob).toString('base64')}`,
+      )
     return out
   }
 
@@ -185,7 +190,9 @@ describe('SqliteStore on a real file', () => {
     await store.close()
     const check = new Database(file, { readonly: true })
     expect(check.prepare('SELECT ref FROM ledger_blob').pluck().all()).toEqual([`sha256:${sha256(large)}`])
-    const rows = check.prepare("SELECT id, length(bytes) AS n FROM ledger_record WHERE kind = 'evidence' ORDER BY seq").all()
+    const rows = check
+      .prepare("SELECT id, length(bytes) AS n FROM ledger_record WHERE kind = 'evidence' ORDER BY seq")
+      .all()
     expect(rows).toEqual([
       { id: 'l1', n: null },
       { id: 's1', n: inlineBlobMax },
@@ -219,7 +226,9 @@ describe('SqliteStore on a real file', () => {
     const problemsBefore = (await verifyStore(old)).problems.map((p) => p.message)
     await old.close()
     const raw = new Database(file)
-    raw.prepare('INSERT INTO ledger_blob (ref, bytes) VALUES (?, ?)').run('sha256:unreferenced', Buffer.from('x'))
+    raw
+      .prepare('INSERT INTO ledger_blob (ref, bytes) VALUES (?, ?)')
+      .run('sha256:unreferenced', Buffer.from('x'))
     const blobsBefore = (raw.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }).n
     raw.close()
 
@@ -236,10 +245,14 @@ describe('SqliteStore on a real file', () => {
     // Left by address: the large blob, the odd record's and the unreferenced one; the rest moved inline.
     expect(kept).toEqual([`sha256:${sha256(large)}`, 'sha256:ABC', 'sha256:unreferenced'].sort())
     expect(kept.length).toBeLessThan(blobsBefore)
-    const odd = check.prepare("SELECT content_hash, blob_ref, bytes FROM ledger_record WHERE id = 'odd'").get()
+    const odd = check
+      .prepare("SELECT content_hash, blob_ref, bytes FROM ledger_record WHERE id = 'odd'")
+      .get()
     expect(odd).toEqual({ content_hash: 'ABC', blob_ref: 'sha256:ABC', bytes: null })
     const inline = check
-      .prepare("SELECT typeof(content_hash) AS t, blob_ref, length(bytes) AS n FROM ledger_record WHERE id = 'run-1'")
+      .prepare(
+        "SELECT typeof(content_hash) AS t, blob_ref, length(bytes) AS n FROM ledger_record WHERE id = 'run-1'",
+      )
       .get()
     expect(inline).toMatchObject({ t: 'blob', blob_ref: null })
     check.close()
