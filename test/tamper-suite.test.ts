@@ -23,6 +23,7 @@ import { ed25519Signer, type SignedManifest, type Signer, signManifest } from '.
 import type { AssessmentStore } from '../src/core/store.js'
 import { recordColumns, recordValues } from '../src/store/ledger-store.js'
 import type { SqlValue } from '../src/store/sql/driver.js'
+import { recordBlobRefSql } from '../src/store/sqlite/record-layout.js'
 
 // The tamper suite: an attacker with database access (SQL on the store's real tables, no signing
 // key) alters a signed ledger in one of ten ways, thousands of times at random, on SQLite and on
@@ -332,7 +333,7 @@ const inlineBlob = (dialect: Target['name'], ref: string, bytes: Buffer | null):
   dialect === 'sqlite'
     ? [
         {
-          sql: "UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND blob_ref IS NULL AND 'sha256:' || lower(hex(content_hash)) = ?",
+          sql: `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
           params: [bytes, ref],
         },
       ]

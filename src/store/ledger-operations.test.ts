@@ -70,7 +70,7 @@ describe('an assessment with its findings in parts', () => {
     expect(parts.map((p) => p.id)).toEqual(['findings:0', 'findings:1', 'findings:2'])
     const stored = db
       .prepare(
-        "SELECT CAST(COALESCE(r.bytes, b.bytes) AS TEXT) AS text FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = 'sha256:' || lower(hex(r.content_hash)) WHERE r.kind = 'assessment'",
+        "SELECT CAST(COALESCE(r.bytes, b.bytes) AS TEXT) AS text FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = 'sha256:' || r.content_hash WHERE r.kind = 'assessment'",
       )
       .get() as { text: string }
     db.close()

@@ -24,7 +24,7 @@ import type {
   WholeRun,
 } from '../core/store.js'
 import type { ObjectBlobs } from './object/s3-blobs.js'
-import { hashText, kindsByRun, processIsGone, type RecordRow, recordFromRow } from './record-row.js'
+import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from './record-row.js'
 import { attempt, placeholders, type SqlDriver, type SqlRunner, type SqlValue } from './sql/driver.js'
 
 const pageSize = 5000
@@ -167,12 +167,10 @@ export const wideRecordLayout: RecordLayout = {
 type Head = { seq: number; hash: string }
 
 async function headOf(db: Pick<SqlRunner, 'query'>): Promise<Head> {
-  const [row] = await db.query<{ seq: number | string; hash: string | Uint8Array }>(
+  const [row] = await db.query<{ seq: number | string; hash: string }>(
     'SELECT seq, hash FROM ledger_record ORDER BY seq DESC LIMIT 1',
   )
-  return row === undefined
-    ? { seq: 0, hash: genesisHash }
-    : { seq: Number(row.seq), hash: hashText(row.hash) }
+  return row === undefined ? { seq: 0, hash: genesisHash } : { seq: Number(row.seq), hash: row.hash }
 }
 
 /** The refs among `refs` the store has no blob for, in its own table or in object storage. */
@@ -343,7 +341,7 @@ export class SqlLedgerStore implements AssessmentStore {
       [runId],
     )
     if (start === undefined) throw new StoreError(`${this.db.where}: run ${runId} has no run-start record`)
-    const hashes = await tx.query<{ hash: string | Uint8Array }>(
+    const hashes = await tx.query<{ hash: string }>(
       "SELECT hash FROM ledger_record WHERE run_id = ? AND kind <> 'manifest' ORDER BY seq",
       [runId],
     )
@@ -358,7 +356,7 @@ export class SqlLedgerStore implements AssessmentStore {
             runId,
             startedAt: start.collected_at,
             finishedAt,
-            recordHashes: hashes.map((r) => hashText(r.hash)),
+            recordHashes: hashes.map((r) => r.hash),
             head,
             keyFingerprint: signer.fingerprint,
           }),

@@ -12,29 +12,15 @@ export interface RecordRow {
   collector_version: string
   collected_at: string
   effective_at: string
-  /** Hex text, or (SQLite from migration 6) the 32 bytes of a canonical SHA-256. */
-  content_hash: string | Uint8Array
+  content_hash: string
   /** NULL (SQLite from migration 6): the default address, `sha256:<content hash>`. */
   blob_ref: string | null
-  prev_hash: string | Uint8Array
-  hash: string | Uint8Array
-}
-
-/**
- * A stored hash as the hex the chain was computed over. SQLite keeps a canonical hash as its 32 bytes
- * (half the row; sqlite/record-layout.ts) and anything else as the text it was given, so a value no
- * hash function made reads back exactly as written and verify judges it as such.
- */
-export function hashText(value: string | Uint8Array): string {
-  if (typeof value === 'string') return value
-  return (
-    Buffer.isBuffer(value) ? value : Buffer.from(value.buffer, value.byteOffset, value.byteLength)
-  ).toString('hex')
+  prev_hash: string
+  hash: string
 }
 
 /** A stored row back as a record. The kind is kept as stored: verify judges it by its hash. */
 export function recordFromRow(row: RecordRow): LedgerRecord {
-  const contentHash = hashText(row.content_hash)
   return {
     seq: Number(row.seq),
     id: row.id,
@@ -45,10 +31,10 @@ export function recordFromRow(row: RecordRow): LedgerRecord {
     collectorVersion: row.collector_version,
     collectedAt: row.collected_at,
     effectiveAt: row.effective_at,
-    contentHash,
-    blobRef: row.blob_ref ?? `sha256:${contentHash}`,
-    prevHash: hashText(row.prev_hash),
-    hash: hashText(row.hash),
+    contentHash: row.content_hash,
+    blobRef: row.blob_ref ?? `sha256:${row.content_hash}`,
+    prevHash: row.prev_hash,
+    hash: row.hash,
   }
 }
 

@@ -12,23 +12,8 @@ import type { SqlRunner, SqlValue } from '../sql/driver.js'
  */
 export const inlineBlobMax = 4096
 
-/** A canonical SHA-256 in hex: what ingest and chainRecords make. */
-const canonicalHash = /^[0-9a-f]{64}$/
-
-/**
- * A hash as the row keeps it: a canonical one as its 32 bytes, anything else (a hash a caller gave
- * wrongly, which verify must still see exactly as given) as its text. hashText reads either back.
- */
-export function storedHash(hex: string): SqlValue {
-  return hex.length === 64 && canonicalHash.test(hex) ? Buffer.from(hex, 'hex') : hex
-}
-
-/** The same as storedHash, in SQL (migration 6 and the cache lookup): `x` is a text expression. */
-export const storedHashSql = (x: string): string =>
-  `CASE WHEN typeof(${x}) = 'text' AND length(${x}) = 64 AND ${x} NOT GLOB '*[^0-9a-f]*' THEN unhex(${x}) ELSE ${x} END`
-
 /** The address of a ledger_record row's blob, in SQL over its columns (for tests and tools reading the file). */
-export const recordBlobRefSql = "COALESCE(blob_ref, 'sha256:' || lower(hex(content_hash)))"
+export const recordBlobRefSql = "COALESCE(blob_ref, 'sha256:' || content_hash)"
 
 /**
  * Statements that set the stored bytes at an address wherever they are (ledger_blob, and every row
@@ -68,17 +53,16 @@ const recordSelect = rowColumns
  * The address of a row's blob when it is not inline: blob_ref when the row has one, else the default
  * `sha256:<content hash>`. NULL for an inline row, so the joins that use it look nothing up.
  */
-const outOfRowRef =
-  "CASE WHEN r.bytes IS NULL THEN COALESCE(r.blob_ref, 'sha256:' || lower(hex(r.content_hash))) END"
+const outOfRowRef = "CASE WHEN r.bytes IS NULL THEN COALESCE(r.blob_ref, 'sha256:' || r.content_hash) END"
 
 /**
- * One row per record. The default address is not stored (blob_ref NULL) when the content hash is
- * canonical, and then `bytes` holds a small blob; a large blob, a blob in object storage, or the
- * blob of a record with an unusual hash is kept by address in ledger_blob or ledger_object.
+ * One row per record. The default address `sha256:<content hash>` is not stored (blob_ref NULL), and
+ * then `bytes` may hold a small blob; a large blob, a blob in object storage, or the blob of a record
+ * with another address is kept by address in ledger_blob or ledger_object. Hashes stay hex text:
+ * measured, 32-byte binary hashes cost SQLite no less CPU, and converting them costs Node more.
  */
 function rowOf(record: LedgerRecord, inline: Uint8Array | null): SqlValue[] {
-  const contentHash = storedHash(record.contentHash)
-  const byDefault = typeof contentHash !== 'string' && record.blobRef === `sha256:${record.contentHash}`
+  const byDefault = record.blobRef === `sha256:${record.contentHash}`
   return [
     record.seq,
     record.id,
@@ -89,10 +73,10 @@ function rowOf(record: LedgerRecord, inline: Uint8Array | null): SqlValue[] {
     record.collectorVersion,
     record.collectedAt,
     record.effectiveAt,
-    contentHash,
+    record.contentHash,
     byDefault ? null : record.blobRef,
-    storedHash(record.prevHash),
-    storedHash(record.hash),
+    record.prevHash,
+    record.hash,
     byDefault ? inline : null,
   ]
 }
@@ -138,7 +122,7 @@ export const oneRowRecordLayout: RecordLayout = {
        WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
   },
   async blobRows(db, ref) {
-    const hash = ref.startsWith('sha256:') ? storedHash(ref.slice('sha256:'.length)) : undefined
+    const hash = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : undefined
     // By address (large blobs, object storage), then inline in a record that is not evidence: the
     // partial index ledger_record_content finds those (findings, assessments, manifests, sets).
     const rows = await db.query<{ bytes: Uint8Array | null }>(
@@ -146,9 +130,9 @@ export const oneRowRecordLayout: RecordLayout = {
        UNION ALL SELECT bytes FROM (SELECT bytes FROM ledger_record
          WHERE content_hash = ? AND kind <> 'evidence' AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1)
        UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
-      [ref, typeof hash === 'string' || hash === undefined ? null : hash, ref],
+      [ref, hash ?? null, ref],
     )
-    if (rows.length > 0 || hash === undefined || typeof hash === 'string') return rows
+    if (rows.length > 0 || hash === undefined) return rows
     // An evidence item's blob by address: evidence has no index by content (it would cost a quarter of
     // the ingest), so this reads the table. Readers of evidence scan it with its records instead.
     return db.query<{ bytes: Uint8Array | null }>(
@@ -167,7 +151,7 @@ export const oneRowRecordLayout: RecordLayout = {
                        THEN 1 ELSE 0 END AS in_object
            FROM (SELECT c.key, c.blob_ref,
                         (SELECT r.seq FROM ledger_record r
-                         WHERE r.content_hash = ${storedHashSql('substr(c.blob_ref, 8)')} AND r.kind <> 'evidence'
+                         WHERE r.content_hash = substr(c.blob_ref, 8) AND r.kind <> 'evidence'
                            AND r.kind = 'evidence-set' AND r.id = q.column2
                            AND (r.blob_ref = c.blob_ref OR (r.blob_ref IS NULL AND substr(c.blob_ref, 1, 7) = 'sha256:'))
                            AND EXISTS (SELECT 1 FROM ledger_record m

@@ -207,7 +207,7 @@ describe('SqliteStore on a real file', () => {
     const old = storeAt(file, 5)
     await save(old, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
     // A large blob (stays in ledger_blob, by address), one no record names, and a record whose content
-    // hash is not a hash (kept as the text it was; verify still reports it).
+    // hash is not its blob's (kept as it was; verify still reports it).
     const runId = await old.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
     const entry = (id: string, content: Buffer) => ({
       kind: 'evidence' as const,
@@ -242,19 +242,15 @@ describe('SqliteStore on a real file', () => {
     const check = new Database(file, { readonly: true })
     expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
     const kept = check.prepare('SELECT ref FROM ledger_blob ORDER BY ref').pluck().all()
-    // Left by address: the large blob, the odd record's and the unreferenced one; the rest moved inline.
-    expect(kept).toEqual([`sha256:${sha256(large)}`, 'sha256:ABC', 'sha256:unreferenced'].sort())
+    // Left by address: the large blob and the unreferenced one; the rest moved into their records.
+    expect(kept).toEqual([`sha256:${sha256(large)}`, 'sha256:unreferenced'].sort())
     expect(kept.length).toBeLessThan(blobsBefore)
     const odd = check
       .prepare("SELECT content_hash, blob_ref, bytes FROM ledger_record WHERE id = 'odd'")
       .get()
-    expect(odd).toEqual({ content_hash: 'ABC', blob_ref: 'sha256:ABC', bytes: null })
-    const inline = check
-      .prepare(
-        "SELECT typeof(content_hash) AS t, blob_ref, length(bytes) AS n FROM ledger_record WHERE id = 'run-1'",
-      )
-      .get()
-    expect(inline).toMatchObject({ t: 'blob', blob_ref: null })
+    expect(odd).toEqual({ content_hash: 'ABC', blob_ref: null, bytes: Buffer.from('{}') })
+    const big = check.prepare("SELECT blob_ref, bytes FROM ledger_record WHERE id = 'large'").get()
+    expect(big).toEqual({ blob_ref: null, bytes: null })
     check.close()
   })
 })
