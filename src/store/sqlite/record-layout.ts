@@ -93,7 +93,7 @@ async function writeRows(tx: SqlRunner, rows: readonly SqlValue[][]): Promise<vo
   await tx.insertRows('ledger_record', rowColumns, rows)
 }
 
-/** SQLite's ledger from migration 6: one row per record, small blobs inline, binary hashes. */
+/** SQLite's ledger from migration 6: one row per record, small blobs inline, the default address implied. */
 export const oneRowRecordLayout: RecordLayout = {
   async writeRecords(tx, records, blobs) {
     const rows: SqlValue[][] = new Array(records.length)
