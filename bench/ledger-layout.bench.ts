@@ -21,6 +21,9 @@ interface Row {
   contentHash: Buffer
   hash: Buffer
   prevHash: Buffer
+  contentHashHex: string
+  hashHex: string
+  prevHashHex: string
 }
 
 const digest = (text: string): Buffer => createHash('sha256').update(text).digest()
@@ -30,6 +33,9 @@ const rows: Row[] = Array.from({ length: records }, (_, i) => ({
   contentHash: digest(`content-${i}`),
   hash: digest(`record-${i}`),
   prevHash: digest(`record-${i - 1}`),
+  contentHashHex: digest(`content-${i}`).toString('hex'),
+  hashHex: digest(`record-${i}`).toString('hex'),
+  prevHashHex: digest(`record-${i - 1}`).toString('hex'),
 }))
 const at = '2026-11-28T00:00:00.000Z'
 
@@ -45,6 +51,14 @@ const recordColumns = (i: number): (string | number)[] => [
   at,
   at,
 ]
+
+/** The one-row table (src/store/sqlite/schema.ts, migration 6), with hash columns of the given type. */
+const oneRowTable = (hash: 'TEXT' | 'BLOB'): string =>
+  `CREATE TABLE ledger_record (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, run_id INTEGER NOT NULL,
+     kind TEXT NOT NULL, source TEXT NOT NULL, collector TEXT NOT NULL, collector_version TEXT NOT NULL,
+     collected_at TEXT NOT NULL, effective_at TEXT NOT NULL, content_hash ${hash} NOT NULL, blob_ref TEXT,
+     prev_hash ${hash} NOT NULL, hash ${hash} NOT NULL, bytes BLOB);
+   CREATE INDEX ledger_record_run ON ledger_record (run_id, kind);`
 
 /** A layout: its tables, and how one record is written into them. */
 interface Layout {
@@ -82,18 +96,45 @@ const layouts: Layout[] = [
     },
   },
   {
-    // One row per record: binary hashes, a small blob inline, no separate dedup index (an unchanged
-    // input is deduplicated a level up, by its evidence set); large blobs would live beside the file.
-    name: 'one row per record, small blobs inline',
-    ddl: `CREATE TABLE ledger_record (seq INTEGER PRIMARY KEY, id TEXT NOT NULL, run_id INTEGER NOT NULL,
-        kind TEXT NOT NULL, source TEXT NOT NULL, collector TEXT NOT NULL, collector_version TEXT NOT NULL,
-        collected_at TEXT NOT NULL, effective_at TEXT NOT NULL, content_hash BLOB NOT NULL, bytes BLOB,
-        prev_hash BLOB NOT NULL, hash BLOB NOT NULL);
-      CREATE INDEX ledger_record_run ON ledger_record (run_id, kind);`,
+    // One row per record as built (migration 6): hex hashes, the default address implied, a small blob
+    // inline, a content index over every kind but evidence.
+    name: 'one row per record (as built)',
+    ddl: `${oneRowTable('TEXT')}
+      CREATE INDEX ledger_record_content ON ledger_record (content_hash) WHERE kind <> 'evidence';`,
     writer: (db) => {
-      const record = db.prepare('INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)')
+      const record = db.prepare(
+        'INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+      )
       return (i, row) => {
-        record.run(...recordColumns(i), row.contentHash, row.content, row.prevHash, row.hash)
+        record.run(...recordColumns(i), row.contentHashHex, row.prevHashHex, row.hashHex, row.content)
+      }
+    },
+  },
+  {
+    // Measured and not taken: 32-byte hashes (a smaller file, no less CPU, and a conversion in Node).
+    name: 'one row, binary hashes',
+    ddl: `${oneRowTable('BLOB')}
+      CREATE INDEX ledger_record_content ON ledger_record (content_hash) WHERE kind <> 'evidence';`,
+    writer: (db) => {
+      const record = db.prepare(
+        'INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+      )
+      return (i, row) => {
+        record.run(...recordColumns(i), row.contentHash, row.prevHash, row.hash, row.content)
+      }
+    },
+  },
+  {
+    // Measured and not taken: an index over every content hash, evidence included (blob by address).
+    name: 'one row + index on every content hash',
+    ddl: `${oneRowTable('TEXT')}
+      CREATE INDEX ledger_record_content ON ledger_record (content_hash);`,
+    writer: (db) => {
+      const record = db.prepare(
+        'INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)',
+      )
+      return (i, row) => {
+        record.run(...recordColumns(i), row.contentHashHex, row.prevHashHex, row.hashHex, row.content)
       }
     },
   },
@@ -121,6 +162,47 @@ function ingest(layout: Layout, file: string): { cpu: number; wall: number; byte
   return { cpu: (used.user + used.system) / 1e6, wall, bytes: statSync(file).size }
 }
 
+/**
+ * The inline threshold (record-layout.ts inlineBlobMax): records with blobs of `size` bytes, kept in
+ * their rows or apart in ledger_blob, timed on the ingest and on reading a run's record hashes (what
+ * sealing a run and listing records read, no blobs). CPU seconds of each.
+ */
+function threshold(size: number, inline: boolean, file: string): { write: number; read: number } {
+  const count = thresholdRecords
+  const db = new Database(file)
+  db.pragma('page_size = 65536')
+  db.pragma('journal_mode = WAL')
+  db.pragma('cache_size = -65536')
+  db.exec(`${oneRowTable('TEXT')}
+    CREATE TABLE ledger_blob (id INTEGER PRIMARY KEY, ref TEXT NOT NULL UNIQUE, bytes BLOB NOT NULL);`)
+  const record = db.prepare('INSERT INTO ledger_record VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NULL, ?, ?, ?)')
+  const blob = db.prepare('INSERT INTO ledger_blob (ref, bytes) VALUES (?, ?) ON CONFLICT DO NOTHING')
+  const content = Buffer.alloc(size, 1)
+  globalThis.gc?.()
+  let start = process.cpuUsage()
+  db.transaction(() => {
+    for (let i = 0; i < count; i++) {
+      const row = rows[i] as Row
+      content.writeUInt32LE(i, 0)
+      if (!inline) blob.run(`sha256:${row.contentHashHex}`, content)
+      record.run(
+        ...recordColumns(i),
+        row.contentHashHex,
+        row.prevHashHex,
+        row.hashHex,
+        inline ? content : null,
+      )
+    }
+  })()
+  const written = process.cpuUsage(start)
+  start = process.cpuUsage()
+  db.prepare("SELECT hash FROM ledger_record WHERE run_id = 1 AND kind <> 'manifest' ORDER BY seq").all()
+  const read = process.cpuUsage(start)
+  db.close()
+  return { write: (written.user + written.system) / 1e6, read: (read.user + read.system) / 1e6 }
+}
+const thresholdRecords = Math.min(records, 20_000)
+
 const median = (values: readonly number[]): number =>
   [...values].sort((a, b) => a - b)[Math.floor(values.length / 2)] ?? Number.NaN
 
@@ -147,6 +229,24 @@ try {
       `  ${layout.name.padEnd(40)} ${Math.round(records / median(result.cpu)).toLocaleString('en')} records/s of CPU, ${Math.round(records / median(result.wall)).toLocaleString('en')} records/s wall, ${(result.bytes / 1e6).toFixed(0)} MB`,
     )
   })
+  console.log(
+    `inline threshold: ${thresholdRecords.toLocaleString('en')} records with blobs of each size, in their rows or in ledger_blob; CPU ms to write them, and to read the run's record hashes`,
+  )
+  for (const size of [512, 2048, 4096, 8192, 16384]) {
+    const measured = [true, false].map((inline) => {
+      const write: number[] = []
+      const read: number[] = []
+      for (let r = 0; r < runs; r++) {
+        const file = path.join(root, `threshold-${size}-${inline}-${r}.db`)
+        const one = threshold(size, inline, file)
+        write.push(one.write)
+        read.push(one.read)
+        rmSync(file, { force: true })
+      }
+      return `${(median(write) * 1000).toFixed(0)} ms write, ${(median(read) * 1000).toFixed(0)} ms read`
+    })
+    console.log(`  ${String(size).padStart(6)} B   inline: ${measured[0]}   apart: ${measured[1]}`)
+  }
   console.log(`  load at the end ${os.loadavg()[0]?.toFixed(1)}`)
 } finally {
   rmSync(root, { recursive: true, force: true })

@@ -37,6 +37,7 @@ import { latestRun, recordAssessment, runEvidence, verifyStore } from '../src/st
 import { type ObjectBlobs, S3Blobs } from '../src/store/object/s3-blobs.js'
 import { PostgresStore } from '../src/store/postgres/postgres-store.js'
 import { PostgresTeamStore } from '../src/store/postgres/team-store.js'
+import { recordBlobRefSql } from '../src/store/sqlite/record-layout.js'
 import { type MotoServer, motoAvailable, startMoto } from './aws-live/moto-server.js'
 import { trustctlWithEnv } from './cli-harness.js'
 
@@ -161,7 +162,7 @@ function runRefs(dir: string, runId: number, kinds: readonly string[]): string[]
   try {
     const rows = db
       .prepare(
-        `SELECT blob_ref FROM ledger_record WHERE run_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
+        `SELECT ${recordBlobRefSql} AS blob_ref FROM ledger_record WHERE run_id = ? AND kind IN (${kinds.map(() => '?').join(', ')})`,
       )
       .all(runId, ...kinds) as { blob_ref: string }[]
     return rows.map((r) => r.blob_ref)

@@ -17,6 +17,7 @@ import type { PackageRecord } from '../src/server/jobs/package-job.js'
 import type { EvidenceMeta } from '../src/server/read-model.js'
 import { recordAssessment } from '../src/store/ledger-operations.js'
 import { recordDrawing } from '../src/store/ledger-period.js'
+import { recordBlobRefSql, setBlobSql } from '../src/store/sqlite/record-layout.js'
 import { type Harness, startHarness } from './server-harness.js'
 
 /**
@@ -801,10 +802,19 @@ describe('a tampered blob', () => {
     const target = list[0] as EvidenceMeta
     const db = new Database(storeFile(h.loaded))
     const ref = `sha256:${target.hash}`
-    const original = db.prepare('SELECT bytes FROM ledger_blob WHERE ref = ?').pluck().get(ref) as Buffer
+    const original = db
+      .prepare(
+        `SELECT COALESCE((SELECT bytes FROM ledger_blob WHERE ref = ?),
+                         (SELECT bytes FROM ledger_record WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?))`,
+      )
+      .pluck()
+      .get(ref, ref) as Buffer
     const marker = 'TAMPERED-CONTENT-MARKER'
+    const setBlob = (bytes: Uint8Array) => {
+      for (const sql of setBlobSql) db.prepare(sql).run(Buffer.from(bytes), ref)
+    }
     try {
-      db.prepare('UPDATE ledger_blob SET bytes = ? WHERE ref = ?').run(Buffer.from(`{"x":"${marker}"}`), ref)
+      setBlob(Buffer.from(`{"x":"${marker}"}`))
       const response = await get(`/api/evidence/${target.hash}/content?run=${h.runId}`)
       expect(response.statusCode).toBe(500)
       expect(response.json().code).toBe('store')
@@ -814,7 +824,7 @@ describe('a tampered blob', () => {
       expect(meta.verified).toBe(false)
       expect(JSON.stringify(meta)).not.toContain(marker)
     } finally {
-      db.prepare('UPDATE ledger_blob SET bytes = ? WHERE ref = ?').run(original, ref)
+      setBlob(original)
       db.close()
     }
     expect((await get(`/api/evidence/${target.hash}/content?run=${h.runId}`)).statusCode).toBe(200)

@@ -23,6 +23,7 @@ import { ed25519Signer, type SignedManifest, type Signer, signManifest } from '.
 import type { AssessmentStore } from '../src/core/store.js'
 import { recordColumns, recordValues } from '../src/store/ledger-store.js'
 import type { SqlValue } from '../src/store/sql/driver.js'
+import { recordBlobRefSql } from '../src/store/sqlite/record-layout.js'
 
 // The tamper suite: an attacker with database access (SQL on the store's real tables, no signing
 // key) alters a signed ledger in one of ten ways, thousands of times at random, on SQLite and on
@@ -324,8 +325,22 @@ function forgedRunStatements(rng: Rng, base: Snapshot, key: string, forged: Buff
   ]
 }
 
+/**
+ * On SQLite a small blob sits in the row of every record that names it (sqlite/record-layout.ts): the
+ * statement that sets (or, with null, removes) those copies too, as an attacker editing a blob would.
+ */
+const inlineBlob = (dialect: Target['name'], ref: string, bytes: Buffer | null): Statement[] =>
+  dialect === 'sqlite'
+    ? [
+        {
+          sql: `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
+          params: [bytes, ref],
+        },
+      ]
+    : []
+
 /** One random alteration of the given kind, as SQL statements on the store's tables. */
-function tamper(kind: TamperKind, rng: Rng, base: Snapshot): Tamper {
+function tamper(kind: TamperKind, rng: Rng, base: Snapshot, dialect: Target['name']): Tamper {
   const records = base.records
   const last = records.at(-1)
   if (last === undefined) throw new Error('empty base')
@@ -370,7 +385,10 @@ function tamper(kind: TamperKind, rng: Rng, base: Snapshot): Tamper {
       const value =
         swap !== undefined && !swap.equals(base.blobs.get(r.blobRef) ?? Buffer.alloc(0)) ? swap : bytes
       return {
-        statements: [{ sql: 'UPDATE ledger_blob SET bytes = ? WHERE ref = ?', params: [value, r.blobRef] }],
+        statements: [
+          { sql: 'UPDATE ledger_blob SET bytes = ? WHERE ref = ?', params: [value, r.blobRef] },
+          ...inlineBlob(dialect, r.blobRef, value),
+        ],
       }
     }
     case 'deletion': {
@@ -379,7 +397,12 @@ function tamper(kind: TamperKind, rng: Rng, base: Snapshot): Tamper {
       if (mode < 0.4)
         return { statements: [{ sql: 'DELETE FROM ledger_record WHERE seq = ?', params: [r.seq] }] }
       if (mode < 0.6)
-        return { statements: [{ sql: 'DELETE FROM ledger_blob WHERE ref = ?', params: [r.blobRef] }] }
+        return {
+          statements: [
+            { sql: 'DELETE FROM ledger_blob WHERE ref = ?', params: [r.blobRef] },
+            ...inlineBlob(dialect, r.blobRef, null),
+          ],
+        }
       if (mode < 0.75)
         return { statements: [{ sql: 'DELETE FROM ledger_record WHERE run_id = ?', params: [r.runId] }] }
       // Delete a record and re-chain everything after it, keeping the signed manifests.
@@ -799,7 +822,7 @@ describe('tamper suite: every alteration of a signed ledger is caught by the def
           for (let trial = 0; trial < trialsPerKind[name]; trial++) {
             const seed = (k + 1) * 100_000 + trial
             await target.restore()
-            const applied = tamper(kind, random(seed), base)
+            const applied = tamper(kind, random(seed), base, target.name)
             await target.exec(applied.statements)
             const store = shared ?? (await openStore(target.loaded, {}))
             const caughtIt = await detected(target, store, applied)

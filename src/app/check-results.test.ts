@@ -15,6 +15,7 @@ import {
   verifyStore,
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
+import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { setCheckResultsBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
@@ -223,15 +224,15 @@ describe('re-runs reuse what a signed run holds', () => {
     const raw = new Database(file)
     const rows = raw
       .prepare(
-        `SELECT b.ref, b.bytes FROM ledger_record r JOIN ledger_blob b ON b.ref = r.blob_ref
-         WHERE r.kind = 'evidence-set' AND r.id = ?`,
+        `SELECT v.ref, COALESCE(v.bytes, b.bytes) AS bytes
+         FROM (SELECT ${recordBlobRefSql} AS ref, bytes FROM ledger_record WHERE kind = 'evidence-set' AND id = ?) v
+         LEFT JOIN ledger_blob b ON b.ref = v.ref`,
       )
       .all(`check:${replicasCheck}`) as { ref: string; bytes: Buffer }[]
     expect(rows.length).toBeGreaterThan(0)
     for (const row of rows)
-      raw
-        .prepare('UPDATE ledger_blob SET bytes = ? WHERE ref = ?')
-        .run(Buffer.from(row.bytes.toString('utf8').replaceAll('"fail"', '"pass"')), row.ref)
+      for (const sql of setBlobSql)
+        raw.prepare(sql).run(Buffer.from(row.bytes.toString('utf8').replaceAll('"fail"', '"pass"')), row.ref)
     raw.close()
     const after = await assessAt('2026-12-06')
     expect(after.checkResults.evaluated).toBe(1)

@@ -9,6 +9,7 @@ import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import { latestRun, recordAssessment, verifyStore } from './ledger-operations.js'
+import { recordBlobRefSql } from './sqlite/record-layout.js'
 import { SqliteStore } from './sqlite/sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-findings-parts-'))
@@ -69,7 +70,7 @@ describe('an assessment with its findings in parts', () => {
     expect(parts.map((p) => p.id)).toEqual(['findings:0', 'findings:1', 'findings:2'])
     const stored = db
       .prepare(
-        "SELECT CAST(b.bytes AS TEXT) AS text FROM ledger_record r JOIN ledger_blob b ON b.ref = r.blob_ref WHERE r.kind = 'assessment'",
+        "SELECT CAST(COALESCE(r.bytes, b.bytes) AS TEXT) AS text FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = 'sha256:' || r.content_hash WHERE r.kind = 'assessment'",
       )
       .get() as { text: string }
     db.close()
@@ -95,10 +96,16 @@ describe('an assessment with its findings in parts', () => {
     await store.close()
     const db = new Database(file)
     // A failing finding turned into a pass in the middle part.
-    db.prepare(
-      `UPDATE ledger_blob SET bytes = CAST(replace(CAST(bytes AS TEXT), 'may run as root: app', 'every container sets it') AS BLOB)
-       WHERE ref = (SELECT blob_ref FROM ledger_record WHERE kind = 'findings' AND id = 'findings:1')`,
-    ).run()
+    // The part's blob is in ledger_blob when large, else in its record's row (sqlite/record-layout.ts).
+    const ref = `(SELECT ${recordBlobRefSql} FROM ledger_record WHERE kind = 'findings' AND id = 'findings:1')`
+    for (const [table, where] of [
+      ['ledger_blob', `ref = ${ref}`],
+      ['ledger_record', `bytes IS NOT NULL AND ${recordBlobRefSql} = ${ref}`],
+    ])
+      db.prepare(
+        `UPDATE ${table} SET bytes = CAST(replace(CAST(bytes AS TEXT), 'may run as root: app', 'every container sets it') AS BLOB)
+         WHERE ${where}`,
+      ).run()
     db.close()
     const tampered = new SqliteStore(file)
     await expect(latestRun(tampered)).rejects.toThrow(

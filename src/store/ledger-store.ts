@@ -80,6 +80,90 @@ export function recordValues(r: LedgerRecord): SqlValue[] {
   ]
 }
 
+/** A chained record and the content it names, as appendChained hands them to a layout. */
+export interface ChainedBlob {
+  ref: string
+  bytes: Uint8Array
+}
+
+/**
+ * How records and their blobs sit in tables: the one thing the SQL stores lay out differently.
+ * PostgreSQL keeps a record row and a content-addressed blob row (`wideRecordLayout`); SQLite keeps
+ * one row per record with small blobs inline (sqlite/record-layout.ts). Every statement that reads a
+ * record's hashes or blob goes through here; the rest of the store's SQL is shared.
+ */
+export interface RecordLayout {
+  /** Writes records with their blobs in the store's own tables (no object storage). */
+  writeRecords(tx: SqlRunner, records: readonly LedgerRecord[], blobs: readonly ChainedBlob[]): Promise<void>
+  /** Writes records whose blobs are kept in object storage (ledger_object), so none inline. */
+  writeRecordsOnly(tx: SqlRunner, records: readonly LedgerRecord[]): Promise<void>
+  /**
+   * The page statement of a scan: the record columns (RecordRow), `size` (NULL: no blob), `bytes`
+   * (the blob when it is at most `inlineBytes`, else NULL) and `in_object` (1: in object storage).
+   * Its first parameter is the seq to read after, then those of `where`.
+   */
+  scanSql(where: string, withBlobs: boolean, inlineBytes: number, limit: number): string
+  /**
+   * The rows of a blob lookup by address: `bytes` from a table, or one NULL row per object in object
+   * storage; none when the store has no such blob.
+   */
+  blobRows(db: Pick<SqlRunner, 'query'>, ref: string): Promise<{ bytes: Uint8Array | null }[]>
+  /**
+   * The cache statement for `count` (key, id) pairs: key, blob_ref, vouch_seq, run_id, bytes,
+   * in_object (see chainedCache), and its parameters.
+   */
+  cacheSql(lookups: readonly CacheLookup[]): { sql: string; params: SqlValue[] }
+}
+
+/** The record and blob rows PostgreSQL keeps (and SQLite kept up to its migration 6). */
+export const wideRecordLayout: RecordLayout = {
+  async writeRecords(tx, records, blobs) {
+    const unique = new Map(blobs.map((b) => [b.ref, b.bytes]))
+    await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...unique], { skip: true })
+    await tx.insertRows('ledger_record', recordColumns, records.map(recordValues))
+  },
+  async writeRecordsOnly(tx, records) {
+    await tx.insertRows('ledger_record', recordColumns, records.map(recordValues))
+  },
+  scanSql(where, withBlobs, inlineBytes, limit) {
+    return withBlobs
+      ? `SELECT r.*, COALESCE(length(b.bytes), o.size) AS size,
+                  CASE WHEN length(b.bytes) <= ${inlineBytes} THEN b.bytes END AS bytes,
+                  CASE WHEN b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
+       FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
+            LEFT JOIN ledger_object o ON o.ref = r.blob_ref
+       WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
+      : `SELECT r.*, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
+       WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
+  },
+  blobRows(db, ref) {
+    return db.query<{ bytes: Uint8Array | null }>(
+      `SELECT bytes FROM ledger_blob WHERE ref = ?
+         UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
+      [ref, ref],
+    )
+  },
+  cacheSql(lookups) {
+    return {
+      sql: `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
+                  CASE WHEN v.vouch_seq IS NOT NULL THEN b.bytes END AS bytes,
+                  CASE WHEN v.vouch_seq IS NOT NULL AND b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
+           FROM (SELECT c.key, c.blob_ref,
+                        (SELECT r.seq FROM ledger_record r
+                         WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
+                           AND EXISTS (SELECT 1 FROM ledger_record m
+                                       WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
+                         ORDER BY r.seq DESC LIMIT 1) AS vouch_seq
+                 FROM (VALUES ${lookups.map(() => '(?, ?)').join(', ')}) AS q
+                 JOIN ledger_cache c ON c.key = q.column1) v
+           LEFT JOIN ledger_record r ON r.seq = v.vouch_seq
+           LEFT JOIN ledger_blob b ON b.ref = v.blob_ref
+           LEFT JOIN ledger_object o ON o.ref = v.blob_ref`,
+      params: lookups.flatMap((l) => [l.key, l.id]),
+    }
+  },
+}
+
 type Head = { seq: number; hash: string }
 
 async function headOf(db: Pick<SqlRunner, 'query'>): Promise<Head> {
@@ -118,17 +202,18 @@ interface ObjectWrite {
  */
 async function appendChained(
   tx: SqlRunner,
+  layout: RecordLayout,
   runId: number,
-  build: (head: Head) => LedgerEntry[],
+  build: (head: Head) => readonly LedgerEntry[],
   objectWrite?: ObjectWrite,
   contentHashes?: readonly string[],
 ): Promise<LedgerRecord[]> {
   const head = await headOf(tx)
   const { records, blobs } = chainRecords(head, runId, build(head), contentHashes)
-  const unique = new Map(blobs.map((b) => [b.ref, b.bytes]))
   if (objectWrite === undefined) {
-    await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...unique], { skip: true })
+    await layout.writeRecords(tx, records, blobs)
   } else {
+    const unique = new Map(blobs.map((b) => [b.ref, b.bytes]))
     const fresh = [...(await unknownRefs(tx, [...unique.keys()]))]
     await objectWrite.objects.put(
       fresh
@@ -141,8 +226,8 @@ async function appendChained(
       fresh.map((ref) => [ref, unique.get(ref)?.byteLength ?? 0]),
       { skip: true },
     )
+    await layout.writeRecordsOnly(tx, records)
   }
-  await tx.insertRows('ledger_record', recordColumns, records.map(recordValues))
   return records
 }
 
@@ -168,6 +253,7 @@ export class SqlLedgerStore implements AssessmentStore {
   constructor(
     protected readonly db: SqlDriver,
     private readonly objects?: ObjectBlobs,
+    private readonly layout: RecordLayout = wideRecordLayout,
   ) {}
 
   /** Object-storage writes for a transaction, with what was uploaded before it began. */
@@ -230,6 +316,7 @@ export class SqlLedgerStore implements AssessmentStore {
     )
     await appendChained(
       tx,
+      this.layout,
       runId,
       () => [
         ...(known.length === 0 ? [signingKeyEntry(start.signer, context)] : []),
@@ -261,6 +348,7 @@ export class SqlLedgerStore implements AssessmentStore {
     let signed: SignedManifest | undefined
     await appendChained(
       tx,
+      this.layout,
       runId,
       (head) => {
         signed = signManifest(
@@ -309,7 +397,7 @@ export class SqlLedgerStore implements AssessmentStore {
     const uploaded = await this.upload(entries)
     return this.write(`cannot append to run ${runId}`, async (tx) => {
       await this.openRun(tx, runId)
-      return appendChained(tx, runId, () => [...entries], this.objectWrite(uploaded), contentHashes)
+      return appendChained(tx, this.layout, runId, () => entries, this.objectWrite(uploaded), contentHashes)
     })
   }
 
@@ -322,7 +410,7 @@ export class SqlLedgerStore implements AssessmentStore {
     return this.write('cannot record a run', async (tx) => {
       const runId = await this.startRun(tx, run)
       for (const slice of contentSlices(run.entries, writeSliceBytes)) {
-        await appendChained(tx, runId, () => slice, this.objectWrite(uploaded))
+        await appendChained(tx, this.layout, runId, () => slice, this.objectWrite(uploaded))
         // SQLite writes synchronously: between slices, the event loop answers other requests. The
         // transaction stays open (the driver's turn keeps other statements on this file waiting), so
         // the run is still written whole or not at all.
@@ -434,16 +522,7 @@ export class SqlLedgerStore implements AssessmentStore {
     // Small blobs come with their page; large ones are fetched in groups of at most the dialect's batch,
     // so a page of large blobs never sits in memory at once. A blob in object storage (no row in
     // ledger_blob, one in ledger_object) is fetched in groups of parallel requests.
-    const sql =
-      query.withBlobs === false
-        ? `SELECT r.*, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
-       WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
-        : `SELECT r.*, COALESCE(length(b.bytes), o.size) AS size,
-                  CASE WHEN length(b.bytes) <= ${inlineBlobBytes} THEN b.bytes END AS bytes,
-                  CASE WHEN b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
-       FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
-            LEFT JOIN ledger_object o ON o.ref = r.blob_ref
-       WHERE ${where.join(' AND ')} ORDER BY r.seq LIMIT ${pageSize}`
+    const sql = this.layout.scanSql(where.join(' AND '), query.withBlobs !== false, inlineBlobBytes, pageSize)
     type Row = RecordRow & {
       size: number | string | null
       bytes: Uint8Array | null
@@ -472,24 +551,27 @@ export class SqlLedgerStore implements AssessmentStore {
           objects += object
         }
         const group = rows.slice(i, j)
+        const records = group.map(recordFromRow)
+        const refsWhere = (keep: (row: Row) => boolean): string[] =>
+          records.filter((_, k) => keep(group[k] as Row)).map((r) => r.blobRef)
         const [blobs, fetched] = await Promise.all([
           this.blobsByRef([
-            ...new Set(
-              group.filter((r) => r.size !== null && r.bytes === null && !inObject(r)).map((r) => r.blob_ref),
-            ),
+            ...new Set(refsWhere((r) => r.size !== null && r.bytes === null && !inObject(r))),
           ]),
-          this.objectBlobs(group.filter(inObject).map((r) => r.blob_ref)),
+          this.objectBlobs(refsWhere(inObject)),
         ])
-        for (const row of group)
+        for (const [k, row] of group.entries()) {
+          const record = records[k] as LedgerRecord
           yield {
-            record: recordFromRow(row),
+            record,
             blob:
               row.size === null
                 ? undefined
                 : inObject(row)
-                  ? fetched.get(row.blob_ref)
-                  : (row.bytes ?? blobs.get(row.blob_ref)),
+                  ? fetched.get(record.blobRef)
+                  : (row.bytes ?? blobs.get(record.blobRef)),
           }
+        }
         i = j
       }
       const last = rows.at(-1)
@@ -521,13 +603,7 @@ export class SqlLedgerStore implements AssessmentStore {
   }
 
   async blob(ref: string): Promise<Uint8Array | undefined> {
-    const rows = await attempt(this.db, 'cannot read a blob', () =>
-      this.db.query<{ bytes: Uint8Array | null }>(
-        `SELECT bytes FROM ledger_blob WHERE ref = ?
-         UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
-        [ref, ref],
-      ),
-    )
+    const rows = await attempt(this.db, 'cannot read a blob', () => this.layout.blobRows(this.db, ref))
     // Bytes in the table win (a blob written before store.blobs was set); no row at all: no blob.
     const inTable = rows.find((r) => r.bytes !== null)?.bytes
     if (inTable !== undefined && inTable !== null) return inTable
@@ -563,6 +639,7 @@ export class SqlLedgerStore implements AssessmentStore {
       // written after it (the run table is not read). The newest such record is returned with its run,
       // so the caller can check that run's manifest signature against the pinned key (parse-cache.ts).
       // One statement per batch, on the partial index over evidence sets and (run_id, kind).
+      const statement = this.layout.cacheSql(slice)
       const rows = await attempt(this.db, 'cannot read the cache', () =>
         this.db.query<{
           key: string
@@ -571,23 +648,7 @@ export class SqlLedgerStore implements AssessmentStore {
           run_id: number | string | null
           bytes: Uint8Array | null
           in_object: number | string | null
-        }>(
-          `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
-                  CASE WHEN v.vouch_seq IS NOT NULL THEN b.bytes END AS bytes,
-                  CASE WHEN v.vouch_seq IS NOT NULL AND b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
-           FROM (SELECT c.key, c.blob_ref,
-                        (SELECT r.seq FROM ledger_record r
-                         WHERE r.kind = 'evidence-set' AND r.blob_ref = c.blob_ref AND r.id = q.column2
-                           AND EXISTS (SELECT 1 FROM ledger_record m
-                                       WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
-                         ORDER BY r.seq DESC LIMIT 1) AS vouch_seq
-                 FROM (VALUES ${slice.map(() => '(?, ?)').join(', ')}) AS q
-                 JOIN ledger_cache c ON c.key = q.column1) v
-           LEFT JOIN ledger_record r ON r.seq = v.vouch_seq
-           LEFT JOIN ledger_blob b ON b.ref = v.blob_ref
-           LEFT JOIN ledger_object o ON o.ref = v.blob_ref`,
-          slice.flatMap((l) => [l.key, l.id]),
-        ),
+        }>(statement.sql, statement.params),
       )
       // Results kept in object storage are fetched (in parallel) and re-hashed below like any other.
       const fetched = await this.objectBlobs(

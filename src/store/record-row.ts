@@ -13,7 +13,8 @@ export interface RecordRow {
   collected_at: string
   effective_at: string
   content_hash: string
-  blob_ref: string
+  /** NULL (SQLite from migration 6): the default address, `sha256:<content hash>`. */
+  blob_ref: string | null
   prev_hash: string
   hash: string
 }
@@ -31,7 +32,7 @@ export function recordFromRow(row: RecordRow): LedgerRecord {
     collectedAt: row.collected_at,
     effectiveAt: row.effective_at,
     contentHash: row.content_hash,
-    blobRef: row.blob_ref,
+    blobRef: row.blob_ref ?? `sha256:${row.content_hash}`,
     prevHash: row.prev_hash,
     hash: row.hash,
   }

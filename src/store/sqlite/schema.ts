@@ -66,6 +66,46 @@ export const sqliteLedgerMigrations: Migrations = {
    CREATE INDEX ledger_record_run_start ON ledger_record (run_id) WHERE kind = 'run-start';`,
     // 5: blobs kept in object storage (store.blobs): their reference and size; the bytes are in the bucket.
     `CREATE TABLE ledger_object (ref TEXT PRIMARY KEY, size INTEGER NOT NULL) WITHOUT ROWID;`,
+    // 6: one row per record (sqlite/record-layout.ts): a record and its blob row cost SQLite twice the
+    // CPU of one row (bench/ledger-layout.bench.ts). The default address is implied (blob_ref NULL),
+    // and a blob of at most 4096 bytes moves into the rows of the records that name it; its blob row is
+    // removed only when every record that names it holds a copy, so unreferenced blobs stay. Larger
+    // blobs stay in ledger_blob, once per content hash. Every column keeps its value, so the chain and
+    // every record read back as before. The content index covers every kind but evidence, the bulk of
+    // a ledger (evidence is read with its records, not by address).
+    `CREATE TABLE ledger_record_v6 (
+     seq INTEGER PRIMARY KEY,
+     id TEXT NOT NULL,
+     run_id INTEGER NOT NULL,
+     kind TEXT NOT NULL,
+     source TEXT NOT NULL,
+     collector TEXT NOT NULL,
+     collector_version TEXT NOT NULL,
+     collected_at TEXT NOT NULL,
+     effective_at TEXT NOT NULL,
+     content_hash TEXT NOT NULL,
+     blob_ref TEXT,
+     prev_hash TEXT NOT NULL,
+     hash TEXT NOT NULL,
+     bytes BLOB
+   );
+   INSERT INTO ledger_record_v6
+     SELECT seq, id, run_id, kind, source, collector, collector_version, collected_at, effective_at, content_hash,
+            CASE WHEN blob_ref = 'sha256:' || content_hash THEN NULL ELSE blob_ref END,
+            prev_hash, hash,
+            CASE WHEN blob_ref = 'sha256:' || content_hash THEN
+              (SELECT b.bytes FROM ledger_blob b WHERE b.ref = r.blob_ref AND length(b.bytes) BETWEEN 1 AND 4096)
+            END
+     FROM ledger_record r;
+   DELETE FROM ledger_blob
+   WHERE ref IN (SELECT 'sha256:' || content_hash FROM ledger_record_v6 WHERE bytes IS NOT NULL)
+     AND ref NOT IN (SELECT blob_ref FROM ledger_record_v6 WHERE blob_ref IS NOT NULL);
+   DROP TABLE ledger_record;
+   ALTER TABLE ledger_record_v6 RENAME TO ledger_record;
+   CREATE INDEX ledger_record_run ON ledger_record (run_id, kind);
+   CREATE INDEX ledger_record_signing_key ON ledger_record (id) WHERE kind = 'signing-key';
+   CREATE INDEX ledger_record_run_start ON ledger_record (run_id) WHERE kind = 'run-start';
+   CREATE INDEX ledger_record_content ON ledger_record (content_hash) WHERE kind <> 'evidence';`,
   ],
 }
 

@@ -6,9 +6,14 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
+import { sha256 } from '../../core/ledger.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
+import type { AssessmentStore } from '../../core/store.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
+import { SqlLedgerStore } from '../ledger-store.js'
+import { inlineBlobMax } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
+import { SqliteDriver } from './sqlite-driver.js'
 import { SqliteStore } from './sqlite-store.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-store-'))
@@ -37,11 +42,11 @@ const evidence = (name: string): ContainerDockerfile => ({
   copies: [],
 })
 
-const save = (store: SqliteStore, at: string, items: ContainerDockerfile[]) =>
+const save = (store: AssessmentStore, at: string, items: ContainerDockerfile[]) =>
   recordAssessment(store, { model: model(at), evidence: items, inputs: [], signer, toolVersion: '0.1.0' })
 
 describe('SqliteStore on a real file', () => {
-  it('returns nothing before the first run, then the latest run; identical evidence is stored once', async () => {
+  it('returns nothing before the first run, then the latest run; identical evidence has one address', async () => {
     const file = path.join(dir, 'a', 'trustctl.db')
     const store = new SqliteStore(file)
     expect(await latestRun(store)).toBeUndefined()
@@ -58,7 +63,7 @@ describe('SqliteStore on a real file', () => {
     await reopened.close()
     const db = new Database(file, { readonly: true })
     const blobs = db
-      .prepare("SELECT COUNT(DISTINCT blob_ref) AS n FROM ledger_record WHERE kind = 'evidence'")
+      .prepare("SELECT COUNT(DISTINCT content_hash) AS n FROM ledger_record WHERE kind = 'evidence'")
       .get() as { n: number }
     expect(blobs).toEqual({ n: 2 })
     db.close()
@@ -70,9 +75,11 @@ describe('SqliteStore on a real file', () => {
     await save(store, '2026-11-01T00:00:00Z', [])
     await store.close()
     const db = new Database(file)
-    db.prepare(
-      "UPDATE ledger_blob SET bytes = CAST(replace(CAST(bytes AS TEXT), '2026-11-30', '2026-12-31') AS BLOB)",
-    ).run()
+    // Small results sit in their record's row (record-layout.ts), large ones in ledger_blob: edit both.
+    for (const table of ['ledger_blob', 'ledger_record'])
+      db.prepare(
+        `UPDATE ${table} SET bytes = CAST(replace(CAST(bytes AS TEXT), '2026-11-30', '2026-12-31') AS BLOB) WHERE bytes IS NOT NULL`,
+      ).run()
     db.close()
     const tampered = new SqliteStore(file)
     await expect(latestRun(tampered)).rejects.toThrow(/does not match its hash/)
@@ -117,38 +124,133 @@ describe('SqliteStore on a real file', () => {
     )
     expect(readFileSync(file).equals(garbage)).toBe(true)
   })
-  it('upgrades a version-2 ledger (hash-keyed blobs) to append-ordered blobs, and it still verifies', async () => {
+  /** A store at an earlier migration, written as that version wrote it (a record row and a blob row). */
+  function storeAt(file: string, version: number): SqlLedgerStore {
+    const driver = new SqliteDriver(file)
+    driver.migrate(
+      { ...sqliteLedgerMigrations, steps: sqliteLedgerMigrations.steps.slice(0, version) },
+      {
+        pragma: 'user_version',
+      },
+    )
+    return new SqlLedgerStore(driver)
+  }
+
+  /** Every record and blob as a reader sees them, in order. */
+  async function contents(store: AssessmentStore): Promise<string[]> {
+    const out: string[] = []
+    for await (const { record, blob } of store.scan())
+      out.push(
+        `${JSON.stringify(record)} ${blob === undefined ? 'no blob' : Buffer.from(blob).toString('base64')}`,
+      )
+    return out
+  }
+
+  it('upgrades a version-2 ledger (hash-keyed blobs) to the current layout, and it still verifies', async () => {
     const file = path.join(dir, 'v2', 'trustctl.db')
-    const store = new SqliteStore(file)
-    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
-    await store.close()
-    // Put the store back in the version-2 layout: blobs keyed by their hash, the (kind, id) index.
-    const db = new Database(file)
-    db.exec(`CREATE TABLE blob_v2 (ref TEXT PRIMARY KEY, bytes BLOB NOT NULL) WITHOUT ROWID;
-      INSERT INTO blob_v2 SELECT ref, bytes FROM ledger_blob;
-      DROP TABLE ledger_blob; ALTER TABLE blob_v2 RENAME TO ledger_blob;
-      DROP INDEX ledger_record_signing_key;
-      DROP INDEX ledger_record_evidence_set;
-      DROP INDEX ledger_record_run_start;
-      DROP TABLE ledger_object;
-      CREATE INDEX ledger_record_kind ON ledger_record (kind, id);
-      PRAGMA user_version = 2;`)
-    const blobs = db.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get()
-    db.close()
+    const old = storeAt(file, 2)
+    await save(old, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await old.close()
 
     const upgraded = new SqliteStore(file)
     expect((await verifyStore(upgraded)).ok).toBe(true)
+    expect((await latestRun(upgraded))?.evidenceCount).toBe(2)
     await save(upgraded, '2026-11-02T00:00:00Z', [evidence('a'), evidence('c')])
     const report = await verifyStore(upgraded)
     expect(report).toMatchObject({ ok: true, manifests: 2 })
     await upgraded.close()
     const check = new Database(file, { readonly: true })
     expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
-    // Every blob survived the move; the second run added only what was new (c, its model, manifests…).
-    const after = check.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }
-    expect(after.n).toBeGreaterThan((blobs as { n: number }).n)
-    const first = check.prepare('SELECT MIN(id) AS id FROM ledger_blob').get() as { id: number }
-    expect(first.id).toBe(1)
+    check.close()
+  })
+
+  it('keeps a large blob once however many records name it, and a small one in each record', async () => {
+    const file = path.join(dir, 'dedup', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
+    const entry = (id: string, content: Buffer) => ({
+      kind: 'evidence' as const,
+      id,
+      source: id,
+      collector: 't',
+      collectorVersion: '1',
+      collectedAt: '2026-11-02T00:00:00.000Z',
+      effectiveAt: '2026-11-02T00:00:00.000Z',
+      content,
+    })
+    const large = Buffer.alloc(inlineBlobMax + 1, 1)
+    const small = Buffer.alloc(inlineBlobMax, 2)
+    await store.append(runId, [entry('l1', large), entry('s1', small)])
+    await store.append(runId, [entry('l2', large), entry('s2', small)])
+    await store.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
+    expect(await store.blob(`sha256:${sha256(large)}`)).toEqual(large)
+    expect(await store.blob(`sha256:${sha256(small)}`)).toEqual(small)
+    expect(await store.blob(`sha256:${sha256('absent')}`)).toBeUndefined()
+    expect((await verifyStore(store)).ok).toBe(true)
+    await store.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.prepare('SELECT ref FROM ledger_blob').pluck().all()).toEqual([`sha256:${sha256(large)}`])
+    const rows = check
+      .prepare("SELECT id, length(bytes) AS n FROM ledger_record WHERE kind = 'evidence' ORDER BY seq")
+      .all()
+    expect(rows).toEqual([
+      { id: 'l1', n: null },
+      { id: 's1', n: inlineBlobMax },
+      { id: 'l2', n: null },
+      { id: 's2', n: inlineBlobMax },
+    ])
+    check.close()
+  })
+
+  it('moves a version-5 ledger to one row per record in one step: nothing lost, the chain unchanged', async () => {
+    const file = path.join(dir, 'v5', 'trustctl.db')
+    const old = storeAt(file, 5)
+    await save(old, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    // A large blob (stays in ledger_blob, by address), one no record names, and a record whose content
+    // hash is not its blob's (kept as it was; verify still reports it).
+    const runId = await old.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
+    const entry = (id: string, content: Buffer) => ({
+      kind: 'evidence' as const,
+      id,
+      source: id,
+      collector: 't',
+      collectorVersion: '1',
+      collectedAt: '2026-11-02T00:00:00.000Z',
+      effectiveAt: '2026-11-02T00:00:00.000Z',
+      content,
+    })
+    const large = Buffer.alloc(inlineBlobMax + 1, 7)
+    await old.append(runId, [entry('large', large), entry('odd', Buffer.from('{}'))], [sha256(large), 'ABC'])
+    await old.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
+    const before = await contents(old)
+    const problemsBefore = (await verifyStore(old)).problems.map((p) => p.message)
+    await old.close()
+    const raw = new Database(file)
+    raw
+      .prepare('INSERT INTO ledger_blob (ref, bytes) VALUES (?, ?)')
+      .run('sha256:unreferenced', Buffer.from('x'))
+    const blobsBefore = (raw.prepare('SELECT COUNT(*) AS n FROM ledger_blob').get() as { n: number }).n
+    raw.close()
+
+    const upgraded = new SqliteStore(file)
+    expect(await contents(upgraded)).toEqual(before)
+    expect((await verifyStore(upgraded)).problems.map((p) => p.message)).toEqual(problemsBefore)
+    expect(problemsBefore.join('\n')).toMatch(/record .* content hash|edited or swapped|does not match/)
+    expect(await upgraded.blob('sha256:unreferenced')).toEqual(Buffer.from('x'))
+    await upgraded.close()
+
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
+    const kept = check.prepare('SELECT ref FROM ledger_blob ORDER BY ref').pluck().all()
+    // Left by address: the large blob and the unreferenced one; the rest moved into their records.
+    expect(kept).toEqual([`sha256:${sha256(large)}`, 'sha256:unreferenced'].sort())
+    expect(kept.length).toBeLessThan(blobsBefore)
+    const odd = check
+      .prepare("SELECT content_hash, blob_ref, bytes FROM ledger_record WHERE id = 'odd'")
+      .get()
+    expect(odd).toEqual({ content_hash: 'ABC', blob_ref: null, bytes: Buffer.from('{}') })
+    const big = check.prepare("SELECT blob_ref, bytes FROM ledger_record WHERE id = 'large'").get()
+    expect(big).toEqual({ blob_ref: null, bytes: null })
     check.close()
   })
 })

@@ -1,6 +1,7 @@
 import { StoreError } from '../../core/errors.js'
 import { SqlLedgerStore } from '../ledger-store.js'
 import type { ObjectBlobs } from '../object/s3-blobs.js'
+import { oneRowRecordLayout } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
 import { SqliteDriver } from './sqlite-driver.js'
 
@@ -25,14 +26,14 @@ function openLedger(file: string): SqliteDriver {
 }
 
 /**
- * The embedded default store: one SQLite file, no server. Blobs live in the same file, or in object
- * storage when `objects` is given (store.blobs).
+ * The embedded default store: one SQLite file, no server, one row per record (record-layout.ts).
+ * Blobs live in the same file, or in object storage when `objects` is given (store.blobs).
  */
 export class SqliteStore extends SqlLedgerStore {
   constructor(
     readonly file: string,
     objects?: ObjectBlobs,
   ) {
-    super(openLedger(file), objects)
+    super(openLedger(file), objects, oneRowRecordLayout)
   }
 }

@@ -1,0 +1,173 @@
+import type { LedgerRecord } from '../../core/ledger.js'
+import type { RecordLayout } from '../ledger-store.js'
+import type { SqlRunner, SqlValue } from '../sql/driver.js'
+
+/**
+ * Blobs up to this many bytes are kept in their record's row (one row written per record); larger
+ * ones in ledger_blob, once per content hash. Measured with bench/ledger-layout.bench.ts (20k records,
+ * CPU, load 10): inline saves a fifth of the write up to 2 KiB, a tenth at 4 KiB and nothing at 8 KiB,
+ * while reading a run's records without their blobs costs 1.8x at 4 KiB and 2.7x at 8 KiB (fewer rows
+ * to a page). An evidence set of 100 items (6.7 KB) is above it, so it is stored once however many
+ * runs list it. Migration 6 (schema.ts) moved the blobs of existing stores by the same bound.
+ */
+export const inlineBlobMax = 4096
+
+/** The address of a ledger_record row's blob, in SQL over its columns (for tests and tools reading the file). */
+export const recordBlobRefSql = "COALESCE(blob_ref, 'sha256:' || content_hash)"
+
+/**
+ * Statements that set the stored bytes at an address wherever they are (ledger_blob, and every row
+ * holding a copy inline): what an attacker editing a blob does, for the tamper tests. Parameters of
+ * each: the bytes, then the address.
+ */
+export const setBlobSql = [
+  'UPDATE ledger_blob SET bytes = ? WHERE ref = ?',
+  `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
+] as const
+
+/** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
+const rowColumns = [
+  'seq',
+  'id',
+  'run_id',
+  'kind',
+  'source',
+  'collector',
+  'collector_version',
+  'collected_at',
+  'effective_at',
+  'content_hash',
+  'blob_ref',
+  'prev_hash',
+  'hash',
+  'bytes',
+] as const
+
+/** The record columns a read selects (RecordRow); the blob is selected apart, as the statement needs. */
+const recordSelect = rowColumns
+  .slice(0, -1)
+  .map((c) => `r.${c}`)
+  .join(', ')
+
+/**
+ * The address of a row's blob when it is not inline: blob_ref when the row has one, else the default
+ * `sha256:<content hash>`. NULL for an inline row, so the joins that use it look nothing up.
+ */
+const outOfRowRef = "CASE WHEN r.bytes IS NULL THEN COALESCE(r.blob_ref, 'sha256:' || r.content_hash) END"
+
+/**
+ * One row per record. The default address `sha256:<content hash>` is not stored (blob_ref NULL), and
+ * then `bytes` may hold a small blob; a large blob, a blob in object storage, or the blob of a record
+ * with another address is kept by address in ledger_blob or ledger_object. Hashes stay hex text:
+ * measured, 32-byte binary hashes cost SQLite no less CPU, and converting them costs Node more.
+ */
+function rowOf(record: LedgerRecord, inline: Uint8Array | null): SqlValue[] {
+  // Compared in place: no address string built per record (a million records a run).
+  const ref = record.blobRef
+  const byDefault =
+    ref.length === 7 + record.contentHash.length &&
+    ref.startsWith('sha256:') &&
+    ref.endsWith(record.contentHash)
+  return [
+    record.seq,
+    record.id,
+    record.runId,
+    record.kind,
+    record.source,
+    record.collector,
+    record.collectorVersion,
+    record.collectedAt,
+    record.effectiveAt,
+    record.contentHash,
+    byDefault ? null : record.blobRef,
+    record.prevHash,
+    record.hash,
+    byDefault ? inline : null,
+  ]
+}
+
+/** Whether a blob goes in its record's row (see rowOf for which records may keep one). */
+const fitsInRow = (bytes: Uint8Array): boolean => bytes.byteLength > 0 && bytes.byteLength <= inlineBlobMax
+
+async function writeRows(tx: SqlRunner, rows: readonly SqlValue[][]): Promise<void> {
+  await tx.insertRows('ledger_record', rowColumns, rows)
+}
+
+/** SQLite's ledger from migration 6: one row per record, small blobs inline, the default address implied. */
+export const oneRowRecordLayout: RecordLayout = {
+  async writeRecords(tx, records, blobs) {
+    const rows: SqlValue[][] = new Array(records.length)
+    const apart = new Map<string, Uint8Array>()
+    for (let i = 0; i < records.length; i++) {
+      const record = records[i] as LedgerRecord
+      const bytes = blobs[i]?.bytes ?? new Uint8Array()
+      const row = rowOf(record, fitsInRow(bytes) ? bytes : null)
+      // Not inline (too large, or a record that keeps its address): stored once by address.
+      if (row[13] === null) apart.set(record.blobRef, bytes)
+      rows[i] = row
+    }
+    if (apart.size > 0) await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...apart], { skip: true })
+    await writeRows(tx, rows)
+  },
+  async writeRecordsOnly(tx, records) {
+    await writeRows(
+      tx,
+      records.map((r) => rowOf(r, null)),
+    )
+  },
+  scanSql(where, withBlobs, inlineBytes, limit) {
+    if (!withBlobs)
+      return `SELECT ${recordSelect}, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
+       WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
+    return `SELECT ${recordSelect}, COALESCE(length(r.bytes), length(b.bytes), o.size) AS size,
+              CASE WHEN r.bytes IS NOT NULL THEN r.bytes WHEN length(b.bytes) <= ${inlineBytes} THEN b.bytes END AS bytes,
+              CASE WHEN r.bytes IS NULL AND b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
+       FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = ${outOfRowRef}
+            LEFT JOIN ledger_object o ON o.ref = ${outOfRowRef}
+       WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
+  },
+  async blobRows(db, ref) {
+    const hash = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : undefined
+    // By address (large blobs, object storage), then inline in a record that is not evidence: the
+    // partial index ledger_record_content finds those (findings, assessments, manifests, sets).
+    const rows = await db.query<{ bytes: Uint8Array | null }>(
+      `SELECT bytes FROM ledger_blob WHERE ref = ?
+       UNION ALL SELECT bytes FROM (SELECT bytes FROM ledger_record
+         WHERE content_hash = ? AND kind <> 'evidence' AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1)
+       UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
+      [ref, hash ?? null, ref],
+    )
+    if (rows.length > 0 || hash === undefined) return rows
+    // An evidence item's blob by address: evidence has no index by content (it would cost a quarter of
+    // the ingest), so this reads the table. Readers of evidence scan it with its records instead.
+    return db.query<{ bytes: Uint8Array | null }>(
+      `SELECT bytes FROM ledger_record
+       WHERE content_hash = ? AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1`,
+      [hash],
+    )
+  },
+  cacheSql(lookups) {
+    // The vouching evidence set is found by its content hash on the partial index over records that
+    // are not evidence; its address is the cache's when it keeps the default one.
+    return {
+      sql: `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
+                  CASE WHEN v.vouch_seq IS NOT NULL THEN COALESCE(r.bytes, b.bytes) END AS bytes,
+                  CASE WHEN v.vouch_seq IS NOT NULL AND r.bytes IS NULL AND b.ref IS NULL AND o.ref IS NOT NULL
+                       THEN 1 ELSE 0 END AS in_object
+           FROM (SELECT c.key, c.blob_ref,
+                        (SELECT r.seq FROM ledger_record r
+                         WHERE r.content_hash = substr(c.blob_ref, 8) AND r.kind <> 'evidence'
+                           AND r.kind = 'evidence-set' AND r.id = q.column2
+                           AND (r.blob_ref = c.blob_ref OR (r.blob_ref IS NULL AND substr(c.blob_ref, 1, 7) = 'sha256:'))
+                           AND EXISTS (SELECT 1 FROM ledger_record m
+                                       WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
+                         ORDER BY r.seq DESC LIMIT 1) AS vouch_seq
+                 FROM (VALUES ${lookups.map(() => '(?, ?)').join(', ')}) AS q
+                 JOIN ledger_cache c ON c.key = q.column1) v
+           LEFT JOIN ledger_record r ON r.seq = v.vouch_seq
+           LEFT JOIN ledger_blob b ON r.bytes IS NULL AND b.ref = v.blob_ref
+           LEFT JOIN ledger_object o ON r.bytes IS NULL AND o.ref = v.blob_ref`,
+      params: lookups.flatMap((l) => [l.key, l.id]),
+    }
+  },
+}
