@@ -287,7 +287,8 @@ export async function runAssessment(
             findings:
               findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
           }),
-      extraEntries: [...parseCache.entries(), ...results.entries()],
+      // Lazy: the parse results are expanded a slice at a time as they are appended.
+      extraEntries: chain(parseCache.entries(), results.entries()),
       remember: [...parseCache.remembered(), ...results.remembered()],
     })
     // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
@@ -317,6 +318,11 @@ export async function runAssessment(
   } finally {
     await store.close()
   }
+}
+
+/** The items of each iterable in turn, taken only as they are asked for. */
+function* chain<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const part of parts) yield* part
 }
 
 /**
