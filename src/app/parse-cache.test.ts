@@ -7,6 +7,7 @@ import { parserVersions } from '../collectors/parser-versions.js'
 import type { ParsedInput } from '../collectors/source-collector.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { evidenceSchemaVersion } from '../core/evidence.js'
+import { canonicalBytes, sha256 } from '../core/ledger.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import { recordAssessment } from '../store/ledger-operations.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
@@ -46,9 +47,11 @@ async function storeWithCachedParse(
   file: string,
   parsers = parserVersions,
   result: ParsedInput = parsed,
+  rawBudget?: number,
 ): Promise<SqliteStore> {
   const store = new SqliteStore(file)
   const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint, parsers)
+  if (rawBudget !== undefined) cache.rawBudget = rawBudget
   cache.set(key, result)
   await recordAssessment(store, {
     model: model as unknown as AssessmentModel,
@@ -127,6 +130,62 @@ describe('a stored parse result', () => {
       const cache = new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint, bumped)
       expect(await cache.get(key)).toBeUndefined()
       expect(cache.ignored).toBe(0)
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('parse results held until the run is recorded', () => {
+  const manyFiles = (n: number): [string, ParsedInput][] =>
+    Array.from({ length: n }, (_, i) => [
+      `dockerfile:${String(i).padStart(64, '0')}:svc-${i}/Dockerfile`,
+      structuredClone({
+        ...parsed,
+        evidence: [{ ...parsed.evidence[0], name: `svc-${i}`, file: `svc-${i}/Dockerfile` }],
+      }) as ParsedInput,
+    ])
+
+  it('past the raw budget are held compressed and recorded as the very bytes parsed', async () => {
+    const store = new SqliteStore(path.join(dir, 'held.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const files = manyFiles(4)
+      // Room for the first result only: the other three are held compressed.
+      cache.rawBudget = canonicalBytes(files[0]?.[1]).byteLength
+      for (const [k, result] of files) cache.set(k, result)
+      const entries = [...cache.entries()]
+      expect(entries.map((e) => Buffer.from(e.content).toString('utf8'))).toEqual(
+        files.map(([, result]) => canonicalBytes(result).toString('utf8')),
+      )
+      expect(cache.remembered().map((r) => r.blobRef)).toEqual(
+        files.map(([, result]) => `sha256:${sha256(canonicalBytes(result))}`),
+      )
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('are the results as parsed, whatever happens to the items afterwards', async () => {
+    const store = new SqliteStore(path.join(dir, 'snapshot.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const [[k, result]] = manyFiles(1) as [[string, ParsedInput]]
+      const before = canonicalBytes(result).toString('utf8')
+      cache.set(k, result)
+      // A Dockerfile's copies are annotated once every file is read: no part of its parse result.
+      ;(result.evidence[0] as { copies: unknown[] }).copies.push({ sources: ['.env'] })
+      expect([...cache.entries()].map((e) => Buffer.from(e.content).toString('utf8'))).toEqual([before])
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('held compressed, is reused by the next run like any other', async () => {
+    const store = await storeWithCachedParse(path.join(dir, 'compressed.db'), parserVersions, parsed, 0)
+    try {
+      const got = await new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint).get(key)
+      expect(got).toEqual(parsed)
     } finally {
       await store.close()
     }

@@ -386,13 +386,12 @@ async function assessAndRecord(
           findings:
             findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
         }),
-    extraEntries: [
-      ...parseCache.entries(),
-      ...results.entries(),
-      ...(run.whole === undefined
-        ? []
-        : [wholeRunEntry(run.whole, results.reused + results.evaluated, context)]),
-    ],
+    // Lazy: the parse results are expanded a slice at a time as they are appended.
+    extraEntries: chain(
+      parseCache.entries(),
+      results.entries(),
+      run.whole === undefined ? [] : [wholeRunEntry(run.whole, results.reused + results.evaluated, context)],
+    ),
     remember: [...parseCache.remembered(), ...results.remembered()],
   })
   return {
@@ -455,6 +454,11 @@ async function thirdPartiesOf(
   return library.thirdParties === undefined
     ? undefined
     : loadThirdPartyLibrary(library.thirdParties, library.catalog, loaded.config, loaded.root, loaded.file)
+}
+
+/** The items of each iterable in turn, taken only as they are asked for. */
+function* chain<T>(...parts: Iterable<T>[]): Generator<T> {
+  for (const part of parts) yield* part
 }
 
 /**

@@ -154,8 +154,20 @@ export function assess(request: AssessRequest): AssessmentModel {
   const evaluate = request.evaluate ?? evaluateCheck
   const enrichedFindings: AssessmentModel['findings'] = []
   for (const run of runs)
-    for (const finding of exceptions.apply(noteStale(evaluate(run, evidence, unread))))
-      enrichedFindings.push({ ...finding, ...mappingOf(finding.check) })
+    for (const finding of exceptions.apply(noteStale(evaluate(run, evidence, unread)))) {
+      const { controls, criteria } = mappingOf(finding.check)
+      // One literal with every key (in the order reports print them), not spreads: a spread-built
+      // finding kept a separate property array, 40 bytes more on each of a million findings.
+      enrichedFindings.push({
+        check: finding.check,
+        severity: finding.severity,
+        status: finding.status,
+        subject: finding.subject,
+        message: finding.message,
+        controls,
+        criteria,
+      })
+    }
   const exceptionOutcomes = exceptions.outcomes()
 
   const checksById = new Map(request.checks.map((c) => [c.id, c]))

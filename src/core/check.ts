@@ -54,11 +54,36 @@ export interface ResultBuilder {
 
 /** Turns an evidence item (or hand-made subject) into the subject a finding reports. */
 export function toSubject(item: SubjectLike, at?: { line?: number }): Subject {
-  const subject: Subject = { kind: item.resourceKind, name: item.name, file: item.file }
-  if (item.namespace !== undefined) subject.namespace = item.namespace
   const line = at?.line ?? item.line
-  if (line !== undefined) subject.line = line
+  // An evidence item at its own line has one subject, shared by every finding about it (read-only):
+  // a 100k-object estate has about eight findings per item, and a subject each was a sixth of them.
+  const shared = 'kind' in item && line === item.line
+  if (shared) {
+    const known = subjectOfItem.get(item)
+    if (known !== undefined) return known
+  }
+  const subject = subjectLiteral(item.resourceKind, item.name, item.file, item.namespace, line)
+  if (shared) subjectOfItem.set(item, subject)
   return subject
+}
+
+/** Each evidence item's subject (see toSubject); weak, so it goes with the item. */
+const subjectOfItem = new WeakMap<object, Subject>()
+
+/**
+ * A subject built as one object literal per shape, in the key order reports print (kind, name, file,
+ * namespace, line): a key added after creation moves to a separate property array, 40 bytes more on
+ * each of a million subjects.
+ */
+function subjectLiteral(
+  kind: string,
+  name: string,
+  file: string,
+  namespace: string | undefined,
+  line: number | undefined,
+): Subject {
+  if (namespace === undefined) return line === undefined ? { kind, name, file } : { kind, name, file, line }
+  return line === undefined ? { kind, name, file, namespace } : { kind, name, file, namespace, line }
 }
 
 export const resultBuilder: ResultBuilder = {

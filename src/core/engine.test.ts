@@ -106,3 +106,49 @@ describe('kinds a source could not read', () => {
     expect(findings.map((f) => f.status)).toEqual(['pass'])
   })
 })
+
+describe('findings of a large estate stay compact', () => {
+  const twice = defineCheck({
+    id: 'test/twice',
+    title: 'Two verdicts per image',
+    description: 'A test check that judges each item twice, once at another line.',
+    remediation: 'None.',
+    severity: 'low',
+    reads: ['container.dockerfile'],
+    evaluate: ({ evidence, result }) =>
+      evidence['container.dockerfile'].flatMap((d) => [
+        result.pass(d, 'first'),
+        result.fail(d, 'second'),
+        result.fail(d, 'at a step', { line: 7 }),
+      ]),
+  })
+  const items = [dockerfile('a/Dockerfile'), { ...dockerfile('b/Dockerfile'), namespace: 'ns' }]
+  const findings = evaluateCheck({ check: twice, params: {} }, groupEvidence(items))
+
+  it('shares one subject among the findings about an item at its own line', () => {
+    expect(findings[0]?.subject).toBe(findings[1]?.subject)
+    // A finding about another line of the item gets a subject of its own, with that line.
+    expect(findings[2]?.subject).not.toBe(findings[0]?.subject)
+    expect(findings[2]?.subject).toEqual({
+      kind: 'Dockerfile',
+      name: 'a/Dockerfile',
+      file: 'a/Dockerfile',
+      line: 7,
+    })
+    // Evaluated again (another check over the same evidence), the item's subject is still that one.
+    const again = evaluateCheck({ check: twice, params: {} }, groupEvidence(items))
+    expect(again[0]?.subject).toBe(findings[0]?.subject)
+  })
+
+  it('keeps the keys in the order reports print them', () => {
+    expect(Object.keys(findings[0] ?? {})).toEqual(['check', 'severity', 'status', 'subject', 'message'])
+    expect(Object.keys(findings[3]?.subject ?? {})).toEqual(['kind', 'name', 'file', 'namespace', 'line'])
+    expect(findings[3]?.subject).toEqual({
+      kind: 'Dockerfile',
+      name: 'b/Dockerfile',
+      file: 'b/Dockerfile',
+      namespace: 'ns',
+      line: 1,
+    })
+  })
+})

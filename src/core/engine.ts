@@ -117,8 +117,15 @@ function judge({ check, params }: CheckRun, evidence: EvidenceByKind): Finding[]
       },
     ]
   }
-  // Messages quote configuration; whatever a check quoted, a credential never leaves in clear.
-  return outcomes.map((outcome) => ({ ...base, ...outcome, message: redactSecrets(outcome.message) }))
+  // Messages quote configuration; whatever a check quoted, a credential never leaves in clear. One
+  // literal with every key, not spreads: a spread-built finding kept a property array beside it.
+  return outcomes.map((outcome) => ({
+    check: check.id,
+    severity: check.severity,
+    status: outcome.status,
+    subject: outcome.subject,
+    message: redactSecrets(outcome.message),
+  }))
 }
 
 /** Runs every check over one snapshot of evidence; one failing check never stops the others. */

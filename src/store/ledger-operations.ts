@@ -68,8 +68,12 @@ export interface RecordRequest {
   inputs: readonly { file: string; collector: string }[]
   signer: Signer
   toolVersion: string
-  /** Further records of the run (the parse results of inputs read for the first time). */
-  extraEntries?: readonly LedgerEntry[]
+  /**
+   * Further records of the run (the parse results of inputs read for the first time). Taken one at a
+   * time and appended in slices, so a lazy source (StoredParseCache.entries) never has all of them
+   * built at once.
+   */
+  extraEntries?: Iterable<LedgerEntry>
   /** Cache entries to remember once the run is committed (never before: a crash leaves none). */
   remember?: readonly { key: string; blobRef: string }[]
   /** The SHA-256 of an item's canonical bytes, when the caller already hashed it (else hashed here). */
@@ -91,6 +95,8 @@ export const findingsPartsId = 'findings-parts'
  * evidence itself (at 50k items a slice held as much as the evidence again on a large estate).
  */
 const sliceSize = 5_000
+/** Further records (parse results, one per file: each may be large) are appended every 8 MiB of content. */
+const sliceBytes = 8 * 1024 * 1024
 
 /**
  * Keeps one assessment in the ledger: a run with its evidence, attestations, findings (in parts) and
@@ -135,10 +141,17 @@ export async function recordAssessment(
     if (entries.length > 0) await store.append(runId, entries, hashes)
   }
   if (recorded < listed.length) await store.append(runId, [runEvidenceEntry(listed, context)])
-  const extra = request.extraEntries ?? []
-  for (let i = 0; i < extra.length; i += sliceSize) {
-    await store.append(runId, extra.slice(i, i + sliceSize))
+  let extra: LedgerEntry[] = []
+  let extraBytes = 0
+  for (const entry of request.extraEntries ?? []) {
+    extra.push(entry)
+    extraBytes += entry.content.byteLength
+    if (extra.length < sliceSize && extraBytes < sliceBytes) continue
+    await store.append(runId, extra)
+    extra = []
+    extraBytes = 0
   }
+  if (extra.length > 0) await store.append(runId, extra)
   const attestations = attestationEntries(model, context)
   if (attestations.length > 0) await store.append(runId, attestations)
   const reused = request.findings?.parts
