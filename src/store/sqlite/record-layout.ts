@@ -128,27 +128,19 @@ export const oneRowRecordLayout: RecordLayout = {
   },
   async blobRows(db, ref) {
     const hash = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : undefined
-    // By address (large blobs, object storage), then inline in a record that is not evidence: the
-    // partial index ledger_record_content finds those (findings, assessments, manifests, sets).
-    const rows = await db.query<{ bytes: Uint8Array | null }>(
+    // By address (large blobs, object storage), then inline in a record's row, found on the content
+    // index (ledger_record_content) whatever the record's kind.
+    return db.query<{ bytes: Uint8Array | null }>(
       `SELECT bytes FROM ledger_blob WHERE ref = ?
        UNION ALL SELECT bytes FROM (SELECT bytes FROM ledger_record
-         WHERE content_hash = ? AND kind <> 'evidence' AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1)
+         WHERE content_hash = ? AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1)
        UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
       [ref, hash ?? null, ref],
     )
-    if (rows.length > 0 || hash === undefined) return rows
-    // An evidence item's blob by address: evidence has no index by content (it would cost a quarter of
-    // the ingest), so this reads the table. Readers of evidence scan it with its records instead.
-    return db.query<{ bytes: Uint8Array | null }>(
-      `SELECT bytes FROM ledger_record
-       WHERE content_hash = ? AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1`,
-      [hash],
-    )
   },
   cacheSql(lookups) {
-    // The vouching evidence set is found by its content hash on the partial index over records that
-    // are not evidence; its address is the cache's when it keeps the default one.
+    // The vouching evidence set is found by its content hash on the content index; its address is the
+    // cache's when it keeps the default one.
     return {
       sql: `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
                   CASE WHEN v.vouch_seq IS NOT NULL THEN COALESCE(r.bytes, b.bytes) END AS bytes,
@@ -156,8 +148,7 @@ export const oneRowRecordLayout: RecordLayout = {
                        THEN 1 ELSE 0 END AS in_object
            FROM (SELECT c.key, c.blob_ref,
                         (SELECT r.seq FROM ledger_record r
-                         WHERE r.content_hash = substr(c.blob_ref, 8) AND r.kind <> 'evidence'
-                           AND r.kind = 'evidence-set' AND r.id = q.column2
+                         WHERE r.content_hash = substr(c.blob_ref, 8) AND r.kind = 'evidence-set' AND r.id = q.column2
                            AND (r.blob_ref = c.blob_ref OR (r.blob_ref IS NULL AND substr(c.blob_ref, 1, 7) = 'sha256:'))
                            AND EXISTS (SELECT 1 FROM ledger_record m
                                        WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)

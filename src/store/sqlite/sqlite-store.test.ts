@@ -11,7 +11,8 @@ import { ed25519Signer } from '../../core/ledger-manifest.js'
 import type { AssessmentStore } from '../../core/store.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
 import { SqlLedgerStore } from '../ledger-store.js'
-import { inlineBlobMax } from './record-layout.js'
+import type { SqlRunner, SqlValue } from '../sql/driver.js'
+import { inlineBlobMax, oneRowRecordLayout } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
 import { SqliteDriver } from './sqlite-driver.js'
 import { SqliteStore } from './sqlite-store.js'
@@ -200,6 +201,41 @@ describe('SqliteStore on a real file', () => {
       { id: 's2', n: inlineBlobMax },
     ])
     check.close()
+  })
+
+  it('finds an evidence item kept in its row by address through the content index, not a table scan', async () => {
+    // A re-run lists the evidence it shares with earlier runs by hash; reading it looks each item up
+    // by address, so a scan per item would make reading a 10k-item re-run quadratic in the ledger.
+    const file = path.join(dir, 'by-address', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    const db = new Database(file, { readonly: true })
+    const hash = db
+      .prepare("SELECT content_hash FROM ledger_record WHERE kind = 'evidence' ORDER BY seq DESC")
+      .pluck()
+      .get() as string
+    // The statement the store runs for a blob by address, planned by SQLite on this file.
+    let asked: { sql: string; params: SqlValue[] } | undefined
+    await oneRowRecordLayout.blobRows(
+      {
+        query: async (sql: string, params: SqlValue[] = []) => {
+          asked = { sql, params }
+          return []
+        },
+      } as Pick<SqlRunner, 'query'>,
+      `sha256:${hash}`,
+    )
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${asked?.sql}`).all(...(asked?.params ?? [])) as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join('\n')
+    db.close()
+    expect(plan).toMatch(/ledger_record USING INDEX ledger_record_content/)
+    expect(plan).not.toMatch(/SCAN ledger_record\b/)
+    const found = await store.blob(`sha256:${hash}`)
+    expect(found === undefined ? undefined : sha256(found)).toBe(hash)
+    await store.close()
   })
 
   it('moves a version-5 ledger to one row per record in one step: nothing lost, the chain unchanged', async () => {
