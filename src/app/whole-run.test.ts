@@ -12,6 +12,7 @@ import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import { renderMarkdown } from '../reports/markdown/render-markdown.js'
 import { findingsPartsId, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
+import { setBlobSql } from '../store/sqlite/record-layout.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
@@ -111,9 +112,12 @@ async function tamper(
 ): Promise<void> {
   const raw = new Database(storeFile(await loadConfig(undefined, dir)))
   try {
+    // A blob lives in its record's row when small, in ledger_blob when large (record-layout.ts).
+    const address = "COALESCE(r.blob_ref, 'sha256:' || r.content_hash)"
     const rows = raw
       .prepare(
-        `SELECT r.seq, b.ref, b.bytes FROM ledger_record r JOIN ledger_blob b ON b.ref = r.blob_ref
+        `SELECT r.seq, ${address} AS ref, COALESCE(r.bytes, b.bytes) AS bytes
+         FROM ledger_record r LEFT JOIN ledger_blob b ON r.bytes IS NULL AND b.ref = ${address}
          WHERE r.kind = ? AND r.id = ? AND (? IS NULL OR r.run_id = ?)`,
       )
       .all(kind, id, runId ?? null, runId ?? null) as { seq: number; ref: string; bytes: Buffer }[]
@@ -121,13 +125,15 @@ async function tamper(
     for (const row of rows) {
       const bytes = Buffer.from(change(row.bytes.toString('utf8')))
       expect(bytes.equals(row.bytes)).toBe(false)
-      raw.prepare('UPDATE ledger_blob SET bytes = ? WHERE ref = ?').run(bytes, row.ref)
+      for (const sql of setBlobSql) raw.prepare(sql).run(bytes, row.ref)
       // The record made to name the new content too: then the chain no longer matches its manifest.
       if (record) {
         const hash = createHash('sha256').update(bytes).digest('hex')
         raw.prepare('UPDATE ledger_record SET content_hash = ? WHERE seq = ?').run(hash, row.seq)
         raw.prepare('UPDATE ledger_blob SET ref = ? WHERE ref = ?').run(`sha256:${hash}`, row.ref)
-        raw.prepare('UPDATE ledger_record SET blob_ref = ? WHERE seq = ?').run(`sha256:${hash}`, row.seq)
+        raw
+          .prepare('UPDATE ledger_record SET blob_ref = ? WHERE seq = ? AND blob_ref IS NOT NULL')
+          .run(`sha256:${hash}`, row.seq)
       }
     }
   } finally {
