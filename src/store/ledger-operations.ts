@@ -98,6 +98,20 @@ const sliceSize = 5_000
 /** Further records (parse results, one per file: each may be large) are appended every 8 MiB of content. */
 const sliceBytes = 8 * 1024 * 1024
 
+/** Opens the run an assessment is recorded in, started when its model was generated. */
+async function beginAssessmentRun(
+  store: AssessmentStore,
+  request: Pick<RecordRequest, 'model' | 'toolVersion' | 'signer'>,
+): Promise<{ runId: number; context: { collectedAt: string; toolVersion: string } }> {
+  const context = { collectedAt: request.model.generatedAt, toolVersion: request.toolVersion }
+  const runId = await store.beginRun({
+    startedAt: context.collectedAt,
+    toolVersion: request.toolVersion,
+    signer: request.signer,
+  })
+  return { runId, context }
+}
+
 /**
  * Keeps one assessment in the ledger: a run with its evidence, attestations, findings (in parts) and
  * model, closed by a signed manifest. A run interrupted part-way stays open and is reported incomplete.
@@ -109,12 +123,7 @@ export async function recordAssessment(
   request: RecordRequest,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
   const { model } = request
-  const context = { collectedAt: model.generatedAt, toolVersion: request.toolVersion }
-  const runId = await store.beginRun({
-    startedAt: context.collectedAt,
-    toolVersion: request.toolVersion,
-    signer: request.signer,
-  })
+  const { runId, context } = await beginAssessmentRun(store, request)
   const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
   const collectorOf = (file: string): string => collectorByFile.get(file) ?? 'unknown'
   // Evidence the last assessment recorded (itself or by reference) is not recorded again: the run
@@ -215,12 +224,7 @@ export async function recordRepeatedAssessment(
   request: RepeatRequest,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
   const { model } = request
-  const context = { collectedAt: model.generatedAt, toolVersion: request.toolVersion }
-  const runId = await store.beginRun({
-    startedAt: context.collectedAt,
-    toolVersion: request.toolVersion,
-    signer: request.signer,
-  })
+  const { runId, context } = await beginAssessmentRun(store, request)
   // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes are not
   // walked by the canonical writer (runEvidenceEntry's fields, this content).
   const entries: LedgerEntry[] = [

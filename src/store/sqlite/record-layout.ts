@@ -1,5 +1,5 @@
 import type { LedgerRecord } from '../../core/ledger.js'
-import type { RecordLayout } from '../ledger-store.js'
+import { type RecordLayout, recordColumns } from '../ledger-store.js'
 import type { SqlRunner, SqlValue } from '../sql/driver.js'
 
 /**
@@ -26,22 +26,7 @@ export const setBlobSql = [
 ] as const
 
 /** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
-const rowColumns = [
-  'seq',
-  'id',
-  'run_id',
-  'kind',
-  'source',
-  'collector',
-  'collector_version',
-  'collected_at',
-  'effective_at',
-  'content_hash',
-  'blob_ref',
-  'prev_hash',
-  'hash',
-  'bytes',
-] as const
+const rowColumns = [...recordColumns, 'bytes'] as const
 
 /** The record columns a read selects (RecordRow); the blob is selected apart, as the statement needs. */
 const recordSelect = rowColumns
