@@ -1,10 +1,14 @@
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCheckManifest, loadChecks } from '../../checks/load-checks.js'
-import { loadCatalog } from '../catalog/load-catalog.js'
-import type { AssessmentModel } from '../core/assessment.js'
+import {
+  config,
+  deployment,
+  type RerunEstate,
+  replicasCheck,
+  rerunEstate,
+  statusOf,
+} from '../../test/rerun-estate.js'
 import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import {
@@ -16,70 +20,25 @@ import {
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
 import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
-import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { setCheckResultsBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
-import { type Library, runAssessment, storeFile } from './run-assessment.js'
+import { storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
 
 // An unchanged re-run reuses what a signed run already holds: the findings of every check whose code,
 // params and evidence are unchanged, and the evidence itself (listed by hash, not recorded again).
 // Anything that changes re-evaluates, and the ledger still verifies.
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-check-results-'))
-const env = { TRUSTCTL_SIGNING_KEY: path.join(dir, 'signing-key.pem') }
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-const deployment = (replicas: number): string => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api, namespace: prod }
-spec:
-  replicas: ${replicas}
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/api:1.0
-`
-
-const config = (checks = ''): string => `version: 1
-organization: Acme
-system: { name: Insights }
-scope: { categories: [security, availability], asOf: 2026-11-30 }
-sources:
-  - path: deploy
-${checks}`
-
-const replicasCheck = 'kubernetes/deployment-runs-multiple-replicas'
-
-let library: Library
+let estate: RerunEstate
+let dir: string
 beforeAll(async () => {
-  // Deferred through a manifest of this checkout's checks, as the build's: every check has a code hash.
-  const checks = await loadChecks(undefined, { defer: true, manifest: await buildCheckManifest() })
-  library = { checks, catalog: await loadCatalog(checks) }
-  mkdirSync(path.join(dir, 'deploy'))
-  writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
-  writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+  estate = await rerunEstate('trustctl-check-results-')
+  dir = estate.dir
 }, 120_000)
+afterAll(() => estate.remove())
 
-async function assessAt(day: string) {
-  const loaded = await loadConfig(undefined, dir)
-  return runAssessment(loaded, library, new Date(`${day}T12:00:00Z`), { env, notify: () => undefined })
-}
-
-async function withStore<T>(use: (store: AssessmentStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(storeFile(await loadConfig(undefined, dir)))
-  try {
-    return await use(store)
-  } finally {
-    await store.close()
-  }
-}
-
-const statusOf = (model: AssessmentModel, check: string): string[] =>
-  model.findings.filter((f) => f.check === check).map((f) => f.status)
+const assessAt = (day: string) => estate.assessAt(day)
+const withStore = <T>(use: (store: AssessmentStore) => Promise<T>): Promise<T> => estate.withStore(use)
 
 describe('re-runs reuse what a signed run holds', () => {
   let first: Awaited<ReturnType<typeof assessAt>>
@@ -184,7 +143,7 @@ describe('re-runs reuse what a signed run holds', () => {
     expect(statusOf(back.model, replicasCheck)).toEqual(['pass'])
     writeFileSync(
       path.join(dir, 'trustctl.yaml'),
-      config(`checks:\n  ${replicasCheck}: { params: { minReplicas: 3 } }\n`),
+      config({ checks: `checks:\n  ${replicasCheck}: { params: { minReplicas: 3 } }\n` }),
     )
     const stricter = await assessAt('2026-12-05')
     expect(stricter.checkResults.evaluated).toBe(1)

@@ -1,11 +1,16 @@
 import { createHash } from 'node:crypto'
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import { rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { buildCheckManifest, loadChecks } from '../../checks/load-checks.js'
-import { loadCatalog } from '../catalog/load-catalog.js'
+import {
+  config,
+  deployment,
+  type RerunEstate,
+  replicasCheck,
+  rerunEstate,
+  statusOf,
+} from '../../test/rerun-estate.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { canonicalBytesOf } from '../core/canonical-json.js'
 import { runEvidenceId } from '../core/ledger-entries.js'
@@ -13,7 +18,6 @@ import type { AssessmentStore } from '../core/store.js'
 import { renderMarkdown } from '../reports/markdown/render-markdown.js'
 import { findingsPartsId, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
 import { setBlobSql } from '../store/sqlite/record-layout.js'
-import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
@@ -22,60 +26,18 @@ import { wholeRunId } from './whole-run.js'
 // parsed, hashed item by item or evaluated. Anything that changes (a file, a param, the as-of date)
 // or anything the chain does not vouch for (an altered model, findings record or key) evaluates.
 
-const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-whole-run-'))
-const env = { TRUSTCTL_SIGNING_KEY: path.join(dir, 'signing-key.pem') }
-afterAll(() => rmSync(dir, { recursive: true, force: true }))
-
-const deployment = (replicas: number): string => `apiVersion: apps/v1
-kind: Deployment
-metadata: { name: api, namespace: prod }
-spec:
-  replicas: ${replicas}
-  selector: { matchLabels: { app: api } }
-  template:
-    metadata: { labels: { app: api } }
-    spec:
-      containers:
-        - name: api
-          image: registry.example.com/api:1.0
-`
-
-const config = ({ asOf = '2026-11-30', checks = '' } = {}): string => `version: 1
-organization: Acme
-system: { name: Insights }
-scope: { categories: [security, availability], asOf: ${asOf} }
-sources:
-  - path: deploy
-${checks}`
-
-const replicasCheck = 'kubernetes/deployment-runs-multiple-replicas'
-
+let estate: RerunEstate
+let dir: string
 let library: Library
 beforeAll(async () => {
-  // Deferred through a manifest of this checkout's checks, as the build's: every check has a code hash.
-  const checks = await loadChecks(undefined, { defer: true, manifest: await buildCheckManifest() })
-  library = { checks, catalog: await loadCatalog(checks) }
-  mkdirSync(path.join(dir, 'deploy'))
-  writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
-  writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+  estate = await rerunEstate('trustctl-whole-run-')
+  dir = estate.dir
+  library = estate.library
 }, 120_000)
+afterAll(() => estate.remove())
 
-async function assessAt(day: string) {
-  const loaded = await loadConfig(undefined, dir)
-  return runAssessment(loaded, library, new Date(`${day}T12:00:00Z`), { env, notify: () => undefined })
-}
-
-async function withStore<T>(use: (store: AssessmentStore) => Promise<T>): Promise<T> {
-  const store = new SqliteStore(storeFile(await loadConfig(undefined, dir)))
-  try {
-    return await use(store)
-  } finally {
-    await store.close()
-  }
-}
-
-const statusOf = (model: AssessmentModel, check: string): string[] =>
-  model.findings.filter((f) => f.check === check).map((f) => f.status)
+const assessAt = (day: string) => estate.assessAt(day)
+const withStore = <T>(use: (store: AssessmentStore) => Promise<T>): Promise<T> => estate.withStore(use)
 
 /**
  * The model as a report shows it, without what differs by run: when, which run, whether parsed, and
