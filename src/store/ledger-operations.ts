@@ -98,6 +98,24 @@ const sliceSize = 5_000
 /** Further records (parse results, one per file: each may be large) are appended every 8 MiB of content. */
 const sliceBytes = 8 * 1024 * 1024
 
+/** The record listing a run's findings parts under its findings key (recorded and repeated runs alike). */
+function findingsListEntry(
+  content: Uint8Array,
+  model: Pick<AssessmentModel, 'asOf'>,
+  context: { collectedAt: string; toolVersion: string },
+): LedgerEntry {
+  return {
+    kind: 'evidence-set',
+    id: findingsPartsId,
+    source: 'trustctl',
+    collector: 'trustctl',
+    collectorVersion: context.toolVersion,
+    collectedAt: context.collectedAt,
+    effectiveAt: model.asOf,
+    content,
+  }
+}
+
 /** Opens the run an assessment is recorded in, started when its model was generated. */
 async function beginAssessmentRun(
   store: AssessmentStore,
@@ -180,16 +198,11 @@ export async function recordAssessment(
   }
   if (request.findings !== undefined) {
     // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.
-    const entry: LedgerEntry = {
-      kind: 'evidence-set',
-      id: findingsPartsId,
-      source: 'trustctl',
-      collector: 'trustctl',
-      collectorVersion: request.toolVersion,
-      collectedAt: context.collectedAt,
-      effectiveAt: model.asOf,
-      content: canonicalBytes({ key: request.findings.key, ...findingsList }),
-    }
+    const entry = findingsListEntry(
+      canonicalBytes({ key: request.findings.key, ...findingsList }),
+      model,
+      context,
+    )
     await store.append(runId, [entry])
     remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
   }
@@ -238,16 +251,7 @@ export async function recordRepeatedAssessment(
   const remember: { key: string; blobRef: string }[] = []
   if (request.findingsList !== undefined) {
     const content = request.findingsList
-    entries.push({
-      kind: 'evidence-set',
-      id: findingsPartsId,
-      source: 'trustctl',
-      collector: 'trustctl',
-      collectorVersion: request.toolVersion,
-      collectedAt: context.collectedAt,
-      effectiveAt: model.asOf,
-      content,
-    })
+    entries.push(findingsListEntry(content, model, context))
     const key = (JSON.parse(Buffer.from(content).toString('utf8')) as { key?: unknown }).key
     if (typeof key === 'string')
       remember.push({ key: `findings:${key}`, blobRef: `sha256:${sha256(content)}` })
