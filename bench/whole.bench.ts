@@ -42,6 +42,10 @@ import { generateEstate } from './generate-estate.js'
 const scale = Number(process.env.BENCH_WHOLE_SCALE ?? 1)
 const runs = Number(process.env.BENCH_WHOLE_RUNS ?? 5)
 const bigRuns = Number(process.env.BENCH_WHOLE_BIG_RUNS ?? 1)
+// BENCH_WHOLE_ONLY=secrets,rerun runs only those parts (startup, secrets, k8s, rerun, k8s-40k,
+// k8s-100k, trivy, sarif, ingest, verify, log): one measure again after a change, not the whole table.
+const only = new Set((process.env.BENCH_WHOLE_ONLY ?? '').split(',').filter((part) => part !== ''))
+const wanted = (part: string): boolean => only.size === 0 || only.has(part)
 const n = (base: number): number => Math.max(1, Math.round(base * scale))
 
 // bench/ compiles to dist/bench/: the checkout is two levels up, and its CLI is bin/trustctl.js.
@@ -320,7 +324,7 @@ try {
   mkdirSync(tools)
 
   // 1. Start-up.
-  {
+  if (wanted('startup')) {
     const [ours, bare] = alternate('--version', [
       { label: 'trustctl --version', argv: [process.execPath, cli, '--version'], cwd: work },
       { label: 'node -e 0', argv: [process.execPath, '-e', '0'], cwd: work },
@@ -335,7 +339,7 @@ try {
   }
 
   // 2. Secrets.
-  {
+  if (wanted('secrets')) {
     const root = path.join(work, 'secrets')
     const files = n(5031)
     const bytes = secretsCorpus(root, files)
@@ -413,55 +417,63 @@ console.log(docs)
     [n(40_000), bigRuns],
     [n(100_000), bigRuns],
   ] as const) {
+    const part = objects === n(10_000) ? 'k8s' : objects === n(40_000) ? 'k8s-40k' : 'k8s-100k'
+    if (!wanted(part) && !(part === 'k8s' && wanted('rerun'))) continue
     const root = path.join(work, `k8s-${objects}`)
     generateEstate(root, objects, 0)
     const p = project(root, '[{ path: deploy }]')
     const deploy = path.join(root, 'deploy')
-    const contenders: Contender[] = [
-      assess(p),
-      { label: 'js-yaml parse-only (whole process)', argv: [process.execPath, parseOnly, deploy], cwd: root },
-    ]
-    if (objects === n(10_000))
-      contenders.push(
-        yamllint === undefined
-          ? { label: 'yamllint', cwd: root, missing: 'not installed' }
-          : {
-              label: 'yamllint -d relaxed',
-              argv: [yamllint, '-d', 'relaxed', deploy],
-              cwd: root,
-              okCodes: [0, 1],
-            },
-      )
-    const [ours, parse, lint] = alternate(`${objects} Kubernetes objects`, contenders, times) as [
-      Figure,
-      Figure,
-      Figure | undefined,
-    ]
-    const { config } = await loadConfig(undefined, root)
-    const inside =
-      objects === n(10_000)
-        ? await inProcess('kubernetes collection', () =>
-            collectSources(config.sources, { root, now: new Date(), env: {} }),
-          )
-        : Number.NaN
-    if (lint !== undefined)
-      rows.push({
-        measure: `${objects} Kubernetes objects`,
-        trustctl: `${fmtS(ours.ms)}${fmtRss(ours)} (collection in process ${fmtS(inside)})`,
-        peer: `yamllint ${lint.missing ?? fmtS(lint.ms)}; js-yaml parse-only ${fmtS(parse.ms)}`,
-        now: `${lint.missing === undefined ? `${ratio(lint.ms, ours.ms)} yamllint; ` : ''}${ratio(ours.ms, parse.ms)} parse`,
-        goal: '≥ 20× yamllint; ≤ 3× parse',
-      })
-    else
-      rows.push({
-        measure: `${objects} objects`,
-        trustctl: `${fmtS(ours.ms)}${fmtRss(ours)}`,
-        peer: `js-yaml parse-only ${fmtS(parse.ms)}`,
-        now: `${ours.rssMb === undefined ? '–' : `${((ours.rssMb * 1024) / objects).toFixed(1)} KiB per object; peak RSS ${ours.rssMb <= 512 ? 'within' : 'over'} 512 MiB`}`,
-        goal: '≤ 512 MiB at 100k',
-      })
+    if (wanted(part)) {
+      const contenders: Contender[] = [
+        assess(p),
+        {
+          label: 'js-yaml parse-only (whole process)',
+          argv: [process.execPath, parseOnly, deploy],
+          cwd: root,
+        },
+      ]
+      if (objects === n(10_000))
+        contenders.push(
+          yamllint === undefined
+            ? { label: 'yamllint', cwd: root, missing: 'not installed' }
+            : {
+                label: 'yamllint -d relaxed',
+                argv: [yamllint, '-d', 'relaxed', deploy],
+                cwd: root,
+                okCodes: [0, 1],
+              },
+        )
+      const [ours, parse, lint] = alternate(`${objects} Kubernetes objects`, contenders, times) as [
+        Figure,
+        Figure,
+        Figure | undefined,
+      ]
+      const { config } = await loadConfig(undefined, root)
+      const inside =
+        objects === n(10_000)
+          ? await inProcess('kubernetes collection', () =>
+              collectSources(config.sources, { root, now: new Date(), env: {} }),
+            )
+          : Number.NaN
+      if (lint !== undefined)
+        rows.push({
+          measure: `${objects} Kubernetes objects`,
+          trustctl: `${fmtS(ours.ms)}${fmtRss(ours)} (collection in process ${fmtS(inside)})`,
+          peer: `yamllint ${lint.missing ?? fmtS(lint.ms)}; js-yaml parse-only ${fmtS(parse.ms)}`,
+          now: `${lint.missing === undefined ? `${ratio(lint.ms, ours.ms)} yamllint; ` : ''}${ratio(ours.ms, parse.ms)} parse`,
+          goal: '≥ 20× yamllint; ≤ 3× parse',
+        })
+      else
+        rows.push({
+          measure: `${objects} objects`,
+          trustctl: `${fmtS(ours.ms)}${fmtRss(ours)}`,
+          peer: `js-yaml parse-only ${fmtS(parse.ms)}`,
+          now: `${ours.rssMb === undefined ? '–' : `${((ours.rssMb * 1024) / objects).toFixed(1)} KiB per object; peak RSS ${ours.rssMb <= 512 ? 'within' : 'over'} 512 MiB`}`,
+          goal: '≤ 512 MiB at 100k',
+        })
+    }
 
-    if (objects === n(10_000)) {
+    if (objects === n(10_000) && wanted('rerun')) {
       // Re-run: the cold run on a fresh store, then the same command again with nothing changed.
       const [cold, warm] = alternate(`re-run, nothing changed (${objects} objects)`, [
         assess(p, 'trustctl assess, fresh store'),
@@ -492,6 +504,7 @@ console.log(typeof value)
     ['Trivy', n(10_000)],
     ['SARIF', n(10_000)],
   ] as const) {
+    if (!wanted(kind.toLowerCase())) continue
     const root = path.join(work, `scan-${kind}`)
     mkdirSync(path.join(root, 'scans'), { recursive: true })
     const file = path.join(root, 'scans', kind === 'Trivy' ? 'trivy.json' : 'code.sarif')
@@ -535,7 +548,7 @@ console.log(typeof value)
   }
 
   // 5. Ledger ingest: in process (no CLI ingests records alone), beside better-sqlite3's own rate.
-  {
+  if (wanted('ingest')) {
     const records = n(200_000)
     const perInput = 100
     const signer = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
@@ -616,7 +629,7 @@ console.log(typeof value)
   // file per blob, written here the way trustctl writes it (a store, an ingest, exportBundle), then
   // `trustctl verify --bundle` whole process beside sha256sum over the same folder (the limit: it
   // reads and hashes every file and does nothing else) and node's createHash in a loop.
-  {
+  if (wanted('verify')) {
     const files = n(42_000)
     const root = path.join(work, 'folder')
     const bundle = path.join(root, 'bundle')
@@ -698,9 +711,9 @@ console.log(count)
     rmSync(root, { recursive: true, force: true })
   }
 
-  // 6. An audit log assessed whole process, at a quarter of its size and at its size: flat memory
+  // 7. An audit log assessed whole process, at a quarter of its size and at its size: flat memory
   // means the second peak RSS is no higher than the first by more than noise.
-  {
+  if (wanted('log')) {
     const root = path.join(work, 'audit-log')
     mkdirSync(root, { recursive: true })
     const log = path.join(root, 'kube-apiserver-audit.log')
