@@ -268,6 +268,7 @@ describe('the fast canonical writer against the writer it replaced', () => {
       new Map([['a', 1]]),
       { toJSON: () => ({ toJSON: () => 'inner', z: 1, a: 2 }) },
       [{ toJSON: () => ({ toJSON: () => 'inner', z: 1, a: 2 }) }],
+      { list: { toJSON: () => Object.assign([2, 1], { toJSON: () => 'inner' }) } },
       Object.assign(Object.create(null), { b: 1, a: 2 }),
       new Uint8Array([3, 1, 2]),
     ]

@@ -167,13 +167,12 @@ function viewOf(v: unknown): unknown {
     return budget < 0 ? tooLarge : v
   }
   if (spliced?.has(v)) return unsupported
+  // Values reach here after toJSON: a toJSON still there belongs to a toJSON's result, which
+  // JSON.stringify does not call again, but native JSON.stringify of the view would.
+  if (typeof (v as { toJSON?: unknown }).toJSON === 'function') return unsupported
   if (Array.isArray(v)) return arrayView(v)
   const proto: unknown = Object.getPrototypeOf(v)
-  if (
-    (proto !== Object.prototype && proto !== null) ||
-    typeof (v as { toJSON?: unknown }).toJSON === 'function'
-  )
-    return unsupported
+  if (proto !== Object.prototype && proto !== null) return unsupported
   return objectView(v as Record<string, unknown>)
 }
 
