@@ -249,8 +249,7 @@ export function compileRules(
     const trimmed =
       rule.ignoreCase === true ? alternatives : alternatives.map(withoutTrailingNegativeLookahead)
     const ownCase =
-      rule.ignoreCase !== true &&
-      (trimmed.some(narrowedByIgnoreCase) || beginsOutsideLowerCase(alternatives))
+      rule.ignoreCase !== true && (trimmed.some(narrowedByIgnoreCase) || beginsOutsideLowerCase(alternatives))
     if (ownCase) exact.push({ rule: i, alternatives })
     else folded.push({ rule: i, alternatives: trimmed })
   })
