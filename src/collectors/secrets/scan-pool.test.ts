@@ -179,6 +179,35 @@ describe('the secrets scan on worker threads', () => {
     expect(files.some((f) => f.size === 1)).toBe(true)
   })
 
+  it('takes the smallest shares on the calling thread until every worker has started', async () => {
+    // Until the worker's ready message is seen, this thread scans 16 files at a time (seeing messages
+    // in between), not an eighth of the tree: a worker that is ready gets shares at once.
+    let start: () => void = () => undefined
+    const starting: ShareRunner = {
+      ready: new Promise<void>((resolve) => {
+        start = resolve
+      }),
+      failed: new Promise<never>(() => undefined),
+      run: (from, to) => new Promise((resolve) => setTimeout(() => resolve(scanned(from, to, -1)), 2)),
+    }
+    const here: number[] = []
+    const files = await runShares(
+      5031,
+      2,
+      async (from, to) => {
+        here.push(to - from)
+        if (here.length === 3) start()
+        return scanned(from, to, 1)
+      },
+      [starting],
+    )
+    expect(files.map((f) => f.file)).toEqual(Array.from({ length: 5031 }, (_, i) => `f${i}`))
+    expect(here.slice(0, 3)).toEqual([16, 16, 16])
+    // Once the worker has started, this thread's shares are the usual ones, and the worker's too.
+    expect(here[3]).toBeGreaterThan(16)
+    expect(files.some((f) => f.size === -1)).toBe(true)
+  })
+
   it('fails the scan when a share fails in a worker, or the worker cannot start or dies', async () => {
     await expect(
       runShares(2000, 2, slowly, [runner(() => Promise.reject(new Error('share could not be read')))]),

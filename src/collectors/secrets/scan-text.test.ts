@@ -27,6 +27,11 @@ const tokens = (): string =>
     `${'npm_'}${random(36)}`,
     `${'hf_'}${random(34, 'abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ')}`,
     `${'eyJ'}${random(20)}.${'eyJ'}${random(20)}.${random(20)}`,
+    // The rules screened in their own case: each beside a look-alike in lower case.
+    `${'AIza'}${random(35)} ${'aiza'}${random(35)}`,
+    `${'SK'}${random(32, '0123456789abcdef')} sk${random(32, '0123456789abcdef')}`,
+    `${'AccountKey='}${random(86, `${alnum}+/`)}== accountkey=${random(86)}==`,
+    `"${'private_key_id'}": "${random(40, '0123456789abcdef')}"`,
     `${'postgres'}://app:${random(16)}@db:5432/app`,
     random(40, `${alnum}/+`),
   ])
@@ -149,6 +154,23 @@ describe('the screened scan', () => {
     const screened = scanText(text, compileRules([rule, other])).map(key)
     expect(screened).toEqual(scanText(text, compileRules([rule, other], { screens: false })).map(key))
     expect(screened).toEqual(['narrow@1:3=abCDE', 'folded@1:11=TOKEN1234'])
+  })
+
+  it('screens the rules that begin outside lower case in their own case, apart from the folded leads', () => {
+    const compiled = compileRules()
+    expect(compiled.screens.map((s) => s.pattern.flags)).toEqual(['gi', 'g'])
+    const [folded, own] = compiled.screens
+    const idsAt = (screen: (typeof compiled.screens)[number] | undefined, char: string): string[] =>
+      (screen?.byFirst[char.charCodeAt(0)] ?? []).map((r) => compiled.rules[r]?.id ?? '')
+    expect(idsAt(own, 'A')).toEqual(['aws-access-key-id', 'gcp-api-key', 'azure-storage-account-key'])
+    expect(idsAt(own, 'S')).toEqual(['twilio-api-key', 'sendgrid-api-key'])
+    expect(idsAt(own, '-')).toEqual(['private-key'])
+    expect(idsAt(own, '"')).toEqual(['gcp-service-account-key'])
+    // The folded screen no longer stops at them: an access key id is found by the case-sensitive one.
+    const keyId = `${'AKIA'}${'ABCDEFGHIJKLMNOP'}`
+    expect(folded?.pattern.test(keyId)).toBe(false)
+    if (own !== undefined) own.pattern.lastIndex = 0
+    expect(own?.pattern.test(keyId)).toBe(true)
   })
 
   it('tries a case-sensitive rule only where its own case begins, however the screen matched', () => {

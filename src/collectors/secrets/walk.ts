@@ -1,13 +1,21 @@
-import { open, readdir } from 'node:fs/promises'
+import { readdirSync } from 'node:fs'
+import { open } from 'node:fs/promises'
 import path from 'node:path'
 
-/** Every regular file under `dir` (relative, `/`-separated), symlinks not followed, `.git` skipped. */
+/**
+ * Every regular file under `dir` (relative, `/`-separated), symlinks not followed, `.git` skipped.
+ * Folders are read synchronously, like the small files the scan reads (scan-files.ts): on the
+ * whole-process bench's tree (357 folders, 5,031 files) the promise API's round trips through the
+ * thread pool took 14-34 ms of wall time and 14-32 ms of CPU against 5-13 ms for both (alternating
+ * runs in one process, the first of each aside, load 9), and the worker threads of a large scan
+ * start only once the listing is done.
+ */
 export async function listTree(root: string, excluded: (relative: string) => boolean): Promise<string[]> {
   const files: string[] = []
   const pending = ['']
   while (pending.length > 0) {
     const dir = pending.pop() ?? ''
-    const entries = await readdir(path.join(root, dir), { withFileTypes: true })
+    const entries = readdirSync(path.join(root, dir), { withFileTypes: true })
     for (const entry of entries) {
       const relative = dir === '' ? entry.name : `${dir}/${entry.name}`
       if (entry.isDirectory()) {
