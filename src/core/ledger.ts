@@ -104,7 +104,10 @@ export function canonicalBytes(value: unknown): Buffer {
 
 /**
  * The hash of a record. Fields are serialized as a JSON array in a fixed order: as canonical as
- * sorted-key JSON, and cheap enough for a million records a run.
+ * sorted-key JSON, and cheap enough for a million records a run. About 1.8 µs a record (200k
+ * records), half serializing, half hashing; the same bytes built by hand (quoting only strings that
+ * need it) or written into a reused Buffer and hashed from there measured no faster, so the format
+ * (which every stored record is verified against) has no cheaper writing to gain.
  */
 export function recordHash(record: Omit<LedgerRecord, 'hash'>): string {
   return sha256(

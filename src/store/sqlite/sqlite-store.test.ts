@@ -6,7 +6,7 @@ import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
-import { sha256 } from '../../core/ledger.js'
+import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
 import type { AssessmentStore } from '../../core/store.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
@@ -288,5 +288,73 @@ describe('SqliteStore on a real file', () => {
     const big = check.prepare("SELECT blob_ref, bytes FROM ledger_record WHERE id = 'large'").get()
     expect(big).toEqual({ blob_ref: null, bytes: null })
     check.close()
+  })
+})
+
+describe('sealing a run without reading its record hashes back', () => {
+  const entry = (id: string): LedgerEntry => ({
+    kind: 'evidence',
+    id,
+    source: `${id}.yaml`,
+    collector: 'test',
+    collectorVersion: '1',
+    collectedAt: '2026-11-01T00:00:00.000Z',
+    effectiveAt: '2026-11-01T00:00:00.000Z',
+    content: canonicalBytes({ id }),
+  })
+  /** A store on `file` that notes each statement it runs in a transaction. */
+  const watched = (file: string): { store: SqlLedgerStore; statements: string[] } => {
+    const driver = new SqliteDriver(file)
+    driver.migrate(sqliteLedgerMigrations, { pragma: 'user_version' })
+    const statements: string[] = []
+    const transaction = driver.transaction.bind(driver)
+    driver.transaction = (fn) =>
+      transaction((tx) =>
+        fn({
+          ...tx,
+          query: (sql, params) => {
+            statements.push(sql)
+            return tx.query(sql, params)
+          },
+        }),
+      )
+    return { store: new SqlLedgerStore(driver, undefined, oneRowRecordLayout), statements }
+  }
+  const readsHashesBack = (statements: readonly string[]): boolean =>
+    statements.some((sql) => /SELECT hash FROM ledger_record WHERE run_id/.test(sql))
+
+  it('signs the hashes it wrote when the table holds just those, even with another run in between', async () => {
+    const { store, statements } = watched(path.join(dir, 'seal-kept', 'trustctl.db'))
+    const first = await store.beginRun({ startedAt: '2026-11-01T00:00:00Z', toolVersion: '1', signer })
+    const second = await store.beginRun({ startedAt: '2026-11-01T00:00:00Z', toolVersion: '1', signer })
+    await store.append(first, [entry('a'), entry('b')])
+    await store.append(second, [entry('c')])
+    await store.append(first, [entry('d')])
+    statements.length = 0
+    const sealed = await store.finishRun(first, '2026-11-01T00:01:00Z', signer)
+    await store.finishRun(second, '2026-11-01T00:01:00Z', signer)
+    expect(readsHashesBack(statements)).toBe(false)
+    // signing key, run start, a, b, d
+    expect(sealed.manifest.recordCount).toBe(5)
+    expect((await verifyStore(store)).ok).toBe(true)
+    await store.close()
+  })
+
+  it('reads the hashes back when another connection appended to the run, and the seal counts its records', async () => {
+    const file = path.join(dir, 'seal-shared', 'trustctl.db')
+    const { store, statements } = watched(file)
+    const other = new SqliteStore(file)
+    const runId = await store.beginRun({ startedAt: '2026-11-01T00:00:00Z', toolVersion: '1', signer })
+    await store.append(runId, [entry('a')])
+    await other.append(runId, [entry('b')])
+    await store.append(runId, [entry('c')])
+    statements.length = 0
+    const sealed = await store.finishRun(runId, '2026-11-01T00:01:00Z', signer)
+    expect(readsHashesBack(statements)).toBe(true)
+    // signing key, run start, a, b (the other connection's), c
+    expect(sealed.manifest.recordCount).toBe(5)
+    expect((await verifyStore(store)).ok).toBe(true)
+    await other.close()
+    await store.close()
   })
 })
