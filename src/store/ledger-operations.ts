@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
 import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
+import { findingsOfPart } from '../core/findings-part.js'
 import type { LedgerRecord } from '../core/ledger.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import {
@@ -349,10 +350,8 @@ async function readFindings(
 ): Promise<AssessmentModel['findings']> {
   const findings: AssessmentModel['findings'] = []
   for (const part of listed.parts) {
-    const slice = await readContent<AssessmentModel['findings']>(
-      store,
-      part.contentHash,
-      `${what}: findings record ${part.id}`,
+    const slice = findingsOfPart(
+      await readContent<unknown>(store, part.contentHash, `${what}: findings record ${part.id}`),
     )
     if (!Array.isArray(slice) || slice.length !== part.count)
       throw new StoreError(
