@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
-import { compactFindings, compactFindingsLayout, findingsOfPart, findingsPartBytes } from './findings-part.js'
+import type { Finding } from './check.js'
+import {
+  compactFindings,
+  compactFindingsLayout,
+  engineFindingsOf,
+  findingsOfPart,
+  findingsPartBytes,
+} from './findings-part.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
 
@@ -115,5 +122,25 @@ describe('findings records', () => {
       'findings',
     ]
     for (const value of broken) expect(findingsOfPart(value)).toBeUndefined()
+  })
+
+  it("hold the engine's findings (no controls or criteria) for the check-result cache, each layout apart", () => {
+    const engine: Finding[] = findings.map(({ check, severity, status, subject, message }) => ({
+      check,
+      severity,
+      status,
+      subject,
+      message,
+    }))
+    const compact = JSON.parse(JSON.stringify(compactFindings(engine)))
+    const back = engineFindingsOf(compact)
+    expect(back).toEqual(engine)
+    expect(back?.map((f) => Object.keys(f))).toEqual(engine.map((f) => Object.keys(f)))
+    // A model record never reads as engine findings, nor the other way round.
+    expect(findingsOfPart(compact)).toBeUndefined()
+    expect(engineFindingsOf(JSON.parse(findingsPartBytes(findings).toString('utf8')))).toBeUndefined()
+    // A finding with controls but no criteria is neither shape: kept as the plain list.
+    const { criteria: _c, ...half } = findings[0] as ModelFinding
+    expect(compactFindings([half as ModelFinding])).toBeUndefined()
   })
 })

@@ -1,8 +1,10 @@
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
-import type { Subject } from './check.js'
+import type { Finding, Subject } from './check.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
+/** A model's finding (with its check's controls and criteria) or the engine's (without). */
+type AnyFinding = Finding | ModelFinding
 
 /**
  * The layout of a `findings` record that names each repeated value once. A model's findings repeat a
@@ -11,12 +13,19 @@ type ModelFinding = AssessmentModel['findings'][number]
  * Written out in full they were ~370 bytes a finding (32 MB for a 10k-object estate), most of a run's
  * writing, hashing and storing. Here a finding is `[status, subject, message]`, the last two indices
  * into tables, and consecutive findings of one check share a group: about a sixth of the bytes.
- * Records written before it hold the plain list of findings; findingsOfPart reads both.
+ * Records written before it hold the plain list of findings; findingsOfPart reads both. The check-result
+ * cache keeps the engine's findings (no controls or criteria: their groups hold null) the same way.
  */
 export const compactFindingsLayout = 2
 
 /** A check's shared values and how many consecutive findings they belong to. */
-type Group = [check: string, severity: string, controls: string[], criteria: string[], count: number]
+type Group = [
+  check: string,
+  severity: string,
+  controls: string[] | null,
+  criteria: string[] | null,
+  count: number,
+]
 type SubjectRow = [kind: string, name: string, file: string, namespace: string | null, line: number | null]
 type Row = [status: string, subject: number, message: number]
 
@@ -28,21 +37,22 @@ interface CompactFindings {
   findings: Row[]
 }
 
-/** The keys a model finding and its subject have (assess.ts builds them as these literals). */
-const findingKeys = 7
+/** The keys a model finding, an engine finding and a subject have (assess.ts, engine.ts build these literals). */
+const modelFindingKeys = 7
+const engineFindingKeys = 5
 const subjectKeys = new Set(['kind', 'name', 'file', 'namespace', 'line'])
 
 /**
  * The canonical bytes of one findings record. Falls back to the plain list when a finding is not of the
  * shape the compact layout can give back exactly (a field it does not know): nothing is ever dropped.
  */
-export function findingsPartBytes(findings: readonly ModelFinding[]): Buffer {
+export function findingsPartBytes(findings: readonly AnyFinding[]): Buffer {
   const compact = compactFindings(findings)
   return canonicalBytesOf(compact ?? findings)
 }
 
 /** The compact layout of `findings`, or undefined when one of them has a field it cannot hold. */
-export function compactFindings(findings: readonly ModelFinding[]): CompactFindings | undefined {
+export function compactFindings(findings: readonly AnyFinding[]): CompactFindings | undefined {
   const groups: Group[] = []
   const subjects: SubjectRow[] = []
   const messages: string[] = []
@@ -55,7 +65,7 @@ export function compactFindings(findings: readonly ModelFinding[]): CompactFindi
   for (const finding of findings) {
     if (!hasKnownFields(finding)) return undefined
     if (group === undefined || !sameGroup(group, finding)) {
-      group = [finding.check, finding.severity, finding.controls, finding.criteria, 0]
+      group = [finding.check, finding.severity, controlsOf(finding), criteriaOf(finding), 0]
       groups.push(group)
     }
     group[4] += 1
@@ -81,16 +91,21 @@ export function compactFindings(findings: readonly ModelFinding[]): CompactFindi
   return { layout: compactFindingsLayout, groups, subjects, messages, findings: rows }
 }
 
+const controlsOf = (finding: AnyFinding): string[] | null => ('controls' in finding ? finding.controls : null)
+const criteriaOf = (finding: AnyFinding): string[] | null => ('criteria' in finding ? finding.criteria : null)
+
 /** A finding with exactly the fields the compact layout holds, each of the type it holds. */
-function hasKnownFields(finding: ModelFinding): boolean {
+function hasKnownFields(finding: AnyFinding): boolean {
+  const keys = Object.keys(finding).length
+  const mapped = 'controls' in finding || 'criteria' in finding
   return (
-    Object.keys(finding).length === findingKeys &&
+    (mapped
+      ? keys === modelFindingKeys && isStringList(controlsOf(finding)) && isStringList(criteriaOf(finding))
+      : keys === engineFindingKeys) &&
     typeof finding.check === 'string' &&
     typeof finding.severity === 'string' &&
     typeof finding.status === 'string' &&
-    typeof finding.message === 'string' &&
-    isStringList(finding.controls) &&
-    isStringList(finding.criteria)
+    typeof finding.message === 'string'
   )
 }
 
@@ -99,17 +114,18 @@ function isStringList(value: unknown): value is string[] {
 }
 
 /** Whether a finding continues the current group: the same check with the same shared values. */
-function sameGroup(group: Group, finding: ModelFinding): boolean {
+function sameGroup(group: Group, finding: AnyFinding): boolean {
   return (
     group[0] === finding.check &&
     group[1] === finding.severity &&
-    sameList(group[2], finding.controls) &&
-    sameList(group[3], finding.criteria)
+    sameList(group[2], controlsOf(finding)) &&
+    sameList(group[3], criteriaOf(finding))
   )
 }
 
-function sameList(a: readonly string[], b: readonly string[]): boolean {
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === b) return true
+  if (a === null || b === null) return false
   return a.length === b.length && a.every((v, i) => v === b[i])
 }
 
@@ -130,11 +146,25 @@ function subjectRowOf(subject: Subject): SubjectRow | undefined {
  */
 export function findingsOfPart(parsed: unknown): ModelFinding[] | undefined {
   if (Array.isArray(parsed)) return parsed as ModelFinding[]
+  return decode(parsed, true) as ModelFinding[] | undefined
+}
+
+/**
+ * The engine's findings a check-result record holds in the compact layout (`findings` of the record,
+ * see compactFindings), or undefined when it is not that layout of engine findings.
+ */
+export function engineFindingsOf(parsed: unknown): Finding[] | undefined {
+  return decode(parsed, false) as Finding[] | undefined
+}
+
+/** The findings of a compact layout; `mapped`: model findings (with controls and criteria) or engine ones. */
+function decode(parsed: unknown, mapped: boolean): AnyFinding[] | undefined {
   if (!isCompact(parsed)) return undefined
   const subjects = parsed.subjects.map(subjectOfRow)
-  const findings: ModelFinding[] = []
+  const findings: AnyFinding[] = []
   let next = 0
   for (const [check, severity, controls, criteria, count] of parsed.groups) {
+    if ((controls !== null) !== mapped || (criteria !== null) !== mapped) return undefined
     const end = next + count
     if (!Number.isInteger(count) || count < 0 || end > parsed.findings.length) return undefined
     for (; next < end; next++) {
@@ -144,15 +174,12 @@ export function findingsOfPart(parsed: unknown): ModelFinding[] | undefined {
       const subject = subjects[subjectIndex]
       const message = parsed.messages[messageIndex]
       if (typeof status !== 'string' || subject === undefined || typeof message !== 'string') return undefined
-      findings.push({
-        check,
-        severity,
-        status,
-        subject,
-        message,
-        controls,
-        criteria,
-      } as ModelFinding)
+      // One literal per shape, keys in the order engine.ts and assess.ts write them.
+      findings.push(
+        controls === null || criteria === null
+          ? ({ check, severity, status, subject, message } as Finding)
+          : ({ check, severity, status, subject, message, controls, criteria } as ModelFinding),
+      )
     }
   }
   return next === parsed.findings.length ? findings : undefined
@@ -178,8 +205,8 @@ function isGroup(value: unknown): value is Group {
     value.length === 5 &&
     typeof value[0] === 'string' &&
     typeof value[1] === 'string' &&
-    isStringList(value[2]) &&
-    isStringList(value[3]) &&
+    (value[2] === null || isStringList(value[2])) &&
+    (value[3] === null || isStringList(value[3])) &&
     typeof value[4] === 'number'
   )
 }
