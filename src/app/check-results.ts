@@ -10,6 +10,7 @@ import type { Config } from '../core/config.js'
 import type { Coverage } from '../core/coverage.js'
 import { type CheckRun, evaluateCheck, type UnreadKinds } from '../core/engine.js'
 import { type EvidenceByKind, type EvidenceItem, type EvidenceKind, evidenceKinds } from '../core/evidence.js'
+import { compactFindings, engineFindingsOf } from '../core/findings-part.js'
 import type { LedgerRecord } from '../core/ledger.js'
 import { type LedgerEntry, sha256 } from '../core/ledger.js'
 import type { FindingsParts } from '../core/ledger-entries.js'
@@ -194,8 +195,11 @@ export class CheckResultCache {
     this.evaluated += 1
     if (key !== undefined && !incomplete && this.freshBytes < resultsBudget) {
       // JSON.stringify, not canonical bytes: read back, the findings keep their key order, so a
-      // run from the cache writes byte-identical findings to one that evaluated.
-      const content = Buffer.from(JSON.stringify({ check: id, key, findings }))
+      // run from the cache writes byte-identical findings to one that evaluated. In the compact
+      // layout (core/findings-part.ts): a check's findings repeat its id, severity and messages.
+      const content = Buffer.from(
+        JSON.stringify({ check: id, key, findings: compactFindings(findings) ?? findings }),
+      )
       this.freshBytes += content.length
       if (this.freshBytes <= resultsBudget) this.fresh.set(id, { key, entry: this.resultEntry(id, content) })
       else this.overBudget += 1
@@ -337,8 +341,10 @@ function storedFindings(bytes: Uint8Array, check: string, key: string): Finding[
     return undefined
   }
   if (typeof stored !== 'object' || stored === null) return undefined
-  const { check: id, key: storedKey, findings } = stored as Record<string, unknown>
-  if (id !== check || storedKey !== key || !Array.isArray(findings)) return undefined
+  const { check: id, key: storedKey, findings: held } = stored as Record<string, unknown>
+  // Records written before the compact layout hold the plain list.
+  const findings = Array.isArray(held) ? held : engineFindingsOf(held)
+  if (id !== check || storedKey !== key || findings === undefined) return undefined
   for (const f of findings as unknown[]) {
     if (typeof f !== 'object' || f === null) return undefined
     const finding = f as Record<string, unknown>

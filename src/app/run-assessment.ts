@@ -361,7 +361,7 @@ async function assessAndRecord(
   const collected = await collectConfiguredSources(loaded, run.env, now, parseCache)
   const collection = { ...collected, evidence: [...collected.evidence, ...run.storeEvidence] }
   // Checks whose code, params and evidence a signed run already judged are not run again.
-  const hashes = evidenceHashes(collection.evidence)
+  const { hashes, bytes } = evidenceHashes(collection.evidence)
   const results = new CheckResultCache(store, parseCache.trust, {
     toolVersion: toolVersion(),
     collectedAt: now.toISOString(),
@@ -380,6 +380,7 @@ async function assessAndRecord(
     signer,
     toolVersion: toolVersion(),
     evidenceHash: hashOf,
+    evidenceBytes: (item) => bytes.get(item),
     ...(findingsKey === undefined
       ? {}
       : {
@@ -481,11 +482,33 @@ function findingsInputs(
   }
 }
 
-/** The SHA-256 of each item's canonical bytes: what it is recorded under, and what check results are keyed by. */
-function evidenceHashes(items: readonly EvidenceItem[]): Map<EvidenceItem, string> {
+/**
+ * Canonical bytes of evidence kept from hashing until they are recorded, up to this many: the recording
+ * then does not serialise the same items again (a 10k-object estate's are ~6 MB), while a larger estate
+ * holds no more than this beside its evidence and serialises the rest again.
+ */
+const keptEvidenceBytes = 16 * 1024 * 1024
+
+/**
+ * The SHA-256 of each item's canonical bytes (what it is recorded under, and what check results are
+ * keyed by), and the bytes themselves for the first items up to keptEvidenceBytes.
+ */
+function evidenceHashes(items: readonly EvidenceItem[]): {
+  hashes: Map<EvidenceItem, string>
+  bytes: Map<EvidenceItem, Uint8Array>
+} {
   const hashes = new Map<EvidenceItem, string>()
-  for (const item of items) if (!hashes.has(item)) hashes.set(item, sha256(canonicalBytes(item)))
-  return hashes
+  const bytes = new Map<EvidenceItem, Uint8Array>()
+  let kept = 0
+  for (const item of items) {
+    if (hashes.has(item)) continue
+    const content = canonicalBytes(item)
+    hashes.set(item, sha256(content))
+    if (kept + content.byteLength > keptEvidenceBytes) continue
+    kept += content.byteLength
+    bytes.set(item, content)
+  }
+  return { hashes, bytes }
 }
 
 /**

@@ -10,6 +10,7 @@ import type { Check } from '../core/check.js'
 import type { Config } from '../core/config.js'
 import { StoreError } from '../core/errors.js'
 import type { CollectionError, EvidenceItem } from '../core/evidence.js'
+import { findingsOfPart } from '../core/findings-part.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
 import { type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
@@ -360,7 +361,7 @@ function sortedKeys<T extends object>(value: T): T {
 function findingsOf(reused: ReusableRun): AssessmentModel['findings'] {
   const findings: AssessmentModel['findings'] = []
   reused.findingsParts.parts.forEach((part, i) => {
-    const slice = jsonOf(reused.findingsBytes[i]) as AssessmentModel['findings'] | undefined
+    const slice = findingsOfPart(jsonOf(reused.findingsBytes[i]))
     if (!Array.isArray(slice) || slice.length !== part.count)
       throw new StoreError(
         `run ${reused.runId}: findings record ${part.id} does not hold the ${part.count} findings its model lists`,

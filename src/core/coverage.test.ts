@@ -167,6 +167,32 @@ describe('assessCoverage', () => {
     ])
   })
 
+  it('counts an item as judged whichever subject object, shared or equal, its finding holds', () => {
+    const ns = (name: string): EvidenceItem =>
+      ({ kind: 'k8s.namespace', resourceKind: 'Namespace', name, file: 'ns.yaml' }) as EvidenceItem
+    const evidence = [ns('api'), ns('web'), ns('db')]
+    const judge = 'kubernetes/namespace-has-default-deny-network-policy'
+    const other = 'aws/bucket-encrypted'
+    // Findings about one item share its subject object (toSubject); a hand-made subject is an equal one.
+    const web = { kind: 'Namespace', name: 'web', file: 'ns.yaml' }
+    const on = (check: string, subject: Finding['subject']): Finding => ({
+      ...finding(check, '', ''),
+      subject,
+    })
+    const findings = [
+      on(other, { kind: 'Namespace', name: 'api', file: 'ns.yaml' }),
+      on(judge, { kind: 'Namespace', name: 'api', file: 'ns.yaml' }),
+      on(other, web),
+      on(judge, web),
+      on(other, { kind: 'Namespace', name: 'db', file: 'ns.yaml' }),
+    ]
+    const group = assessCoverage(evidence, findings, checks).byType.find(
+      (g) => g.evidenceKind === 'k8s.namespace',
+    )
+    expect(group?.assessed).toBe(2)
+    expect(group?.notAssessedResources.map((r) => r.name)).toEqual(['db'])
+  })
+
   it('stays linear: 30,000 items and as many findings in well under the seconds a quadratic pass took', () => {
     const evidence = Array.from(
       { length: 30_000 },

@@ -94,19 +94,42 @@ const subjectKey = (kind: string, file: string, name: string): string => `${kind
  * findings on ~100k subjects, and the index is built while all of them are held).
  */
 function subjectIndex(findings: readonly Finding[]): Map<string, Finding[]> {
-  const index = new Map<string, Finding[]>()
+  // Findings about one evidence item share its subject object (toSubject): grouped by that first, the
+  // keys are built once per subject, not once per finding (a subject is judged by ~25 checks).
+  const bySubject = new Map<Subject, Finding[]>()
   for (const f of findings) {
-    const { kind, file, name } = f.subject
-    const add = (prefix: string): void => {
-      const key = subjectKey(kind, file, prefix)
-      const list = index.get(key)
-      if (list === undefined) index.set(key, [f])
-      else list.push(f)
-    }
-    add(name)
-    for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1)) add(name.slice(0, i))
+    const list = bySubject.get(f.subject)
+    if (list === undefined) bySubject.set(f.subject, [f])
+    else list.push(f)
+  }
+  const index = new Map<string, Finding[]>()
+  const add = (key: string, list: readonly Finding[]): void => {
+    const known = index.get(key)
+    if (known === undefined) index.set(key, [...list])
+    else for (const f of list) known.push(f)
+  }
+  for (const [{ kind, file, name }, list] of bySubject) {
+    add(subjectKey(kind, file, name), list)
+    for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1))
+      add(subjectKey(kind, file, name.slice(0, i)), list)
   }
   return index
+}
+
+/** The subject names (alone, and with their file) of findings of checks that judge what a resource does. */
+function judgedNames(
+  findings: readonly Finding[],
+  checkById: ReadonlyMap<string, CoverageCheck>,
+): { iacJudged: Set<string>; iacJudgedInFile: Set<string> } {
+  const behaviourFindings = findings.filter((f) => {
+    const check = checkById.get(f.check)
+    const judges = check?.judgesResources === true || check?.reads.some((k) => !isIacKind(k)) === true
+    return judges && f.subject.kind !== 'Evidence'
+  })
+  return {
+    iacJudged: new Set(behaviourFindings.map((f) => f.subject.name)),
+    iacJudgedInFile: new Set(behaviourFindings.map((f) => `${f.subject.file}\n${f.subject.name}`)),
+  }
 }
 
 /**
@@ -152,14 +175,12 @@ export function assessCoverage(
   for (const e of iac) if ('partOf' in e && e.partOf !== undefined) iacKeys.add(`${e.file}\n${e.partOf}`)
   const isView = (e: EvidenceItem) => e.kind !== 'iac.resource' && iacKeys.has(`${e.file}\n${e.name}`)
 
-  // Findings of the checks that judge what a resource does, by subject name, for IaC resources.
-  const behaviourFindings = findings.filter((f) => {
-    const check = checkById.get(f.check)
-    const judges = check?.judgesResources === true || check?.reads.some((k) => !isIacKind(k)) === true
-    return judges && f.subject.kind !== 'Evidence'
-  })
-  const iacJudged = new Set(behaviourFindings.map((f) => f.subject.name))
-  const iacJudgedInFile = new Set(behaviourFindings.map((f) => `${f.subject.file}\n${f.subject.name}`))
+  // Subject names the checks that judge what a resource does named, for IaC resources: built only when
+  // there are any (a Kubernetes estate has none, and this is a pass over every finding).
+  const { iacJudged, iacJudgedInFile } =
+    iac.length === 0
+      ? { iacJudged: new Set<string>(), iacJudgedInFile: new Set<string>() }
+      : judgedNames(findings, checkById)
 
   const namedKinds = new Map<string, boolean>()
   const groups = new Map<string, CoverageByType>()

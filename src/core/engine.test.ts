@@ -73,6 +73,31 @@ describe('evaluateCheck', () => {
   })
 })
 
+describe('messages', () => {
+  it('mask a credential a check quoted in every outcome that quotes it, and leave clean ones as they are', () => {
+    const quoting = defineCheck({
+      ...hasUser,
+      id: 'test/quoting',
+      params: z.object({}),
+      evaluate: ({ evidence, result }) =>
+        evidence['container.dockerfile'].flatMap((d) => [
+          result.fail(d, 'env sets DB_PASSWORD=trueNorth42'),
+          result.pass(d, 'user set'),
+        ]),
+    })
+    const findings = evaluateCheck(
+      { check: quoting, params: {} },
+      groupEvidence([dockerfile('a/Dockerfile'), dockerfile('b/Dockerfile')]),
+    )
+    expect(findings.map((f) => f.message)).toEqual([
+      'env sets DB_PASSWORD=[REDACTED]',
+      'user set',
+      'env sets DB_PASSWORD=[REDACTED]',
+      'user set',
+    ])
+  })
+})
+
 describe('kinds a source could not read', () => {
   const unread = unreadKinds([
     { file: 'aws://1/eu-west-1/ListThings', message: 'AccessDenied: no', kinds: ['container.dockerfile'] },

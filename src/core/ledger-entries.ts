@@ -1,6 +1,7 @@
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
 import type { EvidenceItem } from './evidence.js'
+import { findingsPartBytes } from './findings-part.js'
 import { canonicalBytes, type LedgerEntry, RecordDigest, sha256 } from './ledger.js'
 import { endorseKey, type RunManifest, type Signer } from './ledger-manifest.js'
 
@@ -160,7 +161,8 @@ export function attestationEntries(model: AssessmentModel, context: EntryContext
 }
 
 /**
- * Findings per `findings` record. The findings are most of a model (about 360 bytes each; a 100k-object
+ * Findings per `findings` record, written in the compact layout (findings-part.ts; older records hold
+ * the plain list). The findings are most of a model (about 360 bytes each written out; a 100k-object
  * estate has close to a million), so they are kept as many records of a bounded size: a run never holds
  * one giant string, and the store writes and reads them a part at a time.
  */
@@ -194,7 +196,7 @@ export function findingsEntry(
     kind: 'findings',
     id: `findings:${index}`,
     effectiveAt: model.asOf,
-    content: canonicalBytesOf(findings.slice(index * findingsPerRecord, (index + 1) * findingsPerRecord)),
+    content: findingsPartBytes(findings.slice(index * findingsPerRecord, (index + 1) * findingsPerRecord)),
   }
 }
 

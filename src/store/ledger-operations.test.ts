@@ -5,6 +5,7 @@ import path from 'node:path'
 import Database from 'better-sqlite3'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../core/assessment.js'
+import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
@@ -141,6 +142,70 @@ describe('an assessment with its findings in parts', () => {
     await store.append(runId, [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })])
     await store.finishRun(runId, at, signer)
     await expect(latestRun(store)).rejects.toThrow(/hold 2 findings, the assessment lists 3/)
+    await store.close()
+  })
+
+  it('still reads parts written as the plain list of findings, before the compact layout', async () => {
+    const file = path.join(dir, 'plain-parts', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const { findings: inline, ...rest } = model(5)
+    const part = entry('findings', 'findings:0', inline)
+    const listed = { count: 5, parts: [{ id: 'findings:0', contentHash: sha256(part.content), count: 5 }] }
+    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
+    await store.append(runId, [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })])
+    await store.finishRun(runId, at, signer)
+    expect((await latestRun(store))?.model.findings).toEqual(inline)
+    await store.close()
+  })
+
+  it('writes its parts in the compact layout, a fraction of the plain list', async () => {
+    const file = path.join(dir, 'compact', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const recorded = model(1000)
+    await recordAssessment(store, { model: recorded, evidence: [], inputs: [], signer, toolVersion: '0.1.0' })
+    await store.close()
+    const db = new Database(file, { readonly: true })
+    const row = db
+      .prepare(
+        `SELECT COALESCE(r.bytes, b.bytes) AS bytes FROM ledger_record r
+         LEFT JOIN ledger_blob b ON b.ref = ${recordBlobRefSql.replaceAll('blob_ref', 'r.blob_ref').replaceAll('content_hash', 'r.content_hash')}
+         WHERE r.kind = 'findings'`,
+      )
+      .get() as { bytes: Buffer }
+    db.close()
+    expect(JSON.parse(row.bytes.toString('utf8'))).toMatchObject({ layout: 2 })
+    expect(row.bytes.byteLength * 3).toBeLessThan(canonicalBytes(recorded.findings).byteLength)
+  })
+})
+
+describe('evidence bytes the caller already made', () => {
+  it('are recorded as they are, not serialised again, and the ledger verifies', async () => {
+    const file = path.join(dir, 'evidence-bytes', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const items = [1, 2, 3].map(
+      (i) =>
+        ({
+          kind: 'k8s.namespace',
+          resourceKind: 'Namespace',
+          name: `ns-${i}`,
+          file: 'ns.yaml',
+        }) as EvidenceItem,
+    )
+    const asked: EvidenceItem[] = []
+    await recordAssessment(store, {
+      model: model(1),
+      evidence: items,
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+      evidenceHash: (item) => sha256(canonicalBytes(item)),
+      evidenceBytes: (item) => {
+        asked.push(item)
+        return canonicalBytes(item)
+      },
+    })
+    expect(asked).toEqual(items)
+    expect((await verifyStore(store)).ok).toBe(true)
     await store.close()
   })
 })

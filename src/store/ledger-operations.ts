@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
 import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
+import { findingsOfPart } from '../core/findings-part.js'
 import type { LedgerRecord } from '../core/ledger.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import {
@@ -78,6 +79,8 @@ export interface RecordRequest {
   remember?: readonly { key: string; blobRef: string }[]
   /** The SHA-256 of an item's canonical bytes, when the caller already hashed it (else hashed here). */
   evidenceHash?: (item: EvidenceItem) => string
+  /** An item's canonical bytes when the caller still holds them from hashing it (else made here). */
+  evidenceBytes?: (item: EvidenceItem) => Uint8Array | undefined
   /**
    * The findings' cache key (everything they were derived from, see CheckResultCache.findingsKey) and,
    * when a signed run already recorded findings under it, that run's parts: then the findings are
@@ -155,7 +158,10 @@ export async function recordAssessment(
     const hashes: string[] = []
     for (const item of request.evidence.slice(i, i + sliceSize)) {
       const given = request.evidenceHash?.(item)
-      const content = given === undefined || !held.has(given) ? canonicalBytes(item) : undefined
+      const content =
+        given === undefined || !held.has(given)
+          ? (request.evidenceBytes?.(item) ?? canonicalBytes(item))
+          : undefined
       const hash = given ?? sha256(content as Uint8Array)
       if (seen.has(hash)) continue
       seen.add(hash)
@@ -349,10 +355,8 @@ async function readFindings(
 ): Promise<AssessmentModel['findings']> {
   const findings: AssessmentModel['findings'] = []
   for (const part of listed.parts) {
-    const slice = await readContent<AssessmentModel['findings']>(
-      store,
-      part.contentHash,
-      `${what}: findings record ${part.id}`,
+    const slice = findingsOfPart(
+      await readContent<unknown>(store, part.contentHash, `${what}: findings record ${part.id}`),
     )
     if (!Array.isArray(slice) || slice.length !== part.count)
       throw new StoreError(

@@ -1,0 +1,146 @@
+import { describe, expect, it } from 'vitest'
+import type { AssessmentModel } from './assessment.js'
+import { canonicalBytesOf } from './canonical-json.js'
+import type { Finding } from './check.js'
+import {
+  compactFindings,
+  compactFindingsLayout,
+  engineFindingsOf,
+  findingsOfPart,
+  findingsPartBytes,
+} from './findings-part.js'
+
+type ModelFinding = AssessmentModel['findings'][number]
+
+const workloadMapping = { controls: ['workload.containers-run-unprivileged'], criteria: ['CC6.1', 'CC6.8'] }
+const ingressMapping = { controls: ['network.traffic-encrypted-in-transit'], criteria: ['CC6.7'] }
+const api = { kind: 'Deployment', name: 'api', file: 'deploy/a.yaml', namespace: 'team-1', line: 3 }
+const web = { kind: 'StatefulSet', name: 'web', file: 'deploy/a.yaml', namespace: 'team-2', line: 40 }
+
+/** Findings as assess() makes them: literals with every key, lists shared per check. */
+function finding(
+  check: string,
+  status: ModelFinding['status'],
+  subject: ModelFinding['subject'],
+  message: string,
+  mapping = workloadMapping,
+): ModelFinding {
+  return { check, severity: 'high', status, subject, message, ...mapping }
+}
+
+const findings: ModelFinding[] = [
+  finding('kubernetes/workload-runs-as-non-root', 'pass', api, 'every container sets runAsNonRoot'),
+  finding('kubernetes/workload-runs-as-non-root', 'fail', web, 'may run as root: web'),
+  finding('kubernetes/workload-is-not-privileged', 'pass', api, 'no container is privileged'),
+  finding('kubernetes/workload-is-not-privileged', 'pass', { ...web }, 'no container is privileged'),
+  finding(
+    'kubernetes/ingress-terminates-tls',
+    'no-evidence',
+    { kind: 'Evidence', name: 'k8s.ingress', file: '' },
+    'no evidence of kind k8s.ingress was collected, so this test could not run',
+    ingressMapping,
+  ),
+  finding(
+    'kubernetes/ingress-terminates-tls',
+    'fail',
+    { kind: 'Ingress', name: 'x', file: 'f', line: 9 },
+    'm',
+    {
+      ...ingressMapping,
+    },
+  ),
+  finding(
+    'kubernetes/ingress-terminates-tls',
+    'pass',
+    { kind: 'Ingress', name: 'y', file: 'f', namespace: '' },
+    '',
+    ingressMapping,
+  ),
+  // The same check again after another one: a group of its own, order kept.
+  finding('kubernetes/workload-runs-as-non-root', 'error', api, 'the check threw: boom'),
+]
+
+/** What a reader gets back from a record's bytes. */
+const readBack = (bytes: Uint8Array) => findingsOfPart(JSON.parse(Buffer.from(bytes).toString('utf8')))
+
+describe('findings records', () => {
+  it('give back exactly the findings written, in order', () => {
+    const back = readBack(findingsPartBytes(findings))
+    expect(back).toEqual(findings)
+    // Equal canonical bytes: a model read back hashes and serialises as the one that was recorded.
+    expect(canonicalBytesOf(back)).toEqual(canonicalBytesOf(findings))
+  })
+
+  it('name each check, subject and message once', () => {
+    const compact = compactFindings(findings)
+    expect(compact?.layout).toBe(compactFindingsLayout)
+    expect(compact?.groups.map(([check, , , , count]) => [check, count])).toEqual([
+      ['kubernetes/workload-runs-as-non-root', 2],
+      ['kubernetes/workload-is-not-privileged', 2],
+      ['kubernetes/ingress-terminates-tls', 3],
+      ['kubernetes/workload-runs-as-non-root', 1],
+    ])
+    // `{ ...web }` is another object with the same value: one row still.
+    expect(compact?.subjects).toHaveLength(5)
+    expect(compact?.messages).toHaveLength(7)
+    expect(findingsPartBytes(findings).byteLength).toBeLessThan(canonicalBytesOf(findings).byteLength)
+  })
+
+  it('keep a subject without namespace or line without them, and an empty namespace as empty', () => {
+    const back = readBack(findingsPartBytes(findings)) ?? []
+    expect(Object.keys(back[4]?.subject ?? {})).toEqual(['kind', 'name', 'file'])
+    expect(back[5]?.subject).toEqual({ kind: 'Ingress', name: 'x', file: 'f', line: 9 })
+    expect(back[6]?.subject).toEqual({ kind: 'Ingress', name: 'y', file: 'f', namespace: '' })
+  })
+
+  it('are written as the plain list when a finding holds a field the compact layout does not', () => {
+    const extra = [...findings, { ...finding('c', 'pass', api, 'm'), note: 'kept' } as ModelFinding]
+    expect(compactFindings(extra)).toBeUndefined()
+    expect(readBack(findingsPartBytes(extra))).toEqual(extra)
+    const oddSubject = [finding('c', 'pass', { ...api, region: 'eu' } as ModelFinding['subject'], 'm')]
+    expect(readBack(findingsPartBytes(oddSubject))).toEqual(oddSubject)
+  })
+
+  it('written before the compact layout (a plain list) are read as they are', () => {
+    expect(readBack(canonicalBytesOf(findings))).toEqual(findings)
+  })
+
+  it('that do not add up are unreadable, never read short or padded', () => {
+    const compact = compactFindings(findings)
+    if (compact === undefined) throw new Error('expected the compact layout')
+    const group = compact.groups[0]
+    if (group === undefined) throw new Error('expected a group')
+    const broken = [
+      { ...compact, groups: [[...group.slice(0, 4), 99], ...compact.groups.slice(1)] },
+      { ...compact, findings: compact.findings.slice(1) },
+      { ...compact, findings: [...compact.findings, ['pass', 0, 0]] },
+      { ...compact, findings: [['pass', 99, 0], ...compact.findings.slice(1)] },
+      { ...compact, findings: [['pass', 0, 1.5], ...compact.findings.slice(1)] },
+      { ...compact, layout: 3 },
+      { ...compact, subjects: [['Deployment', 'api']] },
+      { findings: [] },
+      'findings',
+    ]
+    for (const value of broken) expect(findingsOfPart(value)).toBeUndefined()
+  })
+
+  it("hold the engine's findings (no controls or criteria) for the check-result cache, each layout apart", () => {
+    const engine: Finding[] = findings.map(({ check, severity, status, subject, message }) => ({
+      check,
+      severity,
+      status,
+      subject,
+      message,
+    }))
+    const compact = JSON.parse(JSON.stringify(compactFindings(engine)))
+    const back = engineFindingsOf(compact)
+    expect(back).toEqual(engine)
+    expect(back?.map((f) => Object.keys(f))).toEqual(engine.map((f) => Object.keys(f)))
+    // A model record never reads as engine findings, nor the other way round.
+    expect(findingsOfPart(compact)).toBeUndefined()
+    expect(engineFindingsOf(JSON.parse(findingsPartBytes(findings).toString('utf8')))).toBeUndefined()
+    // A finding with controls but no criteria is neither shape: kept as the plain list.
+    const { criteria: _c, ...half } = findings[0] as ModelFinding
+    expect(compactFindings([half as ModelFinding])).toBeUndefined()
+  })
+})

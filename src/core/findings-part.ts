@@ -1,0 +1,230 @@
+import type { AssessmentModel } from './assessment.js'
+import { canonicalBytesOf } from './canonical-json.js'
+import type { Finding, Subject } from './check.js'
+
+type ModelFinding = AssessmentModel['findings'][number]
+/** A model's finding (with its check's controls and criteria) or the engine's (without). */
+type AnyFinding = Finding | ModelFinding
+
+/**
+ * The layout of a `findings` record that names each repeated value once. A model's findings repeat a
+ * few values many times over: a check's id, severity, controls and criteria on every one of its
+ * findings, a workload's subject on each of the ~25 checks that judge it, a pass message on every pass.
+ * Written out in full they were ~370 bytes a finding (32 MB for a 10k-object estate), most of a run's
+ * writing, hashing and storing. Here a finding is `[status, subject, message]`, the last two indices
+ * into tables, and consecutive findings of one check share a group: about a sixth of the bytes.
+ * Records written before it hold the plain list of findings; findingsOfPart reads both. The check-result
+ * cache keeps the engine's findings (no controls or criteria: their groups hold null) the same way.
+ */
+export const compactFindingsLayout = 2
+
+/** A check's shared values and how many consecutive findings they belong to. */
+type Group = [
+  check: string,
+  severity: string,
+  controls: string[] | null,
+  criteria: string[] | null,
+  count: number,
+]
+type SubjectRow = [kind: string, name: string, file: string, namespace: string | null, line: number | null]
+type Row = [status: string, subject: number, message: number]
+
+interface CompactFindings {
+  layout: typeof compactFindingsLayout
+  groups: Group[]
+  subjects: SubjectRow[]
+  messages: string[]
+  findings: Row[]
+}
+
+/** The keys a model finding, an engine finding and a subject have (assess.ts, engine.ts build these literals). */
+const modelFindingKeys = 7
+const engineFindingKeys = 5
+const subjectKeys = new Set(['kind', 'name', 'file', 'namespace', 'line'])
+
+/**
+ * The canonical bytes of one findings record. Falls back to the plain list when a finding is not of the
+ * shape the compact layout can give back exactly (a field it does not know): nothing is ever dropped.
+ */
+export function findingsPartBytes(findings: readonly AnyFinding[]): Buffer {
+  const compact = compactFindings(findings)
+  return canonicalBytesOf(compact ?? findings)
+}
+
+/** The compact layout of `findings`, or undefined when one of them has a field it cannot hold. */
+export function compactFindings(findings: readonly AnyFinding[]): CompactFindings | undefined {
+  const groups: Group[] = []
+  const subjects: SubjectRow[] = []
+  const messages: string[] = []
+  const rows: Row[] = []
+  // Subjects are mostly shared objects (one per evidence item): known by identity before by value.
+  const subjectByObject = new Map<Subject, number>()
+  const subjectByValue = new Map<string, number>()
+  const messageIndex = new Map<string, number>()
+  let group: Group | undefined
+  for (const finding of findings) {
+    if (!hasKnownFields(finding)) return undefined
+    if (group === undefined || !sameGroup(group, finding)) {
+      group = [finding.check, finding.severity, controlsOf(finding), criteriaOf(finding), 0]
+      groups.push(group)
+    }
+    group[4] += 1
+    let subject = subjectByObject.get(finding.subject)
+    if (subject === undefined) {
+      const row = subjectRowOf(finding.subject)
+      if (row === undefined) return undefined
+      const key = JSON.stringify(row)
+      subject = subjectByValue.get(key)
+      if (subject === undefined) {
+        subject = subjects.push(row) - 1
+        subjectByValue.set(key, subject)
+      }
+      subjectByObject.set(finding.subject, subject)
+    }
+    let message = messageIndex.get(finding.message)
+    if (message === undefined) {
+      message = messages.push(finding.message) - 1
+      messageIndex.set(finding.message, message)
+    }
+    rows.push([finding.status, subject, message])
+  }
+  return { layout: compactFindingsLayout, groups, subjects, messages, findings: rows }
+}
+
+const controlsOf = (finding: AnyFinding): string[] | null => ('controls' in finding ? finding.controls : null)
+const criteriaOf = (finding: AnyFinding): string[] | null => ('criteria' in finding ? finding.criteria : null)
+
+/** A finding with exactly the fields the compact layout holds, each of the type it holds. */
+function hasKnownFields(finding: AnyFinding): boolean {
+  const keys = Object.keys(finding).length
+  const mapped = 'controls' in finding || 'criteria' in finding
+  return (
+    (mapped
+      ? keys === modelFindingKeys && isStringList(controlsOf(finding)) && isStringList(criteriaOf(finding))
+      : keys === engineFindingKeys) &&
+    typeof finding.check === 'string' &&
+    typeof finding.severity === 'string' &&
+    typeof finding.status === 'string' &&
+    typeof finding.message === 'string'
+  )
+}
+
+function isStringList(value: unknown): value is string[] {
+  return Array.isArray(value) && value.every((v) => typeof v === 'string')
+}
+
+/** Whether a finding continues the current group: the same check with the same shared values. */
+function sameGroup(group: Group, finding: AnyFinding): boolean {
+  return (
+    group[0] === finding.check &&
+    group[1] === finding.severity &&
+    sameList(group[2], controlsOf(finding)) &&
+    sameList(group[3], criteriaOf(finding))
+  )
+}
+
+function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
+  if (a === b) return true
+  if (a === null || b === null) return false
+  return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/** A subject as a table row, or undefined when it has a field or a value type the row cannot hold. */
+function subjectRowOf(subject: Subject): SubjectRow | undefined {
+  for (const key in subject) if (!subjectKeys.has(key)) return undefined
+  const { kind, name, file, namespace, line } = subject
+  if (typeof kind !== 'string' || typeof name !== 'string' || typeof file !== 'string') return undefined
+  if (namespace !== undefined && typeof namespace !== 'string') return undefined
+  if (line !== undefined && (typeof line !== 'number' || !Number.isFinite(line))) return undefined
+  return [kind, name, file, namespace ?? null, line ?? null]
+}
+
+/**
+ * The findings a parsed `findings` record holds, in order, whichever layout it was written in; undefined
+ * when it is neither (the caller reports the record unreadable). Findings of one group share their
+ * lists and findings of one subject their subject object, read-only, as assess() builds them.
+ */
+export function findingsOfPart(parsed: unknown): ModelFinding[] | undefined {
+  if (Array.isArray(parsed)) return parsed as ModelFinding[]
+  return decode(parsed, true) as ModelFinding[] | undefined
+}
+
+/**
+ * The engine's findings a check-result record holds in the compact layout (`findings` of the record,
+ * see compactFindings), or undefined when it is not that layout of engine findings.
+ */
+export function engineFindingsOf(parsed: unknown): Finding[] | undefined {
+  return decode(parsed, false) as Finding[] | undefined
+}
+
+/** The findings of a compact layout; `mapped`: model findings (with controls and criteria) or engine ones. */
+function decode(parsed: unknown, mapped: boolean): AnyFinding[] | undefined {
+  if (!isCompact(parsed)) return undefined
+  const subjects = parsed.subjects.map(subjectOfRow)
+  const findings: AnyFinding[] = []
+  let next = 0
+  for (const [check, severity, controls, criteria, count] of parsed.groups) {
+    if ((controls !== null) !== mapped || (criteria !== null) !== mapped) return undefined
+    const end = next + count
+    if (!Number.isInteger(count) || count < 0 || end > parsed.findings.length) return undefined
+    for (; next < end; next++) {
+      const row = parsed.findings[next]
+      if (!Array.isArray(row) || row.length !== 3) return undefined
+      const [status, subjectIndex, messageIndex] = row
+      const subject = subjects[subjectIndex]
+      const message = parsed.messages[messageIndex]
+      if (typeof status !== 'string' || subject === undefined || typeof message !== 'string') return undefined
+      // One literal per shape, keys in the order engine.ts and assess.ts write them.
+      findings.push(
+        controls === null || criteria === null
+          ? ({ check, severity, status, subject, message } as Finding)
+          : ({ check, severity, status, subject, message, controls, criteria } as ModelFinding),
+      )
+    }
+  }
+  return next === parsed.findings.length ? findings : undefined
+}
+
+function isCompact(value: unknown): value is CompactFindings {
+  if (value === null || typeof value !== 'object') return false
+  const v = value as Partial<Record<keyof CompactFindings, unknown>>
+  return (
+    v.layout === compactFindingsLayout &&
+    Array.isArray(v.groups) &&
+    v.groups.every(isGroup) &&
+    Array.isArray(v.subjects) &&
+    v.subjects.every(isSubjectRow) &&
+    Array.isArray(v.messages) &&
+    Array.isArray(v.findings)
+  )
+}
+
+function isGroup(value: unknown): value is Group {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    (value[2] === null || isStringList(value[2])) &&
+    (value[3] === null || isStringList(value[3])) &&
+    typeof value[4] === 'number'
+  )
+}
+
+function isSubjectRow(value: unknown): value is SubjectRow {
+  return (
+    Array.isArray(value) &&
+    value.length === 5 &&
+    typeof value[0] === 'string' &&
+    typeof value[1] === 'string' &&
+    typeof value[2] === 'string' &&
+    (value[3] === null || typeof value[3] === 'string') &&
+    (value[4] === null || typeof value[4] === 'number')
+  )
+}
+
+/** A subject as toSubject builds it: one literal per shape, keys in the order reports print them. */
+function subjectOfRow([kind, name, file, namespace, line]: SubjectRow): Subject {
+  if (namespace === null) return line === null ? { kind, name, file } : { kind, name, file, line }
+  return line === null ? { kind, name, file, namespace } : { kind, name, file, namespace, line }
+}
