@@ -16,7 +16,7 @@ import {
   redactSecrets,
   valueLooksLikeSecret,
 } from '../../core/secrets.js'
-import { ObjectReader, type YamlObject } from './read-object.js'
+import { ObjectReader, ownString, ownStrings, type YamlObject } from './read-object.js'
 
 /** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
 const builtInKinds = new Set([
@@ -423,7 +423,9 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         ? {}
         : { namespace }),
       labels,
-      ...(r.isObject(object.spec) ? { spec: maskCredentialFieldMap(object.spec) } : {}),
+      ...(r.isObject(object.spec)
+        ? { spec: ownStrings(maskCredentialFieldMap(object.spec)) as Record<string, unknown> }
+        : {}),
       ...(kind === 'ConfigMap' && isBuiltInApiGroup(apiVersion)
         ? { configData: toConfigData(r.object(object.data, 'data')) }
         : {}),
@@ -725,7 +727,8 @@ function toRule(
       const port: { protocol?: string; port?: string | number } = {}
       const protocol = r.string(p.protocol)
       if (protocol !== undefined) port.protocol = protocol
-      if (typeof p.port === 'number' || typeof p.port === 'string') port.port = p.port
+      if (typeof p.port === 'number') port.port = p.port
+      else if (typeof p.port === 'string') port.port = ownString(p.port)
       return port
     }),
   }
