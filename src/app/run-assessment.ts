@@ -101,6 +101,8 @@ export async function collectConfiguredSources(
     // A read-only run must not create the salt file (nor anything else in the store folder).
     fingerprintSalt: readOnly ? await readFingerprintSalt(storeDir) : await loadFingerprintSalt(storeDir),
     ...(loaded.config.scope.period === undefined ? {} : { period: loaded.config.scope.period }),
+    // A file a collector read whole is screened from its text in hand, not read again.
+    screenText: secrets.screen,
   })
   // Results read back from the cache are masked again: copy-on-write makes that a walk, no copy.
   return { ...redactCollected(collection, secrets, redact), inputs: collection.inputs }

@@ -87,6 +87,11 @@ export interface SourceContext {
   fingerprintSalt?: string
   /** The audit period (trustctl.yaml `scope.period`): the default window of history sources. */
   period?: { from: string; to: string }
+  /**
+   * Given a file a collector read whole (its name as evidence gives it, its bytes and their text),
+   * for the secret screen of the masking pass, which would otherwise read the file again.
+   */
+  screenText?: (file: string, bytes: Uint8Array, text: string) => void
 }
 
 /**

@@ -42,6 +42,24 @@ describe('scan-report collector', () => {
     expect(collection.inputs.every((i) => /^[0-9a-f]{64}$/.test(i.sha256))).toBe(true)
   })
 
+  it('hands each report it read, named as its evidence names it, to the secret screen', async () => {
+    const trivy = await readFile(path.join(samples, 'trivy/npm.json'), 'utf8')
+    const root = await folderWith({ 'a.json': trivy, 'b-truncated.json': trivy.slice(0, 2000) })
+    const screened: { file: string; bytes: number; text: string }[] = []
+    const collection = await collectSources([{ type: 'scan-report', path: 'scans' }], {
+      root,
+      now,
+      env: {},
+      screenText: (file, bytes, text) => screened.push({ file, bytes: bytes.length, text }),
+    })
+    // Every file, the one that fails to parse too: its error is masked with the same secrets.
+    expect(screened.map((s) => s.file)).toEqual(['scans/a.json', 'scans/b-truncated.json'])
+    expect(screened[0]?.text).toBe(trivy)
+    expect(screened[0]?.bytes).toBe(Buffer.byteLength(trivy))
+    const files = new Set([...collection.evidence, ...collection.errors].map((e) => e.file))
+    expect([...files].sort()).toEqual(screened.map((s) => s.file))
+  })
+
   it('names the file and the place of a truncated report, and still imports the others', async () => {
     const trivy = await readFile(path.join(samples, 'trivy/npm.json'), 'utf8')
     const cut = trivy.slice(0, 2000)

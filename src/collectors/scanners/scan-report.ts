@@ -77,16 +77,21 @@ function importerFor(document: unknown, file: string, format: Options['format'])
   )
 }
 
-/** Reads, parses and imports one report file. */
+/**
+ * Reads, parses and imports one report file. `screenText` is handed the report's bytes and text
+ * while they are in hand (SourceContext.screenText), before the parse.
+ */
 export async function importReport(
   absolute: string,
   context: ImportContext,
   format: Options['format'] = 'auto',
+  screenText?: (bytes: Uint8Array, text: string) => void,
 ): Promise<{ evidence: ScanEvidence[]; sha256: string; bytes: number }> {
   let bytes: Buffer | undefined = await readFile(absolute)
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const size = bytes.length
   const text = bytes.toString('utf8')
+  screenText?.(bytes, text)
   // Let the buffer go before parsing: on a 100 MB report the parse is what needs the memory.
   bytes = undefined
   const document = parseText(text, context.file)
@@ -129,6 +134,9 @@ export const scanReportCollector = defineSourceCollector<Options>({
           file,
           { file: name, now: context.now, target: source.target, fingerprintSalt: context.fingerprintSalt },
           source.format,
+          context.screenText === undefined
+            ? undefined
+            : (bytes, text) => context.screenText?.(name, bytes, text),
         )
         // A loop, not push(...items): a 100 MB report holds more items than a call takes arguments.
         for (const item of imported.evidence) collection.evidence.push(item)
