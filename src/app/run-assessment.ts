@@ -35,6 +35,8 @@ import { toolInformationUri, toolVersion } from './version.js'
 import {
   catalogFilesHash,
   configuredFileHashes,
+  latestSealedRun,
+  mayRepeatWhole,
   probeInputs,
   type ReusableRun,
   repeatedModel,
@@ -271,8 +273,14 @@ export async function runAssessment(
       ...(await accessReviewEvidence(store, now)),
       ...(await policyAcceptanceEvidence(store, now)),
     ]
+    // The latest run's seal is checked while the probe reads files (whole-run.ts, latestSealedRun).
+    const latest = mayRepeatWhole(loaded.config.sources)
+      ? latestSealedRun(store, parseCache.trust)
+      : undefined
+    // Handled here too, so a store error while the probe runs waits for its await below to be thrown.
+    latest?.catch(() => undefined)
     const whole = await wholeRunKeyOf(loaded, library, storeEvidence)
-    const reusable = whole === undefined ? undefined : await reusableRun(store, parseCache.trust, whole)
+    const reusable = whole === undefined ? undefined : await reusableRun(store, await latest, whole)
     const recorded =
       reusable === undefined
         ? await assessAndRecord(loaded, library, now, {

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { checkCodeHash } from '../../checks/load-checks.js'
@@ -68,7 +69,7 @@ export async function probeInputs(
   sources: readonly SourceEntry[],
   root: string,
 ): Promise<Pick<FileCollection, 'inputs' | 'errors'> | undefined> {
-  if (sources.length === 0 || !sources.every((s) => walkedTypes.has(s.type))) return undefined
+  if (!mayRepeatWhole(sources)) return undefined
   // An `auto` walk may meet Terraform, JSON or a Dockerfile, read outside the parse cache: such a
   // repository is not eligible, decided by the listing alone before anything is read.
   for (const source of sources) {
@@ -218,22 +219,56 @@ export interface ReusableRun {
   evidence: readonly string[]
 }
 
+/** The latest assessment run, when it is sealed by a trusted key: its id and records up to its manifest. */
+export interface SealedLatestRun {
+  runId: number
+  /** The run's records before its manifest, each proved by the seal to be what the manifest signed. */
+  records: readonly LedgerRecord[]
+}
+
 /**
- * The latest assessment run when it recorded this whole-run key and everything reused from it is
- * vouched for: the run sealed by a trusted key with the records before its manifest (SealedRuns),
- * and every blob read still hashing to its record. Anything else (another key, no key, a record or
- * blob altered, a layout this trustctl does not read) is undefined, and the run evaluates as usual.
+ * Whether whole-run reuse may apply to these sources at all, from their types alone (probeInputs
+ * decides for good): a run that cannot repeat a run does not look for one.
  */
-export async function reusableRun(
+export function mayRepeatWhole(sources: readonly SourceEntry[]): boolean {
+  return sources.length > 0 && sources.every((s) => walkedTypes.has(s.type))
+}
+
+/**
+ * The latest assessment run with its records, when a trusted key sealed it (SealedRuns); else
+ * undefined. Started before the probe: the seal reads and hashes the run's records (some 11k after a
+ * first run on 10k objects) on the main thread while the probe waits for its file reads. SealedRuns
+ * keeps the seal, so a run that evaluates after all asks the same question again at no cost.
+ */
+export async function latestSealedRun(
   store: AssessmentStore,
   trust: SealedRuns,
-  key: string,
-): Promise<ReusableRun | undefined> {
+): Promise<SealedLatestRun | undefined> {
   const runId = (await assessmentRuns(store)).at(-1)
   if (runId === undefined) return undefined
   // Only a run sealed by a trusted key, and only its records before the manifest that signed them.
   const records = await trust.sealedRecords(runId)
-  if (records === undefined) return undefined
+  return records === undefined ? undefined : { runId, records }
+}
+
+/**
+ * The latest assessment run when it recorded this whole-run key and everything reused from it is
+ * vouched for: the run sealed by a trusted key with the records before its manifest (latestSealedRun),
+ * and every blob read still hashing to its record. Anything else (another key, no key, a record or
+ * blob altered, a layout this trustctl does not read) is undefined, and the run evaluates as usual.
+ *
+ * Every findings part is still read and proved against the hash its signed model lists before the run
+ * is repeated: a repeated run must never point at findings that are not the ones its verdict came
+ * from. The hashing (some 30 MB on 10k objects) runs in the thread pool (PoolProofs) while the main
+ * thread parses the model and reads the other blobs; nothing is handed on until every proof is in.
+ */
+export async function reusableRun(
+  store: AssessmentStore,
+  latest: SealedLatestRun | undefined,
+  key: string,
+): Promise<ReusableRun | undefined> {
+  if (latest === undefined) return undefined
+  const { runId, records } = latest
   const found = new Map<string, LedgerRecord>()
   const evidence: string[] = []
   for (const record of records) {
@@ -250,7 +285,12 @@ export async function reusableRun(
   if (whole === undefined || assessment === undefined) return undefined
   const stored = jsonOf(await verifiedBlob(store, whole)) as { key?: unknown; checks?: unknown } | undefined
   if (stored?.key !== key || typeof stored.checks !== 'number') return undefined
-  const model = jsonOf(await verifiedBlob(store, assessment)) as
+  // The key matched: the model's and every findings part's proof is started before their bytes are used.
+  const modelBytes = await store.blob(assessment.blobRef)
+  if (modelBytes === undefined) return undefined
+  const proofs = new PoolProofs()
+  proofs.add(modelBytes, assessment.contentHash)
+  const model = jsonOf(modelBytes) as
     | (Omit<AssessmentModel, 'findings'> & { findingsParts?: unknown })
     | undefined
   const parts = findingsPartsSchema.safeParse(model?.findingsParts)
@@ -258,8 +298,9 @@ export async function reusableRun(
   const findingsBytes: Uint8Array[] = []
   for (const part of parts.data.parts) {
     const bytes = await store.blob(`sha256:${part.contentHash}`)
-    if (bytes === undefined || sha256(bytes) !== part.contentHash) return undefined
+    if (bytes === undefined) return undefined
     findingsBytes.push(bytes)
+    proofs.add(bytes, part.contentHash)
   }
   const listRecord = found.get(findingsPartsId)
   const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
@@ -273,6 +314,8 @@ export async function reusableRun(
       return undefined
     }
   }
+  // Nothing read is handed on before the model and every findings part proved to be what was signed.
+  if (!(await proofs.all())) return undefined
   const { findingsParts: _parts, ...rest } = model
   return {
     runId,
@@ -290,6 +333,36 @@ export async function reusableRun(
 async function verifiedBlob(store: AssessmentStore, record: LedgerRecord): Promise<Uint8Array | undefined> {
   const blob = await store.blob(record.blobRef)
   return blob === undefined || sha256(blob) !== record.contentHash ? undefined : blob
+}
+
+/**
+ * Proofs that blobs hash (SHA-256) to their records' content hashes, computed in the thread pool
+ * (WebCrypto's digest runs there) while the main thread goes on: the same proof as sha256(), without
+ * holding the main thread for some 30 MB of findings. One at a time, in the order added: the digest
+ * copies its input, so one part's copy at a time is held, not all 30 MB again; and one pool thread
+ * beside the main thread is all two cores give.
+ */
+export class PoolProofs {
+  private chain: Promise<boolean> = Promise.resolve(true)
+
+  add(bytes: Uint8Array, contentHash: string): void {
+    this.chain = this.chain.then((ok) => ok && provedInPool(bytes, contentHash))
+  }
+
+  /** True when every blob added hashed to its content hash; false at the first that did not. */
+  all(): Promise<boolean> {
+    return this.chain
+  }
+}
+
+/** Whether bytes hash (SHA-256) to `contentHash`, computed in the thread pool. */
+export async function provedInPool(bytes: Uint8Array, contentHash: string): Promise<boolean> {
+  try {
+    const digest = await webcrypto.subtle.digest('SHA-256', bytes)
+    return Buffer.from(digest).toString('hex') === contentHash
+  } catch {
+    return false
+  }
 }
 
 function jsonOf(bytes: Uint8Array | undefined): unknown {
