@@ -210,6 +210,8 @@ export interface ReusableRun {
   model: Omit<AssessmentModel, 'findings'>
   /** The stored model as its record holds it (findings parts listed), keys in canonical order. */
   content: Record<string, unknown>
+  /** The stored model's bytes (proved to hash to its record), which `content` was parsed from. */
+  modelBytes: Uint8Array
   findingsParts: FindingsParts
   /** The findings parts' bytes, each already proved to hash to the part's content hash. */
   findingsBytes: readonly Uint8Array[]
@@ -322,6 +324,7 @@ export async function reusableRun(
     checks: stored.checks,
     model: rest,
     content: model,
+    modelBytes,
     findingsParts: parts.data,
     findingsBytes,
     findingsList,
@@ -368,7 +371,7 @@ export async function provedInPool(bytes: Uint8Array, contentHash: string): Prom
 function jsonOf(bytes: Uint8Array | undefined): unknown {
   if (bytes === undefined) return undefined
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'))
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
   } catch {
     return undefined
   }
@@ -391,10 +394,15 @@ export function repeatedModel(
   // bytes, every object already has its keys in canonical order, so JSON.stringify writes canonical
   // bytes without the canonical writer's walk (a 2 MB model on 10k objects); a stored model missing
   // one of the keys (an older layout) would take it out of order, and is written the canonical way.
-  const record = { ...reused.content, generatedAt, configHash, inputs }
-  const content = ['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
-    ? Buffer.from(JSON.stringify(record))
-    : canonicalBytesOf(record)
+  // Cheaper still, the stored bytes themselves with the three values cut in (splicedContent): the 2 MB
+  // are neither serialised nor encoded again. Only where that cannot be shown safe is it written whole.
+  const replaced = { generatedAt, configHash, inputs }
+  const record = { ...reused.content, ...replaced }
+  const content =
+    splicedContent(reused.modelBytes, reused.content, replaced) ??
+    (['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
+      ? Buffer.from(JSON.stringify(record))
+      : canonicalBytesOf(record))
   // What the run records: the findings are only in their parts (assessmentEntry drops them).
   const stored: AssessmentModel = { ...base, findings: [] }
   let findings: AssessmentModel['findings'] | undefined
@@ -427,6 +435,65 @@ export function repeatedModel(
 /** An object with its keys in canonical order (none is an array index here). */
 function sortedKeys<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+}
+
+/**
+ * The bytes of a stored model with some of its top-level values replaced, as JSON.stringify writes
+ * the model with them; undefined when that cannot be shown (the caller then writes the model whole).
+ *
+ * The stored model was parsed from these canonical bytes, so each top-level member is held in them as
+ * `"key":` and JSON.stringify of its value, in key order. A replaced member is found from the nearer
+ * end: the members before it (or after it) are serialised and must be exactly the bytes from the
+ * start (or up to the end), so the member is shown to be the top-level one, never a nested lookalike.
+ * Only the ends are serialised (here some 250 kB), not the 2 MB between them.
+ */
+export function splicedContent(
+  bytes: Uint8Array,
+  stored: Record<string, unknown>,
+  values: Record<string, unknown>,
+): Buffer | undefined {
+  const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const keys = Object.keys(stored)
+  const replaced = (key: string | undefined): key is string => key !== undefined && Object.hasOwn(values, key)
+  const member = (key: string): Buffer => Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(stored[key])}`)
+  const cuts = new Map<string, { at: number; was: Buffer }>()
+  // From the start: `{`, the members before the first replaced one, then the replaced ones in a row.
+  const front: Buffer[] = [Buffer.from('{')]
+  let i = 0
+  for (; i < keys.length && !replaced(keys[i]); i++) front.push(member(keys[i] as string), Buffer.from(','))
+  let at = front.reduce((sum, b) => sum + b.length, 0)
+  if (!source.subarray(0, at).equals(Buffer.concat(front))) return undefined
+  for (let key = keys[i]; replaced(key); key = keys[++i]) {
+    const was = member(key)
+    cuts.set(key, { at, was })
+    at += was.length + 1
+  }
+  // From the end: `}`, the members after the last replaced one, then the replaced ones in a row.
+  const back: Buffer[] = [Buffer.from('}')]
+  let j = keys.length - 1
+  for (; j > i && !replaced(keys[j]); j--) back.unshift(Buffer.from(','), member(keys[j] as string))
+  let end = source.length - back.reduce((sum, b) => sum + b.length, 0)
+  if (!source.subarray(end).equals(Buffer.concat(back))) return undefined
+  for (let key = keys[j]; j >= i && replaced(key); key = keys[--j]) {
+    const was = member(key)
+    end -= was.length
+    cuts.set(key, { at: end, was })
+    end -= 1
+  }
+  if (!Object.keys(values).every((key) => cuts.has(key))) return undefined
+  const pieces: Buffer[] = []
+  let from = 0
+  for (const [key, cut] of [...cuts].sort(([, a], [, b]) => a.at - b.at)) {
+    // Each cut must hold the member's bytes, after the end of the one before.
+    if (cut.at < from || !source.subarray(cut.at, cut.at + cut.was.length).equals(cut.was)) return undefined
+    pieces.push(
+      source.subarray(from, cut.at),
+      Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(values[key])}`),
+    )
+    from = cut.at + cut.was.length
+  }
+  pieces.push(source.subarray(from))
+  return Buffer.concat(pieces)
 }
 
 /** The findings of the parts, each part of the length the signed model lists. */
