@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { canonicalBytesOf } from '../core/canonical-json.js'
-import { splicedContent } from './whole-run.js'
+import { isHashList, splicedContent } from './whole-run.js'
 
 // A repeated run records the stored model with its generatedAt, configHash and inputs replaced. The
 // stored bytes are spliced rather than the 2 MB model serialised again: the result must be the bytes
@@ -59,5 +59,35 @@ describe('splicing a stored model', () => {
     // Bytes that do not hold the parsed value as JSON.stringify writes it (spaced): nothing is cut.
     const spaced = Buffer.from(JSON.stringify({ ...stored, inputs: [] }, null, 1))
     expect(splicedContent(spaced, JSON.parse(spaced.toString('utf8')), values)).toBeUndefined()
+  })
+})
+
+// A repeated run records the earlier run's evidence list as it is only when the bytes are exactly what
+// JSON.stringify (and the canonical writer) writes for a list of hashes; anything else is read through
+// the list's schema, and a list that fails it is never repeated.
+describe('an evidence list recorded again as it is', () => {
+  const hash = (c: string): string => c.repeat(64)
+  const bytes = (text: string): Uint8Array => Buffer.from(text)
+
+  it('is one JSON.stringify and the canonical writer write for a list of SHA-256 hex hashes', () => {
+    for (const evidence of [[], [hash('a')], [hash('0'), hash('f'), hash('9')]]) {
+      expect(isHashList(bytes(JSON.stringify({ evidence })))).toBe(true)
+      expect(canonicalBytesOf({ evidence }).equals(Buffer.from(JSON.stringify({ evidence })))).toBe(true)
+    }
+  })
+
+  it('is nothing else: other spacing, keys, case, lengths or values', () => {
+    for (const text of [
+      `{"evidence": ["${hash('a')}"]}`,
+      `{"evidence":["${hash('a')}"],"more":1}`,
+      `{"evidence":["${hash('A')}"]}`,
+      `{"evidence":["${'a'.repeat(63)}"]}`,
+      `{"evidence":["${'a'.repeat(65)}"]}`,
+      `{"evidence":["${hash('a')}",]}`,
+      `{"evidence":[1]}`,
+      `{"evidence":["${hash('a')}"]}\n`,
+      `{"list":["${hash('a')}"]}`,
+    ])
+      expect(isHashList(bytes(text)), text).toBe(false)
   })
 })

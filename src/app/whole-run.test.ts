@@ -213,6 +213,23 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
     expect((await assessAt('2026-12-05')).repeated).toBeUndefined()
   }, 60_000)
 
+  it('never repeats a run whose evidence list was altered, even into another list of hashes', async () => {
+    const latest = await assessAt('2026-12-05')
+    expect(latest.repeated, 'control').toBeDefined()
+    let original = ''
+    // Another hash in first place: still a list of hashes as JSON.stringify writes it.
+    const otherHash = (text: string): string => {
+      original = text
+      return text.replace(/^\{"evidence":\["(.)/, (_, c: string) => `{"evidence":["${c === 'a' ? 'b' : 'a'}`)
+    }
+    await tamper('evidence-set', runEvidenceId, otherHash, { runId: latest.runId })
+    // Not repeated: the run evaluates, and reading the earlier runs' evidence finds the store altered.
+    await expect(assessAt('2026-12-05')).rejects.toThrow(/the store was altered/)
+    // Blobs are kept by content: the list is put back for the runs after this one.
+    await tamper('evidence-set', runEvidenceId, () => original, { runId: latest.runId })
+    expect((await assessAt('2026-12-05')).repeated).toBe(latest.runId)
+  }, 60_000)
+
   it('does not repeat a run whose params or as-of date changed', async () => {
     writeFileSync(
       path.join(dir, 'trustctl.yaml'),

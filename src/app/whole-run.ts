@@ -217,8 +217,11 @@ export interface ReusableRun {
   findingsBytes: readonly Uint8Array[]
   /** The content of the run's findings-parts record (the findings cache key and parts), when it has one. */
   findingsList: Uint8Array | undefined
-  /** The content hashes of the run's evidence, in collection order. */
-  evidence: readonly string[]
+  /**
+   * The run's evidence, in collection order: the content of its evidence-list record (proved, and in
+   * the one layout a repeated run writes, so recorded again as it is), or its content hashes.
+   */
+  evidence: readonly string[] | Uint8Array
 }
 
 /** The latest assessment run, when it is sealed by a trusted key: its id and records up to its manifest. */
@@ -308,12 +311,22 @@ export async function reusableRun(
   const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
   if (listRecord !== undefined && findingsList === undefined) return undefined
   const list = found.get(runEvidenceId)
-  let hashes: readonly string[] = evidence
+  let listed: readonly string[] | Uint8Array = evidence
   if (list !== undefined) {
-    try {
-      hashes = await evidenceList(store, list)
-    } catch {
-      return undefined
+    // The list's bytes are recorded again as they are when they are exactly what JSON.stringify
+    // writes for a list of hashes (what evidenceList would read and recordRepeatedAssessment write
+    // back): 10k hashes are neither validated one by one nor serialised again. Proved with the rest.
+    const bytes = await store.blob(list.blobRef)
+    if (bytes === undefined) return undefined
+    if (isHashList(bytes)) {
+      proofs.add(bytes, list.contentHash)
+      listed = bytes
+    } else {
+      try {
+        listed = await evidenceList(store, list)
+      } catch {
+        return undefined
+      }
     }
   }
   // Nothing read is handed on before the model and every findings part proved to be what was signed.
@@ -328,8 +341,14 @@ export async function reusableRun(
     findingsParts: parts.data,
     findingsBytes,
     findingsList,
-    evidence: hashes,
+    evidence: listed,
   }
+}
+
+/** Whether bytes are `{"evidence":[...]}` listing SHA-256 hex hashes, as JSON.stringify writes it. */
+export function isHashList(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return /^\{"evidence":\[(?:"[0-9a-f]{64}"(?:,"[0-9a-f]{64}")*)?\]\}$/.test(text)
 }
 
 /** A record's blob when it is there and still hashes to the record's content hash. */
