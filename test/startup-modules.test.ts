@@ -55,10 +55,15 @@ const bundleUrl = pathToFileURL(bundleDir).href
 
 /** Runs the built CLI in the repository; exit codes 1 and 3 are findings, not a failure here. */
 function loadedFiles(preload: string, ...argv: string[]): string[] {
+  return loadedFilesIn(repo, preload, ...argv)
+}
+
+/** loadedFiles in another repository. */
+function loadedFilesIn(cwd: string, preload: string, ...argv: string[]): string[] {
   rmSync(log, { force: true })
   try {
     execFileSync(process.execPath, ['--import', pathToFileURL(preload).href, bin, ...argv], {
-      cwd: repo,
+      cwd,
       stdio: 'ignore',
     })
   } catch (error) {
@@ -139,6 +144,30 @@ describe.skipIf(skipUnbuilt)('start-up of a small repository', () => {
     },
     120_000,
   )
+
+  it('an assess that repeats the latest run whole (nothing changed) loads none of the file parsers', () => {
+    // Manifests alone: a repository with a Dockerfile is never repeated whole (a COPY reads files
+    // outside the walk).
+    const manifests = path.join(dir, 'manifests')
+    mkdirSync(path.join(manifests, 'deploy'), { recursive: true })
+    writeFileSync(
+      path.join(manifests, 'deploy', 'web.yaml'),
+      readFileSync(path.join(repo, 'deploy', 'web.yaml')),
+    )
+    execFileSync(process.execPath, [
+      bin,
+      ...['init', '--no-input', '--dir', manifests, '--organization', 'Small Co', '--system', 'Web'],
+      ...['--source', 'deploy'],
+    ])
+    const parsers =
+      /\/src\/collectors\/(files\/parse-file|kubernetes\/parse-manifests|terraform\/read-cloudformation|dockerfile\/parse-dockerfile|github-actions\/parse-workflow)\.js$/
+    const first = expandBundleChunks(root, loadedFilesIn(manifests, preload, 'assess'))
+    // The first run parses its manifest: the pattern does match what a parsing run loads.
+    expect(first.filter((m) => parsers.test(m)).length).toBeGreaterThan(0)
+    const again = expandBundleChunks(root, loadedFilesIn(manifests, preload, 'assess'))
+    expect(again.some((m) => m.includes('/src/collectors/files/collect-files.js'))).toBe(true)
+    expect(again.filter((m) => parsers.test(m))).toEqual([])
+  }, 120_000)
 
   it('--version loads no command, check or collector', () => {
     const modules = loadedBy(preload, '--version')

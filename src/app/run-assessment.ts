@@ -35,6 +35,8 @@ import { toolInformationUri, toolVersion } from './version.js'
 import {
   catalogFilesHash,
   configuredFileHashes,
+  latestSealedRun,
+  mayRepeatWhole,
   probeInputs,
   type ReusableRun,
   repeatedModel,
@@ -61,9 +63,42 @@ export interface Library {
  * imports them): for commands whose checks run only through it.
  */
 export async function loadLibrary({ deferChecks = false }: { deferChecks?: boolean } = {}): Promise<Library> {
-  const checks = await loadChecks(undefined, { defer: deferChecks })
+  return catalogFor(await loadChecks(undefined, { defer: deferChecks }))
+}
+
+/** The library of these checks: the catalog that references them and the shipped third parties. */
+async function catalogFor(checks: Check[]): Promise<Library> {
   const catalog = await loadCatalog(checks)
   return { checks, catalog, thirdParties: await loadShippedThirdParties(catalog, catalogRoot()) }
+}
+
+/**
+ * A library whose checks are loaded and whose catalog and third parties are loaded the first time
+ * `load` is called: what runAssessment needs when a run may repeat an earlier one whole. Such a run
+ * needs the checks' ids and code hashes for its key, and the catalog only by the hash of its files
+ * (catalogFilesHash), so parsing and validating ~120 catalog and provider files is left to a run that
+ * evaluates. Nothing is trusted unvalidated by that: a run is repeated only when the catalog files
+ * hash as they did for the run that loaded, validated and assessed with them.
+ */
+export interface LibraryLoader {
+  checks: Check[]
+  load: () => Promise<Library>
+}
+
+/** loadLibrary with the catalog loaded only when asked for (LibraryLoader). */
+export async function loadLibraryLater({
+  deferChecks = false,
+}: {
+  deferChecks?: boolean
+} = {}): Promise<LibraryLoader> {
+  const checks = await loadChecks(undefined, { defer: deferChecks })
+  let library: Promise<Library> | undefined
+  return { checks, load: () => (library ??= catalogFor(checks)) }
+}
+
+/** The whole library, loading its catalog now when it was left for later. */
+function wholeLibrary(library: Library | LibraryLoader): Promise<Library> {
+  return 'load' in library ? library.load() : Promise.resolve(library)
 }
 
 export function storeFile(loaded: LoadedConfig): string {
@@ -246,14 +281,19 @@ export interface AssessmentRun {
  * Collects evidence from the configured sources, assesses it and stores the run. When nothing the run
  * reads changed since the latest signed run, that run is repeated whole (app/whole-run.ts): nothing is
  * parsed or evaluated. `keepEvidence: false` spares such a run reading its evidence back from the
- * store for a caller that does not use it (`assess` shows the model alone).
+ * store for a caller that does not use it (`assess` shows the model alone). A LibraryLoader's catalog
+ * is loaded only when the run evaluates, and `beforeEvaluating` is called then too (the CLI's heap
+ * setting, which only a run that parses and evaluates has a use for).
  */
 export async function runAssessment(
   loaded: LoadedConfig,
-  library: Library,
+  library: Library | LibraryLoader,
   now: Date,
   { env, notify }: RunEnvironment,
-  { keepEvidence = true }: { keepEvidence?: boolean } = {},
+  {
+    keepEvidence = true,
+    beforeEvaluating = () => undefined,
+  }: { keepEvidence?: boolean; beforeEvaluating?: () => void } = {},
 ): Promise<AssessmentRun> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
@@ -273,11 +313,18 @@ export async function runAssessment(
       ...(await accessReviewEvidence(store, now)),
       ...(await policyAcceptanceEvidence(store, now)),
     ]
+    // The latest run's seal is checked while the probe reads files (whole-run.ts, latestSealedRun).
+    const latest = mayRepeatWhole(loaded.config.sources)
+      ? latestSealedRun(store, parseCache.trust)
+      : undefined
+    // Handled here too, so a store error while the probe runs waits for its await below to be thrown.
+    latest?.catch(() => undefined)
     const whole = await wholeRunKeyOf(loaded, library, storeEvidence)
-    const reusable = whole === undefined ? undefined : await reusableRun(store, parseCache.trust, whole)
+    const reusable = whole === undefined ? undefined : await reusableRun(store, await latest, whole)
+    if (reusable === undefined) beforeEvaluating()
     const recorded =
       reusable === undefined
-        ? await assessAndRecord(loaded, library, now, {
+        ? await assessAndRecord(loaded, await wholeLibrary(library), now, {
             store,
             signer,
             parseCache,
@@ -323,7 +370,7 @@ interface Recorded {
 /** The whole-run key of this run, or undefined when its sources are not ones whole-run reuse covers. */
 async function wholeRunKeyOf(
   loaded: LoadedConfig,
-  library: Library,
+  library: Pick<Library, 'checks'>,
   storeEvidence: readonly EvidenceItem[],
 ): Promise<string | undefined> {
   const probe = await probeInputs(loaded.config.sources, loaded.root)

@@ -19,7 +19,7 @@ import { renderMarkdown } from '../reports/markdown/render-markdown.js'
 import { findingsPartsId, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
 import { setBlobSql } from '../store/sqlite/record-layout.js'
 import { loadConfig } from './load-config.js'
-import { type Library, runAssessment, storeFile } from './run-assessment.js'
+import { type Library, type LibraryLoader, runAssessment, storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
 
 // A run whose every input is unchanged since the latest signed run repeats that run whole: nothing is
@@ -180,6 +180,54 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
     const back = await assessAt('2026-12-05')
     expect(back.repeated).toBeUndefined()
     expect(statusOf(back.model, replicasCheck)).toEqual(['pass'])
+  }, 60_000)
+
+  it('loads the catalog and sets the heap for evaluating only when the run evaluates', async () => {
+    let loads = 0
+    let evaluating = 0
+    const later: LibraryLoader = {
+      checks: library.checks,
+      load: async () => {
+        loads++
+        return library
+      },
+    }
+    const assessLater = async (day: string) =>
+      runAssessment(
+        await loadConfig(undefined, dir),
+        later,
+        new Date(`${day}T12:00:00Z`),
+        { env: { TRUSTCTL_SIGNING_KEY: path.join(dir, 'signing-key.pem') }, notify: () => undefined },
+        { beforeEvaluating: () => evaluating++ },
+      )
+    const repeated = await assessLater('2026-12-05')
+    expect(repeated.repeated).toBeDefined()
+    expect([loads, evaluating]).toEqual([0, 0])
+    expect(statusOf(repeated.model, replicasCheck)).toEqual(['pass'])
+    writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(1))
+    const evaluated = await assessLater('2026-12-05')
+    expect(evaluated.repeated).toBeUndefined()
+    expect([loads, evaluating]).toEqual([1, 1])
+    expect(statusOf(evaluated.model, replicasCheck)).toEqual(['fail'])
+    writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+    expect((await assessAt('2026-12-05')).repeated).toBeUndefined()
+  }, 60_000)
+
+  it('never repeats a run whose evidence list was altered, even into another list of hashes', async () => {
+    const latest = await assessAt('2026-12-05')
+    expect(latest.repeated, 'control').toBeDefined()
+    let original = ''
+    // Another hash in first place: still a list of hashes as JSON.stringify writes it.
+    const otherHash = (text: string): string => {
+      original = text
+      return text.replace(/^\{"evidence":\["(.)/, (_, c: string) => `{"evidence":["${c === 'a' ? 'b' : 'a'}`)
+    }
+    await tamper('evidence-set', runEvidenceId, otherHash, { runId: latest.runId })
+    // Not repeated: the run evaluates, and reading the earlier runs' evidence finds the store altered.
+    await expect(assessAt('2026-12-05')).rejects.toThrow(/the store was altered/)
+    // Blobs are kept by content: the list is put back for the runs after this one.
+    await tamper('evidence-set', runEvidenceId, () => original, { runId: latest.runId })
+    expect((await assessAt('2026-12-05')).repeated).toBe(latest.runId)
   }, 60_000)
 
   it('does not repeat a run whose params or as-of date changed', async () => {

@@ -1,3 +1,4 @@
+import { webcrypto } from 'node:crypto'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { checkCodeHash } from '../../checks/load-checks.js'
@@ -69,7 +70,7 @@ export async function probeInputs(
   sources: readonly SourceEntry[],
   root: string,
 ): Promise<Pick<FileCollection, 'inputs' | 'errors'> | undefined> {
-  if (sources.length === 0 || !sources.every((s) => walkedTypes.has(s.type))) return undefined
+  if (!mayRepeatWhole(sources)) return undefined
   // An `auto` walk may meet Terraform, JSON or a Dockerfile, read outside the parse cache: such a
   // repository is not eligible, decided by the listing alone before anything is read.
   for (const source of sources) {
@@ -210,31 +211,70 @@ export interface ReusableRun {
   model: Omit<AssessmentModel, 'findings'>
   /** The stored model as its record holds it (findings parts listed), keys in canonical order. */
   content: Record<string, unknown>
+  /** The stored model's bytes (proved to hash to its record), which `content` was parsed from. */
+  modelBytes: Uint8Array
   findingsParts: FindingsParts
   /** The findings parts' bytes, each already proved to hash to the part's content hash. */
   findingsBytes: readonly Uint8Array[]
   /** The content of the run's findings-parts record (the findings cache key and parts), when it has one. */
   findingsList: Uint8Array | undefined
-  /** The content hashes of the run's evidence, in collection order. */
-  evidence: readonly string[]
+  /**
+   * The run's evidence, in collection order: the content of its evidence-list record (proved, and in
+   * the one layout a repeated run writes, so recorded again as it is), or its content hashes.
+   */
+  evidence: readonly string[] | Uint8Array
+}
+
+/** The latest assessment run, when it is sealed by a trusted key: its id and records up to its manifest. */
+export interface SealedLatestRun {
+  runId: number
+  /** The run's records before its manifest, each proved by the seal to be what the manifest signed. */
+  records: readonly LedgerRecord[]
 }
 
 /**
- * The latest assessment run when it recorded this whole-run key and everything reused from it is
- * vouched for: the run sealed by a trusted key with the records before its manifest (SealedRuns),
- * and every blob read still hashing to its record. Anything else (another key, no key, a record or
- * blob altered, a layout this trustctl does not read) is undefined, and the run evaluates as usual.
+ * Whether whole-run reuse may apply to these sources at all, from their types alone (probeInputs
+ * decides for good): a run that cannot repeat a run does not look for one.
  */
-export async function reusableRun(
+export function mayRepeatWhole(sources: readonly SourceEntry[]): boolean {
+  return sources.length > 0 && sources.every((s) => walkedTypes.has(s.type))
+}
+
+/**
+ * The latest assessment run with its records, when a trusted key sealed it (SealedRuns); else
+ * undefined. Started before the probe: the seal reads and hashes the run's records (some 11k after a
+ * first run on 10k objects) on the main thread while the probe waits for its file reads. SealedRuns
+ * keeps the seal, so a run that evaluates after all asks the same question again at no cost.
+ */
+export async function latestSealedRun(
   store: AssessmentStore,
   trust: SealedRuns,
-  key: string,
-): Promise<ReusableRun | undefined> {
+): Promise<SealedLatestRun | undefined> {
   const runId = (await assessmentRuns(store)).at(-1)
   if (runId === undefined) return undefined
   // Only a run sealed by a trusted key, and only its records before the manifest that signed them.
   const records = await trust.sealedRecords(runId)
-  if (records === undefined) return undefined
+  return records === undefined ? undefined : { runId, records }
+}
+
+/**
+ * The latest assessment run when it recorded this whole-run key and everything reused from it is
+ * vouched for: the run sealed by a trusted key with the records before its manifest (latestSealedRun),
+ * and every blob read still hashing to its record. Anything else (another key, no key, a record or
+ * blob altered, a layout this trustctl does not read) is undefined, and the run evaluates as usual.
+ *
+ * Every findings part is still read and proved against the hash its signed model lists before the run
+ * is repeated: a repeated run must never point at findings that are not the ones its verdict came
+ * from. The hashing (some 30 MB on 10k objects) runs in the thread pool (PoolProofs) while the main
+ * thread parses the model and reads the other blobs; nothing is handed on until every proof is in.
+ */
+export async function reusableRun(
+  store: AssessmentStore,
+  latest: SealedLatestRun | undefined,
+  key: string,
+): Promise<ReusableRun | undefined> {
+  if (latest === undefined) return undefined
+  const { runId, records } = latest
   const found = new Map<string, LedgerRecord>()
   const evidence: string[] = []
   for (const record of records) {
@@ -251,7 +291,12 @@ export async function reusableRun(
   if (whole === undefined || assessment === undefined) return undefined
   const stored = jsonOf(await verifiedBlob(store, whole)) as { key?: unknown; checks?: unknown } | undefined
   if (stored?.key !== key || typeof stored.checks !== 'number') return undefined
-  const model = jsonOf(await verifiedBlob(store, assessment)) as
+  // The key matched: the model's and every findings part's proof is started before their bytes are used.
+  const modelBytes = await store.blob(assessment.blobRef)
+  if (modelBytes === undefined) return undefined
+  const proofs = new PoolProofs()
+  proofs.add(modelBytes, assessment.contentHash)
+  const model = jsonOf(modelBytes) as
     | (Omit<AssessmentModel, 'findings'> & { findingsParts?: unknown })
     | undefined
   const parts = findingsPartsSchema.safeParse(model?.findingsParts)
@@ -259,32 +304,52 @@ export async function reusableRun(
   const findingsBytes: Uint8Array[] = []
   for (const part of parts.data.parts) {
     const bytes = await store.blob(`sha256:${part.contentHash}`)
-    if (bytes === undefined || sha256(bytes) !== part.contentHash) return undefined
+    if (bytes === undefined) return undefined
     findingsBytes.push(bytes)
+    proofs.add(bytes, part.contentHash)
   }
   const listRecord = found.get(findingsPartsId)
   const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
   if (listRecord !== undefined && findingsList === undefined) return undefined
   const list = found.get(runEvidenceId)
-  let hashes: readonly string[] = evidence
+  let listed: readonly string[] | Uint8Array = evidence
   if (list !== undefined) {
-    try {
-      hashes = await evidenceList(store, list)
-    } catch {
-      return undefined
+    // The list's bytes are recorded again as they are when they are exactly what JSON.stringify
+    // writes for a list of hashes (what evidenceList would read and recordRepeatedAssessment write
+    // back): 10k hashes are neither validated one by one nor serialised again. Proved with the rest.
+    const bytes = await store.blob(list.blobRef)
+    if (bytes === undefined) return undefined
+    if (isHashList(bytes)) {
+      proofs.add(bytes, list.contentHash)
+      listed = bytes
+    } else {
+      try {
+        listed = await evidenceList(store, list)
+      } catch {
+        return undefined
+      }
     }
   }
+  // Nothing read is handed on before the model and every findings part proved to be what was signed.
+  if (!(await proofs.all())) return undefined
   const { findingsParts: _parts, ...rest } = model
   return {
     runId,
     checks: stored.checks,
     model: rest,
     content: model,
+    modelBytes,
     findingsParts: parts.data,
     findingsBytes,
     findingsList,
-    evidence: hashes,
+    evidence: listed,
   }
+}
+
+/** Whether bytes are `{"evidence":[...]}` listing SHA-256 hex hashes, as JSON.stringify writes it. */
+export function isHashList(bytes: Uint8Array): boolean {
+  const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('latin1')
+  return /^\{"evidence":\[(?:"[0-9a-f]{64}"(?:,"[0-9a-f]{64}")*)?\]\}$/.test(text)
 }
 
 /** A record's blob when it is there and still hashes to the record's content hash. */
@@ -293,10 +358,40 @@ async function verifiedBlob(store: AssessmentStore, record: LedgerRecord): Promi
   return blob === undefined || sha256(blob) !== record.contentHash ? undefined : blob
 }
 
+/**
+ * Proofs that blobs hash (SHA-256) to their records' content hashes, computed in the thread pool
+ * (WebCrypto's digest runs there) while the main thread goes on: the same proof as sha256(), without
+ * holding the main thread for some 30 MB of findings. One at a time, in the order added: the digest
+ * copies its input, so one part's copy at a time is held, not all 30 MB again; and one pool thread
+ * beside the main thread is all two cores give.
+ */
+export class PoolProofs {
+  private chain: Promise<boolean> = Promise.resolve(true)
+
+  add(bytes: Uint8Array, contentHash: string): void {
+    this.chain = this.chain.then((ok) => ok && provedInPool(bytes, contentHash))
+  }
+
+  /** True when every blob added hashed to its content hash; false at the first that did not. */
+  all(): Promise<boolean> {
+    return this.chain
+  }
+}
+
+/** Whether bytes hash (SHA-256) to `contentHash`, computed in the thread pool. */
+export async function provedInPool(bytes: Uint8Array, contentHash: string): Promise<boolean> {
+  try {
+    const digest = await webcrypto.subtle.digest('SHA-256', bytes)
+    return Buffer.from(digest).toString('hex') === contentHash
+  } catch {
+    return false
+  }
+}
+
 function jsonOf(bytes: Uint8Array | undefined): unknown {
   if (bytes === undefined) return undefined
   try {
-    return JSON.parse(Buffer.from(bytes).toString('utf8'))
+    return JSON.parse(Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8'))
   } catch {
     return undefined
   }
@@ -319,10 +414,15 @@ export function repeatedModel(
   // bytes, every object already has its keys in canonical order, so JSON.stringify writes canonical
   // bytes without the canonical writer's walk (a 2 MB model on 10k objects); a stored model missing
   // one of the keys (an older layout) would take it out of order, and is written the canonical way.
-  const record = { ...reused.content, generatedAt, configHash, inputs }
-  const content = ['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
-    ? Buffer.from(JSON.stringify(record))
-    : canonicalBytesOf(record)
+  // Cheaper still, the stored bytes themselves with the three values cut in (splicedContent): the 2 MB
+  // are neither serialised nor encoded again. Only where that cannot be shown safe is it written whole.
+  const replaced = { generatedAt, configHash, inputs }
+  const record = { ...reused.content, ...replaced }
+  const content =
+    splicedContent(reused.modelBytes, reused.content, replaced) ??
+    (['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
+      ? Buffer.from(JSON.stringify(record))
+      : canonicalBytesOf(record))
   // What the run records: the findings are only in their parts (assessmentEntry drops them).
   const stored: AssessmentModel = { ...base, findings: [] }
   let findings: AssessmentModel['findings'] | undefined
@@ -355,6 +455,65 @@ export function repeatedModel(
 /** An object with its keys in canonical order (none is an array index here). */
 function sortedKeys<T extends object>(value: T): T {
   return Object.fromEntries(Object.entries(value).sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))) as T
+}
+
+/**
+ * The bytes of a stored model with some of its top-level values replaced, as JSON.stringify writes
+ * the model with them; undefined when that cannot be shown (the caller then writes the model whole).
+ *
+ * The stored model was parsed from these canonical bytes, so each top-level member is held in them as
+ * `"key":` and JSON.stringify of its value, in key order. A replaced member is found from the nearer
+ * end: the members before it (or after it) are serialised and must be exactly the bytes from the
+ * start (or up to the end), so the member is shown to be the top-level one, never a nested lookalike.
+ * Only the ends are serialised (here some 250 kB), not the 2 MB between them.
+ */
+export function splicedContent(
+  bytes: Uint8Array,
+  stored: Record<string, unknown>,
+  values: Record<string, unknown>,
+): Buffer | undefined {
+  const source = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength)
+  const keys = Object.keys(stored)
+  const replaced = (key: string | undefined): key is string => key !== undefined && Object.hasOwn(values, key)
+  const member = (key: string): Buffer => Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(stored[key])}`)
+  const cuts = new Map<string, { at: number; was: Buffer }>()
+  // From the start: `{`, the members before the first replaced one, then the replaced ones in a row.
+  const front: Buffer[] = [Buffer.from('{')]
+  let i = 0
+  for (; i < keys.length && !replaced(keys[i]); i++) front.push(member(keys[i] as string), Buffer.from(','))
+  let at = front.reduce((sum, b) => sum + b.length, 0)
+  if (!source.subarray(0, at).equals(Buffer.concat(front))) return undefined
+  for (let key = keys[i]; replaced(key); key = keys[++i]) {
+    const was = member(key)
+    cuts.set(key, { at, was })
+    at += was.length + 1
+  }
+  // From the end: `}`, the members after the last replaced one, then the replaced ones in a row.
+  const back: Buffer[] = [Buffer.from('}')]
+  let j = keys.length - 1
+  for (; j > i && !replaced(keys[j]); j--) back.unshift(Buffer.from(','), member(keys[j] as string))
+  let end = source.length - back.reduce((sum, b) => sum + b.length, 0)
+  if (!source.subarray(end).equals(Buffer.concat(back))) return undefined
+  for (let key = keys[j]; j >= i && replaced(key); key = keys[--j]) {
+    const was = member(key)
+    end -= was.length
+    cuts.set(key, { at: end, was })
+    end -= 1
+  }
+  if (!Object.keys(values).every((key) => cuts.has(key))) return undefined
+  const pieces: Buffer[] = []
+  let from = 0
+  for (const [key, cut] of [...cuts].sort(([, a], [, b]) => a.at - b.at)) {
+    // Each cut must hold the member's bytes, after the end of the one before.
+    if (cut.at < from || !source.subarray(cut.at, cut.at + cut.was.length).equals(cut.was)) return undefined
+    pieces.push(
+      source.subarray(from, cut.at),
+      Buffer.from(`${JSON.stringify(key)}:${JSON.stringify(values[key])}`),
+    )
+    from = cut.at + cut.was.length
+  }
+  pieces.push(source.subarray(from))
+  return Buffer.concat(pieces)
 }
 
 /** The findings of the parts, each part of the length the signed model lists. */

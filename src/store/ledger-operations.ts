@@ -224,8 +224,11 @@ export interface RepeatRequest {
   model: AssessmentModel
   /** The assessment record's content: the model with its findings parts listed, canonical bytes. */
   modelContent: Uint8Array
-  /** The earlier run's evidence, by content hash, in collection order: all held by the store. */
-  evidence: readonly string[]
+  /**
+   * The earlier run's evidence, by content hash, in collection order: all held by the store. Either
+   * the hashes or the content of the earlier run's list, already as JSON.stringify writes the hashes.
+   */
+  evidence: readonly string[] | Uint8Array
   /** The earlier run's findings-parts record content (findings cache key and parts), recorded again. */
   findingsList?: Uint8Array
   signer: Signer
@@ -249,7 +252,10 @@ export async function recordRepeatedAssessment(
   const entries: LedgerEntry[] = [
     {
       ...runEvidenceEntry([], context),
-      content: Buffer.from(JSON.stringify({ evidence: request.evidence })),
+      content:
+        request.evidence instanceof Uint8Array
+          ? request.evidence
+          : Buffer.from(JSON.stringify({ evidence: request.evidence })),
     },
     ...(request.extraEntries ?? []),
     ...attestationEntries(model, context),

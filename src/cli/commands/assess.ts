@@ -12,7 +12,7 @@ import type { LoadedConfig } from '../../app/load-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { storeDescription } from '../../app/open-store.js'
 import { renderJson } from '../../app/rendering.js'
-import { loadLibrary, runAssessment, storeFile } from '../../app/run-assessment.js'
+import { loadLibraryLater, runAssessment, storeFile } from '../../app/run-assessment.js'
 import type { AssessmentModel } from '../../core/assessment.js'
 import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
@@ -60,13 +60,18 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
     throw new ConfigError(`--format: unknown output format '${options.format}' (use text or json)`)
   }
   const env = io.env ?? process.env
-  favourMemoryOverSpeed()
   const loaded = await loadConfig(options.config, io.cwd)
-  const library = await loadLibrary({ deferChecks: true })
+  // The catalog is loaded, and the heap set for a large estate, only if the run evaluates: a run that
+  // repeats an earlier one whole needs neither.
+  const library = await loadLibraryLater({ deferChecks: true })
   const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(
     'assessing',
     progressStream(io),
-    () => runAssessment(loaded, library, new Date(), processRun(), { keepEvidence: false }),
+    () =>
+      runAssessment(loaded, library, new Date(), processRun(), {
+        keepEvidence: false,
+        beforeEvaluating: favourMemoryOverSpeed,
+      }),
   )
   const style = styleFor(io.colour?.out)
   const store =

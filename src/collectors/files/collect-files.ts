@@ -3,7 +3,6 @@ import { readdir, readFile, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { CollectionError } from '../../core/evidence.js'
-import { parseManifests } from '../kubernetes/parse-manifests.js'
 import { findToolFolders, type ToolFolders } from '../kubernetes/tool-folders.js'
 import {
   type FileCollection,
@@ -12,11 +11,8 @@ import {
   parseCacheKey,
   parseThroughCache,
 } from '../source-collector.js'
-import { looksLikeTemplate } from '../terraform/read-cloudformation.js'
-import { parseFile, readYaml } from './parse-file.js'
 
 export type { CollectedInput, FileCollection } from '../source-collector.js'
-export { invalidUtf8Line } from './parse-file.js'
 
 /** The source types read by walking repository files; other types have collectors of their own. */
 export const fileSourceTypes = ['auto', 'kubernetes', 'dockerfile', 'github-actions', 'gitlab-ci'] as const
@@ -301,6 +297,14 @@ type PreparedFile =
       result: ParsedInput
     }
 
+let parsers: Promise<typeof import('./file-parsers.js')> | undefined
+
+/** The parsers, imported the first time a file is parsed rather than answered by the cache (file-parsers.ts). */
+function loadParsers(): Promise<typeof import('./file-parsers.js')> {
+  parsers ??= import('./file-parsers.js')
+  return parsers
+}
+
 async function prepareFile(
   file: string,
   collector: Exclude<FileSourceType, 'auto'>,
@@ -313,7 +317,7 @@ async function prepareFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const key = parseCacheKey(collector, file, sha256)
   const cached = await cache?.get(key)
-  const result = cached ?? parseFile(file, collector, bytes)
+  const result = cached ?? (await loadParsers()).parseFile(file, collector, bytes)
   return { file, collector, sha256, key, size: bytes.length, cached, result }
 }
 
@@ -474,6 +478,7 @@ async function collectJsonFile(
     })
     return
   }
+  const { looksLikeTemplate, parseManifests, readYaml } = await loadParsers()
   if (isRecord(document) && looksLikeTemplate(text)) {
     // readYaml's result names its reader; the input is reported as CloudFormation whatever it says.
     await readCached('cloudformation', 'auto-cloudformation', () => {
