@@ -94,6 +94,10 @@ export interface SourceContext {
   screenText?: (file: string, bytes: Uint8Array, text: string) => void
 }
 
+/** True when a parse result holds evidence or errors: something the run's masking pass reads. */
+export const givesSomething = (parsed: Pick<ParsedInput, 'evidence' | 'errors'>): boolean =>
+  parsed.evidence.length > 0 || parsed.errors.length > 0
+
 /**
  * A collector for one source type in trustctl.yaml (`- type: terraform-plan`). The source entry is
  * validated by `options` (a strict zod schema over the whole entry, `type` included), so a typo in a

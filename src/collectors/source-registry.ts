@@ -196,6 +196,7 @@ export async function collectSources(
           now: context.now,
           fingerprintSalt: context.fingerprintSalt,
           claimed: claimedPaths(sources),
+          ...(context.screenText === undefined ? {} : { screenText: context.screenText }),
         })
       : emptyCollection()
   await noteCopiedSecrets(context.root, collection.evidence)

@@ -4,6 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSyn
 import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
+import type { ParseCache, ParsedInput } from '../source-collector.js'
 import { classifyFile, collectFiles, listFiles } from './collect-files.js'
 
 describe('classifyFile', () => {
@@ -122,6 +123,36 @@ spec:
     expect(byFile.get('services/api.Dockerfile')).toMatchObject({ collector: 'dockerfile', items: 1 })
     expect(byFile.get('.github/workflows/ci.yml')).toMatchObject({ collector: 'github-actions', items: 1 })
     expect(byFile.get('deploy/app.yaml')).toMatchObject({ collector: 'kubernetes', items: 2 })
+  })
+
+  it('hands the masking screen the text of each file that gave evidence or errors, cached or parsed, before caching it', async () => {
+    const memory = new Map<string, ParsedInput>()
+    const events: string[] = []
+    const cache: ParseCache = {
+      get: async (key) => memory.get(key),
+      set: (key, parsed) => {
+        events.push(`set ${key.split(':').at(-1)}`)
+        memory.set(key, parsed)
+      },
+    }
+    const screened = new Map<string, string>()
+    const screenText = (file: string, bytes: Uint8Array, text: string): void => {
+      expect(Buffer.from(bytes).toString('utf8'), file).toBe(text)
+      events.push(`screen ${file}`)
+      screened.set(file, text)
+    }
+    const first = await collectFiles(root, [{ path: '.', type: 'auto' }], cache, { screenText })
+    const gave = new Set([...first.evidence, ...first.errors].map((e) => e.file))
+    expect([...screened.keys()].sort()).toEqual([...gave].sort())
+    for (const [file, text] of screened) expect(text, file).toBe(readFileSync(path.join(root, file), 'utf8'))
+    // A file read but giving nothing (values.yaml) is not screened; each one cached was screened first.
+    expect(screened.has('deploy/values.yaml')).toBe(false)
+    expect(events.indexOf('screen deploy/app.yaml')).toBeLessThan(events.indexOf('set deploy/app.yaml'))
+    // Answered by the cache: the file is still screened from the bytes read for its hash.
+    screened.clear()
+    const second = await collectFiles(root, [{ path: '.', type: 'auto' }], cache, { screenText })
+    expect(second.inputs.filter((i) => i.reused === true).length).toBeGreaterThan(0)
+    expect([...screened.keys()].sort()).toEqual([...gave].sort())
   })
 
   it('skips dependency, VCS and build folders, and YAML that is not Kubernetes', async () => {

@@ -8,6 +8,7 @@ import {
   type FileCollection,
   type ParseCache,
   type ParsedInput,
+  givesSomething,
   parseCacheKey,
   parseThroughCache,
 } from '../source-collector.js'
@@ -243,7 +244,12 @@ export async function collectFiles(
           const next = wanted[j]
           if (next === undefined || ahead.has(j)) continue
           const read = readBytes(root, next.file)
-          ahead.set(j, next.collector === 'json' ? read : prepareFile(next.file, next.collector, read, cache))
+          ahead.set(
+            j,
+            next.collector === 'json'
+              ? read
+              : prepareFile(next.file, next.collector, read, cache, run.screenText),
+          )
         }
         const current = wanted[i]
         const step = ahead.get(i)
@@ -310,6 +316,7 @@ async function prepareFile(
   collector: Exclude<FileSourceType, 'auto'>,
   reading: Promise<FileRead>,
   cache: ParseCache | undefined,
+  screenText: ReportContext['screenText'],
 ): Promise<PreparedFile> {
   const read = await reading
   if ('error' in read) return { file, error: read.error }
@@ -317,7 +324,11 @@ async function prepareFile(
   const sha256 = createHash('sha256').update(bytes).digest('hex')
   const key = parseCacheKey(collector, file, sha256)
   const cached = await cache?.get(key)
-  const result = cached ?? (await loadParsers()).parseFile(file, collector, bytes)
+  // The masking pass screens each file whose evidence or errors it masks: from the text in hand, so
+  // the file is not read again, and before gatherFile hands a new result to the (masking) cache.
+  const screen = screenText === undefined ? undefined : (text: string) => screenText(file, bytes, text)
+  const result = cached ?? (await loadParsers()).parseFile(file, collector, bytes, screen)
+  if (cached !== undefined && screen !== undefined && givesSomething(cached)) screen(bytes.toString('utf8'))
   return { file, collector, sha256, key, size: bytes.length, cached, result }
 }
 
@@ -355,6 +366,8 @@ export interface ReportContext {
    * `auto` walk over a parent folder leaves those files to them, so nothing is read twice.
    */
   claimed?: ReadonlyMap<string, string>
+  /** The secret screen of the masking pass (SourceContext.screenText), given each file read here. */
+  screenText?: (file: string, bytes: Uint8Array, text: string) => void
 }
 
 /** True when an `auto` walk must leave `file` to the typed source that names its folder. */
@@ -419,6 +432,21 @@ async function collectJsonFile(
     return
   }
   const text = read.bytes.toString('utf8')
+  const before = { evidence: into.evidence.length, errors: into.errors.length }
+  await readJsonFile(file, read, text, into, run, cache)
+  // Screened while its text is in hand, when the run will mask something the file gave.
+  if (into.evidence.length > before.evidence || into.errors.length > before.errors)
+    run.screenText?.(file, read.bytes, text)
+}
+
+async function readJsonFile(
+  file: string,
+  read: { bytes: Buffer },
+  text: string,
+  into: FileCollection,
+  run: ReportContext,
+  cache: ParseCache | undefined,
+): Promise<void> {
   const sha256 = createHash('sha256').update(read.bytes).digest('hex')
   const record = (collector: string, items: number, reused = false): void => {
     into.inputs.push({

@@ -3,7 +3,7 @@ import { parseDockerfile } from '../dockerfile/parse-dockerfile.js'
 import { parseWorkflow } from '../github-actions/parse-workflow.js'
 import { parseGitLabCi } from '../gitlab-ci/parse-gitlab-ci.js'
 import { parseManifests } from '../kubernetes/parse-manifests.js'
-import type { ParsedInput } from '../source-collector.js'
+import { givesSomething, type ParsedInput } from '../source-collector.js'
 import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform/read-cloudformation.js'
 
 /**
@@ -14,8 +14,23 @@ import { looksLikeTemplate, TemplateError, templateEvidence } from '../terraform
 /** The readers whose files parseFile reads. */
 export type ParsedReader = 'kubernetes' | 'dockerfile' | 'github-actions' | 'gitlab-ci'
 
-export function parseFile(file: string, collector: ParsedReader, bytes: Uint8Array): ParsedInput {
+/**
+ * `screen` is given the file's text when the result holds evidence or errors (what a run masks), so
+ * the secret screen of the masking pass need not read and decode the file again.
+ */
+export function parseFile(
+  file: string,
+  collector: ParsedReader,
+  bytes: Uint8Array,
+  screen?: (text: string) => void,
+): ParsedInput {
   const text = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8')
+  const result = parseText(file, collector, bytes, text)
+  if (screen !== undefined && givesSomething(result)) screen(text)
+  return result
+}
+
+function parseText(file: string, collector: ParsedReader, bytes: Uint8Array, text: string): ParsedInput {
   if (text.includes('\u0000')) {
     return { isManifest: false, evidence: [], errors: [{ file, message: 'binary file: expected text' }] }
   }
