@@ -27,7 +27,8 @@ const gap = (id: string): Gap =>
  * CC1 has A (no evidence) and B (partial); CC2 has C (pass); CC3 has only D (no evidence). Closing
  * A's test and justifying A change the same control to different statuses (pass, not applicable),
  * which must not share a projection; justifying D takes CC3 out of the applicable criteria, which
- * moves readiness but no points.
+ * moves readiness but no points. E's two tests without evidence make it pass only together: with
+ * one closed, the other one's projection must start from the closed one.
  */
 const model = {
   controls: [
@@ -38,11 +39,16 @@ const model = {
     ]),
     control('C', ['CC2'], 'pass', [['x/three', 'pass']]),
     control('D', ['CC3'], 'no-evidence', [['x/five', 'no-evidence']]),
+    control('E', ['CC4'], 'no-evidence', [
+      ['x/six', 'no-evidence'],
+      ['x/seven', 'no-evidence'],
+    ]),
   ],
   criteria: [
     criterion('CC1', ['A', 'B'], 'partial', 25),
     criterion('CC2', ['C'], 'ready', 100),
     criterion('CC3', ['D'], 'not-ready', 0),
+    criterion('CC4', ['E'], 'not-ready', 0),
   ],
   gaps: [
     gap('test-without-evidence:x/one'),
@@ -50,13 +56,16 @@ const model = {
     gap('test-without-evidence:x/four'),
     gap('not-applicable-without-justification:D'),
     gap('test-without-evidence:x/five'),
+    gap('test-without-evidence:x/six'),
+    gap('test-without-evidence:x/seven'),
     gap('policy-not-approved:access'),
   ],
 } as unknown as AssessmentModel
 
 describe('readinessProjector', () => {
   it('projects each gap as projecting the whole model with it closed does', () => {
-    for (const closed of [[], [model.gaps[2] as Gap], [model.gaps[0] as Gap, model.gaps[4] as Gap]]) {
+    const closedSets = [[], [model.gaps[2]], [model.gaps[0], model.gaps[4]], [model.gaps[5]]] as Gap[][]
+    for (const closed of closedSets) {
       const projected = readinessProjector(model, closed)
       expect(projected()).toEqual(projectReadiness(model, closed))
       // Twice over: the second pass answers from what the first one kept.

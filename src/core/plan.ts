@@ -79,7 +79,7 @@ export function readinessProjector(
   closed: readonly Gap[],
 ): (gap?: Gap) => Projection {
   const base = closedSets(closed)
-  const project = (control: ControlResult, sets: ClosedSets) =>
+  const project = (control: ProjectedControl, sets: ClosedSets) =>
     projectControl(control, sets.passingChecks, sets.currentEvidence, sets.justified)
   const baseControls = new Map(model.controls.map((control) => [control.id, project(control, base)]))
   // Each criterion names the controls mapped to it: rolling up only those keeps ranking every gap cheap.
@@ -100,7 +100,7 @@ export function readinessProjector(
   const byEvidence = new Map<string, ControlResult>()
   const byId = new Map(model.controls.map((control) => [control.id, control]))
   for (const control of model.controls) {
-    for (const test of control.tests) byCheck.set(test.check, [...(byCheck.get(test.check) ?? []), control])
+    for (const test of control.tests) appendTo(byCheck, test.check, control)
     for (const m of control.manualEvidence) byEvidence.set(`${control.id}:${m.id}`, control)
   }
   const baseProjection = summarise(baseCriteria)
@@ -108,7 +108,7 @@ export function readinessProjector(
   // The criteria (by index) each control is mapped to: a changed control re-rolls only those.
   const criteriaOf = new Map<string, number[]>()
   model.criteria.forEach((criterion, i) => {
-    for (const id of criterion.controls) criteriaOf.set(id, [...(criteriaOf.get(id) ?? []), i])
+    for (const id of criterion.controls) appendTo(criteriaOf, id, i)
   })
   const byChange = new Map<string, Projection>()
   return (gap) => {
@@ -125,16 +125,13 @@ export function readinessProjector(
       if (control !== undefined) touched.add(control)
     }
     if (touched.size === 0) return baseProjection
-    const sets = closedSets([gap], {
-      passingChecks: new Set(base.passingChecks),
-      currentEvidence: new Set(base.currentEvidence),
-      justified: new Set(base.justified),
-    })
     // A criterion's roll-up reads only its controls' statuses: a control whose status the gap leaves
     // as it was changes no criterion, and most gaps (one of several tests without evidence) change none.
     const changed = new Map<string, ReturnType<typeof projectControl>>()
     for (const control of touched) {
-      const projected = project(control, sets)
+      // Projecting is closing: one more gap closed on the base projection is the base plus that gap
+      // projected from the model, at the cost of the gap's own few keys instead of every closed one.
+      const projected = project(baseControls.get(control.id) ?? control, one)
       if (projected.status !== baseControls.get(control.id)?.status) changed.set(control.id, projected)
     }
     if (changed.size === 0) return baseProjection
@@ -172,6 +169,13 @@ export function readinessProjector(
   }
 }
 
+/** Adds a value to a key's list (a spread copy per value made indexing a large model quadratic). */
+function appendTo<K, V>(lists: Map<K, V[]>, key: K, value: V): void {
+  const list = lists.get(key)
+  if (list === undefined) lists.set(key, [value])
+  else list.push(value)
+}
+
 /** A criterion's share of Projection.points: its readiness, or nothing when not applicable. */
 const pointsOf = (criterion: CriterionResult): number =>
   criterion.status === 'not-applicable' ? 0 : criterion.readiness
@@ -185,21 +189,30 @@ function summarise(criteria: readonly CriterionResult[]): Projection {
   }
 }
 
+/** A control as projected: its tests and attestations as closing gaps leaves them, and its status. */
+type ProjectedControl = Pick<ControlResult, 'id' | 'criteria' | 'status' | 'tests' | 'manualEvidence'>
+
 function projectControl(
-  control: ControlResult,
+  control: ProjectedControl,
   passingChecks: ReadonlySet<string>,
   currentEvidence: ReadonlySet<string>,
   justified: ReadonlySet<string>,
-): Pick<ControlResult, 'id' | 'criteria' | 'status'> {
+): ProjectedControl {
   if (control.status === 'not-applicable' || justified.has(control.id))
-    return { id: control.id, criteria: control.criteria, status: 'not-applicable' }
+    return { ...control, status: 'not-applicable' }
   const tests = control.tests.map((t) =>
     passingChecks.has(t.check) && t.status !== 'not-applicable' ? { ...t, status: 'pass' as const } : t,
   )
   const manual = control.manualEvidence.map((m) =>
     currentEvidence.has(`${control.id}:${m.id}`) ? { ...m, status: 'current' as const } : m,
   )
-  return { id: control.id, criteria: control.criteria, status: controlStatus(tests, manual) }
+  return {
+    id: control.id,
+    criteria: control.criteria,
+    tests,
+    manualEvidence: manual,
+    status: controlStatus(tests, manual),
+  }
 }
 
 /** One gap with what closing it alone would bring. */
