@@ -1,0 +1,85 @@
+import { describe, expect, it } from 'vitest'
+import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
+import type { FindingStatus } from './check.js'
+import { projectReadiness, rankGaps, readinessProjector } from './plan.js'
+
+const control = (
+  id: string,
+  criteria: string[],
+  status: ControlResult['status'],
+  tests: [string, FindingStatus][],
+): ControlResult =>
+  ({
+    id,
+    criteria,
+    status,
+    tests: tests.map(([check, testStatus]) => ({ check, status: testStatus })),
+    manualEvidence: [],
+  }) as unknown as ControlResult
+
+const criterion = (id: string, controls: string[], status: CriterionResult['status'], readiness: number) =>
+  ({ id, category: 'security', series: 'CC', title: id, status, readiness, controls }) as CriterionResult
+
+const gap = (id: string): Gap =>
+  ({ id, severity: 'medium', criteria: ['CC1'], owner: 'o', ownerRole: 'o' }) as unknown as Gap
+
+/**
+ * CC1 has A (no evidence) and B (partial); CC2 has C (pass); CC3 has only D (no evidence). Closing
+ * A's test and justifying A change the same control to different statuses (pass, not applicable),
+ * which must not share a projection; justifying D takes CC3 out of the applicable criteria, which
+ * moves readiness but no points. E's two tests without evidence make it pass only together: with
+ * one closed, the other one's projection must start from the closed one.
+ */
+const model = {
+  controls: [
+    control('A', ['CC1'], 'no-evidence', [['x/one', 'no-evidence']]),
+    control('B', ['CC1'], 'partial', [
+      ['x/two', 'pass'],
+      ['x/four', 'no-evidence'],
+    ]),
+    control('C', ['CC2'], 'pass', [['x/three', 'pass']]),
+    control('D', ['CC3'], 'no-evidence', [['x/five', 'no-evidence']]),
+    control('E', ['CC4'], 'no-evidence', [
+      ['x/six', 'no-evidence'],
+      ['x/seven', 'no-evidence'],
+    ]),
+  ],
+  criteria: [
+    criterion('CC1', ['A', 'B'], 'partial', 25),
+    criterion('CC2', ['C'], 'ready', 100),
+    criterion('CC3', ['D'], 'not-ready', 0),
+    criterion('CC4', ['E'], 'not-ready', 0),
+  ],
+  gaps: [
+    gap('test-without-evidence:x/one'),
+    gap('not-applicable-without-justification:A'),
+    gap('test-without-evidence:x/four'),
+    gap('not-applicable-without-justification:D'),
+    gap('test-without-evidence:x/five'),
+    gap('test-without-evidence:x/six'),
+    gap('test-without-evidence:x/seven'),
+    gap('policy-not-approved:access'),
+  ],
+} as unknown as AssessmentModel
+
+describe('readinessProjector', () => {
+  it('projects each gap as projecting the whole model with it closed does', () => {
+    const closedSets = [[], [model.gaps[2]], [model.gaps[0], model.gaps[4]], [model.gaps[5]]] as Gap[][]
+    for (const closed of closedSets) {
+      const projected = readinessProjector(model, closed)
+      expect(projected()).toEqual(projectReadiness(model, closed))
+      // Twice over: the second pass answers from what the first one kept.
+      for (const _ of [1, 2])
+        for (const one of model.gaps)
+          expect(projected(one)).toEqual(projectReadiness(model, [...closed, one]))
+    }
+  })
+
+  it('tells apart gaps that change one control to different statuses', () => {
+    const projected = readinessProjector(model, [])
+    expect(projected(model.gaps[0]).points).toBe(75 + 100 + 0)
+    expect(projected(model.gaps[1]).points).toBe(50 + 100 + 0)
+    const ranked = rankGaps(model, model.gaps)
+    expect(ranked[0]?.gap.id).toBe('test-without-evidence:x/five')
+  })
+})
