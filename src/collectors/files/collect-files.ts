@@ -6,9 +6,9 @@ import type { CollectionError } from '../../core/evidence.js'
 import { findToolFolders, type ToolFolders } from '../kubernetes/tool-folders.js'
 import {
   type FileCollection,
+  givesSomething,
   type ParseCache,
   type ParsedInput,
-  givesSomething,
   parseCacheKey,
   parseThroughCache,
 } from '../source-collector.js'
