@@ -20,7 +20,7 @@ import {
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
 import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
-import { setCheckResultsBudget } from './check-results.js'
+import { setCheckResultsBudget, setCheckResultsRawBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
 import { storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
@@ -171,6 +171,33 @@ describe('re-runs reuse what a signed run holds', () => {
       expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
     } finally {
       setCheckResultsBudget(budget)
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+      writeFileSync(path.join(dir, 'trustctl.yaml'), configText)
+    }
+  }, 60_000)
+
+  it('records results it held compressed as they were: the next run reuses every one, and the ledger verifies', async () => {
+    const raw = setCheckResultsRawBudget(0)
+    const configText = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
+    try {
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(4))
+      writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+      const changed = await assessAt('2026-12-06')
+      expect(changed.checkResults.evaluated).toBeGreaterThan(0)
+      expect(changed.checkResults.notKept).toBe(0)
+      // Not a whole-run repeat (the model changes), so only the check-result cache decides.
+      writeFileSync(
+        path.join(dir, 'trustctl.yaml'),
+        config().replace('name: Insights', 'name: Insights, description: compressed'),
+      )
+      const again = await assessAt('2026-12-06')
+      expect(again.repeated).toBeUndefined()
+      expect(again.checkResults.evaluated).toBe(0)
+      expect(again.checkResults.ignored).toBe(0)
+      expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
+      await withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
+    } finally {
+      setCheckResultsRawBudget(raw)
       writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
       writeFileSync(path.join(dir, 'trustctl.yaml'), configText)
     }

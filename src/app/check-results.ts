@@ -1,6 +1,7 @@
 import { readdirSync, readFileSync } from 'node:fs'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
+import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { z } from 'zod'
 import { checkCodeHash } from '../../checks/load-checks.js'
 import { resolveCheckRuns } from '../core/assess.js'
@@ -49,10 +50,39 @@ export function setCheckResultsBudget(bytes: number): number {
   return before
 }
 
+/**
+ * Of the results kept, the bytes held as they are (12 MiB; a 10k-object estate's are ~10 MB, so no time
+ * goes to compressing them); the rest are held compressed until recorded (Kubernetes findings shrink
+ * several times), which at 100k objects held the whole 32 MiB beside the model at the run's peak.
+ */
+export const checkResultsRawBudget = 12 * 1024 * 1024
+
+let rawBudget = checkResultsRawBudget
+
+/** Sets the raw budget (a test makes every result held compressed); returns the one set before. */
+export function setCheckResultsRawBudget(bytes: number): number {
+  const before = rawBudget
+  rawBudget = bytes
+  return before
+}
+
+/** One check's result as held until recorded: the record without its content, and the content. */
+interface HeldResult {
+  key: string
+  entry: Omit<LedgerEntry, 'content'>
+  /** The content as it is, or compressed (deflate) past the raw budget. */
+  bytes: Buffer
+  deflated: boolean
+  /** SHA-256 of the content (not of the compressed bytes). */
+  hash: string
+}
+
 export class CheckResultCache {
-  private readonly fresh = new Map<string, { key: string; entry: LedgerEntry }>()
+  private readonly fresh = new Map<string, HeldResult>()
   /** Bytes of the results kept for the next run so far (see checkResultsBudget). */
   private freshBytes = 0
+  /** Of those, the bytes held uncompressed (see checkResultsRawBudget). */
+  private rawBytes = 0
   private readonly found = new Map<string, Finding[]>()
   /** Each check the engine ran, in order, with its key (undefined: unknown or incomplete evidence). */
   private readonly judged: [string, string | undefined][] = []
@@ -201,13 +231,23 @@ export class CheckResultCache {
         JSON.stringify({ check: id, key, findings: compactFindings(findings) ?? findings }),
       )
       this.freshBytes += content.length
-      if (this.freshBytes <= resultsBudget) this.fresh.set(id, { key, entry: this.resultEntry(id, content) })
+      if (this.freshBytes <= resultsBudget) this.fresh.set(id, this.held(id, key, content))
       else this.overBudget += 1
     } else if (key !== undefined && !incomplete) this.overBudget += 1
     return findings
   }
 
-  private resultEntry(id: string, content: Buffer): LedgerEntry {
+  private held(id: string, key: string, content: Buffer): HeldResult {
+    const entry = this.resultEntry(id)
+    const hash = sha256(content)
+    if (this.rawBytes + content.byteLength <= rawBudget) {
+      this.rawBytes += content.byteLength
+      return { key, entry, bytes: content, deflated: false, hash }
+    }
+    return { key, entry, bytes: ownCopy(deflateRawSync(content, { level: 1 })), deflated: true, hash }
+  }
+
+  private resultEntry(id: string): Omit<LedgerEntry, 'content'> {
     const { toolVersion, collectedAt } = this.context
     return {
       kind: 'evidence-set',
@@ -217,7 +257,6 @@ export class CheckResultCache {
       collectorVersion: toolVersion,
       collectedAt,
       effectiveAt: collectedAt,
-      content,
     }
   }
 
@@ -272,16 +311,20 @@ export class CheckResultCache {
     return parts
   }
 
-  /** The records to append to the run: the findings of each check evaluated in it. */
-  entries(): LedgerEntry[] {
-    return [...this.fresh.values()].map((f) => f.entry)
+  /**
+   * The records to append to the run: the findings of each check evaluated in it. Lazy: a compressed
+   * content is expanded only when its record is taken, so the writer holds a slice of them at a time.
+   */
+  *entries(): Generator<LedgerEntry> {
+    for (const { entry, bytes, deflated } of this.fresh.values())
+      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
   }
 
   /** What to remember once the run is committed. */
   remembered(): { key: string; blobRef: string }[] {
-    return [...this.fresh.values()].map(({ key, entry }) => ({
+    return [...this.fresh.values()].map(({ key, hash }) => ({
       key: `check:${key}`,
-      blobRef: `sha256:${sha256(entry.content)}`,
+      blobRef: `sha256:${hash}`,
     }))
   }
 
@@ -309,6 +352,16 @@ export class CheckResultCache {
       ]),
     )
   }
+}
+
+/**
+ * The bytes in a buffer of their own size: zlib hands back a view of its 16 KiB output chunk, and each
+ * such view would hold a whole chunk alive for a result that compressed to a fraction of it.
+ */
+const ownCopy = (bytes: Buffer): Buffer => {
+  const own = Buffer.allocUnsafeSlow(bytes.byteLength)
+  bytes.copy(own)
+  return own
 }
 
 const familyOf = (kind: string): string => kind.slice(0, kind.indexOf('.'))

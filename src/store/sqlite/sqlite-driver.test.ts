@@ -4,7 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
-import { SqliteDriver } from './sqlite-driver.js'
+import { SqliteDriver, sqliteCacheKiB } from './sqlite-driver.js'
 import { SqliteStore } from './sqlite-store.js'
 import { SqliteTeamStore } from './team-store.js'
 
@@ -50,6 +50,18 @@ describe('SQLite driver', () => {
       await ledger.close()
     }
   }, 30_000)
+
+  it('keeps the file out of resident memory: no memory map, and a page cache of at most 16 MiB', async () => {
+    // Both count in a run's peak RSS (a 100k-object assess: ~100 MiB of mapped pages, ~60 MiB of cache).
+    const driver = new SqliteDriver(path.join(dir, 'tuned', 'trustctl.db'))
+    try {
+      expect(await driver.query('PRAGMA mmap_size')).toEqual([{ mmap_size: 0 }])
+      expect(sqliteCacheKiB).toBeLessThanOrEqual(16 * 1024)
+      expect(await driver.query('PRAGMA cache_size')).toEqual([{ cache_size: -sqliteCacheKiB }])
+    } finally {
+      await driver.close()
+    }
+  })
 
   it('applies every pending migration in one transaction: a failing step leaves none of the others', async () => {
     const file = path.join(dir, 'migrate', 'trustctl.db')
