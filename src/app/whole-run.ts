@@ -13,7 +13,7 @@ import { StoreError } from '../core/errors.js'
 import type { CollectionError, EvidenceItem } from '../core/evidence.js'
 import { findingsOfPart } from '../core/findings-part.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
-import { type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
+import { assessmentBase, type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import {
   assessmentRuns,
@@ -191,12 +191,9 @@ export function wholeRunEntry(
   context: { toolVersion: string; collectedAt: string },
 ): LedgerEntry {
   return {
+    ...assessmentBase(context),
     kind: 'evidence-set',
     id: wholeRunId,
-    source: 'trustctl',
-    collector: 'trustctl',
-    collectorVersion: context.toolVersion,
-    collectedAt: context.collectedAt,
     effectiveAt: context.collectedAt,
     content: canonicalBytes({ key, checks }),
   }

@@ -131,7 +131,7 @@ export function runEvidenceEntry(hashes: readonly string[], context: EntryContex
 }
 
 /** Who wrote an assessment's own records (attestations, findings, the model) and when. */
-function assessmentBase(context: EntryContext) {
+export function assessmentBase(context: EntryContext) {
   return {
     source: 'trustctl',
     collector: 'trustctl',

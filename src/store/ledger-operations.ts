@@ -6,6 +6,7 @@ import { findingsOfPart } from '../core/findings-part.js'
 import type { LedgerRecord } from '../core/ledger.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
 import {
+  assessmentBase,
   assessmentEntry,
   attestationEntries,
   evidenceEntry,
@@ -108,12 +109,9 @@ function findingsListEntry(
   context: { collectedAt: string; toolVersion: string },
 ): LedgerEntry {
   return {
+    ...assessmentBase(context),
     kind: 'evidence-set',
     id: findingsPartsId,
-    source: 'trustctl',
-    collector: 'trustctl',
-    collectorVersion: context.toolVersion,
-    collectedAt: context.collectedAt,
     effectiveAt: model.asOf,
     content,
   }
