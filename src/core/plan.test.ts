@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
 import type { FindingStatus } from './check.js'
-import { projectReadiness, rankGaps, readinessProjector } from './plan.js'
+import { indexModel, planRemediation, projectReadiness, rankGaps, readinessProjector } from './plan.js'
 
 const control = (
   id: string,
@@ -72,6 +72,34 @@ describe('readinessProjector', () => {
       for (const _ of [1, 2])
         for (const one of model.gaps)
           expect(projected(one)).toEqual(projectReadiness(model, [...closed, one]))
+    }
+  })
+
+  it('answers the same from one index shared across closed sets, as a plan shares it', () => {
+    const shared = indexModel(model)
+    const closedSets = [
+      [model.gaps[5]],
+      [],
+      [model.gaps[0], model.gaps[1]],
+      [model.gaps[3], model.gaps[6]],
+    ] as Gap[][]
+    for (const closed of closedSets) {
+      const projected = readinessProjector(model, closed, shared)
+      expect(projected()).toEqual(projectReadiness(model, closed))
+      for (const one of model.gaps) expect(projected(one)).toEqual(projectReadiness(model, [...closed, one]))
+    }
+  })
+
+  it('gives each plan cycle the readiness of projecting everything closed so far afresh', () => {
+    for (const perCycle of [1, 2, 3]) {
+      const plan = planRemediation(model, { perCycle })
+      const closed: Gap[] = []
+      expect(plan.cycles.length).toBeGreaterThan(1)
+      for (const cycle of plan.cycles) {
+        closed.push(...cycle.gaps.map((r) => r.gap))
+        const fresh = projectReadiness(model, closed)
+        expect([cycle.readiness, cycle.criteriaReady]).toEqual([fresh.readiness, fresh.criteriaReady])
+      }
     }
   })
 

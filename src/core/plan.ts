@@ -48,14 +48,14 @@ export function projectReadiness(model: AssessmentModel, closed: readonly Gap[])
 }
 
 /** What closing gaps does to tests, attestations and justifications, by gap type. */
-interface ClosedSets {
+export interface ClosedSets {
   passingChecks: Set<string>
   currentEvidence: Set<string>
   justified: Set<string>
 }
 
-function closedSets(closed: readonly Gap[], into?: ClosedSets): ClosedSets {
-  const sets = into ?? { passingChecks: new Set(), currentEvidence: new Set(), justified: new Set() }
+function closedSets(closed: readonly Gap[]): ClosedSets {
+  const sets: ClosedSets = { passingChecks: new Set(), currentEvidence: new Set(), justified: new Set() }
   for (const gap of closed) {
     const [type, ...rest] = gap.id.split(':')
     if (type === 'failing-test' || type === 'test-error' || type === 'test-without-evidence')
@@ -77,15 +77,31 @@ function closedSets(closed: readonly Gap[], into?: ClosedSets): ClosedSets {
 export function readinessProjector(
   model: AssessmentModel,
   closed: readonly Gap[],
+  index: ModelIndex = indexModel(model),
 ): (gap?: Gap) => Projection {
-  const base = closedSets(closed)
+  const base: ClosedSets = { passingChecks: new Set(), currentEvidence: new Set(), justified: new Set() }
+  const touchedByClosed = new Set<string>()
+  for (const gap of closed) {
+    const { one, touched } = index.touches(gap)
+    for (const check of one.passingChecks) base.passingChecks.add(check)
+    for (const key of one.currentEvidence) base.currentEvidence.add(key)
+    for (const id of one.justified) base.justified.add(id)
+    for (const control of touched) touchedByClosed.add(control.id)
+  }
   const project = (control: ProjectedControl, sets: ClosedSets) =>
     projectControl(control, sets.passingChecks, sets.currentEvidence, sets.justified)
-  const baseControls = new Map(model.controls.map((control) => [control.id, project(control, base)]))
+  // A control no closed gap touches projects as with nothing closed: that projection is made once per
+  // index, so a plan's later cycles re-project only the controls their closed gaps reach.
+  const baseControls = new Map(
+    model.controls.map((control) => [
+      control.id,
+      touchedByClosed.has(control.id) ? project(control, base) : index.unclosed(control),
+    ]),
+  )
   // Each criterion names the controls mapped to it: rolling up only those keeps ranking every gap cheap.
   const rollUp = (
     criterion: AssessmentModel['criteria'][number],
-    controlOf: (id: string) => ReturnType<typeof projectControl> | undefined,
+    controlOf: (id: string) => ProjectedControl | undefined,
   ) =>
     rollUpCriterion(
       criterion,
@@ -95,39 +111,17 @@ export function readinessProjector(
       }),
     )
   const baseCriteria = model.criteria.map((criterion) => rollUp(criterion, (id) => baseControls.get(id)))
-  // Which controls a closed gap can change: those testing its check, holding its attestation, or itself.
-  const byCheck = new Map<string, ControlResult[]>()
-  const byEvidence = new Map<string, ControlResult>()
-  const byId = new Map(model.controls.map((control) => [control.id, control]))
-  for (const control of model.controls) {
-    for (const test of control.tests) appendTo(byCheck, test.check, control)
-    for (const m of control.manualEvidence) byEvidence.set(`${control.id}:${m.id}`, control)
-  }
   const baseProjection = summarise(baseCriteria)
   const baseApplicable = baseCriteria.filter((c) => c.status !== 'not-applicable').length
-  // The criteria (by index) each control is mapped to: a changed control re-rolls only those.
-  const criteriaOf = new Map<string, number[]>()
-  model.criteria.forEach((criterion, i) => {
-    for (const id of criterion.controls) appendTo(criteriaOf, id, i)
-  })
+  const { criteriaOf } = index
   const byChange = new Map<string, Projection>()
   return (gap) => {
     if (gap === undefined) return baseProjection
-    const one = closedSets([gap])
-    const touched = new Set<ControlResult>()
-    for (const check of one.passingChecks) for (const c of byCheck.get(check) ?? []) touched.add(c)
-    for (const key of one.currentEvidence) {
-      const control = byEvidence.get(key)
-      if (control !== undefined) touched.add(control)
-    }
-    for (const id of one.justified) {
-      const control = byId.get(id)
-      if (control !== undefined) touched.add(control)
-    }
-    if (touched.size === 0) return baseProjection
+    const { one, touched } = index.touches(gap)
+    if (touched.length === 0) return baseProjection
     // A criterion's roll-up reads only its controls' statuses: a control whose status the gap leaves
     // as it was changes no criterion, and most gaps (one of several tests without evidence) change none.
-    const changed = new Map<string, ReturnType<typeof projectControl>>()
+    const changed = new Map<string, ProjectedControl>()
     for (const control of touched) {
       // Projecting is closing: one more gap closed on the base projection is the base plus that gap
       // projected from the model, at the cost of the gap's own few keys instead of every closed one.
@@ -150,7 +144,7 @@ export function readinessProjector(
   }
 
   /** The base projection with the criteria the changed controls map to rolled up again. */
-  function projectChange(changed: ReadonlyMap<string, ReturnType<typeof projectControl>>): Projection {
+  function projectChange(changed: ReadonlyMap<string, ProjectedControl>): Projection {
     const controlOf = (id: string) => changed.get(id) ?? baseControls.get(id)
     const affected = new Set<number>()
     for (const id of changed.keys()) for (const i of criteriaOf.get(id) ?? []) affected.add(i)
@@ -167,6 +161,66 @@ export function readinessProjector(
     }
     return { readiness: applicable === 0 ? 0 : Math.round(points / applicable), points, criteriaReady }
   }
+}
+
+/**
+ * What of the model does not depend on the gaps closed: the criteria each control maps to, the
+ * controls each gap can change with the keys it closes, and each control projected with nothing
+ * closed. Built once, it serves every projection of a plan (each cycle ranks the remaining gaps again
+ * from a new set of closed ones).
+ */
+export interface ModelIndex {
+  /** The criteria (by index in the model) each control is mapped to: a changed control re-rolls only those. */
+  criteriaOf: ReadonlyMap<string, readonly number[]>
+  /** The keys closing the gap closes, and the controls they can change. */
+  touches(gap: Gap): { one: ClosedSets; touched: readonly ControlResult[] }
+  /** The control as projected with no gap closed (shared: nothing mutates a projection). */
+  unclosed(control: ControlResult): ProjectedControl
+}
+
+export function indexModel(model: AssessmentModel): ModelIndex {
+  // Which controls a closed gap can change: those testing its check, holding its attestation, or itself.
+  const byCheck = new Map<string, ControlResult[]>()
+  const byEvidence = new Map<string, ControlResult>()
+  const byId = new Map(model.controls.map((control) => [control.id, control]))
+  for (const control of model.controls) {
+    for (const test of control.tests) appendTo(byCheck, test.check, control)
+    for (const m of control.manualEvidence) byEvidence.set(`${control.id}:${m.id}`, control)
+  }
+  const criteriaOf = new Map<string, number[]>()
+  model.criteria.forEach((criterion, i) => {
+    for (const id of criterion.controls) appendTo(criteriaOf, id, i)
+  })
+  const byGap = new Map<string, { one: ClosedSets; touched: ControlResult[] }>()
+  const touches = (gap: Gap) => {
+    const known = byGap.get(gap.id)
+    if (known !== undefined) return known
+    const one = closedSets([gap])
+    const touched = new Set<ControlResult>()
+    for (const check of one.passingChecks) for (const c of byCheck.get(check) ?? []) touched.add(c)
+    for (const key of one.currentEvidence) {
+      const control = byEvidence.get(key)
+      if (control !== undefined) touched.add(control)
+    }
+    for (const id of one.justified) {
+      const control = byId.get(id)
+      if (control !== undefined) touched.add(control)
+    }
+    const entry = { one, touched: [...touched] }
+    byGap.set(gap.id, entry)
+    return entry
+  }
+  const none = closedSets([])
+  const unclosedById = new Map<string, ProjectedControl>()
+  const unclosed = (control: ControlResult) => {
+    let projected = unclosedById.get(control.id)
+    if (projected === undefined) {
+      projected = projectControl(control, none.passingChecks, none.currentEvidence, none.justified)
+      unclosedById.set(control.id, projected)
+    }
+    return projected
+  }
+  return { criteriaOf, touches, unclosed }
 }
 
 /** Adds a value to a key's list (a spread copy per value made indexing a large model quadratic). */
@@ -233,9 +287,16 @@ export function rankGaps(
   gaps: readonly Gap[],
   closed: readonly Gap[] = [],
 ): RankedGap[] {
-  const projected = readinessProjector(model, closed)
+  return rankWith(readinessProjector(model, closed), applicableCriteria(model), gaps)
+}
+
+/** The ranking of `gaps` by one projector (rankGaps), so a plan's cycles share one model index. */
+function rankWith(
+  projected: (gap?: Gap) => Projection,
+  applicable: number,
+  gaps: readonly Gap[],
+): RankedGap[] {
   const base = projected()
-  const applicable = Math.max(1, model.criteria.filter((c) => c.status !== 'not-applicable').length)
   return gaps
     .map((gap) => {
       const after = projected(gap)
@@ -254,6 +315,10 @@ export function rankGaps(
         a.gap.id.localeCompare(b.gap.id),
     )
 }
+
+/** The divisor of a gap's gain: the criteria that apply (at least one). */
+const applicableCriteria = (model: AssessmentModel): number =>
+  Math.max(1, model.criteria.filter((c) => c.status !== 'not-applicable').length)
 
 /** The few gaps to start with: the top of the ranking, grouped by owner (owners in rank order). */
 export function startHere(model: AssessmentModel, count = 5): { owner: string; gaps: RankedGap[] }[] {
@@ -298,23 +363,30 @@ export function planRemediation(
   options: { perCycle: number; maxCycles?: number },
 ): RemediationPlan {
   const perCycle = Math.max(1, Math.floor(options.perCycle))
+  // One index for the whole plan, and each cycle's projection of what it closes is the next cycle's
+  // starting point: a cycle projects the model once, not once to rank, once before and once after.
+  const index = indexModel(model)
+  const applicable = applicableCriteria(model)
+  const start = readinessProjector(model, [], index)
+  let projector = start
   const closed: Gap[] = []
   let remaining = [...model.gaps]
   const cycles: PlanCycle[] = []
   while (remaining.length > 0 && (options.maxCycles === undefined || cycles.length < options.maxCycles)) {
-    const ranked = rankGaps(model, remaining, closed)
-    const before = projectReadiness(model, closed)
+    const ranked = rankWith(projector, applicable, remaining)
+    const before = projector()
     let chosen = ranked.filter((r) => r.gain > 0 || r.unblocks > 0).slice(0, perCycle)
     if (chosen.length === 0) {
       // No single gap moves readiness now (a control with several failing tests needs them all), yet
       // the rest may together: then the cycle takes the most severe of those the model can project.
-      const all = projectReadiness(model, [...closed, ...remaining])
+      const all = readinessProjector(model, [...closed, ...remaining], index)()
       if (all.points === before.points && all.criteriaReady === before.criteriaReady) break
       chosen = ranked.filter((r) => projectable(r.gap)).slice(0, perCycle)
       if (chosen.length === 0) break
     }
-    const together = projectReadiness(model, [...closed, ...chosen.map((r) => r.gap)])
     closed.push(...chosen.map((r) => r.gap))
+    projector = readinessProjector(model, closed, index)
+    const together = projector()
     const ids = new Set(chosen.map((r) => r.gap.id))
     remaining = remaining.filter((g) => !ids.has(g.id))
     cycles.push({
@@ -324,7 +396,7 @@ export function planRemediation(
       criteriaReady: together.criteriaReady,
     })
   }
-  const now = projectReadiness(model, [])
+  const now = start()
   // Stopped by the cycle limit: what is left is later work, not work that changes nothing.
   const limited = options.maxCycles !== undefined && cycles.length >= options.maxCycles
   const ordered = remaining.sort(
