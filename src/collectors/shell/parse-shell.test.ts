@@ -190,6 +190,20 @@ describe('plain lines read without the parser', () => {
     expect(fast).toEqual(slow)
   })
 
+  it.each([
+    [['node', 'server.js']],
+    [['/app/bin/api', '--port=8080', '--log-level', 'info']],
+    [['if', 'then']],
+    [['FOO=bar', 'run']],
+    [['sh', '-c', 'apt-get update && apt-get install -y curl']],
+    [['echo', 'two words', '', "it's"]],
+    [['/bin/echo', '*.txt', '$HOME']],
+  ])('reads exec form %j as its quoted words parse', (words) => {
+    const quoted = parseShell(words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' '))
+    expect(parseExecForm(words)).toEqual(quoted)
+    expect(quoted.parsed).toBe(true)
+  })
+
   it('leaves assignments, reserved words, globs and shells to the parser', () => {
     const script = parseShell('A=1 make\nfor x in a; do echo $x; done\nrm -rf /tmp/*\nsudo sh -c ls')
     expect(commands(script).map(texts)).toEqual([

@@ -98,6 +98,12 @@ function parseUncached(script: string, options: ShellParseOptions): ShellScript 
 
 /** The words of an exec-form instruction (`RUN ["sh", "-c", "…"]`) as one command, nested shells parsed. */
 export function parseExecForm(words: readonly string[]): ShellScript {
+  // Plain words (`CMD ["node", "server.js"]`) read the same quoted or not: unquoted, the line takes
+  // the plain-line path and the 1.5 MB shell parser is not loaded for it (~60-90 ms of a small run).
+  const unquoted = words.join(' ')
+  if (words.every((word) => word !== '' && !/[\s\n]/.test(word)) && plainLine.test(unquoted)) {
+    return parseShell(unquoted)
+  }
   return parseShell(words.map((word) => `'${word.replace(/'/g, `'\\''`)}'`).join(' '))
 }
 
