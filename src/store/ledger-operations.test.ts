@@ -9,7 +9,7 @@ import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
-import { latestRun, RunAppender, recordAssessment, verifyStore } from './ledger-operations.js'
+import { latestRun, listedHashes, RunAppender, recordAssessment, verifyStore } from './ledger-operations.js'
 import { recordBlobRefSql } from './sqlite/record-layout.js'
 import { SqliteStore } from './sqlite/sqlite-store.js'
 
@@ -309,5 +309,29 @@ describe('RunAppender', () => {
     await appender.add([other])
     await appender.flush()
     expect(calls[1]?.hashes).toBeUndefined()
+  })
+})
+
+describe('listedHashes', () => {
+  const hash = 'a'.repeat(64)
+
+  it('reads the hashes of a run-evidence list', () => {
+    expect(listedHashes({ evidence: [hash, 'b'.repeat(64)] })).toEqual([hash, 'b'.repeat(64)])
+    expect(listedHashes({ evidence: [] })).toEqual([])
+  })
+
+  it('refuses anything else', () => {
+    for (const value of [
+      null,
+      'x',
+      [hash],
+      {},
+      { evidence: hash },
+      { evidence: [hash, 7] },
+      { evidence: ['A'.repeat(64)] },
+      { evidence: [`${hash}0`] },
+      { evidence: [`${hash}\n`] },
+    ])
+      expect(listedHashes(value)).toBeUndefined()
   })
 })
