@@ -9,7 +9,7 @@ import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
-import { latestRun, recordAssessment, verifyStore } from './ledger-operations.js'
+import { latestRun, listedHashes, RunAppender, recordAssessment, verifyStore } from './ledger-operations.js'
 import { recordBlobRefSql } from './sqlite/record-layout.js'
 import { SqliteStore } from './sqlite/sqlite-store.js'
 
@@ -207,5 +207,131 @@ describe('evidence bytes the caller already made', () => {
     expect(asked).toEqual(items)
     expect((await verifyStore(store)).ok).toBe(true)
     await store.close()
+  })
+})
+
+describe('a run appended in batches', () => {
+  it('writes the run in one append between its start and seal, the same records as one append per group', async () => {
+    const items = Array.from(
+      { length: 3 },
+      (_, i) =>
+        ({
+          kind: 'k8s.namespace',
+          resourceKind: 'Namespace',
+          name: `ns-${i}`,
+          file: 'ns.yaml',
+        }) as EvidenceItem,
+    )
+    const request = {
+      model: model(3),
+      evidence: items,
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+      evidenceHash: (item: EvidenceItem) => sha256(canonicalBytes(item)),
+      extraEntries: [
+        entry('evidence-set', 'parse:a.yaml', { a: 1 }),
+        entry('evidence-set', 'parse:b.yaml', { b: 2 }),
+      ],
+      findings: { key: 'k' },
+    }
+    const batched = new SqliteStore(path.join(dir, 'batched', 'trustctl.db'))
+    const appends: number[] = []
+    const captured: LedgerEntry[] = []
+    const append = batched.append.bind(batched)
+    batched.append = (runId, entries, hashes) => {
+      appends.push(entries.length)
+      captured.push(...entries)
+      return append(runId, entries, hashes)
+    }
+    await recordAssessment(batched, request)
+    // 3 evidence, 2 parse results, 1 findings part, the findings list and the model.
+    expect(appends).toEqual([8])
+    expect((await verifyStore(batched)).ok).toBe(true)
+
+    // The same entries appended one group at a time chain to the same records: only transactions differ.
+    const grouped = new SqliteStore(path.join(dir, 'grouped', 'trustctl.db'))
+    const runId = await grouped.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
+    for (const one of captured) await grouped.append(runId, [one])
+    const rows = async (store: SqliteStore) => {
+      const out: string[] = []
+      for await (const { record } of store.scan({ runId: 1, withBlobs: false }))
+        if (record.kind !== 'manifest') out.push(`${record.seq} ${record.kind} ${record.id} ${record.hash}`)
+      return out
+    }
+    expect(await rows(grouped)).toEqual(await rows(batched))
+    await batched.close()
+    await grouped.close()
+  })
+})
+
+describe('RunAppender', () => {
+  const tiny = entry('evidence', 'e', { a: 1 })
+  const fake = () => {
+    const calls: { count: number; hashes: readonly string[] | undefined }[] = []
+    const store = {
+      append: async (_runId: number, entries: readonly LedgerEntry[], hashes?: readonly string[]) => {
+        calls.push({ count: entries.length, hashes })
+        return []
+      },
+    }
+    return { store, calls }
+  }
+
+  it('writes a batch every 5,000 records and the rest at the flush', async () => {
+    const { store, calls } = fake()
+    const appender = new RunAppender(store, 1)
+    await appender.add(Array.from({ length: 5001 }, () => tiny))
+    expect(calls.map((c) => c.count)).toEqual([5000])
+    await appender.flush()
+    await appender.flush()
+    expect(calls.map((c) => c.count)).toEqual([5000, 1])
+  })
+
+  it('writes a batch once it holds 8 MiB of content', async () => {
+    const { store, calls } = fake()
+    const appender = new RunAppender(store, 1)
+    const large = { ...tiny, content: new Uint8Array(3 * 1024 * 1024) }
+    await appender.add([large, large])
+    expect(calls).toEqual([])
+    await appender.add([large])
+    expect(calls.map((c) => c.count)).toEqual([3])
+  })
+
+  it('passes given hashes, and the content hash of the entries without one', async () => {
+    const { store, calls } = fake()
+    const appender = new RunAppender(store, 1)
+    const other = entry('assessment', 'assessment', { b: 2 })
+    await appender.add([tiny], ['f'.repeat(64)])
+    await appender.add([other])
+    await appender.flush()
+    expect(calls[0]?.hashes).toEqual(['f'.repeat(64), sha256(other.content)])
+    await appender.add([other])
+    await appender.flush()
+    expect(calls[1]?.hashes).toBeUndefined()
+  })
+})
+
+describe('listedHashes', () => {
+  const hash = 'a'.repeat(64)
+
+  it('reads the hashes of a run-evidence list', () => {
+    expect(listedHashes({ evidence: [hash, 'b'.repeat(64)] })).toEqual([hash, 'b'.repeat(64)])
+    expect(listedHashes({ evidence: [] })).toEqual([])
+  })
+
+  it('refuses anything else', () => {
+    for (const value of [
+      null,
+      'x',
+      [hash],
+      {},
+      { evidence: hash },
+      { evidence: [hash, 7] },
+      { evidence: ['A'.repeat(64)] },
+      { evidence: [`${hash}0`] },
+      { evidence: [`${hash}\n`] },
+    ])
+      expect(listedHashes(value)).toBeUndefined()
   })
 })
