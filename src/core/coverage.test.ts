@@ -134,6 +134,39 @@ describe('assessCoverage', () => {
     expect(coverage.byType[0]?.notAssessedResources[0]?.reason).toBe('no check in scope reads scan.component')
   })
 
+  it('lists items a check passed over as not assessed only when it named other items of their kind', () => {
+    const vuln = (name: string) => ({
+      kind: 'scan.vulnerability',
+      resourceKind: 'Vulnerability',
+      name,
+      file: 'r.json',
+    })
+    const items = [vuln('CVE-1 a@1'), vuln('CVE-2 b@1'), vuln('CVE-3 c@1')] as EvidenceItem[]
+    const reading = [
+      { id: 'scan/names-some', reads: ['scan.vulnerability'] },
+      { id: 'scan/summary', reads: ['scan.vulnerability'] },
+    ]
+    const named = finding('scan/names-some', 'Vulnerability', 'CVE-1 a@1', 'r.json')
+    const summary = finding('scan/summary', 'Image', 'api:1', 'r.json')
+    // The summary check judged something else with every item: they are supporting evidence to it.
+    expect(assessCoverage(items, [named, summary], reading).assessed).toBe(3)
+    // Once the summary check also names an item, it passed over the others: they are not assessed.
+    const both = assessCoverage(
+      items,
+      [named, summary, finding('scan/summary', 'Vulnerability', 'CVE-2 b@1', 'r.json')],
+      reading,
+    )
+    expect(both.assessed).toBe(2)
+    expect(both.byType[0]?.notAssessedResources).toEqual([
+      {
+        name: 'CVE-3 c@1',
+        file: 'r.json',
+        reason:
+          'the checks that read scan.vulnerability (scan/names-some, scan/summary) reported nothing on it',
+      },
+    ])
+  })
+
   it('counts an item named by a finding on a part of it, and only in its own file and namespace', () => {
     const ns = (name: string, file: string, namespace?: string): EvidenceItem =>
       ({

@@ -156,12 +156,10 @@ export function assessCoverage(
   for (const check of checks)
     for (const kind of check.reads) readers.set(kind, [...(readers.get(kind) ?? []), check])
   // Appended in place: copying the list for every finding made this quadratic in the findings.
-  const findingsByCheck = new Map<string, Finding[]>()
-  for (const f of findings) {
-    const list = findingsByCheck.get(f.check)
-    if (list === undefined) findingsByCheck.set(f.check, [f])
-    else list.push(f)
-  }
+  // Checks with a finding on something other than an evidence item: looked up for every item a check
+  // did not name, where scanning the check's findings each time was items × findings (10k Trivy items).
+  const judgesOtherSubjects = new Set<string>()
+  for (const f of findings) if (f.subject.kind !== 'Evidence') judgesOtherSubjects.add(f.check)
   const bySubject = subjectIndex(findings)
   /** True when a finding of `check` names `item` (what `names` decides, through the index). */
   const namedBy = (check: string, item: EvidenceItem): boolean =>
@@ -182,7 +180,7 @@ export function assessCoverage(
       ? { iacJudged: new Set<string>(), iacJudgedInFile: new Set<string>() }
       : judgedNames(findings, checkById)
 
-  const namedKinds = new Map<string, boolean>()
+  const namingChecks = new Map<string, ReadonlySet<string>>()
   const groups = new Map<string, CoverageByType>()
   for (const item of evidence) {
     if (isView(item)) continue
@@ -234,24 +232,33 @@ export function assessCoverage(
     // A check that read this kind and judged something else with it (network policies for a
     // namespace, commits for a change-management test) examined every item as supporting evidence;
     // one that names some items of the kind and not this one passed over it.
-    const supporting = reading.filter(
-      (c) =>
-        (findingsByCheck.get(c.id) ?? []).some((f) => f.subject.kind !== 'Evidence') &&
-        !namesAnyOf(c, item.kind),
-    )
+    const supporting = reading.filter((c) => judgesOtherSubjects.has(c.id) && !namesAnyOf(c, item.kind))
     return supporting.length > 0
       ? undefined
       : `the checks that read ${item.kind} (${reading.map((c) => c.id).join(', ')}) reported nothing on it`
   }
 
   function namesAnyOf(check: CoverageCheck, kind: string): boolean {
-    const key = `${check.id}\n${kind}`
-    let named = namedKinds.get(key)
-    if (named === undefined) {
-      named = evidence.some((e) => e.kind === kind && namedBy(check.id, e))
-      namedKinds.set(key, named)
+    return checksNaming(kind).has(check.id)
+  }
+
+  /**
+   * The checks with a finding that names some item of `kind`: one pass over the kind's items for all
+   * checks, where a pass per check and kind walked 10k Trivy items for each check that named none.
+   */
+  function checksNaming(kind: string): ReadonlySet<string> {
+    let checks = namingChecks.get(kind)
+    if (checks === undefined) {
+      const found = new Set<string>()
+      for (const e of evidence) {
+        if (e.kind !== kind) continue
+        for (const f of bySubject.get(subjectKey(e.resourceKind, e.file, e.name)) ?? [])
+          if (names(f.subject, e)) found.add(f.check)
+      }
+      checks = found
+      namingChecks.set(kind, checks)
     }
-    return named
+    return checks
   }
 
   const byType = [...groups.values()].sort(

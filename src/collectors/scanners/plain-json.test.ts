@@ -128,4 +128,30 @@ describe('the hand checks of the importers fast path', () => {
       /Results\[0\]\.Vulnerabilities\[1\]\.PkgName/,
     )
   })
+
+  it('refuse results and vulnerabilities that are not a list, as zod does, and take null or none for none', () => {
+    const now = new Date('2026-11-30T00:00:00Z')
+    const sarif = (results: unknown) => ({
+      version: '2.1.0',
+      runs: [{ tool: { driver: { name: 'x' } }, results }],
+    })
+    const trivy = (Vulnerabilities: unknown) => ({
+      SchemaVersion: 2,
+      Results: [{ Target: 't', Vulnerabilities }],
+    })
+    for (const notAList of [{ 0: sarifResult }, 'x', 7]) {
+      expect(() => importSarif(sarif(notAList), { file: 'code.sarif', now })).toThrow(/runs\[0\]\.results/)
+      expect(() => importTrivy(trivy(notAList), { file: 'trivy.json', now })).toThrow(
+        /Results\[0\]\.Vulnerabilities/,
+      )
+    }
+    for (const none of [null, undefined, []]) {
+      expect(importSarif(sarif(none), { file: 'code.sarif', now }).map((e) => e.kind)).toEqual([
+        'scan.report',
+      ])
+      expect(importTrivy(trivy(none), { file: 'trivy.json', now }).map((e) => e.kind)).toEqual([
+        'scan.report',
+      ])
+    }
+  })
 })

@@ -65,10 +65,14 @@ const run = z.object({
 
 const log = z.object({ version: z.string(), runs: z.array(run) })
 
-/** The log with each run's results left unchecked, for the fast path (`plainResult` checks them). */
+/**
+ * The log with each run's results left unchecked, for the fast path (`plainResult` checks them, and
+ * parseLog that they are an array or absent). Not `z.array(z.unknown())`: zod would still visit and
+ * copy every one of 10k results for nothing.
+ */
 const logEnvelope = z.object({
   version: z.string(),
-  runs: z.array(run.extend({ results: z.array(z.unknown()).nullish() })),
+  runs: z.array(run.extend({ results: z.unknown() })),
 })
 
 const location = (l: unknown): boolean =>
@@ -106,7 +110,7 @@ export function plainResult(r: unknown): boolean {
 /** The log as `log` reads it; results are checked by hand, and by zod (with its messages) on a miss. */
 function parseLog(document: unknown, file: string): z.output<typeof log> {
   const envelope = logEnvelope.safeParse(document)
-  if (envelope.success && envelope.data.runs.every((r) => (r.results ?? []).every(plainResult)))
+  if (envelope.success && envelope.data.runs.every((r) => plain.optionalArray(r.results, plainResult)))
     return envelope.data as z.output<typeof log>
   return parseReport(log, document, file, 'SARIF')
 }
@@ -158,21 +162,22 @@ function findingOf(r: Result, sarifRun: Run, tool: string, target: string, file:
   const suppressed = (r.suppressions ?? []).some(
     (s) => s.status === undefined || s.status === null || s.status === 'accepted',
   )
+  // Keys in canonical (sorted) order, as trivy.ts's findings: hashed and recorded without a copy.
   return prune<ScanCodeFinding>({
-    kind: 'scan.code-finding',
-    resourceKind: 'CodeFinding',
-    name: `${ruleId} ${path ?? target}${line === undefined ? '' : `:${line}`}`,
+    baselineState: r.baselineState ?? undefined,
     file,
-    tool,
+    kind: 'scan.code-finding',
+    level,
+    location: path === undefined ? undefined : prune({ line, path }),
+    message: cleanText(r.message?.text) ?? ruleId,
+    name: `${ruleId} ${path ?? target}${line === undefined ? '' : `:${line}`}`,
+    resourceKind: 'CodeFinding',
     ruleId,
     severity: score === undefined ? levelSeverity[level] : severityFromScore(score),
-    toolSeverity: score === undefined ? level : `${level} (security-severity ${score})`,
-    target,
-    level,
-    message: cleanText(r.message?.text) ?? ruleId,
-    location: path === undefined ? undefined : prune({ path, line }),
     suppressed,
-    baselineState: r.baselineState ?? undefined,
+    target,
+    tool,
+    toolSeverity: score === undefined ? level : `${level} (security-severity ${score})`,
   })
 }
 

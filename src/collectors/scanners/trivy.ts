@@ -69,9 +69,13 @@ const report = z.object({
 
 type Result = z.output<typeof result>
 
-/** The report with each result's vulnerabilities left unchecked, for the fast path. */
+/**
+ * The report with each result's vulnerabilities left unchecked, for the fast path (parseTrivy checks
+ * them, and that they are an array or absent). Not `z.array(z.unknown())`: zod would still visit and
+ * copy every one of 10k vulnerabilities for nothing.
+ */
 const reportEnvelope = report.extend({
-  Results: z.array(result.extend({ Vulnerabilities: z.array(z.unknown()).nullish() })).nullish(),
+  Results: z.array(result.extend({ Vulnerabilities: z.unknown() })).nullish(),
 })
 
 /** True only for a vulnerability `vulnerability` accepts: the fast path's test, no wider. */
@@ -98,7 +102,7 @@ function parseTrivy(document: unknown, file: string): z.output<typeof report> {
   const envelope = reportEnvelope.safeParse(document)
   if (
     envelope.success &&
-    (envelope.data.Results ?? []).every((r) => (r.Vulnerabilities ?? []).every(plainVulnerability))
+    (envelope.data.Results ?? []).every((r) => plain.optionalArray(r.Vulnerabilities, plainVulnerability))
   )
     return envelope.data as z.output<typeof report>
   return parseReport(report, document, file, 'Trivy')
@@ -130,6 +134,11 @@ function cvssOf(v: z.output<typeof vulnerabilitySchema>): number | undefined {
   return best
 }
 
+/**
+ * Findings are built with their keys in canonical (sorted) order, nested objects too: the canonical
+ * writer then hashes and records each item as it is, where an item out of order was copied key by key
+ * first (10k of them on a large image's report).
+ */
 function findingsOf(r: Result, target: string, context: ImportContext): ScanEvidence[] {
   const file = context.file
   const items: ScanEvidence[] = []
@@ -138,27 +147,27 @@ function findingsOf(r: Result, target: string, context: ImportContext): ScanEvid
     const publishedAt = v.PublishedDate ?? undefined
     items.push(
       prune<ScanVulnerability>({
-        kind: 'scan.vulnerability',
-        resourceKind: 'Vulnerability',
-        name: `${v.VulnerabilityID} ${v.PkgName}@${version}`,
+        ageDays: ageInDays(publishedAt, context.now),
+        cvssScore: cvssOf(v),
         file,
-        tool: 'trivy',
-        ruleId: v.VulnerabilityID,
-        severity: normaliseSeverity(v.Severity),
-        toolSeverity: v.Severity ?? undefined,
-        target,
+        fixAvailable: fixAvailable(v),
+        fixedVersions: v.FixedVersion ? v.FixedVersion.split(/,\s*/) : [],
+        kind: 'scan.vulnerability',
+        name: `${v.VulnerabilityID} ${v.PkgName}@${version}`,
         package: prune({
           name: v.PkgName,
-          version,
-          type: r.Type ?? undefined,
           purl: v.PkgIdentifier?.PURL ?? undefined,
+          type: r.Type ?? undefined,
+          version,
         }),
-        fixedVersions: v.FixedVersion ? v.FixedVersion.split(/,\s*/) : [],
-        fixAvailable: fixAvailable(v),
-        cvssScore: cvssOf(v),
-        title: cleanText(v.Title),
         publishedAt,
-        ageDays: ageInDays(publishedAt, context.now),
+        resourceKind: 'Vulnerability',
+        ruleId: v.VulnerabilityID,
+        severity: normaliseSeverity(v.Severity),
+        target,
+        title: cleanText(v.Title),
+        tool: 'trivy',
+        toolSeverity: v.Severity ?? undefined,
       }),
     )
   }
@@ -167,20 +176,20 @@ function findingsOf(r: Result, target: string, context: ImportContext): ScanEvid
     const line = m.CauseMetadata?.StartLine ?? undefined
     items.push(
       prune<ScanMisconfiguration>({
-        kind: 'scan.misconfiguration',
-        resourceKind: 'Misconfiguration',
-        name: `${m.ID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
         file,
-        tool: 'trivy',
+        kind: 'scan.misconfiguration',
+        location: prune({ line, path: r.Target }),
+        message: cleanText(m.Message),
+        name: `${m.ID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
+        resource: m.CauseMetadata?.Resource ?? undefined,
+        resourceKind: 'Misconfiguration',
         ruleId: m.ID,
         severity: normaliseSeverity(m.Severity),
-        toolSeverity: m.Severity ?? undefined,
+        status: status === 'PASS' ? 'pass' : status === 'EXCEPTION' ? 'skip' : 'fail',
         target,
         title: cleanText(m.Title),
-        message: cleanText(m.Message),
-        resource: m.CauseMetadata?.Resource ?? undefined,
-        location: prune({ path: r.Target, line }),
-        status: status === 'PASS' ? 'pass' : status === 'EXCEPTION' ? 'skip' : 'fail',
+        tool: 'trivy',
+        toolSeverity: m.Severity ?? undefined,
         toolStatus: status,
       }),
     )
@@ -189,18 +198,18 @@ function findingsOf(r: Result, target: string, context: ImportContext): ScanEvid
     const line = s.StartLine ?? undefined
     items.push(
       prune<ScanSecretFinding>({
-        kind: 'scan.secret-finding',
-        resourceKind: 'SecretFinding',
-        name: `${s.RuleID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
         file,
-        tool: 'trivy',
-        ruleId: s.RuleID,
-        severity: normaliseSeverity(s.Severity),
-        toolSeverity: s.Severity ?? undefined,
-        target,
-        location: prune({ path: r.Target, line }),
+        kind: 'scan.secret-finding',
+        location: prune({ line, path: r.Target }),
+        name: `${s.RuleID} ${r.Target}${line === undefined ? '' : `:${line}`}`,
         // Trivy masks the secret in Match; redaction on top covers older versions that did not.
         preview: cleanText(s.Match, 120) ?? s.RuleID,
+        resourceKind: 'SecretFinding',
+        ruleId: s.RuleID,
+        severity: normaliseSeverity(s.Severity),
+        target,
+        tool: 'trivy',
+        toolSeverity: s.Severity ?? undefined,
       }),
     )
   }
