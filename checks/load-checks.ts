@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, type Stats, statSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -53,7 +53,7 @@ export async function listCheckFolders(): Promise<string[]> {
  * Every folder that holds a check with the file that defines it (check.js, check.ts or rule.yaml),
  * sorted by folder: the load looks for each folder's file once, not once to list it and again to load.
  */
-async function listCheckFiles(): Promise<[folder: string, file: string][]> {
+async function listCheckFiles(stats?: StatCache): Promise<[folder: string, file: string][]> {
   // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
   const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
   const perSource = await Promise.all(
@@ -63,7 +63,7 @@ async function listCheckFiles(): Promise<[folder: string, file: string][]> {
       )
       const found = await Promise.all(
         entries.map(async (entry): Promise<[string, string][]> => {
-          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name))
+          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
           return file === undefined ? [] : [[`${source.name}/${entry.name}`, file]]
         }),
       )
@@ -75,12 +75,25 @@ async function listCheckFiles(): Promise<[folder: string, file: string][]> {
 
 // Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
 // than as many promises and thread-pool round trips, and start-up is spent on CPU, not waiting.
-async function findCheckFile(folder: string): Promise<string | undefined> {
+async function findCheckFile(folder: string, stats?: StatCache): Promise<string | undefined> {
   for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
-    if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) return file
+    if (statOf(file, stats)?.isFile() === true) return file
   }
   return undefined
+}
+
+/**
+ * The stat of each file one load looked at: the check file found for a folder is the file whose stamp
+ * the manifest compares (fileStampsMatch), stat'ed once for both.
+ */
+type StatCache = Map<string, Stats | undefined>
+
+function statOf(file: string, stats?: StatCache): Stats | undefined {
+  if (stats?.has(file) === true) return stats.get(file)
+  const stat = statSync(file, { throwIfNoEntry: false })
+  stats?.set(file, stat)
+  return stat
 }
 
 /**
@@ -196,7 +209,7 @@ export async function loadChecks(
   const checks: Check[] = []
   const code = newCodeCache()
   const [files, validated, described] = await Promise.all([
-    listCheckFiles(),
+    listCheckFiles(code.stats),
     snapshot ?? undefined,
     manifest ?? undefined,
   ])
@@ -246,7 +259,19 @@ function checkFromModule(folder: string, module: unknown): Check {
  */
 export interface CheckManifest {
   version: 1
-  checks: Record<string, { sha256: string; metadata: CheckMetadata }>
+  checks: Record<string, { sha256: string; metadata: CheckMetadata; files?: Record<string, FileStamp> }>
+}
+
+/**
+ * What the build saw of one file it hashed (path relative to checks/): its size, modification and
+ * status-change times. A file with all three unchanged is taken to hold the code that was hashed, as
+ * git's index takes an unchanged stat for unchanged content; any difference (an edit, a copy, a
+ * touch) makes the load hash the file again, so a stamp only ever saves work, never vouches alone.
+ */
+export interface FileStamp {
+  size: number
+  mtimeMs: number
+  ctimeMs: number
 }
 
 /** A check without its code: what reports, coverage and the catalog read of it. */
@@ -281,22 +306,29 @@ export async function buildCheckManifest(): Promise<CheckManifest> {
     const metadata = checkMetadataOf(check)
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(metadata)), metadata))
       throw new CheckDefinitionError(`checks/${folder}: its metadata does not survive JSON`)
-    checks[folder] = { sha256: await codeHash(file), metadata }
+    const code = newCodeCache()
+    const sha256 = await codeHash(file, code)
+    checks[folder] = { sha256, metadata, files: codeStamps(file, code) }
   }
   return { version: 1, checks }
 }
 
-/** Everything of a check but its code and its params schema. */
-function checkMetadataOf(check: Check): CheckMetadata {
-  const { evaluate: _code, params: _params, ...metadata } = check
-  return metadata
+/** The stamp of every file codeHash read for `file` (the cache holds exactly those), by path under checks/. */
+function codeStamps(file: string, code: CodeCache): Record<string, FileStamp> {
+  const stamps: Record<string, FileStamp> = {}
+  for (const name of [...codeFiles(file, code).keys()].sort()) {
+    const stat = statSync(name)
+    stamps[path.relative(checksRoot, name)] = {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+    }
+  }
+  return stamps
 }
 
-/**
- * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
- * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
- */
-export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+/** `file` and every checks/ file it imports, however indirectly, reading each once (shared with codeHash). */
+function codeFiles(file: string, cache: CodeCache): Map<string, string> {
   const seen = new Map<string, string>()
   const pending = [file]
   while (pending.length > 0) {
@@ -312,6 +344,49 @@ export async function codeHash(file: string, cache: CodeCache = newCodeCache()):
     }
     for (const imported of imports) if (!seen.has(imported)) pending.push(imported)
   }
+  return seen
+}
+
+/**
+ * True when the manifest entry stamped `file` among its files and every stamped file still has its
+ * size and times: the code is the code the build hashed, without reading it. False sends the load
+ * to codeHash, which decides.
+ */
+function fileStampsMatch(
+  file: string,
+  stamps: Record<string, FileStamp> | undefined,
+  stats: StatCache,
+): boolean {
+  // The manifest's envelope is all readCheckManifest checks: stamps of any other shape match nothing.
+  if (!isRecord(stamps) || !(path.relative(checksRoot, file) in stamps)) return false
+  for (const name in stamps) {
+    const stamp: unknown = stamps[name]
+    const stat = statOf(path.join(checksRoot, name), stats)
+    if (
+      !isRecord(stamp) ||
+      stat === undefined ||
+      !stat.isFile() ||
+      stat.size !== stamp.size ||
+      stat.mtimeMs !== stamp.mtimeMs ||
+      stat.ctimeMs !== stamp.ctimeMs
+    )
+      return false
+  }
+  return true
+}
+
+/** Everything of a check but its code and its params schema. */
+function checkMetadataOf(check: Check): CheckMetadata {
+  const { evaluate: _code, params: _params, ...metadata } = check
+  return metadata
+}
+
+/**
+ * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
+ * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
+ */
+export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+  const seen = codeFiles(file, cache)
   const hash = createHash('sha256')
   for (const name of [...seen.keys()].sort())
     hash.update(`${path.relative(checksRoot, name)}\0${seen.get(name)}\0`)
@@ -328,8 +403,15 @@ export interface CodeCache {
   imports: Map<string, string[]>
   /** The file each import target runs as (runnableFile). */
   targets: Map<string, string>
+  /** The stats taken (findCheckFile, fileStampsMatch). */
+  stats: StatCache
 }
-export const newCodeCache = (): CodeCache => ({ texts: new Map(), imports: new Map(), targets: new Map() })
+export const newCodeCache = (): CodeCache => ({
+  texts: new Map(),
+  imports: new Map(),
+  targets: new Map(),
+  stats: new Map(),
+})
 
 const checksPrefix = checksRoot + path.sep
 
@@ -369,7 +451,10 @@ async function deferredCheck(
   code: CodeCache,
 ): Promise<Check | undefined> {
   const entry = manifest.checks[folder]
-  if (entry === undefined || entry.sha256 !== (await codeHash(file, code))) return undefined
+  if (entry === undefined) return undefined
+  // The stamps spare reading and hashing the code at every run; a mismatch is settled by the hash.
+  if (!fileStampsMatch(file, entry.files, code.stats) && entry.sha256 !== (await codeHash(file, code)))
+    return undefined
   const check: Check = {
     ...entry.metadata,
     // Never parsed with a value: a check the config gives params to is imported before validation.
