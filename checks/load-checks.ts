@@ -104,7 +104,8 @@ function statOf(file: string, stats?: StatCache): Stats | undefined {
  */
 export interface RuleSnapshot {
   version: 1
-  rules: Record<string, { sha256: string; rule: Rule }>
+  /** `stamp`: the built rule.yaml's size and times; while they hold, the file is not read again. */
+  rules: Record<string, { sha256: string; rule: Rule; stamp?: FileStamp }>
 }
 
 /** Where the build writes the snapshot: beside the built checks, so source runs never see one. */
@@ -169,18 +170,22 @@ export async function buildRuleSnapshot(): Promise<RuleSnapshot> {
   for (const folder of await listCheckFolders()) {
     const file = path.join(checksRoot, folder, 'rule.yaml')
     if ((await findCheckFile(path.join(checksRoot, folder))) !== file) continue
-    rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'))
+    rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'), stampOf(statSync(file)))
   }
   return { version: 1, rules }
 }
 
 /** One rule.yaml's text validated into its snapshot entry (fails as loadRule does on a mistake). */
-export function ruleSnapshotEntry(folder: string, text: string): RuleSnapshot['rules'][string] {
+export function ruleSnapshotEntry(
+  folder: string,
+  text: string,
+  stamp?: FileStamp,
+): RuleSnapshot['rules'][string] {
   const rule = parseRule(folder, text)
   compiledMetadata(folder, compileRule(rule))
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), rule))
     throw new CheckDefinitionError(`checks/${folder}/rule.yaml: its parsed form does not survive JSON`)
-  return { sha256: sha256(text), rule }
+  return { sha256: sha256(text), rule, ...(stamp === undefined ? {} : { stamp }) }
 }
 
 /**
@@ -216,7 +221,7 @@ export async function loadChecks(
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     files.map(async ([folder, file]) => {
-      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
+      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated, code.stats) }
       const stub = described === undefined ? undefined : await deferredCheck(folder, file, described, code)
       if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
@@ -317,14 +322,27 @@ export async function buildCheckManifest(): Promise<CheckManifest> {
 function codeStamps(file: string, code: CodeCache): Record<string, FileStamp> {
   const stamps: Record<string, FileStamp> = {}
   for (const name of [...codeFiles(file, code).keys()].sort()) {
-    const stat = statSync(name)
-    stamps[path.relative(checksRoot, name)] = {
-      size: stat.size,
-      mtimeMs: stat.mtimeMs,
-      ctimeMs: stat.ctimeMs,
-    }
+    stamps[path.relative(checksRoot, name)] = stampOf(statSync(name))
   }
   return stamps
+}
+
+const stampOf = (stat: Stats): FileStamp => ({
+  size: stat.size,
+  mtimeMs: stat.mtimeMs,
+  ctimeMs: stat.ctimeMs,
+})
+
+/** True when the file is there with the stamp's size and times (a stamp of any other shape: false). */
+function stampHolds(file: string, stamp: unknown, stats?: StatCache): boolean {
+  if (!isRecord(stamp)) return false
+  const stat = statOf(file, stats)
+  return (
+    stat?.isFile() === true &&
+    stat.size === stamp.size &&
+    stat.mtimeMs === stamp.mtimeMs &&
+    stat.ctimeMs === stamp.ctimeMs
+  )
 }
 
 /** `file` and every checks/ file it imports, however indirectly, reading each once (shared with codeHash). */
@@ -359,19 +377,7 @@ function fileStampsMatch(
 ): boolean {
   // The manifest's envelope is all readCheckManifest checks: stamps of any other shape match nothing.
   if (!isRecord(stamps) || !(path.relative(checksRoot, file) in stamps)) return false
-  for (const name in stamps) {
-    const stamp: unknown = stamps[name]
-    const stat = statOf(path.join(checksRoot, name), stats)
-    if (
-      !isRecord(stamp) ||
-      stat === undefined ||
-      !stat.isFile() ||
-      stat.size !== stamp.size ||
-      stat.mtimeMs !== stamp.mtimeMs ||
-      stat.ctimeMs !== stamp.ctimeMs
-    )
-      return false
-  }
+  for (const name in stamps) if (!stampHolds(path.join(checksRoot, name), stamps[name], stats)) return false
   return true
 }
 
@@ -576,10 +582,21 @@ function compiledMetadata(folder: string, check: Check): Check {
  * Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. A
  * file the snapshot holds with the same hash was validated at build time and is compiled directly.
  */
-export async function loadRule(folder: string, file: string, snapshot?: RuleSnapshot): Promise<Check> {
+export async function loadRule(
+  folder: string,
+  file: string,
+  snapshot?: RuleSnapshot,
+  stats?: StatCache,
+): Promise<Check> {
+  const known = snapshot?.rules[folder]
+  // The built file still has the size and times it had when hashed: its text is the entry's.
+  if (known !== undefined && stampHolds(file, known.stamp, stats)) {
+    const check = compileRule(known.rule)
+    codeHashes.set(check, `rule:${known.sha256}`)
+    return check
+  }
   const text = readFileSync(file, 'utf8')
   const hash = sha256(text)
-  const known = snapshot?.rules[folder]
   const check =
     known !== undefined && known.sha256 === hash
       ? compileRule(known.rule)
