@@ -2,7 +2,7 @@
 // processes (`node bin/trustctl.js …`) against a bare `node -e 0`, and a small repository's assess
 // against the same assess measured in-process (what start-up adds on top of the work).
 import { execFileSync } from 'node:child_process'
-import { existsSync, mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { checkManifestFile, ruleSnapshotFile } from '../checks/load-checks.js'
@@ -10,16 +10,24 @@ import { loadConfig } from '../src/app/load-config.js'
 import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
 import { catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
+import { validatedCrosswalksFile } from '../src/catalog/load-crosswalks.js'
 import { yamlSnapshotFile } from '../src/catalog/yaml-snapshot.js'
 import { timeMedian } from './median.js'
+
+const benchDir = import.meta.dirname
 
 const runs = Number(process.env.BENCH_RUNS ?? 5)
 const bin = path.join(packageRoot(), 'bin', 'trustctl.js')
 
 /** Runs a whole process; a non-zero exit other than the ones `assess` uses for findings is a failure. */
-function run(args: readonly string[], cwd: string, okCodes: readonly number[] = [0]): void {
+function run(
+  args: readonly string[],
+  cwd: string,
+  okCodes: readonly number[] = [0],
+  env: NodeJS.ProcessEnv = process.env,
+): void {
   try {
-    execFileSync(process.execPath, args, { cwd, stdio: 'ignore' })
+    execFileSync(process.execPath, args, { cwd, stdio: 'ignore', env })
   } catch (error) {
     const status = (error as { status?: number }).status
     if (status === undefined || !okCodes.includes(status)) throw error
@@ -97,13 +105,33 @@ try {
   const again = await timeMedian('trustctl assess, small repository, unchanged', runs, () =>
     run([bin, 'assess'], root, assessed),
   )
+  // The module load floor: a process that imports every module the unchanged assess loaded (recorded
+  // by loader hooks in one run) and exits. Node start, that floor's share above it, and the rest
+  // (reading, the store, evaluating, output) add up to the whole process.
+  const modules = path.join(root, 'assess-modules.txt')
+  run(['--import', path.join(benchDir, 'record-modules.js'), bin, 'assess'], root, assessed, {
+    ...process.env,
+    TRUSTCTL_BENCH_MODULES: modules,
+  })
+  const moduleCount = new Set(readFileSync(modules, 'utf8').split('\n').filter(Boolean)).size
+  const floor = await timeMedian(
+    `module load floor: the unchanged assess's ${moduleCount} modules, imported, nothing run`,
+    runs,
+    () => run([path.join(benchDir, 'load-modules.js'), modules], root),
+  )
   const gaps = await timeMedian('trustctl gaps, small repository (read-only)', runs, () =>
     run([bin, 'gaps'], root, assessed),
   )
   // The same commands with the build's snapshots (rules, catalog, shipped YAML) and check manifest moved aside:
   // every rule.yaml and catalog file parsed and validated, every check.ts imported at start-up, as
   // before they existed (their before/after).
-  const snapshots = [ruleSnapshotFile, catalogSnapshotFile, checkManifestFile, yamlSnapshotFile]
+  const snapshots = [
+    ruleSnapshotFile,
+    catalogSnapshotFile,
+    checkManifestFile,
+    yamlSnapshotFile,
+    validatedCrosswalksFile,
+  ]
   const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
   if (snapshots.every((file) => existsSync(file))) {
     for (const file of snapshots) renameSync(file, `${file}.aside`)
@@ -149,6 +177,9 @@ try {
   console.log(`  gaps / node -e 0                   ${(gaps / bare).toFixed(2)}x`)
   console.log(
     `  snapshots and check manifest: assess first ${withoutSnapshot.first.toFixed(0)} -> ${firstEach.toFixed(0)} ms, unchanged ${withoutSnapshot.again.toFixed(0)} -> ${again.toFixed(0)} ms, gaps ${withoutSnapshot.gaps.toFixed(0)} -> ${gaps.toFixed(0)} ms (without -> with)`,
+  )
+  console.log(
+    `  assess (unchanged) ${again.toFixed(0)} ms: node start ${bare.toFixed(0)} ms, module load ${(floor - bare).toFixed(0)} ms, own work ${(again - floor).toFixed(0)} ms (config, checks, store, evaluation, output)`,
   )
   console.log(
     `  assess (unchanged) - in-process    ${(again - inProcess).toFixed(0)} ms of start-up, store and output beside ${inProcess.toFixed(0)} ms of work`,

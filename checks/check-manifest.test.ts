@@ -29,6 +29,7 @@ const described = (checks: readonly Check[]) =>
   checks.map(({ evaluate: _code, params: _params, ...metadata }) => metadata)
 
 let manifest: CheckManifest
+type ManifestEntry = CheckManifest['checks'][string]
 beforeAll(async () => {
   // As the build writes it, read back through JSON as a run reads the file.
   manifest = JSON.parse(JSON.stringify(await buildCheckManifest())) as CheckManifest
@@ -58,18 +59,71 @@ describe('the build-time check manifest', () => {
     expect(loaded.filter((c) => !wanted(c) && isDeferred(c)).length).toBeGreaterThan(50)
   }, 120_000)
 
-  it('imports a check whose code changed since the build (its hash differs)', async () => {
-    const folder = 'container/final-stage-runs-as-non-root'
+  /** The checks the manifest describes that a load with `changed` in place of the folder's entry imports. */
+  const importedWith = async (folder: string, changed: (entry: ManifestEntry) => ManifestEntry) => {
     const entry = manifest.checks[folder]
     if (entry === undefined) throw new Error(`${folder} is not in the manifest`)
-    const stale: CheckManifest = {
-      version: 1,
-      checks: { ...manifest.checks, [folder]: { ...entry, sha256: '0'.repeat(64) } },
-    }
+    const stale: CheckManifest = { version: 1, checks: { ...manifest.checks, [folder]: changed(entry) } }
     const checks = await loadChecks(undefined, { defer: true, manifest: stale })
-    expect(
-      checks.filter((c) => !isDeferred(c) && manifest.checks[c.id] !== undefined).map((c) => c.id),
-    ).toEqual([folder])
+    return checks.filter((c) => !isDeferred(c) && manifest.checks[c.id] !== undefined).map((c) => c.id)
+  }
+  /** The entry with one file's stamp changed, as an edit (or a touch) of that file since the build changes it. */
+  const restamped =
+    (file: string) =>
+    (entry: ManifestEntry): ManifestEntry => {
+      const stamp = entry.files?.[file]
+      if (stamp === undefined) throw new Error(`${file} is not stamped: ${Object.keys(entry.files ?? {})}`)
+      return { ...entry, files: { ...entry.files, [file]: { ...stamp, mtimeMs: stamp.mtimeMs + 1 } } }
+    }
+  const zeroHash = (entry: ManifestEntry): ManifestEntry => ({ ...entry, sha256: '0'.repeat(64) })
+  const own = path.join('container', 'final-stage-runs-as-non-root', 'check.ts')
+  const helper = path.join('github', 'shared', 'scope.ts')
+
+  it('stamps each check file and every checks/ file it imports with its size and times', () => {
+    const entry = manifest.checks['github/default-branch-protected']
+    expect(Object.keys(entry?.files ?? {})).toEqual(
+      expect.arrayContaining([path.join('github', 'default-branch-protected', 'check.ts'), helper]),
+    )
+    for (const stamp of Object.values(entry?.files ?? {})) {
+      expect(stamp.size).toBeGreaterThan(0)
+      expect(stamp.mtimeMs).toBeGreaterThan(0)
+      expect(stamp.ctimeMs).toBeGreaterThan(0)
+    }
+  })
+
+  it('imports a check whose code changed since the build (its stamp and its hash differ)', async () => {
+    const folder = 'container/final-stage-runs-as-non-root'
+    expect(await importedWith(folder, (e) => zeroHash(restamped(own)(e)))).toEqual([folder])
+    // Without stamps (a manifest from an older build) the hash alone decides, as before.
+    const unstamped = ({ files: _files, ...e }: ManifestEntry): ManifestEntry => e
+    expect(await importedWith(folder, (e) => zeroHash(unstamped(e)))).toEqual([folder])
+  })
+
+  it('imports a check whose shared helper changed since the build', async () => {
+    const folder = 'github/default-branch-protected'
+    expect(await importedWith(folder, (e) => zeroHash(restamped(helper)(e)))).toEqual([folder])
+  })
+
+  it('hashes a file whose stamp differs and defers the check when the hash still matches (a touch)', async () => {
+    expect(await importedWith('container/final-stage-runs-as-non-root', restamped(own))).toEqual([])
+    expect(await importedWith('github/default-branch-protected', restamped(helper))).toEqual([])
+  })
+
+  it('does not read a check whose files all have their stamps: the hash is not taken', async () => {
+    // The hash is wrong but every stamp matches: the load took the stamps' word and deferred it.
+    expect(await importedWith('container/final-stage-runs-as-non-root', zeroHash)).toEqual([])
+  })
+
+  it("takes no stamp of another file, or of another shape, as the check file's", async () => {
+    const folder = 'container/final-stage-runs-as-non-root'
+    const others = (e: ManifestEntry): ManifestEntry => {
+      const files = { ...e.files }
+      delete files[own]
+      return zeroHash({ ...e, files })
+    }
+    expect(await importedWith(folder, others)).toEqual([folder])
+    const shapeless = (e: ManifestEntry) => zeroHash({ ...e, files: { [own]: 7 } as never })
+    expect(await importedWith(folder, shapeless)).toEqual([folder])
   })
 
   it('never passes a deferred check run without its code: the engine reports an error', async () => {

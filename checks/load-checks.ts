@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, statSync } from 'node:fs'
+import { readFileSync, type Stats, statSync } from 'node:fs'
 import { readdir, readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -53,7 +53,7 @@ export async function listCheckFolders(): Promise<string[]> {
  * Every folder that holds a check with the file that defines it (check.js, check.ts or rule.yaml),
  * sorted by folder: the load looks for each folder's file once, not once to list it and again to load.
  */
-async function listCheckFiles(): Promise<[folder: string, file: string][]> {
+async function listCheckFiles(stats?: StatCache): Promise<[folder: string, file: string][]> {
   // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
   const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
   const perSource = await Promise.all(
@@ -63,7 +63,7 @@ async function listCheckFiles(): Promise<[folder: string, file: string][]> {
       )
       const found = await Promise.all(
         entries.map(async (entry): Promise<[string, string][]> => {
-          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name))
+          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
           return file === undefined ? [] : [[`${source.name}/${entry.name}`, file]]
         }),
       )
@@ -75,12 +75,25 @@ async function listCheckFiles(): Promise<[folder: string, file: string][]> {
 
 // Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
 // than as many promises and thread-pool round trips, and start-up is spent on CPU, not waiting.
-async function findCheckFile(folder: string): Promise<string | undefined> {
+async function findCheckFile(folder: string, stats?: StatCache): Promise<string | undefined> {
   for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
-    if (statSync(file, { throwIfNoEntry: false })?.isFile() === true) return file
+    if (statOf(file, stats)?.isFile() === true) return file
   }
   return undefined
+}
+
+/**
+ * The stat of each file one load looked at: the check file found for a folder is the file whose stamp
+ * the manifest compares (fileStampsMatch), stat'ed once for both.
+ */
+type StatCache = Map<string, Stats | undefined>
+
+function statOf(file: string, stats?: StatCache): Stats | undefined {
+  if (stats?.has(file) === true) return stats.get(file)
+  const stat = statSync(file, { throwIfNoEntry: false })
+  stats?.set(file, stat)
+  return stat
 }
 
 /**
@@ -91,7 +104,8 @@ async function findCheckFile(folder: string): Promise<string | undefined> {
  */
 export interface RuleSnapshot {
   version: 1
-  rules: Record<string, { sha256: string; rule: Rule }>
+  /** `stamp`: the built rule.yaml's size and times; while they hold, the file is not read again. */
+  rules: Record<string, { sha256: string; rule: Rule; stamp?: FileStamp }>
 }
 
 /** Where the build writes the snapshot: beside the built checks, so source runs never see one. */
@@ -156,18 +170,22 @@ export async function buildRuleSnapshot(): Promise<RuleSnapshot> {
   for (const folder of await listCheckFolders()) {
     const file = path.join(checksRoot, folder, 'rule.yaml')
     if ((await findCheckFile(path.join(checksRoot, folder))) !== file) continue
-    rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'))
+    rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'), stampOf(statSync(file)))
   }
   return { version: 1, rules }
 }
 
 /** One rule.yaml's text validated into its snapshot entry (fails as loadRule does on a mistake). */
-export function ruleSnapshotEntry(folder: string, text: string): RuleSnapshot['rules'][string] {
+export function ruleSnapshotEntry(
+  folder: string,
+  text: string,
+  stamp?: FileStamp,
+): RuleSnapshot['rules'][string] {
   const rule = parseRule(folder, text)
   compiledMetadata(folder, compileRule(rule))
   if (!isDeepStrictEqual(JSON.parse(JSON.stringify(rule)), rule))
     throw new CheckDefinitionError(`checks/${folder}/rule.yaml: its parsed form does not survive JSON`)
-  return { sha256: sha256(text), rule }
+  return { sha256: sha256(text), rule, ...(stamp === undefined ? {} : { stamp }) }
 }
 
 /**
@@ -196,14 +214,14 @@ export async function loadChecks(
   const checks: Check[] = []
   const code = newCodeCache()
   const [files, validated, described] = await Promise.all([
-    listCheckFiles(),
+    listCheckFiles(code.stats),
     snapshot ?? undefined,
     manifest ?? undefined,
   ])
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     files.map(async ([folder, file]) => {
-      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated) }
+      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated, code.stats) }
       const stub = described === undefined ? undefined : await deferredCheck(folder, file, described, code)
       if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
@@ -246,7 +264,19 @@ function checkFromModule(folder: string, module: unknown): Check {
  */
 export interface CheckManifest {
   version: 1
-  checks: Record<string, { sha256: string; metadata: CheckMetadata }>
+  checks: Record<string, { sha256: string; metadata: CheckMetadata; files?: Record<string, FileStamp> }>
+}
+
+/**
+ * What the build saw of one file it hashed (path relative to checks/): its size, modification and
+ * status-change times. A file with all three unchanged is taken to hold the code that was hashed, as
+ * git's index takes an unchanged stat for unchanged content; any difference (an edit, a copy, a
+ * touch) makes the load hash the file again, so a stamp only ever saves work, never vouches alone.
+ */
+export interface FileStamp {
+  size: number
+  mtimeMs: number
+  ctimeMs: number
 }
 
 /** A check without its code: what reports, coverage and the catalog read of it. */
@@ -281,22 +311,42 @@ export async function buildCheckManifest(): Promise<CheckManifest> {
     const metadata = checkMetadataOf(check)
     if (!isDeepStrictEqual(JSON.parse(JSON.stringify(metadata)), metadata))
       throw new CheckDefinitionError(`checks/${folder}: its metadata does not survive JSON`)
-    checks[folder] = { sha256: await codeHash(file), metadata }
+    const code = newCodeCache()
+    const sha256 = await codeHash(file, code)
+    checks[folder] = { sha256, metadata, files: codeStamps(file, code) }
   }
   return { version: 1, checks }
 }
 
-/** Everything of a check but its code and its params schema. */
-function checkMetadataOf(check: Check): CheckMetadata {
-  const { evaluate: _code, params: _params, ...metadata } = check
-  return metadata
+/** The stamp of every file codeHash read for `file` (the cache holds exactly those), by path under checks/. */
+function codeStamps(file: string, code: CodeCache): Record<string, FileStamp> {
+  const stamps: Record<string, FileStamp> = {}
+  for (const name of [...codeFiles(file, code).keys()].sort()) {
+    stamps[path.relative(checksRoot, name)] = stampOf(statSync(name))
+  }
+  return stamps
 }
 
-/**
- * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
- * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
- */
-export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+const stampOf = (stat: Stats): FileStamp => ({
+  size: stat.size,
+  mtimeMs: stat.mtimeMs,
+  ctimeMs: stat.ctimeMs,
+})
+
+/** True when the file is there with the stamp's size and times (a stamp of any other shape: false). */
+function stampHolds(file: string, stamp: unknown, stats?: StatCache): boolean {
+  if (!isRecord(stamp)) return false
+  const stat = statOf(file, stats)
+  return (
+    stat?.isFile() === true &&
+    stat.size === stamp.size &&
+    stat.mtimeMs === stamp.mtimeMs &&
+    stat.ctimeMs === stamp.ctimeMs
+  )
+}
+
+/** `file` and every checks/ file it imports, however indirectly, reading each once (shared with codeHash). */
+function codeFiles(file: string, cache: CodeCache): Map<string, string> {
   const seen = new Map<string, string>()
   const pending = [file]
   while (pending.length > 0) {
@@ -312,6 +362,37 @@ export async function codeHash(file: string, cache: CodeCache = newCodeCache()):
     }
     for (const imported of imports) if (!seen.has(imported)) pending.push(imported)
   }
+  return seen
+}
+
+/**
+ * True when the manifest entry stamped `file` among its files and every stamped file still has its
+ * size and times: the code is the code the build hashed, without reading it. False sends the load
+ * to codeHash, which decides.
+ */
+function fileStampsMatch(
+  file: string,
+  stamps: Record<string, FileStamp> | undefined,
+  stats: StatCache,
+): boolean {
+  // The manifest's envelope is all readCheckManifest checks: stamps of any other shape match nothing.
+  if (!isRecord(stamps) || !(path.relative(checksRoot, file) in stamps)) return false
+  for (const name in stamps) if (!stampHolds(path.join(checksRoot, name), stamps[name], stats)) return false
+  return true
+}
+
+/** Everything of a check but its code and its params schema. */
+function checkMetadataOf(check: Check): CheckMetadata {
+  const { evaluate: _code, params: _params, ...metadata } = check
+  return metadata
+}
+
+/**
+ * The SHA-256 of a check's code: its file and every file under checks/ it imports (a shared helper
+ * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
+ */
+export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+  const seen = codeFiles(file, cache)
   const hash = createHash('sha256')
   for (const name of [...seen.keys()].sort())
     hash.update(`${path.relative(checksRoot, name)}\0${seen.get(name)}\0`)
@@ -328,8 +409,15 @@ export interface CodeCache {
   imports: Map<string, string[]>
   /** The file each import target runs as (runnableFile). */
   targets: Map<string, string>
+  /** The stats taken (findCheckFile, fileStampsMatch). */
+  stats: StatCache
 }
-export const newCodeCache = (): CodeCache => ({ texts: new Map(), imports: new Map(), targets: new Map() })
+export const newCodeCache = (): CodeCache => ({
+  texts: new Map(),
+  imports: new Map(),
+  targets: new Map(),
+  stats: new Map(),
+})
 
 const checksPrefix = checksRoot + path.sep
 
@@ -369,7 +457,10 @@ async function deferredCheck(
   code: CodeCache,
 ): Promise<Check | undefined> {
   const entry = manifest.checks[folder]
-  if (entry === undefined || entry.sha256 !== (await codeHash(file, code))) return undefined
+  if (entry === undefined) return undefined
+  // The stamps spare reading and hashing the code at every run; a mismatch is settled by the hash.
+  if (!fileStampsMatch(file, entry.files, code.stats) && entry.sha256 !== (await codeHash(file, code)))
+    return undefined
   const check: Check = {
     ...entry.metadata,
     // Never parsed with a value: a check the config gives params to is imported before validation.
@@ -491,10 +582,21 @@ function compiledMetadata(folder: string, check: Check): Check {
  * Reads, validates and compiles a `rule.yaml`; a mistake fails the load naming file and key path. A
  * file the snapshot holds with the same hash was validated at build time and is compiled directly.
  */
-export async function loadRule(folder: string, file: string, snapshot?: RuleSnapshot): Promise<Check> {
+export async function loadRule(
+  folder: string,
+  file: string,
+  snapshot?: RuleSnapshot,
+  stats?: StatCache,
+): Promise<Check> {
+  const known = snapshot?.rules[folder]
+  // The built file still has the size and times it had when hashed: its text is the entry's.
+  if (known !== undefined && stampHolds(file, known.stamp, stats)) {
+    const check = compileRule(known.rule)
+    codeHashes.set(check, `rule:${known.sha256}`)
+    return check
+  }
   const text = readFileSync(file, 'utf8')
   const hash = sha256(text)
-  const known = snapshot?.rules[folder]
   const check =
     known !== undefined && known.sha256 === hash
       ? compileRule(known.rule)

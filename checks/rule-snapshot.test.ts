@@ -1,4 +1,4 @@
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { mkdirSync, mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -81,6 +81,43 @@ describe('the build-time rule snapshot', () => {
     await expect(loadRule('aws/sample-rule', file, marked)).rejects.toThrow(
       'checks/aws/sample-rule/rule.yaml: title',
     )
+  })
+
+  it('trusts an entry without reading the file only while the file keeps its stamp (size and times)', async () => {
+    const file = path.join(dir, 'stamped', 'rule.yaml')
+    mkdirSync(path.dirname(file), { recursive: true })
+    writeFileSync(file, rule('Clusters encrypt their storage'))
+    const stat = statSync(file)
+    const entry = ruleSnapshotEntry('aws/sample-rule', rule('Clusters encrypt their storage'), {
+      size: stat.size,
+      mtimeMs: stat.mtimeMs,
+      ctimeMs: stat.ctimeMs,
+    })
+    // The hash is wrong on purpose: with the stamp holding, the file is not read, so it is not noticed.
+    const marked: RuleSnapshot = {
+      version: 1,
+      rules: {
+        'aws/sample-rule': {
+          ...entry,
+          sha256: '0'.repeat(64),
+          rule: { ...entry.rule, title: `${entry.rule.title} (from the snapshot)` },
+        },
+      },
+    }
+    expect((await loadRule('aws/sample-rule', file, marked)).title).toContain('from the snapshot')
+    // Any write changes the stamp: the file is read, its hash differs, and it is validated.
+    writeFileSync(file, rule('Short'))
+    await expect(loadRule('aws/sample-rule', file, marked)).rejects.toThrow(
+      'checks/aws/sample-rule/rule.yaml: title',
+    )
+    // A stamp of another shape holds for nothing.
+    const stale = marked.rules['aws/sample-rule']
+    if (stale === undefined) throw new Error('expected the entry')
+    const shapeless = {
+      version: 1,
+      rules: { 'aws/sample-rule': { ...stale, stamp: 7 } },
+    } as unknown as RuleSnapshot
+    await expect(loadRule('aws/sample-rule', file, shapeless)).rejects.toThrow('title')
   })
 
   it('reads no snapshot where there is none or it is damaged, so every rule is validated', async () => {

@@ -2,15 +2,18 @@
 // file's hash to dist/src/catalog/catalog-snapshot.json: at run time an unchanged catalog is used from
 // it without YAML parsing or schema validation; any changed file makes the run validate as before.
 // It also writes dist/src/catalog/yaml-snapshot.json, the parsed crosswalks, provider profiles and
-// policy front matter by text hash: an unchanged one is read from JSON (and still validated).
+// policy front matter by text hash: an unchanged one is read from JSON (and still validated), and
+// dist/src/catalog/crosswalks-snapshot.json, the shipped crosswalks as validated (not validated again).
 import { writeFileSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { buildCatalogSnapshotText, catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
 import { catalogRoot, readCatalogSources } from '../src/catalog/load-catalog.js'
+import { validatedCrosswalksFile } from '../src/catalog/load-crosswalks.js'
 import { frontMatter } from '../src/catalog/load-policies.js'
 import { listFiles, parseYaml } from '../src/catalog/read-data-file.js'
 import { yamlSnapshotFile, yamlSnapshotText } from '../src/catalog/yaml-snapshot.js'
+import { crosswalkFileSchema } from '../src/core/third-parties/crosswalk.js'
 
 writeFileSync(catalogSnapshotFile, await buildCatalogSnapshotText(catalogRoot(), readCatalogSources))
 console.log(`validated the catalog into ${catalogSnapshotFile}`)
@@ -34,3 +37,15 @@ writeFileSync(
   yamlSnapshotText(texts, (text) => parseYaml(text, 'snapshot', 'user')),
 )
 console.log(`parsed ${texts.length} crosswalk, provider and policy text(s) into ${yamlSnapshotFile}`)
+
+// The shipped crosswalks as the schema returns them (a text it refuses is left out and fails at run time).
+const crosswalks = await Promise.all(
+  (await listFiles(path.join(catalogRoot(), 'crosswalks'), ['.yaml', '.yml'])).map((f) =>
+    readFile(f, 'utf8'),
+  ),
+)
+writeFileSync(
+  validatedCrosswalksFile,
+  yamlSnapshotText(crosswalks, (text) => crosswalkFileSchema.parse(parseYaml(text, 'snapshot', 'user'))),
+)
+console.log(`validated ${crosswalks.length} crosswalk(s) into ${validatedCrosswalksFile}`)

@@ -1,5 +1,22 @@
-import { type Document, isMap, isScalar, isSeq, type LineCounter, type Node } from 'yaml'
+import type { Document, LineCounter, Node } from 'yaml'
 import type { ConfigLocator, ConfigPosition } from '../core/config.js'
+import { yamlPackage } from './config-yaml.js'
+
+/**
+ * The locator of trustctl.yaml's text, parsing it with the `yaml` package on its first use only: a
+ * file read without error is never parsed a second time for positions.
+ */
+export function lazyConfigLocator(text: string): ConfigLocator {
+  let locate: ConfigLocator | undefined
+  return (path, target) => {
+    if (locate === undefined) {
+      const { LineCounter, parseDocument } = yamlPackage()
+      const lineCounter = new LineCounter()
+      locate = configLocator(parseDocument(text, { lineCounter }), lineCounter)
+    }
+    return locate(path, target)
+  }
+}
 
 /**
  * Finds key paths in a parsed trustctl.yaml. A path that ends on a key points at the key (an unknown
@@ -7,6 +24,7 @@ import type { ConfigLocator, ConfigPosition } from '../core/config.js'
  * points at the deepest part that exists, where the missing key belongs.
  */
 export function configLocator(document: Document, lineCounter: LineCounter): ConfigLocator {
+  const { isMap, isScalar, isSeq } = yamlPackage()
   const at = (offset: number | undefined): ConfigPosition | undefined => {
     if (offset === undefined) return undefined
     const { line, col } = lineCounter.linePos(offset)

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto'
 import { createReadStream } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
-import { type Document, parseDocument } from 'yaml'
+import type { Document } from 'yaml'
 import { parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 
@@ -25,6 +25,9 @@ export async function sha256File(file: string): Promise<string> {
  * valid configuration: a bad flag never leaves a broken file behind.
  */
 export async function editConfig(file: string, edit: (doc: Document) => void): Promise<void> {
+  // Imported here, not at the top: every command that opens the store loads this module, and only
+  // an edit needs the `yaml` package.
+  const { parseDocument } = await import('yaml')
   const doc = parseDocument(await readFile(file, 'utf8'))
   edit(doc)
   parseConfig(doc.toJS(), file)

@@ -1,14 +1,15 @@
 import { existsSync } from 'node:fs'
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
-import { LineCounter, parseDocument } from 'yaml'
+import type { Document } from 'yaml'
 import { validateNamedSources } from '../collectors/source-registry.js'
 import type { Catalog } from '../core/catalog.js'
 import type { Check } from '../core/check.js'
 import { type Config, type ConfigLocator, formatConfigIssues, parseConfig } from '../core/config.js'
 import { configReferenceIssues } from '../core/config-references.js'
 import { ConfigError } from '../core/errors.js'
-import { configLocator } from './config-positions.js'
+import { configLocator, lazyConfigLocator } from './config-positions.js'
+import { quickConfigValue, yamlPackage } from './config-yaml.js'
 
 export interface LoadedConfig {
   config: Config
@@ -48,17 +49,11 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   } catch {
     throw new ConfigError(`${file}: cannot read the file`, { hint: 'check the --config path' })
   }
-  const lineCounter = new LineCounter()
-  const document = parseDocument(text, { lineCounter })
-  const syntax = document.errors[0]
-  if (syntax !== undefined) {
-    const position = syntax.linePos?.[0]
-    throw new ConfigError(
-      `${file}${position === undefined ? '' : `:${position.line}:${position.col}`}: invalid YAML: ${syntax.message.split('\n')[0]}`,
-    )
-  }
-  const locate = configLocator(document, lineCounter)
-  const config = parseConfig(toPlainValue(document, file), file, locate)
+  // The quick read's values when they are a valid configuration; otherwise the file is read again
+  // with the `yaml` package's document, whose errors name line and column, as it always was.
+  const locate = lazyConfigLocator(text)
+  const quick = quickConfigValue(text)
+  const config = (quick === undefined ? undefined : validConfig(quick)) ?? parseWithDocument(text, file)
   const root = path.dirname(file)
   await validateNamedSources(config.sources, file, locate)
   config.sources.forEach((source, i) => {
@@ -73,6 +68,31 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
     }
   })
   return { config, file, root, locate }
+}
+
+/** The configuration when `data` is one; undefined (the error is reported by parseWithDocument). */
+function validConfig(data: unknown): Config | undefined {
+  try {
+    return parseConfig(data, '')
+  } catch (error) {
+    if (error instanceof ConfigError) return undefined
+    throw error
+  }
+}
+
+/** Reads trustctl.yaml with the `yaml` package's document: a syntax or schema error names line and column. */
+function parseWithDocument(text: string, file: string): Config {
+  const { LineCounter, parseDocument } = yamlPackage()
+  const lineCounter = new LineCounter()
+  const document = parseDocument(text, { lineCounter })
+  const syntax = document.errors[0]
+  if (syntax !== undefined) {
+    const position = syntax.linePos?.[0]
+    throw new ConfigError(
+      `${file}${position === undefined ? '' : `:${position.line}:${position.col}`}: invalid YAML: ${syntax.message.split('\n')[0]}`,
+    )
+  }
+  return parseConfig(toPlainValue(document, file), file, configLocator(document, lineCounter))
 }
 
 /**
@@ -95,7 +115,7 @@ export function validateConfigReferences(
  * limit (an alias bomb: a few lines that would take gigabytes); that is the file's fault, so it is a
  * configuration error naming the file, not an internal one.
  */
-function toPlainValue(document: ReturnType<typeof parseDocument>, file: string): unknown {
+function toPlainValue(document: Document, file: string): unknown {
   try {
     return document.toJS({ maxAliasCount: 1000 })
   } catch (error) {

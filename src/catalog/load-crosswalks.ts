@@ -1,16 +1,50 @@
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CatalogError, ConfigError } from '../core/errors.js'
-import { type Crosswalk, crosswalkFromCsv, crosswalkFromFile } from '../core/third-parties/crosswalk.js'
+import {
+  type Crosswalk,
+  type CrosswalkFile,
+  crosswalkFromCsv,
+  crosswalkFromFile,
+  crosswalkFromValidated,
+} from '../core/third-parties/crosswalk.js'
 import { displayPath, type FileOwner, listFiles, parseYaml, readText } from './read-data-file.js'
+import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
+
+/**
+ * The shipped crosswalks as the schema returned them at build time, by the hash of their text
+ * (`npm run build` writes it beside the built loader; a run from source has none). A shipped file
+ * with a recorded text is not validated again (the largest, ~28 kB, was most of loading them); any
+ * other text (edited, added, a user's file) is. Criteria and ids are checked at every load.
+ */
+export const validatedCrosswalksFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'crosswalks-snapshot.json',
+)
+
+let validated: Map<string, string> | undefined
+
+/** The build's validated crosswalks, read once per process (an empty map without a build). */
+function shippedValidated(): ReadonlyMap<string, string> {
+  validated ??= readYamlSnapshot(validatedCrosswalksFile)
+  return validated
+}
 
 async function readCrosswalk(
   file: string,
   label: string,
   owner: FileOwner,
   criteria: ReadonlySet<string>,
+  /** Validated shipped texts by hash; only consulted for the catalog's own files. */
+  snapshot?: ReadonlyMap<string, string>,
 ): Promise<Crosswalk> {
   const text = await readText(file, label, owner)
   if (file.toLowerCase().endsWith('.csv')) return crosswalkFromCsv(text, label, criteria)
+  const shipped =
+    owner === 'catalog' && snapshot !== undefined
+      ? (snapshotParse(text, snapshot) as CrosswalkFile | undefined)
+      : undefined
+  if (shipped !== undefined) return crosswalkFromValidated(shipped, label, criteria)
   return crosswalkFromFile(parseYaml(text, label, owner), label, criteria)
 }
 
@@ -18,11 +52,12 @@ async function readCrosswalk(
 export async function loadShippedCrosswalks(
   catalogDir: string,
   criteria: ReadonlySet<string>,
+  snapshot: ReadonlyMap<string, string> = shippedValidated(),
 ): Promise<Crosswalk[]> {
   const out: Crosswalk[] = []
   for (const file of await listFiles(path.join(catalogDir, 'crosswalks'), ['.yaml', '.yml'])) {
     const label = `catalog/crosswalks/${path.basename(file)}`
-    const crosswalk = await readCrosswalk(file, label, 'catalog', criteria)
+    const crosswalk = await readCrosswalk(file, label, 'catalog', criteria, snapshot)
     const expected = path.basename(file).replace(/\.ya?ml$/, '')
     if (crosswalk.id !== expected)
       throw new CatalogError(`${label}: id: '${crosswalk.id}' must be '${expected}' (the file name)`)

@@ -68,7 +68,19 @@ export function crosswalkFromFile(data: unknown, file: string, criteria: Readonl
         .map((i) => `${file}: ${formatPath(i.path) || '(top level)'}: ${i.message}`)
         .join('\n'),
     )
-  const doc = parsed.data
+  return crosswalkFromValidated(parsed.data, file, criteria)
+}
+
+/**
+ * The crosswalk of a file the schema accepted (crosswalkFromFile, or the build's snapshot of the
+ * shipped ones): its pairs, each criterion checked against the catalog's and each id against the
+ * framework's, which the schema alone cannot know.
+ */
+export function crosswalkFromValidated(
+  doc: CrosswalkFile,
+  file: string,
+  criteria: ReadonlySet<string>,
+): Crosswalk {
   const crosswalk: Crosswalk = {
     id: doc.id,
     framework: doc.framework,
