@@ -1,7 +1,6 @@
 import { existsSync, readFileSync, writeFileSync } from 'node:fs'
 import { readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
-import { parseDocument } from 'yaml'
 import { z } from 'zod'
 import { parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
@@ -72,6 +71,8 @@ export function pinnedKeyOf(loaded: Pick<LoadedConfig, 'config'>): string | unde
  * it (re-serialising would reflow folded text); otherwise the section is edited in place.
  */
 export async function pinKey(file: string, fingerprint: string): Promise<void> {
+  // Imported here: every command that opens the store loads this module; only pinning parses YAML.
+  const { parseDocument } = await import('yaml')
   const text = await readFile(file, 'utf8')
   if (parseDocument(text).has('ledger')) {
     await editConfig(file, (doc) => {
