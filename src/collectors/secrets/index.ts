@@ -15,9 +15,9 @@ import {
 import { compileAllowList } from './allow-list.js'
 import { secretRules } from './rules.js'
 import { type CachedTreeScan, scanThroughCache } from './scan-cache.js'
-import { type FoundSecret, redactMatch } from './scan-files.js'
+import { type FoundSecret, redactMatch, type ScanJob, type ScannedFile } from './scan-files.js'
 import { scanHistory } from './scan-history.js'
-import { scanTreeFiles, threadsFor } from './scan-pool.js'
+import { type EarlyThreads, likelyThreads, scanTreeFiles, startThreads, threadsFor } from './scan-pool.js'
 import { type CompiledRules, compileRules, fingerprintSecret } from './scan-text.js'
 import { listTree } from './walk.js'
 
@@ -48,7 +48,26 @@ export const secretsOptions = z.strictObject({
 })
 
 // Third-party code and trustctl's own store are never the organisation's secrets to report.
-const alwaysExcluded = ['**/node_modules/**', '**/.trustctl/**']
+const alwaysExcludedFolders = ['node_modules', '.trustctl']
+
+/**
+ * Whether a path relative to the scanned folder is not to be scanned: the folders always excluded and
+ * the source's own `exclude` globs. A path can match the `node_modules` glob only if it holds
+ * `node_modules` (globs are case-sensitive; the same for `.trustctl`), so most paths skip that glob:
+ * listing the bench's tree of 5,031 files took 13-23 ms instead of 38-65 ms, in a fresh process as
+ * the CLI lists it (the glob tests, not yet optimised by the engine, cost more than reading the 357
+ * folders).
+ */
+function exclusion(exclude: readonly string[]): (relative: string) => boolean {
+  const always = picomatch(
+    alwaysExcludedFolders.map((folder) => `**/${folder}/**`),
+    { dot: true },
+  )
+  const own = exclude.length === 0 ? undefined : picomatch([...exclude], { dot: true })
+  return (relative) =>
+    (alwaysExcludedFolders.some((folder) => relative.includes(folder)) && always(relative)) ||
+    (own?.(relative) ?? false)
+}
 
 export type SecretsOptions = z.infer<typeof secretsOptions>
 
@@ -80,6 +99,19 @@ function scanSettings(salt: string, allow: SecretsOptions['allow']): string {
     .digest('hex')
 }
 
+/** The tree scanned without a cache, its workers started (`early`) before its exact size is counted. */
+async function scanUncached(
+  job: ScanJob,
+  compiled: CompiledRules,
+  early: EarlyThreads | undefined,
+): Promise<ScannedFile[]> {
+  try {
+    return await scanTreeFiles(job, compiled, threadsFor(job.root, job.files), early)
+  } finally {
+    await early?.release()
+  }
+}
+
 /**
  * Scans the working tree under `root` (on worker threads when it is large: scan-pool.ts; through the
  * parse cache when the run has one: scan-cache.ts). Files and findings come in the tree's sorted order.
@@ -94,15 +126,17 @@ async function scanTree(
   label: (file: string) => string,
   cache: ParseCache | undefined,
 ): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
-  const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
+  const excluded = exclusion(options.exclude)
+  // A folder is tested with and without its trailing `/`; a file's path has none, so once is enough.
   const files = await listTree(
     root,
-    (relative) => excluded(relative) || excluded(relative.replace(/\/$/, '')),
+    (relative) => excluded(relative) || (relative.endsWith('/') && excluded(relative.slice(0, -1))),
   )
   const job = { root, files, salt, allow: options.allow, where }
+  const startEarly = () => startThreads(likelyThreads(root, files))
   const scan: CachedTreeScan =
     cache === undefined
-      ? await scanTreeFiles(job, compiled, threadsFor(root, files)).then((scanned) => ({
+      ? await scanUncached(job, compiled, startEarly()).then((scanned) => ({
           files: scanned,
           findings: scanned.flatMap((file) => file.found.map((found) => toFinding(file.file, found))),
           reused: false,
@@ -112,6 +146,7 @@ async function scanTree(
           toFinding,
           label,
           threads: (list) => threadsFor(root, list),
+          startEarly,
         })
   const totals = { files: 0, bytes: 0, binary: 0 }
   const listing = createHash('sha256')
@@ -194,7 +229,7 @@ export async function collectSecrets(
       commits = history.commits
       historyBytes = history.bytes
       historyRead = true
-      const excluded = picomatch([...alwaysExcluded, ...options.exclude], { dot: true })
+      const excluded = exclusion(options.exclude)
       for (const match of history.matches) {
         if (excluded(match.file)) continue
         const finding = toFinding(

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -5,7 +6,10 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { SecretFinding } from '../../core/evidence-secrets.js'
 import type { ParseCache, ParsedInput } from '../source-collector.js'
 import { collectSecrets, secretsOptions } from './index.js'
-import { shardsOf } from './scan-cache.js'
+import { scanThroughCache, shardHash, shardsOf } from './scan-cache.js'
+import type { ScanJob } from './scan-files.js'
+import { compileRules } from './scan-text.js'
+import { listTree } from './walk.js'
 
 // Incremental secrets scans: a re-run over unchanged files reads their findings back from the parse
 // cache, a changed file has its shard scanned again, and nothing cached holds a secret in clear.
@@ -152,5 +156,83 @@ describe('shards', () => {
       { start: 5, end: 6, name: './' },
     ])
     expect(shardsOf([])).toEqual([])
+  })
+})
+
+describe('shards of a large tree', () => {
+  it('are the runs of one folder of at most so many files, in order, named as before', () => {
+    // A plain restatement: a shard ends where the next file's folder differs or the shard is full.
+    const reference = (files: string[], size: number) => {
+      const out: { start: number; end: number; name: string }[] = []
+      const seen = new Map<string, number>()
+      const folder = (f: string) => path.posix.dirname(f)
+      let start = 0
+      for (let i = 1; i <= files.length; i++) {
+        if (
+          i < files.length &&
+          i - start < size &&
+          folder(files[i] as string) === folder(files[start] as string)
+        )
+          continue
+        const n = seen.get(folder(files[start] as string)) ?? 0
+        seen.set(folder(files[start] as string), n + 1)
+        const f = folder(files[start] as string)
+        out.push({ start, end: i, name: n === 0 ? `${f}/` : `${f}/#${n}` })
+        start = i
+      }
+      return out
+    }
+    const files = Array.from({ length: 700 }, (_, i) =>
+      i % 97 === 0 ? `top-${i}.txt` : `pkg-${Math.floor(i / 90)}/${i % 3 === 0 ? 'src/' : ''}f-${i}.ts`,
+    ).sort()
+    for (const size of [1, 2, 7, 64]) expect(shardsOf(files, size)).toEqual(reference(files, size))
+    expect(shardsOf(['only.txt'])).toEqual([{ start: 0, end: 1, name: './' }])
+  })
+})
+
+describe('shard hashes', () => {
+  it("are of the settings, then each file's name, size and hash, as the cache keys of earlier runs", () => {
+    const digests = [
+      { size: 12, sha256: 'a'.repeat(64) },
+      { size: 0, sha256: 'b'.repeat(64) },
+    ]
+    // Written out one update at a time, as the keys already in stores were made.
+    const expected = createHash('sha256')
+      .update('settings-digest')
+      .update(`\nsrc/a.env\0${12}\0${'a'.repeat(64)}`)
+      .update(`\nsrc/b.env\0${0}\0${'b'.repeat(64)}`)
+      .digest('hex')
+    expect(shardHash('settings-digest', ['src/a.env', 'src/b.env'], digests)).toBe(expected)
+    expect(shardHash('settings-digest', ['src/b.env', 'src/a.env'], digests)).not.toBe(expected)
+    expect(() => shardHash('s', ['one', 'two'], digests.slice(0, 1))).toThrow(/no digest of two/)
+  })
+})
+
+describe("starting the scan's threads early", () => {
+  const io = (starts: number[]) => ({
+    settings: 'settings',
+    toFinding: (file: string) => ({ kind: 'secret.finding', file }) as SecretFinding,
+    label: (file: string) => file,
+    threads: () => 1,
+    startEarly: () => {
+      starts.push(1)
+      return undefined
+    },
+  })
+
+  it('is asked for once on a first run, and not on a re-run whose first shard is cached', async () => {
+    const root = tree('early')
+    const files = await listTree(root, () => false)
+    const job: ScanJob = { root, files, salt: 'salt-1', allow: [], where: 'sources[0]' }
+    const cache = memoryCache()
+    const starts: number[] = []
+    const first = await scanThroughCache(job, compileRules(), cache, io(starts))
+    expect(starts).toEqual([1])
+    expect(first.reused).toBe(false)
+    const again: number[] = []
+    const second = await scanThroughCache(job, compileRules(), cache, io(again))
+    expect(again).toEqual([])
+    expect(second.reused).toBe(true)
+    expect(second.files).toEqual(first.files)
   })
 })

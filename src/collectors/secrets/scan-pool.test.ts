@@ -6,12 +6,14 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest'
 import { collectSecrets, secretsOptions } from './index.js'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import {
+  likelyThreads,
   parallelMinBytes,
   runShares,
   type ShareRunner,
   scanTreeFiles,
   setSecretsWorkerFile,
   shareEnd,
+  startThreads,
   threadsFor,
 } from './scan-pool.js'
 import { compileRules, fingerprintSecret } from './scan-text.js'
@@ -154,6 +156,50 @@ describe('the secrets scan on worker threads', () => {
     }
     // And the same as the calling thread gives.
     expect(results).toEqual(await scanFiles({ ...job(), files: all }, compileRules()))
+  })
+
+  it('scans on workers started before the job was known, the same as on the calling thread', async () => {
+    setSecretsWorkerFile(worker)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const early = startThreads(2)
+    expect(early).toBeDefined()
+    const results = await scanTreeFiles({ ...job(), files: all }, compileRules(), 2, early)
+    expect(results).toEqual(await scanFiles({ ...job(), files: all }, compileRules()))
+    // The scan took the early worker (and stopped it): nothing is left to take or release.
+    expect(early?.take()).toEqual([])
+    await early?.release()
+    // Workers started for a scan that then ran on one thread are stopped by release.
+    const unused = startThreads(3)
+    expect(await scanTreeFiles({ ...job(), files: all.slice(0, 5) }, compileRules(), 1, unused)).toEqual(
+      await scanFiles({ ...job(), files: all.slice(0, 5) }, compileRules()),
+    )
+    await unused?.release()
+    expect(unused?.take()).toEqual([])
+    expect(startThreads(1)).toBeUndefined()
+  })
+
+  it('fails the scan when a worker started early dies', async () => {
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const dying = path.join(build, 'dying-early-worker.mjs')
+    writeFileSync(dying, 'process.exit(4)\n')
+    setSecretsWorkerFile(dying)
+    const early = startThreads(2)
+    setSecretsWorkerFile(worker)
+    await expect(scanTreeFiles({ ...job(), files: all }, compileRules(), 2, early)).rejects.toThrow(/exited/)
+    await early?.release()
+  })
+
+  it('guesses from a sample of file sizes whether a tree is worth the workers', async () => {
+    setSecretsWorkerFile(worker)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const small = all.filter((f) => f !== 'big.log')
+    expect(likelyThreads(root, all, 2)).toBe(2)
+    expect(likelyThreads(root, small, 2)).toBe(1)
+    expect(likelyThreads(root, all, 1)).toBe(1)
+    expect(likelyThreads(root, all.slice(0, 10), 2)).toBe(1)
+    setSecretsWorkerFile(undefined)
+    expect(likelyThreads(root, all, 2)).toBe(1)
+    setSecretsWorkerFile(worker)
   })
 
   // Stand-ins for the threads, so that who takes which share does not depend on a machine's timing.

@@ -242,6 +242,8 @@ describe('collectSecrets', () => {
   write('repo/src/known.txt', `${samples['sendgrid-api-key']}\n`)
   write('repo/src/pattern.txt', `${samples['twilio-api-key']}\n`)
   write('repo/node_modules/pkg/index.js', `${samples['github-token']}\n`)
+  write('repo/src/lib/node_modules/dep/index.js', `${samples['github-token']}\n`)
+  write('repo/.trustctl/notes.txt', `${samples['github-token']}\n`)
   write('repo/vendor/lib.js', `${samples['npm-token']}\n`)
   write(
     'repo/assets/logo.png',
@@ -303,6 +305,23 @@ describe('collectSecrets', () => {
       const value = sample.split(/[=:] ?/).at(-1) ?? sample
       if (value.length >= 16) expect(stored).not.toContain(value.slice(-16))
     }
+  })
+
+  it('excludes a folder named without a glob, and a file by its exact path', async () => {
+    const scanOf = async (exclude: string[]) => {
+      const options = secretsOptions.parse({ type: 'secrets', path: 'repo', exclude })
+      const collection = await collectSecrets(options, context)
+      return collection.evidence
+        .filter((e): e is SecretFinding => e.kind === 'secret.finding')
+        .map((f) => f.file)
+    }
+    const all = await scanOf([])
+    expect(all).toContain('repo/vendor/lib.js')
+    // node_modules at any depth and trustctl's own store are never read, whatever `exclude` says.
+    expect(all.filter((f) => f.includes('node_modules') || f.includes('.trustctl'))).toEqual([])
+    // `vendor` is the folder itself (tested without its trailing `/`): nothing under it is read.
+    expect(await scanOf(['vendor'])).toEqual(all.filter((f) => !f.startsWith('repo/vendor/')))
+    expect(await scanOf(['src/config.py'])).toEqual(all.filter((f) => f !== 'repo/src/config.py'))
   })
 
   it('keeps the working tree findings and reports the error when the history cannot be read', async () => {
