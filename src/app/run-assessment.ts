@@ -434,9 +434,18 @@ async function assessAndRecord(
     inputs: collection.inputs,
     signer,
     toolVersion: toolVersion(),
+    // The writer takes the items in order, each once. A caller that keeps no evidence (assess) lets
+    // each go as it is taken: at 100k objects the items are ~90 MB, and letting them go as they are
+    // written keeps them from sitting beside the findings through the writing of the rest. A slot
+    // let go reads as no item: a writer that read the evidence twice would fail, never record less.
     evidenceHash: (item) => {
+      const hash = hashOf(item)
+      if (!run.keepEvidence && collection.evidence[written] === item) {
+        hashes.delete(item)
+        delete collection.evidence[written]
+      }
       written += 1
-      return hashOf(item)
+      return hash
     },
     // Let go once taken: the evidence is written first, and its bytes need not sit beside the findings.
     evidenceBytes: (item) => {
@@ -453,15 +462,14 @@ async function assessAndRecord(
     // Lazy: the parse results are expanded a slice at a time as they are appended.
     extraEntries: chain(
       // Taken once every item was handed to the writer (counted above): from then on nothing of this
-      // run reads the evidence, and at 100k objects its items and hashes are ~130 MB that would
-      // otherwise sit beside the findings and model being written. Were the writer to hash an item
-      // again, hashOf makes its hash anew; a caller that keeps the evidence keeps its items.
+      // run hashes the evidence, and at 100k objects the hashes and bytes would otherwise sit beside
+      // the findings and model being written. Were the writer to hash an item again, hashOf makes its
+      // hash anew.
       afterwards(() => {
         if (written < collection.evidence.length) return
         hashes.clear()
         bytes.clear()
         parseCache.releaseItems()
-        if (!run.keepEvidence) collection.evidence.length = 0
       }),
       parseCache.takeEntries(),
       results.takeEntries(),
