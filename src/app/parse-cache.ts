@@ -97,7 +97,7 @@ export class StoredParseCache implements ParseCache {
 
   /**
    * The canonical bytes an evidence item was given when its parse result was serialised, when the
-   * item is still that object and of a kind nothing changes after parsing (unchangedKinds); taken
+   * item is still that object and of a kind nothing changes after parsing (unchangedAfterParsing); taken
    * once: the caller holds them from then on. Undefined otherwise (the caller serialises the item).
    */
   itemBytes(item: EvidenceItem): Buffer | undefined {
@@ -141,13 +141,11 @@ export class StoredParseCache implements ParseCache {
   *takeEntries(): Generator<LedgerEntry> {
     if (this.taken) throw new Error('the parse results were already taken for recording')
     this.taken = true
-    for (const [key, held] of this.fresh) {
-      const entry = held.entry
-      const bytes = held.held.bytes
-      const deflated = held.held.deflated === true
-      held.held = { bytes: emptyBytes, hash: held.held.hash }
-      this.fresh.set(key, held)
-      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
+    for (const held of this.fresh.values()) {
+      const { bytes, deflated, hash } = held.held
+      // The hash stays: remembered() names the result by it once the run is committed.
+      held.held = { bytes: emptyBytes, hash }
+      yield { ...held.entry, content: deflated === true ? inflateRawSync(bytes) : bytes }
     }
   }
 
