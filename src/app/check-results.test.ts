@@ -176,32 +176,40 @@ describe('re-runs reuse what a signed run holds', () => {
     }
   }, 60_000)
 
-  it('records results it held compressed as they were: the next run reuses every one, and the ledger verifies', async () => {
-    const raw = setCheckResultsRawBudget(0)
-    const configText = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
-    try {
-      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(4))
-      writeFileSync(path.join(dir, 'trustctl.yaml'), config())
-      const changed = await assessAt('2026-12-06')
-      expect(changed.checkResults.evaluated).toBeGreaterThan(0)
-      expect(changed.checkResults.notKept).toBe(0)
-      // Not a whole-run repeat (the model changes), so only the check-result cache decides.
-      writeFileSync(
-        path.join(dir, 'trustctl.yaml'),
-        config().replace('name: Insights', 'name: Insights, description: compressed'),
-      )
-      const again = await assessAt('2026-12-06')
-      expect(again.repeated).toBeUndefined()
-      expect(again.checkResults.evaluated).toBe(0)
-      expect(again.checkResults.ignored).toBe(0)
-      expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
-      await withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
-    } finally {
-      setCheckResultsRawBudget(raw)
-      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
-      writeFileSync(path.join(dir, 'trustctl.yaml'), configText)
-    }
-  }, 60_000)
+  it.each([
+    ['held compressed', 0, 4],
+    // Some held as they are until the budget is outgrown, then compressed with all that follow.
+    ['compressed once they outgrew the raw budget', 4096, 5],
+  ])(
+    'records results %s as they were: the next run reuses every one, and the ledger verifies',
+    async (_, budget, replicas) => {
+      const raw = setCheckResultsRawBudget(budget)
+      const configText = readFileSync(path.join(dir, 'trustctl.yaml'), 'utf8')
+      try {
+        writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(replicas))
+        writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+        const changed = await assessAt('2026-12-06')
+        expect(changed.checkResults.evaluated).toBeGreaterThan(0)
+        expect(changed.checkResults.notKept).toBe(0)
+        // Not a whole-run repeat (the model changes), so only the check-result cache decides.
+        writeFileSync(
+          path.join(dir, 'trustctl.yaml'),
+          config().replace('name: Insights', 'name: Insights, description: compressed'),
+        )
+        const again = await assessAt('2026-12-06')
+        expect(again.repeated).toBeUndefined()
+        expect(again.checkResults.evaluated).toBe(0)
+        expect(again.checkResults.ignored).toBe(0)
+        expect(JSON.stringify(again.model.findings)).toBe(JSON.stringify(changed.model.findings))
+        await withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
+      } finally {
+        setCheckResultsRawBudget(raw)
+        writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+        writeFileSync(path.join(dir, 'trustctl.yaml'), configText)
+      }
+    },
+    60_000,
+  )
 
   it('never reuses a cached result whose blob was altered: the check is evaluated again', async () => {
     // Rewrite the stored findings of the replicas check to a pass, as an attacker with the database would.

@@ -70,12 +70,14 @@ export function setCheckResultsRawBudget(bytes: number): number {
 interface HeldResult {
   key: string
   entry: Omit<LedgerEntry, 'content'>
-  /** The content as it is, or compressed (deflate) past the raw budget. */
+  /** The content as it is, or compressed (deflate) past the raw budget; emptied once taken. */
   bytes: Buffer
   deflated: boolean
   /** SHA-256 of the content (not of the compressed bytes). */
   hash: string
 }
+
+const emptyBytes = Buffer.alloc(0)
 
 export class CheckResultCache {
   private readonly fresh = new Map<string, HeldResult>()
@@ -319,6 +321,22 @@ export class CheckResultCache {
     for (const { entry, bytes, deflated } of this.fresh.values())
       yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
   }
+
+  /**
+   * entries() for the run's writer, each content let go once taken (parse-cache.ts, takeEntries): a
+   * second call is a defect, not an empty list of records.
+   */
+  *takeEntries(): Generator<LedgerEntry> {
+    if (this.taken) throw new Error('the check results were already taken for recording')
+    this.taken = true
+    for (const held of this.fresh.values()) {
+      const { entry, bytes, deflated } = held
+      held.bytes = emptyBytes
+      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
+    }
+  }
+
+  private taken = false
 
   /** What to remember once the run is committed. */
   remembered(): { key: string; blobRef: string }[] {

@@ -191,3 +191,99 @@ describe('parse results held until the run is recorded', () => {
     }
   })
 })
+
+describe('item bytes made while parsing', () => {
+  const k8sKey = `kubernetes:${'b'.repeat(64)}:deploy/app.yaml`
+  const k8sResult = (): ParsedInput =>
+    structuredClone({
+      isManifest: true,
+      collector: 'kubernetes',
+      evidence: [
+        {
+          kind: 'k8s.namespace',
+          resourceKind: 'Namespace',
+          name: 'team-ü',
+          file: 'deploy/app.yaml',
+          line: 1,
+          labels: { 'z-last': 'x', 'a-first': 'é"\\\u2028' },
+          annotations: {},
+        },
+        parsed.evidence[0],
+      ],
+      errors: [{ file: 'deploy/app.yaml', line: 9, message: 'a "quoted" problem' }],
+    }) as ParsedInput
+
+  it('splice into the same bytes as the result serialised whole', async () => {
+    const store = new SqliteStore(path.join(dir, 'splice.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const result = k8sResult()
+      const whole = canonicalBytes(result).toString('utf8')
+      cache.set(k8sKey, result)
+      expect([...cache.entries()].map((e) => Buffer.from(e.content).toString('utf8'))).toEqual([whole])
+      expect(cache.remembered()[0]?.blobRef).toBe(`sha256:${sha256(Buffer.from(whole))}`)
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('are handed over once, for Kubernetes items only, as the item serialises', async () => {
+    const store = new SqliteStore(path.join(dir, 'item-bytes.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const result = k8sResult()
+      const [namespace, dockerfile] = result.evidence as [
+        ParsedInput['evidence'][number],
+        ParsedInput['evidence'][number],
+      ]
+      cache.set(k8sKey, result)
+      expect(cache.itemBytes(namespace)?.toString('utf8')).toBe(canonicalBytes(namespace).toString('utf8'))
+      expect(cache.itemBytes(namespace)).toBeUndefined()
+      // A Dockerfile's copies are annotated after parsing: its bytes are made again when recorded.
+      expect(cache.itemBytes(dockerfile)).toBeUndefined()
+      // Another object with the same content is not the item parsed.
+      expect(cache.itemBytes(structuredClone(namespace))).toBeUndefined()
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('are let go by releaseItems', async () => {
+    const store = new SqliteStore(path.join(dir, 'item-release.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const result = k8sResult()
+      cache.set(k8sKey, result)
+      cache.releaseItems()
+      expect(cache.itemBytes(result.evidence[0] as ParsedInput['evidence'][number])).toBeUndefined()
+    } finally {
+      await store.close()
+    }
+  })
+})
+
+describe('taking the parse results for recording', () => {
+  it('yields what entries() does, raw or compressed, and only once', async () => {
+    const store = new SqliteStore(path.join(dir, 'take.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const files = Array.from({ length: 3 }, (_, i) => [
+        `dockerfile:${String(i).padStart(64, '0')}:svc-${i}/Dockerfile`,
+        structuredClone({
+          ...parsed,
+          evidence: [{ ...parsed.evidence[0], name: `svc-${i}` }],
+        }) as ParsedInput,
+      ]) as [string, ParsedInput][]
+      cache.rawBudget = canonicalBytes(files[0]?.[1]).byteLength
+      for (const [k, result] of files) cache.set(k, result)
+      const expected = [...cache.entries()].map((e) => Buffer.from(e.content).toString('utf8'))
+      const remembered = cache.remembered()
+      expect([...cache.takeEntries()].map((e) => Buffer.from(e.content).toString('utf8'))).toEqual(expected)
+      // What is remembered after the run commits does not depend on the content held.
+      expect(cache.remembered()).toEqual(remembered)
+      expect(() => [...cache.takeEntries()]).toThrow(/already taken/)
+    } finally {
+      await store.close()
+    }
+  })
+})

@@ -2,6 +2,7 @@ import { deflateRawSync, inflateRawSync } from 'node:zlib'
 import { z } from 'zod'
 import { parserVersions } from '../collectors/parser-versions.js'
 import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
+import { canonicalBytesOf } from '../core/canonical-json.js'
 import { checkEvidence, type EvidenceItem, evidenceKinds, evidenceSchemaVersion } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
 import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
@@ -69,8 +70,13 @@ export class StoredParseCache implements ParseCache {
 
   set(key: string, parsed: ParsedInput): void {
     // Serialised now, not when the run is recorded: what is recorded is the result as parsed, whatever
-    // happens to the items later (a Dockerfile's copies are annotated after every file is read).
-    const content = canonicalBytes(parsed)
+    // happens to the items later (a Dockerfile's copies are annotated after every file is read). Item
+    // by item, spliced into the result's bytes: the same bytes as the whole serialised at once, and
+    // the items that nothing changes after parsing keep theirs for their evidence records (itemBytes).
+    const items = new Map<unknown, Buffer>()
+    for (const item of parsed.evidence)
+      if (!items.has(item)) items.set(item, this.keepItemBytes(item, canonicalBytes(item)))
+    const content = canonicalBytesOf(parsed, items)
     const raw = this.heldRaw + content.byteLength <= this.rawBudget
     if (raw) this.heldRaw += content.byteLength
     this.fresh.set(key, {
@@ -90,6 +96,34 @@ export class StoredParseCache implements ParseCache {
   }
 
   /**
+   * The canonical bytes an evidence item was given when its parse result was serialised, when the
+   * item is still that object and of a kind nothing changes after parsing (unchangedAfterParsing); taken
+   * once: the caller holds them from then on. Undefined otherwise (the caller serialises the item).
+   */
+  itemBytes(item: EvidenceItem): Buffer | undefined {
+    const bytes = this.parsedItems.get(item)
+    if (bytes !== undefined) this.parsedItems.delete(item)
+    return bytes
+  }
+
+  /** Lets go of the item bytes not taken (the run's evidence is written). */
+  releaseItems(): void {
+    this.parsedItems.clear()
+  }
+
+  /** Canonical bytes of items kept for itemBytes, by item, up to heldItemBytes in all. */
+  private readonly parsedItems = new Map<EvidenceItem, Buffer>()
+  private parsedItemsBytes = 0
+
+  private keepItemBytes(item: EvidenceItem, bytes: Buffer): Buffer {
+    if (unchangedAfterParsing(item) && this.parsedItemsBytes + bytes.byteLength <= heldItemBytes) {
+      this.parsedItemsBytes += bytes.byteLength
+      this.parsedItems.set(item, bytes)
+    }
+    return bytes
+  }
+
+  /**
    * The records to append to the run, one per input parsed in it, each with its content as it was
    * serialised when parsed. Lazy: a compressed content is expanded only when its record is taken, so
    * the run's writer holds a slice of them at a time, not the whole estate's.
@@ -98,6 +132,24 @@ export class StoredParseCache implements ParseCache {
     for (const { entry, held } of this.fresh.values())
       yield { ...entry, content: held.deflated === true ? inflateRawSync(held.bytes) : held.bytes }
   }
+
+  /**
+   * entries() for the run's writer, each content let go once taken: what the writer has appended no
+   * longer sits beside the findings and model it writes next. A second call is a defect, not an
+   * empty list of records.
+   */
+  *takeEntries(): Generator<LedgerEntry> {
+    if (this.taken) throw new Error('the parse results were already taken for recording')
+    this.taken = true
+    for (const held of this.fresh.values()) {
+      const { bytes, deflated, hash } = held.held
+      // The hash stays: remembered() names the result by it once the run is committed.
+      held.held = { bytes: emptyBytes, hash }
+      yield { ...held.entry, content: deflated === true ? inflateRawSync(bytes) : bytes }
+    }
+  }
+
+  private taken = false
 
   /** What to remember once the run is committed. */
   remembered(): { key: string; blobRef: string }[] {
@@ -117,6 +169,24 @@ export class StoredParseCache implements ParseCache {
  * shrink about 7×): at 100k objects they were 56 MB held beside the evidence, they are now about 20.
  */
 export const heldRawBudget = 16 * 1024 * 1024
+
+/**
+ * Item bytes kept from parsing for the evidence records, up to this many (16 MiB): a 10k-object estate's
+ * Kubernetes items (~6 MB) are serialised once, not once for the parse cache and again for the ledger;
+ * a larger estate keeps no more than this beside its evidence and serialises the rest again.
+ */
+export const heldItemBytes = 16 * 1024 * 1024
+
+/**
+ * Kinds that nothing changes between parsing and recording: the Kubernetes collector's. Other items
+ * may be (a Dockerfile's copies are annotated in place after every file is read), and reusing their
+ * parse-time bytes would record an item other than the one assessed, so theirs are made again.
+ */
+function unchangedAfterParsing(item: EvidenceItem): boolean {
+  return item.kind.startsWith('k8s.')
+}
+
+const emptyBytes = Buffer.alloc(0)
 
 /**
  * The bytes in a buffer of their own size: zlib hands back a view of its 16 KiB output chunk, and each

@@ -331,6 +331,7 @@ export async function runAssessment(
             env,
             storeEvidence,
             whole,
+            keepEvidence,
           })
         : await repeatRun(loaded, now, { store, signer, reusable, keepEvidence, whole: whole as string })
     // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
@@ -404,13 +405,17 @@ async function assessAndRecord(
     storeEvidence: readonly EvidenceItem[]
     /** This run's whole-run key, recorded for the next run to compare with. */
     whole: string | undefined
+    /** False: the caller has no use for the evidence items, so they are let go once written. */
+    keepEvidence: boolean
   },
 ): Promise<Recorded> {
   const { store, signer, parseCache } = run
-  const collected = await collectConfiguredSources(loaded, run.env, now, parseCache)
-  const collection = { ...collected, evidence: [...collected.evidence, ...run.storeEvidence] }
+  const collection = withEvidence(
+    await collectConfiguredSources(loaded, run.env, now, parseCache),
+    run.storeEvidence,
+  )
   // Checks whose code, params and evidence a signed run already judged are not run again.
-  const { hashes, bytes } = evidenceHashes(collection.evidence)
+  const { hashes, bytes } = evidenceHashes(collection.evidence, (item) => parseCache.itemBytes(item))
   const results = new CheckResultCache(store, parseCache.trust, {
     toolVersion: toolVersion(),
     collectedAt: now.toISOString(),
@@ -418,6 +423,7 @@ async function assessAndRecord(
   })
   const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
   const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
+  let written = 0
   // Findings derived from exactly what a signed run's were are not serialised and recorded again.
   const findingsKey = results.findingsKey()
   const findingsParts = findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
@@ -428,8 +434,25 @@ async function assessAndRecord(
     inputs: collection.inputs,
     signer,
     toolVersion: toolVersion(),
-    evidenceHash: hashOf,
-    evidenceBytes: (item) => bytes.get(item),
+    // The writer takes the items in order, each once. A caller that keeps no evidence (assess) lets
+    // each go as it is taken: at 100k objects the items are ~90 MB, and letting them go as they are
+    // written keeps them from sitting beside the findings through the writing of the rest. A slot
+    // let go reads as no item: a writer that read the evidence twice would fail, never record less.
+    evidenceHash: (item) => {
+      const hash = hashOf(item)
+      if (!run.keepEvidence && collection.evidence[written] === item) {
+        hashes.delete(item)
+        delete collection.evidence[written]
+      }
+      written += 1
+      return hash
+    },
+    // Let go once taken: the evidence is written first, and its bytes need not sit beside the findings.
+    evidenceBytes: (item) => {
+      const made = bytes.get(item)
+      bytes.delete(item)
+      return made
+    },
     ...(findingsKey === undefined
       ? {}
       : {
@@ -438,8 +461,18 @@ async function assessAndRecord(
         }),
     // Lazy: the parse results are expanded a slice at a time as they are appended.
     extraEntries: chain(
-      parseCache.entries(),
-      results.entries(),
+      // Taken once every item was handed to the writer (counted above): from then on nothing of this
+      // run hashes the evidence, and at 100k objects the hashes and bytes would otherwise sit beside
+      // the findings and model being written. Were the writer to hash an item again, hashOf makes its
+      // hash anew.
+      afterwards(() => {
+        if (written < collection.evidence.length) return
+        hashes.clear()
+        bytes.clear()
+        parseCache.releaseItems()
+      }),
+      parseCache.takeEntries(),
+      results.takeEntries(),
       run.whole === undefined ? [] : [wholeRunEntry(run.whole, results.reused + results.evaluated, context)],
     ),
     remember: [...parseCache.remembered(), ...results.remembered()],
@@ -448,7 +481,7 @@ async function assessAndRecord(
     model,
     runId,
     manifest,
-    evidence: collection.evidence,
+    evidence: run.keepEvidence ? collection.evidence : [],
     checkResults: {
       reused: results.reused,
       evaluated: results.evaluated,
@@ -506,6 +539,21 @@ async function thirdPartiesOf(
     : loadThirdPartyLibrary(library.thirdParties, library.catalog, loaded.config, loaded.root, loaded.file)
 }
 
+/** The collection with the evidence read from the store after its own, in an array of this run's. */
+function withEvidence(collected: FileCollection, storeEvidence: readonly EvidenceItem[]): FileCollection {
+  return { ...collected, evidence: [...collected.evidence, ...storeEvidence] }
+}
+
+/** Nothing to take: calls `then` when it is first asked for its items (chain's next part begins). */
+function afterwards(then: () => void): Iterable<never> {
+  return {
+    [Symbol.iterator]: () => {
+      then()
+      return ([] as never[])[Symbol.iterator]()
+    },
+  }
+}
+
 /** The items of each iterable in turn, taken only as they are asked for. */
 function* chain<T>(...parts: Iterable<T>[]): Generator<T> {
   for (const part of parts) yield* part
@@ -540,9 +588,13 @@ const keptEvidenceBytes = 16 * 1024 * 1024
 
 /**
  * The SHA-256 of each item's canonical bytes (what it is recorded under, and what check results are
- * keyed by), and the bytes themselves for the first items up to keptEvidenceBytes.
+ * keyed by), and the bytes themselves for the first items up to keptEvidenceBytes. `parsed`: the bytes
+ * the parse cache made for an item, where it vouches they are still the item's (not made again).
  */
-function evidenceHashes(items: readonly EvidenceItem[]): {
+export function evidenceHashes(
+  items: readonly EvidenceItem[],
+  parsed: (item: EvidenceItem) => Uint8Array | undefined = () => undefined,
+): {
   hashes: Map<EvidenceItem, string>
   bytes: Map<EvidenceItem, Uint8Array>
 } {
@@ -551,7 +603,7 @@ function evidenceHashes(items: readonly EvidenceItem[]): {
   let kept = 0
   for (const item of items) {
     if (hashes.has(item)) continue
-    const content = canonicalBytes(item)
+    const content = parsed(item) ?? canonicalBytes(item)
     hashes.set(item, sha256(content))
     if (kept + content.byteLength > keptEvidenceBytes) continue
     kept += content.byteLength

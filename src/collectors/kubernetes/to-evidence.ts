@@ -16,7 +16,7 @@ import {
   redactSecrets,
   valueLooksLikeSecret,
 } from '../../core/secrets.js'
-import { ObjectReader, ownString, ownStrings, type YamlObject } from './read-object.js'
+import { ObjectReader, ownString, ownStrings, sharedIfEmpty, type YamlObject } from './read-object.js'
 
 /** Kinds of the built-in API groups; any other kind there is a typo or an API that does not exist. */
 const builtInKinds = new Set([
@@ -216,11 +216,13 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   const namespace = clusterScoped.has(kind) ? undefined : (r.string(metadata.namespace) ?? 'default')
   const labels = r.stringMap(metadata.labels, 'metadata.labels')
   // Annotation values can carry credentials (ingress configuration snippets with auth headers).
-  const annotations = Object.fromEntries(
-    Object.entries(r.stringMap(metadata.annotations, 'metadata.annotations')).map(([k, v]) => [
-      k,
-      redactSecrets(v),
-    ]),
+  const annotations = sharedIfEmpty(
+    Object.fromEntries(
+      Object.entries(r.stringMap(metadata.annotations, 'metadata.annotations')).map(([k, v]) => [
+        k,
+        redactSecrets(v),
+      ]),
+    ),
   )
   const spec = r.object(object.spec, 'spec')
   const ns = namespace ?? 'default'
@@ -534,19 +536,25 @@ function toWorkload(
     hostPID: r.boolean(podSpec.hostPID) ?? false,
     hostIPC: r.boolean(podSpec.hostIPC) ?? false,
     containers,
-    secretVolumes: volumes.flatMap((v, i) => {
-      const secretName = r.string(r.object(v.secret, `${prefix}spec.volumes[${i}].secret`).secretName)
-      return secretName === undefined ? [] : [secretName]
-    }),
-    hostPathVolumes: volumes.flatMap((v, i) => {
-      const path = r.string(r.object(v.hostPath, `${prefix}spec.volumes[${i}].hostPath`).path)
-      return path === undefined ? [] : [path]
-    }),
-    volumes: volumes.map((v) => ({ name: r.string(v.name) ?? '', type: volumeType(v) })),
-    sysctls: r.objects(podContext.sysctls, `${prefix}spec.securityContext.sysctls`).map((sysctl) => ({
-      name: r.string(sysctl.name) ?? '',
-      value: r.string(sysctl.value) ?? '',
-    })),
+    secretVolumes: sharedIfEmpty(
+      volumes.flatMap((v, i) => {
+        const secretName = r.string(r.object(v.secret, `${prefix}spec.volumes[${i}].secret`).secretName)
+        return secretName === undefined ? [] : [secretName]
+      }),
+    ),
+    hostPathVolumes: sharedIfEmpty(
+      volumes.flatMap((v, i) => {
+        const path = r.string(r.object(v.hostPath, `${prefix}spec.volumes[${i}].hostPath`).path)
+        return path === undefined ? [] : [path]
+      }),
+    ),
+    volumes: sharedIfEmpty(volumes.map((v) => ({ name: r.string(v.name) ?? '', type: volumeType(v) }))),
+    sysctls: sharedIfEmpty(
+      r.objects(podContext.sysctls, `${prefix}spec.securityContext.sysctls`).map((sysctl) => ({
+        name: r.string(sysctl.name) ?? '',
+        value: r.string(sysctl.value) ?? '',
+      })),
+    ),
   }
   if (
     kind === 'Deployment' ||
@@ -603,11 +611,13 @@ function toContainer(
     image: r.string(c.image) ?? '',
     init,
     capabilities,
-    env: r.objects(c.env, `${path}.env`).map((e) => toEnvVar(r, e)),
-    envFromSecrets: r.objects(c.envFrom, `${path}.envFrom`).flatMap((e, i) => {
-      const secretName = r.string(r.object(e.secretRef, `${path}.envFrom[${i}].secretRef`).name)
-      return secretName === undefined ? [] : [secretName]
-    }),
+    env: sharedIfEmpty(r.objects(c.env, `${path}.env`).map((e) => toEnvVar(r, e))),
+    envFromSecrets: sharedIfEmpty(
+      r.objects(c.envFrom, `${path}.envFrom`).flatMap((e, i) => {
+        const secretName = r.string(r.object(e.secretRef, `${path}.envFrom[${i}].secretRef`).name)
+        return secretName === undefined ? [] : [secretName]
+      }),
+    ),
     resources: {
       requests: r.stringMap(resources.requests, `${path}.resources.requests`),
       limits: r.stringMap(resources.limits, `${path}.resources.limits`),

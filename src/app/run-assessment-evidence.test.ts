@@ -1,0 +1,77 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
+import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { buildCheckManifest, loadChecks } from '../../checks/load-checks.js'
+import { config, deployment } from '../../test/rerun-estate.js'
+import { loadCatalog } from '../catalog/load-catalog.js'
+import { canonicalBytes, sha256 } from '../core/ledger.js'
+import { runEvidence, verifyStore } from '../store/ledger-operations.js'
+import { SqliteStore } from '../store/sqlite/sqlite-store.js'
+import { loadConfig } from './load-config.js'
+import { type Library, runAssessment, storeFile } from './run-assessment.js'
+
+// A run records each item as it was assessed, whether its bytes were made while parsing (Kubernetes
+// items: the parse cache hands them on) or again (a Dockerfile, whose copies are annotated after every
+// file is read), and whether the caller keeps the evidence or lets it go once written (`assess`).
+
+let library: Library
+const dirs: string[] = []
+beforeAll(async () => {
+  const checks = await loadChecks(undefined, { defer: true, manifest: await buildCheckManifest() })
+  library = { checks, catalog: await loadCatalog(checks) }
+}, 120_000)
+afterAll(() => {
+  for (const dir of dirs) rmSync(dir, { recursive: true, force: true })
+})
+
+/** A repository with a Deployment and a Dockerfile that copies a file holding a credential. */
+function estate(): string {
+  const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-run-evidence-'))
+  dirs.push(dir)
+  mkdirSync(path.join(dir, 'deploy'))
+  writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+  writeFileSync(path.join(dir, 'deploy', 'Dockerfile'), 'FROM node:22\nCOPY settings.properties /app/\n')
+  writeFileSync(path.join(dir, 'deploy', 'settings.properties'), 'aws_access_key_id=AKIAQWERTYUIOPASDFGH\n')
+  writeFileSync(path.join(dir, 'trustctl.yaml'), config())
+  return dir
+}
+
+async function assess(dir: string, keepEvidence: boolean) {
+  const run = await runAssessment(
+    await loadConfig(undefined, dir),
+    library,
+    new Date('2026-12-01T12:00:00Z'),
+    { env: { TRUSTCTL_SIGNING_KEY: path.join(dir, 'signing-key.pem') }, notify: () => undefined },
+    { keepEvidence },
+  )
+  const store = new SqliteStore(storeFile(await loadConfig(undefined, dir)))
+  try {
+    return { run, recorded: await runEvidence(store, run.runId), verified: (await verifyStore(store)).ok }
+  } finally {
+    await store.close()
+  }
+}
+
+describe('the evidence a run records', () => {
+  it('is every item as assessed, annotated or not, by the hash of its bytes now', async () => {
+    const { run, recorded, verified } = await assess(estate(), true)
+    const kinds = run.evidence.map((item) => item.kind)
+    expect(kinds).toContain('k8s.workload')
+    expect(kinds).toContain('container.dockerfile')
+    const dockerfile = run.evidence.find((item) => item.kind === 'container.dockerfile')
+    expect(JSON.stringify(dockerfile)).toContain('secretsInSource')
+    expect(recorded.map((e) => e.hash)).toEqual(run.evidence.map((item) => sha256(canonicalBytes(item))))
+    expect(recorded.map((e) => e.item)).toEqual(run.evidence)
+    expect(verified).toBe(true)
+  }, 60_000)
+
+  it('is the same when the caller lets the items go once written', async () => {
+    const kept = await assess(estate(), true)
+    const letGo = await assess(estate(), false)
+    expect(letGo.run.evidence).toEqual([])
+    expect(letGo.recorded.map((e) => e.hash)).toEqual(kept.recorded.map((e) => e.hash))
+    expect(letGo.run.model.findings).toEqual(kept.run.model.findings)
+    expect(letGo.verified).toBe(true)
+  }, 60_000)
+})

@@ -1,0 +1,49 @@
+import { describe, expect, it } from 'vitest'
+import type { K8sWorkload } from '../../core/evidence-kubernetes.js'
+import { parseManifests } from './parse-manifests.js'
+import { sharedIfEmpty, sharedString } from './read-object.js'
+
+const deployment = (name: string): string => `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: ${name}, namespace: team-a }
+spec:
+  template:
+    spec:
+      containers:
+        - name: ${name}
+          image: registry.example.com/${name}:1.0
+`
+
+describe('values a manifest repeats', () => {
+  it('are the values read, short or long, however many distinct ones pass', () => {
+    const long = `${'x'.repeat(100)}/image:1.0`
+    expect(sharedString('team-a')).toBe('team-a')
+    expect(sharedString(long)).toBe(long)
+    // Past the table's bound it is emptied and filled again: every value still reads back as itself.
+    for (let i = 0; i < 70_000; i++) expect(sharedString(`svc-${i}`)).toBe(`svc-${i}`)
+    expect(sharedString('')).toBe('')
+  })
+
+  it('share one frozen empty list and map, and keep every list that has items', () => {
+    const list = ['ALL']
+    expect(sharedIfEmpty(list)).toBe(list)
+    expect(sharedIfEmpty([])).toBe(sharedIfEmpty([]))
+    expect(Object.isFrozen(sharedIfEmpty([]))).toBe(true)
+    const map = { a: 'b' }
+    expect(sharedIfEmpty(map)).toBe(map)
+    expect(sharedIfEmpty({})).toBe(sharedIfEmpty({}))
+    expect(Object.isFrozen(sharedIfEmpty({}))).toBe(true)
+  })
+
+  it('leave the evidence as it reads, its empty fields shared between items', () => {
+    const { evidence } = parseManifests(`${deployment('api')}---\n${deployment('web')}`, 'deploy/app.yaml')
+    const [api, web] = evidence as [K8sWorkload, K8sWorkload]
+    expect(api.volumes).toEqual([])
+    expect(api.volumes).toBe(web.volumes)
+    expect(api.labels).toEqual({})
+    expect(api.labels).toBe(web.labels)
+    expect(api.containers[0]?.capabilities.add).toBe(web.containers[0]?.capabilities.drop)
+    expect(api.containers[0]?.image).toBe('registry.example.com/api:1.0')
+    expect(JSON.parse(JSON.stringify(web))).toEqual({ ...web })
+  })
+})
