@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs'
 import { appendFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
+import { startEarlyWork } from '../../app/early-start.js'
 import {
   formatGateFailures,
   gateFailures,
@@ -61,18 +62,23 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
   }
   const env = io.env ?? process.env
   const loaded = await loadConfig(options.config, io.cwd)
-  // The catalog is loaded, and the heap set for a large estate, only if the run evaluates: a run that
-  // repeats an earlier one whole needs neither.
-  const library = await loadLibraryLater({ deferChecks: true })
-  const { model, ignoredCacheEntries, untrustedCacheRuns } = await withProgress(
-    'assessing',
-    progressStream(io),
-    () =>
+  // A first run's secrets-scan workers start now, while the checks, store and catalog load.
+  const stopEarlyWork = await startEarlyWork(loaded)
+  let assessed: Awaited<ReturnType<typeof runAssessment>>
+  try {
+    // The catalog is loaded, and the heap set for a large estate, only if the run evaluates: a run
+    // that repeats an earlier one whole needs neither.
+    const library = await loadLibraryLater({ deferChecks: true })
+    assessed = await withProgress('assessing', progressStream(io), () =>
       runAssessment(loaded, library, new Date(), processRun(), {
         keepEvidence: false,
         beforeEvaluating: favourMemoryOverSpeed,
       }),
-  )
+    )
+  } finally {
+    await stopEarlyWork()
+  }
+  const { model, ignoredCacheEntries, untrustedCacheRuns } = assessed
   const style = styleFor(io.colour?.out)
   const store =
     loaded.config.store.backend === 'postgres'

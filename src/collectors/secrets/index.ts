@@ -99,6 +99,69 @@ function scanSettings(salt: string, allow: SecretsOptions['allow']): string {
     .digest('hex')
 }
 
+/** listTree's filter for a source's `exclude`. */
+function listingFilter(exclude: readonly string[]): (relative: string) => boolean {
+  const excluded = exclusion(exclude)
+  // A folder is tested with and without its trailing `/`; a file's path has none, so once is enough.
+  return (relative) => excluded(relative) || (relative.endsWith('/') && excluded(relative.slice(0, -1)))
+}
+
+/**
+ * Workers started for a tree before its collector runs, by tree (its absolute path and `exclude`):
+ * prestartSecretsScans puts them here, scanTree takes them.
+ */
+const prestartedTrees = new Map<string, EarlyThreads>()
+const treeKey = (root: string, exclude: readonly string[]): string => JSON.stringify([root, exclude])
+
+function takePrestarted(root: string, exclude: readonly string[]): EarlyThreads | undefined {
+  const key = treeKey(root, exclude)
+  const early = prestartedTrees.get(key)
+  prestartedTrees.delete(key)
+  return early
+}
+
+/**
+ * Starts the scan workers of every large tree among `sources` now, before the run loads its checks,
+ * opens its store and loads its catalog: a worker takes 100-200 ms of wall time to start, and started
+ * by the collector it was ready well after this thread had begun to scan alone. The tree is listed
+ * here only to judge its size (likelyThreads); the collector lists it again when it runs, so what it
+ * scans is the tree as it is then (the store folder and a new signing key may be created in between).
+ * For a first run (nothing cached): on a re-run the collector starts workers only when its probe finds
+ * the tree not cached. Returns what stops the workers no collector took (call it once the run ends).
+ */
+export async function prestartSecretsScans(
+  sources: readonly { type: string; [setting: string]: unknown }[],
+  base: string,
+): Promise<() => Promise<void>> {
+  const keys: string[] = []
+  for (const source of sources) {
+    if (source.type !== 'secrets') continue
+    const parsed = secretsOptions.safeParse(source)
+    // A bad entry, or one that reads outside the repository, is the collector's to report.
+    if (!parsed.success || (source.allowOutside !== true && isOutside(base, parsed.data.path))) continue
+    const root = path.resolve(base, parsed.data.path)
+    const key = treeKey(root, parsed.data.exclude)
+    if (prestartedTrees.has(key)) continue
+    const files = await listTree(root, listingFilter(parsed.data.exclude)).catch(() => undefined)
+    const early = files === undefined ? undefined : startThreads(likelyThreads(root, files))
+    if (early === undefined) continue
+    prestartedTrees.set(key, early)
+    keys.push(key)
+  }
+  return async () => {
+    for (const key of keys) {
+      const early = prestartedTrees.get(key)
+      prestartedTrees.delete(key)
+      await early?.release()
+    }
+  }
+}
+
+const isOutside = (base: string, relative: string): boolean => {
+  const to = path.relative(base, path.resolve(base, relative))
+  return to === '..' || to.startsWith(`..${path.sep}`) || path.isAbsolute(to)
+}
+
 /** The tree scanned without a cache, its workers started (`early`) before its exact size is counted. */
 async function scanUncached(
   job: ScanJob,
@@ -126,14 +189,30 @@ async function scanTree(
   label: (file: string) => string,
   cache: ParseCache | undefined,
 ): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
-  const excluded = exclusion(options.exclude)
-  // A folder is tested with and without its trailing `/`; a file's path has none, so once is enough.
-  const files = await listTree(
-    root,
-    (relative) => excluded(relative) || (relative.endsWith('/') && excluded(relative.slice(0, -1))),
-  )
+  const files = await listTree(root, listingFilter(options.exclude))
   const job = { root, files, salt, allow: options.allow, where }
-  const startEarly = () => startThreads(likelyThreads(root, files))
+  // Workers a first run started while it loaded (prestartSecretsScans) are taken first.
+  const prestarted = takePrestarted(root, options.exclude)
+  const startEarly = () => prestarted ?? startThreads(likelyThreads(root, files))
+  try {
+    return await scanListedTree(job, compiled, toFinding, label, cache, options, startEarly)
+  } finally {
+    // Not taken (a probe found the tree cached): stopped, not left to keep the process alive.
+    await prestarted?.release()
+  }
+}
+
+/** scanTree once the tree is listed. */
+async function scanListedTree(
+  job: ScanJob,
+  compiled: CompiledRules,
+  toFinding: (file: string, found: FoundSecret) => SecretFinding,
+  label: (file: string) => string,
+  cache: ParseCache | undefined,
+  options: SecretsOptions,
+  startEarly: () => EarlyThreads | undefined,
+): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
+  const { root, salt } = job
   const scan: CachedTreeScan =
     cache === undefined
       ? await scanUncached(job, compiled, startEarly()).then((scanned) => ({

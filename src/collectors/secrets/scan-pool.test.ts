@@ -1,9 +1,9 @@
 import { execFileSync } from 'node:child_process'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
-import os from 'node:os'
+import os, { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectSecrets, secretsOptions } from './index.js'
+import { collectSecrets, prestartSecretsScans, secretsOptions } from './index.js'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import {
   likelyThreads,
@@ -188,6 +188,57 @@ describe('the secrets scan on worker threads', () => {
     await expect(scanTreeFiles({ ...job(), files: all }, compileRules(), 2, early)).rejects.toThrow(/exited/)
     await early?.release()
   })
+
+  // The collector must then start workers of its own: two cores at least.
+  it.skipIf(availableParallelism() < 2)(
+    'scans a tree on the workers a first run started before its collector ran',
+    async () => {
+      const options = secretsOptions.parse({ type: 'secrets', path: '.' })
+      const context = { root, where: 'sources[0]', now: new Date(), env: {}, fingerprintSalt: 'pool-salt' }
+      // Workers that die at once, prestarted: the collector that takes them fails with them.
+      const dying = path.join(build, 'dying-prestarted-worker.mjs')
+      writeFileSync(dying, 'process.exit(5)\n')
+      setSecretsWorkerFile(dying)
+      const stop = await prestartSecretsScans([{ type: 'kubernetes', path: '.' }, { ...options }], root)
+      setSecretsWorkerFile(worker)
+      await expect(collectSecrets(options, context)).rejects.toThrow(/exited/)
+      await stop()
+      // Taken once: the next scan starts its own workers and succeeds.
+      const single = await collectSecrets(options, context)
+      expect(single.evidence.filter((e) => e.kind === 'secret.finding').length).toBe(planted.length)
+    },
+  )
+
+  it.skipIf(availableParallelism() < 2)(
+    'lists the tree again when its collector runs, and stops workers no collector took',
+    async () => {
+      setSecretsWorkerFile(worker)
+      const options = secretsOptions.parse({ type: 'secrets', path: '.' })
+      const context = { root, where: 'sources[0]', now: new Date(), env: {}, fingerprintSalt: 'pool-salt' }
+      const stop = await prestartSecretsScans([options], root)
+      // A file written after the workers started (a signing key, say) is scanned all the same.
+      const late = path.join(root, 'late.env')
+      writeFileSync(late, `${secretLine(4)}\n`)
+      try {
+        const parallel = await collectSecrets(options, context)
+        expect(parallel.evidence.some((e) => e.kind === 'secret.finding' && e.file === 'late.env')).toBe(true)
+        setSecretsWorkerFile(undefined)
+        expect(parallel).toEqual(await collectSecrets(options, context))
+      } finally {
+        rmSync(late)
+        planted.pop()
+        setSecretsWorkerFile(worker)
+        await stop()
+      }
+      // Prestarted and never scanned (a run that failed before collecting): stop() ends them.
+      const unused = await prestartSecretsScans([options], root)
+      await unused()
+      setSecretsWorkerFile(path.join(build, 'no-such-worker.js'))
+      // None left behind to take: the collector starts its own, from a file that is not there.
+      await expect(collectSecrets(options, context)).rejects.toThrow()
+      setSecretsWorkerFile(worker)
+    },
+  )
 
   it('guesses from a sample of file sizes whether a tree is worth the workers', async () => {
     setSecretsWorkerFile(worker)
