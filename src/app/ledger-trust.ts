@@ -5,6 +5,7 @@ import { z } from 'zod'
 import { parseConfig } from '../core/config.js'
 import { ConfigError } from '../core/errors.js'
 import type { AssessmentStore } from '../core/store.js'
+import { quickConfigValue } from './config-yaml.js'
 import { editConfig } from './edit-config.js'
 import type { LoadedConfig } from './load-config.js'
 
@@ -71,10 +72,8 @@ export function pinnedKeyOf(loaded: Pick<LoadedConfig, 'config'>): string | unde
  * it (re-serialising would reflow folded text); otherwise the section is edited in place.
  */
 export async function pinKey(file: string, fingerprint: string): Promise<void> {
-  // Imported here: every command that opens the store loads this module; only pinning parses YAML.
-  const { parseDocument } = await import('yaml')
   const text = await readFile(file, 'utf8')
-  if (parseDocument(text).has('ledger')) {
+  if (await hasTopLevelKey(text, 'ledger')) {
     await editConfig(file, (doc) => {
       doc.setIn(['ledger', 'key'], `sha256:${fingerprint}`)
     })
@@ -89,8 +88,31 @@ export async function pinKey(file: string, fingerprint: string): Promise<void> {
     '',
   ].join('\n')
   const next = `${text.endsWith('\n') ? text : `${text}\n`}${section}`
-  parseConfig(parseDocument(next).toJS(), file)
+  parseConfig(await yamlValue(next), file)
   await writeFile(file, next)
+}
+
+/**
+ * A YAML file's value as loadConfig reads it: by js-yaml where quickConfigValue reads the file the
+ * same as the `yaml` package would (a plain trustctl.yaml), else by the `yaml` package. A first run
+ * pinned its key by parsing the file twice with the `yaml` package, which it loaded for that alone
+ * (some 20 ms of a small repository's first run).
+ */
+async function yamlValue(text: string): Promise<unknown> {
+  const quick = quickConfigValue(text)
+  if (quick !== undefined) return quick
+  const { parseDocument } = await import('yaml')
+  return parseDocument(text).toJS()
+}
+
+/** Whether the file's top-level map has `key` (the `yaml` package's Document.has, for a plain file). */
+async function hasTopLevelKey(text: string, key: string): Promise<boolean> {
+  const quick = quickConfigValue(text)
+  if (quick !== undefined)
+    return typeof quick === 'object' && quick !== null && !Array.isArray(quick) && Object.hasOwn(quick, key)
+  // Imported here: every command that opens the store loads this module; few files need the package.
+  const { parseDocument } = await import('yaml')
+  return parseDocument(text).has(key)
 }
 
 /** The ledger's root key: its first signing-key record, or undefined for an empty ledger. */
