@@ -136,7 +136,9 @@ export async function prestartSecretsScans(
   const keys: string[] = []
   for (const source of sources) {
     if (source.type !== 'secrets') continue
-    const parsed = secretsOptions.safeParse(source)
+    // allowOutside is the registry's setting, not the collector's (collectorSettings leaves it out).
+    const { allowOutside: _registryOnly, ...settings } = source
+    const parsed = secretsOptions.safeParse(settings)
     // A bad entry, or one that reads outside the repository, is the collector's to report.
     if (!parsed.success || (source.allowOutside !== true && isOutside(base, parsed.data.path))) continue
     const root = path.resolve(base, parsed.data.path)

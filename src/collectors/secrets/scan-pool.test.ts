@@ -199,7 +199,13 @@ describe('the secrets scan on worker threads', () => {
       const dying = path.join(build, 'dying-prestarted-worker.mjs')
       writeFileSync(dying, 'process.exit(5)\n')
       setSecretsWorkerFile(dying)
-      const stop = await prestartSecretsScans([{ type: 'kubernetes', path: '.' }, { ...options }], root)
+      const stop = await prestartSecretsScans(
+        [
+          { type: 'kubernetes', path: '.' },
+          { ...options, allowOutside: true },
+        ],
+        root,
+      )
       setSecretsWorkerFile(worker)
       await expect(collectSecrets(options, context)).rejects.toThrow(/exited/)
       await stop()
