@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
@@ -11,13 +11,17 @@ import { groupEvidence } from '../src/core/evidence.js'
 import { copyDemo } from '../test/cli-harness.js'
 import {
   buildCheckManifest,
+  buildRuleSnapshot,
   type CheckManifest,
   type CodeCache,
+  checkCodeHash,
   codeHash,
   isDeferred,
   loadChecks,
   loadDeferredChecks,
+  localStampsFile,
   newCodeCache,
+  type RuleSnapshot,
   readCheckManifest,
 } from './load-checks.js'
 
@@ -124,6 +128,119 @@ describe('the build-time check manifest', () => {
     expect(await importedWith(folder, others)).toEqual([folder])
     const shapeless = (e: ManifestEntry) => zeroHash({ ...e, files: { [own]: 7 } as never })
     expect(await importedWith(folder, shapeless)).toEqual([folder])
+  })
+
+  describe("stamps kept on this machine, for when the build's do not hold (a packed install)", () => {
+    const cache = path.join(dir, 'cache')
+    let before: string | undefined
+    beforeAll(() => {
+      before = process.env.XDG_CACHE_HOME
+      process.env.XDG_CACHE_HOME = cache
+    })
+    afterAll(() => {
+      if (before === undefined) delete process.env.XDG_CACHE_HOME
+      else process.env.XDG_CACHE_HOME = before
+    })
+    const folder = 'container/final-stage-runs-as-non-root'
+    /** Every entry without the build's stamps: each check's code is hashed, as in a packed install. */
+    const unstamped = (): CheckManifest => ({
+      version: 1,
+      checks: Object.fromEntries(
+        Object.entries(manifest.checks).map(([name, { files: _files, ...entry }]) => [name, entry]),
+      ),
+    })
+    type Kept = {
+      version: 1
+      root: string
+      checks: Record<string, { sha256: string; files: Record<string, { mtimeMs: number }> }>
+      rules: Record<string, { sha256: string; stamp: { mtimeMs: number } }>
+    }
+    const keptFile = (): string => {
+      const file = localStampsFile()
+      if (file === undefined) throw new Error('expected a stamps file under the cache folder')
+      return file
+    }
+    const kept = (): Kept => JSON.parse(readFileSync(keptFile(), 'utf8')) as Kept
+
+    it('keeps the stamps of the code a load hashed and found as the build hashed it', async () => {
+      rmSync(cache, { recursive: true, force: true })
+      const checks = await loadChecks(undefined, { defer: true, manifest: unstamped() })
+      expect(checks.filter((c) => !isDeferred(c) && manifest.checks[c.id] !== undefined)).toEqual([])
+      expect(keptFile().startsWith(path.join(cache, 'trustctl', 'check-stamps') + path.sep)).toBe(true)
+      const entry = kept().checks[folder]
+      expect(entry?.sha256).toBe(manifest.checks[folder]?.sha256)
+      expect(Object.keys(entry?.files ?? {})).toContain(own)
+      expect(Object.keys(kept().checks)).toHaveLength(Object.keys(manifest.checks).length)
+    }, 120_000)
+
+    it('takes a kept stamp that holds in place of the hash, and hashes where it no longer holds', async () => {
+      const entry = kept().checks[folder]
+      if (entry === undefined) throw new Error('expected a kept entry')
+      const zero = '0'.repeat(64)
+      // The kept entry and the manifest agree on a hash that is not the code's: only a load that
+      // took the kept stamps' word, without hashing, defers the check.
+      const forged = (files: Kept['checks'][string]['files']) =>
+        writeFileSync(
+          keptFile(),
+          JSON.stringify({ ...kept(), checks: { ...kept().checks, [folder]: { sha256: zero, files } } }),
+        )
+      forged(entry.files)
+      const zeroUnstamped = ({ files: _files, ...e }: ManifestEntry): ManifestEntry => zeroHash(e)
+      expect(await importedWith(folder, zeroUnstamped)).toEqual([])
+      const stamp = entry.files[own]
+      if (stamp === undefined) throw new Error('expected the check file stamped')
+      forged({ ...entry.files, [own]: { ...stamp, mtimeMs: stamp.mtimeMs + 1 } })
+      expect(await importedWith(folder, zeroUnstamped)).toEqual([folder])
+      // A kept hash the manifest does not share counts for nothing.
+      forged(entry.files)
+      expect(await importedWith(folder, (e) => ({ ...zeroUnstamped(e), sha256: '1'.repeat(64) }))).toEqual([
+        folder,
+      ])
+    }, 120_000)
+
+    it("keeps the stamps of rules whose text has the snapshot's hash, and takes them in place of the hash", async () => {
+      rmSync(cache, { recursive: true, force: true })
+      const built = await buildRuleSnapshot()
+      const withoutStamps: RuleSnapshot = {
+        version: 1,
+        rules: Object.fromEntries(
+          Object.entries(built.rules).map(([name, { stamp: _stamp, ...entry }]) => [name, entry]),
+        ),
+      }
+      const [name, entry] = Object.entries(withoutStamps.rules)[0] ?? []
+      if (name === undefined || entry === undefined) throw new Error('expected a rule')
+      const hashOf = async (snapshot: RuleSnapshot) =>
+        (await loadChecks(snapshot, { manifest: null })).map((c) => [c.id, checkCodeHash(c)])
+      expect(await hashOf(withoutStamps)).toContainEqual([name, `rule:${entry.sha256}`])
+      expect(kept().rules[name]?.sha256).toBe(entry.sha256)
+      // A snapshot and kept entry that agree on a hash the text does not have: taken on the stamp's word.
+      const zero = '0'.repeat(64)
+      const rule = kept().rules[name]
+      writeFileSync(
+        keptFile(),
+        JSON.stringify({ ...kept(), rules: { ...kept().rules, [name]: { ...rule, sha256: zero } } }),
+      )
+      const forged: RuleSnapshot = {
+        version: 1,
+        rules: { ...withoutStamps.rules, [name]: { ...entry, sha256: zero } },
+      }
+      expect(await hashOf(forged)).toContainEqual([name, `rule:${zero}`])
+      // Without the kept stamp, the file is hashed again: its own hash, the snapshot's refused.
+      rmSync(cache, { recursive: true, force: true })
+      expect(await hashOf(forged)).toContainEqual([name, `rule:${entry.sha256}`])
+    }, 120_000)
+
+    it('keeps no stamp of a file changed just before the load: it could be the stamp of other text', async () => {
+      rmSync(cache, { recursive: true, force: true })
+      // A touch gives the file new times (and leaves its text, so the hash still matches).
+      const file = path.join(import.meta.dirname, own)
+      const now = new Date()
+      utimesSync(file, now, now)
+      await loadChecks(undefined, { defer: true, manifest: unstamped() })
+      expect(existsSync(keptFile())).toBe(true)
+      expect(kept().checks[folder]).toBeUndefined()
+      expect(kept().checks['github/default-branch-protected']).toBeDefined()
+    }, 120_000)
   })
 
   it('never passes a deferred check run without its code: the engine reports an error', async () => {

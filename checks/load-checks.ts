@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import { readFileSync, type Stats, statSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
@@ -211,22 +212,31 @@ export async function loadChecks(
     manifest?: CheckManifest | null | Promise<CheckManifest | undefined> | undefined
   } = {},
 ): Promise<Check[]> {
+  // Every file this load reads is read after this moment: what settledStamp measures against.
+  const since = Date.now()
   const checks: Check[] = []
   const code = newCodeCache()
-  const [files, validated, described] = await Promise.all([
+  const [files, validated, described, local] = await Promise.all([
     listCheckFiles(code.stats),
     snapshot ?? undefined,
     manifest ?? undefined,
+    // Neither the build's rules nor its checks asked for: no stamp would be looked at.
+    snapshot === null && (manifest === null || manifest === undefined) ? undefined : readLocalStamps(),
   ])
+  const stamps = local ?? emptyLocalStamps()
+  stamps.since = since
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
   const modules = await Promise.all(
     files.map(async ([folder, file]) => {
-      if (file.endsWith('rule.yaml')) return { rule: await loadRule(folder, file, validated, code.stats) }
-      const stub = described === undefined ? undefined : await deferredCheck(folder, file, described, code)
+      if (file.endsWith('rule.yaml'))
+        return { rule: await loadRule(folder, file, validated, code.stats, stamps) }
+      const stub =
+        described === undefined ? undefined : await deferredCheck(folder, file, described, code, stamps)
       if (stub !== undefined) return { rule: stub }
       return { module: (await import(pathToFileURL(file).href)) as unknown }
     }),
   )
+  if (local !== undefined && stamps.changed) await writeLocalStamps(stamps)
   for (const [i, [folder]] of files.entries()) {
     const loaded = modules[i]
     if (loaded === undefined) continue
@@ -455,12 +465,24 @@ async function deferredCheck(
   file: string,
   manifest: CheckManifest,
   code: CodeCache,
+  local?: LocalStamps,
 ): Promise<Check | undefined> {
   const entry = manifest.checks[folder]
   if (entry === undefined) return undefined
-  // The stamps spare reading and hashing the code at every run; a mismatch is settled by the hash.
-  if (!fileStampsMatch(file, entry.files, code.stats) && entry.sha256 !== (await codeHash(file, code)))
-    return undefined
+  // The stamps spare reading and hashing the code at every run (the build's, else those an earlier
+  // run on this machine took); a mismatch is settled by the hash.
+  const seen = local?.checks[folder]
+  const stamped =
+    fileStampsMatch(file, entry.files, code.stats) ||
+    (seen?.sha256 === entry.sha256 && fileStampsMatch(file, seen.files, code.stats))
+  if (!stamped) {
+    if (entry.sha256 !== (await codeHash(file, code))) return undefined
+    const files = local === undefined ? undefined : settledStamps(file, code, local.since)
+    if (local !== undefined && files !== undefined) {
+      local.checks[folder] = { sha256: entry.sha256, files }
+      local.changed = true
+    }
+  }
   const check: Check = {
     ...entry.metadata,
     // Never parsed with a value: a check the config gives params to is imported before validation.
@@ -475,6 +497,104 @@ async function deferredCheck(
 }
 
 const deferredParams = z.object({})
+
+/**
+ * Stamps this machine took of the built checks, for when the build's stamps do not hold: a packed
+ * install (`npm pack`, then install) gives every file a fixed modification time and a new status
+ * change time, so without these every run read and hashed every check's code and rule.yaml again.
+ * A run that hashed a file and found the build's hash records the file's stamp here; a later run
+ * whose file still has that stamp takes the build's hash as proved, as it does for the build's own
+ * stamps. Kept in the user's cache folder (the install folder is often not writable), one file per
+ * built checks folder.
+ *
+ * The file can only ever spare work: an entry counts only with the hash of the build's entry, so a
+ * wrong one makes a run use the build's code for a file that holds other code (never code that is
+ * not the build's), and a stale one (a reinstall, an edit: the status change time moves) is
+ * settled by the hash again.
+ */
+interface LocalStamps {
+  checks: Record<string, { sha256: string; files: Record<string, FileStamp> }>
+  rules: Record<string, { sha256: string; stamp: FileStamp }>
+  /** Set when this load added an entry: the file is written again. */
+  changed: boolean
+  /** When this load began, before it read any file (settledStamp). */
+  since: number
+}
+
+const emptyLocalStamps = (): LocalStamps => ({ checks: {}, rules: {}, changed: false, since: Date.now() })
+
+/**
+ * `${XDG_CACHE_HOME or ~/.cache}/trustctl/check-stamps/<hash of the checks folder>.json` (the folder
+ * bin/trustctl.js keeps Node's compile cache in), or undefined without a home folder: nothing is kept.
+ */
+export function localStampsFile(env: NodeJS.ProcessEnv = process.env): string | undefined {
+  const xdg = env.XDG_CACHE_HOME ?? ''
+  let home = ''
+  try {
+    home = os.homedir()
+  } catch {
+    // an account without a home folder
+  }
+  const base = path.isAbsolute(xdg) ? xdg : path.isAbsolute(home) ? path.join(home, '.cache') : undefined
+  if (base === undefined) return undefined
+  return path.join(base, 'trustctl', 'check-stamps', `${sha256(checksRoot).slice(0, 16)}.json`)
+}
+
+/** The stamps an earlier run kept for this checks folder; none, unreadable or another folder's: empty. */
+async function readLocalStamps(file = localStampsFile()): Promise<LocalStamps> {
+  if (file === undefined) return emptyLocalStamps()
+  try {
+    const parsed: unknown = JSON.parse(await readFile(file, 'utf8'))
+    // Each entry's shape is checked where it is used (a hash compared, stampHolds): an odd one matches nothing.
+    if (!isRecord(parsed) || parsed.version !== 1 || parsed.root !== checksRoot) return emptyLocalStamps()
+    const checks = isRecord(parsed.checks) ? (parsed.checks as LocalStamps['checks']) : {}
+    const rules = isRecord(parsed.rules) ? (parsed.rules as LocalStamps['rules']) : {}
+    return { checks, rules, changed: false, since: Date.now() }
+  } catch {
+    return emptyLocalStamps()
+  }
+}
+
+/** Writes the stamps (whole, by rename: a concurrent reader sees the old file or the new); a failure keeps none. */
+async function writeLocalStamps(stamps: LocalStamps, file = localStampsFile()): Promise<void> {
+  if (file === undefined) return
+  try {
+    await mkdir(path.dirname(file), { recursive: true })
+    const temporary = `${file}.${process.pid}.tmp`
+    const body = { version: 1, root: checksRoot, checks: stamps.checks, rules: stamps.rules }
+    await writeFile(temporary, `${JSON.stringify(body)}\n`)
+    await rename(temporary, file)
+  } catch {
+    // A cache folder that cannot be written: the next run hashes again, as it would have.
+  }
+}
+
+/**
+ * The file's stamp, taken after its text was read, when both its times are well before the load
+ * began (`started`, before any read): a file changed while it was read (or within the file system's
+ * time resolution of it) gets no stamp, as its stamp could belong to other text than the one hashed.
+ */
+function settledStamp(file: string, started: number): FileStamp | undefined {
+  const stat = statSync(file, { throwIfNoEntry: false })
+  if (stat === undefined || !stat.isFile()) return undefined
+  const settled = started - 2000
+  return stat.mtimeMs < settled && stat.ctimeMs < settled ? stampOf(stat) : undefined
+}
+
+/** settledStamp of every file codeHash read for `file`, by path under checks/; undefined if any is not settled. */
+function settledStamps(
+  file: string,
+  code: CodeCache,
+  started: number,
+): Record<string, FileStamp> | undefined {
+  const stamps: Record<string, FileStamp> = {}
+  for (const name of [...codeFiles(file, code).keys()].sort()) {
+    const stamp = settledStamp(name, started)
+    if (stamp === undefined) return undefined
+    stamps[path.relative(checksRoot, name)] = stamp
+  }
+  return stamps
+}
 
 /**
  * The hash of each check's own code where the load proved it: a rule.yaml's text, or a check.ts whose
@@ -587,16 +707,30 @@ export async function loadRule(
   file: string,
   snapshot?: RuleSnapshot,
   stats?: StatCache,
+  local?: LocalStamps,
 ): Promise<Check> {
   const known = snapshot?.rules[folder]
-  // The built file still has the size and times it had when hashed: its text is the entry's.
-  if (known !== undefined && stampHolds(file, known.stamp, stats)) {
+  // The built file still has the size and times it had when hashed (at the build, or at an earlier
+  // run on this machine): its text is the entry's.
+  const seen = local?.rules[folder]
+  if (
+    known !== undefined &&
+    (stampHolds(file, known.stamp, stats) ||
+      (seen?.sha256 === known.sha256 && stampHolds(file, seen.stamp, stats)))
+  ) {
     const check = compileRule(known.rule)
     codeHashes.set(check, `rule:${known.sha256}`)
     return check
   }
   const text = readFileSync(file, 'utf8')
   const hash = sha256(text)
+  if (local !== undefined && known?.sha256 === hash) {
+    const stamp = settledStamp(file, local.since)
+    if (stamp !== undefined) {
+      local.rules[folder] = { sha256: hash, stamp }
+      local.changed = true
+    }
+  }
   const check =
     known !== undefined && known.sha256 === hash
       ? compileRule(known.rule)

@@ -81,6 +81,8 @@ const loadedBy = (preload: string, ...argv: string[]): string[] =>
 const unwanted = [
   /node_modules\/(fastify|@fastify|@aws-sdk|pdfmake|exceljs|@kubernetes|pg|pg-boss)\//,
   /\/src\/server\//,
+  // The package writer (app/rendering.ts once re-exported it beside the summary's labels).
+  /\/src\/reports\/package\//,
   /\/src\/collectors\/(aws|people|logs|scanners|github|git-history|kubernetes-live)\//,
   /\/checks\/(aws|azure|gcp|people|logs|scan|git|github|terraform|ci)\//,
 ]

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deferredSchema } from './deferred-schema.js'
 
 /**
  * The pieces every evidence schema shares. Domain files (evidence-kubernetes.ts, evidence-aws.ts, …)
@@ -11,20 +12,20 @@ import { z } from 'zod'
  */
 
 /** A string a subject cannot do without (its kind, name, file): empty would make it unaddressable. */
-export const nonEmpty = z.string().min(1)
+export const nonEmpty = deferredSchema(() => z.string().min(1))
 
 /** A line number (1-based; 0 where a source has no lines). */
-export const lineNumber = z.number().int().nonnegative()
+export const lineNumber = deferredSchema(() => z.number().int().nonnegative())
 
 /** Labels, annotations, tags: names to values. */
-export const stringMap = z.record(z.string(), z.string())
+export const stringMap = deferredSchema(() => z.record(z.string(), z.string()))
 
 /** Where a piece of evidence came from, precise enough for an auditor to open the file at the line. */
 export const sourceLocationShape = {
   file: nonEmpty,
   line: lineNumber.exactOptional(),
 }
-export const sourceLocationSchema = z.strictObject(sourceLocationShape)
+export const sourceLocationSchema = deferredSchema(() => z.strictObject(sourceLocationShape))
 export type SourceLocation = z.output<typeof sourceLocationSchema>
 
 /** Fields every evidence item carries: what it describes and where it was read. */
@@ -37,7 +38,7 @@ export const evidenceBaseShape = {
   name: nonEmpty,
   namespace: z.string().exactOptional(),
 }
-export const evidenceBaseSchema = z.strictObject(evidenceBaseShape)
+export const evidenceBaseSchema = deferredSchema(() => z.strictObject(evidenceBaseShape))
 export type EvidenceBase = z.output<typeof evidenceBaseSchema>
 
 /**
