@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
-import type { Finding } from './check.js'
+import type { Finding, Subject } from './check.js'
 import {
   compactFindings,
   compactFindingsLayout,
   engineFindingsOf,
   findingsOfPart,
   findingsPartBytes,
+  scannedPerName,
 } from './findings-part.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
@@ -113,6 +114,26 @@ describe('findings records', () => {
     )
     // Read back as written through JSON (line -0 comes back 0, as it always did).
     expect(readBack(findingsPartBytes(list))).toEqual(JSON.parse(JSON.stringify(list)))
+  })
+
+  it('find subjects of one name however many share it, by value, in order', () => {
+    // More subjects of one name than are compared one by one (scannedPerName), each twice as another
+    // object, and one that differs only in its line: the same rows as keyed by their JSON text.
+    const many = Array.from({ length: 3 * scannedPerName }, (_, i) => ({
+      kind: 'Deployment',
+      name: 'app',
+      file: `deploy/team-${i % (2 * scannedPerName)}.yaml`,
+      namespace: `team-${i % (2 * scannedPerName)}`,
+      line: 1,
+    }))
+    const subjects = [...many, ...many.map((s) => ({ ...s })), { ...(many[0] as Subject), line: 2 }]
+    const list = subjects.map((subject) => finding('c', 'pass', subject, 'm'))
+    const texts = subjects.map((s) => JSON.stringify([s.kind, s.name, s.file, s.namespace, s.line]))
+    const distinct = [...new Set(texts)]
+    const compact = compactFindings(list)
+    expect(compact?.subjects.map((row) => JSON.stringify(row))).toEqual(distinct)
+    expect(compact?.findings.map(([, subject]) => subject)).toEqual(texts.map((t) => distinct.indexOf(t)))
+    expect(readBack(findingsPartBytes(list))).toEqual(list)
   })
 
   it('are the canonical bytes of their compact layout (written without the generic writer)', () => {

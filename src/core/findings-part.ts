@@ -140,10 +140,11 @@ function sameList(a: readonly string[] | null, b: readonly string[] | null): boo
  * subject (JSON.stringify) was most of compactFindings' time: a model's subjects are new to each
  * check's findings, and each check's are compacted for the check-result cache, then the model's again.
  * The name is a string the subject already holds (its hash kept by the engine), and few subjects of
- * one findings list share a name.
+ * one findings list share a name. Where many do (one workload name in every namespace), their bucket
+ * becomes a map by the row's JSON text, as every subject had before: never a quadratic search.
  */
 class SubjectIndex {
-  private readonly byName = new Map<string, number | number[]>()
+  private readonly byName = new Map<string, number | number[] | Map<string, number>>()
 
   /** The index in `rows` of a row equal to `row`, or `rows.length` (recorded for it) when there is none. */
   indexOf(row: SubjectRow, rows: readonly SubjectRow[]): number {
@@ -158,11 +159,26 @@ class SubjectIndex {
       this.byName.set(row[1], [known, next])
       return next
     }
-    for (const index of known) if (sameRow(rows[index] as SubjectRow, row)) return index
-    known.push(next)
+    if (Array.isArray(known)) {
+      for (const index of known) if (sameRow(rows[index] as SubjectRow, row)) return index
+      if (known.length < scannedPerName) known.push(next)
+      else {
+        const byText = new Map(known.map((index) => [JSON.stringify(rows[index]), index]))
+        byText.set(JSON.stringify(row), next)
+        this.byName.set(row[1], byText)
+      }
+      return next
+    }
+    const text = JSON.stringify(row)
+    const index = known.get(text)
+    if (index !== undefined) return index
+    known.set(text, next)
     return next
   }
 }
+
+/** Rows of one name compared one by one, at most: past this many, they are found by their JSON text. */
+export const scannedPerName = 8
 
 /** Equal rows, as their JSON texts are equal (a line is a finite number or null; 0 and -0 both "0"). */
 function sameRow(a: SubjectRow, b: SubjectRow): boolean {
