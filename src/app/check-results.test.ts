@@ -1,6 +1,6 @@
 import { readFileSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import {
   config,
   deployment,
@@ -9,6 +9,7 @@ import {
   rerunEstate,
   statusOf,
 } from '../../test/rerun-estate.js'
+import { type LedgerEntry, sha256 } from '../core/ledger.js'
 import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import {
@@ -19,6 +20,7 @@ import {
   verifyStore,
 } from '../store/ledger-operations.js'
 import { extractPopulation } from '../store/ledger-period.js'
+import { SqlLedgerStore } from '../store/ledger-store.js'
 import { recordBlobRefSql, setBlobSql } from '../store/sqlite/record-layout.js'
 import { setCheckResultsBudget, setCheckResultsRawBudget } from './check-results.js'
 import { loadConfig } from './load-config.js'
@@ -112,6 +114,30 @@ describe('re-runs reuse what a signed run holds', () => {
       ])
     })
   })
+
+  it('hands each result it evaluated to the ledger with the hash it held it by', async () => {
+    const appended: LedgerEntry[] = []
+    const original = SqlLedgerStore.prototype.append
+    const append = vi.spyOn(SqlLedgerStore.prototype, 'append').mockImplementation(function (
+      this: SqlLedgerStore,
+      ...args: Parameters<typeof original>
+    ) {
+      appended.push(...args[1])
+      return original.apply(this, args)
+    })
+    try {
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(6))
+      const changed = await assessAt('2026-12-05')
+      expect(changed.checkResults.evaluated).toBeGreaterThan(0)
+    } finally {
+      append.mockRestore()
+      writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(2))
+    }
+    const results = appended.filter((e) => e.kind === 'evidence-set' && e.id.startsWith('check:'))
+    expect(results.length).toBeGreaterThan(0)
+    // The ledger takes a given hash as the content's: it must be exactly that, and given for each.
+    expect(results.map((e) => e.contentHash)).toEqual(results.map((e) => sha256(e.content)))
+  }, 60_000)
 
   it('re-evaluates the checks that read a changed evidence item, and the verdict follows it', async () => {
     writeFileSync(path.join(dir, 'deploy', 'api.yaml'), deployment(1))

@@ -318,8 +318,9 @@ export class CheckResultCache {
    * content is expanded only when its record is taken, so the writer holds a slice of them at a time.
    */
   *entries(): Generator<LedgerEntry> {
-    for (const { entry, bytes, deflated } of this.fresh.values())
-      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
+    // Hashed when it was serialised: the ledger does not hash the content again.
+    for (const { entry, bytes, deflated, hash } of this.fresh.values())
+      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes, contentHash: hash }
   }
 
   /**
@@ -330,9 +331,9 @@ export class CheckResultCache {
     if (this.taken) throw new Error('the check results were already taken for recording')
     this.taken = true
     for (const held of this.fresh.values()) {
-      const { entry, bytes, deflated } = held
+      const { entry, bytes, deflated, hash } = held
       held.bytes = emptyBytes
-      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes }
+      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes, contentHash: hash }
     }
   }
 

@@ -278,7 +278,10 @@ describe('taking the parse results for recording', () => {
       for (const [k, result] of files) cache.set(k, result)
       const expected = [...cache.entries()].map((e) => Buffer.from(e.content).toString('utf8'))
       const remembered = cache.remembered()
-      expect([...cache.takeEntries()].map((e) => Buffer.from(e.content).toString('utf8'))).toEqual(expected)
+      const taken = [...cache.takeEntries()]
+      expect(taken.map((e) => Buffer.from(e.content).toString('utf8'))).toEqual(expected)
+      // Each carries the hash made when it was serialised (raw or compressed): the ledger hashes none again.
+      expect(taken.map((e) => e.contentHash)).toEqual(taken.map((e) => sha256(e.content)))
       // What is remembered after the run commits does not depend on the content held.
       expect(cache.remembered()).toEqual(remembered)
       expect(() => [...cache.takeEntries()]).toThrow(/already taken/)

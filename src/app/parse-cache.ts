@@ -130,7 +130,12 @@ export class StoredParseCache implements ParseCache {
    */
   *entries(): Generator<LedgerEntry> {
     for (const { entry, held } of this.fresh.values())
-      yield { ...entry, content: held.deflated === true ? inflateRawSync(held.bytes) : held.bytes }
+      yield {
+        ...entry,
+        content: held.deflated === true ? inflateRawSync(held.bytes) : held.bytes,
+        // Hashed when it was serialised: the ledger does not hash the content again.
+        contentHash: held.hash,
+      }
   }
 
   /**
@@ -145,7 +150,7 @@ export class StoredParseCache implements ParseCache {
       const { bytes, deflated, hash } = held.held
       // The hash stays: remembered() names the result by it once the run is committed.
       held.held = { bytes: emptyBytes, hash }
-      yield { ...held.entry, content: deflated === true ? inflateRawSync(bytes) : bytes }
+      yield { ...held.entry, content: deflated === true ? inflateRawSync(bytes) : bytes, contentHash: hash }
     }
   }
 

@@ -1,13 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
-import type { Finding } from './check.js'
+import type { Finding, Subject } from './check.js'
 import {
   compactFindings,
   compactFindingsLayout,
   engineFindingsOf,
   findingsOfPart,
   findingsPartBytes,
+  scannedPerName,
 } from './findings-part.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
@@ -84,6 +85,68 @@ describe('findings records', () => {
     expect(compact?.subjects).toHaveLength(5)
     expect(compact?.messages).toHaveLength(7)
     expect(findingsPartBytes(findings).byteLength).toBeLessThan(canonicalBytesOf(findings).byteLength)
+  })
+
+  it('share a row between subjects equal by value only, however many share a name', () => {
+    // Subjects with one name that differ in one field each, then copies of each (other objects).
+    const named = [
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', namespace: 'ns', line: 1 },
+      { kind: 'Service', name: 'app', file: 'a.yaml', namespace: 'ns', line: 1 },
+      { kind: 'Deployment', name: 'app', file: 'b.yaml', namespace: 'ns', line: 1 },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', namespace: 'other', line: 1 },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', line: 1 },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', namespace: 'ns', line: 2 },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', namespace: 'ns' },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', namespace: 'null' },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', line: 0 },
+      { kind: 'Deployment', name: 'app', file: 'a.yaml', line: -0 },
+    ]
+    const list = [...named, ...named.map((s) => ({ ...s })), ...named.reverse()].map((subject, i) =>
+      finding('c', 'pass', subject, `m${i % 3}`),
+    )
+    const compact = compactFindings(list)
+    // Rows are equal exactly when their JSON is (0 and -0 are both written 0): one row per text.
+    const texts = list.map((f) => JSON.stringify(compactFindings([f])?.subjects[0]))
+    expect(compact?.subjects.map((row) => JSON.stringify(row))).toEqual([...new Set(texts)])
+    expect(compact?.subjects).toHaveLength(9)
+    expect(compact?.findings.map(([, subject]) => subject)).toEqual(
+      texts.map((text) => [...new Set(texts)].indexOf(text)),
+    )
+    // Read back as written through JSON (line -0 comes back 0, as it always did).
+    expect(readBack(findingsPartBytes(list))).toEqual(JSON.parse(JSON.stringify(list)))
+  })
+
+  it('find subjects of one name however many share it, by value, in order', () => {
+    // More subjects of one name than are compared one by one (scannedPerName), each twice as another
+    // object, and one that differs only in its line: the same rows as keyed by their JSON text.
+    const many = Array.from({ length: 3 * scannedPerName }, (_, i) => ({
+      kind: 'Deployment',
+      name: 'app',
+      file: `deploy/team-${i % (2 * scannedPerName)}.yaml`,
+      namespace: `team-${i % (2 * scannedPerName)}`,
+      line: 1,
+    }))
+    const subjects = [...many, ...many.map((s) => ({ ...s })), { ...(many[0] as Subject), line: 2 }]
+    const list = subjects.map((subject) => finding('c', 'pass', subject, 'm'))
+    const texts = subjects.map((s) => JSON.stringify([s.kind, s.name, s.file, s.namespace, s.line]))
+    const distinct = [...new Set(texts)]
+    const compact = compactFindings(list)
+    expect(compact?.subjects.map((row) => JSON.stringify(row))).toEqual(distinct)
+    expect(compact?.findings.map(([, subject]) => subject)).toEqual(texts.map((t) => distinct.indexOf(t)))
+    expect(readBack(findingsPartBytes(list))).toEqual(list)
+  })
+
+  it('are the canonical bytes of their compact layout (written without the generic writer)', () => {
+    for (const list of [findings, findings.slice(0, 3), []]) {
+      expect(findingsPartBytes(list)).toEqual(canonicalBytesOf(compactFindings(list)))
+    }
+    const odd = [
+      finding('c\u2028"\\', 'pass', { ...api, name: '\ud800 é' }, '\u0000\n', {
+        controls: [],
+        criteria: ['x'],
+      }),
+    ]
+    expect(findingsPartBytes(odd)).toEqual(canonicalBytesOf(compactFindings(odd)))
   })
 
   it('keep a subject without namespace or line without them, and an empty namespace as empty', () => {

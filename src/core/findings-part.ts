@@ -48,7 +48,17 @@ const subjectKeys = new Set(['kind', 'name', 'file', 'namespace', 'line'])
  */
 export function findingsPartBytes(findings: readonly AnyFinding[]): Buffer {
   const compact = compactFindings(findings)
-  return canonicalBytesOf(compact ?? findings)
+  return compact === undefined ? canonicalBytesOf(findings) : compactBytes(compact)
+}
+
+/**
+ * The canonical bytes of a compact layout, written by JSON.stringify: below its keys (listed here in
+ * canonical order) it holds only arrays, strings, finite numbers and null, which canonical JSON writes
+ * as JSON.stringify does. The generic canonical writer walked each of its ~10k rows a part.
+ */
+function compactBytes(compact: CompactFindings): Buffer {
+  const { findings, groups, layout, messages, subjects } = compact
+  return Buffer.from(JSON.stringify({ findings, groups, layout, messages, subjects }))
 }
 
 /** The compact layout of `findings`, or undefined when one of them has a field it cannot hold. */
@@ -59,7 +69,7 @@ export function compactFindings(findings: readonly AnyFinding[]): CompactFinding
   const rows: Row[] = []
   // Subjects are mostly shared objects (one per evidence item): known by identity before by value.
   const subjectByObject = new Map<Subject, number>()
-  const subjectByValue = new Map<string, number>()
+  const subjectByValue = new SubjectIndex()
   const messageIndex = new Map<string, number>()
   let group: Group | undefined
   for (const finding of findings) {
@@ -73,12 +83,8 @@ export function compactFindings(findings: readonly AnyFinding[]): CompactFinding
     if (subject === undefined) {
       const row = subjectRowOf(finding.subject)
       if (row === undefined) return undefined
-      const key = JSON.stringify(row)
-      subject = subjectByValue.get(key)
-      if (subject === undefined) {
-        subject = subjects.push(row) - 1
-        subjectByValue.set(key, subject)
-      }
+      subject = subjectByValue.indexOf(row, subjects)
+      if (subject === subjects.length) subjects.push(row)
       subjectByObject.set(finding.subject, subject)
     }
     let message = messageIndex.get(finding.message)
@@ -127,6 +133,56 @@ function sameList(a: readonly string[] | null, b: readonly string[] | null): boo
   if (a === b) return true
   if (a === null || b === null) return false
   return a.length === b.length && a.every((v, i) => v === b[i])
+}
+
+/**
+ * Subject rows by value, found by name and then compared field by field. A key written out for each
+ * subject (JSON.stringify) was most of compactFindings' time: a model's subjects are new to each
+ * check's findings, and each check's are compacted for the check-result cache, then the model's again.
+ * The name is a string the subject already holds (its hash kept by the engine), and few subjects of
+ * one findings list share a name. Where many do (one workload name in every namespace), their bucket
+ * becomes a map by the row's JSON text, as every subject had before: never a quadratic search.
+ */
+class SubjectIndex {
+  private readonly byName = new Map<string, number | number[] | Map<string, number>>()
+
+  /** The index in `rows` of a row equal to `row`, or `rows.length` (recorded for it) when there is none. */
+  indexOf(row: SubjectRow, rows: readonly SubjectRow[]): number {
+    const next = rows.length
+    const known = this.byName.get(row[1])
+    if (known === undefined) {
+      this.byName.set(row[1], next)
+      return next
+    }
+    if (typeof known === 'number') {
+      if (sameRow(rows[known] as SubjectRow, row)) return known
+      this.byName.set(row[1], [known, next])
+      return next
+    }
+    if (Array.isArray(known)) {
+      for (const index of known) if (sameRow(rows[index] as SubjectRow, row)) return index
+      if (known.length < scannedPerName) known.push(next)
+      else {
+        const byText = new Map(known.map((index) => [JSON.stringify(rows[index]), index]))
+        byText.set(JSON.stringify(row), next)
+        this.byName.set(row[1], byText)
+      }
+      return next
+    }
+    const text = JSON.stringify(row)
+    const index = known.get(text)
+    if (index !== undefined) return index
+    known.set(text, next)
+    return next
+  }
+}
+
+/** Rows of one name compared one by one, at most: past this many, they are found by their JSON text. */
+export const scannedPerName = 8
+
+/** Equal rows, as their JSON texts are equal (a line is a finite number or null; 0 and -0 both "0"). */
+function sameRow(a: SubjectRow, b: SubjectRow): boolean {
+  return a[0] === b[0] && a[1] === b[1] && a[2] === b[2] && a[3] === b[3] && a[4] === b[4]
 }
 
 /** A subject as a table row, or undefined when it has a field or a value type the row cannot hold. */

@@ -191,18 +191,23 @@ export function findingsEntry(
   model: Pick<AssessmentModel, 'asOf'>,
   context: EntryContext,
 ): LedgerEntry {
+  const content = findingsPartBytes(
+    findings.slice(index * findingsPerRecord, (index + 1) * findingsPerRecord),
+  )
   return {
     ...assessmentBase(context),
     kind: 'findings',
     id: `findings:${index}`,
     effectiveAt: model.asOf,
-    content: findingsPartBytes(findings.slice(index * findingsPerRecord, (index + 1) * findingsPerRecord)),
+    content,
+    // Hashed once, here: the model lists the part by it (findingsPartOf) and the ledger records it.
+    contentHash: sha256(content),
   }
 }
 
 /** The part an appended findings record makes. */
 export function findingsPartOf(entry: LedgerEntry, count: number): FindingsPart {
-  return { id: entry.id, contentHash: sha256(entry.content), count }
+  return { id: entry.id, contentHash: entry.contentHash ?? sha256(entry.content), count }
 }
 
 /**

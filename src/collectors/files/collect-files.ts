@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readdir, readFile, realpath, stat } from 'node:fs/promises'
+import { readFileSync } from 'node:fs'
+import { readdir, realpath, stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
 import type { CollectionError } from '../../core/evidence.js'
@@ -233,8 +234,8 @@ export async function collectFiles(
     const wanted = classified.flatMap((w) =>
       w.collector === 'terraform' ? [] : [{ ...w, collector: w.collector }],
     )
-    // Files are read a few ahead, so the disk and the parser overlap; results are gathered in file
-    // order. Parsing stays on this thread: a worker pool measured slower at every size on 2 cores
+    // Files are prepared a few ahead (read, hashed, looked up in the parse cache), so the cache's
+    // lookups overlap; results are gathered in file order. Parsing stays on this thread: a worker pool measured slower at every size on 2 cores
     // (10k objects, whole process, load 2: 3.26 s against 2.99 s), because copying the parsed
     // objects back between threads costs about what parsing them does.
     const ahead = new Map<number, Promise<FileRead> | Promise<PreparedFile>>()
@@ -279,9 +280,15 @@ export async function collectFiles(
 /** The bytes of a file, or the reason it could not be read. */
 type FileRead = { bytes: Buffer } | { error: unknown }
 
+/**
+ * Read synchronously: a repository's files are small and mostly in the page cache, and the promise
+ * API's open, stat, read and close (each a trip through the thread pool) cost ~6 times the CPU time
+ * of the synchronous read (500 files of 10k objects: 45 ms against 7 ms), on every run, a repeated
+ * run's probe included. Still behind a promise, so the walk around it is unchanged.
+ */
 async function readBytes(root: string, file: string): Promise<FileRead> {
   try {
-    return { bytes: await readFile(path.join(root, file)) }
+    return { bytes: readFileSync(path.join(root, file)) }
   } catch (error) {
     return { error }
   }
