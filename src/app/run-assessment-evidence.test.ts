@@ -1,7 +1,8 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
-import { afterAll, beforeAll, describe, expect, it } from 'vitest'
+import Database from 'better-sqlite3'
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest'
 import { buildCheckManifest, loadChecks } from '../../checks/load-checks.js'
 import { config, deployment } from '../../test/rerun-estate.js'
 import { loadCatalog } from '../catalog/load-catalog.js'
@@ -10,6 +11,19 @@ import { runEvidence, verifyStore } from '../store/ledger-operations.js'
 import { SqliteStore } from '../store/sqlite/sqlite-store.js'
 import { loadConfig } from './load-config.js'
 import { type Library, runAssessment, storeFile } from './run-assessment.js'
+
+// Each check the engine evaluates first calls `beforeCheck` (a test sees the store as the checks do).
+const seen: { beforeCheck: (() => void) | undefined } = { beforeCheck: undefined }
+vi.mock('../core/engine.js', async (original) => {
+  const engine = await original<typeof import('../core/engine.js')>()
+  return {
+    ...engine,
+    evaluateCheck: (...args: Parameters<typeof engine.evaluateCheck>) => {
+      seen.beforeCheck?.()
+      return engine.evaluateCheck(...args)
+    },
+  }
+})
 
 // A run records each item as it was assessed, whether its bytes were made while parsing (Kubernetes
 // items: the parse cache hands them on) or again (a Dockerfile, whose copies are annotated after every
@@ -73,5 +87,31 @@ describe('the evidence a run records', () => {
     expect(letGo.recorded.map((e) => e.hash)).toEqual(kept.recorded.map((e) => e.hash))
     expect(letGo.run.model.findings).toEqual(kept.run.model.findings)
     expect(letGo.verified).toBe(true)
+  }, 60_000)
+
+  it('is in the store before the checks run, so that none of it is held beside the findings', async () => {
+    const dir = estate()
+    const file = storeFile(await loadConfig(undefined, dir))
+    let stored: number | undefined
+    seen.beforeCheck = () => {
+      if (stored !== undefined) return
+      const db = new Database(file, { readonly: true })
+      try {
+        const row = db.prepare("SELECT count(*) AS n FROM ledger_record WHERE kind = 'evidence'").get() as {
+          n: number
+        }
+        stored = row.n
+      } finally {
+        db.close()
+      }
+    }
+    try {
+      const { run, recorded } = await assess(dir, false)
+      expect(run.checkResults.evaluated).toBeGreaterThan(0)
+      expect(recorded.length).toBeGreaterThan(0)
+      expect(stored).toBe(recorded.length)
+    } finally {
+      seen.beforeCheck = undefined
+    }
   }, 60_000)
 })

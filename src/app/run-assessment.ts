@@ -11,7 +11,7 @@ import { type FileSecrets, fileSecrets } from '../collectors/secrets/file-secret
 import { loadFingerprintSalt, readFingerprintSalt } from '../collectors/secrets/salt.js'
 import type { FileCollection, ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { collectNamedSources } from '../collectors/source-registry.js'
-import { assess } from '../core/assess.js'
+import { type AssessRequest, assess } from '../core/assess.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import { contentHash } from '../core/canonical-json.js'
 import type { Catalog } from '../core/catalog.js'
@@ -22,7 +22,11 @@ import type { SignedManifest, Signer } from '../core/ledger-manifest.js'
 import { collectionRedactor } from '../core/redact-evidence.js'
 import type { AssessmentStore } from '../core/store.js'
 import type { ThirdPartyLibrary } from '../core/third-parties/index.js'
-import { recordAssessment, recordRepeatedAssessment, runEvidence } from '../store/ledger-operations.js'
+import {
+  beginAssessmentRecording,
+  recordRepeatedAssessment,
+  runEvidence,
+} from '../store/ledger-operations.js'
 import { accessReviewEvidence } from './access-review.js'
 import { CheckResultCache, engineCodeHash } from './check-results.js'
 import { cacheRootKey, keepTrustFiles, pinnedKeyOf } from './ledger-trust.js'
@@ -199,6 +203,21 @@ export async function assessCollection(
   /** Reuses the findings of unchanged checks (runAssessment); without it every check is evaluated. */
   cached?: { results: CheckResultCache; hashOf: (item: EvidenceItem) => string },
 ): Promise<AssessmentModel> {
+  return assess(await assessmentRequest(loaded, library, now, collection, cached))
+}
+
+/**
+ * Everything assess() needs, with the configuration's references checked and the check results an
+ * earlier run offers looked up (the hashes of the evidence are read here, not while the checks run):
+ * what is left is to run the checks, which needs nothing from the store.
+ */
+async function assessmentRequest(
+  loaded: LoadedConfig,
+  library: Library,
+  now: Date,
+  collection: FileCollection,
+  cached?: { results: CheckResultCache; hashOf: (item: EvidenceItem) => string },
+): Promise<AssessRequest> {
   const checks = await checksToRun(library.checks, loaded, collection.evidence)
   validateConfigReferences(loaded, { checks, catalog: library.catalog })
   const informationUri = toolInformationUri()
@@ -213,7 +232,7 @@ export async function assessCollection(
           cached.hashOf,
           findingsInputs(loaded, library, collection.evidence, cached.hashOf),
         )
-  return assess({
+  return {
     ...(reuse === undefined ? {} : reuse),
     config: loaded.config,
     catalog: library.catalog,
@@ -225,7 +244,7 @@ export async function assessCollection(
     toolVersion: toolVersion(),
     ...(informationUri === undefined ? {} : { toolInformationUri: informationUri }),
     ...(thirdParties === undefined ? {} : { thirdParties }),
-  })
+  }
 }
 
 /**
@@ -293,7 +312,16 @@ export async function runAssessment(
   {
     keepEvidence = true,
     beforeEvaluating = () => undefined,
-  }: { keepEvidence?: boolean; beforeEvaluating?: () => void } = {},
+    evidenceReleased = () => undefined,
+  }: {
+    keepEvidence?: boolean
+    beforeEvaluating?: () => void
+    /**
+     * Called once the checks have run and a run that keeps no evidence has let its items go, before the
+     * findings and model are serialised (the CLI hands the memory back then: collectReleased).
+     */
+    evidenceReleased?: () => void
+  } = {},
 ): Promise<AssessmentRun> {
   // The key first: a bad key file fails before a long collection, not after it.
   const signer = configuredSigner(loaded, env, notify)
@@ -332,6 +360,7 @@ export async function runAssessment(
             storeEvidence,
             whole,
             keepEvidence,
+            evidenceReleased,
           })
         : await repeatRun(loaded, now, { store, signer, reusable, keepEvidence, whole: whole as string })
     // trustctl.yaml pins the root key on the first run; trustctl.anchor follows the newest head.
@@ -405,8 +434,9 @@ async function assessAndRecord(
     storeEvidence: readonly EvidenceItem[]
     /** This run's whole-run key, recorded for the next run to compare with. */
     whole: string | undefined
-    /** False: the caller has no use for the evidence items, so they are let go once written. */
+    /** False: the caller has no use for the evidence items, so they are let go once the checks ran. */
     keepEvidence: boolean
+    evidenceReleased: () => void
   },
 ): Promise<Recorded> {
   const { store, signer, parseCache } = run
@@ -422,56 +452,52 @@ async function assessAndRecord(
     engine: engineCodeHash(),
   })
   const hashOf = (item: EvidenceItem): string => hashes.get(item) ?? sha256(canonicalBytes(item))
-  const model = await assessCollection(loaded, library, now, collection, { results, hashOf })
-  let written = 0
-  // Findings derived from exactly what a signed run's were are not serialised and recorded again.
-  const findingsKey = results.findingsKey()
-  const findingsParts = findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
-  const context = { toolVersion: toolVersion(), collectedAt: now.toISOString() }
-  const { runId, manifest } = await recordAssessment(store, {
-    model,
+  const request = await assessmentRequest(loaded, library, now, collection, { results, hashOf })
+  // The evidence and the parse results are recorded before the checks run: they are what the run
+  // read, whatever the checks make of it. Written now, their hashes, canonical bytes and parse results
+  // (at 100k objects ~60 MB) are let go before the findings are made, instead of sitting beside them.
+  // The references and params were validated above; a run that fails past here stays open and is
+  // reported incomplete, like any run interrupted while it is recorded.
+  const recording = await beginAssessmentRecording(store, {
     evidence: collection.evidence,
     inputs: collection.inputs,
     signer,
     toolVersion: toolVersion(),
-    // The writer takes the items in order, each once. A caller that keeps no evidence (assess) lets
-    // each go as it is taken: at 100k objects the items are ~90 MB, and letting them go as they are
-    // written keeps them from sitting beside the findings through the writing of the rest. A slot
-    // let go reads as no item: a writer that read the evidence twice would fail, never record less.
-    evidenceHash: (item) => {
-      const hash = hashOf(item)
-      if (!run.keepEvidence && collection.evidence[written] === item) {
-        hashes.delete(item)
-        delete collection.evidence[written]
-      }
-      written += 1
-      return hash
-    },
-    // Let go once taken: the evidence is written first, and its bytes need not sit beside the findings.
+    generatedAt: request.generatedAt,
+    evidenceHash: hashOf,
+    // Let go once taken: each item is written once.
     evidenceBytes: (item) => {
       const made = bytes.get(item)
       bytes.delete(item)
       return made
     },
+    extraEntries: parseCache.takeEntries(),
+  })
+  await recording.flush()
+  hashes.clear()
+  bytes.clear()
+  parseCache.releaseItems()
+  const model = assess(request)
+  // Nothing of this run reads the evidence from here on: a caller that keeps none (assess) lets the
+  // items go before the findings are written. The array is this run's own (withEvidence).
+  if (!run.keepEvidence) {
+    collection.evidence.length = 0
+    run.evidenceReleased()
+  }
+  // Findings derived from exactly what a signed run's were are not serialised and recorded again.
+  const findingsKey = results.findingsKey()
+  const findingsParts = findingsKey === undefined ? undefined : await results.storedFindingsParts(findingsKey)
+  const context = { toolVersion: toolVersion(), collectedAt: now.toISOString() }
+  const { runId, manifest } = await recording.finish({
+    model,
     ...(findingsKey === undefined
       ? {}
       : {
           findings:
             findingsParts === undefined ? { key: findingsKey } : { key: findingsKey, parts: findingsParts },
         }),
-    // Lazy: the parse results are expanded a slice at a time as they are appended.
+    // Lazy: the check results are expanded a slice at a time as they are appended.
     extraEntries: chain(
-      // Taken once every item was handed to the writer (counted above): from then on nothing of this
-      // run hashes the evidence, and at 100k objects the hashes and bytes would otherwise sit beside
-      // the findings and model being written. Were the writer to hash an item again, hashOf makes its
-      // hash anew.
-      afterwards(() => {
-        if (written < collection.evidence.length) return
-        hashes.clear()
-        bytes.clear()
-        parseCache.releaseItems()
-      }),
-      parseCache.takeEntries(),
       results.takeEntries(),
       run.whole === undefined ? [] : [wholeRunEntry(run.whole, results.reused + results.evaluated, context)],
     ),
@@ -542,16 +568,6 @@ async function thirdPartiesOf(
 /** The collection with the evidence read from the store after its own, in an array of this run's. */
 function withEvidence(collected: FileCollection, storeEvidence: readonly EvidenceItem[]): FileCollection {
   return { ...collected, evidence: [...collected.evidence, ...storeEvidence] }
-}
-
-/** Nothing to take: calls `then` when it is first asked for its items (chain's next part begins). */
-function afterwards(then: () => void): Iterable<never> {
-  return {
-    [Symbol.iterator]: () => {
-      then()
-      return ([] as never[])[Symbol.iterator]()
-    },
-  }
 }
 
 /** The items of each iterable in turn, taken only as they are asked for. */

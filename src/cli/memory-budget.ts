@@ -1,4 +1,5 @@
 import v8 from 'node:v8'
+import { runInNewContext } from 'node:vm'
 
 /**
  * Lets the heap grow by 30% over what the last full collection kept, not the engine's default (up to
@@ -12,4 +13,28 @@ import v8 from 'node:v8'
  */
 export function favourMemoryOverSpeed(): void {
   v8.setFlagsFromString('--heap-growing-percent=30')
+}
+
+/** Below this much live heap a collection returns too little to be worth its time (a 10k-object run). */
+export const collectReleasedAbove = 192 * 1024 * 1024
+
+let collect: (() => void) | undefined
+
+/**
+ * Runs a full garbage collection now, when the heap is large: called by `assess` once its checks have
+ * run and it has let its evidence go (at 100k objects some 75 MB of items and the checks' garbage). The
+ * engine would collect it only once the heap reached the limit the last collection set, and by then
+ * the ~120 MB of findings and model records written next are allocated on top: the run's peak of
+ * resident memory. Collected here, that writing reuses the heap the evidence held (100k objects:
+ * about 40 MiB lower peak for ~0.3 s of CPU). A small run skips it (its heap is below the threshold),
+ * so its time is unchanged. The collector is exposed to this process only, the first time it is needed.
+ */
+export function collectReleased(heapUsed = process.memoryUsage().heapUsed): boolean {
+  if (heapUsed < collectReleasedAbove) return false
+  if (collect === undefined) {
+    v8.setFlagsFromString('--expose-gc')
+    collect = runInNewContext('gc') as () => void
+  }
+  collect()
+  return true
 }

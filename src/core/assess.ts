@@ -298,8 +298,11 @@ function evaluateControl(control: Control, context: ControlContext): ControlResu
 function toControlTest(checkId: string, context: ControlContext): ControlTest {
   const findings = context.findingsByCheck.get(checkId) ?? []
   const title = context.checksById.get(checkId)?.title ?? checkId
-  const tested = findings.filter((f) => f.status === 'pass' || f.status === 'fail')
-  const exceptions = tested.filter((f) => f.status === 'fail').length
+  // Counted, not filtered into lists: a check's findings are up to one per object of a large estate,
+  // and copies of them per control test sat beside the model's findings at the run's peak of memory.
+  const counts = statusCounts(findings)
+  const tested = counts.pass + counts.fail
+  const exceptions = counts.fail
   if (context.disabled.has(checkId)) {
     return {
       check: checkId,
@@ -312,32 +315,32 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
   }
   // A subject the evidence could not decide (a value unknown until apply) keeps the test from
   // passing: the population is not fully tested.
-  const undetermined = tested.length > 0 ? findings.filter((f) => f.status === 'no-evidence').length : 0
+  const undetermined = tested > 0 ? counts['no-evidence'] : 0
   const status: FindingStatus =
     findings.length === 0
       ? 'no-evidence'
       : exceptions > 0
         ? 'fail'
-        : findings.some((f) => f.status === 'error')
+        : counts.error > 0
           ? 'error'
           : undetermined > 0
             ? 'no-evidence'
-            : tested.length > 0
+            : tested > 0
               ? 'pass'
               : (findings[0]?.status ?? 'no-evidence')
   const conclusion =
     undetermined > 0 && status === 'no-evidence'
-      ? `Not fully tested: no exceptions in ${tested.length} tested, but ${undetermined} could not be determined from the evidence.`
+      ? `Not fully tested: no exceptions in ${tested} tested, but ${undetermined} could not be determined from the evidence.`
       : status === 'pass'
-        ? `No exceptions noted in a population of ${tested.length}.`
+        ? `No exceptions noted in a population of ${tested}.`
         : status === 'fail'
-          ? `Exceptions noted: ${exceptions} of ${tested.length} tested.`
+          ? `Exceptions noted: ${exceptions} of ${tested} tested.`
           : status === 'error'
             ? 'The test could not be completed: the check failed to run.'
             : status === 'not-applicable'
               ? `Not applicable: ${findings[0]?.message ?? 'nothing in the evidence is a subject of this test'}.`
               : 'Not tested: no evidence of the kind this test reads was collected.'
-  return { check: checkId, title, status, population: tested.length, exceptions, conclusion }
+  return { check: checkId, title, status, population: tested, exceptions, conclusion }
 }
 
 function toManualEvidence(evidence: Control['manualEvidence'][number], config: Config): ManualEvidenceResult {
@@ -557,10 +560,14 @@ function summarize(
     for (const v of values) out[v]++
     return out
   }
-  const findingsByStatus = count(
-    ['pass', 'fail', 'not-applicable', 'no-evidence', 'error'],
-    findings.map((f) => f.status),
-  )
+  const { pass, fail, error, ...others } = statusCounts(findings)
+  const findingsByStatus = {
+    pass,
+    fail,
+    'not-applicable': others['not-applicable'],
+    'no-evidence': others['no-evidence'],
+    error,
+  }
   const tests = controls.flatMap((c) => c.tests)
   return {
     criteria: criteria.length,
@@ -596,6 +603,22 @@ export function overallReadiness(criteria: readonly Pick<CriterionResult, 'statu
   return applicable.length === 0
     ? 0
     : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length)
+}
+
+/**
+ * How many findings have each status, in one pass: no list of a million statuses, nor one of a check's
+ * findings per status, beside the findings at the end of a large assessment.
+ */
+function statusCounts(findings: readonly Finding[]): Record<FindingStatus, number> {
+  const counts: Record<FindingStatus, number> = {
+    pass: 0,
+    fail: 0,
+    'not-applicable': 0,
+    'no-evidence': 0,
+    error: 0,
+  }
+  for (const finding of findings) counts[finding.status]++
+  return counts
 }
 
 function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {

@@ -93,7 +93,7 @@ const subjectKey = (kind: string, file: string, name: string): string => `${kind
  * and subject, keeps the index a fraction of the findings' size (a 100k-object estate has ~830k
  * findings on ~100k subjects, and the index is built while all of them are held).
  */
-function subjectIndex(findings: readonly Finding[]): Map<string, Finding[]> {
+function subjectIndex(findings: readonly Finding[]): Map<string, readonly Finding[][]> {
   // Findings about one evidence item share its subject object (toSubject): grouped by that first, the
   // keys are built once per subject, not once per finding (a subject is judged by ~25 checks).
   const bySubject = new Map<Subject, Finding[]>()
@@ -102,11 +102,13 @@ function subjectIndex(findings: readonly Finding[]): Map<string, Finding[]> {
     if (list === undefined) bySubject.set(f.subject, [f])
     else list.push(f)
   }
-  const index = new Map<string, Finding[]>()
-  const add = (key: string, list: readonly Finding[]): void => {
+  // A key lists the subjects' lists themselves, in order, not a copy of their findings: at the end of
+  // a large assessment a copy was another list of every finding beside the model's.
+  const index = new Map<string, Finding[][]>()
+  const add = (key: string, list: Finding[]): void => {
     const known = index.get(key)
-    if (known === undefined) index.set(key, [...list])
-    else for (const f of list) known.push(f)
+    if (known === undefined) index.set(key, [list])
+    else known.push(list)
   }
   for (const [{ kind, file, name }, list] of bySubject) {
     add(subjectKey(kind, file, name), list)
@@ -114,6 +116,11 @@ function subjectIndex(findings: readonly Finding[]): Map<string, Finding[]> {
       add(subjectKey(kind, file, name.slice(0, i)), list)
   }
   return index
+}
+
+/** The findings a subject index holds under a key, in order. */
+function* indexed(index: ReadonlyMap<string, readonly Finding[][]>, key: string): Generator<Finding> {
+  for (const list of index.get(key) ?? []) yield* list
 }
 
 /** The subject names (alone, and with their file) of findings of checks that judge what a resource does. */
@@ -163,8 +170,8 @@ export function assessCoverage(
   const bySubject = subjectIndex(findings)
   /** True when a finding of `check` names `item` (what `names` decides, through the index). */
   const namedBy = (check: string, item: EvidenceItem): boolean =>
-    (bySubject.get(subjectKey(item.resourceKind, item.file, item.name)) ?? []).some(
-      (f) => f.check === check && names(f.subject, item),
+    (bySubject.get(subjectKey(item.resourceKind, item.file, item.name)) ?? []).some((list) =>
+      list.some((f) => f.check === check && names(f.subject, item)),
     )
   const checkById = new Map(checks.map((c) => [c.id, c]))
 
@@ -252,7 +259,7 @@ export function assessCoverage(
       const found = new Set<string>()
       for (const e of evidence) {
         if (e.kind !== kind) continue
-        for (const f of bySubject.get(subjectKey(e.resourceKind, e.file, e.name)) ?? [])
+        for (const f of indexed(bySubject, subjectKey(e.resourceKind, e.file, e.name)))
           if (names(f.subject, e)) found.add(f.check)
       }
       checks = found

@@ -9,7 +9,14 @@ import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
-import { latestRun, listedHashes, RunAppender, recordAssessment, verifyStore } from './ledger-operations.js'
+import {
+  beginAssessmentRecording,
+  latestRun,
+  listedHashes,
+  RunAppender,
+  recordAssessment,
+  verifyStore,
+} from './ledger-operations.js'
 import { recordBlobRefSql } from './sqlite/record-layout.js'
 import { SqliteStore } from './sqlite/sqlite-store.js'
 
@@ -262,6 +269,79 @@ describe('a run appended in batches', () => {
     expect(await rows(grouped)).toEqual(await rows(batched))
     await batched.close()
     await grouped.close()
+  })
+})
+
+describe('an assessment recorded in two steps', () => {
+  const items = Array.from(
+    { length: 3 },
+    (_, i) =>
+      ({
+        kind: 'k8s.namespace',
+        resourceKind: 'Namespace',
+        name: `ns-${i}`,
+        file: 'ns.yaml',
+      }) as EvidenceItem,
+  )
+  const parsed = [entry('evidence-set', 'parse:a.yaml', { a: 1 })]
+  const results = [entry('evidence-set', 'check:x', { check: 'x' })]
+  const rows = async (store: SqliteStore) => {
+    const out: string[] = []
+    for await (const { record } of store.scan({ runId: 1, withBlobs: false }))
+      if (record.kind !== 'manifest' && record.kind !== 'run-start' && record.kind !== 'signing-key')
+        out.push(`${record.kind} ${record.id} ${record.contentHash}`)
+    return out
+  }
+
+  it('has its evidence and parse results in the store before the model exists, and records what one step does', async () => {
+    const whole = new SqliteStore(path.join(dir, 'one-step', 'trustctl.db'))
+    await recordAssessment(whole, {
+      model: model(3),
+      evidence: items,
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+      extraEntries: [...parsed, ...results],
+      findings: { key: 'k' },
+    })
+    const split = new SqliteStore(path.join(dir, 'two-steps', 'trustctl.db'))
+    const recording = await beginAssessmentRecording(split, {
+      evidence: items,
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+      generatedAt: at,
+      extraEntries: parsed,
+    })
+    await recording.flush()
+    // Written before any check runs: the evidence and the parse results, nothing of the model yet.
+    const before = await rows(split)
+    expect(before.map((row) => row.split(' ')[0])).toEqual([
+      'evidence',
+      'evidence',
+      'evidence',
+      'evidence-set',
+    ])
+    await recording.finish({ model: model(3), extraEntries: results, findings: { key: 'k' } })
+    expect(await rows(split)).toEqual(await rows(whole))
+    expect((await verifyStore(split)).ok).toBe(true)
+    // Sealed once: a second finish would append to a signed run.
+    await expect(recording.finish({ model: model(3) })).rejects.toThrow(/already recorded/)
+    await whole.close()
+    await split.close()
+  })
+
+  it('refuses a model generated at another time than the run began', async () => {
+    const store = new SqliteStore(path.join(dir, 'two-steps-late', 'trustctl.db'))
+    const recording = await beginAssessmentRecording(store, {
+      evidence: items,
+      inputs: [],
+      signer,
+      toolVersion: '0.1.0',
+      generatedAt: '2026-11-02T00:00:00.000Z',
+    })
+    await expect(recording.finish({ model: model(1) })).rejects.toThrow(/began at 2026-11-02/)
+    await store.close()
   })
 })
 

@@ -76,25 +76,33 @@ export async function evidenceList(store: AssessmentStore, record: LedgerRecord)
   return listed
 }
 
-/** Where an assessment came from, for the records that keep it. */
-export interface RecordRequest {
-  model: AssessmentModel
+/** What an assessment's run records before its checks run: the evidence it read, and how to write it. */
+export interface EvidenceRequest {
   evidence: readonly EvidenceItem[]
   inputs: readonly { file: string; collector: string }[]
   signer: Signer
   toolVersion: string
+  /** When the model is generated: the run's start and every record's collection time. */
+  generatedAt: string
   /**
-   * Further records of the run (the parse results of inputs read for the first time). Taken one at a
-   * time and appended in slices, so a lazy source (StoredParseCache.entries) never has all of them
-   * built at once.
+   * Further records that follow the evidence (the parse results of inputs read for the first time).
+   * Taken one at a time and appended in slices, so a lazy source (StoredParseCache.entries) never has
+   * all of them built at once.
    */
   extraEntries?: Iterable<LedgerEntry>
-  /** Cache entries to remember once the run is committed (never before: a crash leaves none). */
-  remember?: readonly { key: string; blobRef: string }[]
   /** The SHA-256 of an item's canonical bytes, when the caller already hashed it (else hashed here). */
   evidenceHash?: (item: EvidenceItem) => string
   /** An item's canonical bytes when the caller still holds them from hashing it (else made here). */
   evidenceBytes?: (item: EvidenceItem) => Uint8Array | undefined
+}
+
+/** What the rest of an assessment's run records once its checks have run. */
+export interface ResultsRequest {
+  model: AssessmentModel
+  /** Records that follow the evidence's (the check results evaluated in this run), as extraEntries. */
+  extraEntries?: Iterable<LedgerEntry>
+  /** Cache entries to remember once the run is committed (never before: a crash leaves none). */
+  remember?: readonly { key: string; blobRef: string }[]
   /**
    * The findings' cache key (everything they were derived from, see CheckResultCache.findingsKey) and,
    * when a signed run already recorded findings under it, that run's parts: then the findings are
@@ -102,6 +110,14 @@ export interface RecordRequest {
    * recorded and their parts listed in an evidence-set record remembered under the key.
    */
   findings?: { key: string; parts?: FindingsParts }
+}
+
+/** Where an assessment came from, for the records that keep it. */
+export interface RecordRequest
+  extends Omit<EvidenceRequest, 'generatedAt' | 'extraEntries'>,
+    Omit<ResultsRequest, 'extraEntries'> {
+  /** Further records of the run after its evidence (parse results, check results), as extraEntries. */
+  extraEntries?: Iterable<LedgerEntry>
 }
 
 /** The id of the evidence-set record that lists the findings parts recorded under a findings key. */
@@ -179,12 +195,12 @@ function findingsListEntry(
   }
 }
 
-/** Opens the run an assessment is recorded in, started when its model was generated. */
+/** Opens the run an assessment is recorded in, started when its model is generated. */
 async function beginAssessmentRun(
   store: AssessmentStore,
-  request: Pick<RecordRequest, 'model' | 'toolVersion' | 'signer'>,
+  request: Pick<EvidenceRequest, 'generatedAt' | 'toolVersion' | 'signer'>,
 ): Promise<{ runId: number; context: { collectedAt: string; toolVersion: string } }> {
-  const context = { collectedAt: request.model.generatedAt, toolVersion: request.toolVersion }
+  const context = { collectedAt: request.generatedAt, toolVersion: request.toolVersion }
   const runId = await store.beginRun({
     startedAt: context.collectedAt,
     toolVersion: request.toolVersion,
@@ -203,7 +219,30 @@ export async function recordAssessment(
   store: AssessmentStore,
   request: RecordRequest,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
-  const { model } = request
+  const { model, extraEntries, remember, findings, ...evidence } = request
+  const recording = await beginAssessmentRecording(store, {
+    ...evidence,
+    generatedAt: model.generatedAt,
+    ...(extraEntries === undefined ? {} : { extraEntries }),
+  })
+  return recording.finish({
+    model,
+    ...(remember === undefined ? {} : { remember }),
+    ...(findings === undefined ? {} : { findings }),
+  })
+}
+
+/**
+ * Begins recording an assessment before its checks run: opens the run and appends its evidence (each
+ * item once, or listed by hash when the last assessment holds it) and the extra records that follow
+ * it. `flush()` writes what is still batched, so a caller that then lets its hashes, bytes and parse
+ * results go holds none of them while the checks run; `finish` appends the rest once the model is
+ * made. The records, their order and their content are those recordAssessment writes in one go.
+ */
+export async function beginAssessmentRecording(
+  store: AssessmentStore,
+  request: EvidenceRequest,
+): Promise<AssessmentRecording> {
   const { runId, context } = await beginAssessmentRun(store, request)
   const collectorByFile = new Map(request.inputs.map((i) => [i.file, i.collector]))
   const collectorOf = (file: string): string => collectorByFile.get(file) ?? 'unknown'
@@ -236,37 +275,73 @@ export async function recordAssessment(
   }
   if (recorded < listed.length) await appender.add([runEvidenceEntry(listed, context)])
   for (const entry of request.extraEntries ?? []) await appender.add([entry])
-  await appender.add(attestationEntries(model, context))
-  const reused = request.findings?.parts
-  let findingsList: FindingsParts
-  const remember = [...(request.remember ?? [])]
-  if (reused !== undefined && reused.count === model.findings.length) findingsList = reused
-  else {
-    const parts: FindingsPart[] = []
-    for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
-      const entry = findingsEntry(model.findings, i, model, context)
-      await appender.add([entry])
-      parts.push(
-        findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+  return new AssessmentRecording(store, runId, context, appender, request.signer)
+}
+
+/** An assessment's run with its evidence appended (beginAssessmentRecording), finished once. */
+export class AssessmentRecording {
+  private finished = false
+
+  constructor(
+    private readonly store: AssessmentStore,
+    readonly runId: number,
+    private readonly context: { collectedAt: string; toolVersion: string },
+    private readonly appender: RunAppender,
+    private readonly signer: Signer,
+  ) {}
+
+  /** Writes the records still batched (the caller is about to run the checks and wants nothing held). */
+  flush(): Promise<void> {
+    return this.appender.flush()
+  }
+
+  /**
+   * Appends the further records, the attestations, the findings (in parts) and the model after the
+   * evidence, and closes the run with a signed manifest. A second call is a defect: the run is sealed.
+   */
+  async finish(request: ResultsRequest): Promise<{ runId: number; manifest: SignedManifest }> {
+    if (this.finished) throw new StoreError(`run ${this.runId} is already recorded`)
+    this.finished = true
+    const { model } = request
+    const { context, appender, runId, store } = this
+    // Every record of the run says when it was collected: the model must say the same.
+    if (model.generatedAt !== context.collectedAt)
+      throw new StoreError(
+        `run ${runId} began at ${context.collectedAt}, but its model was generated at ${model.generatedAt}`,
       )
+    for (const entry of request.extraEntries ?? []) await appender.add([entry])
+    await appender.add(attestationEntries(model, context))
+    const reused = request.findings?.parts
+    let findingsList: FindingsParts
+    const remember = [...(request.remember ?? [])]
+    if (reused !== undefined && reused.count === model.findings.length) findingsList = reused
+    else {
+      const parts: FindingsPart[] = []
+      for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
+        const entry = findingsEntry(model.findings, i, model, context)
+        await appender.add([entry])
+        parts.push(
+          findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+        )
+      }
+      findingsList = { count: model.findings.length, parts }
     }
-    findingsList = { count: model.findings.length, parts }
+    if (request.findings !== undefined) {
+      // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.
+      const entry = findingsListEntry(
+        canonicalBytes({ key: request.findings.key, ...findingsList }),
+        model,
+        context,
+      )
+      await appender.add([entry])
+      remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
+    }
+    await appender.add([assessmentEntry(model, findingsList, context)])
+    await appender.flush()
+    const manifest = await store.finishRun(runId, new Date().toISOString(), this.signer)
+    if (remember.length > 0) await store.remember(remember)
+    return { runId, manifest }
   }
-  if (request.findings !== undefined) {
-    // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.
-    const entry = findingsListEntry(
-      canonicalBytes({ key: request.findings.key, ...findingsList }),
-      model,
-      context,
-    )
-    await appender.add([entry])
-    remember.push({ key: `findings:${request.findings.key}`, blobRef: `sha256:${sha256(entry.content)}` })
-  }
-  await appender.add([assessmentEntry(model, findingsList, context)])
-  await appender.flush()
-  const manifest = await store.finishRun(runId, new Date().toISOString(), request.signer)
-  if (remember.length > 0) await store.remember(remember)
-  return { runId, manifest }
 }
 
 /** A run that repeats an earlier assessment whose inputs were all unchanged (see app/whole-run.ts). */
@@ -297,7 +372,7 @@ export async function recordRepeatedAssessment(
   request: RepeatRequest,
 ): Promise<{ runId: number; manifest: SignedManifest }> {
   const { model } = request
-  const { runId, context } = await beginAssessmentRun(store, request)
+  const { runId, context } = await beginAssessmentRun(store, { ...request, generatedAt: model.generatedAt })
   // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes are not
   // walked by the canonical writer (runEvidenceEntry's fields, this content).
   const entries: LedgerEntry[] = [

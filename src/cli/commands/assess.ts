@@ -20,7 +20,7 @@ import { ConfigError } from '../../core/errors.js'
 import { startHere } from '../../core/plan.js'
 import type { CliIo } from '../cli-io.js'
 import { exitCode } from '../exit-codes.js'
-import { favourMemoryOverSpeed } from '../memory-budget.js'
+import { collectReleased, favourMemoryOverSpeed } from '../memory-budget.js'
 import { formatStartHere, formatSummary } from '../present.js'
 import { processRun } from '../process-run.js'
 import { progressStream, withProgress } from '../progress.js'
@@ -73,6 +73,9 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
       runAssessment(loaded, library, new Date(), processRun(), {
         keepEvidence: false,
         beforeEvaluating: favourMemoryOverSpeed,
+        evidenceReleased: () => {
+          collectReleased()
+        },
       }),
     )
   } finally {
