@@ -79,6 +79,13 @@ interface HeldResult {
 
 const emptyBytes = Buffer.alloc(0)
 
+/** A held result's record, its content expanded if it was held compressed and hashed when it was made. */
+const recordOf = ({ entry, bytes, deflated, hash }: HeldResult): LedgerEntry => ({
+  ...entry,
+  content: deflated ? inflateRawSync(bytes) : bytes,
+  contentHash: hash,
+})
+
 export class CheckResultCache {
   private readonly fresh = new Map<string, HeldResult>()
   /** Bytes of the results kept for the next run so far (see checkResultsBudget). */
@@ -318,9 +325,7 @@ export class CheckResultCache {
    * content is expanded only when its record is taken, so the writer holds a slice of them at a time.
    */
   *entries(): Generator<LedgerEntry> {
-    // Hashed when it was serialised: the ledger does not hash the content again.
-    for (const { entry, bytes, deflated, hash } of this.fresh.values())
-      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes, contentHash: hash }
+    for (const held of this.fresh.values()) yield recordOf(held)
   }
 
   /**
@@ -331,9 +336,9 @@ export class CheckResultCache {
     if (this.taken) throw new Error('the check results were already taken for recording')
     this.taken = true
     for (const held of this.fresh.values()) {
-      const { entry, bytes, deflated, hash } = held
+      const entry = recordOf(held)
       held.bytes = emptyBytes
-      yield { ...entry, content: deflated ? inflateRawSync(bytes) : bytes, contentHash: hash }
+      yield entry
     }
   }
 

@@ -129,13 +129,7 @@ export class StoredParseCache implements ParseCache {
    * the run's writer holds a slice of them at a time, not the whole estate's.
    */
   *entries(): Generator<LedgerEntry> {
-    for (const { entry, held } of this.fresh.values())
-      yield {
-        ...entry,
-        content: held.deflated === true ? inflateRawSync(held.bytes) : held.bytes,
-        // Hashed when it was serialised: the ledger does not hash the content again.
-        contentHash: held.hash,
-      }
+    for (const held of this.fresh.values()) yield recordOf(held)
   }
 
   /**
@@ -147,10 +141,10 @@ export class StoredParseCache implements ParseCache {
     if (this.taken) throw new Error('the parse results were already taken for recording')
     this.taken = true
     for (const held of this.fresh.values()) {
-      const { bytes, deflated, hash } = held.held
+      const entry = recordOf(held)
       // The hash stays: remembered() names the result by it once the run is committed.
-      held.held = { bytes: emptyBytes, hash }
-      yield { ...held.entry, content: deflated === true ? inflateRawSync(bytes) : bytes, contentHash: hash }
+      held.held = { bytes: emptyBytes, hash: held.held.hash }
+      yield entry
     }
   }
 
@@ -192,6 +186,22 @@ function unchangedAfterParsing(item: EvidenceItem): boolean {
 }
 
 const emptyBytes = Buffer.alloc(0)
+
+/**
+ * The record of a result parsed in this run, its content as it was serialised when parsed (expanded
+ * here if it was held compressed) and hashed then: the ledger does not hash the content again.
+ */
+const recordOf = ({
+  entry,
+  held,
+}: {
+  entry: Omit<LedgerEntry, 'content'>
+  held: HeldBytes
+}): LedgerEntry => ({
+  ...entry,
+  content: held.deflated === true ? inflateRawSync(held.bytes) : held.bytes,
+  contentHash: held.hash,
+})
 
 /**
  * The bytes in a buffer of their own size: zlib hands back a view of its 16 KiB output chunk, and each
