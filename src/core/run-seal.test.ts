@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest'
 import { canonicalBytes, chainRecords, genesisHash, type LedgerEntry, recordHash } from './ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from './ledger-entries.js'
 import { ed25519Signer, type Signer, signManifest } from './ledger-manifest.js'
-import { runSeal, type SealedRecord, trustedSigningKeys } from './run-seal.js'
+import { isDefaultRef, runSeal, type SealedRecord, trustedSigningKeys } from './run-seal.js'
 
 const root = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
 const next = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
@@ -112,5 +112,34 @@ describe('a run sealed by a trusted key', () => {
     })
     expect(runSeal(2, run, trusted)).toMatchObject({ ok: false })
     expect(runSeal(1, [start, set], trusted)).toMatchObject({ reason: 'run 1 has no manifest' })
+  })
+
+  it('refuses a record whose blob address is not the default one for its content hash', () => {
+    const run = sealedRun(1, [evidenceSet], root)
+    const [start, set, manifest] = run as [SealedRecord, SealedRecord, SealedRecord]
+    for (const blobRef of [
+      `sha512:${set.record.contentHash}`,
+      `sha256:${set.record.contentHash}0`,
+      `sha256:${set.record.contentHash.slice(1)}`,
+      `sha256:${'0'.repeat(64)}`,
+    ]) {
+      // The record's hash recomputed over the new address: only the address check can refuse it.
+      const { hash: _h, ...fields } = { ...set.record, blobRef }
+      const forged = { record: { ...fields, hash: recordHash(fields) } }
+      expect(runSeal(1, [start, forged, manifest], trusted)).toMatchObject({
+        ok: false,
+        reason: 'record 2 was altered',
+      })
+    }
+  })
+
+  it('isDefaultRef is blobRefOf(contentHash) compared in place', () => {
+    const hash = 'ab'.repeat(32)
+    expect(isDefaultRef(`sha256:${hash}`, hash)).toBe(true)
+    expect(isDefaultRef(`sha256:x${hash}`, hash)).toBe(false)
+    expect(isDefaultRef(`sha256:${hash}`, hash.slice(2))).toBe(false)
+    expect(isDefaultRef(`sha257:${hash}`, hash)).toBe(false)
+    expect(isDefaultRef(`${hash}sha256:`, hash)).toBe(false)
+    expect(isDefaultRef('sha256:', '')).toBe(true)
   })
 })

@@ -1,4 +1,4 @@
-import { blobRefOf, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
+import { type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
 import {
   keyEndorsementValid,
   keyFingerprint,
@@ -50,6 +50,15 @@ export function trustedSigningKeys(keyRecords: Iterable<SealedRecord>, root: str
   return trusted
 }
 
+/**
+ * Whether `ref` is blobRefOf(contentHash), compared in place: no address string is built per record
+ * (11k a seal after a first run on 10k objects). Equal exactly when the lengths match and `ref` is
+ * `sha256:` followed by the content hash.
+ */
+export function isDefaultRef(ref: string, contentHash: string): boolean {
+  return ref.length === 7 + contentHash.length && ref.startsWith('sha256:') && ref.endsWith(contentHash)
+}
+
 /** A run sealed by a trusted key: the sequence number of its manifest (records before it are vouched for). */
 export type RunSeal = { ok: true; manifestSeq: number } | { ok: false; reason: string }
 
@@ -85,7 +94,7 @@ export function runSeal(
     // The record itself, not a copy without its hash: recordHash reads the fields it hashes by name,
     // and a copy of every record (11k after a first run on 10k objects) is a cost the seal need not pay.
     const { hash } = record
-    if (recordHash(record) !== hash || record.blobRef !== blobRefOf(record.contentHash))
+    if (recordHash(record) !== hash || !isDefaultRef(record.blobRef, record.contentHash))
       return { ok: false, reason: `record ${record.seq} was altered` }
     if (blob !== undefined && sha256(blob) !== record.contentHash)
       return { ok: false, reason: `the content of record ${record.seq} was altered` }

@@ -24,7 +24,7 @@ import type {
   WholeRun,
 } from '../core/store.js'
 import type { ObjectBlobs } from './object/s3-blobs.js'
-import { kindsByRun, processIsGone, type RecordRow, recordFromRow } from './record-row.js'
+import { kindsByRun, processIsGone, recordFromArray } from './record-row.js'
 import { attempt, placeholders, type SqlDriver, type SqlRunner, type SqlValue } from './sql/driver.js'
 
 const pageSize = 5000
@@ -80,6 +80,14 @@ export function recordValues(r: LedgerRecord): SqlValue[] {
   ]
 }
 
+/** One row of a scan's page: the record, and where its blob is (see RecordLayout.scanSql). */
+interface Row {
+  record: LedgerRecord
+  size: number | string | null
+  bytes: Uint8Array | null
+  in_object: number | string
+}
+
 /** A chained record and the content it names, as appendChained hands them to a layout. */
 export interface ChainedBlob {
   ref: string
@@ -98,8 +106,9 @@ export interface RecordLayout {
   /** Writes records whose blobs are kept in object storage (ledger_object), so none inline. */
   writeRecordsOnly(tx: SqlRunner, records: readonly LedgerRecord[]): Promise<void>
   /**
-   * The page statement of a scan: the record columns (RecordRow), `size` (NULL: no blob), `bytes`
-   * (the blob when it is at most `inlineBytes`, else NULL) and `in_object` (1: in object storage).
+   * The page statement of a scan: the record columns in the order of `recordColumns` (read as arrays,
+   * recordFromArray), then `size` (NULL: no blob), `bytes` (the blob when it is at most `inlineBytes`,
+   * else NULL) and `in_object` (1: in object storage).
    * Its first parameter is the seq to read after, then those of `where`.
    */
   scanSql(where: string, withBlobs: boolean, inlineBytes: number, limit: number): string
@@ -115,6 +124,9 @@ export interface RecordLayout {
   cacheSql(lookups: readonly CacheLookup[]): { sql: string; params: SqlValue[] }
 }
 
+/** The record columns a scan selects, in the order recordFromArray reads them. */
+const wideSelect = recordColumns.map((c) => `r.${c}`).join(', ')
+
 /** The record and blob rows PostgreSQL keeps (and SQLite kept up to its migration 6). */
 export const wideRecordLayout: RecordLayout = {
   async writeRecords(tx, records, blobs) {
@@ -127,13 +139,13 @@ export const wideRecordLayout: RecordLayout = {
   },
   scanSql(where, withBlobs, inlineBytes, limit) {
     return withBlobs
-      ? `SELECT r.*, COALESCE(length(b.bytes), o.size) AS size,
+      ? `SELECT ${wideSelect}, COALESCE(length(b.bytes), o.size) AS size,
                   CASE WHEN length(b.bytes) <= ${inlineBytes} THEN b.bytes END AS bytes,
                   CASE WHEN b.ref IS NULL AND o.ref IS NOT NULL THEN 1 ELSE 0 END AS in_object
        FROM ledger_record r LEFT JOIN ledger_blob b ON b.ref = r.blob_ref
             LEFT JOIN ledger_object o ON o.ref = r.blob_ref
        WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
-      : `SELECT r.*, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
+      : `SELECT ${wideSelect}, NULL AS size, NULL AS bytes, 0 AS in_object FROM ledger_record r
        WHERE ${where} ORDER BY r.seq LIMIT ${limit}`
   },
   blobRows(db, ref) {
@@ -603,17 +615,19 @@ export class SqlLedgerStore implements AssessmentStore {
     // so a page of large blobs never sits in memory at once. A blob in object storage (no row in
     // ledger_blob, one in ledger_object) is fetched in groups of parallel requests.
     const sql = this.layout.scanSql(where.join(' AND '), query.withBlobs !== false, inlineBlobBytes, pageSize)
-    type Row = RecordRow & {
-      size: number | string | null
-      bytes: Uint8Array | null
-      in_object: number | string
-    }
+    // Rows as arrays (see queryArrays): the record's columns, then size, bytes and in_object.
+    const rowOf = (values: unknown[]): Row => ({
+      record: recordFromArray(values),
+      size: values[13] as number | string | null,
+      bytes: values[14] as Uint8Array | null,
+      in_object: values[15] as number | string,
+    })
     const inObject = (row: Row): boolean => Number(row.in_object) === 1
     let after = (query.fromSeq ?? 1) - 1
     for (;;) {
-      const rows = await attempt(this.db, 'cannot read the ledger', () =>
-        this.db.query<Row>(sql, [after, ...params]),
-      )
+      const rows = (
+        await attempt(this.db, 'cannot read the ledger', () => this.db.queryArrays(sql, [after, ...params]))
+      ).map(rowOf)
       for (let i = 0; i < rows.length; ) {
         // Rows up to the next group of large blobs that fits the dialect's batch, or of objects that
         // fits one round of parallel requests (at least one row).
@@ -631,7 +645,7 @@ export class SqlLedgerStore implements AssessmentStore {
           objects += object
         }
         const group = rows.slice(i, j)
-        const records = group.map(recordFromRow)
+        const records = group.map((row) => row.record)
         const refsWhere = (keep: (row: Row) => boolean): string[] =>
           records.filter((_, k) => keep(group[k] as Row)).map((r) => r.blobRef)
         const [blobs, fetched] = await Promise.all([
@@ -656,7 +670,7 @@ export class SqlLedgerStore implements AssessmentStore {
       }
       const last = rows.at(-1)
       if (last === undefined || rows.length < pageSize) return
-      after = Number(last.seq)
+      after = last.record.seq
     }
   }
 

@@ -1,40 +1,28 @@
 import os from 'node:os'
 import type { LedgerRecord, RecordKind } from '../core/ledger.js'
 
-/** A ledger record as both SQL backends store it (snake_case columns). */
-export interface RecordRow {
-  seq: number | string
-  id: string
-  run_id: number | string
-  kind: string
-  source: string
-  collector: string
-  collector_version: string
-  collected_at: string
-  effective_at: string
-  content_hash: string
-  /** NULL (SQLite from migration 6): the default address, `sha256:<content hash>`. */
-  blob_ref: string | null
-  prev_hash: string
-  hash: string
-}
-
-/** A stored row back as a record. The kind is kept as stored: verify judges it by its hash. */
-export function recordFromRow(row: RecordRow): LedgerRecord {
+/**
+ * A stored ledger_record row, read as an array (SqlDriver.queryArrays), back as a record: the columns
+ * in the order of `recordColumns` (store/ledger-store.ts). blob_ref NULL (SQLite from migration 6) is
+ * the default address, `sha256:<content hash>`. The kind is kept as stored: verify judges it by its hash.
+ */
+export function recordFromArray(row: readonly unknown[]): LedgerRecord {
+  const contentHash = row[9] as string
+  const blobRef = row[10] as string | null
   return {
-    seq: Number(row.seq),
-    id: row.id,
-    runId: Number(row.run_id),
-    kind: row.kind as LedgerRecord['kind'],
-    source: row.source,
-    collector: row.collector,
-    collectorVersion: row.collector_version,
-    collectedAt: row.collected_at,
-    effectiveAt: row.effective_at,
-    contentHash: row.content_hash,
-    blobRef: row.blob_ref ?? `sha256:${row.content_hash}`,
-    prevHash: row.prev_hash,
-    hash: row.hash,
+    seq: Number(row[0]),
+    id: row[1] as string,
+    runId: Number(row[2]),
+    kind: row[3] as LedgerRecord['kind'],
+    source: row[4] as string,
+    collector: row[5] as string,
+    collectorVersion: row[6] as string,
+    collectedAt: row[7] as string,
+    effectiveAt: row[8] as string,
+    contentHash,
+    blobRef: blobRef ?? `sha256:${contentHash}`,
+    prevHash: row[11] as string,
+    hash: row[12] as string,
   }
 }
 

@@ -51,6 +51,8 @@ function runnerOf(connection: Queryable, schema: string): SqlRunner {
     (await connection.query(numbered(sql), bindable(params))).rows
   return {
     query,
+    queryArrays: async (sql, params = []) =>
+      (await connection.query({ text: numbered(sql), values: bindable(params), rowMode: 'array' })).rows,
     exec: async (sql, params = []) => (await connection.query(numbered(sql), bindable(params))).rowCount ?? 0,
     script: async (sql) => {
       await connection.query(sql)
@@ -185,6 +187,10 @@ export class PostgresDriver implements SqlDriver {
 
   query<R>(sql: string, params?: readonly SqlValue[]): Promise<R[]> {
     return this.pooled.query<R>(sql, params)
+  }
+
+  queryArrays(sql: string, params?: readonly SqlValue[]): Promise<unknown[][]> {
+    return this.pooled.queryArrays(sql, params)
   }
 
   exec(sql: string, params?: readonly SqlValue[]): Promise<number> {

@@ -28,7 +28,7 @@ export const setBlobSql = [
 /** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
 const rowColumns = [...recordColumns, 'bytes'] as const
 
-/** The record columns a read selects (RecordRow); the blob is selected apart, as the statement needs. */
+/** The record columns a read selects (in the order of recordColumns, read by recordFromArray); the blob is selected apart, as the statement needs. */
 const recordSelect = rowColumns
   .slice(0, -1)
   .map((c) => `r.${c}`)

@@ -121,6 +121,7 @@ export class SqliteDriver implements SqlDriver {
     tune(this.db)
     this.runner = {
       query: async (sql, params = []) => this.rows(sql, params),
+      queryArrays: async (sql, params = []) => this.arrays(sql, params),
       exec: async (sql, params = []) => this.run(sql, params),
       script: async (sql) => {
         this.db.exec(sql)
@@ -174,6 +175,17 @@ export class SqliteDriver implements SqlDriver {
     return this.statement(sql).all(...bindable(params)) as R[]
   }
 
+  /** Rows as arrays: the cached statement in raw mode for this call only (the call is synchronous). */
+  private arrays(sql: string, params: readonly SqlValue[]): unknown[][] {
+    const statement = this.statement(sql)
+    statement.raw(true)
+    try {
+      return statement.all(...bindable(params)) as unknown[][]
+    } finally {
+      statement.raw(false)
+    }
+  }
+
   private run(sql: string, params: readonly SqlValue[]): number {
     return this.statement(sql).run(...bindable(params)).changes
   }
@@ -223,6 +235,11 @@ export class SqliteDriver implements SqlDriver {
         ? this.inWriteTurn.bind(this)
         : this.inTurn.bind(this)
     return turn(() => this.rows<R>(sql, params))
+  }
+
+  queryArrays(sql: string, params: readonly SqlValue[] = []): Promise<unknown[][]> {
+    // Reads only (raw mode is for statements that return data): they go on while another thread writes.
+    return this.inTurn(() => this.arrays(sql, params))
   }
 
   /** Whether a statement writes; one that does not prepare is left to fail in its turn, as before. */
