@@ -9,12 +9,14 @@ import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
 import { findingsPerRecord } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
+import type { AssessmentStore } from '../core/store.js'
 import {
   beginAssessmentRecording,
   latestRun,
   listedHashes,
   RunAppender,
   recordAssessment,
+  recordRepeatedAssessment,
   verifyStore,
 } from './ledger-operations.js'
 import { recordBlobRefSql } from './sqlite/record-layout.js'
@@ -413,5 +415,51 @@ describe('listedHashes', () => {
       { evidence: [`${hash}\n`] },
     ])
       expect(listedHashes(value)).toBeUndefined()
+  })
+})
+
+describe('a repeated assessment', () => {
+  /** The store's records as (kind, id, content hash), in order. */
+  const records = async (store: AssessmentStore): Promise<string[]> => {
+    const out: string[] = []
+    for await (const { record } of store.scan({ withBlobs: false }))
+      if (record.kind !== 'manifest') out.push(`${record.kind} ${record.id} ${record.contentHash}`)
+    return out
+  }
+  const request = {
+    model: model(2),
+    modelContent: canonicalBytes({ repeated: true }),
+    evidence: [sha256('a'), sha256('b')],
+    findingsList: canonicalBytes({ key: 'k', parts: [] }),
+    signer,
+    toolVersion: '0.1.0',
+  }
+
+  it('is written in one transaction where the store can (recordRun), the same records as run by run', async () => {
+    const whole = new SqliteStore(path.join(dir, 'repeat-whole', 'trustctl.db'))
+    const stepwise = new SqliteStore(path.join(dir, 'repeat-steps', 'trustctl.db'))
+    try {
+      // Run by run would call these: the store that can write a run whole must not be asked to.
+      const refuse = (): never => {
+        throw new Error('written run by run')
+      }
+      const oneWrite = Object.assign(Object.create(whole) as SqliteStore, {
+        beginRun: refuse,
+        append: refuse,
+        finishRun: refuse,
+      })
+      const { runId, manifest } = await recordRepeatedAssessment(oneWrite, request)
+      expect(manifest.manifest.runId).toBe(runId)
+      // A store without recordRun writes it run by run.
+      const noRecordRun = Object.assign(Object.create(stepwise) as SqliteStore, { recordRun: undefined })
+      await recordRepeatedAssessment(noRecordRun, request)
+      expect(await records(whole)).toEqual(await records(stepwise))
+      expect(await records(whole)).toContain(`assessment assessment ${sha256(request.modelContent)}`)
+      expect((await verifyStore(whole)).ok).toBe(true)
+      expect((await verifyStore(stepwise)).ok).toBe(true)
+    } finally {
+      await whole.close()
+      await stepwise.close()
+    }
   })
 })
