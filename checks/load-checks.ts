@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, type Stats, statSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -55,28 +55,23 @@ export async function listCheckFolders(): Promise<string[]> {
  * sorted by folder: the load looks for each folder's file once, not once to list it and again to load.
  */
 async function listCheckFiles(stats?: StatCache): Promise<[folder: string, file: string][]> {
-  // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
-  const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
-  const perSource = await Promise.all(
-    sources.map(async (source) => {
-      const entries = (await readdir(path.join(checksRoot, source.name), { withFileTypes: true })).filter(
-        (e) => e.isDirectory(),
-      )
-      const found = await Promise.all(
-        entries.map(async (entry): Promise<[string, string][]> => {
-          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
-          return file === undefined ? [] : [[`${source.name}/${entry.name}`, file]]
-        }),
-      )
-      return found.flat()
-    }),
-  )
-  return perSource.flat().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  // Synchronous, as the stats (findCheckFile): a dozen folder reads and a few hundred stats from a
+  // warm cache cost less CPU one after another than as many promises (one per check folder).
+  const found: [string, string][] = []
+  for (const source of readdirSync(checksRoot, { withFileTypes: true })) {
+    if (!source.isDirectory()) continue
+    for (const entry of readdirSync(path.join(checksRoot, source.name), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue
+      const file = findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
+      if (file !== undefined) found.push([`${source.name}/${entry.name}`, file])
+    }
+  }
+  return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 // Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
 // than as many promises and thread-pool round trips, and start-up is spent on CPU, not waiting.
-async function findCheckFile(folder: string, stats?: StatCache): Promise<string | undefined> {
+function findCheckFile(folder: string, stats?: StatCache): string | undefined {
   for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
     if (statOf(file, stats)?.isFile() === true) return file
@@ -170,7 +165,7 @@ export async function buildRuleSnapshot(): Promise<RuleSnapshot> {
   const rules: RuleSnapshot['rules'] = {}
   for (const folder of await listCheckFolders()) {
     const file = path.join(checksRoot, folder, 'rule.yaml')
-    if ((await findCheckFile(path.join(checksRoot, folder))) !== file) continue
+    if (findCheckFile(path.join(checksRoot, folder)) !== file) continue
     rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'), stampOf(statSync(file)))
   }
   return { version: 1, rules }
@@ -216,12 +211,15 @@ export async function loadChecks(
   const since = Date.now()
   const checks: Check[] = []
   const code = newCodeCache()
+  // Neither the build's rules nor its checks asked for: no stamp would be looked at. Started before
+  // the listing, which is synchronous: the read goes on while the folders are listed.
+  const localStamps =
+    snapshot === null && (manifest === null || manifest === undefined) ? undefined : readLocalStamps()
   const [files, validated, described, local] = await Promise.all([
     listCheckFiles(code.stats),
     snapshot ?? undefined,
     manifest ?? undefined,
-    // Neither the build's rules nor its checks asked for: no stamp would be looked at.
-    snapshot === null && (manifest === null || manifest === undefined) ? undefined : readLocalStamps(),
+    localStamps,
   ])
   const stamps = local ?? emptyLocalStamps()
   stamps.since = since
@@ -315,7 +313,7 @@ export async function readCheckManifest(file = checkManifestFile): Promise<Check
 export async function buildCheckManifest(): Promise<CheckManifest> {
   const checks: CheckManifest['checks'] = {}
   for (const folder of await listCheckFolders()) {
-    const file = await findCheckFile(path.join(checksRoot, folder))
+    const file = findCheckFile(path.join(checksRoot, folder))
     if (file === undefined || file.endsWith('rule.yaml')) continue
     const check = checkFromModule(folder, (await import(pathToFileURL(file).href)) as unknown)
     const metadata = checkMetadataOf(check)

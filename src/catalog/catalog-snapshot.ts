@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync } from 'node:fs'
-import { readdir, readFile } from 'node:fs/promises'
+import { readdirSync, readFileSync } from 'node:fs'
+import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
 import { isDeepStrictEqual } from 'node:util'
@@ -29,7 +29,9 @@ const sha256 = (text: string): string => createHash('sha256').update(text).diges
 
 /** Lists YAML files below a folder, sorted, so load order (and any error) is the same everywhere. */
 export async function listYaml(dir: string): Promise<string[]> {
-  const entries = await readdir(dir, { withFileTypes: true, recursive: true })
+  // Synchronous, as the reads below: the promise form walks the ~15 folders through as many promises
+  // and thread-pool round trips, ~3x the CPU of this (measured: ~3 ms against ~1 ms a start-up).
+  const entries = readdirSync(dir, { withFileTypes: true, recursive: true })
   return entries
     .filter((e) => e.isFile() && /\.ya?ml$/.test(e.name))
     .map((e) => path.join(e.parentPath, e.name))
