@@ -224,20 +224,32 @@ export async function loadChecks(
   const stamps = local ?? emptyLocalStamps()
   stamps.since = since
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
-  const modules = await Promise.all(
-    files.map(async ([folder, file]) => {
-      if (file.endsWith('rule.yaml'))
-        return { rule: await loadRule(folder, file, validated, code.stats, stamps) }
-      const stub =
-        described === undefined ? undefined : await deferredCheck(folder, file, described, code, stamps)
+  // A rule and a check the manifest vouches for are made synchronously (their files were stat'ed and
+  // at most read and hashed): a promise per folder cost more CPU at start-up than their work. The
+  // check.ts modules left are imported concurrently (the loader reads and compiles them side by
+  // side); a folder's mistake becomes its entry's rejection, so the first by folder order is
+  // reported, as when every folder was a promise, and every import is still waited for.
+  type Loaded = { rule: Check } | { module: unknown }
+  const modules: (Loaded | Promise<Loaded>)[] = files.map(([folder, file]): Loaded | Promise<Loaded> => {
+    try {
+      if (file.endsWith('rule.yaml')) return { rule: ruleCheck(folder, file, validated, code.stats, stamps) }
+      const stub = described === undefined ? undefined : deferredStub(folder, file, described, code, stamps)
       if (stub !== undefined) return { rule: stub }
-      return { module: (await import(pathToFileURL(file).href)) as unknown }
-    }),
-  )
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return import(pathToFileURL(file).href).then((module: unknown) => ({ module }))
+  })
+  const pending = modules.filter((m): m is Promise<Loaded> => m instanceof Promise)
+  if (pending.length > 0) {
+    const settled = await Promise.all(pending)
+    for (let i = 0, j = 0; i < modules.length; i++)
+      if (modules[i] instanceof Promise) modules[i] = settled[j++] as Loaded
+  }
   if (local !== undefined && stamps.changed) await writeLocalStamps(stamps)
   for (const [i, [folder]] of files.entries()) {
     const loaded = modules[i]
-    if (loaded === undefined) continue
+    if (loaded === undefined || loaded instanceof Promise) continue
     checks.push('rule' in loaded ? loaded.rule : checkFromModule(folder, loaded.module))
   }
   return checks
@@ -400,6 +412,11 @@ function checkMetadataOf(check: Check): CheckMetadata {
  * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
  */
 export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+  return codeHashOf(file, cache)
+}
+
+/** codeHash, synchronously (its reads are): what the load uses. */
+function codeHashOf(file: string, cache: CodeCache): string {
   const seen = codeFiles(file, cache)
   const hash = createHash('sha256')
   for (const name of [...seen.keys()].sort())
@@ -458,13 +475,13 @@ function runnableFile(target: string): string {
 }
 
 /** The check as a placeholder for a module not imported: only when the manifest vouches for its code. */
-async function deferredCheck(
+function deferredStub(
   folder: string,
   file: string,
   manifest: CheckManifest,
   code: CodeCache,
   local?: LocalStamps,
-): Promise<Check | undefined> {
+): Check | undefined {
   const entry = manifest.checks[folder]
   if (entry === undefined) return undefined
   // The stamps spare reading and hashing the code at every run (the build's, else those an earlier
@@ -474,7 +491,7 @@ async function deferredCheck(
     fileStampsMatch(file, entry.files, code.stats) ||
     (seen?.sha256 === entry.sha256 && fileStampsMatch(file, seen.files, code.stats))
   if (!stamped) {
-    if (entry.sha256 !== (await codeHash(file, code))) return undefined
+    if (entry.sha256 !== codeHashOf(file, code)) return undefined
     const files = local === undefined ? undefined : settledStamps(file, code, local.since)
     if (local !== undefined && files !== undefined) {
       local.checks[folder] = { sha256: entry.sha256, files }
@@ -707,6 +724,17 @@ export async function loadRule(
   stats?: StatCache,
   local?: LocalStamps,
 ): Promise<Check> {
+  return ruleCheck(folder, file, snapshot, stats, local)
+}
+
+/** loadRule, synchronously (its reads are): what the load uses. */
+function ruleCheck(
+  folder: string,
+  file: string,
+  snapshot?: RuleSnapshot,
+  stats?: StatCache,
+  local?: LocalStamps,
+): Check {
   const known = snapshot?.rules[folder]
   // The built file still has the size and times it had when hashed (at the build, or at an earlier
   // run on this machine): its text is the entry's.
