@@ -11,6 +11,8 @@ import { collectAndAssess, loadLibrary } from '../src/app/run-assessment.js'
 import { packageRoot } from '../src/app/version.js'
 import { catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
 import { validatedCrosswalksFile } from '../src/catalog/load-crosswalks.js'
+import { validatedPoliciesFile } from '../src/catalog/load-policies.js'
+import { validatedBaselineFile, validatedProfilesFile } from '../src/catalog/load-providers.js'
 import { yamlSnapshotFile } from '../src/catalog/yaml-snapshot.js'
 import { timeMedian } from './median.js'
 
@@ -131,6 +133,9 @@ try {
     checkManifestFile,
     yamlSnapshotFile,
     validatedCrosswalksFile,
+    validatedProfilesFile,
+    validatedBaselineFile,
+    validatedPoliciesFile,
   ]
   const withoutSnapshot = { again: Number.NaN, gaps: Number.NaN, version: Number.NaN, first: Number.NaN }
   if (snapshots.every((file) => existsSync(file))) {

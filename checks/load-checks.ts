@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto'
-import { readFileSync, type Stats, statSync } from 'node:fs'
-import { mkdir, readdir, readFile, rename, writeFile } from 'node:fs/promises'
+import { readdirSync, readFileSync, type Stats, statSync } from 'node:fs'
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises'
 import os from 'node:os'
 import path from 'node:path'
 import { fileURLToPath, pathToFileURL } from 'node:url'
@@ -55,28 +55,23 @@ export async function listCheckFolders(): Promise<string[]> {
  * sorted by folder: the load looks for each folder's file once, not once to list it and again to load.
  */
 async function listCheckFiles(stats?: StatCache): Promise<[folder: string, file: string][]> {
-  // Every folder is looked at concurrently: start-up waits for the slowest stat, not their sum.
-  const sources = (await readdir(checksRoot, { withFileTypes: true })).filter((e) => e.isDirectory())
-  const perSource = await Promise.all(
-    sources.map(async (source) => {
-      const entries = (await readdir(path.join(checksRoot, source.name), { withFileTypes: true })).filter(
-        (e) => e.isDirectory(),
-      )
-      const found = await Promise.all(
-        entries.map(async (entry): Promise<[string, string][]> => {
-          const file = await findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
-          return file === undefined ? [] : [[`${source.name}/${entry.name}`, file]]
-        }),
-      )
-      return found.flat()
-    }),
-  )
-  return perSource.flat().sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
+  // Synchronous, as the stats (findCheckFile): a dozen folder reads and a few hundred stats from a
+  // warm cache cost less CPU one after another than as many promises (one per check folder).
+  const found: [string, string][] = []
+  for (const source of readdirSync(checksRoot, { withFileTypes: true })) {
+    if (!source.isDirectory()) continue
+    for (const entry of readdirSync(path.join(checksRoot, source.name), { withFileTypes: true })) {
+      if (!entry.isDirectory()) continue
+      const file = findCheckFile(path.join(checksRoot, source.name, entry.name), stats)
+      if (file !== undefined) found.push([`${source.name}/${entry.name}`, file])
+    }
+  }
+  return found.sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0))
 }
 
 // Synchronous on purpose: a few hundred stats and small reads from a warm cache cost far less CPU
 // than as many promises and thread-pool round trips, and start-up is spent on CPU, not waiting.
-async function findCheckFile(folder: string, stats?: StatCache): Promise<string | undefined> {
+function findCheckFile(folder: string, stats?: StatCache): string | undefined {
   for (const name of ['check.js', 'check.ts', 'rule.yaml']) {
     const file = path.join(folder, name)
     if (statOf(file, stats)?.isFile() === true) return file
@@ -170,7 +165,7 @@ export async function buildRuleSnapshot(): Promise<RuleSnapshot> {
   const rules: RuleSnapshot['rules'] = {}
   for (const folder of await listCheckFolders()) {
     const file = path.join(checksRoot, folder, 'rule.yaml')
-    if ((await findCheckFile(path.join(checksRoot, folder))) !== file) continue
+    if (findCheckFile(path.join(checksRoot, folder)) !== file) continue
     rules[folder] = ruleSnapshotEntry(folder, await readFile(file, 'utf8'), stampOf(statSync(file)))
   }
   return { version: 1, rules }
@@ -216,30 +211,45 @@ export async function loadChecks(
   const since = Date.now()
   const checks: Check[] = []
   const code = newCodeCache()
+  // Neither the build's rules nor its checks asked for: no stamp would be looked at. Started before
+  // the listing, which is synchronous: the read goes on while the folders are listed.
+  const localStamps =
+    snapshot === null && (manifest === null || manifest === undefined) ? undefined : readLocalStamps()
   const [files, validated, described, local] = await Promise.all([
     listCheckFiles(code.stats),
     snapshot ?? undefined,
     manifest ?? undefined,
-    // Neither the build's rules nor its checks asked for: no stamp would be looked at.
-    snapshot === null && (manifest === null || manifest === undefined) ? undefined : readLocalStamps(),
+    localStamps,
   ])
   const stamps = local ?? emptyLocalStamps()
   stamps.since = since
   // Imported concurrently (the loader reads and compiles them side by side), validated in order.
-  const modules = await Promise.all(
-    files.map(async ([folder, file]) => {
-      if (file.endsWith('rule.yaml'))
-        return { rule: await loadRule(folder, file, validated, code.stats, stamps) }
-      const stub =
-        described === undefined ? undefined : await deferredCheck(folder, file, described, code, stamps)
+  // A rule and a check the manifest vouches for are made synchronously (their files were stat'ed and
+  // at most read and hashed): a promise per folder cost more CPU at start-up than their work. The
+  // check.ts modules left are imported concurrently (the loader reads and compiles them side by
+  // side); a folder's mistake becomes its entry's rejection, so the first by folder order is
+  // reported, as when every folder was a promise, and every import is still waited for.
+  type Loaded = { rule: Check } | { module: unknown }
+  const modules: (Loaded | Promise<Loaded>)[] = files.map(([folder, file]): Loaded | Promise<Loaded> => {
+    try {
+      if (file.endsWith('rule.yaml')) return { rule: ruleCheck(folder, file, validated, code.stats, stamps) }
+      const stub = described === undefined ? undefined : deferredStub(folder, file, described, code, stamps)
       if (stub !== undefined) return { rule: stub }
-      return { module: (await import(pathToFileURL(file).href)) as unknown }
-    }),
-  )
+    } catch (error) {
+      return Promise.reject(error)
+    }
+    return import(pathToFileURL(file).href).then((module: unknown) => ({ module }))
+  })
+  const pending = modules.filter((m): m is Promise<Loaded> => m instanceof Promise)
+  if (pending.length > 0) {
+    const settled = await Promise.all(pending)
+    for (let i = 0, j = 0; i < modules.length; i++)
+      if (modules[i] instanceof Promise) modules[i] = settled[j++] as Loaded
+  }
   if (local !== undefined && stamps.changed) await writeLocalStamps(stamps)
   for (const [i, [folder]] of files.entries()) {
     const loaded = modules[i]
-    if (loaded === undefined) continue
+    if (loaded === undefined || loaded instanceof Promise) continue
     checks.push('rule' in loaded ? loaded.rule : checkFromModule(folder, loaded.module))
   }
   return checks
@@ -315,7 +325,7 @@ export async function readCheckManifest(file = checkManifestFile): Promise<Check
 export async function buildCheckManifest(): Promise<CheckManifest> {
   const checks: CheckManifest['checks'] = {}
   for (const folder of await listCheckFolders()) {
-    const file = await findCheckFile(path.join(checksRoot, folder))
+    const file = findCheckFile(path.join(checksRoot, folder))
     if (file === undefined || file.endsWith('rule.yaml')) continue
     const check = checkFromModule(folder, (await import(pathToFileURL(file).href)) as unknown)
     const metadata = checkMetadataOf(check)
@@ -402,6 +412,11 @@ function checkMetadataOf(check: Check): CheckMetadata {
  * can hold metadata too), in a fixed order. Imports from src/ are the engine, not the check.
  */
 export async function codeHash(file: string, cache: CodeCache = newCodeCache()): Promise<string> {
+  return codeHashOf(file, cache)
+}
+
+/** codeHash, synchronously (its reads are): what the load uses. */
+function codeHashOf(file: string, cache: CodeCache): string {
   const seen = codeFiles(file, cache)
   const hash = createHash('sha256')
   for (const name of [...seen.keys()].sort())
@@ -460,13 +475,13 @@ function runnableFile(target: string): string {
 }
 
 /** The check as a placeholder for a module not imported: only when the manifest vouches for its code. */
-async function deferredCheck(
+function deferredStub(
   folder: string,
   file: string,
   manifest: CheckManifest,
   code: CodeCache,
   local?: LocalStamps,
-): Promise<Check | undefined> {
+): Check | undefined {
   const entry = manifest.checks[folder]
   if (entry === undefined) return undefined
   // The stamps spare reading and hashing the code at every run (the build's, else those an earlier
@@ -476,7 +491,7 @@ async function deferredCheck(
     fileStampsMatch(file, entry.files, code.stats) ||
     (seen?.sha256 === entry.sha256 && fileStampsMatch(file, seen.files, code.stats))
   if (!stamped) {
-    if (entry.sha256 !== (await codeHash(file, code))) return undefined
+    if (entry.sha256 !== codeHashOf(file, code)) return undefined
     const files = local === undefined ? undefined : settledStamps(file, code, local.since)
     if (local !== undefined && files !== undefined) {
       local.checks[folder] = { sha256: entry.sha256, files }
@@ -709,6 +724,17 @@ export async function loadRule(
   stats?: StatCache,
   local?: LocalStamps,
 ): Promise<Check> {
+  return ruleCheck(folder, file, snapshot, stats, local)
+}
+
+/** loadRule, synchronously (its reads are): what the load uses. */
+function ruleCheck(
+  folder: string,
+  file: string,
+  snapshot?: RuleSnapshot,
+  stats?: StatCache,
+  local?: LocalStamps,
+): Check {
   const known = snapshot?.rules[folder]
   // The built file still has the size and times it had when hashed (at the build, or at an earlier
   // run on this machine): its text is the entry's.

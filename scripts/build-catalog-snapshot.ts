@@ -10,10 +10,16 @@ import path from 'node:path'
 import { buildCatalogSnapshotText, catalogSnapshotFile } from '../src/catalog/catalog-snapshot.js'
 import { catalogRoot, readCatalogSources } from '../src/catalog/load-catalog.js'
 import { validatedCrosswalksFile } from '../src/catalog/load-crosswalks.js'
-import { frontMatter } from '../src/catalog/load-policies.js'
+import { frontMatter, validatedPoliciesFile } from '../src/catalog/load-policies.js'
+import { baselineFile, validatedBaselineFile, validatedProfilesFile } from '../src/catalog/load-providers.js'
 import { listFiles, parseYaml } from '../src/catalog/read-data-file.js'
 import { yamlSnapshotFile, yamlSnapshotText } from '../src/catalog/yaml-snapshot.js'
 import { crosswalkFileSchema } from '../src/core/third-parties/crosswalk.js'
+import { policyMetaSchema } from '../src/core/third-parties/policies.js'
+import {
+  providerProfileSchema,
+  serviceModelBaselineSchema,
+} from '../src/core/third-parties/provider-profile.js'
 
 writeFileSync(catalogSnapshotFile, await buildCatalogSnapshotText(catalogRoot(), readCatalogSources))
 console.log(`validated the catalog into ${catalogSnapshotFile}`)
@@ -49,3 +55,28 @@ writeFileSync(
   yamlSnapshotText(crosswalks, (text) => crosswalkFileSchema.parse(parseYaml(text, 'snapshot', 'user'))),
 )
 console.log(`validated ${crosswalks.length} crosswalk(s) into ${validatedCrosswalksFile}`)
+
+// The shipped provider profiles, service-model defaults and policy front matter as their schemas
+// return them, likewise (load-providers.ts, load-policies.ts).
+const providerFiles = await listFiles(path.join(catalogRoot(), 'providers'), ['.yaml', '.yml'])
+const readAll = (files: string[]): Promise<string[]> => Promise.all(files.map((f) => readFile(f, 'utf8')))
+const profiles = await readAll(providerFiles.filter((f) => path.basename(f) !== baselineFile))
+const baseline = await readAll(providerFiles.filter((f) => path.basename(f) === baselineFile))
+writeFileSync(
+  validatedProfilesFile,
+  yamlSnapshotText(profiles, (text) => providerProfileSchema.parse(parseYaml(text, 'snapshot', 'user'))),
+)
+writeFileSync(
+  validatedBaselineFile,
+  yamlSnapshotText(baseline, (text) => serviceModelBaselineSchema.parse(parseYaml(text, 'snapshot', 'user'))),
+)
+const policyFronts = (await readAll(await listFiles(path.join(catalogRoot(), 'policies'), ['.md']))).flatMap(
+  (text) => frontMatter.exec(text.replace(/^\uFEFF/, ''))?.[1] ?? [],
+)
+writeFileSync(
+  validatedPoliciesFile,
+  yamlSnapshotText(policyFronts, (text) => policyMetaSchema.parse(parseYaml(text, 'snapshot', 'user'))),
+)
+console.log(
+  `validated ${profiles.length} provider profile(s), the service-model defaults and ${policyFronts.length} policy front matter(s)`,
+)

@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { cpSync, mkdtempSync, readFileSync, rmSync, unlinkSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -105,5 +106,33 @@ describe('the catalog snapshot', () => {
     if (first === undefined) throw new Error('no controls')
     ;(first.control as { title: unknown }).title = undefined
     expect(() => catalogSnapshotText({}, sources)).toThrow(/does not survive JSON/)
+  })
+
+  it('reads only a body of its shape, with its hash, and keeps only the parts it names', async () => {
+    const hash = 'a'.repeat(64)
+    const sources = { framework: { id: 'f' }, controls: [], packageTemplates: [], extra: 1 }
+    const written = (body: unknown, version: unknown = 1): string => {
+      const file = path.join(dir, `shape-${Math.random().toString(36).slice(2)}.json`)
+      const text = JSON.stringify(body)
+      const bodySha256 = createHash('sha256').update(text).digest('hex')
+      writeFileSync(file, JSON.stringify({ version, bodySha256, body: text }))
+      return file
+    }
+    expect(await readCatalogSnapshot(written({ files: { a: hash }, sources, more: 2 }))).toEqual({
+      version: 1,
+      files: { a: hash },
+      sources: { framework: { id: 'f' }, controls: [], packageTemplates: [] },
+    })
+    expect(await readCatalogSnapshot(written({ files: { a: hash }, sources }, 2))).toBeUndefined()
+    expect(await readCatalogSnapshot(written({ files: { a: 'abc' }, sources }))).toBeUndefined()
+    expect(await readCatalogSnapshot(written({ files: [hash], sources }))).toBeUndefined()
+    expect(
+      await readCatalogSnapshot(written({ files: {}, sources: { ...sources, controls: {} } })),
+    ).toBeUndefined()
+    expect(
+      await readCatalogSnapshot(written({ files: {}, sources: { ...sources, packageTemplates: 'x' } })),
+    ).toBeUndefined()
+    expect(await readCatalogSnapshot(written({ files: {} }))).toBeUndefined()
+    expect(await readCatalogSnapshot(written([]))).toBeUndefined()
   })
 })

@@ -1,18 +1,56 @@
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import type { Control } from '../core/catalog.js'
 import { CatalogError } from '../core/errors.js'
-import { type PolicyTemplate, policyMetaSchema, unknownPlaceholders } from '../core/third-parties/policies.js'
+import {
+  type PolicyMeta,
+  type PolicyTemplate,
+  policyMetaSchema,
+  unknownPlaceholders,
+} from '../core/third-parties/policies.js'
 import { listFiles, parseYaml, readText, validateData } from './read-data-file.js'
+import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
+
+/**
+ * The shipped policies' front matter as the schema returned it at build time, by the hash of the
+ * front matter's text (`npm run build` writes it beside the built loader; a run from source has
+ * none): a recorded text is not parsed nor validated again, any other is. Ids, controls, criteria
+ * and placeholders are checked at every load.
+ */
+export const validatedPoliciesFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'policies-snapshot.json',
+)
+
+let validated: Map<string, string> | undefined
+
+/** The build's validated front matter, read once per process (an empty map without a build). */
+function shippedValidated(): ReadonlyMap<string, string> {
+  validated ??= readYamlSnapshot(validatedPoliciesFile)
+  return validated
+}
 
 /** A policy template's front matter (group 1) and body (group 2). */
 export const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/
 
 /** Splits `---\nfront matter\n---\nbody`; a file without front matter is an error naming it. */
 export function splitFrontMatter(text: string, label: string): { meta: unknown; body: string } {
+  const { front, body } = frontMatterOf(text, label)
+  return { meta: parseYaml(front, label, 'catalog'), body }
+}
+
+/** The front matter's text and the body; a file without front matter is an error naming it. */
+function frontMatterOf(text: string, label: string): { front: string; body: string } {
   const match = frontMatter.exec(text.replace(/^\uFEFF/, ''))
   if (match === null)
     throw new CatalogError(`${label}: starts with no front matter (a YAML block between --- lines)`)
-  return { meta: parseYaml(match[1] ?? '', label, 'catalog'), body: match[2] ?? '' }
+  return { front: match[1] ?? '', body: match[2] ?? '' }
+}
+
+/** A template's validated front matter: the build's for a recorded text, else parsed and validated. */
+function policyMeta(front: string, label: string, snapshot: ReadonlyMap<string, string>): PolicyMeta {
+  const shipped = snapshotParse(front, snapshot) as PolicyMeta | undefined
+  return shipped ?? validateData(policyMetaSchema, parseYaml(front, label, 'catalog'), label, 'catalog')
 }
 
 /**
@@ -22,18 +60,15 @@ export function splitFrontMatter(text: string, label: string): { meta: unknown; 
 export async function loadPolicies(
   catalogDir: string,
   controls: readonly Control[],
+  snapshot: ReadonlyMap<string, string> = shippedValidated(),
 ): Promise<PolicyTemplate[]> {
   const byId = new Map(controls.map((c) => [c.id, c]))
   const templates: PolicyTemplate[] = []
   const problems: string[] = []
   for (const file of await listFiles(path.join(catalogDir, 'policies'), ['.md'])) {
     const label = `catalog/policies/${path.basename(file)}`
-    const { meta, body } = splitFrontMatter(await readText(file, label, 'catalog'), label)
-    const template: PolicyTemplate = {
-      meta: validateData(policyMetaSchema, meta, label, 'catalog'),
-      body,
-      file: label,
-    }
+    const { front, body } = frontMatterOf(await readText(file, label, 'catalog'), label)
+    const template: PolicyTemplate = { meta: policyMeta(front, label, snapshot), body, file: label }
     const expected = path.basename(file, '.md')
     if (template.meta.id !== expected)
       problems.push(`${label}: id: '${template.meta.id}' must be '${expected}'`)

@@ -1,10 +1,12 @@
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import { CatalogError } from '../core/errors.js'
 import {
   checkBaseline,
   mergeProviderProfiles,
   type ProfileFile,
   type ProviderCatalog,
+  type ProviderProfile,
   providerProfileSchema,
   type ServiceModelBaseline,
   serviceModelBaselineSchema,
@@ -17,12 +19,54 @@ import {
   readText,
   validateData,
 } from './read-data-file.js'
+import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
 
 /** The file of the service-model defaults, beside the provider profiles. */
 export const baselineFile = 'service-models.yaml'
 
-async function readProfile(file: string, label: string, owner: FileOwner): Promise<ProfileFile> {
-  const data = parseYaml(await readText(file, label, owner), label, owner)
+/**
+ * The shipped provider profiles and service-model defaults as their schemas returned them at build
+ * time, by the hash of their text (`npm run build` writes them beside the built loader; a run from
+ * source has none), as the crosswalks' (validatedCrosswalksFile): a shipped file with a recorded
+ * text is not parsed nor validated again; any other text (edited, added, a user's file) is. Ids,
+ * families and controls are checked against the catalog at every load.
+ */
+export const validatedProfilesFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'providers-snapshot.json',
+)
+export const validatedBaselineFile = path.join(
+  path.dirname(fileURLToPath(import.meta.url)),
+  'service-models-snapshot.json',
+)
+
+let validatedProfiles: Map<string, string> | undefined
+let validatedBaseline: Map<string, string> | undefined
+
+/** The build's validated profiles and defaults, read once per process (empty maps without a build). */
+function shippedValidated(): {
+  profiles: ReadonlyMap<string, string>
+  baseline: ReadonlyMap<string, string>
+} {
+  validatedProfiles ??= readYamlSnapshot(validatedProfilesFile)
+  validatedBaseline ??= readYamlSnapshot(validatedBaselineFile)
+  return { profiles: validatedProfiles, baseline: validatedBaseline }
+}
+
+async function readProfile(
+  file: string,
+  label: string,
+  owner: FileOwner,
+  /** Validated shipped texts by hash; only consulted for the catalog's own files. */
+  snapshot?: ReadonlyMap<string, string>,
+): Promise<ProfileFile> {
+  const text = await readText(file, label, owner)
+  const shipped =
+    owner === 'catalog' && snapshot !== undefined
+      ? (snapshotParse(text, snapshot) as ProviderProfile | undefined)
+      : undefined
+  if (shipped !== undefined) return { file: label, profile: shipped }
+  const data = parseYaml(text, label, owner)
   return { file: label, profile: validateData(providerProfileSchema, data, label, owner) }
 }
 
@@ -31,21 +75,28 @@ export async function loadShippedProviders(
   catalogDir: string,
   families: ReadonlySet<string>,
   controlIds: ReadonlySet<string>,
+  snapshot: {
+    profiles: ReadonlyMap<string, string>
+    baseline: ReadonlyMap<string, string>
+  } = shippedValidated(),
 ): Promise<{ baseline: ServiceModelBaseline; profiles: ProfileFile[] }> {
   const dir = path.join(catalogDir, 'providers')
   const label = (file: string): string => `catalog/providers/${path.basename(file)}`
   const baselinePath = path.join(dir, baselineFile)
-  const baseline = validateData(
-    serviceModelBaselineSchema,
-    parseYaml(await readText(baselinePath, label(baselinePath), 'catalog'), label(baselinePath), 'catalog'),
-    label(baselinePath),
-    'catalog',
-  )
+  const baselineText = await readText(baselinePath, label(baselinePath), 'catalog')
+  const baseline =
+    (snapshotParse(baselineText, snapshot.baseline) as ServiceModelBaseline | undefined) ??
+    validateData(
+      serviceModelBaselineSchema,
+      parseYaml(baselineText, label(baselinePath), 'catalog'),
+      label(baselinePath),
+      'catalog',
+    )
   checkBaseline(baseline, label(baselinePath), families, controlIds)
   const profiles: ProfileFile[] = []
   for (const file of await listFiles(dir, ['.yaml', '.yml'])) {
     if (path.basename(file) === baselineFile) continue
-    const entry = await readProfile(file, label(file), 'catalog')
+    const entry = await readProfile(file, label(file), 'catalog', snapshot.profiles)
     const expected = path.basename(file).replace(/\.ya?ml$/, '')
     if (entry.profile.id !== expected)
       throw new CatalogError(`${entry.file}: id: '${entry.profile.id}' must be '${expected}' (the file name)`)
