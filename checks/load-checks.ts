@@ -189,11 +189,12 @@ export function ruleSnapshotEntry(
  * and field named, not halfway through an assessment. Rules the build already validated (same file
  * hash in the snapshot) are compiled from the snapshot.
  *
- * With `defer`, a check.ts the build's manifest describes (same hash of its code) is not imported:
- * it is stood in for by its manifest metadata until loadDeferredChecks imports it, which the
- * assessment does only for checks that will evaluate evidence (most of start-up for a small repo is
- * importing a hundred check modules it has no evidence for). A deferred check's code that is run
- * anyway throws, which the engine reports as an error finding: never a pass.
+ * With `defer`, a check.ts the build's manifest describes (same hash of its code) is not imported
+ * here: its check is made from the manifest's metadata (manifestCheck), and loadDeferredChecks
+ * imports its code when the assessment is about to evaluate it, which it does only for checks with
+ * evidence to evaluate (most of start-up for a small repo is importing a hundred check modules it has
+ * no evidence for). Evaluating such a check without importing its code throws, which the engine
+ * reports as an error finding: never a pass.
  */
 export async function loadChecks(
   /** The build's snapshot by default; `null` validates every rule.yaml from its file. */
@@ -229,12 +230,13 @@ export async function loadChecks(
   // check.ts modules left are imported concurrently (the loader reads and compiles them side by
   // side); a folder's mistake becomes its entry's rejection, so the first by folder order is
   // reported, as when every folder was a promise, and every import is still waited for.
-  type Loaded = { rule: Check } | { module: unknown }
+  type Loaded = { check: Check } | { module: unknown }
   const modules: (Loaded | Promise<Loaded>)[] = files.map(([folder, file]): Loaded | Promise<Loaded> => {
     try {
-      if (file.endsWith('rule.yaml')) return { rule: ruleCheck(folder, file, validated, code.stats, stamps) }
-      const stub = described === undefined ? undefined : deferredStub(folder, file, described, code, stamps)
-      if (stub !== undefined) return { rule: stub }
+      if (file.endsWith('rule.yaml')) return { check: ruleCheck(folder, file, validated, code.stats, stamps) }
+      const fromManifest =
+        described === undefined ? undefined : manifestCheck(folder, file, described, code, stamps)
+      if (fromManifest !== undefined) return { check: fromManifest }
     } catch (error) {
       return Promise.reject(error)
     }
@@ -250,7 +252,7 @@ export async function loadChecks(
   for (const [i, [folder]] of files.entries()) {
     const loaded = modules[i]
     if (loaded === undefined || loaded instanceof Promise) continue
-    checks.push('rule' in loaded ? loaded.rule : checkFromModule(folder, loaded.module))
+    checks.push('check' in loaded ? loaded.check : checkFromModule(folder, loaded.module))
   }
   return checks
 }
@@ -474,8 +476,14 @@ function runnableFile(target: string): string {
   return `${target.slice(0, -3)}.ts`
 }
 
-/** The check as a placeholder for a module not imported: only when the manifest vouches for its code. */
-function deferredStub(
+/**
+ * The check of a check.ts made from the build manifest's metadata, without importing the module: its
+ * id, title, reads, severity and every other field the reports and the catalog use are the ones its
+ * code declares (the build recorded them from the module itself). Its code is imported by
+ * loadDeferredChecks when the assessment is about to evaluate it; until then its `evaluate` throws.
+ * Undefined unless the manifest vouches for the file's code (same hash): the module is imported then.
+ */
+function manifestCheck(
   folder: string,
   file: string,
   manifest: CheckManifest,
@@ -624,7 +632,7 @@ const codeHashes = new WeakMap<Check, string>()
  */
 export const checkCodeHash = (check: Check): string | undefined => codeHashes.get(check)
 
-/** The placeholders loadChecks made, each with the folder and file of its module. */
+/** The checks loadChecks made from the manifest (manifestCheck), each with the folder and file of its module. */
 const deferredFiles = new WeakMap<Check, { folder: string; file: string }>()
 
 /** True for a check loadChecks deferred and loadDeferredChecks has not replaced. */
@@ -632,7 +640,7 @@ export const isDeferred = (check: Check): boolean => deferredFiles.has(check)
 
 /**
  * The checks with each deferred one that `needed` selects replaced by its module's check (imported
- * and validated as loadChecks does); the others stay placeholders. Order is kept.
+ * and validated as loadChecks does); the others stay as the manifest made them. Order is kept.
  */
 export async function loadDeferredChecks(
   checks: readonly Check[],

@@ -411,7 +411,7 @@ async function wholeRunKeyOf(
     engine: engineCodeHash(),
     config: loaded.config,
     checks: library.checks,
-    catalog: await catalogFilesHash(catalogRoot()),
+    catalog: catalogFilesHash(catalogRoot()),
     configuredFiles: await configuredFileHashes(loaded.root, [
       ...loaded.config.providerFiles,
       ...loaded.config.crosswalks.mappings,

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { CatalogError, ConfigError } from '../core/errors.js'
 import {
   type Crosswalk,
@@ -9,7 +8,7 @@ import {
   crosswalkFromValidated,
 } from '../core/third-parties/crosswalk.js'
 import { displayPath, type FileOwner, listFiles, parseYaml, readText } from './read-data-file.js'
-import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
+import { shippedSnapshot, shippedSnapshotFile, snapshotParse } from './yaml-snapshot.js'
 
 /**
  * The shipped crosswalks as the schema returned them at build time, by the hash of their text
@@ -17,18 +16,7 @@ import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
  * with a recorded text is not validated again (the largest, ~28 kB, was most of loading them); any
  * other text (edited, added, a user's file) is. Criteria and ids are checked at every load.
  */
-export const validatedCrosswalksFile = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'crosswalks-snapshot.json',
-)
-
-let validated: Map<string, string> | undefined
-
-/** The build's validated crosswalks, read once per process (an empty map without a build). */
-function shippedValidated(): ReadonlyMap<string, string> {
-  validated ??= readYamlSnapshot(validatedCrosswalksFile)
-  return validated
-}
+export const validatedCrosswalksFile = shippedSnapshotFile('crosswalks-snapshot.json')
 
 async function readCrosswalk(
   file: string,
@@ -52,7 +40,7 @@ async function readCrosswalk(
 export async function loadShippedCrosswalks(
   catalogDir: string,
   criteria: ReadonlySet<string>,
-  snapshot: ReadonlyMap<string, string> = shippedValidated(),
+  snapshot: ReadonlyMap<string, string> = shippedSnapshot(validatedCrosswalksFile),
 ): Promise<Crosswalk[]> {
   const out: Crosswalk[] = []
   for (const file of await listFiles(path.join(catalogDir, 'crosswalks'), ['.yaml', '.yml'])) {

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import type { Control } from '../core/catalog.js'
 import { CatalogError } from '../core/errors.js'
 import {
@@ -9,7 +8,7 @@ import {
   unknownPlaceholders,
 } from '../core/third-parties/policies.js'
 import { listFiles, parseYaml, readText, validateData } from './read-data-file.js'
-import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
+import { shippedSnapshot, shippedSnapshotFile, snapshotParse } from './yaml-snapshot.js'
 
 /**
  * The shipped policies' front matter as the schema returned it at build time, by the hash of the
@@ -17,18 +16,7 @@ import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
  * none): a recorded text is not parsed nor validated again, any other is. Ids, controls, criteria
  * and placeholders are checked at every load.
  */
-export const validatedPoliciesFile = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'policies-snapshot.json',
-)
-
-let validated: Map<string, string> | undefined
-
-/** The build's validated front matter, read once per process (an empty map without a build). */
-function shippedValidated(): ReadonlyMap<string, string> {
-  validated ??= readYamlSnapshot(validatedPoliciesFile)
-  return validated
-}
+export const validatedPoliciesFile = shippedSnapshotFile('policies-snapshot.json')
 
 /** A policy template's front matter (group 1) and body (group 2). */
 export const frontMatter = /^---\r?\n([\s\S]*?)\r?\n---\r?\n?([\s\S]*)$/
@@ -60,7 +48,7 @@ function policyMeta(front: string, label: string, snapshot: ReadonlyMap<string, 
 export async function loadPolicies(
   catalogDir: string,
   controls: readonly Control[],
-  snapshot: ReadonlyMap<string, string> = shippedValidated(),
+  snapshot: ReadonlyMap<string, string> = shippedSnapshot(validatedPoliciesFile),
 ): Promise<PolicyTemplate[]> {
   const byId = new Map(controls.map((c) => [c.id, c]))
   const templates: PolicyTemplate[] = []

@@ -1,5 +1,4 @@
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
 import { CatalogError } from '../core/errors.js'
 import {
   checkBaseline,
@@ -19,7 +18,7 @@ import {
   readText,
   validateData,
 } from './read-data-file.js'
-import { readYamlSnapshot, snapshotParse } from './yaml-snapshot.js'
+import { shippedSnapshot, shippedSnapshotFile, snapshotParse } from './yaml-snapshot.js'
 
 /** The file of the service-model defaults, beside the provider profiles. */
 export const baselineFile = 'service-models.yaml'
@@ -31,27 +30,8 @@ export const baselineFile = 'service-models.yaml'
  * text is not parsed nor validated again; any other text (edited, added, a user's file) is. Ids,
  * families and controls are checked against the catalog at every load.
  */
-export const validatedProfilesFile = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'providers-snapshot.json',
-)
-export const validatedBaselineFile = path.join(
-  path.dirname(fileURLToPath(import.meta.url)),
-  'service-models-snapshot.json',
-)
-
-let validatedProfiles: Map<string, string> | undefined
-let validatedBaseline: Map<string, string> | undefined
-
-/** The build's validated profiles and defaults, read once per process (empty maps without a build). */
-function shippedValidated(): {
-  profiles: ReadonlyMap<string, string>
-  baseline: ReadonlyMap<string, string>
-} {
-  validatedProfiles ??= readYamlSnapshot(validatedProfilesFile)
-  validatedBaseline ??= readYamlSnapshot(validatedBaselineFile)
-  return { profiles: validatedProfiles, baseline: validatedBaseline }
-}
+export const validatedProfilesFile = shippedSnapshotFile('providers-snapshot.json')
+export const validatedBaselineFile = shippedSnapshotFile('service-models-snapshot.json')
 
 async function readProfile(
   file: string,
@@ -78,7 +58,7 @@ export async function loadShippedProviders(
   snapshot: {
     profiles: ReadonlyMap<string, string>
     baseline: ReadonlyMap<string, string>
-  } = shippedValidated(),
+  } = { profiles: shippedSnapshot(validatedProfilesFile), baseline: shippedSnapshot(validatedBaselineFile) },
 ): Promise<{ baseline: ServiceModelBaseline; profiles: ProfileFile[] }> {
   const dir = path.join(catalogDir, 'providers')
   const label = (file: string): string => `catalog/providers/${path.basename(file)}`

@@ -1,9 +1,17 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import { fileURLToPath } from 'node:url'
 import yaml from 'js-yaml'
 import { afterAll, describe, expect, it } from 'vitest'
-import { readYamlSnapshot, snapshotParse, yamlSnapshotText } from './yaml-snapshot.js'
+import {
+  readYamlSnapshot,
+  shippedSnapshot,
+  shippedSnapshotFile,
+  snapshotParse,
+  yamlSnapshotFile,
+  yamlSnapshotText,
+} from './yaml-snapshot.js'
 
 const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-yaml-snapshot-'))
 afterAll(() => rmSync(dir, { recursive: true, force: true }))
@@ -41,5 +49,30 @@ describe('the build snapshot of shipped YAML texts', () => {
     expect(readYamlSnapshot(written(edited)).size).toBe(0)
     expect(readYamlSnapshot(written('{"version":2}')).size).toBe(0)
     expect(readYamlSnapshot(path.join(dir, 'none.json')).size).toBe(0)
+  })
+})
+
+describe('a snapshot the build shipped', () => {
+  it('is read once per process: a later change to the file is not seen', () => {
+    const file = written(yamlSnapshotText([profile], parse))
+    const first = shippedSnapshot(file)
+    expect(snapshotParse(profile, first)).toEqual(parse(profile))
+    writeFileSync(file, yamlSnapshotText([], parse))
+    expect(shippedSnapshot(file)).toBe(first)
+    expect(shippedSnapshot(file).size).toBe(1)
+  })
+
+  it('is an empty map when the build wrote none (a run from source), and stays so', () => {
+    const file = path.join(dir, 'never-built.json')
+    expect(shippedSnapshot(file).size).toBe(0)
+    writeFileSync(file, yamlSnapshotText([profile], parse))
+    expect(shippedSnapshot(file).size).toBe(0)
+  })
+
+  it('lives beside the built catalog loaders, under the name the build wrote it', () => {
+    expect(shippedSnapshotFile('yaml-snapshot.json')).toBe(yamlSnapshotFile)
+    expect(path.dirname(shippedSnapshotFile('policies-snapshot.json'))).toBe(
+      path.dirname(fileURLToPath(import.meta.url)),
+    )
   })
 })

@@ -11,7 +11,15 @@ import { isDeepStrictEqual } from 'node:util'
  * other text (an edited or added file, a run from source with no build) is parsed as before. The
  * result is validated by the same schema either way, so the snapshot only saves the YAML parse.
  */
-export const yamlSnapshotFile = path.join(path.dirname(fileURLToPath(import.meta.url)), 'yaml-snapshot.json')
+export const yamlSnapshotFile = shippedSnapshotFile('yaml-snapshot.json')
+
+/**
+ * Where the build writes the snapshot called `name`: beside the built catalog loaders (dist/src/catalog),
+ * so a run from source has none and parses and validates every file.
+ */
+export function shippedSnapshotFile(name: string): string {
+  return path.join(path.dirname(fileURLToPath(import.meta.url)), name)
+}
 
 const sha256 = (text: string): string => createHash('sha256').update(text).digest('hex')
 
@@ -56,17 +64,25 @@ export function readYamlSnapshot(file: string): Map<string, string> {
   }
 }
 
-let shipped: Map<string, string> | undefined
+const shipped = new Map<string, ReadonlyMap<string, string>>()
 
-/** The build's snapshot, read once per process. */
-function shippedSnapshot(): Map<string, string> {
-  shipped ??= readYamlSnapshot(yamlSnapshotFile)
-  return shipped
+/**
+ * A snapshot the build shipped (shippedSnapshotFile), read once per process: the build does not change
+ * during a run, and every load of the catalog consults it. Missing or damaged, it is an empty map (as
+ * readYamlSnapshot), and stays so for the process.
+ */
+export function shippedSnapshot(file: string): ReadonlyMap<string, string> {
+  let snapshot = shipped.get(file)
+  if (snapshot === undefined) {
+    snapshot = readYamlSnapshot(file)
+    shipped.set(file, snapshot)
+  }
+  return snapshot
 }
 
 /** The build's parse result for exactly this text (a fresh copy), or undefined to parse it. */
 export function snapshotParse(text: string, snapshot?: ReadonlyMap<string, string>): unknown {
-  const entries = snapshot ?? shippedSnapshot()
+  const entries = snapshot ?? shippedSnapshot(yamlSnapshotFile)
   const json = entries.get(sha256(text))
   return json === undefined ? undefined : JSON.parse(json)
 }

@@ -59,14 +59,57 @@ const entry = (kind: LedgerEntry['kind'], id: string, content: unknown): LedgerE
   content: canonicalBytes(content),
 })
 
+/** A new SQLite store in its own folder under the test's temporary one, and its database file. */
+function newStore(name: string): { file: string; store: SqliteStore } {
+  const file = path.join(dir, name, 'trustctl.db')
+  return { file, store: new SqliteStore(file) }
+}
+
+/** `n` namespaces, as the Kubernetes collector reads them: evidence for a run to record. */
+const namespaces = (n: number): EvidenceItem[] =>
+  Array.from(
+    { length: n },
+    (_, i) =>
+      ({
+        kind: 'k8s.namespace',
+        resourceKind: 'Namespace',
+        name: `ns-${i}`,
+        file: 'ns.yaml',
+      }) as EvidenceItem,
+  )
+
+/** Records a run of this model alone (no evidence, no inputs) the way trustctl does: recordAssessment. */
+const recordModel = (store: AssessmentStore, recorded: AssessmentModel): Promise<unknown> =>
+  recordAssessment(store, { model: recorded, evidence: [], inputs: [], signer, toolVersion: '0.1.0' })
+
+/**
+ * Writes and seals a run of exactly these entries, bypassing recordAssessment: how a run recorded by
+ * an earlier version, or a hand-made one, reaches the store.
+ */
+async function recordByHand(store: AssessmentStore, entries: readonly LedgerEntry[]): Promise<void> {
+  const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
+  await store.append(runId, entries)
+  await store.finishRun(runId, at, signer)
+}
+
+/** A model record listing its findings in this one part, which is said to hold `count` findings. */
+function modelInOnePart(recorded: AssessmentModel, count: number): LedgerEntry[] {
+  const { findings: inline, ...rest } = recorded
+  const part = entry('findings', 'findings:0', inline)
+  const listed = {
+    count,
+    parts: [{ id: 'findings:0', contentHash: sha256(part.content), count: inline.length }],
+  }
+  return [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })]
+}
+
 describe('an assessment with its findings in parts', () => {
   const count = 2 * findingsPerRecord + 1
 
   it('keeps the findings as records of bounded size, the model listing them, and reads them back whole', async () => {
-    const file = path.join(dir, 'parts', 'trustctl.db')
-    const store = new SqliteStore(file)
+    const { file, store } = newStore('parts')
     const recorded = model(count)
-    await recordAssessment(store, { model: recorded, evidence: [], inputs: [], signer, toolVersion: '0.1.0' })
+    await recordModel(store, recorded)
     const run = await latestRun(store)
     expect(run?.model.findings).toEqual(recorded.findings)
     expect(run?.model).not.toHaveProperty('findingsParts')
@@ -94,15 +137,8 @@ describe('an assessment with its findings in parts', () => {
   })
 
   it('refuses a run whose findings record was edited, naming the record', async () => {
-    const file = path.join(dir, 'edited', 'trustctl.db')
-    const store = new SqliteStore(file)
-    await recordAssessment(store, {
-      model: model(count),
-      evidence: [],
-      inputs: [],
-      signer,
-      toolVersion: '0.1.0',
-    })
+    const { file, store } = newStore('edited')
+    await recordModel(store, model(count))
     await store.close()
     const db = new Database(file)
     // A failing finding turned into a pass in the middle part.
@@ -125,53 +161,35 @@ describe('an assessment with its findings in parts', () => {
   })
 
   it('still reads a run recorded before parts, with its findings inline in the model', async () => {
-    const file = path.join(dir, 'inline', 'trustctl.db')
-    const store = new SqliteStore(file)
+    const { store } = newStore('inline')
     const old = model(3)
-    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
-    await store.append(runId, [
+    await recordByHand(store, [
       entry('findings', 'findings', old.findings),
       entry('assessment', 'assessment', old),
     ])
-    await store.finishRun(runId, at, signer)
     expect((await latestRun(store))?.model.findings).toEqual(old.findings)
     await store.close()
   })
 
   it('refuses a model whose parts do not add up to the findings it lists', async () => {
-    const file = path.join(dir, 'short', 'trustctl.db')
-    const store = new SqliteStore(file)
-    const { findings: inline, ...rest } = model(2)
-    const part = entry('findings', 'findings:0', inline)
-    const listed = {
-      count: 3,
-      parts: [{ id: 'findings:0', contentHash: sha256(part.content), count: 2 }],
-    }
-    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
-    await store.append(runId, [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })])
-    await store.finishRun(runId, at, signer)
+    const { store } = newStore('short')
+    await recordByHand(store, modelInOnePart(model(2), 3))
     await expect(latestRun(store)).rejects.toThrow(/hold 2 findings, the assessment lists 3/)
     await store.close()
   })
 
   it('still reads parts written as the plain list of findings, before the compact layout', async () => {
-    const file = path.join(dir, 'plain-parts', 'trustctl.db')
-    const store = new SqliteStore(file)
-    const { findings: inline, ...rest } = model(5)
-    const part = entry('findings', 'findings:0', inline)
-    const listed = { count: 5, parts: [{ id: 'findings:0', contentHash: sha256(part.content), count: 5 }] }
-    const runId = await store.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
-    await store.append(runId, [part, entry('assessment', 'assessment', { ...rest, findingsParts: listed })])
-    await store.finishRun(runId, at, signer)
-    expect((await latestRun(store))?.model.findings).toEqual(inline)
+    const { store } = newStore('plain-parts')
+    const plain = model(5)
+    await recordByHand(store, modelInOnePart(plain, 5))
+    expect((await latestRun(store))?.model.findings).toEqual(plain.findings)
     await store.close()
   })
 
   it('writes its parts in the compact layout, a fraction of the plain list', async () => {
-    const file = path.join(dir, 'compact', 'trustctl.db')
-    const store = new SqliteStore(file)
+    const { file, store } = newStore('compact')
     const recorded = model(1000)
-    await recordAssessment(store, { model: recorded, evidence: [], inputs: [], signer, toolVersion: '0.1.0' })
+    await recordModel(store, recorded)
     await store.close()
     const db = new Database(file, { readonly: true })
     const row = db
@@ -189,17 +207,8 @@ describe('an assessment with its findings in parts', () => {
 
 describe('evidence bytes the caller already made', () => {
   it('are recorded as they are, not serialised again, and the ledger verifies', async () => {
-    const file = path.join(dir, 'evidence-bytes', 'trustctl.db')
-    const store = new SqliteStore(file)
-    const items = [1, 2, 3].map(
-      (i) =>
-        ({
-          kind: 'k8s.namespace',
-          resourceKind: 'Namespace',
-          name: `ns-${i}`,
-          file: 'ns.yaml',
-        }) as EvidenceItem,
-    )
+    const { store } = newStore('evidence-bytes')
+    const items = namespaces(3)
     const asked: EvidenceItem[] = []
     await recordAssessment(store, {
       model: model(1),
@@ -221,16 +230,7 @@ describe('evidence bytes the caller already made', () => {
 
 describe('a run appended in batches', () => {
   it('writes the run in one append between its start and seal, the same records as one append per group', async () => {
-    const items = Array.from(
-      { length: 3 },
-      (_, i) =>
-        ({
-          kind: 'k8s.namespace',
-          resourceKind: 'Namespace',
-          name: `ns-${i}`,
-          file: 'ns.yaml',
-        }) as EvidenceItem,
-    )
+    const items = namespaces(3)
     const request = {
       model: model(3),
       evidence: items,
@@ -244,7 +244,7 @@ describe('a run appended in batches', () => {
       ],
       findings: { key: 'k' },
     }
-    const batched = new SqliteStore(path.join(dir, 'batched', 'trustctl.db'))
+    const { store: batched } = newStore('batched')
     const appends: number[] = []
     const captured: LedgerEntry[] = []
     const append = batched.append.bind(batched)
@@ -259,7 +259,7 @@ describe('a run appended in batches', () => {
     expect((await verifyStore(batched)).ok).toBe(true)
 
     // The same entries appended one group at a time chain to the same records: only transactions differ.
-    const grouped = new SqliteStore(path.join(dir, 'grouped', 'trustctl.db'))
+    const { store: grouped } = newStore('grouped')
     const runId = await grouped.beginRun({ startedAt: at, toolVersion: '0.1.0', signer })
     for (const one of captured) await grouped.append(runId, [one])
     const rows = async (store: SqliteStore) => {
@@ -275,16 +275,7 @@ describe('a run appended in batches', () => {
 })
 
 describe('an assessment recorded in two steps', () => {
-  const items = Array.from(
-    { length: 3 },
-    (_, i) =>
-      ({
-        kind: 'k8s.namespace',
-        resourceKind: 'Namespace',
-        name: `ns-${i}`,
-        file: 'ns.yaml',
-      }) as EvidenceItem,
-  )
+  const items = namespaces(3)
   const parsed = [entry('evidence-set', 'parse:a.yaml', { a: 1 })]
   const results = [entry('evidence-set', 'check:x', { check: 'x' })]
   const rows = async (store: SqliteStore) => {
@@ -296,7 +287,7 @@ describe('an assessment recorded in two steps', () => {
   }
 
   it('has its evidence and parse results in the store before the model exists, and records what one step does', async () => {
-    const whole = new SqliteStore(path.join(dir, 'one-step', 'trustctl.db'))
+    const { store: whole } = newStore('one-step')
     await recordAssessment(whole, {
       model: model(3),
       evidence: items,
@@ -306,7 +297,7 @@ describe('an assessment recorded in two steps', () => {
       extraEntries: [...parsed, ...results],
       findings: { key: 'k' },
     })
-    const split = new SqliteStore(path.join(dir, 'two-steps', 'trustctl.db'))
+    const { store: split } = newStore('two-steps')
     const recording = await beginAssessmentRecording(split, {
       evidence: items,
       inputs: [],
@@ -334,7 +325,7 @@ describe('an assessment recorded in two steps', () => {
   })
 
   it('refuses a model generated at another time than the run began', async () => {
-    const store = new SqliteStore(path.join(dir, 'two-steps-late', 'trustctl.db'))
+    const { store } = newStore('two-steps-late')
     const recording = await beginAssessmentRecording(store, {
       evidence: items,
       inputs: [],
@@ -436,8 +427,8 @@ describe('a repeated assessment', () => {
   }
 
   it('is written in one transaction where the store can (recordRun), the same records as run by run', async () => {
-    const whole = new SqliteStore(path.join(dir, 'repeat-whole', 'trustctl.db'))
-    const stepwise = new SqliteStore(path.join(dir, 'repeat-steps', 'trustctl.db'))
+    const { store: whole } = newStore('repeat-whole')
+    const { store: stepwise } = newStore('repeat-steps')
     try {
       // Run by run would call these: the store that can write a run whole must not be asked to.
       const refuse = (): never => {
