@@ -58,12 +58,8 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
       continue
     }
     typed++
-    readObject(
-      parsed,
-      file,
-      document.contentLine,
-      evidence,
-      errors,
+    // The lines of a list's items are looked for only in a list: most documents are one object.
+    readObject(parsed, file, document.contentLine, evidence, errors, () =>
       listItemLines(document.text, document.startLine),
     )
   }
@@ -117,6 +113,8 @@ function isKustomization(parsed: unknown, file: string): boolean {
 
 /** The 1-based line of the first Helm action outside a comment, if any. */
 function helmTemplateLine(text: string): number | undefined {
+  // Every marker starts with `{{`: a file without one (most manifests) is not split into lines.
+  if (!text.includes('{{')) return undefined
   const index = text
     .split(/\r?\n/)
     .findIndex((line) => !line.trimStart().startsWith('#') && helmTemplateMarkers.test(line))
@@ -159,13 +157,15 @@ function readObject(
   line: number,
   evidence: EvidenceItem[],
   errors: CollectionError[],
-  itemLines: readonly number[] = [],
+  /** Where the entries of a top-level `items:` list start (listItemLines), asked for only by a list. */
+  itemLinesOf: () => readonly number[] = () => [],
 ): void {
   const kind = String(object.kind)
   const apiVersion = String(object.apiVersion)
   // `kind: List` (kubectl get -o yaml) and typed lists (`DeploymentList`) hold objects in `items`.
   if (kind === 'List' || (kind.endsWith('List') && Array.isArray(object.items))) {
     const items = Array.isArray(object.items) ? object.items : []
+    const itemLines = itemLinesOf()
     items.forEach((item, i) => {
       if (!isObject(item) || typeof item.kind !== 'string' || typeof item.apiVersion !== 'string') {
         errors.push({
