@@ -136,6 +136,49 @@ describe('a stored parse result', () => {
   })
 })
 
+describe('looking up parse results', () => {
+  /** The store, with the number of chained cache lookups made through it. */
+  function counted(store: SqliteStore): { store: SqliteStore; lookups: () => number } {
+    let lookups = 0
+    const proxy = new Proxy(store, {
+      get(target, property) {
+        const value: unknown = Reflect.get(target, property, target)
+        if (typeof value !== 'function') return value
+        if (property === 'chainedCache') lookups++
+        return (value as (...args: unknown[]) => unknown).bind(target)
+      },
+    })
+    return { store: proxy, lookups: () => lookups }
+  }
+
+  it('asks a store that remembers nothing yet (a first run) about no input', async () => {
+    const fresh = new SqliteStore(path.join(dir, 'fresh.db'))
+    try {
+      const { store, lookups } = counted(fresh)
+      const cache = new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint)
+      expect(await cache.get(key)).toBeUndefined()
+      expect(await cache.get(`kubernetes:${'b'.repeat(64)}:deploy.yaml`)).toBeUndefined()
+      expect(lookups()).toBe(0)
+      expect(cache.ignored).toBe(0)
+    } finally {
+      await fresh.close()
+    }
+  })
+
+  it('looks each input up in a store that remembers results', async () => {
+    const cached = await storeWithCachedParse(path.join(dir, 'looked-up.db'))
+    try {
+      const { store, lookups } = counted(cached)
+      const cache = new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint)
+      expect(await cache.get(key)).toEqual(parsed)
+      expect(await cache.get(`kubernetes:${'b'.repeat(64)}:deploy.yaml`)).toBeUndefined()
+      expect(lookups()).toBe(2)
+    } finally {
+      await cached.close()
+    }
+  })
+})
+
 describe('parse results held until the run is recorded', () => {
   const manyFiles = (n: number): [string, ParsedInput][] =>
     Array.from({ length: n }, (_, i) => [

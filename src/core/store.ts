@@ -113,6 +113,11 @@ export interface AssessmentStore {
    */
   cached(key: string): Promise<string | undefined>
   /**
+   * Whether the cache holds any entry at all. Optional: a caller that would look up every input of a
+   * run asks first, so a store that remembers nothing yet (a first run) is not asked about each one.
+   */
+  anyCached?(): Promise<boolean>
+  /**
    * Remembered results the chain vouches for, in one round trip per batch: an entry is returned only
    * when an `evidence-set` record with the lookup's id and the entry's content hash lies in a run
    * sealed by a manifest record after it, and the blob still hashes to its address. Entries that

@@ -723,6 +723,13 @@ export class SqlLedgerStore implements AssessmentStore {
     return row?.blob_ref
   }
 
+  async anyCached(): Promise<boolean> {
+    const rows = await attempt(this.db, 'cannot read the cache', () =>
+      this.db.query<{ one: number }>('SELECT 1 AS one FROM ledger_cache LIMIT 1'),
+    )
+    return rows.length > 0
+  }
+
   async chainedCache(lookups: readonly CacheLookup[]): Promise<CachedResults> {
     const found: CachedResults['found'] = new Map()
     let ignored = 0

@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs'
+import yaml from 'js-yaml'
 import { describe, expect, it } from 'vitest'
 import type {
   EvidenceItem,
@@ -10,7 +11,7 @@ import type {
   K8sService,
   K8sWorkload,
 } from '../../core/evidence.js'
-import { parseManifests } from './parse-manifests.js'
+import { manifestSchema, parseManifests } from './parse-manifests.js'
 
 function one<K extends EvidenceItem['kind']>(
   evidence: readonly EvidenceItem[],
@@ -1467,6 +1468,65 @@ spec:
       keys: ['tls.crt', 'tls.key'],
       hasValues: true,
       encrypted: true,
+    })
+  })
+})
+
+describe('the manifest schema', () => {
+  // The default schema with the same application tags: what the manifest schema must read exactly as.
+  const defaultSchema = yaml.DEFAULT_SCHEMA.extend(
+    (['scalar', 'sequence', 'mapping'] as const).flatMap((kind) =>
+      ['!', 'tag:yaml.org,2002:python/'].map(
+        (prefix) => new yaml.Type(prefix, { kind, multi: true, construct: (data: unknown) => data }),
+      ),
+    ),
+  )
+  const read = (text: string, schema: yaml.Schema): unknown => {
+    try {
+      return { value: yaml.load(text, { schema }) }
+    } catch (error) {
+      return { error: String(error) }
+    }
+  }
+  const scalars = [
+    '2026-01-31',
+    '2026-1-3T4:05:06Z',
+    '2026-01-31 10:00:00 +02:00',
+    '2001-12-14t21:59:43.10-05:00',
+    '2001-12-14 21:59:43.10',
+    '2026-01-3',
+    '2026-01-31x',
+    '12026-01-31',
+    '2026/01/31',
+    '20260131',
+    '2026-13-45',
+    'svc-103',
+    'team-4',
+    '1234-',
+    'a-very-long-name-without-a-date',
+    '0x1F',
+    '1_000',
+    '-12',
+    '.inf',
+    'true',
+    'null',
+    '~',
+    "'2026-01-31'",
+    '!!timestamp 2026-01-31',
+    '!!timestamp not-a-date',
+    '!!str 2026-01-31',
+  ]
+  it.each(scalars)('reads %s as the default schema does', (scalar) => {
+    for (const text of [`v: ${scalar}\n`, `- ${scalar}\n`, `{ k: ${scalar} }\n`])
+      expect(read(text, manifestSchema)).toEqual(read(text, defaultSchema))
+  })
+
+  it('tries the implicit types in the default order, a timestamp still read as a date', () => {
+    const tags = (schema: yaml.Schema) =>
+      (schema as unknown as { compiledImplicit: { tag: string }[] }).compiledImplicit.map((t) => t.tag)
+    expect(tags(manifestSchema)).toEqual(tags(defaultSchema))
+    expect(yaml.load('at: 2026-01-31T10:00:00Z', { schema: manifestSchema })).toEqual({
+      at: new Date('2026-01-31T10:00:00Z'),
     })
   })
 })
