@@ -6,6 +6,7 @@ import { defineCheck } from './check.js'
 import { type Config, parseConfig } from './config.js'
 import { ConfigError } from './errors.js'
 import type { ContainerDockerfile } from './evidence.js'
+import { findingsView } from './findings-columns.js'
 
 const framework: Framework = {
   id: 'tsc-2017',
@@ -167,6 +168,30 @@ describe('assess', () => {
       }),
     ])
     expect(result?.owner).toBe('Marcus <m@example.com>')
+  })
+
+  it('makes the findings into objects only when they are read, as they always were', () => {
+    const model = run(config(), [dockerfile('api/Dockerfile', '65532'), dockerfile('worker/Dockerfile')])
+    // Recording reads them a part at a time from columns: a large estate holds no million objects.
+    expect(Object.getOwnPropertyDescriptor(model, 'findings')?.get).toBeDefined()
+    expect(findingsView(model).slice(0, 1)).toEqual(model.findings.slice(0, 1))
+    const findings = model.findings
+    expect(findings.map((f) => [f.subject.name, f.status])).toEqual([
+      ['api/Dockerfile', 'pass'],
+      ['worker/Dockerfile', 'fail'],
+    ])
+    expect(Object.keys(findings[0] ?? {})).toEqual([
+      'check',
+      'severity',
+      'status',
+      'subject',
+      'message',
+      'controls',
+      'criteria',
+    ])
+    // The findings of one check share their mapping lists.
+    expect(findings[0]?.controls).toBe(findings[1]?.controls)
+    expect(Object.keys(model).indexOf('findings')).toBe(Object.keys(model).indexOf('checks') + 1)
   })
 
   it('reaches every criterion of the controls that use a check from its findings', () => {

@@ -14,9 +14,9 @@ import { contentHash } from './canonical-json.js'
 import type { Catalog, Control, Criterion } from './catalog.js'
 import {
   type Check,
-  type Finding,
   type FindingStatus,
   type Severity,
+  type Subject,
   severities,
   severityRank,
 } from './check.js'
@@ -28,6 +28,7 @@ import { type CheckRun, evaluateCheck, unreadKinds } from './engine.js'
 import { ConfigError } from './errors.js'
 import { type CollectionError, type EvidenceItem, groupEvidence } from './evidence.js'
 import { exceptionApplier } from './exceptions.js'
+import { FindingsColumns, lazyFindings } from './findings-columns.js'
 import { staleEvidenceNoter } from './freshness.js'
 import { assessThirdParties, type ThirdPartyLibrary } from './third-parties/index.js'
 
@@ -152,12 +153,11 @@ export function assess(request: AssessRequest): AssessmentModel {
   const noteStale = staleEvidenceNoter(request.evidence, config.scope.asOf, config.freshness)
   const exceptions = exceptionApplier(config.exceptions, config.scope.asOf)
   const evaluate = request.evaluate ?? evaluateCheck
-  const enrichedFindings: AssessmentModel['findings'] = []
+  // Held a column per field (findings-columns.ts): made into objects only when the model's are read.
+  const enrichedFindings = new FindingsColumns()
   for (const run of runs)
     for (const finding of exceptions.apply(noteStale(evaluate(run, evidence, unread)))) {
       const { controls, criteria } = mappingOf(finding.check)
-      // One literal with every key (in the order reports print them), not spreads: a spread-built
-      // finding kept a separate property array, 40 bytes more on each of a million findings.
       enrichedFindings.push({
         check: finding.check,
         severity: finding.severity,
@@ -171,12 +171,12 @@ export function assess(request: AssessRequest): AssessmentModel {
   const exceptionOutcomes = exceptions.outcomes()
 
   const checksById = new Map(request.checks.map((c) => [c.id, c]))
-  const findingsByCheck = groupBy(enrichedFindings, (f) => f.check)
+  const outcomesByCheck = checkOutcomes(enrichedFindings)
   const controlResults = controls.map((control) =>
     evaluateControl(control, {
       config,
       criteria: inScope(control.satisfies.soc2).sort(compareCriteria),
-      findingsByCheck,
+      outcomesByCheck,
       checksById,
       disabled,
       notApplicable: notApplicable.get(control.id),
@@ -234,7 +234,8 @@ export function assess(request: AssessRequest): AssessmentModel {
       description: check.description,
       remediation: check.remediation,
     })),
-    findings: enrichedFindings,
+    // Made from the columns the first time they are read (lazyFindings below).
+    findings: [],
     controls: controlResults,
     criteria: criterionResults,
     gaps,
@@ -246,7 +247,7 @@ export function assess(request: AssessRequest): AssessmentModel {
       request.knownCoverage?.() ??
       assessCoverage(
         request.evidence,
-        enrichedFindings,
+        enrichedFindings.covered(),
         runs.map(({ check }) => ({
           id: check.id,
           reads: check.reads,
@@ -255,13 +256,13 @@ export function assess(request: AssessRequest): AssessmentModel {
       ),
     ...(thirdParties === undefined ? {} : { thirdParties: thirdParties.section }),
   }
-  return model
+  return lazyFindings(model, enrichedFindings)
 }
 
 interface ControlContext {
   config: Config
   criteria: string[]
-  findingsByCheck: ReadonlyMap<string, Finding[]>
+  outcomesByCheck: ReadonlyMap<string, CheckOutcome>
   checksById: ReadonlyMap<string, Check>
   disabled: ReadonlySet<string>
   notApplicable: string | undefined
@@ -296,11 +297,8 @@ function evaluateControl(control: Control, context: ControlContext): ControlResu
 }
 
 function toControlTest(checkId: string, context: ControlContext): ControlTest {
-  const findings = context.findingsByCheck.get(checkId) ?? []
+  const { counts, total, first } = context.outcomesByCheck.get(checkId) ?? noOutcome
   const title = context.checksById.get(checkId)?.title ?? checkId
-  // Counted, not filtered into lists: a check's findings are up to one per object of a large estate,
-  // and copies of them per control test sat beside the model's findings at the run's peak of memory.
-  const counts = statusCounts(findings)
   const tested = counts.pass + counts.fail
   const exceptions = counts.fail
   if (context.disabled.has(checkId)) {
@@ -317,7 +315,7 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
   // passing: the population is not fully tested.
   const undetermined = tested > 0 ? counts['no-evidence'] : 0
   const status: FindingStatus =
-    findings.length === 0
+    total === 0
       ? 'no-evidence'
       : exceptions > 0
         ? 'fail'
@@ -327,7 +325,7 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
             ? 'no-evidence'
             : tested > 0
               ? 'pass'
-              : (findings[0]?.status ?? 'no-evidence')
+              : (first?.status ?? 'no-evidence')
   const conclusion =
     undetermined > 0 && status === 'no-evidence'
       ? `Not fully tested: no exceptions in ${tested} tested, but ${undetermined} could not be determined from the evidence.`
@@ -338,7 +336,7 @@ function toControlTest(checkId: string, context: ControlContext): ControlTest {
           : status === 'error'
             ? 'The test could not be completed: the check failed to run.'
             : status === 'not-applicable'
-              ? `Not applicable: ${findings[0]?.message ?? 'nothing in the evidence is a subject of this test'}.`
+              ? `Not applicable: ${first?.message ?? 'nothing in the evidence is a subject of this test'}.`
               : 'Not tested: no evidence of the kind this test reads was collected.'
   return { check: checkId, title, status, population: tested, exceptions, conclusion }
 }
@@ -417,9 +415,32 @@ interface GapContext {
   config: Config
   criterionResults: readonly CriterionResult[]
   controlResults: readonly ControlResult[]
-  findings: readonly Finding[]
+  findings: FindingsColumns
   checksById: ReadonlyMap<string, Check>
   controls: readonly Control[]
+}
+
+/** A check's failed and errored findings: their subjects in order, whether all errored, the first message. */
+interface Failed {
+  subjects: Subject[]
+  allErrors: boolean
+  firstMessage: string
+}
+
+/** Each check with a failed or errored finding, in the order of its first such finding. */
+function failingByCheck(findings: FindingsColumns): Map<string, Failed> {
+  const failing = new Map<string, Failed>()
+  findings.forEach((check, status, subject, message) => {
+    if (status !== 'fail' && status !== 'error') return
+    const failed = failing.get(check)
+    if (failed === undefined)
+      failing.set(check, { subjects: [subject], allErrors: status === 'error', firstMessage: message })
+    else {
+      failed.subjects.push(subject)
+      if (status !== 'error') failed.allErrors = false
+    }
+  })
+  return failing
 }
 
 function listGaps(context: GapContext): Gap[] {
@@ -445,16 +466,12 @@ function listGaps(context: GapContext): Gap[] {
   }
 
   // One gap per failing check, not per control: the engineer fixes the cause once, for every control.
-  const failing = groupBy(
-    context.findings.filter((f) => f.status === 'fail' || f.status === 'error'),
-    (f) => f.check,
-  )
-  for (const [checkId, failed] of failing) {
+  for (const [checkId, failed] of failingByCheck(context.findings)) {
     const check = context.checksById.get(checkId)
     const using = context.controlResults.filter((c) => c.tests.some((t) => t.check === checkId))
     const first = using[0]
     if (check === undefined || first === undefined) continue
-    const isError = failed.every((f) => f.status === 'error')
+    const isError = failed.allErrors
     const severity = isError ? 'medium' : check.severity
     gaps.push({
       id: `${isError ? 'test-error' : 'failing-test'}:${checkId}`,
@@ -462,14 +479,14 @@ function listGaps(context: GapContext): Gap[] {
       severity,
       title: isError
         ? `The test "${check.title}" could not run`
-        : `Not met: ${check.title.replace(/\.$/, '')} (${failed.length} ${failed.length === 1 ? 'exception' : 'exceptions'})`,
+        : `Not met: ${check.title.replace(/\.$/, '')} (${failed.subjects.length} ${failed.subjects.length === 1 ? 'exception' : 'exceptions'})`,
       criteria: [...new Set(using.flatMap((c) => c.criteria))].sort(compareCriteria),
       controls: using.map((c) => c.id),
       ownerRole: first.ownerRole,
       owner: ownerOf(first.ownerRole, first.id),
       dueDate: due(severity),
-      remediation: isError ? `Fix the check or its input: ${failed[0]?.message ?? ''}` : check.remediation,
-      subjects: failed.map((f) => f.subject),
+      remediation: isError ? `Fix the check or its input: ${failed.firstMessage}` : check.remediation,
+      subjects: failed.subjects,
     })
   }
 
@@ -551,7 +568,7 @@ function listGaps(context: GapContext): Gap[] {
 function summarize(
   criteria: readonly CriterionResult[],
   controls: readonly ControlResult[],
-  findings: readonly Finding[],
+  findings: FindingsColumns,
   gaps: readonly Gap[],
   inputErrors: number,
 ): AssessmentSummary {
@@ -605,31 +622,48 @@ export function overallReadiness(criteria: readonly Pick<CriterionResult, 'statu
     : Math.round(applicable.reduce((s, c) => s + c.readiness, 0) / applicable.length)
 }
 
+/** What a control test reads of its check's findings: how many of each status, and the first one's. */
+interface CheckOutcome {
+  counts: Record<FindingStatus, number>
+  total: number
+  first: { status: FindingStatus; message: string } | undefined
+}
+
+const noOutcome: CheckOutcome = { counts: emptyCounts(), total: 0, first: undefined }
+
+/**
+ * Each check's outcome, in one pass over the findings. Counted, not grouped into lists: a check's
+ * findings are up to one per object of a large estate, and a list of every finding by check (or copies
+ * of them per control test) sat beside the model's findings at the run's peak of memory.
+ */
+function checkOutcomes(findings: FindingsColumns): Map<string, CheckOutcome> {
+  const outcomes = new Map<string, CheckOutcome>()
+  findings.forEach((check, status, _subject, message) => {
+    let outcome = outcomes.get(check)
+    if (outcome === undefined) {
+      outcome = { counts: emptyCounts(), total: 0, first: { status, message } }
+      outcomes.set(check, outcome)
+    }
+    outcome.counts[status]++
+    outcome.total++
+  })
+  return outcomes
+}
+
+function emptyCounts(): Record<FindingStatus, number> {
+  return { pass: 0, fail: 0, 'not-applicable': 0, 'no-evidence': 0, error: 0 }
+}
+
 /**
  * How many findings have each status, in one pass: no list of a million statuses, nor one of a check's
  * findings per status, beside the findings at the end of a large assessment.
  */
-function statusCounts(findings: readonly Finding[]): Record<FindingStatus, number> {
-  const counts: Record<FindingStatus, number> = {
-    pass: 0,
-    fail: 0,
-    'not-applicable': 0,
-    'no-evidence': 0,
-    error: 0,
-  }
-  for (const finding of findings) counts[finding.status]++
+function statusCounts(findings: FindingsColumns): Record<FindingStatus, number> {
+  const counts = emptyCounts()
+  findings.forEach((_check, status) => {
+    counts[status]++
+  })
   return counts
-}
-
-function groupBy<T>(items: readonly T[], key: (item: T) => string): Map<string, T[]> {
-  const out = new Map<string, T[]>()
-  for (const item of items) {
-    const k = key(item)
-    const list = out.get(k)
-    if (list === undefined) out.set(k, [item])
-    else list.push(item)
-  }
-  return out
 }
 
 /** Orders criterion ids as the framework does: CC1.1 … CC9.2, A1, C1, PI1, P1 … P8. */

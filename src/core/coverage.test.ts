@@ -226,6 +226,16 @@ describe('assessCoverage', () => {
     expect(group?.notAssessedResources.map((r) => r.name)).toEqual(['db'])
   })
 
+  it('reads findings given as any iterable, passing over them more than once, as it reads a list', () => {
+    // assess() hands its findings as columns (findings-columns.ts), not a list of finding objects.
+    const judged = [...findings, finding('kubernetes/x', 'Deployment', 'api web', 'deploy.yaml')]
+    const iterable = { [Symbol.iterator]: () => judged[Symbol.iterator]() }
+    const rule = { id: 'aws/rds-cluster-storage-encrypted', reads: ['iac.resource'], judgesResources: true }
+    expect(assessCoverage(evidence, iterable, [...checks, rule])).toEqual(
+      assessCoverage(evidence, judged, [...checks, rule]),
+    )
+  })
+
   it('stays linear: 30,000 items and as many findings in well under the seconds a quadratic pass took', () => {
     const evidence = Array.from(
       { length: 30_000 },

@@ -38,6 +38,9 @@ export interface Coverage {
   byType: CoverageByType[]
 }
 
+/** What coverage reads of a finding: which check made it, about what. */
+export type CoveredFinding = Pick<Finding, 'check' | 'subject'>
+
 /** What coverage needs to know of a check that ran: its id and the evidence kinds it reads. */
 export interface CoverageCheck {
   id: string
@@ -82,61 +85,82 @@ const notAssessedReasonByType: Readonly<Record<string, string>> = {
     "only routes in a table tagged private are judged: the code does not say whether another table's subnets are meant to be private",
 }
 
-/** The index key of what a finding can name: kind, file and a name. */
-const subjectKey = (kind: string, file: string, name: string): string => `${kind}\n${file}\n${name}`
+/** Items by file, then by name: the items a subject of that file and name (or name prefix) may name. */
+type ItemsByFileAndName = Map<string, Map<string, EvidenceItem[]>>
 
-/**
- * The findings by every item they could name (see `names`): the full name and each prefix that ends
- * before a space. Looking an item up is then one map read, not a pass over every finding of the
- * check: with a pass, 10,000 objects took 12 s to assess and 40,000 took 160 s. The key leaves the
- * check out: a subject is judged by several checks, and one key and list per subject, not per check
- * and subject, keeps the index a fraction of the findings' size (a 100k-object estate has ~830k
- * findings on ~100k subjects, and the index is built while all of them are held).
- */
-function subjectIndex(findings: readonly Finding[]): Map<string, readonly Finding[][]> {
-  // Findings about one evidence item share its subject object (toSubject): grouped by that first, the
-  // keys are built once per subject, not once per finding (a subject is judged by ~25 checks).
-  const bySubject = new Map<Subject, Finding[]>()
-  for (const f of findings) {
-    const list = bySubject.get(f.subject)
-    if (list === undefined) bySubject.set(f.subject, [f])
-    else list.push(f)
+function itemsByFileAndName(evidence: readonly EvidenceItem[]): ItemsByFileAndName {
+  const byFile: ItemsByFileAndName = new Map()
+  for (const item of evidence) {
+    let byName = byFile.get(item.file)
+    if (byName === undefined) {
+      byName = new Map()
+      byFile.set(item.file, byName)
+    }
+    const items = byName.get(item.name)
+    if (items === undefined) byName.set(item.name, [item])
+    else items.push(item)
   }
-  // A key lists the subjects' lists themselves, in order, not a copy of their findings: at the end of
-  // a large assessment a copy was another list of every finding beside the model's.
-  const index = new Map<string, Finding[][]>()
-  const add = (key: string, list: Finding[]): void => {
-    const known = index.get(key)
-    if (known === undefined) index.set(key, [list])
-    else known.push(list)
-  }
-  for (const [{ kind, file, name }, list] of bySubject) {
-    add(subjectKey(kind, file, name), list)
-    for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1))
-      add(subjectKey(kind, file, name.slice(0, i)), list)
-  }
-  return index
+  return byFile
 }
 
-/** The findings a subject index holds under a key, in order. */
-function* indexed(index: ReadonlyMap<string, readonly Finding[][]>, key: string): Generator<Finding> {
-  for (const list of index.get(key) ?? []) yield* list
+/**
+ * What the findings name, as coverage asks it: the items a check that reads their kind names (`names`),
+ * and per kind the checks that name any item of it. Found from the evidence's side: each finding looks
+ * up the items of its file under its name and each prefix of it that ends before a space (`names`
+ * accepts no other). An index of the findings by subject instead held a list of every finding beside
+ * the findings themselves, at the run's peak of memory (a 100k-object estate: ~880k findings on ~100k
+ * subjects, ~35 MB); this holds a set of the items named and a few ids per kind. Scanning the findings
+ * of a check for each item was quadratic (10,000 objects took 12 s, 40,000 took 160 s); this is one
+ * pass over the findings, a map read or two each.
+ */
+function namedItems(
+  evidence: readonly EvidenceItem[],
+  findings: Iterable<CoveredFinding>,
+  readers: ReadonlyMap<string, readonly CoverageCheck[]>,
+): { namedByReader: Set<EvidenceItem>; checksNamingKind: Map<string, Set<string>> } {
+  const byFile = itemsByFileAndName(evidence)
+  const readerIds = new Map([...readers].map(([kind, checks]) => [kind, new Set(checks.map((c) => c.id))]))
+  const namedByReader = new Set<EvidenceItem>()
+  const checksNamingKind = new Map<string, Set<string>>()
+  const note = (finding: CoveredFinding, items: readonly EvidenceItem[] | undefined): void => {
+    if (items === undefined) return
+    for (const item of items) {
+      if (!names(finding.subject, item)) continue
+      let checks = checksNamingKind.get(item.kind)
+      if (checks === undefined) {
+        checks = new Set()
+        checksNamingKind.set(item.kind, checks)
+      }
+      checks.add(finding.check)
+      if (readerIds.get(item.kind)?.has(finding.check) === true) namedByReader.add(item)
+    }
+  }
+  for (const finding of findings) {
+    const { file, name } = finding.subject
+    const byName = byFile.get(file)
+    if (byName === undefined) continue
+    note(finding, byName.get(name))
+    for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1))
+      note(finding, byName.get(name.slice(0, i)))
+  }
+  return { namedByReader, checksNamingKind }
 }
 
 /** The subject names (alone, and with their file) of findings of checks that judge what a resource does. */
 function judgedNames(
-  findings: readonly Finding[],
+  findings: Iterable<CoveredFinding>,
   checkById: ReadonlyMap<string, CoverageCheck>,
 ): { iacJudged: Set<string>; iacJudgedInFile: Set<string> } {
-  const behaviourFindings = findings.filter((f) => {
+  const iacJudged = new Set<string>()
+  const iacJudgedInFile = new Set<string>()
+  for (const f of findings) {
     const check = checkById.get(f.check)
     const judges = check?.judgesResources === true || check?.reads.some((k) => !isIacKind(k)) === true
-    return judges && f.subject.kind !== 'Evidence'
-  })
-  return {
-    iacJudged: new Set(behaviourFindings.map((f) => f.subject.name)),
-    iacJudgedInFile: new Set(behaviourFindings.map((f) => `${f.subject.file}\n${f.subject.name}`)),
+    if (!judges || f.subject.kind === 'Evidence') continue
+    iacJudged.add(f.subject.name)
+    iacJudgedInFile.add(`${f.subject.file}\n${f.subject.name}`)
   }
+  return { iacJudged, iacJudgedInFile }
 }
 
 /**
@@ -156,7 +180,8 @@ const catchAllKinds: ReadonlySet<string> = new Set(['iac.resource', 'k8s.resourc
  */
 export function assessCoverage(
   evidence: readonly EvidenceItem[],
-  findings: readonly Finding[],
+  /** Each finding's check and subject: a list, or anything that can be read through more than once. */
+  findings: Iterable<CoveredFinding>,
   checks: readonly CoverageCheck[],
 ): Coverage {
   const readers = new Map<string, CoverageCheck[]>()
@@ -167,12 +192,7 @@ export function assessCoverage(
   // did not name, where scanning the check's findings each time was items × findings (10k Trivy items).
   const judgesOtherSubjects = new Set<string>()
   for (const f of findings) if (f.subject.kind !== 'Evidence') judgesOtherSubjects.add(f.check)
-  const bySubject = subjectIndex(findings)
-  /** True when a finding of `check` names `item` (what `names` decides, through the index). */
-  const namedBy = (check: string, item: EvidenceItem): boolean =>
-    (bySubject.get(subjectKey(item.resourceKind, item.file, item.name)) ?? []).some((list) =>
-      list.some((f) => f.check === check && names(f.subject, item)),
-    )
+  const { namedByReader, checksNamingKind } = namedItems(evidence, findings, readers)
   const checkById = new Map(checks.map((c) => [c.id, c]))
 
   const iac = evidence.filter((e) => e.kind === 'iac.resource')
@@ -187,7 +207,6 @@ export function assessCoverage(
       ? { iacJudged: new Set<string>(), iacJudgedInFile: new Set<string>() }
       : judgedNames(findings, checkById)
 
-  const namingChecks = new Map<string, ReadonlySet<string>>()
   const groups = new Map<string, CoverageByType>()
   for (const item of evidence) {
     if (isView(item)) continue
@@ -224,7 +243,7 @@ export function assessCoverage(
       const partOf = 'partOf' in item ? item.partOf : undefined
       if (partOf !== undefined ? iacJudged.has(partOf) : iacJudgedInFile.has(`${item.file}\n${item.name}`))
         return undefined
-      const tagged = (readers.get('iac.resource') ?? []).some((c) => namedBy(c.id, item))
+      const tagged = namedByReader.has(item)
       if (partOf !== undefined) return `read into ${partOf}, which no check examined`
       return (
         notAssessedReasonByType[item.resourceKind] ??
@@ -233,8 +252,7 @@ export function assessCoverage(
     }
     const reading = readers.get(item.kind) ?? []
     if (reading.length === 0) return `no check in scope reads ${item.kind}`
-    const judged = (c: CoverageCheck) => namedBy(c.id, item)
-    if (reading.some(judged)) return undefined
+    if (namedByReader.has(item)) return undefined
     if (catchAllKinds.has(item.kind)) return `no check judges ${item.resourceKind} objects`
     // A check that read this kind and judged something else with it (network policies for a
     // namespace, commits for a change-management test) examined every item as supporting evidence;
@@ -246,26 +264,7 @@ export function assessCoverage(
   }
 
   function namesAnyOf(check: CoverageCheck, kind: string): boolean {
-    return checksNaming(kind).has(check.id)
-  }
-
-  /**
-   * The checks with a finding that names some item of `kind`: one pass over the kind's items for all
-   * checks, where a pass per check and kind walked 10k Trivy items for each check that named none.
-   */
-  function checksNaming(kind: string): ReadonlySet<string> {
-    let checks = namingChecks.get(kind)
-    if (checks === undefined) {
-      const found = new Set<string>()
-      for (const e of evidence) {
-        if (e.kind !== kind) continue
-        for (const f of indexed(bySubject, subjectKey(e.resourceKind, e.file, e.name)))
-          if (names(f.subject, e)) found.add(f.check)
-      }
-      checks = found
-      namingChecks.set(kind, checks)
-    }
-    return checks
+    return checksNamingKind.get(kind)?.has(check.id) === true
   }
 
   const byType = [...groups.values()].sort(

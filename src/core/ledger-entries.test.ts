@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
+import { FindingsColumns } from './findings-columns.js'
 import { sha256 } from './ledger.js'
-import { findingsEntry, findingsPartOf, findingsPerRecord } from './ledger-entries.js'
+import { assessmentEntry, findingsEntry, findingsPartOf, findingsPerRecord } from './ledger-entries.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
 
@@ -34,5 +35,36 @@ describe('findings records', () => {
   it('list a part made without a hash by the hash of its content', () => {
     const { contentHash: _hash, ...entry } = findingsEntry(findings, 1, { asOf: '2026-11-30' }, context)
     expect(findingsPartOf(entry, 3).contentHash).toBe(sha256(entry.content))
+  })
+
+  it("are the same made from a model's findings columns as from its list", () => {
+    const columns = new FindingsColumns()
+    for (const finding of findings) columns.push(finding)
+    for (const index of [0, 1]) {
+      const { content, ...fromList } = findingsEntry(findings, index, { asOf: '2026-11-30' }, context)
+      const { content: made, ...fromColumns } = findingsEntry(columns, index, { asOf: '2026-11-30' }, context)
+      expect(fromColumns).toEqual(fromList)
+      expect(Buffer.compare(made, content)).toBe(0)
+    }
+  })
+})
+
+describe('the assessment record', () => {
+  it('holds everything of the model but its findings, which it does not read', () => {
+    const model = { schemaVersion: 1, asOf: '2026-11-30', generatedAt: context.collectedAt, gaps: [] }
+    const parts = { count: 0, parts: [] }
+    const plain = assessmentEntry({ ...model, findings: [] } as unknown as AssessmentModel, parts, context)
+    // A model whose findings are still columns (findings-columns.ts) is recorded without making them.
+    const unread = Object.defineProperty({ ...model }, 'findings', {
+      get: () => {
+        throw new Error('the findings were read')
+      },
+      enumerable: true,
+    }) as unknown as AssessmentModel
+    expect(assessmentEntry(unread, parts, context)).toEqual(plain)
+    expect(JSON.parse(Buffer.from(plain.content).toString('utf8'))).toEqual({
+      ...model,
+      findingsParts: parts,
+    })
   })
 })

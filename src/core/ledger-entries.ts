@@ -1,6 +1,7 @@
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
 import type { EvidenceItem } from './evidence.js'
+import type { FindingsView } from './findings-columns.js'
 import { findingsPartBytes } from './findings-part.js'
 import { canonicalBytes, type LedgerEntry, RecordDigest, sha256 } from './ledger.js'
 import { endorseKey, type RunManifest, type Signer } from './ledger-manifest.js'
@@ -186,7 +187,7 @@ export interface FindingsParts {
 
 /** The `findings` record of findings `index * findingsPerRecord` onwards (one part of the model's). */
 export function findingsEntry(
-  findings: AssessmentModel['findings'],
+  findings: FindingsView,
   index: number,
   model: Pick<AssessmentModel, 'asOf'>,
   context: EntryContext,
@@ -219,7 +220,7 @@ export function assessmentEntry(
   findings: FindingsParts,
   context: EntryContext,
 ): LedgerEntry {
-  const { findings: _inline, ...rest } = model
+  const rest = withoutFindings(model)
   return {
     ...assessmentBase(context),
     kind: 'assessment',
@@ -227,6 +228,17 @@ export function assessmentEntry(
     effectiveAt: model.asOf,
     content: canonicalBytesOf({ ...rest, findingsParts: findings }),
   }
+}
+
+/**
+ * Every own enumerable property of the model but its findings, which are not read: they may still be
+ * columns (findings-columns.ts), made into a million objects only when something reads them.
+ */
+function withoutFindings(model: AssessmentModel): Omit<AssessmentModel, 'findings'> {
+  const rest: Record<string, unknown> = {}
+  for (const key of Object.keys(model))
+    if (key !== 'findings') rest[key] = model[key as keyof AssessmentModel]
+  return rest as Omit<AssessmentModel, 'findings'>
 }
 
 /** The manifest that closes a run, before signing. */

@@ -2,6 +2,7 @@ import { z } from 'zod'
 import type { AssessmentModel } from '../core/assessment.js'
 import { NotFoundError, StoreError } from '../core/errors.js'
 import { type EvidenceItem, parseEvidence } from '../core/evidence.js'
+import { findingsView } from '../core/findings-columns.js'
 import { findingsOfPart } from '../core/findings-part.js'
 import type { LedgerRecord } from '../core/ledger.js'
 import { canonicalBytes, type LedgerEntry, type RecordKind, sha256 } from '../core/ledger.js'
@@ -314,17 +315,19 @@ export class AssessmentRecording {
     const reused = request.findings?.parts
     let findingsList: FindingsParts
     const remember = [...(request.remember ?? [])]
-    if (reused !== undefined && reused.count === model.findings.length) findingsList = reused
+    // Read a part at a time: a model whose findings are still columns never has them all as objects.
+    const findings = findingsView(model)
+    if (reused !== undefined && reused.count === findings.length) findingsList = reused
     else {
       const parts: FindingsPart[] = []
-      for (let i = 0; i * findingsPerRecord < model.findings.length; i++) {
-        const entry = findingsEntry(model.findings, i, model, context)
+      for (let i = 0; i * findingsPerRecord < findings.length; i++) {
+        const entry = findingsEntry(findings, i, model, context)
         await appender.add([entry])
         parts.push(
-          findingsPartOf(entry, Math.min(findingsPerRecord, model.findings.length - i * findingsPerRecord)),
+          findingsPartOf(entry, Math.min(findingsPerRecord, findings.length - i * findingsPerRecord)),
         )
       }
-      findingsList = { count: model.findings.length, parts }
+      findingsList = { count: findings.length, parts }
     }
     if (request.findings !== undefined) {
       // Recorded by every run with a key, reused or not: the next run finds the key in the latest run.

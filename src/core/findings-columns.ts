@@ -1,0 +1,146 @@
+import type { AssessmentModel } from './assessment.js'
+import type { FindingStatus, Severity, Subject } from './check.js'
+
+type ModelFinding = AssessmentModel['findings'][number]
+
+/** What reads a model's findings in order without needing them as objects: a list or FindingsColumns. */
+export interface FindingsView {
+  readonly length: number
+  /** The findings from `start` up to `end` (not included), as objects: what Array.prototype.slice gives. */
+  slice(start: number, end: number): ModelFinding[]
+}
+
+/** Consecutive findings that share their check, severity and mapping, and where they end. */
+interface Group {
+  check: string
+  severity: Severity
+  controls: string[]
+  criteria: string[]
+  end: number
+}
+
+/**
+ * A model's findings held a column per field while an assessment makes them, not as a million objects.
+ * A finding object with its seven properties is ~80 bytes, and a 100k-object Kubernetes estate has
+ * ~880k of them, alive beside all the evidence the checks read: the run's peak of memory. Here a
+ * finding is its subject, status and message in three lists (~24 bytes), and the check, severity,
+ * controls and criteria it shares with its neighbours are held once per group (compactFindings groups
+ * them the same way). `slice` makes the findings as assess() always made them: one literal, the same
+ * keys in the same order, the same shared subject and mapping lists.
+ */
+export class FindingsColumns implements FindingsView {
+  private readonly subjects: Subject[] = []
+  private readonly statuses: FindingStatus[] = []
+  private readonly messages: string[] = []
+  private readonly groups: Group[] = []
+
+  get length(): number {
+    return this.subjects.length
+  }
+
+  push(finding: ModelFinding): void {
+    const last = this.groups.at(-1)
+    if (
+      last === undefined ||
+      last.check !== finding.check ||
+      last.severity !== finding.severity ||
+      last.controls !== finding.controls ||
+      last.criteria !== finding.criteria
+    ) {
+      const { check, severity, controls, criteria } = finding
+      this.groups.push({ check, severity, controls, criteria, end: this.length })
+    }
+    this.subjects.push(finding.subject)
+    this.statuses.push(finding.status)
+    this.messages.push(finding.message)
+    ;(this.groups.at(-1) as Group).end = this.length
+  }
+
+  /** Calls `visit` with each finding's fields in order, making no finding object. */
+  forEach(
+    visit: (check: string, status: FindingStatus, subject: Subject, message: string, index: number) => void,
+  ): void {
+    let index = 0
+    for (const group of this.groups)
+      for (; index < group.end; index++)
+        visit(
+          group.check,
+          this.statuses[index] as FindingStatus,
+          this.subjects[index] as Subject,
+          this.messages[index] as string,
+          index,
+        )
+  }
+
+  /** Each finding's check and subject (what coverage reads), in order, as often as it is iterated. */
+  covered(): Iterable<{ check: string; subject: Subject }> {
+    const { groups, subjects } = this
+    return {
+      *[Symbol.iterator]() {
+        let index = 0
+        for (const group of groups)
+          for (; index < group.end; index++) yield { check: group.check, subject: subjects[index] as Subject }
+      },
+    }
+  }
+
+  slice(start = 0, end = this.length): ModelFinding[] {
+    const from = clampIndex(start, this.length)
+    const to = clampIndex(end, this.length)
+    const out: ModelFinding[] = []
+    let index = from
+    for (const group of this.groups) {
+      if (group.end <= index) continue
+      const { check, severity, controls, criteria } = group
+      for (; index < Math.min(group.end, to); index++)
+        out.push({
+          check,
+          severity,
+          status: this.statuses[index] as FindingStatus,
+          subject: this.subjects[index] as Subject,
+          message: this.messages[index] as string,
+          controls,
+          criteria,
+        })
+      if (index >= to) break
+    }
+    return out
+  }
+}
+
+/** An index as Array.prototype.slice reads it: negative from the end, clamped to the list. */
+function clampIndex(index: number, length: number): number {
+  const whole = Math.trunc(index) || 0
+  return whole < 0 ? Math.max(length + whole, 0) : Math.min(whole, length)
+}
+
+/** The columns of models whose findings have not been made into objects yet (lazyFindings). */
+const unmade = new WeakMap<object, FindingsColumns>()
+
+/**
+ * Gives `model` a `findings` property that makes the findings from `columns` the first time it is read
+ * (then a plain list, like any model's). A run that only records its findings (findingsView, a part at
+ * a time) and prints its summary never makes the million objects; whoever reads them gets them all.
+ */
+export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, columns: FindingsColumns): M {
+  const settle = (value: ModelFinding[]): ModelFinding[] => {
+    unmade.delete(model)
+    Object.defineProperty(model, 'findings', { value, writable: true, enumerable: true, configurable: true })
+    return value
+  }
+  Object.defineProperty(model, 'findings', {
+    get: () => settle(columns.slice()),
+    set: (value: ModelFinding[]) => {
+      settle(value)
+    },
+    enumerable: true,
+    configurable: true,
+  })
+  unmade.set(model, columns)
+  return model
+}
+
+/** A model's findings to read in order: its columns while they are not made into objects, else the list. */
+export function findingsView(model: Pick<AssessmentModel, 'findings'>): FindingsView {
+  return unmade.get(model) ?? model.findings
+}
