@@ -418,6 +418,25 @@ describe('the secrets scan on worker threads', () => {
     const stopped = new Promise<never>((_, reject) => {
       stop = reject
     })
+    // A worker still starting is posted its first shares at once (queued until it listens): this
+    // thread, busy elsewhere, would see its ready message late.
+    let ready: () => void = () => undefined
+    const posted: number[] = []
+    const starting: ShareRunner = {
+      ready: new Promise<void>((resolve) => {
+        ready = resolve
+      }),
+      failed: new Promise<never>(() => undefined),
+      run: async (start, end) => {
+        posted.push(start)
+        return scanned(start, end, -1)
+      },
+    }
+    const early = runShares(200, 2, slowly, [starting], { hereFrom: Promise.resolve() })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(posted.length).toBeGreaterThan(0)
+    ready()
+    expect((await early).length).toBe(200)
     const never = new Promise<void>(() => undefined)
     const slow = runShares(2000, 2, slowly, [runner(slowly)], { hereFrom: never, stopped })
     stop(new Error('stopped by the run'))

@@ -164,7 +164,8 @@ class ShareWorker {
 export interface ShareSchedule {
   /**
    * This thread takes shares once this settles (at once without it): a scan started before this
-   * thread is free leaves the shares to the workers meanwhile.
+   * thread is free leaves the shares to the workers meanwhile, and posts them their first ones
+   * without waiting for them to say they have started.
    */
   hereFrom?: Promise<void>
   /** Rejects to stop the scan: no share is taken after, and the scan fails with its error. */
@@ -213,8 +214,10 @@ export async function runShares(
   })
   shareFailed.catch(() => undefined)
   const feed = async (runner: ShareRunner): Promise<void> => {
-    // A runner still starting takes nothing: this thread scans on meanwhile.
-    await runner.ready
+    // A runner still starting takes nothing: this thread scans on meanwhile. Unless this thread is
+    // not scanning yet (hereFrom): then the first shares are posted at once, queued until the worker
+    // listens, since this thread, busy with other work, would see the worker's ready message late.
+    if (hereFrom === undefined) await runner.ready
     for (let at = take(); at !== undefined; at = take()) {
       const task = runner.run(at.start, at.end)
       running.add(task)
