@@ -241,7 +241,7 @@ function startEarlyScan(
     files,
     settings: earlyScanSettings(run.salt, options.allow, where),
     hashed: run.hash,
-    scan: startTreeScan(job, () => compileRules(secretRules), threads),
+    scan: startTreeScan(job, threads),
   }
 }
 
@@ -327,7 +327,16 @@ async function scanTree(
     ) {
       const job = { root, files: early.files, salt, allow: options.allow, where }
       const none = () => undefined
-      return await scanListedTree(job, compiled, toFinding, label, cache, options, none, early.scan.join())
+      return await scanListedTree(
+        job,
+        compiled,
+        toFinding,
+        label,
+        cache,
+        options,
+        none,
+        early.scan.join(compiled),
+      )
     }
     // Not this scan's: stopped before this one starts workers of its own.
     await early?.scan.abandon()

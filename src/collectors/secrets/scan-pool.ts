@@ -286,8 +286,11 @@ export function startThreads(threads: number): EarlyThreads | undefined {
 
 /** A tree's scan started before its collector runs (startTreeScan), on the workers alone until joined. */
 export interface StartedScan {
-  /** The scan's results, this thread taking shares too from now on. Rejects as the scan would. */
-  join(): Promise<ScannedFile[]>
+  /**
+   * The scan's results, this thread taking shares too from now on, with the collector's compiled
+   * `rules` (the same rules the workers compile). Rejects as the scan would.
+   */
+  join(rules: CompiledRules): Promise<ScannedFile[]>
   /** Stops a scan no collector took: no share is taken after, and its workers are stopped. */
   abandon(): Promise<void>
 }
@@ -296,12 +299,11 @@ export interface StartedScan {
  * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2), before this thread is free
  * to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
  * does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
- * collector joins, so the results are the same, in the same order, as scanTreeFiles'. `rules` is
- * called only if this thread scans.
+ * collector joins, so the results are the same, in the same order, as scanTreeFiles'.
  */
-export function startTreeScan(job: ScanJob, rules: () => CompiledRules, threads: number): StartedScan {
-  let joined: () => void = () => undefined
-  const hereFrom = new Promise<void>((resolve) => {
+export function startTreeScan(job: ScanJob, threads: number): StartedScan {
+  let joined: (rules: CompiledRules) => void = () => undefined
+  const rules = new Promise<CompiledRules>((resolve) => {
     joined = resolve
   })
   let stop: (error: Error) => void = () => undefined
@@ -309,12 +311,15 @@ export function startTreeScan(job: ScanJob, rules: () => CompiledRules, threads:
     stop = reject
   })
   stopped.catch(() => undefined)
-  const result = scanTreeFiles(job, rules, threads, undefined, { hereFrom, stopped })
+  const result = scanTreeFiles(job, rules, threads, undefined, {
+    hereFrom: rules.then(() => undefined),
+    stopped,
+  })
   // Whoever started it settles it: joined (the collector awaits it) or abandoned.
   result.catch(() => undefined)
   return {
-    join: () => {
-      joined()
+    join: (compiled) => {
+      joined(compiled)
       return result
     },
     abandon: async () => {
@@ -360,18 +365,16 @@ const sampleFiles = 32
  */
 export async function scanTreeFiles(
   job: ScanJob,
-  rules: CompiledRules | (() => CompiledRules),
+  /** The compiled rules, or their promise when this thread is to scan only once they are given. */
+  rules: CompiledRules | Promise<CompiledRules>,
   threads: number,
   early?: EarlyThreads,
   schedule?: ShareSchedule,
 ): Promise<ScannedFile[]> {
   const file = workerFile
-  // Compiled only if this thread scans: a scan the workers finish alone leaves it to them.
-  let compiled = typeof rules === 'function' ? undefined : rules
-  const rulesHere = (): CompiledRules => (compiled ??= (rules as () => CompiledRules)())
   if (threads < 2 || file === undefined) {
     await schedule?.hereFrom
-    return scanFiles(job, rulesHere())
+    return scanFiles(job, await rules)
   }
   const started = early?.take() ?? []
   const workers = [
@@ -385,7 +388,8 @@ export async function scanTreeFiles(
     return await runShares(
       job.files.length,
       threads,
-      (start, end) => scanFiles({ ...job, files: job.files.slice(start, end) }, rulesHere()),
+      // Called only once this thread may scan (hereFrom), by which time the rules are given.
+      async (start, end) => scanFiles({ ...job, files: job.files.slice(start, end) }, await rules),
       used.map((w) => w.runnerOf(job)),
       schedule,
     )
