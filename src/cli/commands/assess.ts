@@ -62,15 +62,16 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
   }
   const env = io.env ?? process.env
   const loaded = await loadConfig(options.config, io.cwd)
-  // A first run's secrets-scan workers start now, while the checks, store and catalog load.
-  const stopEarlyWork = await startEarlyWork(loaded)
+  // A first run's secrets scan starts now, on workers, while the checks, store and catalog load.
+  const run = processRun()
+  const stopEarlyWork = await startEarlyWork(loaded, run.env)
   let assessed: Awaited<ReturnType<typeof runAssessment>>
   try {
     // The catalog is loaded, and the heap set for a large estate, only if the run evaluates: a run
     // that repeats an earlier one whole needs neither.
     const library = await loadLibraryLater({ deferChecks: true })
     assessed = await withProgress('assessing', progressStream(io), () =>
-      runAssessment(loaded, library, new Date(), processRun(), {
+      runAssessment(loaded, library, new Date(), run, {
         keepEvidence: false,
         beforeEvaluating: favourMemoryOverSpeed,
         evidenceReleased: () => {

@@ -1,4 +1,5 @@
 import { createHash } from 'node:crypto'
+import { realpathSync } from 'node:fs'
 import { stat } from 'node:fs/promises'
 import path from 'node:path'
 import picomatch from 'picomatch'
@@ -17,7 +18,15 @@ import { secretRules } from './rules.js'
 import { type CachedTreeScan, scanThroughCache } from './scan-cache.js'
 import { type FoundSecret, redactMatch, type ScanJob, type ScannedFile } from './scan-files.js'
 import { scanHistory } from './scan-history.js'
-import { type EarlyThreads, likelyThreads, scanTreeFiles, startThreads, threadsFor } from './scan-pool.js'
+import {
+  type EarlyThreads,
+  likelyThreads,
+  type StartedScan,
+  scanTreeFiles,
+  startThreads,
+  startTreeScan,
+  threadsFor,
+} from './scan-pool.js'
 import { type CompiledRules, compileRules, fingerprintSecret } from './scan-text.js'
 import { listTree } from './walk.js'
 
@@ -107,34 +116,82 @@ function listingFilter(exclude: readonly string[]): (relative: string) => boolea
 }
 
 /**
- * Workers started for a tree before its collector runs, by tree (its absolute path and `exclude`):
- * prestartSecretsScans puts them here, scanTree takes them.
+ * A tree's scan started before its collector runs (prestartSecretsScans): its listing, and what its
+ * results depend on besides the files (earlyScanSettings), which the collector's must match to use it.
  */
-const prestartedTrees = new Map<string, EarlyThreads>()
+interface EarlyScan {
+  files: string[]
+  settings: string
+  /** Each file hashed: the results can key a parse cache's entries. */
+  hashed: boolean
+  scan: StartedScan
+}
+
+/** What an early scan's results depend on besides the tree's bytes: salt, allow list, where it is configured. */
+const earlyScanSettings = (salt: string, allow: SecretsOptions['allow'], where: string): string =>
+  JSON.stringify([salt, allow, where])
+
+/** What was started for a tree before its collector ran: its workers, or its scan already running. */
+type Prestarted = { threads: EarlyThreads } | { early: EarlyScan }
+
+/**
+ * Workers or scans started for a tree before its collector runs, by tree (its absolute path and
+ * `exclude`): prestartSecretsScans puts them here, scanTree takes them.
+ */
+const prestartedTrees = new Map<string, Prestarted>()
 const treeKey = (root: string, exclude: readonly string[]): string => JSON.stringify([root, exclude])
 
-function takePrestarted(root: string, exclude: readonly string[]): EarlyThreads | undefined {
+function takePrestarted(root: string, exclude: readonly string[]): Prestarted | undefined {
   const key = treeKey(root, exclude)
   const early = prestartedTrees.get(key)
   prestartedTrees.delete(key)
   return early
 }
 
+const stopPrestarted = (prestarted: Prestarted | undefined): Promise<void> =>
+  prestarted === undefined
+    ? Promise.resolve()
+    : 'threads' in prestarted
+      ? prestarted.threads.release()
+      : prestarted.early.scan.abandon()
+
 /**
- * Starts the scan workers of every large tree among `sources` now, before the run loads its checks,
- * opens its store and loads its catalog: a worker takes 100-200 ms of wall time to start, and started
- * by the collector it was ready well after this thread had begun to scan alone. The tree is listed
- * here only to judge its size (likelyThreads); the collector lists it again when it runs, so what it
- * scans is the tree as it is then (the store folder and a new signing key may be created in between).
- * For a first run (nothing cached): on a re-run the collector starts workers only when its probe finds
- * the tree not cached. Returns what stops the workers no collector took (call it once the run ends).
+ * What a first run tells prestartSecretsScans so that it can start a tree's scan itself, not only
+ * its workers.
+ */
+export interface EarlyScanRun {
+  /** The fingerprint salt the collectors will be given (salt.ts upcomingFingerprintSalt). */
+  salt: string
+  /** Whether the collectors will have a parse cache, whose keys need each file's hash. */
+  hash: boolean
+  /**
+   * Absolute paths the run writes before its collectors run: folders (the store's) and files (a new
+   * signing key). A tree whose listing could hold any of them is not scanned early: the collector's
+   * listing, made after they were written, would.
+   */
+  writes: { folders: readonly string[]; files: readonly string[] }
+}
+
+/**
+ * Starts what the secrets scan of every large tree among `sources` needs, now, before the run loads
+ * its checks, opens its store and loads its catalog: a worker takes 100-200 ms of wall time to start,
+ * and started by the collector it was ready well after this thread had begun to scan alone. With
+ * `run` (a first run of `assess`), the first such tree is listed once and scanned at once on the
+ * workers, this thread joining when the collector runs (startTreeScan): the collector takes the
+ * listing and the running scan when its settings are the ones the scan started with, else lists and
+ * scans again. Without `run`, or for a tree `run.writes` could land in, only the workers are started
+ * and the collector lists the tree when it runs. For a first run (nothing cached): on a re-run the
+ * collector starts workers only when its probe finds the tree not cached. Returns what stops the
+ * workers and scans no collector took (call it once the run ends, whatever its outcome).
  */
 export async function prestartSecretsScans(
   sources: readonly { type: string; [setting: string]: unknown }[],
   base: string,
+  run?: EarlyScanRun,
 ): Promise<() => Promise<void>> {
   const keys: string[] = []
-  for (const source of sources) {
+  let scanning = false
+  for (const [i, source] of sources.entries()) {
     if (source.type !== 'secrets') continue
     // allowOutside is the registry's setting, not the collector's (collectorSettings leaves it out).
     const { allowOutside: _registryOnly, ...settings } = source
@@ -144,18 +201,85 @@ export async function prestartSecretsScans(
     const root = path.resolve(base, parsed.data.path)
     const key = treeKey(root, parsed.data.exclude)
     if (prestartedTrees.has(key)) continue
-    const files = await listTree(root, listingFilter(parsed.data.exclude)).catch(() => undefined)
-    const early = files === undefined ? undefined : startThreads(likelyThreads(root, files))
-    if (early === undefined) continue
-    prestartedTrees.set(key, early)
+    const filter = listingFilter(parsed.data.exclude)
+    const files = await listTree(root, filter).catch(() => undefined)
+    if (files === undefined) continue
+    // One tree scanned early at a time: two would share the same cores.
+    const scan: EarlyScan | undefined =
+      run !== undefined && !scanning && !mayList(root, filter, run.writes)
+        ? startEarlyScan(root, files, parsed.data, `sources[${i}]`, run)
+        : undefined
+    scanning ||= scan !== undefined
+    const threads = scan === undefined ? startThreads(likelyThreads(root, files)) : undefined
+    const prestarted: Prestarted | undefined =
+      scan !== undefined ? { early: scan } : threads !== undefined ? { threads } : undefined
+    if (prestarted === undefined) continue
+    prestartedTrees.set(key, prestarted)
     keys.push(key)
   }
   return async () => {
     for (const key of keys) {
-      const early = prestartedTrees.get(key)
+      const prestarted = prestartedTrees.get(key)
       prestartedTrees.delete(key)
-      await early?.release()
+      await stopPrestarted(prestarted)
     }
+  }
+}
+
+/** The scan of a listed tree started on workers (undefined when it is not worth them: threadsFor). */
+function startEarlyScan(
+  root: string,
+  files: string[],
+  options: SecretsOptions,
+  where: string,
+  run: EarlyScanRun,
+): EarlyScan | undefined {
+  const threads = threadsFor(root, files)
+  if (threads < 2) return undefined
+  const job: ScanJob = { root, files, salt: run.salt, allow: options.allow, where, hash: run.hash }
+  return {
+    files,
+    settings: earlyScanSettings(run.salt, options.allow, where),
+    hashed: run.hash,
+    scan: startTreeScan(job, threads),
+  }
+}
+
+/**
+ * Whether listing `root` could take in any of `writes`: a file or folder under it that is neither
+ * excluded (`filter`, or a `.git` folder) nor under an excluded folder. Paths are compared as their
+ * nearest existing folder resolves (symbolic links followed), so that a link cannot hide one.
+ */
+function mayList(
+  root: string,
+  filter: (relative: string) => boolean,
+  writes: EarlyScanRun['writes'],
+): boolean {
+  const realRoot = realPath(root)
+  const listed = (target: string, isFolder: boolean): boolean => {
+    const relative = path.relative(realRoot, realPath(target))
+    if (relative === '') return true
+    if (relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative)) return false
+    const parts = relative.split(path.sep)
+    for (let n = 1; n <= parts.length; n++) {
+      const at = parts.slice(0, n).join('/')
+      const folder = n < parts.length || isFolder
+      if (folder && (parts[n - 1] === '.git' || filter(`${at}/`))) return false
+      if (!folder && filter(at)) return false
+    }
+    return true
+  }
+  return writes.folders.some((f) => listed(f, true)) || writes.files.some((f) => listed(f, false))
+}
+
+/** `target` with its nearest existing folder's symbolic links resolved (the rest may not exist yet). */
+function realPath(target: string): string {
+  const absolute = path.resolve(target)
+  try {
+    return realpathSync(absolute)
+  } catch {
+    const parent = path.dirname(absolute)
+    return parent === absolute ? absolute : path.join(realPath(parent), path.basename(absolute))
   }
 }
 
@@ -191,16 +315,41 @@ async function scanTree(
   label: (file: string) => string,
   cache: ParseCache | undefined,
 ): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
-  const files = await listTree(root, listingFilter(options.exclude))
-  const job = { root, files, salt, allow: options.allow, where }
-  // Workers a first run started while it loaded (prestartSecretsScans) are taken first.
   const prestarted = takePrestarted(root, options.exclude)
-  const startEarly = () => prestarted ?? startThreads(likelyThreads(root, files))
   try {
+    // The scan a first run started while it loaded (prestartSecretsScans), if it is this one: its
+    // results depend on nothing else that could differ. Its listing is this scan's.
+    const early = prestarted !== undefined && 'early' in prestarted ? prestarted.early : undefined
+    if (
+      early !== undefined &&
+      early.settings === earlyScanSettings(salt, options.allow, where) &&
+      (early.hashed || cache === undefined)
+    ) {
+      const job = { root, files: early.files, salt, allow: options.allow, where }
+      const none = () => undefined
+      return await scanListedTree(
+        job,
+        compiled,
+        toFinding,
+        label,
+        cache,
+        options,
+        none,
+        early.scan.join(compiled),
+      )
+    }
+    // Not this scan's: stopped before this one starts workers of its own.
+    await early?.scan.abandon()
+    const files = await listTree(root, listingFilter(options.exclude))
+    const job = { root, files, salt, allow: options.allow, where }
+    // Workers a first run started while it loaded (prestartSecretsScans) are taken first.
+    const threads = prestarted !== undefined && 'threads' in prestarted ? prestarted.threads : undefined
+    const startEarly = () => threads ?? startThreads(likelyThreads(root, files))
     return await scanListedTree(job, compiled, toFinding, label, cache, options, startEarly)
   } finally {
-    // Not taken (a probe found the tree cached): stopped, not left to keep the process alive.
-    await prestarted?.release()
+    // Not taken (a probe found the tree cached), or the scan failed: stopped, not left to keep the
+    // process alive.
+    await stopPrestarted(prestarted)
   }
 }
 
@@ -213,11 +362,13 @@ async function scanListedTree(
   cache: ParseCache | undefined,
   options: SecretsOptions,
   startEarly: () => EarlyThreads | undefined,
+  /** The whole tree's scan already running (prestartSecretsScans), its files hashed. */
+  started?: Promise<ScannedFile[]>,
 ): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
   const { root, salt } = job
   const scan: CachedTreeScan =
     cache === undefined
-      ? await scanUncached(job, compiled, startEarly()).then((scanned) => ({
+      ? await (started ?? scanUncached(job, compiled, startEarly())).then((scanned) => ({
           files: scanned,
           findings: scanned.flatMap((file) => file.found.map((found) => toFinding(file.file, found))),
           reused: false,
@@ -228,6 +379,7 @@ async function scanListedTree(
           label,
           threads: (list) => threadsFor(root, list),
           startEarly,
+          ...(started === undefined ? {} : { scanned: started }),
         })
   const totals = { files: 0, bytes: 0, binary: 0 }
   const listing = createHash('sha256')

@@ -1,4 +1,5 @@
 import { randomBytes } from 'node:crypto'
+import { readFileSync } from 'node:fs'
 import { mkdir, readFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 
@@ -14,7 +15,8 @@ export async function loadFingerprintSalt(storeDir: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  const salt = randomBytes(32).toString('hex')
+  const salt = chosenSalts.get(path.resolve(storeDir)) ?? newSalt()
+  chosenSalts.delete(path.resolve(storeDir))
   await mkdir(storeDir, { recursive: true })
   // `wx`: if another run created it meanwhile, keep theirs.
   await writeFile(file, `${salt}\n`, { flag: 'wx', mode: 0o600 }).catch(
@@ -23,6 +25,32 @@ export async function loadFingerprintSalt(storeDir: string): Promise<string> {
     },
   )
   return (await readFile(file, 'utf8')).trim()
+}
+
+const newSalt = (): string => randomBytes(32).toString('hex')
+
+/** Salts chosen before their store had one (upcomingFingerprintSalt), by the store folder's absolute path. */
+const chosenSalts = new Map<string, string>()
+
+/**
+ * The salt loadFingerprintSalt(storeDir) will return later in this process, known before the run
+ * creates its store: the store's own when it has one; else one chosen now, which loadFingerprintSalt
+ * writes when it creates the file, unless another run wrote one first. Nothing is written here, so
+ * a run that fails before it collects leaves no file behind. The secrets scan of a first run starts
+ * with it while the run loads its checks (startEarlyWork); the collector uses that scan only if its
+ * own salt turns out to be this one. Undefined when the file cannot be read: loadFingerprintSalt
+ * reports that.
+ */
+export function upcomingFingerprintSalt(storeDir: string): string | undefined {
+  try {
+    return readFileSync(path.join(storeDir, 'fingerprint-salt'), 'utf8').trim()
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'ENOENT') return undefined
+  }
+  const key = path.resolve(storeDir)
+  const salt = chosenSalts.get(key) ?? newSalt()
+  chosenSalts.set(key, salt)
+  return salt
 }
 
 /**
@@ -36,5 +64,5 @@ export async function readFingerprintSalt(storeDir: string): Promise<string> {
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code !== 'ENOENT') throw error
   }
-  return randomBytes(32).toString('hex')
+  return newSalt()
 }

@@ -109,6 +109,11 @@ export interface ScanCacheIo {
    * nothing. What the scan did not take is released here.
    */
   startEarly?: () => EarlyThreads | undefined
+  /**
+   * The whole of `job.files` already being scanned, each file hashed (scan-pool.ts startTreeScan): a
+   * first run's scan, started before its store existed, so nothing is looked up in the cache.
+   */
+  scanned?: Promise<ScannedFile[]>
 }
 
 /** A cached shard's findings, or undefined when the entry is not one this scan could have written. */
@@ -158,22 +163,25 @@ export async function scanThroughCache(
     if (findings !== undefined) hits.set(s, findings)
   }
 
-  const probes = [...new Set([0, shards.length >> 1, shards.length - 1])].filter((s) => s < shards.length)
-  let early: EarlyThreads | undefined
-  let scanned: ScannedFile[]
-  try {
-    for (const s of probes) {
-      await lookUp(s)
-      if (s === 0 && !hits.has(0)) early = io.startEarly?.()
-    }
-    // Something was cached: every other shard is worth looking up too.
-    if (hits.size > 0) for (let s = 0; s < shards.length; s++) if (!probes.includes(s)) await lookUp(s)
+  // A few shards looked up first; the whole tree when any of them was cached; the rest scanned.
+  const probeAndScan = async (): Promise<ScannedFile[]> => {
+    const probes = [...new Set([0, shards.length >> 1, shards.length - 1])].filter((s) => s < shards.length)
+    let early: EarlyThreads | undefined
+    try {
+      for (const s of probes) {
+        await lookUp(s)
+        if (s === 0 && !hits.has(0)) early = io.startEarly?.()
+      }
+      // Something was cached: every other shard is worth looking up too.
+      if (hits.size > 0) for (let s = 0; s < shards.length; s++) if (!probes.includes(s)) await lookUp(s)
 
-    const missing = shards.flatMap((shard, s) => (hits.has(s) ? [] : filesOf(shard)))
-    scanned = await scanTreeFiles({ ...job, files: missing, hash: true }, rules, io.threads(missing), early)
-  } finally {
-    await early?.release()
+      const missing = shards.flatMap((shard, s) => (hits.has(s) ? [] : filesOf(shard)))
+      return await scanTreeFiles({ ...job, files: missing, hash: true }, rules, io.threads(missing), early)
+    } finally {
+      await early?.release()
+    }
   }
+  const scanned = await (io.scanned ?? probeAndScan())
 
   const files: TreeFile[] = []
   const findings: SecretFinding[] = []

@@ -3,7 +3,8 @@ import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os, { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { afterAll, beforeAll, describe, expect, it } from 'vitest'
-import { collectSecrets, prestartSecretsScans, secretsOptions } from './index.js'
+import type { ParseCache, ParsedInput } from '../source-collector.js'
+import { collectSecrets, type EarlyScanRun, prestartSecretsScans, secretsOptions } from './index.js'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import {
   likelyThreads,
@@ -14,6 +15,7 @@ import {
   setSecretsWorkerFile,
   shareEnd,
   startThreads,
+  startTreeScan,
   threadsFor,
 } from './scan-pool.js'
 import { compileRules, fingerprintSecret } from './scan-text.js'
@@ -245,6 +247,195 @@ describe('the secrets scan on worker threads', () => {
       setSecretsWorkerFile(worker)
     },
   )
+
+  // A first run's scan, started before its collector runs (startEarlyWork): the same results, the
+  // tree listed once, and only when nothing the run writes before collecting could be in the listing.
+  const earlyRun = (over: Partial<EarlyScanRun> = {}): EarlyScanRun => ({
+    salt: 'pool-salt',
+    hash: true,
+    writes: { folders: [path.join(root, '.trustctl')], files: [path.join(os.tmpdir(), 'elsewhere.pem')] },
+    ...over,
+  })
+  const poolContext = (cache?: ParseCache) => ({
+    root,
+    where: 'sources[0]',
+    now: new Date(),
+    env: {},
+    fingerprintSalt: 'pool-salt',
+    ...(cache === undefined ? {} : { parseCache: cache }),
+  })
+  const memoryCache = (): ParseCache & { entries: Map<string, ParsedInput> } => {
+    const entries = new Map<string, ParsedInput>()
+    return {
+      entries,
+      get: async (key) => entries.get(key),
+      set: (key, parsed) => void entries.set(key, parsed),
+    }
+  }
+  /** Collects with the scan started early under `run`; whether the collector used that scan's listing. */
+  async function collectAfterEarlyStart(run: EarlyScanRun, cache?: ParseCache) {
+    const options = secretsOptions.parse({ type: 'secrets', path: '.' })
+    const stop = await prestartSecretsScans([options], root, run)
+    // Written after the scan started: in its results only if the collector listed the tree again.
+    const late = path.join(root, 'late.env')
+    writeFileSync(late, `${secretLine(4)}\n`)
+    try {
+      const collected = await collectSecrets(options, poolContext(cache))
+      const listedAgain = collected.evidence.some((e) => e.kind === 'secret.finding' && e.file === 'late.env')
+      return { collected, listedAgain }
+    } finally {
+      rmSync(late)
+      planted.pop()
+      await stop()
+    }
+  }
+
+  it.skipIf(availableParallelism() < 2)(
+    'takes the scan a first run started early: listed once, the same findings and cache entries',
+    async () => {
+      setSecretsWorkerFile(worker)
+      const cache = memoryCache()
+      const early = await collectAfterEarlyStart(earlyRun(), cache)
+      expect(early.listedAgain).toBe(false)
+      // The same as a collector that lists and scans itself, on one thread, through its own cache.
+      setSecretsWorkerFile(undefined)
+      const own = memoryCache()
+      const single = await collectSecrets(
+        secretsOptions.parse({ type: 'secrets', path: '.' }),
+        poolContext(own),
+      )
+      setSecretsWorkerFile(worker)
+      expect(early.collected).toEqual(single)
+      expect([...cache.entries]).toEqual([...own.entries])
+      expect(cache.entries.size).toBeGreaterThan(0)
+      // Without a cache the early scan's results serve all the same.
+      const uncached = await collectAfterEarlyStart(earlyRun())
+      expect(uncached.listedAgain).toBe(false)
+      setSecretsWorkerFile(undefined)
+      expect(uncached.collected).toEqual(
+        await collectSecrets(secretsOptions.parse({ type: 'secrets', path: '.' }), poolContext()),
+      )
+      setSecretsWorkerFile(worker)
+    },
+  )
+
+  it.skipIf(availableParallelism() < 2)(
+    "lists and scans again when the early scan is not this run's, or the run writes into the tree first",
+    async () => {
+      setSecretsWorkerFile(worker)
+      // Another salt than the collector is given: its fingerprints would differ.
+      expect((await collectAfterEarlyStart(earlyRun({ salt: 'another-salt' }))).listedAgain).toBe(true)
+      // Files not hashed, where the collector keys a cache by each file's hash.
+      expect((await collectAfterEarlyStart(earlyRun({ hash: false }), memoryCache())).listedAgain).toBe(true)
+      // A store folder in the tree, not excluded: the collector's listing would hold the files it
+      // gets before the collector runs. Likewise a signing key created in the tree.
+      const inTree = earlyRun({ writes: { folders: [path.join(root, 'state')], files: [] } })
+      expect((await collectAfterEarlyStart(inTree)).listedAgain).toBe(true)
+      const key = earlyRun({ writes: { folders: [], files: [path.join(root, 'keys', 'ledger.pem')] } })
+      expect((await collectAfterEarlyStart(key)).listedAgain).toBe(true)
+      // Excluded (the store's default `.trustctl`, or `.git`) or outside the tree: scanned early.
+      const excluded = earlyRun({
+        writes: { folders: [path.join(root, '.trustctl'), path.join(root, '.git', 'x')], files: [] },
+      })
+      expect((await collectAfterEarlyStart(excluded)).listedAgain).toBe(false)
+      const outside = earlyRun({ writes: { folders: [path.join(root, '..', 'store')], files: [] } })
+      expect((await collectAfterEarlyStart(outside)).listedAgain).toBe(false)
+    },
+  )
+
+  it.skipIf(availableParallelism() < 2)(
+    'stops an early scan no collector took, and fails the collector with a scan that failed',
+    async () => {
+      const options = secretsOptions.parse({ type: 'secrets', path: '.' })
+      // A run that fails before it collects: stop() ends the scan and its workers.
+      setSecretsWorkerFile(worker)
+      const unused = await prestartSecretsScans([options], root, earlyRun())
+      await unused()
+      // Nothing left to take: the next collector lists and scans by itself.
+      setSecretsWorkerFile(undefined)
+      const single = await collectSecrets(options, poolContext())
+      expect(single.evidence.filter((e) => e.kind === 'secret.finding').length).toBe(planted.length)
+      // Workers that die: the collector that takes their scan fails with it.
+      const dying = path.join(build, 'dying-early-scan-worker.mjs')
+      writeFileSync(dying, 'process.exit(6)\n')
+      setSecretsWorkerFile(dying)
+      const stop = await prestartSecretsScans([options], root, earlyRun())
+      setSecretsWorkerFile(worker)
+      await expect(collectSecrets(options, poolContext())).rejects.toThrow(/exited/)
+      await stop()
+    },
+  )
+
+  it('scans on the workers alone until this thread joins, and stops when asked', async () => {
+    setSecretsWorkerFile(worker)
+    const all = await (await import('./walk.js')).listTree(root, () => false)
+    const started = startTreeScan({ ...job(), files: all }, 2)
+    // Long enough for the worker to have scanned a share or more alone.
+    await new Promise((resolve) => setTimeout(resolve, 300))
+    expect(await started.join(compileRules())).toEqual(
+      await scanFiles({ ...job(), files: all }, compileRules()),
+    )
+    await started.abandon()
+    // Stopped before it was joined: it settles, and joining it then fails.
+    const stopped = startTreeScan({ ...job(), files: all }, 2)
+    await stopped.abandon()
+    await expect(stopped.join(compileRules())).rejects.toThrow(/stopped/)
+  })
+
+  it('leaves the shares to the runners until this thread may take them, and stops when told', async () => {
+    const here: number[] = []
+    let join: () => void = () => undefined
+    const hereFrom = new Promise<void>((resolve) => {
+      join = resolve
+    })
+    const ran: number[] = []
+    const files = runShares(
+      2000,
+      2,
+      async (start, end) => {
+        here.push(start)
+        return scanned(start, end, 1)
+      },
+      [
+        runner(async (start, end) => {
+          ran.push(start)
+          if (ran.length === 3) join()
+          return new Promise((resolve) => setTimeout(() => resolve(scanned(start, end, -1)), 5))
+        }),
+      ],
+      { hereFrom },
+    )
+    expect((await files).map((f) => f.file)).toEqual(Array.from({ length: 2000 }, (_, i) => `f${i}`))
+    // The runner's first shares were all taken before this thread joined.
+    expect(Math.min(...here)).toBeGreaterThan(Math.max(...ran.slice(0, 2)))
+    let stop: (error: Error) => void = () => undefined
+    const stopped = new Promise<never>((_, reject) => {
+      stop = reject
+    })
+    // A worker still starting is posted its first shares at once (queued until it listens): this
+    // thread, busy elsewhere, would see its ready message late.
+    let ready: () => void = () => undefined
+    const posted: number[] = []
+    const starting: ShareRunner = {
+      ready: new Promise<void>((resolve) => {
+        ready = resolve
+      }),
+      failed: new Promise<never>(() => undefined),
+      run: async (start, end) => {
+        posted.push(start)
+        return scanned(start, end, -1)
+      },
+    }
+    const early = runShares(200, 2, slowly, [starting], { hereFrom: Promise.resolve() })
+    await new Promise((resolve) => setTimeout(resolve, 20))
+    expect(posted.length).toBeGreaterThan(0)
+    ready()
+    expect((await early).length).toBe(200)
+    const never = new Promise<void>(() => undefined)
+    const slow = runShares(2000, 2, slowly, [runner(slowly)], { hereFrom: never, stopped })
+    stop(new Error('stopped by the run'))
+    await expect(slow).rejects.toThrow('stopped by the run')
+  })
 
   it('guesses from a sample of file sizes whether a tree is worth the workers', async () => {
     setSecretsWorkerFile(worker)

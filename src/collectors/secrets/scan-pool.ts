@@ -160,6 +160,18 @@ class ShareWorker {
   }
 }
 
+/** When this thread joins a scan of shares (runShares), and what stops the scan before it ends. */
+export interface ShareSchedule {
+  /**
+   * This thread takes shares once this settles (at once without it): a scan started before this
+   * thread is free leaves the shares to the workers meanwhile, and posts them their first ones
+   * without waiting for them to say they have started.
+   */
+  hereFrom?: Promise<void>
+  /** Rejects to stop the scan: no share is taken after, and the scan fails with its error. */
+  stopped?: Promise<never>
+}
+
 /**
  * Scans files `0..total` in shares on this thread (`here`) and on `runners`, and joins the results in
  * order. A runner takes shares once it is ready, `inFlight` at a time; the scan fails when a runner
@@ -171,6 +183,7 @@ export async function runShares(
   threads: number,
   here: (start: number, end: number) => Promise<ScannedFile[]>,
   runners: readonly ShareRunner[],
+  { hereFrom, stopped }: ShareSchedule = {},
 ): Promise<ScannedFile[]> {
   const done: { start: number; files: ScannedFile[] }[] = []
   let next = 0
@@ -201,8 +214,10 @@ export async function runShares(
   })
   shareFailed.catch(() => undefined)
   const feed = async (runner: ShareRunner): Promise<void> => {
-    // A runner still starting takes nothing: this thread scans on meanwhile.
-    await runner.ready
+    // A runner still starting takes nothing: this thread scans on meanwhile. Unless this thread is
+    // not scanning yet (hereFrom): then the first shares are posted at once, queued until the worker
+    // listens, since this thread, busy with other work, would see the worker's ready message late.
+    if (hereFrom === undefined) await runner.ready
     for (let at = take(); at !== undefined; at = take()) {
       const task = runner.run(at.start, at.end)
       running.add(task)
@@ -214,6 +229,7 @@ export async function runShares(
     }
   }
   const mine = async (): Promise<void> => {
+    if (hereFrom !== undefined) await hereFrom
     for (let at = takeHere(); at !== undefined; at = takeHere()) {
       done.push({ start: at.start, files: await here(at.start, at.end) })
       // Let a runner's finished share be seen and its next one posted before scanning on.
@@ -225,7 +241,8 @@ export async function runShares(
   }
   for (const runner of runners) for (let i = 0; i < inFlight; i++) feed(runner).catch(failShare)
   try {
-    await Promise.race([mine(), shareFailed, ...runners.map((r) => r.failed)])
+    const ends = [mine(), shareFailed, ...runners.map((r) => r.failed)]
+    await Promise.race(stopped === undefined ? ends : [...ends, stopped])
     return done.sort((a, b) => a.start - b.start).flatMap((d) => d.files)
   } finally {
     // Once the scan has ended or failed, no thread takes another share.
@@ -267,6 +284,51 @@ export function startThreads(threads: number): EarlyThreads | undefined {
   }
 }
 
+/** A tree's scan started before its collector runs (startTreeScan), on the workers alone until joined. */
+export interface StartedScan {
+  /**
+   * The scan's results, this thread taking shares too from now on, with the collector's compiled
+   * `rules` (the same rules the workers compile). Rejects as the scan would.
+   */
+  join(rules: CompiledRules): Promise<ScannedFile[]>
+  /** Stops a scan no collector took: no share is taken after, and its workers are stopped. */
+  abandon(): Promise<void>
+}
+
+/**
+ * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2), before this thread is free
+ * to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
+ * does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
+ * collector joins, so the results are the same, in the same order, as scanTreeFiles'.
+ */
+export function startTreeScan(job: ScanJob, threads: number): StartedScan {
+  let joined: (rules: CompiledRules) => void = () => undefined
+  const rules = new Promise<CompiledRules>((resolve) => {
+    joined = resolve
+  })
+  let stop: (error: Error) => void = () => undefined
+  const stopped = new Promise<never>((_, reject) => {
+    stop = reject
+  })
+  stopped.catch(() => undefined)
+  const result = scanTreeFiles(job, rules, threads, undefined, {
+    hereFrom: rules.then(() => undefined),
+    stopped,
+  })
+  // Whoever started it settles it: joined (the collector awaits it) or abandoned.
+  result.catch(() => undefined)
+  return {
+    join: (compiled) => {
+      joined(compiled)
+      return result
+    },
+    abandon: async () => {
+      stop(new Error('secrets scan: stopped before its collector took it'))
+      await result.catch(() => undefined)
+    },
+  }
+}
+
 /**
  * The threads a tree is likely worth, from the sizes of a sample of its files (`sampleFiles` spread
  * over the sorted list) rather than of all of them: enough to start the workers early (startThreads).
@@ -299,15 +361,21 @@ const sampleFiles = 32
 /**
  * Scans `job.files` on `threads` threads, this one included (1: this one alone); results in order.
  * Workers started early (`early`) are used first; any more the scan needs are started here.
+ * `schedule` (runShares) holds this thread back, or stops the scan, when it runs on workers.
  */
 export async function scanTreeFiles(
   job: ScanJob,
-  rules: CompiledRules,
+  /** The compiled rules, or their promise when this thread is to scan only once they are given. */
+  rules: CompiledRules | Promise<CompiledRules>,
   threads: number,
   early?: EarlyThreads,
+  schedule?: ShareSchedule,
 ): Promise<ScannedFile[]> {
   const file = workerFile
-  if (threads < 2 || file === undefined) return scanFiles(job, rules)
+  if (threads < 2 || file === undefined) {
+    await schedule?.hereFrom
+    return scanFiles(job, await rules)
+  }
   const started = early?.take() ?? []
   const workers = [
     ...started,
@@ -320,8 +388,10 @@ export async function scanTreeFiles(
     return await runShares(
       job.files.length,
       threads,
-      (start, end) => scanFiles({ ...job, files: job.files.slice(start, end) }, rules),
+      // Called only once this thread may scan (hereFrom), by which time the rules are given.
+      async (start, end) => scanFiles({ ...job, files: job.files.slice(start, end) }, await rules),
       used.map((w) => w.runnerOf(job)),
+      schedule,
     )
   } finally {
     await Promise.all([spare, ...used.map((w) => w.stop())])
