@@ -24,10 +24,11 @@ let collect: (() => void) | undefined
  * Runs a full garbage collection now, when the heap is large: called by `assess` once its checks have
  * run and it has let its evidence go (at 100k objects some 75 MB of items and the checks' garbage). The
  * engine would collect it only once the heap reached the limit the last collection set, and by then
- * the ~120 MB of findings and model records written next are allocated on top: the run's peak of
- * resident memory. Collected here, that writing reuses the heap the evidence held (100k objects:
- * about 40 MiB lower peak for ~0.3 s of CPU). A small run skips it (its heap is below the threshold),
- * so its time is unchanged. The collector is exposed to this process only, the first time it is needed.
+ * the findings parts and model records written next (made 10k findings at a time from the findings
+ * columns) are allocated on top: the run's peak of resident memory. Collected here, that writing
+ * reuses the heap the evidence held (100k objects: about 40 MiB lower peak for ~0.3 s of CPU). A
+ * small run skips it (its heap is below the threshold), so its time is unchanged. The collector is
+ * exposed to this process only, the first time it is needed.
  */
 export function collectReleased(heapUsed = process.memoryUsage().heapUsed): boolean {
   if (heapUsed < collectReleasedAbove) return false
