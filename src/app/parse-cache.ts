@@ -5,7 +5,14 @@ import type { ParseCache, ParsedInput } from '../collectors/source-collector.js'
 import { canonicalBytesOf } from '../core/canonical-json.js'
 import { checkEvidence, type EvidenceItem, evidenceKinds, evidenceSchemaVersion } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
-import { type RunSeal, runSeal, type SealedRecord, trustedSigningKeys } from '../core/run-seal.js'
+import {
+  anchoredRecordsValid,
+  type RunSeal,
+  runSeal,
+  type SealedRecord,
+  signedAnchors,
+  trustedSigningKeys,
+} from '../core/run-seal.js'
 import type { AssessmentStore } from '../core/store.js'
 
 /**
@@ -302,6 +309,31 @@ export class SealedRuns {
       return undefined
     }
     return this.scanned.get(runId)
+  }
+
+  /**
+   * The records a run's manifest anchors (RunManifest.anchors), in order, when a trusted key signed
+   * the manifest and each record, read alone by its position, is the one anchored; undefined when
+   * the manifest anchors nothing (older ledgers) or anything does not match: the caller then asks
+   * sealedRecords, which proves the whole run. Reads the manifest and the anchored records only.
+   */
+  async anchoredRecords(runId: number): Promise<readonly LedgerRecord[] | undefined> {
+    let manifest: SealedRecord | undefined
+    // The run's first manifest: records after it are no part of what it signed.
+    for await (const scanned of this.store.scan({ runId, kinds: ['manifest'] })) {
+      manifest = scanned
+      break
+    }
+    if (manifest === undefined) return undefined
+    const signed = signedAnchors(runId, manifest, await this.trustedKeys())
+    if (!signed.ok) return undefined
+    const records: LedgerRecord[] = []
+    for (const { seq } of signed.anchors) {
+      if (!Number.isSafeInteger(seq)) return undefined
+      for await (const { record } of this.store.scan({ fromSeq: seq, toSeq: seq, withBlobs: false }))
+        records.push(record)
+    }
+    return anchoredRecordsValid(runId, signed.manifestSeq, signed.anchors, records) ? records : undefined
   }
 
   /** True when the record that vouches for a cached result lies in a trusted, sealed run, before its manifest. */

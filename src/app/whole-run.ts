@@ -226,10 +226,16 @@ export interface ReusableRun {
   evidence: readonly string[] | Uint8Array
 }
 
-/** The latest assessment run, when it is sealed by a trusted key: its id and records up to its manifest. */
+/**
+ * The latest assessment run, when it is sealed by a trusted key: its id and the records a repeat may
+ * read, each proved to be what the run's manifest signed.
+ */
 export interface SealedLatestRun {
   runId: number
-  /** The run's records before its manifest, each proved by the seal to be what the manifest signed. */
+  /**
+   * The records its manifest anchors (proved one by one), or, for a manifest without anchors, all
+   * the run's records before the manifest (proved by the seal).
+   */
   records: readonly LedgerRecord[]
 }
 
@@ -242,10 +248,12 @@ export function mayRepeatWhole(sources: readonly SourceEntry[]): boolean {
 }
 
 /**
- * The latest assessment run with its records, when a trusted key sealed it (SealedRuns); else
- * undefined. Started before the probe: the seal reads and hashes the run's records (some 11k after a
- * first run on 10k objects) on the main thread while the probe waits for its file reads. SealedRuns
- * keeps the seal, so a run that evaluates after all asks the same question again at no cost.
+ * The latest assessment run with the records a repeat reads, when a trusted key sealed it
+ * (SealedRuns); else undefined. A manifest that anchors them (RunManifest.anchors) is enough: the
+ * manifest and those few records are read and proved alone. Otherwise (an older ledger, a record or
+ * manifest that does not match) the whole run is sealed as before: its records (some 11k after a
+ * first run on 10k objects) read and hashed on the main thread while the probe waits for its file
+ * reads; SealedRuns keeps that seal, so a run that evaluates after all asks again at no cost.
  */
 export async function latestSealedRun(
   store: AssessmentStore,
@@ -253,9 +261,26 @@ export async function latestSealedRun(
 ): Promise<SealedLatestRun | undefined> {
   const runId = (await assessmentRuns(store)).at(-1)
   if (runId === undefined) return undefined
+  // First the records its manifest anchors, read alone (a handful, not the run's 11k): enough when
+  // they hold what a repeat reads (repeatAnchored). Else, or when anything does not match, the seal.
+  const anchored = await trust.anchoredRecords(runId)
+  if (anchored !== undefined && repeatAnchored(anchored)) return { runId, records: anchored }
   // Only a run sealed by a trusted key, and only its records before the manifest that signed them.
   const records = await trust.sealedRecords(runId)
   return records === undefined ? undefined : { runId, records }
+}
+
+/**
+ * Whether a run's anchored records hold all a repeat reads besides blobs: the whole-run key, the
+ * model and the list of the run's evidence (without the list, its evidence is its evidence records,
+ * which only the whole run's seal vouches for). The findings-parts record is read when there is one.
+ */
+export function repeatAnchored(records: readonly LedgerRecord[]): boolean {
+  const has = (kind: LedgerRecord['kind'], id: string): boolean =>
+    records.some((r) => r.kind === kind && r.id === id)
+  return (
+    has('evidence-set', wholeRunId) && has('assessment', 'assessment') && has('evidence-set', runEvidenceId)
+  )
 }
 
 /**

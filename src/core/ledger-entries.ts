@@ -4,7 +4,7 @@ import type { EvidenceItem } from './evidence.js'
 import type { FindingsView } from './findings-columns.js'
 import { findingsPartBytes } from './findings-part.js'
 import { canonicalBytes, type LedgerEntry, RecordDigest, sha256 } from './ledger.js'
-import { endorseKey, type RunManifest, type Signer } from './ledger-manifest.js'
+import { endorseKey, type ManifestAnchor, type RunManifest, type Signer } from './ledger-manifest.js'
 
 /** Who wrote the records and when: the same for every record of one run. */
 export interface EntryContext {
@@ -112,8 +112,11 @@ export function evidenceEntry(
 
 /**
  * The id of the evidence-set record that lists, by content hash and in order, every evidence item a
- * run read, when some of them are not recorded in the run itself because an earlier run recorded the
- * same content (an unchanged re-run records none). Without one, a run's evidence is its own records.
+ * run read, whether recorded in the run itself or, because an earlier run recorded the same content,
+ * only listed (an unchanged re-run records none). Every assessment run that read evidence writes one
+ * (runs before the manifest anchors did so only when some item was not recorded in the run): its
+ * manifest anchors it, so a run that repeats this one reads the list, not every evidence record.
+ * Without one, a run's evidence is its own records.
  */
 export const runEvidenceId = 'run-evidence'
 
@@ -249,6 +252,8 @@ export function composeManifest(input: {
   recordHashes: Iterable<string>
   head: { seq: number; hash: string }
   keyFingerprint: string
+  /** The run's anchored records (manifestAnchors); none: the manifest has no anchors field. */
+  anchors?: readonly ManifestAnchor[]
 }): RunManifest {
   const digest = new RecordDigest()
   for (const hash of input.recordHashes) digest.add(hash)
@@ -262,5 +267,6 @@ export function composeManifest(input: {
     chainLength: input.head.seq,
     chainHead: input.head.hash,
     keyFingerprint: input.keyFingerprint,
+    ...(input.anchors === undefined || input.anchors.length === 0 ? {} : { anchors: [...input.anchors] }),
   }
 }

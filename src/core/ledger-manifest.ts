@@ -1,6 +1,6 @@
 import { createPublicKey, type KeyObject, sign, verify } from 'node:crypto'
 import { z } from 'zod'
-import { canonicalBytes, sha256 } from './ledger.js'
+import { canonicalBytes, type LedgerRecord, sha256 } from './ledger.js'
 
 /**
  * The signed manifest that closes a run: how many records the run wrote, a digest of their hashes
@@ -18,6 +18,54 @@ export interface RunManifest {
   chainLength: number
   chainHead: string
   keyFingerprint: string
+  /**
+   * The few records of the run a later run reads when it repeats this one (see anchoredRecordIds),
+   * by position and hash, in ledger order; absent when the run holds none (and in older manifests).
+   * Why: the records digest vouches for them only once every record of the run is read and hashed
+   * again (11k on 10k objects); signed here, each can be proved on its own by reading it alone.
+   */
+  anchors?: ManifestAnchor[]
+}
+
+/** A record of the run the manifest names by position, kind, id and hash (RunManifest.anchors). */
+export interface ManifestAnchor {
+  seq: number
+  kind: LedgerRecord['kind']
+  id: string
+  hash: string
+}
+
+/**
+ * The records a manifest anchors, by kind and id: what a run that repeats this one reads (the key it
+ * was assessed under, its model, its findings parts and the list of its evidence). Of each, the last
+ * record of the run before the manifest is anchored: the one a reader of the whole run would take.
+ * Fixed here, not chosen by the writer, so `verify` can tell an anchor list that leaves one out.
+ */
+export const anchoredRecordIds: Readonly<Partial<Record<LedgerRecord['kind'], readonly string[]>>> = {
+  assessment: ['assessment'],
+  'evidence-set': ['whole-run', 'findings-parts', 'run-evidence'],
+}
+
+/** Whether a record of this kind and id is one a manifest anchors. */
+export function isAnchoredRecord(record: Pick<LedgerRecord, 'kind' | 'id'>): boolean {
+  return anchoredRecordIds[record.kind]?.includes(record.id) === true
+}
+
+/**
+ * A run's anchors from its records before the manifest (any order, any kinds): the last record of
+ * each anchored kind and id, in ledger order. Empty when the run holds none.
+ */
+export function manifestAnchors(
+  records: Iterable<Pick<LedgerRecord, 'seq' | 'kind' | 'id' | 'hash'>>,
+): ManifestAnchor[] {
+  const last = new Map<string, ManifestAnchor>()
+  for (const { seq, kind, id, hash } of records) {
+    if (!isAnchoredRecord({ kind, id })) continue
+    const key = `${kind}\0${id}`
+    const seen = last.get(key)
+    if (seen === undefined || seen.seq < seq) last.set(key, { seq, kind, id, hash })
+  }
+  return [...last.values()].sort((a, b) => a.seq - b.seq)
 }
 
 /** A manifest and its Ed25519 signature (base64) over the manifest's canonical bytes. */

@@ -1,7 +1,10 @@
 import { genesisHash, type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
 import {
+  isAnchoredRecord,
   keyEndorsementValid,
   keyFingerprint,
+  type ManifestAnchor,
+  manifestAnchors,
   manifestSignatureValid,
   type SignedManifest,
   signingKeyContentSchema,
@@ -77,6 +80,31 @@ export interface VerifyOptions {
   problemLimit?: number
 }
 
+/**
+ * What is wrong with a manifest's anchors (RunManifest.anchors), compared with those its run's records
+ * give (manifestAnchors): every anchor must name, by position and hash, the run's last record of its
+ * kind and id before the manifest, and none may be left out. Undefined when they agree.
+ */
+export function anchorMismatch(signed: unknown, expected: readonly ManifestAnchor[]): string | undefined {
+  if (!Array.isArray(signed)) return 'its anchors are not a list'
+  const name = (a: ManifestAnchor): string => `${a.kind} ${a.id}`
+  const byName = new Map(expected.map((a) => [name(a), a]))
+  const named = new Set<string>()
+  for (const anchor of signed as ManifestAnchor[]) {
+    if (typeof anchor !== 'object' || anchor === null) return 'an anchor is not a record position and hash'
+    const found = byName.get(name(anchor))
+    if (named.has(name(anchor))) return `it anchors ${name(anchor)} twice`
+    named.add(name(anchor))
+    if (found === undefined)
+      return `it anchors ${name(anchor)} at record ${anchor.seq}, but the run holds no such record before its manifest`
+    if (found.seq !== anchor.seq || found.hash !== anchor.hash)
+      return `it anchors ${name(anchor)} at record ${anchor.seq} with hash ${short(String(anchor.hash))}, but the run's last such record before its manifest is record ${found.seq} with hash ${short(found.hash)}`
+  }
+  const left = expected.find((a) => !named.has(name(a)))
+  if (left !== undefined) return `it does not anchor the run's ${name(left)} record ${left.seq}`
+  return undefined
+}
+
 interface RunState {
   digest: RecordDigest
   signed: boolean
@@ -84,6 +112,8 @@ interface RunState {
   finishedAt?: string
   /** The run began before the first record checked (a bundle's slice): its totals cannot be compared. */
   partial: boolean
+  /** The run's records of the kinds and ids a manifest anchors (a handful), to compare its anchors with. */
+  anchorable?: ManifestAnchor[]
 }
 
 /**
@@ -196,6 +226,10 @@ export class LedgerVerifier {
         partial: record.kind !== 'run-start' && record.kind !== 'signing-key',
       }
       if (record.kind === 'run-start') run.startedAt ??= record.collectedAt
+      if (isAnchoredRecord(record)) {
+        run.anchorable ??= []
+        run.anchorable.push({ seq: record.seq, kind: record.kind, id: record.id, hash })
+      }
       this.runs.set(record.runId, run)
       run.digest.add(hash)
     }
@@ -301,6 +335,21 @@ export class LedgerVerifier {
         `${where}: signed for ${manifest.recordCount} records of run ${manifest.runId}, but the ledger holds ${count} of run ${record.runId} with a different digest: records of the run were added, removed or changed`,
         record.seq,
       )
+    }
+    if (manifest.anchors !== undefined) {
+      if (this.options.start !== undefined && (run === undefined || run.partial))
+        this.notices.push(
+          `${where}: the run began before this slice of the ledger; its anchored records were not compared`,
+        )
+      else {
+        const wrong = anchorMismatch(manifest.anchors, manifestAnchors(run?.anchorable ?? []))
+        if (wrong !== undefined)
+          this.problem(
+            'manifest-mismatch',
+            `${where}: ${wrong}: the manifest's anchors or the records they name were changed`,
+            record.seq,
+          )
+      }
     }
     if (manifest.chainHead !== record.prevHash || manifest.chainLength !== record.seq - 1) {
       this.problem(

@@ -1,7 +1,9 @@
 import { type LedgerRecord, RecordDigest, recordHash, sha256 } from './ledger.js'
 import {
+  isAnchoredRecord,
   keyEndorsementValid,
   keyFingerprint,
+  type ManifestAnchor,
   manifestSignatureValid,
   type SignedManifest,
   signingKeyContentSchema,
@@ -122,4 +124,81 @@ export function runSeal(
     return { ok: true, manifestSeq: record.seq }
   }
   return { ok: false, reason: `run ${runId} has no manifest` }
+}
+
+/** A run's manifest proved on its own: its position and the records it anchors. */
+export type SignedAnchors =
+  | { ok: true; manifestSeq: number; anchors: readonly ManifestAnchor[] }
+  | { ok: false; reason: string }
+
+/**
+ * Whether a manifest record (the run's first) and its blob are a manifest of this run signed by a
+ * trusted key, and what it anchors (RunManifest.anchors). A narrower proof than runSeal: nothing of
+ * the run's other records is read, so only the anchored ones are vouched for, each by
+ * anchoredRecordsValid once read. A manifest without anchors (older ledgers) is no answer here: the
+ * caller proves the run with runSeal.
+ */
+export function signedAnchors(
+  runId: number,
+  { record, blob }: SealedRecord,
+  trusted: ReadonlyMap<string, string>,
+): SignedAnchors {
+  if (record.kind !== 'manifest' || record.runId !== runId)
+    return { ok: false, reason: `record ${record.seq} is not the manifest of run ${runId}` }
+  if (recordHash(record) !== record.hash || !isDefaultRef(record.blobRef, record.contentHash))
+    return { ok: false, reason: `record ${record.seq} was altered` }
+  if (blob === undefined || sha256(blob) !== record.contentHash)
+    return { ok: false, reason: `the content of record ${record.seq} was altered` }
+  const signed = signedManifestOf(blob)
+  if (signed === undefined) return { ok: false, reason: `run ${runId}: its manifest is unreadable` }
+  const { manifest } = signed
+  const publicKeyPem = trusted.get(manifest.keyFingerprint)
+  if (publicKeyPem === undefined)
+    return {
+      ok: false,
+      reason: `run ${runId} is signed by key ${short(manifest.keyFingerprint)}, not the pinned key or one it endorsed`,
+    }
+  if (!manifestSignatureValid(signed, publicKeyPem))
+    return { ok: false, reason: `run ${runId}: the manifest's signature does not verify` }
+  // The signed fields must place the manifest where it sits: the run it closes, the record before it.
+  if (
+    manifest.runId !== runId ||
+    manifest.chainLength !== record.seq - 1 ||
+    manifest.chainHead !== record.prevHash
+  )
+    return { ok: false, reason: `run ${runId}: its manifest is not where it was signed` }
+  if (!Array.isArray(manifest.anchors))
+    return { ok: false, reason: `run ${runId}: its manifest anchors nothing` }
+  return { ok: true, manifestSeq: record.seq, anchors: manifest.anchors }
+}
+
+/**
+ * Whether `records` are exactly the records `anchors` name: one each, in the run, before its
+ * manifest, of the kind and id anchored (one a manifest may anchor, each once), each hashing to its
+ * fields and to the hash the manifest signed for it.
+ */
+export function anchoredRecordsValid(
+  runId: number,
+  manifestSeq: number,
+  anchors: readonly ManifestAnchor[],
+  records: readonly LedgerRecord[],
+): boolean {
+  if (records.length !== anchors.length) return false
+  const named = new Set<string>()
+  return anchors.every((anchor, i) => {
+    const record = records[i]
+    const name = `${anchor.kind}\0${anchor.id}`
+    if (record === undefined || named.has(name) || !isAnchoredRecord(anchor)) return false
+    named.add(name)
+    return (
+      record.seq === anchor.seq &&
+      record.runId === runId &&
+      record.seq < manifestSeq &&
+      record.kind === anchor.kind &&
+      record.id === anchor.id &&
+      record.hash === anchor.hash &&
+      recordHash(record) === record.hash &&
+      isDefaultRef(record.blobRef, record.contentHash)
+    )
+  })
 }

@@ -7,7 +7,7 @@ import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../core/assessment.js'
 import type { EvidenceItem } from '../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
-import { findingsPerRecord } from '../core/ledger-entries.js'
+import { findingsPerRecord, runEvidenceId } from '../core/ledger-entries.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import type { AssessmentStore } from '../core/store.js'
 import {
@@ -254,8 +254,8 @@ describe('a run appended in batches', () => {
       return append(runId, entries, hashes)
     }
     await recordAssessment(batched, request)
-    // 3 evidence, 2 parse results, 1 findings part, the findings list and the model.
-    expect(appends).toEqual([8])
+    // 3 evidence, their list, 2 parse results, 1 findings part, the findings list and the model.
+    expect(appends).toEqual([9])
     expect((await verifyStore(batched)).ok).toBe(true)
 
     // The same entries appended one group at a time chain to the same records: only transactions differ.
@@ -307,13 +307,14 @@ describe('an assessment recorded in two steps', () => {
       extraEntries: parsed,
     })
     await recording.flush()
-    // Written before any check runs: the evidence and the parse results, nothing of the model yet.
+    // Written before any check runs: the evidence, its list and the parse results, nothing of the model yet.
     const before = await rows(split)
-    expect(before.map((row) => row.split(' ')[0])).toEqual([
-      'evidence',
-      'evidence',
-      'evidence',
-      'evidence-set',
+    expect(before.map((row) => row.split(' ').slice(0, 2).join(' '))).toEqual([
+      'evidence k8s.namespace:ns-0',
+      'evidence k8s.namespace:ns-1',
+      'evidence k8s.namespace:ns-2',
+      `evidence-set ${runEvidenceId}`,
+      'evidence-set parse:a.yaml',
     ])
     await recording.finish({ model: model(3), extraEntries: results, findings: { key: 'k' } })
     expect(await rows(split)).toEqual(await rows(whole))

@@ -252,7 +252,6 @@ export async function beginAssessmentRecording(
   const held = await heldEvidence(store)
   const listed: string[] = []
   const seen = new Set<string>()
-  let recorded = 0
   const appender = new RunAppender(store, runId)
   for (let i = 0; i < request.evidence.length; i += sliceSize) {
     const entries: LedgerEntry[] = []
@@ -271,10 +270,15 @@ export async function beginAssessmentRecording(
       entries.push(evidenceEntry(item, content ?? canonicalBytes(item), collectorOf(item.file), context))
       hashes.push(hash)
     }
-    recorded += entries.length
     await appender.add(entries, hashes)
   }
-  if (recorded < listed.length) await appender.add([runEvidenceEntry(listed, context)])
+  // Listed even when every item is recorded in the run itself: the list is one record its manifest
+  // anchors, so the run that repeats this one reads it alone, not the run's 10k evidence records.
+  // JSON.stringify writes a list of hex strings under one key canonically (no canonical walk of 10k).
+  if (listed.length > 0)
+    await appender.add([
+      { ...runEvidenceEntry([], context), content: Buffer.from(JSON.stringify({ evidence: listed })) },
+    ])
   for (const entry of request.extraEntries ?? []) await appender.add([entry])
   return new AssessmentRecording(store, runId, context, appender, request.signer)
 }

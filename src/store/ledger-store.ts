@@ -12,7 +12,14 @@ import {
   sha256,
 } from '../core/ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from '../core/ledger-entries.js'
-import { type SignedManifest, type Signer, signManifest } from '../core/ledger-manifest.js'
+import {
+  anchoredRecordIds,
+  type ManifestAnchor,
+  manifestAnchors,
+  type SignedManifest,
+  type Signer,
+  signManifest,
+} from '../core/ledger-manifest.js'
 import type {
   AssessmentStore,
   CachedResults,
@@ -301,6 +308,22 @@ async function runRecordHashes(
   return rows.map((r) => r.hash)
 }
 
+/**
+ * The records of a run its manifest anchors (manifestAnchors), read from the table as committed: one
+ * probe of the (run_id, kind) index per anchored kind, a handful of rows.
+ */
+async function runAnchors(tx: SqlRunner, runId: number): Promise<ManifestAnchor[]> {
+  const pairs = Object.entries(anchoredRecordIds).flatMap(([kind, ids]) =>
+    (ids ?? []).map((id) => [kind, id]),
+  )
+  const rows = await tx.query<{ seq: number | string; kind: LedgerRecord['kind']; id: string; hash: string }>(
+    `SELECT seq, kind, id, hash FROM ledger_record
+     WHERE run_id = ? AND (${pairs.map(() => '(kind = ? AND id = ?)').join(' OR ')})`,
+    [runId, ...pairs.flat()],
+  )
+  return manifestAnchors(rows.map((row) => ({ ...row, seq: Number(row.seq) })))
+}
+
 /** Runs left open by a process on this machine that no longer exists were interrupted. */
 async function markInterruptedRuns(tx: SqlRunner): Promise<void> {
   const open = await tx.query<{ id: number | string; host: string; pid: number }>(
@@ -419,6 +442,7 @@ export class SqlLedgerStore implements AssessmentStore {
     )
     if (start === undefined) throw new StoreError(`${this.db.where}: run ${runId} has no run-start record`)
     const hashes = await runRecordHashes(tx, runId, written)
+    const anchors = await runAnchors(tx, runId)
     let signed: SignedManifest | undefined
     await appendChained(
       tx,
@@ -433,6 +457,7 @@ export class SqlLedgerStore implements AssessmentStore {
             recordHashes: hashes,
             head,
             keyFingerprint: signer.fingerprint,
+            anchors,
           }),
           signer,
         )
