@@ -255,6 +255,35 @@ def short(text):
     return str(text)[:12]
 
 
+# The records a manifest's optional `anchors` name (docs/ledger-format.md, "Anchors"), by kind.
+ANCHORED_IDS = {"assessment": ("assessment",), "evidence-set": ("whole-run", "findings-parts", "run-evidence")}
+
+
+def anchor_mismatch(anchors, anchorable):
+    """What is wrong with a manifest's anchors against the run's anchorable records, or None."""
+    if not isinstance(anchors, list):
+        return "its anchors are not a list"
+    named = set()
+    for anchor in anchors:
+        if not isinstance(anchor, dict):
+            return "an anchor is not a record position and hash"
+        name = (anchor.get("kind"), anchor.get("id"))
+        if name in named:
+            return "it anchors %s %s twice" % name
+        named.add(name)
+        found = anchorable.get(name)
+        if found is None:
+            return "it anchors %s %s at record %r, but the run holds no such record before its manifest" % (
+                name + (anchor.get("seq"),))
+        if found != (anchor.get("seq"), anchor.get("hash")):
+            return "it anchors %s %s at record %r, but the run's last such record before its manifest is record %d" % (
+                name + (anchor.get("seq"), found[0]))
+    for name, (seq, _) in sorted(anchorable.items(), key=lambda item: item[1][0]):
+        if name not in named:
+            return "it does not anchor the run's %s %s record %d" % (name + (seq,))
+    return None
+
+
 class Run:
     def __init__(self):
         self.digest = hashlib.sha256()
@@ -262,6 +291,8 @@ class Run:
         self.started = False  # its run-start record is in the bundle
         self.records_before_start = 0
         self.manifest_seq = None
+        # The last record of each kind and id a manifest anchors: {(kind, id): (seq, hash)}.
+        self.anchorable = {}
 
 
 class BundleCheck:
@@ -420,6 +451,8 @@ class BundleCheck:
             self.learn_key(record, where, blob)
         elif not run.started:
             run.records_before_start += 1
+        if record["id"] in ANCHORED_IDS.get(kind, ()):
+            run.anchorable[(kind, record["id"])] = (record["seq"], record["hash"])
         run.digest.update(record["hash"].encode("ascii"))
         run.count += 1
 
@@ -469,6 +502,10 @@ class BundleCheck:
             elif manifest.get("recordsDigest") != run.digest.hexdigest():
                 self.problem("%s: the records digest does not match the run's records: records were changed or reordered"
                              % where)
+            if "anchors" in manifest:
+                wrong = anchor_mismatch(manifest["anchors"], run.anchorable)
+                if wrong is not None:
+                    self.problem("%s: %s: the manifest's anchors or the records they name were changed" % (where, wrong))
         else:
             self.notes.append("%s: the run began before the bundle; its record count and digest were not compared" % where)
         if manifest.get("chainLength") != record["seq"] - 1 or manifest.get("chainHead") != record["prevHash"]:

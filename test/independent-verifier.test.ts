@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process'
-import { generateKeyPairSync } from 'node:crypto'
+import { createPrivateKey, generateKeyPairSync } from 'node:crypto'
 import { cpSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -205,6 +205,34 @@ describe.skipIf(!hasPython)('the independent Python verifier', () => {
     expect(py.stdout.match(/^problem:/gm)).toHaveLength(1)
     expect(ts.code).toBe(1)
     expect(ts.stdout).toMatch(/the signature does not verify/)
+  })
+
+  it('catches a manifest, signed with the real key, whose anchors name another record', async () => {
+    const copy = tamperable('wrong-anchor')
+    const at = copy.records.findIndex((r) => r.kind === 'manifest')
+    const record = copy.records[at] as LedgerRecord
+    const signed = JSON.parse(readFileSync(blobFile(copy.dir, record.contentHash), 'utf8')) as SignedManifest
+    const anchors = signed.manifest.anchors ?? []
+    expect(anchors.map((a) => a.kind)).toContain('assessment')
+    // The model anchored at the position and hash of another of the run's records.
+    const other = copy.records.find((r) => r.runId === record.runId && r.kind === 'evidence') as LedgerRecord
+    const manifest = {
+      ...signed.manifest,
+      anchors: anchors.map((a) => (a.kind === 'assessment' ? { ...a, seq: other.seq, hash: other.hash } : a)),
+    }
+    const signer = ed25519Signer(createPrivateKey(readFileSync(keyFile)))
+    copy.records[at] = rewriteBlob(copy.dir, record, canonicalBytes(signManifest(manifest, signer)))
+    rmSync(blobFile(copy.dir, record.contentHash))
+    copy.save()
+    const { py, ts } = await both(copy.dir)
+    const wrong = new RegExp(
+      `manifest of run ${record.runId} \\(record ${record.seq}\\): it anchors assessment assessment at record ${other.seq}, but the run's last such record before its manifest is record \\d+`,
+    )
+    // The manifest record's new hash also breaks the link of the record after it: both are named.
+    expect(py.code).toBe(1)
+    expect(py.stdout).toMatch(wrong)
+    expect(ts.code).toBe(1)
+    expect(ts.stdout).toMatch(/it anchors assessment assessment at record \d+ with hash/)
   })
 
   it('refuses manifests signed by another key than the pinned one', async () => {
