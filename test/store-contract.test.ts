@@ -8,7 +8,13 @@ import { afterAll, describe, expect, it } from 'vitest'
 import { LedgerWriterThread, withLedgerWriter } from '../src/app/ledger-writer-thread.js'
 import type { AssessmentModel } from '../src/core/assessment.js'
 import type { EvidenceItem } from '../src/core/evidence.js'
-import { canonicalBytes, chainRecords, sha256 } from '../src/core/ledger.js'
+import {
+  canonicalBytes,
+  chainRecords,
+  type LedgerEntry,
+  type LedgerRecord,
+  sha256,
+} from '../src/core/ledger.js'
 import { ed25519Signer } from '../src/core/ledger-manifest.js'
 import type { AssessmentStore } from '../src/core/store.js'
 import { ingestInputs } from '../src/store/ingest.js'
@@ -246,6 +252,55 @@ for (const backend of backends) {
         const [run] = await store.runs()
         expect(run).toMatchObject({ id: runId, status: 'complete' })
         expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 1 })
+      }))
+
+    it('anchors in the manifest the last record of each kind and id a repeat reads, whichever way the run is written', () =>
+      withStore(async ({ store }) => {
+        const entry = (kind: LedgerEntry['kind'], id: string, n: number): LedgerEntry => ({
+          kind,
+          id,
+          source: 'trustctl',
+          collector: 'trustctl',
+          collectorVersion: 'test',
+          collectedAt: '2026-11-05T00:00:00.000Z',
+          effectiveAt: '2026-11-05T00:00:00.000Z',
+          content: canonicalBytes({ id, n }),
+        })
+        const entries = [
+          entry('evidence-set', 'whole-run', 1),
+          entry('evidence', 'k8s.namespace:a', 2),
+          entry('evidence-set', 'run-evidence', 3),
+          entry('evidence-set', 'whole-run', 4),
+          entry('evidence-set', 'parse:a.yaml', 5),
+          entry('assessment', 'assessment', 6),
+        ]
+        const start = { startedAt: '2026-11-05T00:00:00.000Z', toolVersion: 'test', signer }
+        const runId = await store.beginRun(start)
+        const appended = await store.append(runId, entries)
+        const { manifest } = await store.finishRun(runId, '2026-11-05T00:01:00.000Z', signer)
+        const at = (i: number) => {
+          const r = appended[i] as LedgerRecord
+          return { seq: r.seq, kind: r.kind, id: r.id, hash: r.hash }
+        }
+        // The second whole-run record, not the first: the one a reader of the whole run takes.
+        expect(manifest.anchors).toEqual([at(2), at(3), at(5)])
+        const whole = await store.recordRun?.({
+          ...start,
+          entries,
+          finishedAt: () => '2026-11-05T00:02:00.000Z',
+        })
+        expect(whole?.manifest.manifest.anchors?.map((a) => `${a.kind} ${a.id}`)).toEqual([
+          'evidence-set run-evidence',
+          'evidence-set whole-run',
+          'assessment assessment',
+        ])
+        // A run holding none of those records signs no anchors at all.
+        const other = await store.beginRun(start)
+        await store.append(other, [entry('evidence', 'k8s.namespace:b', 7)])
+        expect(
+          (await store.finishRun(other, '2026-11-05T00:03:00.000Z', signer)).manifest.anchors,
+        ).toBeUndefined()
+        expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 3 })
       }))
 
     it('keeps every run with its evidence, finding set and attestations, and signs it', () =>
