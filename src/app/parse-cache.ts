@@ -329,7 +329,6 @@ export class SealedRuns {
     if (!signed.ok) return undefined
     const records: LedgerRecord[] = []
     for (const { seq } of signed.anchors) {
-      if (!Number.isSafeInteger(seq)) return undefined
       for await (const { record } of this.store.scan({ fromSeq: seq, toSeq: seq, withBlobs: false }))
         records.push(record)
     }

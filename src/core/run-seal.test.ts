@@ -2,8 +2,21 @@ import { generateKeyPairSync } from 'node:crypto'
 import { describe, expect, it } from 'vitest'
 import { canonicalBytes, chainRecords, genesisHash, type LedgerEntry, recordHash } from './ledger.js'
 import { composeManifest, runStartEntry, signingKeyEntry } from './ledger-entries.js'
-import { ed25519Signer, type Signer, signManifest } from './ledger-manifest.js'
-import { isDefaultRef, runSeal, type SealedRecord, trustedSigningKeys } from './run-seal.js'
+import {
+  ed25519Signer,
+  manifestAnchors,
+  type RunManifest,
+  type Signer,
+  signManifest,
+} from './ledger-manifest.js'
+import {
+  anchoredRecordsValid,
+  isDefaultRef,
+  runSeal,
+  type SealedRecord,
+  signedAnchors,
+  trustedSigningKeys,
+} from './run-seal.js'
 
 const root = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
 const next = ed25519Signer(generateKeyPairSync('ed25519').privateKey)
@@ -22,7 +35,12 @@ const evidenceSet: LedgerEntry = {
 }
 
 /** A run of `entries` chained from the genesis and sealed by `signer` (as the store writes one). */
-function sealedRun(runId: number, entries: LedgerEntry[], signer: Signer): SealedRecord[] {
+function sealedRun(
+  runId: number,
+  entries: LedgerEntry[],
+  signer: Signer,
+  change: (manifest: RunManifest) => unknown = (manifest) => manifest,
+): SealedRecord[] {
   const built = chainRecords({ seq: 0, hash: genesisHash }, runId, [
     runStartEntry(runId, context),
     ...entries,
@@ -30,14 +48,17 @@ function sealedRun(runId: number, entries: LedgerEntry[], signer: Signer): Seale
   const head = built.records.at(-1)
   if (head === undefined) throw new Error('empty run')
   const manifest = signManifest(
-    composeManifest({
-      runId,
-      startedAt: context.collectedAt,
-      finishedAt: context.collectedAt,
-      recordHashes: built.records.map((r) => r.hash),
-      head: { seq: head.seq, hash: head.hash },
-      keyFingerprint: signer.fingerprint,
-    }),
+    change(
+      composeManifest({
+        runId,
+        startedAt: context.collectedAt,
+        finishedAt: context.collectedAt,
+        recordHashes: built.records.map((r) => r.hash),
+        head: { seq: head.seq, hash: head.hash },
+        keyFingerprint: signer.fingerprint,
+        anchors: manifestAnchors(built.records),
+      }),
+    ) as RunManifest,
     signer,
   )
   const sealed = chainRecords({ seq: head.seq, hash: head.hash }, runId, [
@@ -141,5 +162,49 @@ describe('a run sealed by a trusted key', () => {
     expect(isDefaultRef(`sha257:${hash}`, hash)).toBe(false)
     expect(isDefaultRef(`${hash}sha256:`, hash)).toBe(false)
     expect(isDefaultRef('sha256:', '')).toBe(true)
+  })
+})
+
+describe('a run proved by the records its manifest anchors', () => {
+  const trusted = new Map([[root.fingerprint, root.publicKeyPem]])
+  const model: LedgerEntry = { ...evidenceSet, kind: 'assessment', id: 'assessment' }
+  const whole: LedgerEntry = { ...evidenceSet, id: 'whole-run' }
+
+  it('is proved from the manifest and the anchored records alone, each one checked', () => {
+    const run = sealedRun(1, [evidenceSet, whole, model], root)
+    const manifest = run.at(-1) as SealedRecord
+    const signed = signedAnchors(1, manifest, trusted)
+    if (!signed.ok) throw new Error(signed.reason)
+    expect(signed.anchors.map((a) => a.id)).toEqual(['whole-run', 'assessment'])
+    const [first, second] = run
+      .map((r) => r.record)
+      .filter((r) => r.id === 'whole-run' || r.kind === 'assessment')
+    if (first === undefined || second === undefined) throw new Error('no anchored records')
+    const valid = (records: (typeof first)[]) =>
+      anchoredRecordsValid(1, signed.manifestSeq, signed.anchors, records)
+    expect(valid([first, second])).toBe(true)
+    // Another record in an anchored record's place, one edited (with or without a hash of its own), or
+    // one missing: not proved.
+    expect(valid([run[1]?.record ?? first, second])).toBe(false)
+    const { hash: _hash, ...edited } = { ...second, effectiveAt: '2020-01-01T00:00:00.000Z' }
+    expect(valid([first, { ...edited, hash: second.hash }])).toBe(false)
+    expect(valid([first, { ...edited, hash: recordHash(edited) }])).toBe(false)
+    expect(valid([first])).toBe(false)
+    expect(signedAnchors(2, manifest, trusted)).toMatchObject({ ok: false })
+  })
+
+  it('is not proved by a manifest of another key, one without anchors or with anchors it cannot read', () => {
+    expect(signedAnchors(1, sealedRun(1, [model], intruder).at(-1) as SealedRecord, trusted)).toMatchObject({
+      ok: false,
+      reason: expect.stringMatching(/not the pinned key/),
+    })
+    const older = sealedRun(1, [model], root, ({ anchors: _anchors, ...rest }) => rest)
+    expect(signedAnchors(1, older.at(-1) as SealedRecord, trusted)).toMatchObject({ ok: false })
+    for (const anchors of [[null], [{ seq: '3', kind: 'assessment', id: 'assessment', hash: 'x' }], {}]) {
+      const run = sealedRun(1, [model], root, (manifest) => ({ ...manifest, anchors }))
+      expect(signedAnchors(1, run.at(-1) as SealedRecord, trusted), JSON.stringify(anchors)).toMatchObject({
+        ok: false,
+      })
+    }
   })
 })

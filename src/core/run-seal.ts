@@ -169,7 +169,23 @@ export function signedAnchors(
     return { ok: false, reason: `run ${runId}: its manifest is not where it was signed` }
   if (!Array.isArray(manifest.anchors))
     return { ok: false, reason: `run ${runId}: its manifest anchors nothing` }
+  // Signed, yet read as untrusted input: an anchor that is not a position and hash is no answer.
+  if (!manifest.anchors.every(isAnchorShaped))
+    return { ok: false, reason: `run ${runId}: its manifest's anchors are not ones this trustctl reads` }
   return { ok: true, manifestSeq: record.seq, anchors: manifest.anchors }
+}
+
+/** Whether a value is a ManifestAnchor: a positive integer seq, string kind, id and hash. */
+function isAnchorShaped(value: unknown): value is ManifestAnchor {
+  if (typeof value !== 'object' || value === null) return false
+  const { seq, kind, id, hash } = value as Record<string, unknown>
+  return (
+    Number.isSafeInteger(seq) &&
+    (seq as number) > 0 &&
+    typeof kind === 'string' &&
+    typeof id === 'string' &&
+    typeof hash === 'string'
+  )
 }
 
 /**
