@@ -40,6 +40,8 @@ export interface ManifestAnchor {
  * was assessed under, its model, its findings parts and the list of its evidence). Of each, the last
  * record of the run before the manifest is anchored: the one a reader of the whole run would take.
  * Fixed here, not chosen by the writer, so `verify` can tell an anchor list that leaves one out.
+ * The ids are those of wholeRunId (app), findingsPartsId (store) and runEvidenceId, which core
+ * cannot import; src/app/whole-run-anchors.test.ts fails if they part.
  */
 export const anchoredRecordIds: Readonly<Partial<Record<LedgerRecord['kind'], readonly string[]>>> = {
   assessment: ['assessment'],
