@@ -228,6 +228,32 @@ describe('evidence bytes the caller already made', () => {
   })
 })
 
+describe('the evidence the latest run holds', () => {
+  it('is read from its list alone: a run that lists its evidence has none of its evidence records read', async () => {
+    const { store } = newStore('held-by-list')
+    const request = { model: model(1), inputs: [], signer, toolVersion: '0.1.0' }
+    await recordAssessment(store, { ...request, evidence: namespaces(3) })
+    const scan = store.scan.bind(store)
+    const read: string[] = []
+    store.scan = async function* (query) {
+      for await (const scanned of scan(query)) {
+        read.push(scanned.record.kind)
+        yield scanned
+      }
+    }
+    const next = await recordAssessment(store, { ...request, evidence: namespaces(4) })
+    expect(read).not.toContain('evidence')
+    // Only the new item is recorded; the three held are listed.
+    const recorded: string[] = []
+    for await (const { record } of scan({ runId: next.runId, kinds: ['evidence'], withBlobs: false }))
+      recorded.push(record.id)
+    expect(recorded).toEqual(['k8s.namespace:ns-3'])
+    expect((await latestRun(store))?.evidenceCount).toBe(4)
+    expect((await verifyStore(store)).ok).toBe(true)
+    await store.close()
+  })
+})
+
 describe('a run appended in batches', () => {
   it('writes the run in one append between its start and seal, the same records as one append per group', async () => {
     const items = namespaces(3)
