@@ -148,9 +148,10 @@ export class LedgerVerifier {
         record.seq,
       )
     }
-    const { hash, ...fields } = record
+    const hash = record.hash
     this.expected.delete(hash)
-    const recomputed = recordHash(fields)
+    // recordHash reads the fields it hashes by name (never `hash`): no copy of the record without it.
+    const recomputed = recordHash(record)
     if (recomputed !== hash) {
       this.problem(
         'record-edited',
