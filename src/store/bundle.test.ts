@@ -147,4 +147,38 @@ describe('verifyBundle reads records.jsonl line by line', () => {
       ...extra.map((file) => ['bundle-extra-file', file]),
     ])
   })
+
+  it('accounts for odd blob references and listed key files exactly as their paths say', async () => {
+    const copy = copyOf('odd-references')
+    const records = copy.lines.map((line) => JSON.parse(line) as LedgerRecord)
+    const evidence = records.filter((r) => r.kind === 'evidence' && r.id.endsWith('-1'))
+    const [short, nested, moved] = evidence as [LedgerRecord, LedgerRecord, LedgerRecord]
+    // A one-character name lives in the folder of that character; a name with a slash in a subfolder.
+    records[records.indexOf(short)] = { ...short, blobRef: 'sha256:a' }
+    mkdirSync(path.join(copy.dir, 'blobs', 'a'), { recursive: true })
+    writeFileSync(path.join(copy.dir, 'blobs', 'a', 'a'), 'x')
+    records[records.indexOf(nested)] = { ...nested, blobRef: 'sha256:ab/cd' }
+    mkdirSync(path.join(copy.dir, 'blobs', 'ab', 'ab'), { recursive: true })
+    writeFileSync(path.join(copy.dir, 'blobs', 'ab', 'ab', 'cd'), 'x')
+    // A blob file moved to another folder is missing where it belongs and extra where it is.
+    const wrongFolder = moved.contentHash.startsWith('zz') ? 'yy' : 'zz'
+    mkdirSync(path.join(copy.dir, 'blobs', wrongFolder), { recursive: true })
+    cpSync(blobOf(copy.dir, moved), path.join(copy.dir, 'blobs', wrongFolder, moved.contentHash))
+    rmSync(blobOf(copy.dir, moved))
+    // bundle.json may list a key file anywhere, even among the blobs.
+    const index = JSON.parse(readFileSync(path.join(copy.dir, 'bundle.json'), 'utf8'))
+    index.keys = [{ fingerprint: signer.fingerprint, file: 'blobs/kk/key.pem' }]
+    writeFileSync(path.join(copy.dir, 'bundle.json'), JSON.stringify(index))
+    mkdirSync(path.join(copy.dir, 'blobs', 'kk'), { recursive: true })
+    writeFileSync(path.join(copy.dir, 'blobs', 'kk', 'key.pem'), signer.publicKeyPem)
+    copy.write(`${records.map((r) => JSON.stringify(r)).join('\n')}\n`)
+    const report = await verifyBundle(copy.dir, { pinnedKey: signer.fingerprint })
+    const extra = report.problems.filter((p) => p.type === 'bundle-extra-file')
+    // The blobs the two edited references no longer name are extra too; the odd ones are accounted for.
+    const unnamed = [short, nested].map((r) => `blobs/${r.contentHash.slice(0, 2)}/${r.contentHash}`)
+    expect(extra.map((p) => p.message.split(':')[0])).toEqual(
+      [...unnamed, `blobs/${wrongFolder}/${moved.contentHash}`].sort(),
+    )
+    expect(report.problems.filter((p) => p.type === 'blob-missing').map((p) => p.seq)).toEqual([moved.seq])
+  })
 })

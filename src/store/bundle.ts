@@ -33,10 +33,10 @@ const bundleSchema = z.object({
 export type BundleIndex = z.infer<typeof bundleSchema>
 
 /** Where a blob lies in a bundle, relative to its folder and with `/`: `blobs/<h[0:2]>/<h>`. */
-const blobFile = (ref: string): string => {
-  const hex = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : ref
-  return `blobs/${hex.slice(0, 2)}/${hex}`
-}
+const blobFile = (ref: string): string => blobFileOfName(blobName(ref))
+/** A blob's file name: its reference without `sha256:`. */
+const blobName = (ref: string): string => (ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : ref)
+const blobFileOfName = (name: string): string => `blobs/${name.slice(0, 2)}/${name}`
 const blobPath = (dir: string, ref: string): string => path.join(dir, ...blobFile(ref).split('/'))
 /** A bundle-relative path (with `/`) as this system writes it: the same string where `/` is the separator. */
 const nativeRelative =
@@ -191,41 +191,61 @@ export async function readBundleIndex(dir: string): Promise<BundleIndex> {
 }
 
 /**
- * Files in the bundle folder that no record, key or index accounts for (rule 9): nothing signed
- * vouches for them, so an auditor must not take them for evidence. Named one by one.
+ * The files a bundle accounts for (rule 9): its index, its records, the keys it lists and the blob
+ * of every record. A blob file is known by its name alone, matched in the folder its name gives
+ * (`blobs/<name[0:2]>/<name>`): 42k paths built and hashed once to be added and once more for each
+ * listed file to be looked up cost more than the rest of the listing. A name that holds a `/` is
+ * no plain file name and is kept as its whole path, like the other files.
  */
-function extraFileProblems(dir: string, expected: string[]): VerifyProblem[] {
-  const present: string[] = []
-  const walk = (rel: string): void => {
-    for (const entry of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
-      const name = rel === '' ? entry.name : `${rel}/${entry.name}`
-      if (entry.isDirectory()) walk(name)
-      else present.push(name)
-    }
+class AccountedFiles {
+  private readonly paths: Set<string>
+  private readonly blobNames = new Set<string>()
+
+  constructor(paths: readonly string[]) {
+    this.paths = new Set(paths)
   }
-  walk('')
-  return sortedDifference(present, expected).map((file) => ({
-    type: 'bundle-extra-file' as const,
-    message: `${file}: a file no record or key of the bundle accounts for (added after the export)`,
-  }))
+
+  addBlob(name: string): void {
+    if (name.includes('/')) this.paths.add(blobFileOfName(name))
+    else this.blobNames.add(name)
+  }
+
+  /** Whether a listed file is accounted for: `name` in the folder `folder` (`''` for the bundle's own). */
+  has(folder: string, name: string): boolean {
+    if (this.blobNames.has(name) && isBlobFolderOf(folder, name)) return true
+    return this.paths.has(folder === '' ? name : `${folder}/${name}`)
+  }
 }
 
 /**
- * The names in `present` that `expected` does not hold, sorted: both lists are sorted (in place)
- * and walked side by side. A Set of the expected names cost more on 42k blobs (each long name
- * hashed when added and each listed name hashed when looked up) than sorting both lists: names
- * that are hashes differ in their first characters, so a comparison is short.
+ * `folder === \`blobs/${name.slice(0, 2)}\``, compared character by character: no string built for
+ * each of 42k files. `name` is a listed file's name, so it is not empty.
  */
-function sortedDifference(present: string[], expected: string[]): string[] {
-  present.sort()
-  expected.sort()
-  const missing: string[] = []
-  let next = 0
-  for (const name of present) {
-    while (next < expected.length && (expected[next] as string) < name) next += 1
-    if (expected[next] !== name) missing.push(name)
+function isBlobFolderOf(folder: string, name: string): boolean {
+  const prefix = Math.min(2, name.length)
+  if (folder.length !== 'blobs/'.length + prefix || !folder.startsWith('blobs/')) return false
+  for (let i = 0; i < prefix; i++)
+    if (folder.charCodeAt('blobs/'.length + i) !== name.charCodeAt(i)) return false
+  return true
+}
+
+/**
+ * Files in the bundle folder that no record, key or index accounts for (rule 9): nothing signed
+ * vouches for them, so an auditor must not take them for evidence. Named one by one.
+ */
+function extraFileProblems(dir: string, accounted: AccountedFiles): VerifyProblem[] {
+  const extra: string[] = []
+  const walk = (rel: string): void => {
+    for (const entry of readdirSync(path.join(dir, rel), { withFileTypes: true })) {
+      if (entry.isDirectory()) walk(rel === '' ? entry.name : `${rel}/${entry.name}`)
+      else if (!accounted.has(rel, entry.name)) extra.push(rel === '' ? entry.name : `${rel}/${entry.name}`)
+    }
   }
-  return missing
+  walk('')
+  return extra.sort().map((file) => ({
+    type: 'bundle-extra-file' as const,
+    message: `${file}: a file no record or key of the bundle accounts for (added after the export)`,
+  }))
 }
 
 /**
@@ -324,22 +344,22 @@ export async function verifyBundle(dir: string, options: VerifyOptions = {}): Pr
   let first: LedgerRecord | undefined
   let last: LedgerRecord | undefined
   // Every file the bundle may hold (rule 9): its index, its records, the keys it lists, its blobs.
-  const expected = ['bundle.json', 'records.jsonl', ...index.keys.map((k) => k.file)]
+  const accounted = new AccountedFiles(['bundle.json', 'records.jsonl', ...index.keys.map((k) => k.file)])
   const blobs = new BlobFileReader()
   const blobFolderPrefix = `${dir}${path.sep}`
   for (const text of textLines(recordsFile)) {
     line += 1
     if (text.trim() === '') continue
     const record = parseRecordLine(text, recordsFile, line)
-    const file = blobFile(String(record.blobRef))
+    const name = blobName(String(record.blobRef))
     // The blob's bytes are only read during add(): the reader reuses its buffer for the next blob.
-    verifier.add(record, blobs.read(blobFolderPrefix + nativeRelative(file)))
-    expected.push(file)
+    verifier.add(record, blobs.read(blobFolderPrefix + nativeRelative(blobFileOfName(name))))
+    accounted.addBlob(name)
     first ??= record
     last = record
   }
   return withProblems(verifier.finish(), [
     ...bundleBoundaryProblems(index, first, last),
-    ...extraFileProblems(dir, expected),
+    ...extraFileProblems(dir, accounted),
   ])
 }
