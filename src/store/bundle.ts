@@ -255,7 +255,7 @@ function extraFileProblems(dir: string, accounted: AccountedFiles): VerifyProble
  * spent most of its time idle. One buffer, not readFileSync: no stat and no new buffer per file
  * (42k allocations the collector then sweeps); the file is read to its end, whatever its size.
  */
-export class BlobFileReader {
+class BlobFileReader {
   private buffer: Buffer = Buffer.allocUnsafe(64 * 1024)
 
   /**
