@@ -154,10 +154,14 @@ export class LedgerVerifier {
       this.problems.push(seq === undefined ? { type, message } : { type, seq, message })
   }
 
-  /** Checks the next record and its blob (undefined when the store has no blob at its address). */
+  /**
+   * Checks the next record and its blob (undefined when the store has no blob at its address). The
+   * blob is read during the call and never kept: a bundle's reader passes a view of a buffer it reuses.
+   */
   add(record: LedgerRecord, blob: Uint8Array | undefined): void {
     this.records += 1
-    const where = `record ${record.seq} (${record.kind} ${record.id})`
+    // Built only for a problem: a million good records a run need no message.
+    const where = (): string => `record ${record.seq} (${record.kind} ${record.id})`
     const expectedSeq = this.head.seq + 1
     if (record.seq > expectedSeq) {
       const missing =
@@ -168,43 +172,44 @@ export class LedgerVerifier {
     } else if (record.seq < expectedSeq) {
       this.problem(
         'record-out-of-order',
-        `${where} comes after record ${this.head.seq}: records were reordered or duplicated`,
+        `${where()} comes after record ${this.head.seq}: records were reordered or duplicated`,
         record.seq,
       )
     } else if (record.prevHash !== this.head.hash) {
       this.problem(
         'chain-broken',
-        `${where} does not follow record ${this.head.seq}: it links to ${short(record.prevHash)} but that record hashes to ${short(this.head.hash)} (a record was replaced, inserted or reordered)`,
+        `${where()} does not follow record ${this.head.seq}: it links to ${short(record.prevHash)} but that record hashes to ${short(this.head.hash)} (a record was replaced, inserted or reordered)`,
         record.seq,
       )
     }
-    const { hash, ...fields } = record
+    const hash = record.hash
     this.expected.delete(hash)
-    const recomputed = recordHash(fields)
+    // recordHash reads the fields it hashes by name (never `hash`): no copy of the record without it.
+    const recomputed = recordHash(record)
     if (recomputed !== hash) {
       this.problem(
         'record-edited',
-        `${where}: its fields do not match its hash: the record was edited`,
+        `${where()}: its fields do not match its hash: the record was edited`,
         record.seq,
       )
     }
-    if (record.blobRef !== `sha256:${record.contentHash}`) {
+    if (!isBlobRefOf(record.blobRef, record.contentHash)) {
       this.problem(
         'record-edited',
-        `${where}: blob reference ${record.blobRef} does not match its content hash`,
+        `${where()}: blob reference ${record.blobRef} does not match its content hash`,
         record.seq,
       )
     }
     let blobOk = false
     if (blob === undefined) {
-      this.problem('blob-missing', `${where}: blob ${record.blobRef} is missing from the store`, record.seq)
+      this.problem('blob-missing', `${where()}: blob ${record.blobRef} is missing from the store`, record.seq)
     } else {
       this.blobBytes += blob.byteLength
       if (sha256(blob) === record.contentHash) blobOk = true
       else
         this.problem(
           'blob-mismatch',
-          `${where}: blob ${record.blobRef} does not hash to its address: its content was edited or swapped`,
+          `${where()}: blob ${record.blobRef} does not hash to its address: its content was edited or swapped`,
           record.seq,
         )
     }
@@ -213,7 +218,7 @@ export class LedgerVerifier {
     if (this.runs.get(record.runId)?.signed === true) {
       this.problem(
         'record-after-manifest',
-        `${where} belongs to run ${record.runId}, which its signed manifest already closed: a record was appended to a sealed run`,
+        `${where()} belongs to run ${record.runId}, which its signed manifest already closed: a record was appended to a sealed run`,
         record.seq,
       )
     }
@@ -409,6 +414,20 @@ export class LedgerVerifier {
 }
 
 const short = (hash: string): string => hash.slice(0, 12)
+
+/**
+ * `blobRef === \`sha256:${contentHash}\``, without building that string for every record. Fields
+ * of an edited record may be of any JSON type: those take the plain comparison.
+ */
+function isBlobRefOf(blobRef: unknown, contentHash: unknown): boolean {
+  if (typeof blobRef !== 'string' || typeof contentHash !== 'string')
+    return blobRef === `sha256:${contentHash}`
+  return (
+    blobRef.length === 'sha256:'.length + contentHash.length &&
+    blobRef.startsWith('sha256:') &&
+    blobRef.endsWith(contentHash)
+  )
+}
 
 /** A run as a store's run table lists it (the fields `compareRunTable` reads). */
 export interface TableRun {
