@@ -1,8 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
 import { FindingsColumns } from './findings-columns.js'
-import { sha256 } from './ledger.js'
-import { assessmentEntry, findingsEntry, findingsPartOf, findingsPerRecord } from './ledger-entries.js'
+import { canonicalBytes, sha256 } from './ledger.js'
+import {
+  assessmentEntry,
+  findingsEntry,
+  findingsPartOf,
+  findingsPerRecord,
+  runEvidenceEntry,
+} from './ledger-entries.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
 
@@ -66,5 +72,18 @@ describe('the assessment record', () => {
       ...model,
       findingsParts: parts,
     })
+  })
+})
+
+describe('the run-evidence list', () => {
+  const context = { collectedAt: '2026-12-07T09:00:00.000Z', toolVersion: '0.1.0' }
+  const hashes = [sha256('a'), sha256('b'), sha256('a')]
+
+  it('is written canonically without the canonical writer, and bytes given are kept as they are', () => {
+    const listed = runEvidenceEntry(hashes, context)
+    expect(Buffer.from(listed.content).equals(canonicalBytes({ evidence: hashes }))).toBe(true)
+    const bytes = Buffer.from(listed.content)
+    expect(runEvidenceEntry(bytes, context).content).toBe(bytes)
+    expect(runEvidenceEntry([], context).content.toString()).toBe('{"evidence":[]}')
   })
 })

@@ -121,7 +121,7 @@ export function evidenceEntry(
 export const runEvidenceId = 'run-evidence'
 
 /** The evidence-set record listing a run's evidence by content hash (see runEvidenceId). */
-export function runEvidenceEntry(hashes: readonly string[], context: EntryContext): LedgerEntry {
+export function runEvidenceEntry(hashes: readonly string[] | Uint8Array, context: EntryContext): LedgerEntry {
   return {
     kind: 'evidence-set',
     id: runEvidenceId,
@@ -130,7 +130,9 @@ export function runEvidenceEntry(hashes: readonly string[], context: EntryContex
     collectorVersion: context.toolVersion,
     collectedAt: context.collectedAt,
     effectiveAt: context.collectedAt,
-    content: canonicalBytes({ evidence: hashes }),
+    // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes need no
+    // walk by the canonical writer. Bytes given are such a list already (a repeat's, proved by hash).
+    content: hashes instanceof Uint8Array ? hashes : Buffer.from(JSON.stringify({ evidence: hashes })),
   }
 }
 

@@ -272,11 +272,7 @@ export async function beginAssessmentRecording(
   }
   // Listed even when every item is recorded in the run itself: the list is one record its manifest
   // anchors, so the run that repeats this one reads it alone, not the run's 10k evidence records.
-  // JSON.stringify writes a list of hex strings under one key canonically (no canonical walk of 10k).
-  if (listed.length > 0)
-    await appender.add([
-      { ...runEvidenceEntry([], context), content: Buffer.from(JSON.stringify({ evidence: listed })) },
-    ])
+  if (listed.length > 0) await appender.add([runEvidenceEntry(listed, context)])
   for (const entry of request.extraEntries ?? []) await appender.add([entry])
   return new AssessmentRecording(store, runId, context, appender, request.signer)
 }
@@ -378,16 +374,8 @@ export async function recordRepeatedAssessment(
 ): Promise<{ runId: number; manifest: SignedManifest }> {
   const { model } = request
   const context = { collectedAt: model.generatedAt, toolVersion: request.toolVersion }
-  // A list of hex strings under one key is canonical as JSON.stringify writes it: 10k hashes are not
-  // walked by the canonical writer (runEvidenceEntry's fields, this content).
   const entries: LedgerEntry[] = [
-    {
-      ...runEvidenceEntry([], context),
-      content:
-        request.evidence instanceof Uint8Array
-          ? request.evidence
-          : Buffer.from(JSON.stringify({ evidence: request.evidence })),
-    },
+    runEvidenceEntry(request.evidence, context),
     ...(request.extraEntries ?? []),
     ...attestationEntries(model, context),
   ]
