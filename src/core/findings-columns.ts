@@ -144,3 +144,39 @@ export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, c
 export function findingsView(model: Pick<AssessmentModel, 'findings'>): FindingsView {
   return unmade.get(model) ?? model.findings
 }
+
+/**
+ * A model's findings in order, `size` at a time: a walk over all of them (the JSON result, the gate)
+ * then holds one batch of finding objects at once, never the million a large estate has.
+ */
+export function* findingsBatches(view: FindingsView, size = 10_000): Generator<ModelFinding[]> {
+  for (let start = 0; start < view.length; start += size) yield view.slice(start, start + size)
+}
+
+/**
+ * Whether any of a model's findings is one `test` accepts, read a batch at a time from its columns
+ * while they are not made into objects: the exit code of `--fail-on` never makes the million of them.
+ */
+export function someFinding(
+  model: Pick<AssessmentModel, 'findings'>,
+  test: (finding: ModelFinding) => boolean,
+): boolean {
+  for (const batch of findingsBatches(findingsView(model))) if (batch.some(test)) return true
+  return false
+}
+
+/**
+ * The model with some members replaced, as `{ ...model, ...replaced }` gives it (the same keys in the
+ * same order), but with its findings still columns when they were: a spread reads `findings` and so
+ * makes every finding object.
+ */
+export function withMembers<M extends { findings: ModelFinding[] }>(model: M, replaced: Partial<M>): M {
+  const columns = unmade.get(model)
+  if (columns === undefined) return { ...model, ...replaced }
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(model))
+    copy[key] = key === 'findings' ? [] : (model as Record<string, unknown>)[key]
+  Object.assign(copy, replaced)
+  // In place of the placeholder: defineProperty keeps a key where it is.
+  return 'findings' in replaced ? (copy as M) : lazyFindings(copy as M, columns)
+}
