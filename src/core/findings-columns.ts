@@ -109,35 +109,44 @@ export class FindingsColumns implements FindingsView {
 }
 
 /** An index as Array.prototype.slice reads it: negative from the end, clamped to the list. */
-function clampIndex(index: number, length: number): number {
+export function clampIndex(index: number, length: number): number {
   const whole = Math.trunc(index) || 0
   return whole < 0 ? Math.max(length + whole, 0) : Math.min(whole, length)
 }
 
-/** The columns of models whose findings have not been made into objects yet (lazyFindings). */
-const unmade = new WeakMap<object, FindingsColumns>()
+/**
+ * Where the findings of models not made into objects yet are read from (lazyFindings): their columns,
+ * or for a repeated run the stored findings parts.
+ */
+const unmade = new WeakMap<object, FindingsView>()
 
 /**
- * Gives `model` a `findings` property that makes the findings from `columns` the first time it is read
- * (then a plain list, like any model's). A run that only records its findings (findingsView, a part at
- * a time) and prints its summary never makes the million objects; whoever reads them gets them all.
+ * Gives `model` a `findings` property that makes the findings from `view` (its columns, or anything
+ * that gives them a part at a time) the first time it is read (then a plain list, like any model's). A
+ * run that only records its findings (findingsView, a part at a time) and prints its summary never
+ * makes the million objects; whoever reads them gets them all.
  */
-export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, columns: FindingsColumns): M {
+export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, view: FindingsView): M {
   const settle = (value: ModelFinding[]): ModelFinding[] => {
     unmade.delete(model)
     Object.defineProperty(model, 'findings', { value, writable: true, enumerable: true, configurable: true })
     return value
   }
   Object.defineProperty(model, 'findings', {
-    get: () => settle(columns.slice()),
+    get: () => settle(view.slice(0, view.length)),
     set: (value: ModelFinding[]) => {
       settle(value)
     },
     enumerable: true,
     configurable: true,
   })
-  unmade.set(model, columns)
+  unmade.set(model, view)
   return model
+}
+
+/** Where a model's findings are read from while they are not made into objects; undefined once they are. */
+export function unmadeFindings(model: object): FindingsView | undefined {
+  return unmade.get(model)
 }
 
 /** A model's findings to read in order: its columns while they are not made into objects, else the list. */

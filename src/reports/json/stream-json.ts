@@ -1,5 +1,5 @@
 import type { AssessmentModel } from '../../core/assessment.js'
-import { FindingsColumns, type FindingsView, findingsView } from '../../core/findings-columns.js'
+import { type FindingsView, unmadeFindings } from '../../core/findings-columns.js'
 
 /**
  * The JSON result a piece at a time: exactly the text of `JSON.stringify(model, null, 2)` and a line
@@ -24,12 +24,16 @@ export function* jsonChunks(
   }
   let written = 0
   for (const key of Object.keys(model)) {
-    // The findings through their view: reading `model.findings` would make every finding object.
-    const value =
-      key === 'findings' ? findingsView(model) : (model as unknown as Record<string, unknown>)[key]
-    const pieces = isBatchable(value)
-      ? arrayMember(key, value, key === 'findings' ? batchSize : otherListBatch)
-      : plainMember(key, value)
+    // Findings not made into objects yet are read through their view (columns, stored parts):
+    // reading `model.findings` would make every one of them.
+    const unmade = key === 'findings' ? unmadeFindings(model) : undefined
+    const value = unmade ?? (model as unknown as Record<string, unknown>)[key]
+    const pieces =
+      unmade !== undefined
+        ? arrayMember(key, unmade, batchSize)
+        : isPlainArray(value)
+          ? arrayMember(key, value, key === 'findings' ? batchSize : otherListBatch)
+          : plainMember(key, value)
     let first = true
     for (const piece of pieces) {
       if (first) yield written++ === 0 ? '{\n' : ',\n'
@@ -64,16 +68,15 @@ function* plainMember(key: string, value: unknown): Generator<string> {
   if (text !== '{}') yield text.slice(2, -2)
 }
 
-/** A list the writer may cut into batches: an array, or the columns a model's findings are held in. */
+/** A list the writer cuts into batches: an array, or the view a model's findings are read through. */
 type Batchable = Pick<FindingsView, 'length'> & { slice(start: number, end: number): unknown[] }
 
 /**
- * A list is cut into batches only where JSON.stringify writes a plain array: a real array without a
- * `toJSON` of its own, or the findings' columns (which JSON.stringify would see as the list they make).
- * Anything else (a typed array is written as an object) is handed to the engine whole.
+ * A list JSON.stringify writes as a plain array, so it may be cut into batches: a real array without a
+ * `toJSON` of its own. Anything else (a typed array is written as an object) is handed to the engine whole.
  */
-function isBatchable(value: unknown): value is Batchable {
-  return value instanceof FindingsColumns || (Array.isArray(value) && !hasToJson(value))
+function isPlainArray(value: unknown): value is unknown[] {
+  return Array.isArray(value) && !hasToJson(value)
 }
 
 /**
