@@ -85,6 +85,17 @@ describe('the streamed JSON result', () => {
       findings: [keyed, keyed, keyed],
     }
     for (const batchSize of [1, 2, 4, 10_000]) expect(streamed(model, batchSize)).toBe(expected(model))
+    // A BigInt is written only through a toJSON, which JSON.stringify calls with its key too.
+    const prototype = BigInt.prototype as unknown as { toJSON?: (key: string) => string }
+    prototype.toJSON = function (this: bigint, key: string) {
+      return `${this} at ${key}`
+    }
+    try {
+      const big = { findings: [1n, 2n, 3n], n: 4n }
+      for (const batchSize of [1, 2, 10_000]) expect(streamed(big, batchSize)).toBe(expected(big))
+    } finally {
+      delete prototype.toJSON
+    }
   })
 
   it('hands a model JSON.stringify would not write member by member to JSON.stringify whole', () => {

@@ -121,7 +121,9 @@ function elementText(element: unknown, index: number): string {
   return `${indent}${indent}${text.slice(`{\n${indent}"list": {\n${indent}${indent}${key}: `.length, -`\n${indent}}\n}`.length)}`
 }
 
+/** Whether JSON.stringify calls a `toJSON` of the value: an object's, or a BigInt's (BigInt.prototype). */
 function hasToJson(value: unknown): boolean {
+  if (typeof value === 'bigint') return typeof (Object(value) as { toJSON?: unknown }).toJSON === 'function'
   return (
     typeof value === 'object' &&
     value !== null &&
