@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto'
 import type { AssessmentModel } from '../core/assessment.js'
 import { type Finding, type Severity, severityRank } from '../core/check.js'
+import { findingsBatches, findingsView } from '../core/findings-columns.js'
 import { qualifiedName } from '../reports/labels.js'
 
 /** A failing finding as the gate reports it: where it is and how to fix it. */
@@ -29,8 +30,11 @@ export function gateFailures(
   const checks = new Map(model.checks.map((c) => [c.id, c]))
   const atLeast = (f: Finding): boolean =>
     threshold === undefined || severityRank(f.severity) >= severityRank(threshold)
-  return model.findings
-    .filter((f) => f.status === 'fail' && atLeast(f))
+  // A batch at a time from the columns: only the failing findings are kept as objects.
+  const failing: Finding[] = []
+  for (const batch of findingsBatches(findingsView(model)))
+    for (const f of batch) if (f.status === 'fail' && atLeast(f)) failing.push(f)
+  return failing
     .sort((a, b) => severityRank(b.severity) - severityRank(a.severity) || a.check.localeCompare(b.check))
     .map((f) => {
       const file = pathOf(f.subject.file)

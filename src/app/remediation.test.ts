@@ -4,6 +4,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterAll, describe, expect, it } from 'vitest'
 import type { AssessmentModel, Gap } from '../core/assessment.js'
+import { FindingsColumns, lazyFindings } from '../core/findings-columns.js'
 import { canonicalBytes } from '../core/ledger.js'
 import { ed25519Signer } from '../core/ledger-manifest.js'
 import { type ChangeRequest, recordChange } from '../store/ledger-change.js'
@@ -113,6 +114,47 @@ describe('remediation recorded on the team server', () => {
           comments: [{ author: 'ana@example.com', body: 'Waiting on IAM' }],
         },
       })
+    } finally {
+      await store.close()
+    }
+  })
+
+  it("applies them without making a model's findings, still columns, into objects", async () => {
+    const store = new SqliteStore(path.join(dir, 'columns.db'))
+    try {
+      await recordChange(
+        store,
+        change('gap.update', 'g1', { owner: 'Security lead', status: 'in-progress' }, '2026-11-01T10:00:00Z'),
+        signer,
+        'test',
+      )
+      const found = {
+        check: 'kubernetes/workload-runs-as-non-root',
+        severity: 'high',
+        status: 'fail',
+        subject: { kind: 'Deployment', name: 'api', file: 'deploy/api.yaml' },
+        message: 'may run as root',
+        controls: ['workload.non-root'],
+        criteria: ['CC6.1'],
+      } as const
+      const columns = new FindingsColumns()
+      columns.push({ ...found, controls: [...found.controls], criteria: [...found.criteria] })
+      const lazy = lazyFindings(
+        {
+          schemaVersion: 1,
+          findings: [],
+          gaps: model.gaps,
+          asOf: '2026-11-30',
+        } as unknown as AssessmentModel,
+        columns,
+      )
+      const applied = await withRecordedRemediation(store, lazy)
+      // A spread would have read both models' findings: the getter would be gone from each.
+      expect(Object.getOwnPropertyDescriptor(lazy, 'findings')?.get).toBeDefined()
+      expect(Object.getOwnPropertyDescriptor(applied, 'findings')?.get).toBeDefined()
+      expect(Object.keys(applied)).toEqual(['schemaVersion', 'findings', 'gaps', 'asOf'])
+      expect(applied.gaps[0]?.owner).toBe('Security lead')
+      expect(applied.findings).toEqual([found])
     } finally {
       await store.close()
     }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs'
 import { z } from 'zod'
 import type { AssessmentModel, Gap, GapTracking } from '../core/assessment.js'
 import { StoreError } from '../core/errors.js'
+import { withMembers } from '../core/findings-columns.js'
 import { sha256 } from '../core/ledger.js'
 import type { AssessmentStore } from '../core/store.js'
 import { remediationStatuses } from '../core/team.js'
@@ -112,7 +113,8 @@ export async function withRecordedRemediation(
   model: AssessmentModel,
 ): Promise<AssessmentModel> {
   const edits = foldRemediationChanges(await recordedRemediationChanges(store))
-  return edits.size === 0 ? model : { ...model, gaps: applyRemediationEdits(model.gaps, edits) }
+  // Not a spread: it would read the findings, making every one of them an object (withMembers).
+  return edits.size === 0 ? model : withMembers(model, { gaps: applyRemediationEdits(model.gaps, edits) })
 }
 
 /**

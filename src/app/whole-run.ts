@@ -12,6 +12,7 @@ import type { Check } from '../core/check.js'
 import type { Config } from '../core/config.js'
 import { StoreError } from '../core/errors.js'
 import type { CollectionError, EvidenceItem } from '../core/evidence.js'
+import { clampIndex, type FindingsView, lazyFindings } from '../core/findings-columns.js'
 import { findingsOfPart } from '../core/findings-part.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
 import { assessmentBase, type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
@@ -477,31 +478,17 @@ export function repeatedModel(
       : canonicalBytesOf(record))
   // What the run records: the findings are only in their parts (assessmentEntry drops them).
   const stored: AssessmentModel = { ...base, findings: [] }
-  let findings: AssessmentModel['findings'] | undefined
   const shown = {} as AssessmentModel
-  // Key order as the stored (canonical) model has it, findings in their place.
-  for (const name of Object.keys(stored).sort()) {
-    if (name === 'findings')
-      Object.defineProperty(shown, 'findings', {
-        enumerable: true,
-        configurable: true,
-        get: () => {
-          findings ??= findingsOf(reused)
-          return findings
-        },
-        set: (value: AssessmentModel['findings']) => {
-          findings = value
-        },
-      })
-    else
-      Object.defineProperty(shown, name, {
-        value: base[name as keyof typeof base],
-        enumerable: true,
-        writable: true,
-        configurable: true,
-      })
-  }
-  return { content, stored, shown }
+  // Key order as the stored (canonical) model has it, findings in their place (a placeholder that
+  // lazyFindings replaces where it stands).
+  for (const name of Object.keys(stored).sort())
+    Object.defineProperty(shown, name, {
+      value: name === 'findings' ? [] : base[name as keyof typeof base],
+      enumerable: true,
+      writable: true,
+      configurable: true,
+    })
+  return { content, stored, shown: lazyFindings(shown, new StoredFindings(reused)) }
 }
 
 /** An object with its keys in canonical order (none is an array index here). */
@@ -568,16 +555,53 @@ export function splicedContent(
   return Buffer.concat(pieces)
 }
 
-/** The findings of the parts, each part of the length the signed model lists. */
-function findingsOf(reused: ReusableRun): AssessmentModel['findings'] {
-  const findings: AssessmentModel['findings'] = []
-  reused.findingsParts.parts.forEach((part, i) => {
-    const slice = findingsOfPart(jsonOf(reused.findingsBytes[i]))
-    if (!Array.isArray(slice) || slice.length !== part.count)
+/**
+ * The findings of a repeated run, read from the stored parts (proved bytes) a part at a time: the JSON
+ * result and the gate walk them in batches (findingsView) and so never hold the million objects of a
+ * large estate; reading `model.findings` makes them all (lazyFindings). Each part must hold the number
+ * of findings the signed model lists for it.
+ */
+class StoredFindings implements FindingsView {
+  readonly length: number
+  /** Where each part starts in the whole list. */
+  private readonly starts: number[] = []
+  /** The part parsed last: batches the size of a part read each one once. */
+  private last: { index: number; findings: AssessmentModel['findings'] } | undefined
+
+  constructor(private readonly reused: ReusableRun) {
+    let start = 0
+    for (const part of reused.findingsParts.parts) {
+      this.starts.push(start)
+      start += part.count
+    }
+    this.length = start
+  }
+
+  slice(start: number, end: number): AssessmentModel['findings'] {
+    const from = clampIndex(start, this.length)
+    const to = Math.max(from, clampIndex(end, this.length))
+    const out: AssessmentModel['findings'] = []
+    const { parts } = this.reused.findingsParts
+    for (let i = 0; i < parts.length && out.length < to - from; i++) {
+      const partStart = this.starts[i] as number
+      const partEnd = partStart + (parts[i]?.count ?? 0)
+      if (partEnd <= from || partStart >= to) continue
+      const findings = this.part(i)
+      for (let at = Math.max(from, partStart); at < Math.min(to, partEnd); at++)
+        out.push(findings[at - partStart] as AssessmentModel['findings'][number])
+    }
+    return out
+  }
+
+  private part(index: number): AssessmentModel['findings'] {
+    if (this.last?.index === index) return this.last.findings
+    const part = this.reused.findingsParts.parts[index]
+    const findings = findingsOfPart(jsonOf(this.reused.findingsBytes[index]))
+    if (part === undefined || !Array.isArray(findings) || findings.length !== part.count)
       throw new StoreError(
-        `run ${reused.runId}: findings record ${part.id} does not hold the ${part.count} findings its model lists`,
+        `run ${this.reused.runId}: findings record ${part?.id ?? index} does not hold the ${part?.count ?? 0} findings its model lists`,
       )
-    for (const finding of slice) findings.push(finding)
-  })
-  return findings
+    this.last = { index, findings }
+    return findings
+  }
 }

@@ -5,6 +5,7 @@ import { loadPackageTemplates } from '../catalog/load-package-templates.js'
 import type { AssessmentModel } from '../core/assessment.js'
 import type { Config } from '../core/config.js'
 import { parseReportFormats, renderReports, reportPackage } from '../reports/render-reports.js'
+import { writeChunksToFile } from './write-chunks.js'
 
 export { reportFormatsHelp } from '../reports/render-reports.js'
 
@@ -29,7 +30,8 @@ export async function writeReports(
   for (const file of files) {
     const target = path.join(outDir, file.path)
     await mkdir(path.dirname(target), { recursive: true })
-    await writeFile(target, file.content)
+    if ('chunks' in file) await writeChunksToFile(target, file.chunks())
+    else await writeFile(target, file.content)
     written.push(target)
   }
   return written

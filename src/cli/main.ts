@@ -1,5 +1,6 @@
 import { Command, CommanderError, Option } from 'commander'
 import { toolVersion } from '../app/version.js'
+import { writeChunks } from '../app/write-chunks.js'
 import type { CliIo } from './cli-io.js'
 import { exitCode, presentError } from './exit-codes.js'
 import { commandRegistrations } from './register-commands.js'
@@ -10,6 +11,7 @@ export type { CliIo } from './cli-io.js'
 const processIo = (): CliIo => ({
   cwd: process.cwd(),
   out: (text) => void process.stdout.write(text),
+  outChunks: (chunks) => writeChunks(process.stdout, chunks),
   err: (text) => void process.stderr.write(text),
   interactive: process.stdin.isTTY === true && process.stdout.isTTY === true,
   env: process.env,

@@ -1,6 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from './assessment.js'
-import { FindingsColumns, findingsView, lazyFindings } from './findings-columns.js'
+import {
+  FindingsColumns,
+  findingsBatches,
+  findingsView,
+  lazyFindings,
+  someFinding,
+  withMembers,
+} from './findings-columns.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
 
@@ -116,5 +123,43 @@ describe('a model with lazy findings', () => {
   it('gives a plain model its own list', () => {
     const plain = { findings }
     expect(findingsView(plain)).toBe(findings)
+  })
+})
+
+describe('walking a model whose findings are columns', () => {
+  const lazyModel = () =>
+    lazyFindings({ schemaVersion: 1, findings: [] as ModelFinding[], gaps: ['g'] }, columnsOf(findings))
+  const unmadeFindings = (model: object): boolean =>
+    Object.getOwnPropertyDescriptor(model, 'findings')?.get !== undefined
+
+  it('gives the findings in batches, in order, from columns and lists alike', () => {
+    for (const view of [findings, columnsOf(findings)])
+      for (const size of [1, 2, 5, 10]) {
+        const batches = [...findingsBatches(view, size)]
+        expect(batches.every((b) => b.length <= size)).toBe(true)
+        expect(batches.flat()).toEqual(findings)
+      }
+    expect([...findingsBatches([], 3)]).toEqual([])
+  })
+
+  it('finds a finding without making them all', () => {
+    const model = lazyModel()
+    expect(someFinding(model, (f) => f.status === 'error')).toBe(true)
+    expect(someFinding(model, (f) => f.check === 'c')).toBe(false)
+    expect(unmadeFindings(model)).toBe(true)
+  })
+
+  it('replaces members as a spread does, keeping the findings columns', () => {
+    const model = lazyModel()
+    const replaced = withMembers(model, { gaps: ['h'] })
+    expect(unmadeFindings(model)).toBe(true)
+    expect(unmadeFindings(replaced)).toBe(true)
+    expect(Object.keys(replaced)).toEqual(['schemaVersion', 'findings', 'gaps'])
+    expect(replaced.gaps).toEqual(['h'])
+    expect(JSON.stringify(replaced)).toBe(JSON.stringify({ ...lazyModel(), gaps: ['h'] }))
+    // A new findings list, or a model whose findings are a list, is the spread itself.
+    expect(withMembers(model, { findings: [] }).findings).toEqual([])
+    const plain = { schemaVersion: 1, findings, gaps: ['g'] }
+    expect(withMembers(plain, { gaps: [] })).toEqual({ ...plain, gaps: [] })
   })
 })

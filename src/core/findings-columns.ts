@@ -109,38 +109,83 @@ export class FindingsColumns implements FindingsView {
 }
 
 /** An index as Array.prototype.slice reads it: negative from the end, clamped to the list. */
-function clampIndex(index: number, length: number): number {
+export function clampIndex(index: number, length: number): number {
   const whole = Math.trunc(index) || 0
   return whole < 0 ? Math.max(length + whole, 0) : Math.min(whole, length)
 }
 
-/** The columns of models whose findings have not been made into objects yet (lazyFindings). */
-const unmade = new WeakMap<object, FindingsColumns>()
+/**
+ * Where the findings of models not made into objects yet are read from (lazyFindings): their columns,
+ * or for a repeated run the stored findings parts.
+ */
+const unmade = new WeakMap<object, FindingsView>()
 
 /**
- * Gives `model` a `findings` property that makes the findings from `columns` the first time it is read
- * (then a plain list, like any model's). A run that only records its findings (findingsView, a part at
- * a time) and prints its summary never makes the million objects; whoever reads them gets them all.
+ * Gives `model` a `findings` property that makes the findings from `view` (its columns, or anything
+ * that gives them a part at a time) the first time it is read (then a plain list, like any model's). A
+ * run that only records its findings (findingsView, a part at a time) and prints its summary never
+ * makes the million objects; whoever reads them gets them all.
  */
-export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, columns: FindingsColumns): M {
+export function lazyFindings<M extends { findings: ModelFinding[] }>(model: M, view: FindingsView): M {
   const settle = (value: ModelFinding[]): ModelFinding[] => {
     unmade.delete(model)
     Object.defineProperty(model, 'findings', { value, writable: true, enumerable: true, configurable: true })
     return value
   }
   Object.defineProperty(model, 'findings', {
-    get: () => settle(columns.slice()),
+    get: () => settle(view.slice(0, view.length)),
     set: (value: ModelFinding[]) => {
       settle(value)
     },
     enumerable: true,
     configurable: true,
   })
-  unmade.set(model, columns)
+  unmade.set(model, view)
   return model
+}
+
+/** Where a model's findings are read from while they are not made into objects; undefined once they are. */
+export function unmadeFindings(model: object): FindingsView | undefined {
+  return unmade.get(model)
 }
 
 /** A model's findings to read in order: its columns while they are not made into objects, else the list. */
 export function findingsView(model: Pick<AssessmentModel, 'findings'>): FindingsView {
   return unmade.get(model) ?? model.findings
+}
+
+/**
+ * A model's findings in order, `size` at a time: a walk over all of them (the JSON result, the gate)
+ * then holds one batch of finding objects at once, never the million a large estate has.
+ */
+export function* findingsBatches(view: FindingsView, size = 10_000): Generator<ModelFinding[]> {
+  for (let start = 0; start < view.length; start += size) yield view.slice(start, start + size)
+}
+
+/**
+ * Whether any of a model's findings is one `test` accepts, read a batch at a time from its columns
+ * while they are not made into objects: the exit code of `--fail-on` never makes the million of them.
+ */
+export function someFinding(
+  model: Pick<AssessmentModel, 'findings'>,
+  test: (finding: ModelFinding) => boolean,
+): boolean {
+  for (const batch of findingsBatches(findingsView(model))) if (batch.some(test)) return true
+  return false
+}
+
+/**
+ * The model with some members replaced, as `{ ...model, ...replaced }` gives it (the same keys in the
+ * same order), but with its findings still columns when they were: a spread reads `findings` and so
+ * makes every finding object.
+ */
+export function withMembers<M extends { findings: ModelFinding[] }>(model: M, replaced: Partial<M>): M {
+  const columns = unmade.get(model)
+  if (columns === undefined) return { ...model, ...replaced }
+  const copy: Record<string, unknown> = {}
+  for (const key of Object.keys(model))
+    copy[key] = key === 'findings' ? [] : (model as Record<string, unknown>)[key]
+  Object.assign(copy, replaced)
+  // In place of the placeholder: defineProperty keeps a key where it is.
+  return 'findings' in replaced ? (copy as M) : lazyFindings(copy as M, columns)
 }

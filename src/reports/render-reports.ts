@@ -3,7 +3,7 @@ import { buildPackage, type PackageSettings } from '../core/package/build-packag
 import type { PackageModel } from '../core/package/model.js'
 import type { PackageTemplates } from '../core/package/templates.js'
 import { reportReporters } from './report-formats.js'
-import { type Reporter, type ReportFile, reporters } from './reporters.js'
+import { type RenderedFile, type Reporter, type ReportFile, reporters } from './reporters.js'
 
 export { parseReportFormats, reportFormats, reportFormatsHelp } from './report-formats.js'
 
@@ -15,11 +15,11 @@ export async function renderReports(input: {
   model: AssessmentModel
   formats: readonly string[]
   packageOf: () => PackageModel | Promise<PackageModel>
-}): Promise<ReportFile[]> {
+}): Promise<RenderedFile[]> {
   const chosen = input.formats
     .map((id) => reportReporters.find((r) => r.id === id))
     .filter((r): r is Reporter => r !== undefined)
-  const files: ReportFile[] = []
+  const files: RenderedFile[] = []
   for (const r of chosen) files.push(...((await r.readiness?.(input.model)) ?? []))
   const parts = reporters.filter((r) => r.readiness === undefined && chosen.includes(r))
   if (parts.length === 0) return files

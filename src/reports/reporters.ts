@@ -9,6 +9,19 @@ export interface ReportFile {
 }
 
 /**
+ * A file written as it is made, a piece at a time (`chunks`, UTF-8 text), never held whole: the
+ * readiness JSON of a large estate is half a gigabyte, nearly all findings read from their columns.
+ */
+export interface StreamedReportFile {
+  path: string
+  chunks: () => Iterable<string>
+  description: string
+}
+
+/** What a readiness format renders: files made whole, or written as they are made. */
+export type RenderedFile = ReportFile | StreamedReportFile
+
+/**
  * One output format, registered once: `--format` validation and help, the server's media types and
  * the package's file list are all read from here. A format renders the readiness report from the
  * assessment, a part of the SOC 2 package from the package model, or both (md, html).
@@ -21,7 +34,7 @@ export interface Reporter {
   /** The media type of each file extension it writes, as the server sends them. */
   mediaTypes: Readonly<Record<string, string>>
   /** The readiness report (`trustctl report`), when this is a readiness format. */
-  readiness?: (model: AssessmentModel) => Promise<ReportFile[]>
+  readiness?: (model: AssessmentModel) => Promise<RenderedFile[]>
   /** Its part of the SOC 2 package, when it is one. */
   package?: (pkg: PackageModel) => Promise<ReportFile[]>
 }
@@ -168,8 +181,14 @@ export const reporters: readonly Reporter[] = [
     description: 'the readiness result as JSON (the stable contract)',
     mediaTypes: { '.json': json },
     readiness: async (model) => {
-      const { renderJson } = await import('./json/render-json.js')
-      return [file('readiness.json', renderJson(model), 'The readiness result (JSON)')]
+      const { jsonChunks } = await import('./json/render-json.js')
+      return [
+        {
+          path: 'readiness.json',
+          chunks: () => jsonChunks(model),
+          description: 'The readiness result (JSON)',
+        },
+      ]
     },
   },
 ]

@@ -12,13 +12,14 @@ import {
 import type { LoadedConfig } from '../../app/load-config.js'
 import { loadConfig } from '../../app/load-config.js'
 import { storeDescription } from '../../app/open-store.js'
-import { renderJson } from '../../app/rendering.js'
+import { jsonChunks } from '../../app/rendering.js'
 import { loadLibraryLater, runAssessment, storeFile } from '../../app/run-assessment.js'
 import type { AssessmentModel } from '../../core/assessment.js'
 import { type Severity, severities, severityRank } from '../../core/check.js'
 import { ConfigError } from '../../core/errors.js'
+import { someFinding } from '../../core/findings-columns.js'
 import { startHere } from '../../core/plan.js'
-import type { CliIo } from '../cli-io.js'
+import { type CliIo, writeOut } from '../cli-io.js'
 import { exitCode } from '../exit-codes.js'
 import { collectReleased, favourMemoryOverSpeed } from '../memory-budget.js'
 import { formatStartHere, formatSummary } from '../present.js'
@@ -45,7 +46,7 @@ export function parseSeverity(value: string, flag: string): Severity {
 export function assessmentExitCode(model: AssessmentModel, failOn: Severity | undefined): number {
   if (failOn !== undefined) {
     const threshold = severityRank(failOn)
-    if (model.findings.some((f) => f.status === 'fail' && severityRank(f.severity) >= threshold))
+    if (someFinding(model, (f) => f.status === 'fail' && severityRank(f.severity) >= threshold))
       return exitCode.failures
   }
   // Partial: an input could not be read, a test could not run, or nothing at all was read. The
@@ -88,11 +89,12 @@ export async function assessCommand(options: AssessOptions, io: CliIo): Promise<
     loaded.config.store.backend === 'postgres'
       ? storeDescription(loaded, env)
       : path.relative(io.cwd, storeFile(loaded)) || '.'
-  io.out(
-    options.format === 'json'
-      ? renderJson(model)
-      : `${formatSummary(model, { store, ignoredCacheEntries, untrustedCacheRuns }, style)}\n${startHereText(model, style)}`,
-  )
+  // The JSON a piece at a time: a large estate's is half a gigabyte, nearly all findings still columns.
+  if (options.format === 'json') await writeOut(io, jsonChunks(model))
+  else
+    io.out(
+      `${formatSummary(model, { store, ignoredCacheEntries, untrustedCacheRuns }, style)}\n${startHereText(model, style)}`,
+    )
   const code = assessmentExitCode(model, failOn)
   await reportGate(model, failOn, code === exitCode.failures, { ...options, loaded, env, io })
   return code
