@@ -15,7 +15,7 @@ import type { CollectionError, EvidenceItem } from '../core/evidence.js'
 import { clampIndex, type FindingsView, lazyFindings } from '../core/findings-columns.js'
 import { findingsOfPart } from '../core/findings-part.js'
 import { canonicalBytes, type LedgerEntry, type LedgerRecord, sha256 } from '../core/ledger.js'
-import { assessmentBase, type FindingsParts, runEvidenceId } from '../core/ledger-entries.js'
+import { assessmentBase, type FindingsParts, modelOfRecord, runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import {
   assessmentRuns,
@@ -209,9 +209,15 @@ export interface ReusableRun {
   runId: number
   /** How many checks the run judged (evaluated or read back): all read back by a run repeating it. */
   checks: number
-  /** The stored model without its findings (they stay in their parts, read only when asked for). */
+  /**
+   * The stored model without its findings (they stay in their parts, read only when asked for), with
+   * its generatedAt (modelOfRecord: the record's collectedAt when the content holds none).
+   */
   model: Omit<AssessmentModel, 'findings'>
-  /** The stored model as its record holds it (findings parts listed), keys in canonical order. */
+  /**
+   * The stored model as its record holds it (findings parts listed, and since the time is the
+   * record's, no generatedAt), keys in canonical order.
+   */
   content: Record<string, unknown>
   /** The stored model's bytes (proved to hash to its record), which `content` was parsed from. */
   modelBytes: Uint8Array
@@ -324,7 +330,7 @@ export async function reusableRun(
   const proofs = new PoolProofs()
   proofs.add(modelBytes, assessment.contentHash)
   const model = jsonOf(modelBytes) as
-    | (Omit<AssessmentModel, 'findings'> & { findingsParts?: unknown })
+    | (Omit<AssessmentModel, 'findings' | 'generatedAt'> & { findingsParts?: unknown })
     | undefined
   const parts = findingsPartsSchema.safeParse(model?.findingsParts)
   if (model === undefined || !parts.success) return undefined
@@ -363,7 +369,7 @@ export async function reusableRun(
   return {
     runId,
     checks: stored.checks,
-    model: rest,
+    model: modelOfRecord(assessment, rest),
     content: model,
     modelBytes,
     findingsParts: parts.data,
@@ -463,17 +469,21 @@ export function repeatedModel(
 ): { content: Buffer; stored: AssessmentModel; shown: AssessmentModel } {
   const inputs = reused.model.inputs.map((input) => sortedKeys({ ...input, reused: true }))
   const base = { ...reused.model, generatedAt, configHash, inputs }
-  // The record's content: the stored one with three values replaced in place. Parsed from canonical
+  // The record's content: the stored one with two values replaced in place. Parsed from canonical
   // bytes, every object already has its keys in canonical order, so JSON.stringify writes canonical
   // bytes without the canonical writer's walk (a 2 MB model on 10k objects); a stored model missing
   // one of the keys (an older layout) would take it out of order, and is written the canonical way.
-  // Cheaper still, the stored bytes themselves with the three values cut in (splicedContent): the 2 MB
+  // Cheaper still, the stored bytes themselves with the two values cut in (splicedContent): the 2 MB
   // are neither serialised nor encoded again. Only where that cannot be shown safe is it written whole.
-  const replaced = { generatedAt, configHash, inputs }
-  const record = { ...reused.content, ...replaced }
+  // The time is not in the content: it is the record's collectedAt (assessmentEntry), so this run's
+  // content is the last one's byte for byte once the inputs say `reused`, and its blob is stored once.
+  const replaced = { configHash, inputs }
+  const { generatedAt: _stored, ...kept } = reused.content
+  const record = { ...kept, ...replaced }
   const content =
-    splicedContent(reused.modelBytes, reused.content, replaced) ??
-    (['generatedAt', 'configHash', 'inputs'].every((key) => key in reused.content)
+    // A model recorded with its time (before it was the record's) loses it here: written whole, once.
+    ('generatedAt' in reused.content ? undefined : splicedContent(reused.modelBytes, kept, replaced)) ??
+    (['configHash', 'inputs'].every((key) => key in kept)
       ? Buffer.from(JSON.stringify(record))
       : canonicalBytesOf(record))
   // What the run records: the findings are only in their parts (assessmentEntry drops them).

@@ -7,6 +7,7 @@ import {
   findingsEntry,
   findingsPartOf,
   findingsPerRecord,
+  modelOfRecord,
   runEvidenceEntry,
 } from './ledger-entries.js'
 
@@ -56,9 +57,10 @@ describe('findings records', () => {
 })
 
 describe('the assessment record', () => {
-  it('holds everything of the model but its findings, which it does not read', () => {
-    const model = { schemaVersion: 1, asOf: '2026-11-30', generatedAt: context.collectedAt, gaps: [] }
-    const parts = { count: 0, parts: [] }
+  const model = { schemaVersion: 1, asOf: '2026-11-30', generatedAt: context.collectedAt, gaps: [] }
+  const parts = { count: 0, parts: [] }
+
+  it('holds everything of the model but its findings, which it does not read, and its time', () => {
     const plain = assessmentEntry({ ...model, findings: [] } as unknown as AssessmentModel, parts, context)
     // A model whose findings are still columns (findings-columns.ts) is recorded without making them.
     const unread = Object.defineProperty({ ...model }, 'findings', {
@@ -68,10 +70,51 @@ describe('the assessment record', () => {
       enumerable: true,
     }) as unknown as AssessmentModel
     expect(assessmentEntry(unread, parts, context)).toEqual(plain)
+    const { generatedAt: _time, ...timeless } = model
     expect(JSON.parse(Buffer.from(plain.content).toString('utf8'))).toEqual({
-      ...model,
+      ...timeless,
       findingsParts: parts,
     })
+    // The time is the record's, so it is read back from there.
+    expect(plain.collectedAt).toBe(model.generatedAt)
+  })
+
+  it('is byte for byte the same for the same model generated at another time', () => {
+    const later = { toolVersion: context.toolVersion, collectedAt: '2026-12-01T00:00:00.000Z' }
+    const entry = (at: typeof context) =>
+      assessmentEntry(
+        { ...model, generatedAt: at.collectedAt, findings: [] } as unknown as AssessmentModel,
+        parts,
+        at,
+      )
+    expect(Buffer.compare(entry(later).content, entry(context).content)).toBe(0)
+    expect(entry(later).collectedAt).toBe(later.collectedAt)
+  })
+
+  it('is not made for a model generated at another time than the record says', () => {
+    const other = {
+      ...model,
+      generatedAt: '2026-12-01T00:00:00.000Z',
+      findings: [],
+    } as unknown as AssessmentModel
+    expect(() => assessmentEntry(other, parts, context)).toThrow(/generated at 2026-12-01/)
+  })
+})
+
+describe('a model read from its assessment record', () => {
+  const record = { collectedAt: '2026-12-02T12:00:00.000Z' }
+
+  it("takes the record's time when the content has none, where the canonical layout puts the key", () => {
+    const read = modelOfRecord(record, { asOf: '2026-11-30', gaps: [], schemaVersion: 1 })
+    expect(read.generatedAt).toBe(record.collectedAt)
+    expect(Object.keys(read)).toEqual(['asOf', 'gaps', 'generatedAt', 'schemaVersion'])
+    expect(Object.keys(modelOfRecord(record, { asOf: 'x' }))).toEqual(['asOf', 'generatedAt'])
+  })
+
+  it('keeps its own time when it was recorded with one (a ledger written before)', () => {
+    const old = { asOf: '2026-11-30', generatedAt: '2026-11-30T08:00:00.000Z', schemaVersion: 1 }
+    expect(modelOfRecord(record, old)).toEqual(old)
+    expect(modelOfRecord(record, old).generatedAt).toBe('2026-11-30T08:00:00.000Z')
   })
 })
 

@@ -1,5 +1,6 @@
 import type { AssessmentModel } from './assessment.js'
 import { canonicalBytesOf } from './canonical-json.js'
+import { StoreError } from './errors.js'
 import type { EvidenceItem } from './evidence.js'
 import type { FindingsView } from './findings-columns.js'
 import { findingsPartBytes } from './findings-part.js'
@@ -217,15 +218,25 @@ export function findingsPartOf(entry: LedgerEntry, count: number): FindingsPart 
 }
 
 /**
- * The model's own record: everything but the findings, which it lists by part (findingsEntry). Readers
- * take either layout: models recorded before parts existed hold `findings` inline.
+ * The model's own record: everything but the findings, which it lists by part (findingsEntry), and
+ * its generatedAt, which is the record's own collectedAt (modelOfRecord gives it back). Without the
+ * time, an unchanged re-run's model is byte-identical to the last one's, so the content-addressed
+ * blob store keeps it once instead of a copy per run (~700 kB a run on a small repository, ~2 MB on
+ * 10k objects). Readers take every layout: models recorded before parts existed hold `findings`
+ * inline, and models recorded before this hold their own `generatedAt`.
  */
 export function assessmentEntry(
   model: AssessmentModel,
   findings: FindingsParts,
   context: EntryContext,
 ): LedgerEntry {
-  const rest = withoutFindings(model)
+  // The time is kept in the record alone, so it must be the model's: else the model would read back
+  // with another time than it was generated at (recording checks this too, AssessmentRecording).
+  if (model.generatedAt !== context.collectedAt)
+    throw new StoreError(
+      `the assessment is recorded as collected at ${context.collectedAt}, but its model was generated at ${model.generatedAt}`,
+    )
+  const rest = storedModelFields(model)
   return {
     ...assessmentBase(context),
     kind: 'assessment',
@@ -235,15 +246,46 @@ export function assessmentEntry(
   }
 }
 
+/** The model's fields an assessment record's content leaves out (see assessmentEntry). */
+const modelFieldsOfRecord = ['findings', 'generatedAt'] as const
+
 /**
- * Every own enumerable property of the model but its findings, which are not read: they may still be
- * columns (findings-columns.ts), made into a million objects only when something reads them.
+ * Every own enumerable property of the model but those the record keeps elsewhere: the findings, which
+ * are not read (they may still be columns, findings-columns.ts, made into a million objects only when
+ * something reads them), and generatedAt, which is the record's collectedAt.
  */
-function withoutFindings(model: AssessmentModel): Omit<AssessmentModel, 'findings'> {
+function storedModelFields(model: AssessmentModel): Omit<AssessmentModel, 'findings' | 'generatedAt'> {
   const rest: Record<string, unknown> = {}
   for (const key of Object.keys(model))
-    if (key !== 'findings') rest[key] = model[key as keyof AssessmentModel]
-  return rest as Omit<AssessmentModel, 'findings'>
+    if (!(modelFieldsOfRecord as readonly string[]).includes(key))
+      rest[key] = model[key as keyof AssessmentModel]
+  return rest as Omit<AssessmentModel, 'findings' | 'generatedAt'>
+}
+
+/**
+ * A model as an assessment record's content holds it, with its generatedAt: its own when the content
+ * has one (recorded before the time was kept in the record alone: read exactly as it was), else the
+ * record's collectedAt, which is hashed into the record and chained. The time goes where the canonical
+ * layout puts it (keys in order), so the model reads back with the keys it was recorded with.
+ * Every reader of an assessment record's content that hands the model on goes through here.
+ */
+export function modelOfRecord<T extends object>(
+  record: { collectedAt: string },
+  stored: T,
+): T & { generatedAt: string } {
+  const own = (stored as { generatedAt?: unknown }).generatedAt
+  if (typeof own === 'string') return stored as T & { generatedAt: string }
+  const model: Record<string, unknown> = {}
+  let placed = false
+  for (const [key, value] of Object.entries(stored)) {
+    if (!placed && key > 'generatedAt') {
+      model.generatedAt = record.collectedAt
+      placed = true
+    }
+    if (key !== 'generatedAt') model[key] = value
+  }
+  if (!placed) model.generatedAt = record.collectedAt
+  return model as T & { generatedAt: string }
 }
 
 /** The manifest that closes a run, before signing. */

@@ -7,6 +7,10 @@ export interface StoredRun {
   id: number
   generatedAt: string
   asOf: string
+  /**
+   * SHA-256 of the assessment record's content. Not a name for the run: runs that repeat an unchanged
+   * assessment record the same content (its time is the record's, see assessmentEntry).
+   */
   modelHash: string
   evidenceCount: number
   model: AssessmentModel

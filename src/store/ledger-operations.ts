@@ -16,6 +16,7 @@ import {
   findingsEntry,
   findingsPartOf,
   findingsPerRecord,
+  modelOfRecord,
   runEvidenceEntry,
   runEvidenceId,
 } from '../core/ledger-entries.js'
@@ -469,10 +470,22 @@ export const findingsPartsSchema = z.object({
 /**
  * The model an assessment record holds. Models recorded since findings were kept in parts list them
  * (`findingsParts`); each part is read by the hash the model names, so the findings are exactly the
- * ones the signed model was recorded with. Older models hold their findings inline.
+ * ones the signed model was recorded with. Older models hold their findings inline. Its generatedAt
+ * is the record's collectedAt, unless the model was recorded with its own (modelOfRecord).
  */
-async function readModel(store: AssessmentStore, modelHash: string, what: string): Promise<AssessmentModel> {
-  const stored = await readContent<AssessmentModel & { findingsParts?: unknown }>(store, modelHash, what)
+async function readModel(
+  store: AssessmentStore,
+  record: Pick<LedgerRecord, 'contentHash' | 'collectedAt'>,
+  what: string,
+): Promise<AssessmentModel> {
+  const stored = modelOfRecord(
+    record,
+    await readContent<Omit<AssessmentModel, 'generatedAt'> & { findingsParts?: unknown }>(
+      store,
+      record.contentHash,
+      what,
+    ),
+  )
   if (stored.findingsParts === undefined) return stored
   const listed = findingsPartsSchema.safeParse(stored.findingsParts)
   if (!listed.success)
@@ -507,7 +520,7 @@ async function readFindings(
 
 /** The assessment a complete run recorded, with the number of evidence records it holds. */
 export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<StoredRun> {
-  let modelHash: string | undefined
+  let assessment: LedgerRecord | undefined
   let evidenceCount = 0
   let list: LedgerRecord | undefined
   for await (const { record } of store.scan({
@@ -515,17 +528,19 @@ export async function storedRun(store: AssessmentStore, run: RunInfo): Promise<S
     kinds: ['assessment', 'evidence', 'evidence-set'],
     withBlobs: false,
   })) {
-    if (record.kind === 'assessment') modelHash = record.contentHash
+    if (record.kind === 'assessment') assessment = record
     else if (record.kind === 'evidence') evidenceCount += 1
     else if (record.id === runEvidenceId) list = record
   }
   // A run that lists its evidence read all of it, recorded in it or before.
   if (list !== undefined) evidenceCount = (await evidenceList(store, list)).length
-  if (modelHash === undefined)
+  if (assessment === undefined)
     throw new NotFoundError(`run ${run.id} recorded no assessment`, {
       hint: 'it holds a push, a change, a population or a sample; trustctl history lists the assessments',
     })
-  const model = await readModel(store, modelHash, `run ${run.id}`)
+  const model = await readModel(store, assessment, `run ${run.id}`)
+  // modelHash names the model's content, which unchanged runs share: a run is named by its id.
+  const modelHash = assessment.contentHash
   return { id: run.id, generatedAt: model.generatedAt, asOf: model.asOf, modelHash, evidenceCount, model }
 }
 
