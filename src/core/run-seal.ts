@@ -5,6 +5,7 @@ import {
   keyFingerprint,
   type ManifestAnchor,
   manifestSignatureValid,
+  type RunManifest,
   type SignedManifest,
   signingKeyContentSchema,
 } from './ledger-manifest.js'
@@ -80,6 +81,29 @@ function signedManifestOf(blob: Uint8Array): SignedManifest | undefined {
 }
 
 /**
+ * A run's manifest from its blob, when it is readable and signed by a trusted key; else why not. What
+ * both proofs of a run ask first (runSeal over all its records, signedAnchors over the ones it anchors).
+ */
+function trustedManifest(
+  runId: number,
+  blob: Uint8Array | undefined,
+  trusted: ReadonlyMap<string, string>,
+): { ok: true; manifest: RunManifest } | { ok: false; reason: string } {
+  const signed = blob === undefined ? undefined : signedManifestOf(blob)
+  if (signed === undefined) return { ok: false, reason: `run ${runId}: its manifest is unreadable` }
+  const { manifest } = signed
+  const publicKeyPem = trusted.get(manifest.keyFingerprint)
+  if (publicKeyPem === undefined)
+    return {
+      ok: false,
+      reason: `run ${runId} is signed by key ${short(manifest.keyFingerprint)}, not the pinned key or one it endorsed`,
+    }
+  if (!manifestSignatureValid(signed, publicKeyPem))
+    return { ok: false, reason: `run ${runId}: the manifest's signature does not verify` }
+  return { ok: true, manifest }
+}
+
+/**
  * Checks that a run's first manifest was signed by a trusted key and covers exactly the run's
  * records before it: each record's hash recomputed from its fields, each blob against its hash, their
  * count and digest against what the manifest signed. `records` are the run's records in ledger order;
@@ -104,17 +128,9 @@ export function runSeal(
       digest.add(hash)
       continue
     }
-    const signed = blob === undefined ? undefined : signedManifestOf(blob)
-    if (signed === undefined) return { ok: false, reason: `run ${runId}: its manifest is unreadable` }
+    const signed = trustedManifest(runId, blob, trusted)
+    if (!signed.ok) return signed
     const { manifest } = signed
-    const publicKeyPem = trusted.get(manifest.keyFingerprint)
-    if (publicKeyPem === undefined)
-      return {
-        ok: false,
-        reason: `run ${runId} is signed by key ${short(manifest.keyFingerprint)}, not the pinned key or one it endorsed`,
-      }
-    if (!manifestSignatureValid(signed, publicKeyPem))
-      return { ok: false, reason: `run ${runId}: the manifest's signature does not verify` }
     if (
       manifest.runId !== runId ||
       manifest.recordCount !== digest.count ||
@@ -149,17 +165,9 @@ export function signedAnchors(
     return { ok: false, reason: `record ${record.seq} was altered` }
   if (blob === undefined || sha256(blob) !== record.contentHash)
     return { ok: false, reason: `the content of record ${record.seq} was altered` }
-  const signed = signedManifestOf(blob)
-  if (signed === undefined) return { ok: false, reason: `run ${runId}: its manifest is unreadable` }
+  const signed = trustedManifest(runId, blob, trusted)
+  if (!signed.ok) return signed
   const { manifest } = signed
-  const publicKeyPem = trusted.get(manifest.keyFingerprint)
-  if (publicKeyPem === undefined)
-    return {
-      ok: false,
-      reason: `run ${runId} is signed by key ${short(manifest.keyFingerprint)}, not the pinned key or one it endorsed`,
-    }
-  if (!manifestSignatureValid(signed, publicKeyPem))
-    return { ok: false, reason: `run ${runId}: the manifest's signature does not verify` }
   // The signed fields must place the manifest where it sits: the run it closes, the record before it.
   if (
     manifest.runId !== runId ||
