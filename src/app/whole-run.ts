@@ -488,17 +488,16 @@ export function repeatedModel(
       : canonicalBytesOf(record))
   // What the run records: the findings are only in their parts (assessmentEntry drops them).
   const stored: AssessmentModel = { ...base, findings: [] }
-  const shown = {} as AssessmentModel
-  // Key order as the stored (canonical) model has it, findings in their place (a placeholder that
-  // lazyFindings replaces where it stands).
+  // Key order as the stored (canonical) model has it. The findings key holds an empty list only to
+  // fix its position: lazyFindings puts the stored parts' findings there, read when first asked for.
+  const shown: Record<string, unknown> = {}
   for (const name of Object.keys(stored).sort())
-    Object.defineProperty(shown, name, {
-      value: name === 'findings' ? [] : base[name as keyof typeof base],
-      enumerable: true,
-      writable: true,
-      configurable: true,
-    })
-  return { content, stored, shown: lazyFindings(shown, new StoredFindings(reused)) }
+    shown[name] = name === 'findings' ? [] : base[name as keyof typeof base]
+  return {
+    content,
+    stored,
+    shown: lazyFindings(shown as unknown as AssessmentModel, new StoredFindings(reused)),
+  }
 }
 
 /** An object with its keys in canonical order (none is an array index here). */

@@ -186,6 +186,6 @@ export function withMembers<M extends { findings: ModelFinding[] }>(model: M, re
   for (const key of Object.keys(model))
     copy[key] = key === 'findings' ? [] : (model as Record<string, unknown>)[key]
   Object.assign(copy, replaced)
-  // In place of the placeholder: defineProperty keeps a key where it is.
+  // The empty list above only holds the findings key's position; lazyFindings defines it in place.
   return 'findings' in replaced ? (copy as M) : lazyFindings(copy as M, columns)
 }
