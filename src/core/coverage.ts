@@ -198,7 +198,9 @@ export function assessCoverage(
   const iac = evidence.filter((e) => e.kind === 'iac.resource')
   const iacKeys = new Set(iac.map((e) => `${e.file}\n${e.name}`))
   for (const e of iac) if ('partOf' in e && e.partOf !== undefined) iacKeys.add(`${e.file}\n${e.partOf}`)
-  const isView = (e: EvidenceItem) => e.kind !== 'iac.resource' && iacKeys.has(`${e.file}\n${e.name}`)
+  // Without IaC resources no item is a view of one: no key is built for each of 10k scan findings.
+  const isView = (e: EvidenceItem) =>
+    iacKeys.size > 0 && e.kind !== 'iac.resource' && iacKeys.has(`${e.file}\n${e.name}`)
 
   // Subject names the checks that judge what a resource does named, for IaC resources: built only when
   // there are any (a Kubernetes estate has none, and this is a pass over every finding).

@@ -40,10 +40,9 @@ export default defineCheck({
       return result.fail(
         report,
         `${count(open.length, 'error-level result')} open (${describeReport(report)}): ${listSome(
-          open.map(
-            (f) =>
-              `${f.ruleId} at ${f.location?.path ?? report.target}${f.location?.line === undefined ? '' : `:${f.location.line}`}`,
-          ),
+          open,
+          (f) =>
+            `${f.ruleId} at ${f.location?.path ?? report.target}${f.location?.line === undefined ? '' : `:${f.location.line}`}`,
         )}`,
       )
     })

@@ -63,13 +63,13 @@ export default defineCheck({
       if (overdue.length > 0) {
         return result.fail(
           report,
-          `${count(overdue.length, 'fixable vulnerability', 'fixable vulnerabilities')} past the deadline (${describeReport(report)}): ${listSome(overdue.map(describe))}`,
+          `${count(overdue.length, 'fixable vulnerability', 'fixable vulnerabilities')} past the deadline (${describeReport(report)}): ${listSome(overdue, describe)}`,
         )
       }
       if (undated.length > 0) {
         return result.undetermined(
           report,
-          `${count(undated.length, 'fixable vulnerability', 'fixable vulnerabilities')} without a publication date in the ${report.tool} report, so their age against the deadline cannot be told: ${listSome(undated.map(describe))}`,
+          `${count(undated.length, 'fixable vulnerability', 'fixable vulnerabilities')} without a publication date in the ${report.tool} report, so their age against the deadline cannot be told: ${listSome(undated, describe)}`,
         )
       }
       return result.pass(

@@ -62,11 +62,10 @@ export default defineCheck({
       return result.fail(
         report,
         `${count(failed.length, 'failed rule')} of ${params.minimumSeverity} severity or above (${describeReport(report)}): ${listSome(
-          failed.map(
-            (m) =>
-              `${m.ruleId} (${m.severity === 'unknown' ? 'no severity given' : m.severity}) on ${m.resource ?? m.location?.path ?? report.target}` +
-              (m.location?.line === undefined ? '' : ` at ${m.location.path}:${m.location.line}`),
-          ),
+          failed,
+          (m) =>
+            `${m.ruleId} (${m.severity === 'unknown' ? 'no severity given' : m.severity}) on ${m.resource ?? m.location?.path ?? report.target}` +
+            (m.location?.line === undefined ? '' : ` at ${m.location.path}:${m.location.line}`),
         )}`,
       )
     })

@@ -36,10 +36,9 @@ export default defineCheck({
         return result.fail(
           report,
           `${count(fixable.length, 'critical vulnerability', 'critical vulnerabilities')} with a fix available (${describeReport(report)}): ${listSome(
-            fixable.map(
-              (v) =>
-                `${v.ruleId} in ${v.package.name}@${v.package.version}, fixed in ${v.fixedVersions.join(', ')}`,
-            ),
+            fixable,
+            (v) =>
+              `${v.ruleId} in ${v.package.name}@${v.package.version}, fixed in ${v.fixedVersions.join(', ')}`,
           )}`,
         )
       }

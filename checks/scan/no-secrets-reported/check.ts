@@ -33,11 +33,10 @@ export default defineCheck({
       return result.fail(
         report,
         `${count(found.length, 'secret')} reported${verified > 0 ? `, ${verified} verified live by the scanner` : ''} (${describeReport(report)}): ${listSome(
-          found.map(
-            (f) =>
-              `${f.ruleId} at ${f.location.path}${f.location.line === undefined ? '' : `:${f.location.line}`}` +
-              `${f.location.commit === undefined ? '' : ` in commit ${f.location.commit.slice(0, 12)}`} (${f.preview})`,
-          ),
+          found,
+          (f) =>
+            `${f.ruleId} at ${f.location.path}${f.location.line === undefined ? '' : `:${f.location.line}`}` +
+            `${f.location.commit === undefined ? '' : ` in commit ${f.location.commit.slice(0, 12)}`} (${f.preview})`,
         )}`,
       )
     })

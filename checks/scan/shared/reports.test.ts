@@ -33,7 +33,18 @@ describe('atLeast and listSome', () => {
   })
 
   it('shortens long lists with a count of the rest', () => {
-    expect(listSome(['a', 'b', 'c'], 2)).toBe('a; b and 1 more')
-    expect(listSome(['a', 'b'], 2)).toBe('a; b')
+    expect(listSome(['a', 'b', 'c'], (s) => s, 2)).toBe('a; b and 1 more')
+    expect(listSome(['a', 'b'], (s) => s, 2)).toBe('a; b')
+  })
+
+  it('describes only the items it shows, however many a report holds', () => {
+    const described: number[] = []
+    const items = Array.from({ length: 10_000 }, (_, i) => i)
+    const text = listSome(items, (i) => {
+      described.push(i)
+      return `CVE-${i}`
+    })
+    expect(text).toBe('CVE-0; CVE-1; CVE-2; CVE-3; CVE-4; CVE-5; CVE-6; CVE-7 and 9992 more')
+    expect(described).toEqual([0, 1, 2, 3, 4, 5, 6, 7])
   })
 })

@@ -23,10 +23,13 @@ export function missingScan(coverage: string): SubjectLike {
   return { resourceKind: 'ScanReport', name: `${coverage} scan`, file: '' }
 }
 
-/** `a, b, c and 4 more`: messages stay readable on reports with thousands of findings. */
-export function listSome(items: readonly string[], shown = 8): string {
-  if (items.length <= shown) return items.join('; ')
-  return `${items.slice(0, shown).join('; ')} and ${items.length - shown} more`
+/**
+ * `a, b, c and 4 more`: messages stay readable on reports with thousands of findings. Only the items
+ * shown are described: a report with 10k findings has 10k strings made for the 8 a message lists.
+ */
+export function listSome<T>(items: readonly T[], describe: (item: T) => string, shown = 8): string {
+  const listed = items.slice(0, shown).map(describe).join('; ')
+  return items.length <= shown ? listed : `${listed} and ${items.length - shown} more`
 }
 
 /** `ghcr.io/acme/api:1.4 (trivy, scanned 2026-06-01)`: where a result comes from, for an auditor. */

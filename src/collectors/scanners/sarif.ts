@@ -1,7 +1,7 @@
 import { z } from 'zod'
 import type { ScanCodeFinding } from '../../core/evidence-scan.js'
 import { type Importer, reportOf, type ScanEvidence, targetOf } from './importer.js'
-import { cleanText, prune, severityFromScore } from './normalise.js'
+import { cleanText, severityFromScore } from './normalise.js'
 import { parseReport } from './parse-json.js'
 import * as plain from './plain-json.js'
 import { ScanReportError } from './scan-report-error.js'
@@ -84,24 +84,28 @@ const location = (l: unknown): boolean =>
       plain.optionalRecord(p.region, (r) => plain.num(r.startLine)),
   )
 
-/** True only for a result `result` accepts: the fast path's test, no wider than the schema. */
+const ruleReference = (rule: Record<string, unknown>): boolean =>
+  plain.text(rule.id) &&
+  plain.num(rule.index) &&
+  plain.optionalRecord(rule.toolComponent, (c) => plain.num(c.index))
+const messageText = (m: Record<string, unknown>): boolean => plain.text(m.text)
+const suppression = (x: unknown): boolean => plain.record(x) && plain.text(x.status)
+
+/**
+ * True only for a result `result` accepts: the fast path's test, no wider than the schema. The tests
+ * of its parts are module constants, not arrows made again for each of 10k results.
+ */
 export function plainResult(r: unknown): boolean {
   return (
     plain.record(r) &&
     plain.text(r.ruleId) &&
     plain.num(r.ruleIndex) &&
-    plain.optionalRecord(
-      r.rule,
-      (rule) =>
-        plain.text(rule.id) &&
-        plain.num(rule.index) &&
-        plain.optionalRecord(rule.toolComponent, (c) => plain.num(c.index)),
-    ) &&
+    plain.optionalRecord(r.rule, ruleReference) &&
     (plain.absent(r.level) || levels.includes(r.level as Level)) &&
     plain.text(r.kind) &&
-    plain.optionalRecord(r.message, (m) => plain.text(m.text)) &&
+    plain.optionalRecord(r.message, messageText) &&
     plain.optionalArray(r.locations, location) &&
-    plain.optionalArray(r.suppressions, (x) => plain.record(x) && plain.text(x.status)) &&
+    plain.optionalArray(r.suppressions, suppression) &&
     plain.text(r.baselineState) &&
     (plain.absent(r.properties) || plain.record(r.properties))
   )
@@ -151,10 +155,38 @@ function levelOf(r: Result, found: Rule | undefined): Level {
 
 const levelSeverity = { error: 'high', warning: 'medium', note: 'low', none: 'info' } as const
 
-function findingOf(r: Result, sarifRun: Run, tool: string, target: string, file: string): ScanCodeFinding {
+/**
+ * The `security-severity` of each rule results point at, read once per rule: 10k results of a report
+ * name a few hundred rules. A result's own property bag still comes first (securitySeverity).
+ */
+class RuleScores {
+  private readonly scores = new Map<Rule | undefined, number | undefined>()
+
+  of(r: Result, found: Rule | undefined): number | undefined {
+    if (r.properties !== undefined && r.properties !== null)
+      return securitySeverity(r.properties, found?.properties)
+    if (this.scores.has(found)) return this.scores.get(found)
+    const score = securitySeverity(found?.properties)
+    this.scores.set(found, score)
+    return score
+  }
+}
+
+/**
+ * One result's item, its keys set in canonical (sorted) order, as trivy.ts's findings (hashed and
+ * recorded without a copy), and an optional key only when it has a value: what prune() made of a
+ * literal, without the literal copied key by key for each of 10k results.
+ */
+function findingOf(
+  r: Result,
+  sarifRun: Run,
+  report: { tool: string; target: string; file: string },
+  scores: RuleScores,
+): ScanCodeFinding {
+  const { tool, target, file } = report
   const found = ruleOf(r, sarifRun)
   const level = levelOf(r, found)
-  const score = securitySeverity(r.properties, found?.properties)
+  const score = scores.of(r, found)
   const physical = r.locations?.[0]?.physicalLocation
   const path = physical?.artifactLocation?.uri ?? undefined
   const line = physical?.region?.startLine ?? undefined
@@ -162,23 +194,23 @@ function findingOf(r: Result, sarifRun: Run, tool: string, target: string, file:
   const suppressed = (r.suppressions ?? []).some(
     (s) => s.status === undefined || s.status === null || s.status === 'accepted',
   )
-  // Keys in canonical (sorted) order, as trivy.ts's findings: hashed and recorded without a copy.
-  return prune<ScanCodeFinding>({
-    baselineState: r.baselineState ?? undefined,
-    file,
-    kind: 'scan.code-finding',
-    level,
-    location: path === undefined ? undefined : prune({ line, path }),
-    message: cleanText(r.message?.text) ?? ruleId,
-    name: `${ruleId} ${path ?? target}${line === undefined ? '' : `:${line}`}`,
-    resourceKind: 'CodeFinding',
-    ruleId,
-    severity: score === undefined ? levelSeverity[level] : severityFromScore(score),
-    suppressed,
-    target,
-    tool,
-    toolSeverity: score === undefined ? level : `${level} (security-severity ${score})`,
-  })
+  const item: Record<string, unknown> = {}
+  const baselineState = r.baselineState ?? undefined
+  if (baselineState !== undefined) item.baselineState = baselineState
+  item.file = file
+  item.kind = 'scan.code-finding'
+  item.level = level
+  if (path !== undefined) item.location = line === undefined ? { path } : { line, path }
+  item.message = cleanText(r.message?.text) ?? ruleId
+  item.name = `${ruleId} ${path ?? target}${line === undefined ? '' : `:${line}`}`
+  item.resourceKind = 'CodeFinding'
+  item.ruleId = ruleId
+  item.severity = score === undefined ? levelSeverity[level] : severityFromScore(score)
+  item.suppressed = suppressed
+  item.target = target
+  item.tool = tool
+  item.toolSeverity = score === undefined ? level : `${level} (security-severity ${score})`
+  return item as ScanCodeFinding
 }
 
 /** SARIF 2.1.0 from any tool: one report per run, each result a code finding with its rule's level. */
@@ -196,7 +228,9 @@ export const importSarif: Importer = (document, context) => {
     const driver = sarifRun.tool.driver
     const tool = driver.name.toLowerCase()
     const target = targetOf(sarifRun.versionControlProvenance?.[0]?.repositoryUri, context)
-    const findings = (sarifRun.results ?? []).map((r) => findingOf(r, sarifRun, tool, target, context.file))
+    const scores = new RuleScores()
+    const report = { tool, target, file: context.file }
+    const findings = (sarifRun.results ?? []).map((r) => findingOf(r, sarifRun, report, scores))
     const invocation = sarifRun.invocations?.[0]
     items.push(
       reportOf(

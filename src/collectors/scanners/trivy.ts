@@ -135,42 +135,99 @@ function cvssOf(v: z.output<typeof vulnerabilitySchema>): number | undefined {
 }
 
 /**
+ * What a report repeats across its vulnerabilities, worked out once per distinct value: a large
+ * image's report names the same few severity words and a few hundred publication dates across 10k
+ * vulnerabilities (an age is a date parsed against the run's clock).
+ */
+class RepeatedValues {
+  private readonly severities = new Map<string | null | undefined, ScanVulnerability['severity']>()
+  private readonly ages = new Map<string | undefined, number | undefined>()
+
+  constructor(private readonly now: Date) {}
+
+  severity(word: string | null | undefined): ScanVulnerability['severity'] {
+    let severity = this.severities.get(word)
+    if (severity === undefined) {
+      severity = normaliseSeverity(word)
+      this.severities.set(word, severity)
+    }
+    return severity
+  }
+
+  ageDays(publishedAt: string | undefined): number | undefined {
+    if (this.ages.has(publishedAt)) return this.ages.get(publishedAt)
+    const age = ageInDays(publishedAt, this.now)
+    this.ages.set(publishedAt, age)
+    return age
+  }
+}
+
+/** Trivy's comma-separated fixed versions (`1.2.3, 1.3.1`); one version, the usual case, is not split. */
+function fixedVersionsOf(fixed: string | null | undefined): string[] {
+  if (!fixed) return []
+  return fixed.includes(',') ? fixed.split(/,\s*/) : [fixed]
+}
+
+/**
+ * One vulnerability's item, its keys set in canonical (sorted) order, nested objects too, and an
+ * optional key only when it has a value: the same item prune() made of a literal, without the literal
+ * copied key by key (10k of them on a large image's report). In canonical order, the canonical writer
+ * hashes and records each item as it is.
+ */
+function vulnerabilityOf(
+  v: z.output<typeof vulnerabilitySchema>,
+  packageType: string | undefined,
+  target: string,
+  file: string,
+  repeated: RepeatedValues,
+): ScanVulnerability {
+  const version = v.InstalledVersion ?? ''
+  const publishedAt = v.PublishedDate ?? undefined
+  const item: Record<string, unknown> = {}
+  const ageDays = repeated.ageDays(publishedAt)
+  if (ageDays !== undefined) item.ageDays = ageDays
+  const cvssScore = cvssOf(v)
+  if (cvssScore !== undefined) item.cvssScore = cvssScore
+  item.file = file
+  const fix = fixAvailable(v)
+  if (fix !== undefined) item.fixAvailable = fix
+  item.fixedVersions = fixedVersionsOf(v.FixedVersion)
+  item.kind = 'scan.vulnerability'
+  item.name = `${v.VulnerabilityID} ${v.PkgName}@${version}`
+  const pkg: Record<string, unknown> = { name: v.PkgName }
+  const purl = v.PkgIdentifier?.PURL ?? undefined
+  if (purl !== undefined) pkg.purl = purl
+  if (packageType !== undefined) pkg.type = packageType
+  pkg.version = version
+  item.package = pkg
+  if (publishedAt !== undefined) item.publishedAt = publishedAt
+  item.resourceKind = 'Vulnerability'
+  item.ruleId = v.VulnerabilityID
+  item.severity = repeated.severity(v.Severity)
+  item.target = target
+  const title = cleanText(v.Title)
+  if (title !== undefined) item.title = title
+  item.tool = 'trivy'
+  const toolSeverity = v.Severity ?? undefined
+  if (toolSeverity !== undefined) item.toolSeverity = toolSeverity
+  return item as ScanVulnerability
+}
+
+/**
  * Findings are built with their keys in canonical (sorted) order, nested objects too: the canonical
  * writer then hashes and records each item as it is, where an item out of order was copied key by key
  * first (10k of them on a large image's report).
  */
-function findingsOf(r: Result, target: string, context: ImportContext): ScanEvidence[] {
+function findingsOf(
+  r: Result,
+  target: string,
+  context: ImportContext,
+  repeated: RepeatedValues,
+): ScanEvidence[] {
   const file = context.file
   const items: ScanEvidence[] = []
-  for (const v of r.Vulnerabilities ?? []) {
-    const version = v.InstalledVersion ?? ''
-    const publishedAt = v.PublishedDate ?? undefined
-    items.push(
-      prune<ScanVulnerability>({
-        ageDays: ageInDays(publishedAt, context.now),
-        cvssScore: cvssOf(v),
-        file,
-        fixAvailable: fixAvailable(v),
-        fixedVersions: v.FixedVersion ? v.FixedVersion.split(/,\s*/) : [],
-        kind: 'scan.vulnerability',
-        name: `${v.VulnerabilityID} ${v.PkgName}@${version}`,
-        package: prune({
-          name: v.PkgName,
-          purl: v.PkgIdentifier?.PURL ?? undefined,
-          type: r.Type ?? undefined,
-          version,
-        }),
-        publishedAt,
-        resourceKind: 'Vulnerability',
-        ruleId: v.VulnerabilityID,
-        severity: normaliseSeverity(v.Severity),
-        target,
-        title: cleanText(v.Title),
-        tool: 'trivy',
-        toolSeverity: v.Severity ?? undefined,
-      }),
-    )
-  }
+  const packageType = r.Type ?? undefined
+  for (const v of r.Vulnerabilities ?? []) items.push(vulnerabilityOf(v, packageType, target, file, repeated))
   for (const m of r.Misconfigurations ?? []) {
     const status = (m.Status ?? 'FAIL').toUpperCase()
     const line = m.CauseMetadata?.StartLine ?? undefined
@@ -247,7 +304,8 @@ export const importTrivy: Importer = (document, context) => {
   const parsed = parseTrivy(document, context.file)
   const target = targetOf(parsed.ArtifactName, context)
   const results = parsed.Results ?? []
-  const findings = results.flatMap((r) => findingsOf(r, target, context))
+  const repeated = new RepeatedValues(context.now)
+  const findings = results.flatMap((r) => findingsOf(r, target, context, repeated))
   const listedPasses = results
     .flatMap((r) => r.Misconfigurations ?? [])
     .filter((m) => m.Status === 'PASS').length
