@@ -10,13 +10,15 @@
 //   recorded (checks/load-checks.ts); an edited check is imported from its file.
 // - Packages that are native or heavy and loaded only by the commands that need them (better-sqlite3,
 //   the AWS SDK, fastify, pg, pdfmake, ExcelJS…) stay external: imported from node_modules as before.
+// - The engine's hash (the key of cached check results) is the one of the src/core the bundle is built
+//   from, written into the bundle (src/app/built-engine-hash.ts), not hashed again at every run.
 // - Every use of import.meta.url in our modules is rewritten to the URL of the module's compiled file
 //   (dist/src/…), so the catalog, snapshots, checks folder, schemas, web assets and worker-thread entry
 //   files resolve exactly as they do unbundled. Worker threads run their compiled entry files.
 // Run after tsc and build-rule-snapshot (it reads dist/checks/checks-manifest.json).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { rolldown } from 'rolldown'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -82,6 +84,17 @@ function sourceChecksModule(source) {
 
 const bundledChecksFile = path.join(checksDir, 'bundled-checks.js')
 
+// The engine's hash, which keys cached check results, taken here of the src/core this bundle is built
+// from: the bundle runs its own copy of that code, whatever becomes of those files later, so a run
+// need not walk and hash them at start-up (src/app/built-engine-hash.ts).
+const builtEngineHashFile = path.join(dist, 'src', 'app', 'built-engine-hash.js')
+const { filesEngineHash } = await import(
+  pathToFileURL(path.join(dist, 'src', 'app', 'check-results.js')).href
+)
+const engineHash = filesEngineHash()
+if (typeof engineHash !== 'string')
+  throw new Error(`bundle-cli: cannot hash the engine in ${path.join(dist, 'src', 'core')}`)
+
 const started = Date.now()
 rmSync(outDir, { recursive: true, force: true })
 const bundle = await rolldown({
@@ -96,6 +109,8 @@ const bundle = await rolldown({
       },
       load(id) {
         if (id === bundledChecksFile) return bundledChecksModule()
+        if (id === builtEngineHashFile)
+          return `export function builtEngineHash() {\n  return ${JSON.stringify(engineHash)}\n}\n`
         if (id.startsWith(sourcePrefix)) return sourceChecksModule(id.slice(sourcePrefix.length))
         return null
       },
