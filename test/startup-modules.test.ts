@@ -85,6 +85,9 @@ const unwanted = [
   /\/src\/reports\/package\//,
   /\/src\/collectors\/(aws|people|logs|scanners|github|git-history|kubernetes-live)\//,
   /\/checks\/(aws|azure|gcp|people|logs|scan|git|github|terraform|ci)\//,
+  // Git's child process and line reader serve a secrets scan of the history, threads a large tree.
+  /\/src\/collectors\/secrets\/scan-history\.js$/,
+  /^node:(child_process|readline|worker_threads)$/,
 ]
 
 let preload = ''
