@@ -150,6 +150,31 @@ describe.skipIf(skipUnbuilt)('start-up of a small repository', () => {
     120_000,
   )
 
+  it.skipIf(!existsSync(path.join(bundleDir, 'trustctl.js')))(
+    'assess loads what it always runs from two chunks: verify loads the ledger one only, --version neither',
+    () => {
+      const chunks = JSON.parse(readFileSync(path.join(bundleDir, 'chunks.json'), 'utf8')) as Record<
+        string,
+        string[]
+      >
+      const chunkOf = (module: string) => Object.keys(chunks).find((name) => chunks[name]?.includes(module))
+      const evaluation = chunkOf('dist/src/app/run-assessment.js')
+      const ledger = chunkOf('dist/src/store/ledger-operations.js')
+      for (const module of ['cli/commands/assess.js', 'core/engine.js', 'catalog/load-catalog.js'])
+        expect(chunkOf(`dist/src/${module}`)).toBe(evaluation)
+      expect(chunkOf('dist/src/core/canonical-json.js')).toBe(ledger)
+      expect(evaluation).not.toBe(ledger)
+      const [evaluationUrl, ledgerUrl] = [`${bundleUrl}/${evaluation}`, `${bundleUrl}/${ledger}`]
+      expect(loadedFiles(preload, 'assess')).toEqual(expect.arrayContaining([evaluationUrl, ledgerUrl]))
+      const verify = loadedFiles(preload, 'verify')
+      expect(verify).toContain(ledgerUrl)
+      expect(verify).not.toContain(evaluationUrl)
+      const version = loadedFiles(preload, '--version')
+      expect(version.filter((url) => url === evaluationUrl || url === ledgerUrl)).toEqual([])
+    },
+    120_000,
+  )
+
   it('an assess that repeats the latest run whole (nothing changed) loads none of the file parsers', () => {
     // Manifests alone: a repository with a Dockerfile is never repeated whole (a COPY reads files
     // outside the walk).
