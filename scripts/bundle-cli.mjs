@@ -3,20 +3,25 @@
 // command loads a few dozen files instead of ~460 modules (zod alone is 95, yaml 72): most of a small
 // repository's start-up was the ES module loader resolving, reading and linking them one by one.
 //
-// What stays as it was:
+// What stays as it was, and what the bundle does besides:
 // - Dynamic imports stay lazy chunks: per command and per collector; the check modules one chunk per
 //   source, loaded only when there is evidence for one of its checks (the checks manifest already
 //   defers them). A check's bundled copy is used only while its file has the hash the manifest
 //   recorded (checks/load-checks.ts); an edited check is imported from its file.
 // - Packages that are native or heavy and loaded only by the commands that need them (better-sqlite3,
 //   the AWS SDK, fastify, pg, pdfmake, ExcelJS…) stay external: imported from node_modules as before.
+// - What `assess` always loads (its command chunk's static imports beyond the entry's) is two chunks,
+//   the store and ledger part it shares with `verify` and the rest, where the bundler's own splitting
+//   made some 50 (a first bundling finds them; see modulesAlwaysLoaded).
+// - The engine's hash (the key of cached check results) is the one of the src/core the bundle is built
+//   from, written into the bundle (src/app/built-engine-hash.ts), not hashed again at every run.
 // - Every use of import.meta.url in our modules is rewritten to the URL of the module's compiled file
 //   (dist/src/…), so the catalog, snapshots, checks folder, schemas, web assets and worker-thread entry
 //   files resolve exactly as they do unbundled. Worker threads run their compiled entry files.
 // Run after tsc and build-rule-snapshot (it reads dist/checks/checks-manifest.json).
 import { existsSync, readFileSync, rmSync, writeFileSync } from 'node:fs'
 import path from 'node:path'
-import { fileURLToPath } from 'node:url'
+import { fileURLToPath, pathToFileURL } from 'node:url'
 import { rolldown } from 'rolldown'
 
 const root = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..')
@@ -82,12 +87,24 @@ function sourceChecksModule(source) {
 
 const bundledChecksFile = path.join(checksDir, 'bundled-checks.js')
 
-const started = Date.now()
-rmSync(outDir, { recursive: true, force: true })
-const bundle = await rolldown({
+// The engine's hash, which keys cached check results, taken here of the src/core this bundle is built
+// from: the bundle runs its own copy of that code, whatever becomes of those files later, so a run
+// need not walk and hash them at start-up (src/app/built-engine-hash.ts).
+const builtEngineHashFile = path.join(dist, 'src', 'app', 'built-engine-hash.js')
+const { filesEngineHash } = await import(
+  pathToFileURL(path.join(dist, 'src', 'app', 'check-results.js')).href
+)
+const engineHash = filesEngineHash()
+if (typeof engineHash !== 'string')
+  throw new Error(`bundle-cli: cannot hash the engine in ${path.join(dist, 'src', 'core')}`)
+
+const inputOptions = {
   input: path.join(dist, 'src', 'cli', 'run.js'),
   platform: 'node',
   external: (id) => isBare(id) && !inlined.test(id),
+  // The entry exports nothing anyone imports; its chunk may gain exports for the chunks it shares
+  // modules with (required by includeDependenciesRecursively: false below).
+  preserveEntrySignatures: 'allow-extension',
   plugins: [
     {
       name: 'trustctl-bundled-checks',
@@ -96,6 +113,8 @@ const bundle = await rolldown({
       },
       load(id) {
         if (id === bundledChecksFile) return bundledChecksModule()
+        if (id === builtEngineHashFile)
+          return `export function builtEngineHash() {\n  return ${JSON.stringify(engineHash)}\n}\n`
         if (id.startsWith(sourcePrefix)) return sourceChecksModule(id.slice(sourcePrefix.length))
         return null
       },
@@ -112,13 +131,76 @@ const bundle = await rolldown({
       },
     },
   ],
-})
-const { output } = await bundle.write({
+}
+const outputOptions = {
   dir: outDir,
   format: 'es',
   entryFileNames: 'trustctl.js',
   // No folders in chunk names: every chunk is in dist/cli/, which the import.meta.url rewrite relies on.
   chunkFileNames: '[name]-[hash].js',
+}
+
+/** The chunks `name` imports statically, however indirectly, itself included. */
+function staticClosure(chunks, name) {
+  const seen = new Set()
+  const pending = [name]
+  while (pending.length > 0) {
+    const next = pending.pop()
+    if (seen.has(next) || !chunks.has(next)) continue
+    seen.add(next)
+    pending.push(...chunks.get(next).imports)
+  }
+  return seen
+}
+
+/**
+ * The modules a command loads whatever the repository, by command, from a first bundling's chunks:
+ * those its command chunk imports statically, however indirectly, that the start of every command
+ * does not (the entry's own). Zod stays apart: run.ts imports it alone, to configure it before any
+ * schema is built.
+ */
+async function modulesAlwaysLoaded(commands) {
+  const first = await rolldown(inputOptions)
+  const { output } = await first.generate(outputOptions)
+  await first.close()
+  const chunks = new Map(
+    output.filter((item) => item.type === 'chunk').map((chunk) => [chunk.fileName, chunk]),
+  )
+  const start = staticClosure(chunks, 'trustctl.js')
+  return commands.map((command) => {
+    const module = path.join(dist, 'src', 'cli', 'commands', `${command}.js`)
+    const chunk = [...chunks.values()].find((item) => item.moduleIds.includes(module))
+    if (chunk === undefined) throw new Error(`bundle-cli: no chunk holds ${module}`)
+    const modules = new Set()
+    for (const name of staticClosure(chunks, chunk.fileName)) {
+      if (start.has(name)) continue
+      for (const id of chunks.get(name).moduleIds)
+        if (path.isAbsolute(id) && !/[\\/]node_modules[\\/]zod[\\/]/.test(id)) modules.add(id)
+    }
+    return modules
+  })
+}
+
+const started = Date.now()
+// What assess always loads, in two chunks where the bundler made some 50 (shared in every combination
+// the commands use them in; each chunk a small repository's assess loaded cost its own resolution,
+// read and link): the store and ledger it shares with verify, then the rest (collection, checks,
+// catalog, evaluation), which verify, history and export have no use for.
+const [assessModules, verifyModules] = await modulesAlwaysLoaded(['assess', 'verify'])
+const ledgerModules = new Set([...assessModules].filter((id) => verifyModules.has(id)))
+rmSync(outDir, { recursive: true, force: true })
+const bundle = await rolldown(inputOptions)
+const { output } = await bundle.write({
+  ...outputOptions,
+  // Not the groups' dependencies beyond those: the entry's modules and zod stay where they were, so
+  // `--version` loads no more than before.
+  codeSplitting: {
+    includeDependenciesRecursively: false,
+    groups: [
+      { name: 'run-ledger', test: (id) => ledgerModules.has(id), priority: 1 },
+      { name: 'assess-run', test: (id) => assessModules.has(id) },
+    ],
+  },
 })
 await bundle.close()
 // Which compiled modules and packages each chunk holds, relative to the package folder: what a test

@@ -85,6 +85,9 @@ const unwanted = [
   /\/src\/reports\/package\//,
   /\/src\/collectors\/(aws|people|logs|scanners|github|git-history|kubernetes-live)\//,
   /\/checks\/(aws|azure|gcp|people|logs|scan|git|github|terraform|ci)\//,
+  // Git's child process and line reader serve a secrets scan of the history, threads a large tree.
+  /\/src\/collectors\/secrets\/scan-history\.js$/,
+  /^node:(child_process|readline|worker_threads)$/,
 ]
 
 let preload = ''
@@ -143,6 +146,31 @@ describe.skipIf(skipUnbuilt)('start-up of a small repository', () => {
       // Deferred checks come from the bundle's chunks, not from dist/checks (which would import the
       // compiled core and the zod package beside the bundle's own copies).
       expect(files.filter((f) => /\/dist\/(checks|src)\/|node_modules\/zod\//.test(f))).toEqual([])
+    },
+    120_000,
+  )
+
+  it.skipIf(!existsSync(path.join(bundleDir, 'trustctl.js')))(
+    'assess loads what it always runs from two chunks: verify loads the ledger one only, --version neither',
+    () => {
+      const chunks = JSON.parse(readFileSync(path.join(bundleDir, 'chunks.json'), 'utf8')) as Record<
+        string,
+        string[]
+      >
+      const chunkOf = (module: string) => Object.keys(chunks).find((name) => chunks[name]?.includes(module))
+      const evaluation = chunkOf('dist/src/app/run-assessment.js')
+      const ledger = chunkOf('dist/src/store/ledger-operations.js')
+      for (const module of ['cli/commands/assess.js', 'core/engine.js', 'catalog/load-catalog.js'])
+        expect(chunkOf(`dist/src/${module}`)).toBe(evaluation)
+      expect(chunkOf('dist/src/core/canonical-json.js')).toBe(ledger)
+      expect(evaluation).not.toBe(ledger)
+      const [evaluationUrl, ledgerUrl] = [`${bundleUrl}/${evaluation}`, `${bundleUrl}/${ledger}`]
+      expect(loadedFiles(preload, 'assess')).toEqual(expect.arrayContaining([evaluationUrl, ledgerUrl]))
+      const verify = loadedFiles(preload, 'verify')
+      expect(verify).toContain(ledgerUrl)
+      expect(verify).not.toContain(evaluationUrl)
+      const version = loadedFiles(preload, '--version')
+      expect(version.filter((url) => url === evaluationUrl || url === ledgerUrl)).toEqual([])
     },
     120_000,
   )

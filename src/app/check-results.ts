@@ -17,6 +17,7 @@ import { type LedgerEntry, sha256 } from '../core/ledger.js'
 import type { FindingsParts } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import { assessmentRuns, findingsPartsId, findingsPartsSchema } from '../store/ledger-operations.js'
+import { builtEngineHash } from './built-engine-hash.js'
 import type { SealedRuns } from './parse-cache.js'
 
 /**
@@ -453,18 +454,22 @@ let engineHash: string | undefined | null = null
  */
 export function engineCodeHash(): string | undefined {
   if (engineHash !== null) return engineHash
+  // A bundle's engine is the code it was built from: its build hashed those files (built-engine-hash.ts).
+  engineHash = builtEngineHash() ?? filesEngineHash()
+  return engineHash
+}
+
+/** The hash engineCodeHash gives of the compiled (or source) files of src/core beside this module. */
+export function filesEngineHash(): string | undefined {
   try {
     const core = path.join(path.dirname(fileURLToPath(import.meta.url)), '..', 'core')
     const files = (readdirSync(core, { recursive: true }) as string[])
       .filter((name) => /\.(js|ts)$/.test(name) && !/\.test\.(js|ts)$/.test(name) && !name.endsWith('.d.ts'))
       .sort()
-    if (files.length === 0) engineHash = undefined
-    else {
-      const parts = files.map((name) => `${name}\0${sha256(readFileSync(path.join(core, name)))}`)
-      engineHash = sha256(parts.join('\n'))
-    }
+    if (files.length === 0) return undefined
+    const parts = files.map((name) => `${name}\0${sha256(readFileSync(path.join(core, name)))}`)
+    return sha256(parts.join('\n'))
   } catch {
-    engineHash = undefined
+    return undefined
   }
-  return engineHash
 }

@@ -3,7 +3,7 @@ import { toolVersion } from '../app/version.js'
 import { writeChunks } from '../app/write-chunks.js'
 import type { CliIo } from './cli-io.js'
 import { exitCode, presentError } from './exit-codes.js'
-import { commandRegistrations } from './register-commands.js'
+import { registrationsFor } from './register-commands.js'
 import { wantsColour } from './style.js'
 
 export type { CliIo } from './cli-io.js'
@@ -22,8 +22,15 @@ const processIo = (): CliIo => ({
   errIsTerminal: process.stderr.isTTY === true,
 })
 
-/** Builds the command tree from the registrations; each action only parses, calls one command and records its exit code. */
-export function buildProgram(io: CliIo, setExit: (code: number) => void): Command {
+/**
+ * Builds the command tree from the registrations `argv` needs (registrationsFor; every command without
+ * one); each action only parses, calls one command and records its exit code.
+ */
+export function buildProgram(
+  io: CliIo,
+  setExit: (code: number) => void,
+  argv: readonly string[] = [],
+): Command {
   const program = new Command('trustctl')
     .description(
       'SOC 2 compliance as code: assess repositories, clusters and pipelines against the Trust Services Criteria',
@@ -37,16 +44,20 @@ export function buildProgram(io: CliIo, setExit: (code: number) => void): Comman
     'trustctl.yaml to use (default: nearest in this folder or a parent)',
   )
 
-  for (const register of commandRegistrations) register(program, { io, setExit, configOption })
+  for (const { register } of registrationsFor(argv)) register(program, { io, setExit, configOption })
   return program
 }
 
 /** Runs the CLI and returns its exit code: the one place errors become messages and codes. */
 export async function main(argv: readonly string[], io: CliIo = processIo()): Promise<number> {
   let code: number = exitCode.clean
-  const program = buildProgram(io, (c) => {
-    code = c
-  })
+  const program = buildProgram(
+    io,
+    (c) => {
+      code = c
+    },
+    argv,
+  )
   try {
     await program.parseAsync([...argv], { from: 'user' })
     return code

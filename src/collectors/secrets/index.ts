@@ -17,7 +17,6 @@ import { compileAllowList } from './allow-list.js'
 import { secretRules } from './rules.js'
 import { type CachedTreeScan, scanThroughCache } from './scan-cache.js'
 import { type FoundSecret, redactMatch, type ScanJob, type ScannedFile } from './scan-files.js'
-import { scanHistory } from './scan-history.js'
 import {
   type EarlyThreads,
   likelyThreads,
@@ -458,6 +457,8 @@ export async function collectSecrets(
   if (options.history) {
     // No history (not a repository, git missing) is reported; the working tree's findings are kept.
     try {
+      // Imported here: git's child process and line reader are loaded only by a scan that reads history.
+      const { scanHistory } = await import('./scan-history.js')
       const history = await scanHistory(root, compiled)
       commits = history.commits
       historyBytes = history.bytes

@@ -1,8 +1,9 @@
 import { existsSync, statSync } from 'node:fs'
+import { createRequire } from 'node:module'
 import { availableParallelism } from 'node:os'
 import path from 'node:path'
 import { fileURLToPath } from 'node:url'
-import { Worker } from 'node:worker_threads'
+import type { Worker } from 'node:worker_threads'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import type { CompiledRules } from './scan-text.js'
 import type { ShareAnswer, ShareRequest } from './scan-worker.js'
@@ -95,6 +96,19 @@ export interface ShareRunner {
 }
 
 /**
+ * node:worker_threads, loaded when the first worker starts: most scans (a small repository's tree)
+ * start none, and loading it was start-up time of every `assess` with a secrets source.
+ */
+let workerThreads: typeof import('node:worker_threads') | undefined
+
+function startWorker(file: string): Worker {
+  workerThreads ??= createRequire(import.meta.url)(
+    'node:worker_threads',
+  ) as typeof import('node:worker_threads')
+  return new workerThreads.Worker(file)
+}
+
+/**
  * One worker thread running scan-worker.js: shares posted by id, answered in any order. It is started
  * without its job (each share carries it), so that it can be started before the job is known.
  */
@@ -111,7 +125,7 @@ class ShareWorker {
   readonly failed: Promise<never>
 
   constructor(file: string) {
-    this.worker = new Worker(file)
+    this.worker = startWorker(file)
     let started: () => void = () => undefined
     this.ready = new Promise<void>((resolve) => {
       started = resolve
