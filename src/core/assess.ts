@@ -247,7 +247,7 @@ export function assess(request: AssessRequest): AssessmentModel {
       request.knownCoverage?.() ??
       assessCoverage(
         request.evidence,
-        enrichedFindings.covered(),
+        enrichedFindings,
         runs.map(({ check }) => ({
           id: check.id,
           reads: check.reads,

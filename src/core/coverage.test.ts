@@ -1,8 +1,12 @@
 import { describe, expect, it } from 'vitest'
-import type { Finding } from './check.js'
+import type { AssessmentModel } from './assessment.js'
+import type { Finding, Subject } from './check.js'
 import { assessCoverage } from './coverage.js'
 import type { EvidenceItem } from './evidence.js'
 import type { IacResource } from './evidence-iac.js'
+import { FindingsColumns } from './findings-columns.js'
+
+type ModelFinding = AssessmentModel['findings'][number]
 
 const resource = (type: string, name: string, partOf?: string): IacResource => ({
   kind: 'iac.resource',
@@ -256,5 +260,53 @@ describe('assessCoverage', () => {
     // The pass over every finding for every item took minutes at this size; the index takes well under
     // a second even on a loaded machine.
     expect(performance.now() - started).toBeLessThan(5_000)
+  })
+
+  it('reads findings columns as it reads the list: a subject shared by checks, naming items by prefix and across namespaces', () => {
+    const workload = (name: string, namespace: string) => ({
+      kind: 'k8s.workload',
+      resourceKind: 'Deployment',
+      name,
+      file: 'app.yaml',
+      namespace,
+    })
+    const items = [
+      workload('web', 'a'),
+      workload('web', 'b'),
+      workload('api', 'a'),
+      { kind: 'k8s.resource', resourceKind: 'ConfigMap', name: 'web', file: 'app.yaml', namespace: 'a' },
+    ] as EvidenceItem[]
+    const readers = [
+      { id: 'kubernetes/one', reads: ['k8s.workload'] },
+      { id: 'kubernetes/two', reads: ['k8s.workload'] },
+    ]
+    // One subject object for both checks (as toSubject shares it); without a namespace it names both webs.
+    const shared: Subject = { kind: 'Deployment', name: 'web', file: 'app.yaml' }
+    const sidecar: Subject = { kind: 'Deployment', name: 'web sidecar', file: 'app.yaml', namespace: 'b' }
+    const list: ModelFinding[] = [
+      ['kubernetes/one', shared],
+      ['kubernetes/two', shared],
+      ['kubernetes/two', sidecar],
+      ['kubernetes/two', { kind: 'Evidence', name: 'k8s.workload', file: '' }],
+    ].map(([check, subject]) => ({
+      check: check as string,
+      severity: 'high',
+      status: 'pass',
+      subject: subject as Subject,
+      message: 'ok',
+      controls: [],
+      criteria: [],
+    }))
+    const columns = new FindingsColumns()
+    for (const f of list) columns.push(f)
+    const fromList = assessCoverage(items, list, readers)
+    expect(assessCoverage(items, columns, readers)).toEqual(fromList)
+    expect(fromList.resources).toBe(4)
+    expect(fromList.assessed).toBe(2)
+    const reasons = fromList.byType.flatMap((t) => t.notAssessedResources.map((r) => [r.name, r.reason]))
+    expect(reasons).toEqual([
+      ['web', 'no check in scope reads k8s.resource'],
+      ['api', 'the checks that read k8s.workload (kubernetes/one, kubernetes/two) reported nothing on it'],
+    ])
   })
 })

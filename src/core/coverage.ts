@@ -104,62 +104,105 @@ function itemsByFileAndName(evidence: readonly EvidenceItem[]): ItemsByFileAndNa
 }
 
 /**
+ * Each finding's check and subject, in order: a list of findings, or columns that hand them over without
+ * making an object per finding (FindingsColumns: a 10k-object estate has ~90k findings, read twice).
+ */
+export type CoveredFindings = Iterable<CoveredFinding> | CoveredColumns
+
+/** Findings that give their check and subject to a visitor, in order (FindingsColumns.forEachCovered). */
+export interface CoveredColumns {
+  forEachCovered(visit: (check: string, subject: Subject) => void): void
+}
+
+function eachCovered(findings: CoveredFindings, visit: (check: string, subject: Subject) => void): void {
+  if ('forEachCovered' in findings) findings.forEachCovered(visit)
+  else for (const finding of findings) visit(finding.check, finding.subject)
+}
+
+/**
+ * The items a subject names (`names`): those of its file under its name and under each prefix of it
+ * that ends before a space (`names` accepts no other). One item alone, or null for none, as most
+ * subjects name exactly the item they were made from.
+ */
+function itemsNamedBy(
+  subject: Subject,
+  byFile: ItemsByFileAndName,
+): EvidenceItem | readonly EvidenceItem[] | null {
+  const byName = byFile.get(subject.file)
+  if (byName === undefined) return null
+  const named: EvidenceItem[] = []
+  const add = (items: readonly EvidenceItem[] | undefined): void => {
+    if (items !== undefined) for (const item of items) if (names(subject, item)) named.push(item)
+  }
+  const { name } = subject
+  add(byName.get(name))
+  for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1)) add(byName.get(name.slice(0, i)))
+  return named.length === 0 ? null : named.length === 1 ? (named[0] as EvidenceItem) : named
+}
+
+/**
  * What the findings name, as coverage asks it: the items a check that reads their kind names (`names`),
- * and per kind the checks that name any item of it. Found from the evidence's side: each finding looks
- * up the items of its file under its name and each prefix of it that ends before a space (`names`
- * accepts no other). An index of the findings by subject instead held a list of every finding beside
- * the findings themselves, at the run's peak of memory (a 100k-object estate: ~880k findings on ~100k
- * subjects, ~35 MB); this holds a set of the items named and a few ids per kind. Scanning the findings
- * of a check for each item was quadratic (10,000 objects took 12 s, 40,000 took 160 s); this is one
- * pass over the findings, a map read or two each.
+ * per kind the checks that name any item of it, and the checks with a finding on something other than
+ * an evidence item. Found from the evidence's side, in one pass over the findings: the items a subject
+ * names are looked up once per subject (a workload's subject is shared by the ~25 checks that judge
+ * it), then each finding costs a map read. An index of the findings by subject instead held a list of
+ * every finding beside the findings themselves, at the run's peak of memory (a 100k-object estate:
+ * ~880k findings on ~100k subjects, ~35 MB); this holds the items each subject names (mostly one, held
+ * alone) and a few ids per kind. Scanning the findings of a check for each item was quadratic (10,000
+ * objects took 12 s, 40,000 took 160 s).
  */
 function namedItems(
   evidence: readonly EvidenceItem[],
-  findings: Iterable<CoveredFinding>,
+  findings: CoveredFindings,
   readers: ReadonlyMap<string, readonly CoverageCheck[]>,
-): { namedByReader: Set<EvidenceItem>; checksNamingKind: Map<string, Set<string>> } {
+): {
+  namedByReader: Set<EvidenceItem>
+  checksNamingKind: Map<string, Set<string>>
+  judgesOtherSubjects: Set<string>
+} {
   const byFile = itemsByFileAndName(evidence)
   const readerIds = new Map([...readers].map(([kind, checks]) => [kind, new Set(checks.map((c) => c.id))]))
   const namedByReader = new Set<EvidenceItem>()
   const checksNamingKind = new Map<string, Set<string>>()
-  const note = (finding: CoveredFinding, items: readonly EvidenceItem[] | undefined): void => {
-    if (items === undefined) return
-    for (const item of items) {
-      if (!names(finding.subject, item)) continue
-      let checks = checksNamingKind.get(item.kind)
-      if (checks === undefined) {
-        checks = new Set()
-        checksNamingKind.set(item.kind, checks)
-      }
-      checks.add(finding.check)
-      if (readerIds.get(item.kind)?.has(finding.check) === true) namedByReader.add(item)
+  const judgesOtherSubjects = new Set<string>()
+  const namedBySubject = new Map<Subject, EvidenceItem | readonly EvidenceItem[] | null>()
+  const note = (check: string, item: EvidenceItem): void => {
+    let checks = checksNamingKind.get(item.kind)
+    if (checks === undefined) {
+      checks = new Set()
+      checksNamingKind.set(item.kind, checks)
     }
+    checks.add(check)
+    if (readerIds.get(item.kind)?.has(check) === true) namedByReader.add(item)
   }
-  for (const finding of findings) {
-    const { file, name } = finding.subject
-    const byName = byFile.get(file)
-    if (byName === undefined) continue
-    note(finding, byName.get(name))
-    for (let i = name.indexOf(' '); i !== -1; i = name.indexOf(' ', i + 1))
-      note(finding, byName.get(name.slice(0, i)))
-  }
-  return { namedByReader, checksNamingKind }
+  eachCovered(findings, (check, subject) => {
+    if (subject.kind !== 'Evidence') judgesOtherSubjects.add(check)
+    let named = namedBySubject.get(subject)
+    if (named === undefined) {
+      named = itemsNamedBy(subject, byFile)
+      namedBySubject.set(subject, named)
+    }
+    if (named === null) return
+    if (Array.isArray(named)) for (const item of named as readonly EvidenceItem[]) note(check, item)
+    else note(check, named as EvidenceItem)
+  })
+  return { namedByReader, checksNamingKind, judgesOtherSubjects }
 }
 
 /** The subject names (alone, and with their file) of findings of checks that judge what a resource does. */
 function judgedNames(
-  findings: Iterable<CoveredFinding>,
+  findings: CoveredFindings,
   checkById: ReadonlyMap<string, CoverageCheck>,
 ): { iacJudged: Set<string>; iacJudgedInFile: Set<string> } {
   const iacJudged = new Set<string>()
   const iacJudgedInFile = new Set<string>()
-  for (const f of findings) {
-    const check = checkById.get(f.check)
+  eachCovered(findings, (id, subject) => {
+    const check = checkById.get(id)
     const judges = check?.judgesResources === true || check?.reads.some((k) => !isIacKind(k)) === true
-    if (!judges || f.subject.kind === 'Evidence') continue
-    iacJudged.add(f.subject.name)
-    iacJudgedInFile.add(`${f.subject.file}\n${f.subject.name}`)
-  }
+    if (!judges || subject.kind === 'Evidence') return
+    iacJudged.add(subject.name)
+    iacJudgedInFile.add(`${subject.file}\n${subject.name}`)
+  })
   return { iacJudged, iacJudgedInFile }
 }
 
@@ -180,19 +223,17 @@ const catchAllKinds: ReadonlySet<string> = new Set(['iac.resource', 'k8s.resourc
  */
 export function assessCoverage(
   evidence: readonly EvidenceItem[],
-  /** Each finding's check and subject: a list, or anything that can be read through more than once. */
-  findings: Iterable<CoveredFinding>,
+  /** Each finding's check and subject: a list, columns, or anything that can be read through more than once. */
+  findings: CoveredFindings,
   checks: readonly CoverageCheck[],
 ): Coverage {
   const readers = new Map<string, CoverageCheck[]>()
   for (const check of checks)
     for (const kind of check.reads) readers.set(kind, [...(readers.get(kind) ?? []), check])
-  // Appended in place: copying the list for every finding made this quadratic in the findings.
-  // Checks with a finding on something other than an evidence item: looked up for every item a check
-  // did not name, where scanning the check's findings each time was items × findings (10k Trivy items).
-  const judgesOtherSubjects = new Set<string>()
-  for (const f of findings) if (f.subject.kind !== 'Evidence') judgesOtherSubjects.add(f.check)
-  const { namedByReader, checksNamingKind } = namedItems(evidence, findings, readers)
+  // judgesOtherSubjects: checks with a finding on something other than an evidence item, looked up for
+  // every item a check did not name, where scanning the check's findings each time was items × findings
+  // (10k Trivy items).
+  const { namedByReader, checksNamingKind, judgesOtherSubjects } = namedItems(evidence, findings, readers)
   const checkById = new Map(checks.map((c) => [c.id, c]))
 
   const iac = evidence.filter((e) => e.kind === 'iac.resource')

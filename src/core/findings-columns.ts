@@ -72,16 +72,11 @@ export class FindingsColumns implements FindingsView {
         )
   }
 
-  /** Each finding's check and subject (what coverage reads), in order, as often as it is iterated. */
-  covered(): Iterable<{ check: string; subject: Subject }> {
-    const { groups, subjects } = this
-    return {
-      *[Symbol.iterator]() {
-        let index = 0
-        for (const group of groups)
-          for (; index < group.end; index++) yield { check: group.check, subject: subjects[index] as Subject }
-      },
-    }
+  /** Gives each finding's check and subject (what coverage reads) to `visit`, in order, making no object. */
+  forEachCovered(visit: (check: string, subject: Subject) => void): void {
+    let index = 0
+    for (const group of this.groups)
+      for (; index < group.end; index++) visit(group.check, this.subjects[index] as Subject)
   }
 
   slice(start = 0, end = this.length): ModelFinding[] {
