@@ -6,6 +6,7 @@ import { Worker } from 'node:worker_threads'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import type { CompiledRules } from './scan-text.js'
 import type { ShareAnswer, ShareRequest } from './scan-worker.js'
+import { bundledScanWorker } from './scan-worker-bundle.js'
 
 /**
  * The secrets scan on both cores: a large tree is cut into contiguous shares that the calling thread
@@ -37,7 +38,17 @@ const parallelMinFiles = 64
 /** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
 const builtWorker = fileURLToPath(new URL('./scan-worker.js', import.meta.url))
 
-let workerFile: string | undefined = existsSync(builtWorker) ? builtWorker : undefined
+/**
+ * The worker script: the CLI bundle's own (scan-worker-bundle.ts) when this module runs from the
+ * bundle and the script is there, else the compiled worker beside this module.
+ */
+function defaultWorkerFile(): string | undefined {
+  const bundled = bundledScanWorker === undefined ? undefined : fileURLToPath(bundledScanWorker)
+  if (bundled !== undefined && existsSync(bundled)) return bundled
+  return existsSync(builtWorker) ? builtWorker : undefined
+}
+
+let workerFile: string | undefined = defaultWorkerFile()
 
 /**
  * Chooses the worker script (a test passes one it compiled), or none: every tree is then scanned on
@@ -296,12 +307,12 @@ export interface StartedScan {
 }
 
 /**
- * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2), before this thread is free
- * to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
+ * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2; those started `early` first,
+ * the rest started here), before this thread is free to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
  * does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
  * collector joins, so the results are the same, in the same order, as scanTreeFiles'.
  */
-export function startTreeScan(job: ScanJob, threads: number): StartedScan {
+export function startTreeScan(job: ScanJob, threads: number, early?: EarlyThreads): StartedScan {
   let joined: (rules: CompiledRules) => void = () => undefined
   const rules = new Promise<CompiledRules>((resolve) => {
     joined = resolve
@@ -311,7 +322,7 @@ export function startTreeScan(job: ScanJob, threads: number): StartedScan {
     stop = reject
   })
   stopped.catch(() => undefined)
-  const result = scanTreeFiles(job, rules, threads, undefined, {
+  const result = scanTreeFiles(job, rules, threads, early, {
     hereFrom: rules.then(() => undefined),
     stopped,
   })
