@@ -22,6 +22,7 @@ import { scanHistory } from './scan-history.js'
 import {
   type EarlyThreads,
   likelyThreads,
+  type SharesSeen,
   type StartedScan,
   scanTreeFiles,
   startThreads,
@@ -345,15 +346,8 @@ async function scanTree(
     ) {
       const job = { root, files: early.files, salt, allow: options.allow, where }
       const none = () => undefined
-      return await scanListedTree(
-        job,
-        compiled,
-        toFinding,
-        label,
-        cache,
-        options,
-        none,
-        early.scan.join(compiled),
+      return await scanListedTree(job, compiled, toFinding, label, cache, options, none, (onShare) =>
+        early.scan.join(compiled, onShare),
       )
     }
     // Not this scan's: stopped before this one starts workers of its own.
@@ -383,13 +377,13 @@ async function scanListedTree(
   cache: ParseCache | undefined,
   options: SecretsOptions,
   startEarly: () => EarlyThreads | undefined,
-  /** The whole tree's scan already running (prestartSecretsScans), its files hashed. */
-  started?: Promise<ScannedFile[]>,
+  /** Joins the whole tree's scan already running (prestartSecretsScans), its files hashed. */
+  started?: (onShare?: SharesSeen) => Promise<ScannedFile[]>,
 ): Promise<ScanTotals & { listing: string; findings: SecretFinding[]; reused: boolean }> {
   const { root, salt } = job
   const scan: CachedTreeScan =
     cache === undefined
-      ? await (started ?? scanUncached(job, compiled, startEarly())).then((scanned) => ({
+      ? await (started?.() ?? scanUncached(job, compiled, startEarly())).then((scanned) => ({
           files: scanned,
           findings: scanned.flatMap((file) => file.found.map((found) => toFinding(file.file, found))),
           reused: false,

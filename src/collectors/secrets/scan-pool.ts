@@ -181,7 +181,15 @@ export interface ShareSchedule {
   hereFrom?: Promise<void>
   /** Rejects to stop the scan: no share is taken after, and the scan fails with its error. */
   stopped?: Promise<never>
+  /**
+   * Told each share's results as they come (files `start..` of the list), in no particular order: the
+   * caller works on what has come in while the rest is scanned.
+   */
+  onShare?: SharesSeen
 }
+
+/** Told each share's results as the scan gets them: files `start..start + files.length` of the list. */
+export type SharesSeen = (start: number, files: ScannedFile[]) => void
 
 /**
  * Scans files `0..total` in shares on this thread (`here`) and on `runners`, and joins the results in
@@ -194,7 +202,7 @@ export async function runShares(
   threads: number,
   here: (start: number, end: number) => Promise<ScannedFile[]>,
   runners: readonly ShareRunner[],
-  { hereFrom, stopped }: ShareSchedule = {},
+  { hereFrom, stopped, onShare }: ShareSchedule = {},
 ): Promise<ScannedFile[]> {
   const done: { start: number; files: ScannedFile[] }[] = []
   let next = 0
@@ -233,7 +241,9 @@ export async function runShares(
       const task = runner.run(at.start, at.end)
       running.add(task)
       try {
-        done.push({ start: at.start, files: await task })
+        const files = await task
+        done.push({ start: at.start, files })
+        onShare?.(at.start, files)
       } finally {
         running.delete(task)
       }
@@ -242,7 +252,9 @@ export async function runShares(
   const mine = async (): Promise<void> => {
     if (hereFrom !== undefined) await hereFrom
     for (let at = takeHere(); at !== undefined; at = takeHere()) {
-      done.push({ start: at.start, files: await here(at.start, at.end) })
+      const files = await here(at.start, at.end)
+      done.push({ start: at.start, files })
+      onShare?.(at.start, files)
       // Let a runner's finished share be seen and its next one posted before scanning on.
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
@@ -299,17 +311,18 @@ export function startThreads(threads: number): EarlyThreads | undefined {
 export interface StartedScan {
   /**
    * The scan's results, this thread taking shares too from now on, with the collector's compiled
-   * `rules` (the same rules the workers compile). Rejects as the scan would.
+   * `rules` (the same rules the workers compile). Rejects as the scan would. `onShare` is told the
+   * shares scanned so far at once, then each as it comes (ShareSchedule).
    */
-  join(rules: CompiledRules): Promise<ScannedFile[]>
+  join(rules: CompiledRules, onShare?: SharesSeen): Promise<ScannedFile[]>
   /** Stops a scan no collector took: no share is taken after, and its workers are stopped. */
   abandon(): Promise<void>
 }
 
 /**
  * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2; those started `early` first,
- * the rest started here), before this thread is free to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
- * does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
+ * the rest started here), before this thread is free to scan: a first run's calling thread still
+ * loads its checks, store and catalog, which the scan does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
  * collector joins, so the results are the same, in the same order, as scanTreeFiles'.
  */
 export function startTreeScan(job: ScanJob, threads: number, early?: EarlyThreads): StartedScan {
@@ -322,14 +335,22 @@ export function startTreeScan(job: ScanJob, threads: number, early?: EarlyThread
     stop = reject
   })
   stopped.catch(() => undefined)
+  // Shares scanned before the collector joins wait here for it to listen.
+  const seen: [number, ScannedFile[]][] = []
+  let listener: SharesSeen | undefined
   const result = scanTreeFiles(job, rules, threads, early, {
     hereFrom: rules.then(() => undefined),
     stopped,
+    onShare: (start, files) => (listener === undefined ? seen.push([start, files]) : listener(start, files)),
   })
   // Whoever started it settles it: joined (the collector awaits it) or abandoned.
   result.catch(() => undefined)
   return {
-    join: (compiled) => {
+    join: (compiled, onShare) => {
+      if (onShare !== undefined) {
+        for (const [start, files] of seen.splice(0)) onShare(start, files)
+        listener = onShare
+      }
       joined(compiled)
       return result
     },
@@ -385,7 +406,9 @@ export async function scanTreeFiles(
   const file = workerFile
   if (threads < 2 || file === undefined) {
     await schedule?.hereFrom
-    return scanFiles(job, await rules)
+    const files = await scanFiles(job, await rules)
+    schedule?.onShare?.(0, files)
+    return files
   }
   const started = early?.take() ?? []
   const workers = [
