@@ -98,6 +98,17 @@ const engineHash = filesEngineHash()
 if (typeof engineHash !== 'string')
   throw new Error(`bundle-cli: cannot hash the engine in ${path.join(dist, 'src', 'core')}`)
 
+// The secrets scan's worker, bundled into one CommonJS script beside the CLI bundle: a worker started
+// from it loads one file instead of seven ES modules and picomatch. Only the bundle runs it: the
+// bundle's copy of scan-worker-bundle.js names it (both are built here, from the same compiled
+// modules), while dist/src keeps running the compiled worker.
+const secretsDir = path.join(dist, 'src', 'collectors', 'secrets')
+const scanWorkerBundleFile = path.join(secretsDir, 'scan-worker-bundle.js')
+const scanWorkerScript = 'scan-worker.cjs'
+/** The bundle's scan-worker-bundle.js: the script's URL from the compiled module's own (rewritten below). */
+const scanWorkerBundleModule = () =>
+  `export const bundledScanWorker = new URL(${JSON.stringify(path.relative(secretsDir, path.join(outDir, scanWorkerScript)).split(path.sep).join('/'))}, import.meta.url)\n`
+
 const inputOptions = {
   input: path.join(dist, 'src', 'cli', 'run.js'),
   platform: 'node',
@@ -115,6 +126,7 @@ const inputOptions = {
         if (id === bundledChecksFile) return bundledChecksModule()
         if (id === builtEngineHashFile)
           return `export function builtEngineHash() {\n  return ${JSON.stringify(engineHash)}\n}\n`
+        if (id === scanWorkerBundleFile) return scanWorkerBundleModule()
         if (id.startsWith(sourcePrefix)) return sourceChecksModule(id.slice(sourcePrefix.length))
         return null
       },
@@ -203,6 +215,14 @@ const { output } = await bundle.write({
   },
 })
 await bundle.close()
+const workerBundle = await rolldown({
+  input: path.join(secretsDir, 'scan-worker.js'),
+  platform: 'node',
+  // Everything inlined but Node's own modules: the script must run without resolving anything else.
+  external: (id) => id.startsWith('node:'),
+})
+await workerBundle.write({ file: path.join(outDir, scanWorkerScript), format: 'cjs' })
+await workerBundle.close()
 // Which compiled modules and packages each chunk holds, relative to the package folder: what a test
 // (test/startup-modules.test.ts) reads to tell which of our modules a command loaded from the bundle.
 const chunks = Object.fromEntries(
@@ -223,4 +243,6 @@ const chunks = Object.fromEntries(
     ]),
 )
 writeFileSync(path.join(outDir, 'chunks.json'), `${JSON.stringify(chunks, null, 1)}\n`)
-console.log(`bundled the CLI into ${output.length} file(s) in ${outDir} (${Date.now() - started} ms)`)
+console.log(
+  `bundled the CLI into ${output.length} file(s) and its secrets worker into ${scanWorkerScript} in ${outDir} (${Date.now() - started} ms)`,
+)

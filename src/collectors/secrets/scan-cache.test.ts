@@ -7,7 +7,7 @@ import type { SecretFinding } from '../../core/evidence-secrets.js'
 import type { ParseCache, ParsedInput } from '../source-collector.js'
 import { collectSecrets, secretsOptions } from './index.js'
 import { scanThroughCache, shardHash, shardsOf } from './scan-cache.js'
-import type { ScanJob } from './scan-files.js'
+import { type ScanJob, scanFiles } from './scan-files.js'
 import { compileRules } from './scan-text.js'
 import { listTree } from './walk.js'
 
@@ -234,5 +234,51 @@ describe("starting the scan's threads early", () => {
     expect(again).toEqual([])
     expect(second.reused).toBe(true)
     expect(second.files).toEqual(first.files)
+  })
+})
+
+describe('a scan already running (a first run scanned early)', () => {
+  const io = {
+    settings: 'settings',
+    toFinding: (file: string, found: { line: number }) =>
+      ({ kind: 'secret.finding', file, line: found.line }) as SecretFinding,
+    label: (file: string) => file,
+    threads: () => 1,
+  }
+
+  it('makes each shard’s entry once its files are scanned, in the tree’s order, whatever order shares come in', async () => {
+    const root = tree('shares')
+    const files = await listTree(root, () => false)
+    const job: ScanJob = { root, files, salt: 'salt-1', allow: [], where: 'sources[0]', hash: true }
+    const all = await scanFiles(job, compileRules())
+    const shards = shardsOf(files)
+    expect(shards.length).toBeGreaterThan(4)
+    // The plain way: the whole scan handed over at once.
+    const whole = memoryCache()
+    const expected = await scanThroughCache(job, compileRules(), whole, {
+      ...io,
+      scanned: async () => all,
+    })
+    // Shares of 7 files come back last first; the entries of the shards they complete are made at once.
+    const cache = memoryCache()
+    const madeWhileScanning: number[] = []
+    const result = await scanThroughCache(job, compileRules(), cache, {
+      ...io,
+      scanned: async (onShare) => {
+        const starts = Array.from({ length: Math.ceil(all.length / 7) }, (_, i) => i * 7).reverse()
+        for (const start of starts) {
+          onShare(start, all.slice(start, start + 7))
+          madeWhileScanning.push(cache.entries.size)
+        }
+        // Before the scan says it is done, every shard's entry is made.
+        expect(cache.entries.size).toBe(shards.length)
+        return all
+      },
+    })
+    // Nothing could be made until the tree's first files came back, then everything was.
+    expect(madeWhileScanning.at(-2)).toBe(0)
+    expect(madeWhileScanning.at(-1)).toBe(shards.length)
+    expect(result).toEqual(expected)
+    expect([...cache.entries]).toEqual([...whole.entries])
   })
 })

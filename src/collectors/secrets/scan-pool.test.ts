@@ -366,6 +366,34 @@ describe('the secrets scan on worker threads', () => {
     },
   )
 
+  it.skipIf(availableParallelism() < 2)(
+    'stops the workers a first run started before listing a tree that turns out too small for them',
+    async () => {
+      const small = mkdtempSync(path.join(os.tmpdir(), 'trustctl-secrets-small-'))
+      try {
+        writeFileSync(path.join(small, 'a.env'), `${secretLine(8)}\n`)
+        planted.pop()
+        const options = secretsOptions.parse({ type: 'secrets', path: '.' })
+        // A worker that cannot start: were it kept for the scan, the collector would fail with it.
+        const dying = path.join(build, 'dying-ahead-worker.mjs')
+        writeFileSync(dying, 'process.exit(5)\n')
+        setSecretsWorkerFile(dying)
+        const stop = await prestartSecretsScans([options], small, earlyRun())
+        // One small file: nothing kept for the collector, which lists and scans the tree by itself.
+        setSecretsWorkerFile(worker)
+        const context = { ...poolContext(), root: small }
+        const collected = await collectSecrets(options, context)
+        await stop()
+        setSecretsWorkerFile(undefined)
+        expect(collected).toEqual(await collectSecrets(options, context))
+        expect(collected.evidence.filter((e) => e.kind === 'secret.finding')).toHaveLength(1)
+      } finally {
+        setSecretsWorkerFile(worker)
+        rmSync(small, { recursive: true, force: true })
+      }
+    },
+  )
+
   it('scans on the workers alone until this thread joins, and stops when asked', async () => {
     setSecretsWorkerFile(worker)
     const all = await (await import('./walk.js')).listTree(root, () => false)

@@ -7,6 +7,7 @@ import type { Worker } from 'node:worker_threads'
 import { type ScanJob, type ScannedFile, scanFiles } from './scan-files.js'
 import type { CompiledRules } from './scan-text.js'
 import type { ShareAnswer, ShareRequest } from './scan-worker.js'
+import { bundledScanWorker } from './scan-worker-bundle.js'
 
 /**
  * The secrets scan on both cores: a large tree is cut into contiguous shares that the calling thread
@@ -38,7 +39,17 @@ const parallelMinFiles = 64
 /** The compiled worker beside this module; absent when running from TypeScript sources (tests). */
 const builtWorker = fileURLToPath(new URL('./scan-worker.js', import.meta.url))
 
-let workerFile: string | undefined = existsSync(builtWorker) ? builtWorker : undefined
+/**
+ * The worker script: the CLI bundle's own (scan-worker-bundle.ts) when this module runs from the
+ * bundle and the script is there, else the compiled worker beside this module.
+ */
+function defaultWorkerFile(): string | undefined {
+  const bundled = bundledScanWorker === undefined ? undefined : fileURLToPath(bundledScanWorker)
+  if (bundled !== undefined && existsSync(bundled)) return bundled
+  return existsSync(builtWorker) ? builtWorker : undefined
+}
+
+let workerFile: string | undefined = defaultWorkerFile()
 
 /**
  * Chooses the worker script (a test passes one it compiled), or none: every tree is then scanned on
@@ -184,7 +195,15 @@ export interface ShareSchedule {
   hereFrom?: Promise<void>
   /** Rejects to stop the scan: no share is taken after, and the scan fails with its error. */
   stopped?: Promise<never>
+  /**
+   * Told each share's results as they come (files `start..` of the list), in no particular order: the
+   * caller works on what has come in while the rest is scanned.
+   */
+  onShare?: SharesSeen
 }
+
+/** Told each share's results as the scan gets them: files `start..start + files.length` of the list. */
+export type SharesSeen = (start: number, files: ScannedFile[]) => void
 
 /**
  * Scans files `0..total` in shares on this thread (`here`) and on `runners`, and joins the results in
@@ -197,7 +216,7 @@ export async function runShares(
   threads: number,
   here: (start: number, end: number) => Promise<ScannedFile[]>,
   runners: readonly ShareRunner[],
-  { hereFrom, stopped }: ShareSchedule = {},
+  { hereFrom, stopped, onShare }: ShareSchedule = {},
 ): Promise<ScannedFile[]> {
   const done: { start: number; files: ScannedFile[] }[] = []
   let next = 0
@@ -236,7 +255,9 @@ export async function runShares(
       const task = runner.run(at.start, at.end)
       running.add(task)
       try {
-        done.push({ start: at.start, files: await task })
+        const files = await task
+        done.push({ start: at.start, files })
+        onShare?.(at.start, files)
       } finally {
         running.delete(task)
       }
@@ -245,7 +266,9 @@ export async function runShares(
   const mine = async (): Promise<void> => {
     if (hereFrom !== undefined) await hereFrom
     for (let at = takeHere(); at !== undefined; at = takeHere()) {
-      done.push({ start: at.start, files: await here(at.start, at.end) })
+      const files = await here(at.start, at.end)
+      done.push({ start: at.start, files })
+      onShare?.(at.start, files)
       // Let a runner's finished share be seen and its next one posted before scanning on.
       await new Promise<void>((resolve) => setImmediate(resolve))
     }
@@ -302,20 +325,21 @@ export function startThreads(threads: number): EarlyThreads | undefined {
 export interface StartedScan {
   /**
    * The scan's results, this thread taking shares too from now on, with the collector's compiled
-   * `rules` (the same rules the workers compile). Rejects as the scan would.
+   * `rules` (the same rules the workers compile). Rejects as the scan would. `onShare` is told the
+   * shares scanned so far at once, then each as it comes (ShareSchedule).
    */
-  join(rules: CompiledRules): Promise<ScannedFile[]>
+  join(rules: CompiledRules, onShare?: SharesSeen): Promise<ScannedFile[]>
   /** Stops a scan no collector took: no share is taken after, and its workers are stopped. */
   abandon(): Promise<void>
 }
 
 /**
- * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2), before this thread is free
- * to scan: a first run's calling thread still loads its checks, store and catalog, which the scan
- * does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
+ * Starts scanning `job.files` on `threads - 1` workers now (threads >= 2; those started `early` first,
+ * the rest started here), before this thread is free to scan: a first run's calling thread still
+ * loads its checks, store and catalog, which the scan does not wait for. The shares are the usual ones (runShares): this thread takes them too once the
  * collector joins, so the results are the same, in the same order, as scanTreeFiles'.
  */
-export function startTreeScan(job: ScanJob, threads: number): StartedScan {
+export function startTreeScan(job: ScanJob, threads: number, early?: EarlyThreads): StartedScan {
   let joined: (rules: CompiledRules) => void = () => undefined
   const rules = new Promise<CompiledRules>((resolve) => {
     joined = resolve
@@ -325,14 +349,22 @@ export function startTreeScan(job: ScanJob, threads: number): StartedScan {
     stop = reject
   })
   stopped.catch(() => undefined)
-  const result = scanTreeFiles(job, rules, threads, undefined, {
+  // Shares scanned before the collector joins wait here for it to listen.
+  const seen: [number, ScannedFile[]][] = []
+  let listener: SharesSeen | undefined
+  const result = scanTreeFiles(job, rules, threads, early, {
     hereFrom: rules.then(() => undefined),
     stopped,
+    onShare: (start, files) => (listener === undefined ? seen.push([start, files]) : listener(start, files)),
   })
   // Whoever started it settles it: joined (the collector awaits it) or abandoned.
   result.catch(() => undefined)
   return {
-    join: (compiled) => {
+    join: (compiled, onShare) => {
+      if (onShare !== undefined) {
+        for (const [start, files] of seen.splice(0)) onShare(start, files)
+        listener = onShare
+      }
       joined(compiled)
       return result
     },
@@ -388,7 +420,9 @@ export async function scanTreeFiles(
   const file = workerFile
   if (threads < 2 || file === undefined) {
     await schedule?.hereFrom
-    return scanFiles(job, await rules)
+    const files = await scanFiles(job, await rules)
+    schedule?.onShare?.(0, files)
+    return files
   }
   const started = early?.take() ?? []
   const workers = [

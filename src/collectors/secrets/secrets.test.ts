@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto'
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
@@ -350,5 +351,34 @@ describe('collectSecrets', () => {
   it('rejects an allow-list pattern that is not a regular expression, naming the entry', async () => {
     const options = secretsOptions.parse({ type: 'secrets', path: 'repo', allow: [{ pattern: '(' }] })
     await expect(collectSecrets(options, context)).rejects.toThrow('sources[0].allow[0].pattern')
+  })
+})
+
+describe('the secrets scan input', () => {
+  const tree = mkdtempSync(path.join(os.tmpdir(), 'trustctl-secrets-listing-'))
+  afterAll(() => rmSync(tree, { recursive: true, force: true }))
+
+  it('hashes the list of files and sizes, a tree whose list is longer than one piece included', async () => {
+    // 3,000 files with long names: a listing of ~200 KB, hashed in several pieces.
+    const sizes = new Map<string, number>()
+    for (let i = 0; i < 3000; i++) {
+      const dir = `folder-with-a-rather-long-name-${i % 30}`
+      mkdirSync(path.join(tree, dir), { recursive: true })
+      const file = `${dir}/file-${String(i).padStart(5, '0')}-and-a-long-suffix.txt`
+      writeFileSync(path.join(tree, file), 'x'.repeat(i % 17))
+      sizes.set(file, i % 17)
+    }
+    const listing = [...sizes.keys()].sort().map((f) => `${f}\0${sizes.get(f)}\n`)
+    const expected = createHash('sha256').update(listing.join('')).digest('hex')
+    const bytes = [...sizes.values()].reduce((a, b) => a + b, 0)
+    const collection = await collectSecrets(secretsOptions.parse({ type: 'secrets', path: '.' }), {
+      root: tree,
+      where: 'sources[0]',
+      now: new Date(),
+      env: {},
+    })
+    expect(collection.inputs).toEqual([
+      { file: '.', collector: 'secrets', sha256: expected, bytes, items: 1 },
+    ])
   })
 })
