@@ -627,10 +627,35 @@ export class SqlLedgerStore implements AssessmentStore {
     return kindsByRun(rows)
   }
 
+  /**
+   * Where the records of a scan by kind alone lie: the first and last seq of a record of those kinds,
+   * {} for a scan that names a run or no kinds, undefined when the ledger holds no such record. Every
+   * assessment looks for the rare kinds (access reviews, policy acceptances, signing keys) this way: the
+   * SQLite ledger has no index by kind, and its scan by seq read every record (some 11k rows with their
+   * inline evidence after one run on 10k objects, ~5 ms each time) to find none; this reads the small
+   * (run_id, kind) index instead. Records appended after the scan starts are not part of it.
+   */
+  private async kindsSpan(query: RecordQuery): Promise<{ from?: number; to?: number } | undefined> {
+    const kinds = query.kinds ?? []
+    if (kinds.length === 0 || query.runId !== undefined) return {}
+    const [row] = await attempt(this.db, 'cannot read the ledger', () =>
+      this.db.queryArrays(
+        `SELECT MIN(r.seq), MAX(r.seq) FROM ledger_record r WHERE r.kind IN (${placeholders(kinds.length)})`,
+        [...kinds],
+      ),
+    )
+    const [first, last] = row ?? []
+    if (first === null || first === undefined || last === null || last === undefined) return undefined
+    return { from: Number(first), to: Number(last) }
+  }
+
   async *scan(query: RecordQuery = {}): AsyncIterable<ScannedRecord> {
+    const span = await this.kindsSpan(query)
+    if (span === undefined) return
     const where: string[] = ['r.seq > ?']
     const params: SqlValue[] = []
-    if (query.toSeq !== undefined) where.push('r.seq <= ?') && params.push(query.toSeq)
+    const toSeq = span.to === undefined ? query.toSeq : Math.min(span.to, query.toSeq ?? span.to)
+    if (toSeq !== undefined) where.push('r.seq <= ?') && params.push(toSeq)
     if (query.runId !== undefined) where.push('r.run_id = ?') && params.push(query.runId)
     if (query.kinds !== undefined && query.kinds.length > 0) {
       where.push(`r.kind IN (${placeholders(query.kinds.length)})`)
@@ -648,7 +673,7 @@ export class SqlLedgerStore implements AssessmentStore {
       in_object: values[15] as number | string,
     })
     const inObject = (row: Row): boolean => Number(row.in_object) === 1
-    let after = (query.fromSeq ?? 1) - 1
+    let after = Math.max(query.fromSeq ?? 1, span.from ?? 1) - 1
     for (;;) {
       const rows = (
         await attempt(this.db, 'cannot read the ledger', () => this.db.queryArrays(sql, [after, ...params]))
