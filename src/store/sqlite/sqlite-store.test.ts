@@ -238,6 +238,43 @@ describe('SqliteStore on a real file', () => {
     await store.close()
   })
 
+  it('lists the kinds of complete runs from the run-start index, not a table scan', async () => {
+    // Every assessment asks which runs recorded a model; reading every record for that (an automatic
+    // index SQLite built for each query) grew with the ledger.
+    const file = path.join(dir, 'run-kinds', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await save(store, '2026-11-02T00:00:00Z', [evidence('c')])
+    let asked: { sql: string; params: readonly SqlValue[] } | undefined
+    const query = SqliteDriver.prototype.query
+    const spy = vi.spyOn(SqliteDriver.prototype, 'query').mockImplementation(function <R>(
+      this: SqliteDriver,
+      sql: string,
+      params: readonly SqlValue[] = [],
+    ) {
+      if (sql.includes('VALUES')) asked = { sql, params }
+      return query.call(this, sql, params) as Promise<R[]>
+    })
+    try {
+      const kinds = await store.completeRunKinds?.()
+      expect([...(kinds ?? new Map()).keys()]).toHaveLength(2)
+      for (const listed of (kinds ?? new Map()).values()) expect(listed).toContain('assessment')
+    } finally {
+      spy.mockRestore()
+      await store.close()
+    }
+    const db = new Database(file, { readonly: true })
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${asked?.sql}`).all(...(asked?.params ?? [])) as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join('\n')
+    db.close()
+    expect(plan).toMatch(/ledger_record_run_start/)
+    expect(plan).not.toMatch(/AUTOMATIC/)
+    expect(plan).not.toMatch(/SCAN s\b(?! USING COVERING INDEX ledger_record_run_start)/)
+  })
+
   it('scans by kind alone within the span of those kinds, read from the index, and none for a kind not held', async () => {
     // Every assessment looks for access reviews and policy acceptances, which most ledgers hold none of:
     // the scan's pages (by seq, over every record and its inline evidence) are not read for them.
