@@ -160,6 +160,36 @@ describe('the first re-run after a run that evaluated', () => {
     }
   }, 120_000)
 
+  it('records a repeat with its findings cache entry in the run’s own transaction', async () => {
+    // One commit (one sync to disk) for the whole repeat: the entry is not written after it on its own.
+    const cold = await estate.assessAt('2026-12-01')
+    const remember = vi.spyOn(SqlLedgerStore.prototype, 'remember')
+    try {
+      const repeat = await estate.assessAt('2026-12-02')
+      expect(repeat.repeated).toBe(cold.runId)
+      expect(remember).not.toHaveBeenCalled()
+      const { list, cached } = await raw((db) => {
+        const row = db
+          .prepare(
+            "SELECT content_hash, bytes FROM ledger_record WHERE run_id = ? AND kind = 'evidence-set' AND id = ?",
+          )
+          .get(repeat.runId, findingsPartsId) as { content_hash: string; bytes: Buffer | null }
+        const key = (JSON.parse(row.bytes?.toString('utf8') ?? '{}') as { key?: string }).key
+        return {
+          list: row.content_hash,
+          cached: db
+            .prepare('SELECT blob_ref FROM ledger_cache WHERE key = ?')
+            .pluck()
+            .get(`findings:${key}`),
+        }
+      })
+      expect(cached).toBe(`sha256:${list}`)
+      await estate.withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
+    } finally {
+      remember.mockRestore()
+    }
+  }, 120_000)
+
   it('still repeats a run whose manifest anchors nothing (an older ledger), through the whole seal', async () => {
     const cold = await estate.assessAt('2026-12-01')
     await resignManifest(cold.runId, ({ anchors: _anchors, ...older }) => older)

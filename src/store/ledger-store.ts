@@ -534,6 +534,12 @@ export class SqlLedgerStore implements AssessmentStore {
         await new Promise((resolve) => setImmediate(resolve))
       }
       const manifest = await this.sealRun(tx, runId, run.finishedAt(), run.signer)
+      const remembered = latestPerKey(run.remember ?? [])
+      if (remembered.length > 0)
+        await tx.insertRows('ledger_cache', ['key', 'blob_ref'], remembered, {
+          key: ['key'],
+          update: ['blob_ref'],
+        })
       return { runId, manifest }
     })
   }
@@ -827,8 +833,7 @@ export class SqlLedgerStore implements AssessmentStore {
 
   async remember(entries: readonly { key: string; blobRef: string }[]): Promise<void> {
     if (entries.length === 0) return
-    // The last result for a key wins (and one statement may not update a row twice).
-    const latest = [...new Map(entries.map((e) => [e.key, e.blobRef])).entries()]
+    const latest = latestPerKey(entries)
     await attempt(this.db, 'cannot write the cache', () =>
       this.db.insertRows('ledger_cache', ['key', 'blob_ref'], latest, { key: ['key'], update: ['blob_ref'] }),
     )
@@ -838,4 +843,9 @@ export class SqlLedgerStore implements AssessmentStore {
     this.objects?.close()
     await this.db.close()
   }
+}
+
+/** Cache rows to write, the last entry for a key winning (one statement may not update a row twice). */
+function latestPerKey(entries: readonly { key: string; blobRef: string }[]): [string, string][] {
+  return [...new Map(entries.map((e) => [e.key, e.blobRef])).entries()]
 }
