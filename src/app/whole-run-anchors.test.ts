@@ -120,6 +120,76 @@ describe('the first re-run after a run that evaluated', () => {
     await estate.withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
   }, 120_000)
 
+  it('reads the findings parts its signed list names before the model, and proves both', async () => {
+    // The parts are read and their proofs queued first, so the thread pool hashes them while the main
+    // thread parses the model; the model still decides which parts the repeat hands on.
+    const cold = await estate.assessAt('2026-12-01')
+    const hashes = await raw((db) => ({
+      model: db
+        .prepare("SELECT content_hash FROM ledger_record WHERE run_id = ? AND kind = 'assessment'")
+        .pluck()
+        .get(cold.runId) as string,
+      parts: db
+        .prepare("SELECT content_hash FROM ledger_record WHERE run_id = ? AND kind = 'findings' ORDER BY seq")
+        .pluck()
+        .all(cold.runId) as string[],
+    }))
+    expect(hashes.parts.length).toBeGreaterThan(0)
+    const blob = SqlLedgerStore.prototype.blob
+    const refs: string[] = []
+    const spy = vi.spyOn(SqlLedgerStore.prototype, 'blob').mockImplementation(function (
+      this: SqlLedgerStore,
+      ref: string,
+    ) {
+      refs.push(ref)
+      return blob.call(this, ref)
+    })
+    try {
+      const repeat = await estate.assessAt('2026-12-02')
+      expect(repeat.repeated).toBe(cold.runId)
+      const at = (hash: string): number => refs.indexOf(`sha256:${hash}`)
+      for (const part of hashes.parts) {
+        expect(at(part)).toBeGreaterThanOrEqual(0)
+        expect(at(part)).toBeLessThan(at(hashes.model))
+      }
+      // Each of them is read once.
+      for (const hash of [hashes.model, ...hashes.parts])
+        expect(refs.filter((ref) => ref === `sha256:${hash}`)).toHaveLength(1)
+    } finally {
+      spy.mockRestore()
+    }
+  }, 120_000)
+
+  it('records a repeat with its findings cache entry in the run’s own transaction', async () => {
+    // One commit (one sync to disk) for the whole repeat: the entry is not written after it on its own.
+    const cold = await estate.assessAt('2026-12-01')
+    const remember = vi.spyOn(SqlLedgerStore.prototype, 'remember')
+    try {
+      const repeat = await estate.assessAt('2026-12-02')
+      expect(repeat.repeated).toBe(cold.runId)
+      expect(remember).not.toHaveBeenCalled()
+      const { list, cached } = await raw((db) => {
+        const row = db
+          .prepare(
+            "SELECT content_hash, bytes FROM ledger_record WHERE run_id = ? AND kind = 'evidence-set' AND id = ?",
+          )
+          .get(repeat.runId, findingsPartsId) as { content_hash: string; bytes: Buffer | null }
+        const key = (JSON.parse(row.bytes?.toString('utf8') ?? '{}') as { key?: string }).key
+        return {
+          list: row.content_hash,
+          cached: db
+            .prepare('SELECT blob_ref FROM ledger_cache WHERE key = ?')
+            .pluck()
+            .get(`findings:${key}`),
+        }
+      })
+      expect(cached).toBe(`sha256:${list}`)
+      await estate.withStore(async (store) => expect((await verifyStore(store)).ok).toBe(true))
+    } finally {
+      remember.mockRestore()
+    }
+  }, 120_000)
+
   it('still repeats a run whose manifest anchors nothing (an older ledger), through the whole seal', async () => {
     const cold = await estate.assessAt('2026-12-01')
     await resignManifest(cold.runId, ({ anchors: _anchors, ...older }) => older)

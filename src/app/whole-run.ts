@@ -299,7 +299,9 @@ export function repeatAnchored(records: readonly LedgerRecord[]): boolean {
  * Every findings part is still read and proved against the hash its signed model lists before the run
  * is repeated: a repeated run must never point at findings that are not the ones its verdict came
  * from. The hashing (some 30 MB on 10k objects) runs in the thread pool (PoolProofs) while the main
- * thread parses the model and reads the other blobs; nothing is handed on until every proof is in.
+ * thread parses the model and reads the other blobs; nothing is handed on until every proof is in, and
+ * a blob read that does not prove (even one read ahead that the model turns out not to list) means
+ * the run is not repeated.
  */
 export async function reusableRun(
   store: AssessmentStore,
@@ -324,10 +326,28 @@ export async function reusableRun(
   if (whole === undefined || assessment === undefined) return undefined
   const stored = jsonOf(await verifiedBlob(store, whole)) as { key?: unknown; checks?: unknown } | undefined
   if (stored?.key !== key || typeof stored.checks !== 'number') return undefined
-  // The key matched: the model's and every findings part's proof is started before their bytes are used.
+  // The key matched. The findings parts are read and their proofs queued first, by the hashes the
+  // run's signed findings list names (it lists the parts its model does): the thread pool hashes their
+  // some 30 MB while the main thread parses the model, instead of after it. What is handed on is still
+  // only what the model lists: a part it names that the list did not is read and proved then.
+  const proofs = new PoolProofs()
+  const listRecord = found.get(findingsPartsId)
+  const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
+  if (listRecord !== undefined && findingsList === undefined) return undefined
+  const partBytes = new Map<string, Uint8Array>()
+  const readPart = async (contentHash: string): Promise<Uint8Array | undefined> => {
+    const known = partBytes.get(contentHash)
+    if (known !== undefined) return known
+    const bytes = await store.blob(`sha256:${contentHash}`)
+    if (bytes === undefined) return undefined
+    partBytes.set(contentHash, bytes)
+    proofs.add(bytes, contentHash)
+    return bytes
+  }
+  // Read ahead only: a part missing here is missed again below if the model lists it.
+  for (const part of listedParts(findingsList)) await readPart(part.contentHash)
   const modelBytes = await store.blob(assessment.blobRef)
   if (modelBytes === undefined) return undefined
-  const proofs = new PoolProofs()
   proofs.add(modelBytes, assessment.contentHash)
   const model = jsonOf(modelBytes) as
     | (Omit<AssessmentModel, 'findings' | 'generatedAt'> & { findingsParts?: unknown })
@@ -336,14 +356,10 @@ export async function reusableRun(
   if (model === undefined || !parts.success) return undefined
   const findingsBytes: Uint8Array[] = []
   for (const part of parts.data.parts) {
-    const bytes = await store.blob(`sha256:${part.contentHash}`)
+    const bytes = await readPart(part.contentHash)
     if (bytes === undefined) return undefined
     findingsBytes.push(bytes)
-    proofs.add(bytes, part.contentHash)
   }
-  const listRecord = found.get(findingsPartsId)
-  const findingsList = listRecord === undefined ? undefined : await verifiedBlob(store, listRecord)
-  if (listRecord !== undefined && findingsList === undefined) return undefined
   const list = found.get(runEvidenceId)
   let listed: readonly string[] | Uint8Array = evidence
   if (list !== undefined) {
@@ -409,6 +425,15 @@ export function isHashList(bytes: Uint8Array): boolean {
     for (let i = at + 1; i <= at + 64; i++) if (hexDigit[bytes[i] as number] !== 1) return false
   }
   return true
+}
+
+/**
+ * The parts a findings list (the content of a findings-parts record, proved) names, or none when it
+ * is not one this trustctl reads: the parts are then read as the model lists them, no sooner.
+ */
+function listedParts(list: Uint8Array | undefined): FindingsParts['parts'] {
+  const parsed = findingsPartsSchema.safeParse(jsonOf(list))
+  return parsed.success ? parsed.data.parts : []
 }
 
 /** A record's blob when it is there and still hashes to the record's content hash. */

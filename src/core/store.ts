@@ -68,6 +68,11 @@ export interface WholeRun extends RunStart {
   entries: readonly LedgerEntry[]
   /** Asked once the entries are written, so the manifest's time is after them. */
   finishedAt(): string
+  /**
+   * Cache entries (as `remember` takes them) written in the run's own transaction, after its manifest:
+   * they name its blobs only once the run is committed, without a commit of their own.
+   */
+  remember?: readonly { key: string; blobRef: string }[]
 }
 
 /**

@@ -5,7 +5,7 @@ import os from 'node:os'
 import path from 'node:path'
 import { afterEach, beforeEach, describe, expect, it } from 'vitest'
 import type { ParseCache, ParsedInput } from '../source-collector.js'
-import { classifyFile, collectFiles, listFiles } from './collect-files.js'
+import { classifyFile, collectFiles, listFiles, relativeTo } from './collect-files.js'
 
 describe('classifyFile', () => {
   it.each([
@@ -49,6 +49,29 @@ const latin1Dockerfile = {
   line: 1,
   message: 'invalid UTF-8: the bytes here are not text in UTF-8; read with U+FFFD in their place',
 }
+
+describe('relativeTo', () => {
+  // The walk names every file by this: it must be exactly what path.relative gives, with forward slashes.
+  const viaRelative = (root: string, target: string): string =>
+    path.relative(root, target).split(path.sep).join('/')
+
+  it.each([
+    ['/repo', '/repo/deploy/app.yaml'],
+    ['/repo/', '/repo/deploy/app.yaml'],
+    ['/repo', '/repo/.github/workflows/ci.yml'],
+    ['/repo', '/repo/deploy/../other/app.yaml'],
+    ['/repo', '/repo/./deploy/app.yaml'],
+    ['/repo', '/repo//deploy/app.yaml'],
+    ['/repo', '/repo'],
+    ['/repo', '/repository/app.yaml'],
+    ['/repo', '/elsewhere/app.yaml'],
+    ['/', '/deploy/app.yaml'],
+    ['relative/root', path.resolve('relative/root/deploy/app.yaml')],
+    ['relative/root', path.resolve('relative/deploy/app.yaml')],
+  ])('names %s + %s as path.relative does', (root, target) => {
+    expect(relativeTo(root)(target)).toBe(viaRelative(root, target))
+  })
+})
 
 describe('collectFiles', () => {
   let root: string

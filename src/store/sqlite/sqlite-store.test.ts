@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import os from 'node:os'
 import path from 'node:path'
 import Database from 'better-sqlite3'
-import { afterAll, describe, expect, it } from 'vitest'
+import { afterAll, describe, expect, it, vi } from 'vitest'
 import type { AssessmentModel } from '../../core/assessment.js'
 import type { ContainerDockerfile } from '../../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
@@ -236,6 +236,94 @@ describe('SqliteStore on a real file', () => {
     const found = await store.blob(`sha256:${hash}`)
     expect(found === undefined ? undefined : sha256(found)).toBe(hash)
     await store.close()
+  })
+
+  it('lists the kinds of complete runs from the run-start index, not a table scan', async () => {
+    // Every assessment asks which runs recorded a model; reading every record for that (an automatic
+    // index SQLite built for each query) grew with the ledger.
+    const file = path.join(dir, 'run-kinds', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await save(store, '2026-11-02T00:00:00Z', [evidence('c')])
+    let asked: { sql: string; params: readonly SqlValue[] } | undefined
+    const query = SqliteDriver.prototype.query
+    const spy = vi.spyOn(SqliteDriver.prototype, 'query').mockImplementation(function <R>(
+      this: SqliteDriver,
+      sql: string,
+      params: readonly SqlValue[] = [],
+    ) {
+      if (sql.includes('VALUES')) asked = { sql, params }
+      return query.call(this, sql, params) as Promise<R[]>
+    })
+    try {
+      const kinds = await store.completeRunKinds?.()
+      expect([...(kinds ?? new Map()).keys()]).toHaveLength(2)
+      for (const listed of (kinds ?? new Map()).values()) expect(listed).toContain('assessment')
+    } finally {
+      spy.mockRestore()
+      await store.close()
+    }
+    const db = new Database(file, { readonly: true })
+    const plan = (
+      db.prepare(`EXPLAIN QUERY PLAN ${asked?.sql}`).all(...(asked?.params ?? [])) as { detail: string }[]
+    )
+      .map((row) => row.detail)
+      .join('\n')
+    db.close()
+    expect(plan).toMatch(/ledger_record_run_start/)
+    expect(plan).not.toMatch(/AUTOMATIC/)
+    expect(plan).not.toMatch(/SCAN s\b(?! USING COVERING INDEX ledger_record_run_start)/)
+  })
+
+  it('scans by kind alone within the span of those kinds, read from the index, and none for a kind not held', async () => {
+    // Every assessment looks for access reviews and policy acceptances, which most ledgers hold none of:
+    // the scan's pages (by seq, over every record and its inline evidence) are not read for them.
+    const file = path.join(dir, 'by-kind', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await save(store, '2026-11-02T00:00:00Z', [evidence('c')])
+    const pages: { sql: string; params: readonly SqlValue[] }[] = []
+    const queryArrays = SqliteDriver.prototype.queryArrays
+    const spy = vi.spyOn(SqliteDriver.prototype, 'queryArrays').mockImplementation(function (
+      this: SqliteDriver,
+      sql: string,
+      params: readonly SqlValue[] = [],
+    ) {
+      if (/ORDER BY r\.seq LIMIT/.test(sql)) pages.push({ sql, params })
+      return queryArrays.call(this, sql, params)
+    })
+    const scanned = async (query: Parameters<AssessmentStore['scan']>[0]) => {
+      const seqs: number[] = []
+      for await (const { record } of store.scan(query)) seqs.push(record.seq)
+      return seqs
+    }
+    try {
+      expect(await scanned({ kinds: ['access-review', 'policy-acceptance'] })).toEqual([])
+      expect(pages).toEqual([])
+      const db = new Database(file, { readonly: true })
+      const all = db.prepare('SELECT seq, kind FROM ledger_record ORDER BY seq').all() as {
+        seq: number
+        kind: string
+      }[]
+      db.close()
+      const manifests = all.filter((r) => r.kind === 'manifest').map((r) => r.seq)
+      expect(manifests).toHaveLength(2)
+      expect(await scanned({ kinds: ['manifest'] })).toEqual(manifests)
+      // The page starts after the first manifest's predecessor and ends at the last manifest.
+      expect(pages.at(-1)?.params[0]).toBe((manifests[0] as number) - 1)
+      expect(pages.at(-1)?.params).toContain(manifests[1])
+      // Bounds asked for still hold inside the span.
+      expect(await scanned({ kinds: ['manifest'], fromSeq: (manifests[0] as number) + 1 })).toEqual([
+        manifests[1],
+      ])
+      expect(await scanned({ kinds: ['manifest'], toSeq: manifests[0] as number })).toEqual([manifests[0]])
+      expect(await scanned({ kinds: ['evidence', 'manifest'] })).toEqual(
+        all.filter((r) => r.kind === 'evidence' || r.kind === 'manifest').map((r) => r.seq),
+      )
+    } finally {
+      spy.mockRestore()
+      await store.close()
+    }
   })
 
   it('moves a version-5 ledger to one row per record in one step: nothing lost, the chain unchanged', async () => {
