@@ -10,7 +10,7 @@ import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
 import type { AssessmentStore } from '../../core/store.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
-import { SqlLedgerStore } from '../ledger-store.js'
+import { runAnchorsQuery, SqlLedgerStore } from '../ledger-store.js'
 import type { SqlRunner, SqlValue } from '../sql/driver.js'
 import { inlineBlobMax, oneRowRecordLayout } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
@@ -311,6 +311,25 @@ describe('SqliteStore on a real file', () => {
       check.prepare('SELECT content_hash, seq FROM ledger_content ORDER BY content_hash, seq').all(),
     ).toEqual(check.prepare('SELECT content_hash, seq FROM ledger_record ORDER BY content_hash, seq').all())
     check.close()
+  })
+
+  it('reads the records a manifest anchors on (run_id, kind), not every record of the run', async () => {
+    // Sealing a run of 200k records read all of them to find its three or four anchors.
+    const file = path.join(dir, 'anchors', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const { runId } = await save(store, '2026-11-01T00:00:00Z', [evidence('a')])
+    await store.close()
+    const db = new Database(file, { readonly: true })
+    const { sql, params } = runAnchorsQuery(runId)
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+      .map((row) => row.detail)
+      .join('\n')
+    const anchors = db.prepare(sql).all(...params) as { kind: string; id: string }[]
+    db.close()
+    expect(plan).toMatch(/USING INDEX ledger_record_run \(run_id=\? AND kind=\?\)/)
+    expect(anchors.map((a) => `${a.kind}:${a.id}`).sort()).toEqual(
+      ['assessment:assessment', 'evidence-set:run-evidence'].sort(),
+    )
   })
 
   it('moves a version-5 ledger to one row per record in one step: nothing lost, the chain unchanged', async () => {
