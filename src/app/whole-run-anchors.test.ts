@@ -16,6 +16,7 @@ import {
 import type { RecordQuery } from '../core/store.js'
 import { findingsPartsId, verifyStore } from '../store/ledger-operations.js'
 import { SqlLedgerStore } from '../store/ledger-store.js'
+import { setContentHashSql } from '../store/sqlite/record-layout.js'
 import { loadConfig } from './load-config.js'
 import { storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
@@ -87,8 +88,8 @@ async function resignManifest(runId: number, change: (manifest: RunManifest) => 
   await raw((db) => {
     const last = db.prepare('SELECT max(seq) AS seq FROM ledger_record').get() as { seq: number }
     expect(last.seq).toBe(record.seq)
-    db.prepare('UPDATE ledger_record SET content_hash = ?, bytes = ?, hash = ? WHERE seq = ?').run(
-      contentHash,
+    for (const sql of setContentHashSql) db.prepare(sql).run(contentHash, record.seq)
+    db.prepare('UPDATE ledger_record SET bytes = ?, hash = ? WHERE seq = ?').run(
       bytes,
       recordHash(fields),
       record.seq,
@@ -279,11 +280,14 @@ describe('the first re-run after a run that evaluated', () => {
     )
     const contentHash = createHash('sha256').update(bytes).digest('hex')
     const { hash: _hash, ...fields } = { ...record, contentHash, blobRef: `sha256:${contentHash}` }
-    await raw((db) =>
-      db
-        .prepare('UPDATE ledger_record SET content_hash = ?, bytes = ?, hash = ? WHERE seq = ?')
-        .run(contentHash, bytes, recordHash(fields), record.seq),
-    )
+    await raw((db) => {
+      for (const sql of setContentHashSql) db.prepare(sql).run(contentHash, record.seq)
+      db.prepare('UPDATE ledger_record SET bytes = ?, hash = ? WHERE seq = ?').run(
+        bytes,
+        recordHash(fields),
+        record.seq,
+      )
+    })
     const after = await estate.assessAt('2026-12-02')
     expect(after.repeated).toBeUndefined()
     expect(after.untrustedCacheRuns.length).toBeGreaterThan(0)

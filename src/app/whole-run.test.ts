@@ -17,7 +17,7 @@ import { runEvidenceId } from '../core/ledger-entries.js'
 import type { AssessmentStore } from '../core/store.js'
 import { renderMarkdown } from '../reports/markdown/render-markdown.js'
 import { findingsPartsId, runById, runEvidence, verifyStore } from '../store/ledger-operations.js'
-import { setBlobSql } from '../store/sqlite/record-layout.js'
+import { setBlobSql, setContentHashSql } from '../store/sqlite/record-layout.js'
 import { loadConfig } from './load-config.js'
 import { type Library, type LibraryLoader, runAssessment, storeFile } from './run-assessment.js'
 import { wholeRunId } from './whole-run.js'
@@ -91,7 +91,7 @@ async function tamper(
       // The record made to name the new content too: then the chain no longer matches its manifest.
       if (record) {
         const hash = createHash('sha256').update(bytes).digest('hex')
-        raw.prepare('UPDATE ledger_record SET content_hash = ? WHERE seq = ?').run(hash, row.seq)
+        for (const sql of setContentHashSql) raw.prepare(sql).run(hash, row.seq)
         raw.prepare('UPDATE ledger_blob SET ref = ? WHERE ref = ?').run(`sha256:${hash}`, row.ref)
         raw
           .prepare('UPDATE ledger_record SET blob_ref = ? WHERE seq = ? AND blob_ref IS NOT NULL')

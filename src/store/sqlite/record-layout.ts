@@ -25,6 +25,17 @@ export const setBlobSql = [
   `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
 ] as const
 
+/**
+ * Statements that give the record at a seq another content hash wherever the store keeps it (its row,
+ * and the content table lookups by address go through): what rewriting a record in place does, for the
+ * tests that make a ledger as another version or key could have written it. Parameters of each: the
+ * hash, then the seq.
+ */
+export const setContentHashSql = [
+  'UPDATE ledger_record SET content_hash = ? WHERE seq = ?',
+  'UPDATE ledger_content SET content_hash = ? WHERE seq = ?',
+] as const
+
 /** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
 const rowColumns = [...recordColumns, 'bytes'] as const
 
@@ -73,18 +84,40 @@ function rowOf(record: LedgerRecord, inline: Uint8Array | null): SqlValue[] {
 
 /*
  * Where an ingest's write time goes (the ledger's row, 200k records, one transaction, CPU time,
- * better-sqlite3 alone): about a third is the content index (ledger_record_content), since content
- * hashes land all over its B-tree; the run and partial indexes cost little. An expression index on
- * the first 8 or 16 hex digits of the hash (a "compact" index, lookups then checking the whole hash)
- * saved only a tenth of the write, as the cost is the scattered insert, not the key's size; 16 KiB
- * or 4 KiB pages instead of 64 KiB saved nothing. Hence the index stays as it is.
+ * better-sqlite3 alone): with an index on ledger_record (content_hash), about a third was that index,
+ * its keys landing all over its B-tree in the order records are written; and once it outgrew the page
+ * cache, most of each later ingest (a 200k-record ingest into a store of 200k took 2.6x the CPU, most of
+ * it reading pages). An expression index on the first 8 or 16 hex digits saved only a tenth; 16 KiB
+ * or 4 KiB pages nothing. Hence ledger_content (migration 7): the (content hash, seq) pairs of a
+ * write's records go in with one statement that SQLite sorts, so its B-tree takes them in key order.
  */
+
+/**
+ * Adds the records of one write, seq `first` to `last`, to the content table, in hash order: read back
+ * from the rows just written (still in the page cache) and sorted by SQLite, not in JavaScript.
+ */
+async function writeContentKeys(tx: SqlRunner, first: number, last: number): Promise<void> {
+  await tx.exec(
+    `INSERT INTO ledger_content (content_hash, seq)
+     SELECT content_hash, seq FROM ledger_record WHERE seq BETWEEN ? AND ? ORDER BY content_hash`,
+    [first, last],
+  )
+}
 
 /** Whether a blob goes in its record's row (see rowOf for which records may keep one). */
 const fitsInRow = (bytes: Uint8Array): boolean => bytes.byteLength > 0 && bytes.byteLength <= inlineBlobMax
 
-async function writeRows(tx: SqlRunner, rows: readonly SqlValue[][]): Promise<void> {
+/** Writes the rows of consecutive records (as chainRecords makes them), then their content keys. */
+async function writeRows(
+  tx: SqlRunner,
+  records: readonly LedgerRecord[],
+  rows: readonly SqlValue[][],
+): Promise<void> {
+  const first = records[0]
+  const last = records[records.length - 1]
+  if (first === undefined || last === undefined) return
   await tx.insertRows('ledger_record', rowColumns, rows)
+  await writeContentKeys(tx, first.seq, last.seq)
 }
 
 /** SQLite's ledger from migration 6: one row per record, small blobs inline, the default address implied. */
@@ -101,11 +134,12 @@ export const oneRowRecordLayout: RecordLayout = {
       rows[i] = row
     }
     if (apart.size > 0) await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...apart], { skip: true })
-    await writeRows(tx, rows)
+    await writeRows(tx, records, rows)
   },
   async writeRecordsOnly(tx, records) {
     await writeRows(
       tx,
+      records,
       records.map((r) => rowOf(r, null)),
     )
   },
@@ -122,31 +156,33 @@ export const oneRowRecordLayout: RecordLayout = {
   },
   async blobRows(db, ref) {
     const hash = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : undefined
-    // By address (large blobs, object storage), then inline in a record's row, found on the content
-    // index (ledger_record_content) whatever the record's kind.
+    // By address (large blobs, object storage), then inline in a record's row, found through the
+    // content table (ledger_content) whatever the record's kind; the row's own hash must match.
     return db.query<{ bytes: Uint8Array | null }>(
       `SELECT bytes FROM ledger_blob WHERE ref = ?
-       UNION ALL SELECT bytes FROM (SELECT bytes FROM ledger_record
-         WHERE content_hash = ? AND blob_ref IS NULL AND bytes IS NOT NULL LIMIT 1)
+       UNION ALL SELECT bytes FROM (SELECT r.bytes FROM ledger_content k JOIN ledger_record r ON r.seq = k.seq
+         WHERE k.content_hash = ? AND r.content_hash = k.content_hash AND r.blob_ref IS NULL AND r.bytes IS NOT NULL
+         LIMIT 1)
        UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
       [ref, hash ?? null, ref],
     )
   },
   cacheSql(lookups) {
-    // The vouching evidence set is found by its content hash on the content index; its address is the
-    // cache's when it keeps the default one.
+    // The vouching evidence set is found by its content hash through the content table (its row's own
+    // hash compared again); its address is the cache's when it keeps the default one.
     return {
       sql: `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
                   CASE WHEN v.vouch_seq IS NOT NULL THEN COALESCE(r.bytes, b.bytes) END AS bytes,
                   CASE WHEN v.vouch_seq IS NOT NULL AND r.bytes IS NULL AND b.ref IS NULL AND o.ref IS NOT NULL
                        THEN 1 ELSE 0 END AS in_object
            FROM (SELECT c.key, c.blob_ref,
-                        (SELECT r.seq FROM ledger_record r
-                         WHERE r.content_hash = substr(c.blob_ref, 8) AND r.kind = 'evidence-set' AND r.id = q.column2
+                        (SELECT r.seq FROM ledger_content k JOIN ledger_record r ON r.seq = k.seq
+                         WHERE k.content_hash = substr(c.blob_ref, 8) AND r.content_hash = k.content_hash
+                           AND r.kind = 'evidence-set' AND r.id = q.column2
                            AND (r.blob_ref = c.blob_ref OR (r.blob_ref IS NULL AND substr(c.blob_ref, 1, 7) = 'sha256:'))
                            AND EXISTS (SELECT 1 FROM ledger_record m
                                        WHERE m.run_id = r.run_id AND m.kind = 'manifest' AND m.seq > r.seq)
-                         ORDER BY r.seq DESC LIMIT 1) AS vouch_seq
+                         ORDER BY k.seq DESC LIMIT 1) AS vouch_seq
                  FROM (VALUES ${lookups.map(() => '(?, ?)').join(', ')}) AS q
                  JOIN ledger_cache c ON c.key = q.column1) v
            LEFT JOIN ledger_record r ON r.seq = v.vouch_seq

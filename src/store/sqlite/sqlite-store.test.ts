@@ -10,7 +10,7 @@ import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
 import type { AssessmentStore } from '../../core/store.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
-import { SqlLedgerStore } from '../ledger-store.js'
+import { runAnchorsQuery, SqlLedgerStore } from '../ledger-store.js'
 import type { SqlRunner, SqlValue } from '../sql/driver.js'
 import { inlineBlobMax, oneRowRecordLayout } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
@@ -231,8 +231,9 @@ describe('SqliteStore on a real file', () => {
       .map((row) => row.detail)
       .join('\n')
     db.close()
-    expect(plan).toMatch(/ledger_record USING INDEX ledger_record_content/)
-    expect(plan).not.toMatch(/SCAN ledger_record\b/)
+    expect(plan).toMatch(/SEARCH k USING PRIMARY KEY \(content_hash=\?\)/)
+    expect(plan).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/)
+    expect(plan).not.toMatch(/SCAN (ledger_record|ledger_content|r|k)\b/)
     const found = await store.blob(`sha256:${hash}`)
     expect(found === undefined ? undefined : sha256(found)).toBe(hash)
     await store.close()
@@ -324,6 +325,99 @@ describe('SqliteStore on a real file', () => {
       spy.mockRestore()
       await store.close()
     }
+  })
+
+  it('keeps one (content hash, seq) pair per record in ledger_content, and finds nothing through a pair its record no longer matches', async () => {
+    const file = path.join(dir, 'content-keys', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
+    const entry = (id: string): LedgerEntry => ({
+      kind: 'evidence',
+      id,
+      source: id,
+      collector: 't',
+      collectorVersion: '1',
+      collectedAt: '2026-11-02T00:00:00.000Z',
+      effectiveAt: '2026-11-02T00:00:00.000Z',
+      content: canonicalBytes({ id }),
+    })
+    await store.append(runId, ['c', 'd', 'e'].map(entry))
+    await store.append(runId, [entry('f'), entry('a')])
+    await store.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
+    const raw = new Database(file)
+    const pairs = (sql: string) => raw.prepare(sql).all() as { content_hash: string; seq: number }[]
+    const keys = pairs('SELECT content_hash, seq FROM ledger_content ORDER BY content_hash, seq')
+    expect(keys).toEqual(pairs('SELECT content_hash, seq FROM ledger_record ORDER BY content_hash, seq'))
+    expect(keys.length).toBeGreaterThan(7)
+    // A row whose content hash was edited is not found through the pair written for its old hash.
+    const edited = sha256(canonicalBytes({ id: 'd' }))
+    raw
+      .prepare('UPDATE ledger_record SET content_hash = ? WHERE content_hash = ?')
+      .run('0'.repeat(64), edited)
+    raw.close()
+    expect(await store.blob(`sha256:${edited}`)).toBeUndefined()
+    expect(await store.blob(`sha256:${sha256(canonicalBytes({ id: 'c' }))}`)).toEqual(
+      canonicalBytes({ id: 'c' }),
+    )
+    await store.close()
+  })
+
+  it('moves a version-6 ledger (an index on content_hash) to the content table: every blob still found by address', async () => {
+    const file = path.join(dir, 'v6', 'trustctl.db')
+    const store = new SqliteStore(file)
+    await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
+    await save(store, '2026-11-02T00:00:00Z', [evidence('a'), evidence('c')])
+    const before = await contents(store)
+    await store.close()
+    // The rows of version 6 are those of version 7; only the content index differs.
+    const raw = new Database(file)
+    raw.exec(`DROP TABLE ledger_content;
+      CREATE INDEX ledger_record_content ON ledger_record (content_hash);
+      PRAGMA user_version = 6;`)
+    const hashes = raw
+      .prepare('SELECT DISTINCT content_hash FROM ledger_record ORDER BY content_hash')
+      .pluck()
+      .all() as string[]
+    raw.close()
+
+    const upgraded = new SqliteStore(file)
+    expect(await contents(upgraded)).toEqual(before)
+    for (const hash of hashes) {
+      const blob = await upgraded.blob(`sha256:${hash}`)
+      expect(blob === undefined ? undefined : sha256(blob)).toBe(hash)
+    }
+    await save(upgraded, '2026-11-03T00:00:00Z', [evidence('a'), evidence('d')])
+    expect(await verifyStore(upgraded)).toMatchObject({ ok: true, manifests: 3 })
+    await upgraded.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
+    expect(
+      check.prepare("SELECT name FROM sqlite_master WHERE name = 'ledger_record_content'").all(),
+    ).toEqual([])
+    expect(
+      check.prepare('SELECT content_hash, seq FROM ledger_content ORDER BY content_hash, seq').all(),
+    ).toEqual(check.prepare('SELECT content_hash, seq FROM ledger_record ORDER BY content_hash, seq').all())
+    check.close()
+  })
+
+  it('reads the records a manifest anchors on (run_id, kind), not every record of the run', async () => {
+    // Sealing a run of 200k records read all of them to find its three or four anchors.
+    const file = path.join(dir, 'anchors', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const { runId } = await save(store, '2026-11-01T00:00:00Z', [evidence('a')])
+    await store.close()
+    const db = new Database(file, { readonly: true })
+    const { sql, params } = runAnchorsQuery(runId)
+    const plan = (db.prepare(`EXPLAIN QUERY PLAN ${sql}`).all(...params) as { detail: string }[])
+      .map((row) => row.detail)
+      .join('\n')
+    const anchors = db.prepare(sql).all(...params) as { kind: string; id: string }[]
+    db.close()
+    expect(plan).toMatch(/USING INDEX ledger_record_run \(run_id=\? AND kind=\?\)/)
+    expect(anchors.map((a) => `${a.kind}:${a.id}`).sort()).toEqual(
+      ['assessment:assessment', 'evidence-set:run-evidence'].sort(),
+    )
   })
 
   it('moves a version-5 ledger to one row per record in one step: nothing lost, the chain unchanged', async () => {
