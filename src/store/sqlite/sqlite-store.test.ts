@@ -43,6 +43,18 @@ const evidence = (name: string): ContainerDockerfile => ({
   copies: [],
 })
 
+/** An evidence record of the second run, named and sourced `id`, holding `content`. */
+const evidenceEntry = (id: string, content: Buffer): LedgerEntry => ({
+  kind: 'evidence',
+  id,
+  source: id,
+  collector: 't',
+  collectorVersion: '1',
+  collectedAt: '2026-11-02T00:00:00.000Z',
+  effectiveAt: '2026-11-02T00:00:00.000Z',
+  content,
+})
+
 const save = (store: AssessmentStore, at: string, items: ContainerDockerfile[]) =>
   recordAssessment(store, { model: model(at), evidence: items, inputs: [], signer, toolVersion: '0.1.0' })
 
@@ -169,16 +181,7 @@ describe('SqliteStore on a real file', () => {
     const file = path.join(dir, 'dedup', 'trustctl.db')
     const store = new SqliteStore(file)
     const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
-    const entry = (id: string, content: Buffer) => ({
-      kind: 'evidence' as const,
-      id,
-      source: id,
-      collector: 't',
-      collectorVersion: '1',
-      collectedAt: '2026-11-02T00:00:00.000Z',
-      effectiveAt: '2026-11-02T00:00:00.000Z',
-      content,
-    })
+    const entry = evidenceEntry
     const large = Buffer.alloc(inlineBlobMax + 1, 1)
     const small = Buffer.alloc(inlineBlobMax, 2)
     await store.append(runId, [entry('l1', large), entry('s1', small)])
@@ -332,16 +335,7 @@ describe('SqliteStore on a real file', () => {
     const store = new SqliteStore(file)
     await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
     const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
-    const entry = (id: string): LedgerEntry => ({
-      kind: 'evidence',
-      id,
-      source: id,
-      collector: 't',
-      collectorVersion: '1',
-      collectedAt: '2026-11-02T00:00:00.000Z',
-      effectiveAt: '2026-11-02T00:00:00.000Z',
-      content: canonicalBytes({ id }),
-    })
+    const entry = (id: string): LedgerEntry => evidenceEntry(id, canonicalBytes({ id }))
     await store.append(runId, ['c', 'd', 'e'].map(entry))
     await store.append(runId, [entry('f'), entry('a')])
     await store.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
@@ -427,16 +421,7 @@ describe('SqliteStore on a real file', () => {
     // A large blob (stays in ledger_blob, by address), one no record names, and a record whose content
     // hash is not its blob's (kept as it was; verify still reports it).
     const runId = await old.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
-    const entry = (id: string, content: Buffer) => ({
-      kind: 'evidence' as const,
-      id,
-      source: id,
-      collector: 't',
-      collectorVersion: '1',
-      collectedAt: '2026-11-02T00:00:00.000Z',
-      effectiveAt: '2026-11-02T00:00:00.000Z',
-      content,
-    })
+    const entry = evidenceEntry
     const large = Buffer.alloc(inlineBlobMax + 1, 7)
     await old.append(runId, [entry('large', large), entry('odd', Buffer.from('{}'))], [sha256(large), 'ABC'])
     await old.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
