@@ -2,6 +2,7 @@ import { generateKeyPairSync } from 'node:crypto'
 import { existsSync, mkdtempSync, rmSync } from 'node:fs'
 import os from 'node:os'
 import path from 'node:path'
+import Database from 'better-sqlite3'
 import pg from 'pg'
 import { afterAll, afterEach, describe, expect, it } from 'vitest'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../core/ledger.js'
@@ -51,6 +52,7 @@ const run = (list: LedgerEntry[], finishedAt: () => string): WholeRun => ({
 
 describe.skipIf(!existsSync(builtWriter))('the ledger writer thread (run `npm run build` first)', () => {
   let dir = ''
+  let file = ''
   let ledger: AssessmentStore | undefined
   afterEach(async () => {
     await ledger?.close()
@@ -61,7 +63,7 @@ describe.skipIf(!existsSync(builtWriter))('the ledger writer thread (run `npm ru
   async function open(): Promise<AssessmentStore & Required<Pick<AssessmentStore, 'recordRun'>>> {
     dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-ledger-writer-'))
     const loaded = { config: { store: { backend: 'sqlite', path: 'store' } }, file: '', root: dir }
-    const file = storeLocation(loaded as unknown as LoadedConfig, {})
+    file = storeLocation(loaded as unknown as LoadedConfig, {})
     const store = new SqliteStore(file)
     const writer = await LedgerWriterThread.start({ loaded: loaded as never, env: {} }, builtWriter)
     const threaded = await withLedgerWriter(store, writer, file)
@@ -78,6 +80,26 @@ describe.skipIf(!existsSync(builtWriter))('the ledger writer thread (run `npm ru
     ])
     expect(manifest.manifest).toMatchObject({ runId, recordCount: 52, keyFingerprint: signer.fingerprint })
     expect((await verifyStore(store, { pinnedKey: signer.fingerprint })).ok).toBe(true)
+  })
+
+  it("writes a run's cache entries in its own transaction, as the store's recordRun does", async () => {
+    const store = await open()
+    const list = entries('cached', 3)
+    const blobRef = `sha256:${sha256((list[0] as LedgerEntry).content)}`
+    await store.recordRun({
+      ...run(list, () => '2026-12-01T10:00:05.000Z'),
+      remember: [{ key: 'findings:thread', blobRef }],
+    })
+    await store.close()
+    ledger = undefined
+    const db = new Database(file, { readonly: true })
+    try {
+      expect(db.prepare('SELECT key, blob_ref AS blobRef FROM ledger_cache').all()).toEqual([
+        { key: 'findings:thread', blobRef },
+      ])
+    } finally {
+      db.close()
+    }
   })
 
   it('leaves nothing of a run that fails in the thread, and writes the next one', async () => {

@@ -36,6 +36,8 @@ export interface RunToWrite {
   toolVersion: string
   fingerprint: string
   publicKeyPem: string
+  /** Cache entries the run's own transaction remembers (WholeRun.remember): written with it or not at all. */
+  remember?: readonly { key: string; blobRef: string }[]
 }
 
 /**
@@ -114,6 +116,7 @@ const runToWrite = (run: Omit<WholeRun, 'entries'>): RunToWrite => ({
   toolVersion: run.toolVersion,
   fingerprint: run.signer.fingerprint,
   publicKeyPem: run.signer.publicKeyPem,
+  ...(run.remember === undefined ? {} : { remember: run.remember }),
 })
 
 /** A run whose records travel to the writer thread over `port` (see LedgerWriterThread.holdRun). */

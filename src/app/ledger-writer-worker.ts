@@ -85,6 +85,7 @@ try {
       signer: remoteSigner(id, run),
       entries,
       finishedAt: () => ask({ type: 'ask', id, what: 'finishedAt' }),
+      ...(run.remember === undefined ? {} : { remember: run.remember }),
     }).then(
       ({ runId, manifest }) => post({ type: 'recorded', id, runId, manifest }),
       (error: unknown) => post({ type: 'refused', id, error: failure(error) }),
