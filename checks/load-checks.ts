@@ -492,6 +492,11 @@ function manifestCheck(
 ): Check | undefined {
   const entry = manifest.checks[folder]
   if (entry === undefined) return undefined
+  // A CLI bundle runs its own copy of each check and of src/core, the copy its engine hash names
+  // (built-engine-hash.ts). A check the bundle lacks would run on the compiled src/core beside it
+  // instead, which that hash does not name: it is imported from its file like a check the manifest
+  // does not vouch for, with no code hash, so none of its results is reused.
+  if (bundledCheckModules !== undefined && bundledCheckModules[folder] === undefined) return undefined
   // The stamps spare reading and hashing the code at every run (the build's, else those an earlier
   // run on this machine took); a mismatch is settled by the hash.
   const seen = local?.checks[folder]

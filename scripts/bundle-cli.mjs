@@ -89,7 +89,8 @@ const bundledChecksFile = path.join(checksDir, 'bundled-checks.js')
 
 // The engine's hash, which keys cached check results, taken here of the src/core this bundle is built
 // from: the bundle runs its own copy of that code, whatever becomes of those files later, so a run
-// need not walk and hash them at start-up (src/app/built-engine-hash.ts).
+// need not walk and hash them at start-up (src/app/built-engine-hash.ts). A check the run imports from
+// its own file instead runs on those files; it has no code hash, so its results are never reused.
 const builtEngineHashFile = path.join(dist, 'src', 'app', 'built-engine-hash.js')
 const { filesEngineHash } = await import(
   pathToFileURL(path.join(dist, 'src', 'app', 'check-results.js')).href
