@@ -114,4 +114,73 @@ describe('the evidence a run records', () => {
       seen.beforeCheck = undefined
     }
   }, 60_000)
+
+  it('masks the secrets a scanner report holds in the findings it records, each by its canonical hash', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-run-evidence-scan-'))
+    dirs.push(dir)
+    mkdirSync(path.join(dir, 'scans'))
+    // Planted fakes: a token in a title (a credential shape) and a key whose value reappears in a
+    // message with no shape of its own (masked because the report's own text gives it away).
+    const token = `ghp_${'Zx9Yw8Vu7T'.repeat(4)}`
+    const awsSecret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYz9q8Lr2Wt1'
+    const vulnerability = (i: number, title: string) => ({
+      VulnerabilityID: `CVE-2026-${1000 + i}`,
+      PkgName: `pkg-${i}`,
+      InstalledVersion: '1.0.0',
+      FixedVersion: '1.0.1',
+      Severity: 'HIGH',
+      Title: title,
+      Description: i === 0 ? `aws_secret_access_key = ${awsSecret}` : 'A flaw.',
+      PublishedDate: '2026-01-01T00:00:00Z',
+    })
+    const report = {
+      SchemaVersion: 2,
+      ArtifactName: 'ghcr.io/acme/api:1.8.0',
+      ArtifactType: 'container_image',
+      Results: [
+        {
+          Target: 'ghcr.io/acme/api:1.8.0 (alpine 3.20.3)',
+          Class: 'os-pkgs',
+          Type: 'alpine',
+          Vulnerabilities: [
+            vulnerability(0, `leaks ${token} in logs`),
+            vulnerability(1, 'a plain title'),
+            vulnerability(2, 'another plain title'),
+          ],
+        },
+        {
+          Target: 'deploy/api.yaml',
+          Class: 'config',
+          Misconfigurations: [
+            {
+              ID: 'KSV001',
+              Title: 'Secret in env',
+              Message: `env holds ${awsSecret}`,
+              Severity: 'HIGH',
+              Status: 'FAIL',
+            },
+          ],
+        },
+      ],
+    }
+    writeFileSync(path.join(dir, 'scans', 'trivy.json'), JSON.stringify(report, null, 2))
+    writeFileSync(
+      path.join(dir, 'trustctl.yaml'),
+      config().replace('  - path: deploy', '  - { type: scan-report, path: scans }'),
+    )
+    const { run, recorded, verified } = await assess(dir, true)
+    const findings = run.evidence.filter(
+      (item) => item.kind.startsWith('scan.') && item.kind !== 'scan.report',
+    )
+    expect(findings).toHaveLength(4)
+    const stored = JSON.stringify(recorded.map((e) => e.item))
+    expect(stored).not.toContain(token)
+    expect(stored).not.toContain(awsSecret)
+    expect(JSON.stringify(findings)).toContain('leaks [REDACTED] in logs')
+    expect(JSON.stringify(findings)).toContain('env holds [REDACTED]')
+    // Masked items and items written as they are alike: each recorded under its canonical bytes' hash.
+    expect(recorded.map((e) => e.hash)).toEqual(run.evidence.map((item) => sha256(canonicalBytes(item))))
+    expect(recorded.map((e) => e.item)).toEqual(run.evidence)
+    expect(verified).toBe(true)
+  }, 60_000)
 })
