@@ -129,6 +129,18 @@ describe('errors in the shape of trustctl.yaml', () => {
     expect(message).toBe(`${file}:9:11: sources[0].path: no such file or folder: deploi`)
   })
 
+  // Each of these took a round of its own: the first missing path stopped the check of the next.
+  it('names every missing source path and source type mistake at once, in file order', async () => {
+    const sources =
+      '  - path: deploy\n  - path: manifests\n  - { type: kubernets, path: deploy }\n  - path: terraform\n'
+    const { message, file } = await loadError(valid.replace('  - path: deploy\n', sources))
+    expect(message.split('\n')).toEqual([
+      `${file}:10:11: sources[1].path: no such file or folder: manifests`,
+      `${file}:11:13: sources[2].type: unknown source type "kubernets" (did you mean "kubernetes"?)`,
+      `${file}:12:11: sources[3].path: no such file or folder: terraform`,
+    ])
+  })
+
   it('gives line and column of a YAML syntax error', async () => {
     const { message, file } = await loadError(`${valid}checks: {a: [}\n`)
     expect(message).toMatch(new RegExp(`^${escapeRegExp(file)}:10:\\d+: invalid YAML`))

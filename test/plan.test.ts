@@ -46,6 +46,13 @@ describe('gaps: grouped and filtered', () => {
     expect(both.every((g) => g.criteria.includes('CC6.3') && g.ownerRole === 'engineering')).toBe(true)
     expect(both.every((g) => g.severity === 'high' || g.severity === 'critical')).toBe(true)
     expect(Object.keys(all[0] ?? {})).toEqual(expect.arrayContaining(['id', 'severity', 'criteria', 'owner']))
+    // A mistyped filter is a usage error naming the value meant, never an empty "No gaps." list.
+    const typo = await trustctl(estate.dir, 'gaps', '--owner', 'enginering', '--criterion', 'CC6.33')
+    expect(typo.code).toBe(2)
+    expect(typo.stderr).toContain(
+      `--owner: 'enginering' is no owner role, configured owner or gap owner (did you mean "engineering"?)`,
+    )
+    expect(typo.stderr).toContain(`--criterion: 'CC6.33' is not a criterion id (did you mean "CC6.3"?)`)
   })
 
   it('keeps the n gaps that bring the most with --top', async () => {

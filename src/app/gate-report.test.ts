@@ -1,7 +1,10 @@
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs'
+import os from 'node:os'
+import path from 'node:path'
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel } from '../core/assessment.js'
 import { FindingsColumns, lazyFindings } from '../core/findings-columns.js'
-import { gateFailures } from './gate-report.js'
+import { ciFilePath, gateFailures, githubAnnotations, gitlabCodeQuality } from './gate-report.js'
 
 type ModelFinding = AssessmentModel['findings'][number]
 
@@ -64,5 +67,35 @@ describe('the gate failures', () => {
       gateFailures(lazyModel(), undefined, () => undefined),
     )
     expect(gateFailures(lazyModel(), undefined, () => undefined)).toHaveLength(4)
+  })
+})
+
+describe('where the CI job sees a subject', () => {
+  // A commit's subject is the repository (`.`): the gate printed an empty "where:", GitHub got
+  // `::error file=,` and GitLab a Code Quality issue with an empty path.
+  it('names a file by its path from the working folder, and a folder or no file not at all', () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'trustctl-ci-path-'))
+    try {
+      const root = path.join(dir, 'service')
+      mkdirSync(path.join(root, 'deploy'), { recursive: true })
+      writeFileSync(path.join(root, 'deploy', 'web.yaml'), 'kind: Deployment\n')
+      const fromRoot = ciFilePath(root, root)
+      expect(fromRoot('deploy/web.yaml')).toBe('deploy/web.yaml')
+      expect(ciFilePath(root, dir)('deploy/web.yaml')).toBe('service/deploy/web.yaml')
+      expect(fromRoot('.')).toBeUndefined()
+      expect(fromRoot('deploy')).toBeUndefined()
+      expect(fromRoot('')).toBeUndefined()
+      expect(fromRoot('deploy/gone.yaml')).toBeUndefined()
+    } finally {
+      rmSync(dir, { recursive: true, force: true })
+    }
+  })
+
+  it('leaves a folder subject out of the annotation and points Code Quality at the configuration', () => {
+    const model = lazyModel()
+    const [failure] = gateFailures(model, 'high', () => undefined)
+    expect(githubAnnotations(failure === undefined ? [] : [failure])).toMatch(/^::error title=a \(high\)::/)
+    const [issue] = JSON.parse(gitlabCodeQuality(failure === undefined ? [] : [failure], 'trustctl.yaml'))
+    expect(issue.location).toEqual({ path: 'trustctl.yaml', lines: { begin: 1 } })
   })
 })

@@ -1,4 +1,6 @@
 import { createHash } from 'node:crypto'
+import { statSync } from 'node:fs'
+import path from 'node:path'
 import type { AssessmentModel } from '../core/assessment.js'
 import { type Finding, type Severity, severityRank } from '../core/check.js'
 import { findingsBatches, findingsView } from '../core/findings-columns.js'
@@ -15,6 +17,24 @@ export interface GateFailure {
   line?: number
   message: string
   fix: string
+}
+
+/**
+ * The path the CI job sees a subject's file at (relative to its working folder), or undefined when
+ * it is no file there: a live API's resource (no file), or a folder, such as the repository a commit
+ * belongs to (`.`). An annotation or a Code Quality issue needs a file; an empty or folder path puts
+ * it nowhere. Looked up once per file: thousands of findings name the same few hundred files.
+ */
+export function ciFilePath(root: string, cwd: string): (file: string) => string | undefined {
+  const paths = new Map<string, string | undefined>()
+  return (file) => {
+    if (paths.has(file)) return paths.get(file)
+    const absolute = path.resolve(root, file)
+    const isFile = statSync(absolute, { throwIfNoEntry: false })?.isFile() === true
+    const shown = isFile ? path.relative(cwd, absolute).split(path.sep).join('/') : undefined
+    paths.set(file, shown)
+    return shown
+  }
 }
 
 /**

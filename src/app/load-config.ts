@@ -55,18 +55,13 @@ export async function loadConfig(explicit: string | undefined, cwd: string): Pro
   const quick = quickConfigValue(text)
   const config = (quick === undefined ? undefined : validConfig(quick)) ?? parseWithDocument(text, file)
   const root = path.dirname(file)
-  await validateNamedSources(config.sources, file, locate)
-  config.sources.forEach((source, i) => {
-    if (source.path !== undefined && !existsSync(path.resolve(root, source.path))) {
-      throw new ConfigError(
-        formatConfigIssues(
-          [{ path: ['sources', i, 'path'], message: `no such file or folder: ${source.path}` }],
-          file,
-          locate,
-        ),
-      )
-    }
-  })
+  // Every missing path with the sources' other problems, in one error: not one round per mistake.
+  const missing = config.sources.flatMap((source, i) =>
+    source.path !== undefined && !existsSync(path.resolve(root, source.path))
+      ? [{ path: ['sources', i, 'path'], message: `no such file or folder: ${source.path}` }]
+      : [],
+  )
+  await validateNamedSources(config.sources, file, locate, missing)
   return { config, file, root, locate }
 }
 

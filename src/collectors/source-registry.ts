@@ -71,13 +71,18 @@ export async function loadSourceCollectors(types?: Iterable<string>): Promise<So
   return modules.flat()
 }
 
-/** Checks each source entry (see validateSources), importing only the collectors of the types it names. */
+/**
+ * Checks each source entry (see validateSources), importing only the collectors of the types it names.
+ * `found` are problems with the sources the caller found itself (a path that does not exist), reported
+ * in the same error so one edit fixes them all.
+ */
 export async function validateNamedSources(
   sources: readonly SourceEntry[],
   file: string,
   locate?: ConfigLocator,
+  found: readonly ConfigIssue[] = [],
 ): Promise<void> {
-  validateSources(sources, file, await loadSourceCollectors(sources.map((s) => s.type)), locate)
+  validateSources(sources, file, await loadSourceCollectors(sources.map((s) => s.type)), locate, found)
 }
 
 /** Reads every configured source (see collectSources), importing only the collectors of their types. */
@@ -130,8 +135,9 @@ export function validateSources(
   file: string,
   collectors: readonly SourceCollector[],
   locate?: ConfigLocator,
+  found: readonly ConfigIssue[] = [],
 ): void {
-  const issues = sources.flatMap((source, i) => sourceIssues(source, i, collectors))
+  const issues = [...sources.flatMap((source, i) => sourceIssues(source, i, collectors)), ...found]
   if (issues.length === 0) return
   const unknownType = issues.some((issue) => issue.path[2] === 'type')
   throw new ConfigError(

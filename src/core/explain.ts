@@ -2,6 +2,7 @@ import { compareCriteria } from './assess.js'
 import type { AssessmentModel, ControlResult } from './assessment.js'
 import type { Catalog, Control, Criterion } from './catalog.js'
 import type { Check, Finding } from './check.js'
+import { didYouMean } from './did-you-mean.js'
 import { NotFoundError } from './errors.js'
 
 /** The latest result of one check, with the files (and their hashes) its findings came from. */
@@ -69,6 +70,15 @@ function explainControl(control: Control, sources: ExplainSources): ControlExpla
   return explanation
 }
 
+/** Every id `explain` answers for, in the spelling it is listed under: what a typo is matched against. */
+function knownIds(sources: ExplainSources): string[] {
+  return [
+    ...sources.catalog.criteria.keys(),
+    ...sources.catalog.controls.map((c) => c.id),
+    ...sources.checks.map((c) => c.id),
+  ]
+}
+
 /** Finds what an id names (criterion, control or check) and gathers what an auditor needs about it. */
 export function explain(id: string, sources: ExplainSources): Explanation {
   const criterion = sources.catalog.criteria.get(id.toUpperCase())
@@ -101,7 +111,10 @@ export function explain(id: string, sources: ExplainSources): Explanation {
     if (evidence !== undefined) explanation.evidence = evidence
     return explanation
   }
-  throw new NotFoundError(`'${id}' is not a criterion, control or check id`, {
-    hint: 'criteria look like CC6.1, controls like access.production-access-restricted, checks like kubernetes/workload-runs-as-non-root',
-  })
+  throw new NotFoundError(
+    `'${id}' is not a criterion, control or check id${didYouMean(id, knownIds(sources))}`,
+    {
+      hint: 'criteria look like CC6.1, controls like access.production-access-restricted, checks like kubernetes/workload-runs-as-non-root',
+    },
+  )
 }

@@ -1,7 +1,14 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
 import type { FindingStatus } from './check.js'
-import { indexModel, planRemediation, projectReadiness, rankGaps, readinessProjector } from './plan.js'
+import {
+  indexModel,
+  planRemediation,
+  projectReadiness,
+  rankGaps,
+  readinessProjector,
+  unknownGapFilterValues,
+} from './plan.js'
 
 const control = (
   id: string,
@@ -109,5 +116,27 @@ describe('readinessProjector', () => {
     expect(projected(model.gaps[1]).points).toBe(50 + 100 + 0)
     const ranked = rankGaps(model, model.gaps)
     expect(ranked[0]?.gap.id).toBe('test-without-evidence:x/five')
+  })
+})
+
+describe('gap filter values that name nothing', () => {
+  const known = {
+    owners: ['platform', 'security', 'Tomás Ortega <tomas@example.com>'],
+    criteria: ['CC6.1', 'CC6.6', 'CC7.2'],
+  }
+
+  // A typo matched no gap and printed "No gaps.", an all-clear the estate does not have.
+  it('refuses a mistyped owner or criterion, naming the one probably meant', () => {
+    expect(unknownGapFilterValues({ owner: 'platfrom', criterion: 'CC6.66' }, known)).toEqual([
+      `--owner: 'platfrom' is no owner role, configured owner or gap owner (did you mean "platform"?)`,
+      `--criterion: 'CC6.66' is not a criterion id (did you mean "CC6.6"?)`,
+    ])
+  })
+
+  it('accepts known names in any case, whether or not a gap has them', () => {
+    expect(
+      unknownGapFilterValues({ owner: 'TOMÁS ORTEGA <tomas@example.com>', criterion: 'cc7.2' }, known),
+    ).toEqual([])
+    expect(unknownGapFilterValues({ minimum: 'high' }, known)).toEqual([])
   })
 })

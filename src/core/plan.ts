@@ -1,6 +1,7 @@
 import { compareCriteria, controlStatus, overallReadiness, rollUpCriterion } from './assess.js'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
 import { type Severity, severityRank } from './check.js'
+import { didYouMean } from './did-you-mean.js'
 
 /** Which gaps `trustctl gaps` shows. Every field narrows; none given shows every gap. */
 export interface GapFilter {
@@ -22,6 +23,34 @@ export function filterGaps(gaps: readonly Gap[], filter: GapFilter): Gap[] {
       (criterion === undefined || g.criteria.includes(criterion)) &&
       (filter.minimum === undefined || severityRank(g.severity) >= severityRank(filter.minimum)),
   )
+}
+
+/** What a gap filter's values may name: owners (roles, configured people, gaps' owners) and criterion ids. */
+export interface GapFilterNames {
+  owners: Iterable<string>
+  criteria: Iterable<string>
+}
+
+/**
+ * The filter values that name nothing known, each as a usage error with the nearest known name. A
+ * mistyped owner or criterion would otherwise match no gap and answer "No gaps.", which reads as an
+ * all-clear; a known name with no gap still answers that, since it is true.
+ */
+export function unknownGapFilterValues(filter: GapFilter, known: GapFilterNames): string[] {
+  const problems: string[] = []
+  const owners = [...new Set(known.owners)]
+  const owner = filter.owner?.toLowerCase()
+  if (owner !== undefined && !owners.some((o) => o.toLowerCase() === owner))
+    problems.push(
+      `--owner: '${filter.owner}' is no owner role, configured owner or gap owner${didYouMean(owner, owners)}`,
+    )
+  const criteria = [...known.criteria]
+  const criterion = filter.criterion?.toUpperCase()
+  if (criterion !== undefined && !criteria.includes(criterion))
+    problems.push(
+      `--criterion: '${filter.criterion}' is not a criterion id${didYouMean(criterion, criteria)}`,
+    )
+  return problems
 }
 
 /** What closing a set of gaps changes, as the model's own roll-up computes it. */

@@ -1,8 +1,8 @@
-import { existsSync } from 'node:fs'
 import { appendFile, writeFile } from 'node:fs/promises'
 import path from 'node:path'
 import { startEarlyWork } from '../../app/early-start.js'
 import {
+  ciFilePath,
   formatGateFailures,
   gateFailures,
   githubAnnotations,
@@ -127,16 +127,7 @@ async function reportGate(
   const github = env.GITHUB_ACTIONS === 'true'
   // Nobody to tell: a passing run outside CI skips the walk over every failing finding.
   if (!showFailures && !github && context.gitlabCodequality === undefined) return
-  // Once per file: thousands of findings name the same few hundred files.
-  const paths = new Map<string, string | undefined>()
-  const pathOf = (file: string): string | undefined => {
-    if (paths.has(file)) return paths.get(file)
-    const absolute = path.resolve(loaded.root, file)
-    const shown = existsSync(absolute) ? path.relative(io.cwd, absolute).split(path.sep).join('/') : undefined
-    paths.set(file, shown)
-    return shown
-  }
-  const failures = gateFailures(model, failOn, pathOf)
+  const failures = gateFailures(model, failOn, ciFilePath(loaded.root, io.cwd))
   if (showFailures) io.err(formatGateFailures(failures, failOn, styleFor(io.colour?.err).severity))
   if (github) {
     if (failed) io.err(githubAnnotations(failures))

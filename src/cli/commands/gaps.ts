@@ -1,8 +1,9 @@
 import { loadConfig } from '../../app/load-config.js'
 import { applyRecordedRemediation } from '../../app/remediation.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
+import { ownerRoles } from '../../core/catalog.js'
 import { ConfigError } from '../../core/errors.js'
-import { filterGaps, rankGaps } from '../../core/plan.js'
+import { filterGaps, type GapFilter, rankGaps, unknownGapFilterValues } from '../../core/plan.js'
 import type { CliIo } from '../cli-io.js'
 import { formatGapsGrouped } from '../present.js'
 import { processRun } from '../process-run.js'
@@ -41,11 +42,19 @@ export async function gapsCommand(options: GapsOptions, io: CliIo): Promise<numb
   )
   // Owners, due dates and statuses edited on the team server (signed change records) win.
   const model = await applyRecordedRemediation(loaded, run.env, assessed)
-  const filtered = filterGaps(model.gaps, {
+  const filter: GapFilter = {
     ...(options.owner === undefined ? {} : { owner: options.owner }),
     ...(options.criterion === undefined ? {} : { criterion: options.criterion }),
     ...(minimum === undefined ? {} : { minimum }),
+  }
+  // Owners assigned on the team server count as known: they are gaps' owners once applied above.
+  const unknown = unknownGapFilterValues(filter, {
+    owners: [...ownerRoles, ...Object.values(loaded.config.owners), ...model.gaps.map((g) => g.owner)],
+    criteria: library.catalog.criteria.keys(),
   })
+  if (unknown.length > 0)
+    throw new ConfigError(unknown.join('\n'), { hint: 'trustctl gaps without a filter lists every owner' })
+  const filtered = filterGaps(model.gaps, filter)
   // --top keeps the gaps that bring the most if closed (the order `plan` and `assess` use).
   const gaps =
     top === undefined

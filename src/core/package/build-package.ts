@@ -9,7 +9,12 @@ import { CatalogError } from '../errors.js'
 import type { EvidenceItem } from '../evidence.js'
 import { accessReviewTests } from './access-review-tests.js'
 import { discoverComponents } from './components.js'
-import { assumedProviderControls, defaultUserEntityControls, frequencyOfCycle } from './defaults.js'
+import {
+  assumedProviderControls,
+  commonSampleOf,
+  defaultUserEntityControls,
+  frequencyOfCycle,
+} from './defaults.js'
 import { renderDocument } from './document-sections.js'
 import { ledgerOf, thirdPartiesOf } from './integrations.js'
 import type {
@@ -201,7 +206,7 @@ function manualTest(item: ControlResult['manualEvidence'][number], engagement: E
     sample:
       engagement.type === 1
         ? 'One occurrence, the latest (walkthrough of design and implementation)'
-        : `Occurrences in the period, sampled by the auditor (a ${frequency} control is commonly sampled ${frequencyHint(frequency)})`,
+        : `Occurrences in the period, sampled by the auditor (a ${frequency} control is commonly sampled ${commonSampleOf(frequency)})`,
     result,
     status: item.status === 'current' ? 'pass' : item.status === 'overdue' ? 'fail' : 'no-evidence',
     exceptions: item.status === 'current' ? 0 : 1,
@@ -212,17 +217,6 @@ function manualTest(item: ControlResult['manualEvidence'][number], engagement: E
     ],
     evidence: [],
   }
-}
-
-function frequencyHint(frequency: string): string {
-  const hints: Record<string, string> = {
-    annual: '1 time',
-    quarterly: '2 times',
-    monthly: '2 to 5 times',
-    weekly: '5 to 15 times',
-    daily: '20 to 40 times',
-  }
-  return hints[frequency] ?? '25 to 60 times'
 }
 
 function buildControl(control: ControlResult, input: PackageInput, idx: Indexes): PackageControl {

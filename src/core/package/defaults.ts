@@ -98,6 +98,7 @@ export const assumedProviderControls: Record<'iaas' | 'paas' | 'saas', AssumedCo
  */
 export const typicalSampleSize: Record<string, { perYear: string; sample: string }> = {
   annual: { perYear: '1', sample: '1' },
+  'semi-annual': { perYear: '2', sample: '1 to 2' },
   quarterly: { perYear: '4', sample: '2' },
   monthly: { perYear: '12', sample: '2 to 5' },
   weekly: { perYear: '52', sample: '5 to 15' },
@@ -106,12 +107,25 @@ export const typicalSampleSize: Record<string, { perYear: string; sample: string
   continuous: { perYear: 'continuous', sample: 'one test of the configuration, re-tested after each change' },
 }
 
-/** The review cycle of a manual evidence item (`P3M`) as a frequency word. */
+/**
+ * The review cycle of a manual evidence item (`P3M`) as a frequency word: the nearest word at least as
+ * frequent as the cycle, so a sample sized for it is never smaller than the cycle needs. Six-monthly
+ * has its own word: "quarterly" would tell the auditor it runs twice as often as it does.
+ */
 export function frequencyOfCycle(every: string): string {
   if (/^P\d+Y$/.test(every)) return 'annual'
   const months = /^P(\d+)M$/.exec(every)
-  if (months !== null) return Number(months[1]) >= 3 ? 'quarterly' : 'monthly'
+  if (months !== null) {
+    const count = Number(months[1])
+    return count >= 12 ? 'annual' : count >= 6 ? 'semi-annual' : count >= 3 ? 'quarterly' : 'monthly'
+  }
   if (/^P\d+W$/.test(every)) return 'weekly'
   if (/^P\d+D$/.test(every)) return 'daily'
   return 'annual'
+}
+
+/** How many occurrences a control of this frequency is commonly sampled, in words ("2 to 5 times"). */
+export function commonSampleOf(frequency: string): string {
+  const sample = typicalSampleSize[frequency]?.sample ?? '25 to 60'
+  return `${sample} ${sample === '1' ? 'time' : 'times'}`
 }
