@@ -95,6 +95,7 @@ describe('the parse cache key', () => {
       'github-actions',
       'gitlab-ci',
       'kubernetes',
+      'terraform',
       'terraform-plan',
     ])
   })
@@ -108,6 +109,17 @@ describe('a stored parse result', () => {
       const got = await new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint).get(key)
       expect(got).toEqual(recognised)
       expect(got?.collector).toBe('cloudformation')
+    } finally {
+      await store.close()
+    }
+  })
+
+  it('keeps the items per file of a result made of several files (a Terraform module set)', async () => {
+    const moduleSet: ParsedInput = { ...parsed, items: [2, 0, 5] }
+    const store = await storeWithCachedParse(path.join(dir, 'items.db'), parserVersions, moduleSet)
+    try {
+      const got = await new StoredParseCache(store, '1.0.0', 'x', signer.fingerprint).get(key)
+      expect(got?.items).toEqual([2, 0, 5])
     } finally {
       await store.close()
     }

@@ -388,6 +388,7 @@ const storedParseSchema = z.object({
   // The reader that recognised the input when not the one its name chose (a YAML CloudFormation
   // template found by a Kubernetes walk): without it a reused result was reported as Kubernetes.
   collector: z.string().exactOptional(),
+  items: z.array(z.number().int().nonnegative()).exactOptional(),
   evidence: z.array(z.unknown()),
   errors: z.array(
     z.object({
@@ -418,5 +419,6 @@ function parsedInputOf(value: unknown): ParsedInput | undefined {
     evidence,
     errors: stored.data.errors,
     ...(stored.data.collector === undefined ? {} : { collector: stored.data.collector }),
+    ...(stored.data.items === undefined ? {} : { items: stored.data.items }),
   }
 }

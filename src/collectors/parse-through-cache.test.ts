@@ -154,3 +154,97 @@ describe('parse cache for JSON an auto walk recognises', () => {
     expect(warm.evidence).toEqual(cold.evidence)
   })
 })
+
+/** Writes a project of the given texts (path → content) and returns its folder. */
+function projectOf(name: string, files: Record<string, string>): string {
+  const root = path.join(dir, name)
+  for (const [to, text] of Object.entries(files)) {
+    mkdirSync(path.dirname(path.join(root, to)), { recursive: true })
+    writeFileSync(path.join(root, to), text)
+  }
+  return root
+}
+
+const mainTf = `
+variable "env" { default = "dev" }
+resource "aws_s3_bucket" "logs" { bucket = "acme-\${var.env}-logs" }
+module "db" {
+  source = "./modules/db"
+  encrypted = true
+}
+`
+const dbModuleTf = `
+variable "encrypted" {}
+resource "aws_db_instance" "main" { storage_encrypted = var.encrypted }
+`
+
+const buckets = (c: FileCollection) => c.evidence.filter((e) => e.kind === 'aws.s3-bucket').map((e) => e.name)
+
+describe('parse cache for Terraform source', () => {
+  it.each([
+    ['a terraform source', [{ type: 'terraform', path: 'infra' }]],
+    ['an auto walk', [{ type: 'auto', path: '.' }]],
+  ])('%s reuses the result of the same files and parses again when one changes', async (label, sources) => {
+    const root = projectOf(`tf-${label.replaceAll(' ', '-')}`, {
+      'infra/main.tf': mainTf,
+      'infra/terraform.tfvars': 'env = "prod"\n',
+      'infra/modules/db/main.tf': dbModuleTf,
+      'infra/broken.tf': 'resource "aws_s3_bucket" "x" {\n  bucket = \n}\n',
+    })
+    const cache = memoryCache()
+    const cold = await collect(root, sources, cache)
+    expect(names(cold)).toEqual(
+      expect.arrayContaining(['aws_s3_bucket.logs', 'module.db.aws_db_instance.main']),
+    )
+    expect(cold.errors).toEqual([expect.objectContaining({ file: 'infra/broken.tf', line: 2 })])
+    expect(cold.inputs.every((input) => input.reused !== true)).toBe(true)
+    // One entry for the module set as a whole: what a module makes of its files depends on them all.
+    expect([...cache.entries.keys()]).toEqual([expect.stringMatching(/^terraform:[0-9a-f]{64}:/)])
+
+    const again = await collect(root, sources, cache)
+    expect(again.evidence).toEqual(cold.evidence)
+    expect(again.errors).toEqual(cold.errors)
+    expect(again.inputs).toEqual(cold.inputs.map((input) => ({ ...input, reused: true })))
+
+    markCached(cache)
+    expect(names(await collect(root, sources, cache))).toEqual(['from-the-cache'])
+
+    // A changed module file (not the caller) is another set: parsed again, never the stale result.
+    writeFileSync(path.join(root, 'infra/modules/db/main.tf'), dbModuleTf.replace('var.encrypted', 'false'))
+    const changed = await collect(root, sources, cache)
+    expect(names(changed)).not.toContain('from-the-cache')
+    expect(changed.inputs.every((input) => input.reused !== true)).toBe(true)
+    expect(changed.evidence.find((e) => e.name === 'module.db.aws_db_instance.main')).toMatchObject({
+      storageEncrypted: false,
+    })
+  })
+
+  it('does not cache a set whose modules are read from outside it', async () => {
+    const installed = projectOf('tf-installed', {
+      'main.tf': 'module "b" {\n  source = "acme/bucket/aws"\n}\n',
+      '.terraform/modules/modules.json': JSON.stringify({
+        Modules: [{ Key: 'b', Source: 'acme/bucket/aws', Dir: '.terraform/modules/b' }],
+      }),
+      '.terraform/modules/b/main.tf': 'resource "aws_s3_bucket" "this" { bucket = "b" }\n',
+    })
+    const outside = projectOf('tf-outside', {
+      'live/main.tf': 'module "b" {\n  source = "../modules/bucket"\n}\n',
+      'modules/bucket/main.tf': 'resource "aws_s3_bucket" "this" { bucket = "b" }\n',
+    })
+    for (const [root, sourcePath] of [
+      [installed, '.'],
+      [outside, 'live'],
+    ] as const) {
+      const cache = memoryCache()
+      const cold = await collect(root, [{ type: 'terraform', path: sourcePath }], cache)
+      expect(buckets(cold)).toEqual(['module.b.aws_s3_bucket.this'])
+      expect(cache.entries.size).toBe(0)
+      // The module's own file changes without any file of the set changing: the run must see it.
+      const moduleFile = root === installed ? '.terraform/modules/b/main.tf' : 'modules/bucket/main.tf'
+      writeFileSync(path.join(root, moduleFile), 'resource "aws_s3_bucket" "other" { bucket = "b" }\n')
+      expect(buckets(await collect(root, [{ type: 'terraform', path: sourcePath }], cache))).toEqual([
+        'module.b.aws_s3_bucket.other',
+      ])
+    }
+  })
+})

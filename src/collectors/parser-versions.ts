@@ -2,7 +2,11 @@ import { parserVersion as dockerfile } from './dockerfile/parser-version.js'
 import { parserVersion as githubActions } from './github-actions/parser-version.js'
 import { parserVersion as gitlabCi } from './gitlab-ci/parser-version.js'
 import { parserVersion as kubernetes } from './kubernetes/parser-version.js'
-import { cloudFormationParserVersion, planParserVersion } from './terraform/parser-version.js'
+import {
+  cloudFormationParserVersion,
+  hclParserVersion,
+  planParserVersion,
+} from './terraform/parser-version.js'
 
 /**
  * The parser version of every collector whose results the parse cache keeps, by the collector name
@@ -13,6 +17,7 @@ export const parserVersions: Readonly<Record<string, number>> = {
   dockerfile,
   'github-actions': githubActions,
   'gitlab-ci': gitlabCi,
+  terraform: hclParserVersion,
   'terraform-plan': planParserVersion,
   cloudformation: cloudFormationParserVersion,
   // JSON files an `auto` walk recognised by their content: read by the same parsers, but their

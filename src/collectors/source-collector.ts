@@ -30,6 +30,11 @@ export interface ParsedInput {
   errors: CollectionError[]
   /** The reader that recognised it, when not the one its name chose (a YAML CloudFormation template). */
   collector?: string
+  /**
+   * Items per file, in the files' order, for a result made of several files together (a Terraform
+   * module set): a reused result reports each file with the items it gave.
+   */
+  items?: number[]
 }
 
 /**

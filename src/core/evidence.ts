@@ -94,6 +94,15 @@ const hasKey = <T extends object>(record: T, key: PropertyKey): key is keyof T =
 // Object.keys loses the key type; the registry is a literal object, so its keys are exactly EvidenceKind.
 export const evidenceKinds: readonly EvidenceKind[] = Object.keys(evidenceSchemas) as EvidenceKind[]
 
+/**
+ * The kinds a Kubernetes manifest can give. A manifest that could not be read (broken YAML, a Helm
+ * template, a chart or overlay left unrendered) may have held any of them, so its error names them
+ * all: a check reading one says its test is incomplete instead of judging the objects that were read.
+ */
+export const kubernetesKinds: readonly EvidenceKind[] = evidenceKinds.filter((kind) =>
+  kind.startsWith('k8s.'),
+)
+
 /** True when `kind` names a kind of the registry. */
 export const isEvidenceKind = (kind: unknown): kind is EvidenceKind =>
   typeof kind === 'string' && hasKey(evidenceSchemas, kind)

@@ -263,7 +263,7 @@ export async function collectFiles(
       return [{ file, collector }]
     })
     const terraform = classified.filter((w) => w.collector === 'terraform').map((w) => w.file)
-    if (terraform.length > 0) await collectTerraform(root, source.path, terraform, collection)
+    if (terraform.length > 0) await collectTerraform(root, source.path, terraform, collection, cache)
     const wanted = classified.flatMap((w) =>
       w.collector === 'terraform' ? [] : [{ ...w, collector: w.collector }],
     )
@@ -433,6 +433,7 @@ async function collectTerraform(
   sourcePath: string,
   files: readonly string[],
   into: FileCollection,
+  cache: ParseCache | undefined,
 ): Promise<void> {
   // Loaded only when a repository holds Terraform: the HCL parser is large.
   const { collectTerraformSource } = await import('../terraform/collect-hcl.js')
@@ -441,6 +442,7 @@ async function collectTerraform(
       root,
       sourcePath,
       files.map((f) => path.join(root, f)),
+      cache,
     )
     for (const item of part.evidence) into.evidence.push(item)
     into.errors.push(...part.errors)

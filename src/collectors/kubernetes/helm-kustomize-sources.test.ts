@@ -2,6 +2,11 @@ import { cp, mkdir, mkdtemp, readFile, writeFile } from 'node:fs/promises'
 import { tmpdir } from 'node:os'
 import path from 'node:path'
 import { describe, expect, it } from 'vitest'
+import rolesAvoidWildcards from '../../../checks/kubernetes/rbac-roles-avoid-wildcards/check.js'
+import notPrivileged from '../../../checks/kubernetes/workload-is-not-privileged/check.js'
+import type { Check } from '../../core/check.js'
+import { evaluateCheck, unreadKinds } from '../../core/engine.js'
+import { groupEvidence } from '../../core/evidence.js'
 import { collectFiles } from '../files/collect-files.js'
 
 /**
@@ -172,10 +177,42 @@ describe('Helm chart and Kustomize folders in a repository', () => {
         line: 1,
         message: expect.stringMatching(/^Helm chart web \(1 template file\): .* rendered/),
         hint: 'render it and add the output as a source: helm template web deploy/charts/web -f deploy/charts/web/values.yaml > rendered/web.yaml',
+        kinds: expect.arrayContaining(['k8s.workload', 'k8s.rbac-role', 'k8s.network-policy']),
       },
     ])
     expect(evidence).toEqual([])
   })
+
+  it.each([
+    ['chart', chart, 'Helm chart web'],
+    ['overlay', kustomize, 'Kustomize overlay'],
+  ])(
+    'leaves every Kubernetes test incomplete beside an unrendered %s: what was read is judged, never the estate as a whole',
+    async (_, files, cause) => {
+      const plain = {
+        'deploy/plain/deployment.yaml': kustomize['deploy/kustomize/base/deployment.yaml'].replace(
+          'name: api',
+          'name: worker',
+        ),
+      }
+      const dir = await tree({ ...files, ...plain })
+      const { errors, evidence } = await collectFiles(dir, [{ path: 'deploy', type: 'auto' }])
+      const judge = (check: Check) =>
+        evaluateCheck({ check, params: check.params.parse({}) }, groupEvidence(evidence), unreadKinds(errors))
+      // The plain Deployment is not privileged, and no manifest read holds a Role: alone, these would
+      // pass and be not applicable. The objects the chart or overlay produces were never seen.
+      const privileged = judge(notPrivileged)
+      expect(privileged).toContainEqual(
+        expect.objectContaining({ subject: expect.objectContaining({ name: 'worker' }), status: 'pass' }),
+      )
+      expect(privileged).toContainEqual(
+        expect.objectContaining({ status: 'no-evidence', message: expect.stringContaining(cause) }),
+      )
+      const roles = judge(rolesAvoidWildcards)
+      expect(roles.map((f) => f.status)).toEqual(['no-evidence'])
+      expect(roles[0]?.message).toContain(cause)
+    },
+  )
 
   it('gives an overlay one message naming its bases, and reads the plain manifests of the base', async () => {
     const dir = await tree(kustomize)

@@ -1,5 +1,5 @@
 import yaml from 'js-yaml'
-import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
+import { type CollectionError, type EvidenceItem, kubernetesKinds } from '../../core/evidence.js'
 import type { YamlObject } from './read-object.js'
 import { splitYamlDocuments } from './split-documents.js'
 import { isBuiltInApiGroup, isKnownBuiltInKind, toEvidence } from './to-evidence.js'
@@ -111,6 +111,7 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
           message:
             'this is a Helm template, not a manifest: its values are filled in only when the chart is rendered',
           hint: 'render the chart and assess the output: helm template <release> <chart-dir> -f <values.yaml> > rendered.yaml',
+          kinds: [...kubernetesKinds],
         },
       ],
     }
@@ -219,10 +220,12 @@ function readObject(
 }
 
 function yamlError(error: unknown, file: string, startLine: number, text: string): CollectionError {
+  // Whatever objects the document held went unread: every manifest kind is incomplete.
+  const kinds = [...kubernetesKinds]
   const found: CollectionError =
     error instanceof yaml.YAMLException
-      ? { file, line: startLine + error.mark.line, message: `invalid YAML: ${error.reason}` }
-      : { file, line: startLine, message: `invalid YAML: ${String(error)}` }
+      ? { file, line: startLine + error.mark.line, message: `invalid YAML: ${error.reason}`, kinds }
+      : { file, line: startLine, message: `invalid YAML: ${String(error)}`, kinds }
   // `{{ template "x" . }}` (Helm 2 style) breaks YAML without naming a Helm object; say what it may be.
   if (text.split(/\r?\n/).some((line) => !line.trimStart().startsWith('#') && line.includes('{{')))
     found.hint =

@@ -1,7 +1,7 @@
 import { readFile } from 'node:fs/promises'
 import path from 'node:path'
 import yaml from 'js-yaml'
-import type { CollectionError } from '../../core/evidence.js'
+import { type CollectionError, kubernetesKinds } from '../../core/evidence.js'
 
 /**
  * Helm charts and Kustomize overlays in a repository, found from the files a source walk listed.
@@ -51,6 +51,8 @@ export async function findToolFolders(root: string, files: readonly string[]): P
       line: 1,
       message: `Helm chart ${chart.name} (${templates} template file${templates === 1 ? '' : 's'}): its objects exist only once the chart is rendered, so none of its files is read as a manifest`,
       hint: `render it and add the output as a source: helm template ${chart.name} ${chart.dir} -f ${posix.join(chart.dir, 'values.yaml')} > rendered/${chart.name}.yaml`,
+      // Its objects went unread, so no Kubernetes check may judge the estate from the rest alone.
+      kinds: [...kubernetesKinds],
     })
   }
   const kustomizations = await readKustomizations(root, files)
@@ -65,6 +67,7 @@ export async function findToolFolders(root: string, files: readonly string[]): P
       line: 1,
       message: `Kustomize overlay${bases.length === 0 ? '' : ` (building on ${bases.join(', ')})`}: the objects it produces exist only once it is built; the plain manifests of its bases are read as they are`,
       hint: `build it and add the output as a source: kustomize build ${k.dir} > rendered/${posix.basename(k.dir)}.yaml (or kubectl kustomize ${k.dir})`,
+      kinds: [...kubernetesKinds],
     })
   }
   return { skipped, errors }

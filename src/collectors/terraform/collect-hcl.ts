@@ -1,8 +1,16 @@
-import { readFile } from 'node:fs/promises'
+import { createHash } from 'node:crypto'
+import { readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
 import type { CollectionError, EvidenceItem } from '../../core/evidence.js'
-import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
+import {
+  defineSourceCollector,
+  emptyCollection,
+  type FileCollection,
+  type ParseCache,
+  type ParsedInput,
+  parseCacheKey,
+} from '../source-collector.js'
 import { type HclFile, HclModule, type ModuleLoader } from './hcl-module.js'
 import { type InputFile, inputRecord, listInputs, readInput } from './read-inputs.js'
 import { ResourceGraph } from './resource-graph.js'
@@ -37,27 +45,97 @@ async function parseFile(input: InputFile): Promise<HclFile | CollectionError> {
  * Reads Terraform source: each folder of `.tf` files is a module; folders that another folder calls
  * as a local module (`source = "./modules/x"`) are evaluated as part of their caller, the others as
  * root modules with their `terraform.tfvars` / `*.auto.tfvars`.
+ *
+ * What it makes of the files depends on them all together (a module reads its callers' inputs and
+ * its tfvars), so an unchanged re-run is recognised by the whole set: every file's path and bytes, in
+ * order. When the parse cache holds the result for that set, nothing is parsed (the HCL parser is
+ * WebAssembly, ~0.3 s of a small repository's run). A set whose evaluation read a file outside it
+ * (a module `terraform init` installed, a local module outside the source path) is not cached: its
+ * result depends on more than the key says.
  */
 export async function collectTerraformSource(
   root: string,
   sourcePath: string,
   /** The files to read (absolute), when a repository walk already listed them. */
   listed?: readonly string[],
+  cache?: ParseCache,
 ): Promise<FileCollection> {
-  const collection = emptyCollection()
   const files = listed ?? (await listInputs(root, sourcePath, isTerraformFile))
+  const inputs: InputFile[] = []
+  for (const absolute of files) inputs.push(await readInput(root, absolute))
+  const key = cache === undefined ? undefined : await moduleSetKey(sourcePath, inputs)
+  const cached = key === undefined ? undefined : await cache?.get(key)
+  if (cached?.items?.length === inputs.length) return reusedCollection(cached, inputs, cached.items)
+  const { collection, readOutside } = await evaluateModules(root, inputs)
+  if (key !== undefined && !readOutside)
+    cache?.set(key, {
+      isManifest: true,
+      evidence: collection.evidence,
+      errors: collection.errors,
+      items: collection.inputs.map((input) => input.items),
+    })
+  return collection
+}
+
+/**
+ * The parse-cache key of a module set: its files' paths and content hashes in listing order (the
+ * order fixes the order of the evidence). Undefined, so nothing is cached, when a folder of the set
+ * holds modules `terraform init` installed: those are read from `.terraform/`, outside the set.
+ */
+async function moduleSetKey(sourcePath: string, inputs: readonly InputFile[]): Promise<string | undefined> {
+  if (inputs.length === 0) return undefined
+  for (const folder of new Set(inputs.map((input) => path.dirname(input.absolute))))
+    if (await exists(path.join(folder, installedManifest))) return undefined
+  const set = createHash('sha256')
+  for (const input of inputs) set.update(`${input.file}\0${input.sha256}\n`)
+  return parseCacheKey(
+    'terraform',
+    path.posix.normalize(sourcePath.split(path.sep).join('/')),
+    set.digest('hex'),
+  )
+}
+
+/** A cached module set's result, with this run's reading of each file (all unchanged, as the key says). */
+function reusedCollection(
+  cached: ParsedInput,
+  inputs: readonly InputFile[],
+  items: readonly number[],
+): FileCollection {
+  return {
+    evidence: cached.evidence,
+    errors: cached.errors,
+    inputs: inputs.map((input, index) => ({
+      ...inputRecord(input, 'terraform', items[index] ?? 0),
+      reused: true,
+    })),
+  }
+}
+
+const installedManifest = path.join('.terraform', 'modules', 'modules.json')
+const exists = (file: string): Promise<boolean> =>
+  stat(file).then(
+    () => true,
+    () => false,
+  )
+
+/** Parses and evaluates a module set; `readOutside` says whether it read any file not in the set. */
+async function evaluateModules(
+  root: string,
+  inputs: readonly InputFile[],
+): Promise<{ collection: FileCollection; readOutside: boolean }> {
+  const collection = emptyCollection()
+  let readOutside = false
   const byFolder = new Map<string, HclFile[]>()
   const variableFiles = new Map<string, HclFile[]>()
-  for (const absolute of files) {
-    const input = await readInput(root, absolute)
+  for (const input of inputs) {
     const parsed = await parseFile(input)
     if ('message' in parsed) {
       collection.errors.push(parsed)
       collection.inputs.push(inputRecord(input, 'terraform', 0))
       continue
     }
-    const folder = path.dirname(absolute)
-    const target = isVariablesFile(path.basename(absolute)) ? variableFiles : byFolder
+    const folder = path.dirname(input.absolute)
+    const target = isVariablesFile(path.basename(input.absolute)) ? variableFiles : byFolder
     target.set(folder, [...(target.get(folder) ?? []), parsed])
     collection.inputs.push(inputRecord(input, 'terraform', 0))
   }
@@ -76,11 +154,14 @@ export async function collectTerraformSource(
     async (source, key) => {
       if (depth > 8) return undefined
       // Modules `terraform init` installed (registry, git) are read where it put them.
-      const installed = (await installedModules(manifests, rootFolder)).get(key)
+      const modules = await installedModules(manifests, rootFolder)
+      if (modules.size > 0) readOutside = true
+      const installed = modules.get(key)
       if (installed === undefined && !/^\.\.?\//.test(source)) return undefined
       const dir = installed ?? path.resolve(folder, source)
       let childFiles = byFolder.get(dir)
       if (childFiles === undefined) {
+        readOutside = true
         const found = await listInputs(root, path.relative(root, dir), (n) => n.endsWith('.tf')).catch(
           () => [],
         )
@@ -97,8 +178,8 @@ export async function collectTerraformSource(
 
   for (const [folder, hclFiles] of [...byFolder]) {
     if (called.has(folder)) continue
-    const inputs = await variableValues(variableFiles.get(folder) ?? [])
-    const module = new HclModule(hclFiles, '', inputs, loaderFor(folder, 0, folder))
+    const variables = await variableValues(variableFiles.get(folder) ?? [])
+    const module = new HclModule(hclFiles, '', variables, loaderFor(folder, 0, folder))
     const resources = await module.graphResources()
     const graph = new ResourceGraph(resources)
     const evidence: EvidenceItem[] = [
@@ -112,7 +193,7 @@ export async function collectTerraformSource(
     const first = collection.inputs.find((i) => hclFiles.some((f) => f.file === i.file))
     if (first !== undefined) first.items += evidence.length
   }
-  return collection
+  return { collection, readOutside }
 }
 
 /** Module call path → folder, from the manifest `terraform init` writes; empty without one. */
@@ -122,7 +203,7 @@ function installedModules(
 ): Promise<Map<string, string>> {
   let pending = manifests.get(rootFolder)
   if (pending === undefined) {
-    pending = readFile(path.join(rootFolder, '.terraform/modules/modules.json'), 'utf8')
+    pending = readFile(path.join(rootFolder, installedManifest), 'utf8')
       .then((text) => {
         const doc = JSON.parse(text) as { Modules?: { Key?: unknown; Dir?: unknown }[] }
         const out = new Map<string, string>()
@@ -158,7 +239,8 @@ export const terraformSourceCollector = defineSourceCollector({
   summary:
     'Terraform source (`.tf` files, local modules, tfvars): AWS resources resolved statically, tags, state backend',
   options,
-  collect: (source, context) => collectTerraformSource(context.root, source.path),
+  collect: (source, context) =>
+    collectTerraformSource(context.root, source.path, undefined, context.parseCache),
 })
 
 /** @cdktf/hcl2json (a WebAssembly build of the HCL parser) loads with the first Terraform file read. */

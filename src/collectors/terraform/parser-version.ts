@@ -6,3 +6,5 @@
  */
 export const planParserVersion = 1
 export const cloudFormationParserVersion = 1
+/** What the Terraform source reader makes of a module set (its `.tf` and tfvars files together). */
+export const hclParserVersion = 1
