@@ -40,6 +40,13 @@ export class ObjectReader {
     return undefined
   }
 
+  /** The value as a string, as it is: for a value only looked at, never kept (see string). */
+  text(value: unknown): string | undefined {
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+    return undefined
+  }
+
   strings(value: unknown, path: string): string[] {
     const list = this.list(value, path)
     if (list.length === 0) return sharedIfEmpty<string>([])

@@ -684,7 +684,8 @@ function isEmpty(map: Record<string, string>): boolean {
 }
 
 function toEnvVar(r: ObjectReader, e: YamlObject): EnvVar {
-  const value = r.string(e.value)
+  // Only looked at: the evidence keeps whether there is a literal and whether it looks like a secret.
+  const value = r.text(e.value)
   const from = r.isObject(e.valueFrom) ? e.valueFrom : undefined
   let source: EnvVar['source'] = 'literal'
   if (from !== undefined) {
