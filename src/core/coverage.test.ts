@@ -138,6 +138,36 @@ describe('assessCoverage', () => {
     expect(coverage.byType[0]?.notAssessedResources[0]?.reason).toBe('no check in scope reads scan.component')
   })
 
+  it('counts the same whatever order the findings of checks and kinds come in', () => {
+    const items = [
+      { kind: 'k8s.namespace', resourceKind: 'Namespace', name: 'a', file: 'k.yaml' },
+      { kind: 'k8s.namespace', resourceKind: 'Namespace', name: 'b', file: 'k.yaml' },
+      { kind: 'k8s.network-policy', resourceKind: 'NetworkPolicy', name: 'deny', file: 'k.yaml' },
+      { kind: 'k8s.network-policy', resourceKind: 'NetworkPolicy', name: 'allow', file: 'k.yaml' },
+    ] as EvidenceItem[]
+    const reading = [
+      { id: 'test/namespaces', reads: ['k8s.namespace'] },
+      { id: 'test/policies', reads: ['k8s.network-policy'] },
+    ]
+    const all = [
+      finding('test/namespaces', 'Namespace', 'a', 'k.yaml'),
+      finding('test/namespaces', 'NetworkPolicy', 'deny', 'k.yaml'),
+      finding('test/policies', 'NetworkPolicy', 'deny', 'k.yaml'),
+      finding('test/policies', 'Namespace', 'b', 'k.yaml'),
+      finding('test/namespaces', 'Cluster', 'all', 'k.yaml'),
+    ]
+    const orders = (list: Finding[]): Finding[][] =>
+      list.length <= 1
+        ? [list]
+        : list.flatMap((f, i) =>
+            orders([...list.slice(0, i), ...list.slice(i + 1)]).map((rest) => [f, ...rest]),
+          )
+    const expected = assessCoverage(items, all, reading)
+    // `a` and `deny`, each named by a check that reads its kind; `b` only by one that does not.
+    expect(expected.assessed).toBe(2)
+    for (const order of orders(all)) expect(assessCoverage(items, order, reading)).toEqual(expected)
+  })
+
   it('lists items a check passed over as not assessed only when it named other items of their kind', () => {
     const vuln = (name: string) => ({
       kind: 'scan.vulnerability',

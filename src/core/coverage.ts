@@ -166,17 +166,31 @@ function namedItems(
   const checksNamingKind = new Map<string, Set<string>>()
   const judgesOtherSubjects = new Set<string>()
   const namedBySubject = new Map<Subject, EvidenceItem | readonly EvidenceItem[] | null>()
+  // The check and item kind noted last, and whether that check reads that kind: findings come a check
+  // at a time, of one kind mostly, so the sets are written once a run of them (~87k findings at 10k objects).
+  let lastCheck: string | undefined
+  let lastKind: string | undefined
+  let lastReads = false
   const note = (check: string, item: EvidenceItem): void => {
-    let checks = checksNamingKind.get(item.kind)
-    if (checks === undefined) {
-      checks = new Set()
-      checksNamingKind.set(item.kind, checks)
+    if (check !== lastCheck || item.kind !== lastKind) {
+      let checks = checksNamingKind.get(item.kind)
+      if (checks === undefined) {
+        checks = new Set()
+        checksNamingKind.set(item.kind, checks)
+      }
+      checks.add(check)
+      lastCheck = check
+      lastKind = item.kind
+      lastReads = readerIds.get(item.kind)?.has(check) === true
     }
-    checks.add(check)
-    if (readerIds.get(item.kind)?.has(check) === true) namedByReader.add(item)
+    if (lastReads) namedByReader.add(item)
   }
+  let lastJudging: string | undefined
   eachCovered(findings, (check, subject) => {
-    if (subject.kind !== 'Evidence') judgesOtherSubjects.add(check)
+    if (subject.kind !== 'Evidence' && check !== lastJudging) {
+      judgesOtherSubjects.add(check)
+      lastJudging = check
+    }
     let named = namedBySubject.get(subject)
     if (named === undefined) {
       named = itemsNamedBy(subject, byFile)

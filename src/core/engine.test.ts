@@ -96,6 +96,31 @@ describe('messages', () => {
       'user set',
     ])
   })
+
+  it('mask a quoted credential in outcomes that repeat it in a row, after a clean one and back', () => {
+    const repeating = defineCheck({
+      ...hasUser,
+      id: 'test/repeating',
+      params: z.object({}),
+      evaluate: ({ evidence, result }) =>
+        evidence['container.dockerfile'].flatMap((d) => [
+          result.pass(d, 'user set'),
+          result.fail(d, `env sets TOKEN=${'ghp_'}${'a'.repeat(36)}`),
+          result.fail(d, `env sets TOKEN=${'ghp_'}${'a'.repeat(36)}`),
+        ]),
+    })
+    const findings = evaluateCheck(
+      { check: repeating, params: {} },
+      groupEvidence([dockerfile('a/Dockerfile'), dockerfile('b/Dockerfile')]),
+    )
+    expect(findings.map((f) => f.message)).toEqual(
+      Array.from({ length: 2 }, () => [
+        'user set',
+        'env sets TOKEN=[REDACTED]',
+        'env sets TOKEN=[REDACTED]',
+      ]).flat(),
+    )
+  })
 })
 
 describe('kinds a source could not read', () => {

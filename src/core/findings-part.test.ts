@@ -164,6 +164,20 @@ describe('findings records', () => {
     expect(readBack(findingsPartBytes(oddSubject))).toEqual(oddSubject)
   })
 
+  it('are written as the plain list when a later finding of a group holds lists the layout cannot', () => {
+    const check = 'kubernetes/workload-runs-as-non-root'
+    const first = { ...finding(check, 'pass', api, 'm'), controls: ['a', 'b'] }
+    // A string that indexes like the group's list, or numbers where texts go, are not the group's lists.
+    const lookAlike = { ...first, subject: web, controls: 'ab' }
+    const numbers = { ...finding(check, 'pass', web, 'm'), criteria: [6.1, 6.8] }
+    for (const odd of [lookAlike, numbers] as unknown as ModelFinding[]) {
+      expect(compactFindings([first, odd])).toBeUndefined()
+      expect(readBack(findingsPartBytes([first, odd]))).toEqual([first, odd])
+    }
+    const single = { ...first, controls: ['x'] }
+    expect(compactFindings([first, single])?.groups.map((g) => g[2])).toEqual([['a', 'b'], ['x']])
+  })
+
   it('written before the compact layout (a plain list) are read as they are', () => {
     expect(readBack(canonicalBytesOf(findings))).toEqual(findings)
   })

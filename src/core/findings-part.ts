@@ -72,10 +72,18 @@ export function compactFindings(findings: readonly AnyFinding[]): CompactFinding
   const subjectByValue = new SubjectIndex()
   const messageIndex = new Map<string, number>()
   let group: Group | undefined
+  // The message of the finding before and its index: a check's passes share one message, mostly in a row.
+  let lastMessage: string | undefined
+  let lastMessageIndex = 0
   for (const finding of findings) {
     if (!hasKnownFields(finding)) return undefined
     if (group === undefined || !sameGroup(group, finding)) {
-      group = [finding.check, finding.severity, controlsOf(finding), criteriaOf(finding), 0]
+      const controls = controlsOf(finding)
+      const criteria = criteriaOf(finding)
+      // The lists are checked once a group: a finding joins one only with lists equal to its (sameGroup).
+      if ('controls' in finding || 'criteria' in finding)
+        if (!isStringList(controls) || !isStringList(criteria)) return undefined
+      group = [finding.check, finding.severity, controls, criteria, 0]
       groups.push(group)
     }
     group[4] += 1
@@ -87,11 +95,13 @@ export function compactFindings(findings: readonly AnyFinding[]): CompactFinding
       if (subject === subjects.length) subjects.push(row)
       subjectByObject.set(finding.subject, subject)
     }
-    let message = messageIndex.get(finding.message)
+    let message = finding.message === lastMessage ? lastMessageIndex : messageIndex.get(finding.message)
     if (message === undefined) {
       message = messages.push(finding.message) - 1
       messageIndex.set(finding.message, message)
     }
+    lastMessage = finding.message
+    lastMessageIndex = message
     rows.push([finding.status, subject, message])
   }
   return { layout: compactFindingsLayout, groups, subjects, messages, findings: rows }
@@ -100,14 +110,15 @@ export function compactFindings(findings: readonly AnyFinding[]): CompactFinding
 const controlsOf = (finding: AnyFinding): string[] | null => ('controls' in finding ? finding.controls : null)
 const criteriaOf = (finding: AnyFinding): string[] | null => ('criteria' in finding ? finding.criteria : null)
 
-/** A finding with exactly the fields the compact layout holds, each of the type it holds. */
+/**
+ * A finding with exactly the fields the compact layout holds, each of the type it holds; its controls
+ * and criteria lists are checked where its group starts (compactFindings), not for every finding.
+ */
 function hasKnownFields(finding: AnyFinding): boolean {
   const keys = Object.keys(finding).length
   const mapped = 'controls' in finding || 'criteria' in finding
   return (
-    (mapped
-      ? keys === modelFindingKeys && isStringList(controlsOf(finding)) && isStringList(criteriaOf(finding))
-      : keys === engineFindingKeys) &&
+    keys === (mapped ? modelFindingKeys : engineFindingKeys) &&
     typeof finding.check === 'string' &&
     typeof finding.severity === 'string' &&
     typeof finding.status === 'string' &&
@@ -131,8 +142,10 @@ function sameGroup(group: Group, finding: AnyFinding): boolean {
 
 function sameList(a: readonly string[] | null, b: readonly string[] | null): boolean {
   if (a === b) return true
-  if (a === null || b === null) return false
-  return a.length === b.length && a.every((v, i) => v === b[i])
+  // Not an array: only ever the group's own list (checked) is taken for a finding's, never a look-alike.
+  if (a === null || b === null || !Array.isArray(b) || a.length !== b.length) return false
+  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false
+  return true
 }
 
 /**

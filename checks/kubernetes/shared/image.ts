@@ -18,9 +18,28 @@ function signaturePath(signature: ImageSignature): string {
   return signature.image.trim().replace(/^\/+|\/+$/g, '')
 }
 
+/**
+ * A signature's path, and the same after a `/`, made once per signature: the checks ask for them for
+ * every workload of an estate (a regular expression and a new string each time).
+ */
+function wantedOf(signature: ImageSignature): Wanted {
+  let wanted = wantedPaths.get(signature)
+  if (wanted === undefined) {
+    const path = signaturePath(signature)
+    wanted = { path, suffix: `/${path}` }
+    wantedPaths.set(signature, wanted)
+  }
+  return wanted
+}
+interface Wanted {
+  path: string
+  suffix: string
+}
+const wantedPaths = new WeakMap<ImageSignature, Wanted>()
+
 /** True when the image's location ends with the signature's path on a segment boundary (`falco`, not `myfalco`). */
-function locationEndsWith(location: string, wanted: string): boolean {
-  return location === wanted || location.endsWith(`/${wanted}`)
+function locationEndsWith(location: string, wanted: Wanted): boolean {
+  return location === wanted.path || location.endsWith(wanted.suffix)
 }
 
 /**
@@ -34,7 +53,7 @@ export function matchSignatures(workload: K8sWorkload, signatures: readonly Imag
     location: imageLocation(parseImageReference(container.image)),
   }))
   const found = signatures.filter((signature) => {
-    const wanted = signaturePath(signature)
+    const wanted = wantedOf(signature)
     return containers.some(
       (container) =>
         (signature.container === undefined || signature.container === container.name) &&

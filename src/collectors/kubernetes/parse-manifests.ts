@@ -99,8 +99,9 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
     typed === 0 && errors.length === 0 && untyped.some((doc) => stringsContainHelmAction(doc.value))
   // `helm template` output marks each document with `# Source:`; Helm-looking text that survives in
   // rendered output (alerting rules, dashboards) is data, and the objects around it are assessed.
-  const renderedByHelm = /^# Source: /m.test(text) && errors.length === 0 && typed > 0
-  if (helmLine !== undefined && !helmActionsAreData && !renderedByHelm) {
+  // Asked only of a file with a Helm action: the test reads every line of the file.
+  const renderedByHelm = () => errors.length === 0 && typed > 0 && /^# Source: /m.test(text)
+  if (helmLine !== undefined && !helmActionsAreData && !renderedByHelm()) {
     return {
       evidence: [],
       isManifest: true,

@@ -47,3 +47,41 @@ describe('values a manifest repeats', () => {
     expect(JSON.parse(JSON.stringify(web))).toEqual({ ...web })
   })
 })
+
+describe('lists read as they are written', () => {
+  it('name the entry that is not a mapping, after entries that are', () => {
+    const { evidence, errors } = parseManifests(
+      `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: api, namespace: team-a }
+spec:
+  template:
+    spec:
+      containers:
+        - { name: api, image: registry.example.com/api:1.0 }
+        - oops
+`,
+      'deploy/api.yaml',
+    )
+    expect(evidence).toEqual([])
+    expect(errors.map((e) => e.message)).toEqual([
+      'Deployment api: spec.template.spec.containers[1]: expected a mapping, found a string',
+    ])
+  })
+
+  it('keep a workload in the shape and key order it always had', () => {
+    const { evidence } = parseManifests(deployment('api'), 'deploy/app.yaml')
+    const [api] = evidence as [K8sWorkload]
+    expect(Object.keys(api).slice(0, 8)).toEqual([
+      'kind',
+      'resourceKind',
+      'name',
+      'file',
+      'line',
+      'namespace',
+      'labels',
+      'podLabels',
+    ])
+    expect(api.containers.map((c) => [c.name, c.init])).toEqual([['api', false]])
+  })
+})

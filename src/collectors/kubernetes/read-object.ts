@@ -26,7 +26,11 @@ export class ObjectReader {
   }
 
   objects(value: unknown, path: string): YamlObject[] {
-    return this.list(value, path).map((item, i) => this.object(item, `${path}[${i}]`))
+    const list = this.list(value, path)
+    // Most lists hold mappings only: read as they are, without a copy or a path made for each entry
+    // (about 30 lists an object, read for every object of an estate). Nothing changes them after.
+    if (allObjects(list)) return list
+    return list.map((item, i) => this.object(item, `${path}[${i}]`))
   }
 
   /** The value as a string of its own (see ownString): every string read here may end up in evidence. */
@@ -36,13 +40,22 @@ export class ObjectReader {
     return undefined
   }
 
+  /** The value as a string, as it is: for a value only looked at, never kept (see string). */
+  text(value: unknown): string | undefined {
+    if (typeof value === 'string') return value
+    if (typeof value === 'number' || typeof value === 'boolean') return String(value)
+    return undefined
+  }
+
   strings(value: unknown, path: string): string[] {
-    return sharedIfEmpty(
-      this.list(value, path).flatMap((v) => {
-        const s = this.string(v)
-        return s === undefined ? [] : [s]
-      }),
-    )
+    const list = this.list(value, path)
+    if (list.length === 0) return sharedIfEmpty<string>([])
+    const out: string[] = []
+    for (const v of list) {
+      const s = this.string(v)
+      if (s !== undefined) out.push(s)
+    }
+    return sharedIfEmpty(out)
   }
 
   boolean(value: unknown): boolean | undefined {
@@ -62,13 +75,22 @@ export class ObjectReader {
   }
 
   stringMap(value: unknown, path: string): Record<string, string> {
+    const map = this.object(value, path)
+    const keys = Object.keys(map)
+    if (keys.length === 0) return sharedIfEmpty<string>({})
     const out: Record<string, string> = {}
-    for (const [key, v] of Object.entries(this.object(value, path))) {
-      const s = this.string(v)
+    for (const key of keys) {
+      const s = this.string(map[key])
       if (s !== undefined) out[key] = s
     }
     return sharedIfEmpty(out)
   }
+}
+
+/** Whether every entry of a list is a mapping (ObjectReader.objects then reads the list as it is). */
+function allObjects(list: unknown[]): list is YamlObject[] {
+  for (const item of list) if (typeof item !== 'object' || item === null || Array.isArray(item)) return false
+  return true
 }
 
 /**

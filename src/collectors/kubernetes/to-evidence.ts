@@ -216,14 +216,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   const namespace = clusterScoped.has(kind) ? undefined : (r.string(metadata.namespace) ?? 'default')
   const labels = r.stringMap(metadata.labels, 'metadata.labels')
   // Annotation values can carry credentials (ingress configuration snippets with auth headers).
-  const annotations = sharedIfEmpty(
-    Object.fromEntries(
-      Object.entries(r.stringMap(metadata.annotations, 'metadata.annotations')).map(([k, v]) => [
-        k,
-        redactSecrets(v),
-      ]),
-    ),
-  )
+  const annotations = redactedValues(r.stringMap(metadata.annotations, 'metadata.annotations'))
   const spec = r.object(object.spec, 'spec')
   const ns = namespace ?? 'default'
 
@@ -236,7 +229,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
 
   let item: EvidenceItem | undefined
   if (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) {
-    item = toWorkload(r, object, { ...base, namespace: ns, labels })
+    item = toWorkload(r, object, kind, name, where, ns, labels)
   } else if (kind === 'HorizontalPodAutoscaler' && isBuiltInApiGroup(apiVersion)) {
     const target = r.object(spec.scaleTargetRef, 'spec.scaleTargetRef')
     item = {
@@ -436,6 +429,15 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   return r.problems.length > 0 ? { problems: r.problems } : { item, problems: [] }
 }
 
+/** A string map with each value's credentials masked (redactSecrets); the map itself when it is empty. */
+function redactedValues(map: Record<string, string>): Record<string, string> {
+  const keys = Object.keys(map)
+  if (keys.length === 0) return map
+  const out: Record<string, string> = {}
+  for (const key of keys) out[key] = redactSecrets(map[key] ?? '')
+  return out
+}
+
 /** A value that only names where the real one comes from: `${DB_PASSWORD}`, `{{ .Values.x }}`. */
 const placeholder = /^\s*(\$\{?[\w.]+\}?|\{\{.*\}\}|<[^<>]*>)\s*$/
 
@@ -485,16 +487,12 @@ function admissionPolicyMode(
 function toWorkload(
   r: ObjectReader,
   object: YamlObject,
-  base: {
-    resourceKind: string
-    name: string
-    file: string
-    line: number
-    namespace: string
-    labels: Record<string, string>
-  },
+  kind: string,
+  name: string,
+  where: Located,
+  namespace: string,
+  labels: Record<string, string>,
 ): K8sWorkload {
-  const kind = base.resourceKind
   const spec = r.object(object.spec, 'spec')
   // Where the pod template lives differs by kind; CronJob nests it two levels down.
   let templatePath = 'spec.template'
@@ -515,22 +513,27 @@ function toWorkload(
   const podContext = r.object(podSpec.securityContext, `${prefix}spec.securityContext`)
   const podAnnotations = r.stringMap(podMeta.annotations, `${prefix}metadata.annotations`)
   const pod = { context: podContext, annotations: podAnnotations }
-  const containers = [
-    ...r
-      .objects(podSpec.initContainers, `${prefix}spec.initContainers`)
-      .map((c, i) => toContainer(r, c, pod, 'init', `${prefix}spec.initContainers[${i}]`)),
-    ...r
-      .objects(podSpec.containers, `${prefix}spec.containers`)
-      .map((c, i) => toContainer(r, c, pod, 'app', `${prefix}spec.containers[${i}]`)),
-    // Attached to a running Pod by `kubectl debug`; a live cluster reports them.
-    ...r
-      .objects(podSpec.ephemeralContainers, `${prefix}spec.ephemeralContainers`)
-      .map((c, i) => toContainer(r, c, pod, 'ephemeral', `${prefix}spec.ephemeralContainers[${i}]`)),
-  ]
+  const containers: Container[] = []
+  const read = (field: string, role: 'init' | 'app' | 'ephemeral'): void => {
+    const path = `${prefix}spec.${field}`
+    let i = 0
+    for (const c of r.objects(podSpec[field], path))
+      containers.push(toContainer(r, c, pod, role, `${path}[${i++}]`))
+  }
+  read('initContainers', 'init')
+  read('containers', 'app')
+  // Attached to a running Pod by `kubectl debug`; a live cluster reports them.
+  read('ephemeralContainers', 'ephemeral')
   const volumes = r.objects(podSpec.volumes, `${prefix}spec.volumes`)
+  // The keys in the order they always had (reports that print an item as it is list them so).
   const workload: K8sWorkload = {
     kind: 'k8s.workload',
-    ...base,
+    resourceKind: kind,
+    name,
+    file: where.file,
+    line: where.line,
+    namespace,
+    labels,
     podLabels: r.stringMap(podMeta.labels, `${prefix}metadata.labels`),
     hostNetwork: r.boolean(podSpec.hostNetwork) ?? false,
     hostPID: r.boolean(podSpec.hostPID) ?? false,
@@ -640,15 +643,17 @@ function toContainer(
   const appArmorField = r.string(
     r.object(pick('appArmorProfile'), `${path}.securityContext.appArmorProfile`).type,
   )
-  const appArmorAnnotation =
-    pod.annotations[`container.apparmor.security.beta.kubernetes.io/${container.name}`]
+  // Looked up only where the pod has annotations: most have none, and the key is a new string each time.
+  const appArmorAnnotation = isEmpty(pod.annotations)
+    ? undefined
+    : pod.annotations[`container.apparmor.security.beta.kubernetes.io/${container.name}`]
   if (appArmorField !== undefined) container.appArmorProfile = appArmorField
   else if (appArmorAnnotation !== undefined)
     container.appArmorProfile = appArmorFromAnnotation(appArmorAnnotation)
   const ownSeLinux = r.object(own.seLinuxOptions, `${path}.securityContext.seLinuxOptions`)
   const podSeLinux = r.object(podContext.seLinuxOptions, 'securityContext.seLinuxOptions')
   const seLinux: NonNullable<Container['seLinuxOptions']> = {}
-  for (const field of ['type', 'user', 'role', 'level'] as const) {
+  for (const field of seLinuxFields) {
     const value = r.string(ownSeLinux[field]) ?? r.string(podSeLinux[field])
     if (value !== undefined) seLinux[field] = value
   }
@@ -671,8 +676,16 @@ function toContainer(
   return container
 }
 
+const seLinuxFields = ['type', 'user', 'role', 'level'] as const
+
+function isEmpty(map: Record<string, string>): boolean {
+  for (const _ in map) return false
+  return true
+}
+
 function toEnvVar(r: ObjectReader, e: YamlObject): EnvVar {
-  const value = r.string(e.value)
+  // Only looked at: the evidence keeps whether there is a literal and whether it looks like a secret.
+  const value = r.text(e.value)
   const from = r.isObject(e.valueFrom) ? e.valueFrom : undefined
   let source: EnvVar['source'] = 'literal'
   if (from !== undefined) {
