@@ -286,7 +286,11 @@ export interface AssessmentRun {
   ignoredCacheEntries: number
   /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
   untrustedCacheRuns: string[]
-  /** Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. */
+  /**
+   * Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. A
+   * check that reads no kind collected is neither reused nor evaluated: the engine judges it from its
+   * metadata (no-evidence or not-applicable) every run, and nothing of it is cached.
+   */
   checkResults: {
     reused: number
     evaluated: number
