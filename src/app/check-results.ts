@@ -96,7 +96,10 @@ export class CheckResultCache {
   private readonly found = new Map<string, Finding[]>()
   /** Each check the engine ran, in order, with its key (undefined: unknown or incomplete evidence). */
   private readonly judged: [string, string | undefined][] = []
-  /** Checks whose findings were read back / evaluated in this run. */
+  /**
+   * Checks whose findings were read back / evaluated in this run; a check that reads no kind collected
+   * is neither (judged from its metadata alone, it is never cached).
+   */
   reused = 0
   evaluated = 0
   /** Cache entries the chain did not vouch for, or that did not hold a check's findings. */
@@ -143,8 +146,15 @@ export class CheckResultCache {
         new Set(checks.map((c) => c.id)),
         config,
       )
-      for (const run of runs) keyed.set(run.check.id, this.keyOf(run, base, kindDigests, collected))
-      const lookups = [...keyed].map(([id, key]) => ({ key: `check:${key}`, id: `check:${id}` }))
+      // A check that reads no kind collected is judged from its metadata (evaluate): not looked up.
+      const readsCollected = new Set<string>()
+      for (const run of runs) {
+        keyed.set(run.check.id, this.keyOf(run, base, kindDigests, collected))
+        if (run.check.reads.some((kind) => kindDigests.has(kind))) readsCollected.add(run.check.id)
+      }
+      const lookups = [...keyed]
+        .filter(([id]) => readsCollected.has(id))
+        .map(([id, key]) => ({ key: `check:${key}`, id: `check:${id}` }))
       const { found, ignored } =
         lookups.length === 0 ? { found: new Map(), ignored: 0 } : await this.store.chainedCache(lookups)
       this.ignored += ignored
@@ -226,6 +236,12 @@ export class CheckResultCache {
     // reads them, so a check whose kinds are incomplete is always evaluated (and never cached).
     const incomplete = run.check.reads.some((kind) => unread.has(kind))
     this.judged.push([id, incomplete ? undefined : key])
+    // A check with no item of any kind it reads is judged from its metadata alone (no-evidence or
+    // not-applicable, engine.ts): judging it again costs less than its record. Neither kept, looked
+    // up nor counted as evaluated or reused, so a run whose secrets scan leaves 340 of 346 checks
+    // without evidence writes 340 fewer ledger records (each serialised, hashed, chained and
+    // inserted). Its key is still judged (above), so the model's findings are reused as before.
+    if (judgedFromMetadata(run.check, evidence)) return evaluateCheck(run, evidence, unread)
     const cached = incomplete ? undefined : this.found.get(id)
     if (cached !== undefined) {
       this.reused += 1
@@ -390,6 +406,10 @@ const ownCopy = (bytes: Buffer): Buffer => {
 }
 
 const familyOf = (kind: string): string => kind.slice(0, kind.indexOf('.'))
+
+/** True when no item of any kind the check reads was collected: the engine judges it from its metadata. */
+const judgedFromMetadata = (check: Check, evidence: EvidenceByKind): boolean =>
+  check.reads.every((kind) => evidence[kind].length === 0)
 
 /** Per kind, the hash of the hashes of its items in collection order (the order checks see them). */
 function evidenceDigests(

@@ -303,6 +303,29 @@ describe('item bytes made while parsing', () => {
     }
   })
 
+  it("are handed over for the secrets scan's findings, which nothing changes once cached", async () => {
+    const store = new SqliteStore(path.join(dir, 'item-bytes-secrets.db'))
+    try {
+      const cache = new StoredParseCache(store, '1.0.0', model.generatedAt, signer.fingerprint)
+      const finding = {
+        kind: 'secret.finding',
+        resourceKind: 'Secret',
+        name: 'src/app.ts:3',
+        file: 'src/app.ts',
+        line: 3,
+        column: 10,
+        rule: 'github-token',
+        ruleTitle: 'GitHub token',
+        preview: 'ghp_…(40)',
+        fingerprint: 'f'.repeat(32),
+      } as ParsedInput['evidence'][number]
+      cache.set(`secrets:${'c'.repeat(64)}:src/`, { isManifest: true, evidence: [finding], errors: [] })
+      expect(cache.itemBytes(finding)?.toString('utf8')).toBe(canonicalBytes(finding).toString('utf8'))
+    } finally {
+      await store.close()
+    }
+  })
+
   it('are let go by releaseItems', async () => {
     const store = new SqliteStore(path.join(dir, 'item-release.db'))
     try {

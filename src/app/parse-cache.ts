@@ -194,12 +194,14 @@ export const heldRawBudget = 16 * 1024 * 1024
 export const heldItemBytes = 16 * 1024 * 1024
 
 /**
- * Kinds that nothing changes between parsing and recording: the Kubernetes collector's. Other items
- * may be (a Dockerfile's copies are annotated in place after every file is read), and reusing their
- * parse-time bytes would record an item other than the one assessed, so theirs are made again.
+ * Kinds that nothing changes between parsing and recording: the Kubernetes collector's, and the secrets
+ * scan's findings (made whole, allowance included, before a shard's are handed to the cache; the scan's
+ * summary is made after and never cached). Other items may be (a Dockerfile's copies are annotated in
+ * place after every file is read), and reusing their parse-time bytes would record an item other than
+ * the one assessed, so theirs are made again.
  */
 function unchangedAfterParsing(item: EvidenceItem): boolean {
-  return item.kind.startsWith('k8s.')
+  return item.kind.startsWith('k8s.') || item.kind === 'secret.finding'
 }
 
 const emptyBytes = Buffer.alloc(0)

@@ -163,8 +163,11 @@ function redactCollected<C extends Pick<ParsedInput, 'evidence' | 'errors'>>(
 ): C {
   return {
     ...collected,
+    // No list for those: the redactor's own empty one, by which it knows an item it masked before
+    // (a first run masks each finding for the scan cache, then here); a new `[]` each time walked
+    // every finding again.
     evidence: collected.evidence.map((item) =>
-      redact(item, holdsNoFileContent.has(item.kind) ? [] : secrets.of(item.file)),
+      redact(item, holdsNoFileContent.has(item.kind) ? undefined : secrets.of(item.file)),
     ),
     errors: collected.errors.map((error) => redact(error, secrets.of(error.file))),
   }
@@ -283,7 +286,11 @@ export interface AssessmentRun {
   ignoredCacheEntries: number
   /** Why results a sealed run recorded were not reused (a manifest signed by another key, …). */
   untrustedCacheRuns: string[]
-  /** Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. */
+  /**
+   * Checks whose findings were read back from a signed run, checks evaluated, cache entries ignored. A
+   * check that reads no kind collected is neither reused nor evaluated: the engine judges it from its
+   * metadata (no-evidence or not-applicable) every run, and nothing of it is cached.
+   */
   checkResults: {
     reused: number
     evaluated: number

@@ -110,7 +110,8 @@ describe('an unchanged re-run repeats the latest signed run whole', () => {
   it('reports the same findings and report, evaluating nothing', async () => {
     first = await assessAt('2026-12-01')
     expect(first.repeated).toBeUndefined()
-    expect(first.checkResults.evaluated).toBeGreaterThan(50)
+    // The checks that read a kind collected: the rest are judged from their metadata, never cached.
+    expect(first.checkResults.evaluated).toBeGreaterThan(20)
     second = await assessAt('2026-12-02')
     expect(second.repeated).toBe(first.runId)
     expect(second.checkResults).toEqual({
