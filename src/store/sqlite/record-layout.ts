@@ -25,6 +25,12 @@ export const setBlobSql = [
   `UPDATE ledger_record SET bytes = ? WHERE bytes IS NOT NULL AND ${recordBlobRefSql} = ?`,
 ] as const
 
+/** Hex digits of a content hash the content table keys a record by (migration 8): 64 bits. */
+export const contentKeyDigits = 16
+
+/** The content table's key of a content hash, in SQL over `hash` (a column or a parameter). */
+const contentKeySql = (hash: string): string => `substr(${hash}, 1, ${contentKeyDigits})`
+
 /**
  * Statements that give the record at a seq another content hash wherever the store keeps it (its row,
  * and the content table lookups by address go through): what rewriting a record in place does, for the
@@ -33,7 +39,7 @@ export const setBlobSql = [
  */
 export const setContentHashSql = [
   'UPDATE ledger_record SET content_hash = ? WHERE seq = ?',
-  'UPDATE ledger_content SET content_hash = ? WHERE seq = ?',
+  `UPDATE ledger_content SET hash_prefix = ${contentKeySql('?')} WHERE seq = ?`,
 ] as const
 
 /** The columns of a row of ledger_record from migration 6, in the order rowOf gives them. */
@@ -89,17 +95,18 @@ function rowOf(record: LedgerRecord, inline: Uint8Array | null): SqlValue[] {
  * cache, most of each later ingest (a 200k-record ingest into a store of 200k took 2.6x the CPU, most of
  * it reading pages). An expression index on the first 8 or 16 hex digits saved only a tenth; 16 KiB
  * or 4 KiB pages nothing. Hence ledger_content (migration 7): the (content hash, seq) pairs of a
- * write's records go in with one statement that SQLite sorts, so its B-tree takes them in key order.
+ * write's records go in with one statement that SQLite sorts, so its B-tree takes them in key order;
+ * from migration 8 keyed by a prefix of the hash, so that B-tree has a third of the pages.
  */
 
 /**
- * Adds the records of one write, seq `first` to `last`, to the content table, in hash order: read back
+ * Adds the records of one write, seq `first` to `last`, to the content table, in key order: read back
  * from the rows just written (still in the page cache) and sorted by SQLite, not in JavaScript.
  */
 async function writeContentKeys(tx: SqlRunner, first: number, last: number): Promise<void> {
   await tx.exec(
-    `INSERT INTO ledger_content (content_hash, seq)
-     SELECT content_hash, seq FROM ledger_record WHERE seq BETWEEN ? AND ? ORDER BY content_hash`,
+    `INSERT INTO ledger_content (hash_prefix, seq)
+     SELECT ${contentKeySql('content_hash')}, seq FROM ledger_record WHERE seq BETWEEN ? AND ? ORDER BY 1`,
     [first, last],
   )
 }
@@ -107,41 +114,49 @@ async function writeContentKeys(tx: SqlRunner, first: number, last: number): Pro
 /** Whether a blob goes in its record's row (see rowOf for which records may keep one). */
 const fitsInRow = (bytes: Uint8Array): boolean => bytes.byteLength > 0 && bytes.byteLength <= inlineBlobMax
 
-/** Writes the rows of consecutive records (as chainRecords makes them), then their content keys. */
+/**
+ * Rows built and inserted per this many records: a write of 50k records built all its rows first, and
+ * they outlived several young-generation collections, each copying them (the rows of a chunk die young).
+ */
+const rowsPerInsert = 1024
+
+/**
+ * Writes the rows of consecutive records (as chainRecords makes them) a chunk at a time, then their
+ * content keys. `rowAt` gives record i's row, and may set aside its blob (written before its chunk).
+ */
 async function writeRows(
   tx: SqlRunner,
   records: readonly LedgerRecord[],
-  rows: readonly SqlValue[][],
+  rowAt: (i: number, apart: Map<string, Uint8Array>) => SqlValue[],
 ): Promise<void> {
   const first = records[0]
   const last = records[records.length - 1]
   if (first === undefined || last === undefined) return
-  await tx.insertRows('ledger_record', rowColumns, rows)
+  for (let start = 0; start < records.length; start += rowsPerInsert) {
+    const end = Math.min(records.length, start + rowsPerInsert)
+    const rows: SqlValue[][] = new Array(end - start)
+    const apart = new Map<string, Uint8Array>()
+    for (let i = start; i < end; i++) rows[i - start] = rowAt(i, apart)
+    if (apart.size > 0) await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...apart], { skip: true })
+    await tx.insertRows('ledger_record', rowColumns, rows)
+  }
   await writeContentKeys(tx, first.seq, last.seq)
 }
 
 /** SQLite's ledger from migration 6: one row per record, small blobs inline, the default address implied. */
 export const oneRowRecordLayout: RecordLayout = {
   async writeRecords(tx, records, blobs) {
-    const rows: SqlValue[][] = new Array(records.length)
-    const apart = new Map<string, Uint8Array>()
-    for (let i = 0; i < records.length; i++) {
+    await writeRows(tx, records, (i, apart) => {
       const record = records[i] as LedgerRecord
       const bytes = blobs[i]?.bytes ?? new Uint8Array()
       const row = rowOf(record, fitsInRow(bytes) ? bytes : null)
       // Not inline (too large, or a record that keeps its address): stored once by address.
       if (row[13] === null) apart.set(record.blobRef, bytes)
-      rows[i] = row
-    }
-    if (apart.size > 0) await tx.insertRows('ledger_blob', ['ref', 'bytes'], [...apart], { skip: true })
-    await writeRows(tx, records, rows)
+      return row
+    })
   },
   async writeRecordsOnly(tx, records) {
-    await writeRows(
-      tx,
-      records,
-      records.map((r) => rowOf(r, null)),
-    )
+    await writeRows(tx, records, (i) => rowOf(records[i] as LedgerRecord, null))
   },
   scanSql(where, withBlobs, inlineBytes, limit) {
     if (!withBlobs)
@@ -157,19 +172,19 @@ export const oneRowRecordLayout: RecordLayout = {
   async blobRows(db, ref) {
     const hash = ref.startsWith('sha256:') ? ref.slice('sha256:'.length) : undefined
     // By address (large blobs, object storage), then inline in a record's row, found through the
-    // content table (ledger_content) whatever the record's kind; the row's own hash must match.
+    // content table (ledger_content) whatever the record's kind; the row's own full hash must match.
     return db.query<{ bytes: Uint8Array | null }>(
       `SELECT bytes FROM ledger_blob WHERE ref = ?
        UNION ALL SELECT bytes FROM (SELECT r.bytes FROM ledger_content k JOIN ledger_record r ON r.seq = k.seq
-         WHERE k.content_hash = ? AND r.content_hash = k.content_hash AND r.blob_ref IS NULL AND r.bytes IS NOT NULL
+         WHERE k.hash_prefix = ${contentKeySql('?')} AND r.content_hash = ? AND r.blob_ref IS NULL AND r.bytes IS NOT NULL
          LIMIT 1)
        UNION ALL SELECT NULL AS bytes FROM ledger_object WHERE ref = ?`,
-      [ref, hash ?? null, ref],
+      [ref, hash ?? null, hash ?? null, ref],
     )
   },
   cacheSql(lookups) {
     // The vouching evidence set is found by its content hash through the content table (its row's own
-    // hash compared again); its address is the cache's when it keeps the default one.
+    // full hash compared); its address is the cache's when it keeps the default one.
     return {
       sql: `SELECT v.key, v.blob_ref, v.vouch_seq, r.run_id,
                   CASE WHEN v.vouch_seq IS NOT NULL THEN COALESCE(r.bytes, b.bytes) END AS bytes,
@@ -177,7 +192,8 @@ export const oneRowRecordLayout: RecordLayout = {
                        THEN 1 ELSE 0 END AS in_object
            FROM (SELECT c.key, c.blob_ref,
                         (SELECT r.seq FROM ledger_content k JOIN ledger_record r ON r.seq = k.seq
-                         WHERE k.content_hash = substr(c.blob_ref, 8) AND r.content_hash = k.content_hash
+                         WHERE k.hash_prefix = ${contentKeySql('substr(c.blob_ref, 8)')}
+                           AND r.content_hash = substr(c.blob_ref, 8)
                            AND r.kind = 'evidence-set' AND r.id = q.column2
                            AND (r.blob_ref = c.blob_ref OR (r.blob_ref IS NULL AND substr(c.blob_ref, 1, 7) = 'sha256:'))
                            AND EXISTS (SELECT 1 FROM ledger_record m

@@ -9,10 +9,11 @@ import type { ContainerDockerfile } from '../../core/evidence.js'
 import { canonicalBytes, type LedgerEntry, sha256 } from '../../core/ledger.js'
 import { ed25519Signer } from '../../core/ledger-manifest.js'
 import type { AssessmentStore } from '../../core/store.js'
+import { ingestInputs, type LedgerInput } from '../ingest.js'
 import { latestRun, recordAssessment, verifyStore } from '../ledger-operations.js'
 import { runAnchorsQuery, SqlLedgerStore } from '../ledger-store.js'
 import type { SqlRunner, SqlValue } from '../sql/driver.js'
-import { inlineBlobMax, oneRowRecordLayout } from './record-layout.js'
+import { contentKeyDigits, inlineBlobMax, oneRowRecordLayout } from './record-layout.js'
 import { sqliteLedgerMigrations } from './schema.js'
 import { SqliteDriver } from './sqlite-driver.js'
 import { SqliteStore } from './sqlite-store.js'
@@ -149,6 +150,9 @@ describe('SqliteStore on a real file', () => {
     return new SqlLedgerStore(driver)
   }
 
+  /** The content table's (key, seq) pairs as the records make them (migration 8: a prefix of the hash). */
+  const recordKeysSql = `SELECT substr(content_hash, 1, ${contentKeyDigits}) AS hash_prefix, seq FROM ledger_record`
+
   /** Every record and blob as a reader sees them, in order. */
   async function contents(store: AssessmentStore): Promise<string[]> {
     const out: string[] = []
@@ -206,6 +210,32 @@ describe('SqliteStore on a real file', () => {
     check.close()
   })
 
+  it('writes a large append a chunk of rows at a time: every record, its blob, and each large blob once', async () => {
+    const file = path.join(dir, 'chunks', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
+    // Large blobs in the first and the last chunk (one of them in both), small ones everywhere.
+    const large = (n: number) => Buffer.alloc(inlineBlobMax + 1, n)
+    const content = (i: number) =>
+      i === 3 || i === 2500 ? large(1) : i === 2501 ? large(2) : canonicalBytes({ i })
+    const entries = Array.from({ length: 2502 }, (_, i) => evidenceEntry(`e${i}`, content(i)))
+    const written = await store.append(runId, entries)
+    await store.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
+    expect(written.map((r) => r.id)).toEqual(entries.map((e) => e.id))
+    for (const i of [0, 3, 1023, 1024, 2047, 2048, 2500, 2501])
+      expect(await store.blob(`sha256:${sha256(content(i))}`)).toEqual(content(i))
+    expect(await verifyStore(store)).toMatchObject({ ok: true, manifests: 1 })
+    await store.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.prepare('SELECT ref FROM ledger_blob ORDER BY ref').pluck().all()).toEqual(
+      [`sha256:${sha256(large(1))}`, `sha256:${sha256(large(2))}`].sort(),
+    )
+    expect(check.prepare("SELECT count(*) FROM ledger_record WHERE kind = 'evidence'").pluck().get()).toBe(
+      2502,
+    )
+    check.close()
+  })
+
   it('finds an evidence item kept in its row by address through the content index, not a table scan', async () => {
     // A re-run lists the evidence it shares with earlier runs by hash; reading it looks each item up
     // by address, so a scan per item would make reading a 10k-item re-run quadratic in the ledger.
@@ -234,7 +264,7 @@ describe('SqliteStore on a real file', () => {
       .map((row) => row.detail)
       .join('\n')
     db.close()
-    expect(plan).toMatch(/SEARCH k USING PRIMARY KEY \(content_hash=\?\)/)
+    expect(plan).toMatch(/SEARCH k USING PRIMARY KEY \(hash_prefix=\?\)/)
     expect(plan).toMatch(/SEARCH r USING INTEGER PRIMARY KEY \(rowid=\?\)/)
     expect(plan).not.toMatch(/SCAN (ledger_record|ledger_content|r|k)\b/)
     const found = await store.blob(`sha256:${hash}`)
@@ -330,19 +360,29 @@ describe('SqliteStore on a real file', () => {
     }
   })
 
-  it('keeps one (content hash, seq) pair per record in ledger_content, and finds nothing through a pair its record no longer matches', async () => {
+  it('keeps one (content hash prefix, seq) pair per record in ledger_content, and finds nothing through a pair its record no longer matches', async () => {
     const file = path.join(dir, 'content-keys', 'trustctl.db')
     const store = new SqliteStore(file)
     await save(store, '2026-11-01T00:00:00Z', [evidence('a'), evidence('b')])
     const runId = await store.beginRun({ startedAt: '2026-11-02T00:00:00.000Z', toolVersion: 't', signer })
     const entry = (id: string): LedgerEntry => evidenceEntry(id, canonicalBytes({ id }))
     await store.append(runId, ['c', 'd', 'e'].map(entry))
-    await store.append(runId, [entry('f'), entry('a')])
+    // A record whose (given) content hash shares the key of c's: each address finds its own bytes.
+    const c = sha256(canonicalBytes({ id: 'c' }))
+    const twin = `${c.slice(0, contentKeyDigits)}${'f'.repeat(64 - contentKeyDigits)}`
+    await store.append(
+      runId,
+      [entry('f'), entry('a'), entry('twin')],
+      [sha256(canonicalBytes({ id: 'f' })), sha256(canonicalBytes({ id: 'a' })), twin],
+    )
     await store.finishRun(runId, '2026-11-02T00:00:01.000Z', signer)
+    expect(await store.blob(`sha256:${twin}`)).toEqual(canonicalBytes({ id: 'twin' }))
+    expect(await store.blob(`sha256:${c}`)).toEqual(canonicalBytes({ id: 'c' }))
+    expect(await store.blob(`sha256:${c.slice(0, contentKeyDigits)}`)).toBeUndefined()
     const raw = new Database(file)
-    const pairs = (sql: string) => raw.prepare(sql).all() as { content_hash: string; seq: number }[]
-    const keys = pairs('SELECT content_hash, seq FROM ledger_content ORDER BY content_hash, seq')
-    expect(keys).toEqual(pairs('SELECT content_hash, seq FROM ledger_record ORDER BY content_hash, seq'))
+    const pairs = (sql: string) => raw.prepare(sql).all() as { hash_prefix: string; seq: number }[]
+    const keys = pairs('SELECT hash_prefix, seq FROM ledger_content ORDER BY 1, 2')
+    expect(keys).toEqual(pairs(`${recordKeysSql} ORDER BY 1, 2`))
     expect(keys.length).toBeGreaterThan(7)
     // A row whose content hash was edited is not found through the pair written for its old hash.
     const edited = sha256(canonicalBytes({ id: 'd' }))
@@ -389,9 +429,66 @@ describe('SqliteStore on a real file', () => {
     expect(
       check.prepare("SELECT name FROM sqlite_master WHERE name = 'ledger_record_content'").all(),
     ).toEqual([])
-    expect(
-      check.prepare('SELECT content_hash, seq FROM ledger_content ORDER BY content_hash, seq').all(),
-    ).toEqual(check.prepare('SELECT content_hash, seq FROM ledger_record ORDER BY content_hash, seq').all())
+    expect(check.prepare('SELECT hash_prefix, seq FROM ledger_content ORDER BY 1, 2').all()).toEqual(
+      check.prepare(`${recordKeysSql} ORDER BY 1, 2`).all(),
+    )
+    check.close()
+  })
+
+  it('moves a version-7 ledger (full content hashes as keys) to prefix keys: every blob and cached input still found', async () => {
+    const file = path.join(dir, 'v7', 'trustctl.db')
+    const store = new SqliteStore(file)
+    const inputs = (names: string[]): LedgerInput[] =>
+      names.map((name) => ({
+        source: name,
+        collector: 't',
+        collectorVersion: '1',
+        sha256: sha256(name),
+        parse: () => [evidenceEntry(`e:${name}`, canonicalBytes({ name }))],
+      }))
+    const ingest = async (at: string, names: string[]) => {
+      const runId = await store.beginRun({ startedAt: at, toolVersion: 't', signer })
+      const result = await ingestInputs(store, runId, inputs(names), { collectedAt: at })
+      await store.finishRun(runId, at, signer)
+      return result
+    }
+    await ingest('2026-11-01T00:00:00.000Z', ['a', 'b'])
+    await save(store, '2026-11-02T00:00:00Z', [evidence('a'), evidence('c')])
+    const before = await contents(store)
+    await store.close()
+    // The rows of version 7 are those of version 8; only the content table's key differs.
+    const raw = new Database(file)
+    raw.exec(`DROP TABLE ledger_content;
+      CREATE TABLE ledger_content (content_hash TEXT NOT NULL, seq INTEGER NOT NULL,
+        PRIMARY KEY (content_hash, seq)) WITHOUT ROWID;
+      INSERT INTO ledger_content SELECT content_hash, seq FROM ledger_record;
+      PRAGMA user_version = 7;`)
+    const hashes = raw
+      .prepare('SELECT DISTINCT content_hash FROM ledger_record ORDER BY content_hash')
+      .pluck()
+      .all() as string[]
+    raw.close()
+
+    const upgraded = new SqliteStore(file)
+    expect(await contents(upgraded)).toEqual(before)
+    for (const hash of hashes) {
+      const blob = await upgraded.blob(`sha256:${hash}`)
+      expect(blob === undefined ? undefined : sha256(blob)).toBe(hash)
+    }
+    // The parse cache finds the evidence sets of the first ingest through the new keys.
+    const runId = await upgraded.beginRun({ startedAt: '2026-11-03T00:00:00.000Z', toolVersion: 't', signer })
+    const again = await ingestInputs(upgraded, runId, inputs(['a', 'b', 'd']), {
+      collectedAt: '2026-11-03T00:00:00.000Z',
+    })
+    await upgraded.finishRun(runId, '2026-11-03T00:00:01.000Z', signer)
+    expect(again).toMatchObject({ inputs: 3, reused: 2, ignoredCacheEntries: 0 })
+    expect(await verifyStore(upgraded)).toMatchObject({ ok: true, manifests: 3 })
+    await upgraded.close()
+    const check = new Database(file, { readonly: true })
+    expect(check.pragma('user_version', { simple: true })).toBe(sqliteLedgerMigrations.steps.length)
+    expect(check.prepare('SELECT hash_prefix, seq FROM ledger_content ORDER BY 1, 2').all()).toEqual(
+      check.prepare(`${recordKeysSql} ORDER BY 1, 2`).all(),
+    )
     check.close()
   })
 
