@@ -157,4 +157,20 @@ describe('a stored model whose replaced values are already the stored ones', () 
       true,
     )
   })
+
+  it('shows every input marked reused with its keys in canonical order, however the stored one had them', () => {
+    const configHash = 'a'.repeat(64)
+    const { sha256, ...rest } = input
+    // Marked already, but its keys out of order (not a layout trustctl writes): marked and sorted again.
+    const unsorted = { sha256, reused: true, ...rest }
+    for (const inputs of [[input], [{ ...input, reused: true }], [unsorted]]) {
+      const { shown } = repeatedModel(
+        earlier(stored(inputs, configHash)),
+        '2026-12-02T00:00:00.000Z',
+        configHash,
+      )
+      expect(shown.inputs).toEqual([{ ...input, reused: true }])
+      expect(Object.keys(shown.inputs[0] ?? {})).toEqual(Object.keys({ ...input, reused: true }).sort())
+    }
+  })
 })

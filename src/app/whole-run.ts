@@ -492,7 +492,11 @@ export function repeatedModel(
   generatedAt: string,
   configHash: string,
 ): { content: Buffer; stored: AssessmentModel; shown: AssessmentModel } {
-  const inputs = reused.model.inputs.map((input) => sortedKeys({ ...input, reused: true }))
+  // A stored input already marked reused, its keys in canonical order (every one, from the second
+  // repeat on) is what marking it again would make: it is kept, not copied and sorted again.
+  const inputs = reused.model.inputs.map((input) =>
+    input.reused === true && keysInOrder(input) ? input : sortedKeys({ ...input, reused: true }),
+  )
   const base = { ...reused.model, generatedAt, configHash, inputs }
   // The record's content: the stored one with two values replaced in place. Parsed from canonical
   // bytes, every object already has its keys in canonical order, so JSON.stringify writes canonical
@@ -528,6 +532,13 @@ export function repeatedModel(
     stored,
     shown: lazyFindings(shown as unknown as AssessmentModel, new StoredFindings(reused)),
   }
+}
+
+/** Whether an object's keys are in the order sortedKeys puts them in. */
+function keysInOrder(value: object): boolean {
+  const keys = Object.keys(value)
+  for (let i = 1; i < keys.length; i++) if ((keys[i - 1] as string) >= (keys[i] as string)) return false
+  return true
 }
 
 /** An object with its keys in canonical order (none is an array index here). */
