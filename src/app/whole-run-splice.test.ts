@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest'
 import { canonicalBytesOf } from '../core/canonical-json.js'
-import { isHashList, splicedContent } from './whole-run.js'
+import { isHashList, type ReusableRun, repeatedModel, splicedContent, unchangedContent } from './whole-run.js'
 
 // A repeated run records the stored model with its generatedAt, configHash and inputs replaced. The
 // stored bytes are spliced rather than the 2 MB model serialised again: the result must be the bytes
@@ -92,5 +92,85 @@ describe('an evidence list recorded again as it is', () => {
       `{"list":["${hash('a')}"]}`,
     ])
       expect(isHashList(bytes(text)), text).toBe(false)
+  })
+})
+
+// From the second repeat on, the stored model already holds this run's configHash and its inputs
+// marked reused: its bytes are recorded again as they are, nothing serialised or cut in.
+describe('a stored model whose replaced values are already the stored ones', () => {
+  const input = {
+    bytes: 10,
+    collector: 'kubernetes',
+    file: 'deploy/api.yaml',
+    items: 1,
+    sha256: 'c'.repeat(64),
+  }
+  const stored = (inputs: unknown[], configHash: string) => ({
+    asOf: '2026-11-30',
+    configHash,
+    findingsParts: { count: 0, parts: [] },
+    inputs,
+    schemaVersion: 1,
+    summary: { readiness: 1 },
+  })
+  /** The earlier run, as reusableRun reads it from its record (the content holds no generatedAt). */
+  const earlier = (content: Record<string, unknown>): ReusableRun => {
+    const { findingsParts: _parts, ...model } = content
+    return {
+      runId: 1,
+      checks: 0,
+      model: { ...model, generatedAt: '2026-12-01T00:00:00.000Z' } as unknown as ReusableRun['model'],
+      content,
+      modelBytes: canonicalBytesOf(content),
+      findingsParts: { count: 0, parts: [] },
+      findingsBytes: [],
+      findingsList: undefined,
+      evidence: [],
+    }
+  }
+
+  it('gives the stored bytes themselves only when every value is the stored one', () => {
+    const content = stored([{ ...input, reused: true }], 'a'.repeat(64))
+    const bytes = canonicalBytesOf(content)
+    const same = unchangedContent(bytes, content, { configHash: 'a'.repeat(64), inputs: content.inputs })
+    expect(same?.equals(bytes)).toBe(true)
+    expect(
+      unchangedContent(bytes, content, { configHash: 'b'.repeat(64), inputs: content.inputs }),
+    ).toBeUndefined()
+    expect(unchangedContent(bytes, content, { configHash: 'a'.repeat(64), inputs: [input] })).toBeUndefined()
+    expect(unchangedContent(bytes, content, { generatedAt: 'x' })).toBeUndefined()
+  })
+
+  it('records the bytes a spliced or whole model would hold: the same as the earlier run, or with the new values', () => {
+    const configHash = 'a'.repeat(64)
+    // A repeat of a run that evaluated: its inputs become reused, so the content is spliced.
+    const first = repeatedModel(earlier(stored([input], configHash)), '2026-12-02T00:00:00.000Z', configHash)
+    const firstExpected = canonicalBytesOf({ ...stored([{ ...input, reused: true }], configHash) })
+    expect(first.content.equals(firstExpected)).toBe(true)
+    // A repeat of that repeat: nothing to replace, the earlier bytes recorded as they are.
+    const again = earlier(JSON.parse(first.content.toString('utf8')))
+    const second = repeatedModel(again, '2026-12-03T00:00:00.000Z', configHash)
+    expect(second.content.equals(again.modelBytes)).toBe(true)
+    // Under another config: the new hash is cut in.
+    const moved = repeatedModel(again, '2026-12-03T00:00:00.000Z', 'd'.repeat(64))
+    expect(moved.content.equals(canonicalBytesOf(stored([{ ...input, reused: true }], 'd'.repeat(64))))).toBe(
+      true,
+    )
+  })
+
+  it('shows every input marked reused with its keys in canonical order, however the stored one had them', () => {
+    const configHash = 'a'.repeat(64)
+    const { sha256, ...rest } = input
+    // Marked already, but its keys out of order (not a layout trustctl writes): marked and sorted again.
+    const unsorted = { sha256, reused: true, ...rest }
+    for (const inputs of [[input], [{ ...input, reused: true }], [unsorted]]) {
+      const { shown } = repeatedModel(
+        earlier(stored(inputs, configHash)),
+        '2026-12-02T00:00:00.000Z',
+        configHash,
+      )
+      expect(shown.inputs).toEqual([{ ...input, reused: true }])
+      expect(Object.keys(shown.inputs[0] ?? {})).toEqual(Object.keys({ ...input, reused: true }).sort())
+    }
   })
 })

@@ -8,6 +8,7 @@
  */
 import { z } from 'zod'
 import { isoCalendarDate } from './audit-period.js'
+import { deferredSchema } from './deferred-schema.js'
 import { ConfigError, ConflictError, NotFoundError } from './errors.js'
 import { type AccessReview, accessReviewDecisions } from './evidence-people.js'
 
@@ -15,61 +16,71 @@ import { type AccessReview, accessReviewDecisions } from './evidence-people.js'
 export const reviewableSystems = ['okta', 'github', 'aws', 'google', 'entra'] as const
 export type ReviewableSystem = (typeof reviewableSystems)[number]
 
-const text = z.string().trim().min(1)
-const timestamp = z.iso.datetime({ offset: true })
+const text = deferredSchema(() => z.string().trim().min(1))
+const timestamp = deferredSchema(() => z.iso.datetime({ offset: true }))
 
 /** One account as the snapshot held it when the campaign opened. */
-export const reviewedAccountSchema = z.strictObject({
-  accountId: text,
-  /** Other names the account answers to (email, login), for the reviewer's eye. */
-  label: z.string().exactOptional(),
-  active: z.boolean(),
-})
+export const reviewedAccountSchema = deferredSchema(() =>
+  z.strictObject({
+    accountId: text,
+    /** Other names the account answers to (email, login), for the reviewer's eye. */
+    label: z.string().exactOptional(),
+    active: z.boolean(),
+  }),
+)
 export type ReviewedAccount = z.output<typeof reviewedAccountSchema>
 
 /** One decision on one account. */
-export const reviewDecisionSchema = z.strictObject({
-  accountId: text,
-  decision: z.enum(accessReviewDecisions),
-  reason: text,
-  decidedAt: timestamp,
-  decidedBy: z.string().exactOptional(),
-})
+export const reviewDecisionSchema = deferredSchema(() =>
+  z.strictObject({
+    accountId: text,
+    decision: z.enum(accessReviewDecisions),
+    reason: text,
+    decidedAt: timestamp,
+    decidedBy: z.string().exactOptional(),
+  }),
+)
 export type ReviewDecision = z.output<typeof reviewDecisionSchema>
 
 /** A campaign: also the element of an exported campaigns JSON (`sources: [{type: access-reviews}]`). */
-export const campaignSchema = z.strictObject({
-  id: text,
-  system: text,
-  reviewer: text,
-  openedAt: timestamp,
-  due: isoCalendarDate.exactOptional(),
-  /** Where the population came from: the run whose evidence was reviewed, and when it was true. */
-  snapshot: z.strictObject({
-    runId: z.number().int().exactOptional(),
-    observedAt: z.string().exactOptional(),
+export const campaignSchema = deferredSchema(() =>
+  z.strictObject({
+    id: text,
+    system: text,
+    reviewer: text,
+    openedAt: timestamp,
+    due: isoCalendarDate.exactOptional(),
+    /** Where the population came from: the run whose evidence was reviewed, and when it was true. */
+    snapshot: z.strictObject({
+      runId: z.number().int().exactOptional(),
+      observedAt: z.string().exactOptional(),
+    }),
+    accounts: z.array(reviewedAccountSchema),
+    decisions: z.array(reviewDecisionSchema),
+    closedAt: timestamp.exactOptional(),
   }),
-  accounts: z.array(reviewedAccountSchema),
-  decisions: z.array(reviewDecisionSchema),
-  closedAt: timestamp.exactOptional(),
-})
+)
 export type Campaign = z.output<typeof campaignSchema>
 
 /** A campaigns JSON: an array of campaigns, or `{ campaigns: [...] }` as `access-review list --format json` writes it. */
-export const campaignsFileSchema = z
-  // A bare array is read as the object form, so an error's path names the campaign either way.
-  .preprocess(
-    (v) => (Array.isArray(v) ? { campaigns: v } : v),
-    z.strictObject({ campaigns: z.array(campaignSchema) }),
-  )
-  .transform((f) => f.campaigns)
+export const campaignsFileSchema = deferredSchema(() =>
+  z
+    // A bare array is read as the object form, so an error's path names the campaign either way.
+    .preprocess(
+      (v) => (Array.isArray(v) ? { campaigns: v } : v),
+      z.strictObject({ campaigns: z.array(campaignSchema) }),
+    )
+    .transform((f) => f.campaigns),
+)
 
 /** The content of one `access-review` ledger record: one step of a campaign. */
-export const reviewStepSchema = z.discriminatedUnion('step', [
-  z.strictObject({ step: z.literal('open'), campaign: campaignSchema }),
-  z.strictObject({ step: z.literal('decide'), campaignId: text, decision: reviewDecisionSchema }),
-  z.strictObject({ step: z.literal('close'), campaign: campaignSchema }),
-])
+export const reviewStepSchema = deferredSchema(() =>
+  z.discriminatedUnion('step', [
+    z.strictObject({ step: z.literal('open'), campaign: campaignSchema }),
+    z.strictObject({ step: z.literal('decide'), campaignId: text, decision: reviewDecisionSchema }),
+    z.strictObject({ step: z.literal('close'), campaign: campaignSchema }),
+  ]),
+)
 export type ReviewStep = z.output<typeof reviewStepSchema>
 
 /** Campaigns from their steps in ledger order; a step on a campaign never opened is an error naming it. */

@@ -59,4 +59,36 @@ describe('deferredSchema', () => {
     expect(kinds.length).toBeGreaterThan(40)
     expect(kinds.filter(([, schema]) => !types.isProxy(schema)).map(([kind]) => kind)).toEqual([])
   })
+
+  it('gives the JSON Schema the schema built directly gives, root or nested, used once or twice', () => {
+    const build = () =>
+      z.strictObject({ id: z.string().regex(/^[a-z]+$/), refs: z.array(z.string()).default([]) })
+    const direct = build()
+    const deferred = deferredSchema(build)
+    const parent = (child: z.ZodType) =>
+      z.strictObject({ first: child, more: z.array(child), maybe: z.union([child, z.null()]) })
+    for (const io of ['input', 'output'] as const) {
+      expect(z.toJSONSchema(deferred, { io })).toEqual(z.toJSONSchema(direct, { io }))
+      expect(z.toJSONSchema(parent(deferred), { io })).toEqual(z.toJSONSchema(parent(direct), { io }))
+    }
+  })
+
+  it('stands in for the schemas of files and records a repeated assess never reads', async () => {
+    const modules = await Promise.all([
+      import('./rule.js'),
+      import('./catalog.js'),
+      import('./iam-policy.js'),
+      import('./shell-command.js'),
+      import('./access-review.js'),
+      import('./policy-acceptance.js'),
+      import('./third-parties/provider-profile.js'),
+      import('./third-parties/crosswalk.js'),
+      import('./third-parties/policies.js'),
+    ])
+    const schemas = modules.flatMap((module) =>
+      Object.entries(module).filter(([name]) => /Schema$/.test(name) && name !== 'conditionSchema'),
+    )
+    expect(schemas.length).toBeGreaterThan(20)
+    expect(schemas.filter(([, schema]) => !types.isProxy(schema)).map(([name]) => name)).toEqual([])
+  })
 })

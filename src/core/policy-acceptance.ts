@@ -1,22 +1,25 @@
 // A person's acceptance of a policy made in trustctl itself (the dashboard), as the ledger records it
 // and as the assessment reads it. Pure: the app layer reads and appends the records.
 import { z } from 'zod'
+import { deferredSchema } from './deferred-schema.js'
 import type { PolicyAcceptance } from './evidence-people.js'
 import { sha256 } from './ledger.js'
 import { lookupKey } from './people.js'
 import type { PolicyTemplate } from './third-parties/policies.js'
 
 /** One signed acceptance: who, which policy, which version of which text, when. */
-export const policyAcceptanceRecordSchema = z.strictObject({
-  email: z.string().min(1),
-  policyId: z.string().min(1),
-  title: z.string().min(1),
-  /** The policy's declared version (`1.0`): what a check's policy register and CSV exports name. */
-  version: z.string().min(1),
-  /** sha256 of the policy text trustctl served: proves which words were accepted under that version. */
-  textHash: z.string().regex(/^[0-9a-f]{64}$/),
-  acceptedAt: z.string().min(1),
-})
+export const policyAcceptanceRecordSchema = deferredSchema(() =>
+  z.strictObject({
+    email: z.string().min(1),
+    policyId: z.string().min(1),
+    title: z.string().min(1),
+    /** The policy's declared version (`1.0`): what a check's policy register and CSV exports name. */
+    version: z.string().min(1),
+    /** sha256 of the policy text trustctl served: proves which words were accepted under that version. */
+    textHash: z.string().regex(/^[0-9a-f]{64}$/),
+    acceptedAt: z.string().min(1),
+  }),
+)
 export type PolicyAcceptanceRecord = z.output<typeof policyAcceptanceRecordSchema>
 
 /** What a person accepts when they accept a policy now: its id, title, version and text hash. */

@@ -1,5 +1,6 @@
 import { z } from 'zod'
 import { type Check, type Outcome, type ResultBuilder, severities } from './check.js'
+import { deferredSchema } from './deferred-schema.js'
 import type { IacResource } from './evidence-iac.js'
 import type { K8sResource } from './evidence-kubernetes.js'
 
@@ -47,10 +48,10 @@ const isNamed = (refs: readonly string[], r: RuleSubject): boolean =>
  */
 
 /** A literal, or a rule parameter by name (`{ param: minRetentionDays }`). */
-const operand = z.union([z.strictObject({ param: z.string().min(1) }), z.unknown()])
+const operand = deferredSchema(() => z.union([z.strictObject({ param: z.string().min(1) }), z.unknown()]))
 type Operand = z.output<typeof operand>
 
-const number = z.union([z.number(), z.strictObject({ param: z.string().min(1) })])
+const number = deferredSchema(() => z.union([z.number(), z.strictObject({ param: z.string().min(1) })]))
 
 /** A regular expression; a leading `(?i)`, as Go and Python write it, makes it case-insensitive. */
 function compilePattern(source: string): RegExp {
@@ -72,23 +73,91 @@ const leafOperators = [
   'notEmpty',
 ] as const
 
-const leafSchema = z
-  .strictObject({
-    /** Dotted path into the attributes; a block (a list of one object) is entered without `.0`. */
-    attribute: z.string().min(1),
-    /** The value the provider uses when the attribute is not set (`false` for most switches). */
-    default: z.unknown().optional(),
+const leafSchema = deferredSchema(() =>
+  z
+    .strictObject({
+      /** Dotted path into the attributes; a block (a list of one object) is entered without `.0`. */
+      attribute: z.string().min(1),
+      /** The value the provider uses when the attribute is not set (`false` for most switches). */
+      default: z.unknown().optional(),
+      /**
+       * `unknown` when an unset attribute means something decided elsewhere (a subnet's public-IP
+       * setting): the subject is no-evidence instead of judged on a guess.
+       */
+      ifUnset: z.enum(['unknown']).optional(),
+      equals: operand.optional(),
+      notEquals: operand.optional(),
+      exists: z.boolean().optional(),
+      in: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
+      notIn: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
+      matches: z
+        .string()
+        .refine((s) => {
+          try {
+            compilePattern(s)
+            return true
+          } catch {
+            return false
+          }
+        }, 'is not a valid regular expression')
+        .optional(),
+      greaterOrEqual: number.optional(),
+      lessOrEqual: number.optional(),
+      /** True when the value (a CIDR or a list of them) holds an address range open to the internet. */
+      cidrOpen: z.boolean().optional(),
+      /** True when the value (`"22"`, `"20-30"`, `"*"`, `22`, or a list of them) covers the port. */
+      portsInclude: number.optional(),
+      /** True when the value (a list or a string) contains this element. */
+      contains: operand.optional(),
+      notEmpty: z.boolean().optional(),
+    })
+    .refine((leaf) => leafOperators.filter((op) => op in leaf).length === 1, {
+      message: `needs exactly one operator of ${leafOperators.join(', ')}`,
+    }),
+)
+type Leaf = z.output<typeof leafSchema>
+
+const portRangeSchema = deferredSchema(() =>
+  z.strictObject({
+    portInRange: z.strictObject({
+      /** Attribute holding the first port of the range (`from_port`). */
+      from: z.string().min(1),
+      /** Attribute holding the last port (`to_port`). */
+      to: z.string().min(1),
+      port: number,
+      /** Attribute holding the protocol: `-1`/`all` opens every port whatever the range says. */
+      protocol: z.string().min(1).optional(),
+    }),
+  }),
+)
+
+const relationSchema = deferredSchema(() =>
+  z.strictObject({
+    /** The related resource types (`aws_s3_bucket_public_access_block`). */
+    type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** The attribute of the related resource that refers to this one (`bucket`). */
+    via: z.string().min(1),
     /**
-     * `unknown` when an unset attribute means something decided elsewhere (a subnet's public-IP
-     * setting): the subject is no-evidence instead of judged on a guess.
+     * Attributes of this resource whose known value the related one may name instead of a reference
+     * (an existing bucket's name in `bucket = "acme-logs"`).
      */
-    ifUnset: z.enum(['unknown']).optional(),
-    equals: operand.optional(),
-    notEquals: operand.optional(),
-    exists: z.boolean().optional(),
-    in: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
-    notIn: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
-    matches: z
+    matchOn: z.array(z.string().min(1)).default(['id', 'bucket', 'name', 'arn']),
+    /** What a related resource must satisfy; without it, one existing is enough. */
+    where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
+  }),
+)
+
+const referenceSchema = deferredSchema(() =>
+  z.strictObject({
+    /** This resource's attribute that names the other (`role`, `route_table_id`, `gateway_id`). */
+    attribute: z.string().min(1),
+    /** The types it must refer to (`aws_iam_role`); a data source of the type counts too. */
+    type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /**
+     * A literal value that names a resource of the type outside this code (`^igw-` for an internet
+     * gateway id written as text). Without it, a literal is looked up among the resources by name.
+     */
+    valueMatches: z
       .string()
       .refine((s) => {
         try {
@@ -99,75 +168,15 @@ const leafSchema = z
         }
       }, 'is not a valid regular expression')
       .optional(),
-    greaterOrEqual: number.optional(),
-    lessOrEqual: number.optional(),
-    /** True when the value (a CIDR or a list of them) holds an address range open to the internet. */
-    cidrOpen: z.boolean().optional(),
-    /** True when the value (`"22"`, `"20-30"`, `"*"`, `22`, or a list of them) covers the port. */
-    portsInclude: number.optional(),
-    /** True when the value (a list or a string) contains this element. */
-    contains: operand.optional(),
-    notEmpty: z.boolean().optional(),
-  })
-  .refine((leaf) => leafOperators.filter((op) => op in leaf).length === 1, {
-    message: `needs exactly one operator of ${leafOperators.join(', ')}`,
-  })
-type Leaf = z.output<typeof leafSchema>
-
-const portRangeSchema = z.strictObject({
-  portInRange: z.strictObject({
-    /** Attribute holding the first port of the range (`from_port`). */
-    from: z.string().min(1),
-    /** Attribute holding the last port (`to_port`). */
-    to: z.string().min(1),
-    port: number,
-    /** Attribute holding the protocol: `-1`/`all` opens every port whatever the range says. */
-    protocol: z.string().min(1).optional(),
+    /** Attributes of the referred resource a literal value may equal (a role's `name`). */
+    matchOn: z.array(z.string().min(1)).default(['id', 'name', 'arn', 'bucket']),
+    /**
+     * What the referred resource must satisfy. A reference that leads outside this code then makes
+     * the subject no-evidence: what the other resource holds cannot be seen.
+     */
+    where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
   }),
-})
-
-const relationSchema = z.strictObject({
-  /** The related resource types (`aws_s3_bucket_public_access_block`). */
-  type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** The attribute of the related resource that refers to this one (`bucket`). */
-  via: z.string().min(1),
-  /**
-   * Attributes of this resource whose known value the related one may name instead of a reference
-   * (an existing bucket's name in `bucket = "acme-logs"`).
-   */
-  matchOn: z.array(z.string().min(1)).default(['id', 'bucket', 'name', 'arn']),
-  /** What a related resource must satisfy; without it, one existing is enough. */
-  where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
-})
-
-const referenceSchema = z.strictObject({
-  /** This resource's attribute that names the other (`role`, `route_table_id`, `gateway_id`). */
-  attribute: z.string().min(1),
-  /** The types it must refer to (`aws_iam_role`); a data source of the type counts too. */
-  type: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /**
-   * A literal value that names a resource of the type outside this code (`^igw-` for an internet
-   * gateway id written as text). Without it, a literal is looked up among the resources by name.
-   */
-  valueMatches: z
-    .string()
-    .refine((s) => {
-      try {
-        compilePattern(s)
-        return true
-      } catch {
-        return false
-      }
-    }, 'is not a valid regular expression')
-    .optional(),
-  /** Attributes of the referred resource a literal value may equal (a role's `name`). */
-  matchOn: z.array(z.string().min(1)).default(['id', 'name', 'arn', 'bucket']),
-  /**
-   * What the referred resource must satisfy. A reference that leads outside this code then makes
-   * the subject no-evidence: what the other resource holds cannot be seen.
-   */
-  where: z.lazy((): z.ZodType<Condition> => conditionSchema).optional(),
-})
+)
 
 export type Condition =
   | Leaf
@@ -194,26 +203,30 @@ export const conditionSchema: z.ZodType<Condition> = z.lazy(() =>
   ]),
 )
 
-const parameterValue = z.union([z.string(), z.number(), z.boolean(), z.array(z.string())])
+const parameterValue = deferredSchema(() =>
+  z.union([z.string(), z.number(), z.boolean(), z.array(z.string())]),
+)
 
 /** A `rule.yaml`, as written. */
-export const ruleSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <provider>/<rule-name> in kebab-case'),
-  title: z.string().min(10),
-  description: z.string().min(20),
-  remediation: z.string().min(10),
-  severity: z.enum(severities),
-  /** The catalog controls this rule tests (`data-protection.data-encrypted-at-rest`). */
-  controls: z.array(z.string().regex(/^[a-z-]+\.[a-z0-9-]+$/, 'must be a control id')).min(1),
-  /** The provider resource types it judges: `aws_rds_cluster`, or a list. */
-  resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
-  /** Parameters with their defaults; trustctl.yaml `checks.<id>` overrides them. */
-  parameters: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), parameterValue).default({}),
-  /** Which resources of the type the rule applies to; the others are not subjects. */
-  when: conditionSchema.optional(),
-  /** What must hold for a pass. */
-  assert: conditionSchema,
-})
+export const ruleSchema = deferredSchema(() =>
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9-]+\/[a-z0-9-]+$/, 'must be <provider>/<rule-name> in kebab-case'),
+    title: z.string().min(10),
+    description: z.string().min(20),
+    remediation: z.string().min(10),
+    severity: z.enum(severities),
+    /** The catalog controls this rule tests (`data-protection.data-encrypted-at-rest`). */
+    controls: z.array(z.string().regex(/^[a-z-]+\.[a-z0-9-]+$/, 'must be a control id')).min(1),
+    /** The provider resource types it judges: `aws_rds_cluster`, or a list. */
+    resource: z.union([z.string().min(1), z.array(z.string().min(1)).min(1)]),
+    /** Parameters with their defaults; trustctl.yaml `checks.<id>` overrides them. */
+    parameters: z.record(z.string().regex(/^[a-zA-Z][a-zA-Z0-9]*$/), parameterValue).default({}),
+    /** Which resources of the type the rule applies to; the others are not subjects. */
+    when: conditionSchema.optional(),
+    /** What must hold for a pass. */
+    assert: conditionSchema,
+  }),
+)
 export type Rule = z.output<typeof ruleSchema>
 
 type Truth = true | false | 'unknown'

@@ -1,4 +1,5 @@
 import { z } from 'zod'
+import { deferredSchema } from '../deferred-schema.js'
 import { ConfigError, formatPath } from '../errors.js'
 
 export const relationships = ['equal', 'subset', 'superset', 'intersects'] as const
@@ -9,32 +10,34 @@ export const relationships = ['equal', 'subset', 'superset', 'intersects'] as co
  */
 export type Relationship = (typeof relationships)[number]
 
-const criterionId = z
-  .string()
-  .regex(/^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+$/, 'must be a criterion id such as CC6.1')
+const criterionId = deferredSchema(() =>
+  z.string().regex(/^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+$/, 'must be a criterion id such as CC6.1'),
+)
 
 /** A crosswalk file: ids only, each pair with its relationship, and where the pairs came from. */
-export const crosswalkFileSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a kebab-case id such as iso27001'),
-  framework: z.string().min(3),
-  /** Where the pairs come from, and under which terms. */
-  source: z.string().min(3),
-  license: z.string().optional(),
-  semantics: z.string().optional(),
-  /** Relationship of every pair that does not state its own. */
-  relationship: z.enum(relationships).default('intersects'),
-  /** A regular expression every id of the framework matches, when the ids follow a pattern. */
-  idPattern: z.string().optional(),
-  /** Every id of the framework, when the list is short enough to ship (ids only). */
-  knownIds: z.array(z.string().min(1)).optional(),
-  mappings: z.array(
-    z.strictObject({
-      criterion: criterionId,
-      ids: z.array(z.string().min(1)),
-      relationship: z.enum(relationships).optional(),
-    }),
-  ),
-})
+export const crosswalkFileSchema = deferredSchema(() =>
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a kebab-case id such as iso27001'),
+    framework: z.string().min(3),
+    /** Where the pairs come from, and under which terms. */
+    source: z.string().min(3),
+    license: z.string().optional(),
+    semantics: z.string().optional(),
+    /** Relationship of every pair that does not state its own. */
+    relationship: z.enum(relationships).default('intersects'),
+    /** A regular expression every id of the framework matches, when the ids follow a pattern. */
+    idPattern: z.string().optional(),
+    /** Every id of the framework, when the list is short enough to ship (ids only). */
+    knownIds: z.array(z.string().min(1)).optional(),
+    mappings: z.array(
+      z.strictObject({
+        criterion: criterionId,
+        ids: z.array(z.string().min(1)),
+        relationship: z.enum(relationships).optional(),
+      }),
+    ),
+  }),
+)
 export type CrosswalkFile = z.infer<typeof crosswalkFileSchema>
 
 /** One id-to-id pair with its relationship and where it is stated. */

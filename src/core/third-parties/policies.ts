@@ -3,21 +3,24 @@ import type { OwnerRole } from '../catalog.js'
 import { isoDuration, ownerRoles } from '../catalog.js'
 import type { PolicyApproval } from '../config-third-parties.js'
 import { addDuration } from '../dates.js'
+import { deferredSchema } from '../deferred-schema.js'
 import { ConfigError } from '../errors.js'
 import type { Gap } from '../gap.js'
 import type { GapContext } from './gap-context.js'
 
 /** The front matter of a policy template (catalog/policies/<id>.md). */
-export const policyMetaSchema = z.strictObject({
-  id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the kebab-case file name'),
-  title: z.string().min(5),
-  kind: z.enum(['policy', 'procedure']),
-  owner: z.enum(ownerRoles),
-  version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a version such as 1.0'),
-  reviewEvery: isoDuration,
-  controls: z.array(z.string().min(1)).min(1),
-  criteria: z.array(z.string().regex(/^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+$/)).min(1),
-})
+export const policyMetaSchema = deferredSchema(() =>
+  z.strictObject({
+    id: z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be the kebab-case file name'),
+    title: z.string().min(5),
+    kind: z.enum(['policy', 'procedure']),
+    owner: z.enum(ownerRoles),
+    version: z.string().regex(/^\d+\.\d+(\.\d+)?$/, 'must be a version such as 1.0'),
+    reviewEvery: isoDuration,
+    controls: z.array(z.string().min(1)).min(1),
+    criteria: z.array(z.string().regex(/^(CC[1-9]|A1|C1|PI1|P[1-8])\.\d+$/)).min(1),
+  }),
+)
 export type PolicyMeta = z.infer<typeof policyMetaSchema>
 
 export interface PolicyTemplate {

@@ -1,71 +1,82 @@
 import { z } from 'zod'
 import { responsibilityOwners, serviceModels } from '../config-third-parties.js'
+import { deferredSchema } from '../deferred-schema.js'
 import { CatalogError, ConfigError } from '../errors.js'
 
 /** What a provider does for one control family, and what it leaves to us, in our own words. */
-export const responsibilitySchema = z
-  .strictObject({
-    owner: z.enum(responsibilityOwners),
-    provider: z.string().min(10).optional(),
-    customer: z.string().min(10).optional(),
-  })
-  .refine((r) => r.owner === 'us' || r.provider !== undefined, {
-    message: 'say what the provider does (provider:) when it owns or shares the family',
-    path: ['provider'],
-  })
-  .refine((r) => r.owner === 'provider' || r.customer !== undefined, {
-    message: 'say what stays with us (customer:) when we own or share the family',
-    path: ['customer'],
-  })
+export const responsibilitySchema = deferredSchema(() =>
+  z
+    .strictObject({
+      owner: z.enum(responsibilityOwners),
+      provider: z.string().min(10).optional(),
+      customer: z.string().min(10).optional(),
+    })
+    .refine((r) => r.owner === 'us' || r.provider !== undefined, {
+      message: 'say what the provider does (provider:) when it owns or shares the family',
+      path: ['provider'],
+    })
+    .refine((r) => r.owner === 'provider' || r.customer !== undefined, {
+      message: 'say what stays with us (customer:) when we own or share the family',
+      path: ['customer'],
+    }),
+)
 export type Responsibility = z.infer<typeof responsibilitySchema>
 
-const familyResponsibilities = z.record(z.string(), responsibilitySchema)
+const familyResponsibilities = deferredSchema(() => z.record(z.string(), responsibilitySchema))
 
-const slug = z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a kebab-case id such as aws or cloud-sql')
+const slug = deferredSchema(() =>
+  z.string().regex(/^[a-z0-9][a-z0-9-]*$/, 'must be a kebab-case id such as aws or cloud-sql'),
+)
 
-export const providerServiceSchema = z.strictObject({
-  id: slug,
-  name: z.string().min(2),
-  model: z.enum(serviceModels),
-  aliases: z.array(z.string().min(1)).default([]),
-  responsibilities: familyResponsibilities.default({}),
-  /** Single controls that differ from their family's split on this service. */
-  controls: familyResponsibilities.default({}),
-})
+export const providerServiceSchema = deferredSchema(() =>
+  z.strictObject({
+    id: slug,
+    name: z.string().min(2),
+    model: z.enum(serviceModels),
+    aliases: z.array(z.string().min(1)).default([]),
+    responsibilities: familyResponsibilities.default({}),
+    /** Single controls that differ from their family's split on this service. */
+    controls: familyResponsibilities.default({}),
+  }),
+)
 export type ProviderService = z.infer<typeof providerServiceSchema>
 
-export const providerProfileSchema = z.strictObject({
-  id: slug,
-  name: z.string().min(2),
-  aliases: z.array(z.string().min(1)).default([]),
-  /** Set in a user's file to change a shipped profile of the same id instead of adding one. */
-  override: z.boolean().default(false),
-  /** Assurance reports the provider usually offers its customers (names only). */
-  assurance: z.array(z.string().min(1)).default([]),
-  /** Family defaults for every service of this provider; a service's own entries win. */
-  responsibilities: familyResponsibilities.default({}),
-  /** Single controls that differ from their family's split, for every service of the provider. */
-  controls: familyResponsibilities.default({}),
-  services: z.array(providerServiceSchema).default([]),
-})
+export const providerProfileSchema = deferredSchema(() =>
+  z.strictObject({
+    id: slug,
+    name: z.string().min(2),
+    aliases: z.array(z.string().min(1)).default([]),
+    /** Set in a user's file to change a shipped profile of the same id instead of adding one. */
+    override: z.boolean().default(false),
+    /** Assurance reports the provider usually offers its customers (names only). */
+    assurance: z.array(z.string().min(1)).default([]),
+    /** Family defaults for every service of this provider; a service's own entries win. */
+    responsibilities: familyResponsibilities.default({}),
+    /** Single controls that differ from their family's split, for every service of the provider. */
+    controls: familyResponsibilities.default({}),
+    services: z.array(providerServiceSchema).default([]),
+  }),
+)
 export type ProviderProfile = z.infer<typeof providerProfileSchema>
 
 /** The default split of each control family for each service model, before any profile. */
-export const serviceModelBaselineSchema = z.strictObject({
-  models: z.strictObject({
-    iaas: familyResponsibilities,
-    paas: familyResponsibilities,
-    saas: familyResponsibilities,
+export const serviceModelBaselineSchema = deferredSchema(() =>
+  z.strictObject({
+    models: z.strictObject({
+      iaas: familyResponsibilities,
+      paas: familyResponsibilities,
+      saas: familyResponsibilities,
+    }),
+    /** Single controls whose split on a service model differs from their family's. */
+    controls: z
+      .strictObject({
+        iaas: familyResponsibilities.default({}),
+        paas: familyResponsibilities.default({}),
+        saas: familyResponsibilities.default({}),
+      })
+      .default({ iaas: {}, paas: {}, saas: {} }),
   }),
-  /** Single controls whose split on a service model differs from their family's. */
-  controls: z
-    .strictObject({
-      iaas: familyResponsibilities.default({}),
-      paas: familyResponsibilities.default({}),
-      saas: familyResponsibilities.default({}),
-    })
-    .default({ iaas: {}, paas: {}, saas: {} }),
-})
+)
 export type ServiceModelBaseline = z.infer<typeof serviceModelBaselineSchema>
 
 /** A profile file as read, with the name to cite in errors. */
