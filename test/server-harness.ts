@@ -1,6 +1,6 @@
 import { rmSync } from 'node:fs'
 import path from 'node:path'
-import type { FastifyInstance, HTTPMethods, LightMyRequestResponse } from 'fastify'
+import type { FastifyInstance, InjectOptions, LightMyRequestResponse } from 'fastify'
 import { hashPassword, newTokenSecret } from '../src/app/credentials.js'
 import { type LoadedConfig, loadConfig } from '../src/app/load-config.js'
 import { openStore, openTeamStore } from '../src/app/open-store.js'
@@ -41,7 +41,8 @@ export interface SignedIn {
 }
 
 export interface HarnessRequest {
-  method: HTTPMethods
+  /** The methods inject() takes (light-my-request's list, which trails fastify's by `SEARCH`). */
+  method: NonNullable<InjectOptions['method']>
   url: string
   body?: unknown
   /** Default: a session for people, nothing for anonymous. */
