@@ -178,6 +178,18 @@ describe('findings records', () => {
     expect(compactFindings([first, single])?.groups.map((g) => g[2])).toEqual([['a', 'b'], ['x']])
   })
 
+  it('are written as the plain list when a later finding holds null lists where its group holds none', () => {
+    // The engine's findings: no controls or criteria keys at all.
+    const {
+      controls: _c,
+      criteria: _r,
+      ...first
+    } = finding('kubernetes/workload-runs-as-non-root', 'pass', api, 'm')
+    const nulls = { ...first, subject: web, controls: null, criteria: null } as unknown as ModelFinding
+    expect(compactFindings([first as ModelFinding, nulls])).toBeUndefined()
+    expect(readBack(findingsPartBytes([first as ModelFinding, nulls]))).toEqual([first, nulls])
+  })
+
   it('written before the compact layout (a plain list) are read as they are', () => {
     expect(readBack(canonicalBytesOf(findings))).toEqual(findings)
   })

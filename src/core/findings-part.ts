@@ -135,6 +135,9 @@ function sameGroup(group: Group, finding: AnyFinding): boolean {
   return (
     group[0] === finding.check &&
     group[1] === finding.severity &&
+    // A group without lists takes only findings without the keys: `controls: null` is no absent list.
+    'controls' in finding === (group[2] !== null) &&
+    'criteria' in finding === (group[3] !== null) &&
     sameList(group[2], controlsOf(finding)) &&
     sameList(group[3], criteriaOf(finding))
   )
