@@ -167,7 +167,12 @@ items:
       ['k8s.service', 'web', 'shop', 16],
     ])
     expect(result.errors).toEqual([
-      { file: 'dump.yaml', line: 24, message: 'items[2]: not a Kubernetes object (no apiVersion and kind)' },
+      {
+        file: 'dump.yaml',
+        line: 24,
+        message: 'items[2]: not a Kubernetes object (no apiVersion and kind)',
+        kinds: expect.arrayContaining(['k8s.workload', 'k8s.rbac-role']),
+      },
     ])
   })
 
@@ -300,7 +305,12 @@ ${configMap('still-read')}`
     const result = parseManifests(text, 'typo.yaml')
     expect(result.evidence.map((e) => e.name)).toEqual(['still-read'])
     expect(result.errors).toEqual([
-      { file: 'typo.yaml', line: 1, message: "unknown kind 'Deploymnt' for apiVersion 'apps/v1'" },
+      {
+        file: 'typo.yaml',
+        line: 1,
+        message: "unknown kind 'Deploymnt' for apiVersion 'apps/v1'",
+        kinds: expect.arrayContaining(['k8s.workload', 'k8s.rbac-role']),
+      },
     ])
   })
 
@@ -418,7 +428,12 @@ spec: { privileged: false }
     const result = parseManifests('apiVersion: v1\nkind: ConfigMap\nmetadata: {}\n', 'x.yaml')
     expect(result.evidence).toEqual([])
     expect(result.errors).toEqual([
-      { file: 'x.yaml', line: 1, message: 'ConfigMap (unnamed): metadata.name is missing' },
+      {
+        file: 'x.yaml',
+        line: 1,
+        message: 'ConfigMap (unnamed): metadata.name is missing',
+        kinds: expect.arrayContaining(['k8s.workload', 'k8s.rbac-role']),
+      },
     ])
   })
 })
@@ -476,6 +491,25 @@ volumes:
       errors: [],
       isManifest: false,
     })
+  })
+
+  it('leaves the Kubernetes kinds incomplete for a broken object, not for broken YAML of another kind', () => {
+    // A linter's fixture or an app's config that does not parse says nothing about the cluster.
+    const fixture = parseManifests('rules:\n  indent: 2\n  indent: 4\n', 'tools/lint-config.yaml')
+    expect(fixture.errors).toEqual([expect.not.objectContaining({ kinds: expect.anything() })])
+    // A document naming a kind, or one beside objects, held an object nobody could read.
+    const object = parseManifests('apiVersion: apps/v1\nkind: Deployment\nmetadata: [x\n', 'deploy/a.yaml')
+    expect(object.errors).toEqual([
+      expect.objectContaining({ kinds: expect.arrayContaining(['k8s.workload']) }),
+    ])
+    const beside = parseManifests(
+      'apiVersion: v1\nkind: Namespace\nmetadata: { name: a }\n---\nspec: [x\n',
+      'deploy/b.yaml',
+    )
+    expect(beside.evidence).toHaveLength(1)
+    expect(beside.errors).toEqual([
+      expect.objectContaining({ kinds: expect.arrayContaining(['k8s.workload']) }),
+    ])
   })
 
   it('reports an unreadable file even when no object could be seen', () => {

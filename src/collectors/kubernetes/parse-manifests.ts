@@ -120,6 +120,8 @@ export function parseManifests(text: string, file: string): ManifestParseResult 
   // A readable file with no Kubernetes object is some other YAML (values, compose, app config): not
   // ours to judge. An unreadable one is reported: nobody can tell what it would have held.
   if (typed === 0) return { evidence: [], errors, isManifest: errors.length > 0 }
+  // Beside objects, a document that does not parse was most likely one more.
+  for (const error of errors) error.kinds ??= [...kubernetesKinds]
   for (const doc of untyped) {
     errors.push({
       file,
@@ -201,6 +203,7 @@ function readObject(
           file,
           line: itemLines[i] ?? line,
           message: `items[${i}]: not a Kubernetes object (no apiVersion and kind)`,
+          kinds: [...kubernetesKinds],
         })
         return
       }
@@ -210,23 +213,33 @@ function readObject(
     return
   }
   if (isBuiltInApiGroup(apiVersion) && !isKnownBuiltInKind(kind)) {
-    errors.push({ file, line, message: `unknown kind '${kind}' for apiVersion '${apiVersion}'` })
+    errors.push({
+      file,
+      line,
+      message: `unknown kind '${kind}' for apiVersion '${apiVersion}'`,
+      kinds: [...kubernetesKinds],
+    })
     return
   }
   const { item, problems } = toEvidence(object, { file, line })
   if (item !== undefined) evidence.push(item)
   const name =
     isObject(object.metadata) && typeof object.metadata.name === 'string' ? object.metadata.name : '(unnamed)'
-  for (const problem of problems) errors.push({ file, line, message: `${kind} ${name}: ${problem}` })
+  // An object that could not be read is left out of the evidence: what it was is unknown to the checks,
+  // so every manifest kind is incomplete rather than judged without it.
+  for (const problem of problems)
+    errors.push({ file, line, message: `${kind} ${name}: ${problem}`, kinds: [...kubernetesKinds] })
 }
 
 function yamlError(error: unknown, file: string, startLine: number, text: string): CollectionError {
-  // Whatever objects the document held went unread: every manifest kind is incomplete.
-  const kinds = [...kubernetesKinds]
   const found: CollectionError =
     error instanceof yaml.YAMLException
-      ? { file, line: startLine + error.mark.line, message: `invalid YAML: ${error.reason}`, kinds }
-      : { file, line: startLine, message: `invalid YAML: ${String(error)}`, kinds }
+      ? { file, line: startLine + error.mark.line, message: `invalid YAML: ${error.reason}` }
+      : { file, line: startLine, message: `invalid YAML: ${String(error)}` }
+  // A document that names an apiVersion or kind was an object, and whatever it was went unread: every
+  // manifest kind is incomplete. Other broken YAML (a linter's fixture, an app's config) is reported
+  // alone, unless the file holds objects too (parseManifests).
+  if (/^\s*(apiVersion|kind)\s*:/m.test(text)) found.kinds = [...kubernetesKinds]
   // `{{ template "x" . }}` (Helm 2 style) breaks YAML without naming a Helm object; say what it may be.
   if (text.split(/\r?\n/).some((line) => !line.trimStart().startsWith('#') && line.includes('{{')))
     found.hint =
