@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
 import type { FindingStatus } from './check.js'
+import type { Config } from './config.js'
 import {
+  configuredOwners,
   indexModel,
   planRemediation,
   projectReadiness,
@@ -138,5 +140,19 @@ describe('gap filter values that name nothing', () => {
       unknownGapFilterValues({ owner: 'TOMÁS ORTEGA <tomas@example.com>', criterion: 'cc7.2' }, known),
     ).toEqual([])
     expect(unknownGapFilterValues({ minimum: 'high' }, known)).toEqual([])
+  })
+
+  it("knows every owner trustctl.yaml names, a control's, a vendor's or a risk's with no gap today", () => {
+    const owners = configuredOwners({
+      owners: { security: 'Ana <ana@example.com>' },
+      controls: { 'access.reviews-performed': { owner: 'alice' } },
+      vendors: [{ name: 'Acme Mail', owner: 'bob' } as Config['vendors'][number]],
+      risks: [{ owner: 'carol' } as Config['risks'][number]],
+    })
+    for (const owner of ['security', 'Ana <ana@example.com>', 'alice', 'bob', 'carol'])
+      expect(unknownGapFilterValues({ owner }, { owners, criteria: [] })).toEqual([])
+    expect(unknownGapFilterValues({ owner: 'alic' }, { owners, criteria: [] })).toEqual([
+      `--owner: 'alic' is no owner role, configured owner or gap owner (did you mean "alice"?)`,
+    ])
   })
 })

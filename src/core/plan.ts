@@ -1,6 +1,8 @@
 import { compareCriteria, controlStatus, overallReadiness, rollUpCriterion } from './assess.js'
 import type { AssessmentModel, ControlResult, CriterionResult, Gap } from './assessment.js'
+import { ownerRoles } from './catalog.js'
 import { type Severity, severityRank } from './check.js'
+import type { Config } from './config.js'
 import { didYouMean } from './did-you-mean.js'
 
 /** Which gaps `trustctl gaps` shows. Every field narrows; none given shows every gap. */
@@ -29,6 +31,24 @@ export function filterGaps(gaps: readonly Gap[], filter: GapFilter): Gap[] {
 export interface GapFilterNames {
   owners: Iterable<string>
   criteria: Iterable<string>
+}
+
+/**
+ * Every owner trustctl.yaml names (the roles' people, controls', vendors' and risks' owners) besides
+ * the roles themselves: each is a name `gaps --owner` knows even when it owns no gap today.
+ */
+export function configuredOwners(
+  config: Pick<Config, 'owners' | 'controls' | 'vendors' | 'risks'>,
+): string[] {
+  return [
+    ...ownerRoles,
+    ...Object.values(config.owners),
+    ...Object.values(config.controls).flatMap((control) =>
+      control.owner === undefined ? [] : [control.owner],
+    ),
+    ...config.vendors.flatMap((vendor) => (vendor.owner === undefined ? [] : [vendor.owner])),
+    ...config.risks.flatMap((risk) => (risk.owner === undefined ? [] : [risk.owner])),
+  ]
 }
 
 /**

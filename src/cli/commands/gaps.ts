@@ -1,9 +1,14 @@
 import { loadConfig } from '../../app/load-config.js'
 import { applyRecordedRemediation } from '../../app/remediation.js'
 import { assessForReading, loadLibrary } from '../../app/run-assessment.js'
-import { ownerRoles } from '../../core/catalog.js'
 import { ConfigError } from '../../core/errors.js'
-import { filterGaps, type GapFilter, rankGaps, unknownGapFilterValues } from '../../core/plan.js'
+import {
+  configuredOwners,
+  filterGaps,
+  type GapFilter,
+  rankGaps,
+  unknownGapFilterValues,
+} from '../../core/plan.js'
 import type { CliIo } from '../cli-io.js'
 import { formatGapsGrouped } from '../present.js'
 import { processRun } from '../process-run.js'
@@ -49,7 +54,7 @@ export async function gapsCommand(options: GapsOptions, io: CliIo): Promise<numb
   }
   // Owners assigned on the team server count as known: they are gaps' owners once applied above.
   const unknown = unknownGapFilterValues(filter, {
-    owners: [...ownerRoles, ...Object.values(loaded.config.owners), ...model.gaps.map((g) => g.owner)],
+    owners: [...configuredOwners(loaded.config), ...model.gaps.map((g) => g.owner)],
     criteria: library.catalog.criteria.keys(),
   })
   if (unknown.length > 0)
