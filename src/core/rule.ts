@@ -58,6 +58,17 @@ function compilePattern(source: string): RegExp {
   return source.startsWith('(?i)') ? new RegExp(source.slice(4), 'i') : new RegExp(source)
 }
 
+/** A regular expression's source, refused when it does not compile (built inside a deferred schema). */
+const patternSchema = () =>
+  z.string().refine((s) => {
+    try {
+      compilePattern(s)
+      return true
+    } catch {
+      return false
+    }
+  }, 'is not a valid regular expression')
+
 const leafOperators = [
   'equals',
   'notEquals',
@@ -90,17 +101,7 @@ const leafSchema = deferredSchema(() =>
       exists: z.boolean().optional(),
       in: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
       notIn: z.union([z.array(z.unknown()), z.strictObject({ param: z.string().min(1) })]).optional(),
-      matches: z
-        .string()
-        .refine((s) => {
-          try {
-            compilePattern(s)
-            return true
-          } catch {
-            return false
-          }
-        }, 'is not a valid regular expression')
-        .optional(),
+      matches: patternSchema().optional(),
       greaterOrEqual: number.optional(),
       lessOrEqual: number.optional(),
       /** True when the value (a CIDR or a list of them) holds an address range open to the internet. */
@@ -157,17 +158,7 @@ const referenceSchema = deferredSchema(() =>
      * A literal value that names a resource of the type outside this code (`^igw-` for an internet
      * gateway id written as text). Without it, a literal is looked up among the resources by name.
      */
-    valueMatches: z
-      .string()
-      .refine((s) => {
-        try {
-          compilePattern(s)
-          return true
-        } catch {
-          return false
-        }
-      }, 'is not a valid regular expression')
-      .optional(),
+    valueMatches: patternSchema().optional(),
     /** Attributes of the referred resource a literal value may equal (a role's `name`). */
     matchOn: z.array(z.string().min(1)).default(['id', 'name', 'arn', 'bucket']),
     /**
