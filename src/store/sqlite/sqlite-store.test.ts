@@ -163,6 +163,29 @@ describe('SqliteStore on a real file', () => {
     return out
   }
 
+  /**
+   * Closes a store rewritten to an older layout and opens it again: the upgraded store holds what it
+   * held before, and every content hash recorded finds its bytes by address.
+   */
+  async function reopenedAfterDowngrade(
+    raw: Database.Database,
+    file: string,
+    before: string[],
+  ): Promise<SqliteStore> {
+    const hashes = raw
+      .prepare('SELECT DISTINCT content_hash FROM ledger_record ORDER BY content_hash')
+      .pluck()
+      .all() as string[]
+    raw.close()
+    const upgraded = new SqliteStore(file)
+    expect(await contents(upgraded)).toEqual(before)
+    for (const hash of hashes) {
+      const blob = await upgraded.blob(`sha256:${hash}`)
+      expect(blob === undefined ? undefined : sha256(blob)).toBe(hash)
+    }
+    return upgraded
+  }
+
   it('upgrades a version-2 ledger (hash-keyed blobs) to the current layout, and it still verifies', async () => {
     const file = path.join(dir, 'v2', 'trustctl.db')
     const old = storeAt(file, 2)
@@ -409,18 +432,7 @@ describe('SqliteStore on a real file', () => {
     raw.exec(`DROP TABLE ledger_content;
       CREATE INDEX ledger_record_content ON ledger_record (content_hash);
       PRAGMA user_version = 6;`)
-    const hashes = raw
-      .prepare('SELECT DISTINCT content_hash FROM ledger_record ORDER BY content_hash')
-      .pluck()
-      .all() as string[]
-    raw.close()
-
-    const upgraded = new SqliteStore(file)
-    expect(await contents(upgraded)).toEqual(before)
-    for (const hash of hashes) {
-      const blob = await upgraded.blob(`sha256:${hash}`)
-      expect(blob === undefined ? undefined : sha256(blob)).toBe(hash)
-    }
+    const upgraded = await reopenedAfterDowngrade(raw, file, before)
     await save(upgraded, '2026-11-03T00:00:00Z', [evidence('a'), evidence('d')])
     expect(await verifyStore(upgraded)).toMatchObject({ ok: true, manifests: 3 })
     await upgraded.close()
@@ -463,18 +475,7 @@ describe('SqliteStore on a real file', () => {
         PRIMARY KEY (content_hash, seq)) WITHOUT ROWID;
       INSERT INTO ledger_content SELECT content_hash, seq FROM ledger_record;
       PRAGMA user_version = 7;`)
-    const hashes = raw
-      .prepare('SELECT DISTINCT content_hash FROM ledger_record ORDER BY content_hash')
-      .pluck()
-      .all() as string[]
-    raw.close()
-
-    const upgraded = new SqliteStore(file)
-    expect(await contents(upgraded)).toEqual(before)
-    for (const hash of hashes) {
-      const blob = await upgraded.blob(`sha256:${hash}`)
-      expect(blob === undefined ? undefined : sha256(blob)).toBe(hash)
-    }
+    const upgraded = await reopenedAfterDowngrade(raw, file, before)
     // The parse cache finds the evidence sets of the first ingest through the new keys.
     const runId = await upgraded.beginRun({ startedAt: '2026-11-03T00:00:00.000Z', toolVersion: 't', signer })
     const again = await ingestInputs(upgraded, runId, inputs(['a', 'b', 'd']), {
