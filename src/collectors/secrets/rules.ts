@@ -195,13 +195,14 @@ export const secretRules: readonly SecretRule[] = [
     // A secret access key written with no name to give it away (`RUN echo <key> > ~/.aws/credentials`):
     // a token of exactly 40 base64 characters within 300 characters of an access key id, either side.
     // It opens with a class, not a literal, so it runs only on a text that holds a key id at all; and
-    // the token must mix lower case, upper case and digits, which git hashes (lower-case hex), key ids
-    // (upper case) and paths do not.
+    // the token must mix lower case, upper case and a digit, `/` or `+`, which git hashes (lower-case
+    // hex) and key ids (upper case) do not. Not a digit alone: one real key in a thousand has none
+    // (0.84^39), and a key that slips through is stored in clear.
     id: 'aws-secret-access-key-near-key-id',
     title: 'AWS secret access key (next to an access key id)',
     requires: ['AKIA', 'ASIA'],
     detect:
-      '(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?=[A-Za-z0-9/+]{0,39}[0-9])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])' +
+      '(?<![A-Za-z0-9/+=])(?=[A-Za-z0-9/+]{40}(?![A-Za-z0-9/+=]))(?=[A-Za-z0-9/+]{0,39}[0-9/+])(?=[A-Za-z0-9/+]{0,39}[a-z])(?=[A-Za-z0-9/+]{0,39}[A-Z])' +
       '(?:(?<=(?:AKIA|ASIA)[A-Z0-9]{16}[\\s\\S]{0,300})|(?=[A-Za-z0-9/+]{40}[\\s\\S]{0,300}(?:AKIA|ASIA)[A-Z0-9]{16}))' +
       '[A-Za-z0-9/+]{40}',
     boundary: false,
