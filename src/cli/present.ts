@@ -80,7 +80,7 @@ function gapHeadline(g: Gap, style: Style): string {
   return `${style.severity(g.severity, `[${g.severity.toUpperCase()}]`)} ${g.title}`
 }
 
-/** "Start here": the few gaps that unblock the most, grouped by owner, for the end of `assess`. */
+/** "Start here": critical gaps, then the few that unblock the most, grouped by owner, for the end of `assess`. */
 export function formatStartHere(
   groups: readonly { owner: string; gaps: readonly RankedGap[] }[],
   style: Style = plainStyle,
@@ -88,7 +88,7 @@ export function formatStartHere(
   if (groups.length === 0) return ''
   const lines = [
     '',
-    `${style.bold('Start here')} (the gaps that unblock the most criteria; trustctl plan orders the rest):`,
+    `${style.bold('Start here')} (critical gaps, then those that unblock the most criteria; trustctl plan orders the rest):`,
   ]
   for (const group of groups) {
     lines.push(`  ${style.bold(group.owner)}`)

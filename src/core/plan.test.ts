@@ -9,6 +9,7 @@ import {
   projectReadiness,
   rankGaps,
   readinessProjector,
+  startHere,
   unknownGapFilterValues,
 } from './plan.js'
 
@@ -118,6 +119,22 @@ describe('readinessProjector', () => {
     expect(projected(model.gaps[1]).points).toBe(50 + 100 + 0)
     const ranked = rankGaps(model, model.gaps)
     expect(ranked[0]?.gap.id).toBe('test-without-evidence:x/five')
+  })
+})
+
+describe('start here', () => {
+  it('puts a critical gap first, though closing it unblocks less than the ranking\'s top', () => {
+    const critical = { ...gap('failing-test:x/one'), severity: 'critical', owner: 'engineering' } as Gap
+    const withCritical = { ...model, gaps: [...model.gaps, critical] } as AssessmentModel
+    expect(rankGaps(withCritical, withCritical.gaps)[0]?.gap.id).not.toBe(critical.id)
+    const groups = startHere(withCritical, 3)
+    expect(groups[0]?.owner).toBe('engineering')
+    expect(groups.flatMap((g) => g.gaps.map((r) => r.gap.id))).toEqual([
+      critical.id,
+      ...rankGaps(model, model.gaps)
+        .slice(0, 2)
+        .map((r) => r.gap.id),
+    ])
   })
 })
 

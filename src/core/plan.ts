@@ -369,9 +369,16 @@ function rankWith(
 const applicableCriteria = (model: AssessmentModel): number =>
   Math.max(1, model.criteria.filter((c) => c.status !== 'not-applicable').length)
 
-/** The few gaps to start with: the top of the ranking, grouped by owner (owners in rank order). */
+/**
+ * The few gaps to start with, grouped by owner (owners in rank order): critical gaps first, each a
+ * live exposure (a privileged container, a leaked key) that readiness alone would rank below the
+ * paperwork unblocking more criteria, then the top of the ranking.
+ */
 export function startHere(model: AssessmentModel, count = 5): { owner: string; gaps: RankedGap[] }[] {
-  return groupByOwner(rankGaps(model, model.gaps).slice(0, count))
+  const ranked = rankGaps(model, model.gaps)
+  const critical = ranked.filter((r) => r.gap.severity === 'critical')
+  const rest = ranked.filter((r) => r.gap.severity !== 'critical')
+  return groupByOwner([...critical, ...rest].slice(0, count))
 }
 
 /** Ranked gaps grouped by owner, owners in the order their first gap ranks. */
