@@ -402,6 +402,44 @@ metadata: { name: not-apps }
     ])
   })
 
+  it('does not take a CNI or Knative resource named like a built-in kind for that kind', () => {
+    // Calico's NetworkPolicy, read as Kubernetes', had an empty podSelector and no ingress rule: a
+    // default deny that it is not.
+    const text = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: allow-dns-egress, namespace: app }
+spec:
+  selector: app == 'api'
+  types: [Egress]
+  egress:
+    - action: Allow
+      protocol: UDP
+      destination: { ports: [53] }
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: { name: hello, namespace: app }
+spec:
+  template:
+    spec:
+      containers:
+        - image: ghcr.io/acme/hello:1.0.0
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: app }
+spec:
+  podSelector: {}
+`
+    const result = parseManifests(text, 'cni.yaml')
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => [e.kind, e.resourceKind, e.name])).toEqual([
+      ['k8s.resource', 'NetworkPolicy', 'allow-dns-egress'],
+      ['k8s.resource', 'Service', 'hello'],
+      ['k8s.network-policy', 'NetworkPolicy', 'default-deny'],
+    ])
+  })
+
   it('reads objects of removed built-in APIs, still found in old charts, as what they are', () => {
     const text = `apiVersion: extensions/v1beta1
 kind: Deployment

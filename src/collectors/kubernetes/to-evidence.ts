@@ -242,13 +242,15 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     }
     const maxReplicas = r.number(spec.maxReplicas)
     if (maxReplicas !== undefined) item.maxReplicas = maxReplicas
-  } else if (kind === 'Namespace') {
+  } else if (kind === 'Namespace' && isBuiltInApiGroup(apiVersion)) {
     item = { kind: 'k8s.namespace', ...base, labels, annotations }
   } else if (kind === 'ServiceAccount' && isBuiltInApiGroup(apiVersion)) {
     item = { kind: 'k8s.service-account', ...base, namespace: ns }
     const automount = r.boolean(object.automountServiceAccountToken)
     if (automount !== undefined) item.automountServiceAccountToken = automount
-  } else if (kind === 'NetworkPolicy') {
+  } else if (kind === 'NetworkPolicy' && isBuiltInApiGroup(apiVersion)) {
+    // Only networking.k8s.io: Calico's and Antrea's NetworkPolicy have another shape (`selector`,
+    // `types`), which read as this one was an empty podSelector with no ingress rule, a default deny.
     item = {
       kind: 'k8s.network-policy',
       ...base,
@@ -264,7 +266,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         .objects(spec.egress, 'spec.egress')
         .map((rule, i) => toRule(r, rule, 'to', `spec.egress[${i}]`)),
     }
-  } else if (kind === 'Ingress') {
+  } else if (kind === 'Ingress' && isBuiltInApiGroup(apiVersion)) {
     item = {
       kind: 'k8s.ingress',
       ...base,
@@ -282,7 +284,8 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     }
     const className = r.string(spec.ingressClassName)
     if (className !== undefined) item.ingressClassName = className
-  } else if (kind === 'Service') {
+  } else if (kind === 'Service' && isBuiltInApiGroup(apiVersion)) {
+    // A Knative Service (serving.knative.dev) runs pods; it is no ClusterIP Service.
     const type = r.string(spec.type) ?? 'ClusterIP'
     item = {
       kind: 'k8s.service',
