@@ -709,6 +709,25 @@ spec:
     ])
   })
 
+  it('refuses a pod template with init containers but no app container', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: only-init, namespace: web }
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: migrate
+          image: ghcr.io/acme/migrate:1.4.0
+      containers: null
+`
+    const result = parseManifests(text, 'deploy.yaml')
+    expect(result.evidence).toEqual([])
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'Deployment only-init: spec.template.spec.containers: a Deployment needs at least one container',
+    ])
+  })
+
   it('reads a bare Pod and defaults the namespace', () => {
     const text = `apiVersion: v1
 kind: Pod

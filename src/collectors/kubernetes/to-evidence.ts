@@ -576,7 +576,9 @@ function toWorkload(
   if (serviceAccount !== undefined) workload.serviceAccountName = serviceAccount
   const automount = r.boolean(podSpec.automountServiceAccountToken)
   if (automount !== undefined) workload.automountServiceAccountToken = automount
-  if (containers.length === 0)
+  // Counted without init and ephemeral containers: Kubernetes runs no pod without an app container,
+  // and a check that skips init containers (probes) would pass on what it never saw.
+  if (!containers.some((c) => !c.init && c.ephemeral !== true))
     r.problems.push(`${prefix}spec.containers: a ${kind} needs at least one container`)
   return workload
 }
