@@ -1311,6 +1311,39 @@ items:
     expect(result.evidence.map((e) => `${e.resourceKind}/${e.name}`)).toEqual(['Deployment/web', 'Pod/debug'])
   })
 
+  it('judges the ReplicaSet of a controller that is not read as a workload, such as an Argo Rollout', () => {
+    const result = parseManifests(
+      `apiVersion: v1
+kind: List
+items:
+- apiVersion: argoproj.io/v1alpha1
+  kind: Rollout
+  metadata: {name: web, namespace: shop}
+  spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata:
+    name: web-6b8f
+    namespace: shop
+    ownerReferences: [{apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: web, controller: true, uid: 1}]
+  spec: {template: {spec: {containers: [{name: web, image: nginx, securityContext: {privileged: true}}]}}}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: web-6b8f-x2x9q
+    namespace: shop
+    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-6b8f, controller: true, uid: 2}]
+  spec: {containers: [{name: web, image: nginx, securityContext: {privileged: true}}]}
+`,
+      'live.yaml',
+    )
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => `${e.kind} ${e.resourceKind}/${e.name}`)).toEqual([
+      'k8s.resource Rollout/web',
+      'k8s.workload ReplicaSet/web-6b8f',
+    ])
+  })
+
   it('does not stop on application YAML tags such as CloudFormation intrinsics', () => {
     const result = parseManifests(
       `AWSTemplateFormatVersion: '2010-09-09'

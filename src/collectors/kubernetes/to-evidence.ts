@@ -125,6 +125,11 @@ const builtInGroups = new Set([
   'storagemigration.k8s.io',
 ])
 
+/** Whether an owner reference names a kind read as a workload here (a Deployment, a Job…). */
+function isWorkloadController(apiVersion: string | undefined, kind: string | undefined): boolean {
+  return kind !== undefined && workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion ?? '')
+}
+
 /** Built-in API groups: the core group (`v1`) and the groups kube-apiserver serves. */
 export function isBuiltInApiGroup(apiVersion: string): boolean {
   const slash = apiVersion.indexOf('/')
@@ -221,10 +226,15 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   const ns = namespace ?? 'default'
 
   // A live dump holds the Pods and ReplicaSets a controller made; judging them too would count each
-  // exception several times. The controller (Deployment, Job…) is the subject.
+  // exception several times. The controller (Deployment, Job…) is the subject, when it is one read as
+  // a workload: the ReplicaSets of an Argo Rollout, or Pods of an operator, are judged themselves, as
+  // their controller's pod template is never looked at.
   const ownedByController = r
     .objects(metadata.ownerReferences, 'metadata.ownerReferences')
-    .some((o) => r.boolean(o.controller) === true)
+    .some(
+      (o) =>
+        r.boolean(o.controller) === true && isWorkloadController(r.string(o.apiVersion), r.string(o.kind)),
+    )
   if (ownedByController && workloadKinds.has(kind)) return { problems: [] }
 
   let item: EvidenceItem | undefined
