@@ -1407,6 +1407,34 @@ spec: {match: {kinds: [{apiGroups: [""], kinds: [Namespace]}]}}
     ])
   })
 
+  it("lets a Kyverno rule's own failureAction win over the policy's", () => {
+    const result = parseManifests(
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: rules-audit}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - {name: a, validate: {failureAction: Audit, pattern: {}}}
+    - {name: b, validate: {failureAction: audit, pattern: {}}}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: one-rule-inherits}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - {name: a, validate: {failureAction: Audit, pattern: {}}}
+    - {name: b, validate: {pattern: {}}}
+`,
+      'policies.yaml',
+    )
+    expect(result.evidence.map((e) => [e.name, 'policyMode' in e ? e.policyMode : undefined])).toEqual([
+      ['rules-audit', 'audit'],
+      ['one-rule-inherits', 'enforce'],
+    ])
+  })
+
   it('keeps annotation keys but masks credentials in their values', () => {
     const result = parseManifests(
       `apiVersion: networking.k8s.io/v1

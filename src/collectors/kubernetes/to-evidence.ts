@@ -485,10 +485,15 @@ function admissionPolicyMode(
   const group = apiVersion.split('/')[0] ?? ''
   if (group === 'kyverno.io' && (kind === 'ClusterPolicy' || kind === 'Policy')) {
     const policyAction = r.string(spec.validationFailureAction)?.toLowerCase()
-    const ruleActions = r
-      .objects(spec.rules, 'spec.rules')
-      .map((rule) => r.string(r.object(rule.validate, 'spec.rules.validate').failureAction)?.toLowerCase())
-    return policyAction === 'enforce' || ruleActions.includes('enforce') ? 'enforce' : 'audit'
+    // A rule's own failureAction wins over the policy's: a policy set to Enforce whose every validate
+    // rule says Audit only audits. Without validate rules the policy-level action is all there is.
+    const validateRules = r.objects(spec.rules, 'spec.rules').filter((rule) => r.isObject(rule.validate))
+    if (validateRules.length === 0) return policyAction === 'enforce' ? 'enforce' : 'audit'
+    const enforces = validateRules.some((rule) => {
+      const ruleAction = r.string(r.object(rule.validate, 'spec.rules.validate').failureAction)?.toLowerCase()
+      return (ruleAction ?? policyAction) === 'enforce'
+    })
+    return enforces ? 'enforce' : 'audit'
   }
   if (group === 'constraints.gatekeeper.sh') {
     const action = r.string(spec.enforcementAction)?.toLowerCase() ?? 'deny'
