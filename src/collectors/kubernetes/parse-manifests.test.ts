@@ -1534,6 +1534,31 @@ spec:
     expect(debug).toMatchObject({ name: 'debugger', init: false, ephemeral: true, privileged: true })
   })
 
+  it('applies the pod securityContext where a container sets a field to null', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsUser: 0
+        appArmorProfile: { type: Unconfined }
+        seccompProfile: { type: Unconfined }
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+          securityContext: { runAsUser: null, appArmorProfile: null, seccompProfile: null }
+`
+    const result = parseManifests(text, 'web.yaml')
+    expect(result.errors).toEqual([])
+    expect(one(result.evidence, 'k8s.workload', 'web').containers[0]).toMatchObject({
+      runAsUser: 0,
+      appArmorProfile: 'Unconfined',
+      seccompProfile: 'Unconfined',
+    })
+  })
+
   it('maps the AppArmor annotation when no field is set, and reads ServiceAccounts', () => {
     const text = `apiVersion: apps/v1
 kind: Deployment

@@ -622,7 +622,10 @@ function toContainer(
   const init = role === 'init'
   const own = r.object(c.securityContext, `${path}.securityContext`)
   // A container's own securityContext overrides the pod's, field by field, as the kubelet applies it.
-  const pick = (field: string): unknown => (own[field] !== undefined ? own[field] : podContext[field])
+  // A null there is a field left unset (Helm renders `appArmorProfile: null` from empty values), so
+  // the pod's value still applies: taken as the container's, it hid a pod-level Unconfined.
+  const pick = (field: string): unknown =>
+    own[field] !== undefined && own[field] !== null ? own[field] : podContext[field]
   const caps = r.object(own.capabilities, `${path}.securityContext.capabilities`)
   const capabilities: Capabilities = {
     add: r.strings(caps.add, `${path}.securityContext.capabilities.add`),
