@@ -1,11 +1,17 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import type { ContainerDockerfile, DockerStage, ImageReference } from '../../../src/core/evidence.js'
-import { imageMatchesPrefix } from '../../../src/core/image-reference.js'
+import { imageMatchesPrefix, parseImageReference } from '../../../src/core/image-reference.js'
 import { describeImage, isDebugTag, isDistroless } from '../shared/image.js'
 import { packageOperation, removedPaths, targetRemoves, wordsOf } from '../shared/shell-commands.js'
 import { findShippedImage } from '../shared/shipped-image.js'
-import { type BaseProfile, classifyPackage, isShellBinary, profileBase } from '../shared/tooling.js'
+import {
+  type BaseProfile,
+  classifyPackage,
+  isShellBinary,
+  isShellDirectory,
+  profileBase,
+} from '../shared/tooling.js'
 
 interface InstalledTool {
   name: string
@@ -29,7 +35,31 @@ interface StageChanges {
   unread: { line: number; reason: string }[]
 }
 
-function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStage[]): StageChanges {
+/**
+ * Whether `COPY --from=<from>` copies out of a minimal image: a stage whose base is one, or such an
+ * image named directly. A stage or image that cannot be traced is not taken for minimal.
+ */
+function copiesFromMinimal(
+  dockerfile: ContainerDockerfile,
+  from: string,
+  minimalImages: readonly string[],
+): boolean {
+  const stage = dockerfile.stages.find(
+    (s) => s.name?.toLowerCase() === from.toLowerCase() || String(s.index) === from,
+  )
+  if (stage !== undefined) {
+    const image = findShippedImage({ ...dockerfile, finalStage: stage.index })?.image
+    return image !== undefined && !image.unresolved && isMinimal(image, minimalImages)
+  }
+  const image = parseImageReference(from)
+  return !image.unresolved && isMinimal(image, minimalImages)
+}
+
+function readChanges(
+  dockerfile: ContainerDockerfile,
+  chain: readonly DockerStage[],
+  minimalImages: readonly string[],
+): StageChanges {
   const changes: StageChanges = {
     installed: [],
     shellCopies: [],
@@ -74,8 +104,18 @@ function readChanges(dockerfile: ContainerDockerfile, chain: readonly DockerStag
   for (const copy of dockerfile.copies) {
     if (!chainIndexes.has(copy.stage)) continue
     for (const source of copy.sources) {
-      if (isShellBinary(source))
-        changes.shellCopies.push({ instruction: copy.instruction, source, line: copy.line })
+      // A whole /bin (or /) out of another stage or image brings its shell along, unless that
+      // stage or image is itself minimal; a directory of the build context is the project's own.
+      const shellDirectory =
+        copy.fromStage !== undefined &&
+        isShellDirectory(source) &&
+        !copiesFromMinimal(dockerfile, copy.fromStage, minimalImages)
+      if (isShellBinary(source) || shellDirectory)
+        changes.shellCopies.push({
+          instruction: copy.instruction,
+          source: shellDirectory ? `${source} from ${copy.fromStage}` : source,
+          line: copy.line,
+        })
     }
   }
   return changes
@@ -169,7 +209,7 @@ export default defineCheck({
           { line: root.line },
         )
       }
-      const changes = readChanges(dockerfile, chain)
+      const changes = readChanges(dockerfile, chain, params.minimalImages)
       const installLines = [...new Set(changes.installed.map((tool) => tool.line))]
       const added = [
         ...installLines.map((line) => ({

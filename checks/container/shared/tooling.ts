@@ -30,6 +30,16 @@ export function isShellBinary(path: string): boolean {
   return /^(sh|bash|ash|dash|zsh|busybox)$/.test(base)
 }
 
+/**
+ * The directories an OS image keeps its shell in (`/bin`, `/usr/bin`, `/usr`, the sbin ones), copied
+ * whole (`COPY --from=busybox /bin/ /bin/`), or the whole filesystem (`/`); a glob inside them
+ * (`/bin/*`) copies the same.
+ */
+export function isShellDirectory(path: string): boolean {
+  const clean = `/${path.split('/').filter(Boolean).join('/')}`.replace(/\/\*$/, '')
+  return /^\/(usr(\/s?bin)?|s?bin)?$/.test(clean)
+}
+
 export type BaseFamily = 'debian' | 'alpine' | 'rhel' | 'busybox' | 'distroless-debug' | 'unknown'
 
 /** What a non-minimal base image ships, and which files removing its shell and package manager means. */

@@ -35,6 +35,24 @@ function policyEngine(resource: K8sResource): string | undefined {
   )?.engine
 }
 
+/**
+ * Whether a binding makes the ValidatingAdmissionPolicy reject what breaks it. A policy without a
+ * binding is never evaluated, and one bound with `validationActions: [Audit]` or `[Warn]` admits
+ * everything; only `Deny` blocks.
+ */
+function policyDenies(policyName: string, resources: readonly K8sResource[]): boolean {
+  return resources.some((r) => {
+    if (r.resourceKind !== 'ValidatingAdmissionPolicyBinding') return false
+    if (!r.apiVersion.startsWith('admissionregistration.k8s.io/')) return false
+    const actions = r.spec?.validationActions
+    return (
+      r.spec?.policyName === policyName &&
+      Array.isArray(actions) &&
+      actions.some((action) => typeof action === 'string' && action.toLowerCase() === 'deny')
+    )
+  })
+}
+
 export default defineCheck({
   id: 'kubernetes/admission-policy-engine-deployed',
   title: 'An admission policy engine guards what runs in the cluster',
@@ -60,7 +78,10 @@ export default defineCheck({
         })),
       ),
       ...evidence['k8s.admission']
-        .filter((a) => a.resourceKind === 'ValidatingAdmissionPolicy')
+        .filter(
+          (a) =>
+            a.resourceKind === 'ValidatingAdmissionPolicy' && policyDenies(a.name, evidence['k8s.resource']),
+        )
         .map((a) => ({ subject: a, what: `ValidatingAdmissionPolicy ${a.name}` })),
       ...evidence['k8s.resource'].flatMap((r) => {
         const engine = policyEngine(r)
@@ -82,6 +103,18 @@ export default defineCheck({
     const [first] = found
     if (first !== undefined) {
       return [result.pass(first.subject, `admission policy in place: ${found.map((f) => f.what).join(', ')}`)]
+    }
+    const notDenying = evidence['k8s.admission'].filter((a) => a.resourceKind === 'ValidatingAdmissionPolicy')
+    const [firstNotDenying] = notDenying
+    if (firstNotDenying !== undefined) {
+      const names = notDenying.map((a) => `ValidatingAdmissionPolicy ${a.name}`).join(', ')
+      return [
+        result.fail(
+          firstNotDenying,
+          `no ValidatingAdmissionPolicyBinding with validationActions: [Deny] binds ${names}, so nothing is ` +
+            'rejected: an unbound policy is never evaluated, and Audit or Warn admit what breaks it',
+        ),
+      ]
     }
     const anchor = evidence['k8s.workload'][0] ?? evidence['k8s.admission'][0] ?? evidence['k8s.resource'][0]
     if (anchor === undefined) return []

@@ -15,23 +15,24 @@ export interface NamespaceInScope {
  * Every namespace the evidence shows: declared by a Namespace manifest, or implied by a workload
  * living in it (typical of rendered Helm output, where the namespace is created at install). A
  * declared namespace is the better subject, so it wins; the order is declarations first, then
- * implied namespaces in the order their first workload appears.
+ * implied namespaces in the order their first workload appears. Each manifest is its own entry, also
+ * when two declare one name (`envs/dev/` and `envs/prod/`): judging only the first let the other,
+ * with other labels, pass unseen.
  */
 export function namespacesInScope(
   namespaces: readonly K8sNamespace[],
   workloads: readonly K8sWorkload[],
 ): NamespaceInScope[] {
-  const found = new Map<string, NamespaceInScope>()
-  for (const ns of namespaces) {
-    if (!found.has(ns.name)) found.set(ns.name, { name: ns.name, manifest: ns, subject: ns })
-  }
+  const declared: NamespaceInScope[] = namespaces.map((ns) => ({ name: ns.name, manifest: ns, subject: ns }))
+  const names = new Set(namespaces.map((ns) => ns.name))
+  const implied = new Map<string, NamespaceInScope>()
   for (const w of workloads) {
-    if (!found.has(w.namespace)) {
-      found.set(w.namespace, {
+    if (!names.has(w.namespace) && !implied.has(w.namespace)) {
+      implied.set(w.namespace, {
         name: w.namespace,
         subject: impliedSubject('Namespace', w.namespace, w.file, w.line),
       })
     }
   }
-  return [...found.values()]
+  return [...declared, ...implied.values()]
 }

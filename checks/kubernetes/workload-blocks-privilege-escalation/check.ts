@@ -4,12 +4,21 @@ import type { Container } from '../../../src/core/evidence.js'
 import { judgeContainers } from '../shared/containers.js'
 import { exemptNamespacesParam } from '../shared/scope.js'
 
+/** `SYS_ADMIN` in any spelling, or `ALL`, which adds every capability and SYS_ADMIN with them. */
+function grantsSysAdmin(capability: string): boolean {
+  const name = capability.trim().toUpperCase().replace(/^CAP_/, '')
+  return name === 'SYS_ADMIN' || name === 'ALL'
+}
+
 function escalationShortfall(container: Container): string | undefined {
   // Kubernetes always allows escalation for privileged containers and those adding CAP_SYS_ADMIN,
   // whatever allowPrivilegeEscalation says.
   if (container.privileged === true) return 'privileged: true always allows escalation'
-  if (container.capabilities.add.some((cap) => cap.toUpperCase().replace(/^CAP_/, '') === 'SYS_ADMIN')) {
-    return 'adds SYS_ADMIN, which always allows escalation'
+  const sysAdmin = container.capabilities.add.find(grantsSysAdmin)
+  if (sysAdmin !== undefined) {
+    return sysAdmin.trim().toUpperCase() === 'ALL'
+      ? 'adds ALL capabilities, SYS_ADMIN among them, which always allows escalation'
+      : 'adds SYS_ADMIN, which always allows escalation'
   }
   // Unset means allowed: the kernel's no_new_privs flag is only set when this is explicitly false.
   if (container.allowPrivilegeEscalation === undefined) return 'allowPrivilegeEscalation is not set'

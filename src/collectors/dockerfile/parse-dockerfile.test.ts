@@ -138,6 +138,12 @@ FROM tools
     // A stage FROM an image does not inherit a user from the stage above it.
     expect(read('FROM alpine AS a\nUSER app\nFROM alpine\n').stages[1]?.user).toBeUndefined()
   })
+
+  it('reads a quoted USER as the builder does, without its quotes', () => {
+    expect(read('FROM alpine:3.20\nUSER "root"\n').stages[0]?.user).toBe('root')
+    expect(read("FROM alpine:3.20\nUSER '0':'0'\n").stages[0]?.user).toBe('0:0')
+    expect(read(`FROM alpine:3.20\nARG UID=10001\nUSER "\${UID}"\n`).stages[0]?.user).toBe('10001')
+  })
 })
 
 describe('image references', () => {

@@ -148,7 +148,7 @@ export function parseDockerfile(text: string, file: string, target?: string): Do
     current.instructions.push(entry)
     if (keyword === 'USER') {
       // `USER ${APP_UID}` is resolved from the stage's ARG/ENV defaults, so checks can judge the uid.
-      const user = substitute(instruction.getArgumentsContent()?.trim() ?? '', variablesInStage)
+      const user = unquoteUser(substitute(instruction.getArgumentsContent()?.trim() ?? '', variablesInStage))
       if (user) current.user = user
     }
     if (keyword === 'COPY' || keyword === 'ADD') copies.push(toCopy(instruction, keyword, current.index))
@@ -290,6 +290,14 @@ function jsonPaths(args: string): string[] | undefined {
   } catch {
     return undefined
   }
+}
+
+/**
+ * The user as the builder reads it: it takes the USER word through its shell-word rules, so
+ * `USER "root"` and `USER 'root':'root'` run as root. No user or group name holds a quote.
+ */
+function unquoteUser(user: string): string {
+  return user.replace(/["']/g, '')
 }
 
 /** Replaces `$NAME` and `${NAME}` with known build-arg defaults; unknown ones stay as written. */

@@ -56,8 +56,13 @@ export function classifyFile(relativePath: string, type: FileSourceType = 'auto'
   const base = path.posix.basename(relativePath)
   const isYaml = /\.ya?ml$/i.test(base)
   // `Dockerfile.dockerignore` is BuildKit's per-Dockerfile ignore file, a list of globs, not a Dockerfile.
+  // `Dockerfile-prod` and `Dockerfile_arm64` name variants as often as `Dockerfile.prod` does; left
+  // unread, the image a repository ships may be the one no test saw. A dotted name after the dash
+  // (`Dockerfile-guide.md`) is another kind of file.
   const isDockerfile =
-    (/^(Dockerfile|Containerfile)(\..+)?$/.test(base) || /\.(Dockerfile|Containerfile)$/i.test(base)) &&
+    (/^(Dockerfile|Containerfile)(\..+|[-_][\w-]+)?$/.test(base) ||
+      /^(dockerfile|containerfile)$/i.test(base) ||
+      /\.(Dockerfile|Containerfile)$/i.test(base)) &&
     !base.endsWith('.dockerignore')
   const isWorkflow = isYaml && /(^|\/)\.github\/workflows\/[^/]+$/.test(relativePath)
   // `.gitlab-ci.yml` is GitLab's default pipeline file; `*.gitlab-ci.yml` is how templates and local

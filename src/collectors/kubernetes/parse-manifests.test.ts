@@ -402,6 +402,44 @@ metadata: { name: not-apps }
     ])
   })
 
+  it('does not take a CNI or Knative resource named like a built-in kind for that kind', () => {
+    // Calico's NetworkPolicy, read as Kubernetes', had an empty podSelector and no ingress rule: a
+    // default deny that it is not.
+    const text = `apiVersion: projectcalico.org/v3
+kind: NetworkPolicy
+metadata: { name: allow-dns-egress, namespace: app }
+spec:
+  selector: app == 'api'
+  types: [Egress]
+  egress:
+    - action: Allow
+      protocol: UDP
+      destination: { ports: [53] }
+---
+apiVersion: serving.knative.dev/v1
+kind: Service
+metadata: { name: hello, namespace: app }
+spec:
+  template:
+    spec:
+      containers:
+        - image: ghcr.io/acme/hello:1.0.0
+---
+apiVersion: networking.k8s.io/v1
+kind: NetworkPolicy
+metadata: { name: default-deny, namespace: app }
+spec:
+  podSelector: {}
+`
+    const result = parseManifests(text, 'cni.yaml')
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => [e.kind, e.resourceKind, e.name])).toEqual([
+      ['k8s.resource', 'NetworkPolicy', 'allow-dns-egress'],
+      ['k8s.resource', 'Service', 'hello'],
+      ['k8s.network-policy', 'NetworkPolicy', 'default-deny'],
+    ])
+  })
+
   it('reads objects of removed built-in APIs, still found in old charts, as what they are', () => {
     const text = `apiVersion: extensions/v1beta1
 kind: Deployment
@@ -668,6 +706,25 @@ spec:
     expect(result.evidence).toEqual([])
     expect(result.errors.map((e) => e.message)).toEqual([
       'CronJob empty: spec.jobTemplate.spec.template.spec.containers: a CronJob needs at least one container',
+    ])
+  })
+
+  it('refuses a pod template with init containers but no app container', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: only-init, namespace: web }
+spec:
+  template:
+    spec:
+      initContainers:
+        - name: migrate
+          image: ghcr.io/acme/migrate:1.4.0
+      containers: null
+`
+    const result = parseManifests(text, 'deploy.yaml')
+    expect(result.evidence).toEqual([])
+    expect(result.errors.map((e) => e.message)).toEqual([
+      'Deployment only-init: spec.template.spec.containers: a Deployment needs at least one container',
     ])
   })
 
@@ -1254,6 +1311,39 @@ items:
     expect(result.evidence.map((e) => `${e.resourceKind}/${e.name}`)).toEqual(['Deployment/web', 'Pod/debug'])
   })
 
+  it('judges the ReplicaSet of a controller that is not read as a workload, such as an Argo Rollout', () => {
+    const result = parseManifests(
+      `apiVersion: v1
+kind: List
+items:
+- apiVersion: argoproj.io/v1alpha1
+  kind: Rollout
+  metadata: {name: web, namespace: shop}
+  spec: {template: {spec: {containers: [{name: web, image: nginx}]}}}
+- apiVersion: apps/v1
+  kind: ReplicaSet
+  metadata:
+    name: web-6b8f
+    namespace: shop
+    ownerReferences: [{apiVersion: argoproj.io/v1alpha1, kind: Rollout, name: web, controller: true, uid: 1}]
+  spec: {template: {spec: {containers: [{name: web, image: nginx, securityContext: {privileged: true}}]}}}
+- apiVersion: v1
+  kind: Pod
+  metadata:
+    name: web-6b8f-x2x9q
+    namespace: shop
+    ownerReferences: [{apiVersion: apps/v1, kind: ReplicaSet, name: web-6b8f, controller: true, uid: 2}]
+  spec: {containers: [{name: web, image: nginx, securityContext: {privileged: true}}]}
+`,
+      'live.yaml',
+    )
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => `${e.kind} ${e.resourceKind}/${e.name}`)).toEqual([
+      'k8s.resource Rollout/web',
+      'k8s.workload ReplicaSet/web-6b8f',
+    ])
+  })
+
   it('does not stop on application YAML tags such as CloudFormation intrinsics', () => {
     const result = parseManifests(
       `AWSTemplateFormatVersion: '2010-09-09'
@@ -1314,6 +1404,34 @@ spec: {match: {kinds: [{apiGroups: [""], kinds: [Namespace]}]}}
       ['audit-only', 'audit'],
       ['enforced', 'enforce'],
       ['owner-label', 'enforce'],
+    ])
+  })
+
+  it("lets a Kyverno rule's own failureAction win over the policy's", () => {
+    const result = parseManifests(
+      `apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: rules-audit}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - {name: a, validate: {failureAction: Audit, pattern: {}}}
+    - {name: b, validate: {failureAction: audit, pattern: {}}}
+---
+apiVersion: kyverno.io/v1
+kind: ClusterPolicy
+metadata: {name: one-rule-inherits}
+spec:
+  validationFailureAction: Enforce
+  rules:
+    - {name: a, validate: {failureAction: Audit, pattern: {}}}
+    - {name: b, validate: {pattern: {}}}
+`,
+      'policies.yaml',
+    )
+    expect(result.evidence.map((e) => [e.name, 'policyMode' in e ? e.policyMode : undefined])).toEqual([
+      ['rules-audit', 'audit'],
+      ['one-rule-inherits', 'enforce'],
     ])
   })
 
@@ -1414,6 +1532,31 @@ spec:
     })
     expect(app?.ephemeral).toBeUndefined()
     expect(debug).toMatchObject({ name: 'debugger', init: false, ephemeral: true, privileged: true })
+  })
+
+  it('applies the pod securityContext where a container sets a field to null', () => {
+    const text = `apiVersion: apps/v1
+kind: Deployment
+metadata: { name: web, namespace: shop }
+spec:
+  template:
+    spec:
+      securityContext:
+        runAsUser: 0
+        appArmorProfile: { type: Unconfined }
+        seccompProfile: { type: Unconfined }
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.0.0
+          securityContext: { runAsUser: null, appArmorProfile: null, seccompProfile: null }
+`
+    const result = parseManifests(text, 'web.yaml')
+    expect(result.errors).toEqual([])
+    expect(one(result.evidence, 'k8s.workload', 'web').containers[0]).toMatchObject({
+      runAsUser: 0,
+      appArmorProfile: 'Unconfined',
+      seccompProfile: 'Unconfined',
+    })
   })
 
   it('maps the AppArmor annotation when no field is set, and reads ServiceAccounts', () => {

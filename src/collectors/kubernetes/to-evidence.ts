@@ -125,6 +125,11 @@ const builtInGroups = new Set([
   'storagemigration.k8s.io',
 ])
 
+/** Whether an owner reference names a kind read as a workload here (a Deployment, a Job…). */
+function isWorkloadController(apiVersion: string | undefined, kind: string | undefined): boolean {
+  return kind !== undefined && workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion ?? '')
+}
+
 /** Built-in API groups: the core group (`v1`) and the groups kube-apiserver serves. */
 export function isBuiltInApiGroup(apiVersion: string): boolean {
   const slash = apiVersion.indexOf('/')
@@ -221,10 +226,15 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   const ns = namespace ?? 'default'
 
   // A live dump holds the Pods and ReplicaSets a controller made; judging them too would count each
-  // exception several times. The controller (Deployment, Job…) is the subject.
+  // exception several times. The controller (Deployment, Job…) is the subject, when it is one read as
+  // a workload: the ReplicaSets of an Argo Rollout, or Pods of an operator, are judged themselves, as
+  // their controller's pod template is never looked at.
   const ownedByController = r
     .objects(metadata.ownerReferences, 'metadata.ownerReferences')
-    .some((o) => r.boolean(o.controller) === true)
+    .some(
+      (o) =>
+        r.boolean(o.controller) === true && isWorkloadController(r.string(o.apiVersion), r.string(o.kind)),
+    )
   if (ownedByController && workloadKinds.has(kind)) return { problems: [] }
 
   let item: EvidenceItem | undefined
@@ -242,13 +252,15 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     }
     const maxReplicas = r.number(spec.maxReplicas)
     if (maxReplicas !== undefined) item.maxReplicas = maxReplicas
-  } else if (kind === 'Namespace') {
+  } else if (kind === 'Namespace' && isBuiltInApiGroup(apiVersion)) {
     item = { kind: 'k8s.namespace', ...base, labels, annotations }
   } else if (kind === 'ServiceAccount' && isBuiltInApiGroup(apiVersion)) {
     item = { kind: 'k8s.service-account', ...base, namespace: ns }
     const automount = r.boolean(object.automountServiceAccountToken)
     if (automount !== undefined) item.automountServiceAccountToken = automount
-  } else if (kind === 'NetworkPolicy') {
+  } else if (kind === 'NetworkPolicy' && isBuiltInApiGroup(apiVersion)) {
+    // Only networking.k8s.io: Calico's and Antrea's NetworkPolicy have another shape (`selector`,
+    // `types`), which read as this one was an empty podSelector with no ingress rule, a default deny.
     item = {
       kind: 'k8s.network-policy',
       ...base,
@@ -264,7 +276,7 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
         .objects(spec.egress, 'spec.egress')
         .map((rule, i) => toRule(r, rule, 'to', `spec.egress[${i}]`)),
     }
-  } else if (kind === 'Ingress') {
+  } else if (kind === 'Ingress' && isBuiltInApiGroup(apiVersion)) {
     item = {
       kind: 'k8s.ingress',
       ...base,
@@ -282,7 +294,8 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
     }
     const className = r.string(spec.ingressClassName)
     if (className !== undefined) item.ingressClassName = className
-  } else if (kind === 'Service') {
+  } else if (kind === 'Service' && isBuiltInApiGroup(apiVersion)) {
+    // A Knative Service (serving.knative.dev) runs pods; it is no ClusterIP Service.
     const type = r.string(spec.type) ?? 'ClusterIP'
     item = {
       kind: 'k8s.service',
@@ -472,10 +485,15 @@ function admissionPolicyMode(
   const group = apiVersion.split('/')[0] ?? ''
   if (group === 'kyverno.io' && (kind === 'ClusterPolicy' || kind === 'Policy')) {
     const policyAction = r.string(spec.validationFailureAction)?.toLowerCase()
-    const ruleActions = r
-      .objects(spec.rules, 'spec.rules')
-      .map((rule) => r.string(r.object(rule.validate, 'spec.rules.validate').failureAction)?.toLowerCase())
-    return policyAction === 'enforce' || ruleActions.includes('enforce') ? 'enforce' : 'audit'
+    // A rule's own failureAction wins over the policy's: a policy set to Enforce whose every validate
+    // rule says Audit only audits. Without validate rules the policy-level action is all there is.
+    const validateRules = r.objects(spec.rules, 'spec.rules').filter((rule) => r.isObject(rule.validate))
+    if (validateRules.length === 0) return policyAction === 'enforce' ? 'enforce' : 'audit'
+    const enforces = validateRules.some((rule) => {
+      const ruleAction = r.string(r.object(rule.validate, 'spec.rules.validate').failureAction)?.toLowerCase()
+      return (ruleAction ?? policyAction) === 'enforce'
+    })
+    return enforces ? 'enforce' : 'audit'
   }
   if (group === 'constraints.gatekeeper.sh') {
     const action = r.string(spec.enforcementAction)?.toLowerCase() ?? 'deny'
@@ -573,7 +591,9 @@ function toWorkload(
   if (serviceAccount !== undefined) workload.serviceAccountName = serviceAccount
   const automount = r.boolean(podSpec.automountServiceAccountToken)
   if (automount !== undefined) workload.automountServiceAccountToken = automount
-  if (containers.length === 0)
+  // Counted without init and ephemeral containers: Kubernetes runs no pod without an app container,
+  // and a check that skips init containers (probes) would pass on what it never saw.
+  if (!containers.some((c) => !c.init && c.ephemeral !== true))
     r.problems.push(`${prefix}spec.containers: a ${kind} needs at least one container`)
   return workload
 }
@@ -602,7 +622,10 @@ function toContainer(
   const init = role === 'init'
   const own = r.object(c.securityContext, `${path}.securityContext`)
   // A container's own securityContext overrides the pod's, field by field, as the kubelet applies it.
-  const pick = (field: string): unknown => (own[field] !== undefined ? own[field] : podContext[field])
+  // A null there is a field left unset (Helm renders `appArmorProfile: null` from empty values), so
+  // the pod's value still applies: taken as the container's, it hid a pod-level Unconfined.
+  const pick = (field: string): unknown =>
+    own[field] !== undefined && own[field] !== null ? own[field] : podContext[field]
   const caps = r.object(own.capabilities, `${path}.securityContext.capabilities`)
   const capabilities: Capabilities = {
     add: r.strings(caps.add, `${path}.securityContext.capabilities.add`),
