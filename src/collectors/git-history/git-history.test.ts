@@ -136,6 +136,25 @@ describe('collectGitHistory', () => {
     ])
   })
 
+  it('leaves the history unread when a shallow clone cuts it inside the period', async () => {
+    const shallow = mkdtempSync(path.join(tmp, 'shallow-'))
+    const source = `file://${path.join(caseDir, 'app.git')}`
+    execFileSync('git', ['clone', '--quiet', '--bare', '--depth', '2', source, path.join(shallow, 'app.git')])
+    // Two of the five changes of March are in the clone; the walk would end at the second as at a root.
+    expect(await unread(shallow, { from: '2026-03-01', to: '2026-03-31' })).toEqual([
+      'app.git: a shallow clone: its history stops at 6be44619b7e5 of 2026-03-03, inside the period 2026-03-01..2026-03-31, so the changes of the period before it were not read',
+    ])
+  })
+
+  it('reads a shallow clone whose boundary is older than the period', async () => {
+    const shallow = mkdtempSync(path.join(tmp, 'shallow-'))
+    const source = `file://${path.join(caseDir, 'app.git')}`
+    execFileSync('git', ['clone', '--quiet', '--bare', '--depth', '5', source, path.join(shallow, 'app.git')])
+    // The clone ends at the merge of 2 March; the period starts on the 3rd.
+    const { history } = await collect({ from: '2026-03-03', to: '2026-03-31' }, shallow)
+    expect(history?.changes).toBe(2)
+  })
+
   it('turns an empty repository into a no-evidence finding with the reason, never a pass', async () => {
     const { evaluateCheck, unreadKinds } = await import('../../core/engine.js')
     const { groupEvidence } = await import('../../core/evidence.js')
