@@ -1,6 +1,6 @@
 import { defineCheck, type Outcome, type ResultBuilder } from '../../../src/core/check.js'
 import type { CiWorkflow, WorkflowJob, WorkflowPermissions } from '../../../src/core/evidence.js'
-import { findShellInjections, isGitLabPipeline } from '../shared/gitlab.js'
+import { describeInclude, findShellInjections, isGitLabPipeline, unreadIncludes } from '../shared/gitlab.js'
 import { actionOf, describeStep, type LocatedStep, stepsOf } from '../shared/workflow.js'
 
 /**
@@ -175,7 +175,11 @@ function interpolations(located: LocatedStep): Interpolation[] {
  * GitLab hands `$CI_COMMIT_MESSAGE` to the shell unexpanded, so there is no template injection; the
  * shell expands it as data unless the script parses it a second time as code.
  */
-function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
+function evaluateGitLab(
+  workflow: CiWorkflow,
+  collected: readonly CiWorkflow[],
+  result: ResultBuilder,
+): Outcome {
   const seen = new Set<string>()
   const found = workflow.jobs
     .flatMap((job) => {
@@ -208,6 +212,13 @@ function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
           return `${describeStep(located)} could not be read (${reason})`
         })
         .join('; ')}`,
+    )
+  }
+  const notRead = unreadIncludes(workflow, collected)
+  if (first === undefined && notRead.length > 0) {
+    return result.undetermined(
+      workflow,
+      `no script read runs attacker-controlled CI variables as code, but the pipeline includes configuration that was not read, whose jobs and the scripts its own jobs inherit through extends may: ${notRead.map(describeInclude).join('; ')}`,
     )
   }
   if (first === undefined) {
@@ -260,7 +271,7 @@ export default defineCheck({
   reads: ['ci.workflow'],
   evaluate({ evidence, result }) {
     return evidence['ci.workflow'].map((workflow) => {
-      if (isGitLabPipeline(workflow)) return evaluateGitLab(workflow, result)
+      if (isGitLabPipeline(workflow)) return evaluateGitLab(workflow, evidence['ci.workflow'], result)
       const found = stepsOf(workflow).flatMap(interpolations)
       const privileged = workflow.triggers.filter((trigger) => privilegedTriggers.includes(trigger))
       const headTriggers = workflow.triggers
