@@ -156,6 +156,32 @@ interface Interpolation {
   where: string
 }
 
+function isUntrusted(expression: string): boolean {
+  return untrustedFields.some((field) => field.test(expression))
+}
+
+/** `env.NAME` references of an expression, lower case (GitHub contexts ignore case). */
+function envReferences(expression: string): string[] {
+  return [...expression.matchAll(/\benv\.([A-Za-z_][\w-]*)/g)].flatMap((match) =>
+    match[1] === undefined ? [] : [match[1].toLowerCase()],
+  )
+}
+
+/**
+ * Variables of the step's environment (workflow, job or step `env:`) set from attacker-controlled
+ * fields. Read in the shell as `"$TITLE"` they are data; written `${{ env.TITLE }}` in a script,
+ * GitHub pastes their text into it before the shell runs, just as it would the field itself.
+ */
+function taintedEnv(step: LocatedStep['step']): Set<string> {
+  return new Set(
+    Object.entries(step.env).flatMap(([name, value]) =>
+      [...value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].some((match) => isUntrusted(match[1] ?? ''))
+        ? [name.toLowerCase()]
+        : [],
+    ),
+  )
+}
+
 function interpolations(located: LocatedStep): Interpolation[] {
   const { step } = located
   const scripts: { text: string; where: string }[] = []
@@ -164,9 +190,12 @@ function interpolations(located: LocatedStep): Interpolation[] {
   if (actionOf(step) === 'actions/github-script' && script !== undefined) {
     scripts.push({ text: script, where: 'github-script' })
   }
+  const tainted = taintedEnv(step)
   return scripts.flatMap(({ text, where }) =>
     [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)]
-      .filter((match) => untrustedFields.some((field) => field.test(match[1] ?? '')))
+      .filter(
+        (match) => isUntrusted(match[1] ?? '') || envReferences(match[1] ?? '').some((n) => tainted.has(n)),
+      )
       .map((match) => ({ located, expression: match[0].replace(/\s+/g, ' '), where })),
   )
 }
@@ -260,7 +289,7 @@ export default defineCheck({
     'validation control of secure development (OWASP injection), applied to the build system.',
   remediation:
     'Pass the value through an environment variable and quote it in the script: `env: { TITLE: ${{ ' +
-    'github.event.issue.title }} }` then `echo "$TITLE"`. In actions/github-script read it from ' +
+    'github.event.issue.title }} }` then `echo "$TITLE"` (not as an `env.TITLE` expression in the script, which pastes the text in again). In actions/github-script read it from ' +
     '`context.payload` instead of interpolating. Build and test pull request code on `pull_request`, which ' +
     'runs forks without secrets and with a read-only token; if a privileged step must follow (a comment, a ' +
     'label, a deploy preview), run it in a separate workflow_run or pull_request_target job that only ' +

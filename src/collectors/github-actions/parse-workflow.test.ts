@@ -158,6 +158,32 @@ jobs:
   })
 })
 
+describe('step environment', () => {
+  it('is the workflow env, then the job env, then the step env, each over the one before', () => {
+    const workflow = read(`on: push
+env:
+  STAGE: ci
+  REGION: eu-west-1
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      STAGE: prod
+      NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+    steps:
+      - run: ./deploy.sh
+        env:
+          REGION: us-east-1
+`)
+    expect(workflow.jobs[0]?.steps[0]?.env).toEqual({
+      STAGE: 'prod',
+      REGION: 'us-east-1',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, kept as written
+      NPM_TOKEN: '${{ secrets.NPM_TOKEN }}',
+    })
+  })
+})
+
 describe('YAML anchors', () => {
   it('reads an alias as the anchored value: permissions, steps and uses', () => {
     const workflow = read(`on: pull_request_target

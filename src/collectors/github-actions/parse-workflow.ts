@@ -66,7 +66,10 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
       continue
     }
     const workflowShell = defaultShell(root.get('defaults', true))
-    jobs.push(toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell))
+    const workflowEnv = redactedMap(root.get('env', true))
+    jobs.push(
+      toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell, workflowEnv),
+    )
   }
   const workflow: CiWorkflow = {
     kind: 'ci.workflow',
@@ -130,8 +133,10 @@ function toJob(
   file: string,
   errors: CollectionError[],
   workflowShell: string | undefined,
+  workflowEnv: Readonly<Record<string, string>>,
 ): WorkflowJob {
   const jobShell = defaultShell(node.get('defaults', true)) ?? workflowShell
+  const jobEnv = { ...workflowEnv, ...redactedMap(node.get('env', true)) }
   const windows = runsOnWindows(node.get('runs-on', true))
   const job: WorkflowJob = { id, line, permissions: toPermissions(node.get('permissions', true)), steps: [] }
   const jobContinues = scalarString(node.get('continue-on-error', true))
@@ -159,7 +164,9 @@ function toJob(
       }
       const step: WorkflowStep = {
         with: redactedMap(stepNode.get('with', true)),
-        env: redactedMap(stepNode.get('env', true)),
+        // The environment the step runs with, as GitHub builds it: the workflow's `env:`, then the job's,
+        // then the step's own, each over the one before. A secret in a job's env reaches every step.
+        env: { ...jobEnv, ...redactedMap(stepNode.get('env', true)) },
         line: lineOf(stepNode),
       }
       const stepName = scalarString(stepNode.get('name', true))
