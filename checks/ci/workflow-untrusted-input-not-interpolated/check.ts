@@ -1,7 +1,7 @@
 import { defineCheck, type Outcome, type ResultBuilder } from '../../../src/core/check.js'
 import type { CiWorkflow, WorkflowJob, WorkflowPermissions } from '../../../src/core/evidence.js'
 import { describeInclude, findShellInjections, isGitLabPipeline, unreadIncludes } from '../shared/gitlab.js'
-import { actionOf, describeStep, type LocatedStep, stepsOf } from '../shared/workflow.js'
+import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
 
 /**
  * Event fields anyone can set by opening an issue, commenting, naming a branch or writing a commit message.
@@ -36,6 +36,8 @@ const pullRequestHeadTriggers = ['pull_request_target', 'workflow_run']
 /** A checkout `ref:` that names the pull request's own commits rather than the base branch. */
 const headRefs: RegExp[] = [
   /\bgithub\.event\.pull_request\.head\.(?:sha|ref)\b/,
+  // The test merge of the head into the base: the fork's code as much as the head itself.
+  /\bgithub\.event\.pull_request\.merge_commit_sha\b/,
   /\bgithub\.head_ref\b/,
   /\brefs\/pull\//,
   /\bgithub\.event\.workflow_run\.(?:head_sha|head_branch)\b/,
@@ -69,9 +71,32 @@ function runsCheckedOutCode(located: LocatedStep): string | undefined {
   return action !== undefined && codeRunningActions.has(action) ? `runs ${action} on it` : undefined
 }
 
-/** The ref or repository input that points a checkout at the pull request's head, if any. */
+/** Script commands that fetch or check out a pull request's code without actions/checkout. */
+const scriptCheckouts: RegExp[] = [
+  /\bgh\s+pr\s+checkout\b/,
+  /\bgit\s+fetch\b.*\bpull\/[^\s/]+\/(?:head|merge)\b/,
+]
+
+/** A script line that brings the pull request's head into the workspace, if any. */
+function scriptCheckout(run: string): string | undefined {
+  return scriptLines(run).find(
+    (line) =>
+      scriptCheckouts.some((pattern) => pattern.test(line)) ||
+      (/\bgit\s+(?:fetch|checkout|switch|reset|pull)\b/.test(line) &&
+        headRefs.some((pattern) => pattern.test(line))),
+  )
+}
+
+/**
+ * The ref or repository input that points a checkout at the pull request's head, or the script line
+ * that checks it out (`gh pr checkout`, `git fetch origin pull/N/head`), if any.
+ */
 function headCheckout(located: LocatedStep): string | undefined {
   const { step } = located
+  if (step.run !== undefined) {
+    const line = scriptCheckout(step.run)
+    return line === undefined ? undefined : `run: ${line.trim()}`
+  }
   if (actionOf(step) !== 'actions/checkout') return undefined
   const ref = step.with.ref ?? ''
   if (headRefs.some((pattern) => pattern.test(ref))) return `ref: ${ref.trim()}`
@@ -282,8 +307,8 @@ export default defineCheck({
     'also holds secrets and a write token. GitLab passes variables such as `$CI_MERGE_REQUEST_TITLE` to the ' +
     'shell unexpanded, so they are data unless a script parses them again as code with `eval`, `sh -c "…"` or ' +
     'a pipe into a shell. The same holds for code: a pull_request_target (or workflow_run) workflow that checks ' +
-    "out the pull request's head (`ref:` set to `github.event.pull_request.head.sha`, `github.head_ref` or " +
-    '`refs/pull/…`) and then runs a script, a local action, a Docker build or package scripts runs the fork ' +
+    "out the pull request's head (`ref:` set to `github.event.pull_request.head.sha`, its `merge_commit_sha`, " +
+    '`github.head_ref` or `refs/pull/…`, or `gh pr checkout` and `git fetch … pull/N/head` in a script) and then runs a script, a local action, a Docker build or package scripts runs the fork ' +
     "author's code with the target repository's token and secrets. Such a job passes only when its token is " +
     'read-only and no step references a secret, and is still reported with a warning. This is the input ' +
     'validation control of secure development (OWASP injection), applied to the build system.',
