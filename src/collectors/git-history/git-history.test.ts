@@ -231,6 +231,39 @@ describe('git-history subjects, window and direct pushes', () => {
     expect(changes.map((c) => c.subject)).toEqual(['Also in the period (#8)', 'In the period (#7)'])
   })
 
+  it('does not give a commit that only names a pull request the route and reviews of its real merge', async () => {
+    const dir = repository([
+      { message: 'Initial', date: '2026-02-01T10:00:00Z' },
+      // Cherry-picked onto main and pushed: the subject keeps the number of the pull request it came from.
+      { message: 'Add retries to the exporter (#7)', date: '2026-02-03T10:00:00Z' },
+    ])
+    writeFileSync(
+      path.join(tmp, 'prs-7.json'),
+      JSON.stringify([
+        {
+          number: 7,
+          author: { login: 'dev' },
+          mergedAt: '2026-02-02T09:00:00Z',
+          mergeCommit: { oid: 'f'.repeat(40) },
+          reviews: [{ author: { login: 'ana' }, state: 'APPROVED', submittedAt: '2026-02-02T08:00:00Z' }],
+        },
+      ]),
+    )
+    const options = gitHistoryOptions.parse({
+      type: 'git-history',
+      path: dir,
+      from: '2026-02-01',
+      to: '2026-02-28',
+      pullRequests: path.join(tmp, 'prs-7.json'),
+    })
+    const collection = await collectGitHistory(options, { ...context, root: tmp })
+    const changes = collection.evidence.filter((e): e is GitChange => e.kind === 'git.change')
+    const picked = changes.find((c) => c.subject.startsWith('Add retries'))
+    expect(picked).toMatchObject({ route: 'direct-push' })
+    expect(picked?.reviews).toBeUndefined()
+    expect(picked?.pullRequest).toBeUndefined()
+  })
+
   it('says an emergency change was pushed directly to the branch, not that its pull request is missing', async () => {
     const { evaluateCheck } = await import('../../core/engine.js')
     const { groupEvidence } = await import('../../core/evidence.js')

@@ -127,6 +127,22 @@ function unreadHistory(file: string, message: string, hint: string): FileCollect
 }
 
 /**
+ * The pull request a commit's message names, unless the export says that pull request was merged as
+ * another commit: a cherry-pick or a direct push that keeps `(#12)` in its subject did not arrive
+ * through #12, and must not inherit its route and its approvals.
+ */
+function namedPullRequest(
+  sha: string,
+  marked: number | undefined,
+  prByMerge: ReadonlyMap<string, PullRequest>,
+  prByNumber: ReadonlyMap<number, PullRequest>,
+): number | undefined {
+  if (marked === undefined || prByMerge.has(sha)) return marked
+  const mergedAs = prByNumber.get(marked)?.mergeCommit?.oid
+  return mergedAs === undefined || mergedAs === sha ? marked : undefined
+}
+
+/**
  * The commits a shallow clone cut the parents of (git's `shallow` file), empty for a full clone. Such
  * a commit looks like a root commit: `git log` ends there without a word.
  */
@@ -268,15 +284,16 @@ export async function collectGitHistory(
         break
       }
     }
-    const exported = prByMerge.get(sha) ?? (marked === undefined ? undefined : prByNumber.get(marked))
+    const named = namedPullRequest(sha, marked, prByMerge, prByNumber)
+    const exported = prByMerge.get(sha) ?? (named === undefined ? undefined : prByNumber.get(named))
     const route: GitChangeRoute =
       parentCount > 1
-        ? marked !== undefined
+        ? named !== undefined
           ? 'merge-commit'
           : prByMerge.has(sha)
             ? 'pr-export'
             : 'merge-without-pr'
-        : marked !== undefined
+        : named !== undefined
           ? 'squash-pr-ref'
           : prByMerge.has(sha)
             ? 'pr-export'
@@ -285,7 +302,7 @@ export async function collectGitHistory(
     const emergency =
       emergencyPatterns.some((p) => p.test(message)) ||
       labels.some((l) => emergencyLabels.has(l.toLowerCase()))
-    const number = exported?.number ?? marked
+    const number = exported?.number ?? named
     const change: GitChange = {
       kind: 'git.change',
       resourceKind: 'Commit',
