@@ -31,6 +31,10 @@ export const workflowStepSchema = deferredSchema(() =>
     /** The `run:` (GitHub) or script line (GitLab), parsed, or why it could not be. */
     script: shellScriptSchema.exactOptional(),
     with: stringMap,
+    /**
+     * The environment the step runs with: GitHub's workflow, job and step `env:`, GitLab's global and
+     * job `variables:`, later over earlier.
+     */
     env: stringMap,
     /** `continue-on-error` as written (`true`, or an expression): a failing step then fails nothing. */
     continueOnError: z.string().exactOptional(),

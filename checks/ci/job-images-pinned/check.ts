@@ -1,6 +1,7 @@
 import { z } from 'zod'
 import { defineCheck } from '../../../src/core/check.js'
 import { imagePinning } from '../../../src/core/image-pinning.js'
+import { describeInclude, isGitLabPipeline, unreadIncludes } from '../shared/gitlab.js'
 
 /** One image a pipeline runs: a job's container or service, or a `docker://` step. */
 interface JobImage {
@@ -34,7 +35,8 @@ export default defineCheck({
     'under that tag last runs with them, unreviewed, and two runs of the same pipeline can run different ' +
     'code. The same holds for the container a job runs in, its service containers and `docker://` steps ' +
     '(GitHub `container:`, `services:`, `uses: docker://…`; GitLab `image:`, `services:`). Change control ' +
-    'applied to the build pipeline means naming fixed content.',
+    'applied to the build pipeline means naming fixed content. A GitLab pipeline that includes configuration ' +
+    'trustctl did not read (another project, a template, a URL) is undetermined: its jobs run images unseen.',
   remediation:
     'Name each job image by digest (`bitnami/kubectl:1.31.2@sha256:…`), or at least by a full release tag ' +
     'in a registry with immutable tags; Renovate and Dependabot keep digests current.',
@@ -47,8 +49,18 @@ export default defineCheck({
   evaluate({ evidence, params, result }) {
     return evidence['ci.workflow'].flatMap((workflow) => {
       const images = imagesOf(workflow)
+      // GitLab jobs defined in, or extending, configuration that was not read run images unseen.
+      const notRead = isGitLabPipeline(workflow) ? unreadIncludes(workflow, evidence['ci.workflow']) : []
+      const unseen =
+        notRead.length === 0
+          ? undefined
+          : `the pipeline includes configuration that was not read, whose jobs, and the images its own jobs inherit through extends, are unknown: ${notRead.map(describeInclude).join('; ')}`
       if (images.length === 0)
-        return [result.notApplicable(workflow, 'no job runs in a container image it names')]
+        return [
+          unseen === undefined
+            ? result.notApplicable(workflow, 'no job runs in a container image it names')
+            : result.undetermined(workflow, `no job read names a container image, but ${unseen}`),
+        ]
       const judged = images.map((i) => ({ i, p: imagePinning(i.image, params.requireDigest) }))
       const moving = judged.flatMap(({ i, p }) => (p.status === 'moving' ? [{ i, why: p.why }] : []))
       const first = moving[0]
@@ -63,6 +75,7 @@ export default defineCheck({
           ),
         ]
       const unknown = judged.flatMap(({ i, p }) => (p.status === 'unknown' ? [`${p.why} (${i.where})`] : []))
+      if (unseen !== undefined) unknown.push(unseen)
       if (unknown.length > 0)
         return [
           result.undetermined(workflow, `cannot tell whether every image is pinned: ${unknown.join('; ')}`),

@@ -1,12 +1,13 @@
 import { describe, expect, it } from 'vitest'
 import { parseShell } from '../../../src/collectors/shell/parse-shell.js'
-import type { WorkflowJob } from '../../../src/core/evidence.js'
+import type { CiWorkflow, WorkflowJob } from '../../../src/core/evidence.js'
 import {
   failureAllowed,
   findShellInjections,
   includePin,
   isContainerScanningInclude,
   type PipelineInclude,
+  unreadIncludes,
 } from './gitlab.js'
 
 function job(continueOnError?: string): WorkflowJob {
@@ -147,5 +148,32 @@ describe('findShellInjections', () => {
     expect(find(['echo start\n# a comment\nsh \\\n  -c "echo $CI_COMMIT_TITLE"\necho end']).flat()).toEqual([
       { variable: 'CI_COMMIT_TITLE', via: 'sh -c' },
     ])
+  })
+})
+
+describe('unreadIncludes', () => {
+  const pipeline = (file: string, includes: PipelineInclude[]): CiWorkflow => ({
+    kind: 'ci.workflow',
+    resourceKind: 'GitLabPipeline',
+    name: file,
+    file,
+    line: 1,
+    triggers: ['push'],
+    permissions: undefined,
+    jobs: [],
+    includes,
+  })
+
+  it('counts a local include read only when that file is among the collected pipelines', () => {
+    const lint = pipeline('ci/lint.gitlab-ci.yml', [])
+    const main = pipeline('.gitlab-ci.yml', [
+      { type: 'local', location: '/ci/lint.gitlab-ci.yml', line: 2 },
+      { type: 'local', location: 'ci/deploy.yml', line: 3 },
+      { type: 'local', location: '/ci/*.gitlab-ci.yml', line: 4 },
+      { type: 'template', location: 'Security/SAST.gitlab-ci.yml', line: 5 },
+      { type: 'project', location: 'acme/ci:/build.yml', ref: 'a'.repeat(40), line: 6 },
+    ])
+    expect(unreadIncludes(main, [main, lint]).map((include) => include.line)).toEqual([3, 4, 5, 6])
+    expect(unreadIncludes(lint, [main, lint])).toEqual([])
   })
 })

@@ -43,6 +43,21 @@ export function describeInclude(include: PipelineInclude): string {
   return `${include.type} ${include.location}${ref} (line ${include.line})`
 }
 
+/**
+ * The includes whose configuration no collected evidence holds: another project's file, a component, a
+ * remote URL, a GitLab template, or a local file that is not among the collected pipelines (a glob
+ * never matches one). The jobs they add, and what the pipeline's own jobs inherit from them through
+ * `extends`, were never read: a check must not pass a pipeline on the part it saw.
+ */
+export function unreadIncludes(workflow: CiWorkflow, collected: readonly CiWorkflow[]): PipelineInclude[] {
+  const files = collected.map((other) => other.file)
+  return (workflow.includes ?? []).filter((include) => {
+    if (include.type !== 'local') return true
+    const location = include.location.replace(/^\/+/, '')
+    return !files.some((file) => file === location || file.endsWith(`/${location}`))
+  })
+}
+
 const commitSha = /^[0-9a-f]{40}$/i
 
 export type IncludePin = { state: 'exempt' | 'pinned' } | { state: 'unpinned'; reason: string }

@@ -1,7 +1,7 @@
 import { defineCheck, type Outcome, type ResultBuilder } from '../../../src/core/check.js'
 import type { CiWorkflow, WorkflowJob, WorkflowPermissions } from '../../../src/core/evidence.js'
-import { findShellInjections, isGitLabPipeline } from '../shared/gitlab.js'
-import { actionOf, describeStep, type LocatedStep, stepsOf } from '../shared/workflow.js'
+import { describeInclude, findShellInjections, isGitLabPipeline, unreadIncludes } from '../shared/gitlab.js'
+import { actionOf, describeStep, type LocatedStep, scriptLines, stepsOf } from '../shared/workflow.js'
 
 /**
  * Event fields anyone can set by opening an issue, commenting, naming a branch or writing a commit message.
@@ -36,6 +36,8 @@ const pullRequestHeadTriggers = ['pull_request_target', 'workflow_run']
 /** A checkout `ref:` that names the pull request's own commits rather than the base branch. */
 const headRefs: RegExp[] = [
   /\bgithub\.event\.pull_request\.head\.(?:sha|ref)\b/,
+  // The test merge of the head into the base: the fork's code as much as the head itself.
+  /\bgithub\.event\.pull_request\.merge_commit_sha\b/,
   /\bgithub\.head_ref\b/,
   /\brefs\/pull\//,
   /\bgithub\.event\.workflow_run\.(?:head_sha|head_branch)\b/,
@@ -69,9 +71,32 @@ function runsCheckedOutCode(located: LocatedStep): string | undefined {
   return action !== undefined && codeRunningActions.has(action) ? `runs ${action} on it` : undefined
 }
 
-/** The ref or repository input that points a checkout at the pull request's head, if any. */
+/** Script commands that fetch or check out a pull request's code without actions/checkout. */
+const scriptCheckouts: RegExp[] = [
+  /\bgh\s+pr\s+checkout\b/,
+  /\bgit\s+fetch\b.*\bpull\/[^\s/]+\/(?:head|merge)\b/,
+]
+
+/** A script line that brings the pull request's head into the workspace, if any. */
+function scriptCheckout(run: string): string | undefined {
+  return scriptLines(run).find(
+    (line) =>
+      scriptCheckouts.some((pattern) => pattern.test(line)) ||
+      (/\bgit\s+(?:fetch|checkout|switch|reset|pull)\b/.test(line) &&
+        headRefs.some((pattern) => pattern.test(line))),
+  )
+}
+
+/**
+ * The ref or repository input that points a checkout at the pull request's head, or the script line
+ * that checks it out (`gh pr checkout`, `git fetch origin pull/N/head`), if any.
+ */
 function headCheckout(located: LocatedStep): string | undefined {
   const { step } = located
+  if (step.run !== undefined) {
+    const line = scriptCheckout(step.run)
+    return line === undefined ? undefined : `run: ${line.trim()}`
+  }
   if (actionOf(step) !== 'actions/checkout') return undefined
   const ref = step.with.ref ?? ''
   if (headRefs.some((pattern) => pattern.test(ref))) return `ref: ${ref.trim()}`
@@ -156,6 +181,32 @@ interface Interpolation {
   where: string
 }
 
+function isUntrusted(expression: string): boolean {
+  return untrustedFields.some((field) => field.test(expression))
+}
+
+/** `env.NAME` references of an expression, lower case (GitHub contexts ignore case). */
+function envReferences(expression: string): string[] {
+  return [...expression.matchAll(/\benv\.([A-Za-z_][\w-]*)/g)].flatMap((match) =>
+    match[1] === undefined ? [] : [match[1].toLowerCase()],
+  )
+}
+
+/**
+ * Variables of the step's environment (workflow, job or step `env:`) set from attacker-controlled
+ * fields. Read in the shell as `"$TITLE"` they are data; written `${{ env.TITLE }}` in a script,
+ * GitHub pastes their text into it before the shell runs, just as it would the field itself.
+ */
+function taintedEnv(step: LocatedStep['step']): Set<string> {
+  return new Set(
+    Object.entries(step.env).flatMap(([name, value]) =>
+      [...value.matchAll(/\$\{\{([\s\S]*?)\}\}/g)].some((match) => isUntrusted(match[1] ?? ''))
+        ? [name.toLowerCase()]
+        : [],
+    ),
+  )
+}
+
 function interpolations(located: LocatedStep): Interpolation[] {
   const { step } = located
   const scripts: { text: string; where: string }[] = []
@@ -164,9 +215,12 @@ function interpolations(located: LocatedStep): Interpolation[] {
   if (actionOf(step) === 'actions/github-script' && script !== undefined) {
     scripts.push({ text: script, where: 'github-script' })
   }
+  const tainted = taintedEnv(step)
   return scripts.flatMap(({ text, where }) =>
     [...text.matchAll(/\$\{\{([\s\S]*?)\}\}/g)]
-      .filter((match) => untrustedFields.some((field) => field.test(match[1] ?? '')))
+      .filter(
+        (match) => isUntrusted(match[1] ?? '') || envReferences(match[1] ?? '').some((n) => tainted.has(n)),
+      )
       .map((match) => ({ located, expression: match[0].replace(/\s+/g, ' '), where })),
   )
 }
@@ -175,7 +229,11 @@ function interpolations(located: LocatedStep): Interpolation[] {
  * GitLab hands `$CI_COMMIT_MESSAGE` to the shell unexpanded, so there is no template injection; the
  * shell expands it as data unless the script parses it a second time as code.
  */
-function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
+function evaluateGitLab(
+  workflow: CiWorkflow,
+  collected: readonly CiWorkflow[],
+  result: ResultBuilder,
+): Outcome {
   const seen = new Set<string>()
   const found = workflow.jobs
     .flatMap((job) => {
@@ -210,6 +268,13 @@ function evaluateGitLab(workflow: CiWorkflow, result: ResultBuilder): Outcome {
         .join('; ')}`,
     )
   }
+  const notRead = unreadIncludes(workflow, collected)
+  if (first === undefined && notRead.length > 0) {
+    return result.undetermined(
+      workflow,
+      `no script read runs attacker-controlled CI variables as code, but the pipeline includes configuration that was not read, whose jobs and the scripts its own jobs inherit through extends may: ${notRead.map(describeInclude).join('; ')}`,
+    )
+  }
   if (first === undefined) {
     return result.pass(
       workflow,
@@ -242,14 +307,14 @@ export default defineCheck({
     'also holds secrets and a write token. GitLab passes variables such as `$CI_MERGE_REQUEST_TITLE` to the ' +
     'shell unexpanded, so they are data unless a script parses them again as code with `eval`, `sh -c "…"` or ' +
     'a pipe into a shell. The same holds for code: a pull_request_target (or workflow_run) workflow that checks ' +
-    "out the pull request's head (`ref:` set to `github.event.pull_request.head.sha`, `github.head_ref` or " +
-    '`refs/pull/…`) and then runs a script, a local action, a Docker build or package scripts runs the fork ' +
+    "out the pull request's head (`ref:` set to `github.event.pull_request.head.sha`, its `merge_commit_sha`, " +
+    '`github.head_ref` or `refs/pull/…`, or `gh pr checkout` and `git fetch … pull/N/head` in a script) and then runs a script, a local action, a Docker build or package scripts runs the fork ' +
     "author's code with the target repository's token and secrets. Such a job passes only when its token is " +
     'read-only and no step references a secret, and is still reported with a warning. This is the input ' +
     'validation control of secure development (OWASP injection), applied to the build system.',
   remediation:
     'Pass the value through an environment variable and quote it in the script: `env: { TITLE: ${{ ' +
-    'github.event.issue.title }} }` then `echo "$TITLE"`. In actions/github-script read it from ' +
+    'github.event.issue.title }} }` then `echo "$TITLE"` (not as an `env.TITLE` expression in the script, which pastes the text in again). In actions/github-script read it from ' +
     '`context.payload` instead of interpolating. Build and test pull request code on `pull_request`, which ' +
     'runs forks without secrets and with a read-only token; if a privileged step must follow (a comment, a ' +
     'label, a deploy preview), run it in a separate workflow_run or pull_request_target job that only ' +
@@ -260,7 +325,7 @@ export default defineCheck({
   reads: ['ci.workflow'],
   evaluate({ evidence, result }) {
     return evidence['ci.workflow'].map((workflow) => {
-      if (isGitLabPipeline(workflow)) return evaluateGitLab(workflow, result)
+      if (isGitLabPipeline(workflow)) return evaluateGitLab(workflow, evidence['ci.workflow'], result)
       const found = stepsOf(workflow).flatMap(interpolations)
       const privileged = workflow.triggers.filter((trigger) => privilegedTriggers.includes(trigger))
       const headTriggers = workflow.triggers

@@ -51,6 +51,12 @@ export default defineCheck({
               : `emergency change "${change.title}": pull request #${change.pullRequest} is not in the pull-request export`,
           )
         }
+        // Without the author, the author's own comment would count as a review by someone else.
+        if (authorOf(change) === undefined)
+          return result.undetermined(
+            change,
+            `emergency change "${change.title}": the pull-request export does not name the author of #${change.pullRequest ?? '?'}, so a review by another person cannot be told from the author's own (add author to the export's --json fields)`,
+          )
         const review = timelyReview(change, params.days)
         if (review === undefined)
           return result.fail(

@@ -23,6 +23,10 @@ export function judgePopulation(
   const verdicts = changes.map((change) => ({ change, verdict: judge(change, byFile.get(change.file)) }))
   for (const history of histories) {
     const own = verdicts.filter((v) => v.change.file === history.file)
+    if (own.length === 0) {
+      outcomes.push(result.notApplicable(history, noChangeMessage(history)))
+      continue
+    }
     const exceptions = own.filter((v) => v.verdict.status === 'fail')
     const period = `${history.branch}, ${history.from}..${history.to}`
     exceptions.forEach(({ change, verdict }, i) => {
@@ -49,6 +53,14 @@ export function judgePopulation(
     }
   }
   return outcomes
+}
+
+/**
+ * Why a history with no change in the period proves nothing: "every change passed" over none is not
+ * a control that operated, and a clone not fetched since before the period looks just the same.
+ */
+export function noChangeMessage(history: GitHistory): string {
+  return `no change reached ${history.branch} between ${history.from} and ${history.to} in this clone (head ${history.head.slice(0, 12)}), so there is nothing to test; if the clone was not fetched since, fetch it and assess again`
 }
 
 /** The login the change was authored under: the pull request's author when the export has it. */

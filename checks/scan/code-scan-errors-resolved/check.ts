@@ -23,8 +23,18 @@ export default defineCheck({
   reads: ['scan.report', 'scan.code-finding'],
   evaluate({ evidence, result }) {
     const scans = reportsCovering(evidence['scan.report'], 'code')
-    if (scans.length === 0)
-      return [result.undetermined(missingScan('static analysis'), 'no SARIF report was imported')]
+    if (scans.length === 0) {
+      // The importer leaves `code` out of a run that holds no results array or says its tool failed.
+      const unfinished = evidence['scan.report'].filter((report) => report.format === 'sarif')
+      return [
+        result.undetermined(
+          missingScan('static analysis'),
+          unfinished.length === 0
+            ? 'no SARIF report was imported'
+            : `no imported SARIF run shows a finished analysis: ${listSome(unfinished, describeReport)} ${unfinished.length === 1 ? 'has' : 'have'} no results array or say${unfinished.length === 1 ? 's' : ''} the tool did not run successfully`,
+        ),
+      ]
+    }
     return scans.map((report) => {
       const findings = findingsOf(report, evidence['scan.code-finding']).filter((f) => f.tool === report.tool)
       const open = findings.filter(

@@ -53,6 +53,17 @@ export default defineCheck({
       const failed = findingsOf(report, evidence['scan.misconfiguration']).filter(
         (m) => m.status === 'fail' && counts(m),
       )
+      // A report that evaluated no rule at all (Checkov on files it could not parse, a scan of a folder
+      // without infrastructure code) found nothing because it looked at nothing.
+      if (
+        failed.length === 0 &&
+        report.counts.misconfigurationsFailed + report.counts.misconfigurationsPassed === 0
+      ) {
+        return result.undetermined(
+          report,
+          `the report evaluated no rule, passed or failed: nothing it could read was scanned (${describeReport(report)})`,
+        )
+      }
       if (failed.length === 0) {
         return result.pass(
           report,

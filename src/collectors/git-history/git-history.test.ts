@@ -136,6 +136,25 @@ describe('collectGitHistory', () => {
     ])
   })
 
+  it('leaves the history unread when a shallow clone cuts it inside the period', async () => {
+    const shallow = mkdtempSync(path.join(tmp, 'shallow-'))
+    const source = `file://${path.join(caseDir, 'app.git')}`
+    execFileSync('git', ['clone', '--quiet', '--bare', '--depth', '2', source, path.join(shallow, 'app.git')])
+    // Two of the five changes of March are in the clone; the walk would end at the second as at a root.
+    expect(await unread(shallow, { from: '2026-03-01', to: '2026-03-31' })).toEqual([
+      'app.git: a shallow clone: its history stops at 6be44619b7e5 of 2026-03-03, inside the period 2026-03-01..2026-03-31, so the changes of the period before it were not read',
+    ])
+  })
+
+  it('reads a shallow clone whose boundary is older than the period', async () => {
+    const shallow = mkdtempSync(path.join(tmp, 'shallow-'))
+    const source = `file://${path.join(caseDir, 'app.git')}`
+    execFileSync('git', ['clone', '--quiet', '--bare', '--depth', '5', source, path.join(shallow, 'app.git')])
+    // The clone ends at the merge of 2 March; the period starts on the 3rd.
+    const { history } = await collect({ from: '2026-03-03', to: '2026-03-31' }, shallow)
+    expect(history?.changes).toBe(2)
+  })
+
   it('turns an empty repository into a no-evidence finding with the reason, never a pass', async () => {
     const { evaluateCheck, unreadKinds } = await import('../../core/engine.js')
     const { groupEvidence } = await import('../../core/evidence.js')
@@ -210,6 +229,39 @@ describe('git-history subjects, window and direct pushes', () => {
     const collection = await collectGitHistory(options, { ...context, root: tmp })
     const changes = collection.evidence.filter((e): e is GitChange => e.kind === 'git.change')
     expect(changes.map((c) => c.subject)).toEqual(['Also in the period (#8)', 'In the period (#7)'])
+  })
+
+  it('does not give a commit that only names a pull request the route and reviews of its real merge', async () => {
+    const dir = repository([
+      { message: 'Initial', date: '2026-02-01T10:00:00Z' },
+      // Cherry-picked onto main and pushed: the subject keeps the number of the pull request it came from.
+      { message: 'Add retries to the exporter (#7)', date: '2026-02-03T10:00:00Z' },
+    ])
+    writeFileSync(
+      path.join(tmp, 'prs-7.json'),
+      JSON.stringify([
+        {
+          number: 7,
+          author: { login: 'dev' },
+          mergedAt: '2026-02-02T09:00:00Z',
+          mergeCommit: { oid: 'f'.repeat(40) },
+          reviews: [{ author: { login: 'ana' }, state: 'APPROVED', submittedAt: '2026-02-02T08:00:00Z' }],
+        },
+      ]),
+    )
+    const options = gitHistoryOptions.parse({
+      type: 'git-history',
+      path: dir,
+      from: '2026-02-01',
+      to: '2026-02-28',
+      pullRequests: path.join(tmp, 'prs-7.json'),
+    })
+    const collection = await collectGitHistory(options, { ...context, root: tmp })
+    const changes = collection.evidence.filter((e): e is GitChange => e.kind === 'git.change')
+    const picked = changes.find((c) => c.subject.startsWith('Add retries'))
+    expect(picked).toMatchObject({ route: 'direct-push' })
+    expect(picked?.reviews).toBeUndefined()
+    expect(picked?.pullRequest).toBeUndefined()
   })
 
   it('says an emergency change was pushed directly to the branch, not that its pull request is missing', async () => {

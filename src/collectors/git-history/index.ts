@@ -126,6 +126,48 @@ function unreadHistory(file: string, message: string, hint: string): FileCollect
   }
 }
 
+/**
+ * The pull request a commit's message names, unless the export says that pull request was merged as
+ * another commit: a cherry-pick or a direct push that keeps `(#12)` in its subject did not arrive
+ * through #12, and must not inherit its route and its approvals.
+ */
+function namedPullRequest(
+  sha: string,
+  marked: number | undefined,
+  prByMerge: ReadonlyMap<string, PullRequest>,
+  prByNumber: ReadonlyMap<number, PullRequest>,
+): number | undefined {
+  if (marked === undefined || prByMerge.has(sha)) return marked
+  const mergedAs = prByNumber.get(marked)?.mergeCommit?.oid
+  return mergedAs === undefined || mergedAs === sha ? marked : undefined
+}
+
+/**
+ * The commits a shallow clone cut the parents of (git's `shallow` file), empty for a full clone. Such
+ * a commit looks like a root commit: `git log` ends there without a word.
+ */
+async function shallowBoundary(repository: string): Promise<Set<string>> {
+  const file = (await runGit(repository, ['rev-parse', '--git-path', 'shallow'])).trim()
+  const text = await readFile(path.resolve(repository, file), 'utf8').catch(() => '')
+  return new Set(
+    text
+      .split('\n')
+      .map((line) => line.trim())
+      .filter((line) => line !== ''),
+  )
+}
+
+/**
+ * The first change of the period whose parents a shallow clone left out: the history stops there, and
+ * the changes of the period before it were never read. A boundary older than the period is harmless.
+ */
+function cutByShallowClone(
+  changes: readonly Pick<GitChange, 'sha' | 'committedAt'>[],
+  boundary: ReadonlySet<string>,
+): Pick<GitChange, 'sha' | 'committedAt'> | undefined {
+  return changes.find((change) => boundary.has(change.sha))
+}
+
 /** Reads every change that reached the branch in the period: the population an auditor samples from. */
 export async function collectGitHistory(
   options: GitHistoryOptions,
@@ -242,15 +284,16 @@ export async function collectGitHistory(
         break
       }
     }
-    const exported = prByMerge.get(sha) ?? (marked === undefined ? undefined : prByNumber.get(marked))
+    const named = namedPullRequest(sha, marked, prByMerge, prByNumber)
+    const exported = prByMerge.get(sha) ?? (named === undefined ? undefined : prByNumber.get(named))
     const route: GitChangeRoute =
       parentCount > 1
-        ? marked !== undefined
+        ? named !== undefined
           ? 'merge-commit'
           : prByMerge.has(sha)
             ? 'pr-export'
             : 'merge-without-pr'
-        : marked !== undefined
+        : named !== undefined
           ? 'squash-pr-ref'
           : prByMerge.has(sha)
             ? 'pr-export'
@@ -259,7 +302,7 @@ export async function collectGitHistory(
     const emergency =
       emergencyPatterns.some((p) => p.test(message)) ||
       labels.some((l) => emergencyLabels.has(l.toLowerCase()))
-    const number = exported?.number ?? marked
+    const number = exported?.number ?? named
     const change: GitChange = {
       kind: 'git.change',
       resourceKind: 'Commit',
@@ -300,6 +343,14 @@ export async function collectGitHistory(
     changes.push(change)
   }
 
+  const cut = cutByShallowClone(changes, await shallowBoundary(repository))
+  if (cut !== undefined) {
+    return unreadHistory(
+      label,
+      `a shallow clone: its history stops at ${cut.sha.slice(0, 12)} of ${cut.committedAt.slice(0, 10)}, inside the period ${from}..${to}, so the changes of the period before it were not read`,
+      'fetch the whole history (git fetch --unshallow), or clone without --depth',
+    )
+  }
   const shaList = changes.map((c) => `${c.sha}\n`).join('')
   const history: GitHistory = {
     kind: 'git.history',

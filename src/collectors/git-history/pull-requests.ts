@@ -62,14 +62,17 @@ const passing = new Set(['SUCCESS', 'NEUTRAL', 'SKIPPED'])
 
 /**
  * The overall CI conclusion of a pull request from its status-check rollup: any failing check fails
- * it, all passing checks pass it, anything else (pending, no checks) leaves it unknown.
+ * it, finished checks of which one succeeded pass it, only skipped or neutral ones are `skipped`, and
+ * anything else (pending, no checks) leaves it unknown.
  */
 export function rollupConclusion(pr: PullRequest): string | undefined {
   const entries = pr.statusCheckRollup ?? []
   if (entries.length === 0) return undefined
   const states = entries.map((e) => (e.conclusion ?? e.state ?? '').toUpperCase())
   if (states.some((s) => failing.has(s))) return 'failure'
-  if (states.every((s) => passing.has(s))) return 'success'
+  // Checks that were all skipped or neutral tested nothing: GitHub lets such a pull request merge,
+  // but it is not CI passing on the change (a CI map's "skipped" is no pass either).
+  if (states.every((s) => passing.has(s))) return states.includes('SUCCESS') ? 'success' : 'skipped'
   return 'pending'
 }
 

@@ -158,6 +158,80 @@ jobs:
   })
 })
 
+describe('step environment', () => {
+  it('is the workflow env, then the job env, then the step env, each over the one before', () => {
+    const workflow = read(`on: push
+env:
+  STAGE: ci
+  REGION: eu-west-1
+jobs:
+  deploy:
+    runs-on: ubuntu-latest
+    env:
+      STAGE: prod
+      NPM_TOKEN: \${{ secrets.NPM_TOKEN }}
+    steps:
+      - run: ./deploy.sh
+        env:
+          REGION: us-east-1
+`)
+    expect(workflow.jobs[0]?.steps[0]?.env).toEqual({
+      STAGE: 'prod',
+      REGION: 'us-east-1',
+      // biome-ignore lint/suspicious/noTemplateCurlyInString: a GitHub expression, kept as written
+      NPM_TOKEN: '${{ secrets.NPM_TOKEN }}',
+    })
+  })
+})
+
+describe('YAML anchors', () => {
+  it('reads an alias as the anchored value: permissions, steps and uses', () => {
+    const workflow = read(`on: pull_request_target
+jobs:
+  label:
+    runs-on: ubuntu-latest
+    permissions: &write
+      contents: write
+    steps:
+      - &checkout
+        uses: actions/checkout@v4
+      - uses: &scan aquasecurity/trivy-action@master
+  test:
+    runs-on: ubuntu-latest
+    permissions: *write
+    steps:
+      - *checkout
+      - uses: *scan
+`)
+    const test = workflow.jobs.find((job) => job.id === 'test')
+    expect(test?.permissions).toEqual({ contents: 'write' })
+    expect(test?.steps.map((step) => step.uses)).toEqual([
+      'actions/checkout@v4',
+      'aquasecurity/trivy-action@master',
+    ])
+  })
+
+  it('reports a recursive alias instead of expanding it forever', () => {
+    const result = parseWorkflow('on: push\njobs: &loop\n  test:\n    steps: [*loop]\n', file)
+    expect(result.evidence).toEqual([])
+    expect(result.errors).toEqual([
+      { file, line: 1, message: 'a YAML alias refers to a node that contains it' },
+    ])
+  })
+
+  it('stops aliases that expand without bound ("billion laughs")', () => {
+    const levels = ['a: &l0 [x, x, x, x, x, x, x, x, x, x]']
+    for (let i = 1; i < 9; i++)
+      levels.push(
+        `a${i}: &l${i} [${Array(10)
+          .fill(`*l${i - 1}`)
+          .join(', ')}]`,
+      )
+    const result = parseWorkflow(`on: push\nenv:\n  ${levels.join('\n  ')}\njobs: {}\n`, file)
+    expect(result.errors[0]?.message).toMatch(/^YAML aliases expand to more than/)
+  })
+})
+
 describe('errors', () => {
   it('reports malformed YAML (a colon in a plain scalar) with its line and no evidence', () => {
     const result = parseWorkflow(

@@ -1,4 +1,14 @@
-import { isMap, isScalar, isSeq, LineCounter, type Node, parseDocument, type YAMLMap } from 'yaml'
+import {
+  type Document,
+  isMap,
+  isScalar,
+  isSeq,
+  LineCounter,
+  type Node,
+  parseDocument,
+  visit,
+  type YAMLMap,
+} from 'yaml'
 import type {
   CiWorkflow,
   CollectionError,
@@ -27,6 +37,8 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
     message: `invalid YAML: ${error.message.split('\n')[0]}`,
   }))
   if (syntaxErrors.length > 0) return { evidence: [], errors: syntaxErrors }
+  const unexpanded = expandAliases(document)
+  if (unexpanded !== undefined) return { evidence: [], errors: [{ file, line: 1, message: unexpanded }] }
   const root = document.contents
   if (!isMap(root)) {
     return {
@@ -54,7 +66,10 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
       continue
     }
     const workflowShell = defaultShell(root.get('defaults', true))
-    jobs.push(toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell))
+    const workflowEnv = redactedMap(root.get('env', true))
+    jobs.push(
+      toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell, workflowEnv),
+    )
   }
   const workflow: CiWorkflow = {
     kind: 'ci.workflow',
@@ -69,6 +84,47 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
   return { evidence: [workflow], errors }
 }
 
+/** More nodes than any workflow copies through aliases: a bound against "billion laughs" files. */
+const maxCopiedNodes = 100_000
+
+/**
+ * Replaces every alias (`*name`) by a copy of the node its anchor names, in place, and returns why it
+ * could not, if so. GitHub Actions expands anchors since September 2025, and the `yaml` node API
+ * leaves an alias as an Alias node, which every reader below would take for "not written":
+ * `permissions: *write` read as no write scope, `- *build` as no step, `uses: *action` as no action.
+ * A copy keeps the lines of the anchored node.
+ */
+export function expandAliases(document: Document): string | undefined {
+  // An alias inside the node it names (`&a [*a]`) never ends; it is the only loop YAML allows,
+  // since an anchor must come before its aliases.
+  let recursive = false
+  visit(document, {
+    Alias(_, alias, path) {
+      const target = alias.resolve(document)
+      if (target === undefined || !path.includes(target)) return undefined
+      recursive = true
+      return visit.BREAK
+    },
+  })
+  if (recursive) return 'a YAML alias refers to a node that contains it'
+  let copied = 0
+  visit(document, {
+    Alias(_, alias) {
+      // An anchor precedes its aliases, so its node was expanded already: the copy holds no alias.
+      const target = alias.resolve(document)
+      if (target === undefined) return undefined // an undefined anchor is a syntax error already
+      visit(target, {
+        Node() {
+          copied += 1
+        },
+      })
+      if (copied > maxCopiedNodes) return visit.BREAK
+      return target.clone() as Node
+    },
+  })
+  return copied > maxCopiedNodes ? `YAML aliases expand to more than ${maxCopiedNodes} nodes` : undefined
+}
+
 function toJob(
   id: string,
   node: YAMLMap,
@@ -77,8 +133,10 @@ function toJob(
   file: string,
   errors: CollectionError[],
   workflowShell: string | undefined,
+  workflowEnv: Readonly<Record<string, string>>,
 ): WorkflowJob {
   const jobShell = defaultShell(node.get('defaults', true)) ?? workflowShell
+  const jobEnv = { ...workflowEnv, ...redactedMap(node.get('env', true)) }
   const windows = runsOnWindows(node.get('runs-on', true))
   const job: WorkflowJob = { id, line, permissions: toPermissions(node.get('permissions', true)), steps: [] }
   const jobContinues = scalarString(node.get('continue-on-error', true))
@@ -106,7 +164,9 @@ function toJob(
       }
       const step: WorkflowStep = {
         with: redactedMap(stepNode.get('with', true)),
-        env: redactedMap(stepNode.get('env', true)),
+        // The environment the step runs with, as GitHub builds it: the workflow's `env:`, then the job's,
+        // then the step's own, each over the one before. A secret in a job's env reaches every step.
+        env: { ...jobEnv, ...redactedMap(stepNode.get('env', true)) },
         line: lineOf(stepNode),
       }
       const stepName = scalarString(stepNode.get('name', true))

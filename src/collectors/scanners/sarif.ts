@@ -60,7 +60,9 @@ const run = z.object({
   tool: z.object({ driver: toolComponent, extensions: z.array(toolComponent).nullish() }),
   results: z.array(resultSchema).nullish(),
   versionControlProvenance: z.array(z.object({ repositoryUri: text })).nullish(),
-  invocations: z.array(z.object({ endTimeUtc: text, startTimeUtc: text })).nullish(),
+  invocations: z
+    .array(z.object({ endTimeUtc: text, startTimeUtc: text, executionSuccessful: z.boolean().nullish() }))
+    .nullish(),
 })
 
 const log = z.object({ version: z.string(), runs: z.array(run) })
@@ -213,6 +215,22 @@ function findingOf(
   return item as ScanCodeFinding
 }
 
+/**
+ * Whether a run shows a finished analysis. SARIF writes `results: []` when the tool found nothing, and
+ * leaves `results` out (or null) when the tool did not run or could not tell; an invocation with
+ * `executionSuccessful: false` failed part way. Either run says nothing of the code: it must not stand
+ * for a clean scan.
+ */
+export function runCompleted(sarifRun: {
+  results?: unknown
+  invocations?: readonly { executionSuccessful?: boolean | null | undefined }[] | null | undefined
+}): boolean {
+  return (
+    Array.isArray(sarifRun.results) &&
+    !(sarifRun.invocations ?? []).some((invocation) => invocation.executionSuccessful === false)
+  )
+}
+
 /** SARIF 2.1.0 from any tool: one report per run, each result a code finding with its rule's level. */
 export const importSarif: Importer = (document, context) => {
   const version = z.looseObject({ version: z.unknown() }).safeParse(document)
@@ -242,7 +260,7 @@ export const importSarif: Importer = (document, context) => {
           target,
           targetType: sarifRun.versionControlProvenance?.[0]?.repositoryUri ? 'repository' : 'unknown',
           scannedAt: invocation?.endTimeUtc ?? invocation?.startTimeUtc ?? undefined,
-          covers: ['code'],
+          covers: runCompleted(sarifRun) ? ['code'] : [],
         },
         findings,
         context.file,

@@ -103,6 +103,45 @@ describe('scan-report collector', () => {
     expect(collection.evidence.filter((e) => e.kind === 'scan.report')).toHaveLength(1)
   })
 
+  it('leaves the scan tests incomplete when a report could not be read, never passing the others alone', async () => {
+    const { evaluateCheck, unreadKinds } = await import('../../core/engine.js')
+    const { groupEvidence } = await import('../../core/evidence.js')
+    const { default: critical } = await import(
+      '../../../checks/scan/no-fixable-critical-vulnerabilities/check.js'
+    )
+    const root = await folderWith({
+      'api.json': JSON.stringify({
+        SchemaVersion: 2,
+        ArtifactName: 'ghcr.io/acme/api:1.4.2',
+        ArtifactType: 'container_image',
+        Results: [{ Target: 'ghcr.io/acme/api:1.4.2 (alpine 3.20.3)', Class: 'os-pkgs', Type: 'alpine' }],
+      }),
+      // Trivy before 0.20: the worker's critical vulnerability is in a report trustctl cannot read.
+      'worker.json': JSON.stringify([
+        {
+          Target: 'ghcr.io/acme/worker:2.0.1 (debian 10.13)',
+          Type: 'debian',
+          Vulnerabilities: [
+            {
+              VulnerabilityID: 'CVE-2023-4911',
+              PkgName: 'libc6',
+              FixedVersion: '2.28-10+deb10u2',
+              Severity: 'CRITICAL',
+            },
+          ],
+        },
+      ]),
+    })
+    const collection = await collect(root)
+    const findings = evaluateCheck(
+      { check: critical, params: {} },
+      groupEvidence(collection.evidence),
+      unreadKinds(collection.errors),
+    )
+    expect(findings.map((f) => f.status).sort()).toEqual(['no-evidence', 'pass'])
+    expect(findings.find((f) => f.status === 'no-evidence')?.message).toContain('scans/worker.json')
+  })
+
   it('names the JSON path of a field that is not what the tool writes', async () => {
     const root = await folderWith({
       'grype.json': JSON.stringify({
@@ -170,7 +209,11 @@ describe('scan-report collector', () => {
       env: {},
     })
     expect(collection.errors).toEqual([
-      { file: 'nowhere', message: 'sources[0].path: no such file or folder' },
+      {
+        file: 'nowhere',
+        message: 'sources[0].path: no such file or folder',
+        kinds: expect.arrayContaining(['scan.report', 'scan.vulnerability']),
+      },
     ])
   })
 

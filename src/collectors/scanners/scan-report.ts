@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto'
 import { readdir, readFile, stat } from 'node:fs/promises'
 import path from 'node:path'
 import { z } from 'zod'
-import { type ScanFormat, scanFormats } from '../../core/evidence-scan.js'
+import type { EvidenceKind } from '../../core/evidence.js'
+import { type ScanFormat, scanEvidenceSchemas, scanFormats } from '../../core/evidence-scan.js'
 import { defineSourceCollector, emptyCollection, type FileCollection } from '../source-collector.js'
 import { importCheckov } from './checkov.js'
 import { importCycloneDx } from './cyclonedx.js'
@@ -44,6 +45,13 @@ const options = z.strictObject({
 type Options = z.output<typeof options>
 
 const reportFile = /\.(json|sarif|ndjson|jsonl)$/i
+
+/**
+ * A report that could not be read may have held findings of any kind (an old Trivy report its critical
+ * vulnerabilities, a SARIF log its errors): every scan check reads its failure as a test left
+ * incomplete, never as a clean result drawn from the reports that were read.
+ */
+const unreadKinds = Object.keys(scanEvidenceSchemas) as EvidenceKind[]
 
 async function listReports(absolute: string): Promise<string[]> {
   if (!(await stat(absolute)).isDirectory()) return [absolute]
@@ -124,7 +132,11 @@ export const scanReportCollector = defineSourceCollector<Options>({
     try {
       files = await listReports(absolute)
     } catch {
-      collection.errors.push({ file: source.path, message: `${context.where}.path: no such file or folder` })
+      collection.errors.push({
+        file: source.path,
+        message: `${context.where}.path: no such file or folder`,
+        kinds: [...unreadKinds],
+      })
       return collection
     }
     for (const file of files) {
@@ -151,7 +163,11 @@ export const scanReportCollector = defineSourceCollector<Options>({
         // One bad report never stops the others.
         const message = error instanceof Error ? error.message : String(error)
         const hint = error instanceof ScanReportError ? error.hint : undefined
-        collection.errors.push(hint === undefined ? { file: name, message } : { file: name, message, hint })
+        collection.errors.push(
+          hint === undefined
+            ? { file: name, message, kinds: [...unreadKinds] }
+            : { file: name, message, hint, kinds: [...unreadKinds] },
+        )
       }
     }
     return collection
