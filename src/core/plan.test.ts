@@ -123,7 +123,7 @@ describe('readinessProjector', () => {
 })
 
 describe('start here', () => {
-  it('puts a critical gap first, though closing it unblocks less than the ranking\'s top', () => {
+  it("puts a critical gap first, though closing it unblocks less than the ranking's top", () => {
     const critical = { ...gap('failing-test:x/one'), severity: 'critical', owner: 'engineering' } as Gap
     const withCritical = { ...model, gaps: [...model.gaps, critical] } as AssessmentModel
     expect(rankGaps(withCritical, withCritical.gaps)[0]?.gap.id).not.toBe(critical.id)

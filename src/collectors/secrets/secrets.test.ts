@@ -116,7 +116,7 @@ describe('the rule set', () => {
     // Alone, or far from any key id, a 40-character token is not taken for a key.
     expect(ids(`RUN echo ${secret} > /root/.aws/key\n`)).toEqual([])
     expect(ids(`ENV AWS_ACCESS_KEY_ID=${keyId}\n${'#\n'.repeat(200)}RUN echo ${secret}\n`)).toEqual([])
- 
+
     // One real key in a thousand has no digit: a `/` or `+` in it is enough, beside both cases.
     const letters = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz'
     const noDigit = `${random(20, letters, 47)}/${random(19, letters, 53)}`
