@@ -36,13 +36,20 @@ describe('evidence freshness', () => {
     expect(staleness(bucket(), '2026-11-30')).toBeUndefined()
   })
 
-  it('says so on a finding that rests on stale evidence, and leaves others alone', () => {
+  it('makes a pass on stale evidence no-evidence, saying why, and leaves fresh findings alone', () => {
     const [stale] = noteStaleEvidence([finding], [bucket('2026-10-01T00:00:00Z')], '2026-11-30')
+    expect(stale?.status).toBe('no-evidence')
     expect(stale?.message).toMatch(
-      /public access is blocked \(stale evidence: observed 2026-10-01, 60 days .* limit .* 7 days\)/,
+      /public access is blocked, but only as of 2026-10-01 \(stale evidence: observed 2026-10-01, 60 days .* limit .* 7 days\): collect it again/,
     )
-    expect(stale?.status).toBe('pass')
     expect(noteStaleEvidence([finding], [bucket('2026-11-29T00:00:00Z')], '2026-11-30')).toEqual([finding])
+  })
+
+  it('keeps a fail on stale evidence a fail, noted: nothing shows the fault gone', () => {
+    const failed: Finding = { ...finding, status: 'fail', message: 'public access is allowed' }
+    const [stale] = noteStaleEvidence([failed], [bucket('2026-10-01T00:00:00Z')], '2026-11-30')
+    expect(stale?.status).toBe('fail')
+    expect(stale?.message).toMatch(/public access is allowed \(stale evidence: observed 2026-10-01/)
   })
 
   it('notes findings handed over a check at a time as it notes them all at once', () => {

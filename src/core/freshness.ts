@@ -60,8 +60,9 @@ const subjectKey = (s: {
 }): string => `${s.kind}|${s.namespace ?? ''}|${s.name}|${s.file}`
 
 /**
- * Adds to each finding whose subject rests on stale evidence what it rests on, so a pass on a
- * month-old export is never read as a pass on today's system.
+ * Adds to each finding whose subject rests on stale evidence what it rests on. A pass on it becomes
+ * no-evidence: a month-old export shows the system as it was, not on the as-of date, so the check did
+ * not see what a pass needs (a fail stays a fail, noted: the fault was there and nothing shows it gone).
  */
 export function noteStaleEvidence(
   findings: readonly Finding[],
@@ -91,9 +92,13 @@ export function staleEvidenceNoter(
     findings.map((finding) => {
       const s = stale.get(subjectKey(finding.subject))
       if (s === undefined) return finding
-      return {
-        ...finding,
-        message: `${finding.message} (stale evidence: observed ${s.observedAt.slice(0, 10)}, ${s.ageDays} days before the as-of date; the limit for this evidence is ${s.limitDays} days)`,
-      }
+      const note = `stale evidence: observed ${s.observedAt.slice(0, 10)}, ${s.ageDays} days before the as-of date; the limit for this evidence is ${s.limitDays} days`
+      return finding.status === 'pass'
+        ? {
+            ...finding,
+            status: 'no-evidence' as const,
+            message: `${finding.message}, but only as of ${s.observedAt.slice(0, 10)} (${note}): collect it again to show it now`,
+          }
+        : { ...finding, message: `${finding.message} (${note})` }
     })
 }
