@@ -3,7 +3,8 @@ import { defineCheck } from '../../../src/core/check.js'
 import type { K8sAutoscaler, K8sWorkload } from '../../../src/core/evidence.js'
 
 // Only these kinds have a replica count that decides availability; DaemonSets run one pod per node.
-const replicated = new Set(['Deployment', 'StatefulSet'])
+// An Argo Rollout replaces a Deployment and counts its replicas the same way.
+const replicated = new Set(['Deployment', 'StatefulSet', 'Rollout'])
 
 /** The autoscaler that owns a workload's replica count, if one targets it. */
 function autoscalerOf(

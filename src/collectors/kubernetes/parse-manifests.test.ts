@@ -1338,10 +1338,47 @@ items:
       'live.yaml',
     )
     expect(result.errors).toEqual([])
+    // The Rollout's own template is judged, and so is the ReplicaSet it made (its containers may
+    // differ from the template's mid-rollout): the privileged one is never skipped as owned.
     expect(result.evidence.map((e) => `${e.kind} ${e.resourceKind}/${e.name}`)).toEqual([
-      'k8s.resource Rollout/web',
+      'k8s.workload Rollout/web',
       'k8s.workload ReplicaSet/web-6b8f',
     ])
+  })
+
+  it('reads an Argo Rollout with a pod template as a workload, and one pointing at a Deployment as a resource', () => {
+    const result = parseManifests(
+      `apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: web, namespace: shop }
+spec:
+  replicas: 3
+  strategy: { canary: { steps: [{ setWeight: 20 }] } }
+  selector: { matchLabels: { app: web } }
+  template:
+    metadata: { labels: { app: web } }
+    spec:
+      containers:
+        - name: web
+          image: ghcr.io/acme/web:1.2.3
+          securityContext: { privileged: true }
+---
+apiVersion: argoproj.io/v1alpha1
+kind: Rollout
+metadata: { name: api, namespace: shop }
+spec:
+  workloadRef: { apiVersion: apps/v1, kind: Deployment, name: api }
+`,
+      'rollouts.yaml',
+    )
+    expect(result.errors).toEqual([])
+    expect(result.evidence.map((e) => `${e.kind} ${e.resourceKind}/${e.name}`)).toEqual([
+      'k8s.workload Rollout/web',
+      'k8s.resource Rollout/api',
+    ])
+    const [web] = result.evidence as K8sWorkload[]
+    expect(web?.replicas).toBe(3)
+    expect(web?.containers[0]?.privileged).toBe(true)
   })
 
   it('does not stop on application YAML tags such as CloudFormation intrinsics', () => {

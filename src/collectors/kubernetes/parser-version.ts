@@ -3,4 +3,4 @@
  * evidence or errors: parse results cached by earlier runs carry the old number and are parsed afresh.
  * Kept in a module of its own so the cache key is computed without loading the parser.
  */
-export const parserVersion = 3
+export const parserVersion = 4

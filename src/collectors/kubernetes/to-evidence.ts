@@ -189,6 +189,15 @@ const workloadKinds = new Set([
   'Pod',
   'ReplicationController',
 ])
+/**
+ * An Argo Rollout with its own pod template: it runs pods as a Deployment does, so its containers
+ * are judged like one's. A Rollout that points at a Deployment (`spec.workloadRef`) has no template;
+ * the Deployment is judged itself, and the Rollout stays a custom resource (listed as not assessed).
+ */
+function isRolloutWithTemplate(apiVersion: string, kind: string, spec: YamlObject): boolean {
+  return kind === 'Rollout' && apiVersion.startsWith('argoproj.io/') && spec.template !== undefined
+}
+
 const admissionKinds = new Set([
   'ValidatingWebhookConfiguration',
   'MutatingWebhookConfiguration',
@@ -238,7 +247,10 @@ export function toEvidence(object: YamlObject, where: Located): { item?: Evidenc
   if (ownedByController && workloadKinds.has(kind)) return { problems: [] }
 
   let item: EvidenceItem | undefined
-  if (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) {
+  if (
+    (workloadKinds.has(kind) && isBuiltInApiGroup(apiVersion)) ||
+    isRolloutWithTemplate(apiVersion, kind, spec)
+  ) {
     item = toWorkload(r, object, kind, name, where, ns, labels)
   } else if (kind === 'HorizontalPodAutoscaler' && isBuiltInApiGroup(apiVersion)) {
     const target = r.object(spec.scaleTargetRef, 'spec.scaleTargetRef')
@@ -581,7 +593,8 @@ function toWorkload(
     kind === 'Deployment' ||
     kind === 'StatefulSet' ||
     kind === 'ReplicaSet' ||
-    kind === 'ReplicationController'
+    kind === 'ReplicationController' ||
+    kind === 'Rollout'
   ) {
     // Left undefined when omitted: Kubernetes then runs 1, unless an autoscaler owns the count.
     const replicas = r.number(spec.replicas)
