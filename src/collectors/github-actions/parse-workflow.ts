@@ -59,14 +59,15 @@ export function parseWorkflow(text: string, file: string): WorkflowParseResult {
     return { evidence: [], errors }
   }
   const jobs: WorkflowJob[] = []
+  // What every job inherits from the workflow, read once rather than once per job.
+  const workflowShell = defaultShell(root.get('defaults', true))
+  const workflowEnv = redactedMap(root.get('env', true))
   for (const pair of jobsNode.items) {
     const id = isScalar(pair.key) ? String(pair.key.value) : ''
     if (!isMap(pair.value)) {
       errors.push({ file, line: lineOf(pair.key as Node), message: `jobs.${id}: expected a mapping` })
       continue
     }
-    const workflowShell = defaultShell(root.get('defaults', true))
-    const workflowEnv = redactedMap(root.get('env', true))
     jobs.push(
       toJob(id, pair.value, lineOf(pair.key as Node), lineOf, file, errors, workflowShell, workflowEnv),
     )
